@@ -1,0 +1,16 @@
+// Backend passes: Tile IR -> LLVM dialect.
+#pragma once
+
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Pass/Pass.h"
+
+namespace tessera {
+
+#define GEN_PASS_DECL
+#include "tessera/Backend/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "tessera/Backend/Passes.h.inc"
+
+} // namespace tessera

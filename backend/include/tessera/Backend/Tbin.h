@@ -1,0 +1,47 @@
+// From the LLVM dialect to artifacts: LLVM IR, assembly, an object file, and
+// the .tbin (an ELF shared object linked by lld with .tessera.meta and
+// .tessera.ops sections).
+#pragma once
+
+#include "mlir/IR/BuiltinOps.h"
+#include "tessera/tbin_meta.hpp"
+
+#include <string>
+#include <vector>
+
+namespace llvm {
+class LLVMContext;
+class Module;
+} // namespace llvm
+
+namespace tessera {
+
+struct CodegenOptions {
+  unsigned optLevel = 2;
+  std::string triple = "x86_64-unknown-linux-gnu";
+  std::string cpu = "x86-64";
+};
+
+// The signatures of every entry of a Graph IR module.
+tbin::ModuleMeta collectModuleMeta(mlir::ModuleOp tgraphModule,
+                                   const std::string &moduleName);
+// The kernel table of a Tile IR module.
+tbin::OpsTable collectOpsTable(mlir::ModuleOp ttileModule);
+
+// LLVM dialect -> optimized LLVM IR with the two metadata sections.
+// Returns null and sets `error` on failure.
+std::unique_ptr<llvm::Module>
+translateToLLVMIR(mlir::ModuleOp llvmDialectModule, llvm::LLVMContext &ctx,
+                  const tbin::ModuleMeta &meta, const tbin::OpsTable &ops,
+                  const CodegenOptions &opts, std::string &error);
+
+// Machine code for the module, as an object file or assembly text.
+bool emitMachineCode(llvm::Module &module, const CodegenOptions &opts,
+                     bool assembly, std::string &out, std::string &error);
+
+// Links one object file into a .tbin at `outputPath` (atomically: a
+// temporary file, then a rename).
+bool linkTbin(const std::string &objectBytes, const std::string &outputPath,
+              std::string &error);
+
+} // namespace tessera

@@ -1,0 +1,268 @@
+// Tile IR -> LLVM dialect for the CPU. Two steps: first the structure (each
+// kernel becomes a loop over its vector steps, each entry a function with the
+// runtime's calling convention, launches become calls of the runtime's launch
+// callback); then a dialect conversion of what is left inside (ttile loads
+// and stores become masked vector intrinsics, arith becomes llvm).
+#include "tessera/Backend/Passes.h"
+#include "tessera/Backend/Symbols.h"
+#include "tessera/Dialect/TGraph/TGraph.h"
+#include "tessera/Dialect/TTile/TTile.h"
+
+#include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
+#include "mlir/Conversion/LLVMCommon/ConversionTarget.h"
+#include "mlir/Conversion/LLVMCommon/TypeConverter.h"
+#include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+namespace tessera {
+#define GEN_PASS_DEF_CONVERTTTILETOLLVM
+#include "tessera/Backend/Passes.h.inc"
+} // namespace tessera
+
+using namespace mlir;
+
+namespace tessera {
+namespace {
+
+Type ptrType(MLIRContext *ctx) { return LLVM::LLVMPointerType::get(ctx); }
+
+Value i64Const(OpBuilder &b, Location loc, int64_t v) {
+  return b.create<LLVM::ConstantOp>(loc, b.getI64Type(), b.getI64IntegerAttr(v));
+}
+
+// Loads element `index` of an array of `type` at `base`.
+Value loadElement(OpBuilder &b, Location loc, Value base, Type type,
+                  int64_t index) {
+  Value addr = b.create<LLVM::GEPOp>(loc, ptrType(b.getContext()), type, base,
+                                     ArrayRef<LLVM::GEPArg>{index});
+  return b.create<LLVM::LoadOp>(loc, type, addr);
+}
+
+// Stands in for an original (memref / index) value until the conversion
+// step; reconcile-unrealized-casts removes the pairs it creates.
+Value castTo(OpBuilder &b, Location loc, Value v, Type t) {
+  return b.create<UnrealizedConversionCastOp>(loc, t, v).getResult(0);
+}
+
+// ttile.kernel -> void tessera_kernel_<name>(ptr args, ptr sizes,
+//                                            i64 tile_begin, i64 tile_end)
+void lowerKernel(ttile::KernelOp kernel, OpBuilder &mb) {
+  MLIRContext *ctx = kernel.getContext();
+  Location loc = kernel.getLoc();
+  Type ptr = ptrType(ctx), i64 = mb.getI64Type();
+  auto fnType = LLVM::LLVMFunctionType::get(LLVM::LLVMVoidType::get(ctx),
+                                            {ptr, ptr, i64, i64});
+  auto fn = mb.create<LLVM::LLVMFuncOp>(loc, kernelSymbol(kernel.getSymName().str()),
+                                        fnType);
+  Block *entry = fn.addEntryBlock(mb);
+  Block &body = kernel.getBody().front();
+  unsigned numBuffers = body.getNumArguments() - 2;
+
+  OpBuilder b = OpBuilder::atBlockEnd(entry);
+  Value args = entry->getArgument(0), sizes = entry->getArgument(1);
+  for (unsigned i = 0; i < numBuffers; ++i) {
+    BlockArgument arg = body.getArgument(i);
+    Value p = loadElement(b, loc, args, ptr, i);
+    arg.replaceAllUsesWith(castTo(b, loc, p, arg.getType()));
+  }
+  Value extent = loadElement(b, loc, sizes, i64, 0);
+  body.getArgument(numBuffers + 1)
+      .replaceAllUsesWith(castTo(b, loc, extent, b.getIndexType()));
+
+  // Tiles [begin, end) cover elements [begin*T, min(end*T, extent)).
+  Value tile = i64Const(b, loc, kernel.getTile());
+  Value start = b.create<LLVM::MulOp>(loc, entry->getArgument(2), tile);
+  Value endT = b.create<LLVM::MulOp>(loc, entry->getArgument(3), tile);
+  Value stop = b.create<LLVM::SMinOp>(loc, endT, extent);
+
+  // Blocks: entry -> header(offset) -> body (the kernel's) -> header | exit.
+  Block *header = new Block();
+  Block *exit = new Block();
+  fn.getBody().push_back(header);
+  fn.getBody().push_back(exit);
+  Value offset = header->addArgument(i64, loc);
+  b.create<LLVM::BrOp>(loc, ValueRange{start}, header);
+
+  b.setInsertionPointToStart(header);
+  body.getArgument(numBuffers)
+      .replaceAllUsesWith(castTo(b, loc, offset, b.getIndexType()));
+  Value more = b.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::slt, offset, stop);
+  Block *loopBody = &body;
+  loopBody->eraseArguments(0, loopBody->getNumArguments());
+  loopBody->moveBefore(exit);
+  b.create<LLVM::CondBrOp>(loc, more, loopBody, exit);
+
+  auto yield = cast<ttile::YieldOp>(loopBody->getTerminator());
+  b.setInsertionPoint(yield);
+  Value next =
+      b.create<LLVM::AddOp>(loc, offset, i64Const(b, loc, kernel.getVector()));
+  b.create<LLVM::BrOp>(loc, ValueRange{next}, header);
+  yield.erase();
+
+  b.setInsertionPointToStart(exit);
+  b.create<LLVM::ReturnOp>(loc, ValueRange{});
+}
+
+// func.func (entry) -> i32 tessera_entry_<name>(ptr launcher, ptr launch,
+//                                               ptr buffers, ptr dims)
+LogicalResult lowerEntry(func::FuncOp fn, ModuleOp module, OpBuilder &mb) {
+  MLIRContext *ctx = fn.getContext();
+  Location loc = fn.getLoc();
+  Type ptr = ptrType(ctx), i64 = mb.getI64Type(), i32 = mb.getI32Type();
+  auto llvmFn = mb.create<LLVM::LLVMFuncOp>(
+      loc, entrySymbol(fn.getName().str()),
+      LLVM::LLVMFunctionType::get(i32, {ptr, ptr, ptr, ptr}));
+  Block *entry = llvmFn.addEntryBlock(mb);
+  Value launcher = entry->getArgument(0), launch = entry->getArgument(1);
+  Value buffers = entry->getArgument(2), dims = entry->getArgument(3);
+
+  OpBuilder b = OpBuilder::atBlockEnd(entry);
+  Block &old = fn.getBody().front();
+  int64_t nextBuffer = 0, nextDim = 0;
+  for (BlockArgument arg : old.getArguments()) {
+    Value v = isa<MemRefType>(arg.getType())
+                  ? loadElement(b, loc, buffers, ptr, nextBuffer++)
+                  : loadElement(b, loc, dims, i64, nextDim++);
+    arg.replaceAllUsesWith(castTo(b, loc, v, arg.getType()));
+  }
+  entry->getOperations().splice(entry->end(), old.getOperations());
+
+  auto launchType = LLVM::LLVMFunctionType::get(i32, {ptr, ptr, ptr, ptr, i64});
+  Block *current = entry;
+  for (auto op : llvm::make_early_inc_range(current->getOps<ttile::LaunchOp>())) {
+    Location l = op.getLoc();
+    auto kernel = module.lookupSymbol<ttile::KernelOp>(op.getKernel());
+    auto kernelFn =
+        module.lookupSymbol<LLVM::LLVMFuncOp>(kernelSymbol(op.getKernel().str()));
+    if (!kernel || !kernelFn)
+      return op.emitError("unknown kernel @") << op.getKernel();
+    b.setInsertionPoint(op);
+    int64_t n = op.getBuffers().size();
+    Value argv = b.create<LLVM::AllocaOp>(l, ptr, ptr, i64Const(b, l, std::max<int64_t>(n, 1)));
+    for (auto [i, buf] : llvm::enumerate(op.getBuffers())) {
+      Value slot = b.create<LLVM::GEPOp>(l, ptr, ptr, argv,
+                                         ArrayRef<LLVM::GEPArg>{int32_t(i)});
+      b.create<LLVM::StoreOp>(l, castTo(b, l, buf, ptr), slot);
+    }
+    Value elements = castTo(b, l, op.getElements(), i64);
+    Value sizes = b.create<LLVM::AllocaOp>(l, ptr, i64, i64Const(b, l, 1));
+    b.create<LLVM::StoreOp>(l, elements, sizes);
+    Value tile = i64Const(b, l, kernel.getTile());
+    Value tiles = b.create<LLVM::UDivOp>(
+        l, b.create<LLVM::AddOp>(l, elements, i64Const(b, l, kernel.getTile() - 1)),
+        tile);
+    Value fnPtr = b.create<LLVM::AddressOfOp>(l, kernelFn);
+    Value status =
+        b.create<LLVM::CallOp>(l, launchType,
+                               ValueRange{launch, launcher, fnPtr, argv, sizes, tiles})
+            .getResult();
+    // A failed launch returns its status; later launches do not run.
+    Value ok = b.create<LLVM::ICmpOp>(l, LLVM::ICmpPredicate::eq, status,
+                                      b.create<LLVM::ConstantOp>(l, i32, b.getI32IntegerAttr(0)));
+    Block *rest = current->splitBlock(op->getNextNode());
+    Block *failed = new Block();
+    llvmFn.getBody().push_back(failed);
+    b.setInsertionPointToEnd(current);
+    b.create<LLVM::CondBrOp>(l, ok, rest, failed);
+    b.setInsertionPointToStart(failed);
+    b.create<LLVM::ReturnOp>(l, status);
+    op.erase();
+    current = rest;
+  }
+  auto ret = cast<func::ReturnOp>(current->getTerminator());
+  b.setInsertionPoint(ret);
+  b.create<LLVM::ReturnOp>(ret.getLoc(),
+                           ValueRange{b.create<LLVM::ConstantOp>(
+                               ret.getLoc(), i32, b.getI32IntegerAttr(0))});
+  ret.erase();
+  return success();
+}
+
+// Loads and stores of one vector step; lanes at or past the bound are masked.
+Value laneMask(ConversionPatternRewriter &r, Location loc, VectorType vt,
+               Value offset, Value bound) {
+  auto maskType = VectorType::get(vt.getShape(), r.getI1Type());
+  return r.create<LLVM::GetActiveLaneMaskOp>(loc, maskType, offset, bound);
+}
+
+unsigned alignmentOf(Type elem) {
+  return std::max(1u, elem.getIntOrFloatBitWidth() / 8);
+}
+
+struct LoadLowering : OpConversionPattern<ttile::LoadOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(ttile::LoadOp op, OpAdaptor a,
+                                ConversionPatternRewriter &r) const override {
+    Location loc = op.getLoc();
+    VectorType vt = op.getType();
+    Type elem = vt.getElementType();
+    Value addr = r.create<LLVM::GEPOp>(loc, ptrType(getContext()), elem,
+                                       a.getBuffer(), ValueRange{a.getOffset()});
+    Value mask = laneMask(r, loc, vt, a.getOffset(), a.getBound());
+    Value zero = r.create<LLVM::ZeroOp>(loc, vt);
+    r.replaceOpWithNewOp<LLVM::MaskedLoadOp>(op, vt, addr, mask, ValueRange{zero},
+                                             alignmentOf(elem));
+    return success();
+  }
+};
+
+struct StoreLowering : OpConversionPattern<ttile::StoreOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(ttile::StoreOp op, OpAdaptor a,
+                                ConversionPatternRewriter &r) const override {
+    Location loc = op.getLoc();
+    auto vt = cast<VectorType>(op.getValue().getType());
+    Type elem = vt.getElementType();
+    Value addr = r.create<LLVM::GEPOp>(loc, ptrType(getContext()), elem,
+                                       a.getBuffer(), ValueRange{a.getOffset()});
+    Value mask = laneMask(r, loc, vt, a.getOffset(), a.getBound());
+    r.replaceOpWithNewOp<LLVM::MaskedStoreOp>(op, a.getValue(), addr, mask,
+                                              alignmentOf(elem));
+    return success();
+  }
+};
+
+struct ConvertTTileToLLVMPass
+    : impl::ConvertTTileToLLVMBase<ConvertTTileToLLVMPass> {
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    OpBuilder mb = OpBuilder::atBlockEnd(module.getBody());
+
+    for (auto kernel : llvm::make_early_inc_range(module.getOps<ttile::KernelOp>()))
+      lowerKernel(kernel, mb);
+    for (auto fn : llvm::make_early_inc_range(module.getOps<func::FuncOp>())) {
+      if (!fn->hasAttr(tgraph::kEntryAttr)) {
+        fn.emitError("only entry functions can be lowered to LLVM");
+        return signalPassFailure();
+      }
+      if (failed(lowerEntry(fn, module, mb)))
+        return signalPassFailure();
+      fn.erase();
+    }
+    for (auto kernel : llvm::make_early_inc_range(module.getOps<ttile::KernelOp>()))
+      kernel.erase();
+
+    LowerToLLVMOptions options(&getContext());
+    LLVMTypeConverter converter(&getContext(), options);
+    converter.addConversion(
+        [](MemRefType t) -> Type { return ptrType(t.getContext()); });
+    RewritePatternSet patterns(&getContext());
+    arith::populateArithToLLVMConversionPatterns(converter, patterns);
+    patterns.add<LoadLowering, StoreLowering>(converter, &getContext());
+    LLVMConversionTarget target(getContext());
+    target.addLegalOp<ModuleOp, UnrealizedConversionCastOp>();
+    if (failed(applyFullConversion(module, target, std::move(patterns))))
+      return signalPassFailure();
+
+    OpPassManager cleanup(ModuleOp::getOperationName());
+    cleanup.addPass(createReconcileUnrealizedCastsPass());
+    if (failed(runPipeline(cleanup, module)))
+      return signalPassFailure();
+  }
+};
+
+} // namespace
+} // namespace tessera

@@ -1,0 +1,126 @@
+// LLVM dialect -> LLVM IR (with the metadata sections) -> optimized ->
+// machine code for the host CPU.
+#include "tessera/Backend/Tbin.h"
+#include "tessera/tbin_abi.h"
+
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Export.h"
+#include "llvm/IR/Constants.h"
+#include "llvm/IR/GlobalVariable.h"
+#include "llvm/IR/LegacyPassManager.h"
+#include "llvm/IR/Module.h"
+#include "llvm/MC/TargetRegistry.h"
+#include "llvm/Passes/PassBuilder.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Support/raw_ostream.h"
+#include "llvm/Target/TargetMachine.h"
+#include "llvm/Target/TargetOptions.h"
+#include "llvm/Transforms/Utils/ModuleUtils.h"
+
+namespace tessera {
+namespace {
+
+void addSection(llvm::Module &m, const char *section, const char *symbol,
+                const std::vector<uint8_t> &bytes) {
+  auto *init = llvm::ConstantDataArray::get(m.getContext(),
+                                            llvm::ArrayRef<uint8_t>(bytes));
+  auto *gv = new llvm::GlobalVariable(m, init->getType(), /*isConstant=*/true,
+                                      llvm::GlobalValue::ExternalLinkage, init,
+                                      symbol);
+  gv->setSection(section);
+  gv->setAlignment(llvm::Align(8));
+  llvm::appendToUsed(m, {gv});
+}
+
+std::unique_ptr<llvm::TargetMachine> makeTargetMachine(const CodegenOptions &o,
+                                                       std::string &error) {
+  static bool initialized = [] {
+    LLVMInitializeX86TargetInfo();
+    LLVMInitializeX86Target();
+    LLVMInitializeX86TargetMC();
+    LLVMInitializeX86AsmPrinter();
+    return true;
+  }();
+  (void)initialized;
+  const llvm::Target *target = llvm::TargetRegistry::lookupTarget(o.triple, error);
+  if (!target)
+    return nullptr;
+  llvm::TargetOptions options;
+  // Determinism (ARCHITECTURE.md §6): never contract a*b+c into an FMA
+  // behind the program's back.
+  options.AllowFPOpFusion = llvm::FPOpFusion::Strict;
+  auto level = o.optLevel == 0   ? llvm::CodeGenOptLevel::None
+               : o.optLevel == 1 ? llvm::CodeGenOptLevel::Less
+               : o.optLevel == 2 ? llvm::CodeGenOptLevel::Default
+                                 : llvm::CodeGenOptLevel::Aggressive;
+  return std::unique_ptr<llvm::TargetMachine>(target->createTargetMachine(
+      o.triple, o.cpu, "", options, llvm::Reloc::PIC_, std::nullopt, level));
+}
+
+void optimize(llvm::Module &m, llvm::TargetMachine &tm, unsigned level) {
+  if (level == 0)
+    return;
+  llvm::LoopAnalysisManager lam;
+  llvm::FunctionAnalysisManager fam;
+  llvm::CGSCCAnalysisManager cam;
+  llvm::ModuleAnalysisManager mam;
+  llvm::PassBuilder pb(&tm);
+  pb.registerModuleAnalyses(mam);
+  pb.registerCGSCCAnalyses(cam);
+  pb.registerFunctionAnalyses(fam);
+  pb.registerLoopAnalyses(lam);
+  pb.crossRegisterProxies(lam, fam, cam, mam);
+  llvm::OptimizationLevel ol = level == 1   ? llvm::OptimizationLevel::O1
+                               : level == 2 ? llvm::OptimizationLevel::O2
+                                            : llvm::OptimizationLevel::O3;
+  pb.buildPerModuleDefaultPipeline(ol).run(m, mam);
+}
+
+} // namespace
+
+std::unique_ptr<llvm::Module>
+translateToLLVMIR(mlir::ModuleOp module, llvm::LLVMContext &ctx,
+                  const tbin::ModuleMeta &meta, const tbin::OpsTable &ops,
+                  const CodegenOptions &opts, std::string &error) {
+  mlir::DialectRegistry registry;
+  mlir::registerBuiltinDialectTranslation(registry);
+  mlir::registerLLVMDialectTranslation(registry);
+  module->getContext()->appendDialectRegistry(registry);
+
+  std::unique_ptr<llvm::Module> m = mlir::translateModuleToLLVMIR(module, ctx);
+  if (!m) {
+    error = "translation to LLVM IR failed";
+    return nullptr;
+  }
+  std::unique_ptr<llvm::TargetMachine> tm = makeTargetMachine(opts, error);
+  if (!tm)
+    return nullptr;
+  m->setTargetTriple(opts.triple);
+  m->setDataLayout(tm->createDataLayout());
+  addSection(*m, TESSERA_META_SECTION, "__tessera_meta", tbin::encode(meta));
+  addSection(*m, TESSERA_OPS_SECTION, "__tessera_ops", tbin::encode(ops));
+  optimize(*m, *tm, opts.optLevel);
+  return m;
+}
+
+bool emitMachineCode(llvm::Module &module, const CodegenOptions &opts,
+                     bool assembly, std::string &out, std::string &error) {
+  std::unique_ptr<llvm::TargetMachine> tm = makeTargetMachine(opts, error);
+  if (!tm)
+    return false;
+  llvm::SmallVector<char, 0> buffer;
+  llvm::raw_svector_ostream os(buffer);
+  llvm::legacy::PassManager pm;
+  auto kind = assembly ? llvm::CodeGenFileType::AssemblyFile
+                       : llvm::CodeGenFileType::ObjectFile;
+  if (tm->addPassesToEmitFile(pm, os, nullptr, kind)) {
+    error = "the target cannot emit this file type";
+    return false;
+  }
+  pm.run(module);
+  out.assign(buffer.begin(), buffer.end());
+  return true;
+}
+
+} // namespace tessera

@@ -1,0 +1,97 @@
+// What .tessera.meta and .tessera.ops say, read off the IR: entry signatures
+// from the Graph IR (as the user wrote them), kernels from the Tile IR.
+#include "tessera/Backend/Symbols.h"
+#include "tessera/Backend/Tbin.h"
+#include "tessera/Dialect/TGraph/TGraph.h"
+#include "tessera/Dialect/TTile/TTile.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+
+using namespace mlir;
+
+namespace tessera {
+namespace {
+
+tbin::DType dtypeOf(Type t) {
+  if (t.isF32()) return tbin::DType::F32;
+  if (t.isF64()) return tbin::DType::F64;
+  if (t.isF16()) return tbin::DType::F16;
+  if (t.isBF16()) return tbin::DType::BF16;
+  if (t.isInteger(64)) return tbin::DType::I64;
+  if (t.isInteger(32)) return tbin::DType::I32;
+  if (t.isInteger(8)) return tbin::DType::I8;
+  return tbin::DType::Bool;
+}
+
+tbin::TensorSig signature(DictionaryAttr attrs, Type type) {
+  tbin::TensorSig sig;
+  if (auto name = attrs ? attrs.getAs<StringAttr>(tgraph::kNameAttr) : nullptr)
+    sig.name = name.str();
+  sig.dtype = dtypeOf(cast<RankedTensorType>(type).getElementType());
+  if (auto shape = attrs ? attrs.getAs<ArrayAttr>(tgraph::kShapeAttr) : nullptr)
+    for (Attribute d : shape) {
+      tbin::Dim dim;
+      if (auto i = dyn_cast<IntegerAttr>(d))
+        dim.extent = i.getInt();
+      else
+        dim.symbol = cast<StringAttr>(d).str();
+      sig.dims.push_back(dim);
+    }
+  return sig;
+}
+
+std::string locationOf(Location loc) {
+  if (auto l = dyn_cast<FileLineColLoc>(loc))
+    return l.getFilename().str() + ":" + std::to_string(l.getLine()) + ":" +
+           std::to_string(l.getColumn());
+  return {};
+}
+
+} // namespace
+
+tbin::ModuleMeta collectModuleMeta(ModuleOp module, const std::string &name) {
+  tbin::ModuleMeta meta;
+  meta.module = name;
+  meta.target = "x86_64-unknown-linux-gnu";
+  meta.policy = "dtype=f32 accum=f32 deterministic";
+  for (auto fn : module.getOps<func::FuncOp>()) {
+    if (!fn->hasAttr(tgraph::kEntryAttr))
+      continue;
+    tbin::EntryMeta e;
+    e.name = fn.getName().str();
+    e.symbol = entrySymbol(e.name);
+    e.location = locationOf(fn.getLoc());
+    if (auto dims = fn->getAttrOfType<ArrayAttr>(tgraph::kDimsAttr))
+      for (Attribute d : dims)
+        e.dimSymbols.push_back(cast<StringAttr>(d).str());
+    for (unsigned i = 0; i < fn.getNumArguments(); ++i)
+      e.inputs.push_back(signature(fn.getArgAttrDict(i), fn.getArgumentTypes()[i]));
+    for (unsigned i = 0; i < fn.getNumResults(); ++i)
+      e.outputs.push_back(signature(fn.getResultAttrDict(i), fn.getResultTypes()[i]));
+    meta.entries.push_back(std::move(e));
+  }
+  return meta;
+}
+
+tbin::OpsTable collectOpsTable(ModuleOp module) {
+  tbin::OpsTable ops;
+  // Which entry launches each kernel.
+  llvm::StringMap<std::string> launcher;
+  module.walk([&](ttile::LaunchOp l) {
+    launcher[l.getKernel()] = l->getParentOfType<func::FuncOp>().getName().str();
+  });
+  for (auto k : module.getOps<ttile::KernelOp>()) {
+    tbin::KernelMeta m;
+    m.name = k.getSymName().str();
+    m.symbol = kernelSymbol(m.name);
+    m.entry = launcher.lookup(m.name);
+    m.backend = "cpu";
+    m.kind = k.getKind().str();
+    m.tile = {static_cast<int64_t>(k.getTile())};
+    m.numArgs = k.getBody().getNumArguments() - 2;
+    ops.kernels.push_back(std::move(m));
+  }
+  return ops;
+}
+
+} // namespace tessera

@@ -1,0 +1,40 @@
+#ifndef TESSERA_MIDDLE_PASSES
+#define TESSERA_MIDDLE_PASSES
+
+include "mlir/Pass/PassBase.td"
+
+def FormFusionGroups : Pass<"tsched-form-fusion-groups", "mlir::ModuleOp"> {
+  let summary = "Group Graph IR operators into fusion groups (tgraph -> tsched)";
+  let description = [{
+    Every elementwise operator of a function joins the fusion group of its
+    iteration space (its symbolic shape); scalar constants are copied into
+    each group that uses them. A value returned without computation gets a
+    group of its own (a copy). Each group gets the tile chosen for it:
+    `tile-elements` elements per tile.
+  }];
+  let options = [
+    Option<"tileElements", "tile-elements", "int64_t", /*default=*/"4096",
+           "Elements per tile of an elementwise group">
+  ];
+  let dependentDialects = ["::tessera::tsched::TSchedDialect"];
+}
+
+def ConvertTSchedToTTile : Pass<"convert-tsched-to-ttile", "mlir::ModuleOp"> {
+  let summary = "Lower fusion groups to tile kernels over flat buffers";
+  let description = [{
+    Entry functions take buffers instead of tensors: the inputs, then one
+    output buffer per result, then one index per symbolic dim (in
+    `tgraph.dims` order). Each fusion group becomes a `ttile.kernel` whose
+    body is one vector step (lanes: `vector-bytes` / element size) and a
+    `ttile.launch` over the group's element count.
+  }];
+  let options = [
+    Option<"vectorBytes", "vector-bytes", "int64_t", /*default=*/"32",
+           "Bytes per vector step (32: AVX2)">
+  ];
+  let dependentDialects = ["::tessera::ttile::TTileDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::memref::MemRefDialect"];
+}
+
+#endif // TESSERA_MIDDLE_PASSES

@@ -1,0 +1,34 @@
+// The tgraph dialect (Graph IR).
+#pragma once
+
+#include "mlir/Bytecode/BytecodeOpInterface.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Dialect.h"
+#include "mlir/IR/OpDefinition.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+
+namespace tessera::tgraph {
+
+mlir::LogicalResult verifyElementwiseScalarBroadcast(mlir::Operation *op);
+
+template <typename ConcreteType>
+class ElementwiseScalarBroadcast
+    : public mlir::OpTrait::TraitBase<ConcreteType, ElementwiseScalarBroadcast> {
+public:
+  static mlir::LogicalResult verifyTrait(mlir::Operation *op) {
+    return verifyElementwiseScalarBroadcast(op);
+  }
+};
+
+// Attribute names shared by every level (see the dialect description).
+constexpr const char *kEntryAttr = "tgraph.entry";
+constexpr const char *kDimsAttr = "tgraph.dims";
+constexpr const char *kNameAttr = "tgraph.name";
+constexpr const char *kShapeAttr = "tgraph.shape";
+
+} // namespace tessera::tgraph
+
+#include "tessera/Dialect/TGraph/TGraphOpsDialect.h.inc"
+
+#define GET_OP_CLASSES
+#include "tessera/Dialect/TGraph/TGraphOps.h.inc"

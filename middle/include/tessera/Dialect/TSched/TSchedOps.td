@@ -1,0 +1,56 @@
+// tsched: Tessera's Schedule IR. Groups Graph IR operators into units that
+// run as one kernel (fusion) and records the tile chosen for each.
+#ifndef TESSERA_TSCHED_OPS
+#define TESSERA_TSCHED_OPS
+
+include "mlir/IR/OpBase.td"
+include "mlir/Interfaces/ControlFlowInterfaces.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+
+def TSched_Dialect : Dialect {
+  let name = "tsched";
+  let cppNamespace = "::tessera::tsched";
+  let summary = "Tessera Schedule IR: fusion groups and tile choices";
+}
+
+class TSched_Op<string mnemonic, list<Trait> traits = []>
+    : Op<TSched_Dialect, mnemonic, traits>;
+
+def TSched_FusionGroupOp
+    : TSched_Op<"fusion_group", [IsolatedFromAbove, Pure]> {
+  let summary = "operators that run as one kernel";
+  let description = [{
+    The body computes the results from the block arguments (one per input)
+    with Graph IR operators and yields them. `kind` names the launch geometry
+    (`elementwise`: one iteration space, `shape`, shared by every result);
+    `tile` the number of elements each tile covers.
+
+    ```mlir
+    %r = tsched.fusion_group(%a, %b) {kind = "elementwise", shape = ["N"],
+                                      tile = array<i64: 4096>}
+        : (tensor<?xf32>, tensor<?xf32>) -> tensor<?xf32> {
+    ^bb0(%x: tensor<?xf32>, %y: tensor<?xf32>):
+      %m = tgraph.mul %x, %y : tensor<?xf32>, tensor<?xf32> -> tensor<?xf32>
+      tsched.yield %m : tensor<?xf32>
+    }
+    ```
+  }];
+  let arguments = (ins Variadic<AnyRankedTensor>:$inputs, StrAttr:$kind,
+                       ArrayAttr:$shape, DenseI64ArrayAttr:$tile);
+  let results = (outs Variadic<AnyRankedTensor>:$results);
+  let regions = (region SizedRegion<1>:$body);
+  let assemblyFormat = [{
+    `(` $inputs `)` attr-dict `:` functional-type($inputs, $results) $body
+  }];
+  let hasVerifier = 1;
+}
+
+def TSched_YieldOp
+    : TSched_Op<"yield", [Pure, Terminator, ReturnLike,
+                          HasParent<"FusionGroupOp">]> {
+  let summary = "the results of a fusion group";
+  let arguments = (ins Variadic<AnyRankedTensor>:$values);
+  let assemblyFormat = "($values^ `:` type($values))? attr-dict";
+}
+
+#endif // TESSERA_TSCHED_OPS

@@ -1,0 +1,75 @@
+// ttile: Tessera's Tile IR. Kernels over explicit tiles of flat buffers:
+// vector loads and stores of one tile step, with the tail masked.
+#ifndef TESSERA_TTILE_OPS
+#define TESSERA_TTILE_OPS
+
+include "mlir/IR/OpBase.td"
+include "mlir/IR/SymbolInterfaces.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+
+def TTile_Dialect : Dialect {
+  let name = "ttile";
+  let cppNamespace = "::tessera::ttile";
+  let summary = "Tessera Tile IR: kernels over explicit tiles";
+}
+
+class TTile_Op<string mnemonic, list<Trait> traits = []>
+    : Op<TTile_Dialect, mnemonic, traits>;
+
+def TTile_KernelOp
+    : TTile_Op<"kernel", [Symbol, IsolatedFromAbove,
+                          SingleBlockImplicitTerminator<"YieldOp">]> {
+  let summary = "a kernel: one vector step of a tiled loop nest";
+  let description = [{
+    The body runs once per `vector`-wide step at element offset `%offset`
+    of a flat iteration space of `%extent` elements; the iteration space is
+    split into tiles of `tile` elements, the unit the runtime distributes
+    over threads. Block arguments: the buffers (inputs then outputs), then
+    `%offset` and `%extent`. Loads and stores mask lanes at or past
+    `%extent`, so every tile (the last one too) is handled by the same body.
+  }];
+  let arguments = (ins SymbolNameAttr:$sym_name, StrAttr:$kind,
+                       I64Attr:$tile, I64Attr:$vector,
+                       I64Attr:$num_inputs);
+  let regions = (region SizedRegion<1>:$body);
+  let assemblyFormat = "$sym_name attr-dict-with-keyword $body";
+  let hasVerifier = 1;
+}
+
+def TTile_YieldOp
+    : TTile_Op<"yield", [Pure, Terminator, HasParent<"KernelOp">]> {
+  let summary = "end of a kernel step";
+  let assemblyFormat = "attr-dict";
+}
+
+def TTile_LoadOp : TTile_Op<"load", [MemoryEffects<[MemRead]>]> {
+  let summary = "load one vector step, lanes at or past `bound` masked off";
+  let arguments = (ins AnyMemRef:$buffer, Index:$offset, Index:$bound);
+  let results = (outs VectorOfRank<[1]>:$result);
+  let assemblyFormat = [{
+    $buffer `[` $offset `]` `bound` $bound attr-dict `:` type($buffer) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def TTile_StoreOp : TTile_Op<"store", [MemoryEffects<[MemWrite]>]> {
+  let summary = "store one vector step, lanes at or past `bound` masked off";
+  let arguments = (ins VectorOfRank<[1]>:$value, AnyMemRef:$buffer,
+                       Index:$offset, Index:$bound);
+  let assemblyFormat = [{
+    $value `,` $buffer `[` $offset `]` `bound` $bound attr-dict `:` type($value) `,` type($buffer)
+  }];
+  let hasVerifier = 1;
+}
+
+def TTile_LaunchOp
+    : TTile_Op<"launch", [DeclareOpInterfaceMethods<SymbolUserOpInterface>]> {
+  let summary = "run every tile of a kernel over `elements` elements";
+  let arguments = (ins FlatSymbolRefAttr:$kernel,
+                       Variadic<AnyMemRef>:$buffers, Index:$elements);
+  let assemblyFormat = [{
+    $kernel `(` $buffers `)` `elements` $elements attr-dict `:` type($buffers)
+  }];
+}
+
+#endif // TESSERA_TTILE_OPS

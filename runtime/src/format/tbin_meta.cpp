@@ -1,0 +1,319 @@
+#include "tessera/tbin_meta.hpp"
+
+#include "tessera/tbin_abi.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace tessera::tbin {
+
+const char *dtypeName(DType t) {
+  switch (t) {
+  case DType::F32: return "f32";
+  case DType::F64: return "f64";
+  case DType::F16: return "f16";
+  case DType::BF16: return "bf16";
+  case DType::I64: return "i64";
+  case DType::I32: return "i32";
+  case DType::I8: return "i8";
+  case DType::Bool: return "bool";
+  }
+  return "?";
+}
+
+bool dtypeFromName(const std::string &name, DType &out) {
+  for (uint8_t v = 1; v <= static_cast<uint8_t>(DType::Bool); ++v) {
+    auto t = static_cast<DType>(v);
+    if (name == dtypeName(t)) {
+      out = t;
+      return true;
+    }
+  }
+  return false;
+}
+
+std::size_t dtypeSize(DType t) {
+  switch (t) {
+  case DType::F64:
+  case DType::I64: return 8;
+  case DType::F32:
+  case DType::I32: return 4;
+  case DType::F16:
+  case DType::BF16: return 2;
+  case DType::I8:
+  case DType::Bool: return 1;
+  }
+  return 0;
+}
+
+std::string formatSignature(const TensorSig &sig) {
+  std::string s = dtypeName(sig.dtype);
+  s += '[';
+  for (std::size_t i = 0; i < sig.dims.size(); ++i) {
+    if (i)
+      s += ", ";
+    s += sig.dims[i].isSymbolic() ? sig.dims[i].symbol
+                                  : std::to_string(sig.dims[i].extent);
+  }
+  s += ']';
+  return s;
+}
+
+namespace {
+
+// Caps on counts keep a corrupt length from asking for absurd allocations.
+constexpr uint32_t kMaxCount = 1u << 16;
+constexpr uint32_t kMaxString = 1u << 20;
+
+class Writer {
+public:
+  void u8(uint8_t v) { bytes.push_back(v); }
+  void u16(uint16_t v) { raw(&v, 2); }
+  void u32(uint32_t v) { raw(&v, 4); }
+  void i64(int64_t v) { raw(&v, 8); }
+  void str(const std::string &s) {
+    u32(static_cast<uint32_t>(s.size()));
+    raw(s.data(), s.size());
+  }
+  void raw(const void *p, std::size_t n) {
+    // The format is little endian; so are all hosts Tessera targets.
+    auto *c = static_cast<const uint8_t *>(p);
+    bytes.insert(bytes.end(), c, c + n);
+  }
+  std::vector<uint8_t> bytes;
+};
+
+class Reader {
+public:
+  Reader(const uint8_t *d, std::size_t n, std::string &err)
+      : data(d), size(n), error(err) {}
+
+  bool fail(const std::string &what) {
+    if (error.empty())
+      error = what + " at byte " + std::to_string(pos);
+    return false;
+  }
+  bool raw(void *out, std::size_t n, const char *what) {
+    if (n > size - pos)
+      return fail(std::string("truncated ") + what);
+    std::memcpy(out, data + pos, n);
+    pos += n;
+    return true;
+  }
+  bool u8(uint8_t &v, const char *what) { return raw(&v, 1, what); }
+  bool u16(uint16_t &v, const char *what) { return raw(&v, 2, what); }
+  bool u32(uint32_t &v, const char *what) { return raw(&v, 4, what); }
+  bool i64(int64_t &v, const char *what) { return raw(&v, 8, what); }
+  bool count(uint32_t &v, const char *what) {
+    if (!u32(v, what))
+      return false;
+    if (v > kMaxCount || v > size - pos)
+      return fail(std::string("implausible ") + what);
+    return true;
+  }
+  bool str(std::string &s, const char *what) {
+    uint32_t n;
+    if (!u32(n, what))
+      return false;
+    if (n > kMaxString || n > size - pos)
+      return fail(std::string("truncated ") + what);
+    s.assign(reinterpret_cast<const char *>(data + pos), n);
+    pos += n;
+    return true;
+  }
+  bool atEnd() const { return pos == size; }
+
+  const uint8_t *data;
+  std::size_t size;
+  std::size_t pos = 0;
+  std::string &error;
+};
+
+void writeHeader(Writer &w, const char magic[8], std::size_t payload) {
+  w.raw(magic, 8);
+  w.u16(kFormatMajor);
+  w.u16(kFormatMinor);
+  w.u32(static_cast<uint32_t>(payload));
+}
+
+std::vector<uint8_t> withHeader(const char magic[8], const Writer &payload) {
+  Writer w;
+  writeHeader(w, magic, payload.bytes.size());
+  w.raw(payload.bytes.data(), payload.bytes.size());
+  return std::move(w.bytes);
+}
+
+// Checks magic, version and size; leaves `r` positioned at the payload.
+bool readHeader(Reader &r, const char magic[8], const char *section) {
+  char m[8];
+  if (!r.raw(m, 8, "magic"))
+    return false;
+  if (std::memcmp(m, magic, 8) != 0)
+    return r.fail(std::string("bad magic in ") + section);
+  uint16_t major, minor;
+  uint32_t payload;
+  if (!r.u16(major, "version") || !r.u16(minor, "version") ||
+      !r.u32(payload, "payload size"))
+    return false;
+  if (major != kFormatMajor)
+    return r.fail(std::string(section) + " format version " +
+                  std::to_string(major) + "." + std::to_string(minor) +
+                  " is not supported (this runtime reads " +
+                  std::to_string(kFormatMajor) + ".x)");
+  if (payload != r.size - r.pos)
+    return r.fail(std::string(section) + " payload size " +
+                  std::to_string(payload) + " does not match section size");
+  return true;
+}
+
+void writeTensor(Writer &w, const TensorSig &t) {
+  w.str(t.name);
+  w.u8(static_cast<uint8_t>(t.dtype));
+  w.u32(static_cast<uint32_t>(t.dims.size()));
+  for (const Dim &d : t.dims) {
+    w.i64(d.extent);
+    w.str(d.symbol);
+  }
+}
+
+bool readTensor(Reader &r, TensorSig &t) {
+  uint8_t dt;
+  uint32_t rank;
+  if (!r.str(t.name, "tensor name") || !r.u8(dt, "dtype"))
+    return false;
+  if (dt < 1 || dt > static_cast<uint8_t>(DType::Bool))
+    return r.fail("unknown dtype code " + std::to_string(dt));
+  t.dtype = static_cast<DType>(dt);
+  if (!r.count(rank, "tensor rank"))
+    return false;
+  t.dims.resize(rank);
+  for (Dim &d : t.dims) {
+    if (!r.i64(d.extent, "dim") || !r.str(d.symbol, "dim symbol"))
+      return false;
+    if (!d.isSymbolic() && d.extent < 0)
+      return r.fail("negative dimension");
+  }
+  return true;
+}
+
+bool readTensors(Reader &r, std::vector<TensorSig> &ts, const char *what) {
+  uint32_t n;
+  if (!r.count(n, what))
+    return false;
+  ts.resize(n);
+  for (TensorSig &t : ts)
+    if (!readTensor(r, t))
+      return false;
+  return true;
+}
+
+} // namespace
+
+std::vector<uint8_t> encode(const ModuleMeta &meta) {
+  Writer w;
+  w.str(meta.module);
+  w.str(meta.target);
+  w.str(meta.policy);
+  w.u32(static_cast<uint32_t>(meta.entries.size()));
+  for (const EntryMeta &e : meta.entries) {
+    w.str(e.name);
+    w.str(e.symbol);
+    w.str(e.location);
+    w.u32(static_cast<uint32_t>(e.dimSymbols.size()));
+    for (const std::string &s : e.dimSymbols)
+      w.str(s);
+    w.u32(static_cast<uint32_t>(e.inputs.size()));
+    for (const TensorSig &t : e.inputs)
+      writeTensor(w, t);
+    w.u32(static_cast<uint32_t>(e.outputs.size()));
+    for (const TensorSig &t : e.outputs)
+      writeTensor(w, t);
+  }
+  return withHeader(TESSERA_META_MAGIC, w);
+}
+
+std::vector<uint8_t> encode(const OpsTable &ops) {
+  Writer w;
+  w.u32(static_cast<uint32_t>(ops.kernels.size()));
+  for (const KernelMeta &k : ops.kernels) {
+    w.str(k.name);
+    w.str(k.symbol);
+    w.str(k.entry);
+    w.str(k.backend);
+    w.str(k.kind);
+    w.u32(static_cast<uint32_t>(k.tile.size()));
+    for (int64_t t : k.tile)
+      w.i64(t);
+    w.u32(k.numArgs);
+  }
+  return withHeader(TESSERA_OPS_MAGIC, w);
+}
+
+bool decode(const uint8_t *data, std::size_t size, ModuleMeta &out,
+            std::string &error) {
+  error.clear();
+  Reader r(data, size, error);
+  if (!readHeader(r, TESSERA_META_MAGIC, TESSERA_META_SECTION))
+    return false;
+  uint32_t n;
+  if (!r.str(out.module, "module name") || !r.str(out.target, "target") ||
+      !r.str(out.policy, "policy") || !r.count(n, "entry count"))
+    return false;
+  out.entries.resize(n);
+  for (EntryMeta &e : out.entries) {
+    uint32_t ndims;
+    if (!r.str(e.name, "entry name") || !r.str(e.symbol, "entry symbol") ||
+        !r.str(e.location, "entry location") ||
+        !r.count(ndims, "dim symbol count"))
+      return false;
+    e.dimSymbols.resize(ndims);
+    for (std::string &s : e.dimSymbols)
+      if (!r.str(s, "dim symbol"))
+        return false;
+    if (!readTensors(r, e.inputs, "input count") ||
+        !readTensors(r, e.outputs, "output count"))
+      return false;
+    // Every symbolic dim of a signature must be one the entry binds.
+    for (const auto *list : {&e.inputs, &e.outputs})
+      for (const TensorSig &t : *list)
+        for (const Dim &d : t.dims)
+          if (d.isSymbolic() &&
+              std::find(e.dimSymbols.begin(), e.dimSymbols.end(),
+                        d.symbol) == e.dimSymbols.end())
+            return r.fail("entry '" + e.name + "' uses unbound dim '" +
+                          d.symbol + "'");
+  }
+  if (!r.atEnd())
+    return r.fail("trailing bytes in " TESSERA_META_SECTION);
+  return true;
+}
+
+bool decode(const uint8_t *data, std::size_t size, OpsTable &out,
+            std::string &error) {
+  error.clear();
+  Reader r(data, size, error);
+  if (!readHeader(r, TESSERA_OPS_MAGIC, TESSERA_OPS_SECTION))
+    return false;
+  uint32_t n;
+  if (!r.count(n, "kernel count"))
+    return false;
+  out.kernels.resize(n);
+  for (KernelMeta &k : out.kernels) {
+    uint32_t rank;
+    if (!r.str(k.name, "kernel name") || !r.str(k.symbol, "kernel symbol") ||
+        !r.str(k.entry, "kernel entry") || !r.str(k.backend, "backend") ||
+        !r.str(k.kind, "kernel kind") || !r.count(rank, "tile rank"))
+      return false;
+    k.tile.resize(rank);
+    for (int64_t &t : k.tile)
+      if (!r.i64(t, "tile extent"))
+        return false;
+    if (!r.u32(k.numArgs, "argument count"))
+      return false;
+  }
+  if (!r.atEnd())
+    return r.fail("trailing bytes in " TESSERA_OPS_SECTION);
+  return true;
+}
+
+} // namespace tessera::tbin

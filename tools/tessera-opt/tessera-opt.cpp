@@ -1,0 +1,25 @@
+// mlir-opt for Tessera's dialects and passes; lit tests drive every pass
+// through it.
+#include "tessera/Backend/Passes.h"
+#include "tessera/Conversion/Passes.h"
+
+#include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Tools/mlir-opt/MlirOptMain.h"
+#include "mlir/Transforms/Passes.h"
+
+int main(int argc, char **argv) {
+  mlir::DialectRegistry registry;
+  registry.insert<tessera::tgraph::TGraphDialect, tessera::tsched::TSchedDialect,
+                  tessera::ttile::TTileDialect, mlir::func::FuncDialect,
+                  mlir::arith::ArithDialect, mlir::memref::MemRefDialect,
+                  mlir::LLVM::LLVMDialect>();
+  tessera::registerTesseraMiddlePasses();
+  tessera::registerTesseraBackendPasses();
+  mlir::registerCanonicalizerPass();
+  mlir::registerCSEPass();
+  mlir::registerSymbolDCEPass();
+  mlir::registerPass([] { return mlir::createReconcileUnrealizedCastsPass(); });
+  return mlir::asMainReturnCode(
+      mlir::MlirOptMain(argc, argv, "Tessera optimizer driver\n", registry));
+}

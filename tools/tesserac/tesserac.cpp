@@ -1,0 +1,272 @@
+// tesserac: .tsr -> .tbin, or any level in between with --emit.
+#include "tessera/Backend/Passes.h"
+#include "tessera/Backend/Tbin.h"
+#include "tessera/Conversion/Passes.h"
+#include "tessera/Frontend/MLIRGen.h"
+#include "tessera/Frontend/Parser.h"
+#include "tessera/Frontend/Sema.h"
+
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/Verifier.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Transforms/Passes.h"
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <CLI/CLI.hpp>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <sstream>
+
+namespace {
+
+enum class Emit { Ast, TGraph, TSched, TTile, LLVM, Asm, Obj, Tbin };
+
+const std::map<std::string, Emit> kEmitNames = {
+    {"ast", Emit::Ast},   {"tgraph", Emit::TGraph}, {"tsched", Emit::TSched},
+    {"ttile", Emit::TTile}, {"llvm", Emit::LLVM},   {"asm", Emit::Asm},
+    {"obj", Emit::Obj},   {"tbin", Emit::Tbin}};
+
+struct Options {
+  std::string input;
+  std::string output;
+  std::string emit = "tbin";
+  unsigned optLevel = 2;
+  std::vector<std::string> includeDirs;
+  std::string target = "cpu";
+  bool werror = false;
+};
+
+int fail(const std::string &msg) {
+  std::cerr << "tesserac: error: " << msg << "\n";
+  return 1;
+}
+
+bool readFile(const std::string &path, std::string &out, std::string &error) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    error = "cannot read '" + path + "': " + std::strerror(errno);
+    return false;
+  }
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  out = ss.str();
+  return true;
+}
+
+bool writeOutput(const std::string &path, const std::string &data,
+                 std::string &error) {
+  if (path == "-") {
+    std::cout << data;
+    return true;
+  }
+  std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary);
+    out << data;
+    if (!out) {
+      error = "cannot write '" + path + "': " + std::strerror(errno);
+      return false;
+    }
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    error = "cannot write '" + path + "': " + std::strerror(errno);
+    std::remove(tmp.c_str());
+    return false;
+  }
+  return true;
+}
+
+std::string defaultOutput(const std::string &input, Emit emit) {
+  if (emit != Emit::Tbin && emit != Emit::Obj)
+    return "-";
+  std::string stem = input;
+  if (auto slash = stem.find_last_of('/'); slash != std::string::npos)
+    stem = stem.substr(slash + 1);
+  if (auto dot = stem.rfind('.'); dot != std::string::npos && dot > 0)
+    stem = stem.substr(0, dot);
+  return stem + (emit == Emit::Tbin ? ".tbin" : ".o");
+}
+
+// Renders MLIR diagnostics like the frontend's: file:line:col, the source
+// line and a caret, using the location every op carries from the source.
+class SourceDiagnostics {
+public:
+  SourceDiagnostics(mlir::MLIRContext &ctx, const tessera::SourceFile &file)
+      : handler(&ctx, [this, &file](mlir::Diagnostic &d) {
+          tessera::Diagnostic out;
+          out.severity = d.getSeverity() == mlir::DiagnosticSeverity::Warning
+                             ? tessera::Severity::Warning
+                         : d.getSeverity() == mlir::DiagnosticSeverity::Note
+                             ? tessera::Severity::Note
+                             : tessera::Severity::Error;
+          out.message = d.str();
+          out.range = rangeOf(d.getLocation(), file);
+          std::cerr << tessera::renderDiagnostic(out);
+          return mlir::success();
+        }) {}
+
+private:
+  static tessera::SourceRange rangeOf(mlir::Location loc,
+                                      const tessera::SourceFile &file) {
+    mlir::FileLineColLoc flc;
+    loc->walk([&](mlir::Location l) {
+      if (!flc)
+        flc = mlir::dyn_cast<mlir::FileLineColLoc>(l);
+      return flc ? mlir::WalkResult::interrupt() : mlir::WalkResult::advance();
+    });
+    if (!flc || flc.getFilename() != file.path())
+      return {};
+    // Offset of line:col: walk the line starts.
+    unsigned line = 1, offset = 0;
+    const std::string &text = file.text();
+    while (line < flc.getLine() && offset < text.size())
+      if (text[offset++] == '\n')
+        ++line;
+    offset = std::min<unsigned>(offset + flc.getColumn() - 1, text.size());
+    return {&file, offset, offset + 1};
+  }
+
+  mlir::ScopedDiagnosticHandler handler;
+};
+
+std::string printOp(mlir::Operation *op) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  op->print(os);
+  os << "\n";
+  return s;
+}
+
+int compile(const Options &opts) {
+  Emit emit = kEmitNames.at(opts.emit);
+  std::string output = opts.output.empty() ? defaultOutput(opts.input, emit)
+                                           : opts.output;
+  std::string text, error;
+  if (!readFile(opts.input, text, error))
+    return fail(error);
+  tessera::SourceFile file(opts.input, std::move(text));
+  tessera::DiagnosticEngine diags;
+  diags.setWarningsAsErrors(opts.werror);
+
+  std::optional<tessera::ast::Module> ast = tessera::parseModule(file, diags);
+  if (!ast) {
+    std::cerr << diags.render();
+    return 1;
+  }
+  if (emit == Emit::Ast) {
+    std::cerr << diags.render();
+    return writeOutput(output, tessera::ast::print(*ast), error) ? 0 : fail(error);
+  }
+  tessera::SemaResult types;
+  bool ok = tessera::checkModule(*ast, diags, types);
+  std::cerr << diags.render();
+  if (!ok)
+    return 1;
+
+  std::string moduleName = ast->name.empty() ? defaultOutput(opts.input, Emit::Tbin)
+                                             : ast->name;
+  if (ast->name.empty())
+    moduleName = moduleName.substr(0, moduleName.size() - 5);
+
+  mlir::MLIRContext ctx;
+  ctx.loadDialect<tessera::tsched::TSchedDialect, tessera::ttile::TTileDialect,
+                  mlir::arith::ArithDialect, mlir::memref::MemRefDialect,
+                  mlir::LLVM::LLVMDialect>();
+  SourceDiagnostics sourceDiags(ctx, file);
+  mlir::OwningOpRef<mlir::ModuleOp> module = tessera::mlirGen(ctx, *ast, types);
+  if (failed(mlir::verify(*module)))
+    return 1;
+  if (emit == Emit::TGraph)
+    return writeOutput(output, printOp(*module), error) ? 0 : fail(error);
+
+  tessera::tbin::ModuleMeta meta = tessera::collectModuleMeta(*module, moduleName);
+
+  auto run = [&](auto addPasses) {
+    mlir::PassManager pm(&ctx);
+    addPasses(pm);
+    return mlir::succeeded(pm.run(*module));
+  };
+  if (!run([](mlir::PassManager &pm) {
+        pm.addPass(mlir::createSymbolDCEPass());
+        pm.addPass(tessera::createFormFusionGroups());
+      }))
+    return 1;
+  if (emit == Emit::TSched)
+    return writeOutput(output, printOp(*module), error) ? 0 : fail(error);
+  if (!run([](mlir::PassManager &pm) {
+        pm.addPass(tessera::createConvertTSchedToTTile());
+        pm.addPass(mlir::createCanonicalizerPass());
+      }))
+    return 1;
+  if (emit == Emit::TTile)
+    return writeOutput(output, printOp(*module), error) ? 0 : fail(error);
+  tessera::tbin::OpsTable ops = tessera::collectOpsTable(*module);
+  if (!run([](mlir::PassManager &pm) {
+        pm.addPass(tessera::createConvertTTileToLLVM());
+      }))
+    return 1;
+
+  tessera::CodegenOptions cg;
+  cg.optLevel = opts.optLevel;
+  llvm::LLVMContext llvmCtx;
+  std::unique_ptr<llvm::Module> llvmModule =
+      tessera::translateToLLVMIR(*module, llvmCtx, meta, ops, cg, error);
+  if (!llvmModule)
+    return fail(error);
+  if (emit == Emit::LLVM) {
+    std::string s;
+    llvm::raw_string_ostream os(s);
+    llvmModule->print(os, nullptr);
+    return writeOutput(output, s, error) ? 0 : fail(error);
+  }
+  std::string code;
+  if (!tessera::emitMachineCode(*llvmModule, cg, emit == Emit::Asm, code, error))
+    return fail(error);
+  if (emit == Emit::Asm || emit == Emit::Obj)
+    return writeOutput(output, code, error) ? 0 : fail(error);
+  if (output == "-")
+    return fail("a .tbin cannot be written to standard output; use -o FILE");
+  return tessera::linkTbin(code, output, error) ? 0 : fail(error);
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  Options opts;
+  CLI::App app{"tesserac: compile Tessera (.tsr) programs to .tbin modules.\n\n"
+               "  tesserac model.tsr -o model.tbin      compile\n"
+               "  tesserac model.tsr --emit=tgraph      print the Graph IR\n"};
+  app.add_option("input", opts.input, "The .tsr source file")->required();
+  app.add_option("-o,--output", opts.output,
+                 "Output file ('-' for standard output). Default: <input>.tbin "
+                 "for tbin, <input>.o for obj, standard output otherwise");
+  app.add_option("--emit", opts.emit,
+                 "What to produce: ast, tgraph (Graph IR), tsched (Schedule "
+                 "IR), ttile (Tile IR), llvm (LLVM IR), asm, obj, tbin")
+      ->check(CLI::IsMember({"ast", "tgraph", "tsched", "ttile", "llvm", "asm",
+                             "obj", "tbin"}))
+      ->default_str("tbin");
+  app.add_option("-O", opts.optLevel, "Optimization level 0-3 (default 2)")
+      ->check(CLI::Range(0, 3));
+  app.add_option("-I", opts.includeDirs, "Add a directory to the import path");
+  app.add_option("--target", opts.target, "Code generation target")
+      ->check(CLI::IsMember({"cpu"}))
+      ->default_str("cpu");
+  app.add_flag("--Werror", opts.werror, "Treat warnings as errors");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp &e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError &e) {
+    app.exit(e);
+    return 2;
+  }
+  return compile(opts);
+}
