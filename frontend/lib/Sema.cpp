@@ -57,7 +57,10 @@ public:
             .note(scope[p.name].where, "'" + p.name + "' first declared here");
         continue;
       }
-      scope[p.name] = {typeOf(p.type), p.nameRange, true, false};
+      ExprType t = typeOf(p.type);
+      if (!isKnownDType(t.dtype))
+        t.dtype = "<error>"; // reported once, at the type
+      scope[p.name] = {t, p.nameRange, true, false};
     }
     for (const ast::Param &r : fn.results)
       checkType(r.type);

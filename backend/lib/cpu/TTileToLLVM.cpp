@@ -202,8 +202,12 @@ struct LoadLowering : OpConversionPattern<ttile::LoadOp> {
     Value addr = r.create<LLVM::GEPOp>(loc, ptrType(getContext()), elem,
                                        a.getBuffer(), ValueRange{a.getOffset()});
     Value mask = laneMask(r, loc, vt, a.getOffset(), a.getBound());
-    Value zero = r.create<LLVM::ZeroOp>(loc, vt);
-    r.replaceOpWithNewOp<LLVM::MaskedLoadOp>(op, vt, addr, mask, ValueRange{zero},
+    // Masked-off lanes read as one, so that an integer division in them
+    // cannot trap.
+    TypedAttr one = isa<FloatType>(elem) ? TypedAttr(r.getFloatAttr(elem, 1.0))
+                                         : TypedAttr(r.getIntegerAttr(elem, 1));
+    Value ones = r.create<LLVM::ConstantOp>(loc, vt, DenseElementsAttr::get(vt, one));
+    r.replaceOpWithNewOp<LLVM::MaskedLoadOp>(op, vt, addr, mask, ValueRange{ones},
                                              alignmentOf(elem));
     return success();
   }

@@ -115,20 +115,26 @@ public:
   }
 
 private:
-  // Product of the iteration space's dims, as an index value.
+  // Product of the iteration space's dims, as an index value: the known
+  // extents folded into one constant, times each symbolic dim.
   FailureOr<Value> elementCount(OpBuilder &b, Location loc, ArrayAttr shape) {
-    Value n = b.create<arith::ConstantIndexOp>(loc, 1);
+    int64_t known = 1;
+    Value symbolic;
     for (Attribute d : shape) {
-      Value extent;
-      if (auto i = dyn_cast<IntegerAttr>(d))
-        extent = b.create<arith::ConstantIndexOp>(loc, i.getInt());
-      else if (auto s = dyn_cast<StringAttr>(d); s && dimArgs.count(s.getValue()))
-        extent = dimArgs[s.getValue()];
-      else
+      if (auto i = dyn_cast<IntegerAttr>(d)) {
+        known *= i.getInt();
+        continue;
+      }
+      auto s = dyn_cast<StringAttr>(d);
+      if (!s || !dimArgs.count(s.getValue()))
         return emitError(loc, "unbound dim in iteration space ") << shape;
-      n = b.create<arith::MulIOp>(loc, n, extent);
+      Value dim = dimArgs[s.getValue()];
+      symbolic = symbolic ? b.create<arith::MulIOp>(loc, symbolic, dim) : dim;
     }
-    return n;
+    if (symbolic && known == 1)
+      return symbolic;
+    Value c = b.create<arith::ConstantIndexOp>(loc, known);
+    return symbolic ? b.create<arith::MulIOp>(loc, c, symbolic).getResult() : c;
   }
 
   LogicalResult lowerGroup(tsched::FusionGroupOp group, func::ReturnOp ret,

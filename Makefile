@@ -1,0 +1,33 @@
+# The two commands of the README:
+#   make demo   install, build, compile examples/skeleton.tsr, run it on the CPU
+#   make test   install, build, run every test (unit + lit + e2e)
+BUILD ?= build
+LLVM  ?= /usr/lib/llvm-19
+JOBS  ?= $(shell nproc)
+
+.PHONY: demo test deps configure build clean
+
+deps:
+	@scripts/timed.sh deps scripts/install-deps.sh
+
+configure: deps
+	@scripts/timed.sh configure cmake -S . -B $(BUILD) -G Ninja \
+	  -DCMAKE_BUILD_TYPE=Release \
+	  -DCMAKE_C_COMPILER=$(LLVM)/bin/clang -DCMAKE_CXX_COMPILER=$(LLVM)/bin/clang++ \
+	  -DPython3_EXECUTABLE=/usr/bin/python3
+
+build: configure
+	@scripts/timed.sh build cmake --build $(BUILD) -j $(JOBS)
+
+demo: build
+	$(BUILD)/bin/tesserac examples/skeleton.tsr -o $(BUILD)/skeleton.tbin
+	$(BUILD)/bin/tessera info $(BUILD)/skeleton.tbin
+	$(BUILD)/bin/tessera run $(BUILD)/skeleton.tbin \
+	  --input a=examples/data/a.npy --input b=examples/data/b.npy \
+	  --output-dir $(BUILD)/demo-out
+
+test: build
+	@scripts/timed.sh test cmake --build $(BUILD) --target check
+
+clean:
+	rm -rf $(BUILD)

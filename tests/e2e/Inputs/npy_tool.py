@@ -1,0 +1,45 @@
+"""Inputs and independent references for the e2e tests (NumPy only).
+
+  npy_tool.py random OUT.npy DTYPE SHAPE [SEED]  write random values;
+                                                 SHAPE like 12 or 3x7
+  npy_tool.py check EXPR OUT.npy NAME=IN.npy...  compare OUT with EXPR
+                                                 evaluated by NumPy, bit
+                                                 for bit
+"""
+import sys
+
+import numpy as np
+
+
+def random(path, dtype, n, seed=0):
+    rng = np.random.default_rng(int(seed))
+    shape = tuple(int(d) for d in n.split("x"))
+    values = rng.standard_normal(shape) * 4
+    if np.dtype(dtype).kind == "i":
+        values = np.abs(np.round(values)) + 1  # divisors stay non-zero
+    np.save(path, values.astype(dtype))
+
+
+def check(expr, out_path, *bindings):
+    env = {}
+    for b in bindings:
+        name, path = b.split("=", 1)
+        env[name] = np.load(path)
+    # NumPy evaluates each operation in the inputs' dtype, rounding after
+    # every step, exactly as the program's semantics require.
+    with np.errstate(all="ignore"):
+        expected = np.asarray(eval(expr, {"np": np}, env))
+    got = np.load(out_path)
+    if got.dtype != expected.dtype or got.shape != expected.shape:
+        sys.exit(f"mismatch: got {got.dtype}{got.shape}, "
+                 f"expected {expected.dtype}{expected.shape}")
+    if got.tobytes() != expected.tobytes():
+        bad = np.flatnonzero(got.view(np.uint8) != expected.view(np.uint8))
+        sys.exit(f"bytes differ (first at byte {bad[0]}): "
+                 f"got {got.ravel()[:4]}, expected {expected.ravel()[:4]}")
+    print(f"ok: {got.size} values of {got.dtype} match bit for bit")
+
+
+if __name__ == "__main__":
+    command, args = sys.argv[1], sys.argv[2:]
+    {"random": random, "check": check}[command](*args)
