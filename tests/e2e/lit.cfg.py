@@ -9,7 +9,7 @@ if site:
 config.name = "Tessera"
 config.test_format = lit.formats.ShTest(execute_external=False)
 config.suffixes = [".mlir", ".tsr", ".test"]
-config.excludes = ["Inputs", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py.in"]
+config.excludes = ["Inputs", "expect_exit.py", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py.in"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.tessera_build_dir, "tests",
                                      os.path.basename(config.test_source_root))
@@ -22,3 +22,14 @@ config.environment["PATH"] = os.pathsep.join(
 config.environment["LC_ALL"] = "C"
 config.substitutions.append(("%python", config.python_executable))
 config.substitutions.append(("%src", config.tessera_src_dir))
+config.substitutions.append(
+    ("%expect_exit", config.python_executable + " " +
+     os.path.join(config.tessera_src_dir, "tests", "lit", "expect_exit.py")))
+config.substitutions.append(
+    ("%tessera_rt_so", os.path.join(config.tessera_build_dir, "lib", "libtessera_rt.so")))
+config.substitutions.append(
+    ("%tessera_rt_a", os.path.join(config.tessera_build_dir, "lib", "libtessera_rt.a")))
+config.substitutions.append(
+    ("%tessera_bin", os.path.join(config.tessera_bin_dir, "tessera")))
+config.substitutions.append(
+    ("%tesserac_bin", os.path.join(config.tessera_bin_dir, "tesserac")))

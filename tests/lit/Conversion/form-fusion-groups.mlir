@@ -4,7 +4,7 @@
 // is copied into it.
 // CHECK-LABEL: func.func @chain
 // CHECK-SAME: (%[[A:.*]]: tensor<?xf32> {{.*}}, %[[B:.*]]: tensor<?xf32> {{.*}})
-// CHECK-NOT: tgraph.
+// CHECK-NOT: = tgraph.
 // CHECK: %[[G:.*]] = tsched.fusion_group(%[[A]], %[[B]]) {kind = "elementwise", shape = ["N"], tile = array<i64: 512>} : (tensor<?xf32>, tensor<?xf32>) -> tensor<?xf32> {
 // CHECK-NEXT: ^bb0(%[[X:.*]]: tensor<?xf32>, %[[Y:.*]]: tensor<?xf32>):
 // CHECK-NEXT:   %[[C:.*]] = tgraph.constant 2.000000e+00

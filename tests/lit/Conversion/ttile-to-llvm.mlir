@@ -2,7 +2,8 @@
 
 // The kernel: tessera_kernel_fn (args, sizes, tile_begin, tile_end), a loop
 // over vector steps from begin*tile to min(end*tile, extent), masked.
-// CHECK-LABEL: llvm.func @tessera_kernel_k(%[[ARGS:.*]]: !llvm.ptr, %[[SIZES:.*]]: !llvm.ptr, %[[BEGIN:.*]]: i64, %[[END:.*]]: i64)
+// CHECK-LABEL: llvm.func @tessera_kernel_k(
+// CHECK-SAME: %[[ARGS:.*]]: !llvm.ptr, %[[SIZES:.*]]: !llvm.ptr, %[[BEGIN:.*]]: i64, %[[END:.*]]: i64)
 // CHECK: %[[P0:.*]] = llvm.load %{{.*}} : !llvm.ptr -> !llvm.ptr
 // CHECK: %[[P1:.*]] = llvm.load %{{.*}} : !llvm.ptr -> !llvm.ptr
 // CHECK: %[[N:.*]] = llvm.load %{{.*}} : !llvm.ptr -> i64
@@ -33,7 +34,8 @@ ttile.kernel @k attributes {kind = "elementwise", num_inputs = 1 : i64, tile = 6
 
 // The entry: tessera_entry_fn (launcher, launch, buffers, dims); every
 // launch calls the runtime's callback and returns its status on failure.
-// CHECK-LABEL: llvm.func @tessera_entry_sq(%[[L:.*]]: !llvm.ptr, %[[LAUNCH:.*]]: !llvm.ptr, %[[BUFS:.*]]: !llvm.ptr, %[[DIMS:.*]]: !llvm.ptr) -> i32
+// CHECK-LABEL: llvm.func @tessera_entry_sq(
+// CHECK-SAME: %[[L:.*]]: !llvm.ptr, %[[LAUNCH:.*]]: !llvm.ptr, %[[BUFS:.*]]: !llvm.ptr, %[[DIMS:.*]]: !llvm.ptr) -> i32
 // CHECK: %[[NDIM:.*]] = llvm.load %{{.*}} : !llvm.ptr -> i64
 // CHECK: %[[ARGV:.*]] = llvm.alloca %{{.*}} x !llvm.ptr
 // CHECK: %[[FN:.*]] = llvm.mlir.addressof @tessera_kernel_k : !llvm.ptr

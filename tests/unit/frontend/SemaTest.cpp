@@ -50,7 +50,7 @@ TEST(Sema, DtypeMismatch) {
   bool ok = true;
   std::string d = check("entry f[N](a: f32[N], b: f64[N]) -> f32[N] { return a * b }", &ok);
   EXPECT_FALSE(ok);
-  EXPECT_NE(d.find("t.tsr:1:53: error: mismatched dtypes in '*': f32[N] and f64[N]"),
+  EXPECT_NE(d.find("t.tsr:1:55: error: mismatched dtypes in '*': f32[N] and f64[N]"),
             std::string::npos) << d;
 }
 

@@ -1,0 +1,43 @@
+// Reading and writing NumPy .npy files, the tensor exchange format of the
+// `tessera` CLI. Reads format versions 1.0, 2.0 and 3.0 in C order with
+// little-endian (or byte-order-free) dtypes <f4 <f8 <f2 <i4 <i8 |i1 |b1;
+// writes version 1.0, atomically.
+#pragma once
+
+#include "tessera/rt_export.h"
+#include "tessera/tbin_meta.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace tessera::npy {
+
+struct TESSERA_RT_API Array {
+  tbin::DType dtype = tbin::DType::F32;
+  std::vector<int64_t> shape;
+  std::vector<uint8_t> data; // C order, little endian
+
+  int64_t numElements() const;
+};
+
+// The .npy descr of `dtype` ("<f4"), or nullptr if .npy has none (bf16).
+TESSERA_RT_API const char *descrOf(tbin::DType dtype);
+
+// Every message starts with `name` (the path): "x.npy: not a .npy file (bad
+// magic)", "x.npy: data is 12 bytes, shape (4,) of f32 needs 16".
+TESSERA_RT_API bool parse(const uint8_t *bytes, std::size_t size,
+                          const std::string &name, Array &out,
+                          std::string &error);
+TESSERA_RT_API bool read(const std::string &path, Array &out,
+                         std::string &error);
+
+// The bytes of a version 1.0 file holding `array`.
+TESSERA_RT_API bool encode(const Array &array, std::vector<uint8_t> &bytes,
+                           std::string &error);
+// Writes a temporary file next to `path`, then renames it into place.
+TESSERA_RT_API bool write(const std::string &path, const Array &array,
+                          std::string &error);
+
+} // namespace tessera::npy

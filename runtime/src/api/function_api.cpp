@@ -1,0 +1,190 @@
+// Entry points: their signatures, binding their dims, and invoking them.
+#include "api/handles.hpp"
+#include "core/error.hpp"
+#include "core/signature_check.hpp"
+
+using namespace tessera;
+
+namespace {
+
+tessera_status_t tensorInfo(const std::vector<tbin::TensorSig> &sigs,
+                            const std::vector<rt::TensorInfoStorage> &store,
+                            size_t index, tessera_tensor_info_t *out,
+                            const char *what) {
+  if (!out)
+    return rt::fail(TESSERA_ERROR_INVALID_ARGUMENT, what);
+  if (index >= sigs.size())
+    return rt::fail(TESSERA_ERROR_NOT_FOUND, what);
+  out->name = sigs[index].name.c_str();
+  out->dtype = static_cast<int32_t>(sigs[index].dtype);
+  out->rank = static_cast<int32_t>(sigs[index].dims.size());
+  out->dims = store[index].dims.data();
+  out->dim_names = store[index].dimNames.data();
+  return TESSERA_OK;
+}
+
+bool checkFunction(tessera_function_t fn, const char *what) noexcept {
+  if (fn)
+    return true;
+  rt::fail(TESSERA_ERROR_INVALID_ARGUMENT, what);
+  return false;
+}
+
+} // namespace
+
+extern "C" {
+
+const char *tessera_function_name(tessera_function_t fn) {
+  return checkFunction(fn, "tessera_function_name: NULL function")
+             ? fn->meta->name.c_str()
+             : nullptr;
+}
+
+const char *tessera_function_symbol(tessera_function_t fn) {
+  return checkFunction(fn, "tessera_function_symbol: NULL function")
+             ? fn->meta->symbol.c_str()
+             : nullptr;
+}
+
+size_t tessera_function_num_inputs(tessera_function_t fn) {
+  return checkFunction(fn, "tessera_function_num_inputs: NULL function")
+             ? fn->meta->inputs.size()
+             : 0;
+}
+
+size_t tessera_function_num_outputs(tessera_function_t fn) {
+  return checkFunction(fn, "tessera_function_num_outputs: NULL function")
+             ? fn->meta->outputs.size()
+             : 0;
+}
+
+tessera_status_t tessera_function_input(tessera_function_t fn, size_t index,
+                                        tessera_tensor_info_t *out) {
+  if (!checkFunction(fn, "tessera_function_input: NULL function"))
+    return TESSERA_ERROR_INVALID_ARGUMENT;
+  return tensorInfo(fn->meta->inputs, fn->inputs, index, out,
+                    "tessera_function_input: bad index or NULL out");
+}
+
+tessera_status_t tessera_function_output(tessera_function_t fn, size_t index,
+                                         tessera_tensor_info_t *out) {
+  if (!checkFunction(fn, "tessera_function_output: NULL function"))
+    return TESSERA_ERROR_INVALID_ARGUMENT;
+  return tensorInfo(fn->meta->outputs, fn->outputs, index, out,
+                    "tessera_function_output: bad index or NULL out");
+}
+
+size_t tessera_function_num_dims(tessera_function_t fn) {
+  return checkFunction(fn, "tessera_function_num_dims: NULL function")
+             ? fn->meta->dimSymbols.size()
+             : 0;
+}
+
+const char *tessera_function_dim_name(tessera_function_t fn, size_t index) {
+  if (!checkFunction(fn, "tessera_function_dim_name: NULL function"))
+    return nullptr;
+  if (index >= fn->meta->dimSymbols.size()) {
+    rt::fail(TESSERA_ERROR_NOT_FOUND,
+             "tessera_function_dim_name: index out of range");
+    return nullptr;
+  }
+  return fn->meta->dimSymbols[index].c_str();
+}
+
+tessera_status_t tessera_function_bind_dims(tessera_function_t fn,
+                                            const tessera_tensor_t *inputs,
+                                            size_t n_in, int64_t *dim_values,
+                                            size_t *failed_input) {
+  return rt::guard([&] {
+    if (failed_input)
+      *failed_input = n_in;
+    if (!fn)
+      return rt::fail(TESSERA_ERROR_INVALID_ARGUMENT,
+                      "tessera_function_bind_dims: NULL function");
+    rt::DimValues dims;
+    size_t failed;
+    std::string error;
+    if (!rt::bindInputs(*fn->meta, inputs, n_in, dims, failed, error)) {
+      if (failed_input)
+        *failed_input = failed;
+      return rt::fail(TESSERA_ERROR_INVALID_ARGUMENT, error);
+    }
+    if (dim_values)
+      std::copy(dims.begin(), dims.end(), dim_values);
+    return TESSERA_OK;
+  });
+}
+
+tessera_status_t tessera_function_output_shape(tessera_function_t fn,
+                                               const tessera_tensor_t *inputs,
+                                               size_t n_in, size_t output_index,
+                                               int64_t *shape,
+                                               size_t shape_capacity) {
+  return rt::guard([&] {
+    if (!fn)
+      return rt::fail(TESSERA_ERROR_INVALID_ARGUMENT,
+                      "tessera_function_output_shape: NULL function");
+    rt::DimValues dims;
+    size_t failed;
+    std::string error;
+    std::vector<int64_t> result;
+    if (!rt::bindInputs(*fn->meta, inputs, n_in, dims, failed, error) ||
+        !rt::outputShape(*fn->meta, output_index, dims, result, error))
+      return rt::fail(TESSERA_ERROR_INVALID_ARGUMENT, error);
+    if (result.size() > shape_capacity || (!result.empty() && !shape))
+      return rt::fail(TESSERA_ERROR_INVALID_ARGUMENT,
+                      "tessera_function_output_shape: output has rank " +
+                          std::to_string(result.size()) +
+                          ", shape array holds " +
+                          std::to_string(shape_capacity));
+    std::copy(result.begin(), result.end(), shape);
+    return TESSERA_OK;
+  });
+}
+
+tessera_status_t tessera_invoke(tessera_function_t fn, tessera_stream_t stream,
+                                const tessera_tensor_t *inputs, size_t n_in,
+                                tessera_tensor_t *outputs, size_t n_out) {
+  return rt::guard([&] {
+    if (!fn)
+      return rt::fail(TESSERA_ERROR_INVALID_ARGUMENT,
+                      "tessera_invoke: NULL function");
+    const tbin::EntryMeta &entry = *fn->meta;
+    rt::Device &device = *fn->module->device;
+    if (stream && stream->device != fn->module->device)
+      return rt::fail(TESSERA_ERROR_INVALID_ARGUMENT,
+                      "tessera_invoke: the stream belongs to a different "
+                      "context than the module");
+    rt::DimValues dims;
+    size_t failed;
+    std::string error;
+    if (!rt::bindInputs(entry, inputs, n_in, dims, failed, error) ||
+        !rt::checkOutputs(entry, outputs, n_out, dims, error))
+      return rt::fail(TESSERA_ERROR_INVALID_ARGUMENT, error);
+    for (size_t k = 0; k < dims.size(); ++k)
+      if (dims[k] < 0)
+        return rt::fail(TESSERA_ERROR_INVALID_ARGUMENT,
+                        "dim '" + entry.dimSymbols[k] + "' of entry '" +
+                            entry.name + "' is not determined by any input");
+
+    std::vector<void *> buffers;
+    buffers.reserve(n_in + n_out);
+    for (size_t i = 0; i < n_in; ++i)
+      buffers.push_back(inputs[i].data);
+    for (size_t i = 0; i < n_out; ++i)
+      buffers.push_back(outputs[i].data);
+    // Never hand the entry a null array, even when it takes nothing.
+    void *noBuffer = nullptr;
+    int64_t noDim = 0;
+    int32_t rc = fn->fn(&device.pool, rt::launchOnPool,
+                        buffers.empty() ? &noBuffer : buffers.data(),
+                        dims.empty() ? &noDim : dims.data());
+    if (rc != 0)
+      return rt::fail(TESSERA_ERROR_EXECUTION, "entry '" + entry.name +
+                                                   "' failed with status " +
+                                                   std::to_string(rc));
+    return TESSERA_OK;
+  });
+}
+
+} // extern "C"

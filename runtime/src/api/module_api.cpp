@@ -1,0 +1,183 @@
+// Loading, unloading and describing modules; looking up entry points.
+#include "api/handles.hpp"
+#include "core/error.hpp"
+
+using namespace tessera;
+
+namespace {
+
+rt::TensorInfoStorage infoStorage(const tbin::TensorSig &sig) {
+  rt::TensorInfoStorage s;
+  for (const tbin::Dim &d : sig.dims) {
+    s.dims.push_back(d.isSymbolic() ? -1 : d.extent);
+    s.dimNames.push_back(d.isSymbolic() ? d.symbol.c_str() : nullptr);
+  }
+  return s;
+}
+
+void buildFunctions(tessera_module &m) {
+  const rt::LoadedModule &lm = *m.loaded;
+  m.functions.resize(lm.meta.entries.size());
+  for (std::size_t i = 0; i < m.functions.size(); ++i) {
+    tessera_function &f = m.functions[i];
+    f.module = &m;
+    f.meta = &lm.meta.entries[i];
+    f.fn = lm.entryFns[i];
+    for (const tbin::TensorSig &s : f.meta->inputs)
+      f.inputs.push_back(infoStorage(s));
+    for (const tbin::TensorSig &s : f.meta->outputs)
+      f.outputs.push_back(infoStorage(s));
+  }
+}
+
+// Getters return NULL/0 for a NULL module and say why in the last error.
+bool checkModule(tessera_module_t m, const char *fn) noexcept {
+  if (m)
+    return true;
+  rt::fail(TESSERA_ERROR_INVALID_ARGUMENT, fn);
+  return false;
+}
+
+} // namespace
+
+extern "C" {
+
+tessera_status_t tessera_module_load(tessera_context_t ctx, const char *path,
+                                     tessera_module_t *out) {
+  return rt::guard([&] {
+    if (!ctx || !path || !out)
+      return rt::fail(TESSERA_ERROR_INVALID_ARGUMENT,
+                      "tessera_module_load: NULL argument");
+    *out = nullptr;
+    auto m = std::make_unique<tessera_module>();
+    m->device = ctx->device;
+    std::string error;
+    if (tessera_status_t st = rt::loadModule(path, m->loaded, error);
+        st != TESSERA_OK)
+      return rt::fail(st, error);
+    buildFunctions(*m);
+    *out = m.release();
+    return TESSERA_OK;
+  });
+}
+
+tessera_status_t tessera_module_unload(tessera_module_t module) {
+  delete module;
+  return TESSERA_OK;
+}
+
+const char *tessera_module_name(tessera_module_t m) {
+  return checkModule(m, "tessera_module_name: NULL module")
+             ? m->loaded->meta.module.c_str()
+             : nullptr;
+}
+
+const char *tessera_module_target(tessera_module_t m) {
+  return checkModule(m, "tessera_module_target: NULL module")
+             ? m->loaded->meta.target.c_str()
+             : nullptr;
+}
+
+const char *tessera_module_policy(tessera_module_t m) {
+  return checkModule(m, "tessera_module_policy: NULL module")
+             ? m->loaded->meta.policy.c_str()
+             : nullptr;
+}
+
+tessera_status_t tessera_module_format_version(tessera_module_t m,
+                                               uint32_t *major,
+                                               uint32_t *minor) {
+  if (!m || !major || !minor)
+    return rt::fail(TESSERA_ERROR_INVALID_ARGUMENT,
+                    "tessera_module_format_version: NULL argument");
+  *major = m->loaded->formatMajor;
+  *minor = m->loaded->formatMinor;
+  return TESSERA_OK;
+}
+
+size_t tessera_module_num_sections(tessera_module_t m) {
+  return checkModule(m, "tessera_module_num_sections: NULL module")
+             ? m->loaded->sections.size()
+             : 0;
+}
+
+tessera_status_t tessera_module_section(tessera_module_t m, size_t index,
+                                        tessera_section_info_t *out) {
+  if (!m || !out)
+    return rt::fail(TESSERA_ERROR_INVALID_ARGUMENT,
+                    "tessera_module_section: NULL argument");
+  if (index >= m->loaded->sections.size())
+    return rt::fail(TESSERA_ERROR_NOT_FOUND,
+                    "tessera_module_section: index out of range");
+  const rt::SectionSummary &s = m->loaded->sections[index];
+  *out = {s.name.c_str(), s.size};
+  return TESSERA_OK;
+}
+
+size_t tessera_module_num_entries(tessera_module_t m) {
+  return checkModule(m, "tessera_module_num_entries: NULL module")
+             ? m->functions.size()
+             : 0;
+}
+
+const char *tessera_module_entry_name(tessera_module_t m, size_t index) {
+  if (!checkModule(m, "tessera_module_entry_name: NULL module"))
+    return nullptr;
+  if (index >= m->functions.size()) {
+    rt::fail(TESSERA_ERROR_NOT_FOUND,
+             "tessera_module_entry_name: index out of range");
+    return nullptr;
+  }
+  return m->functions[index].meta->name.c_str();
+}
+
+size_t tessera_module_num_kernels(tessera_module_t m) {
+  return checkModule(m, "tessera_module_num_kernels: NULL module")
+             ? m->loaded->ops.kernels.size()
+             : 0;
+}
+
+tessera_status_t tessera_module_kernel(tessera_module_t m, size_t index,
+                                       tessera_kernel_info_t *out) {
+  if (!m || !out)
+    return rt::fail(TESSERA_ERROR_INVALID_ARGUMENT,
+                    "tessera_module_kernel: NULL argument");
+  if (index >= m->loaded->ops.kernels.size())
+    return rt::fail(TESSERA_ERROR_NOT_FOUND,
+                    "tessera_module_kernel: index out of range");
+  const tbin::KernelMeta &k = m->loaded->ops.kernels[index];
+  out->name = k.name.c_str();
+  out->symbol = k.symbol.c_str();
+  out->entry = k.entry.c_str();
+  out->backend = k.backend.c_str();
+  out->kind = k.kind.c_str();
+  out->tile_rank = static_cast<int32_t>(k.tile.size());
+  out->tile = k.tile.data();
+  out->num_args = k.numArgs;
+  return TESSERA_OK;
+}
+
+tessera_status_t tessera_function_lookup(tessera_module_t m,
+                                         const char *entry_name,
+                                         tessera_function_t *out) {
+  return rt::guard([&] {
+    if (!m || !entry_name || !out)
+      return rt::fail(TESSERA_ERROR_INVALID_ARGUMENT,
+                      "tessera_function_lookup: NULL argument");
+    *out = nullptr;
+    std::string names;
+    for (tessera_function &f : m->functions) {
+      if (f.meta->name == entry_name) {
+        *out = &f;
+        return TESSERA_OK;
+      }
+      names += (names.empty() ? "" : ", ") + f.meta->name;
+    }
+    return rt::fail(TESSERA_ERROR_NOT_FOUND,
+                    "no entry '" + std::string(entry_name) + "' in " +
+                        m->loaded->path +
+                        " (entries: " + (names.empty() ? "none" : names) + ")");
+  });
+}
+
+} // extern "C"

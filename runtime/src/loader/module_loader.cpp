@@ -1,0 +1,209 @@
+#include "loader/module_loader.hpp"
+
+#include "io/read_file.hpp"
+#include "loader/elf_image.hpp"
+
+#include <cstring>
+#include <dlfcn.h>
+#include <set>
+
+namespace tessera::rt {
+
+namespace {
+
+// A section's bytes, or an error naming what is wrong with it.
+tessera_status_t findSection(const std::string &path, const ElfImage &elf,
+                             const uint8_t *data, const char *name,
+                             const uint8_t *&bytes, std::size_t &size,
+                             std::string &error) {
+  const ElfSection *found = nullptr;
+  for (const ElfSection &s : elf.sections) {
+    if (s.name != name)
+      continue;
+    if (found) {
+      error = path + ": corrupt module: more than one " + name + " section";
+      return TESSERA_ERROR_INVALID_MODULE;
+    }
+    found = &s;
+  }
+  if (!found) {
+    error = path + ": not a Tessera module (no " + name + " section)";
+    return TESSERA_ERROR_INVALID_MODULE;
+  }
+  if (!found->hasContents) {
+    error =
+        path + ": corrupt " + name + ": section has no contents in the file";
+    return TESSERA_ERROR_INVALID_MODULE;
+  }
+  bytes = data + found->offset;
+  size = static_cast<std::size_t>(found->size);
+  return TESSERA_OK;
+}
+
+// Reads the version from the section header so that a module from a newer
+// compiler is reported as such rather than as corrupt.
+tessera_status_t checkVersion(const std::string &path, const char *name,
+                              const char *magic, const uint8_t *bytes,
+                              std::size_t size, uint16_t &major,
+                              uint16_t &minor, std::string &error) {
+  major = minor = 0;
+  if (size < 12 || std::memcmp(bytes, magic, 8) != 0)
+    return TESSERA_OK; // the decoder reports it
+  std::memcpy(&major, bytes + 8, 2);
+  std::memcpy(&minor, bytes + 10, 2);
+  if (major != tbin::kFormatMajor) {
+    error = path + ": " + name + " format version " + std::to_string(major) +
+            "." + std::to_string(minor) +
+            " is not supported (this runtime reads " +
+            std::to_string(tbin::kFormatMajor) + ".x)";
+    return TESSERA_ERROR_UNSUPPORTED;
+  }
+  return TESSERA_OK;
+}
+
+// What the codec cannot know: names must be unique and symbols present.
+bool checkMeta(const tbin::ModuleMeta &meta, std::string &error) {
+  std::set<std::string> names;
+  for (const tbin::EntryMeta &e : meta.entries) {
+    if (e.name.empty()) {
+      error = "entry with an empty name";
+      return false;
+    }
+    if (!names.insert(e.name).second) {
+      error = "duplicate entry '" + e.name + "'";
+      return false;
+    }
+    if (e.symbol.empty()) {
+      error = "entry '" + e.name + "' has no symbol";
+      return false;
+    }
+    std::set<std::string> dims(e.dimSymbols.begin(), e.dimSymbols.end());
+    if (dims.size() != e.dimSymbols.size()) {
+      error = "entry '" + e.name + "' lists a dim symbol twice";
+      return false;
+    }
+  }
+  return true;
+}
+
+} // namespace
+
+LoadedModule::~LoadedModule() {
+  if (handle)
+    ::dlclose(handle);
+}
+
+tessera_status_t inspectModule(const std::string &path, const uint8_t *data,
+                               std::size_t size, LoadedModule &out,
+                               std::string &error) {
+  out.path = path;
+  ElfImage elf;
+  std::string why;
+  if (tessera_status_t st = parseElf(data, size, elf, why); st != TESSERA_OK) {
+    error = path + ": " + why;
+    return st;
+  }
+
+  const uint8_t *metaBytes, *opsBytes;
+  std::size_t metaSize, opsSize;
+  if (tessera_status_t st = findSection(path, elf, data, TESSERA_META_SECTION,
+                                        metaBytes, metaSize, error);
+      st != TESSERA_OK)
+    return st;
+  if (tessera_status_t st = checkVersion(
+          path, TESSERA_META_SECTION, TESSERA_META_MAGIC, metaBytes, metaSize,
+          out.formatMajor, out.formatMinor, error);
+      st != TESSERA_OK)
+    return st;
+  if (!tbin::decode(metaBytes, metaSize, out.meta, why) ||
+      !checkMeta(out.meta, why)) {
+    error = path + ": corrupt " TESSERA_META_SECTION ": " + why;
+    return TESSERA_ERROR_INVALID_MODULE;
+  }
+
+  if (tessera_status_t st = findSection(path, elf, data, TESSERA_OPS_SECTION,
+                                        opsBytes, opsSize, error);
+      st != TESSERA_OK)
+    return st;
+  uint16_t opsMajor, opsMinor;
+  if (tessera_status_t st =
+          checkVersion(path, TESSERA_OPS_SECTION, TESSERA_OPS_MAGIC, opsBytes,
+                       opsSize, opsMajor, opsMinor, error);
+      st != TESSERA_OK)
+    return st;
+  if (!tbin::decode(opsBytes, opsSize, out.ops, why)) {
+    error = path + ": corrupt " TESSERA_OPS_SECTION ": " + why;
+    return TESSERA_ERROR_INVALID_MODULE;
+  }
+  for (const tbin::KernelMeta &k : out.ops.kernels)
+    if (k.backend == "cpu" && k.symbol.empty()) {
+      error = path + ": corrupt " TESSERA_OPS_SECTION ": kernel '" + k.name +
+              "' has no symbol";
+      return TESSERA_ERROR_INVALID_MODULE;
+    }
+
+  out.sections.clear();
+  for (const ElfSection &s : elf.sections)
+    if (s.name.rfind(".tessera", 0) == 0)
+      out.sections.push_back({s.name, s.size});
+  return TESSERA_OK;
+}
+
+tessera_status_t loadModule(const std::string &path,
+                            std::unique_ptr<LoadedModule> &out,
+                            std::string &error) {
+  std::vector<uint8_t> bytes;
+  std::string why;
+  if (!readWholeFile(path, bytes, why)) {
+    error = path + ": " + why;
+    return TESSERA_ERROR_IO;
+  }
+  auto mod = std::make_unique<LoadedModule>();
+  if (tessera_status_t st =
+          inspectModule(path, bytes.data(), bytes.size(), *mod, error);
+      st != TESSERA_OK)
+    return st;
+  // dlopen maps the file again rather than this copy; replacing the file in
+  // between is the caller's race, as with any shared library.
+  bytes = {};
+
+  // A name without a slash would make dlopen search the library path.
+  std::string dlPath = path.find('/') == std::string::npos ? "./" + path : path;
+  ::dlerror();
+  mod->handle = ::dlopen(dlPath.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (!mod->handle) {
+    const char *msg = ::dlerror();
+    error = path + ": cannot load: " + (msg ? msg : "dlopen failed");
+    return TESSERA_ERROR_INVALID_MODULE;
+  }
+
+  // Pointer-to-function from dlsym's void* goes through memcpy, the one
+  // conversion every compiler accepts without a warning.
+  auto resolve = [&](const std::string &symbol, auto &fn) {
+    void *p = ::dlsym(mod->handle, symbol.c_str());
+    std::memcpy(&fn, &p, sizeof p);
+    return p != nullptr;
+  };
+  for (const tbin::EntryMeta &e : mod->meta.entries) {
+    tessera_entry_fn fn = nullptr;
+    if (!resolve(e.symbol, fn)) {
+      error = path + ": entry '" + e.name + "': symbol '" + e.symbol +
+              "' not found";
+      return TESSERA_ERROR_INVALID_MODULE;
+    }
+    mod->entryFns.push_back(fn);
+  }
+  for (const tbin::KernelMeta &k : mod->ops.kernels) {
+    tessera_kernel_fn fn = nullptr;
+    if (k.backend == "cpu" && !resolve(k.symbol, fn)) {
+      error = path + ": kernel '" + k.name + "': symbol '" + k.symbol +
+              "' not found";
+      return TESSERA_ERROR_INVALID_MODULE;
+    }
+    mod->kernelFns.push_back(fn);
+  }
+  out = std::move(mod);
+  return TESSERA_OK;
+}
+
+} // namespace tessera::rt

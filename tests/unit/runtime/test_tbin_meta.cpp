@@ -1,0 +1,282 @@
+// The .tessera.meta/.tessera.ops codec: round trips, and rejection (with a
+// message, never a crash) of every malformed encoding we can think of.
+#include "tessera/tbin_abi.h"
+#include "tessera/tbin_meta.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstring>
+
+using namespace tessera::tbin;
+
+namespace {
+
+ModuleMeta sampleMeta() {
+  ModuleMeta m;
+  m.module = "mlp";
+  m.target = "x86_64-unknown-linux-gnu";
+  m.policy = "dtype=f32 accum=f32 deterministic";
+  EntryMeta e;
+  e.name = "forward";
+  e.symbol = "tessera_entry_forward";
+  e.location = "mlp.tsr:3:1";
+  e.dimSymbols = {"B", "D"};
+  e.inputs = {{"x", DType::F32, {{-1, "B"}, {-1, "D"}}},
+              {"w", DType::F16, {{-1, "D"}, {16, ""}}},
+              {"mask", DType::Bool, {}}};
+  e.outputs = {{"y", DType::F64, {{-1, "B"}, {16, ""}}}};
+  m.entries.push_back(e);
+  EntryMeta g;
+  g.name = "count";
+  g.symbol = "tessera_entry_count";
+  g.outputs = {{"n", DType::I64, {{1, ""}}}};
+  m.entries.push_back(g);
+  return m;
+}
+
+OpsTable sampleOps() {
+  OpsTable t;
+  t.kernels.push_back({"matmul_0",
+                       "tessera_kernel_matmul_0",
+                       "forward",
+                       "cpu",
+                       "tiled2d",
+                       {64, 64},
+                       3});
+  t.kernels.push_back({"relu_1",
+                       "tessera_kernel_relu_1",
+                       "forward",
+                       "cuda",
+                       "elementwise",
+                       {},
+                       2});
+  return t;
+}
+
+} // namespace
+
+// Found by ADL from std::vector's operator==, so in the types' namespace.
+namespace tessera::tbin {
+bool operator==(const Dim &a, const Dim &b) {
+  return a.extent == b.extent && a.symbol == b.symbol;
+}
+bool operator==(const TensorSig &a, const TensorSig &b) {
+  return a.name == b.name && a.dtype == b.dtype && a.dims == b.dims;
+}
+bool operator==(const EntryMeta &a, const EntryMeta &b) {
+  return a.name == b.name && a.symbol == b.symbol &&
+         a.dimSymbols == b.dimSymbols && a.inputs == b.inputs &&
+         a.outputs == b.outputs && a.location == b.location;
+}
+bool operator==(const KernelMeta &a, const KernelMeta &b) {
+  return a.name == b.name && a.symbol == b.symbol && a.entry == b.entry &&
+         a.backend == b.backend && a.kind == b.kind && a.tile == b.tile &&
+         a.numArgs == b.numArgs;
+}
+} // namespace tessera::tbin
+
+namespace {
+
+template <typename T>
+bool decodeBytes(const std::vector<uint8_t> &bytes, T &out,
+                 std::string &error) {
+  return decode(bytes.data(), bytes.size(), out, error);
+}
+
+} // namespace
+
+TEST(TbinMeta, MetaRoundTrip) {
+  ModuleMeta in = sampleMeta(), out;
+  std::string error;
+  ASSERT_TRUE(decodeBytes(encode(in), out, error)) << error;
+  EXPECT_EQ(out.module, in.module);
+  EXPECT_EQ(out.target, in.target);
+  EXPECT_EQ(out.policy, in.policy);
+  EXPECT_TRUE(out.entries == in.entries);
+}
+
+TEST(TbinMeta, OpsRoundTrip) {
+  OpsTable in = sampleOps(), out;
+  std::string error;
+  ASSERT_TRUE(decodeBytes(encode(in), out, error)) << error;
+  EXPECT_TRUE(out.kernels == in.kernels);
+}
+
+TEST(TbinMeta, EmptyTablesRoundTrip) {
+  ModuleMeta m;
+  OpsTable t;
+  std::string error;
+  ASSERT_TRUE(decodeBytes(encode(m), m, error)) << error;
+  ASSERT_TRUE(decodeBytes(encode(t), t, error)) << error;
+  EXPECT_TRUE(m.entries.empty());
+  EXPECT_TRUE(t.kernels.empty());
+}
+
+TEST(TbinMeta, HeaderLayout) {
+  std::vector<uint8_t> b = encode(sampleMeta());
+  ASSERT_GE(b.size(), 16u);
+  EXPECT_EQ(0, std::memcmp(b.data(), TESSERA_META_MAGIC, 8));
+  EXPECT_EQ(b[8] | b[9] << 8, kFormatMajor);
+  EXPECT_EQ(b[10] | b[11] << 8, kFormatMinor);
+  uint32_t payload;
+  std::memcpy(&payload, b.data() + 12, 4);
+  EXPECT_EQ(payload, b.size() - 16);
+}
+
+// Every proper prefix of a valid encoding is rejected with a message.
+TEST(TbinMeta, EveryTruncatedMetaIsRejected) {
+  std::vector<uint8_t> full = encode(sampleMeta());
+  for (std::size_t n = 0; n < full.size(); ++n) {
+    ModuleMeta out;
+    std::string error;
+    EXPECT_FALSE(decode(full.data(), n, out, error)) << "prefix " << n;
+    EXPECT_FALSE(error.empty()) << "prefix " << n;
+  }
+}
+
+// Also with the payload size patched to match the prefix, so that the
+// decoder has to notice the truncation inside the payload itself.
+TEST(TbinMeta, EveryTruncatedPayloadIsRejected) {
+  std::vector<uint8_t> full = encode(sampleMeta());
+  for (std::size_t n = 16; n < full.size(); ++n) {
+    std::vector<uint8_t> cut(full.begin(), full.begin() + n);
+    uint32_t payload = static_cast<uint32_t>(n - 16);
+    std::memcpy(cut.data() + 12, &payload, 4);
+    ModuleMeta out;
+    std::string error;
+    EXPECT_FALSE(decodeBytes(cut, out, error)) << "prefix " << n;
+    EXPECT_NE(error.find(" at byte "), std::string::npos) << error;
+  }
+}
+
+TEST(TbinMeta, EveryTruncatedOpsIsRejected) {
+  std::vector<uint8_t> full = encode(sampleOps());
+  for (std::size_t n = 0; n < full.size(); ++n) {
+    OpsTable out;
+    std::string error;
+    EXPECT_FALSE(decode(full.data(), n, out, error)) << "prefix " << n;
+    EXPECT_FALSE(error.empty());
+    if (n >= 16) {
+      std::vector<uint8_t> cut(full.begin(), full.begin() + n);
+      uint32_t payload = static_cast<uint32_t>(n - 16);
+      std::memcpy(cut.data() + 12, &payload, 4);
+      EXPECT_FALSE(decodeBytes(cut, out, error)) << "patched prefix " << n;
+    }
+  }
+}
+
+TEST(TbinMeta, TruncatedNameMessage) {
+  std::vector<uint8_t> full = encode(sampleMeta());
+  // Header (16) + module name length (4) + 1 byte of "mlp".
+  std::vector<uint8_t> cut(full.begin(), full.begin() + 21);
+  uint32_t payload = 5;
+  std::memcpy(cut.data() + 12, &payload, 4);
+  ModuleMeta out;
+  std::string error;
+  ASSERT_FALSE(decodeBytes(cut, out, error));
+  EXPECT_EQ(error, "truncated module name at byte 20");
+}
+
+TEST(TbinMeta, BadMagic) {
+  std::vector<uint8_t> b = encode(sampleMeta());
+  b[0] = 'X';
+  ModuleMeta out;
+  std::string error;
+  EXPECT_FALSE(decodeBytes(b, out, error));
+  EXPECT_NE(error.find("bad magic"), std::string::npos) << error;
+
+  // An ops section is not a meta section, and vice versa.
+  std::vector<uint8_t> ops = encode(sampleOps());
+  EXPECT_FALSE(decodeBytes(ops, out, error));
+  EXPECT_NE(error.find("bad magic"), std::string::npos) << error;
+  OpsTable t;
+  EXPECT_FALSE(decodeBytes(encode(sampleMeta()), t, error));
+  EXPECT_NE(error.find("bad magic"), std::string::npos) << error;
+}
+
+TEST(TbinMeta, WrongMajorVersion) {
+  for (uint16_t major : {uint16_t(0), uint16_t(kFormatMajor + 1)}) {
+    std::vector<uint8_t> b = encode(sampleMeta());
+    std::memcpy(b.data() + 8, &major, 2);
+    ModuleMeta out;
+    std::string error;
+    EXPECT_FALSE(decodeBytes(b, out, error));
+    EXPECT_NE(error.find("format version " + std::to_string(major) +
+                         ".0 is "
+                         "not supported"),
+              std::string::npos)
+        << error;
+  }
+}
+
+TEST(TbinMeta, NewerMinorVersionIsAccepted) {
+  std::vector<uint8_t> b = encode(sampleMeta());
+  uint16_t minor = kFormatMinor + 1;
+  std::memcpy(b.data() + 10, &minor, 2);
+  ModuleMeta out;
+  std::string error;
+  EXPECT_TRUE(decodeBytes(b, out, error)) << error;
+}
+
+TEST(TbinMeta, TrailingBytes) {
+  for (bool patchSize : {false, true}) {
+    std::vector<uint8_t> b = encode(sampleMeta());
+    b.push_back(0);
+    if (patchSize) {
+      uint32_t payload = static_cast<uint32_t>(b.size() - 16);
+      std::memcpy(b.data() + 12, &payload, 4);
+    }
+    ModuleMeta out;
+    std::string error;
+    EXPECT_FALSE(decodeBytes(b, out, error));
+    EXPECT_NE(error.find(patchSize ? "trailing bytes" : "payload size"),
+              std::string::npos)
+        << error;
+  }
+  std::vector<uint8_t> b = encode(sampleOps());
+  b.push_back(0);
+  uint32_t payload = static_cast<uint32_t>(b.size() - 16);
+  std::memcpy(b.data() + 12, &payload, 4);
+  OpsTable out;
+  std::string error;
+  EXPECT_FALSE(decodeBytes(b, out, error));
+  EXPECT_NE(error.find("trailing bytes"), std::string::npos) << error;
+}
+
+TEST(TbinMeta, UnknownDTypeAndUnboundDim) {
+  ModuleMeta m = sampleMeta();
+  m.entries[0].inputs[0].dtype = static_cast<DType>(42);
+  ModuleMeta out;
+  std::string error;
+  EXPECT_FALSE(decodeBytes(encode(m), out, error));
+  EXPECT_NE(error.find("unknown dtype code 42"), std::string::npos) << error;
+
+  m = sampleMeta();
+  m.entries[0].outputs[0].dims[0].symbol = "Q";
+  EXPECT_FALSE(decodeBytes(encode(m), out, error));
+  EXPECT_NE(error.find("unbound dim 'Q'"), std::string::npos) << error;
+}
+
+TEST(TbinMeta, HugeCountsAreRejectedWithoutAllocating) {
+  std::vector<uint8_t> b = encode(ModuleMeta{});
+  // Payload: three empty strings, then the entry count.
+  uint32_t huge = 0xffffffffu;
+  std::memcpy(b.data() + 16 + 12, &huge, 4);
+  ModuleMeta out;
+  std::string error;
+  EXPECT_FALSE(decodeBytes(b, out, error));
+  EXPECT_NE(error.find("implausible entry count"), std::string::npos) << error;
+}
+
+TEST(TbinMeta, DTypeNames) {
+  for (uint8_t v = 1; v <= static_cast<uint8_t>(DType::Bool); ++v) {
+    DType t = static_cast<DType>(v), back;
+    ASSERT_TRUE(dtypeFromName(dtypeName(t), back));
+    EXPECT_EQ(back, t);
+    EXPECT_GT(dtypeSize(t), 0u);
+  }
+  DType dummy;
+  EXPECT_FALSE(dtypeFromName("f128", dummy));
+  TensorSig s{"x", DType::F32, {{-1, "N"}, {4, ""}}};
+  EXPECT_EQ(formatSignature(s), "f32[N, 4]");
+}

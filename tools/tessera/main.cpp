@@ -1,0 +1,100 @@
+// `tessera`: runs and inspects compiled Tessera models. A thin main: the work
+// is in run_command.cpp and info_command.cpp, on top of libtessera_rt.
+#include "cli_failure.hpp"
+#include "info_command.hpp"
+#include "run_command.hpp"
+
+#include "tessera/tessera_rt.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <exception>
+#include <string>
+
+namespace {
+
+int reportError(const std::string &message, int status) {
+  std::fprintf(stderr, "tessera: error: %s\n", message.c_str());
+  return status;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  using namespace tessera::cli;
+
+  CLI::App app{"Runs and inspects compiled Tessera models (.tbin files).",
+               "tessera"};
+  app.require_subcommand(1);
+  app.footer("Exit status: 0 on success, 1 on an error, 2 on a usage error.\n"
+             "Run 'tessera <command> --help' for the options of a command.");
+
+  RunOptions run;
+  CLI::App *runCmd = app.add_subcommand(
+      "run", "Run an entry point of a model on inputs read from .npy files "
+             "and write its outputs as .npy files.");
+  runCmd->add_option("model", run.model, "The compiled model (.tbin file).")
+      ->required()
+      ->type_name("MODEL.tbin");
+  runCmd
+      ->add_option("--entry", run.entry,
+                   "Entry point to run. Default: the model's only entry "
+                   "(required when it has several).")
+      ->type_name("NAME");
+  runCmd
+      ->add_option("--device", run.device,
+                   "Device to run on. Default: cpu (the only device in this "
+                   "build).")
+      ->type_name("DEVICE");
+  runCmd
+      ->add_option("--threads", run.threads,
+                   "Number of threads that run tiles, this one included. "
+                   "Default: 0, one per hardware thread. Results never "
+                   "depend on it.")
+      ->type_name("N")
+      ->check(CLI::Range(0, 1024));
+  runCmd
+      ->add_option("--input", run.inputs,
+                   "Read input NAME of the entry from the .npy file FILE. "
+                   "Repeat for each input; every input must be given.")
+      ->type_name("NAME=FILE")
+      ->allow_extra_args(false); // one NAME=FILE per --input
+  runCmd
+      ->add_option("--output-dir", run.outputDir,
+                   "Directory to write each output to, as "
+                   "DIR/<output-name>.npy; created if missing. Default: .")
+      ->type_name("DIR");
+
+  std::string infoModel;
+  CLI::App *infoCmd = app.add_subcommand(
+      "info", "Print what a model contains: module, format version, target, "
+              "numerics policy, .tessera sections, entry points with their "
+              "signatures, and the kernel table.");
+  infoCmd->add_option("model", infoModel, "The compiled model (.tbin file).")
+      ->required()
+      ->type_name("MODEL.tbin");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp &e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp &e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError &e) {
+    return reportError(e.what(), 2);
+  }
+
+  try {
+    if (runCmd->parsed())
+      return runCommand(run);
+    return infoCommand(infoModel);
+  } catch (const UsageError &e) {
+    return reportError(e.what(), 2);
+  } catch (const std::exception &e) {
+    // Failure, tessera::Error and anything else: one line, status 1.
+    return reportError(e.what(), 1);
+  } catch (...) {
+    return reportError("unknown error", 1);
+  }
+}
