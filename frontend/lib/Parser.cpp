@@ -84,7 +84,7 @@ private:
                               const antlr4::dfa::Vocabulary &vocab) {
     std::vector<std::string> names;
     for (ssize_t t : set.toList()) {
-      if (t == antlr4::Token::EOF)
+      if (t == static_cast<ssize_t>(antlr4::Token::EOF))
         names.push_back("end of file");
       else if (t == TesseraLexer::IDENT)
         names.push_back("a name");

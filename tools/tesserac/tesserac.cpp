@@ -99,7 +99,7 @@ std::string defaultOutput(const std::string &input, Emit emit) {
 class SourceDiagnostics {
 public:
   SourceDiagnostics(mlir::MLIRContext &ctx, const tessera::SourceFile &file)
-      : handler(&ctx, [this, &file](mlir::Diagnostic &d) {
+      : handler(&ctx, [&file](mlir::Diagnostic &d) {
           tessera::Diagnostic out;
           out.severity = d.getSeverity() == mlir::DiagnosticSeverity::Warning
                              ? tessera::Severity::Warning

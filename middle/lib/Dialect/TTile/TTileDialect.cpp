@@ -24,7 +24,7 @@ LogicalResult KernelOp::verify() {
   for (unsigned i = 0; i + 2 < n; ++i)
     if (!isa<MemRefType>(body.getArgument(i).getType()))
       return emitOpError("argument #") << i << " must be a buffer (memref)";
-  if (getNumInputs() < 0 || getNumInputs() > static_cast<int64_t>(n - 2))
+  if (getNumInputs() > n - 2)
     return emitOpError("num_inputs out of range");
   if (getTile() <= 0 || getVector() <= 0 || getTile() % getVector() != 0)
     return emitOpError("tile (") << getTile()
