@@ -1,14 +1,18 @@
 // The .tsr grammar. docs/language.md is the normative description; this file
 // is its machine-readable form. The parser runs in SLL mode first and falls
-// back to full LL only when SLL fails (frontend/parse/Parser.cpp).
+// back to full LL only when SLL fails (frontend/lib/Parser.cpp).
 grammar Tessera;
 
 program
-  : moduleDecl? decl* EOF
+  : moduleDecl? importDecl* decl* EOF
   ;
 
 moduleDecl
   : 'module' qualifiedName
+  ;
+
+importDecl
+  : 'import' qualifiedName ('as' alias=IDENT)?
   ;
 
 qualifiedName
@@ -17,12 +21,57 @@ qualifiedName
 
 decl
   : funcDecl
+  | trainDecl
+  | adjointDecl
+  | constDecl
+  | paramDecl
+  | policyDecl
+  | meshDecl
+  | letDecl
   ;
 
 // `entry` functions are exported from the .tbin; `op` functions are not.
 funcDecl
   : kind=('entry' | 'op') name=IDENT dimParams? '(' paramList? ')'
-    '->' resultList block
+    ('->' resultList)? policyClause? block
+  ;
+
+// train NAME[dims](params) with OPTIMIZER { minimize LOSS }
+trainDecl
+  : 'train' name=IDENT dimParams? '(' paramList? ')' 'with' optimizer=expr
+    policyClause? block
+  ;
+
+// A custom adjoint: the names bind the primal's inputs, then the cotangent.
+adjointDecl
+  : 'adjoint' name=IDENT '(' IDENT (',' IDENT)* ')' block
+  ;
+
+constDecl
+  : 'const' name=IDENT (':' type)? '=' expr
+  ;
+
+// A trainable parameter: a tensor with an initialiser, or a parameterised
+// operator such as mlp(...).
+paramDecl
+  : 'param' name=IDENT ':' type ('=' init=expr)?    # tensorParam
+  | 'param' name=IDENT ':' ctor=expr                # operatorParam
+  ;
+
+policyDecl
+  : 'policy' name=IDENT '=' expr
+  ;
+
+meshDecl
+  : 'mesh' name=IDENT '=' 'mesh' '(' argList? ')'
+  ;
+
+letDecl
+  : 'let' name=IDENT (':' type)? '=' expr
+  ;
+
+policyClause
+  : 'policy' expr
   ;
 
 dimParams
@@ -34,21 +83,21 @@ paramList
   ;
 
 param
-  : IDENT ':' tensorType
+  : IDENT ':' type
   ;
 
 resultList
-  : tensorType                                  # singleResult
-  | '(' namedResult (',' namedResult)* ')'      # namedResults
+  : type                                        # singleResult
+  | '(' resultItem (',' resultItem)* ')'        # tupleResults
   ;
 
-namedResult
-  : IDENT ':' tensorType
+resultItem
+  : (IDENT ':')? type
   ;
 
-// A dtype, optionally followed by dims: f32 (a scalar), f32[N, 4].
-tensorType
-  : dtype=IDENT ('[' (dim (',' dim)*)? ']')?
+// f32 (a scalar), f32[N, 4], bf16[8192, 8192] @ shard(M, rows: dp).
+type
+  : dtype=IDENT ('[' (dim (',' dim)*)? ']')? ('@' layout=expr)?
   ;
 
 dim
@@ -61,28 +110,81 @@ block
   ;
 
 stmt
-  : 'let' IDENT '=' expr                         # letStmt
-  | 'return' expr (',' expr)*                    # returnStmt
+  : 'let' IDENT (':' type)? '=' expr                  # letStmt
+  | 'let' '(' IDENT (',' IDENT)+ ')' '=' expr         # tupleLetStmt
+  | 'return' (expr (',' expr)*)?                      # returnStmt
+  | 'minimize' expr                                   # minimizeStmt
   ;
 
 expr
-  : '(' expr ')'                                 # parenExpr
-  | '-' expr                                     # negExpr
-  | expr op=('*' | '/') expr                     # mulExpr
-  | expr op=('+' | '-') expr                     # addExpr
-  | IDENT '(' (expr (',' expr)*)? ')'            # callExpr
-  | IDENT                                        # nameExpr
-  | (INT | FLOAT)                                # numberExpr
+  : primary                                           # primaryExpr
+  | expr '(' argList? ')'                             # callExpr
+  | expr '[' slice (',' slice)* ']'                   # indexExpr
+  | expr '.' IDENT                                    # memberExpr
+  | <assoc = right> expr '**' expr                    # powExpr
+  | op=('-' | '!') expr                               # unaryExpr
+  | expr op=('*' | '/' | '%' | '@') expr              # mulExpr
+  | expr op=('+' | '-') expr                          # addExpr
+  | expr op=('==' | '!=' | '<' | '<=' | '>' | '>=') expr  # compareExpr
+  | expr op='&&' expr                                 # andExpr
+  | expr op='||' expr                                 # orExpr
+  | lambdaParams '=>' expr                            # lambdaExpr
+  ;
+
+lambdaParams
+  : IDENT
+  | '(' (lambdaParam (',' lambdaParam)*)? ')'
+  ;
+
+lambdaParam
+  : IDENT (':' type)?
+  ;
+
+primary
+  : INT                                               # intLit
+  | FLOAT                                             # floatLit
+  | STRING                                            # stringLit
+  | ('true' | 'false')                                # boolLit
+  | IDENT                                             # nameRef
+  | '(' ')'                                           # unitLit
+  | '(' expr ')'                                      # parenExpr
+  | '(' expr ',' (expr (',' expr)*)? ')'              # tupleLit
+  | '[' (expr (',' expr)*)? ']'                       # listLit
+  | '{' (field (',' field)*)? '}'                     # recordLit
+  ;
+
+field
+  : IDENT ':' expr
+  ;
+
+argList
+  : arg (',' arg)*
+  ;
+
+// Positional (x) or keyword (axis: -1).
+arg
+  : (IDENT ':')? expr
+  ;
+
+// An index, or a range lo:hi:step with every part optional.
+slice
+  : expr
+  | lo=expr? ':' hi=expr? (':' step=expr?)?
   ;
 
 INT     : [0-9]+ ;
 FLOAT   : [0-9]+ '.' [0-9]* EXPONENT? | '.' [0-9]+ EXPONENT? | [0-9]+ EXPONENT ;
 fragment EXPONENT : [eE] [+-]? [0-9]+ ;
+STRING  : '"' (~["\\\r\n] | '\\' ~[\r\n])* '"' ;
 IDENT   : [a-zA-Z_] [a-zA-Z_0-9]* ;
 
 LINE_COMMENT  : '//' ~[\r\n]* -> skip ;
 BLOCK_COMMENT : '/*' .*? '*/' -> skip ;
 WS            : [ \t\r\n]+ -> skip ;
+
+// An unterminated block comment or string; reported by the parser.
+UNTERMINATED_COMMENT : '/*' .*? EOF ;
+UNTERMINATED_STRING  : '"' (~["\\\r\n] | '\\' ~[\r\n])* ;
 
 // Anything else is one bad character; the parser reports it with its place.
 UNKNOWN : . ;

@@ -63,6 +63,8 @@ private:
   }
 
   void genFunc(const ast::FuncDecl &f) {
+    if (!f.isEntry)
+      return; // ops are not lowered yet (SupportCheck)
     SmallVector<Type> ins, outs;
     for (const ast::Param &p : f.params)
       ins.push_back(tensorType(typeOf(p.type)));
@@ -93,7 +95,7 @@ private:
     }
     for (const ast::Stmt &s : f.body) {
       if (s.kind == ast::Stmt::Kind::Let) {
-        scope[s.name] = gen(*s.values[0]);
+        scope[s.names[0].first] = gen(*s.values[0]);
         continue;
       }
       SmallVector<Value> values;
@@ -115,12 +117,13 @@ private:
     case ast::Expr::Kind::Binary: {
       const auto &bin = static_cast<const ast::BinaryExpr &>(e);
       double l = fold(*bin.lhs), r = fold(*bin.rhs);
-      switch (bin.op) {
-      case '+': return l + r;
-      case '-': return l - r;
-      case '*': return l * r;
-      default: return l / r;
-      }
+      if (bin.op == "+")
+        return l + r;
+      if (bin.op == "-")
+        return l - r;
+      if (bin.op == "*")
+        return l * r;
+      return l / r;
     }
     default:
       return 0;
@@ -159,12 +162,13 @@ private:
     Value l = isLiteral(*bin.lhs) ? constant(*bin.lhs, elem) : gen(*bin.lhs);
     Value r = isLiteral(*bin.rhs) ? constant(*bin.rhs, elem) : gen(*bin.rhs);
     Location where = loc(bin.opRange);
-    switch (bin.op) {
-    case '+': return b.create<tgraph::AddOp>(where, resultType, l, r);
-    case '-': return b.create<tgraph::SubOp>(where, resultType, l, r);
-    case '*': return b.create<tgraph::MulOp>(where, resultType, l, r);
-    default: return b.create<tgraph::DivOp>(where, resultType, l, r);
-    }
+    if (bin.op == "+")
+      return b.create<tgraph::AddOp>(where, resultType, l, r);
+    if (bin.op == "-")
+      return b.create<tgraph::SubOp>(where, resultType, l, r);
+    if (bin.op == "*")
+      return b.create<tgraph::MulOp>(where, resultType, l, r);
+    return b.create<tgraph::DivOp>(where, resultType, l, r);
   }
 
   MLIRContext &ctx;
@@ -173,7 +177,96 @@ private:
   std::map<std::string, Value> scope;
 };
 
+// What the Graph IR generator handles today: entries whose bodies are lets
+// and returns of elementwise arithmetic (+ - * /, negation) on tensors and
+// number literals. Everything else the checker accepts is reported here,
+// at its place, instead of being miscompiled.
+class SupportCheck {
+public:
+  SupportCheck(const SemaResult &t, DiagnosticEngine &d) : types(t), diags(d) {}
+
+  bool run(const ast::Module &m) {
+    auto unsupported = [&](SourceRange r, const std::string &what) {
+      diags.error(r, what + " is not supported by code generation yet");
+    };
+    for (const ast::ImportDecl &i : m.imports)
+      unsupported(i.range, "import");
+    for (const ast::ValueDecl &v : m.values)
+      unsupported(v.range, "a module-level declaration");
+    for (const ast::ParamDecl &p : m.params)
+      unsupported(p.range, "a parameter");
+    for (const ast::MeshDecl &me : m.meshes)
+      unsupported(me.range, "a mesh");
+    for (const ast::TrainDecl &t : m.trains)
+      unsupported(t.nameRange, "a train step");
+    for (const ast::AdjointDecl &a : m.adjoints)
+      unsupported(a.nameRange, "a custom adjoint");
+    for (const ast::FuncDecl &f : m.funcs) {
+      if (!f.isEntry)
+        continue;
+      if (f.policy)
+        unsupported(f.policy->range, "a function policy");
+      for (const ast::Param &p : f.params)
+        if (p.type.layout)
+          unsupported(p.type.layout->range, "a sharded layout");
+      for (const ast::Stmt &s : f.body) {
+        if (s.kind != ast::Stmt::Kind::Let && s.kind != ast::Stmt::Kind::Return) {
+          unsupported(s.range, "this statement");
+          continue;
+        }
+        for (const ast::ExprPtr &v : s.values)
+          expr(*v, unsupported);
+      }
+    }
+    return !diags.hasErrors();
+  }
+
+private:
+  template <typename Report>
+  void expr(const ast::Expr &e, Report &unsupported) {
+    switch (e.kind) {
+    case ast::Expr::Kind::Number:
+    case ast::Expr::Kind::Name:
+      return;
+    case ast::Expr::Kind::Unary: {
+      const auto &u = static_cast<const ast::UnaryExpr &>(e);
+      if (u.op != "-")
+        return unsupported(e.range, "'" + u.op + "'");
+      return expr(*u.operand, unsupported);
+    }
+    case ast::Expr::Kind::Binary: {
+      const auto &b = static_cast<const ast::BinaryExpr &>(e);
+      if (b.op != "+" && b.op != "-" && b.op != "*" && b.op != "/")
+        return unsupported(b.opRange, "'" + b.op + "'");
+      auto t = types.types.find(&e);
+      if (t != types.types.end() && t->second.isTensor()) {
+        for (const ast::ExprPtr &side : {b.lhs, b.rhs}) {
+          auto st = types.types.find(side.get());
+          if (st != types.types.end() && st->second.isTensor() &&
+              st->second.dims != t->second.dims)
+            return unsupported(b.opRange, "broadcasting between shapes");
+        }
+      }
+      expr(*b.lhs, unsupported);
+      return expr(*b.rhs, unsupported);
+    }
+    case ast::Expr::Kind::Call:
+      return unsupported(e.range, "a call");
+    default:
+      return unsupported(e.range, "this expression");
+    }
+  }
+
+  const SemaResult &types;
+  DiagnosticEngine &diags;
+};
+
 } // namespace
+
+bool checkCodegenSupport(const ast::Module &module, const SemaResult &types,
+                         DiagnosticEngine &diags) {
+  return SupportCheck(types, diags).run(module);
+}
 
 OwningOpRef<ModuleOp> mlirGen(MLIRContext &ctx, const ast::Module &module,
                               const SemaResult &types) {

@@ -5,6 +5,7 @@
 #include "TesseraParser.h"
 #include "antlr4-runtime.h"
 
+#include <algorithm>
 #include <cstdlib>
 
 namespace tessera {
@@ -64,10 +65,25 @@ public:
            offsets.byteOffset(tok->getStopIndex() + 1)};
       if (tok->getType() == TesseraLexer::UNKNOWN)
         msg = "invalid character '" + tok->getText() + "'";
+      else if (tok->getType() == TesseraLexer::UNTERMINATED_COMMENT) {
+        r.end = r.begin + 2;
+        msg = "unterminated comment";
+        diags.error(r, msg);
+        lastOffset = r.begin;
+        return;
+      } else if (tok->getType() == TesseraLexer::UNTERMINATED_STRING) {
+        r.end = r.begin + 1;
+        msg = "unterminated string";
+        diags.error(r, msg);
+        lastOffset = r.begin;
+        return;
+      }
       else
         msg = "unexpected '" + tok->getText() + "'";
     }
-    if (auto *parser = dynamic_cast<antlr4::Parser *>(recognizer)) {
+    bool badChar = tok && tok->getType() == TesseraLexer::UNKNOWN;
+    auto *parser = dynamic_cast<antlr4::Parser *>(recognizer);
+    if (parser && !badChar) {
       antlr4::misc::IntervalSet expected = parser->getExpectedTokens();
       if (!expected.isEmpty() && expected.size() <= 4)
         msg += ", expected " + describe(expected, parser->getVocabulary());
@@ -90,9 +106,13 @@ private:
         names.push_back("a name");
       else if (t == TesseraLexer::INT || t == TesseraLexer::FLOAT)
         names.push_back("a number");
+      else if (t == TesseraLexer::STRING)
+        names.push_back("a string");
       else
         names.push_back(vocab.getLiteralName(t));
     }
+    std::sort(names.begin(), names.end());
+    names.erase(std::unique(names.begin(), names.end()), names.end());
     std::string out;
     for (size_t i = 0; i < names.size(); ++i) {
       if (i)
@@ -136,42 +156,140 @@ public:
       m.name = md->qualifiedName()->getText();
       m.nameRange = range(md->qualifiedName());
     }
+    for (auto *i : p->importDecl())
+      m.imports.push_back({i->qualifiedName()->getText(),
+                           i->alias ? i->alias->getText() : "", range(i),
+                           range(i->qualifiedName())});
     for (auto *d : p->decl())
-      if (auto *f = d->funcDecl())
-        m.funcs.push_back(buildFunc(f));
+      buildDecl(d, m);
     return m;
   }
 
 private:
+  void buildDecl(TesseraParser::DeclContext *d, ast::Module &m) {
+    if (auto *f = d->funcDecl())
+      return m.funcs.push_back(buildFunc(f));
+    if (auto *t = d->trainDecl()) {
+      ast::TrainDecl tr;
+      tr.name = t->name->getText();
+      tr.nameRange = range(t->name);
+      tr.range = range(t);
+      tr.dimParams = buildDims(t->dimParams());
+      tr.params = buildParams(t->paramList());
+      tr.optimizer = buildExpr(t->optimizer);
+      if (t->policyClause())
+        tr.policy = buildExpr(t->policyClause()->expr());
+      tr.body = buildBlock(t->block());
+      return m.trains.push_back(std::move(tr));
+    }
+    if (auto *a = d->adjointDecl()) {
+      ast::AdjointDecl adj;
+      adj.name = a->name->getText();
+      adj.nameRange = range(a->name);
+      adj.range = range(a);
+      auto ids = a->IDENT();
+      for (size_t i = 1; i < ids.size(); ++i) // ids[0] is the name
+        adj.params.emplace_back(ids[i]->getText(), range(ids[i]));
+      adj.body = buildBlock(a->block());
+      return m.adjoints.push_back(std::move(adj));
+    }
+    if (auto *c = d->constDecl())
+      return m.values.push_back(valueDecl(ast::ValueDecl::Kind::Const, c->name,
+                                          c, c->type(), c->expr()));
+    if (auto *l = d->letDecl())
+      return m.values.push_back(valueDecl(ast::ValueDecl::Kind::Let, l->name, l,
+                                          l->type(), l->expr()));
+    if (auto *p = d->policyDecl())
+      return m.values.push_back(valueDecl(ast::ValueDecl::Kind::Policy, p->name,
+                                          p, nullptr, p->expr()));
+    if (auto *me = d->meshDecl()) {
+      ast::MeshDecl mesh;
+      mesh.name = me->name->getText();
+      mesh.nameRange = range(me->name);
+      mesh.range = range(me);
+      mesh.args = buildArgs(me->argList());
+      return m.meshes.push_back(std::move(mesh));
+    }
+    auto *pd = d->paramDecl();
+    ast::ParamDecl param;
+    param.range = range(pd);
+    if (auto *t = dynamic_cast<TesseraParser::TensorParamContext *>(pd)) {
+      param.name = t->name->getText();
+      param.nameRange = range(t->name);
+      param.type = buildType(t->type());
+      if (t->init)
+        param.init = buildExpr(t->init);
+    } else {
+      auto *o = static_cast<TesseraParser::OperatorParamContext *>(pd);
+      param.name = o->name->getText();
+      param.nameRange = range(o->name);
+      param.ctor = buildExpr(o->ctor);
+    }
+    m.params.push_back(std::move(param));
+  }
+
+  ast::ValueDecl valueDecl(ast::ValueDecl::Kind kind, antlr4::Token *name,
+                           antlr4::ParserRuleContext *ctx,
+                           TesseraParser::TypeContext *type,
+                           TesseraParser::ExprContext *value) {
+    ast::ValueDecl v;
+    v.kind = kind;
+    v.name = name->getText();
+    v.nameRange = range(name);
+    v.range = range(ctx);
+    if (type)
+      v.type = buildType(type);
+    v.value = buildExpr(value);
+    return v;
+  }
+
+  ast::DimParams buildDims(TesseraParser::DimParamsContext *dp) {
+    ast::DimParams dims;
+    if (dp)
+      for (auto *id : dp->IDENT())
+        dims.emplace_back(id->getText(), range(id));
+    return dims;
+  }
+
+  std::vector<ast::Param> buildParams(TesseraParser::ParamListContext *pl) {
+    std::vector<ast::Param> params;
+    if (pl)
+      for (auto *p : pl->param())
+        params.push_back(
+            {p->IDENT()->getText(), range(p->IDENT()), buildType(p->type())});
+    return params;
+  }
+
   ast::FuncDecl buildFunc(TesseraParser::FuncDeclContext *f) {
     ast::FuncDecl fn;
     fn.isEntry = f->kind->getText() == "entry";
     fn.name = f->name->getText();
     fn.nameRange = range(f->name);
     fn.range = range(f);
-    if (auto *dp = f->dimParams())
-      for (auto *id : dp->IDENT())
-        fn.dimParams.emplace_back(id->getText(), range(id));
-    if (auto *pl = f->paramList())
-      for (auto *p : pl->param())
-        fn.params.push_back(
-            {p->IDENT()->getText(), range(p->IDENT()), buildType(p->tensorType())});
-    if (auto *single = dynamic_cast<TesseraParser::SingleResultContext *>(
-            f->resultList())) {
+    fn.dimParams = buildDims(f->dimParams());
+    fn.params = buildParams(f->paramList());
+    if (auto *single =
+            dynamic_cast<TesseraParser::SingleResultContext *>(f->resultList())) {
+      fn.hasResultType = true;
       fn.results.push_back(
-          {"out0", range(single->tensorType()), buildType(single->tensorType())});
-    } else if (auto *named = dynamic_cast<TesseraParser::NamedResultsContext *>(
+          {"out0", range(single->type()), buildType(single->type())});
+    } else if (auto *tuple = dynamic_cast<TesseraParser::TupleResultsContext *>(
                    f->resultList())) {
-      for (auto *r : named->namedResult())
-        fn.results.push_back({r->IDENT()->getText(), range(r->IDENT()),
-                              buildType(r->tensorType())});
+      fn.hasResultType = true;
+      for (auto *r : tuple->resultItem()) {
+        std::string name = r->IDENT() ? r->IDENT()->getText()
+                                      : "out" + std::to_string(fn.results.size());
+        SourceRange where = r->IDENT() ? range(r->IDENT()) : range(r->type());
+        fn.results.push_back({name, where, buildType(r->type())});
+      }
     }
-    for (auto *s : f->block()->stmt())
-      fn.body.push_back(buildStmt(s));
+    if (f->policyClause())
+      fn.policy = buildExpr(f->policyClause()->expr());
+    fn.body = buildBlock(f->block());
     return fn;
   }
 
-  ast::TensorType buildType(TesseraParser::TensorTypeContext *t) {
+  ast::TensorType buildType(TesseraParser::TypeContext *t) {
     ast::TensorType ty;
     ty.dtype = t->dtype->getText();
     ty.dtypeRange = range(t->dtype);
@@ -185,6 +303,8 @@ private:
         dim.value = d->getText();
       ty.dims.push_back(std::move(dim));
     }
+    if (t->layout)
+      ty.layout = buildExpr(t->layout);
     return ty;
   }
 
@@ -195,14 +315,30 @@ private:
     return std::strtoll(s.c_str(), nullptr, 10);
   }
 
+  std::vector<ast::Stmt> buildBlock(TesseraParser::BlockContext *b) {
+    std::vector<ast::Stmt> body;
+    for (auto *s : b->stmt())
+      body.push_back(buildStmt(s));
+    return body;
+  }
+
   ast::Stmt buildStmt(TesseraParser::StmtContext *s) {
     ast::Stmt st;
     st.range = range(s);
     if (auto *let = dynamic_cast<TesseraParser::LetStmtContext *>(s)) {
       st.kind = ast::Stmt::Kind::Let;
-      st.name = let->IDENT()->getText();
-      st.nameRange = range(let->IDENT());
+      st.names.emplace_back(let->IDENT()->getText(), range(let->IDENT()));
+      if (let->type())
+        st.type = buildType(let->type());
       st.values.push_back(buildExpr(let->expr()));
+    } else if (auto *tl = dynamic_cast<TesseraParser::TupleLetStmtContext *>(s)) {
+      st.kind = ast::Stmt::Kind::TupleLet;
+      for (auto *id : tl->IDENT())
+        st.names.emplace_back(id->getText(), range(id));
+      st.values.push_back(buildExpr(tl->expr()));
+    } else if (auto *m = dynamic_cast<TesseraParser::MinimizeStmtContext *>(s)) {
+      st.kind = ast::Stmt::Kind::Minimize;
+      st.values.push_back(buildExpr(m->expr()));
     } else {
       auto *ret = static_cast<TesseraParser::ReturnStmtContext *>(s);
       st.kind = ast::Stmt::Kind::Return;
@@ -212,41 +348,181 @@ private:
     return st;
   }
 
+  std::vector<ast::Arg> buildArgs(TesseraParser::ArgListContext *al) {
+    std::vector<ast::Arg> args;
+    if (al)
+      for (auto *a : al->arg()) {
+        ast::Arg arg;
+        if (a->IDENT()) {
+          arg.name = a->IDENT()->getText();
+          arg.nameRange = range(a->IDENT());
+        }
+        arg.value = buildExpr(a->expr());
+        args.push_back(std::move(arg));
+      }
+    return args;
+  }
+
+  ast::ExprPtr binary(antlr4::ParserRuleContext *ctx, antlr4::Token *op,
+                      TesseraParser::ExprContext *l,
+                      TesseraParser::ExprContext *r) {
+    return std::make_shared<ast::BinaryExpr>(range(ctx), op->getText(),
+                                             buildExpr(l), buildExpr(r),
+                                             range(op));
+  }
+
   ast::ExprPtr buildExpr(TesseraParser::ExprContext *e) {
     SourceRange r = range(e);
-    if (auto *p = dynamic_cast<TesseraParser::ParenExprContext *>(e)) {
-      ast::ExprPtr inner = buildExpr(p->expr());
+    if (auto *p = dynamic_cast<TesseraParser::PrimaryExprContext *>(e))
+      return buildPrimary(p->primary());
+    if (auto *c = dynamic_cast<TesseraParser::CallExprContext *>(e)) {
+      auto call = std::make_shared<ast::CallExpr>(r, buildExpr(c->expr()));
+      call->args = buildArgs(c->argList());
+      return call;
+    }
+    if (auto *i = dynamic_cast<TesseraParser::IndexExprContext *>(e)) {
+      auto index = std::make_shared<ast::IndexExpr>(r, buildExpr(i->expr()));
+      for (auto *s : i->slice())
+        index->slices.push_back(buildSlice(s));
+      return index;
+    }
+    if (auto *m = dynamic_cast<TesseraParser::MemberExprContext *>(e))
+      return std::make_shared<ast::MemberExpr>(r, buildExpr(m->expr()),
+                                               m->IDENT()->getText(),
+                                               range(m->IDENT()));
+    if (auto *p = dynamic_cast<TesseraParser::PowExprContext *>(e))
+      return std::make_shared<ast::BinaryExpr>(r, "**", buildExpr(p->expr(0)),
+                                               buildExpr(p->expr(1)),
+                                               range(p->expr(0)));
+    if (auto *u = dynamic_cast<TesseraParser::UnaryExprContext *>(e))
+      return std::make_shared<ast::UnaryExpr>(r, u->op->getText(),
+                                              buildExpr(u->expr()));
+    if (auto *m = dynamic_cast<TesseraParser::MulExprContext *>(e))
+      return binary(m, m->op, m->expr(0), m->expr(1));
+    if (auto *a = dynamic_cast<TesseraParser::AddExprContext *>(e))
+      return binary(a, a->op, a->expr(0), a->expr(1));
+    if (auto *c = dynamic_cast<TesseraParser::CompareExprContext *>(e))
+      return binary(c, c->op, c->expr(0), c->expr(1));
+    if (auto *a = dynamic_cast<TesseraParser::AndExprContext *>(e))
+      return binary(a, a->op, a->expr(0), a->expr(1));
+    if (auto *o = dynamic_cast<TesseraParser::OrExprContext *>(e))
+      return binary(o, o->op, o->expr(0), o->expr(1));
+    auto *l = static_cast<TesseraParser::LambdaExprContext *>(e);
+    auto lambda = std::make_shared<ast::LambdaExpr>(r);
+    auto *lp = l->lambdaParams();
+    if (lp->IDENT())
+      lambda->params.push_back({lp->IDENT()->getText(), range(lp->IDENT()), {}});
+    for (auto *p : lp->lambdaParam()) {
+      ast::LambdaParam param{p->IDENT()->getText(), range(p->IDENT()), {}};
+      if (p->type())
+        param.type = buildType(p->type());
+      lambda->params.push_back(std::move(param));
+    }
+    lambda->body = buildExpr(l->expr());
+    return lambda;
+  }
+
+  ast::Slice buildSlice(TesseraParser::SliceContext *s) {
+    ast::Slice slice;
+    slice.range = range(s);
+    if (!s->lo && !s->hi && !s->step && s->expr().size() == 1 &&
+        s->getText().find(':') == std::string::npos) {
+      slice.index = buildExpr(s->expr(0));
+      return slice;
+    }
+    slice.isRange = true;
+    if (s->lo)
+      slice.lo = buildExpr(s->lo);
+    if (s->hi)
+      slice.hi = buildExpr(s->hi);
+    if (s->step)
+      slice.step = buildExpr(s->step);
+    return slice;
+  }
+
+  ast::ExprPtr buildPrimary(TesseraParser::PrimaryContext *p) {
+    SourceRange r = range(p);
+    std::string text = p->getText();
+    if (dynamic_cast<TesseraParser::IntLitContext *>(p) ||
+        dynamic_cast<TesseraParser::FloatLitContext *>(p))
+      return std::make_shared<ast::NumberExpr>(
+          r, std::strtod(text.c_str(), nullptr),
+          dynamic_cast<TesseraParser::IntLitContext *>(p) != nullptr, text);
+    if (dynamic_cast<TesseraParser::StringLitContext *>(p))
+      return std::make_shared<ast::StringExpr>(r, text.substr(1, text.size() - 2));
+    if (dynamic_cast<TesseraParser::BoolLitContext *>(p))
+      return std::make_shared<ast::BoolExpr>(r, text == "true");
+    if (dynamic_cast<TesseraParser::NameRefContext *>(p))
+      return std::make_shared<ast::NameExpr>(r, text);
+    if (dynamic_cast<TesseraParser::UnitLitContext *>(p))
+      return std::make_shared<ast::TupleExpr>(r);
+    if (auto *paren = dynamic_cast<TesseraParser::ParenExprContext *>(p)) {
+      ast::ExprPtr inner = buildExpr(paren->expr());
       inner->range = r;
       return inner;
     }
-    if (auto *n = dynamic_cast<TesseraParser::NegExprContext *>(e))
-      return std::make_unique<ast::UnaryExpr>(r, '-', buildExpr(n->expr()));
-    if (auto *m = dynamic_cast<TesseraParser::MulExprContext *>(e))
-      return std::make_unique<ast::BinaryExpr>(
-          r, m->op->getText()[0], buildExpr(m->expr(0)), buildExpr(m->expr(1)),
-          range(m->op));
-    if (auto *a = dynamic_cast<TesseraParser::AddExprContext *>(e))
-      return std::make_unique<ast::BinaryExpr>(
-          r, a->op->getText()[0], buildExpr(a->expr(0)), buildExpr(a->expr(1)),
-          range(a->op));
-    if (auto *c = dynamic_cast<TesseraParser::CallExprContext *>(e)) {
-      auto call = std::make_unique<ast::CallExpr>(r, c->IDENT()->getText(),
-                                                  range(c->IDENT()));
-      for (auto *arg : c->expr())
-        call->args.push_back(buildExpr(arg));
-      return call;
+    if (auto *t = dynamic_cast<TesseraParser::TupleLitContext *>(p)) {
+      auto tuple = std::make_shared<ast::TupleExpr>(r);
+      for (auto *e : t->expr())
+        tuple->elements.push_back(buildExpr(e));
+      return tuple;
     }
-    if (auto *n = dynamic_cast<TesseraParser::NameExprContext *>(e))
-      return std::make_unique<ast::NameExpr>(r, n->IDENT()->getText());
-    auto *num = static_cast<TesseraParser::NumberExprContext *>(e);
-    std::string text = num->getText();
-    return std::make_unique<ast::NumberExpr>(r, std::strtod(text.c_str(), nullptr),
-                                             num->INT() != nullptr);
+    if (auto *l = dynamic_cast<TesseraParser::ListLitContext *>(p)) {
+      auto list = std::make_shared<ast::ListExpr>(r);
+      for (auto *e : l->expr())
+        list->elements.push_back(buildExpr(e));
+      return list;
+    }
+    auto *rec = static_cast<TesseraParser::RecordLitContext *>(p);
+    auto record = std::make_shared<ast::RecordExpr>(r);
+    for (auto *f : rec->field())
+      record->fields.push_back(
+          {f->IDENT()->getText(), range(f->IDENT()), buildExpr(f->expr())});
+    return record;
   }
 
   const SourceFile &file;
   const OffsetMap &offsets;
 };
+
+// The parser and every pass over the AST recurse on nesting, so absurd
+// nesting is refused up front with a clear error instead of exhausting the
+// stack (docs/language.md, "Limits").
+bool isOperator(const std::string &t) {
+  static const char *ops[] = {"+",  "-",  "*",  "/", "%",  "@",  "**", "!",
+                              "==", "!=", "<",  "<=", ">", ">=", "&&", "||"};
+  return std::find(std::begin(ops), std::end(ops), t) != std::end(ops);
+}
+
+bool checkLimits(antlr4::CommonTokenStream &tokens, const SourceFile &file,
+                 const OffsetMap &offsets, DiagnosticEngine &diags) {
+  constexpr int kMaxDepth = 256;
+  constexpr int kMaxOperators = 4096;
+  int depth = 0, operators = 0;
+  for (antlr4::Token *t : tokens.getTokens()) {
+    std::string text = t->getText();
+    SourceRange r{&file, offsets.byteOffset(t->getStartIndex()),
+                  offsets.byteOffset(t->getStopIndex() + 1)};
+    if (text == "(" || text == "[" || text == "{") {
+      if (++depth > kMaxDepth) {
+        diags.error(r, "nesting is too deep (more than " +
+                           std::to_string(kMaxDepth) + " levels)");
+        return false;
+      }
+    } else if (text == ")" || text == "]" || text == "}") {
+      depth = std::max(0, depth - 1);
+    }
+    if (text == "let" || text == "return" || text == "minimize" ||
+        text == "{" || text == "}")
+      operators = 0;
+    else if (isOperator(text) && ++operators > kMaxOperators) {
+      diags.error(r, "statement is too long (more than " +
+                         std::to_string(kMaxOperators) + " operators)");
+      return false;
+    }
+  }
+  return true;
+}
 
 } // namespace
 
@@ -263,6 +539,9 @@ std::optional<ast::Module> parseModule(const SourceFile &file,
   TesseraLexer lexer(&input);
   lexer.removeErrorListeners();
   antlr4::CommonTokenStream tokens(&lexer);
+  tokens.fill();
+  if (!checkLimits(tokens, file, offsets, diags))
+    return std::nullopt;
   TesseraParser parser(&tokens);
   parser.removeErrorListeners();
 

@@ -26,10 +26,10 @@
 
 namespace {
 
-enum class Emit { Ast, TGraph, TSched, TTile, LLVM, Asm, Obj, Tbin };
+enum class Emit { Ast, Types, TGraph, TSched, TTile, LLVM, Asm, Obj, Tbin };
 
 const std::map<std::string, Emit> kEmitNames = {
-    {"ast", Emit::Ast},   {"tgraph", Emit::TGraph}, {"tsched", Emit::TSched},
+    {"ast", Emit::Ast},   {"types", Emit::Types}, {"tgraph", Emit::TGraph}, {"tsched", Emit::TSched},
     {"ttile", Emit::TTile}, {"llvm", Emit::LLVM},   {"asm", Emit::Asm},
     {"obj", Emit::Obj},   {"tbin", Emit::Tbin}};
 
@@ -41,6 +41,7 @@ struct Options {
   std::vector<std::string> includeDirs;
   std::string target = "cpu";
   bool werror = false;
+  bool checkOnly = false;
 };
 
 int fail(const std::string &msg) {
@@ -165,10 +166,22 @@ int compile(const Options &opts) {
     return writeOutput(output, tessera::ast::print(*ast), error) ? 0 : fail(error);
   }
   tessera::SemaResult types;
-  bool ok = tessera::checkModule(*ast, diags, types);
+  tessera::SemaOptions semaOptions;
+  semaOptions.includeDirs = opts.includeDirs;
+  bool ok = tessera::checkModule(*ast, diags, types, semaOptions);
+  if (ok && !opts.checkOnly && emit != Emit::Types)
+    ok = tessera::checkCodegenSupport(*ast, types, diags);
   std::cerr << diags.render();
   if (!ok)
     return 1;
+  if (opts.checkOnly)
+    return 0;
+  if (emit == Emit::Types) {
+    std::string out;
+    for (const auto &[name, type] : types.globals)
+      out += name + ": " + type.str() + "\n";
+    return writeOutput(output, out, error) ? 0 : fail(error);
+  }
 
   std::string moduleName = ast->name.empty() ? defaultOutput(opts.input, Emit::Tbin)
                                              : ast->name;
@@ -248,9 +261,10 @@ int main(int argc, char **argv) {
                  "Output file ('-' for standard output). Default: <input>.tbin "
                  "for tbin, <input>.o for obj, standard output otherwise");
   app.add_option("--emit", opts.emit,
-                 "What to produce: ast, tgraph (Graph IR), tsched (Schedule "
+                 "What to produce: ast, types (each top-level name's checked "
+                 "type), tgraph (Graph IR), tsched (Schedule "
                  "IR), ttile (Tile IR), llvm (LLVM IR), asm, obj, tbin")
-      ->check(CLI::IsMember({"ast", "tgraph", "tsched", "ttile", "llvm", "asm",
+      ->check(CLI::IsMember({"ast", "types", "tgraph", "tsched", "ttile", "llvm", "asm",
                              "obj", "tbin"}))
       ->default_str("tbin");
   app.add_option("-O", opts.optLevel, "Optimization level 0-3 (default 2)")
@@ -260,6 +274,8 @@ int main(int argc, char **argv) {
       ->check(CLI::IsMember({"cpu"}))
       ->default_str("cpu");
   app.add_flag("--Werror", opts.werror, "Treat warnings as errors");
+  app.add_flag("--check", opts.checkOnly,
+               "Parse and check only (names, types, shapes); produce nothing");
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp &e) {

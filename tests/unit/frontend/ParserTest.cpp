@@ -37,7 +37,7 @@ TEST(Parser, BuildsTheSkeleton) {
   EXPECT_EQ(f.results[0].name, "out0");
   ASSERT_EQ(f.body.size(), 2u);
   EXPECT_EQ(f.body[0].kind, ast::Stmt::Kind::Let);
-  EXPECT_EQ(f.body[0].name, "c");
+  EXPECT_EQ(f.body[0].names[0].first, "c");
   EXPECT_EQ(f.params[0].nameRange.str(), "t.tsr:2:12");
 }
 

@@ -7,11 +7,15 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
 
 namespace tessera::ast {
+
+struct Expr;
+using ExprPtr = std::shared_ptr<Expr>;
 
 // A dimension as written: a number or a symbol such as `N`.
 struct Dim {
@@ -24,31 +28,63 @@ struct Dim {
   std::string str() const;
 };
 
-// `f32[N, 4]`; a scalar has no dims.
+// `f32[N, 4]`, optionally `@ shard(...)`; a scalar has no dims.
 struct TensorType {
   std::string dtype;
   SourceRange dtypeRange;
   std::vector<Dim> dims;
+  ExprPtr layout; // null when none
   SourceRange range;
 
   std::string str() const;
 };
 
+// A call argument: positional, or keyword (`axis: -1`).
+struct Arg {
+  std::string name; // empty when positional
+  SourceRange nameRange;
+  ExprPtr value;
+};
+
 struct Expr {
-  enum class Kind { Number, Name, Unary, Binary, Call };
+  enum class Kind {
+    Number,
+    String,
+    Bool,
+    Name,
+    Unary,
+    Binary,
+    Call,
+    Index,
+    Member,
+    Tuple,
+    List,
+    Record,
+    Lambda,
+  };
   explicit Expr(Kind k, SourceRange r) : kind(k), range(r) {}
   virtual ~Expr() = default;
 
   const Kind kind;
   SourceRange range;
 };
-using ExprPtr = std::unique_ptr<Expr>;
 
 struct NumberExpr : Expr {
-  NumberExpr(SourceRange r, double v, bool isInt)
-      : Expr(Kind::Number, r), value(v), isInteger(isInt) {}
+  NumberExpr(SourceRange r, double v, bool isInt, std::string t)
+      : Expr(Kind::Number, r), value(v), isInteger(isInt), text(std::move(t)) {}
   double value;
   bool isInteger;
+  std::string text; // as written
+};
+
+struct StringExpr : Expr {
+  StringExpr(SourceRange r, std::string v) : Expr(Kind::String, r), value(std::move(v)) {}
+  std::string value;
+};
+
+struct BoolExpr : Expr {
+  BoolExpr(SourceRange r, bool v) : Expr(Kind::Bool, r), value(v) {}
+  bool value;
 };
 
 struct NameExpr : Expr {
@@ -57,36 +93,82 @@ struct NameExpr : Expr {
 };
 
 struct UnaryExpr : Expr {
-  UnaryExpr(SourceRange r, char o, ExprPtr e)
-      : Expr(Kind::Unary, r), op(o), operand(std::move(e)) {}
-  char op; // '-'
+  UnaryExpr(SourceRange r, std::string o, ExprPtr e)
+      : Expr(Kind::Unary, r), op(std::move(o)), operand(std::move(e)) {}
+  std::string op; // "-" or "!"
   ExprPtr operand;
 };
 
 struct BinaryExpr : Expr {
-  BinaryExpr(SourceRange r, char o, ExprPtr l, ExprPtr rhs, SourceRange opR)
-      : Expr(Kind::Binary, r), op(o), lhs(std::move(l)), rhs(std::move(rhs)),
-        opRange(opR) {}
-  char op; // + - * /
+  BinaryExpr(SourceRange r, std::string o, ExprPtr l, ExprPtr rhs, SourceRange opR)
+      : Expr(Kind::Binary, r), op(std::move(o)), lhs(std::move(l)),
+        rhs(std::move(rhs)), opRange(opR) {}
+  std::string op; // + - * / % @ ** == != < <= > >= && ||
   ExprPtr lhs, rhs;
   SourceRange opRange;
 };
 
 struct CallExpr : Expr {
-  CallExpr(SourceRange r, std::string c, SourceRange cr)
-      : Expr(Kind::Call, r), callee(std::move(c)), calleeRange(cr) {}
-  std::string callee;
-  SourceRange calleeRange;
-  std::vector<ExprPtr> args;
+  CallExpr(SourceRange r, ExprPtr c) : Expr(Kind::Call, r), callee(std::move(c)) {}
+  ExprPtr callee;
+  std::vector<Arg> args;
+};
+
+// One subscript: an index, or a range lo:hi:step with optional parts.
+struct Slice {
+  bool isRange = false;
+  ExprPtr index, lo, hi, step;
+  SourceRange range;
+};
+
+struct IndexExpr : Expr {
+  IndexExpr(SourceRange r, ExprPtr b) : Expr(Kind::Index, r), base(std::move(b)) {}
+  ExprPtr base;
+  std::vector<Slice> slices;
+};
+
+struct MemberExpr : Expr {
+  MemberExpr(SourceRange r, ExprPtr b, std::string m, SourceRange mr)
+      : Expr(Kind::Member, r), base(std::move(b)), member(std::move(m)), memberRange(mr) {}
+  ExprPtr base;
+  std::string member;
+  SourceRange memberRange;
+};
+
+struct TupleExpr : Expr {
+  explicit TupleExpr(SourceRange r) : Expr(Kind::Tuple, r) {}
+  std::vector<ExprPtr> elements;
+};
+
+struct ListExpr : Expr {
+  explicit ListExpr(SourceRange r) : Expr(Kind::List, r) {}
+  std::vector<ExprPtr> elements;
+};
+
+struct RecordExpr : Expr {
+  explicit RecordExpr(SourceRange r) : Expr(Kind::Record, r) {}
+  std::vector<Arg> fields; // every field named
+};
+
+struct LambdaParam {
+  std::string name;
+  SourceRange range;
+  std::optional<TensorType> type;
+};
+
+struct LambdaExpr : Expr {
+  explicit LambdaExpr(SourceRange r) : Expr(Kind::Lambda, r) {}
+  std::vector<LambdaParam> params;
+  ExprPtr body;
 };
 
 struct Stmt {
-  enum class Kind { Let, Return };
+  enum class Kind { Let, TupleLet, Return, Minimize };
   Kind kind;
   SourceRange range;
-  std::string name;         // Let: the bound name
-  SourceRange nameRange;    // Let
-  std::vector<ExprPtr> values; // Let: one; Return: one or more
+  std::vector<std::pair<std::string, SourceRange>> names; // Let: 1; TupleLet: 2+
+  std::optional<TensorType> type;                         // Let: declared type
+  std::vector<ExprPtr> values; // Let, TupleLet, Minimize: 1; Return: 0+
 };
 
 struct Param {
@@ -95,21 +177,84 @@ struct Param {
   TensorType type;
 };
 
+using DimParams = std::vector<std::pair<std::string, SourceRange>>;
+
 struct FuncDecl {
   bool isEntry = false; // `entry` vs `op`
   std::string name;
   SourceRange nameRange;
   SourceRange range;
-  std::vector<std::pair<std::string, SourceRange>> dimParams;
+  DimParams dimParams;
   std::vector<Param> params;
+  bool hasResultType = false;
   std::vector<Param> results; // unnamed results get out0, out1, ...
+  ExprPtr policy;             // null when none
   std::vector<Stmt> body;
+};
+
+struct TrainDecl {
+  std::string name;
+  SourceRange nameRange;
+  SourceRange range;
+  DimParams dimParams;
+  std::vector<Param> params;
+  ExprPtr optimizer;
+  ExprPtr policy;
+  std::vector<Stmt> body;
+};
+
+struct AdjointDecl {
+  std::string name; // the op it is the adjoint of
+  SourceRange nameRange;
+  SourceRange range;
+  std::vector<std::pair<std::string, SourceRange>> params;
+  std::vector<Stmt> body;
+};
+
+// `const`, `let` (module level), `policy`: a name bound to a value.
+struct ValueDecl {
+  enum class Kind { Const, Let, Policy };
+  Kind kind;
+  std::string name;
+  SourceRange nameRange;
+  SourceRange range;
+  std::optional<TensorType> type;
+  ExprPtr value;
+};
+
+struct ParamDecl {
+  std::string name;
+  SourceRange nameRange;
+  SourceRange range;
+  std::optional<TensorType> type; // a tensor parameter
+  ExprPtr init;                   // its initialiser, or null
+  ExprPtr ctor;                   // an operator parameter: mlp(...)
+};
+
+struct MeshDecl {
+  std::string name;
+  SourceRange nameRange;
+  SourceRange range;
+  std::vector<Arg> args;
+};
+
+struct ImportDecl {
+  std::string path; // a.b.c
+  std::string alias;
+  SourceRange range;
+  SourceRange pathRange;
 };
 
 struct Module {
   std::string name;
   SourceRange nameRange;
+  std::vector<ImportDecl> imports;
   std::vector<FuncDecl> funcs;
+  std::vector<TrainDecl> trains;
+  std::vector<AdjointDecl> adjoints;
+  std::vector<ValueDecl> values;
+  std::vector<ParamDecl> params;
+  std::vector<MeshDecl> meshes;
 };
 
 // The AST as indented text, for `tesserac --emit=ast` and tests.

@@ -1,11 +1,14 @@
-// Semantic analysis: names, dtypes and shapes. Fills a side table with the
-// type of every expression, which MLIRGen reads; reports errors and warnings
-// with source ranges.
+// Semantic analysis: names (across modules), dtypes, symbolic shapes,
+// operators as values, autodiff forms, meshes, shards and policies. Fills a
+// side table with the type of every expression, which MLIRGen and the
+// language server read; reports errors and warnings with source ranges.
 #pragma once
 
 #include "tessera/Frontend/AST.h"
 #include "tessera/Frontend/Diagnostics.h"
 
+#include <map>
+#include <memory>
 #include <string>
 #include <unordered_map>
 #include <variant>
@@ -13,23 +16,89 @@
 
 namespace tessera {
 
-// The static type of an expression: a tensor (rank 0 for scalars) or an
-// untyped number literal that takes the dtype of what it combines with.
-struct ExprType {
-  std::string dtype; // empty for a number literal
-  std::vector<std::variant<int64_t, std::string>> dims;
+struct Signature;
 
-  bool isLiteral() const { return dtype.empty(); }
-  std::string str() const;
-  bool operator==(const ExprType &o) const {
-    return dtype == o.dtype && dims == o.dims;
+// The static type of an expression.
+struct ExprType {
+  enum class Kind {
+    Error,    // already reported; never reported again
+    Literal,  // a number literal: takes the dtype of what it meets
+    Bool,     // true / false
+    String,
+    Tensor,   // dtype + dims (rank 0: a scalar)
+    Tuple,
+    List,     // of numbers or names: configuration such as [256, 256]
+    Record,   // {dp: 4}
+    Function, // an op, a builtin, a lambda, or an operator built from them
+    DiffOperator, // partial(axis:, order:): maps functions to functions
+    Policy,
+    Mesh,
+    Shard,
+    Optimizer,
+    Initializer,
+    Module,   // an imported module's name
+    DType,    // a dtype name used as a value: numeric(dtype: f32)
+  };
+  using Dim = std::variant<int64_t, std::string>;
+
+  Kind kind = Kind::Error;
+  std::string dtype; // Tensor, DType
+  std::vector<Dim> dims;
+  std::vector<ExprType> elements;          // Tuple, List
+  std::vector<std::string> fields;         // Record
+  std::shared_ptr<const Signature> sig;    // Function (null: a builtin)
+  std::string name;    // Function: builtin or op name; Module; Mesh
+  std::map<std::string, int64_t> axes;     // Mesh: axis -> size
+  int64_t axis = 0, order = 1;             // DiffOperator
+  const ast::LambdaExpr *lambda = nullptr; // Function: an untyped lambda
+
+  static ExprType error() { return {}; }
+  static ExprType literal() { return make(Kind::Literal); }
+  static ExprType make(Kind k) {
+    ExprType t;
+    t.kind = k;
+    return t;
   }
+  static ExprType tensor(std::string dtype, std::vector<Dim> dims) {
+    ExprType t = make(Kind::Tensor);
+    t.dtype = std::move(dtype);
+    t.dims = std::move(dims);
+    return t;
+  }
+
+  bool isError() const { return kind == Kind::Error; }
+  bool isLiteral() const { return kind == Kind::Literal; }
+  bool isTensor() const { return kind == Kind::Tensor; }
+  bool isScalarTensor() const { return isTensor() && dims.empty(); }
+  std::string str() const;
+  bool operator==(const ExprType &o) const;
+  bool operator!=(const ExprType &o) const { return !(*this == o); }
+};
+
+// A callable's type. Dim parameters are generic: each call binds them by
+// unifying the argument shapes with the parameter shapes.
+struct Signature {
+  std::string name;
+  std::vector<std::string> dimParams;
+  std::vector<std::pair<std::string, ExprType>> params;
+  std::vector<ExprType> results;
+  SourceRange where; // the declaration, for notes
+  std::vector<SourceRange> paramWhere;
 };
 
 ExprType typeOf(const ast::TensorType &t);
 
 struct SemaResult {
   std::unordered_map<const ast::Expr *, ExprType> types;
+  // Top-level names of the checked module and their types.
+  std::map<std::string, ExprType> globals;
+  // Imported modules, kept alive for their source files and types.
+  std::vector<std::shared_ptr<void>> imported;
+};
+
+struct SemaOptions {
+  // Where `import a.b` looks for a/b.tsr, after the importing file's folder.
+  std::vector<std::string> includeDirs;
 };
 
 // The dtypes the language knows (docs/language.md, "Types").
@@ -37,6 +106,6 @@ bool isKnownDType(const std::string &name);
 
 // Checks `m`; returns false if any error was reported.
 bool checkModule(const ast::Module &m, DiagnosticEngine &diags,
-                 SemaResult &result);
+                 SemaResult &result, const SemaOptions &options = {});
 
 } // namespace tessera

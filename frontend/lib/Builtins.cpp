@@ -1,0 +1,845 @@
+// Type and shape rules of the builtin operators (the Standard Operator
+// Library's primitives, autodiff forms, optimizers, policies and layouts).
+// Each rule names its parameters once; binding positional and keyword
+// arguments to them, and rejecting unknown ones, is shared.
+#include "SemaTypes.h"
+
+#include <functional>
+
+namespace tessera::sema {
+namespace {
+
+using Kind = ExprType::Kind;
+
+// One call of one builtin, with its arguments bound to parameter names.
+class Call {
+public:
+  Call(const std::string &name, const std::vector<std::string> &params,
+       CallArgs &args, BuiltinHost &host)
+      : name(name), args(args), host(host) {
+    for (size_t i = 0; i < args.positional.size(); ++i) {
+      if (i >= params.size()) {
+        fail(args.positional[i].arg->value->range,
+             "'" + name + "' takes at most " + std::to_string(params.size()) +
+                 " argument" + (params.size() == 1 ? "" : "s"));
+        break;
+      }
+      bound[params[i]] = &args.positional[i];
+    }
+    for (auto &[key, item] : args.keyword) {
+      if (std::find(params.begin(), params.end(), key) == params.end()) {
+        fail(item.arg->nameRange, "unknown argument '" + key + "' for '" + name +
+                                      "'; it takes " + list(params));
+        continue;
+      }
+      if (bound.count(key)) {
+        fail(item.arg->nameRange, "argument '" + key + "' given twice");
+        continue;
+      }
+      bound[key] = &item;
+    }
+  }
+
+  static std::string list(const std::vector<std::string> &ps) {
+    std::string s;
+    for (size_t i = 0; i < ps.size(); ++i)
+      s += (i ? ", " : "") + ps[i];
+    return s.empty() ? "no arguments" : s;
+  }
+
+  bool failed = false;
+  ExprType fail(SourceRange where, const std::string &msg) {
+    if (!failed)
+      host.error(where, msg);
+    failed = true;
+    return ExprType::error();
+  }
+
+  bool has(const std::string &p) const { return bound.count(p) != 0; }
+  const ExprType &type(const std::string &p) const { return bound.at(p)->type; }
+  SourceRange where(const std::string &p) const {
+    return has(p) ? bound.at(p)->arg->value->range : args.call;
+  }
+  const ast::Expr &expr(const std::string &p) const { return *bound.at(p)->arg->value; }
+
+  // A required argument; reports its absence once.
+  bool need(const std::string &p) {
+    if (has(p))
+      return !type(p).isError();
+    fail(args.call, "'" + name + "' needs argument '" + p + "'");
+    return false;
+  }
+
+  // A tensor argument (a literal counts as a scalar of `fallback` dtype).
+  std::optional<ExprType> tensor(const std::string &p, bool floatOnly = false,
+                                 const std::string &fallback = "f32") {
+    if (!need(p))
+      return std::nullopt;
+    ExprType t = type(p);
+    if (t.isLiteral())
+      return ExprType::tensor(fallback, {});
+    if (!t.isTensor()) {
+      fail(where(p), "'" + name + "' expects a tensor for '" + p + "', found " +
+                         t.str());
+      return std::nullopt;
+    }
+    if (floatOnly && !isFloatDType(t.dtype)) {
+      fail(where(p), "'" + name + "' needs a floating-point tensor, found " +
+                         t.str());
+      return std::nullopt;
+    }
+    return t;
+  }
+
+  // An integer constant argument (for axes, orders, sizes).
+  std::optional<int64_t> integer(const std::string &p, int64_t dflt) {
+    if (!has(p))
+      return dflt;
+    const ast::Expr *e = &expr(p);
+    bool negative = false;
+    if (e->kind == ast::Expr::Kind::Unary) {
+      negative = true;
+      e = static_cast<const ast::UnaryExpr *>(e)->operand.get();
+    }
+    if (e->kind != ast::Expr::Kind::Number ||
+        !static_cast<const ast::NumberExpr *>(e)->isInteger) {
+      fail(where(p), "'" + p + "' of '" + name + "' must be an integer constant");
+      return std::nullopt;
+    }
+    auto v = static_cast<int64_t>(static_cast<const ast::NumberExpr *>(e)->value);
+    return negative ? -v : v;
+  }
+
+  // An axis in [-rank, rank), normalised to [0, rank).
+  std::optional<int64_t> axisOf(const std::string &p, int64_t dflt, size_t rank) {
+    std::optional<int64_t> a = integer(p, dflt);
+    if (!a)
+      return std::nullopt;
+    auto r = static_cast<int64_t>(rank);
+    if (*a < -r || *a >= r) {
+      fail(where(p), "axis " + std::to_string(*a) + " is out of range for a tensor of rank " +
+                         std::to_string(rank));
+      return std::nullopt;
+    }
+    return *a < 0 ? *a + r : *a;
+  }
+
+  bool boolean(const std::string &p) {
+    if (has(p) && type(p).kind != Kind::Bool && !type(p).isError()) {
+      fail(where(p), "'" + p + "' of '" + name + "' must be true or false");
+      return false;
+    }
+    return true;
+  }
+
+  bool number(const std::string &p) {
+    if (has(p) && !type(p).isLiteral() && !type(p).isScalarTensor() &&
+        !type(p).isError()) {
+      fail(where(p), "'" + p + "' of '" + name + "' must be a number");
+      return false;
+    }
+    return true;
+  }
+
+  // A dtype given by name (dtype: f32).
+  std::optional<std::string> dtype(const std::string &p, const std::string &dflt) {
+    if (!has(p))
+      return dflt;
+    if (type(p).kind != Kind::DType) {
+      fail(where(p), "'" + p + "' of '" + name + "' must be a dtype such as f32");
+      return std::nullopt;
+    }
+    return type(p).dtype;
+  }
+
+  // A shape given as a list of integers and dim names: [N, 4].
+  std::optional<std::vector<ExprType::Dim>> shape(const std::string &p) {
+    if (!need(p))
+      return std::nullopt;
+    const ast::Expr &e = expr(p);
+    if (e.kind != ast::Expr::Kind::List && e.kind != ast::Expr::Kind::Tuple) {
+      fail(where(p), "'" + p + "' of '" + name + "' must be a shape like [N, 4]");
+      return std::nullopt;
+    }
+    const auto &elems = e.kind == ast::Expr::Kind::List
+                            ? static_cast<const ast::ListExpr &>(e).elements
+                            : static_cast<const ast::TupleExpr &>(e).elements;
+    std::vector<ExprType::Dim> dims;
+    for (const ast::ExprPtr &x : elems) {
+      if (x->kind == ast::Expr::Kind::Number &&
+          static_cast<const ast::NumberExpr &>(*x).isInteger)
+        dims.push_back(static_cast<int64_t>(static_cast<const ast::NumberExpr &>(*x).value));
+      else if (x->kind == ast::Expr::Kind::Name)
+        dims.push_back(static_cast<const ast::NameExpr &>(*x).name);
+      else {
+        fail(x->range, "a dimension must be an integer or a dim name");
+        return std::nullopt;
+      }
+    }
+    return dims;
+  }
+
+  const std::string &name;
+  CallArgs &args;
+  BuiltinHost &host;
+  std::map<std::string, const CallArgs::Item *> bound;
+};
+
+using Rule = std::function<ExprType(Call &)>;
+
+struct Builtin {
+  std::vector<std::string> params;
+  Rule rule;
+  std::string doc;
+};
+
+ExprType unaryFloat(Call &c) {
+  // On a number, a number: sqrt(D) of a dim stays a constant.
+  if (c.has("x") && c.type("x").isLiteral())
+    return ExprType::literal();
+  auto x = c.tensor("x", true);
+  return x ? *x : ExprType::error();
+}
+
+ExprType unaryAny(Call &c) {
+  if (c.has("x") && c.type("x").isLiteral())
+    return ExprType::literal();
+  auto x = c.tensor("x");
+  return x ? *x : ExprType::error();
+}
+
+// Elementwise binary with broadcasting; a literal takes the other's dtype.
+ExprType binaryElementwise(Call &c, const std::string &a, const std::string &b) {
+  if (!c.need(a) || !c.need(b))
+    return ExprType::error();
+  ExprType x = c.type(a), y = c.type(b);
+  if (x.isLiteral() && y.isLiteral())
+    return ExprType::literal();
+  if (x.isLiteral())
+    x = ExprType::tensor(y.dtype, {});
+  if (y.isLiteral())
+    y = ExprType::tensor(x.dtype, {});
+  if (!x.isTensor() || !y.isTensor())
+    return c.fail(c.args.call, "'" + c.name + "' expects tensors, found " +
+                                   x.str() + " and " + y.str());
+  if (x.dtype != y.dtype)
+    return c.fail(c.args.call, "mismatched dtypes in '" + c.name + "': " +
+                                   x.str() + " and " + y.str());
+  std::string why;
+  auto dims = broadcast(x.dims, y.dims, why);
+  if (!dims)
+    return c.fail(c.args.call, "shapes " + x.str() + " and " + y.str() +
+                                   " do not broadcast in '" + c.name + "': " + why);
+  return ExprType::tensor(x.dtype, *dims);
+}
+
+ExprType reduce(Call &c) {
+  auto x = c.tensor("x");
+  if (!x || !c.boolean("keepdims") || !c.boolean("stable"))
+    return ExprType::error();
+  if (!c.has("axis"))
+    return ExprType::tensor(x->dtype, {});
+  auto axis = c.axisOf("axis", 0, x->dims.size());
+  if (!axis)
+    return ExprType::error();
+  std::vector<ExprType::Dim> dims = x->dims;
+  bool keep = c.has("keepdims") && c.expr("keepdims").kind == ast::Expr::Kind::Bool &&
+              static_cast<const ast::BoolExpr &>(c.expr("keepdims")).value;
+  if (keep)
+    dims[*axis] = int64_t(1);
+  else
+    dims.erase(dims.begin() + *axis);
+  return ExprType::tensor(x->dtype, dims);
+}
+
+// Softmax-like: same shape, along an axis.
+ExprType alongAxis(Call &c) {
+  auto x = c.tensor("x", true);
+  if (!x || !c.axisOf("axis", -1, std::max<size_t>(x->dims.size(), 1)))
+    return ExprType::error();
+  return *x;
+}
+
+ExprType matmul(Call &c, const ExprType &a, const ExprType &b) {
+  if (!a.isTensor() || !b.isTensor())
+    return c.fail(c.args.call, "'@' needs tensors, found " + a.str() + " and " + b.str());
+  if (a.dtype != b.dtype)
+    return c.fail(c.args.call, "mismatched dtypes in matmul: " + a.str() + " and " + b.str());
+  if (a.dims.empty() || b.dims.empty())
+    return c.fail(c.args.call, "matmul needs operands of rank 1 or more, found " +
+                                   a.str() + " and " + b.str());
+  // Contraction: last dim of a with the second-to-last (or only) dim of b.
+  const ExprType::Dim &k1 = a.dims.back();
+  const ExprType::Dim &k2 = b.dims.size() == 1 ? b.dims[0] : b.dims[b.dims.size() - 2];
+  if (k1 != k2)
+    return c.fail(c.args.call, "matmul contraction dims differ: " + a.str() + " @ " +
+                                   b.str() + " contracts " + dimStr(k1) + " with " +
+                                   dimStr(k2));
+  std::vector<ExprType::Dim> batchA(a.dims.begin(), a.dims.end() - std::min<size_t>(2, a.dims.size()));
+  std::vector<ExprType::Dim> batchB(b.dims.begin(), b.dims.end() - std::min<size_t>(2, b.dims.size()));
+  std::string why;
+  auto batch = broadcast(batchA, batchB, why);
+  if (!batch)
+    return c.fail(c.args.call, "matmul batch dims do not broadcast: " + why);
+  std::vector<ExprType::Dim> out = *batch;
+  if (a.dims.size() >= 2)
+    out.push_back(a.dims[a.dims.size() - 2]);
+  if (b.dims.size() >= 2)
+    out.push_back(b.dims.back());
+  return ExprType::tensor(a.dtype, out);
+}
+
+ExprType checkTile(Call &c) {
+  if (!c.has("tile"))
+    return ExprType::make(Kind::Tuple);
+  const ast::Expr &t = c.expr("tile");
+  if (t.kind != ast::Expr::Kind::Tuple ||
+      static_cast<const ast::TupleExpr &>(t).elements.size() != 3)
+    return c.fail(c.where("tile"), "tile must be three sizes (BM, BN, BK)");
+  for (const ast::ExprPtr &e : static_cast<const ast::TupleExpr &>(t).elements)
+    if (e->kind != ast::Expr::Kind::Number ||
+        !static_cast<const ast::NumberExpr &>(*e).isInteger ||
+        static_cast<const ast::NumberExpr &>(*e).value <= 0)
+      return c.fail(e->range, "a tile size must be a positive integer");
+  return ExprType::make(Kind::Tuple);
+}
+
+// Autodiff forms take a function with a signature.
+const Signature *diffSignature(Call &c, const std::string &p) {
+  if (!c.need(p))
+    return nullptr;
+  const ExprType &f = c.type(p);
+  if (f.kind != Kind::Function || !f.sig) {
+    c.fail(c.where(p), "'" + c.name + "' needs an op with a declared signature, found " +
+                           f.str());
+    return nullptr;
+  }
+  return f.sig.get();
+}
+
+// Differentiation is with respect to floating-point tensors.
+bool differentiable(Call &c, const Signature &sig, size_t i) {
+  const auto &[n, t] = sig.params[i];
+  if (t.isTensor() && isFloatDType(t.dtype))
+    return true;
+  c.fail(c.where("f"), "'" + c.name + "' differentiates with respect to floating-point "
+                       "tensors; parameter '" + n + "' of '" + sig.name + "' is " + t.str());
+  return false;
+}
+
+// `wrt:` names a parameter of the differentiated op; default: the first.
+std::optional<size_t> wrtIndex(Call &c, const Signature &sig) {
+  if (!c.has("wrt"))
+    return 0;
+  const ast::Expr &w = c.expr("wrt");
+  if (w.kind == ast::Expr::Kind::Name)
+    for (size_t i = 0; i < sig.params.size(); ++i)
+      if (sig.params[i].first == static_cast<const ast::NameExpr &>(w).name)
+        return i;
+  if (w.kind == ast::Expr::Kind::Number) {
+    auto i = static_cast<size_t>(static_cast<const ast::NumberExpr &>(w).value);
+    if (i < sig.params.size())
+      return i;
+  }
+  c.fail(w.range, "'wrt' must name a parameter of '" + sig.name + "'");
+  return std::nullopt;
+}
+
+ExprType function(std::shared_ptr<Signature> sig) {
+  ExprType t = ExprType::make(Kind::Function);
+  t.name = sig->name;
+  t.sig = std::move(sig);
+  return t;
+}
+
+ExprType resultOf(const Signature &sig) {
+  if (sig.results.size() == 1)
+    return sig.results[0];
+  ExprType t = ExprType::make(Kind::Tuple);
+  t.elements = sig.results;
+  return t;
+}
+
+ExprType gradRule(Call &c, bool withValue) {
+  const Signature *sig = diffSignature(c, "f");
+  if (!sig)
+    return ExprType::error();
+  if (sig->results.size() != 1 || !sig->results[0].isScalarTensor())
+    return c.fail(c.where("f"), "'" + c.name + "' needs a function with one scalar "
+                                "result; '" + sig->name + "' returns " + resultOf(*sig).str());
+  auto i = wrtIndex(c, *sig);
+  if (!i || !differentiable(c, *sig, *i))
+    return ExprType::error();
+  auto g = std::make_shared<Signature>(*sig);
+  g->name = c.name + "(" + sig->name + ")";
+  ExprType grad = sig->params[*i].second;
+  g->results = withValue ? std::vector<ExprType>{sig->results[0], grad}
+                         : std::vector<ExprType>{grad};
+  return function(g);
+}
+
+// The primals or tangents of vjp/jvp: one tensor, or a tuple of them.
+std::vector<ExprType> flatten(const ExprType &t) {
+  return t.kind == Kind::Tuple ? t.elements : std::vector<ExprType>{t};
+}
+
+ExprType vjpRule(Call &c, bool forward) {
+  const Signature *sig = diffSignature(c, "f");
+  if (!sig || !c.need("primals") || !c.need(forward ? "tangents" : "cotangent"))
+    return ExprType::error();
+  for (size_t i = 0; i < sig->params.size(); ++i)
+    if (!differentiable(c, *sig, i))
+      return ExprType::error();
+  CallArgs inner;
+  inner.call = c.args.call;
+  inner.callee = c.args.callee;
+  std::vector<ExprType> primals = flatten(c.type("primals"));
+  if (primals.size() != sig->params.size())
+    return c.fail(c.where("primals"), "'" + sig->name + "' takes " +
+                                          std::to_string(sig->params.size()) +
+                                          " inputs, but " + std::to_string(primals.size()) +
+                                          " primals are given");
+  ast::Arg dummy;
+  dummy.value = std::make_shared<ast::NameExpr>(c.where("primals"), "primals");
+  for (const ExprType &p : primals)
+    inner.positional.push_back({&dummy, p});
+  ExprType out = c.host.callFunction(c.type("f"), inner);
+  if (out.isError())
+    return out;
+  if (forward) {
+    std::vector<ExprType> tangents = flatten(c.type("tangents"));
+    if (tangents != primals)
+      return c.fail(c.where("tangents"), "tangents " + c.type("tangents").str() +
+                                             " must match the primals " +
+                                             c.type("primals").str());
+    ExprType t = ExprType::make(Kind::Tuple);
+    t.elements = {out, out};
+    return t;
+  }
+  if (c.type("cotangent") != out)
+    return c.fail(c.where("cotangent"), "the cotangent " + c.type("cotangent").str() +
+                                            " must have the output's type " + out.str());
+  if (primals.size() == 1)
+    return primals[0];
+  ExprType t = ExprType::make(Kind::Tuple);
+  t.elements = primals;
+  return t;
+}
+
+ExprType hvpRule(Call &c) {
+  const Signature *sig = diffSignature(c, "f");
+  if (!sig || !c.need("dir"))
+    return ExprType::error();
+  if (sig->results.size() != 1 || !sig->results[0].isScalarTensor())
+    return c.fail(c.where("f"), "'hvp' needs a function with one scalar result; '" +
+                                    sig->name + "' returns " + resultOf(*sig).str());
+  auto i = wrtIndex(c, *sig);
+  if (!i || !differentiable(c, *sig, *i))
+    return ExprType::error();
+  const ExprType &x = sig->params[*i].second;
+  // Dims are the callee's symbols here; the call of the result unifies them.
+  const ExprType &dir = c.type("dir");
+  if (!dir.isError() && (!dir.isTensor() || dir.dtype != x.dtype ||
+                         dir.dims.size() != x.dims.size()))
+    return c.fail(c.where("dir"), "the direction " + c.type("dir").str() +
+                                      " must have the type of '" + sig->params[*i].first +
+                                      "', " + x.str());
+  auto h = std::make_shared<Signature>(*sig);
+  h->name = "hvp(" + sig->name + ")";
+  h->results = {x};
+  return function(h);
+}
+
+ExprType mlpRule(Call &c) {
+  auto in = c.integer("in", -1), out = c.integer("out", -1);
+  auto dtype = c.dtype("dtype", "f32");
+  if (!in || !out || !dtype || !c.need("in") || !c.need("out") || !c.need("hidden"))
+    return ExprType::error();
+  if (c.type("hidden").kind != Kind::List)
+    return c.fail(c.where("hidden"), "'hidden' must be a list of layer widths");
+  if (c.has("activation") && c.type("activation").kind != Kind::Function)
+    return c.fail(c.where("activation"), "'activation' must be an op such as tanh");
+  if (*in <= 0 || *out <= 0)
+    return c.fail(c.args.call, "'in' and 'out' must be positive");
+  auto sig = std::make_shared<Signature>();
+  sig->name = "mlp";
+  sig->dimParams = {"B"};
+  sig->params = {{"x", ExprType::tensor(*dtype, {std::string("B"), *in})}};
+  sig->results = {ExprType::tensor(*dtype, {std::string("B"), *out})};
+  sig->where = c.args.call;
+  sig->paramWhere = {c.args.call};
+  return function(sig);
+}
+
+ExprType optimizer(Call &c) {
+  for (const auto &[k, item] : c.bound)
+    if (!c.number(k))
+      return ExprType::error();
+  ExprType t = ExprType::make(Kind::Optimizer);
+  t.name = c.name;
+  return t;
+}
+
+ExprType numericRule(Call &c) {
+  auto dtype = c.dtype("dtype", "f32");
+  auto accum = c.dtype("accum", dtype ? *dtype : "f32");
+  if (!dtype || !accum || !c.boolean("deterministic") || !c.boolean("strict"))
+    return ExprType::error();
+  if (isFloatDType(*dtype) && dtypeRank(*accum) < dtypeRank(*dtype))
+    return c.fail(c.where("accum"), "accumulation type " + *accum +
+                                        " is narrower than the compute type " + *dtype);
+  return ExprType::make(Kind::Policy);
+}
+
+ExprType shardRule(Call &c) {
+  if (!c.need("mesh"))
+    return ExprType::error();
+  const ExprType &mesh = c.type("mesh");
+  if (mesh.kind != Kind::Mesh)
+    return c.fail(c.where("mesh"), "'shard' needs a mesh, found " + mesh.str());
+  ExprType t = ExprType::make(Kind::Shard);
+  t.name = mesh.name;
+  t.axes = mesh.axes;
+  // fields[i]: the mesh axis dim i is split over, "_" when replicated.
+  auto axisName = [&](const std::string &p) -> std::optional<std::string> {
+    const ast::Expr &e = c.expr(p);
+    if (e.kind != ast::Expr::Kind::Name) {
+      c.fail(e.range, "expected a mesh axis name");
+      return std::nullopt;
+    }
+    std::string n = static_cast<const ast::NameExpr &>(e).name;
+    if (n != "_" && !mesh.axes.count(n)) {
+      std::string axes;
+      for (const auto &[a, size] : mesh.axes)
+        axes += (axes.empty() ? "" : ", ") + a;
+      c.fail(e.range, "mesh '" + mesh.name + "' has no axis '" + n +
+                          "'; its axes are " + axes);
+      return std::nullopt;
+    }
+    return n;
+  };
+  if (c.has("rows")) {
+    auto a = axisName("rows");
+    if (!a)
+      return ExprType::error();
+    t.fields = {*a};
+  }
+  if (c.has("cols")) {
+    auto a = axisName("cols");
+    if (!a)
+      return ExprType::error();
+    t.fields.resize(2, "_");
+    t.fields[1] = *a;
+  }
+  if (c.has("dims")) {
+    const ast::Expr &e = c.expr("dims");
+    if (e.kind != ast::Expr::Kind::List)
+      return c.fail(c.where("dims"), "'dims' must list one mesh axis (or _) per dim");
+    for (const ast::ExprPtr &x : static_cast<const ast::ListExpr &>(e).elements) {
+      if (x->kind != ast::Expr::Kind::Name)
+        return c.fail(x->range, "expected a mesh axis name or _");
+      std::string n = static_cast<const ast::NameExpr &>(*x).name;
+      if (n != "_" && !mesh.axes.count(n))
+        return c.fail(x->range, "mesh '" + mesh.name + "' has no axis '" + n + "'");
+      t.fields.push_back(n);
+    }
+  }
+  return t;
+}
+
+const std::map<std::string, Builtin> &table() {
+  static const std::map<std::string, Builtin> builtins = [] {
+    std::map<std::string, Builtin> b;
+    for (const char *n : {"exp", "log", "log1p", "sqrt", "rsqrt", "sin", "cos",
+                          "tanh", "sigmoid", "gelu", "silu"})
+      b[n] = {{"x"}, unaryFloat, "elementwise"};
+    for (const char *n : {"relu", "abs", "neg", "square"})
+      b[n] = {{"x"}, unaryAny, "elementwise"};
+    b["pow"] = {{"x", "y"}, [](Call &c) { return binaryElementwise(c, "x", "y"); }, "elementwise power"};
+    for (const char *n : {"max", "min"})
+      b[n] = {{"x", "y", "axis", "keepdims"},
+              [](Call &c) {
+                // One tensor: a reduction; two: elementwise.
+                if (c.has("y"))
+                  return binaryElementwise(c, "x", "y");
+                return reduce(c);
+              },
+              "elementwise of two tensors, or a reduction of one"};
+    b["select"] = {{"cond", "a", "b"},
+                   [](Call &c) {
+                     auto cond = c.tensor("cond");
+                     if (!cond)
+                       return ExprType::error();
+                     if (cond->dtype != "bool")
+                       return c.fail(c.where("cond"), "'select' needs a bool condition, found " +
+                                                          cond->str());
+                     return binaryElementwise(c, "a", "b");
+                   },
+                   "elementwise choice"};
+    for (const char *n : {"sum", "mean", "prod", "reduce_sum", "reduce_mean"})
+      b[n] = {{"x", "axis", "keepdims", "stable"}, reduce, "reduction"};
+    for (const char *n : {"softmax", "log_softmax"})
+      b[n] = {{"x", "axis"}, alongAxis, "along an axis (log-sum-exp form)"};
+    for (const char *n : {"layernorm", "rmsnorm"})
+      b[n] = {{"x", "axis", "eps"}, alongAxis, "normalisation along an axis"};
+    b["matmul"] = {{"a", "b", "tile"},
+                   [](Call &c) {
+                     auto a = c.tensor("a"), bb = c.tensor("b");
+                     if (!a || !bb || checkTile(c).isError())
+                       return ExprType::error();
+                     return matmul(c, *a, *bb);
+                   },
+                   "matrix product; tile: (BM, BN, BK) hint"};
+    b["transpose"] = {{"x", "perm"},
+                      [](Call &c) {
+                        auto x = c.tensor("x");
+                        if (!x)
+                          return ExprType::error();
+                        if (x->dims.size() < 2)
+                          return c.fail(c.where("x"), "'transpose' needs rank 2 or more, found " + x->str());
+                        std::swap(x->dims[x->dims.size() - 1], x->dims[x->dims.size() - 2]);
+                        return *x;
+                      },
+                      "swap the last two dims"};
+    b["reshape"] = {{"x", "shape"},
+                    [](Call &c) {
+                      auto x = c.tensor("x");
+                      auto s = c.shape("shape");
+                      if (!x || !s)
+                        return ExprType::error();
+                      auto count = [](const std::vector<ExprType::Dim> &d) -> std::optional<int64_t> {
+                        int64_t n = 1;
+                        for (const auto &e : d) {
+                          if (!std::holds_alternative<int64_t>(e))
+                            return std::nullopt;
+                          n *= std::get<int64_t>(e);
+                        }
+                        return n;
+                      };
+                      auto a = count(x->dims), bb = count(*s);
+                      if (a && bb && *a != *bb)
+                        return c.fail(c.where("shape"), "cannot reshape " + x->str() + " (" +
+                                                            std::to_string(*a) + " elements) to " +
+                                                            std::to_string(*bb) + " elements");
+                      return ExprType::tensor(x->dtype, *s);
+                    },
+                    "same elements, new shape"};
+    b["cross_entropy"] = {{"logits", "labels"},
+                          [](Call &c) {
+                            auto l = c.tensor("logits", true), y = c.tensor("labels");
+                            if (!l || !y)
+                              return ExprType::error();
+                            if (!isIntDType(y->dtype))
+                              return c.fail(c.where("labels"), "labels must be integer class indices, found " + y->str());
+                            if (l->dims.size() != y->dims.size() + 1 ||
+                                !std::equal(y->dims.begin(), y->dims.end(), l->dims.begin()))
+                              return c.fail(c.args.call, "labels " + y->str() + " must have the shape of logits " +
+                                                             l->str() + " without its last dim");
+                            return ExprType::tensor(l->dtype, {});
+                          },
+                          "mean cross entropy of logits against class labels"};
+    b["mse"] = {{"pred", "target"},
+                [](Call &c) {
+                  ExprType t = binaryElementwise(c, "pred", "target");
+                  return t.isTensor() ? ExprType::tensor(t.dtype, {}) : t;
+                },
+                "mean squared error"};
+    b["cast"] = {{"x", "dtype"},
+                 [](Call &c) {
+                   auto x = c.tensor("x");
+                   auto d = c.dtype("dtype", "");
+                   if (!x || !d || !c.need("dtype"))
+                     return ExprType::error();
+                   return ExprType::tensor(*d, x->dims);
+                 },
+                 "convert to another dtype"};
+    for (const char *n : {"fft", "ifft"})
+      b[n] = {{"x"},
+              [](Call &c) {
+                auto x = c.tensor("x");
+                if (!x)
+                  return ExprType::error();
+                if (x->dtype != "c64")
+                  return c.fail(c.where("x"), "'" + c.name + "' needs a c64 tensor, found " + x->str());
+                return *x;
+              },
+              "discrete Fourier transform along the last dim"};
+    b["rfft"] = {{"x"},
+                 [](Call &c) {
+                   auto x = c.tensor("x", true);
+                   if (!x || x->dims.empty())
+                     return x ? c.fail(c.where("x"), "'rfft' needs rank 1 or more") : ExprType::error();
+                   auto dims = x->dims;
+                   if (auto *n = std::get_if<int64_t>(&dims.back()))
+                     dims.back() = *n / 2 + 1;
+                   else
+                     dims.back() = std::get<std::string>(dims.back()) + "/2+1";
+                   return ExprType::tensor("c64", dims);
+                 },
+                 "real-input FFT"};
+    b["irfft"] = {{"x", "n"},
+                  [](Call &c) {
+                    auto x = c.tensor("x");
+                    auto n = c.integer("n", -1);
+                    if (!x || !n || !c.need("n"))
+                      return ExprType::error();
+                    auto dims = x->dims;
+                    dims.back() = *n;
+                    return ExprType::tensor("f32", dims);
+                  },
+                  "inverse of rfft"};
+    b["solve"] = {{"A", "b"},
+                  [](Call &c) {
+                    auto a = c.tensor("A", true), bb = c.tensor("b", true);
+                    if (!a || !bb)
+                      return ExprType::error();
+                    if (a->dims.size() != 2 || a->dims[0] != a->dims[1])
+                      return c.fail(c.where("A"), "'solve' needs a square matrix, found " + a->str());
+                    if (bb->dims.empty() || bb->dims[0] != a->dims[0])
+                      return c.fail(c.where("b"), "right-hand side " + bb->str() + " does not match " + a->str());
+                    return *bb;
+                  },
+                  "x with A x = b; its adjoint by the implicit function theorem"};
+    b["fixed_point"] = {{"f", "init", "tol", "max_iter"},
+                        [](Call &c) {
+                          if (!c.need("f") || !c.need("init") || !c.number("tol"))
+                            return ExprType::error();
+                          auto iters = c.integer("max_iter", 100);
+                          if (!iters)
+                            return ExprType::error();
+                          ExprType x = c.type("init");
+                          CallArgs inner;
+                          inner.call = c.args.call;
+                          inner.callee = c.args.callee;
+                          inner.positional.push_back({c.bound.at("init")->arg, x});
+                          ExprType next = c.host.callFunction(c.type("f"), inner);
+                          if (next.isError())
+                            return next;
+                          if (next != x)
+                            return c.fail(c.where("f"), "the iteration maps " + x.str() + " to " + next.str() +
+                                                            "; a fixed point needs the same type");
+                          return x;
+                        },
+                        "x with f(x) = x; its adjoint by the implicit function theorem"};
+    for (const char *n : {"uniform", "normal"})
+      b[n] = {{"shape", "seed", "dtype"},
+              [](Call &c) {
+                auto s = c.shape("shape");
+                auto d = c.dtype("dtype", "f32");
+                if (!s || !d)
+                  return ExprType::error();
+                if (!c.has("seed"))
+                  return c.fail(c.args.call, "'" + c.name + "' needs an explicit seed (seed: 0)");
+                return ExprType::tensor(*d, *s);
+              },
+              "stateless random numbers"};
+    b["dropout"] = {{"x", "p", "seed"},
+                    [](Call &c) {
+                      auto x = c.tensor("x", true);
+                      if (!x || !c.number("p"))
+                        return ExprType::error();
+                      if (!c.has("seed"))
+                        return c.fail(c.args.call, "'dropout' needs an explicit seed (seed: 0)");
+                      return *x;
+                    },
+                    "stateless dropout"};
+    for (const char *n : {"zeros", "ones"})
+      b[n] = {{"shape", "dtype"},
+              [](Call &c) {
+                if (!c.has("shape")) {
+                  ExprType t = ExprType::make(Kind::Initializer);
+                  t.name = c.name;
+                  return t;
+                }
+                auto s = c.shape("shape");
+                auto d = c.dtype("dtype", "f32");
+                if (!s || !d)
+                  return ExprType::error();
+                return ExprType::tensor(*d, *s);
+              },
+              "a constant tensor, or an initialiser"};
+    for (const char *n : {"glorot", "he", "lecun"})
+      b[n] = {{"seed", "gain"},
+              [](Call &c) {
+                if (!c.has("seed"))
+                  return c.fail(c.args.call, "'" + c.name + "' needs an explicit seed (seed: 0)");
+                ExprType t = ExprType::make(Kind::Initializer);
+                t.name = c.name;
+                return t;
+              },
+              "a random initialiser"};
+    b["grad"] = {{"f", "wrt"}, [](Call &c) { return gradRule(c, false); }, "gradient (reverse mode)"};
+    b["value_and_grad"] = {{"f", "wrt"}, [](Call &c) { return gradRule(c, true); }, "value and gradient"};
+    b["vjp"] = {{"f", "primals", "cotangent"}, [](Call &c) { return vjpRule(c, false); }, "vector-Jacobian product"};
+    b["jvp"] = {{"f", "primals", "tangents"}, [](Call &c) { return vjpRule(c, true); }, "Jacobian-vector product: (outputs, tangents)"};
+    b["hvp"] = {{"f", "wrt", "dir"}, hvpRule, "Hessian-vector product (forward over reverse)"};
+    b["partial"] = {{"axis", "order"},
+                    [](Call &c) {
+                      auto axis = c.integer("axis", 0), order = c.integer("order", 1);
+                      if (!axis || !order || !c.need("axis"))
+                        return ExprType::error();
+                      if (*axis < 0 || *order < 1)
+                        return c.fail(c.args.call, "'partial' needs axis >= 0 and order >= 1");
+                      ExprType t = ExprType::make(Kind::DiffOperator);
+                      t.axis = *axis;
+                      t.order = *order;
+                      return t;
+                    },
+                    "partial derivative operator on fields"};
+    b["mlp"] = {{"in", "hidden", "out", "activation", "seed", "dtype"}, mlpRule,
+                "multi-layer perceptron: an op with parameters"};
+    b["sgd"] = {{"lr", "momentum"}, optimizer, "optimizer"};
+    b["adam"] = {{"lr", "beta1", "beta2", "eps"}, optimizer, "optimizer"};
+    b["adamw"] = {{"lr", "beta1", "beta2", "eps", "weight_decay"}, optimizer, "optimizer"};
+    b["numeric"] = {{"dtype", "accum", "deterministic", "strict"}, numericRule,
+                    "numerics policy"};
+    b["shard"] = {{"mesh", "rows", "cols", "dims"}, shardRule, "how a tensor is split over a mesh"};
+    return b;
+  }();
+  return builtins;
+}
+
+} // namespace
+
+bool isBuiltin(const std::string &name) { return table().count(name) != 0; }
+
+bool takesNameArgument(const std::string &builtin, const std::string &keyword) {
+  if (keyword == "wrt")
+    return builtin == "grad" || builtin == "value_and_grad" || builtin == "hvp";
+  return builtin == "shard" && (keyword == "rows" || keyword == "cols" || keyword == "dims");
+}
+
+std::vector<std::string> builtinNames() {
+  std::vector<std::string> names;
+  for (const auto &[n, b] : table())
+    names.push_back(n);
+  return names;
+}
+
+std::string builtinSignature(const std::string &name) {
+  auto it = table().find(name);
+  if (it == table().end())
+    return name;
+  return name + "(" + Call::list(it->second.params) + ") — " + it->second.doc;
+}
+
+ExprType checkBuiltin(const std::string &name, CallArgs &args, BuiltinHost &host) {
+  const Builtin &b = table().at(name);
+  Call call(name, b.params, args, host);
+  if (call.failed)
+    return ExprType::error();
+  for (const auto &[k, item] : call.bound)
+    if (item->type.isError())
+      return ExprType::error();
+  return b.rule(call);
+}
+
+ExprType checkMatmulOperator(const ExprType &a, const ExprType &b, CallArgs &args,
+                             BuiltinHost &host) {
+  static const std::vector<std::string> params = {"a", "b"};
+  std::string name = "@";
+  Call call(name, params, args, host);
+  return matmul(call, a, b);
+}
+
+} // namespace tessera::sema

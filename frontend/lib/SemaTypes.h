@@ -1,0 +1,64 @@
+// Helpers shared by the checker (Sema.cpp) and the builtin operator rules
+// (Builtins.cpp): shapes, broadcasting and call arguments.
+#pragma once
+
+#include "tessera/Frontend/Sema.h"
+
+#include <optional>
+
+namespace tessera::sema {
+
+using Dim = ExprType::Dim;
+
+std::string dimStr(const Dim &d);
+bool isFloatDType(const std::string &dtype);
+bool isIntDType(const std::string &dtype);
+// Bits of precision, for policy checks (accum at least as wide as dtype).
+int dtypeRank(const std::string &dtype);
+
+// numpy-style broadcasting of two shapes, aligned at the trailing dim; a
+// dim of 1 stretches. Returns nullopt and sets `why` on a mismatch.
+std::optional<std::vector<Dim>> broadcast(const std::vector<Dim> &a,
+                                          const std::vector<Dim> &b,
+                                          std::string &why);
+
+// The arguments of one call, typed, by position and by keyword.
+struct CallArgs {
+  struct Item {
+    const ast::Arg *arg;
+    ExprType type;
+  };
+  std::vector<Item> positional;
+  std::map<std::string, Item> keyword;
+  SourceRange call, callee;
+
+  const Item *get(size_t index, const std::string &name) const {
+    auto it = keyword.find(name);
+    if (it != keyword.end())
+      return &it->second;
+    return index < positional.size() ? &positional[index] : nullptr;
+  }
+};
+
+// What builtin rules need from the checker.
+class BuiltinHost {
+public:
+  virtual ~BuiltinHost() = default;
+  virtual Diagnostic &error(SourceRange where, std::string msg) = 0;
+  // Calls a function value (a signature or another builtin) with arguments.
+  virtual ExprType callFunction(const ExprType &fn, CallArgs &args) = 0;
+};
+
+bool isBuiltin(const std::string &name);
+// The signature text shown in hover and completion: "softmax(x, axis: -1)".
+std::string builtinSignature(const std::string &name);
+std::vector<std::string> builtinNames();
+ExprType checkBuiltin(const std::string &name, CallArgs &args, BuiltinHost &host);
+// `a @ b`.
+ExprType checkMatmulOperator(const ExprType &a, const ExprType &b,
+                             CallArgs &args, BuiltinHost &host);
+// Keyword arguments whose values are names, not expressions: `wrt: x`
+// names a parameter, `rows: dp` a mesh axis.
+bool takesNameArgument(const std::string &builtin, const std::string &keyword);
+
+} // namespace tessera::sema
