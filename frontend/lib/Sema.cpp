@@ -85,8 +85,12 @@ private:
   bool declareGlobal(const std::string &name, SourceRange where, ExprType type) {
     auto [it, inserted] = globals.emplace(name, Binding{type, where});
     if (!inserted) {
-      error(where, "redefinition of '" + name + "'")
-          .note(it->second.where, "'" + name + "' first defined here");
+      // Declarations are gathered by kind; report at the later one in the file.
+      SourceRange first = it->second.where, second = where;
+      if (first.file == second.file && second.begin < first.begin)
+        std::swap(first, second);
+      error(second, "redefinition of '" + name + "'")
+          .note(first, "'" + name + "' first defined here");
       return false;
     }
     return true;
@@ -252,11 +256,14 @@ private:
       declareGlobal(p.name, p.nameRange, t);
       return;
     }
-    checkType(*p.type, {});
+    std::map<std::string, SourceRange> symbols;
     for (const ast::Dim &d : p.type->dims)
-      if (d.isSymbolic())
+      if (d.isSymbolic()) {
         error(d.range, "a parameter's dims must be known; '" + d.symbol() +
                            "' is symbolic");
+        symbols[d.symbol()] = d.range; // reported once, here
+      }
+    checkType(*p.type, symbols);
     ExprType t = typeOf(*p.type);
     if (p.init) {
       ExprType init = check(*p.init);
@@ -429,7 +436,8 @@ private:
     if (a.params.size() != sig.params.size() + 1) {
       error(a.range, "the adjoint of '" + a.name + "' takes its " +
                          std::to_string(sig.params.size()) +
-                         " inputs and the cotangent (" +
+                         (sig.params.size() == 1 ? " input" : " inputs") +
+                         " and the cotangent (" +
                          std::to_string(sig.params.size() + 1) + " names), not " +
                          std::to_string(a.params.size()))
           .note(f.nameRange, "'" + a.name + "' declared here");

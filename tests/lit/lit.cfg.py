@@ -9,7 +9,7 @@ if site:
 config.name = "Tessera"
 config.test_format = lit.formats.ShTest(execute_external=False)
 config.suffixes = [".mlir", ".tsr", ".test"]
-config.excludes = ["Inputs", "expect_exit.py", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py.in"]
+config.excludes = ["Inputs", "pending", "expect_exit.py", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py.in"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.tessera_build_dir, "tests",
                                      os.path.basename(config.test_source_root))
