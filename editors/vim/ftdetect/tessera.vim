@@ -1,0 +1,2 @@
+" Vim filetype detection for Tessera (docs/language.md): *.tsr files.
+autocmd BufNewFile,BufRead *.tsr setfiletype tessera
