@@ -5,7 +5,7 @@ BUILD ?= build
 LLVM  ?= /usr/lib/llvm-19
 JOBS  ?= $(shell nproc)
 
-.PHONY: demo test deps configure build clean
+.PHONY: demo test test-editors deps configure build clean
 
 deps:
 	@scripts/timed.sh deps scripts/install-deps.sh
@@ -28,6 +28,11 @@ demo: build
 
 test: build
 	@scripts/timed.sh test cmake --build $(BUILD) --target check
+
+# Editor support (editors/README.md): TextMate grammar tests and snapshots via
+# npm; needs no build. Skips, exit 0, when the npm registry is unreachable.
+test-editors:
+	@scripts/timed.sh test-editors scripts/test-editors.sh
 
 clean:
 	rm -rf $(BUILD)
