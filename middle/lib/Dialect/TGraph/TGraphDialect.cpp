@@ -1,7 +1,12 @@
-#include "tessera/Dialect/TGraph/TGraph.h"
+// The tgraph dialect: registration, the op definitions generated from ODS,
+// the helpers the verifiers share, and the ops that belong to no family
+// (constants, fixed points). The families' verifiers and builders live in
+// ElementwiseOps.cpp, LinalgOps.cpp, ShapeOps.cpp and ReductionOps.cpp.
+#include "TGraphUtils.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"
+#include "llvm/ADT/StringExtras.h"
 
 using namespace mlir;
 
@@ -31,6 +36,82 @@ LogicalResult verifyElementwiseScalarBroadcast(Operation *op) {
   return success();
 }
 
+//===----------------------------------------------------------------------===//
+// Shared helpers
+//===----------------------------------------------------------------------===//
+
+namespace detail {
+
+bool shapesAgree(ArrayRef<int64_t> a, ArrayRef<int64_t> b) {
+  if (a.size() != b.size())
+    return false;
+  for (auto [x, y] : llvm::zip(a, b))
+    if (!dimsAgree(x, y))
+      return false;
+  return true;
+}
+
+bool typesAgree(RankedTensorType a, RankedTensorType b) {
+  return a.getElementType() == b.getElementType() &&
+         shapesAgree(a.getShape(), b.getShape());
+}
+
+std::string dimStr(int64_t dim) {
+  return ShapedType::isDynamic(dim) ? "?" : std::to_string(dim);
+}
+
+std::string listStr(ArrayRef<int64_t> values) {
+  return "[" +
+         llvm::join(llvm::map_range(
+                        values, [](int64_t v) { return std::to_string(v); }),
+                    ", ") +
+         "]";
+}
+
+LogicalResult verifyResultType(Operation *op, RankedTensorType inferred) {
+  auto result = cast<RankedTensorType>(op->getResult(0).getType());
+  if (!typesAgree(result, inferred))
+    return op->emitOpError("result type ")
+           << result << " does not match the inferred type " << inferred;
+  return success();
+}
+
+LogicalResult verifyAxis(Operation *op, int64_t axis, int64_t rank) {
+  if (axis < 0 || axis >= rank)
+    return op->emitOpError("axis ")
+           << axis << " is out of range for rank " << rank;
+  return success();
+}
+
+LogicalResult verifyScalarBroadcastShapes(Operation *op, ValueRange operands,
+                                          RankedTensorType result) {
+  for (Value operand : operands) {
+    auto type = cast<RankedTensorType>(operand.getType());
+    if (type.getRank() != 0 && type.getShape() != result.getShape())
+      return op->emitOpError("operand shape ")
+             << type << " is neither rank 0 nor the result shape " << result;
+  }
+  return success();
+}
+
+LogicalResult verifySameElementType(Operation *op, ValueRange operands,
+                                    RankedTensorType result) {
+  for (Value operand : operands) {
+    Type element = cast<RankedTensorType>(operand.getType()).getElementType();
+    if (element != result.getElementType())
+      return op->emitOpError("operand element type ")
+             << element << " does not match result element type "
+             << result.getElementType();
+  }
+  return success();
+}
+
+} // namespace detail
+
+//===----------------------------------------------------------------------===//
+// ConstantOp
+//===----------------------------------------------------------------------===//
+
 LogicalResult ConstantOp::verify() {
   auto value = cast<TypedAttr>(getValue());
   if (value.getType() != getType().getElementType())
@@ -42,9 +123,47 @@ LogicalResult ConstantOp::verify() {
 
 OpFoldResult ConstantOp::fold(FoldAdaptor) { return getValue(); }
 
+//===----------------------------------------------------------------------===//
+// FixedPointOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult FixedPointOp::verify() {
+  double tol = getTolAttr().getValueAsDouble();
+  if (!(tol > 0))
+    return emitOpError("tol must be positive, got ") << tol;
+  int64_t maxIter = getMaxIterAttr().getInt();
+  if (maxIter <= 0)
+    return emitOpError("max_iter must be positive, got ") << maxIter;
+  return success();
+}
+
+LogicalResult FixedPointOp::verifyRegions() {
+  Block &body = getBody().front();
+  size_t numCaptured = getCaptured().size();
+  if (body.getNumArguments() != 1 + numCaptured)
+    return emitOpError("body must have ")
+           << 1 + numCaptured << " arguments (the iterate and " << numCaptured
+           << " captured values), got " << body.getNumArguments();
+  SmallVector<Type> expected{getInit().getType()};
+  llvm::append_range(expected, getCaptured().getTypes());
+  for (auto [i, arg, type] : llvm::enumerate(body.getArguments(), expected))
+    if (arg.getType() != type)
+      return emitOpError("body argument ")
+             << i << " has type " << arg.getType() << ", expected " << type;
+  auto yield = dyn_cast<YieldOp>(body.getTerminator());
+  if (!yield)
+    return emitOpError("body must end with tgraph.yield");
+  if (yield.getValue().getType() != getInit().getType())
+    return emitOpError("body yields ")
+           << yield.getValue().getType() << ", expected the iterate's type "
+           << getInit().getType();
+  return success();
+}
+
 } // namespace tessera::tgraph
 
 #include "tessera/Dialect/TGraph/TGraphOpsDialect.cpp.inc"
+#include "tessera/Dialect/TGraph/TGraphOpsEnums.cpp.inc"
 
 #define GET_OP_CLASSES
 #include "tessera/Dialect/TGraph/TGraphOps.cpp.inc"

@@ -1,10 +1,20 @@
 // tgraph: Tessera's Graph IR. Operators on whole tensors, before any
 // scheduling decision; the level of operator algebra, rewrites and autodiff.
+//
+// The ops are grouped by family, in this order: arithmetic (the elementwise
+// binary ops and constants the code generator lowers today), elementwise
+// unary math, comparison and selection, casts, linear algebra (matmul,
+// solve), layout (transpose, reshape, broadcast, slice, concat, pad, gather,
+// scatter), reductions, normalisation and losses, Fourier transforms, the
+// fixed-point region op, and stateless random numbers.
 #ifndef TESSERA_TGRAPH_OPS
 #define TESSERA_TGRAPH_OPS
 
 include "mlir/IR/OpBase.td"
 include "mlir/IR/BuiltinAttributeInterfaces.td"
+include "mlir/IR/EnumAttr.td"
+include "mlir/Interfaces/ControlFlowInterfaces.td"
+include "mlir/Interfaces/InferTypeOpInterface.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 
 def TGraph_Dialect : Dialect {
@@ -18,11 +28,120 @@ def TGraph_Dialect : Dialect {
     `tgraph.dims` lists its symbolic dims in order, and each argument and
     result has `tgraph.name` and `tgraph.shape` (an array of integers and
     symbol names).
+
+    Verifiers treat a `?` dim as unknown but consistent: a check that
+    involves a `?` passes (two dims agree when they are equal or either is
+    `?`), and a check between two static dims must hold. Where an op's
+    result type follows from its operands and attributes, the declared
+    result must agree with it in that sense, and the op has a builder that
+    infers it. Axes are integers in `[0, rank)`; the frontend resolves the
+    language's negative axes before it builds Graph IR.
   }];
 }
 
 class TGraph_Op<string mnemonic, list<Trait> traits = []>
     : Op<TGraph_Dialect, mnemonic, traits>;
+
+// Element type classes. The language's integers are signless (i8 to i64),
+// its `bool` is i1 and its `c64` is complex<f32>.
+def TGraph_Int : SignlessIntOfWidths<[8, 16, 32, 64]>;
+def TGraph_FloatTensor : RankedTensorOf<[AnyFloat]>;
+def TGraph_IntTensor : RankedTensorOf<[TGraph_Int]>;
+def TGraph_NumericTensor : RankedTensorOf<[TGraph_Int, AnyFloat]>;
+def TGraph_BoolTensor : RankedTensorOf<[I1]>;
+def TGraph_F32Tensor : RankedTensorOf<[F32]>;
+def TGraph_ComplexTensor : RankedTensorOf<[Complex<F32>]>;
+
+// Groups of ops in the generated documentation, one per family below.
+def TGraph_ArithmeticGroup : OpDocGroup {
+  let summary = "Arithmetic";
+  let description = [{
+    Elementwise binary arithmetic with rank-0 broadcast, negation and
+    scalar constants: the ops the code generator lowers today.
+  }];
+}
+
+def TGraph_UnaryGroup : OpDocGroup {
+  let summary = "Elementwise math";
+  let description = [{
+    Elementwise unary functions; the result has the operand's type.
+    `exp` to `silu` take floating-point tensors, `abs`, `relu` and
+    `square` integers too.
+  }];
+}
+
+def TGraph_CompareGroup : OpDocGroup {
+  let summary = "Comparison and selection";
+  let description = [{
+    Elementwise comparison to `i1` tensors and selection by an `i1`
+    condition, with the rank-0 broadcast of the arithmetic ops.
+  }];
+}
+
+def TGraph_CastGroup : OpDocGroup {
+  let summary = "Casts";
+  let description = [{
+    Element type conversion.
+  }];
+}
+
+def TGraph_LinalgGroup : OpDocGroup {
+  let summary = "Linear algebra";
+  let description = [{
+    Matrix products with batch broadcasting, and linear solves.
+  }];
+}
+
+def TGraph_LayoutGroup : OpDocGroup {
+  let summary = "Layout";
+  let description = [{
+    Ops that move, repeat, select or add elements without arithmetic:
+    transpose, reshape, broadcast, slice, concat, pad, gather and
+    scatter.
+  }];
+}
+
+def TGraph_ReductionGroup : OpDocGroup {
+  let summary = "Reductions";
+  let description = [{
+    Sum, mean, maximum, minimum and product over a set of axes, in the
+    fixed order the numerics policy defines.
+  }];
+}
+
+def TGraph_NormGroup : OpDocGroup {
+  let summary = "Normalisation and losses";
+  let description = [{
+    Softmax and log-softmax, layer and RMS normalisation along an axis,
+    and the scalar losses.
+  }];
+}
+
+def TGraph_FourierGroup : OpDocGroup {
+  let summary = "Fourier transforms";
+  let description = [{
+    Discrete Fourier transforms along the last dim, complex and real.
+  }];
+}
+
+def TGraph_FixedPointGroup : OpDocGroup {
+  let summary = "Fixed points";
+  let description = [{
+    Iteration of a map, given as a region, to its fixed point.
+  }];
+}
+
+def TGraph_RandomGroup : OpDocGroup {
+  let summary = "Random numbers";
+  let description = [{
+    Stateless random tensors and dropout: pure functions of a seed and
+    the element index.
+  }];
+}
+
+//===----------------------------------------------------------------------===//
+// Arithmetic: elementwise binary ops with rank-0 broadcast, and constants.
+//===----------------------------------------------------------------------===//
 
 // Operands have the result's element type; each has the result's shape or is
 // a rank-0 scalar that is broadcast.
@@ -31,10 +150,13 @@ def TGraph_ElementwiseScalarBroadcast
   let cppNamespace = "::tessera::tgraph";
 }
 
+let opDocGroup = TGraph_ArithmeticGroup in {
+
 class TGraph_BinaryOp<string mnemonic, string what>
     : TGraph_Op<mnemonic, [Pure, TGraph_ElementwiseScalarBroadcast]> {
   let summary = "elementwise " # what;
-  let description = "Elementwise " # what # [{ of two tensors of one dtype.
+  let description = [{
+    Elementwise }] # what # [{ of two tensors of one dtype.
     A rank-0 operand is broadcast to the other's shape.
 
     ```mlir
@@ -46,16 +168,32 @@ class TGraph_BinaryOp<string mnemonic, string what>
   let assemblyFormat = [{
     $lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs) `->` type($result)
   }];
+  // The result type is the type of the operand that is not rank 0 (lhs when
+  // both are).
+  let builders = [
+    OpBuilder<(ins "::mlir::Value":$lhs, "::mlir::Value":$rhs), [{
+      build($_builder, $_state,
+            inferScalarBroadcastType(lhs.getType(), rhs.getType()), lhs, rhs);
+    }]>
+  ];
 }
 
 def TGraph_AddOp : TGraph_BinaryOp<"add", "addition">;
 def TGraph_SubOp : TGraph_BinaryOp<"sub", "subtraction">;
 def TGraph_MulOp : TGraph_BinaryOp<"mul", "multiplication">;
 def TGraph_DivOp : TGraph_BinaryOp<"div", "division">;
+def TGraph_PowOp : TGraph_BinaryOp<"pow", "power (`lhs` raised to `rhs`)">;
+def TGraph_MaxOp : TGraph_BinaryOp<"max", "maximum">;
+def TGraph_MinOp : TGraph_BinaryOp<"min", "minimum">;
 
 def TGraph_NegOp
     : TGraph_Op<"neg", [Pure, TGraph_ElementwiseScalarBroadcast]> {
   let summary = "elementwise negation";
+  let description = [{
+    ```mlir
+    %y = tgraph.neg %x : tensor<?xf32> -> tensor<?xf32>
+    ```
+  }];
   let arguments = (ins AnyRankedTensor:$operand);
   let results = (outs AnyRankedTensor:$result);
   let assemblyFormat = "$operand attr-dict `:` type($operand) `->` type($result)";
@@ -76,5 +214,764 @@ def TGraph_ConstantOp : TGraph_Op<"constant", [Pure, ConstantLike]> {
   let hasVerifier = 1;
   let hasFolder = 1;
 }
+
+} // opDocGroup = TGraph_ArithmeticGroup
+
+//===----------------------------------------------------------------------===//
+// Elementwise unary math: the result has the operand's type.
+//===----------------------------------------------------------------------===//
+
+let opDocGroup = TGraph_UnaryGroup in {
+
+class TGraph_UnaryOp<string mnemonic, string what, Type type>
+    : TGraph_Op<mnemonic, [Pure, AllTypesMatch<["operand", "result"]>]> {
+  let summary = "elementwise " # what;
+  let description = [{
+    Elementwise }] # what # [{; the result has the operand's type.
+
+    ```mlir
+    %y = tgraph.}] # mnemonic # [{ %x : tensor<?x4xf32>
+    ```
+  }];
+  let arguments = (ins type:$operand);
+  let results = (outs type:$result);
+  let assemblyFormat = "$operand attr-dict `:` type($operand)";
+}
+
+// Floating-point only.
+def TGraph_ExpOp : TGraph_UnaryOp<"exp", "exponential `e^x`",
+                                  TGraph_FloatTensor>;
+def TGraph_LogOp : TGraph_UnaryOp<"log", "natural logarithm",
+                                  TGraph_FloatTensor>;
+def TGraph_Log1pOp : TGraph_UnaryOp<"log1p", "`log(1 + x)`, accurate near 0",
+                                    TGraph_FloatTensor>;
+def TGraph_SqrtOp : TGraph_UnaryOp<"sqrt", "square root", TGraph_FloatTensor>;
+def TGraph_RsqrtOp : TGraph_UnaryOp<"rsqrt", "reciprocal square root "
+                                    "`1 / sqrt(x)`", TGraph_FloatTensor>;
+def TGraph_SinOp : TGraph_UnaryOp<"sin", "sine", TGraph_FloatTensor>;
+def TGraph_CosOp : TGraph_UnaryOp<"cos", "cosine", TGraph_FloatTensor>;
+def TGraph_TanhOp : TGraph_UnaryOp<"tanh", "hyperbolic tangent",
+                                   TGraph_FloatTensor>;
+def TGraph_SigmoidOp : TGraph_UnaryOp<"sigmoid", "logistic sigmoid "
+                                      "`1 / (1 + exp(-x))`",
+                                      TGraph_FloatTensor>;
+def TGraph_GeluOp : TGraph_UnaryOp<"gelu", "GELU `x * Phi(x)` (the exact "
+                                   "erf form)", TGraph_FloatTensor>;
+def TGraph_SiluOp : TGraph_UnaryOp<"silu", "SiLU `x * sigmoid(x)`",
+                                   TGraph_FloatTensor>;
+// Integers and floating point.
+def TGraph_AbsOp : TGraph_UnaryOp<"abs", "absolute value",
+                                  TGraph_NumericTensor>;
+def TGraph_ReluOp : TGraph_UnaryOp<"relu", "rectifier `max(x, 0)`",
+                                   TGraph_NumericTensor>;
+def TGraph_SquareOp : TGraph_UnaryOp<"square", "square `x * x`",
+                                     TGraph_NumericTensor>;
+
+} // opDocGroup = TGraph_UnaryGroup
+
+//===----------------------------------------------------------------------===//
+// Comparison and selection.
+//===----------------------------------------------------------------------===//
+
+def TGraph_ComparePredicateAttr
+    : I32EnumAttr<"ComparePredicate", "an elementwise comparison", [
+        I32EnumAttrCase<"eq", 0>, I32EnumAttrCase<"ne", 1>,
+        I32EnumAttrCase<"lt", 2>, I32EnumAttrCase<"le", 3>,
+        I32EnumAttrCase<"gt", 4>, I32EnumAttrCase<"ge", 5>
+      ]> {
+  let cppNamespace = "::tessera::tgraph";
+}
+
+let opDocGroup = TGraph_CompareGroup in {
+
+def TGraph_CompareOp : TGraph_Op<"compare", [Pure]> {
+  let summary = "elementwise comparison";
+  let description = [{
+    Compares two tensors of one element type elementwise with `predicate`
+    (`eq ne lt le gt ge`); the result is an `i1` tensor. Operand shapes follow
+    the rule of `tgraph.add`: each operand has the result's shape or is rank
+    0. Integers compare as signed; floating-point comparisons are ordered
+    (false when either side is NaN) except `ne`, which is true then.
+
+    ```mlir
+    %m = tgraph.compare lt, %a, %b : tensor<?xf32>, tensor<f32> -> tensor<?xi1>
+    ```
+  }];
+  let arguments = (ins TGraph_ComparePredicateAttr:$predicate,
+                       AnyRankedTensor:$lhs, AnyRankedTensor:$rhs);
+  let results = (outs TGraph_BoolTensor:$result);
+  let assemblyFormat = [{
+    $predicate `,` $lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs) `->`
+    type($result)
+  }];
+  let builders = [
+    OpBuilder<(ins "ComparePredicate":$predicate, "::mlir::Value":$lhs,
+                   "::mlir::Value":$rhs)>
+  ];
+  let hasVerifier = 1;
+}
+
+def TGraph_SelectOp : TGraph_Op<"select", [Pure]> {
+  let summary = "elementwise choice between two tensors";
+  let description = [{
+    `cond ? true_value : false_value` elementwise. The values have the
+    result's element type; `cond` is an `i1` tensor. Each operand has the
+    result's shape or is rank 0 (broadcast), as for `tgraph.add`.
+
+    ```mlir
+    %r = tgraph.select %c, %a, %b : tensor<?xi1>, tensor<?xf32>, tensor<f32> -> tensor<?xf32>
+    ```
+  }];
+  let arguments = (ins TGraph_BoolTensor:$cond, AnyRankedTensor:$true_value,
+                       AnyRankedTensor:$false_value);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = [{
+    $cond `,` $true_value `,` $false_value attr-dict `:` type($cond) `,`
+    type($true_value) `,` type($false_value) `->` type($result)
+  }];
+  let builders = [
+    OpBuilder<(ins "::mlir::Value":$cond, "::mlir::Value":$trueValue,
+                   "::mlir::Value":$falseValue)>
+  ];
+  let hasVerifier = 1;
+}
+
+} // opDocGroup = TGraph_CompareGroup
+
+//===----------------------------------------------------------------------===//
+// Casts.
+//===----------------------------------------------------------------------===//
+
+let opDocGroup = TGraph_CastGroup in {
+
+def TGraph_CastOp : TGraph_Op<"cast", [Pure]> {
+  let summary = "element type conversion";
+  let description = [{
+    Converts each element to the result's element type; the shape is kept.
+    Float to float rounds to nearest even; float to integer truncates toward
+    zero (saturating); integer to integer sign-extends or truncates; `i1`
+    converts as 0 and 1, and to `i1` as `x != 0`.
+
+    ```mlir
+    %h = tgraph.cast %x : tensor<?x4xf32> -> tensor<?x4xbf16>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$operand);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$operand attr-dict `:` type($operand) `->` type($result)";
+  let builders = [
+    OpBuilder<(ins "::mlir::Value":$operand, "::mlir::Type":$elementType)>
+  ];
+  let hasVerifier = 1;
+}
+
+} // opDocGroup = TGraph_CastGroup
+
+//===----------------------------------------------------------------------===//
+// Linear algebra.
+//===----------------------------------------------------------------------===//
+
+let opDocGroup = TGraph_LinalgGroup in {
+
+def TGraph_MatmulOp : TGraph_Op<"matmul", [Pure]> {
+  let summary = "matrix product with batch broadcasting";
+  let description = [{
+    `[..., m, k] x [..., k, n] -> [..., m, n]`. `transpose_lhs` reads the lhs
+    as `[..., k, m]`, `transpose_rhs` the rhs as `[..., n, k]`. The batch
+    dims (all but the last two) broadcast by numpy's rules. A rank-1 operand
+    is a vector: a rank-1 lhs `[k]` contributes no `m` dim to the result and
+    a rank-1 rhs `[k]` no `n` dim (transposing one is an error). Both
+    operands and the result have one element type. `tile`, when present, is
+    an explicit tile hint `(BM, BN, BK)` for the scheduler.
+
+    ```mlir
+    %c = tgraph.matmul %a, %b {tile = array<i64: 64, 64, 32>, transpose_rhs = true}
+        : tensor<8x?x64xf32>, tensor<128x64xf32> -> tensor<8x?x128xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$lhs, AnyRankedTensor:$rhs,
+                       DefaultValuedAttr<BoolAttr, "false">:$transpose_lhs,
+                       DefaultValuedAttr<BoolAttr, "false">:$transpose_rhs,
+                       OptionalAttr<DenseI64ArrayAttr>:$tile);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = [{
+    $lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs) `->` type($result)
+  }];
+  let builders = [
+    OpBuilder<(ins "::mlir::Value":$lhs, "::mlir::Value":$rhs,
+                   CArg<"bool", "false">:$transposeLhs,
+                   CArg<"bool", "false">:$transposeRhs,
+                   CArg<"::mlir::DenseI64ArrayAttr", "{}">:$tile)>
+  ];
+  let hasVerifier = 1;
+}
+
+def TGraph_SolveOp
+    : TGraph_Op<"solve", [Pure, AllTypesMatch<["rhs", "result"]>]> {
+  let summary = "solution of a linear system";
+  let description = [{
+    The `x` with `matrix * x = rhs`, for a square `matrix` `[n, n]` and a
+    right-hand side `[n]` or `[n, k]`; the result has the right-hand side's
+    type. Its adjoint uses the implicit function theorem (a solve with the
+    transposed matrix).
+
+    ```mlir
+    %x = tgraph.solve %A, %b : tensor<?x?xf64>, tensor<?xf64>
+    ```
+  }];
+  let arguments = (ins TGraph_FloatTensor:$matrix, TGraph_FloatTensor:$rhs);
+  let results = (outs TGraph_FloatTensor:$result);
+  let assemblyFormat = [{
+    $matrix `,` $rhs attr-dict `:` type($matrix) `,` type($rhs)
+  }];
+  let hasVerifier = 1;
+}
+
+} // opDocGroup = TGraph_LinalgGroup
+
+//===----------------------------------------------------------------------===//
+// Layout: transpose, reshape, broadcast, slice, concat, pad, gather, scatter.
+//===----------------------------------------------------------------------===//
+
+let opDocGroup = TGraph_LayoutGroup in {
+
+def TGraph_TransposeOp : TGraph_Op<"transpose", [Pure]> {
+  let summary = "permutation of dims";
+  let description = [{
+    Result dim `i` is operand dim `permutation[i]`.
+
+    ```mlir
+    %t = tgraph.transpose %x permutation = [0, 2, 1] : tensor<?x3x4xf32> -> tensor<?x4x3xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$operand,
+                       DenseI64ArrayAttr:$permutation);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = [{
+    $operand `permutation` `=` $permutation attr-dict `:` type($operand) `->`
+    type($result)
+  }];
+  let builders = [
+    OpBuilder<(ins "::mlir::Value":$operand,
+                   "::llvm::ArrayRef<int64_t>":$permutation)>
+  ];
+  let hasVerifier = 1;
+}
+
+def TGraph_ReshapeOp : TGraph_Op<"reshape", [Pure]> {
+  let summary = "the same elements in another shape";
+  let description = [{
+    Reinterprets the elements, in row-major order, as the result's shape.
+    The element type is kept; when both shapes are static they hold the same
+    number of elements.
+
+    ```mlir
+    %r = tgraph.reshape %x : tensor<2x6xf32> -> tensor<3x4xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$operand);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$operand attr-dict `:` type($operand) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+def TGraph_BroadcastOp : TGraph_Op<"broadcast", [Pure]> {
+  let summary = "numpy broadcast to the result's shape";
+  let description = [{
+    Aligns the operand's dims with the result's last dims; each operand dim
+    equals the result dim it meets or is 1 (then repeated). Leading result
+    dims the operand lacks are repeats too. The element type is kept.
+
+    ```mlir
+    %b = tgraph.broadcast %x : tensor<1x4xf32> -> tensor<?x3x4xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$operand);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$operand attr-dict `:` type($operand) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+def TGraph_SliceOp : TGraph_Op<"slice", [Pure]> {
+  let summary = "a strided box of a tensor";
+  let description = [{
+    Result element `(i, j, ...)` is operand element `(offsets[0] + i *
+    strides[0], offsets[1] + j * strides[1], ...)`; the result's shape is
+    `sizes`. Offsets and sizes are non-negative, strides positive, one of
+    each per dim, and the box lies inside the operand where its dims are
+    static.
+
+    ```mlir
+    %s = tgraph.slice %x offsets = [0, 2] sizes = [4, 3] strides = [2, 1]
+        : tensor<?x8xf32> -> tensor<4x3xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$operand, DenseI64ArrayAttr:$offsets,
+                       DenseI64ArrayAttr:$sizes, DenseI64ArrayAttr:$strides);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = [{
+    $operand `offsets` `=` $offsets `sizes` `=` $sizes `strides` `=` $strides
+    attr-dict `:` type($operand) `->` type($result)
+  }];
+  let builders = [
+    OpBuilder<(ins "::mlir::Value":$operand,
+                   "::llvm::ArrayRef<int64_t>":$offsets,
+                   "::llvm::ArrayRef<int64_t>":$sizes,
+                   "::llvm::ArrayRef<int64_t>":$strides)>
+  ];
+  let hasVerifier = 1;
+}
+
+def TGraph_ConcatOp : TGraph_Op<"concat", [Pure]> {
+  let summary = "concatenation along an axis";
+  let description = [{
+    Joins one or more tensors of one rank and element type along `axis`; the
+    other dims agree. The result's `axis` dim is the sum of the inputs'.
+
+    ```mlir
+    %c = tgraph.concat %a, %b axis = 0 : tensor<2x4xf32>, tensor<?x4xf32> -> tensor<?x4xf32>
+    ```
+  }];
+  let arguments = (ins Variadic<AnyRankedTensor>:$inputs, I64Attr:$axis);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = [{
+    $inputs `axis` `=` $axis attr-dict `:` type($inputs) `->` type($result)
+  }];
+  let builders = [
+    OpBuilder<(ins "::mlir::ValueRange":$inputs, "int64_t":$axis)>
+  ];
+  let hasVerifier = 1;
+}
+
+def TGraph_PadOp : TGraph_Op<"pad", [Pure]> {
+  let summary = "padding with a constant";
+  let description = [{
+    Adds `low[i]` elements before and `high[i]` after dim `i` (both
+    non-negative), filled with `value`, a scalar of the element type.
+
+    ```mlir
+    %p = tgraph.pad %x low = [1, 0] high = [2, 0] value = 0.0 : f32
+        : tensor<?x3xf32> -> tensor<?x3xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$operand, DenseI64ArrayAttr:$low,
+                       DenseI64ArrayAttr:$high, TypedAttrInterface:$value);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = [{
+    $operand `low` `=` $low `high` `=` $high `value` `=` $value attr-dict `:`
+    type($operand) `->` type($result)
+  }];
+  let builders = [
+    OpBuilder<(ins "::mlir::Value":$operand, "::llvm::ArrayRef<int64_t>":$low,
+                   "::llvm::ArrayRef<int64_t>":$high,
+                   "::mlir::TypedAttr":$value)>
+  ];
+  let hasVerifier = 1;
+}
+
+def TGraph_GatherOp : TGraph_Op<"gather", [Pure]> {
+  let summary = "selection of slices by index along an axis";
+  let description = [{
+    numpy's `take`: the result's shape is `operand.shape[:axis] ++
+    indices.shape ++ operand.shape[axis+1:]`, and result element `(a..., i...,
+    b...)` is operand element `(a..., indices[i...], b...)`. An index outside
+    `[0, dim)` is clamped into it.
+
+    ```mlir
+    %rows = tgraph.gather %table, %ids axis = 0
+        : tensor<1000x64xf32>, tensor<?x16xi64> -> tensor<?x16x64xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$operand, TGraph_IntTensor:$indices,
+                       I64Attr:$axis);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = [{
+    $operand `,` $indices `axis` `=` $axis attr-dict `:` type($operand) `,`
+    type($indices) `->` type($result)
+  }];
+  let builders = [
+    OpBuilder<(ins "::mlir::Value":$operand, "::mlir::Value":$indices,
+                   "int64_t":$axis)>
+  ];
+  let hasVerifier = 1;
+}
+
+def TGraph_ScatterOp
+    : TGraph_Op<"scatter", [Pure, AllTypesMatch<["operand", "result"]>]> {
+  let summary = "writes slices at indices along an axis";
+  let description = [{
+    The transpose of `tgraph.gather`: the result is `operand` with the slice
+    of `updates` at `(a..., i..., b...)` written to `(a..., indices[i...],
+    b...)`; `updates` has `gather`'s result shape for these operands. With
+    `accumulate = true` the updates are added (the adjoint of `gather`);
+    otherwise they replace, and where indices repeat the update that comes
+    last in row-major order wins, so the result is deterministic. Indices
+    are clamped as in `gather`.
+
+    ```mlir
+    %t = tgraph.scatter %table, %ids, %rows axis = 0 {accumulate = true}
+        : tensor<1000x64xf32>, tensor<?x16xi64>, tensor<?x16x64xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$operand, TGraph_IntTensor:$indices,
+                       AnyRankedTensor:$updates, I64Attr:$axis,
+                       DefaultValuedAttr<BoolAttr, "false">:$accumulate);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = [{
+    $operand `,` $indices `,` $updates `axis` `=` $axis attr-dict `:`
+    type($operand) `,` type($indices) `,` type($updates)
+  }];
+  let hasVerifier = 1;
+}
+
+} // opDocGroup = TGraph_LayoutGroup
+
+//===----------------------------------------------------------------------===//
+// Reductions.
+//===----------------------------------------------------------------------===//
+
+let opDocGroup = TGraph_ReductionGroup in {
+
+class TGraph_ReduceOp<string mnemonic, string what, Type type>
+    : TGraph_Op<mnemonic, [Pure]> {
+  let summary = what # " over axes";
+  let description = [{
+    The }] # what # [{ of the elements along `axes` (distinct, in
+    `[0, rank)`; empty reduces nothing). With `keepdims` the reduced dims
+    stay as 1, otherwise they are removed, so reducing every axis gives a
+    rank-0 tensor. The order of the reduction is fixed by the numerics
+    policy, never by how the work is split; `stable = true` asks for
+    pairwise (or compensated) accumulation.
+
+    ```mlir
+    %s = tgraph.}] # mnemonic # [{ %x axes = [1] {keepdims = true, stable = true}
+        : tensor<?x8xf32> -> tensor<?x1xf32>
+    %t = tgraph.}] # mnemonic # [{ %x axes = [0, 1] : tensor<?x8xf32> -> tensor<f32>
+    ```
+  }];
+  let arguments = (ins type:$operand, DenseI64ArrayAttr:$axes,
+                       DefaultValuedAttr<BoolAttr, "false">:$keepdims,
+                       DefaultValuedAttr<BoolAttr, "false">:$stable);
+  let results = (outs type:$result);
+  let assemblyFormat = [{
+    $operand `axes` `=` $axes attr-dict `:` type($operand) `->` type($result)
+  }];
+  let builders = [
+    OpBuilder<(ins "::mlir::Value":$operand, "::llvm::ArrayRef<int64_t>":$axes,
+                   CArg<"bool", "false">:$keepdims,
+                   CArg<"bool", "false">:$stable), [{
+      build($_builder, $_state,
+            inferReduceType(operand.getType(), axes, keepdims), operand,
+            axes, keepdims, stable);
+    }]>
+  ];
+  let hasVerifier = 1;
+}
+
+def TGraph_ReduceSumOp
+    : TGraph_ReduceOp<"reduce_sum", "sum", TGraph_NumericTensor>;
+def TGraph_ReduceMeanOp
+    : TGraph_ReduceOp<"reduce_mean", "mean", TGraph_FloatTensor>;
+def TGraph_ReduceMaxOp
+    : TGraph_ReduceOp<"reduce_max", "maximum", TGraph_NumericTensor>;
+def TGraph_ReduceMinOp
+    : TGraph_ReduceOp<"reduce_min", "minimum", TGraph_NumericTensor>;
+def TGraph_ReduceProdOp
+    : TGraph_ReduceOp<"reduce_prod", "product", TGraph_NumericTensor>;
+
+} // opDocGroup = TGraph_ReductionGroup
+
+//===----------------------------------------------------------------------===//
+// Normalisation and losses.
+//===----------------------------------------------------------------------===//
+
+let opDocGroup = TGraph_NormGroup in {
+
+class TGraph_SoftmaxBase<string mnemonic, string what>
+    : TGraph_Op<mnemonic, [Pure, AllTypesMatch<["operand", "result"]>]> {
+  let summary = what # " along an axis";
+  let description = [{
+    The }] # what # [{ of the operand along `axis`, computed in the
+    log-sum-exp form (the maximum along the axis is subtracted first).
+    The result has the operand's type.
+
+    ```mlir
+    %p = tgraph.}] # mnemonic # [{ %x axis = 1 : tensor<?x10xf32>
+    ```
+  }];
+  let arguments = (ins TGraph_FloatTensor:$operand, I64Attr:$axis);
+  let results = (outs TGraph_FloatTensor:$result);
+  let assemblyFormat = "$operand `axis` `=` $axis attr-dict `:` type($operand)";
+  let hasVerifier = 1;
+}
+
+def TGraph_SoftmaxOp : TGraph_SoftmaxBase<"softmax", "softmax">;
+def TGraph_LogSoftmaxOp : TGraph_SoftmaxBase<"log_softmax", "log-softmax">;
+
+class TGraph_NormBase<string mnemonic, string what, string formula>
+    : TGraph_Op<mnemonic, [Pure, AttrSizedOperandSegments,
+                           AllTypesMatch<["operand", "result"]>]> {
+  let summary = what # " along an axis";
+  let description = [{
+    The }] # what # " of the operand along `axis`: `" # formula #
+                    [{`. `scale` and `bias`, when present, are
+    rank-1 tensors of the axis's size and the operand's element type; an
+    absent scale is 1 and an absent bias 0. `epsilon` is non-negative. The
+    result has the operand's type.
+
+    ```mlir
+    %y = tgraph.}] # mnemonic # [{ %x scale(%g : tensor<64xf32>) bias(%b : tensor<64xf32>)
+        axis = 1 epsilon = 1.0e-05 : tensor<?x64xf32>
+    %z = tgraph.}] # mnemonic # [{ %x axis = 1 epsilon = 1.0e-05 : tensor<?x64xf32>
+    ```
+  }];
+  let arguments = (ins TGraph_FloatTensor:$operand,
+                       Optional<TGraph_FloatTensor>:$scale,
+                       Optional<TGraph_FloatTensor>:$bias, I64Attr:$axis,
+                       F64Attr:$epsilon);
+  let results = (outs TGraph_FloatTensor:$result);
+  let assemblyFormat = [{
+    $operand (`scale` `(` $scale^ `:` type($scale) `)`)?
+    (`bias` `(` $bias^ `:` type($bias) `)`)? `axis` `=` $axis
+    `epsilon` `=` $epsilon attr-dict `:` type($operand)
+  }];
+  let hasVerifier = 1;
+}
+
+def TGraph_LayerNormOp
+    : TGraph_NormBase<"layernorm", "layer normalisation",
+                      "(x - mean) / sqrt(var + epsilon) * scale + bias">;
+def TGraph_RMSNormOp
+    : TGraph_NormBase<"rmsnorm", "RMS normalisation",
+                      "x / sqrt(mean(x^2) + epsilon) * scale + bias">;
+
+def TGraph_CrossEntropyOp : TGraph_Op<"cross_entropy", [Pure]> {
+  let summary = "mean softmax cross-entropy against integer labels";
+  let description = [{
+    For logits `[..., C]` (floating point) and labels `[...]` (integers in
+    `[0, C)`), the mean over the label positions of `-log_softmax(logits)
+    [..., label]`, computed in the log-sum-exp form; a rank-0 tensor of the
+    logits' element type.
+
+    ```mlir
+    %l = tgraph.cross_entropy %logits, %labels : tensor<?x10xf32>, tensor<?xi64> -> tensor<f32>
+    ```
+  }];
+  let arguments = (ins TGraph_FloatTensor:$logits, TGraph_IntTensor:$labels);
+  let results = (outs 0DTensorOf<[AnyFloat]>:$result);
+  let assemblyFormat = [{
+    $logits `,` $labels attr-dict `:` type($logits) `,` type($labels) `->`
+    type($result)
+  }];
+  let builders = [
+    OpBuilder<(ins "::mlir::Value":$logits, "::mlir::Value":$labels)>
+  ];
+  let hasVerifier = 1;
+}
+
+def TGraph_MSEOp : TGraph_Op<"mse", [Pure]> {
+  let summary = "mean squared error";
+  let description = [{
+    `mean((lhs - rhs)^2)` over every element of two tensors of one shape and
+    floating-point element type; a rank-0 tensor of that element type.
+
+    ```mlir
+    %l = tgraph.mse %pred, %target : tensor<?x3xf32>, tensor<?x3xf32> -> tensor<f32>
+    ```
+  }];
+  let arguments = (ins TGraph_FloatTensor:$lhs, TGraph_FloatTensor:$rhs);
+  let results = (outs 0DTensorOf<[AnyFloat]>:$result);
+  let assemblyFormat = [{
+    $lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs) `->` type($result)
+  }];
+  let builders = [
+    OpBuilder<(ins "::mlir::Value":$lhs, "::mlir::Value":$rhs)>
+  ];
+  let hasVerifier = 1;
+}
+
+} // opDocGroup = TGraph_NormGroup
+
+//===----------------------------------------------------------------------===//
+// Fourier transforms, along the last dim.
+//===----------------------------------------------------------------------===//
+
+let opDocGroup = TGraph_FourierGroup in {
+
+class TGraph_ComplexFFTOp<string mnemonic, string what>
+    : TGraph_Op<mnemonic, [Pure, AllTypesMatch<["operand", "result"]>]> {
+  let summary = what # " along the last dim";
+  let description = [{
+    The }] # what # [{ of each row along the last dim
+    (unnormalised forward, `1/n`-normalised inverse); the result has the
+    operand's type, a `complex<f32>` tensor of rank >= 1.
+
+    ```mlir
+    %y = tgraph.}] # mnemonic # [{ %x : tensor<?x16xcomplex<f32>>
+    ```
+  }];
+  let arguments = (ins TGraph_ComplexTensor:$operand);
+  let results = (outs TGraph_ComplexTensor:$result);
+  let assemblyFormat = "$operand attr-dict `:` type($operand)";
+  let hasVerifier = 1;
+}
+
+def TGraph_FFTOp : TGraph_ComplexFFTOp<"fft", "discrete Fourier transform">;
+def TGraph_IFFTOp
+    : TGraph_ComplexFFTOp<"ifft", "inverse discrete Fourier transform">;
+
+def TGraph_RFFTOp : TGraph_Op<"rfft", [Pure]> {
+  let summary = "Fourier transform of real data";
+  let description = [{
+    The discrete Fourier transform of each real row along the last dim,
+    keeping the `n/2 + 1` non-redundant frequencies: `[..., n]` f32 to
+    `[..., n/2 + 1]` complex<f32>.
+
+    ```mlir
+    %f = tgraph.rfft %x : tensor<?x16xf32> -> tensor<?x9xcomplex<f32>>
+    ```
+  }];
+  let arguments = (ins TGraph_F32Tensor:$operand);
+  let results = (outs TGraph_ComplexTensor:$result);
+  let assemblyFormat = "$operand attr-dict `:` type($operand) `->` type($result)";
+  let builders = [OpBuilder<(ins "::mlir::Value":$operand)>];
+  let hasVerifier = 1;
+}
+
+def TGraph_IRFFTOp : TGraph_Op<"irfft", [Pure]> {
+  let summary = "inverse of rfft";
+  let description = [{
+    The real rows of length `n` whose `rfft` is the operand: `[..., n/2 + 1]`
+    complex<f32> to `[..., n]` f32 (`1/n`-normalised). `n` is positive and
+    says whether the original length was even or odd.
+
+    ```mlir
+    %x = tgraph.irfft %f n = 16 : tensor<?x9xcomplex<f32>> -> tensor<?x16xf32>
+    ```
+  }];
+  let arguments = (ins TGraph_ComplexTensor:$operand, I64Attr:$n);
+  let results = (outs TGraph_F32Tensor:$result);
+  let assemblyFormat = [{
+    $operand `n` `=` $n attr-dict `:` type($operand) `->` type($result)
+  }];
+  let builders = [OpBuilder<(ins "::mlir::Value":$operand, "int64_t":$n)>];
+  let hasVerifier = 1;
+}
+
+} // opDocGroup = TGraph_FourierGroup
+
+//===----------------------------------------------------------------------===//
+// Fixed points.
+//===----------------------------------------------------------------------===//
+
+let opDocGroup = TGraph_FixedPointGroup in {
+
+def TGraph_FixedPointOp
+    : TGraph_Op<"fixed_point", [IsolatedFromAbove, RecursiveMemoryEffects,
+                                AllTypesMatch<["init", "result"]>]> {
+  let summary = "iteration of a map to its fixed point";
+  let description = [{
+    Starting from `x = init`, repeatedly evaluates the body with block
+    arguments `(x, captured...)` and takes the value it yields as the next
+    `x`, until the largest elementwise change `|x_next - x|` is at most `tol`
+    (positive) or `max_iter` (positive) iterations have run; the result is
+    the last `x` and has `init`'s type. The body is isolated from above:
+    every value it uses besides its own is passed as a captured operand,
+    which is what lets autodiff differentiate the fixed point implicitly.
+
+    ```mlir
+    %r = tgraph.fixed_point %x0 captures(%a : tensor<f32>) tol = 1.0e-06 max_iter = 100
+        : tensor<?xf32> {
+    ^bb0(%x: tensor<?xf32>, %c: tensor<f32>):
+      %y = tgraph.cos %x : tensor<?xf32>
+      %z = tgraph.mul %y, %c : tensor<?xf32>, tensor<f32> -> tensor<?xf32>
+      tgraph.yield %z : tensor<?xf32>
+    }
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$init,
+                       Variadic<AnyRankedTensor>:$captured, F64Attr:$tol,
+                       I64Attr:$max_iter);
+  let results = (outs AnyRankedTensor:$result);
+  let regions = (region SizedRegion<1>:$body);
+  let assemblyFormat = [{
+    $init (`captures` `(` $captured^ `:` type($captured) `)`)? `tol` `=` $tol
+    `max_iter` `=` $max_iter attr-dict `:` type($init) $body
+  }];
+  let hasVerifier = 1;
+  let hasRegionVerifier = 1;
+}
+
+def TGraph_YieldOp
+    : TGraph_Op<"yield", [Pure, Terminator, ReturnLike,
+                          HasParent<"FixedPointOp">]> {
+  let summary = "the next iterate of a fixed point";
+  let description = [{
+    Ends the body of `tgraph.fixed_point`; its operand is the next `x`.
+
+    ```mlir
+    tgraph.yield %next : tensor<?xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$value);
+  let assemblyFormat = "$value attr-dict `:` type($value)";
+}
+
+} // opDocGroup = TGraph_FixedPointGroup
+
+//===----------------------------------------------------------------------===//
+// Stateless random numbers. The same seed gives the same bits on every
+// device and thread count; autodiff carries the seed into adjoints.
+//===----------------------------------------------------------------------===//
+
+let opDocGroup = TGraph_RandomGroup in {
+
+class TGraph_RandomOp<string mnemonic, string what>
+    : TGraph_Op<mnemonic, [Pure]> {
+  let summary = "stateless " # what # " random tensor";
+  let description = [{
+    A tensor of }] # what # [{ random numbers, a pure
+    function of `seed` and the element's index. The result type is given;
+    each `?` dim of it takes its size from one `index` operand, in order.
+
+    ```mlir
+    %r = tgraph.}] # mnemonic # [{(%n) seed = 42 : tensor<?x4xf32>
+    %s = tgraph.}] # mnemonic # [{ seed = 7 : tensor<2x2xf64>
+    ```
+  }];
+  let arguments = (ins Variadic<Index>:$dynamic_dims, I64Attr:$seed);
+  let results = (outs TGraph_FloatTensor:$result);
+  let assemblyFormat = [{
+    (`(` $dynamic_dims^ `)`)? `seed` `=` $seed attr-dict `:` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def TGraph_RandomUniformOp
+    : TGraph_RandomOp<"random_uniform", "uniform `[0, 1)`">;
+def TGraph_RandomNormalOp
+    : TGraph_RandomOp<"random_normal", "standard normal">;
+
+def TGraph_DropoutOp
+    : TGraph_Op<"dropout", [Pure, AllTypesMatch<["operand", "result"]>]> {
+  let summary = "stateless dropout";
+  let description = [{
+    Zeroes each element with probability `p` (in `[0, 1)`) and scales the
+    others by `1 / (1 - p)`. Which elements are dropped is a pure function of
+    `seed` and the element's index, so the adjoint drops the same ones.
+
+    ```mlir
+    %y = tgraph.dropout %x p = 1.0e-01 seed = 3 : tensor<?x128xf32>
+    ```
+  }];
+  let arguments = (ins TGraph_FloatTensor:$operand, F64Attr:$p, I64Attr:$seed);
+  let results = (outs TGraph_FloatTensor:$result);
+  let assemblyFormat = [{
+    $operand `p` `=` $p `seed` `=` $seed attr-dict `:` type($operand)
+  }];
+  let hasVerifier = 1;
+}
+
+} // opDocGroup = TGraph_RandomGroup
 
 #endif // TESSERA_TGRAPH_OPS

@@ -1,0 +1,305 @@
+// Verifiers and builders of the layout family: transpose, reshape,
+// broadcast, slice, concat, pad, gather and scatter.
+#include "TGraphUtils.h"
+
+#include "mlir/IR/Builders.h"
+#include "llvm/Support/MathExtras.h"
+
+using namespace mlir;
+using namespace tessera::tgraph::detail;
+
+namespace tessera::tgraph {
+
+//===----------------------------------------------------------------------===//
+// TransposeOp
+//===----------------------------------------------------------------------===//
+
+static bool isPermutation(ArrayRef<int64_t> permutation, int64_t rank) {
+  if (static_cast<int64_t>(permutation.size()) != rank)
+    return false;
+  SmallVector<bool> seen(rank, false);
+  for (int64_t p : permutation) {
+    if (p < 0 || p >= rank || seen[p])
+      return false;
+    seen[p] = true;
+  }
+  return true;
+}
+
+static RankedTensorType inferTransposeType(RankedTensorType operand,
+                                           ArrayRef<int64_t> permutation) {
+  SmallVector<int64_t> shape;
+  for (int64_t p : permutation)
+    shape.push_back(p >= 0 && p < operand.getRank() ? operand.getDimSize(p)
+                                                    : ShapedType::kDynamic);
+  return RankedTensorType::get(shape, operand.getElementType());
+}
+
+void TransposeOp::build(OpBuilder &b, OperationState &state, Value operand,
+                        ArrayRef<int64_t> permutation) {
+  build(b, state,
+        inferTransposeType(cast<RankedTensorType>(operand.getType()),
+                           permutation),
+        operand, permutation);
+}
+
+LogicalResult TransposeOp::verify() {
+  RankedTensorType operand = getOperand().getType();
+  if (!isPermutation(getPermutation(), operand.getRank()))
+    return emitOpError("permutation ")
+           << listStr(getPermutation()) << " does not permute the "
+           << operand.getRank() << " dims of " << operand;
+  return verifyResultType(*this, inferTransposeType(operand, getPermutation()));
+}
+
+//===----------------------------------------------------------------------===//
+// ReshapeOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult ReshapeOp::verify() {
+  RankedTensorType operand = getOperand().getType(), result = getType();
+  if (failed(verifySameElementType(*this, getOperand(), result)))
+    return failure();
+  if (operand.hasStaticShape() && result.hasStaticShape() &&
+      operand.getNumElements() != result.getNumElements())
+    return emitOpError("operand ")
+           << operand << " has " << operand.getNumElements()
+           << " elements but result " << result << " has "
+           << result.getNumElements();
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// BroadcastOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult BroadcastOp::verify() {
+  RankedTensorType operand = getOperand().getType(), result = getType();
+  if (failed(verifySameElementType(*this, getOperand(), result)))
+    return failure();
+  int64_t rank = operand.getRank(), resultRank = result.getRank();
+  if (rank > resultRank)
+    return emitOpError("operand rank ")
+           << rank << " exceeds result rank " << resultRank;
+  for (int64_t i = 0; i < rank; ++i) {
+    int64_t j = i + resultRank - rank;
+    int64_t dim = operand.getDimSize(i), resultDim = result.getDimSize(j);
+    if (dim != 1 && !dimsAgree(dim, resultDim))
+      return emitOpError("operand dim ")
+             << i << " (" << dim << ") is neither 1 nor result dim " << j
+             << " (" << resultDim << ")";
+  }
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// SliceOp
+//===----------------------------------------------------------------------===//
+
+void SliceOp::build(OpBuilder &b, OperationState &state, Value operand,
+                    ArrayRef<int64_t> offsets, ArrayRef<int64_t> sizes,
+                    ArrayRef<int64_t> strides) {
+  auto type = RankedTensorType::get(
+      sizes, cast<RankedTensorType>(operand.getType()).getElementType());
+  build(b, state, type, operand, offsets, sizes, strides);
+}
+
+LogicalResult SliceOp::verify() {
+  RankedTensorType operand = getOperand().getType();
+  ArrayRef<int64_t> offsets = getOffsets(), sizes = getSizes(),
+                    strides = getStrides();
+  size_t rank = operand.getRank();
+  if (offsets.size() != rank || sizes.size() != rank || strides.size() != rank)
+    return emitOpError("offsets, sizes and strides must have ")
+           << rank << " entries each (the operand rank), got " << offsets.size()
+           << ", " << sizes.size() << " and " << strides.size();
+  for (size_t i = 0; i < rank; ++i) {
+    int64_t offset = offsets[i], size = sizes[i], stride = strides[i];
+    if (offset < 0)
+      return emitOpError("dim ")
+             << i << ": offset " << offset << " is negative";
+    if (size < 0)
+      return emitOpError("dim ") << i << ": size " << size << " is negative";
+    if (stride <= 0)
+      return emitOpError("dim ")
+             << i << ": stride " << stride << " is not positive";
+    int64_t dim = operand.getDimSize(i);
+    if (size == 0 || ShapedType::isDynamic(dim))
+      continue;
+    uint64_t last =
+        llvm::SaturatingMultiplyAdd<uint64_t>(size - 1, stride, offset);
+    if (last >= static_cast<uint64_t>(dim))
+      return emitOpError("dim ")
+             << i << ": offset " << offset << ", size " << size
+             << " and stride " << stride << " reach index " << last
+             << ", past the operand's size " << dim;
+  }
+  return verifyResultType(
+      *this, RankedTensorType::get(sizes, operand.getElementType()));
+}
+
+//===----------------------------------------------------------------------===//
+// ConcatOp
+//===----------------------------------------------------------------------===//
+
+static RankedTensorType inferConcatType(ValueRange inputs, int64_t axis) {
+  auto first = cast<RankedTensorType>(inputs.front().getType());
+  SmallVector<int64_t> shape(first.getRank(), ShapedType::kDynamic);
+  int64_t sum = 0;
+  for (Value input : inputs) {
+    auto type = cast<RankedTensorType>(input.getType());
+    for (int64_t d = 0; d < std::min(first.getRank(), type.getRank()); ++d) {
+      int64_t dim = type.getDimSize(d);
+      if (d == axis)
+        sum = ShapedType::isDynamic(sum) || ShapedType::isDynamic(dim)
+                  ? ShapedType::kDynamic
+                  : sum + dim;
+      else if (ShapedType::isDynamic(shape[d]))
+        shape[d] = dim;
+    }
+  }
+  if (axis >= 0 && axis < first.getRank())
+    shape[axis] = sum;
+  return RankedTensorType::get(shape, first.getElementType());
+}
+
+void ConcatOp::build(OpBuilder &b, OperationState &state, ValueRange inputs,
+                     int64_t axis) {
+  build(b, state, inferConcatType(inputs, axis), inputs,
+        b.getI64IntegerAttr(axis));
+}
+
+LogicalResult ConcatOp::verify() {
+  ValueRange inputs = getInputs();
+  if (inputs.empty())
+    return emitOpError("expects at least one input");
+  auto first = cast<RankedTensorType>(inputs.front().getType());
+  for (Value input : inputs.drop_front()) {
+    auto type = cast<RankedTensorType>(input.getType());
+    if (type.getRank() != first.getRank())
+      return emitOpError("inputs must have one rank, got ")
+             << first << " and " << type;
+    if (type.getElementType() != first.getElementType())
+      return emitOpError("inputs must have one element type, got ")
+             << first.getElementType() << " and " << type.getElementType();
+  }
+  int64_t axis = getAxisAttr().getInt();
+  if (failed(verifyAxis(*this, axis, first.getRank())))
+    return failure();
+  // Every dim but the axis agrees across the inputs: compare each input with
+  // the first that has that dim static.
+  for (int64_t d = 0; d < first.getRank(); ++d) {
+    if (d == axis)
+      continue;
+    std::optional<size_t> known;
+    for (auto [i, input] : llvm::enumerate(inputs)) {
+      int64_t dim = cast<RankedTensorType>(input.getType()).getDimSize(d);
+      if (ShapedType::isDynamic(dim))
+        continue;
+      if (!known) {
+        known = i;
+        continue;
+      }
+      int64_t other =
+          cast<RankedTensorType>(inputs[*known].getType()).getDimSize(d);
+      if (dim != other)
+        return emitOpError("inputs ")
+               << *known << " and " << i << " differ in dim " << d << " ("
+               << other << " vs " << dim
+               << "), which is not the concatenation axis";
+    }
+  }
+  return verifyResultType(*this, inferConcatType(inputs, axis));
+}
+
+//===----------------------------------------------------------------------===//
+// PadOp
+//===----------------------------------------------------------------------===//
+
+static RankedTensorType inferPadType(RankedTensorType operand,
+                                     ArrayRef<int64_t> low,
+                                     ArrayRef<int64_t> high) {
+  SmallVector<int64_t> shape(operand.getShape());
+  for (auto [i, dim] : llvm::enumerate(shape))
+    if (!ShapedType::isDynamic(dim) && i < low.size() && i < high.size())
+      dim += low[i] + high[i];
+  return RankedTensorType::get(shape, operand.getElementType());
+}
+
+void PadOp::build(OpBuilder &b, OperationState &state, Value operand,
+                  ArrayRef<int64_t> low, ArrayRef<int64_t> high,
+                  TypedAttr value) {
+  build(b, state,
+        inferPadType(cast<RankedTensorType>(operand.getType()), low, high),
+        operand, low, high, value);
+}
+
+LogicalResult PadOp::verify() {
+  RankedTensorType operand = getOperand().getType();
+  ArrayRef<int64_t> low = getLow(), high = getHigh();
+  size_t rank = operand.getRank();
+  if (low.size() != rank || high.size() != rank)
+    return emitOpError("low and high must have ")
+           << rank << " entries each (the operand rank), got " << low.size()
+           << " and " << high.size();
+  auto negative = [](int64_t v) { return v < 0; };
+  if (llvm::any_of(low, negative) || llvm::any_of(high, negative))
+    return emitOpError("low and high must be non-negative, got low = ")
+           << listStr(low) << ", high = " << listStr(high);
+  Type valueType = cast<TypedAttr>(getValue()).getType();
+  if (valueType != operand.getElementType())
+    return emitOpError("value of type ")
+           << valueType << " does not match the element type "
+           << operand.getElementType();
+  return verifyResultType(*this, inferPadType(operand, low, high));
+}
+
+//===----------------------------------------------------------------------===//
+// GatherOp, ScatterOp
+//===----------------------------------------------------------------------===//
+
+// operand.shape[:axis] ++ indices.shape ++ operand.shape[axis+1:]
+static RankedTensorType inferGatherType(RankedTensorType operand,
+                                        RankedTensorType indices,
+                                        int64_t axis) {
+  ArrayRef<int64_t> shape = operand.getShape();
+  size_t split = std::clamp<int64_t>(axis, 0, shape.size());
+  SmallVector<int64_t> result(shape.take_front(split));
+  llvm::append_range(result, indices.getShape());
+  if (split < shape.size())
+    llvm::append_range(result, shape.drop_front(split + 1));
+  return RankedTensorType::get(result, operand.getElementType());
+}
+
+void GatherOp::build(OpBuilder &b, OperationState &state, Value operand,
+                     Value indices, int64_t axis) {
+  build(b, state,
+        inferGatherType(cast<RankedTensorType>(operand.getType()),
+                        cast<RankedTensorType>(indices.getType()), axis),
+        operand, indices, b.getI64IntegerAttr(axis));
+}
+
+LogicalResult GatherOp::verify() {
+  RankedTensorType operand = getOperand().getType();
+  int64_t axis = getAxisAttr().getInt();
+  if (failed(verifyAxis(*this, axis, operand.getRank())))
+    return failure();
+  return verifyResultType(
+      *this, inferGatherType(operand, getIndices().getType(), axis));
+}
+
+LogicalResult ScatterOp::verify() {
+  RankedTensorType operand = getOperand().getType();
+  int64_t axis = getAxisAttr().getInt();
+  if (failed(verifyAxis(*this, axis, operand.getRank())))
+    return failure();
+  RankedTensorType expected =
+      inferGatherType(operand, getIndices().getType(), axis);
+  RankedTensorType updates = getUpdates().getType();
+  if (!typesAgree(updates, expected))
+    return emitOpError("updates type ")
+           << updates << " does not match the gathered type " << expected;
+  return success();
+}
+
+} // namespace tessera::tgraph
