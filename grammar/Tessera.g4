@@ -178,12 +178,15 @@ fragment EXPONENT : [eE] [+-]? [0-9]+ ;
 STRING  : '"' (~["\\\r\n] | '\\' ~[\r\n])* '"' ;
 IDENT   : [a-zA-Z_] [a-zA-Z_0-9]* ;
 
-LINE_COMMENT  : '//' ~[\r\n]* -> skip ;
-BLOCK_COMMENT : '/*' .*? '*/' -> skip ;
+// Comments stay in the token stream, off the parser's channel, so that the
+// formatter and the language server can see them.
+LINE_COMMENT  : '//' ~[\r\n]* -> channel(HIDDEN) ;
+BLOCK_COMMENT : '/*' .*? '*/' -> channel(HIDDEN) ;
 WS            : [ \t\r\n]+ -> skip ;
 
 // An unterminated block comment or string; reported by the parser.
-UNTERMINATED_COMMENT : '/*' .*? EOF ;
+// (It cannot contain `*/`, so a closed comment is never taken for it.)
+UNTERMINATED_COMMENT : '/*' (~'*' | '*'+ ~[*/])* '*'* EOF ;
 UNTERMINATED_STRING  : '"' (~["\\\r\n] | '\\' ~[\r\n])* ;
 
 // Anything else is one bad character; the parser reports it with its place.
