@@ -1,11 +1,13 @@
 # The two commands of the README:
 #   make demo   install, build, compile examples/skeleton.tsr, run it on the CPU
-#   make test   install, build, run every test (unit + lit + e2e)
+#   make test   install, build, run every test (unit + lit + e2e), then fuzz
+#               the frontend for 60 s (`make fuzz`)
 BUILD ?= build
 LLVM  ?= /usr/lib/llvm-19
 JOBS  ?= $(shell nproc)
+FUZZ_SECONDS ?= 60
 
-.PHONY: demo test test-editors deps configure build clean
+.PHONY: demo test fuzz test-editors deps configure build clean
 
 deps:
 	@scripts/timed.sh deps scripts/install-deps.sh
@@ -28,6 +30,13 @@ demo: build
 
 test: build
 	@scripts/timed.sh test cmake --build $(BUILD) --target check
+	@$(MAKE) --no-print-directory fuzz
+
+# libFuzzer over lexer + parser + Sema with ASan + UBSan, in its own build
+# folder (build-fuzz); fails on any crash, leak, or input taking over 1 s.
+fuzz: deps
+	@scripts/timed.sh fuzz env LLVM=$(LLVM) JOBS=$(JOBS) \
+	  scripts/run-fuzzer.sh $(FUZZ_SECONDS)
 
 # Editor support (editors/README.md): TextMate grammar tests and snapshots via
 # npm; needs no build. Skips, exit 0, when the npm registry is unreachable.
@@ -35,4 +44,4 @@ test-editors:
 	@scripts/timed.sh test-editors scripts/test-editors.sh
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) build-fuzz
