@@ -112,10 +112,10 @@ std::string renderDiagnostic(const Diagnostic &d) {
   return out;
 }
 
-std::string DiagnosticEngine::render() const {
+std::string DiagnosticEngine::render(size_t from) const {
   std::string out;
-  for (const Diagnostic &d : diags_)
-    out += renderDiagnostic(d);
+  for (size_t i = from; i < diags_.size(); ++i)
+    out += renderDiagnostic(diags_[i]);
   return out;
 }
 

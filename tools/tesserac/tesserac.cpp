@@ -42,6 +42,7 @@ struct Options {
   std::string target = "cpu";
   bool werror = false;
   bool checkOnly = false;
+  bool printLocations = false;
 };
 
 int fail(const std::string &msg) {
@@ -137,10 +138,13 @@ private:
   mlir::ScopedDiagnosticHandler handler;
 };
 
-std::string printOp(mlir::Operation *op) {
+std::string printOp(mlir::Operation *op, bool locations) {
   std::string s;
   llvm::raw_string_ostream os(s);
-  op->print(os);
+  mlir::OpPrintingFlags flags;
+  if (locations)
+    flags.enableDebugInfo();
+  op->print(os, flags);
   os << "\n";
   return s;
 }
@@ -169,9 +173,8 @@ int compile(const Options &opts) {
   tessera::SemaOptions semaOptions;
   semaOptions.includeDirs = opts.includeDirs;
   bool ok = tessera::checkModule(*ast, diags, types, semaOptions);
-  if (ok && !opts.checkOnly && emit != Emit::Types)
-    ok = tessera::checkCodegenSupport(*ast, types, diags);
   std::cerr << diags.render();
+  size_t reported = diags.diagnostics().size();
   if (!ok)
     return 1;
   if (opts.checkOnly)
@@ -193,11 +196,16 @@ int compile(const Options &opts) {
                   mlir::arith::ArithDialect, mlir::memref::MemRefDialect,
                   mlir::LLVM::LLVMDialect>();
   SourceDiagnostics sourceDiags(ctx, file);
-  mlir::OwningOpRef<mlir::ModuleOp> module = tessera::mlirGen(ctx, *ast, types);
+  mlir::OwningOpRef<mlir::ModuleOp> module =
+      tessera::mlirGen(ctx, *ast, types, diags);
+  if (!module) {
+    std::cerr << diags.render(reported);
+    return 1;
+  }
   if (failed(mlir::verify(*module)))
     return 1;
   if (emit == Emit::TGraph)
-    return writeOutput(output, printOp(*module), error) ? 0 : fail(error);
+    return writeOutput(output, printOp(*module, opts.printLocations), error) ? 0 : fail(error);
 
   tessera::tbin::ModuleMeta meta = tessera::collectModuleMeta(*module, moduleName);
 
@@ -212,14 +220,14 @@ int compile(const Options &opts) {
       }))
     return 1;
   if (emit == Emit::TSched)
-    return writeOutput(output, printOp(*module), error) ? 0 : fail(error);
+    return writeOutput(output, printOp(*module, opts.printLocations), error) ? 0 : fail(error);
   if (!run([](mlir::PassManager &pm) {
         pm.addPass(tessera::createConvertTSchedToTTile());
         pm.addPass(mlir::createCanonicalizerPass());
       }))
     return 1;
   if (emit == Emit::TTile)
-    return writeOutput(output, printOp(*module), error) ? 0 : fail(error);
+    return writeOutput(output, printOp(*module, opts.printLocations), error) ? 0 : fail(error);
   tessera::tbin::OpsTable ops = tessera::collectOpsTable(*module);
   if (!run([](mlir::PassManager &pm) {
         pm.addPass(tessera::createConvertTTileToLLVM());
@@ -274,6 +282,8 @@ int main(int argc, char **argv) {
       ->check(CLI::IsMember({"cpu"}))
       ->default_str("cpu");
   app.add_flag("--Werror", opts.werror, "Treat warnings as errors");
+  app.add_flag("--print-locations", opts.printLocations,
+               "With --emit=tgraph/tsched/ttile, print each op's source location");
   app.add_flag("--check", opts.checkOnly,
                "Parse and check only (names, types, shapes); produce nothing");
   try {

@@ -64,8 +64,9 @@ public:
   bool hasErrors() const { return errorCount() != 0; }
   const std::vector<Diagnostic> &diagnostics() const { return diags_; }
 
-  // clang-style text for every diagnostic, in the order reported.
-  std::string render() const;
+  // clang-style text for every diagnostic from the `from`-th on, in the
+  // order reported.
+  std::string render(size_t from = 0) const;
 
 private:
   std::vector<Diagnostic> diags_;

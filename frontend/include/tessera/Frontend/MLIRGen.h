@@ -9,13 +9,11 @@
 
 namespace tessera {
 
-// Reports, at their places, the checked constructs the Graph IR generator
-// does not handle yet; returns false if there were any.
-bool checkCodegenSupport(const ast::Module &module, const SemaResult &types,
-                         DiagnosticEngine &diags);
-
+// Returns null after reporting, at their places, the constructs that have
+// no Graph IR form yet.
 mlir::OwningOpRef<mlir::ModuleOp> mlirGen(mlir::MLIRContext &ctx,
                                           const ast::Module &module,
-                                          const SemaResult &types);
+                                          const SemaResult &types,
+                                          DiagnosticEngine &diags);
 
 } // namespace tessera

@@ -119,6 +119,14 @@ LogicalResult formGroups(func::FuncOp fn, int64_t tileElements) {
     if (!isa<tgraph::TGraphDialect>(op.getDialect()))
       return op.emitError("cannot schedule '")
              << op.getName() << "': not a Graph IR operator";
+    // Only elementwise arithmetic has a schedule (and a Tile IR lowering)
+    // today; everything else is refused here, at its source location.
+    if (!isa<tgraph::AddOp, tgraph::SubOp, tgraph::MulOp, tgraph::DivOp,
+             tgraph::NegOp, tgraph::ConstantOp>(op))
+      return op.emitError("'")
+             << op.getName()
+             << "' cannot be scheduled yet: only elementwise + - * / and "
+                "negation are";
     if (!isGrouped(&op))
       continue;
     ArrayAttr shape = symbolicShape(op.getResult(0));
