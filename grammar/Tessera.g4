@@ -128,16 +128,9 @@ expr
   | expr op=('==' | '!=' | '<' | '<=' | '>' | '>=') expr  # compareExpr
   | expr op='&&' expr                                 # andExpr
   | expr op='||' expr                                 # orExpr
-  | lambdaParams '=>' expr                            # lambdaExpr
-  ;
-
-lambdaParams
-  : IDENT
-  | '(' (lambdaParam (',' lambdaParam)*)? ')'
-  ;
-
-lambdaParam
-  : IDENT (':' type)?
+  // `x => e`, `(x, y) => e`: the left side is parsed as an expression and
+  // checked to be names, so the parser never has to look ahead to `=>`.
+  | <assoc = right> expr '=>' expr                    # lambdaExpr
   ;
 
 primary
@@ -146,9 +139,9 @@ primary
   | STRING                                            # stringLit
   | ('true' | 'false')                                # boolLit
   | IDENT                                             # nameRef
-  | '(' ')'                                           # unitLit
-  | '(' expr ')'                                      # parenExpr
-  | '(' expr ',' (expr (',' expr)*)? ')'              # tupleLit
+  // (), (e), (e,), (a, b): one alternative, told apart by its commas, so
+  // that nested parentheses need no lookahead.
+  | '(' (expr (',' expr)* trailing=','?)? ')'         # parenOrTuple
   | '[' (expr (',' expr)*)? ']'                       # listLit
   | '{' (field (',' field)*)? '}'                     # recordLit
   ;

@@ -45,22 +45,35 @@ Diagnostic &Diagnostic::note(SourceRange where, std::string msg) {
   return *this;
 }
 
-Diagnostic &DiagnosticEngine::error(SourceRange where, std::string msg) {
-  diags_.push_back(Diagnostic{Severity::Error, where, std::move(msg), {}});
+Diagnostic &DiagnosticEngine::add(Diagnostic d) {
+  unsigned kept = static_cast<unsigned>(
+      std::count_if(diags_.begin(), diags_.end(), [](const Diagnostic &x) {
+        return x.severity == Severity::Error;
+      }));
+  if (errorLimit_ && kept >= errorLimit_) {
+    if (d.severity == Severity::Error)
+      ++dropped_;
+    sink_ = Diagnostic{};
+    return sink_;
+  }
+  diags_.push_back(std::move(d));
   return diags_.back();
+}
+
+Diagnostic &DiagnosticEngine::error(SourceRange where, std::string msg) {
+  return add(Diagnostic{Severity::Error, where, std::move(msg), {}});
 }
 
 Diagnostic &DiagnosticEngine::warning(SourceRange where, std::string msg) {
   Severity s = warningsAsErrors_ ? Severity::Error : Severity::Warning;
-  diags_.push_back(Diagnostic{s, where, std::move(msg), {}});
-  return diags_.back();
+  return add(Diagnostic{s, where, std::move(msg), {}});
 }
 
 unsigned DiagnosticEngine::errorCount() const {
-  return static_cast<unsigned>(
-      std::count_if(diags_.begin(), diags_.end(), [](const Diagnostic &d) {
-        return d.severity == Severity::Error;
-      }));
+  return dropped_ + static_cast<unsigned>(std::count_if(
+                        diags_.begin(), diags_.end(), [](const Diagnostic &d) {
+                          return d.severity == Severity::Error;
+                        }));
 }
 
 static const char *severityName(Severity s) {
@@ -79,6 +92,13 @@ static std::string renderSnippet(const SourceRange &r) {
   unsigned line = f.line(r.begin);
   std::string text = f.lineText(line);
   unsigned col = f.column(r.begin);
+  // A very long line is shown as a window around the caret.
+  constexpr unsigned kWidth = 160;
+  if (text.size() > kWidth) {
+    unsigned start = col > kWidth / 2 ? col - kWidth / 2 : 1;
+    text = text.substr(start - 1, kWidth);
+    col -= start - 1;
+  }
   std::string marker;
   for (unsigned i = 1; i < col && i <= text.size(); ++i)
     marker += text[i - 1] == '\t' ? '\t' : ' ';
@@ -116,6 +136,10 @@ std::string DiagnosticEngine::render(size_t from) const {
   std::string out;
   for (size_t i = from; i < diags_.size(); ++i)
     out += renderDiagnostic(diags_[i]);
+  if (dropped_ && from <= diags_.size())
+    out += "error: " + std::to_string(dropped_) + " more error" +
+           (dropped_ == 1 ? "" : "s") + " not shown (limit " +
+           std::to_string(errorLimit_) + ")\n";
   return out;
 }
 

@@ -29,17 +29,26 @@ private:
 };
 
 // Returns the byte offset of the first invalid UTF-8 sequence, or -1.
+// Invalid: bad lead or continuation bytes, truncated sequences, overlong
+// forms, surrogates (U+D800-DFFF) and code points above U+10FFFF.
 long firstInvalidUtf8(const std::string &s) {
   size_t i = 0;
   while (i < s.size()) {
     auto c = static_cast<unsigned char>(s[i]);
-    size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3
-                            : (c >> 3) == 0x1E ? 4 : 0;
+    size_t len = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3
+                            : (c & 0xF8) == 0xF0 ? 4 : 0;
     if (len == 0 || i + len > s.size())
       return static_cast<long>(i);
-    for (size_t k = 1; k < len; ++k)
-      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80)
+    uint32_t cp = len == 1 ? c : c & (0xFF >> (len + 1));
+    for (size_t k = 1; k < len; ++k) {
+      auto cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc & 0xC0) != 0x80)
         return static_cast<long>(i);
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    static const uint32_t minimum[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (cp < minimum[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+      return static_cast<long>(i);
     i += len;
   }
   return -1;
@@ -409,16 +418,21 @@ private:
       return binary(o, o->op, o->expr(0), o->expr(1));
     auto *l = static_cast<TesseraParser::LambdaExprContext *>(e);
     auto lambda = std::make_shared<ast::LambdaExpr>(r);
-    auto *lp = l->lambdaParams();
-    if (lp->IDENT())
-      lambda->params.push_back({lp->IDENT()->getText(), range(lp->IDENT()), {}});
-    for (auto *p : lp->lambdaParam()) {
-      ast::LambdaParam param{p->IDENT()->getText(), range(p->IDENT()), {}};
-      if (p->type())
-        param.type = buildType(p->type());
-      lambda->params.push_back(std::move(param));
-    }
-    lambda->body = buildExpr(l->expr());
+    ast::ExprPtr params = buildExpr(l->expr(0));
+    auto addParam = [&](const ast::ExprPtr &p) {
+      if (p->kind != ast::Expr::Kind::Name) {
+        badLambda = p->range;
+        return;
+      }
+      lambda->params.push_back(
+          {static_cast<const ast::NameExpr &>(*p).name, p->range, {}});
+    };
+    if (params->kind == ast::Expr::Kind::Tuple)
+      for (const ast::ExprPtr &p : static_cast<const ast::TupleExpr &>(*params).elements)
+        addParam(p);
+    else
+      addParam(params);
+    lambda->body = buildExpr(l->expr(1));
     return lambda;
   }
 
@@ -454,16 +468,14 @@ private:
       return std::make_shared<ast::BoolExpr>(r, text == "true");
     if (dynamic_cast<TesseraParser::NameRefContext *>(p))
       return std::make_shared<ast::NameExpr>(r, text);
-    if (dynamic_cast<TesseraParser::UnitLitContext *>(p))
-      return std::make_shared<ast::TupleExpr>(r);
-    if (auto *paren = dynamic_cast<TesseraParser::ParenExprContext *>(p)) {
-      ast::ExprPtr inner = buildExpr(paren->expr());
-      inner->range = r;
-      return inner;
-    }
-    if (auto *t = dynamic_cast<TesseraParser::TupleLitContext *>(p)) {
+    if (auto *pt = dynamic_cast<TesseraParser::ParenOrTupleContext *>(p)) {
+      if (pt->expr().size() == 1 && !pt->trailing) {
+        ast::ExprPtr inner = buildExpr(pt->expr(0));
+        inner->range = r;
+        return inner;
+      }
       auto tuple = std::make_shared<ast::TupleExpr>(r);
-      for (auto *e : t->expr())
+      for (auto *e : pt->expr())
         tuple->elements.push_back(buildExpr(e));
       return tuple;
     }
@@ -481,6 +493,11 @@ private:
     return record;
   }
 
+public:
+  // A lambda whose parameter list is not names (reported by parseModule).
+  std::optional<SourceRange> badLambda;
+
+private:
   const SourceFile &file;
   const OffsetMap &offsets;
 };
@@ -569,7 +586,14 @@ std::optional<ast::Module> parseModule(const SourceFile &file,
     if (parser.getNumberOfSyntaxErrors() > 0)
       return std::nullopt;
   }
-  return ASTBuilder(file, offsets).build(tree);
+  ASTBuilder builder(file, offsets);
+  ast::Module module = builder.build(tree);
+  if (builder.badLambda) {
+    diags.error(*builder.badLambda, "a lambda's parameters must be names, as in "
+                                    "`x => ...` or `(x, y) => ...`");
+    return std::nullopt;
+  }
+  return module;
 }
 
 } // namespace tessera

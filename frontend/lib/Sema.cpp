@@ -362,8 +362,14 @@ private:
     dimsInScope = dims;
     scopes.assign(1, {});
     bindParams(f.params, dims);
-    for (const ast::Param &r : f.results)
+    std::map<std::string, SourceRange> resultNames;
+    for (const ast::Param &r : f.results) {
       checkType(r.type, dims);
+      auto [it, fresh] = resultNames.emplace(r.name, r.nameRange);
+      if (!fresh)
+        error(r.nameRange, "duplicate result name '" + r.name + "'")
+            .note(it->second, "'" + r.name + "' first declared here");
+    }
     if (f.isEntry)
       checkOutputDimsBound(f);
     if (f.policy) {

@@ -17,6 +17,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include <sys/stat.h>
+
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -51,6 +53,11 @@ int fail(const std::string &msg) {
 }
 
 bool readFile(const std::string &path, std::string &out, std::string &error) {
+  struct stat st;
+  if (stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+    error = "cannot read '" + path + "': Is a directory";
+    return false;
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     error = "cannot read '" + path + "': " + std::strerror(errno);

@@ -59,6 +59,9 @@ public:
 
   // Treat warnings as errors (-Werror).
   void setWarningsAsErrors(bool on) { warningsAsErrors_ = on; }
+  // After this many errors, later ones are counted but not kept, so that a
+  // pathological file cannot flood the terminal (0: no limit).
+  void setErrorLimit(unsigned limit) { errorLimit_ = limit; }
 
   unsigned errorCount() const;
   bool hasErrors() const { return errorCount() != 0; }
@@ -69,8 +72,13 @@ public:
   std::string render(size_t from = 0) const;
 
 private:
+  Diagnostic &add(Diagnostic d);
+
   std::vector<Diagnostic> diags_;
   bool warningsAsErrors_ = false;
+  unsigned errorLimit_ = 50;
+  unsigned dropped_ = 0;
+  Diagnostic sink_; // where notes on dropped diagnostics go
 };
 
 // Renders one diagnostic (and its notes) as text.

@@ -1,4 +1,4 @@
-"""Writes the byte-level inputs of ../encoding.test (and ../pending/): files
+"""Writes the byte-level inputs of ../encoding.test and the utf8-*.test files: files
 that are not valid UTF-8, or hold bytes that editors hide. They are checked
 in; this script says what each holds and rewrites them: `python3
 make-encoding-inputs.py` in this folder."""
@@ -50,13 +50,13 @@ CASES = {
     "valid/cr-only": b"module cr\r\rentry f(a: f32) -> f32 {\r  let b = a\r"
     b"  return b // comment\r}\r",
     "valid/only-whitespace": b" \t\r\n\n\t \r\n",
-    # Cases the frontend gets wrong today (pending/, not run).
-    "../pending/Inputs/utf8-overlong-2byte": F.encode() + b"// \xc0\x80\n",
-    "../pending/Inputs/utf8-overlong-3byte": F.encode() + b"// \xe0\x80\x80\n",
-    "../pending/Inputs/utf8-overlong-4byte": F.encode() + b"// \xf0\x80\x80\x80\n",
-    "../pending/Inputs/utf8-above-10ffff": F.encode() + b"// \xf4\x90\x80\x80\n",
-    "../pending/Inputs/utf8-f5-lead": F.encode() + b"// \xf5\x80\x80\x80\n",
-    "../pending/Inputs/utf8-surrogate": F.encode() + b"// \xed\xa0\x80\n",
+    # Bytes that look like UTF-8 but are not Unicode text.
+    "utf8-overlong-2byte": F.encode() + b"// \xc0\x80\n",
+    "utf8-overlong-3byte": F.encode() + b"// \xe0\x80\x80\n",
+    "utf8-overlong-4byte": F.encode() + b"// \xf0\x80\x80\x80\n",
+    "utf8-above-10ffff": F.encode() + b"// \xf4\x90\x80\x80\n",
+    "utf8-f5-lead": F.encode() + b"// \xf5\x80\x80\x80\n",
+    "utf8-surrogate": F.encode() + b"// \xed\xa0\x80\n",
 }
 
 here = os.path.dirname(os.path.abspath(__file__))
