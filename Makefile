@@ -1,7 +1,8 @@
 # The two commands of the README:
 #   make demo   install, build, compile examples/skeleton.tsr, run it on the CPU
-#   make test   install, build, run every test (unit + lit + e2e), then fuzz
-#               the frontend for 60 s (`make fuzz`)
+#   make test   install, build, run every test (unit + lit + e2e), fuzz the
+#               frontend for 60 s (`make fuzz`), and test the editor grammar
+#               (`make test-editors`)
 BUILD ?= build
 LLVM  ?= /usr/lib/llvm-19
 JOBS  ?= $(shell nproc)
@@ -31,6 +32,7 @@ demo: build
 test: build
 	@scripts/timed.sh test cmake --build $(BUILD) --target check
 	@$(MAKE) --no-print-directory fuzz
+	@scripts/timed.sh test-editors scripts/test-editors.sh
 
 # libFuzzer over lexer + parser + Sema with ASan + UBSan, in its own build
 # folder (build-fuzz); fails on any crash, leak, or input taking over 1 s.
