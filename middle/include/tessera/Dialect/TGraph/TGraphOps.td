@@ -16,6 +16,7 @@ include "mlir/IR/EnumAttr.td"
 include "mlir/Interfaces/ControlFlowInterfaces.td"
 include "mlir/Interfaces/InferTypeOpInterface.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
+include "mlir/IR/SymbolInterfaces.td"
 
 def TGraph_Dialect : Dialect {
   let name = "tgraph";
@@ -128,6 +129,15 @@ def TGraph_FixedPointGroup : OpDocGroup {
   let summary = "Fixed points";
   let description = [{
     Iteration of a map, given as a region, to its fixed point.
+  }];
+}
+
+def TGraph_AutodiffGroup : OpDocGroup {
+  let summary = "Automatic differentiation";
+  let description = [{
+    Derivatives of functions, as operators on function symbols. Each names a
+    `func.func` and takes that function's inputs; the derivative code they
+    stand for is produced by the autodiff transformation.
   }];
 }
 
@@ -973,5 +983,116 @@ def TGraph_DropoutOp
 }
 
 } // opDocGroup = TGraph_RandomGroup
+
+//===----------------------------------------------------------------------===//
+// Automatic differentiation: derivatives of named functions.
+//===----------------------------------------------------------------------===//
+
+let opDocGroup = TGraph_AutodiffGroup in {
+
+class TGraph_DerivativeOp<string mnemonic, list<Trait> traits = []>
+    : TGraph_Op<mnemonic, !listconcat(traits, [Pure,
+          DeclareOpInterfaceMethods<SymbolUserOpInterface>])>;
+
+def TGraph_GradOp : TGraph_DerivativeOp<"grad"> {
+  let summary = "gradient of a scalar function (reverse mode)";
+  let description = [{
+    The gradient, at `args`, of the function `callee` (whose one result is
+    a floating-point scalar) with respect to its input number `wrt`. With
+    `with_value`, the results are the function's value, then the gradient.
+
+    ```mlir
+    %g = tgraph.grad @loss wrt = 0 (%x, %y) : (tensor<?x64xf32>, tensor<?xi32>) -> tensor<?x64xf32>
+    ```
+  }];
+  let arguments = (ins FlatSymbolRefAttr:$callee, I64Attr:$wrt,
+                       UnitAttr:$with_value, Variadic<AnyRankedTensor>:$args);
+  let results = (outs Variadic<AnyRankedTensor>:$results);
+  let assemblyFormat = [{
+    $callee `wrt` `=` $wrt `(` $args `)` attr-dict `:` functional-type($args, $results)
+  }];
+}
+
+def TGraph_VjpOp : TGraph_DerivativeOp<"vjp", [AttrSizedOperandSegments]> {
+  let summary = "vector-Jacobian product (reverse mode)";
+  let description = [{
+    The cotangents of every input of `callee` at `primals`, given the
+    cotangents of its results: one result per input, of that input's type.
+
+    ```mlir
+    %dq, %dk = tgraph.vjp @f(%q, %k) cotangents(%do : tensor<?x8xf32>) : (tensor<?x8xf32>, tensor<?x8xf32>) -> (tensor<?x8xf32>, tensor<?x8xf32>)
+    ```
+  }];
+  let arguments = (ins FlatSymbolRefAttr:$callee,
+                       Variadic<AnyRankedTensor>:$primals,
+                       Variadic<AnyRankedTensor>:$cotangents);
+  let results = (outs Variadic<AnyRankedTensor>:$results);
+  let assemblyFormat = [{
+    $callee `(` $primals `)` `cotangents` `(` $cotangents `:` type($cotangents) `)`
+    attr-dict `:` functional-type($primals, $results)
+  }];
+}
+
+def TGraph_JvpOp : TGraph_DerivativeOp<"jvp", [AttrSizedOperandSegments]> {
+  let summary = "Jacobian-vector product (forward mode)";
+  let description = [{
+    The results of `callee` at `primals`, then their tangents along
+    `tangents` (one tangent per input, of that input's type).
+
+    ```mlir
+    %y, %dy = tgraph.jvp @f(%x) tangents(%dx : tensor<?xf32>) : (tensor<?xf32>) -> (tensor<?xf32>, tensor<?xf32>)
+    ```
+  }];
+  let arguments = (ins FlatSymbolRefAttr:$callee,
+                       Variadic<AnyRankedTensor>:$primals,
+                       Variadic<AnyRankedTensor>:$tangents);
+  let results = (outs Variadic<AnyRankedTensor>:$results);
+  let assemblyFormat = [{
+    $callee `(` $primals `)` `tangents` `(` $tangents `:` type($tangents) `)`
+    attr-dict `:` functional-type($primals, $results)
+  }];
+}
+
+def TGraph_HvpOp : TGraph_DerivativeOp<"hvp"> {
+  let summary = "Hessian-vector product (forward over reverse)";
+  let description = [{
+    The Hessian of the scalar function `callee` with respect to its input
+    number `wrt`, at `args`, applied to `dir` (which has that input's type).
+
+    ```mlir
+    %h = tgraph.hvp @energy wrt = 0 (%x) dir(%v : tensor<?xf32>) : (tensor<?xf32>) -> tensor<?xf32>
+    ```
+  }];
+  let arguments = (ins FlatSymbolRefAttr:$callee, I64Attr:$wrt,
+                       Variadic<AnyRankedTensor>:$args, AnyRankedTensor:$dir);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = [{
+    $callee `wrt` `=` $wrt `(` $args `)` `dir` `(` $dir `:` type($dir) `)`
+    attr-dict `:` functional-type($args, $result)
+  }];
+}
+
+def TGraph_PartialOp : TGraph_DerivativeOp<"partial"> {
+  let summary = "partial derivative of a field";
+  let description = [{
+    For a field `callee` mapping points `[N, d]` to values `[N, k]`, the
+    derivative of order `order` of each value with respect to coordinate
+    `axis` of its point, at `points`. Second derivatives are computed in one
+    forward pass (a forward Laplacian), not by nested reverse mode.
+
+    ```mlir
+    %uxx = tgraph.partial @u axis = 0 order = 2 (%p) : (tensor<?x2xf32>) -> tensor<?x1xf32>
+    ```
+  }];
+  let arguments = (ins FlatSymbolRefAttr:$callee, I64Attr:$axis,
+                       I64Attr:$order, AnyRankedTensor:$points);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = [{
+    $callee `axis` `=` $axis `order` `=` $order `(` $points `)` attr-dict `:`
+    functional-type($points, $result)
+  }];
+}
+
+} // opDocGroup = TGraph_AutodiffGroup
 
 #endif // TESSERA_TGRAPH_OPS
