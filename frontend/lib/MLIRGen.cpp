@@ -6,12 +6,16 @@
 
 #include "tessera/Dialect/TGraph/TGraph.h"
 
+#include "SemaTypes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/Verifier.h"
 
 #include <cmath>
+#include <functional>
 #include <map>
 #include <set>
 
@@ -53,8 +57,6 @@ public:
       unsupported(me.range, "a mesh");
     for (const ast::TrainDecl &t : m.trains)
       unsupported(t.nameRange, "a train step");
-    for (const ast::AdjointDecl &a : m.adjoints)
-      unsupported(a.nameRange, "a custom adjoint");
     // Constants fold where they are used; other module-level values (ops,
     // operators, policies) are reported only if code uses them.
     for (const ast::ValueDecl &v : m.values)
@@ -65,7 +67,9 @@ public:
       declare(f);
     for (const ast::FuncDecl &f : m.funcs)
       define(f);
-    if (failed)
+    for (const ast::AdjointDecl &a : m.adjoints)
+      defineAdjoint(a);
+    if (anyFailed)
       return nullptr;
     return module;
   }
@@ -78,9 +82,12 @@ private:
                                r.file->column(r.begin));
   }
 
+  // Reports a construct with no Graph IR form yet. The rest of the function
+  // is skipped (its values would be missing); other functions go on, so
+  // each reports its own constructs.
   void unsupported(SourceRange r, const std::string &what) {
     diags.error(r, what + " is not supported by code generation yet");
-    failed = true;
+    failed = anyFailed = true;
   }
 
   Type elementType(const std::string &dtype) {
@@ -166,14 +173,90 @@ private:
 
   Value constant(const ast::Expr &e, Type elem) {
     std::optional<double> v = fold(e);
-    if (!v) {
-      unsupported(e.range, "a number that is only known at run time");
-      return {};
-    }
+    if (!v)
+      return runtimeNumber(e, elem);
     TypedAttr attr = isa<FloatType>(elem)
                          ? TypedAttr(b.getFloatAttr(elem, *v))
                          : TypedAttr(b.getIntegerAttr(elem, static_cast<int64_t>(*v)));
     return b.create<tgraph::ConstantOp>(loc(e.range), RankedTensorType::get({}, elem), attr);
+  }
+
+  // The run-time extent of symbolic dim `name`, read from an input of the
+  // function being generated that has it.
+  Value dimIndex(const std::string &name, Location where) {
+    Block *entry = &b.getInsertionBlock()->getParent()->front();
+    auto fn = dyn_cast<func::FuncOp>(entry->getParentOp());
+    if (!fn)
+      return {};
+    for (BlockArgument arg : entry->getArguments()) {
+      auto shape = fn.getArgAttrOfType<ArrayAttr>(arg.getArgNumber(), tgraph::kShapeAttr);
+      if (!shape)
+        continue;
+      for (auto [axis, d] : llvm::enumerate(shape))
+        if (auto sym = dyn_cast<StringAttr>(d); sym && sym.getValue() == name)
+          return b.create<tensor::DimOp>(where, arg, axis);
+    }
+    return {};
+  }
+
+  // The `?` extents of a result type, as index values, in order.
+  std::optional<SmallVector<Value>> dynamicDims(const ExprType &t, Location where) {
+    SmallVector<Value> dims;
+    for (const auto &d : t.dims)
+      if (auto *sym = std::get_if<std::string>(&d)) {
+        Value v = dimIndex(*sym, where);
+        if (!v)
+          return std::nullopt;
+        dims.push_back(v);
+      }
+    return dims;
+  }
+
+  // A number that depends on a symbolic dim (sqrt(D)): computed at run time
+  // as a rank-0 tensor, the dim read from an input that has it.
+  Value runtimeNumber(const ast::Expr &e, Type elem) {
+    if (failed)
+      return {};
+    Location where = loc(e.range);
+    auto scalar = RankedTensorType::get({}, elem);
+    switch (e.kind) {
+    case ast::Expr::Kind::Name: {
+      Value dim = dimIndex(static_cast<const ast::NameExpr &>(e).name, where);
+      if (!dim)
+        break;
+      Value i64 = b.create<arith::IndexCastOp>(where, b.getI64Type(), dim);
+      Value number = isa<FloatType>(elem)
+                         ? b.create<arith::SIToFPOp>(where, elem, i64).getResult()
+                         : b.create<arith::TruncIOp>(where, elem, i64).getResult();
+      return b.create<tensor::FromElementsOp>(where, scalar, number);
+    }
+    case ast::Expr::Kind::Binary: {
+      const auto &bin = static_cast<const ast::BinaryExpr &>(e);
+      static const std::map<std::string, std::string> ops = {
+          {"+", "tgraph.add"}, {"-", "tgraph.sub"}, {"*", "tgraph.mul"},
+          {"/", "tgraph.div"}, {"**", "tgraph.pow"}};
+      if (auto op = ops.find(bin.op); op != ops.end())
+        return create(op->second, where, {constant(*bin.lhs, elem), constant(*bin.rhs, elem)},
+                      scalar);
+      break;
+    }
+    case ast::Expr::Kind::Unary:
+      return create("tgraph.neg", where,
+                    {constant(*static_cast<const ast::UnaryExpr &>(e).operand, elem)}, scalar);
+    case ast::Expr::Kind::Call: {
+      const auto &c = static_cast<const ast::CallExpr &>(e);
+      if (c.callee->kind == ast::Expr::Kind::Name && c.args.size() == 1) {
+        auto u = kUnary.find(static_cast<const ast::NameExpr &>(*c.callee).name);
+        if (u != kUnary.end())
+          return create(u->second, where, {constant(*c.args[0].value, elem)}, scalar);
+      }
+      break;
+    }
+    default:
+      break;
+    }
+    unsupported(e.range, "this number");
+    return {};
   }
 
   // A tensor operand of `want`'s element type: literals become constants.
@@ -272,17 +355,49 @@ private:
     auto it = funcs.find(f.name);
     if (it == funcs.end())
       return;
-    func::FuncOp fn = it->second;
+    std::vector<std::pair<std::string, SourceRange>> names;
+    for (const ast::Param &p : f.params)
+      names.emplace_back(p.name, p.nameRange);
+    emitBody(it->second, names, f.body);
+  }
+
+  // adjoint f(x..., g): a private function `f.adjoint` from f's inputs and
+  // the cotangent to one gradient per input, named by f's `tgraph.adjoint`.
+  void defineAdjoint(const ast::AdjointDecl &a) {
+    auto it = funcs.find(a.name);
+    if (it == funcs.end())
+      return;
+    func::FuncOp f = it->second;
+    SmallVector<Type> ins(f.getArgumentTypes());
+    ins.append(f.getResultTypes().begin(), f.getResultTypes().end());
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointAfter(f);
+    std::string name = (f.getName() + ".adjoint").str();
+    auto adj = b.create<func::FuncOp>(loc(a.nameRange), name,
+                                      b.getFunctionType(ins, f.getArgumentTypes()));
+    adj.setPrivate();
+    if (auto dims = f->getAttr(tgraph::kDimsAttr))
+      adj->setAttr(tgraph::kDimsAttr, dims);
+    f->setAttr("tgraph.adjoint", FlatSymbolRefAttr::get(&ctx, name));
+    funcs[name] = adj;
+    emitBody(adj, a.params, a.body);
+  }
+
+  void emitBody(func::FuncOp fn,
+                const std::vector<std::pair<std::string, SourceRange>> &params,
+                const std::vector<ast::Stmt> &body) {
     Block *entry = fn.addEntryBlock();
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(entry);
     scope.clear();
+    literalLets.clear();
     staticDims.clear();
-    for (auto [i, p] : llvm::enumerate(f.params)) {
-      entry->getArgument(i).setLoc(loc(p.nameRange));
-      scope[p.name] = entry->getArgument(i);
+    failed = false;
+    for (auto [i, p] : llvm::enumerate(params)) {
+      entry->getArgument(i).setLoc(loc(p.second));
+      scope[p.first] = entry->getArgument(i);
     }
-    for (const ast::Stmt &s : f.body) {
+    for (const ast::Stmt &s : body) {
       switch (s.kind) {
       case ast::Stmt::Kind::Let:
         if (isLiteral(*s.values[0]))
@@ -303,7 +418,8 @@ private:
             values.push_back(x);
         // A returned literal takes the declared result's dtype.
         for (size_t k = 0; k < values.size(); ++k)
-          if (!values[k] && k < fn.getNumResults() && isLiteral(*s.values[k]))
+          if (!failed && !values[k] && k < fn.getNumResults() && k < s.values.size() &&
+              isLiteral(*s.values[k]))
             values[k] = constant(*s.values[k],
                                  cast<RankedTensorType>(fn.getResultTypes()[k]).getElementType());
         if (failed)
@@ -333,9 +449,15 @@ private:
     }
     if (e.kind == ast::Expr::Kind::Call) {
       const auto &c = static_cast<const ast::CallExpr &>(e);
-      if (c.callee->kind == ast::Expr::Kind::Name &&
-          funcs.count(static_cast<const ast::NameExpr &>(*c.callee).name))
-        return callOp(c);
+      if (c.callee->kind == ast::Expr::Kind::Name) {
+        const std::string &n = static_cast<const ast::NameExpr &>(*c.callee).name;
+        if (funcs.count(n))
+          return callOp(c);
+        if (n == "vjp" || n == "jvp")
+          return genVjpJvp(c, n == "jvp");
+      } else {
+        return callDerived(c);
+      }
     }
     if (isLiteral(e))
       return {Value()};
@@ -463,14 +585,25 @@ private:
   }
 
   Value genCall(const ast::CallExpr &c, const ExprType &t) {
-    if (c.callee->kind != ast::Expr::Kind::Name) {
-      unsupported(c.range, "calling this");
-      return {};
+    if (c.callee->kind != ast::Expr::Kind::Name ||
+        !sema::isBuiltin(static_cast<const ast::NameExpr &>(*c.callee).name) ||
+        funcs.count(static_cast<const ast::NameExpr &>(*c.callee).name)) {
+      SmallVector<Value> r = c.callee->kind == ast::Expr::Kind::Name &&
+                                     funcs.count(static_cast<const ast::NameExpr &>(
+                                                     *c.callee).name)
+                                 ? callOp(c)
+                                 : callDerived(c);
+      if (r.size() != 1) {
+        if (!failed)
+          unsupported(c.range, "using several results as one value");
+        return {};
+      }
+      return r[0];
     }
     const std::string &n = static_cast<const ast::NameExpr &>(*c.callee).name;
     Location where = loc(c.range);
-    if (funcs.count(n)) {
-      SmallVector<Value> r = callOp(c);
+    if (n == "vjp" || n == "jvp") {
+      SmallVector<Value> r = genVjpJvp(c, n == "jvp");
       if (r.size() != 1) {
         unsupported(c.range, "using several results as one value");
         return {};
@@ -557,6 +690,26 @@ private:
                     {b.getNamedAttr("n", b.getI64IntegerAttr(*intArg(c, 1, "n", 0)))});
     if (n == "reshape" && result.hasStaticShape())
       return create("tgraph.reshape", where, {x(0, "x")}, result);
+    if (n == "zeros" || n == "ones") {
+      Value c = b.create<tgraph::ConstantOp>(
+          where, RankedTensorType::get({}, result.getElementType()),
+          isa<FloatType>(result.getElementType())
+              ? TypedAttr(b.getFloatAttr(result.getElementType(), n == "ones"))
+              : TypedAttr(b.getIntegerAttr(result.getElementType(), n == "ones")));
+      return b.create<tgraph::BroadcastOp>(where, result, c);
+    }
+    if (n == "normal" || n == "uniform") {
+      auto seed = intArg(c, 1, "seed", 0);
+      auto dims = dynamicDims(t, where);
+      if (!seed || !dims) {
+        unsupported(c.range, "a random tensor whose dims are not inputs' dims");
+        return {};
+      }
+      return create(n == "normal" ? "tgraph.random_normal" : "tgraph.random_uniform",
+                    where, *dims, result, {b.getNamedAttr("seed", b.getI64IntegerAttr(*seed))});
+    }
+    if (n == "fixed_point")
+      return genFixedPoint(c, result);
     if (n == "dropout") {
       std::optional<double> p = fold(*arg(c, 1, "p"));
       auto seed = intArg(c, 2, "seed", 0);
@@ -570,12 +723,254 @@ private:
     return {};
   }
 
+  // fixed_point(x => body, init:, tol:, max_iter:): the lambda's body is the
+  // region; the tensors it uses from outside are captured operands.
+  Value genFixedPoint(const ast::CallExpr &c, RankedTensorType result) {
+    const ast::Expr *f = arg(c, 0, "f");
+    if (!f || f->kind != ast::Expr::Kind::Lambda) {
+      unsupported(c.range, "a fixed point of a function that is not a lambda");
+      return {};
+    }
+    const auto &lambda = static_cast<const ast::LambdaExpr &>(*f);
+    Value init = gen(*arg(c, 1, "init"));
+    std::optional<double> tol = arg(c, 2, "tol") ? fold(*arg(c, 2, "tol")) : 1e-6;
+    auto maxIter = intArg(c, 3, "max_iter", 100);
+    if (!init || !tol || !maxIter || lambda.params.size() != 1)
+      return {};
+    // Free tensors of the body, in first-use order.
+    std::vector<std::string> captured;
+    std::function<void(const ast::Expr &)> walk = [&](const ast::Expr &e) {
+      if (e.kind == ast::Expr::Kind::Name) {
+        const std::string &n = static_cast<const ast::NameExpr &>(e).name;
+        if (n != lambda.params[0].name && scope.count(n) &&
+            std::find(captured.begin(), captured.end(), n) == captured.end())
+          captured.push_back(n);
+      }
+      forEachChild(e, walk);
+    };
+    walk(*lambda.body);
+    SmallVector<Value> captures;
+    for (const std::string &n : captured)
+      captures.push_back(scope[n]);
+    Location where = loc(c.range);
+    auto op = b.create<tgraph::FixedPointOp>(where, init.getType(), init, captures,
+                                             b.getF64FloatAttr(*tol),
+                                             b.getI64IntegerAttr(*maxIter));
+    Block *body = new Block();
+    op.getBody().push_back(body);
+    std::map<std::string, Value> saved = scope;
+    scope[lambda.params[0].name] = body->addArgument(init.getType(), loc(lambda.params[0].range));
+    for (auto [n, v] : llvm::zip(captured, captures))
+      scope[n] = body->addArgument(v.getType(), v.getLoc());
+    {
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(body);
+      Value next = gen(*lambda.body);
+      if (next && next.getType() != init.getType())
+        next = b.create<tensor::CastOp>(where, init.getType(), next);
+      if (next)
+        b.create<tgraph::YieldOp>(where, next);
+    }
+    scope = saved;
+    if (failed)
+      return {};
+    Value r = op.getResult();
+    return r.getType() == result ? r : b.create<tensor::CastOp>(where, result, r);
+  }
+
+  static void forEachChild(const ast::Expr &e,
+                           const std::function<void(const ast::Expr &)> &f) {
+    switch (e.kind) {
+    case ast::Expr::Kind::Unary:
+      return f(*static_cast<const ast::UnaryExpr &>(e).operand);
+    case ast::Expr::Kind::Binary:
+      f(*static_cast<const ast::BinaryExpr &>(e).lhs);
+      return f(*static_cast<const ast::BinaryExpr &>(e).rhs);
+    case ast::Expr::Kind::Call:
+      f(*static_cast<const ast::CallExpr &>(e).callee);
+      for (const ast::Arg &a : static_cast<const ast::CallExpr &>(e).args)
+        f(*a.value);
+      return;
+    case ast::Expr::Kind::Index:
+      return f(*static_cast<const ast::IndexExpr &>(e).base);
+    case ast::Expr::Kind::Member:
+      return f(*static_cast<const ast::MemberExpr &>(e).base);
+    case ast::Expr::Kind::Tuple:
+      for (const ast::ExprPtr &x : static_cast<const ast::TupleExpr &>(e).elements)
+        f(*x);
+      return;
+    case ast::Expr::Kind::Lambda:
+      return f(*static_cast<const ast::LambdaExpr &>(e).body);
+    default:
+      return;
+    }
+  }
+
   SmallVector<Value> callOp(const ast::CallExpr &c) {
     const std::string &n = static_cast<const ast::NameExpr &>(*c.callee).name;
-    func::FuncOp callee = funcs[n];
-    // Arguments in parameter order (keywords by name).
-    SmallVector<Value> args;
-    std::vector<const ast::Expr *> ordered(callee.getNumArguments(), nullptr);
+    return callFunc(c, funcs[n]);
+  }
+
+  // Values of `exprs` cast to the exact types of `types` (a generic
+  // signature's `?` dims may be known at the call site).
+  SmallVector<Value> castArgs(ArrayRef<const ast::Expr *> exprs, TypeRange types) {
+    SmallVector<Value> out;
+    for (auto [e, want] : llvm::zip(exprs, types)) {
+      auto wantTensor = cast<RankedTensorType>(want);
+      Value v = operand(*e, wantTensor.getElementType());
+      if (!v)
+        return {};
+      if (v.getType() != want)
+        v = b.create<tensor::CastOp>(loc(e->range), want, v);
+      out.push_back(v);
+    }
+    return out;
+  }
+
+  // Refines results of a generic callee to the types the checker inferred.
+  SmallVector<Value> refine(const ast::Expr &call, ValueRange values) {
+    SmallVector<Value> results(values.begin(), values.end());
+    const ExprType *t = typeOfExpr(call);
+    std::vector<ExprType> want;
+    if (t && t->kind == ExprType::Kind::Tuple)
+      want = t->elements;
+    else if (t)
+      want = {*t};
+    for (size_t i = 0; i < results.size() && i < want.size(); ++i) {
+      if (!want[i].isTensor())
+        continue;
+      RankedTensorType refined = tensorType(want[i]);
+      if (refined != results[i].getType())
+        results[i] = b.create<tensor::CastOp>(loc(call.range), refined, results[i]);
+    }
+    return results;
+  }
+
+  // --- derivatives ----------------------------------------------------------
+
+  // The function symbol an op-valued expression stands for: an op, or a
+  // derivative of one, synthesized once as a private function.
+  func::FuncOp functionSymbol(const ast::Expr &e) {
+    if (e.kind == ast::Expr::Kind::Name) {
+      auto it = funcs.find(static_cast<const ast::NameExpr &>(e).name);
+      if (it != funcs.end())
+        return it->second;
+      unsupported(e.range, "this op value");
+      return {};
+    }
+    if (e.kind != ast::Expr::Kind::Call) {
+      unsupported(e.range, "this op value");
+      return {};
+    }
+    const auto &c = static_cast<const ast::CallExpr &>(e);
+    const ExprType *calleeType = typeOfExpr(*c.callee);
+    // Dx(u): a differential operator applied to a field.
+    if (calleeType && calleeType->kind == ExprType::Kind::DiffOperator) {
+      func::FuncOp u = functionSymbol(*c.args[0].value);
+      if (!u)
+        return {};
+      std::string name = (u.getName() + ".d" + Twine(calleeType->axis) + "_" +
+                          Twine(calleeType->order)).str();
+      return derived(name, u, loc(c.range), [&](OpBuilder &fb, ValueRange args) {
+        return SmallVector<Value>{fb.create<tgraph::PartialOp>(
+            loc(c.range), u.getResultTypes()[0], u.getName(), calleeType->axis,
+            calleeType->order, args[0])};
+      });
+    }
+    std::string form = c.callee->kind == ast::Expr::Kind::Name
+                           ? static_cast<const ast::NameExpr &>(*c.callee).name
+                           : "";
+    if (form == "grad" || form == "value_and_grad") {
+      func::FuncOp f = functionSymbol(*arg(c, 0, "f"));
+      if (!f)
+        return {};
+      int64_t wrt = wrtIndex(c, f);
+      bool withValue = form == "value_and_grad";
+      std::string name = (f.getName() + (withValue ? ".vg" : ".grad") + Twine(wrt)).str();
+      return derived(name, f, loc(c.range), [&](OpBuilder &fb, ValueRange args) {
+        SmallVector<Type> results;
+        if (withValue)
+          results.push_back(f.getResultTypes()[0]);
+        results.push_back(f.getArgumentTypes()[wrt]);
+        auto g = fb.create<tgraph::GradOp>(loc(c.range), results, f.getName(),
+                                           wrt, withValue, args);
+        return SmallVector<Value>(g.getResults().begin(), g.getResults().end());
+      });
+    }
+    unsupported(e.range, "this op value");
+    return {};
+  }
+
+  int64_t wrtIndex(const ast::CallExpr &c, func::FuncOp f) {
+    const ast::Expr *w = arg(c, 1, "wrt");
+    if (!w)
+      return 0;
+    if (w->kind == ast::Expr::Kind::Number)
+      return static_cast<int64_t>(static_cast<const ast::NumberExpr &>(*w).value);
+    const std::string &n = static_cast<const ast::NameExpr &>(*w).name;
+    for (unsigned i = 0; i < f.getNumArguments(); ++i)
+      if (auto a = f.getArgAttrOfType<StringAttr>(i, tgraph::kNameAttr); a && a.getValue() == n)
+        return i;
+    return 0;
+  }
+
+  // A private function with `base`'s inputs whose body `build` fills.
+  template <typename Body>
+  func::FuncOp derived(const std::string &name, func::FuncOp base, Location where,
+                       Body build) {
+    auto it = funcs.find(name);
+    if (it != funcs.end())
+      return it->second;
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPoint(base);
+    // Results are decided by the body; make a placeholder type first.
+    auto fn = b.create<func::FuncOp>(where, name, b.getFunctionType(base.getArgumentTypes(), {}));
+    fn.setPrivate();
+    for (unsigned i = 0; i < base.getNumArguments(); ++i)
+      if (auto attrs = base.getArgAttrDict(i))
+        fn.setArgAttrs(i, attrs);
+    if (auto dims = base->getAttr(tgraph::kDimsAttr))
+      fn->setAttr(tgraph::kDimsAttr, dims);
+    Block *entry = fn.addEntryBlock();
+    OpBuilder fb = OpBuilder::atBlockEnd(entry);
+    SmallVector<Value> results = build(fb, entry->getArguments());
+    fb.create<func::ReturnOp>(where, results);
+    SmallVector<Type> types;
+    for (Value v : results)
+      types.push_back(v.getType());
+    fn.setType(fb.getFunctionType(base.getArgumentTypes(), types));
+    funcs[name] = fn;
+    return fn;
+  }
+
+  // hvp(f, wrt:, dir:)(args), or a call of any derived op value.
+  SmallVector<Value> callDerived(const ast::CallExpr &c) {
+    if (c.callee->kind == ast::Expr::Kind::Call) {
+      const auto &form = static_cast<const ast::CallExpr &>(*c.callee);
+      if (form.callee->kind == ast::Expr::Kind::Name &&
+          static_cast<const ast::NameExpr &>(*form.callee).name == "hvp") {
+        func::FuncOp f = functionSymbol(*arg(form, 0, "f"));
+        if (!f)
+          return {};
+        int64_t wrt = wrtIndex(form, f);
+        SmallVector<Value> args = castArgs(positionalArgs(c, f), f.getArgumentTypes());
+        SmallVector<Value> dir = castArgs({arg(form, 2, "dir")},
+                                          {f.getArgumentTypes()[wrt]});
+        if (args.size() != f.getNumArguments() || dir.empty())
+          return {};
+        auto h = b.create<tgraph::HvpOp>(loc(c.range), f.getArgumentTypes()[wrt],
+                                         f.getName(), wrt, args, dir[0]);
+        return refine(c, h->getResults());
+      }
+    }
+    func::FuncOp fn = functionSymbol(*c.callee);
+    if (!fn)
+      return {};
+    return callFunc(c, fn);
+  }
+
+  std::vector<const ast::Expr *> positionalArgs(const ast::CallExpr &c, func::FuncOp fn) {
+    std::vector<const ast::Expr *> ordered(fn.getNumArguments(), nullptr);
     size_t k = 0;
     for (const ast::Arg &a : c.args) {
       if (a.name.empty()) {
@@ -583,43 +978,67 @@ private:
           ordered[k++] = a.value.get();
         continue;
       }
-      for (unsigned i = 0; i < callee.getNumArguments(); ++i)
-        if (callee.getArgAttrOfType<StringAttr>(i, tgraph::kNameAttr).getValue() == a.name)
+      for (unsigned i = 0; i < fn.getNumArguments(); ++i)
+        if (auto n = fn.getArgAttrOfType<StringAttr>(i, tgraph::kNameAttr);
+            n && n.getValue() == a.name)
           ordered[i] = a.value.get();
     }
-    for (unsigned i = 0; i < ordered.size(); ++i) {
-      auto want = cast<RankedTensorType>(callee.getArgumentTypes()[i]);
-      Value v = operand(*ordered[i], want.getElementType());
-      if (!v)
+    return ordered;
+  }
+
+  // vjp(f, primals, cotangent) and jvp(f, primals, tangents).
+  SmallVector<Value> genVjpJvp(const ast::CallExpr &c, bool forward) {
+    func::FuncOp f = functionSymbol(*arg(c, 0, "f"));
+    if (!f)
+      return {};
+    auto elements = [](const ast::Expr *e) {
+      std::vector<const ast::Expr *> out;
+      if (e && e->kind == ast::Expr::Kind::Tuple)
+        for (const ast::ExprPtr &x : static_cast<const ast::TupleExpr &>(*e).elements)
+          out.push_back(x.get());
+      else if (e)
+        out.push_back(e);
+      return out;
+    };
+    SmallVector<Value> primals =
+        castArgs(elements(arg(c, 1, "primals")), f.getArgumentTypes());
+    if (primals.size() != f.getNumArguments())
+      return {};
+    Location where = loc(c.range);
+    if (forward) {
+      SmallVector<Value> tangents =
+          castArgs(elements(arg(c, 2, "tangents")), f.getArgumentTypes());
+      SmallVector<Type> results(f.getResultTypes());
+      results.append(f.getResultTypes().begin(), f.getResultTypes().end());
+      auto op = b.create<tgraph::JvpOp>(where, results, f.getName(), primals, tangents);
+      return refine(c, op->getResults());
+    }
+    SmallVector<Value> cotangents =
+        castArgs(elements(arg(c, 2, "cotangent")), f.getResultTypes());
+    auto op = b.create<tgraph::VjpOp>(where, f.getArgumentTypes(), f.getName(),
+                                      primals, cotangents);
+    return refine(c, op->getResults());
+  }
+
+  SmallVector<Value> callFunc(const ast::CallExpr &c, func::FuncOp callee) {
+    std::vector<const ast::Expr *> ordered = positionalArgs(c, callee);
+    for (const ast::Expr *e : ordered)
+      if (!e) {
+        unsupported(c.range, "this call");
         return {};
-      // The caller's static knowledge of a dim may differ from the callee's
-      // generic signature; func.call needs the callee's exact types.
-      if (v.getType() != want)
-        v = b.create<tensor::CastOp>(loc(ordered[i]->range), want, v);
-      args.push_back(v);
-    }
+      }
+    SmallVector<Value> args = castArgs(ordered, callee.getArgumentTypes());
+    if (args.size() != callee.getNumArguments())
+      return {};
     auto call = b.create<func::CallOp>(loc(c.range), callee, args);
-    SmallVector<Value> results(call.getResults().begin(), call.getResults().end());
-    // Refine the callee's generic result types to what the checker inferred.
-    const ExprType *t = typeOfExpr(c);
-    std::vector<ExprType> want;
-    if (t && t->kind == ExprType::Kind::Tuple)
-      want = t->elements;
-    else if (t)
-      want = {*t};
-    for (size_t i = 0; i < results.size() && i < want.size(); ++i) {
-      RankedTensorType refined = tensorType(want[i]);
-      if (refined != results[i].getType())
-        results[i] = b.create<tensor::CastOp>(loc(c.range), refined, results[i]);
-    }
-    return results;
+    return refine(c, call.getResults());
   }
 
   MLIRContext &ctx;
   const SemaResult &types;
   DiagnosticEngine &diags;
   OpBuilder b;
-  bool failed = false;
+  bool failed = false, anyFailed = false;
   std::map<std::string, func::FuncOp> funcs;
   std::map<std::string, Value> scope;
   std::map<std::string, const ast::Expr *> constants, literalLets;
@@ -633,6 +1052,7 @@ OwningOpRef<ModuleOp> mlirGen(MLIRContext &ctx, const ast::Module &module,
   ctx.getOrLoadDialect<tgraph::TGraphDialect>();
   ctx.getOrLoadDialect<func::FuncDialect>();
   ctx.getOrLoadDialect<tensor::TensorDialect>();
+  ctx.getOrLoadDialect<arith::ArithDialect>();
   return Generator(ctx, types, diags).run(module);
 }
 

@@ -634,16 +634,20 @@ private:
   }
 
   ExprType inferName(const ast::NameExpr &n) {
-    if (const Binding *b = lookup(n.name))
+    if (const Binding *b = lookup(n.name)) {
+      result.definitions[&n] = b->where;
       return b->type;
+    }
     if (sema::isBuiltin(n.name)) {
       ExprType t = ExprType::make(Kind::Function);
       t.name = n.name;
       return t;
     }
     // A dim of the enclosing function used as a value: a number.
-    if (currentDims().count(n.name))
+    if (auto d = dimsInScope.find(n.name); d != dimsInScope.end()) {
+      result.definitions[&n] = d->second;
       return ExprType::literal();
+    }
     if (isKnownDType(n.name)) {
       ExprType t = ExprType::make(Kind::DType);
       t.dtype = n.name;

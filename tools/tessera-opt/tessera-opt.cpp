@@ -5,6 +5,7 @@
 
 #include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 #include "mlir/Transforms/Passes.h"
 
@@ -13,7 +14,7 @@ int main(int argc, char **argv) {
   registry.insert<tessera::tgraph::TGraphDialect, tessera::tsched::TSchedDialect,
                   tessera::ttile::TTileDialect, mlir::func::FuncDialect,
                   mlir::arith::ArithDialect, mlir::memref::MemRefDialect,
-                  mlir::LLVM::LLVMDialect>();
+                  mlir::LLVM::LLVMDialect, mlir::tensor::TensorDialect>();
   tessera::registerTesseraMiddlePasses();
   tessera::registerTesseraBackendPasses();
   mlir::registerCanonicalizerPass();

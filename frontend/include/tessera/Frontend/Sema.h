@@ -90,6 +90,9 @@ ExprType typeOf(const ast::TensorType &t);
 
 struct SemaResult {
   std::unordered_map<const ast::Expr *, ExprType> types;
+  // Where each name used in an expression was declared: a parameter, a let,
+  // a dim, or a top-level declaration (go to definition, references, hover).
+  std::unordered_map<const ast::Expr *, SourceRange> definitions;
   // Top-level names of the checked module and their types.
   std::map<std::string, ExprType> globals;
   // Imported modules, kept alive for their source files and types.
