@@ -307,9 +307,9 @@ private:
       ast::Dim dim;
       dim.range = range(d);
       if (d->INT())
-        dim.value = parseExtent(d->getText());
+        dim.value = parseExtent(d->getStart()->getText());
       else
-        dim.value = d->getText();
+        dim.value = d->getStart()->getText();
       ty.dims.push_back(std::move(dim));
     }
     if (t->layout)
@@ -381,9 +381,14 @@ private:
   }
 
   ast::ExprPtr buildExpr(TesseraParser::ExprContext *e) {
-    SourceRange r = range(e);
+    // The most frequent alternatives first: each test is a dynamic_cast.
     if (auto *p = dynamic_cast<TesseraParser::PrimaryExprContext *>(e))
       return buildPrimary(p->primary());
+    SourceRange r = range(e);
+    if (auto *a = dynamic_cast<TesseraParser::AddExprContext *>(e))
+      return binary(a, a->op, a->expr(0), a->expr(1));
+    if (auto *m = dynamic_cast<TesseraParser::MulExprContext *>(e))
+      return binary(m, m->op, m->expr(0), m->expr(1));
     if (auto *c = dynamic_cast<TesseraParser::CallExprContext *>(e)) {
       auto call = std::make_shared<ast::CallExpr>(r, buildExpr(c->expr()));
       call->args = buildArgs(c->argList());
@@ -406,10 +411,6 @@ private:
     if (auto *u = dynamic_cast<TesseraParser::UnaryExprContext *>(e))
       return std::make_shared<ast::UnaryExpr>(r, u->op->getText(),
                                               buildExpr(u->expr()));
-    if (auto *m = dynamic_cast<TesseraParser::MulExprContext *>(e))
-      return binary(m, m->op, m->expr(0), m->expr(1));
-    if (auto *a = dynamic_cast<TesseraParser::AddExprContext *>(e))
-      return binary(a, a->op, a->expr(0), a->expr(1));
     if (auto *c = dynamic_cast<TesseraParser::CompareExprContext *>(e))
       return binary(c, c->op, c->expr(0), c->expr(1));
     if (auto *a = dynamic_cast<TesseraParser::AndExprContext *>(e))
@@ -439,8 +440,11 @@ private:
   ast::Slice buildSlice(TesseraParser::SliceContext *s) {
     ast::Slice slice;
     slice.range = range(s);
-    if (!s->lo && !s->hi && !s->step && s->expr().size() == 1 &&
-        s->getText().find(':') == std::string::npos) {
+    bool hasColon = false;
+    for (antlr4::tree::ParseTree *child : s->children)
+      if (auto *t = dynamic_cast<antlr4::tree::TerminalNode *>(child))
+        hasColon |= t->getSymbol()->getText() == ":";
+    if (!s->lo && !s->hi && !s->step && s->expr().size() == 1 && !hasColon) {
       slice.index = buildExpr(s->expr(0));
       return slice;
     }
@@ -456,18 +460,22 @@ private:
 
   ast::ExprPtr buildPrimary(TesseraParser::PrimaryContext *p) {
     SourceRange r = range(p);
-    std::string text = p->getText();
-    if (dynamic_cast<TesseraParser::IntLitContext *>(p) ||
-        dynamic_cast<TesseraParser::FloatLitContext *>(p))
-      return std::make_shared<ast::NumberExpr>(
-          r, std::strtod(text.c_str(), nullptr),
-          dynamic_cast<TesseraParser::IntLitContext *>(p) != nullptr, text);
-    if (dynamic_cast<TesseraParser::StringLitContext *>(p))
+    // Single-token alternatives: their token's text (a rule context's
+    // getText() rebuilds it through a string stream, which is slow).
+    if (auto *n = dynamic_cast<TesseraParser::NameRefContext *>(p))
+      return std::make_shared<ast::NameExpr>(r, n->IDENT()->getSymbol()->getText());
+    bool isInt = dynamic_cast<TesseraParser::IntLitContext *>(p) != nullptr;
+    if (isInt || dynamic_cast<TesseraParser::FloatLitContext *>(p)) {
+      std::string text = p->getStart()->getText();
+      return std::make_shared<ast::NumberExpr>(r, std::strtod(text.c_str(), nullptr),
+                                               isInt, text);
+    }
+    if (dynamic_cast<TesseraParser::StringLitContext *>(p)) {
+      std::string text = p->getStart()->getText();
       return std::make_shared<ast::StringExpr>(r, text.substr(1, text.size() - 2));
+    }
     if (dynamic_cast<TesseraParser::BoolLitContext *>(p))
-      return std::make_shared<ast::BoolExpr>(r, text == "true");
-    if (dynamic_cast<TesseraParser::NameRefContext *>(p))
-      return std::make_shared<ast::NameExpr>(r, text);
+      return std::make_shared<ast::BoolExpr>(r, p->getStart()->getText() == "true");
     if (auto *pt = dynamic_cast<TesseraParser::ParenOrTupleContext *>(p)) {
       if (pt->expr().size() == 1 && !pt->trailing) {
         ast::ExprPtr inner = buildExpr(pt->expr(0));
