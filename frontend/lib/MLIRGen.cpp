@@ -10,6 +10,10 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/MLProgram/IR/MLProgram.h"
+#include "mlir/Dialect/Mesh/IR/MeshDialect.h"
+#include "mlir/Dialect/Mesh/IR/MeshOps.h"
+#include "mlir/AsmParser/AsmParser.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/Verifier.h"
@@ -51,24 +55,30 @@ public:
     for (const ast::ImportDecl &i : m.imports)
       if (i.path != "nn" && i.path != "std")
         unsupported(i.range, "importing a user module");
-    for (const ast::ParamDecl &p : m.params)
-      unsupported(p.range, "a parameter");
-    for (const ast::MeshDecl &me : m.meshes)
-      unsupported(me.range, "a mesh");
-    for (const ast::TrainDecl &t : m.trains)
-      unsupported(t.nameRange, "a train step");
     // Constants fold where they are used; other module-level values (ops,
     // operators, policies) are reported only if code uses them.
     for (const ast::ValueDecl &v : m.values)
       if (v.kind == ast::ValueDecl::Kind::Const && isLiteral(*v.value))
         constants[v.name] = v.value.get();
     b.setInsertionPointToEnd(module->getBody());
+    for (const ast::MeshDecl &me : m.meshes)
+      declareMesh(me);
+    for (const ast::ParamDecl &p : m.params)
+      declareParam(p);
     for (const ast::FuncDecl &f : m.funcs)
       declare(f);
+    for (const ast::TrainDecl &t : m.trains)
+      defineTrain(t);
     for (const ast::FuncDecl &f : m.funcs)
       define(f);
     for (const ast::AdjointDecl &a : m.adjoints)
       defineAdjoint(a);
+    for (auto [t, fn] : pendingTrains) {
+      std::vector<std::pair<std::string, SourceRange>> names;
+      for (const ast::Param &p : t->params)
+        names.emplace_back(p.name, p.nameRange);
+      emitBody(fn, names, t->body);
+    }
     if (anyFailed)
       return nullptr;
     return module;
@@ -315,11 +325,8 @@ private:
 
   void declare(const ast::FuncDecl &f) {
     SmallVector<Type> ins, outs;
-    for (const ast::Param &p : f.params) {
-      if (p.type.layout)
-        unsupported(p.type.layout->range, "a sharded layout");
+    for (const ast::Param &p : f.params)
       ins.push_back(tensorType(typeOf(p.type)));
-    }
     std::vector<ExprType> results = resultTypes(f);
     for (const ExprType &r : results) {
       if (!r.isTensor()) {
@@ -351,6 +358,173 @@ private:
     funcs[f.name] = fn;
   }
 
+  // ---- meshes and shardings -----------------------------------------------
+
+  // mesh M = mesh(axes: {dp: 4, tp: 2}): an upstream `mesh.mesh` of that
+  // shape; the axis names, in order, are kept for the shardings.
+  void declareMesh(const ast::MeshDecl &m) {
+    SmallVector<int64_t> shape;
+    std::vector<std::string> names;
+    for (const ast::Arg &f :
+         static_cast<const ast::RecordExpr &>(*m.args[0].value).fields) {
+      names.push_back(f.name);
+      shape.push_back(static_cast<int64_t>(fold(*f.value).value_or(1)));
+    }
+    OperationState state(loc(m.nameRange), "mesh.mesh");
+    state.addAttribute("sym_name", b.getStringAttr(m.name));
+    state.addAttribute("shape", b.getDenseI64ArrayAttr(shape));
+    b.create(state);
+    meshAxes[m.name] = names;
+  }
+
+  // `x: T @ shard(M, ...)`: the argument passes through `mesh.shard`, the
+  // annotation sharding propagation and spmdization start from.
+  Value shard(Value arg, const ast::TensorType &type) {
+    const ExprType *s = typeOfExpr(*type.layout);
+    if (!s || s->kind != ExprType::Kind::Shard || !meshAxes.count(s->name)) {
+      unsupported(type.layout->range, "this layout");
+      return arg;
+    }
+    const std::vector<std::string> &axes = meshAxes[s->name];
+    std::string text = "#mesh.shard<@" + s->name + ", [";
+    for (size_t d = 0; d < type.dims.size(); ++d) {
+      text += d ? ", [" : "[";
+      if (d < s->fields.size() && s->fields[d] != "_")
+        text += std::to_string(std::find(axes.begin(), axes.end(), s->fields[d]) -
+                               axes.begin());
+      text += "]";
+    }
+    text += "]>";
+    Attribute sharding = parseAttribute(text, &ctx);
+    OperationState state(loc(type.layout->range), "mesh.shard");
+    state.addOperands(arg);
+    state.addAttribute("shard", sharding);
+    state.addTypes(arg.getType());
+    return b.create(state)->getResult(0);
+  }
+
+  // ---- parameters and training ------------------------------------------
+
+  // A trainable tensor: an `ml_program.global`, its initialiser recorded
+  // as attributes for the runtime.
+  void declareGlobal(const std::string &name, RankedTensorType type,
+                     const std::string &init, int64_t seed, Location where) {
+    OperationState state(where, "ml_program.global");
+    state.addAttribute("sym_name", b.getStringAttr(name));
+    state.addAttribute("type", TypeAttr::get(type));
+    state.addAttribute("is_mutable", b.getUnitAttr());
+    state.addAttribute("sym_visibility", b.getStringAttr("private"));
+    state.addAttribute("tgraph.init", b.getStringAttr(init));
+    state.addAttribute("tgraph.seed", b.getI64IntegerAttr(seed));
+    b.create(state);
+    globals[name] = type;
+  }
+
+  Value loadGlobal(const std::string &name, Location where) {
+    OperationState state(where, "ml_program.global_load");
+    state.addAttribute("global", FlatSymbolRefAttr::get(&ctx, name));
+    state.addTypes(globals.at(name));
+    return b.create(state)->getResult(0);
+  }
+
+  void declareParam(const ast::ParamDecl &p) {
+    Location where = loc(p.nameRange);
+    if (p.type) {
+      std::string init = "zeros";
+      int64_t seed = 0;
+      if (p.init && p.init->kind == ast::Expr::Kind::Call) {
+        const auto &c = static_cast<const ast::CallExpr &>(*p.init);
+        if (c.callee->kind == ast::Expr::Kind::Name)
+          init = static_cast<const ast::NameExpr &>(*c.callee).name;
+        seed = intArg(c, 0, "seed", 0).value_or(0);
+      } else if (p.init) {
+        unsupported(p.init->range, "this initialiser");
+        return;
+      }
+      declareGlobal(p.name, tensorType(typeOf(*p.type)), init, seed, where);
+      return;
+    }
+    const ExprType *t = typeOfExpr(*p.ctor);
+    const auto &c = static_cast<const ast::CallExpr &>(*p.ctor);
+    if (!t || !t->sig || t->sig->name != "mlp") {
+      unsupported(p.ctor->range, "this operator parameter");
+      return;
+    }
+    declareMlp(p.name, c, *t->sig, where);
+  }
+
+  // mlp(in:, hidden:, out:, activation:, seed:): one weight and one bias
+  // per layer, and a function applying them; the last layer is linear.
+  void declareMlp(const std::string &name, const ast::CallExpr &c, const Signature &sig,
+                  Location where) {
+    SmallVector<int64_t> widths = {*intArg(c, 0, "in", 1)};
+    if (const ast::Expr *h = arg(c, 1, "hidden"))
+      for (const ast::ExprPtr &w : static_cast<const ast::ListExpr &>(*h).elements)
+        widths.push_back(static_cast<int64_t>(fold(*w).value_or(1)));
+    widths.push_back(*intArg(c, 2, "out", 1));
+    std::string activation = "tanh";
+    if (const ast::Expr *a = arg(c, 3, "activation"))
+      activation = static_cast<const ast::NameExpr &>(*a).name;
+    int64_t seed = intArg(c, 4, "seed", 0).value_or(0);
+    RankedTensorType in = tensorType(sig.params[0].second);
+    Type elem = in.getElementType();
+    for (size_t l = 0; l + 1 < widths.size(); ++l) {
+      declareGlobal(name + ".W" + std::to_string(l),
+                    RankedTensorType::get({widths[l], widths[l + 1]}, elem), "glorot",
+                    seed * 1000 + static_cast<int64_t>(l), where);
+      declareGlobal(name + ".b" + std::to_string(l),
+                    RankedTensorType::get({widths[l + 1]}, elem), "zeros", 0, where);
+    }
+    RankedTensorType out = tensorType(sig.results[0]);
+    auto fn = b.create<func::FuncOp>(where, name, b.getFunctionType({in}, {out}));
+    fn.setPrivate();
+    fn.setArgAttrs(0, signatureAttrs("x", sig.params[0].second));
+    fn->setAttr(tgraph::kDimsAttr, b.getArrayAttr({b.getStringAttr("B")}));
+    funcs[name] = fn;
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(fn.addEntryBlock());
+    Value h = fn.getArgument(0);
+    for (size_t l = 0; l + 1 < widths.size(); ++l) {
+      auto type = RankedTensorType::get({ShapedType::kDynamic, widths[l + 1]}, elem);
+      Value W = loadGlobal(name + ".W" + std::to_string(l), where);
+      Value bias = loadGlobal(name + ".b" + std::to_string(l), where);
+      Value z = create("tgraph.matmul", where, {h, W}, type);
+      z = b.create<tgraph::AddOp>(where, type, z,
+                                  b.create<tgraph::BroadcastOp>(where, type, bias));
+      bool last = l + 2 == widths.size();
+      h = last ? z : create("tgraph." + activation, where, {z}, type);
+    }
+    b.create<func::ReturnOp>(where, h);
+  }
+
+  // train step(...) with OPT { ... minimize LOSS }: a function returning the
+  // loss, marked with its optimizer; the update of every parameter the
+  // loss reaches is the autodiff and optimizer passes' to add.
+  void defineTrain(const ast::TrainDecl &t) {
+    SmallVector<Type> ins;
+    for (const ast::Param &p : t.params)
+      ins.push_back(tensorType(typeOf(p.type)));
+    auto fn = b.create<func::FuncOp>(loc(t.nameRange), t.name, b.getFunctionType(ins, {}));
+    SmallVector<Attribute> dims;
+    for (const auto &d : t.dimParams)
+      dims.push_back(b.getStringAttr(d.first));
+    fn->setAttr(tgraph::kDimsAttr, b.getArrayAttr(dims));
+    for (auto [i, p] : llvm::enumerate(t.params))
+      fn.setArgAttrs(i, signatureAttrs(p.name, typeOf(p.type)));
+    SmallVector<NamedAttribute> optimizer;
+    if (t.optimizer->kind == ast::Expr::Kind::Call) {
+      const auto &c = static_cast<const ast::CallExpr &>(*t.optimizer);
+      optimizer.push_back(b.getNamedAttr(
+          "name", b.getStringAttr(static_cast<const ast::NameExpr &>(*c.callee).name)));
+      for (const ast::Arg &a : c.args)
+        if (auto v = fold(*a.value))
+          optimizer.push_back(b.getNamedAttr(a.name, b.getF64FloatAttr(*v)));
+    }
+    fn->setAttr("tgraph.train", b.getDictionaryAttr(optimizer));
+    funcs[t.name] = fn;
+    pendingTrains.push_back({&t, fn});
+  }
+
   void define(const ast::FuncDecl &f) {
     auto it = funcs.find(f.name);
     if (it == funcs.end())
@@ -358,7 +532,7 @@ private:
     std::vector<std::pair<std::string, SourceRange>> names;
     for (const ast::Param &p : f.params)
       names.emplace_back(p.name, p.nameRange);
-    emitBody(it->second, names, f.body);
+    emitBody(it->second, names, f.body, &f.params);
   }
 
   // adjoint f(x..., g): a private function `f.adjoint` from f's inputs and
@@ -385,7 +559,8 @@ private:
 
   void emitBody(func::FuncOp fn,
                 const std::vector<std::pair<std::string, SourceRange>> &params,
-                const std::vector<ast::Stmt> &body) {
+                const std::vector<ast::Stmt> &body,
+                const std::vector<ast::Param> *typed = nullptr) {
     Block *entry = fn.addEntryBlock();
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(entry);
@@ -396,6 +571,8 @@ private:
     for (auto [i, p] : llvm::enumerate(params)) {
       entry->getArgument(i).setLoc(loc(p.second));
       scope[p.first] = entry->getArgument(i);
+      if (typed && (*typed)[i].type.layout)
+        scope[p.first] = shard(entry->getArgument(i), (*typed)[i].type);
     }
     for (const ast::Stmt &s : body) {
       switch (s.kind) {
@@ -427,9 +604,14 @@ private:
         b.create<func::ReturnOp>(loc(s.range), values);
         return;
       }
-      case ast::Stmt::Kind::Minimize:
-        unsupported(s.range, "`minimize`");
+      case ast::Stmt::Kind::Minimize: {
+        Value loss = gen(*s.values[0]);
+        if (!loss)
+          return;
+        b.create<func::ReturnOp>(loc(s.range), loss);
+        fn.setType(b.getFunctionType(fn.getArgumentTypes(), {loss.getType()}));
         return;
+      }
       }
       if (failed)
         return;
@@ -481,6 +663,8 @@ private:
       auto lit = literalLets.find(n);
       if (lit != literalLets.end() && t->isTensor())
         return constant(*lit->second, elementType(t->dtype));
+      if (globals.count(n))
+        return loadGlobal(n, loc(e.range));
       unsupported(e.range, "this use of '" + n + "'");
       return {};
     }
@@ -1040,6 +1224,9 @@ private:
   OpBuilder b;
   bool failed = false, anyFailed = false;
   std::map<std::string, func::FuncOp> funcs;
+  std::map<std::string, RankedTensorType> globals;
+  std::map<std::string, std::vector<std::string>> meshAxes;
+  std::vector<std::pair<const ast::TrainDecl *, func::FuncOp>> pendingTrains;
   std::map<std::string, Value> scope;
   std::map<std::string, const ast::Expr *> constants, literalLets;
   std::map<std::string, int64_t> staticDims;
@@ -1053,6 +1240,8 @@ OwningOpRef<ModuleOp> mlirGen(MLIRContext &ctx, const ast::Module &module,
   ctx.getOrLoadDialect<func::FuncDialect>();
   ctx.getOrLoadDialect<tensor::TensorDialect>();
   ctx.getOrLoadDialect<arith::ArithDialect>();
+  ctx.getOrLoadDialect<ml_program::MLProgramDialect>();
+  ctx.getOrLoadDialect<mesh::MeshDialect>();
   return Generator(ctx, types, diags).run(module);
 }
 

@@ -5,6 +5,9 @@
 
 #include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/MLProgram/IR/MLProgram.h"
+#include "mlir/Dialect/Mesh/IR/MeshDialect.h"
+#include "mlir/Dialect/Mesh/IR/MeshOps.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 #include "mlir/Transforms/Passes.h"
@@ -14,7 +17,8 @@ int main(int argc, char **argv) {
   registry.insert<tessera::tgraph::TGraphDialect, tessera::tsched::TSchedDialect,
                   tessera::ttile::TTileDialect, mlir::func::FuncDialect,
                   mlir::arith::ArithDialect, mlir::memref::MemRefDialect,
-                  mlir::LLVM::LLVMDialect, mlir::tensor::TensorDialect>();
+                  mlir::LLVM::LLVMDialect, mlir::tensor::TensorDialect,
+                  mlir::ml_program::MLProgramDialect, mlir::mesh::MeshDialect>();
   tessera::registerTesseraMiddlePasses();
   tessera::registerTesseraBackendPasses();
   mlir::registerCanonicalizerPass();
