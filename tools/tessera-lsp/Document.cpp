@@ -3,6 +3,7 @@
 #include "tessera/Frontend/Parser.h"
 
 #include "mlir/Tools/lsp-server-support/Logging.h"
+#include "llvm/Support/thread.h"
 
 #include <algorithm>
 #include <chrono>
@@ -128,9 +129,15 @@ const std::vector<LexToken> &Analysis::tokens() const {
 const Index &Analysis::index() const {
   std::call_once(indexed_, [this] {
     if (module)
-      index_ = buildIndex(*module, sema, *file);
+      withDeepStack([this] { index_ = buildIndex(*module, sema, *file); });
   });
   return index_;
+}
+
+void withDeepStack(llvm::function_ref<void()> work) {
+  constexpr unsigned kStackBytes = 256u << 20;
+  llvm::thread t(std::optional<unsigned>(kStackBytes), [work] { work(); });
+  t.join();
 }
 
 std::shared_ptr<const Analysis>
@@ -146,14 +153,16 @@ analyze(const std::string &path, std::string text, int64_t version,
   Clock::time_point t1, t2;
   {
     auto lock = lockFrontend();
-    t1 = Clock::now();
-    a->module = parseModule(*a->file, a->diags);
-    t2 = Clock::now();
-    if (a->module) {
-      SemaOptions sema;
-      sema.includeDirs = options.includeDirs;
-      checkModule(*a->module, a->diags, a->sema, sema);
-    }
+    withDeepStack([&] {
+      t1 = Clock::now();
+      a->module = parseModule(*a->file, a->diags);
+      t2 = Clock::now();
+      if (a->module) {
+        SemaOptions sema;
+        sema.includeDirs = options.includeDirs;
+        checkModule(*a->module, a->diags, a->sema, sema);
+      }
+    });
   }
   if (!a->module && previous)
     a->previousParsed = previous->module ? previous : previous->previousParsed;

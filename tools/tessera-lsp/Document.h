@@ -13,6 +13,7 @@
 #include "tessera/Frontend/Sema.h"
 
 #include "mlir/Tools/lsp-server-support/Protocol.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
 
 #include <memory>
 #include <mutex>
@@ -93,6 +94,11 @@ analyze(const std::string &path, std::string text, int64_t version,
 // The frontend (its ANTLR parser) runs one text at a time: whatever parses
 // or formats outside analyze() holds this.
 std::unique_lock<std::mutex> lockFrontend();
+
+// Runs `work` on a thread of its own with a large stack, and waits for it:
+// the frontend and the index recurse as deep as the language's limits allow
+// (docs/language.md, "Limits"), whatever thread needs them.
+void withDeepStack(llvm::function_ref<void()> work);
 
 // Applies one didChange content change (a whole text, or a range in
 // protocol units) to `text`; false when the range is not in the text.

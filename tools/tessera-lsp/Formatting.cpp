@@ -10,8 +10,10 @@ std::vector<mlir::lsp::TextEdit> formatting(const Analysis &a) {
   std::optional<std::string> formatted;
   {
     auto lock = lockFrontend();
-    DiagnosticEngine diags;
-    formatted = formatSource(*a.file, diags);
+    withDeepStack([&] {
+      DiagnosticEngine diags;
+      formatted = formatSource(*a.file, diags);
+    });
   }
   if (!formatted || *formatted == a.text())
     return {};

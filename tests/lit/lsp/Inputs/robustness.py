@@ -1,7 +1,7 @@
 """Opens every file under the given folders (and generated pathological
-sources) as a document in tessera-lsp, and after each asks for hover at
-three places and for every other feature once; every request must be
-answered. Ends with shutdown and exit, which must give exit status 0.
+sources) as a document in tessera-lsp, waits for its diagnostics, then asks
+for hover at three places and for every other feature once; every request
+must be answered. Ends with shutdown and exit, which must give exit status 0.
 
   robustness.py SERVER DIR...
 """
@@ -10,7 +10,7 @@ import pathlib
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from lsp_client import Client, ServerDied  # noqa: E402
+from lsp_client import Client, ServerDied, is_diagnostics  # noqa: E402
 
 
 def generated():
@@ -88,8 +88,12 @@ def main():
     for name, text in generated():
         documents.append(("test:///generated/%s.tsr" % name, text))
     try:
+        seen = 0
         for uri, text in documents:
             client.open(uri, text)
+            # Its diagnostics come: the document was received and checked.
+            seen, _ = client.wait_notification(is_diagnostics(uri, 1),
+                                               timeout=120, start=seen)
             exercise(client, uri, text)
             client.notify("textDocument/didClose",
                           {"textDocument": {"uri": uri}})
