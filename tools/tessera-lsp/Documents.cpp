@@ -100,6 +100,27 @@ void DocumentStore::close(const URIForFile &uri) {
   publish_(uri, version, {});
 }
 
+void DocumentStore::recheckAll() {
+  std::vector<URIForFile> uris;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (auto &[path, e] : docs_) {
+      e.generation = ++generations_;
+      e.dirty = true;
+      uris.push_back(e.uri);
+    }
+  }
+  if (!synchronous_) {
+    wake_.notify_all();
+    return;
+  }
+  for (const URIForFile &uri : uris)
+    if (std::shared_ptr<const Analysis> a = current(uri)) {
+      std::lock_guard<std::mutex> lock(publishMutex_);
+      publish(uri, *a);
+    }
+}
+
 std::shared_ptr<const Analysis> DocumentStore::current(const URIForFile &uri) {
   std::string path = uri.file().str(), text;
   int64_t version;

@@ -41,6 +41,8 @@ public:
          int64_t version);
   // Forgets the document and clears its diagnostics.
   void close(const mlir::lsp::URIForFile &uri);
+  // Checks every open document again (a file they may import changed).
+  void recheckAll();
   // The analysis of the document's latest text; null when it is not open.
   std::shared_ptr<const Analysis> current(const mlir::lsp::URIForFile &uri);
   // Stops the worker (waits for a check in progress).

@@ -8,4 +8,9 @@ bool fromJSON(const llvm::json::Value &value, DocumentParams &result,
   return o && o.map("textDocument", result.textDocument);
 }
 
+bool fromJSON(const llvm::json::Value &, FilesChangedParams &,
+              llvm::json::Path) {
+  return true;
+}
+
 } // namespace tessera::lsp

@@ -14,4 +14,11 @@ struct DocumentParams {
 bool fromJSON(const llvm::json::Value &value, DocumentParams &result,
               llvm::json::Path path);
 
+// workspace/didChangeWatchedFiles: which files changed is not needed, every
+// open document is checked again.
+struct FilesChangedParams {};
+
+bool fromJSON(const llvm::json::Value &value, FilesChangedParams &result,
+              llvm::json::Path path);
+
 } // namespace tessera::lsp

@@ -22,6 +22,8 @@ public:
     handler.notification("textDocument/didOpen", this, &Server::onDidOpen);
     handler.notification("textDocument/didChange", this, &Server::onDidChange);
     handler.notification("textDocument/didClose", this, &Server::onDidClose);
+    handler.notification("workspace/didChangeWatchedFiles", this,
+                         &Server::onFilesChanged);
     handler.method("textDocument/hover", this, &Server::onHover);
     handler.method("textDocument/definition", this, &Server::onDefinition);
     handler.method("textDocument/references", this, &Server::onReferences);
@@ -112,6 +114,10 @@ private:
   void onDidClose(const DidCloseTextDocumentParams &p) {
     docs->close(p.textDocument.uri);
   }
+
+  // A .tsr file changed on disk: documents importing it may now check
+  // differently.
+  void onFilesChanged(const FilesChangedParams &) { docs->recheckAll(); }
 
   //===------------------------------------------------------------------===//
   // Features
