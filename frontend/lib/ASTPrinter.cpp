@@ -26,12 +26,14 @@ public:
   std::string run(const Module &m) {
     line(0) << "module " << (m.name.empty() ? "<unnamed>" : m.name) << "\n";
     for (const ImportDecl &i : m.imports)
-      line(1) << "import " << i.path << (i.alias.empty() ? "" : " as " + i.alias)
-              << pos(i.range) << "\n";
+      line(1) << "import " << i.path
+              << (i.alias.empty() ? "" : " as " + i.alias) << pos(i.range)
+              << "\n";
     for (const ValueDecl &v : m.values) {
       static const char *kinds[] = {"const", "let", "policy"};
       line(1) << kinds[static_cast<int>(v.kind)] << " " << v.name
-              << (v.type ? ": " + v.type->str() : "") << pos(v.nameRange) << "\n";
+              << (v.type ? ": " + v.type->str() : "") << pos(v.nameRange)
+              << "\n";
       expr(*v.value, 2);
     }
     for (const ParamDecl &p : m.params) {
@@ -60,7 +62,8 @@ public:
       block(f.body);
     }
     for (const TrainDecl &t : m.trains) {
-      line(1) << "train " << t.name << dims(t.dimParams) << pos(t.nameRange) << "\n";
+      line(1) << "train " << t.name << dims(t.dimParams) << pos(t.nameRange)
+              << "\n";
       for (const Param &p : t.params)
         line(2) << "param " << p.name << ": " << p.type.str() << "\n";
       line(2) << "with\n";
@@ -130,10 +133,12 @@ private:
       line(depth) << "number " << static_cast<const NumberExpr &>(e).text;
       break;
     case Expr::Kind::String:
-      line(depth) << "string \"" << static_cast<const StringExpr &>(e).value << "\"";
+      line(depth) << "string \"" << static_cast<const StringExpr &>(e).value
+                  << "\"";
       break;
     case Expr::Kind::Bool:
-      line(depth) << (static_cast<const BoolExpr &>(e).value ? "true" : "false");
+      line(depth) << (static_cast<const BoolExpr &>(e).value ? "true"
+                                                             : "false");
       break;
     case Expr::Kind::Name:
       line(depth) << "name " << static_cast<const NameExpr &>(e).name;

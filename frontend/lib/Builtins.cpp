@@ -28,8 +28,8 @@ public:
     }
     for (auto &[key, item] : args.keyword) {
       if (std::find(params.begin(), params.end(), key) == params.end()) {
-        fail(item.arg->nameRange, "unknown argument '" + key + "' for '" + name +
-                                      "'; it takes " + list(params));
+        fail(item.arg->nameRange, "unknown argument '" + key + "' for '" +
+                                      name + "'; it takes " + list(params));
         continue;
       }
       if (bound.count(key)) {
@@ -60,7 +60,9 @@ public:
   SourceRange where(const std::string &p) const {
     return has(p) ? bound.at(p)->arg->value->range : args.call;
   }
-  const ast::Expr &expr(const std::string &p) const { return *bound.at(p)->arg->value; }
+  const ast::Expr &expr(const std::string &p) const {
+    return *bound.at(p)->arg->value;
+  }
 
   // A required argument; reports its absence once.
   bool need(const std::string &p) {
@@ -79,13 +81,13 @@ public:
     if (t.isLiteral())
       return ExprType::tensor(fallback, {});
     if (!t.isTensor()) {
-      fail(where(p), "'" + name + "' expects a tensor for '" + p + "', found " +
-                         t.str());
+      fail(where(p),
+           "'" + name + "' expects a tensor for '" + p + "', found " + t.str());
       return std::nullopt;
     }
     if (floatOnly && !isFloatDType(t.dtype)) {
-      fail(where(p), "'" + name + "' needs a floating-point tensor, found " +
-                         t.str());
+      fail(where(p),
+           "'" + name + "' needs a floating-point tensor, found " + t.str());
       return std::nullopt;
     }
     return t;
@@ -103,21 +105,25 @@ public:
     }
     if (e->kind != ast::Expr::Kind::Number ||
         !static_cast<const ast::NumberExpr *>(e)->isInteger) {
-      fail(where(p), "'" + p + "' of '" + name + "' must be an integer constant");
+      fail(where(p),
+           "'" + p + "' of '" + name + "' must be an integer constant");
       return std::nullopt;
     }
-    auto v = static_cast<int64_t>(static_cast<const ast::NumberExpr *>(e)->value);
+    auto v =
+        static_cast<int64_t>(static_cast<const ast::NumberExpr *>(e)->value);
     return negative ? -v : v;
   }
 
   // An axis in [-rank, rank), normalised to [0, rank).
-  std::optional<int64_t> axisOf(const std::string &p, int64_t dflt, size_t rank) {
+  std::optional<int64_t> axisOf(const std::string &p, int64_t dflt,
+                                size_t rank) {
     std::optional<int64_t> a = integer(p, dflt);
     if (!a)
       return std::nullopt;
     auto r = static_cast<int64_t>(rank);
     if (*a < -r || *a >= r) {
-      fail(where(p), "axis " + std::to_string(*a) + " is out of range for a tensor of rank " +
+      fail(where(p), "axis " + std::to_string(*a) +
+                         " is out of range for a tensor of rank " +
                          std::to_string(rank));
       return std::nullopt;
     }
@@ -142,11 +148,13 @@ public:
   }
 
   // A dtype given by name (dtype: f32).
-  std::optional<std::string> dtype(const std::string &p, const std::string &dflt) {
+  std::optional<std::string> dtype(const std::string &p,
+                                   const std::string &dflt) {
     if (!has(p))
       return dflt;
     if (type(p).kind != Kind::DType) {
-      fail(where(p), "'" + p + "' of '" + name + "' must be a dtype such as f32");
+      fail(where(p),
+           "'" + p + "' of '" + name + "' must be a dtype such as f32");
       return std::nullopt;
     }
     return type(p).dtype;
@@ -158,7 +166,8 @@ public:
       return std::nullopt;
     const ast::Expr &e = expr(p);
     if (e.kind != ast::Expr::Kind::List && e.kind != ast::Expr::Kind::Tuple) {
-      fail(where(p), "'" + p + "' of '" + name + "' must be a shape like [N, 4]");
+      fail(where(p),
+           "'" + p + "' of '" + name + "' must be a shape like [N, 4]");
       return std::nullopt;
     }
     const auto &elems = e.kind == ast::Expr::Kind::List
@@ -168,7 +177,8 @@ public:
     for (const ast::ExprPtr &x : elems) {
       if (x->kind == ast::Expr::Kind::Number &&
           static_cast<const ast::NumberExpr &>(*x).isInteger)
-        dims.push_back(static_cast<int64_t>(static_cast<const ast::NumberExpr &>(*x).value));
+        dims.push_back(static_cast<int64_t>(
+            static_cast<const ast::NumberExpr &>(*x).value));
       else if (x->kind == ast::Expr::Kind::Name)
         dims.push_back(static_cast<const ast::NameExpr &>(*x).name);
       else {
@@ -209,7 +219,8 @@ ExprType unaryAny(Call &c) {
 }
 
 // Elementwise binary with broadcasting; a literal takes the other's dtype.
-ExprType binaryElementwise(Call &c, const std::string &a, const std::string &b) {
+ExprType binaryElementwise(Call &c, const std::string &a,
+                           const std::string &b) {
   if (!c.need(a) || !c.need(b))
     return ExprType::error();
   ExprType x = c.type(a), y = c.type(b);
@@ -223,13 +234,14 @@ ExprType binaryElementwise(Call &c, const std::string &a, const std::string &b) 
     return c.fail(c.args.call, "'" + c.name + "' expects tensors, found " +
                                    x.str() + " and " + y.str());
   if (x.dtype != y.dtype)
-    return c.fail(c.args.call, "mismatched dtypes in '" + c.name + "': " +
-                                   x.str() + " and " + y.str());
+    return c.fail(c.args.call, "mismatched dtypes in '" + c.name +
+                                   "': " + x.str() + " and " + y.str());
   std::string why;
   auto dims = broadcast(x.dims, y.dims, why);
   if (!dims)
     return c.fail(c.args.call, "shapes " + x.str() + " and " + y.str() +
-                                   " do not broadcast in '" + c.name + "': " + why);
+                                   " do not broadcast in '" + c.name +
+                                   "': " + why);
   return ExprType::tensor(x.dtype, *dims);
 }
 
@@ -243,7 +255,8 @@ ExprType reduce(Call &c) {
   if (!axis)
     return ExprType::error();
   std::vector<ExprType::Dim> dims = x->dims;
-  bool keep = c.has("keepdims") && c.expr("keepdims").kind == ast::Expr::Kind::Bool &&
+  bool keep = c.has("keepdims") &&
+              c.expr("keepdims").kind == ast::Expr::Kind::Bool &&
               static_cast<const ast::BoolExpr &>(c.expr("keepdims")).value;
   if (keep)
     dims[*axis] = int64_t(1);
@@ -262,21 +275,27 @@ ExprType alongAxis(Call &c) {
 
 ExprType matmul(Call &c, const ExprType &a, const ExprType &b) {
   if (!a.isTensor() || !b.isTensor())
-    return c.fail(c.args.call, "'@' needs tensors, found " + a.str() + " and " + b.str());
+    return c.fail(c.args.call,
+                  "'@' needs tensors, found " + a.str() + " and " + b.str());
   if (a.dtype != b.dtype)
-    return c.fail(c.args.call, "mismatched dtypes in matmul: " + a.str() + " and " + b.str());
+    return c.fail(c.args.call, "mismatched dtypes in matmul: " + a.str() +
+                                   " and " + b.str());
   if (a.dims.empty() || b.dims.empty())
-    return c.fail(c.args.call, "matmul needs operands of rank 1 or more, found " +
-                                   a.str() + " and " + b.str());
+    return c.fail(c.args.call,
+                  "matmul needs operands of rank 1 or more, found " + a.str() +
+                      " and " + b.str());
   // Contraction: last dim of a with the second-to-last (or only) dim of b.
   const ExprType::Dim &k1 = a.dims.back();
-  const ExprType::Dim &k2 = b.dims.size() == 1 ? b.dims[0] : b.dims[b.dims.size() - 2];
+  const ExprType::Dim &k2 =
+      b.dims.size() == 1 ? b.dims[0] : b.dims[b.dims.size() - 2];
   if (k1 != k2)
-    return c.fail(c.args.call, "matmul contraction dims differ: " + a.str() + " @ " +
-                                   b.str() + " contracts " + dimStr(k1) + " with " +
-                                   dimStr(k2));
-  std::vector<ExprType::Dim> batchA(a.dims.begin(), a.dims.end() - std::min<size_t>(2, a.dims.size()));
-  std::vector<ExprType::Dim> batchB(b.dims.begin(), b.dims.end() - std::min<size_t>(2, b.dims.size()));
+    return c.fail(c.args.call, "matmul contraction dims differ: " + a.str() +
+                                   " @ " + b.str() + " contracts " +
+                                   dimStr(k1) + " with " + dimStr(k2));
+  std::vector<ExprType::Dim> batchA(
+      a.dims.begin(), a.dims.end() - std::min<size_t>(2, a.dims.size()));
+  std::vector<ExprType::Dim> batchB(
+      b.dims.begin(), b.dims.end() - std::min<size_t>(2, b.dims.size()));
   std::string why;
   auto batch = broadcast(batchA, batchB, why);
   if (!batch)
@@ -310,7 +329,8 @@ const Signature *diffSignature(Call &c, const std::string &p) {
     return nullptr;
   const ExprType &f = c.type(p);
   if (f.kind != Kind::Function || !f.sig) {
-    c.fail(c.where(p), "'" + c.name + "' needs an op with a declared signature, found " +
+    c.fail(c.where(p), "'" + c.name +
+                           "' needs an op with a declared signature, found " +
                            f.str());
     return nullptr;
   }
@@ -322,8 +342,10 @@ bool differentiable(Call &c, const Signature &sig, size_t i) {
   const auto &[n, t] = sig.params[i];
   if (t.isTensor() && isFloatDType(t.dtype))
     return true;
-  c.fail(c.where("f"), "'" + c.name + "' differentiates with respect to floating-point "
-                       "tensors; parameter '" + n + "' of '" + sig.name + "' is " + t.str());
+  c.fail(c.where("f"), "'" + c.name +
+                           "' differentiates with respect to floating-point "
+                           "tensors; parameter '" +
+                           n + "' of '" + sig.name + "' is " + t.str());
   return false;
 }
 
@@ -365,8 +387,11 @@ ExprType gradRule(Call &c, bool withValue) {
   if (!sig)
     return ExprType::error();
   if (sig->results.size() != 1 || !sig->results[0].isScalarTensor())
-    return c.fail(c.where("f"), "'" + c.name + "' needs a function with one scalar "
-                                "result; '" + sig->name + "' returns " + resultOf(*sig).str());
+    return c.fail(c.where("f"), "'" + c.name +
+                                    "' needs a function with one scalar "
+                                    "result; '" +
+                                    sig->name + "' returns " +
+                                    resultOf(*sig).str());
   auto i = wrtIndex(c, *sig);
   if (!i || !differentiable(c, *sig, *i))
     return ExprType::error();
@@ -395,10 +420,10 @@ ExprType vjpRule(Call &c, bool forward) {
   inner.callee = c.args.callee;
   std::vector<ExprType> primals = flatten(c.type("primals"));
   if (primals.size() != sig->params.size())
-    return c.fail(c.where("primals"), "'" + sig->name + "' takes " +
-                                          std::to_string(sig->params.size()) +
-                                          " inputs, but " + std::to_string(primals.size()) +
-                                          " primals are given");
+    return c.fail(c.where("primals"),
+                  "'" + sig->name + "' takes " +
+                      std::to_string(sig->params.size()) + " inputs, but " +
+                      std::to_string(primals.size()) + " primals are given");
   ast::Arg dummy;
   dummy.value = std::make_shared<ast::NameExpr>(c.where("primals"), "primals");
   for (const ExprType &p : primals)
@@ -409,16 +434,17 @@ ExprType vjpRule(Call &c, bool forward) {
   if (forward) {
     std::vector<ExprType> tangents = flatten(c.type("tangents"));
     if (tangents != primals)
-      return c.fail(c.where("tangents"), "tangents " + c.type("tangents").str() +
-                                             " must match the primals " +
-                                             c.type("primals").str());
+      return c.fail(c.where("tangents"),
+                    "tangents " + c.type("tangents").str() +
+                        " must match the primals " + c.type("primals").str());
     ExprType t = ExprType::make(Kind::Tuple);
     t.elements = {out, out};
     return t;
   }
   if (c.type("cotangent") != out)
-    return c.fail(c.where("cotangent"), "the cotangent " + c.type("cotangent").str() +
-                                            " must have the output's type " + out.str());
+    return c.fail(c.where("cotangent"),
+                  "the cotangent " + c.type("cotangent").str() +
+                      " must have the output's type " + out.str());
   if (primals.size() == 1)
     return primals[0];
   ExprType t = ExprType::make(Kind::Tuple);
@@ -431,8 +457,9 @@ ExprType hvpRule(Call &c) {
   if (!sig || !c.need("dir"))
     return ExprType::error();
   if (sig->results.size() != 1 || !sig->results[0].isScalarTensor())
-    return c.fail(c.where("f"), "'hvp' needs a function with one scalar result; '" +
-                                    sig->name + "' returns " + resultOf(*sig).str());
+    return c.fail(c.where("f"),
+                  "'hvp' needs a function with one scalar result; '" +
+                      sig->name + "' returns " + resultOf(*sig).str());
   auto i = wrtIndex(c, *sig);
   if (!i || !differentiable(c, *sig, *i))
     return ExprType::error();
@@ -442,8 +469,8 @@ ExprType hvpRule(Call &c) {
   if (!dir.isError() && (!dir.isTensor() || dir.dtype != x.dtype ||
                          dir.dims.size() != x.dims.size()))
     return c.fail(c.where("dir"), "the direction " + c.type("dir").str() +
-                                      " must have the type of '" + sig->params[*i].first +
-                                      "', " + x.str());
+                                      " must have the type of '" +
+                                      sig->params[*i].first + "', " + x.str());
   auto h = std::make_shared<Signature>(*sig);
   h->name = "hvp(" + sig->name + ")";
   h->results = {x};
@@ -453,12 +480,14 @@ ExprType hvpRule(Call &c) {
 ExprType mlpRule(Call &c) {
   auto in = c.integer("in", -1), out = c.integer("out", -1);
   auto dtype = c.dtype("dtype", "f32");
-  if (!in || !out || !dtype || !c.need("in") || !c.need("out") || !c.need("hidden"))
+  if (!in || !out || !dtype || !c.need("in") || !c.need("out") ||
+      !c.need("hidden"))
     return ExprType::error();
   if (c.type("hidden").kind != Kind::List)
     return c.fail(c.where("hidden"), "'hidden' must be a list of layer widths");
   if (c.has("activation") && c.type("activation").kind != Kind::Function)
-    return c.fail(c.where("activation"), "'activation' must be an op such as tanh");
+    return c.fail(c.where("activation"),
+                  "'activation' must be an op such as tanh");
   if (*in <= 0 || *out <= 0)
     return c.fail(c.args.call, "'in' and 'out' must be positive");
   auto sig = std::make_shared<Signature>();
@@ -487,7 +516,8 @@ ExprType numericRule(Call &c) {
     return ExprType::error();
   if (isFloatDType(*dtype) && dtypeRank(*accum) < dtypeRank(*dtype))
     return c.fail(c.where("accum"), "accumulation type " + *accum +
-                                        " is narrower than the compute type " + *dtype);
+                                        " is narrower than the compute type " +
+                                        *dtype);
   return ExprType::make(Kind::Policy);
 }
 
@@ -534,13 +564,16 @@ ExprType shardRule(Call &c) {
   if (c.has("dims")) {
     const ast::Expr &e = c.expr("dims");
     if (e.kind != ast::Expr::Kind::List)
-      return c.fail(c.where("dims"), "'dims' must list one mesh axis (or _) per dim");
-    for (const ast::ExprPtr &x : static_cast<const ast::ListExpr &>(e).elements) {
+      return c.fail(c.where("dims"),
+                    "'dims' must list one mesh axis (or _) per dim");
+    for (const ast::ExprPtr &x :
+         static_cast<const ast::ListExpr &>(e).elements) {
       if (x->kind != ast::Expr::Kind::Name)
         return c.fail(x->range, "expected a mesh axis name or _");
       std::string n = static_cast<const ast::NameExpr &>(*x).name;
       if (n != "_" && !mesh.axes.count(n))
-        return c.fail(x->range, "mesh '" + mesh.name + "' has no axis '" + n + "'");
+        return c.fail(x->range,
+                      "mesh '" + mesh.name + "' has no axis '" + n + "'");
       t.fields.push_back(n);
     }
   }
@@ -555,7 +588,9 @@ const std::map<std::string, Builtin> &table() {
       b[n] = {{"x"}, unaryFloat, "elementwise"};
     for (const char *n : {"relu", "abs", "neg", "square"})
       b[n] = {{"x"}, unaryAny, "elementwise"};
-    b["pow"] = {{"x", "y"}, [](Call &c) { return binaryElementwise(c, "x", "y"); }, "elementwise power"};
+    b["pow"] = {{"x", "y"},
+                [](Call &c) { return binaryElementwise(c, "x", "y"); },
+                "elementwise power"};
     for (const char *n : {"max", "min"})
       b[n] = {{"x", "y", "axis", "keepdims"},
               [](Call &c) {
@@ -571,8 +606,9 @@ const std::map<std::string, Builtin> &table() {
                      if (!cond)
                        return ExprType::error();
                      if (cond->dtype != "bool")
-                       return c.fail(c.where("cond"), "'select' needs a bool condition, found " +
-                                                          cond->str());
+                       return c.fail(c.where("cond"),
+                                     "'select' needs a bool condition, found " +
+                                         cond->str());
                      return binaryElementwise(c, "a", "b");
                    },
                    "elementwise choice"};
@@ -590,24 +626,28 @@ const std::map<std::string, Builtin> &table() {
                      return matmul(c, *a, *bb);
                    },
                    "matrix product; tile: (BM, BN, BK) hint"};
-    b["transpose"] = {{"x", "perm"},
-                      [](Call &c) {
-                        auto x = c.tensor("x");
-                        if (!x)
-                          return ExprType::error();
-                        if (x->dims.size() < 2)
-                          return c.fail(c.where("x"), "'transpose' needs rank 2 or more, found " + x->str());
-                        std::swap(x->dims[x->dims.size() - 1], x->dims[x->dims.size() - 2]);
-                        return *x;
-                      },
-                      "swap the last two dims"};
+    b["transpose"] = {
+        {"x", "perm"},
+        [](Call &c) {
+          auto x = c.tensor("x");
+          if (!x)
+            return ExprType::error();
+          if (x->dims.size() < 2)
+            return c.fail(c.where("x"),
+                          "'transpose' needs rank 2 or more, found " +
+                              x->str());
+          std::swap(x->dims[x->dims.size() - 1], x->dims[x->dims.size() - 2]);
+          return *x;
+        },
+        "swap the last two dims"};
     b["reshape"] = {{"x", "shape"},
                     [](Call &c) {
                       auto x = c.tensor("x");
                       auto s = c.shape("shape");
                       if (!x || !s)
                         return ExprType::error();
-                      auto count = [](const std::vector<ExprType::Dim> &d) -> std::optional<int64_t> {
+                      auto count = [](const std::vector<ExprType::Dim> &d)
+                          -> std::optional<int64_t> {
                         int64_t n = 1;
                         for (const auto &e : d) {
                           if (!std::holds_alternative<int64_t>(e))
@@ -618,26 +658,32 @@ const std::map<std::string, Builtin> &table() {
                       };
                       auto a = count(x->dims), bb = count(*s);
                       if (a && bb && *a != *bb)
-                        return c.fail(c.where("shape"), "cannot reshape " + x->str() + " (" +
-                                                            std::to_string(*a) + " elements) to " +
-                                                            std::to_string(*bb) + " elements");
+                        return c.fail(c.where("shape"),
+                                      "cannot reshape " + x->str() + " (" +
+                                          std::to_string(*a) +
+                                          " elements) to " +
+                                          std::to_string(*bb) + " elements");
                       return ExprType::tensor(x->dtype, *s);
                     },
                     "same elements, new shape"};
-    b["cross_entropy"] = {{"logits", "labels"},
-                          [](Call &c) {
-                            auto l = c.tensor("logits", true), y = c.tensor("labels");
-                            if (!l || !y)
-                              return ExprType::error();
-                            if (!isIntDType(y->dtype))
-                              return c.fail(c.where("labels"), "labels must be integer class indices, found " + y->str());
-                            if (l->dims.size() != y->dims.size() + 1 ||
-                                !std::equal(y->dims.begin(), y->dims.end(), l->dims.begin()))
-                              return c.fail(c.args.call, "labels " + y->str() + " must have the shape of logits " +
-                                                             l->str() + " without its last dim");
-                            return ExprType::tensor(l->dtype, {});
-                          },
-                          "mean cross entropy of logits against class labels"};
+    b["cross_entropy"] = {
+        {"logits", "labels"},
+        [](Call &c) {
+          auto l = c.tensor("logits", true), y = c.tensor("labels");
+          if (!l || !y)
+            return ExprType::error();
+          if (!isIntDType(y->dtype))
+            return c.fail(c.where("labels"),
+                          "labels must be integer class indices, found " +
+                              y->str());
+          if (l->dims.size() != y->dims.size() + 1 ||
+              !std::equal(y->dims.begin(), y->dims.end(), l->dims.begin()))
+            return c.fail(c.args.call, "labels " + y->str() +
+                                           " must have the shape of logits " +
+                                           l->str() + " without its last dim");
+          return ExprType::tensor(l->dtype, {});
+        },
+        "mean cross entropy of logits against class labels"};
     b["mse"] = {{"pred", "target"},
                 [](Call &c) {
                   ExprType t = binaryElementwise(c, "pred", "target");
@@ -660,7 +706,9 @@ const std::map<std::string, Builtin> &table() {
                 if (!x)
                   return ExprType::error();
                 if (x->dtype != "c64")
-                  return c.fail(c.where("x"), "'" + c.name + "' needs a c64 tensor, found " + x->str());
+                  return c.fail(c.where("x"),
+                                "'" + c.name + "' needs a c64 tensor, found " +
+                                    x->str());
                 return *x;
               },
               "discrete Fourier transform along the last dim"};
@@ -668,7 +716,9 @@ const std::map<std::string, Builtin> &table() {
                  [](Call &c) {
                    auto x = c.tensor("x", true);
                    if (!x || x->dims.empty())
-                     return x ? c.fail(c.where("x"), "'rfft' needs rank 1 or more") : ExprType::error();
+                     return x ? c.fail(c.where("x"),
+                                       "'rfft' needs rank 1 or more")
+                              : ExprType::error();
                    auto dims = x->dims;
                    if (auto *n = std::get_if<int64_t>(&dims.back()))
                      dims.back() = *n / 2 + 1;
@@ -688,39 +738,45 @@ const std::map<std::string, Builtin> &table() {
                     return ExprType::tensor("f32", dims);
                   },
                   "inverse of rfft"};
-    b["solve"] = {{"A", "b"},
-                  [](Call &c) {
-                    auto a = c.tensor("A", true), bb = c.tensor("b", true);
-                    if (!a || !bb)
-                      return ExprType::error();
-                    if (a->dims.size() != 2 || a->dims[0] != a->dims[1])
-                      return c.fail(c.where("A"), "'solve' needs a square matrix, found " + a->str());
-                    if (bb->dims.empty() || bb->dims[0] != a->dims[0])
-                      return c.fail(c.where("b"), "right-hand side " + bb->str() + " does not match " + a->str());
-                    return *bb;
-                  },
-                  "x with A x = b; its adjoint by the implicit function theorem"};
-    b["fixed_point"] = {{"f", "init", "tol", "max_iter"},
-                        [](Call &c) {
-                          if (!c.need("f") || !c.need("init") || !c.number("tol"))
-                            return ExprType::error();
-                          auto iters = c.integer("max_iter", 100);
-                          if (!iters)
-                            return ExprType::error();
-                          ExprType x = c.type("init");
-                          CallArgs inner;
-                          inner.call = c.args.call;
-                          inner.callee = c.args.callee;
-                          inner.positional.push_back({c.bound.at("init")->arg, x});
-                          ExprType next = c.host.callFunction(c.type("f"), inner);
-                          if (next.isError())
-                            return next;
-                          if (next != x)
-                            return c.fail(c.where("f"), "the iteration maps " + x.str() + " to " + next.str() +
-                                                            "; a fixed point needs the same type");
-                          return x;
-                        },
-                        "x with f(x) = x; its adjoint by the implicit function theorem"};
+    b["solve"] = {
+        {"A", "b"},
+        [](Call &c) {
+          auto a = c.tensor("A", true), bb = c.tensor("b", true);
+          if (!a || !bb)
+            return ExprType::error();
+          if (a->dims.size() != 2 || a->dims[0] != a->dims[1])
+            return c.fail(c.where("A"),
+                          "'solve' needs a square matrix, found " + a->str());
+          if (bb->dims.empty() || bb->dims[0] != a->dims[0])
+            return c.fail(c.where("b"), "right-hand side " + bb->str() +
+                                            " does not match " + a->str());
+          return *bb;
+        },
+        "x with A x = b; its adjoint by the implicit function theorem"};
+    b["fixed_point"] = {
+        {"f", "init", "tol", "max_iter"},
+        [](Call &c) {
+          if (!c.need("f") || !c.need("init") || !c.number("tol"))
+            return ExprType::error();
+          auto iters = c.integer("max_iter", 100);
+          if (!iters)
+            return ExprType::error();
+          ExprType x = c.type("init");
+          CallArgs inner;
+          inner.call = c.args.call;
+          inner.callee = c.args.callee;
+          inner.positional.push_back({c.bound.at("init")->arg, x});
+          ExprType next = c.host.callFunction(c.type("f"), inner);
+          if (next.isError())
+            return next;
+          if (next != x)
+            return c.fail(c.where("f"),
+                          "the iteration maps " + x.str() + " to " +
+                              next.str() +
+                              "; a fixed point needs the same type");
+          return x;
+        },
+        "x with f(x) = x; its adjoint by the implicit function theorem"};
     for (const char *n : {"uniform", "normal"})
       b[n] = {{"shape", "seed", "dtype"},
               [](Call &c) {
@@ -729,7 +785,9 @@ const std::map<std::string, Builtin> &table() {
                 if (!s || !d)
                   return ExprType::error();
                 if (!c.has("seed"))
-                  return c.fail(c.args.call, "'" + c.name + "' needs an explicit seed (seed: 0)");
+                  return c.fail(c.args.call,
+                                "'" + c.name +
+                                    "' needs an explicit seed (seed: 0)");
                 return ExprType::tensor(*d, *s);
               },
               "stateless random numbers"};
@@ -739,7 +797,9 @@ const std::map<std::string, Builtin> &table() {
                       if (!x || !c.number("p"))
                         return ExprType::error();
                       if (!c.has("seed"))
-                        return c.fail(c.args.call, "'dropout' needs an explicit seed (seed: 0)");
+                        return c.fail(
+                            c.args.call,
+                            "'dropout' needs an explicit seed (seed: 0)");
                       return *x;
                     },
                     "stateless dropout"};
@@ -762,38 +822,58 @@ const std::map<std::string, Builtin> &table() {
       b[n] = {{"seed", "gain"},
               [](Call &c) {
                 if (!c.has("seed"))
-                  return c.fail(c.args.call, "'" + c.name + "' needs an explicit seed (seed: 0)");
+                  return c.fail(c.args.call,
+                                "'" + c.name +
+                                    "' needs an explicit seed (seed: 0)");
                 ExprType t = ExprType::make(Kind::Initializer);
                 t.name = c.name;
                 return t;
               },
               "a random initialiser"};
-    b["grad"] = {{"f", "wrt"}, [](Call &c) { return gradRule(c, false); }, "gradient (reverse mode)"};
-    b["value_and_grad"] = {{"f", "wrt"}, [](Call &c) { return gradRule(c, true); }, "value and gradient"};
-    b["vjp"] = {{"f", "primals", "cotangent"}, [](Call &c) { return vjpRule(c, false); }, "vector-Jacobian product"};
-    b["jvp"] = {{"f", "primals", "tangents"}, [](Call &c) { return vjpRule(c, true); }, "Jacobian-vector product: (outputs, tangents)"};
-    b["hvp"] = {{"f", "wrt", "dir"}, hvpRule, "Hessian-vector product (forward over reverse)"};
-    b["partial"] = {{"axis", "order"},
-                    [](Call &c) {
-                      auto axis = c.integer("axis", 0), order = c.integer("order", 1);
-                      if (!axis || !order || !c.need("axis"))
-                        return ExprType::error();
-                      if (*axis < 0 || *order < 1)
-                        return c.fail(c.args.call, "'partial' needs axis >= 0 and order >= 1");
-                      ExprType t = ExprType::make(Kind::DiffOperator);
-                      t.axis = *axis;
-                      t.order = *order;
-                      return t;
-                    },
-                    "partial derivative operator on fields"};
-    b["mlp"] = {{"in", "hidden", "out", "activation", "seed", "dtype"}, mlpRule,
+    b["grad"] = {{"f", "wrt"},
+                 [](Call &c) { return gradRule(c, false); },
+                 "gradient (reverse mode)"};
+    b["value_and_grad"] = {{"f", "wrt"},
+                           [](Call &c) { return gradRule(c, true); },
+                           "value and gradient"};
+    b["vjp"] = {{"f", "primals", "cotangent"},
+                [](Call &c) { return vjpRule(c, false); },
+                "vector-Jacobian product"};
+    b["jvp"] = {{"f", "primals", "tangents"},
+                [](Call &c) { return vjpRule(c, true); },
+                "Jacobian-vector product: (outputs, tangents)"};
+    b["hvp"] = {{"f", "wrt", "dir"},
+                hvpRule,
+                "Hessian-vector product (forward over reverse)"};
+    b["partial"] = {
+        {"axis", "order"},
+        [](Call &c) {
+          auto axis = c.integer("axis", 0), order = c.integer("order", 1);
+          if (!axis || !order || !c.need("axis"))
+            return ExprType::error();
+          if (*axis < 0 || *order < 1)
+            return c.fail(c.args.call,
+                          "'partial' needs axis >= 0 and order >= 1");
+          ExprType t = ExprType::make(Kind::DiffOperator);
+          t.axis = *axis;
+          t.order = *order;
+          return t;
+        },
+        "partial derivative operator on fields"};
+    b["mlp"] = {{"in", "hidden", "out", "activation", "seed", "dtype"},
+                mlpRule,
                 "multi-layer perceptron: an op with parameters"};
     b["sgd"] = {{"lr", "momentum"}, optimizer, "optimizer"};
     b["adam"] = {{"lr", "beta1", "beta2", "eps"}, optimizer, "optimizer"};
-    b["adamw"] = {{"lr", "beta1", "beta2", "eps", "weight_decay"}, optimizer, "optimizer"};
-    b["numeric"] = {{"dtype", "accum", "deterministic", "strict"}, numericRule,
+    b["adamw"] = {{"lr", "beta1", "beta2", "eps", "weight_decay"},
+                  optimizer,
+                  "optimizer"};
+    b["numeric"] = {{"dtype", "accum", "deterministic", "strict"},
+                    numericRule,
                     "numerics policy"};
-    b["shard"] = {{"mesh", "rows", "cols", "dims"}, shardRule, "how a tensor is split over a mesh"};
+    b["shard"] = {{"mesh", "rows", "cols", "dims"},
+                  shardRule,
+                  "how a tensor is split over a mesh"};
     return b;
   }();
   return builtins;
@@ -806,7 +886,8 @@ bool isBuiltin(const std::string &name) { return table().count(name) != 0; }
 bool takesNameArgument(const std::string &builtin, const std::string &keyword) {
   if (keyword == "wrt")
     return builtin == "grad" || builtin == "value_and_grad" || builtin == "hvp";
-  return builtin == "shard" && (keyword == "rows" || keyword == "cols" || keyword == "dims");
+  return builtin == "shard" &&
+         (keyword == "rows" || keyword == "cols" || keyword == "dims");
 }
 
 std::vector<std::string> builtinNames() {
@@ -823,7 +904,8 @@ std::string builtinSignature(const std::string &name) {
   return name + "(" + Call::list(it->second.params) + ") — " + it->second.doc;
 }
 
-ExprType checkBuiltin(const std::string &name, CallArgs &args, BuiltinHost &host) {
+ExprType checkBuiltin(const std::string &name, CallArgs &args,
+                      BuiltinHost &host) {
   const Builtin &b = table().at(name);
   Call call(name, b.params, args, host);
   if (call.failed)
@@ -834,8 +916,8 @@ ExprType checkBuiltin(const std::string &name, CallArgs &args, BuiltinHost &host
   return b.rule(call);
 }
 
-ExprType checkMatmulOperator(const ExprType &a, const ExprType &b, CallArgs &args,
-                             BuiltinHost &host) {
+ExprType checkMatmulOperator(const ExprType &a, const ExprType &b,
+                             CallArgs &args, BuiltinHost &host) {
   static const std::vector<std::string> params = {"a", "b"};
   std::string name = "@";
   Call call(name, params, args, host);

@@ -25,8 +25,9 @@ std::string SourceFile::lineText(unsigned line) const {
   if (line == 0 || line > lineStarts_.size())
     return {};
   unsigned begin = lineStarts_[line - 1];
-  unsigned end = line < lineStarts_.size() ? lineStarts_[line] - 1
-                                           : static_cast<unsigned>(text_.size());
+  unsigned end = line < lineStarts_.size()
+                     ? lineStarts_[line] - 1
+                     : static_cast<unsigned>(text_.size());
   std::string s = text_.substr(begin, end - begin);
   if (!s.empty() && s.back() == '\r')
     s.pop_back();
@@ -78,9 +79,12 @@ unsigned DiagnosticEngine::errorCount() const {
 
 static const char *severityName(Severity s) {
   switch (s) {
-  case Severity::Error: return "error";
-  case Severity::Warning: return "warning";
-  case Severity::Note: return "note";
+  case Severity::Error:
+    return "error";
+  case Severity::Warning:
+    return "warning";
+  case Severity::Note:
+    return "note";
   }
   return "error";
 }
@@ -104,8 +108,8 @@ static std::string renderSnippet(const SourceRange &r) {
     marker += text[i - 1] == '\t' ? '\t' : ' ';
   marker += '^';
   unsigned lineEnd = col + static_cast<unsigned>(text.size() - (col - 1));
-  unsigned last = r.end > r.begin ? std::min(col + (r.end - r.begin), lineEnd)
-                                  : col + 1;
+  unsigned last =
+      r.end > r.begin ? std::min(col + (r.end - r.begin), lineEnd) : col + 1;
   for (unsigned c = col + 1; c < last; ++c)
     marker += '~';
   // Keep stray control bytes from garbling a terminal.

@@ -44,8 +44,8 @@ std::vector<Token> lex(const std::string &text) {
 
 bool isOperator(const std::string &t) {
   static const std::set<std::string> ops = {
-      "+", "-", "*", "/", "%",  "@",  "**", "==", "!=", "<",  "<=",
-      ">", ">=", "&&", "||", "=", "=>", "->", "!"};
+      "+",  "-", "*",  "/",  "%",  "@", "**", "==", "!=", "<",
+      "<=", ">", ">=", "&&", "||", "=", "=>", "->", "!"};
   return ops.count(t) != 0;
 }
 
@@ -100,7 +100,9 @@ private:
   }
 
   Bracket top() const { return stack.empty() ? Bracket::Block : stack.back(); }
-  bool inBlockOrTop() const { return stack.empty() || stack.back() == Bracket::Block; }
+  bool inBlockOrTop() const {
+    return stack.empty() || stack.back() == Bracket::Block;
+  }
 
   const Token *next(size_t k = 1) const {
     size_t j = i;
@@ -133,8 +135,9 @@ private:
       newline();
       return;
     }
-    bool statement = (t.text == "let" || t.text == "return" || t.text == "minimize") &&
-                     !stack.empty() && stack.back() == Bracket::Block;
+    bool statement =
+        (t.text == "let" || t.text == "return" || t.text == "minimize") &&
+        !stack.empty() && stack.back() == Bracket::Block;
     if (statement || isDeclStart(t))
       lineBreak(t.line);
   }
@@ -157,8 +160,8 @@ private:
       noSpaceNext = false;
       return false;
     }
-    if (t.text == "," || t.text == ")" || t.text == "]" || t.text == "." || p == "(" ||
-        p == "[" || p == ".")
+    if (t.text == "," || t.text == ")" || t.text == "]" || t.text == "." ||
+        p == "(" || p == "[" || p == ".")
       return false;
     if (t.text == ":")
       return sliceColon() && p == ","; // `x[1:3, :]`
@@ -181,7 +184,8 @@ private:
     if (t.text == "(") {
       stack.push_back(Bracket::Paren);
     } else if (t.text == "[") {
-      bool index = prev && (prev->type == TesseraLexer::IDENT || p == ")" || p == "]");
+      bool index =
+          prev && (prev->type == TesseraLexer::IDENT || p == ")" || p == "]");
       stack.push_back(index ? Bracket::Index : Bracket::List);
     } else if (t.text == "{") {
       bool record = p == ":" || p == "(" || p == "," || p == "=" || p == "[";
@@ -195,7 +199,8 @@ private:
     } else if (t.text == "}" && closedBlock) {
       closedBlock = false;
       newline();
-    } else if ((t.text == ")" || t.text == "]" || t.text == "}") && !stack.empty()) {
+    } else if ((t.text == ")" || t.text == "]" || t.text == "}") &&
+               !stack.empty()) {
       stack.pop_back();
     }
   }

@@ -35,8 +35,11 @@ long firstInvalidUtf8(const std::string &s) {
   size_t i = 0;
   while (i < s.size()) {
     auto c = static_cast<unsigned char>(s[i]);
-    size_t len = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3
-                            : (c & 0xF8) == 0xF0 ? 4 : 0;
+    size_t len = c < 0x80             ? 1
+                 : (c & 0xE0) == 0xC0 ? 2
+                 : (c & 0xF0) == 0xE0 ? 3
+                 : (c & 0xF8) == 0xF0 ? 4
+                                      : 0;
     if (len == 0 || i + len > s.size())
       return static_cast<long>(i);
     uint32_t cp = len == 1 ? c : c & (0xFF >> (len + 1));
@@ -60,9 +63,8 @@ public:
                       DiagnosticEngine &d)
       : file(f), offsets(m), diags(d) {}
 
-  void syntaxError(antlr4::Recognizer *recognizer, antlr4::Token *tok,
-                   size_t, size_t, const std::string &,
-                   std::exception_ptr) override {
+  void syntaxError(antlr4::Recognizer *recognizer, antlr4::Token *tok, size_t,
+                   size_t, const std::string &, std::exception_ptr) override {
     SourceRange r{&file, 0, 0};
     std::string msg;
     if (!tok || tok->getType() == antlr4::Token::EOF) {
@@ -86,8 +88,7 @@ public:
         diags.error(r, msg);
         lastOffset = r.begin;
         return;
-      }
-      else
+      } else
         msg = "unexpected '" + tok->getText() + "'";
     }
     bool badChar = tok && tok->getType() == TesseraLexer::UNKNOWN;
@@ -145,10 +146,11 @@ public:
   SourceRange range(antlr4::ParserRuleContext *ctx) const {
     unsigned b = offsets.byteOffset(ctx->getStart()->getStartIndex());
     antlr4::Token *stop = ctx->getStop();
-    unsigned e = stop && stop->getStopIndex() != static_cast<size_t>(-1) &&
-                         stop->getStopIndex() + 1 > ctx->getStart()->getStartIndex()
-                     ? offsets.byteOffset(stop->getStopIndex() + 1)
-                     : b;
+    unsigned e =
+        stop && stop->getStopIndex() != static_cast<size_t>(-1) &&
+                stop->getStopIndex() + 1 > ctx->getStart()->getStartIndex()
+            ? offsets.byteOffset(stop->getStopIndex() + 1)
+            : b;
     return {&file, b, e};
   }
   SourceRange range(antlr4::Token *t) const {
@@ -277,8 +279,8 @@ private:
     fn.range = range(f);
     fn.dimParams = buildDims(f->dimParams());
     fn.params = buildParams(f->paramList());
-    if (auto *single =
-            dynamic_cast<TesseraParser::SingleResultContext *>(f->resultList())) {
+    if (auto *single = dynamic_cast<TesseraParser::SingleResultContext *>(
+            f->resultList())) {
       fn.hasResultType = true;
       fn.results.push_back(
           {"out0", range(single->type()), buildType(single->type())});
@@ -286,8 +288,9 @@ private:
                    f->resultList())) {
       fn.hasResultType = true;
       for (auto *r : tuple->resultItem()) {
-        std::string name = r->IDENT() ? r->IDENT()->getText()
-                                      : "out" + std::to_string(fn.results.size());
+        std::string name = r->IDENT()
+                               ? r->IDENT()->getText()
+                               : "out" + std::to_string(fn.results.size());
         SourceRange where = r->IDENT() ? range(r->IDENT()) : range(r->type());
         fn.results.push_back({name, where, buildType(r->type())});
       }
@@ -340,12 +343,14 @@ private:
       if (let->type())
         st.type = buildType(let->type());
       st.values.push_back(buildExpr(let->expr()));
-    } else if (auto *tl = dynamic_cast<TesseraParser::TupleLetStmtContext *>(s)) {
+    } else if (auto *tl =
+                   dynamic_cast<TesseraParser::TupleLetStmtContext *>(s)) {
       st.kind = ast::Stmt::Kind::TupleLet;
       for (auto *id : tl->IDENT())
         st.names.emplace_back(id->getText(), range(id));
       st.values.push_back(buildExpr(tl->expr()));
-    } else if (auto *m = dynamic_cast<TesseraParser::MinimizeStmtContext *>(s)) {
+    } else if (auto *m =
+                   dynamic_cast<TesseraParser::MinimizeStmtContext *>(s)) {
       st.kind = ast::Stmt::Kind::Minimize;
       st.values.push_back(buildExpr(m->expr()));
     } else {
@@ -375,9 +380,8 @@ private:
   ast::ExprPtr binary(antlr4::ParserRuleContext *ctx, antlr4::Token *op,
                       TesseraParser::ExprContext *l,
                       TesseraParser::ExprContext *r) {
-    return std::make_shared<ast::BinaryExpr>(range(ctx), op->getText(),
-                                             buildExpr(l), buildExpr(r),
-                                             range(op));
+    return std::make_shared<ast::BinaryExpr>(
+        range(ctx), op->getText(), buildExpr(l), buildExpr(r), range(op));
   }
 
   ast::ExprPtr buildExpr(TesseraParser::ExprContext *e) {
@@ -401,9 +405,8 @@ private:
       return index;
     }
     if (auto *m = dynamic_cast<TesseraParser::MemberExprContext *>(e))
-      return std::make_shared<ast::MemberExpr>(r, buildExpr(m->expr()),
-                                               m->IDENT()->getText(),
-                                               range(m->IDENT()));
+      return std::make_shared<ast::MemberExpr>(
+          r, buildExpr(m->expr()), m->IDENT()->getText(), range(m->IDENT()));
     if (auto *p = dynamic_cast<TesseraParser::PowExprContext *>(e))
       return std::make_shared<ast::BinaryExpr>(r, "**", buildExpr(p->expr(0)),
                                                buildExpr(p->expr(1)),
@@ -429,7 +432,8 @@ private:
           {static_cast<const ast::NameExpr &>(*p).name, p->range, {}});
     };
     if (params->kind == ast::Expr::Kind::Tuple)
-      for (const ast::ExprPtr &p : static_cast<const ast::TupleExpr &>(*params).elements)
+      for (const ast::ExprPtr &p :
+           static_cast<const ast::TupleExpr &>(*params).elements)
         addParam(p);
     else
       addParam(params);
@@ -463,19 +467,22 @@ private:
     // Single-token alternatives: their token's text (a rule context's
     // getText() rebuilds it through a string stream, which is slow).
     if (auto *n = dynamic_cast<TesseraParser::NameRefContext *>(p))
-      return std::make_shared<ast::NameExpr>(r, n->IDENT()->getSymbol()->getText());
+      return std::make_shared<ast::NameExpr>(
+          r, n->IDENT()->getSymbol()->getText());
     bool isInt = dynamic_cast<TesseraParser::IntLitContext *>(p) != nullptr;
     if (isInt || dynamic_cast<TesseraParser::FloatLitContext *>(p)) {
       std::string text = p->getStart()->getText();
-      return std::make_shared<ast::NumberExpr>(r, std::strtod(text.c_str(), nullptr),
-                                               isInt, text);
+      return std::make_shared<ast::NumberExpr>(
+          r, std::strtod(text.c_str(), nullptr), isInt, text);
     }
     if (dynamic_cast<TesseraParser::StringLitContext *>(p)) {
       std::string text = p->getStart()->getText();
-      return std::make_shared<ast::StringExpr>(r, text.substr(1, text.size() - 2));
+      return std::make_shared<ast::StringExpr>(r,
+                                               text.substr(1, text.size() - 2));
     }
     if (dynamic_cast<TesseraParser::BoolLitContext *>(p))
-      return std::make_shared<ast::BoolExpr>(r, p->getStart()->getText() == "true");
+      return std::make_shared<ast::BoolExpr>(r, p->getStart()->getText() ==
+                                                    "true");
     if (auto *pt = dynamic_cast<TesseraParser::ParenOrTupleContext *>(p)) {
       if (pt->expr().size() == 1 && !pt->trailing) {
         ast::ExprPtr inner = buildExpr(pt->expr(0));
@@ -514,8 +521,8 @@ private:
 // nesting is refused up front with a clear error instead of exhausting the
 // stack (docs/language.md, "Limits").
 bool isOperator(const std::string &t) {
-  static const char *ops[] = {"+",  "-",  "*",  "/", "%",  "@",  "**", "!",
-                              "==", "!=", "<",  "<=", ">", ">=", "&&", "||"};
+  static const char *ops[] = {"+",  "-",  "*", "/",  "%", "@",  "**", "!",
+                              "==", "!=", "<", "<=", ">", ">=", "&&", "||"};
   return std::find(std::begin(ops), std::end(ops), t) != std::end(ops);
 }
 
@@ -597,8 +604,9 @@ std::optional<ast::Module> parseModule(const SourceFile &file,
   ASTBuilder builder(file, offsets);
   ast::Module module = builder.build(tree);
   if (builder.badLambda) {
-    diags.error(*builder.badLambda, "a lambda's parameters must be names, as in "
-                                    "`x => ...` or `(x, y) => ...`");
+    diags.error(*builder.badLambda,
+                "a lambda's parameters must be names, as in "
+                "`x => ...` or `(x, y) => ...`");
     return std::nullopt;
   }
   return module;

@@ -47,7 +47,8 @@ size_t editDistance(const std::string &a, const std::string &b) {
     row[0] = i;
     for (size_t j = 1; j <= b.size(); ++j) {
       size_t cur = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] != b[j - 1])});
+      row[j] =
+          std::min({row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] != b[j - 1])});
       prev = cur;
     }
   }
@@ -58,7 +59,8 @@ class Checker : public sema::BuiltinHost {
 public:
   Checker(const ast::Module &m, DiagnosticEngine &d, SemaResult &r,
           const SemaOptions &o, ImportState &imports, const std::string &path)
-      : module(m), diags(d), result(r), options(o), imports(imports), path(path) {}
+      : module(m), diags(d), result(r), options(o), imports(imports),
+        path(path) {}
 
   Diagnostic &error(SourceRange where, std::string msg) override {
     return diags.error(where, std::move(msg));
@@ -82,7 +84,8 @@ public:
 private:
   // ---- declarations ------------------------------------------------------
 
-  bool declareGlobal(const std::string &name, SourceRange where, ExprType type) {
+  bool declareGlobal(const std::string &name, SourceRange where,
+                     ExprType type) {
     auto [it, inserted] = globals.emplace(name, Binding{type, where});
     if (!inserted) {
       // Declarations are gathered by kind; report at the later one in the file.
@@ -97,7 +100,8 @@ private:
   }
 
   void checkImport(const ast::ImportDecl &i) {
-    std::string alias = i.alias.empty() ? i.path.substr(i.path.rfind('.') + 1) : i.alias;
+    std::string alias =
+        i.alias.empty() ? i.path.substr(i.path.rfind('.') + 1) : i.alias;
     ExprType t = ExprType::make(Kind::Module);
     t.name = i.path;
     // The standard library's namespace: its operators are builtins.
@@ -111,7 +115,8 @@ private:
     std::vector<std::string> dirs;
     auto slash = path.rfind('/');
     dirs.push_back(slash == std::string::npos ? "." : path.substr(0, slash));
-    dirs.insert(dirs.end(), options.includeDirs.begin(), options.includeDirs.end());
+    dirs.insert(dirs.end(), options.includeDirs.begin(),
+                options.includeDirs.end());
     std::string found;
     for (const std::string &d : dirs)
       if (std::ifstream(d + "/" + rel).good()) {
@@ -119,8 +124,8 @@ private:
         break;
       }
     if (found.empty()) {
-      error(i.pathRange, "cannot find module '" + i.path + "' (looked for " + rel +
-                             " next to this file and in -I directories)");
+      error(i.pathRange, "cannot find module '" + i.path + "' (looked for " +
+                             rel + " next to this file and in -I directories)");
       declareGlobal(alias, i.pathRange, ExprType::error());
       return;
     }
@@ -218,15 +223,21 @@ private:
       declareGlobal(m.name, m.nameRange, ExprType::error());
       return;
     }
-    for (const ast::Arg &f : static_cast<const ast::RecordExpr &>(*m.args[0].value).fields) {
+    for (const ast::Arg &f :
+         static_cast<const ast::RecordExpr &>(*m.args[0].value).fields) {
       const ast::Expr &v = *f.value;
       if (v.kind != ast::Expr::Kind::Number ||
           !static_cast<const ast::NumberExpr &>(v).isInteger ||
           static_cast<const ast::NumberExpr &>(v).value < 1) {
-        error(v.range, "the size of mesh axis '" + f.name + "' must be a positive integer");
+        error(v.range, "the size of mesh axis '" + f.name +
+                           "' must be a positive integer");
         continue;
       }
-      if (!t.axes.emplace(f.name, static_cast<int64_t>(static_cast<const ast::NumberExpr &>(v).value)).second)
+      if (!t.axes
+               .emplace(f.name,
+                        static_cast<int64_t>(
+                            static_cast<const ast::NumberExpr &>(v).value))
+               .second)
         error(f.nameRange, "duplicate mesh axis '" + f.name + "'");
     }
     declareGlobal(m.name, m.nameRange, t);
@@ -237,12 +248,14 @@ private:
     if (v.type) {
       checkType(*v.type, {});
       ExprType want = typeOf(*v.type);
-      if (!t.isError() && !(t.isLiteral() && want.isScalarTensor()) && t != want)
+      if (!t.isError() && !(t.isLiteral() && want.isScalarTensor()) &&
+          t != want)
         error(v.value->range, "'" + v.name + "' is declared " + want.str() +
                                   " but its value is " + t.str());
       t = want;
     }
-    if (v.kind == ast::ValueDecl::Kind::Policy && !t.isError() && t.kind != Kind::Policy)
+    if (v.kind == ast::ValueDecl::Kind::Policy && !t.isError() &&
+        t.kind != Kind::Policy)
       error(v.value->range, "a policy must be numeric(...), found " + t.str());
     declareGlobal(v.name, v.nameRange, t);
   }
@@ -251,8 +264,10 @@ private:
     if (p.ctor) {
       ExprType t = check(*p.ctor);
       if (!t.isError() && t.kind != Kind::Function)
-        error(p.ctor->range, "an operator parameter is built by a constructor such "
-                             "as mlp(...); found " + t.str());
+        error(p.ctor->range,
+              "an operator parameter is built by a constructor such "
+              "as mlp(...); found " +
+                  t.str());
       declareGlobal(p.name, p.nameRange, t);
       return;
     }
@@ -268,25 +283,27 @@ private:
     if (p.init) {
       ExprType init = check(*p.init);
       if (!init.isError() && init.kind != Kind::Initializer && init != t)
-        error(p.init->range, "the initialiser of '" + p.name + "' gives " + init.str() +
-                                 ", not " + t.str());
+        error(p.init->range, "the initialiser of '" + p.name + "' gives " +
+                                 init.str() + ", not " + t.str());
     }
     declareGlobal(p.name, p.nameRange, t);
   }
 
   // ---- types -------------------------------------------------------------
 
-  void checkType(const ast::TensorType &t, const std::map<std::string, SourceRange> &dims) {
+  void checkType(const ast::TensorType &t,
+                 const std::map<std::string, SourceRange> &dims) {
     if (!isKnownDType(t.dtype))
-      error(t.dtypeRange, "unknown dtype '" + t.dtype +
-                              "'; expected one of f64, f32, f16, bf16, fp8_e4m3, "
-                              "fp8_e5m2, i64, i32, i8, bool, c64");
+      error(t.dtypeRange,
+            "unknown dtype '" + t.dtype +
+                "'; expected one of f64, f32, f16, bf16, fp8_e4m3, "
+                "fp8_e5m2, i64, i32, i8, bool, c64");
     for (const ast::Dim &d : t.dims) {
       if (d.isSymbolic()) {
         if (!dims.count(d.symbol()))
           error(d.range, "unknown dim '" + d.symbol() +
-                             "'; declare it after the name, as in `" + currentName + "[" +
-                             d.symbol() + "](...)`");
+                             "'; declare it after the name, as in `" +
+                             currentName + "[" + d.symbol() + "](...)`");
       } else if (d.extent() <= 0) {
         error(d.range, d.extent() == 0 ? "dimension must be positive"
                                        : "dimension is too large");
@@ -307,8 +324,9 @@ private:
       return;
     }
     if (s.fields.size() > t.dims.size()) {
-      error(t.layout->range, "the layout splits " + std::to_string(s.fields.size()) +
-                                 " dims of a tensor of rank " + std::to_string(t.dims.size()));
+      error(t.layout->range,
+            "the layout splits " + std::to_string(s.fields.size()) +
+                " dims of a tensor of rank " + std::to_string(t.dims.size()));
       return;
     }
     for (size_t i = 0; i < s.fields.size(); ++i) {
@@ -319,7 +337,8 @@ private:
         error(t.dims[i].range, "dim " + std::to_string(i) + " (" +
                                    std::to_string(t.dims[i].extent()) +
                                    ") does not divide evenly over mesh axis '" +
-                                   s.fields[i] + "' of size " + std::to_string(size));
+                                   s.fields[i] + "' of size " +
+                                   std::to_string(size));
     }
   }
 
@@ -375,14 +394,16 @@ private:
     if (f.policy) {
       ExprType p = check(*f.policy);
       if (!p.isError() && p.kind != Kind::Policy)
-        error(f.policy->range, "a policy must be numeric(...), found " + p.str());
+        error(f.policy->range,
+              "a policy must be numeric(...), found " + p.str());
     }
     std::vector<ExprType> inferred;
-    bool returned = checkBody(f.body, f.hasResultType ? &f.results : nullptr, inferred,
-                              /*isTrain=*/false);
+    bool returned =
+        checkBody(f.body, f.hasResultType ? &f.results : nullptr, inferred,
+                  /*isTrain=*/false);
     if (!returned)
-      error(f.nameRange, std::string(f.isEntry ? "entry" : "op") + " '" + f.name +
-                             "' does not return a value");
+      error(f.nameRange, std::string(f.isEntry ? "entry" : "op") + " '" +
+                             f.name + "' does not return a value");
     if (!f.hasResultType && returned) {
       auto sig = signatures[&f];
       sig->results = inferred;
@@ -403,8 +424,10 @@ private:
       declared.insert(d.first);
     for (const ast::Param &r : f.results)
       for (const ast::Dim &d : r.type.dims)
-        if (d.isSymbolic() && declared.count(d.symbol()) && !bound.count(d.symbol()))
-          error(d.range, "output dim '" + d.symbol() + "' is not bound by any input");
+        if (d.isSymbolic() && declared.count(d.symbol()) &&
+            !bound.count(d.symbol()))
+          error(d.range,
+                "output dim '" + d.symbol() + "' is not bound by any input");
   }
 
   void checkTrain(const ast::TrainDecl &t) {
@@ -415,8 +438,9 @@ private:
     bindParams(t.params, dims);
     ExprType opt = check(*t.optimizer);
     if (!opt.isError() && opt.kind != Kind::Optimizer)
-      error(t.optimizer->range, "'with' takes an optimizer such as adamw(lr: 1e-3), found " +
-                                    opt.str());
+      error(t.optimizer->range,
+            "'with' takes an optimizer such as adamw(lr: 1e-3), found " +
+                opt.str());
     if (t.policy)
       check(*t.policy);
     std::vector<ExprType> inferred;
@@ -444,16 +468,18 @@ private:
                          std::to_string(sig.params.size()) +
                          (sig.params.size() == 1 ? " input" : " inputs") +
                          " and the cotangent (" +
-                         std::to_string(sig.params.size() + 1) + " names), not " +
-                         std::to_string(a.params.size()))
+                         std::to_string(sig.params.size() + 1) +
+                         " names), not " + std::to_string(a.params.size()))
           .note(f.nameRange, "'" + a.name + "' declared here");
       return;
     }
     scopes.assign(1, {});
     for (size_t i = 0; i < sig.params.size(); ++i)
-      scopes.back()[a.params[i].first] = {sig.params[i].second, a.params[i].second, true, false};
+      scopes.back()[a.params[i].first] = {sig.params[i].second,
+                                          a.params[i].second, true, false};
     ExprType g = sig.results.size() == 1 ? sig.results[0] : ExprType::error();
-    scopes.back()[a.params.back().first] = {g, a.params.back().second, true, false};
+    scopes.back()[a.params.back().first] = {g, a.params.back().second, true,
+                                            false};
     std::vector<ast::Param> grads;
     for (const ast::Param &p : f.params)
       grads.push_back({p.name, p.nameRange, p.type});
@@ -468,14 +494,19 @@ private:
       if (b.isLocal && !b.used)
         pendingUnused.push_back(b.where);
     std::sort(pendingUnused.begin(), pendingUnused.end(),
-              [](const SourceRange &a, const SourceRange &b) { return a.begin < b.begin; });
+              [](const SourceRange &a, const SourceRange &b) {
+                return a.begin < b.begin;
+              });
     for (const SourceRange &r : pendingUnused)
-      diags.warning(r, "unused let '" + r.file->text().substr(r.begin, r.end - r.begin) + "'");
+      diags.warning(r, "unused let '" +
+                           r.file->text().substr(r.begin, r.end - r.begin) +
+                           "'");
     pendingUnused.clear();
   }
 
   // Returns whether the body returned (or, in a train step, minimized).
-  bool checkBody(const std::vector<ast::Stmt> &body, const std::vector<ast::Param> *results,
+  bool checkBody(const std::vector<ast::Stmt> &body,
+                 const std::vector<ast::Param> *results,
                  std::vector<ExprType> &inferred, bool isTrain) {
     bool done = false;
     for (const ast::Stmt &s : body) {
@@ -500,9 +531,10 @@ private:
         ExprType t = check(*s.values[0]);
         if (!isTrain)
           error(s.range, "`minimize` is only allowed in a train step");
-        else if (!t.isError() && !(t.isScalarTensor() && sema::isFloatDType(t.dtype)))
-          error(s.values[0]->range, "the loss must be a floating-point scalar, found " +
-                                        t.str());
+        else if (!t.isError() &&
+                 !(t.isScalarTensor() && sema::isFloatDType(t.dtype)))
+          error(s.values[0]->range,
+                "the loss must be a floating-point scalar, found " + t.str());
         done = true;
         break;
       }
@@ -529,8 +561,9 @@ private:
       checkType(*s.type, currentDims());
       ExprType want = typeOf(*s.type);
       if (!t.isError() && !(t.isLiteral() && want.dims.empty()) && t != want)
-        error(s.values[0]->range, "'" + s.names[0].first + "' is declared " + want.str() +
-                                      " but its value is " + t.str())
+        error(s.values[0]->range, "'" + s.names[0].first + "' is declared " +
+                                      want.str() + " but its value is " +
+                                      t.str())
             .note(s.type->range, "declared here");
       t = want;
     }
@@ -541,7 +574,8 @@ private:
 
   void checkTupleLet(const ast::Stmt &s) {
     ExprType t = check(*s.values[0]);
-    if (!t.isError() && (t.kind != Kind::Tuple || t.elements.size() != s.names.size())) {
+    if (!t.isError() &&
+        (t.kind != Kind::Tuple || t.elements.size() != s.names.size())) {
       error(s.values[0]->range, "cannot unpack " + t.str() + " into " +
                                     std::to_string(s.names.size()) + " names");
       t = ExprType::error();
@@ -568,9 +602,10 @@ private:
       return;
     }
     if (s.values.size() != results->size()) {
-      error(s.range, "'" + currentName + "' returns " + std::to_string(results->size()) +
-                         " value" + (results->size() == 1 ? "" : "s") +
-                         ", but this return gives " + std::to_string(s.values.size()));
+      error(s.range,
+            "'" + currentName + "' returns " + std::to_string(results->size()) +
+                " value" + (results->size() == 1 ? "" : "s") +
+                ", but this return gives " + std::to_string(s.values.size()));
       return;
     }
     for (size_t i = 0; i < s.values.size(); ++i) {
@@ -587,8 +622,8 @@ private:
         continue;
       }
       if (t != want)
-        error(s.values[i]->range, "return type mismatch: expected " + want.str() +
-                                      ", found " + t.str())
+        error(s.values[i]->range, "return type mismatch: expected " +
+                                      want.str() + ", found " + t.str())
             .note((*results)[i].type.range, "return type declared here");
     }
   }
@@ -682,13 +717,14 @@ private:
     case ast::Expr::Kind::Tuple:
     case ast::Expr::Kind::List: {
       bool tuple = e.kind == ast::Expr::Kind::Tuple;
-      const auto &elems = tuple ? static_cast<const ast::TupleExpr &>(e).elements
-                                : static_cast<const ast::ListExpr &>(e).elements;
+      const auto &elems = tuple
+                              ? static_cast<const ast::TupleExpr &>(e).elements
+                              : static_cast<const ast::ListExpr &>(e).elements;
       ExprType t = ExprType::make(tuple ? Kind::Tuple : Kind::List);
       for (const ast::ExprPtr &x : elems) {
         // Lists hold configuration: dims and names are allowed unresolved.
-        if (!tuple && x->kind == ast::Expr::Kind::Name && !lookup(
-                static_cast<const ast::NameExpr &>(*x).name)) {
+        if (!tuple && x->kind == ast::Expr::Kind::Name &&
+            !lookup(static_cast<const ast::NameExpr &>(*x).name)) {
           t.elements.push_back(ExprType::make(Kind::String));
           continue;
         }
@@ -743,8 +779,8 @@ private:
       return sema::checkMatmulOperator(l, r, args, *this);
     }
     bool logical = b.op == "&&" || b.op == "||";
-    bool compare = b.op == "==" || b.op == "!=" || b.op == "<" || b.op == "<=" ||
-                   b.op == ">" || b.op == ">=";
+    bool compare = b.op == "==" || b.op == "!=" || b.op == "<" ||
+                   b.op == "<=" || b.op == ">" || b.op == ">=";
     if (l.isLiteral() && r.isLiteral())
       return compare ? ExprType::make(Kind::Bool) : ExprType::literal();
     if (logical) {
@@ -752,7 +788,8 @@ private:
         return t.kind == Kind::Bool || (t.isTensor() && t.dtype == "bool");
       };
       if (!isBool(l) || !isBool(r)) {
-        error(b.opRange, "'" + b.op + "' needs bools, found " + l.str() + " and " + r.str());
+        error(b.opRange, "'" + b.op + "' needs bools, found " + l.str() +
+                             " and " + r.str());
         return ExprType::error();
       }
       return l.isTensor() ? l : r;
@@ -763,11 +800,13 @@ private:
         error(b.opRange, "'" + b.op + "' needs tensors, found " + other.str());
         return ExprType::error();
       }
-      if (sema::isIntDType(other.dtype) && litExpr.kind == ast::Expr::Kind::Number &&
+      if (sema::isIntDType(other.dtype) &&
+          litExpr.kind == ast::Expr::Kind::Number &&
           !static_cast<const ast::NumberExpr &>(litExpr).isInteger) {
-        error(litExpr.range, "the fractional number " +
-                                 static_cast<const ast::NumberExpr &>(litExpr).text +
-                                 " cannot take the integer dtype " + other.dtype);
+        error(litExpr.range,
+              "the fractional number " +
+                  static_cast<const ast::NumberExpr &>(litExpr).text +
+                  " cannot take the integer dtype " + other.dtype);
         return ExprType::error();
       }
       (void)lit;
@@ -778,11 +817,13 @@ private:
     if (r.isLiteral())
       return adopt(r, *b.rhs, l);
     if (!l.isTensor() || !r.isTensor()) {
-      error(b.opRange, "'" + b.op + "' needs tensors, found " + l.str() + " and " + r.str());
+      error(b.opRange, "'" + b.op + "' needs tensors, found " + l.str() +
+                           " and " + r.str());
       return ExprType::error();
     }
     if (l.dtype != r.dtype) {
-      error(b.opRange, "mismatched dtypes in '" + b.op + "': " + l.str() + " and " + r.str())
+      error(b.opRange, "mismatched dtypes in '" + b.op + "': " + l.str() +
+                           " and " + r.str())
           .note(b.lhs->range, "left operand is " + l.str())
           .note(b.rhs->range, "right operand is " + r.str());
       return ExprType::error();
@@ -790,7 +831,8 @@ private:
     std::string why;
     auto dims = sema::broadcast(l.dims, r.dims, why);
     if (!dims) {
-      error(b.opRange, "shape mismatch in '" + b.op + "': " + l.str() + " and " + r.str())
+      error(b.opRange,
+            "shape mismatch in '" + b.op + "': " + l.str() + " and " + r.str())
           .note(b.lhs->range, "left operand is " + l.str())
           .note(b.rhs->range, "right operand is " + r.str());
       return ExprType::error();
@@ -807,8 +849,9 @@ private:
       return ExprType::error();
     }
     if (ix.slices.size() > base.dims.size()) {
-      error(ix.range, std::to_string(ix.slices.size()) + " subscripts for " + base.str() +
-                          " of rank " + std::to_string(base.dims.size()));
+      error(ix.range, std::to_string(ix.slices.size()) + " subscripts for " +
+                          base.str() + " of rank " +
+                          std::to_string(base.dims.size()));
       return ExprType::error();
     }
     std::vector<ExprType::Dim> dims;
@@ -823,19 +866,23 @@ private:
           ExprType pt = check(*part);
           if (!pt.isError() && !pt.isLiteral() &&
               !(pt.isScalarTensor() && sema::isIntDType(pt.dtype)))
-            error(part->range, "a subscript must be an integer, found " + pt.str());
+            error(part->range,
+                  "a subscript must be an integer, found " + pt.str());
         }
       if (!s.isRange)
         continue; // an index drops the dim
       auto constant = [](const ast::ExprPtr &p) -> std::optional<int64_t> {
         if (p && p->kind == ast::Expr::Kind::Number)
-          return static_cast<int64_t>(static_cast<const ast::NumberExpr &>(*p).value);
+          return static_cast<int64_t>(
+              static_cast<const ast::NumberExpr &>(*p).value);
         return std::nullopt;
       };
       auto extent = std::get_if<int64_t>(&base.dims[i]);
-      std::optional<int64_t> lo = s.lo ? constant(s.lo) : std::optional<int64_t>(0);
-      std::optional<int64_t> hi = s.hi ? constant(s.hi)
-                                       : (extent ? std::optional<int64_t>(*extent) : std::nullopt);
+      std::optional<int64_t> lo =
+          s.lo ? constant(s.lo) : std::optional<int64_t>(0);
+      std::optional<int64_t> hi =
+          s.hi ? constant(s.hi)
+               : (extent ? std::optional<int64_t>(*extent) : std::nullopt);
       if (!s.lo && !s.hi && !s.step)
         dims.push_back(base.dims[i]);
       else if (lo && hi && !s.step)
@@ -851,21 +898,24 @@ private:
     if (base.isError())
       return base;
     if (base.kind == Kind::Module) {
-      auto mod = modules.find(m.base->kind == ast::Expr::Kind::Name
-                                  ? static_cast<const ast::NameExpr &>(*m.base).name
-                                  : "");
+      auto mod =
+          modules.find(m.base->kind == ast::Expr::Kind::Name
+                           ? static_cast<const ast::NameExpr &>(*m.base).name
+                           : "");
       if (mod == modules.end()) { // the standard library: builtins
         if (sema::isBuiltin(m.member)) {
           ExprType t = ExprType::make(Kind::Function);
           t.name = m.member;
           return t;
         }
-        error(m.memberRange, "module '" + base.name + "' has no '" + m.member + "'");
+        error(m.memberRange,
+              "module '" + base.name + "' has no '" + m.member + "'");
         return ExprType::error();
       }
       auto g = mod->second->result.globals.find(m.member);
       if (g == mod->second->result.globals.end()) {
-        error(m.memberRange, "module '" + base.name + "' has no '" + m.member + "'");
+        error(m.memberRange,
+              "module '" + base.name + "' has no '" + m.member + "'");
         return ExprType::error();
       }
       return g->second;
@@ -875,7 +925,8 @@ private:
         error(m.memberRange, "'.T' needs rank 2 or more, found " + base.str());
         return ExprType::error();
       }
-      std::swap(base.dims[base.dims.size() - 1], base.dims[base.dims.size() - 2]);
+      std::swap(base.dims[base.dims.size() - 1],
+                base.dims[base.dims.size() - 2]);
       return base;
     }
     error(m.memberRange, base.str() + " has no member '" + m.member + "'");
@@ -885,8 +936,9 @@ private:
   ExprType inferLambda(const ast::LambdaExpr &l) {
     ExprType t = ExprType::make(Kind::Function);
     t.name = "lambda";
-    bool typed = std::all_of(l.params.begin(), l.params.end(),
-                             [](const ast::LambdaParam &p) { return p.type.has_value(); });
+    bool typed = std::all_of(
+        l.params.begin(), l.params.end(),
+        [](const ast::LambdaParam &p) { return p.type.has_value(); });
     lambdaScopes[&l] = scopes;
     if (!typed) {
       t.lambda = &l;
@@ -907,12 +959,14 @@ private:
     ExprType body = applyLambda(l, args);
     if (body.isError())
       return body;
-    sig->results = body.kind == Kind::Tuple ? body.elements : std::vector<ExprType>{body};
+    sig->results =
+        body.kind == Kind::Tuple ? body.elements : std::vector<ExprType>{body};
     t.sig = sig;
     return t;
   }
 
-  ExprType applyLambda(const ast::LambdaExpr &l, const std::vector<ExprType> &args) {
+  ExprType applyLambda(const ast::LambdaExpr &l,
+                       const std::vector<ExprType> &args) {
     if (args.size() != l.params.size()) {
       error(l.range, "this lambda takes " + std::to_string(l.params.size()) +
                          " arguments, given " + std::to_string(args.size()));
@@ -922,7 +976,8 @@ private:
     scopes = lambdaScopes[&l];
     scopes.emplace_back();
     for (size_t i = 0; i < args.size(); ++i)
-      scopes.back()[l.params[i].name] = {args[i], l.params[i].range, true, false};
+      scopes.back()[l.params[i].name] = {args[i], l.params[i].range, true,
+                                         false};
     ExprType t = check(*l.body);
     scopes = std::move(saved);
     return t;
@@ -938,7 +993,8 @@ private:
     } else if (c.callee->kind == ast::Expr::Kind::Member) {
       const auto &m = static_cast<const ast::MemberExpr &>(*c.callee);
       if (m.base->kind == ast::Expr::Kind::Name && sema::isBuiltin(m.member)) {
-        const Binding *b = lookup(static_cast<const ast::NameExpr &>(*m.base).name);
+        const Binding *b =
+            lookup(static_cast<const ast::NameExpr &>(*m.base).name);
         if (b && b->type.kind == Kind::Module &&
             !modules.count(static_cast<const ast::NameExpr &>(*m.base).name))
           builtin = m.member;
@@ -950,7 +1006,8 @@ private:
     bool argError = false;
     for (const ast::Arg &a : c.args) {
       ExprType t;
-      if (!builtin.empty() && !a.name.empty() && sema::takesNameArgument(builtin, a.name))
+      if (!builtin.empty() && !a.name.empty() &&
+          sema::takesNameArgument(builtin, a.name))
         t = ExprType::make(Kind::String);
       else
         t = check(*a.value);
@@ -963,8 +1020,10 @@ private:
       }
     }
     if (!builtin.empty()) {
-      result.types[c.callee.get()] = inferName(ast::NameExpr(c.callee->range, builtin));
-      return argError ? ExprType::error() : sema::checkBuiltin(builtin, args, *this);
+      result.types[c.callee.get()] =
+          inferName(ast::NameExpr(c.callee->range, builtin));
+      return argError ? ExprType::error()
+                      : sema::checkBuiltin(builtin, args, *this);
     }
     ExprType fn = check(*c.callee);
     if (fn.isError() || argError)
@@ -985,14 +1044,17 @@ private:
         f.sig->results.size() != 1) {
       error(args.positional[0].arg->value->range,
             "a differential operator applies to an op of one input and one "
-            "output, found " + f.str());
+            "output, found " +
+                f.str());
       return ExprType::error();
     }
     const ExprType &in = f.sig->params[0].second;
     if (in.isTensor() && !in.dims.empty())
       if (auto *n = std::get_if<int64_t>(&in.dims.back()); n && op.axis >= *n) {
-        error(args.call, "partial(axis: " + std::to_string(op.axis) + ") of an op whose "
-                         "points have " + std::to_string(*n) + " coordinates");
+        error(args.call, "partial(axis: " + std::to_string(op.axis) +
+                             ") of an op whose "
+                             "points have " +
+                             std::to_string(*n) + " coordinates");
         return ExprType::error();
       }
     return f;
@@ -1000,7 +1062,8 @@ private:
 
   ExprType callFunction(const ExprType &fn, CallArgs &args) override {
     if (fn.kind != Kind::Function) {
-      error(args.callee, "this is " + fn.str() + ", not an op; it cannot be called");
+      error(args.callee,
+            "this is " + fn.str() + ", not an op; it cannot be called");
       return ExprType::error();
     }
     if (fn.lambda) {
@@ -1028,8 +1091,9 @@ private:
         dimsInScope = savedDims;
       }
       if (fn.sig->results.empty()) {
-        error(args.callee, "the result type of '" + fn.sig->name +
-                               "' is not known here; declare it with `-> type`");
+        error(args.callee,
+              "the result type of '" + fn.sig->name +
+                  "' is not known here; declare it with `-> type`");
         return ExprType::error();
       }
     }
@@ -1041,8 +1105,9 @@ private:
   ExprType unify(const Signature &sig, CallArgs &args) {
     std::vector<const CallArgs::Item *> bound(sig.params.size(), nullptr);
     if (args.positional.size() > sig.params.size()) {
-      error(args.call, "'" + sig.name + "' takes " + std::to_string(sig.params.size()) +
-                           " argument" + (sig.params.size() == 1 ? "" : "s") + ", given " +
+      error(args.call, "'" + sig.name + "' takes " +
+                           std::to_string(sig.params.size()) + " argument" +
+                           (sig.params.size() == 1 ? "" : "s") + ", given " +
                            std::to_string(args.positional.size()))
           .note(sig.where, "'" + sig.name + "' declared here");
       return ExprType::error();
@@ -1054,7 +1119,8 @@ private:
       while (i < sig.params.size() && sig.params[i].first != name)
         ++i;
       if (i == sig.params.size()) {
-        error(item.arg->nameRange, "'" + sig.name + "' has no parameter '" + name + "'")
+        error(item.arg->nameRange,
+              "'" + sig.name + "' has no parameter '" + name + "'")
             .note(sig.where, "'" + sig.name + "' declared here");
         return ExprType::error();
       }
@@ -1064,7 +1130,8 @@ private:
     for (size_t i = 0; i < sig.params.size(); ++i) {
       const auto &[pname, ptype] = sig.params[i];
       if (!bound[i]) {
-        error(args.call, "missing argument '" + pname + "' of '" + sig.name + "'")
+        error(args.call,
+              "missing argument '" + pname + "' of '" + sig.name + "'")
             .note(sig.where, "'" + sig.name + "' declared here");
         return ExprType::error();
       }
@@ -1074,15 +1141,17 @@ private:
         continue;
       if (!ptype.isTensor()) {
         if (a != ptype) {
-          error(where, "argument '" + pname + "' of '" + sig.name + "' expects " +
-                           ptype.str() + ", found " + a.str());
+          error(where, "argument '" + pname + "' of '" + sig.name +
+                           "' expects " + ptype.str() + ", found " + a.str());
           return ExprType::error();
         }
         continue;
       }
-      if (!a.isTensor() || a.dtype != ptype.dtype || a.dims.size() != ptype.dims.size()) {
-        auto &d = error(where, "argument '" + pname + "' of '" + sig.name + "' expects " +
-                                   ptype.str() + ", found " + a.str());
+      if (!a.isTensor() || a.dtype != ptype.dtype ||
+          a.dims.size() != ptype.dims.size()) {
+        auto &d =
+            error(where, "argument '" + pname + "' of '" + sig.name +
+                             "' expects " + ptype.str() + ", found " + a.str());
         if (i < sig.paramWhere.size())
           d.note(sig.paramWhere[i], "parameter declared here");
         return ExprType::error();
@@ -1091,24 +1160,26 @@ private:
         const ExprType::Dim &want = ptype.dims[k];
         const ExprType::Dim &got = a.dims[k];
         if (auto *sym = std::get_if<std::string>(&want);
-            sym && std::find(sig.dimParams.begin(), sig.dimParams.end(), *sym) !=
-                       sig.dimParams.end()) {
+            sym && std::find(sig.dimParams.begin(), sig.dimParams.end(),
+                             *sym) != sig.dimParams.end()) {
           auto [it, fresh] = dims.emplace(*sym, std::make_pair(got, where));
-          if (!fresh && it->second.first != got && got != ExprType::Dim(std::string("?")) &&
+          if (!fresh && it->second.first != got &&
+              got != ExprType::Dim(std::string("?")) &&
               it->second.first != ExprType::Dim(std::string("?"))) {
-            error(where, "dim " + *sym + " of '" + sig.name + "' is " + dimStr(got) +
-                             " from argument '" + pname + "' but " +
-                             dimStr(it->second.first) + " earlier")
-                .note(it->second.second, *sym + " bound to " + dimStr(it->second.first) +
-                                             " here");
+            error(where, "dim " + *sym + " of '" + sig.name + "' is " +
+                             dimStr(got) + " from argument '" + pname +
+                             "' but " + dimStr(it->second.first) + " earlier")
+                .note(it->second.second,
+                      *sym + " bound to " + dimStr(it->second.first) + " here");
             return ExprType::error();
           }
           continue;
         }
         if (want != got && got != ExprType::Dim(std::string("?"))) {
-          auto &d = error(where, "dim " + std::to_string(k) + " of argument '" + pname +
-                                     "' of '" + sig.name + "' is " + dimStr(got) +
-                                     ", expected " + dimStr(want));
+          auto &d =
+              error(where, "dim " + std::to_string(k) + " of argument '" +
+                               pname + "' of '" + sig.name + "' is " +
+                               dimStr(got) + ", expected " + dimStr(want));
           if (i < sig.paramWhere.size())
             d.note(sig.paramWhere[i], "parameter declared here");
           return ExprType::error();
@@ -1138,7 +1209,8 @@ private:
 
   std::map<std::string, Binding> globals;
   std::vector<std::map<std::string, Binding>> scopes;
-  std::map<const ast::LambdaExpr *, std::vector<std::map<std::string, Binding>>> lambdaScopes;
+  std::map<const ast::LambdaExpr *, std::vector<std::map<std::string, Binding>>>
+      lambdaScopes;
   std::map<const ast::FuncDecl *, std::shared_ptr<Signature>> signatures;
   std::map<std::string, const ast::FuncDecl *> funcByName;
   std::map<std::string, std::shared_ptr<LoadedModule>> modules;
@@ -1150,8 +1222,8 @@ private:
 
 } // namespace
 
-bool checkModule(const ast::Module &m, DiagnosticEngine &diags, SemaResult &result,
-                 const SemaOptions &options) {
+bool checkModule(const ast::Module &m, DiagnosticEngine &diags,
+                 SemaResult &result, const SemaOptions &options) {
   unsigned before = diags.errorCount();
   ImportState imports;
   std::string path = m.nameRange.valid() ? m.nameRange.file->path() : "";

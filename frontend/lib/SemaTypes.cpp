@@ -28,18 +28,24 @@ std::string ExprType::str() const {
     return s;
   };
   switch (kind) {
-  case Kind::Error: return "<error>";
-  case Kind::Literal: return "number";
-  case Kind::Bool: return "bool";
-  case Kind::String: return "string";
+  case Kind::Error:
+    return "<error>";
+  case Kind::Literal:
+    return "number";
+  case Kind::Bool:
+    return "bool";
+  case Kind::String:
+    return "string";
   case Kind::Tensor: {
     std::string s = dtype + "[";
     for (size_t i = 0; i < dims.size(); ++i)
       s += (i ? ", " : "") + dimStr(dims[i]);
     return s + "]";
   }
-  case Kind::Tuple: return "(" + list(elements) + ")";
-  case Kind::List: return "[" + list(elements) + "]";
+  case Kind::Tuple:
+    return "(" + list(elements) + ")";
+  case Kind::List:
+    return "[" + list(elements) + "]";
   case Kind::Record: {
     std::string s = "{";
     for (size_t i = 0; i < fields.size(); ++i)
@@ -67,13 +73,20 @@ std::string ExprType::str() const {
   case Kind::DiffOperator:
     return "partial(axis: " + std::to_string(axis) +
            ", order: " + std::to_string(order) + ")";
-  case Kind::Policy: return "policy";
-  case Kind::Mesh: return "mesh " + name;
-  case Kind::Shard: return "shard";
-  case Kind::Optimizer: return "optimizer " + name;
-  case Kind::Initializer: return "initializer " + name;
-  case Kind::Module: return "module " + name;
-  case Kind::DType: return "dtype " + dtype;
+  case Kind::Policy:
+    return "policy";
+  case Kind::Mesh:
+    return "mesh " + name;
+  case Kind::Shard:
+    return "shard";
+  case Kind::Optimizer:
+    return "optimizer " + name;
+  case Kind::Initializer:
+    return "initializer " + name;
+  case Kind::Module:
+    return "module " + name;
+  case Kind::DType:
+    return "dtype " + dtype;
   }
   return "?";
 }
@@ -82,19 +95,24 @@ bool ExprType::operator==(const ExprType &o) const {
   if (kind != o.kind)
     return false;
   switch (kind) {
-  case Kind::Tensor: return dtype == o.dtype && dims == o.dims;
+  case Kind::Tensor:
+    return dtype == o.dtype && dims == o.dims;
   case Kind::Tuple:
-  case Kind::List: return elements == o.elements;
-  case Kind::Function: return sig == o.sig && name == o.name;
-  default: return true;
+  case Kind::List:
+    return elements == o.elements;
+  case Kind::Function:
+    return sig == o.sig && name == o.name;
+  default:
+    return true;
   }
 }
 
 namespace sema {
 
 std::string dimStr(const Dim &d) {
-  return std::holds_alternative<int64_t>(d) ? std::to_string(std::get<int64_t>(d))
-                                            : std::get<std::string>(d);
+  return std::holds_alternative<int64_t>(d)
+             ? std::to_string(std::get<int64_t>(d))
+             : std::get<std::string>(d);
 }
 
 bool isFloatDType(const std::string &d) {
@@ -107,12 +125,18 @@ bool isIntDType(const std::string &d) {
 }
 
 int dtypeRank(const std::string &d) {
-  if (d == "f64" || d == "c64") return 53;
-  if (d == "f32") return 24;
-  if (d == "f16") return 11;
-  if (d == "bf16") return 8;
-  if (d == "fp8_e4m3") return 4;
-  if (d == "fp8_e5m2") return 3;
+  if (d == "f64" || d == "c64")
+    return 53;
+  if (d == "f32")
+    return 24;
+  if (d == "f16")
+    return 11;
+  if (d == "bf16")
+    return 8;
+  if (d == "fp8_e4m3")
+    return 4;
+  if (d == "fp8_e5m2")
+    return 3;
   return 0;
 }
 

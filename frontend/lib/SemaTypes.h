@@ -53,7 +53,8 @@ bool isBuiltin(const std::string &name);
 // The signature text shown in hover and completion: "softmax(x, axis: -1)".
 std::string builtinSignature(const std::string &name);
 std::vector<std::string> builtinNames();
-ExprType checkBuiltin(const std::string &name, CallArgs &args, BuiltinHost &host);
+ExprType checkBuiltin(const std::string &name, CallArgs &args,
+                      BuiltinHost &host);
 // `a @ b`.
 ExprType checkMatmulOperator(const ExprType &a, const ExprType &b,
                              CallArgs &args, BuiltinHost &host);

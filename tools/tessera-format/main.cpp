@@ -45,15 +45,18 @@ bool writeAtomically(const std::string &path, const std::string &text) {
 int main(int argc, char **argv) {
   std::vector<std::string> files;
   bool inPlace = false, check = false;
-  CLI::App app{"tessera-format: lay out .tsr files in Tessera's one canonical "
-               "style.\n\n"
-               "  tessera-format model.tsr          print the formatted file\n"
-               "  tessera-format -i a.tsr b.tsr     rewrite files in place\n"
-               "  tessera-format --check *.tsr      exit 1 if any file would change\n"};
+  CLI::App app{
+      "tessera-format: lay out .tsr files in Tessera's one canonical "
+      "style.\n\n"
+      "  tessera-format model.tsr          print the formatted file\n"
+      "  tessera-format -i a.tsr b.tsr     rewrite files in place\n"
+      "  tessera-format --check *.tsr      exit 1 if any file would change\n"};
   app.add_option("files", files, "The .tsr files")->required();
-  app.add_flag("-i,--in-place", inPlace, "Rewrite the files instead of printing");
-  app.add_flag("--check", check,
-               "Print nothing; exit 1 and name each file that is not formatted");
+  app.add_flag("-i,--in-place", inPlace,
+               "Rewrite the files instead of printing");
+  app.add_flag(
+      "--check", check,
+      "Print nothing; exit 1 and name each file that is not formatted");
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp &e) {

@@ -14,11 +14,12 @@
 
 int main(int argc, char **argv) {
   mlir::DialectRegistry registry;
-  registry.insert<tessera::tgraph::TGraphDialect, tessera::tsched::TSchedDialect,
-                  tessera::ttile::TTileDialect, mlir::func::FuncDialect,
-                  mlir::arith::ArithDialect, mlir::memref::MemRefDialect,
-                  mlir::LLVM::LLVMDialect, mlir::tensor::TensorDialect,
-                  mlir::ml_program::MLProgramDialect, mlir::mesh::MeshDialect>();
+  registry
+      .insert<tessera::tgraph::TGraphDialect, tessera::tsched::TSchedDialect,
+              tessera::ttile::TTileDialect, mlir::func::FuncDialect,
+              mlir::arith::ArithDialect, mlir::memref::MemRefDialect,
+              mlir::LLVM::LLVMDialect, mlir::tensor::TensorDialect,
+              mlir::ml_program::MLProgramDialect, mlir::mesh::MeshDialect>();
   tessera::registerTesseraMiddlePasses();
   tessera::registerTesseraBackendPasses();
   mlir::registerCanonicalizerPass();

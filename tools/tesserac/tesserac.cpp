@@ -31,9 +31,9 @@ namespace {
 enum class Emit { Ast, Types, TGraph, TSched, TTile, LLVM, Asm, Obj, Tbin };
 
 const std::map<std::string, Emit> kEmitNames = {
-    {"ast", Emit::Ast},   {"types", Emit::Types}, {"tgraph", Emit::TGraph}, {"tsched", Emit::TSched},
-    {"ttile", Emit::TTile}, {"llvm", Emit::LLVM},   {"asm", Emit::Asm},
-    {"obj", Emit::Obj},   {"tbin", Emit::Tbin}};
+    {"ast", Emit::Ast},       {"types", Emit::Types}, {"tgraph", Emit::TGraph},
+    {"tsched", Emit::TSched}, {"ttile", Emit::TTile}, {"llvm", Emit::LLVM},
+    {"asm", Emit::Asm},       {"obj", Emit::Obj},     {"tbin", Emit::Tbin}};
 
 struct Options {
   std::string input;
@@ -158,8 +158,8 @@ std::string printOp(mlir::Operation *op, bool locations) {
 
 int compile(const Options &opts) {
   Emit emit = kEmitNames.at(opts.emit);
-  std::string output = opts.output.empty() ? defaultOutput(opts.input, emit)
-                                           : opts.output;
+  std::string output =
+      opts.output.empty() ? defaultOutput(opts.input, emit) : opts.output;
   std::string text, error;
   if (!readFile(opts.input, text, error))
     return fail(error);
@@ -174,7 +174,8 @@ int compile(const Options &opts) {
   }
   if (emit == Emit::Ast) {
     std::cerr << diags.render();
-    return writeOutput(output, tessera::ast::print(*ast), error) ? 0 : fail(error);
+    return writeOutput(output, tessera::ast::print(*ast), error) ? 0
+                                                                 : fail(error);
   }
   tessera::SemaResult types;
   tessera::SemaOptions semaOptions;
@@ -193,8 +194,8 @@ int compile(const Options &opts) {
     return writeOutput(output, out, error) ? 0 : fail(error);
   }
 
-  std::string moduleName = ast->name.empty() ? defaultOutput(opts.input, Emit::Tbin)
-                                             : ast->name;
+  std::string moduleName =
+      ast->name.empty() ? defaultOutput(opts.input, Emit::Tbin) : ast->name;
   if (ast->name.empty())
     moduleName = moduleName.substr(0, moduleName.size() - 5);
 
@@ -212,9 +213,12 @@ int compile(const Options &opts) {
   if (failed(mlir::verify(*module)))
     return 1;
   if (emit == Emit::TGraph)
-    return writeOutput(output, printOp(*module, opts.printLocations), error) ? 0 : fail(error);
+    return writeOutput(output, printOp(*module, opts.printLocations), error)
+               ? 0
+               : fail(error);
 
-  tessera::tbin::ModuleMeta meta = tessera::collectModuleMeta(*module, moduleName);
+  tessera::tbin::ModuleMeta meta =
+      tessera::collectModuleMeta(*module, moduleName);
 
   auto run = [&](auto addPasses) {
     mlir::PassManager pm(&ctx);
@@ -227,14 +231,18 @@ int compile(const Options &opts) {
       }))
     return 1;
   if (emit == Emit::TSched)
-    return writeOutput(output, printOp(*module, opts.printLocations), error) ? 0 : fail(error);
+    return writeOutput(output, printOp(*module, opts.printLocations), error)
+               ? 0
+               : fail(error);
   if (!run([](mlir::PassManager &pm) {
         pm.addPass(tessera::createConvertTSchedToTTile());
         pm.addPass(mlir::createCanonicalizerPass());
       }))
     return 1;
   if (emit == Emit::TTile)
-    return writeOutput(output, printOp(*module, opts.printLocations), error) ? 0 : fail(error);
+    return writeOutput(output, printOp(*module, opts.printLocations), error)
+               ? 0
+               : fail(error);
   tessera::tbin::OpsTable ops = tessera::collectOpsTable(*module);
   if (!run([](mlir::PassManager &pm) {
         pm.addPass(tessera::createConvertTTileToLLVM());
@@ -255,7 +263,8 @@ int compile(const Options &opts) {
     return writeOutput(output, s, error) ? 0 : fail(error);
   }
   std::string code;
-  if (!tessera::emitMachineCode(*llvmModule, cg, emit == Emit::Asm, code, error))
+  if (!tessera::emitMachineCode(*llvmModule, cg, emit == Emit::Asm, code,
+                                error))
     return fail(error);
   if (emit == Emit::Asm || emit == Emit::Obj)
     return writeOutput(output, code, error) ? 0 : fail(error);
@@ -279,8 +288,8 @@ int main(int argc, char **argv) {
                  "What to produce: ast, types (each top-level name's checked "
                  "type), tgraph (Graph IR), tsched (Schedule "
                  "IR), ttile (Tile IR), llvm (LLVM IR), asm, obj, tbin")
-      ->check(CLI::IsMember({"ast", "types", "tgraph", "tsched", "ttile", "llvm", "asm",
-                             "obj", "tbin"}))
+      ->check(CLI::IsMember({"ast", "types", "tgraph", "tsched", "ttile",
+                             "llvm", "asm", "obj", "tbin"}))
       ->default_str("tbin");
   app.add_option("-O", opts.optLevel, "Optimization level 0-3 (default 2)")
       ->check(CLI::Range(0, 3));
@@ -289,8 +298,9 @@ int main(int argc, char **argv) {
       ->check(CLI::IsMember({"cpu"}))
       ->default_str("cpu");
   app.add_flag("--Werror", opts.werror, "Treat warnings as errors");
-  app.add_flag("--print-locations", opts.printLocations,
-               "With --emit=tgraph/tsched/ttile, print each op's source location");
+  app.add_flag(
+      "--print-locations", opts.printLocations,
+      "With --emit=tgraph/tsched/ttile, print each op's source location");
   app.add_flag("--check", opts.checkOnly,
                "Parse and check only (names, types, shapes); produce nothing");
   try {

@@ -30,7 +30,8 @@ namespace {
 Type ptrType(MLIRContext *ctx) { return LLVM::LLVMPointerType::get(ctx); }
 
 Value i64Const(OpBuilder &b, Location loc, int64_t v) {
-  return b.create<LLVM::ConstantOp>(loc, b.getI64Type(), b.getI64IntegerAttr(v));
+  return b.create<LLVM::ConstantOp>(loc, b.getI64Type(),
+                                    b.getI64IntegerAttr(v));
 }
 
 // Loads element `index` of an array of `type` at `base`.
@@ -55,8 +56,8 @@ void lowerKernel(ttile::KernelOp kernel, OpBuilder &mb) {
   Type ptr = ptrType(ctx), i64 = mb.getI64Type();
   auto fnType = LLVM::LLVMFunctionType::get(LLVM::LLVMVoidType::get(ctx),
                                             {ptr, ptr, i64, i64});
-  auto fn = mb.create<LLVM::LLVMFuncOp>(loc, kernelSymbol(kernel.getSymName().str()),
-                                        fnType);
+  auto fn = mb.create<LLVM::LLVMFuncOp>(
+      loc, kernelSymbol(kernel.getSymName().str()), fnType);
   Block *entry = fn.addEntryBlock(mb);
   Block &body = kernel.getBody().front();
   unsigned numBuffers = body.getNumArguments() - 2;
@@ -89,7 +90,8 @@ void lowerKernel(ttile::KernelOp kernel, OpBuilder &mb) {
   b.setInsertionPointToStart(header);
   body.getArgument(numBuffers)
       .replaceAllUsesWith(castTo(b, loc, offset, b.getIndexType()));
-  Value more = b.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::slt, offset, stop);
+  Value more =
+      b.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::slt, offset, stop);
   Block *loopBody = &body;
   loopBody->eraseArguments(0, loopBody->getNumArguments());
   loopBody->moveBefore(exit);
@@ -132,16 +134,18 @@ LogicalResult lowerEntry(func::FuncOp fn, ModuleOp module, OpBuilder &mb) {
 
   auto launchType = LLVM::LLVMFunctionType::get(i32, {ptr, ptr, ptr, ptr, i64});
   Block *current = entry;
-  for (auto op : llvm::make_early_inc_range(current->getOps<ttile::LaunchOp>())) {
+  for (auto op :
+       llvm::make_early_inc_range(current->getOps<ttile::LaunchOp>())) {
     Location l = op.getLoc();
     auto kernel = module.lookupSymbol<ttile::KernelOp>(op.getKernel());
-    auto kernelFn =
-        module.lookupSymbol<LLVM::LLVMFuncOp>(kernelSymbol(op.getKernel().str()));
+    auto kernelFn = module.lookupSymbol<LLVM::LLVMFuncOp>(
+        kernelSymbol(op.getKernel().str()));
     if (!kernel || !kernelFn)
       return op.emitError("unknown kernel @") << op.getKernel();
     b.setInsertionPoint(op);
     int64_t n = op.getBuffers().size();
-    Value argv = b.create<LLVM::AllocaOp>(l, ptr, ptr, i64Const(b, l, std::max<int64_t>(n, 1)));
+    Value argv = b.create<LLVM::AllocaOp>(
+        l, ptr, ptr, i64Const(b, l, std::max<int64_t>(n, 1)));
     for (auto [i, buf] : llvm::enumerate(op.getBuffers())) {
       Value slot = b.create<LLVM::GEPOp>(l, ptr, ptr, argv,
                                          ArrayRef<LLVM::GEPArg>{int32_t(i)});
@@ -152,16 +156,19 @@ LogicalResult lowerEntry(func::FuncOp fn, ModuleOp module, OpBuilder &mb) {
     b.create<LLVM::StoreOp>(l, elements, sizes);
     Value tile = i64Const(b, l, kernel.getTile());
     Value tiles = b.create<LLVM::UDivOp>(
-        l, b.create<LLVM::AddOp>(l, elements, i64Const(b, l, kernel.getTile() - 1)),
+        l,
+        b.create<LLVM::AddOp>(l, elements,
+                              i64Const(b, l, kernel.getTile() - 1)),
         tile);
     Value fnPtr = b.create<LLVM::AddressOfOp>(l, kernelFn);
-    Value status =
-        b.create<LLVM::CallOp>(l, launchType,
-                               ValueRange{launch, launcher, fnPtr, argv, sizes, tiles})
-            .getResult();
+    Value status = b.create<LLVM::CallOp>(
+                        l, launchType,
+                        ValueRange{launch, launcher, fnPtr, argv, sizes, tiles})
+                       .getResult();
     // A failed launch returns its status; later launches do not run.
-    Value ok = b.create<LLVM::ICmpOp>(l, LLVM::ICmpPredicate::eq, status,
-                                      b.create<LLVM::ConstantOp>(l, i32, b.getI32IntegerAttr(0)));
+    Value ok = b.create<LLVM::ICmpOp>(
+        l, LLVM::ICmpPredicate::eq, status,
+        b.create<LLVM::ConstantOp>(l, i32, b.getI32IntegerAttr(0)));
     Block *rest = current->splitBlock(op->getNextNode());
     Block *failed = new Block();
     llvmFn.getBody().push_back(failed);
@@ -199,16 +206,18 @@ struct LoadLowering : OpConversionPattern<ttile::LoadOp> {
     Location loc = op.getLoc();
     VectorType vt = op.getType();
     Type elem = vt.getElementType();
-    Value addr = r.create<LLVM::GEPOp>(loc, ptrType(getContext()), elem,
-                                       a.getBuffer(), ValueRange{a.getOffset()});
+    Value addr =
+        r.create<LLVM::GEPOp>(loc, ptrType(getContext()), elem, a.getBuffer(),
+                              ValueRange{a.getOffset()});
     Value mask = laneMask(r, loc, vt, a.getOffset(), a.getBound());
     // Masked-off lanes read as one, so that an integer division in them
     // cannot trap.
     TypedAttr one = isa<FloatType>(elem) ? TypedAttr(r.getFloatAttr(elem, 1.0))
                                          : TypedAttr(r.getIntegerAttr(elem, 1));
-    Value ones = r.create<LLVM::ConstantOp>(loc, vt, DenseElementsAttr::get(vt, one));
-    r.replaceOpWithNewOp<LLVM::MaskedLoadOp>(op, vt, addr, mask, ValueRange{ones},
-                                             alignmentOf(elem));
+    Value ones =
+        r.create<LLVM::ConstantOp>(loc, vt, DenseElementsAttr::get(vt, one));
+    r.replaceOpWithNewOp<LLVM::MaskedLoadOp>(
+        op, vt, addr, mask, ValueRange{ones}, alignmentOf(elem));
     return success();
   }
 };
@@ -220,8 +229,9 @@ struct StoreLowering : OpConversionPattern<ttile::StoreOp> {
     Location loc = op.getLoc();
     auto vt = cast<VectorType>(op.getValue().getType());
     Type elem = vt.getElementType();
-    Value addr = r.create<LLVM::GEPOp>(loc, ptrType(getContext()), elem,
-                                       a.getBuffer(), ValueRange{a.getOffset()});
+    Value addr =
+        r.create<LLVM::GEPOp>(loc, ptrType(getContext()), elem, a.getBuffer(),
+                              ValueRange{a.getOffset()});
     Value mask = laneMask(r, loc, vt, a.getOffset(), a.getBound());
     r.replaceOpWithNewOp<LLVM::MaskedStoreOp>(op, a.getValue(), addr, mask,
                                               alignmentOf(elem));
@@ -235,7 +245,8 @@ struct ConvertTTileToLLVMPass
     ModuleOp module = getOperation();
     OpBuilder mb = OpBuilder::atBlockEnd(module.getBody());
 
-    for (auto kernel : llvm::make_early_inc_range(module.getOps<ttile::KernelOp>()))
+    for (auto kernel :
+         llvm::make_early_inc_range(module.getOps<ttile::KernelOp>()))
       lowerKernel(kernel, mb);
     for (auto fn : llvm::make_early_inc_range(module.getOps<func::FuncOp>())) {
       if (!fn->hasAttr(tgraph::kEntryAttr)) {
@@ -246,7 +257,8 @@ struct ConvertTTileToLLVMPass
         return signalPassFailure();
       fn.erase();
     }
-    for (auto kernel : llvm::make_early_inc_range(module.getOps<ttile::KernelOp>()))
+    for (auto kernel :
+         llvm::make_early_inc_range(module.getOps<ttile::KernelOp>()))
       kernel.erase();
 
     LowerToLLVMOptions options(&getContext());

@@ -43,7 +43,8 @@ std::unique_ptr<llvm::TargetMachine> makeTargetMachine(const CodegenOptions &o,
     return true;
   }();
   (void)initialized;
-  const llvm::Target *target = llvm::TargetRegistry::lookupTarget(o.triple, error);
+  const llvm::Target *target =
+      llvm::TargetRegistry::lookupTarget(o.triple, error);
   if (!target)
     return nullptr;
   llvm::TargetOptions options;

@@ -16,7 +16,8 @@ bool linkTbin(const std::string &objectBytes, const std::string &outputPath,
               std::string &error) {
   llvm::SmallString<128> objPath, tmpOut;
   int fd;
-  if (auto ec = llvm::sys::fs::createTemporaryFile("tessera", "o", fd, objPath)) {
+  if (auto ec =
+          llvm::sys::fs::createTemporaryFile("tessera", "o", fd, objPath)) {
     error = "cannot create a temporary file: " + ec.message();
     return false;
   }
@@ -31,10 +32,11 @@ bool linkTbin(const std::string &objectBytes, const std::string &outputPath,
   std::string diagnostics;
   llvm::raw_string_ostream diagOS(diagnostics);
   std::vector<const char *> args = {
-      "ld.lld", "-shared", "--no-undefined", "-z", "noexecstack",
-      "-z", "now", "--build-id=sha1", "-o", tmpOut.c_str(), objPath.c_str()};
-  lld::Result result = lld::lldMain(args, diagOS, diagOS,
-                                    {{lld::Gnu, &lld::elf::link}});
+      "ld.lld",       "-shared", "--no-undefined",  "-z", "noexecstack",
+      "-z",           "now",     "--build-id=sha1", "-o", tmpOut.c_str(),
+      objPath.c_str()};
+  lld::Result result =
+      lld::lldMain(args, diagOS, diagOS, {{lld::Gnu, &lld::elf::link}});
   llvm::sys::fs::remove(objPath);
   if (result.retCode != 0) {
     llvm::sys::fs::remove(tmpOut);

@@ -13,13 +13,20 @@ namespace tessera {
 namespace {
 
 tbin::DType dtypeOf(Type t) {
-  if (t.isF32()) return tbin::DType::F32;
-  if (t.isF64()) return tbin::DType::F64;
-  if (t.isF16()) return tbin::DType::F16;
-  if (t.isBF16()) return tbin::DType::BF16;
-  if (t.isInteger(64)) return tbin::DType::I64;
-  if (t.isInteger(32)) return tbin::DType::I32;
-  if (t.isInteger(8)) return tbin::DType::I8;
+  if (t.isF32())
+    return tbin::DType::F32;
+  if (t.isF64())
+    return tbin::DType::F64;
+  if (t.isF16())
+    return tbin::DType::F16;
+  if (t.isBF16())
+    return tbin::DType::BF16;
+  if (t.isInteger(64))
+    return tbin::DType::I64;
+  if (t.isInteger(32))
+    return tbin::DType::I32;
+  if (t.isInteger(8))
+    return tbin::DType::I8;
   return tbin::DType::Bool;
 }
 
@@ -65,9 +72,11 @@ tbin::ModuleMeta collectModuleMeta(ModuleOp module, const std::string &name) {
       for (Attribute d : dims)
         e.dimSymbols.push_back(cast<StringAttr>(d).str());
     for (unsigned i = 0; i < fn.getNumArguments(); ++i)
-      e.inputs.push_back(signature(fn.getArgAttrDict(i), fn.getArgumentTypes()[i]));
+      e.inputs.push_back(
+          signature(fn.getArgAttrDict(i), fn.getArgumentTypes()[i]));
     for (unsigned i = 0; i < fn.getNumResults(); ++i)
-      e.outputs.push_back(signature(fn.getResultAttrDict(i), fn.getResultTypes()[i]));
+      e.outputs.push_back(
+          signature(fn.getResultAttrDict(i), fn.getResultTypes()[i]));
     meta.entries.push_back(std::move(e));
   }
   return meta;
@@ -78,7 +87,8 @@ tbin::OpsTable collectOpsTable(ModuleOp module) {
   // Which entry launches each kernel.
   llvm::StringMap<std::string> launcher;
   module.walk([&](ttile::LaunchOp l) {
-    launcher[l.getKernel()] = l->getParentOfType<func::FuncOp>().getName().str();
+    launcher[l.getKernel()] =
+        l->getParentOfType<func::FuncOp>().getName().str();
   });
   for (auto k : module.getOps<ttile::KernelOp>()) {
     tbin::KernelMeta m;

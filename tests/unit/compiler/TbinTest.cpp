@@ -1,7 +1,7 @@
 // The backend's metadata, encoded by the compiler and decoded by the
 // runtime's codec, round-trips; and a linked .tbin is what the loader needs.
-#include "tessera/Backend/Passes.h"
 #include "tessera/Backend/Tbin.h"
+#include "tessera/Backend/Passes.h"
 #include "tessera/Dialect/TGraph/TGraph.h"
 #include "tessera/Dialect/TTile/TTile.h"
 #include "tessera/tessera_rt.h"
@@ -45,9 +45,10 @@ const char *kTile = R"mlir(
 
 struct Backend : ::testing::Test {
   Backend() {
-    ctx.loadDialect<tessera::tgraph::TGraphDialect, tessera::ttile::TTileDialect,
-                    func::FuncDialect, arith::ArithDialect,
-                    memref::MemRefDialect, LLVM::LLVMDialect>();
+    ctx.loadDialect<tessera::tgraph::TGraphDialect,
+                    tessera::ttile::TTileDialect, func::FuncDialect,
+                    arith::ArithDialect, memref::MemRefDialect,
+                    LLVM::LLVMDialect>();
   }
   MLIRContext ctx;
 };
@@ -61,7 +62,8 @@ TEST_F(Backend, ModuleMetaRoundTripsThroughTheRuntimeCodec) {
   std::vector<uint8_t> bytes = tessera::tbin::encode(meta);
   tessera::tbin::ModuleMeta back;
   std::string error;
-  ASSERT_TRUE(tessera::tbin::decode(bytes.data(), bytes.size(), back, error)) << error;
+  ASSERT_TRUE(tessera::tbin::decode(bytes.data(), bytes.size(), back, error))
+      << error;
   ASSERT_EQ(back.entries.size(), 1u);
   const auto &e = back.entries[0];
   EXPECT_EQ(e.name, "twice");
@@ -88,9 +90,11 @@ TEST_F(Backend, LinkedTbinLoadsAndRuns) {
   llvm::LLVMContext llvmCtx;
   std::string error, object;
   tessera::CodegenOptions opts;
-  auto llvmModule = tessera::translateToLLVMIR(*tile, llvmCtx, meta, ops, opts, error);
+  auto llvmModule =
+      tessera::translateToLLVMIR(*tile, llvmCtx, meta, ops, opts, error);
   ASSERT_TRUE(llvmModule) << error;
-  ASSERT_TRUE(tessera::emitMachineCode(*llvmModule, opts, false, object, error)) << error;
+  ASSERT_TRUE(tessera::emitMachineCode(*llvmModule, opts, false, object, error))
+      << error;
   llvm::SmallString<128> path;
   ASSERT_FALSE(llvm::sys::fs::createTemporaryFile("twice", "tbin", path));
   ASSERT_TRUE(tessera::linkTbin(object, path.str().str(), error)) << error;

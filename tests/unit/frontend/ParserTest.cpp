@@ -43,24 +43,24 @@ TEST(Parser, BuildsTheSkeleton) {
 
 TEST(Parser, PrecedenceAndParentheses) {
   std::string diags;
-  auto m = parse("entry f(a: f32) -> f32 { return (a + 1) * -a - 2 / a }", diags);
+  auto m =
+      parse("entry f(a: f32) -> f32 { return (a + 1) * -a - 2 / a }", diags);
   ASSERT_TRUE(m) << diags;
-  EXPECT_EQ(ast::print(*m),
-            "module <unnamed>\n"
-            "  entry f <1:7>\n"
-            "    param a: f32[]\n"
-            "    result out0: f32[]\n"
-            "    return <1:26>\n"
-            "      binary - <1:33>\n"
-            "        binary * <1:33>\n"
-            "          binary + <1:33>\n"
-            "            name a <1:34>\n"
-            "            number 1 <1:38>\n"
-            "          unary - <1:43>\n"
-            "            name a <1:44>\n"
-            "        binary / <1:48>\n"
-            "          number 2 <1:48>\n"
-            "          name a <1:52>\n");
+  EXPECT_EQ(ast::print(*m), "module <unnamed>\n"
+                            "  entry f <1:7>\n"
+                            "    param a: f32[]\n"
+                            "    result out0: f32[]\n"
+                            "    return <1:26>\n"
+                            "      binary - <1:33>\n"
+                            "        binary * <1:33>\n"
+                            "          binary + <1:33>\n"
+                            "            name a <1:34>\n"
+                            "            number 1 <1:38>\n"
+                            "          unary - <1:43>\n"
+                            "            name a <1:44>\n"
+                            "        binary / <1:48>\n"
+                            "          number 2 <1:48>\n"
+                            "          name a <1:52>\n");
 }
 
 TEST(Parser, NamedResultsAndConcreteDims) {

@@ -78,7 +78,8 @@ struct NumberExpr : Expr {
 };
 
 struct StringExpr : Expr {
-  StringExpr(SourceRange r, std::string v) : Expr(Kind::String, r), value(std::move(v)) {}
+  StringExpr(SourceRange r, std::string v)
+      : Expr(Kind::String, r), value(std::move(v)) {}
   std::string value;
 };
 
@@ -88,7 +89,8 @@ struct BoolExpr : Expr {
 };
 
 struct NameExpr : Expr {
-  NameExpr(SourceRange r, std::string n) : Expr(Kind::Name, r), name(std::move(n)) {}
+  NameExpr(SourceRange r, std::string n)
+      : Expr(Kind::Name, r), name(std::move(n)) {}
   std::string name;
 };
 
@@ -100,7 +102,8 @@ struct UnaryExpr : Expr {
 };
 
 struct BinaryExpr : Expr {
-  BinaryExpr(SourceRange r, std::string o, ExprPtr l, ExprPtr rhs, SourceRange opR)
+  BinaryExpr(SourceRange r, std::string o, ExprPtr l, ExprPtr rhs,
+             SourceRange opR)
       : Expr(Kind::Binary, r), op(std::move(o)), lhs(std::move(l)),
         rhs(std::move(rhs)), opRange(opR) {}
   std::string op; // + - * / % @ ** == != < <= > >= && ||
@@ -109,7 +112,8 @@ struct BinaryExpr : Expr {
 };
 
 struct CallExpr : Expr {
-  CallExpr(SourceRange r, ExprPtr c) : Expr(Kind::Call, r), callee(std::move(c)) {}
+  CallExpr(SourceRange r, ExprPtr c)
+      : Expr(Kind::Call, r), callee(std::move(c)) {}
   ExprPtr callee;
   std::vector<Arg> args;
 };
@@ -122,14 +126,16 @@ struct Slice {
 };
 
 struct IndexExpr : Expr {
-  IndexExpr(SourceRange r, ExprPtr b) : Expr(Kind::Index, r), base(std::move(b)) {}
+  IndexExpr(SourceRange r, ExprPtr b)
+      : Expr(Kind::Index, r), base(std::move(b)) {}
   ExprPtr base;
   std::vector<Slice> slices;
 };
 
 struct MemberExpr : Expr {
   MemberExpr(SourceRange r, ExprPtr b, std::string m, SourceRange mr)
-      : Expr(Kind::Member, r), base(std::move(b)), member(std::move(m)), memberRange(mr) {}
+      : Expr(Kind::Member, r), base(std::move(b)), member(std::move(m)),
+        memberRange(mr) {}
   ExprPtr base;
   std::string member;
   SourceRange memberRange;
@@ -166,9 +172,10 @@ struct Stmt {
   enum class Kind { Let, TupleLet, Return, Minimize };
   Kind kind;
   SourceRange range;
-  std::vector<std::pair<std::string, SourceRange>> names; // Let: 1; TupleLet: 2+
-  std::optional<TensorType> type;                         // Let: declared type
-  std::vector<ExprPtr> values; // Let, TupleLet, Minimize: 1; Return: 0+
+  std::vector<std::pair<std::string, SourceRange>>
+      names;                      // Let: 1; TupleLet: 2+
+  std::optional<TensorType> type; // Let: declared type
+  std::vector<ExprPtr> values;    // Let, TupleLet, Minimize: 1; Return: 0+
 };
 
 struct Param {

@@ -21,33 +21,33 @@ struct Signature;
 // The static type of an expression.
 struct ExprType {
   enum class Kind {
-    Error,    // already reported; never reported again
-    Literal,  // a number literal: takes the dtype of what it meets
-    Bool,     // true / false
+    Error,   // already reported; never reported again
+    Literal, // a number literal: takes the dtype of what it meets
+    Bool,    // true / false
     String,
-    Tensor,   // dtype + dims (rank 0: a scalar)
+    Tensor, // dtype + dims (rank 0: a scalar)
     Tuple,
-    List,     // of numbers or names: configuration such as [256, 256]
-    Record,   // {dp: 4}
-    Function, // an op, a builtin, a lambda, or an operator built from them
+    List,         // of numbers or names: configuration such as [256, 256]
+    Record,       // {dp: 4}
+    Function,     // an op, a builtin, a lambda, or an operator built from them
     DiffOperator, // partial(axis:, order:): maps functions to functions
     Policy,
     Mesh,
     Shard,
     Optimizer,
     Initializer,
-    Module,   // an imported module's name
-    DType,    // a dtype name used as a value: numeric(dtype: f32)
+    Module, // an imported module's name
+    DType,  // a dtype name used as a value: numeric(dtype: f32)
   };
   using Dim = std::variant<int64_t, std::string>;
 
   Kind kind = Kind::Error;
   std::string dtype; // Tensor, DType
   std::vector<Dim> dims;
-  std::vector<ExprType> elements;          // Tuple, List
-  std::vector<std::string> fields;         // Record
-  std::shared_ptr<const Signature> sig;    // Function (null: a builtin)
-  std::string name;    // Function: builtin or op name; Module; Mesh
+  std::vector<ExprType> elements;       // Tuple, List
+  std::vector<std::string> fields;      // Record
+  std::shared_ptr<const Signature> sig; // Function (null: a builtin)
+  std::string name; // Function: builtin or op name; Module; Mesh
   std::map<std::string, int64_t> axes;     // Mesh: axis -> size
   int64_t axis = 0, order = 1;             // DiffOperator
   const ast::LambdaExpr *lambda = nullptr; // Function: an untyped lambda

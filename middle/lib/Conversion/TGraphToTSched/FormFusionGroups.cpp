@@ -20,8 +20,8 @@ namespace tessera {
 namespace {
 
 struct GroupPlan {
-  SmallVector<Operation *> ops;            // in program order
-  llvm::SetVector<Value> passthrough;      // returned as they are
+  SmallVector<Operation *> ops;       // in program order
+  llvm::SetVector<Value> passthrough; // returned as they are
 };
 
 bool isGrouped(Operation *op) { return !isa<tgraph::ConstantOp>(op); }
@@ -154,8 +154,7 @@ LogicalResult formGroups(func::FuncOp fn, int64_t tileElements) {
   return success();
 }
 
-struct FormFusionGroupsPass
-    : impl::FormFusionGroupsBase<FormFusionGroupsPass> {
+struct FormFusionGroupsPass : impl::FormFusionGroupsBase<FormFusionGroupsPass> {
   using FormFusionGroupsBase::FormFusionGroupsBase;
 
   void runOnOperation() override {

@@ -32,15 +32,17 @@ FailureOr<Value> emitVectorOp(OpBuilder &b, Operation *op, VectorType vt,
   Location loc = op->getLoc();
   bool isFloat = isa<FloatType>(vt.getElementType());
   if (auto c = dyn_cast<tgraph::ConstantOp>(op))
-    return b.create<arith::ConstantOp>(
-                loc, DenseElementsAttr::get(vt, cast<TypedAttr>(c.getValue())))
+    return b
+        .create<arith::ConstantOp>(
+            loc, DenseElementsAttr::get(vt, cast<TypedAttr>(c.getValue())))
         .getResult();
   auto operand = [&](unsigned i) { return map.lookup(op->getOperand(i)); };
   if (isa<tgraph::NegOp>(op)) {
     if (isFloat)
       return b.create<arith::NegFOp>(loc, operand(0)).getResult();
     Value zero = b.create<arith::ConstantOp>(
-        loc, DenseElementsAttr::get(vt, b.getIntegerAttr(vt.getElementType(), 0)));
+        loc,
+        DenseElementsAttr::get(vt, b.getIntegerAttr(vt.getElementType(), 0)));
     return b.create<arith::SubIOp>(loc, zero, operand(0)).getResult();
   }
   Value l = operand(0), r = operand(1);
@@ -78,8 +80,8 @@ public:
       argAttrs.push_back(fn.getArgAttrDict(i));
     }
     for (unsigned i = 0; i < ret.getNumOperands(); ++i) {
-      outputs.push_back(
-          block.addArgument(flatBuffer(ret.getOperand(i).getType()), fn.getLoc()));
+      outputs.push_back(block.addArgument(
+          flatBuffer(ret.getOperand(i).getType()), fn.getLoc()));
       argAttrs.push_back(fn.getResultAttrDict(i));
     }
     auto dims = fn->getAttrOfType<ArrayAttr>(tgraph::kDimsAttr);
@@ -110,7 +112,8 @@ public:
     fn.setType(FunctionType::get(ctx, block.getArgumentTypes(), {}));
     fn.setAllArgAttrs(argAttrs);
     fn.removeResAttrsAttr();
-    fn->setAttr("ttile.num_inputs", IntegerAttr::get(IntegerType::get(ctx, 64), numInputs));
+    fn->setAttr("ttile.num_inputs",
+                IntegerAttr::get(IntegerType::get(ctx, 64), numInputs));
     return success();
   }
 
@@ -140,7 +143,8 @@ private:
   LogicalResult lowerGroup(tsched::FusionGroupOp group, func::ReturnOp ret,
                            unsigned index) {
     Location loc = group.getLoc();
-    Type elem = cast<RankedTensorType>(group.getResult(0).getType()).getElementType();
+    Type elem =
+        cast<RankedTensorType>(group.getResult(0).getType()).getElementType();
     if (!isSupportedElement(elem))
       return group.emitError("dtype ")
              << elem << " is not supported by the CPU backend yet";
@@ -190,8 +194,8 @@ private:
     IRMapping map;
     Block &groupBody = group.getBody().front();
     for (auto [i, arg] : llvm::enumerate(groupBody.getArguments()))
-      map.map(arg, kb.create<ttile::LoadOp>(arg.getLoc(), vt, body->getArgument(i),
-                                            offset, extent)
+      map.map(arg, kb.create<ttile::LoadOp>(
+                         arg.getLoc(), vt, body->getArgument(i), offset, extent)
                        .getResult());
     for (Operation &op : groupBody.without_terminator()) {
       FailureOr<Value> v = emitVectorOp(kb, &op, vt, map);
@@ -203,7 +207,8 @@ private:
     unsigned firstOut = group.getInputs().size();
     for (auto [i, s] : llvm::enumerate(stores))
       kb.create<ttile::StoreOp>(loc, map.lookup(yield.getValues()[s.first]),
-                                body->getArgument(firstOut + i), offset, extent);
+                                body->getArgument(firstOut + i), offset,
+                                extent);
     kb.create<ttile::YieldOp>(loc);
 
     OpBuilder fb(group);

@@ -35,16 +35,18 @@ LogicalResult checkInputs(Operation *op, func::FuncOp fn, TypeRange args,
 LogicalResult checkScalarResult(Operation *op, func::FuncOp fn) {
   if (fn.getNumResults() != 1 ||
       cast<RankedTensorType>(fn.getResultTypes()[0]).getRank() != 0 ||
-      !isa<FloatType>(cast<RankedTensorType>(fn.getResultTypes()[0]).getElementType()))
-    return op->emitOpError("needs @") << fn.getName()
-                                      << " to return one floating-point scalar";
+      !isa<FloatType>(
+          cast<RankedTensorType>(fn.getResultTypes()[0]).getElementType()))
+    return op->emitOpError("needs @")
+           << fn.getName() << " to return one floating-point scalar";
   return success();
 }
 
 LogicalResult checkWrt(Operation *op, func::FuncOp fn, uint64_t wrtAttr) {
   auto wrt = static_cast<int64_t>(wrtAttr);
   if (wrt < 0 || wrt >= static_cast<int64_t>(fn.getNumArguments()))
-    return op->emitOpError("wrt = ") << wrt << " is not an input of @" << fn.getName();
+    return op->emitOpError("wrt = ")
+           << wrt << " is not an input of @" << fn.getName();
   return success();
 }
 
@@ -62,8 +64,10 @@ LogicalResult checkResults(Operation *op, TypeRange got, ArrayRef<Type> want) {
 
 LogicalResult GradOp::verifySymbolUses(SymbolTableCollection &symbols) {
   auto fn = lookupCallee(*this, getCalleeAttr(), symbols);
-  if (failed(fn) || failed(checkInputs(*this, *fn, getArgs().getTypes(), "argument")) ||
-      failed(checkScalarResult(*this, *fn)) || failed(checkWrt(*this, *fn, getWrt())))
+  if (failed(fn) ||
+      failed(checkInputs(*this, *fn, getArgs().getTypes(), "argument")) ||
+      failed(checkScalarResult(*this, *fn)) ||
+      failed(checkWrt(*this, *fn, getWrt())))
     return failure();
   SmallVector<Type> want;
   if (getWithValue())
@@ -74,7 +78,8 @@ LogicalResult GradOp::verifySymbolUses(SymbolTableCollection &symbols) {
 
 LogicalResult VjpOp::verifySymbolUses(SymbolTableCollection &symbols) {
   auto fn = lookupCallee(*this, getCalleeAttr(), symbols);
-  if (failed(fn) || failed(checkInputs(*this, *fn, getPrimals().getTypes(), "primal")))
+  if (failed(fn) ||
+      failed(checkInputs(*this, *fn, getPrimals().getTypes(), "primal")))
     return failure();
   if (getCotangents().getTypes() != fn->getResultTypes())
     return emitOpError("cotangents must have the types of @")
@@ -85,7 +90,8 @@ LogicalResult VjpOp::verifySymbolUses(SymbolTableCollection &symbols) {
 
 LogicalResult JvpOp::verifySymbolUses(SymbolTableCollection &symbols) {
   auto fn = lookupCallee(*this, getCalleeAttr(), symbols);
-  if (failed(fn) || failed(checkInputs(*this, *fn, getPrimals().getTypes(), "primal")) ||
+  if (failed(fn) ||
+      failed(checkInputs(*this, *fn, getPrimals().getTypes(), "primal")) ||
       failed(checkInputs(*this, *fn, getTangents().getTypes(), "tangent")))
     return failure();
   SmallVector<Type> want(fn->getResultTypes());
@@ -95,14 +101,16 @@ LogicalResult JvpOp::verifySymbolUses(SymbolTableCollection &symbols) {
 
 LogicalResult HvpOp::verifySymbolUses(SymbolTableCollection &symbols) {
   auto fn = lookupCallee(*this, getCalleeAttr(), symbols);
-  if (failed(fn) || failed(checkInputs(*this, *fn, getArgs().getTypes(), "argument")) ||
-      failed(checkScalarResult(*this, *fn)) || failed(checkWrt(*this, *fn, getWrt())))
+  if (failed(fn) ||
+      failed(checkInputs(*this, *fn, getArgs().getTypes(), "argument")) ||
+      failed(checkScalarResult(*this, *fn)) ||
+      failed(checkWrt(*this, *fn, getWrt())))
     return failure();
   Type x = fn->getArgumentTypes()[getWrt()];
   if (getDir().getType() != x)
-    return emitOpError("dir has type ") << getDir().getType() << ", but input #"
-                                        << getWrt() << " of @" << fn->getName()
-                                        << " is " << x;
+    return emitOpError("dir has type ")
+           << getDir().getType() << ", but input #" << getWrt() << " of @"
+           << fn->getName() << " is " << x;
   return checkResults(*this, getResult().getType(), {x});
 }
 
@@ -119,8 +127,8 @@ LogicalResult PartialOp::verifySymbolUses(SymbolTableCollection &symbols) {
   int64_t coords = points.getShape().back();
   auto axis = static_cast<int64_t>(getAxis());
   if (axis < 0 || (!ShapedType::isDynamic(coords) && axis >= coords))
-    return emitOpError("axis ") << getAxis() << " is not a coordinate of "
-                                << points;
+    return emitOpError("axis ")
+           << getAxis() << " is not a coordinate of " << points;
   if (getOrder() < 1)
     return emitOpError("order must be at least 1");
   return checkResults(*this, getResult().getType(), {fn->getResultTypes()[0]});

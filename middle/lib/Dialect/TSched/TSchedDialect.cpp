@@ -18,8 +18,7 @@ LogicalResult FusionGroupOp::verify() {
   Block &body = getBody().front();
   if (body.getNumArguments() != getInputs().size())
     return emitOpError("has ") << getInputs().size() << " inputs but "
-                               << body.getNumArguments()
-                               << " block arguments";
+                               << body.getNumArguments() << " block arguments";
   for (auto [input, arg] : llvm::zip(getInputs(), body.getArguments()))
     if (input.getType() != arg.getType())
       return emitOpError("block argument type ")

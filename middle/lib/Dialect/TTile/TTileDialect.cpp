@@ -27,9 +27,9 @@ LogicalResult KernelOp::verify() {
   if (getNumInputs() > n - 2)
     return emitOpError("num_inputs out of range");
   if (getTile() <= 0 || getVector() <= 0 || getTile() % getVector() != 0)
-    return emitOpError("tile (") << getTile()
-                                 << ") must be a positive multiple of vector ("
-                                 << getVector() << ")";
+    return emitOpError("tile (")
+           << getTile() << ") must be a positive multiple of vector ("
+           << getVector() << ")";
   return success();
 }
 
@@ -60,9 +60,9 @@ LogicalResult LaunchOp::verifySymbolUses(SymbolTableCollection &symbols) {
     return emitOpError("unknown kernel @") << getKernel();
   unsigned expected = kernel.getBody().getNumArguments() - 2;
   if (getBuffers().size() != expected)
-    return emitOpError("passes ") << getBuffers().size()
-                                  << " buffers to a kernel that takes "
-                                  << expected;
+    return emitOpError("passes ")
+           << getBuffers().size() << " buffers to a kernel that takes "
+           << expected;
   for (auto [buf, arg] :
        llvm::zip(getBuffers(), kernel.getBody().getArguments()))
     if (buf.getType() != arg.getType())

@@ -17,7 +17,8 @@ mlir::LogicalResult verifyElementwiseScalarBroadcast(mlir::Operation *op);
 
 template <typename ConcreteType>
 class ElementwiseScalarBroadcast
-    : public mlir::OpTrait::TraitBase<ConcreteType, ElementwiseScalarBroadcast> {
+    : public mlir::OpTrait::TraitBase<ConcreteType,
+                                      ElementwiseScalarBroadcast> {
 public:
   static mlir::LogicalResult verifyTrait(mlir::Operation *op) {
     return verifyElementwiseScalarBroadcast(op);
