@@ -17,7 +17,8 @@ int main(int argc, char **argv) {
   registry
       .insert<tessera::tgraph::TGraphDialect, tessera::tsched::TSchedDialect,
               tessera::ttile::TTileDialect, mlir::func::FuncDialect,
-              mlir::arith::ArithDialect, mlir::memref::MemRefDialect,
+              mlir::arith::ArithDialect, mlir::math::MathDialect,
+                  mlir::memref::MemRefDialect,
               mlir::LLVM::LLVMDialect, mlir::tensor::TensorDialect,
               mlir::ml_program::MLProgramDialect, mlir::mesh::MeshDialect>();
   tessera::registerTesseraMiddlePasses();

@@ -11,11 +11,16 @@
 #include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
 #include "mlir/Conversion/LLVMCommon/ConversionTarget.h"
 #include "mlir/Conversion/LLVMCommon/TypeConverter.h"
+#include "mlir/Conversion/MathToLLVM/MathToLLVM.h"
 #include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
+#include "mlir/Conversion/VectorToLLVM/ConvertVectorToLLVM.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Math/Transforms/Passes.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Transforms/DialectConversion.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace tessera {
 #define GEN_PASS_DEF_CONVERTTTILETOLLVM
@@ -245,6 +250,26 @@ struct ConvertTTileToLLVMPass
     ModuleOp module = getOperation();
     OpBuilder mb = OpBuilder::atBlockEnd(module.getBody());
 
+    // Transcendentals: Tessera's own polynomial approximations, with every
+    // multiply-add kept separate, so no libm call and the same bits on every
+    // machine (ARCHITECTURE.md §6). Applied inside kernel bodies only, and
+    // without simplifying their structure.
+    {
+      RewritePatternSet math(&getContext());
+      populateMathPolynomialApproximationPatterns(math);
+      populateExpandPowFPattern(math);
+      populateExpandFmaFPattern(math);
+      // floor/ceil would be libm calls on CPUs without SSE4.1.
+      populateExpandFloorFPattern(math);
+      populateExpandCeilFPattern(math);
+      FrozenRewritePatternSet frozen(std::move(math));
+      GreedyRewriteConfig config;
+      config.enableRegionSimplification = GreedySimplifyRegionLevel::Disabled;
+      for (auto kernel : module.getOps<ttile::KernelOp>())
+        if (failed(applyPatternsAndFoldGreedily(kernel, frozen, config)))
+          return signalPassFailure();
+    }
+
     for (auto kernel :
          llvm::make_early_inc_range(module.getOps<ttile::KernelOp>()))
       lowerKernel(kernel, mb);
@@ -267,6 +292,8 @@ struct ConvertTTileToLLVMPass
         [](MemRefType t) -> Type { return ptrType(t.getContext()); });
     RewritePatternSet patterns(&getContext());
     arith::populateArithToLLVMConversionPatterns(converter, patterns);
+    populateMathToLLVMConversionPatterns(converter, patterns);
+    populateVectorToLLVMConversionPatterns(converter, patterns);
     patterns.add<LoadLowering, StoreLowering>(converter, &getContext());
     LLVMConversionTarget target(getContext());
     target.addLegalOp<ModuleOp, UnrealizedConversionCastOp>();

@@ -5,6 +5,11 @@
   npy_tool.py check EXPR OUT.npy NAME=IN.npy...  compare OUT with EXPR
                                                  evaluated by NumPy, bit
                                                  for bit
+  npy_tool.py close EXPR OUT.npy TOL NAME=IN.npy...
+                                                 compare OUT with EXPR
+                                                 evaluated in float64: the
+                                                 largest error relative to
+                                                 max(|ref|, 1) is <= TOL
 """
 import sys
 
@@ -40,6 +45,22 @@ def check(expr, out_path, *bindings):
     print(f"ok: {got.size} values of {got.dtype} match bit for bit")
 
 
+def close(expr, out_path, tol, *bindings):
+    env = {}
+    for b in bindings:
+        name, path = b.split("=", 1)
+        env[name] = np.load(path).astype(np.float64)
+    env["sigmoid"] = lambda v: 1 / (1 + np.exp(-v))
+    expected = np.asarray(eval(expr, {"np": np}, env))
+    got = np.load(out_path).astype(np.float64)
+    if got.shape != expected.shape:
+        sys.exit(f"shape mismatch: got {got.shape}, expected {expected.shape}")
+    err = np.max(np.abs(got - expected) / np.maximum(np.abs(expected), 1))
+    if not err <= float(tol):
+        sys.exit(f"max relative error {err:.3g} exceeds {tol}")
+    print(f"ok: {got.size} values within {tol} of float64")
+
+
 if __name__ == "__main__":
     command, args = sys.argv[1], sys.argv[2:]
-    {"random": random, "check": check}[command](*args)
+    {"random": random, "check": check, "close": close}[command](*args)

@@ -26,6 +26,16 @@ struct GroupPlan {
 
 bool isGrouped(Operation *op) { return !isa<tgraph::ConstantOp>(op); }
 
+// The operators an elementwise fusion group may hold.
+bool isElementwise(Operation *op) {
+  return isa<tgraph::AddOp, tgraph::SubOp, tgraph::MulOp, tgraph::DivOp,
+             tgraph::NegOp, tgraph::ConstantOp, tgraph::PowOp, tgraph::MaxOp,
+             tgraph::MinOp, tgraph::AbsOp, tgraph::ExpOp, tgraph::LogOp,
+             tgraph::Log1pOp, tgraph::SqrtOp, tgraph::RsqrtOp, tgraph::SinOp,
+             tgraph::CosOp, tgraph::TanhOp, tgraph::SigmoidOp, tgraph::ReluOp,
+             tgraph::SquareOp, tgraph::SiluOp>(op);
+}
+
 LogicalResult buildGroup(func::FuncOp fn, ArrayAttr shape, GroupPlan &plan,
                          int64_t tileElements) {
   llvm::SmallPtrSet<Operation *, 16> members(plan.ops.begin(), plan.ops.end());
@@ -119,14 +129,12 @@ LogicalResult formGroups(func::FuncOp fn, int64_t tileElements) {
     if (!isa<tgraph::TGraphDialect>(op.getDialect()))
       return op.emitError("cannot schedule '")
              << op.getName() << "': not a Graph IR operator";
-    // Only elementwise arithmetic has a schedule (and a Tile IR lowering)
+    // Only elementwise operators have a schedule (and a Tile IR lowering)
     // today; everything else is refused here, at its source location.
-    if (!isa<tgraph::AddOp, tgraph::SubOp, tgraph::MulOp, tgraph::DivOp,
-             tgraph::NegOp, tgraph::ConstantOp>(op))
+    if (!isElementwise(&op))
       return op.emitError("'")
              << op.getName()
-             << "' cannot be scheduled yet: only elementwise + - * / and "
-                "negation are";
+             << "' cannot be scheduled yet: only elementwise operators are";
     if (!isGrouped(&op))
       continue;
     ArrayAttr shape = symbolicShape(op.getResult(0));

@@ -5,6 +5,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/IR/IRMapping.h"
 
 namespace tessera {
@@ -45,7 +46,79 @@ FailureOr<Value> emitVectorOp(OpBuilder &b, Operation *op, VectorType vt,
         DenseElementsAttr::get(vt, b.getIntegerAttr(vt.getElementType(), 0)));
     return b.create<arith::SubIOp>(loc, zero, operand(0)).getResult();
   }
+  Type elem = vt.getElementType();
+  auto splat = [&](double v) -> Value {
+    return b.create<arith::ConstantOp>(
+        loc, DenseElementsAttr::get(vt, b.getFloatAttr(elem, v)));
+  };
+  // Transcendentals become `math` ops, expanded later into Tessera's own
+  // polynomial approximations (no libm, the same bits everywhere); those
+  // exist for f32 only.
+  bool transcendental =
+      isa<tgraph::ExpOp, tgraph::LogOp, tgraph::Log1pOp, tgraph::SinOp,
+          tgraph::CosOp, tgraph::TanhOp, tgraph::SigmoidOp, tgraph::SiluOp,
+          tgraph::PowOp, tgraph::RsqrtOp>(op);
+  if (transcendental && !elem.isF32())
+    return op->emitError("'")
+           << op->getName() << "' on " << elem
+           << " is not supported by the CPU backend yet (f32 only)";
+  auto sigmoid = [&](Value x) -> Value {
+    Value e = b.create<math::ExpOp>(loc, b.create<arith::NegFOp>(loc, x));
+    return b.create<arith::DivFOp>(loc, splat(1.0),
+                                   b.create<arith::AddFOp>(loc, splat(1.0), e));
+  };
+  if (op->getNumOperands() == 1) {
+    Value x = operand(0);
+    if (isa<tgraph::ExpOp>(op))
+      return b.create<math::ExpOp>(loc, x).getResult();
+    if (isa<tgraph::LogOp>(op))
+      return b.create<math::LogOp>(loc, x).getResult();
+    if (isa<tgraph::Log1pOp>(op))
+      return b.create<math::Log1pOp>(loc, x).getResult();
+    if (isa<tgraph::SinOp>(op))
+      return b.create<math::SinOp>(loc, x).getResult();
+    if (isa<tgraph::CosOp>(op))
+      return b.create<math::CosOp>(loc, x).getResult();
+    if (isa<tgraph::TanhOp>(op))
+      return b.create<math::TanhOp>(loc, x).getResult();
+    if (isa<tgraph::SqrtOp>(op))
+      return b.create<math::SqrtOp>(loc, x).getResult();
+    if (isa<tgraph::RsqrtOp>(op))
+      return b
+          .create<arith::DivFOp>(loc, splat(1.0),
+                                 b.create<math::SqrtOp>(loc, x))
+          .getResult();
+    if (isa<tgraph::SigmoidOp>(op))
+      return sigmoid(x);
+    if (isa<tgraph::SiluOp>(op))
+      return b.create<arith::MulFOp>(loc, x, sigmoid(x)).getResult();
+    if (isa<tgraph::SquareOp>(op))
+      return isFloat ? b.create<arith::MulFOp>(loc, x, x).getResult()
+                     : b.create<arith::MulIOp>(loc, x, x).getResult();
+    if (isa<tgraph::AbsOp>(op))
+      return isFloat ? b.create<math::AbsFOp>(loc, x).getResult()
+                     : b.create<math::AbsIOp>(loc, x).getResult();
+    if (isa<tgraph::ReluOp>(op)) {
+      if (!isFloat)
+        return b
+            .create<arith::MaxSIOp>(
+                loc, x,
+                b.create<arith::ConstantOp>(
+                    loc, DenseElementsAttr::get(vt, b.getIntegerAttr(elem, 0))))
+            .getResult();
+      // max(x, 0) that keeps NaN a NaN.
+      return b.create<arith::MaximumFOp>(loc, x, splat(0.0)).getResult();
+    }
+  }
   Value l = operand(0), r = operand(1);
+  if (isa<tgraph::PowOp>(op))
+    return b.create<math::PowFOp>(loc, l, r).getResult();
+  if (isa<tgraph::MaxOp>(op))
+    return isFloat ? b.create<arith::MaximumFOp>(loc, l, r).getResult()
+                   : b.create<arith::MaxSIOp>(loc, l, r).getResult();
+  if (isa<tgraph::MinOp>(op))
+    return isFloat ? b.create<arith::MinimumFOp>(loc, l, r).getResult()
+                   : b.create<arith::MinSIOp>(loc, l, r).getResult();
   if (isa<tgraph::AddOp>(op))
     return isFloat ? b.create<arith::AddFOp>(loc, l, r).getResult()
                    : b.create<arith::AddIOp>(loc, l, r).getResult();
