@@ -155,6 +155,8 @@ private:
       }
     }
     result.imported.push_back(mod);
+    if (mod->ast && mod->ok)
+      result.imports.push_back({alias, i.path, &*mod->ast, &mod->result});
     if (!mod->ast || !mod->ok)
       t = ExprType::error();
     modules[alias] = mod;

@@ -57,6 +57,19 @@ func::FuncOp Generator::functionSymbol(const ast::Expr &e) {
     unsupported(e.range, "this op value");
     return {};
   }
+  if (e.kind == ast::Expr::Kind::Member) {
+    // module.op: an op of an imported user module.
+    const auto &m = static_cast<const ast::MemberExpr &>(e);
+    if (m.base->kind == ast::Expr::Kind::Name) {
+      auto mod =
+          imported.find(static_cast<const ast::NameExpr &>(*m.base).name);
+      if (mod != imported.end()) {
+        auto fn = mod->second.find(m.member);
+        if (fn != mod->second.end())
+          return fn->second;
+      }
+    }
+  }
   if (e.kind != ast::Expr::Kind::Call) {
     unsupported(e.range, "this op value");
     return {};

@@ -25,15 +25,37 @@ OwningOpRef<ModuleOp> Generator::run(const ast::Module &m) {
   OwningOpRef<ModuleOp> module = ModuleOp::create(
       m.nameRange.valid() ? loc(m.nameRange) : UnknownLoc::get(&ctx),
       m.name.empty() ? std::optional<StringRef>() : StringRef(m.name));
-  for (const ast::ImportDecl &i : m.imports)
-    if (i.path != "nn" && i.path != "std")
-      unsupported(i.range, "importing a user module");
+  std::set<std::string> emitted;
+  emit(*module, m, "", emitted);
+  if (anyFailed)
+    return nullptr;
+  return module;
+}
+
+void Generator::emit(ModuleOp module, const ast::Module &m,
+                     const std::string &symbolPrefix,
+                     std::set<std::string> &emitted) {
+  prefix = symbolPrefix;
+  // Imported user modules first, each once, their symbols prefixed by path.
+  for (const SemaResult::Import &imp : types.imports) {
+    Generator child(ctx, *imp.types, diags);
+    if (emitted.insert(imp.path).second) {
+      child.emit(module, *imp.module, imp.path + ".", emitted);
+      anyFailed |= child.hasFailed();
+    } else {
+      // Already emitted through another import: find its functions.
+      for (auto fn : module.getOps<func::FuncOp>())
+        if (fn.getName().starts_with(imp.path + "."))
+          child.funcs[fn.getName().drop_front(imp.path.size() + 1).str()] = fn;
+    }
+    imported[imp.alias] = child.functions();
+  }
   // Constants fold where they are used; other module-level values (ops,
   // operators, policies) are reported only if code uses them.
   for (const ast::ValueDecl &v : m.values)
     if (v.kind == ast::ValueDecl::Kind::Const && isLiteral(*v.value))
       constants[v.name] = v.value.get();
-  b.setInsertionPointToEnd(module->getBody());
+  b.setInsertionPointToEnd(module.getBody());
   for (const ast::MeshDecl &me : m.meshes)
     declareMesh(me);
   for (const ast::ParamDecl &p : m.params)
@@ -52,9 +74,6 @@ OwningOpRef<ModuleOp> Generator::run(const ast::Module &m) {
       names.emplace_back(p.name, p.nameRange);
     emitBody(fn, names, t->body);
   }
-  if (anyFailed)
-    return nullptr;
-  return module;
 }
 
 Location Generator::loc(const SourceRange &r) {
@@ -335,9 +354,9 @@ void Generator::declare(const ast::FuncDecl &f) {
     }
     outs.push_back(tensorType(r));
   }
-  auto fn = b.create<func::FuncOp>(loc(f.nameRange), f.name,
+  auto fn = b.create<func::FuncOp>(loc(f.nameRange), sym(f.name),
                                    b.getFunctionType(ins, outs));
-  if (f.isEntry)
+  if (f.isEntry && prefix.empty())
     fn->setAttr(tgraph::kEntryAttr, b.getUnitAttr());
   else
     fn.setPrivate();
@@ -371,7 +390,7 @@ void Generator::declareMesh(const ast::MeshDecl &m) {
     shape.push_back(static_cast<int64_t>(fold(*f.value).value_or(1)));
   }
   OperationState state(loc(m.nameRange), "mesh.mesh");
-  state.addAttribute("sym_name", b.getStringAttr(m.name));
+  state.addAttribute("sym_name", b.getStringAttr(sym(m.name)));
   state.addAttribute("shape", b.getDenseI64ArrayAttr(shape));
   b.create(state);
   meshAxes[m.name] = names;
@@ -386,7 +405,7 @@ Value Generator::shard(Value arg, const ast::TensorType &type) {
     return arg;
   }
   const std::vector<std::string> &axes = meshAxes[s->name];
-  std::string text = "#mesh.shard<@" + s->name + ", [";
+  std::string text = "#mesh.shard<@" + sym(s->name) + ", [";
   for (size_t d = 0; d < type.dims.size(); ++d) {
     text += d ? ", [" : "[";
     if (d < s->fields.size() && s->fields[d] != "_")
@@ -409,7 +428,7 @@ void Generator::declareGlobal(const std::string &name, RankedTensorType type,
                               const std::string &init, int64_t seed,
                               Location where) {
   OperationState state(where, "ml_program.global");
-  state.addAttribute("sym_name", b.getStringAttr(name));
+  state.addAttribute("sym_name", b.getStringAttr(sym(name)));
   state.addAttribute("type", TypeAttr::get(type));
   state.addAttribute("is_mutable", b.getUnitAttr());
   state.addAttribute("sym_visibility", b.getStringAttr("private"));
@@ -421,7 +440,7 @@ void Generator::declareGlobal(const std::string &name, RankedTensorType type,
 
 Value Generator::loadGlobal(const std::string &name, Location where) {
   OperationState state(where, "ml_program.global_load");
-  state.addAttribute("global", FlatSymbolRefAttr::get(&ctx, name));
+  state.addAttribute("global", FlatSymbolRefAttr::get(&ctx, sym(name)));
   state.addTypes(globals.at(name));
   return b.create(state)->getResult(0);
 }
@@ -477,7 +496,8 @@ void Generator::declareMlp(const std::string &name, const ast::CallExpr &c,
                   where);
   }
   RankedTensorType out = tensorType(sig.results[0]);
-  auto fn = b.create<func::FuncOp>(where, name, b.getFunctionType({in}, {out}));
+  auto fn =
+      b.create<func::FuncOp>(where, sym(name), b.getFunctionType({in}, {out}));
   fn.setPrivate();
   fn.setArgAttrs(0, signatureAttrs("x", sig.params[0].second));
   fn->setAttr(tgraph::kDimsAttr, b.getArrayAttr({b.getStringAttr("B")}));
@@ -506,7 +526,7 @@ void Generator::defineTrain(const ast::TrainDecl &t) {
   SmallVector<Type> ins;
   for (const ast::Param &p : t.params)
     ins.push_back(tensorType(typeOf(p.type)));
-  auto fn = b.create<func::FuncOp>(loc(t.nameRange), t.name,
+  auto fn = b.create<func::FuncOp>(loc(t.nameRange), sym(t.name),
                                    b.getFunctionType(ins, {}));
   SmallVector<Attribute> dims;
   for (const auto &d : t.dimParams)

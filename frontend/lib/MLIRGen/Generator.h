@@ -42,6 +42,14 @@ public:
 
   OwningOpRef<ModuleOp> run(const ast::Module &m);
 
+  // Emits `m` into `module`. An imported module's symbols get `prefix`
+  // (its path and a dot), and its entries are not entries of the program.
+  void emit(ModuleOp module, const ast::Module &m, const std::string &prefix,
+            std::set<std::string> &emitted);
+
+  bool hasFailed() const { return anyFailed; }
+  const std::map<std::string, func::FuncOp> &functions() const { return funcs; }
+
 private:
   // ---- helpers -----------------------------------------------------------
 
@@ -232,6 +240,10 @@ private:
   OpBuilder b;
   bool failed = false, anyFailed = false;
   std::map<std::string, func::FuncOp> funcs;
+  std::string prefix; // of this module's symbols (empty for the program)
+  std::string sym(const std::string &name) const { return prefix + name; }
+  // Ops of imported modules, by the name the module is reached by.
+  std::map<std::string, std::map<std::string, func::FuncOp>> imported;
   std::map<std::string, RankedTensorType> globals;
   std::map<std::string, std::vector<std::string>> meshAxes;
   std::vector<std::pair<const ast::TrainDecl *, func::FuncOp>> pendingTrains;

@@ -97,6 +97,15 @@ struct SemaResult {
   std::map<std::string, ExprType> globals;
   // Imported modules, kept alive for their source files and types.
   std::vector<std::shared_ptr<void>> imported;
+  // The user modules this one imports: the name they are reached by, their
+  // path (a.b), their AST and their checked types.
+  struct Import {
+    std::string alias;
+    std::string path;
+    const ast::Module *module = nullptr;
+    const SemaResult *types = nullptr;
+  };
+  std::vector<Import> imports;
 };
 
 struct SemaOptions {
