@@ -885,10 +885,12 @@ private:
       std::optional<int64_t> hi =
           s.hi ? constant(s.hi)
                : (extent ? std::optional<int64_t>(*extent) : std::nullopt);
+      std::optional<int64_t> step =
+          s.step ? constant(s.step) : std::optional<int64_t>(1);
       if (!s.lo && !s.hi && !s.step)
         dims.push_back(base.dims[i]);
-      else if (lo && hi && !s.step)
-        dims.push_back(std::max<int64_t>(0, *hi - *lo));
+      else if (lo && hi && step && *step > 0)
+        dims.push_back(std::max<int64_t>(0, (*hi - *lo + *step - 1) / *step));
       else
         dims.push_back(std::string("?"));
     }

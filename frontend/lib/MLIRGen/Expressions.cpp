@@ -74,11 +74,77 @@ Value Generator::gen(const ast::Expr &e) {
       return transpose(gen(*m.base), loc(m.memberRange));
     break;
   }
+  case ast::Expr::Kind::Index:
+    return genIndex(static_cast<const ast::IndexExpr &>(e), *t);
   default:
     break;
   }
   unsupported(e.range, "this expression");
   return {};
+}
+
+// x[i, a:b:s, :] on a tensor whose sliced dims are known: a `tgraph.slice`
+// (an index is a slice of size 1), then a reshape that drops indexed dims.
+Value Generator::genIndex(const ast::IndexExpr &ix, const ExprType &t) {
+  Value base = gen(*ix.base);
+  if (!base)
+    return {};
+  auto type = cast<RankedTensorType>(base.getType());
+  SmallVector<int64_t> offsets, sizes, strides;
+  bool dropped = false;
+  for (int64_t i = 0; i < type.getRank(); ++i) {
+    int64_t extent = type.getDimSize(i);
+    const ast::Slice *s =
+        i < static_cast<int64_t>(ix.slices.size()) ? &ix.slices[i] : nullptr;
+    auto value = [&](const ast::ExprPtr &p,
+                     int64_t dflt) -> std::optional<int64_t> {
+      if (!p)
+        return dflt;
+      std::optional<double> v = fold(*p);
+      if (!v)
+        return std::nullopt;
+      auto n = static_cast<int64_t>(*v);
+      return n < 0 && !ShapedType::isDynamic(extent) ? n + extent : n;
+    };
+    if (ShapedType::isDynamic(extent)) {
+      unsupported(ix.range,
+                  "indexing a dim whose extent is only known at run time");
+      return {};
+    }
+    if (!s) {
+      offsets.push_back(0), sizes.push_back(extent), strides.push_back(1);
+      continue;
+    }
+    if (!s->isRange) {
+      auto at = value(s->index, 0);
+      if (!at || *at < 0 || *at >= extent) {
+        unsupported(s->range, "this index");
+        return {};
+      }
+      offsets.push_back(*at), sizes.push_back(1), strides.push_back(1);
+      dropped = true;
+      continue;
+    }
+    auto lo = value(s->lo, 0), hi = value(s->hi, extent),
+         step = value(s->step, 1);
+    if (!lo || !hi || !step || *step <= 0 || *lo < 0 || *hi > extent) {
+      unsupported(s->range, "this range");
+      return {};
+    }
+    offsets.push_back(*lo);
+    sizes.push_back(*hi > *lo ? (*hi - *lo + *step - 1) / *step : 0);
+    strides.push_back(*step);
+  }
+  Location where = loc(ix.range);
+  Value sliced =
+      create("tgraph.slice", where, {base},
+             RankedTensorType::get(sizes, type.getElementType()),
+             {b.getNamedAttr("offsets", b.getDenseI64ArrayAttr(offsets)),
+              b.getNamedAttr("sizes", b.getDenseI64ArrayAttr(sizes)),
+              b.getNamedAttr("strides", b.getDenseI64ArrayAttr(strides))});
+  if (!dropped || !sliced)
+    return sliced;
+  return create("tgraph.reshape", where, {sliced}, tensorType(t));
 }
 
 Value Generator::transpose(Value v, Location where) {

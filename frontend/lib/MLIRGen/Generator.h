@@ -156,6 +156,8 @@ private:
 
   Value transpose(Value v, Location where);
 
+  Value genIndex(const ast::IndexExpr &ix, const ExprType &t);
+
   Value genBinary(const ast::BinaryExpr &bin, const ExprType &t);
 
   const ast::Expr *arg(const ast::CallExpr &c, size_t index,
