@@ -1,0 +1,534 @@
+// Checking expressions: names, arithmetic and broadcasting, indexing,
+// members, lambdas, calls and the unification of symbolic dims.
+#include "Checker.h"
+
+namespace tessera::sema {
+
+ExprType Checker::check(const ast::Expr &e) {
+  ExprType t = infer(e);
+  result.types[&e] = t;
+  return t;
+}
+
+const Binding *Checker::lookup(const std::string &name) {
+  for (auto it = scopes.rbegin(); it != scopes.rend(); ++it) {
+    auto found = it->find(name);
+    if (found != it->end()) {
+      found->second.used = true;
+      return &found->second;
+    }
+  }
+  auto g = globals.find(name);
+  return g == globals.end() ? nullptr : &g->second;
+}
+
+std::string Checker::suggestion(const std::string &name) {
+  std::string best;
+  size_t bestDist = name.size() <= 3 ? 1 : 2;
+  auto consider = [&](const std::string &c) {
+    size_t d = editDistance(name, c);
+    if (d <= bestDist && d > 0) {
+      bestDist = d;
+      best = c;
+    }
+  };
+  for (const auto &scope : scopes)
+    for (const auto &[n, b] : scope)
+      consider(n);
+  for (const auto &[n, b] : globals)
+    consider(n);
+  for (const std::string &n : sema::builtinNames())
+    consider(n);
+  return best;
+}
+
+ExprType Checker::inferName(const ast::NameExpr &n) {
+  if (const Binding *b = lookup(n.name)) {
+    result.definitions[&n] = b->where;
+    return b->type;
+  }
+  if (sema::isBuiltin(n.name)) {
+    ExprType t = ExprType::make(Kind::Function);
+    t.name = n.name;
+    return t;
+  }
+  // A dim of the enclosing function used as a value: a number.
+  if (auto d = dimsInScope.find(n.name); d != dimsInScope.end()) {
+    result.definitions[&n] = d->second;
+    return ExprType::literal();
+  }
+  if (isKnownDType(n.name)) {
+    ExprType t = ExprType::make(Kind::DType);
+    t.dtype = n.name;
+    return t;
+  }
+  std::string hint = suggestion(n.name);
+  error(n.range, "unknown name '" + n.name + "'" +
+                     (hint.empty() ? "" : "; did you mean '" + hint + "'?"));
+  return ExprType::error();
+}
+
+ExprType Checker::infer(const ast::Expr &e) {
+  switch (e.kind) {
+  case ast::Expr::Kind::Number:
+    return ExprType::literal();
+  case ast::Expr::Kind::String:
+    return ExprType::make(Kind::String);
+  case ast::Expr::Kind::Bool:
+    return ExprType::make(Kind::Bool);
+  case ast::Expr::Kind::Name:
+    return inferName(static_cast<const ast::NameExpr &>(e));
+  case ast::Expr::Kind::Unary:
+    return inferUnary(static_cast<const ast::UnaryExpr &>(e));
+  case ast::Expr::Kind::Binary:
+    return inferBinary(static_cast<const ast::BinaryExpr &>(e));
+  case ast::Expr::Kind::Call:
+    return inferCall(static_cast<const ast::CallExpr &>(e));
+  case ast::Expr::Kind::Index:
+    return inferIndex(static_cast<const ast::IndexExpr &>(e));
+  case ast::Expr::Kind::Member:
+    return inferMember(static_cast<const ast::MemberExpr &>(e));
+  case ast::Expr::Kind::Tuple:
+  case ast::Expr::Kind::List: {
+    bool tuple = e.kind == ast::Expr::Kind::Tuple;
+    const auto &elems = tuple ? static_cast<const ast::TupleExpr &>(e).elements
+                              : static_cast<const ast::ListExpr &>(e).elements;
+    ExprType t = ExprType::make(tuple ? Kind::Tuple : Kind::List);
+    for (const ast::ExprPtr &x : elems) {
+      // Lists hold configuration: dims and names are allowed unresolved.
+      if (!tuple && x->kind == ast::Expr::Kind::Name &&
+          !lookup(static_cast<const ast::NameExpr &>(*x).name)) {
+        t.elements.push_back(ExprType::make(Kind::String));
+        continue;
+      }
+      ExprType et = check(*x);
+      if (et.isError())
+        return et;
+      t.elements.push_back(et);
+    }
+    return t;
+  }
+  case ast::Expr::Kind::Record: {
+    ExprType t = ExprType::make(Kind::Record);
+    for (const ast::Arg &f : static_cast<const ast::RecordExpr &>(e).fields) {
+      check(*f.value);
+      t.fields.push_back(f.name);
+    }
+    return t;
+  }
+  case ast::Expr::Kind::Lambda:
+    return inferLambda(static_cast<const ast::LambdaExpr &>(e));
+  }
+  return ExprType::error();
+}
+
+ExprType Checker::inferUnary(const ast::UnaryExpr &u) {
+  ExprType t = check(*u.operand);
+  if (t.isError() || t.isLiteral())
+    return t;
+  if (u.op == "!") {
+    if (t.kind == Kind::Bool || (t.isTensor() && t.dtype == "bool"))
+      return t;
+    error(u.range, "'!' needs a bool, found " + t.str());
+    return ExprType::error();
+  }
+  if (!t.isTensor() || t.dtype == "bool") {
+    error(u.range, "cannot negate " + t.str());
+    return ExprType::error();
+  }
+  return t;
+}
+
+// Literals adopt the tensor's dtype; tensors must agree in dtype and
+// broadcast in shape (docs/language.md, "Arithmetic").
+ExprType Checker::inferBinary(const ast::BinaryExpr &b) {
+  ExprType l = check(*b.lhs);
+  ExprType r = check(*b.rhs);
+  if (l.isError() || r.isError())
+    return ExprType::error();
+  if (b.op == "@") {
+    CallArgs args;
+    args.call = b.opRange;
+    return sema::checkMatmulOperator(l, r, args, *this);
+  }
+  bool logical = b.op == "&&" || b.op == "||";
+  bool compare = b.op == "==" || b.op == "!=" || b.op == "<" || b.op == "<=" ||
+                 b.op == ">" || b.op == ">=";
+  if (l.isLiteral() && r.isLiteral())
+    return compare ? ExprType::make(Kind::Bool) : ExprType::literal();
+  if (logical) {
+    auto isBool = [](const ExprType &t) {
+      return t.kind == Kind::Bool || (t.isTensor() && t.dtype == "bool");
+    };
+    if (!isBool(l) || !isBool(r)) {
+      error(b.opRange,
+            "'" + b.op + "' needs bools, found " + l.str() + " and " + r.str());
+      return ExprType::error();
+    }
+    return l.isTensor() ? l : r;
+  }
+  auto adopt = [&](const ExprType &lit, const ast::Expr &litExpr,
+                   const ExprType &other) -> ExprType {
+    if (!other.isTensor()) {
+      error(b.opRange, "'" + b.op + "' needs tensors, found " + other.str());
+      return ExprType::error();
+    }
+    if (sema::isIntDType(other.dtype) &&
+        litExpr.kind == ast::Expr::Kind::Number &&
+        !static_cast<const ast::NumberExpr &>(litExpr).isInteger) {
+      error(litExpr.range,
+            "the fractional number " +
+                static_cast<const ast::NumberExpr &>(litExpr).text +
+                " cannot take the integer dtype " + other.dtype);
+      return ExprType::error();
+    }
+    (void)lit;
+    return compare ? ExprType::tensor("bool", other.dims) : other;
+  };
+  if (l.isLiteral())
+    return adopt(l, *b.lhs, r);
+  if (r.isLiteral())
+    return adopt(r, *b.rhs, l);
+  if (!l.isTensor() || !r.isTensor()) {
+    error(b.opRange,
+          "'" + b.op + "' needs tensors, found " + l.str() + " and " + r.str());
+    return ExprType::error();
+  }
+  if (l.dtype != r.dtype) {
+    error(b.opRange,
+          "mismatched dtypes in '" + b.op + "': " + l.str() + " and " + r.str())
+        .note(b.lhs->range, "left operand is " + l.str())
+        .note(b.rhs->range, "right operand is " + r.str());
+    return ExprType::error();
+  }
+  std::string why;
+  auto dims = sema::broadcast(l.dims, r.dims, why);
+  if (!dims) {
+    error(b.opRange,
+          "shape mismatch in '" + b.op + "': " + l.str() + " and " + r.str())
+        .note(b.lhs->range, "left operand is " + l.str())
+        .note(b.rhs->range, "right operand is " + r.str());
+    return ExprType::error();
+  }
+  return ExprType::tensor(compare ? "bool" : l.dtype, *dims);
+}
+
+ExprType Checker::inferIndex(const ast::IndexExpr &ix) {
+  ExprType base = check(*ix.base);
+  if (base.isError())
+    return base;
+  if (!base.isTensor()) {
+    error(ix.base->range, "cannot index " + base.str());
+    return ExprType::error();
+  }
+  if (ix.slices.size() > base.dims.size()) {
+    error(ix.range, std::to_string(ix.slices.size()) + " subscripts for " +
+                        base.str() + " of rank " +
+                        std::to_string(base.dims.size()));
+    return ExprType::error();
+  }
+  std::vector<ExprType::Dim> dims;
+  for (size_t i = 0; i < base.dims.size(); ++i) {
+    if (i >= ix.slices.size()) {
+      dims.push_back(base.dims[i]);
+      continue;
+    }
+    const ast::Slice &s = ix.slices[i];
+    for (const ast::ExprPtr &part : {s.index, s.lo, s.hi, s.step})
+      if (part) {
+        ExprType pt = check(*part);
+        if (!pt.isError() && !pt.isLiteral() &&
+            !(pt.isScalarTensor() && sema::isIntDType(pt.dtype)))
+          error(part->range,
+                "a subscript must be an integer, found " + pt.str());
+      }
+    if (!s.isRange)
+      continue; // an index drops the dim
+    auto constant = [](const ast::ExprPtr &p) -> std::optional<int64_t> {
+      if (p && p->kind == ast::Expr::Kind::Number)
+        return static_cast<int64_t>(
+            static_cast<const ast::NumberExpr &>(*p).value);
+      return std::nullopt;
+    };
+    auto extent = std::get_if<int64_t>(&base.dims[i]);
+    std::optional<int64_t> lo =
+        s.lo ? constant(s.lo) : std::optional<int64_t>(0);
+    std::optional<int64_t> hi =
+        s.hi ? constant(s.hi)
+             : (extent ? std::optional<int64_t>(*extent) : std::nullopt);
+    std::optional<int64_t> step =
+        s.step ? constant(s.step) : std::optional<int64_t>(1);
+    if (!s.lo && !s.hi && !s.step)
+      dims.push_back(base.dims[i]);
+    else if (lo && hi && step && *step > 0)
+      dims.push_back(std::max<int64_t>(0, (*hi - *lo + *step - 1) / *step));
+    else
+      dims.push_back(std::string("?"));
+  }
+  return ExprType::tensor(base.dtype, dims);
+}
+
+ExprType Checker::inferMember(const ast::MemberExpr &m) {
+  ExprType base = check(*m.base);
+  if (base.isError())
+    return base;
+  if (base.kind == Kind::Module) {
+    auto mod =
+        modules.find(m.base->kind == ast::Expr::Kind::Name
+                         ? static_cast<const ast::NameExpr &>(*m.base).name
+                         : "");
+    if (mod == modules.end()) { // the standard library: builtins
+      if (sema::isBuiltin(m.member)) {
+        ExprType t = ExprType::make(Kind::Function);
+        t.name = m.member;
+        return t;
+      }
+      error(m.memberRange,
+            "module '" + base.name + "' has no '" + m.member + "'");
+      return ExprType::error();
+    }
+    auto g = mod->second->result.globals.find(m.member);
+    if (g == mod->second->result.globals.end()) {
+      error(m.memberRange,
+            "module '" + base.name + "' has no '" + m.member + "'");
+      return ExprType::error();
+    }
+    return g->second;
+  }
+  if (base.isTensor() && m.member == "T") {
+    if (base.dims.size() < 2) {
+      error(m.memberRange, "'.T' needs rank 2 or more, found " + base.str());
+      return ExprType::error();
+    }
+    std::swap(base.dims[base.dims.size() - 1], base.dims[base.dims.size() - 2]);
+    return base;
+  }
+  error(m.memberRange, base.str() + " has no member '" + m.member + "'");
+  return ExprType::error();
+}
+
+ExprType Checker::inferLambda(const ast::LambdaExpr &l) {
+  ExprType t = ExprType::make(Kind::Function);
+  t.name = "lambda";
+  bool typed =
+      std::all_of(l.params.begin(), l.params.end(),
+                  [](const ast::LambdaParam &p) { return p.type.has_value(); });
+  lambdaScopes[&l] = scopes;
+  if (!typed) {
+    t.lambda = &l;
+    return t;
+  }
+  // Fully typed: its signature is known now.
+  auto sig = std::make_shared<Signature>();
+  sig->name = "lambda";
+  sig->where = l.range;
+  for (const ast::LambdaParam &p : l.params) {
+    checkType(*p.type, currentDims());
+    sig->params.emplace_back(p.name, typeOf(*p.type));
+    sig->paramWhere.push_back(p.range);
+  }
+  std::vector<ExprType> args;
+  for (const auto &p : sig->params)
+    args.push_back(p.second);
+  ExprType body = applyLambda(l, args);
+  if (body.isError())
+    return body;
+  sig->results =
+      body.kind == Kind::Tuple ? body.elements : std::vector<ExprType>{body};
+  t.sig = sig;
+  return t;
+}
+
+ExprType Checker::applyLambda(const ast::LambdaExpr &l,
+                              const std::vector<ExprType> &args) {
+  if (args.size() != l.params.size()) {
+    error(l.range, "this lambda takes " + std::to_string(l.params.size()) +
+                       " arguments, given " + std::to_string(args.size()));
+    return ExprType::error();
+  }
+  std::vector<std::map<std::string, Binding>> saved = std::move(scopes);
+  scopes = lambdaScopes[&l];
+  scopes.emplace_back();
+  for (size_t i = 0; i < args.size(); ++i)
+    scopes.back()[l.params[i].name] = {args[i], l.params[i].range, true, false};
+  ExprType t = check(*l.body);
+  scopes = std::move(saved);
+  return t;
+}
+
+ExprType Checker::inferCall(const ast::CallExpr &c) {
+  // A builtin called by name (unless a local shadows it).
+  std::string builtin;
+  if (c.callee->kind == ast::Expr::Kind::Name) {
+    const std::string &n = static_cast<const ast::NameExpr &>(*c.callee).name;
+    if (sema::isBuiltin(n) && !lookup(n))
+      builtin = n;
+  } else if (c.callee->kind == ast::Expr::Kind::Member) {
+    const auto &m = static_cast<const ast::MemberExpr &>(*c.callee);
+    if (m.base->kind == ast::Expr::Kind::Name && sema::isBuiltin(m.member)) {
+      const Binding *b =
+          lookup(static_cast<const ast::NameExpr &>(*m.base).name);
+      if (b && b->type.kind == Kind::Module &&
+          !modules.count(static_cast<const ast::NameExpr &>(*m.base).name))
+        builtin = m.member;
+    }
+  }
+  CallArgs args;
+  args.call = c.range;
+  args.callee = c.callee->range;
+  bool argError = false;
+  for (const ast::Arg &a : c.args) {
+    ExprType t;
+    if (!builtin.empty() && !a.name.empty() &&
+        sema::takesNameArgument(builtin, a.name))
+      t = ExprType::make(Kind::String);
+    else
+      t = check(*a.value);
+    argError |= t.isError();
+    if (a.name.empty())
+      args.positional.push_back({&a, t});
+    else if (!args.keyword.emplace(a.name, CallArgs::Item{&a, t}).second) {
+      error(a.nameRange, "argument '" + a.name + "' given twice");
+      argError = true;
+    }
+  }
+  if (!builtin.empty()) {
+    result.types[c.callee.get()] =
+        inferName(ast::NameExpr(c.callee->range, builtin));
+    return argError ? ExprType::error()
+                    : sema::checkBuiltin(builtin, args, *this);
+  }
+  ExprType fn = check(*c.callee);
+  if (fn.isError() || argError)
+    return ExprType::error();
+  if (fn.kind == Kind::DiffOperator)
+    return applyDiffOperator(fn, args);
+  return callFunction(fn, args);
+}
+
+// Dx(u): a derivative of a field u is a field with u's signature.
+ExprType Checker::applyDiffOperator(const ExprType &op, CallArgs &args) {
+  if (args.positional.size() != 1 || !args.keyword.empty()) {
+    error(args.call, "a differential operator applies to one op");
+    return ExprType::error();
+  }
+  const ExprType &f = args.positional[0].type;
+  if (f.kind != Kind::Function || !f.sig || f.sig->params.size() != 1 ||
+      f.sig->results.size() != 1) {
+    error(args.positional[0].arg->value->range,
+          "a differential operator applies to an op of one input and one "
+          "output, found " +
+              f.str());
+    return ExprType::error();
+  }
+  const ExprType &in = f.sig->params[0].second;
+  if (in.isTensor() && !in.dims.empty())
+    if (auto *n = std::get_if<int64_t>(&in.dims.back()); n && op.axis >= *n) {
+      error(args.call, "partial(axis: " + std::to_string(op.axis) +
+                           ") of an op whose "
+                           "points have " +
+                           std::to_string(*n) + " coordinates");
+      return ExprType::error();
+    }
+  return f;
+}
+
+// Binds the callee's dim parameters by matching argument shapes against
+// parameter shapes; every use of a dim must agree with its first binding.
+ExprType Checker::unify(const Signature &sig, CallArgs &args) {
+  std::vector<const CallArgs::Item *> bound(sig.params.size(), nullptr);
+  if (args.positional.size() > sig.params.size()) {
+    error(args.call, "'" + sig.name + "' takes " +
+                         std::to_string(sig.params.size()) + " argument" +
+                         (sig.params.size() == 1 ? "" : "s") + ", given " +
+                         std::to_string(args.positional.size()))
+        .note(sig.where, "'" + sig.name + "' declared here");
+    return ExprType::error();
+  }
+  for (size_t i = 0; i < args.positional.size(); ++i)
+    bound[i] = &args.positional[i];
+  for (auto &[name, item] : args.keyword) {
+    size_t i = 0;
+    while (i < sig.params.size() && sig.params[i].first != name)
+      ++i;
+    if (i == sig.params.size()) {
+      error(item.arg->nameRange,
+            "'" + sig.name + "' has no parameter '" + name + "'")
+          .note(sig.where, "'" + sig.name + "' declared here");
+      return ExprType::error();
+    }
+    bound[i] = &item;
+  }
+  std::map<std::string, std::pair<ExprType::Dim, SourceRange>> dims;
+  for (size_t i = 0; i < sig.params.size(); ++i) {
+    const auto &[pname, ptype] = sig.params[i];
+    if (!bound[i]) {
+      error(args.call, "missing argument '" + pname + "' of '" + sig.name + "'")
+          .note(sig.where, "'" + sig.name + "' declared here");
+      return ExprType::error();
+    }
+    const ExprType &a = bound[i]->type;
+    SourceRange where = bound[i]->arg->value->range;
+    if (a.isLiteral() && ptype.isScalarTensor())
+      continue;
+    if (!ptype.isTensor()) {
+      if (a != ptype) {
+        error(where, "argument '" + pname + "' of '" + sig.name + "' expects " +
+                         ptype.str() + ", found " + a.str());
+        return ExprType::error();
+      }
+      continue;
+    }
+    if (!a.isTensor() || a.dtype != ptype.dtype ||
+        a.dims.size() != ptype.dims.size()) {
+      auto &d =
+          error(where, "argument '" + pname + "' of '" + sig.name +
+                           "' expects " + ptype.str() + ", found " + a.str());
+      if (i < sig.paramWhere.size())
+        d.note(sig.paramWhere[i], "parameter declared here");
+      return ExprType::error();
+    }
+    for (size_t k = 0; k < ptype.dims.size(); ++k) {
+      const ExprType::Dim &want = ptype.dims[k];
+      const ExprType::Dim &got = a.dims[k];
+      if (auto *sym = std::get_if<std::string>(&want);
+          sym && std::find(sig.dimParams.begin(), sig.dimParams.end(), *sym) !=
+                     sig.dimParams.end()) {
+        auto [it, fresh] = dims.emplace(*sym, std::make_pair(got, where));
+        if (!fresh && it->second.first != got &&
+            got != ExprType::Dim(std::string("?")) &&
+            it->second.first != ExprType::Dim(std::string("?"))) {
+          error(where, "dim " + *sym + " of '" + sig.name + "' is " +
+                           dimStr(got) + " from argument '" + pname + "' but " +
+                           dimStr(it->second.first) + " earlier")
+              .note(it->second.second,
+                    *sym + " bound to " + dimStr(it->second.first) + " here");
+          return ExprType::error();
+        }
+        continue;
+      }
+      if (want != got && got != ExprType::Dim(std::string("?"))) {
+        auto &d = error(where, "dim " + std::to_string(k) + " of argument '" +
+                                   pname + "' of '" + sig.name + "' is " +
+                                   dimStr(got) + ", expected " + dimStr(want));
+        if (i < sig.paramWhere.size())
+          d.note(sig.paramWhere[i], "parameter declared here");
+        return ExprType::error();
+      }
+    }
+  }
+  std::vector<ExprType> results;
+  for (ExprType r : sig.results) {
+    for (ExprType::Dim &d : r.dims)
+      if (auto *sym = std::get_if<std::string>(&d); sym && dims.count(*sym))
+        d = dims[*sym].first;
+    results.push_back(r);
+  }
+  if (results.size() == 1)
+    return results[0];
+  ExprType t = ExprType::make(Kind::Tuple);
+  t.elements = results;
+  return t;
+}
+
+} // namespace tessera::sema
