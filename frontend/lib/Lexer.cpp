@@ -1,6 +1,8 @@
 // lexSource: the ANTLR lexer's tokens, classified, with byte offsets.
 #include "tessera/Frontend/Lexer.h"
 
+#include "tessera/Frontend/Files.h"
+
 #include "TesseraLexer.h"
 #include "antlr4-runtime.h"
 
@@ -12,29 +14,8 @@ namespace {
 // The length of the valid UTF-8 prefix of `s` (ANTLR's input stream refuses
 // invalid UTF-8; the parser reports it, the lexer here just stops there).
 size_t validUtf8Prefix(const std::string &s) {
-  size_t i = 0;
-  while (i < s.size()) {
-    auto c = static_cast<unsigned char>(s[i]);
-    size_t len = c < 0x80             ? 1
-                 : (c & 0xE0) == 0xC0 ? 2
-                 : (c & 0xF0) == 0xE0 ? 3
-                 : (c & 0xF8) == 0xF0 ? 4
-                                      : 0;
-    if (len == 0 || i + len > s.size())
-      return i;
-    uint32_t cp = len == 1 ? c : c & (0xFF >> (len + 1));
-    for (size_t k = 1; k < len; ++k) {
-      auto cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc & 0xC0) != 0x80)
-        return i;
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    static const uint32_t minimum[] = {0, 0, 0x80, 0x800, 0x10000};
-    if (cp < minimum[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-      return i;
-    i += len;
-  }
-  return i;
+  long bad = firstInvalidUtf8(s);
+  return bad < 0 ? s.size() : static_cast<size_t>(bad);
 }
 
 LexToken::Kind classify(const antlr4::Token &t, const std::string &text) {

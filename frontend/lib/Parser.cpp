@@ -1,6 +1,8 @@
 // Two-stage parse (SLL, then LL on failure) and the parse tree -> AST step.
 #include "tessera/Frontend/Parser.h"
 
+#include "tessera/Frontend/Files.h"
+
 #include "TesseraLexer.h"
 #include "TesseraParser.h"
 #include "antlr4-runtime.h"
@@ -27,35 +29,6 @@ public:
 private:
   std::vector<unsigned> starts_;
 };
-
-// Returns the byte offset of the first invalid UTF-8 sequence, or -1.
-// Invalid: bad lead or continuation bytes, truncated sequences, overlong
-// forms, surrogates (U+D800-DFFF) and code points above U+10FFFF.
-long firstInvalidUtf8(const std::string &s) {
-  size_t i = 0;
-  while (i < s.size()) {
-    auto c = static_cast<unsigned char>(s[i]);
-    size_t len = c < 0x80             ? 1
-                 : (c & 0xE0) == 0xC0 ? 2
-                 : (c & 0xF0) == 0xE0 ? 3
-                 : (c & 0xF8) == 0xF0 ? 4
-                                      : 0;
-    if (len == 0 || i + len > s.size())
-      return static_cast<long>(i);
-    uint32_t cp = len == 1 ? c : c & (0xFF >> (len + 1));
-    for (size_t k = 1; k < len; ++k) {
-      auto cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc & 0xC0) != 0x80)
-        return static_cast<long>(i);
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    static const uint32_t minimum[] = {0, 0, 0x80, 0x800, 0x10000};
-    if (cp < minimum[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-      return static_cast<long>(i);
-    i += len;
-  }
-  return -1;
-}
 
 class SyntaxErrorListener : public antlr4::BaseErrorListener {
 public:

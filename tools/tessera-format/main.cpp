@@ -1,46 +1,11 @@
 // tessera-format: print, rewrite (-i) or check (--check) the canonical
 // layout of .tsr files.
+#include "tessera/Frontend/Files.h"
 #include "tessera/Frontend/Format.h"
 
 #include <CLI/CLI.hpp>
 
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
-#include <fstream>
 #include <iostream>
-#include <sstream>
-
-namespace {
-
-bool readFile(const std::string &path, std::string &out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in)
-    return false;
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  out = ss.str();
-  return true;
-}
-
-// Writes through a temporary file and a rename, so a failure never leaves
-// a half-written source file.
-bool writeAtomically(const std::string &path, const std::string &text) {
-  std::string tmp = path + ".tessera-format.tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary);
-    out << text;
-    if (!out)
-      return false;
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    return false;
-  }
-  return true;
-}
-
-} // namespace
 
 int main(int argc, char **argv) {
   std::vector<std::string> files;
@@ -67,10 +32,9 @@ int main(int argc, char **argv) {
   }
   int status = 0;
   for (const std::string &path : files) {
-    std::string text;
-    if (!readFile(path, text)) {
-      std::cerr << "tessera-format: error: cannot read '" << path
-                << "': " << std::strerror(errno) << "\n";
+    std::string text, error;
+    if (!tessera::readFile(path, text, error)) {
+      std::cerr << "tessera-format: error: " << error << "\n";
       status = 1;
       continue;
     }
@@ -88,9 +52,9 @@ int main(int argc, char **argv) {
         status = 1;
       }
     } else if (inPlace) {
-      if (*formatted != text && !writeAtomically(path, *formatted)) {
-        std::cerr << "tessera-format: error: cannot write '" << path
-                  << "': " << std::strerror(errno) << "\n";
+      if (*formatted != text &&
+          !tessera::writeFileAtomically(path, *formatted, error)) {
+        std::cerr << "tessera-format: error: " << error << "\n";
         status = 1;
       }
     } else {

@@ -2,6 +2,7 @@
 #include "tessera/Backend/Passes.h"
 #include "tessera/Backend/Tbin.h"
 #include "tessera/Conversion/Passes.h"
+#include "tessera/Frontend/Files.h"
 #include "tessera/Frontend/MLIRGen.h"
 #include "tessera/Frontend/Parser.h"
 #include "tessera/Frontend/Sema.h"
@@ -17,14 +18,8 @@
 
 #include <CLI/CLI.hpp>
 
-#include <sys/stat.h>
-
-#include <cerrno>
-#include <cstring>
-#include <fstream>
 #include <iostream>
 #include <map>
-#include <sstream>
 
 namespace {
 
@@ -52,44 +47,14 @@ int fail(const std::string &msg) {
   return 1;
 }
 
-bool readFile(const std::string &path, std::string &out, std::string &error) {
-  struct stat st;
-  if (stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
-    error = "cannot read '" + path + "': Is a directory";
-    return false;
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    error = "cannot read '" + path + "': " + std::strerror(errno);
-    return false;
-  }
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  out = ss.str();
-  return true;
-}
-
+// Standard output for "-", else the file, written atomically.
 bool writeOutput(const std::string &path, const std::string &data,
                  std::string &error) {
   if (path == "-") {
     std::cout << data;
     return true;
   }
-  std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary);
-    out << data;
-    if (!out) {
-      error = "cannot write '" + path + "': " + std::strerror(errno);
-      return false;
-    }
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    error = "cannot write '" + path + "': " + std::strerror(errno);
-    std::remove(tmp.c_str());
-    return false;
-  }
-  return true;
+  return tessera::writeFileAtomically(path, data, error);
 }
 
 std::string defaultOutput(const std::string &input, Emit emit) {
@@ -161,7 +126,7 @@ int compile(const Options &opts) {
   std::string output =
       opts.output.empty() ? defaultOutput(opts.input, emit) : opts.output;
   std::string text, error;
-  if (!readFile(opts.input, text, error))
+  if (!tessera::readFile(opts.input, text, error))
     return fail(error);
   tessera::SourceFile file(opts.input, std::move(text));
   tessera::DiagnosticEngine diags;

@@ -2,6 +2,8 @@
 // values, parameters, tensor types and layouts.
 #include "Checker.h"
 
+#include "tessera/Frontend/Files.h"
+
 namespace tessera::sema {
 
 size_t editDistance(const std::string &a, const std::string &b) {
@@ -93,10 +95,10 @@ void Checker::checkImport(const ast::ImportDecl &i) {
   std::shared_ptr<LoadedModule> &mod = imports.loaded[found];
   if (!mod) {
     mod = std::make_shared<LoadedModule>();
-    std::ifstream in(found, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    mod->file = std::make_unique<SourceFile>(found, text.str());
+    std::string text, readError;
+    if (!readFile(found, text, readError))
+      error(i.pathRange, readError);
+    mod->file = std::make_unique<SourceFile>(found, text);
     mod->ast = parseModule(*mod->file, diags);
     if (mod->ast) {
       imports.stack.push_back(found);
