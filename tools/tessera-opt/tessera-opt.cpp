@@ -2,6 +2,7 @@
 // through it.
 #include "tessera/Backend/Passes.h"
 #include "tessera/Conversion/Passes.h"
+#include "tessera/Dialect/TGraph/Transforms/Passes.h"
 
 #include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -22,6 +23,7 @@ int main(int argc, char **argv) {
               mlir::LLVM::LLVMDialect, mlir::tensor::TensorDialect,
               mlir::ml_program::MLProgramDialect, mlir::mesh::MeshDialect>();
   tessera::registerTesseraMiddlePasses();
+  tessera::tgraph::registerTGraphTransformsPasses();
   tessera::registerTesseraBackendPasses();
   mlir::registerCanonicalizerPass();
   mlir::registerCSEPass();

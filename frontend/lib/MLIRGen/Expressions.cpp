@@ -188,8 +188,8 @@ Value Generator::genBinary(const ast::BinaryExpr &bin, const ExprType &t) {
   Type elem = elementType(tensorSide->dtype);
   RankedTensorType operandShape =
       RankedTensorType::get(result.getShape(), elem);
-  Value l = broadcastTo(operand(*bin.lhs, elem), operandShape, where);
-  Value r = broadcastTo(operand(*bin.rhs, elem), operandShape, where);
+  Value l = broadcastTo(operand(*bin.lhs, elem), operandShape, t, bin.range);
+  Value r = broadcastTo(operand(*bin.rhs, elem), operandShape, t, bin.range);
   if (auto a = arith.find(bin.op); a != arith.end())
     return create(a->second, where, {l, r}, result);
   if (auto c = compare.find(bin.op); c != compare.end())
@@ -344,13 +344,18 @@ Value Generator::genCall(const ast::CallExpr &c, const ExprType &t) {
   if (n == "reshape" && result.hasStaticShape())
     return create("tgraph.reshape", where, {x(0, "x")}, result);
   if (n == "zeros" || n == "ones") {
-    Value c = b.create<tgraph::ConstantOp>(
+    Value fill = b.create<tgraph::ConstantOp>(
         where, RankedTensorType::get({}, result.getElementType()),
         isa<FloatType>(result.getElementType())
             ? TypedAttr(b.getFloatAttr(result.getElementType(), n == "ones"))
             : TypedAttr(
                   b.getIntegerAttr(result.getElementType(), n == "ones")));
-    return b.create<tgraph::BroadcastOp>(where, result, c);
+    auto dims = dynamicDims(t, where);
+    if (!dims) {
+      unsupported(c.range, "a filled tensor whose dims are not inputs' dims");
+      return {};
+    }
+    return b.create<tgraph::BroadcastOp>(where, result, fill, *dims);
   }
   if (n == "normal" || n == "uniform") {
     auto seed = intArg(c, 1, "seed", 0);

@@ -296,15 +296,24 @@ Value Generator::operand(const ast::Expr &e, Type elem) {
 }
 
 // Broadcasts `v` to `type` when its shape differs (rank 0 stays: the
-// elementwise operators broadcast scalars themselves).
-Value Generator::broadcastTo(Value v, RankedTensorType type, Location where) {
+// elementwise operators broadcast scalars themselves). The `?` extents of
+// `type` are the symbolic dims of `symbolic`, read from the inputs.
+Value Generator::broadcastTo(Value v, RankedTensorType type,
+                             const ExprType &symbolic, SourceRange range) {
+  Location where = loc(range);
   if (!v)
     return v;
   auto t = cast<RankedTensorType>(v.getType());
   if (t.getRank() == 0 || t.getShape() == type.getShape())
     return v;
+  auto dims = dynamicDims(symbolic, where);
+  if (!dims) {
+    unsupported(range, "a broadcast to dims that no input has");
+    return {};
+  }
   return b.create<tgraph::BroadcastOp>(
-      where, RankedTensorType::get(type.getShape(), t.getElementType()), v);
+      where, RankedTensorType::get(type.getShape(), t.getElementType()), v,
+      *dims);
 }
 
 Value Generator::create(const std::string &name, Location where,
@@ -512,7 +521,10 @@ void Generator::declareMlp(const std::string &name, const ast::CallExpr &c,
     Value bias = loadGlobal(name + ".b" + std::to_string(l), where);
     Value z = create("tgraph.matmul", where, {h, W}, type);
     z = b.create<tgraph::AddOp>(
-        where, type, z, b.create<tgraph::BroadcastOp>(where, type, bias));
+        where, type, z,
+        b.create<tgraph::BroadcastOp>(
+            where, type, bias,
+            ValueRange{b.create<tensor::DimOp>(where, h, 0).getResult()}));
     bool last = l + 2 == widths.size();
     h = last ? z : create("tgraph." + activation, where, {z}, type);
   }

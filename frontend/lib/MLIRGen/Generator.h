@@ -91,7 +91,8 @@ private:
 
   // Broadcasts `v` to `type` when its shape differs (rank 0 stays: the
   // elementwise operators broadcast scalars themselves).
-  Value broadcastTo(Value v, RankedTensorType type, Location where);
+  Value broadcastTo(Value v, RankedTensorType type, const ExprType &symbolic,
+                    SourceRange range);
 
   Value create(const std::string &name, Location where, ValueRange operands,
                Type result, ArrayRef<NamedAttribute> attrs = {});

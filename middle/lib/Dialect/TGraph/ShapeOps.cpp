@@ -60,6 +60,16 @@ LogicalResult ReshapeOp::verify() {
   RankedTensorType operand = getOperand().getType(), result = getType();
   if (failed(verifySameElementType(*this, getOperand(), result)))
     return failure();
+  int64_t dynamic = result.getNumDynamicDims();
+  int64_t dims = static_cast<int64_t>(getDynamicDims().size());
+  if (dims != 0 && dims != dynamic)
+    return emitOpError("result type ")
+           << result << " has " << dynamic << " dynamic dims but " << dims
+           << " dim operands";
+  if (dims == 0 && dynamic > 1)
+    return emitOpError("result type ")
+           << result << " has " << dynamic
+           << " dynamic dims: give their sizes as dim operands";
   if (operand.hasStaticShape() && result.hasStaticShape() &&
       operand.getNumElements() != result.getNumElements())
     return emitOpError("operand ")
@@ -78,6 +88,12 @@ LogicalResult BroadcastOp::verify() {
   if (failed(verifySameElementType(*this, getOperand(), result)))
     return failure();
   int64_t rank = operand.getRank(), resultRank = result.getRank();
+  if (static_cast<int64_t>(getDynamicDims().size()) !=
+      result.getNumDynamicDims())
+    return emitOpError("result type ")
+           << result << " has " << result.getNumDynamicDims()
+           << " dynamic dims but " << getDynamicDims().size()
+           << " dim operands";
   if (rank > resultRank)
     return emitOpError("operand rank ")
            << rank << " exceeds result rank " << resultRank;
@@ -89,6 +105,24 @@ LogicalResult BroadcastOp::verify() {
              << i << " (" << dim << ") is neither 1 nor result dim " << j
              << " (" << resultDim << ")";
   }
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// IotaOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult IotaOp::verify() {
+  RankedTensorType result = getType();
+  if (getAxis() < 0 || getAxis() >= result.getRank())
+    return emitOpError("axis ")
+           << getAxis() << " is out of range for rank " << result.getRank();
+  if (static_cast<int64_t>(getDynamicDims().size()) !=
+      result.getNumDynamicDims())
+    return emitOpError("result type ")
+           << result << " has " << result.getNumDynamicDims()
+           << " dynamic dims but " << getDynamicDims().size()
+           << " dim operands";
   return success();
 }
 

@@ -162,6 +162,7 @@ LogicalResult FixedPointOp::verifyRegions() {
 
 } // namespace tessera::tgraph
 
+#include "tessera/Dialect/TGraph/DifferentiableOpInterface.cpp.inc"
 #include "tessera/Dialect/TGraph/TGraphOpsDialect.cpp.inc"
 #include "tessera/Dialect/TGraph/TGraphOpsEnums.cpp.inc"
 

@@ -67,6 +67,14 @@ func.func @broadcast_rank(%x: tensor<2x3x4xf32>) {
 
 // -----
 
+func.func @broadcast_dims(%x: tensor<4xf32>) {
+  // expected-error @+1 {{'tgraph.broadcast' op result type 'tensor<?x4xf32>' has 1 dynamic dims but 0 dim operands}}
+  %0 = tgraph.broadcast %x : tensor<4xf32> -> tensor<?x4xf32>
+  return
+}
+
+// -----
+
 func.func @broadcast_dim(%x: tensor<5x1xf32>) {
   // expected-error @+1 {{'tgraph.broadcast' op operand dim 0 (5) is neither 1 nor result dim 1 (4)}}
   %0 = tgraph.broadcast %x : tensor<5x1xf32> -> tensor<2x4x3xf32>

@@ -32,12 +32,12 @@ func.func @reshape(%x: tensor<2x6xf32>, %d: tensor<?x4xf32>) {
 }
 
 // CHECK-LABEL: func.func @broadcast
-// CHECK: tgraph.broadcast %{{.*}} : tensor<1x4xf32> -> tensor<?x3x4xf32>
+// CHECK: tgraph.broadcast %{{.*}} dims(%{{.*}}) : tensor<1x4xf32> -> tensor<?x3x4xf32>
 // CHECK: tgraph.broadcast %{{.*}} : tensor<f32> -> tensor<2x2xf32>
 // CHECK: tgraph.broadcast %{{.*}} : tensor<?xi64> -> tensor<5x7xi64>
 // CHECK: tgraph.broadcast %{{.*}} : tensor<1x4xf32> -> tensor<1x4xf32>
-func.func @broadcast(%x: tensor<1x4xf32>, %s: tensor<f32>, %d: tensor<?xi64>) {
-  %0 = tgraph.broadcast %x : tensor<1x4xf32> -> tensor<?x3x4xf32>
+func.func @broadcast(%x: tensor<1x4xf32>, %s: tensor<f32>, %d: tensor<?xi64>, %n: index) {
+  %0 = tgraph.broadcast %x dims(%n) : tensor<1x4xf32> -> tensor<?x3x4xf32>
   %1 = tgraph.broadcast %s : tensor<f32> -> tensor<2x2xf32>
   %2 = tgraph.broadcast %d : tensor<?xi64> -> tensor<5x7xi64>
   %3 = tgraph.broadcast %x : tensor<1x4xf32> -> tensor<1x4xf32>

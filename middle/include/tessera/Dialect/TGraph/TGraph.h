@@ -41,6 +41,7 @@ constexpr const char *kShapeAttr = "tgraph.shape";
 
 } // namespace tessera::tgraph
 
+#include "tessera/Dialect/TGraph/DifferentiableOpInterface.h.inc"
 #include "tessera/Dialect/TGraph/TGraphOpsDialect.h.inc"
 #include "tessera/Dialect/TGraph/TGraphOpsEnums.h.inc"
 

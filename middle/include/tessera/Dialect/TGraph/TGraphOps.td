@@ -17,6 +17,7 @@ include "mlir/Interfaces/ControlFlowInterfaces.td"
 include "mlir/Interfaces/InferTypeOpInterface.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 include "mlir/IR/SymbolInterfaces.td"
+include "tessera/Dialect/TGraph/DifferentiableOpInterface.td"
 
 def TGraph_Dialect : Dialect {
   let name = "tgraph";
@@ -163,7 +164,7 @@ def TGraph_ElementwiseScalarBroadcast
 let opDocGroup = TGraph_ArithmeticGroup in {
 
 class TGraph_BinaryOp<string mnemonic, string what>
-    : TGraph_Op<mnemonic, [Pure, TGraph_ElementwiseScalarBroadcast]> {
+    : TGraph_Op<mnemonic, [Pure, TGraph_Differentiable, TGraph_ElementwiseScalarBroadcast]> {
   let summary = "elementwise " # what;
   let description = [{
     Elementwise }] # what # [{ of two tensors of one dtype.
@@ -197,7 +198,7 @@ def TGraph_MaxOp : TGraph_BinaryOp<"max", "maximum">;
 def TGraph_MinOp : TGraph_BinaryOp<"min", "minimum">;
 
 def TGraph_NegOp
-    : TGraph_Op<"neg", [Pure, TGraph_ElementwiseScalarBroadcast]> {
+    : TGraph_Op<"neg", [Pure, TGraph_Differentiable, TGraph_ElementwiseScalarBroadcast]> {
   let summary = "elementwise negation";
   let description = [{
     ```mlir
@@ -234,7 +235,7 @@ def TGraph_ConstantOp : TGraph_Op<"constant", [Pure, ConstantLike]> {
 let opDocGroup = TGraph_UnaryGroup in {
 
 class TGraph_UnaryOp<string mnemonic, string what, Type type>
-    : TGraph_Op<mnemonic, [Pure, AllTypesMatch<["operand", "result"]>]> {
+    : TGraph_Op<mnemonic, [Pure, TGraph_Differentiable, AllTypesMatch<["operand", "result"]>]> {
   let summary = "elementwise " # what;
   let description = [{
     Elementwise }] # what # [{; the result has the operand's type.
@@ -321,7 +322,7 @@ def TGraph_CompareOp : TGraph_Op<"compare", [Pure]> {
   let hasVerifier = 1;
 }
 
-def TGraph_SelectOp : TGraph_Op<"select", [Pure]> {
+def TGraph_SelectOp : TGraph_Op<"select", [Pure, TGraph_Differentiable]> {
   let summary = "elementwise choice between two tensors";
   let description = [{
     `cond ? true_value : false_value` elementwise. The values have the
@@ -354,7 +355,7 @@ def TGraph_SelectOp : TGraph_Op<"select", [Pure]> {
 
 let opDocGroup = TGraph_CastGroup in {
 
-def TGraph_CastOp : TGraph_Op<"cast", [Pure]> {
+def TGraph_CastOp : TGraph_Op<"cast", [Pure, TGraph_Differentiable]> {
   let summary = "element type conversion";
   let description = [{
     Converts each element to the result's element type; the shape is kept.
@@ -383,7 +384,7 @@ def TGraph_CastOp : TGraph_Op<"cast", [Pure]> {
 
 let opDocGroup = TGraph_LinalgGroup in {
 
-def TGraph_MatmulOp : TGraph_Op<"matmul", [Pure]> {
+def TGraph_MatmulOp : TGraph_Op<"matmul", [Pure, TGraph_Differentiable]> {
   let summary = "matrix product with batch broadcasting";
   let description = [{
     `[..., m, k] x [..., k, n] -> [..., m, n]`. `transpose_lhs` reads the lhs
@@ -417,7 +418,7 @@ def TGraph_MatmulOp : TGraph_Op<"matmul", [Pure]> {
 }
 
 def TGraph_SolveOp
-    : TGraph_Op<"solve", [Pure, AllTypesMatch<["rhs", "result"]>]> {
+    : TGraph_Op<"solve", [Pure, TGraph_Differentiable, AllTypesMatch<["rhs", "result"]>]> {
   let summary = "solution of a linear system";
   let description = [{
     The `x` with `matrix * x = rhs`, for a square `matrix` `[n, n]` and a
@@ -445,7 +446,7 @@ def TGraph_SolveOp
 
 let opDocGroup = TGraph_LayoutGroup in {
 
-def TGraph_TransposeOp : TGraph_Op<"transpose", [Pure]> {
+def TGraph_TransposeOp : TGraph_Op<"transpose", [Pure, TGraph_Differentiable]> {
   let summary = "permutation of dims";
   let description = [{
     Result dim `i` is operand dim `permutation[i]`.
@@ -468,41 +469,79 @@ def TGraph_TransposeOp : TGraph_Op<"transpose", [Pure]> {
   let hasVerifier = 1;
 }
 
-def TGraph_ReshapeOp : TGraph_Op<"reshape", [Pure]> {
+def TGraph_ReshapeOp : TGraph_Op<"reshape", [Pure, TGraph_Differentiable]> {
   let summary = "the same elements in another shape";
   let description = [{
     Reinterprets the elements, in row-major order, as the result's shape.
     The element type is kept; when both shapes are static they hold the same
-    number of elements.
+    number of elements. The `?` dims of the result take their sizes from
+    the `index` operands, one per `?` in order; without them the result has
+    at most one `?`, whose size follows from the element count.
 
     ```mlir
     %r = tgraph.reshape %x : tensor<2x6xf32> -> tensor<3x4xf32>
+    %s = tgraph.reshape %y dims(%b, %d) : tensor<?x?xf32> -> tensor<?x1x?xf32>
     ```
   }];
-  let arguments = (ins AnyRankedTensor:$operand);
+  let arguments = (ins AnyRankedTensor:$operand, Variadic<Index>:$dynamic_dims);
   let results = (outs AnyRankedTensor:$result);
-  let assemblyFormat = "$operand attr-dict `:` type($operand) `->` type($result)";
+  let assemblyFormat = [{
+    $operand (`dims` `(` $dynamic_dims^ `)`)? attr-dict `:` type($operand) `->` type($result)
+  }];
+  let builders = [
+    OpBuilder<(ins "::mlir::Type":$result, "::mlir::Value":$operand), [{
+      build($_builder, $_state, result, operand, ::mlir::ValueRange{});
+    }]>
+  ];
   let hasVerifier = 1;
 }
 
-def TGraph_BroadcastOp : TGraph_Op<"broadcast", [Pure]> {
+def TGraph_BroadcastOp : TGraph_Op<"broadcast", [Pure, TGraph_Differentiable]> {
   let summary = "numpy broadcast to the result's shape";
   let description = [{
     Aligns the operand's dims with the result's last dims; each operand dim
     equals the result dim it meets or is 1 (then repeated). Leading result
-    dims the operand lacks are repeats too. The element type is kept.
+    dims the operand lacks are repeats too. The element type is kept. Each
+    `?` dim of the result takes its size from one `index` operand, in order,
+    so the result's shape is known at run time without looking elsewhere.
 
     ```mlir
-    %b = tgraph.broadcast %x : tensor<1x4xf32> -> tensor<?x3x4xf32>
+    %b = tgraph.broadcast %x dims(%n) : tensor<1x4xf32> -> tensor<?x3x4xf32>
     ```
   }];
-  let arguments = (ins AnyRankedTensor:$operand);
+  let arguments = (ins AnyRankedTensor:$operand, Variadic<Index>:$dynamic_dims);
   let results = (outs AnyRankedTensor:$result);
-  let assemblyFormat = "$operand attr-dict `:` type($operand) `->` type($result)";
+  let assemblyFormat = [{
+    $operand (`dims` `(` $dynamic_dims^ `)`)? attr-dict `:` type($operand) `->` type($result)
+  }];
+  let builders = [
+    OpBuilder<(ins "::mlir::Type":$result, "::mlir::Value":$operand), [{
+      build($_builder, $_state, result, operand, ::mlir::ValueRange{});
+    }]>
+  ];
   let hasVerifier = 1;
 }
 
-def TGraph_SliceOp : TGraph_Op<"slice", [Pure]> {
+def TGraph_IotaOp : TGraph_Op<"iota", [Pure]> {
+  let summary = "the index along an axis";
+  let description = [{
+    An integer tensor whose element `(i0, i1, ...)` is `i_axis`. Each `?`
+    dim of the result takes its size from one `index` operand, in order.
+    One-hot encodings (the adjoint of `cross_entropy`) compare against it.
+
+    ```mlir
+    %i = tgraph.iota axis = 1 dims(%n) : tensor<?x10xi64>
+    ```
+  }];
+  let arguments = (ins I64Attr:$axis, Variadic<Index>:$dynamic_dims);
+  let results = (outs TGraph_IntTensor:$result);
+  let assemblyFormat = [{
+    `axis` `=` $axis (`dims` `(` $dynamic_dims^ `)`)? attr-dict `:` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def TGraph_SliceOp : TGraph_Op<"slice", [Pure, TGraph_Differentiable]> {
   let summary = "a strided box of a tensor";
   let description = [{
     Result element `(i, j, ...)` is operand element `(offsets[0] + i *
@@ -532,7 +571,7 @@ def TGraph_SliceOp : TGraph_Op<"slice", [Pure]> {
   let hasVerifier = 1;
 }
 
-def TGraph_ConcatOp : TGraph_Op<"concat", [Pure]> {
+def TGraph_ConcatOp : TGraph_Op<"concat", [Pure, TGraph_Differentiable]> {
   let summary = "concatenation along an axis";
   let description = [{
     Joins one or more tensors of one rank and element type along `axis`; the
@@ -553,7 +592,7 @@ def TGraph_ConcatOp : TGraph_Op<"concat", [Pure]> {
   let hasVerifier = 1;
 }
 
-def TGraph_PadOp : TGraph_Op<"pad", [Pure]> {
+def TGraph_PadOp : TGraph_Op<"pad", [Pure, TGraph_Differentiable]> {
   let summary = "padding with a constant";
   let description = [{
     Adds `low[i]` elements before and `high[i]` after dim `i` (both
@@ -579,7 +618,7 @@ def TGraph_PadOp : TGraph_Op<"pad", [Pure]> {
   let hasVerifier = 1;
 }
 
-def TGraph_GatherOp : TGraph_Op<"gather", [Pure]> {
+def TGraph_GatherOp : TGraph_Op<"gather", [Pure, TGraph_Differentiable]> {
   let summary = "selection of slices by index along an axis";
   let description = [{
     numpy's `take`: the result's shape is `operand.shape[:axis] ++
@@ -607,7 +646,7 @@ def TGraph_GatherOp : TGraph_Op<"gather", [Pure]> {
 }
 
 def TGraph_ScatterOp
-    : TGraph_Op<"scatter", [Pure, AllTypesMatch<["operand", "result"]>]> {
+    : TGraph_Op<"scatter", [Pure, TGraph_Differentiable, AllTypesMatch<["operand", "result"]>]> {
   let summary = "writes slices at indices along an axis";
   let description = [{
     The transpose of `tgraph.gather`: the result is `operand` with the slice
@@ -643,7 +682,7 @@ def TGraph_ScatterOp
 let opDocGroup = TGraph_ReductionGroup in {
 
 class TGraph_ReduceOp<string mnemonic, string what, Type type>
-    : TGraph_Op<mnemonic, [Pure]> {
+    : TGraph_Op<mnemonic, [Pure, TGraph_Differentiable]> {
   let summary = what # " over axes";
   let description = [{
     The }] # what # [{ of the elements along `axes` (distinct, in
@@ -698,7 +737,7 @@ def TGraph_ReduceProdOp
 let opDocGroup = TGraph_NormGroup in {
 
 class TGraph_SoftmaxBase<string mnemonic, string what>
-    : TGraph_Op<mnemonic, [Pure, AllTypesMatch<["operand", "result"]>]> {
+    : TGraph_Op<mnemonic, [Pure, TGraph_Differentiable, AllTypesMatch<["operand", "result"]>]> {
   let summary = what # " along an axis";
   let description = [{
     The }] # what # [{ of the operand along `axis`, computed in the
@@ -719,7 +758,7 @@ def TGraph_SoftmaxOp : TGraph_SoftmaxBase<"softmax", "softmax">;
 def TGraph_LogSoftmaxOp : TGraph_SoftmaxBase<"log_softmax", "log-softmax">;
 
 class TGraph_NormBase<string mnemonic, string what, string formula>
-    : TGraph_Op<mnemonic, [Pure, AttrSizedOperandSegments,
+    : TGraph_Op<mnemonic, [Pure, TGraph_Differentiable, AttrSizedOperandSegments,
                            AllTypesMatch<["operand", "result"]>]> {
   let summary = what # " along an axis";
   let description = [{
@@ -755,7 +794,7 @@ def TGraph_RMSNormOp
     : TGraph_NormBase<"rmsnorm", "RMS normalisation",
                       "x / sqrt(mean(x^2) + epsilon) * scale + bias">;
 
-def TGraph_CrossEntropyOp : TGraph_Op<"cross_entropy", [Pure]> {
+def TGraph_CrossEntropyOp : TGraph_Op<"cross_entropy", [Pure, TGraph_Differentiable]> {
   let summary = "mean softmax cross-entropy against integer labels";
   let description = [{
     For logits `[..., C]` (floating point) and labels `[...]` (integers in
@@ -779,7 +818,7 @@ def TGraph_CrossEntropyOp : TGraph_Op<"cross_entropy", [Pure]> {
   let hasVerifier = 1;
 }
 
-def TGraph_MSEOp : TGraph_Op<"mse", [Pure]> {
+def TGraph_MSEOp : TGraph_Op<"mse", [Pure, TGraph_Differentiable]> {
   let summary = "mean squared error";
   let description = [{
     `mean((lhs - rhs)^2)` over every element of two tensors of one shape and
@@ -809,7 +848,7 @@ def TGraph_MSEOp : TGraph_Op<"mse", [Pure]> {
 let opDocGroup = TGraph_FourierGroup in {
 
 class TGraph_ComplexFFTOp<string mnemonic, string what>
-    : TGraph_Op<mnemonic, [Pure, AllTypesMatch<["operand", "result"]>]> {
+    : TGraph_Op<mnemonic, [Pure, TGraph_Differentiable, AllTypesMatch<["operand", "result"]>]> {
   let summary = what # " along the last dim";
   let description = [{
     The }] # what # [{ of each row along the last dim
@@ -830,7 +869,7 @@ def TGraph_FFTOp : TGraph_ComplexFFTOp<"fft", "discrete Fourier transform">;
 def TGraph_IFFTOp
     : TGraph_ComplexFFTOp<"ifft", "inverse discrete Fourier transform">;
 
-def TGraph_RFFTOp : TGraph_Op<"rfft", [Pure]> {
+def TGraph_RFFTOp : TGraph_Op<"rfft", [Pure, TGraph_Differentiable]> {
   let summary = "Fourier transform of real data";
   let description = [{
     The discrete Fourier transform of each real row along the last dim,
@@ -848,7 +887,7 @@ def TGraph_RFFTOp : TGraph_Op<"rfft", [Pure]> {
   let hasVerifier = 1;
 }
 
-def TGraph_IRFFTOp : TGraph_Op<"irfft", [Pure]> {
+def TGraph_IRFFTOp : TGraph_Op<"irfft", [Pure, TGraph_Differentiable]> {
   let summary = "inverse of rfft";
   let description = [{
     The real rows of length `n` whose `rfft` is the operand: `[..., n/2 + 1]`
@@ -877,7 +916,7 @@ def TGraph_IRFFTOp : TGraph_Op<"irfft", [Pure]> {
 let opDocGroup = TGraph_FixedPointGroup in {
 
 def TGraph_FixedPointOp
-    : TGraph_Op<"fixed_point", [IsolatedFromAbove, RecursiveMemoryEffects,
+    : TGraph_Op<"fixed_point", [IsolatedFromAbove, TGraph_Differentiable, RecursiveMemoryEffects,
                                 AllTypesMatch<["init", "result"]>]> {
   let summary = "iteration of a map to its fixed point";
   let description = [{
@@ -963,7 +1002,7 @@ def TGraph_RandomNormalOp
     : TGraph_RandomOp<"random_normal", "standard normal">;
 
 def TGraph_DropoutOp
-    : TGraph_Op<"dropout", [Pure, AllTypesMatch<["operand", "result"]>]> {
+    : TGraph_Op<"dropout", [Pure, TGraph_Differentiable, AllTypesMatch<["operand", "result"]>]> {
   let summary = "stateless dropout";
   let description = [{
     Zeroes each element with probability `p` (in `[0, 1)`) and scales the

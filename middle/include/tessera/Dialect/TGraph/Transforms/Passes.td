@@ -1,0 +1,41 @@
+// Transformations of Graph IR: tgraph -> tgraph.
+#ifndef TESSERA_TGRAPH_TRANSFORMS_PASSES
+#define TESSERA_TGRAPH_TRANSFORMS_PASSES
+
+include "mlir/Pass/PassBase.td"
+
+def Simplify : Pass<"tgraph-simplify", "mlir::ModuleOp"> {
+  let summary = "Algebraic rewrites of Graph IR";
+  let description = [{
+    Folds operator algebra that a model often contains after autodiff and
+    composition: transposes that compose, cancel or fold into matmul's
+    transpose flags; identities of `+ - * /` and double negation; Fourier
+    round trips; `exp(log(x))` and `log(exp(x))`; reductions over the dims
+    a broadcast repeats. It applies them greedily, then merges common
+    subexpressions and erases pure ops that have no users.
+
+    A rewrite that can change a floating-point result (rounding, order, or
+    values outside a domain) is applied only where the function's
+    `tgraph.policy` is not strict. A policy this pass cannot read counts as
+    strict. docs/ir/rewrites.md lists each rewrite, its condition and
+    whether it is exact.
+  }];
+  let dependentDialects = ["::tessera::tgraph::TGraphDialect"];
+}
+
+def Differentiate : Pass<"tgraph-differentiate", "mlir::ModuleOp"> {
+  let summary = "Replace derivative operators by derivative code";
+  let description = [{
+    Every `tgraph.grad`, `vjp`, `jvp`, `hvp` and `partial` becomes a call of
+    a function synthesized from its callee: reverse mode for grad and vjp,
+    forward mode for jvp, forward over reverse for hvp. The rules live with
+    the ops (`DifferentiableOpInterface`); an op without one is an error at
+    the derivative operator that needs it, naming the op.
+  }];
+  let dependentDialects = ["::tessera::tgraph::TGraphDialect",
+                           "::mlir::func::FuncDialect",
+                           "::mlir::tensor::TensorDialect",
+                           "::mlir::arith::ArithDialect"];
+}
+
+#endif // TESSERA_TGRAPH_TRANSFORMS_PASSES

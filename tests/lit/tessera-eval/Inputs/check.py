@@ -1,0 +1,35 @@
+"""Independent NumPy references for the tessera-eval tests.
+
+  check.py softmax OUT.npy X.npy W.npy BIAS.npy   OUT = softmax(X @ W + BIAS)
+  check.py allclose OUT.npy VALUE TOL             every element is VALUE
+"""
+import sys
+
+import numpy as np
+
+
+def softmax(out, x, w, bias):
+    x, w, bias = (np.load(p).astype(np.float64) for p in (x, w, bias))
+    z = x @ w + bias
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    expected = e / e.sum(axis=1, keepdims=True)
+    got = np.load(out)
+    if got.dtype != np.float32 or got.shape != expected.shape:
+        sys.exit(f"got {got.dtype}{got.shape}, expected float32{expected.shape}")
+    err = np.max(np.abs(got - expected))
+    if not err <= 1e-6:
+        sys.exit(f"max error {err:.3g} exceeds 1e-6")
+    print(f"ok: {got.size} probabilities within 1e-6 of float64")
+
+
+def allclose(out, value, tol):
+    got = np.load(out).astype(np.float64)
+    err = np.max(np.abs(got - float(value)))
+    if not err <= float(tol):
+        sys.exit(f"max error {err:.3g} exceeds {tol}")
+    print(f"ok: {got.size} values within {tol} of {value}")
+
+
+if __name__ == "__main__":
+    command, args = sys.argv[1], sys.argv[2:]
+    {"softmax": softmax, "allclose": allclose}[command](*args)
