@@ -173,8 +173,9 @@ FailureOr<Tensor> evalConstant(tg::ConstantOp op) {
     return Tensor(type, {}, {v});
   }
   if (auto c = dyn_cast<complex::NumberAttr>(value))
-    return Tensor(type, {},
-                  {c.getReal().convertToDouble(), c.getImag().convertToDouble()});
+    return Tensor(
+        type, {},
+        {c.getReal().convertToDouble(), c.getImag().convertToDouble()});
   return op.emitError("cannot evaluate a constant of attribute ") << value;
 }
 
@@ -196,36 +197,33 @@ FailureOr<Tensor> evalUnary(Operation *op, Operands in) {
     }
     return out;
   }
-  auto f = llvm::TypeSwitch<Operation *, double (*)(double)>(op)
-               .Case([](tg::ExpOp) { return [](double x) { return std::exp(x); }; })
-               .Case([](tg::LogOp) { return [](double x) { return std::log(x); }; })
-               .Case([](tg::Log1pOp) {
-                 return [](double x) { return std::log1p(x); };
-               })
-               .Case([](tg::SqrtOp) {
-                 return [](double x) { return std::sqrt(x); };
-               })
-               .Case([](tg::RsqrtOp) {
-                 return [](double x) { return 1.0 / std::sqrt(x); };
-               })
-               .Case([](tg::SinOp) { return [](double x) { return std::sin(x); }; })
-               .Case([](tg::CosOp) { return [](double x) { return std::cos(x); }; })
-               .Case([](tg::TanhOp) {
-                 return [](double x) { return std::tanh(x); };
-               })
-               .Case([](tg::SigmoidOp) { return &sigmoid; })
-               .Case([](tg::GeluOp) { return &gelu; })
-               .Case([](tg::SiluOp) {
-                 return [](double x) { return x * sigmoid(x); };
-               })
-               .Case([](tg::AbsOp) { return [](double x) { return std::fabs(x); }; })
-               .Case([](tg::ReluOp) {
-                 // max(x, 0) that keeps NaN a NaN and maps -0 to +0.
-                 return [](double x) { return maximum(x, 0.0); };
-               })
-               .Default([](Operation *) {
-                 return [](double x) { return x * x; };
-               });
+  auto f =
+      llvm::TypeSwitch<Operation *, double (*)(double)>(op)
+          .Case([](tg::ExpOp) { return [](double x) { return std::exp(x); }; })
+          .Case([](tg::LogOp) { return [](double x) { return std::log(x); }; })
+          .Case([](tg::Log1pOp) {
+            return [](double x) { return std::log1p(x); };
+          })
+          .Case(
+              [](tg::SqrtOp) { return [](double x) { return std::sqrt(x); }; })
+          .Case([](tg::RsqrtOp) {
+            return [](double x) { return 1.0 / std::sqrt(x); };
+          })
+          .Case([](tg::SinOp) { return [](double x) { return std::sin(x); }; })
+          .Case([](tg::CosOp) { return [](double x) { return std::cos(x); }; })
+          .Case(
+              [](tg::TanhOp) { return [](double x) { return std::tanh(x); }; })
+          .Case([](tg::SigmoidOp) { return &sigmoid; })
+          .Case([](tg::GeluOp) { return &gelu; })
+          .Case([](tg::SiluOp) {
+            return [](double x) { return x * sigmoid(x); };
+          })
+          .Case([](tg::AbsOp) { return [](double x) { return std::fabs(x); }; })
+          .Case([](tg::ReluOp) {
+            // max(x, 0) that keeps NaN a NaN and maps -0 to +0.
+            return [](double x) { return maximum(x, 0.0); };
+          })
+          .Default([](Operation *) { return [](double x) { return x * x; }; });
   for (double &v : out.data)
     v = f(v);
   return out;
@@ -239,8 +237,7 @@ FailureOr<Tensor> evalCompare(tg::CompareOp op, Operands in) {
   const Tensor &l = *in[0], &r = *in[1];
   tg::ComparePredicate p = op.getPredicate();
   bool complex = l.isComplex();
-  if (complex && p != tg::ComparePredicate::eq &&
-      p != tg::ComparePredicate::ne)
+  if (complex && p != tg::ComparePredicate::eq && p != tg::ComparePredicate::ne)
     return op.emitError("predicate '")
            << tg::stringifyComparePredicate(p) << "' is not defined on "
            << l.elementType;
@@ -315,7 +312,8 @@ FailureOr<Tensor> evalCast(tg::CastOp op, Operands in) {
            << from << " to " << to << " is not defined";
   for (size_t i = 0; i < x.data.size(); ++i) {
     double v = x.data[i];
-    if (auto integer = dyn_cast<IntegerType>(to); integer && isa<FloatType>(from))
+    if (auto integer = dyn_cast<IntegerType>(to);
+        integer && isa<FloatType>(from))
       v = floatToInt(v, integer);
     else if (to.isInteger(1))
       v = v != 0;

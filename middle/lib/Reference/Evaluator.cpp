@@ -65,9 +65,8 @@ LogicalResult settle(Operation *op, unsigned i, Tensor &t) {
   return success();
 }
 
-FailureOr<std::vector<Tensor>> Interpreter::call(func::FuncOp fn,
-                                                 std::vector<Tensor> args,
-                                                 unsigned depth) {
+FailureOr<std::vector<Tensor>>
+Interpreter::call(func::FuncOp fn, std::vector<Tensor> args, unsigned depth) {
   if (fn.isExternal())
     return fn.emitError("cannot evaluate '@")
            << fn.getName() << "': it has no body";
@@ -118,8 +117,8 @@ FailureOr<std::vector<Tensor>> Interpreter::run(Block &block, Env &env,
   return block.getParentOp()->emitError("block has no terminator");
 }
 
-FailureOr<std::vector<Tensor>>
-Interpreter::evalOp(Operation *op, Operands in, unsigned depth) {
+FailureOr<std::vector<Tensor>> Interpreter::evalOp(Operation *op, Operands in,
+                                                   unsigned depth) {
   auto one = [](FailureOr<Tensor> t) -> FailureOr<std::vector<Tensor>> {
     if (failed(t))
       return failure();
@@ -173,8 +172,8 @@ FailureOr<Tensor> Interpreter::fixedPoint(tg::FixedPointOp op, Operands in,
   for (int64_t iter = 0; iter < maxIter; ++iter) {
     Env env;
     env[body.getArgument(0)] = x;
-    for (auto [arg, t] : llvm::zip(body.getArguments().drop_front(),
-                                   in.drop_front()))
+    for (auto [arg, t] :
+         llvm::zip(body.getArguments().drop_front(), in.drop_front()))
       env[arg] = *t;
     FailureOr<std::vector<Tensor>> next = run(body, env, depth);
     if (failed(next))
@@ -243,14 +242,14 @@ LogicalResult checkArgs(func::FuncOp fn, ArrayRef<Tensor> args) {
   for (auto [i, t] : llvm::enumerate(args)) {
     auto type = dyn_cast<RankedTensorType>(fn.getArgumentTypes()[i]);
     if (!type)
-      return fn.emitError("input ") << i << " has type "
-                                    << fn.getArgumentTypes()[i]
-                                    << ", which is not a ranked tensor";
+      return fn.emitError("input ")
+             << i << " has type " << fn.getArgumentTypes()[i]
+             << ", which is not a ranked tensor";
     std::string name = inputName(fn, i);
     if (t.elementType != type.getElementType())
       return fn.emitError("input ")
-             << name << " has element type " << t.elementType
-             << ", expected " << type.getElementType();
+             << name << " has element type " << t.elementType << ", expected "
+             << type.getElementType();
     if (static_cast<int64_t>(t.shape.size()) != type.getRank())
       return fn.emitError("input ")
              << name << " has shape " << t.shapeStr() << ", but its type "
@@ -271,14 +270,14 @@ LogicalResult checkArgs(func::FuncOp fn, ArrayRef<Tensor> args) {
       auto sym = dyn_cast<StringAttr>(dim);
       if (!sym)
         continue;
-      auto [it, fresh] = symbols.try_emplace(
-          sym.getValue(), t.shape[d], static_cast<unsigned>(i));
+      auto [it, fresh] = symbols.try_emplace(sym.getValue(), t.shape[d],
+                                             static_cast<unsigned>(i));
       if (!fresh && it->second.first != t.shape[d])
         return fn.emitError("input ")
                << name << " has " << sym.getValue() << " = " << t.shape[d]
                << " (dim " << d << "), but input "
-               << inputName(fn, it->second.second) << " has "
-               << sym.getValue() << " = " << it->second.first;
+               << inputName(fn, it->second.second) << " has " << sym.getValue()
+               << " = " << it->second.first;
     }
   }
   return success();

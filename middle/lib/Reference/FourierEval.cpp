@@ -20,8 +20,8 @@ using Complex = std::complex<double>;
 
 // e^{sign * 2 pi i * m / n}.
 Complex twiddle(int64_t m, int64_t n, int sign) {
-  double angle = sign * 2.0 * M_PI * static_cast<double>(m % n) /
-                 static_cast<double>(n);
+  double angle =
+      sign * 2.0 * M_PI * static_cast<double>(m % n) / static_cast<double>(n);
   return {std::cos(angle), std::sin(angle)};
 }
 

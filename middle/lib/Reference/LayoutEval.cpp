@@ -1,6 +1,6 @@
-// Layout ops: transpose, reshape, broadcast, slice, concat, pad, gather and
-// scatter. They move elements without arithmetic, so they work the same on
-// every element type (a complex element is two doubles).
+// Layout ops: transpose, reshape, broadcast, iota, slice, concat, pad,
+// gather and scatter. They move elements without arithmetic, so they work the
+// same on every element type (a complex element is two doubles).
 #include "Internal.h"
 
 #include "tessera/Dialect/TGraph/TGraph.h"
@@ -48,11 +48,26 @@ FailureOr<Tensor> evalTranspose(tg::TransposeOp op, Operands in) {
   return out;
 }
 
-// The result shape: the static dims of the type, and a single `?` derived
-// from the element count.
+// The result shape: the static dims of the type, and each `?` from the
+// `dynamic_dims` operands, or without them a single `?` derived from the
+// element count.
 FailureOr<Tensor> evalReshape(tg::ReshapeOp op, Operands in) {
   const Tensor &x = *in[0];
   RankedTensorType type = op.getType();
+  int64_t n = x.numElements();
+  auto mismatch = [&](ArrayRef<int64_t> shape) {
+    return op.emitError("cannot reshape ")
+           << x.shapeStr() << " (" << n << " elements) to " << shapeStr(shape);
+  };
+  if (!op.getDynamicDims().empty()) {
+    FailureOr<std::vector<int64_t>> shape =
+        shapeWithDynamicDims(op, type, in.slice(1, op.getDynamicDims().size()));
+    if (failed(shape))
+      return failure();
+    if (numElements(*shape) != n)
+      return mismatch(*shape);
+    return Tensor(x.elementType, *shape, x.data);
+  }
   std::vector<int64_t> shape(type.getShape());
   int64_t known = 1, dynamic = -1;
   for (auto [d, extent] : llvm::enumerate(shape)) {
@@ -62,20 +77,32 @@ FailureOr<Tensor> evalReshape(tg::ReshapeOp op, Operands in) {
     }
     if (dynamic >= 0)
       return op.emitError("cannot evaluate a reshape to ")
-             << type << ": more than one dim is dynamic";
+             << type << " without dim operands: more than one dim is dynamic";
     dynamic = d;
   }
-  int64_t n = x.numElements();
   if (dynamic >= 0) {
     if (known == 0 || n % known != 0)
       return op.emitError("cannot reshape ")
              << x.shapeStr() << " (" << n << " elements) to " << type;
     shape[dynamic] = n / known;
   } else if (known != n) {
-    return op.emitError("cannot reshape ")
-           << x.shapeStr() << " (" << n << " elements) to " << type;
+    return mismatch(shape);
   }
   return Tensor(x.elementType, shape, x.data);
+}
+
+// Element (i0, i1, ...) is i_axis.
+FailureOr<Tensor> evalIota(tg::IotaOp op, Operands in) {
+  FailureOr<std::vector<int64_t>> shape =
+      shapeWithDynamicDims(op, op.getType(), in);
+  if (failed(shape))
+    return failure();
+  Tensor out(op.getType().getElementType(), *shape);
+  int64_t axis = op.getAxis();
+  SmallVector<int64_t> strides = stridesOf(*shape);
+  for (int64_t i = 0, n = out.numElements(); i < n; ++i)
+    out.data[i] = static_cast<double>((i / strides[axis]) % (*shape)[axis]);
+  return out;
 }
 
 FailureOr<Tensor> evalBroadcast(tg::BroadcastOp op, Operands in) {
@@ -111,8 +138,7 @@ FailureOr<Tensor> evalSlice(tg::SliceOp op, Operands in) {
   ArrayRef<int64_t> offsets = op.getOffsets(), sizes = op.getSizes(),
                     strides = op.getStrides();
   for (size_t d = 0; d < x.shape.size(); ++d)
-    if (sizes[d] > 0 &&
-        offsets[d] + (sizes[d] - 1) * strides[d] >= x.shape[d])
+    if (sizes[d] > 0 && offsets[d] + (sizes[d] - 1) * strides[d] >= x.shape[d])
       return op.emitError("slice dim ")
              << d << " (offset " << offsets[d] << ", size " << sizes[d]
              << ", stride " << strides[d] << ") reaches past the operand's "
@@ -152,7 +178,8 @@ FailureOr<Tensor> evalConcat(tg::ConcatOp op, Operands in) {
   int64_t w = out.width(), at = 0;
   for (int64_t o = 0; o < outer; ++o)
     for (const Tensor *t : in) {
-      int64_t block = numElements(ArrayRef<int64_t>(t->shape).drop_front(axis)) * w;
+      int64_t block =
+          numElements(ArrayRef<int64_t>(t->shape).drop_front(axis)) * w;
       std::copy_n(t->data.begin() + o * block, block, out.data.begin() + at);
       at += block;
     }
@@ -255,10 +282,9 @@ FailureOr<Tensor> evalScatter(tg::ScatterOp op, Operands in) {
         int64_t to = (o * s.dim + row) * s.inner + e;
         int64_t from = (o * count + k) * s.inner + e;
         for (int64_t j = 0; j < w; ++j)
-          out.data[to * w + j] = accumulate
-                                     ? out.data[to * w + j] +
-                                           updates.data[from * w + j]
-                                     : updates.data[from * w + j];
+          out.data[to * w + j] =
+              accumulate ? out.data[to * w + j] + updates.data[from * w + j]
+                         : updates.data[from * w + j];
       }
     }
   return out;
@@ -271,6 +297,7 @@ FamilyResult evalLayout(Operation *op, Operands in) {
       .Case([&](tg::TransposeOp op) { return evalTranspose(op, in); })
       .Case([&](tg::ReshapeOp op) { return evalReshape(op, in); })
       .Case([&](tg::BroadcastOp op) { return evalBroadcast(op, in); })
+      .Case([&](tg::IotaOp op) { return evalIota(op, in); })
       .Case([&](tg::SliceOp op) { return evalSlice(op, in); })
       .Case([&](tg::ConcatOp op) { return evalConcat(op, in); })
       .Case([&](tg::PadOp op) { return evalPad(op, in); })

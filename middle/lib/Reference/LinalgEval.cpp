@@ -19,8 +19,8 @@ namespace {
 // Where the elements of one matmul operand live: a batch of matrices, each
 // read as [rows, cols] of the product (after the transpose attribute).
 struct MatrixView {
-  std::vector<int64_t> batch;          // the operand's batch dims
-  int64_t rows = 1, cols = 1;          // as the product reads it
+  std::vector<int64_t> batch;           // the operand's batch dims
+  int64_t rows = 1, cols = 1;           // as the product reads it
   int64_t rowStride = 0, colStride = 0; // in elements, within one matrix
   int64_t matrixSize = 1;
 };
@@ -132,8 +132,10 @@ FailureOr<Tensor> evalMatmul(tg::MatmulOp op, Operands in) {
   size_t rank = std::max(lv.batch.size(), rv.batch.size());
   std::vector<int64_t> shape(rank, 1);
   for (size_t d = 0; d < rank; ++d) {
-    int64_t a = d + lv.batch.size() >= rank ? lv.batch[d + lv.batch.size() - rank] : 1;
-    int64_t b = d + rv.batch.size() >= rank ? rv.batch[d + rv.batch.size() - rank] : 1;
+    int64_t a =
+        d + lv.batch.size() >= rank ? lv.batch[d + lv.batch.size() - rank] : 1;
+    int64_t b =
+        d + rv.batch.size() >= rank ? rv.batch[d + rv.batch.size() - rank] : 1;
     if (a != b && a != 1 && b != 1)
       return op.emitError("batch dims of ")
              << l.shapeStr() << " and " << r.shapeStr()

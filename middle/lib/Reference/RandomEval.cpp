@@ -44,7 +44,8 @@ uint64_t mix(uint64_t z) {
 
 struct Stream {
   uint64_t key;
-  explicit Stream(int64_t seed) : key(mix(static_cast<uint64_t>(seed) + kGamma)) {}
+  explicit Stream(int64_t seed)
+      : key(mix(static_cast<uint64_t>(seed) + kGamma)) {}
   uint64_t bits(uint64_t counter) const {
     return mix(key + (counter + 1) * kGamma);
   }
@@ -56,8 +57,8 @@ struct Stream {
 
 // Significand bits of a floating-point type, the implicit bit included.
 int precisionOf(Type type) {
-  return static_cast<int>(
-      llvm::APFloat::semanticsPrecision(cast<FloatType>(type).getFloatSemantics()));
+  return static_cast<int>(llvm::APFloat::semanticsPrecision(
+      cast<FloatType>(type).getFloatSemantics()));
 }
 
 FailureOr<Tensor> evalUniform(Operation *op, int64_t seed, Operands dims,
@@ -76,7 +77,8 @@ FailureOr<Tensor> evalUniform(Operation *op, int64_t seed, Operands dims,
       continue;
     }
     double u1 = s.unit(2 * c, 53), u2 = s.unit(2 * c + 1, 53);
-    out.data[i] = std::sqrt(-2.0 * std::log(1.0 - u1)) * std::cos(2.0 * M_PI * u2);
+    out.data[i] =
+        std::sqrt(-2.0 * std::log(1.0 - u1)) * std::cos(2.0 * M_PI * u2);
   }
   return out;
 }
@@ -86,9 +88,8 @@ FailureOr<Tensor> evalDropout(tg::DropoutOp op, const Tensor &x) {
   Stream s(op.getSeed());
   Tensor out = x;
   for (int64_t i = 0, n = out.numElements(); i < n; ++i)
-    out.data[i] = s.unit(static_cast<uint64_t>(i), 53) >= p
-                      ? x.data[i] / (1.0 - p)
-                      : 0.0;
+    out.data[i] =
+        s.unit(static_cast<uint64_t>(i), 53) >= p ? x.data[i] / (1.0 - p) : 0.0;
   return out;
 }
 

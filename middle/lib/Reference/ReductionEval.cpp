@@ -129,8 +129,8 @@ FailureOr<Tensor> evalSoftmax(Operation *op, int64_t axis, bool log,
       s += std::exp(x.data[lines.at(l, k)] - m);
     for (int64_t k = 0; k < lines.dim; ++k) {
       int64_t i = lines.at(l, k);
-      out.data[i] = log ? x.data[i] - m - std::log(s)
-                        : std::exp(x.data[i] - m) / s;
+      out.data[i] =
+          log ? x.data[i] - m - std::log(s) : std::exp(x.data[i] - m) / s;
     }
   }
   return out;
@@ -191,9 +191,8 @@ FailureOr<Tensor> evalCrossEntropy(tg::CrossEntropyOp op, Operands in) {
   for (int64_t p = 0; p < positions; ++p) {
     int64_t label = toInt(labels.data[p]);
     if (label < 0 || label >= classes)
-      return op.emitError("label ")
-             << label << " at position " << p << " is outside [0, " << classes
-             << ")";
+      return op.emitError("label ") << label << " at position " << p
+                                    << " is outside [0, " << classes << ")";
     const double *row = logits.data.data() + p * classes;
     double m = -std::numeric_limits<double>::infinity();
     for (int64_t c = 0; c < classes; ++c)
@@ -223,12 +222,15 @@ FailureOr<Tensor> evalMSE(tg::MSEOp op, Operands in) {
 
 FamilyResult evalReduction(Operation *op, Operands in) {
   return llvm::TypeSwitch<Operation *, FamilyResult>(op)
-      .Case([&](tg::ReduceSumOp op) { return evalReduceOp(op, Reduce::Sum, in); })
+      .Case(
+          [&](tg::ReduceSumOp op) { return evalReduceOp(op, Reduce::Sum, in); })
       .Case([&](tg::ReduceMeanOp op) {
         return evalReduceOp(op, Reduce::Mean, in);
       })
-      .Case([&](tg::ReduceMaxOp op) { return evalReduceOp(op, Reduce::Max, in); })
-      .Case([&](tg::ReduceMinOp op) { return evalReduceOp(op, Reduce::Min, in); })
+      .Case(
+          [&](tg::ReduceMaxOp op) { return evalReduceOp(op, Reduce::Max, in); })
+      .Case(
+          [&](tg::ReduceMinOp op) { return evalReduceOp(op, Reduce::Min, in); })
       .Case([&](tg::ReduceProdOp op) {
         return evalReduceOp(op, Reduce::Prod, in);
       })

@@ -31,8 +31,7 @@ double asUnsigned(double v, Type type) {
 
 // Applies `f` to the elements of the operands (one shape: arith is
 // elementwise without broadcasting) into a result of `op`'s type.
-template <typename F>
-FailureOr<Tensor> map(Operation *op, Operands in, F f) {
+template <typename F> FailureOr<Tensor> map(Operation *op, Operands in, F f) {
   for (const Tensor *t : in.drop_front())
     if (t->shape != in[0]->shape)
       return op->emitError("operand shapes ")
@@ -153,10 +152,9 @@ FamilyResult evalArith(Operation *op, Operands in) {
       // Integer conversions: the value is kept, or wrapped by the rounding
       // of the result; the unsigned forms first read the operand unsigned.
       .Case<arith::IndexCastOp, arith::ExtSIOp, arith::TruncIOp,
-            arith::SIToFPOp, arith::ExtFOp, arith::TruncFOp>(
-          [&](Operation *) {
-            return map(op, in, [](double a, double, double) -> R { return a; });
-          })
+            arith::SIToFPOp, arith::ExtFOp, arith::TruncFOp>([&](Operation *) {
+        return map(op, in, [](double a, double, double) -> R { return a; });
+      })
       .Case<arith::IndexCastUIOp, arith::ExtUIOp, arith::UIToFPOp>(
           [&](Operation *) {
             return map(op, in, [&](double a, double, double) -> R {
@@ -215,31 +213,38 @@ FamilyResult evalArith(Operation *op, Operands in) {
         });
       })
       .Case([&](arith::AddFOp) {
-        return map(op, in, [](double a, double b, double) -> R { return a + b; });
+        return map(op, in,
+                   [](double a, double b, double) -> R { return a + b; });
       })
       .Case([&](arith::SubFOp) {
-        return map(op, in, [](double a, double b, double) -> R { return a - b; });
+        return map(op, in,
+                   [](double a, double b, double) -> R { return a - b; });
       })
       .Case([&](arith::MulFOp) {
-        return map(op, in, [](double a, double b, double) -> R { return a * b; });
+        return map(op, in,
+                   [](double a, double b, double) -> R { return a * b; });
       })
       .Case([&](arith::DivFOp) {
-        return map(op, in, [](double a, double b, double) -> R { return a / b; });
+        return map(op, in,
+                   [](double a, double b, double) -> R { return a / b; });
       })
       .Case([&](arith::RemFOp) {
-        return map(op, in,
-                   [](double a, double b, double) -> R { return std::fmod(a, b); });
+        return map(op, in, [](double a, double b, double) -> R {
+          return std::fmod(a, b);
+        });
       })
       .Case([&](arith::NegFOp) {
         return map(op, in, [](double a, double, double) -> R { return -a; });
       })
       .Case([&](arith::MaximumFOp) {
-        return map(op, in,
-                   [](double a, double b, double) -> R { return maximum(a, b); });
+        return map(op, in, [](double a, double b, double) -> R {
+          return maximum(a, b);
+        });
       })
       .Case([&](arith::MinimumFOp) {
-        return map(op, in,
-                   [](double a, double b, double) -> R { return minimum(a, b); });
+        return map(op, in, [](double a, double b, double) -> R {
+          return minimum(a, b);
+        });
       })
       .Case([&](arith::CmpIOp cmp) {
         return map(op, in, [&](double a, double b, double) -> R {
@@ -255,8 +260,9 @@ FamilyResult evalArith(Operation *op, Operands in) {
         // A scalar condition picks a whole operand.
         if (in[0]->shape.empty() && !in[1]->shape.empty())
           return *(in[0]->data[0] != 0 ? in[1] : in[2]);
-        return map(op, in,
-                   [](double c, double a, double b) -> R { return c != 0 ? a : b; });
+        return map(op, in, [](double c, double a, double b) -> R {
+          return c != 0 ? a : b;
+        });
       })
       .Default([](Operation *) { return std::nullopt; });
 }
@@ -269,8 +275,7 @@ FamilyResult evalTensor(Operation *op, Operands in) {
         if (d < 0 || d >= rank)
           return op.emitError("dim ")
                  << d << " is out of range for rank " << rank;
-        return Tensor(op.getType(), {},
-                      {static_cast<double>(in[0]->shape[d])});
+        return Tensor(op.getType(), {}, {static_cast<double>(in[0]->shape[d])});
       })
       .Case([&](tensor::FromElementsOp op) -> FailureOr<Tensor> {
         RankedTensorType type = op.getType();
@@ -289,9 +294,8 @@ FamilyResult evalTensor(Operation *op, Operands in) {
         for (auto [d, index] : llvm::enumerate(in.drop_front())) {
           int64_t i = toInt(index->data[0]);
           if (i < 0 || i >= t.shape[d])
-            return op.emitError("index ")
-                   << i << " is out of range for dim " << d << " of "
-                   << t.shapeStr();
+            return op.emitError("index ") << i << " is out of range for dim "
+                                          << d << " of " << t.shapeStr();
           at += i * strides[d];
         }
         Tensor out(t.elementType, {});

@@ -21,8 +21,8 @@ Tensor::Tensor(Type elementType, std::vector<int64_t> shape)
 
 Tensor::Tensor(Type elementType, std::vector<int64_t> shape,
                std::vector<double> data)
-    : elementType(elementType), shape(std::move(shape)),
-      data(std::move(data)) {}
+    : elementType(elementType), shape(std::move(shape)), data(std::move(data)) {
+}
 
 Tensor Tensor::scalar(Type elementType, double value) {
   return Tensor(elementType, {}, {roundTo(elementType, value)});
@@ -132,8 +132,8 @@ FailureOr<std::vector<int64_t>> shapeWithDynamicDims(Operation *op, Type type,
     }
     if (next == dynamic.size())
       return op->emitError("result type ")
-             << type << " has more dynamic dims than the "
-             << dynamic.size() << " dim operands";
+             << type << " has more dynamic dims than the " << dynamic.size()
+             << " dim operands";
     int64_t extent = toInt(dynamic[next++]->data[0]);
     if (extent < 0)
       return op->emitError("dim operand ")
@@ -142,8 +142,8 @@ FailureOr<std::vector<int64_t>> shapeWithDynamicDims(Operation *op, Type type,
   }
   if (next != dynamic.size())
     return op->emitError("result type ")
-           << type << " has " << next << " dynamic dims but "
-           << dynamic.size() << " dim operands";
+           << type << " has " << next << " dynamic dims but " << dynamic.size()
+           << " dim operands";
   return shape;
 }
 

@@ -92,7 +92,8 @@ struct SweepHooks {
   std::function<void(mlir::Operation *)> missingRule;
 };
 
-// Whether a value can carry a derivative: a floating-point or complex tensor.
+// Whether a value can carry a derivative: floating-point or complex (a
+// tensor or a scalar).
 bool isDifferentiableType(mlir::Type type);
 
 // The values of `ops` (in program order) that depend on `seeds`.

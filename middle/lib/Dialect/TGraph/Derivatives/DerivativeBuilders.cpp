@@ -164,9 +164,12 @@ Value RuleBuilder::transposeLast2(Value x) {
 }
 
 bool isDifferentiableType(Type type) {
-  auto t = dyn_cast<RankedTensorType>(type);
-  return t && (isa<FloatType>(t.getElementType()) ||
-               isa<ComplexType>(t.getElementType()));
+  // Scalars count too: a float read out of an active tensor (tensor.extract)
+  // is active, and an op with no rule on that path must be reported rather
+  // than silently give a zero derivative.
+  if (auto t = dyn_cast<RankedTensorType>(type))
+    type = t.getElementType();
+  return isa<FloatType, ComplexType>(type);
 }
 
 } // namespace tessera::tgraph
