@@ -241,10 +241,10 @@ std::string signature(Type type, ArrayAttr shape) {
   for (int64_t d = 0; d < tensor.getRank(); ++d) {
     if (d)
       s += ", ";
-    Attribute dim = shape && static_cast<int64_t>(shape.size()) ==
-                                 tensor.getRank()
-                        ? shape[d]
-                        : Attribute();
+    Attribute dim =
+        shape && static_cast<int64_t>(shape.size()) == tensor.getRank()
+            ? shape[d]
+            : Attribute();
     if (auto sym = dyn_cast_or_null<StringAttr>(dim))
       s += sym.str();
     else if (ShapedType::isDynamic(tensor.getDimSize(d)))
@@ -403,10 +403,11 @@ int run(const Options &o) {
   for (unsigned i = 0; i < names.size(); ++i) {
     auto it = inputFiles.find(names[i]);
     if (it == inputFiles.end())
-      throw Failure("missing input '" + names[i] + "' (" +
-                    signature(fn.getArgumentTypes()[i],
-                              fn.getArgAttrOfType<ArrayAttr>(i, tg::kShapeAttr)) +
-                    "); pass --input " + names[i] + "=FILE.npy");
+      throw Failure(
+          "missing input '" + names[i] + "' (" +
+          signature(fn.getArgumentTypes()[i],
+                    fn.getArgAttrOfType<ArrayAttr>(i, tg::kShapeAttr)) +
+          "); pass --input " + names[i] + "=FILE.npy");
     npy::Array array;
     if (!npy::read(it->second, array, error))
       throw Failure(error);
@@ -438,7 +439,7 @@ int run(const Options &o) {
         name.find('/') != std::string::npos)
       throw Failure("result name '" + name + "' cannot be used as a file name");
     std::optional<tbin::DType> d = dtypeOf(t.elementType);
-    if (!d)
+    if (!d || !npy::descrOf(*d)) // .npy has no complex or bf16 dtype
       throw Failure("result '" + name + "' has element type " +
                     dtypeName(t.elementType) +
                     ", which .npy output does not support");

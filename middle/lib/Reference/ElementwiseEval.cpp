@@ -307,9 +307,23 @@ FailureOr<Tensor> evalCast(tg::CastOp op, Operands in) {
   const Tensor &x = *in[0];
   Type from = x.elementType, to = op.getType().getElementType();
   Tensor out(to, x.shape);
-  if (isa<ComplexType>(from) != isa<ComplexType>(to))
-    return op.emitError("cast from ")
-           << from << " to " << to << " is not defined";
+  // Real to complex gives a zero imaginary part; complex to real keeps the
+  // real part (how the Fourier adjoints scale a spectrum by a real number).
+  if (isa<ComplexType>(to) && !isa<ComplexType>(from)) {
+    for (int64_t i = 0; i < x.numElements(); ++i)
+      out.data[2 * i] = x.data[i];
+    roundInPlace(out);
+    return out;
+  }
+  if (isa<ComplexType>(from) && !isa<ComplexType>(to)) {
+    if (!isa<FloatType>(to))
+      return op.emitError("cast from ")
+             << from << " to " << to << " is not defined";
+    for (int64_t i = 0; i < out.numElements(); ++i)
+      out.data[i] = x.data[2 * i];
+    roundInPlace(out);
+    return out;
+  }
   for (size_t i = 0; i < x.data.size(); ++i) {
     double v = x.data[i];
     if (auto integer = dyn_cast<IntegerType>(to);

@@ -84,8 +84,8 @@ struct Reference : ::testing::Test {
   std::string error;
 };
 
-void expectNear(const std::vector<double> &got,
-                const std::vector<double> &want, double tol = 1e-12) {
+void expectNear(const std::vector<double> &got, const std::vector<double> &want,
+                double tol = 1e-12) {
   ASSERT_EQ(got.size(), want.size());
   for (size_t i = 0; i < got.size(); ++i)
     EXPECT_NEAR(got[i], want[i], tol) << "element " << i;
@@ -288,8 +288,8 @@ TEST_F(Reference, MatmulBroadcastsBatchesAndVectors) {
                                           2 * a[i * 6 + m * 3 + 2]);
   for (int j = 0; j < 4; ++j)
     for (int n = 0; n < 2; ++n)
-      EXPECT_EQ(r[2].data[j * 2 + n], bb[j * 6 + n] - bb[j * 6 + 2 + n] +
-                                          2 * bb[j * 6 + 4 + n]);
+      EXPECT_EQ(r[2].data[j * 2 + n],
+                bb[j * 6 + n] - bb[j * 6 + 2 + n] + 2 * bb[j * 6 + 4 + n]);
 }
 
 TEST_F(Reference, SolveMultipliesBack) {
@@ -319,24 +319,49 @@ TEST_F(Reference, SolveMultipliesBack) {
 // Layout
 //===----------------------------------------------------------------------===//
 
-TEST_F(Reference, TransposeReshapeBroadcast) {
+TEST_F(Reference, TransposeReshapeBroadcastIota) {
   const char *src = R"mlir(
-    func.func @f(%x: tensor<?x3xf64> {tgraph.shape = ["N", 3]}, %r: tensor<3xf64>) -> (tensor<3x?xf64>, tensor<?xf64>, tensor<?x2x3xf64>) {
+    func.func @f(%x: tensor<?x3xf64> {tgraph.shape = ["N", 3]}, %r: tensor<3xf64>) -> (tensor<3x?xf64>, tensor<?xf64>, tensor<?x2x3xf64>, tensor<?x1x3xf64>, tensor<?x3xi64>, tensor<?x3xi32>) {
       %0 = tgraph.transpose %x permutation = [1, 0] : tensor<?x3xf64> -> tensor<3x?xf64>
       %1 = tgraph.reshape %x : tensor<?x3xf64> -> tensor<?xf64>
       %c0 = arith.constant 0 : index
       %n = tensor.dim %x, %c0 : tensor<?x3xf64>
       %2 = tgraph.broadcast %r dims(%n) : tensor<3xf64> -> tensor<?x2x3xf64>
-      return %0, %1, %2 : tensor<3x?xf64>, tensor<?xf64>, tensor<?x2x3xf64>
+      %3 = tgraph.reshape %x dims(%n) : tensor<?x3xf64> -> tensor<?x1x3xf64>
+      %4 = tgraph.iota axis = 1 dims(%n) : tensor<?x3xi64>
+      %5 = tgraph.iota axis = 0 dims(%n) : tensor<?x3xi32>
+      return %0, %1, %2, %3, %4, %5 : tensor<3x?xf64>, tensor<?xf64>, tensor<?x2x3xf64>, tensor<?x1x3xf64>, tensor<?x3xi64>, tensor<?x3xi32>
     })mlir";
-  auto r = run(src, {t(f64(), {2, 3}, {1, 2, 3, 4, 5, 6}),
-                     t(f64(), {3}, {7, 8, 9})});
+  auto r = run(
+      src, {t(f64(), {2, 3}, {1, 2, 3, 4, 5, 6}), t(f64(), {3}, {7, 8, 9})});
   EXPECT_EQ(r[0].shape, (std::vector<int64_t>{3, 2}));
   expectNear(r[0].data, {1, 4, 2, 5, 3, 6}, 0);
   EXPECT_EQ(r[1].shape, (std::vector<int64_t>{6}));
   expectNear(r[1].data, {1, 2, 3, 4, 5, 6}, 0);
   EXPECT_EQ(r[2].shape, (std::vector<int64_t>{2, 2, 3}));
   expectNear(r[2].data, {7, 8, 9, 7, 8, 9, 7, 8, 9, 7, 8, 9}, 0);
+  EXPECT_EQ(r[3].shape, (std::vector<int64_t>{2, 1, 3}));
+  expectNear(r[3].data, {1, 2, 3, 4, 5, 6}, 0);
+  expectNear(r[4].data, {0, 1, 2, 0, 1, 2}, 0);
+  expectNear(r[5].data, {0, 0, 0, 1, 1, 1}, 0);
+}
+
+TEST_F(Reference, BroadcastAndReshapeCheckRuntimeShapes) {
+  const char *reshape = R"mlir(
+    func.func @f(%x: tensor<?xf64>) -> tensor<?x4xf64> {
+      %0 = tgraph.reshape %x : tensor<?xf64> -> tensor<?x4xf64>
+      return %0 : tensor<?x4xf64>
+    })mlir";
+  EXPECT_EQ(fails(reshape, {t(f64(), {6}, {1, 2, 3, 4, 5, 6})}),
+            "cannot reshape [6] (6 elements) to 'tensor<?x4xf64>'");
+  const char *broadcast = R"mlir(
+    func.func @f(%x: tensor<?xf64>) -> tensor<?x3xf64> {
+      %c1 = arith.constant 1 : index
+      %0 = tgraph.broadcast %x dims(%c1) : tensor<?xf64> -> tensor<?x3xf64>
+      return %0 : tensor<?x3xf64>
+    })mlir";
+  EXPECT_EQ(fails(broadcast, {t(f64(), {2}, {1, 2})}),
+            "cannot broadcast [2] to [1, 3]");
 }
 
 TEST_F(Reference, SliceConcatPad) {
@@ -448,8 +473,8 @@ TEST_F(Reference, LayerNormAndRMSNorm) {
     })mlir";
   std::vector<double> x = {1, 2, 3, 4, -1, 0, 0, 1}, g = {1, 2, 0.5, -1},
                       bias = {0, 1, 0, -2};
-  auto r = run(src, {t(f64(), {2, 4}, x), t(f64(), {4}, g),
-                     t(f64(), {4}, bias)});
+  auto r =
+      run(src, {t(f64(), {2, 4}, x), t(f64(), {4}, g), t(f64(), {4}, bias)});
   // Row 0: mean 2.5, variance 1.25; row 1: mean 0, variance 0.5.
   double means[] = {2.5, 0}, vars[] = {1.25, 0.5}, squares[] = {7.5, 0.5};
   for (int row = 0; row < 2; ++row)
@@ -496,11 +521,12 @@ TEST_F(Reference, FFTOfKnownSignals) {
     })mlir";
   // Row 0: an impulse (flat spectrum); row 1: e^{2 pi i n / 4} = i^n (one
   // frequency, bin 1, of weight 4).
-  std::vector<double> x = {1, 0, 0, 0, 0, 0, 0, 0, //
+  std::vector<double> x = {1, 0, 0, 0, 0,  0, 0, 0, //
                            1, 0, 0, 1, -1, 0, 0, -1};
   auto r = run(src, {t(c64(), {2, 4}, x)});
-  expectNear(r[0].data, {1, 0, 1, 0, 1, 0, 1, 0, //
-                         0, 0, 4, 0, 0, 0, 0, 0},
+  expectNear(r[0].data,
+             {1, 0, 1, 0, 1, 0, 1, 0, //
+              0, 0, 4, 0, 0, 0, 0, 0},
              1e-6);
   expectNear(r[1].data, x, 1e-6);
 }
@@ -514,7 +540,8 @@ TEST_F(Reference, RealFFTRoundTrips) {
       %3 = tgraph.irfft %2 n = 5 : tensor<3xcomplex<f32>> -> tensor<5xf32>
       return %0, %1, %3 : tensor<3xcomplex<f32>>, tensor<4xf32>, tensor<5xf32>
     })mlir";
-  auto r = run(src, {t(f32(), {4}, {1, 2, 3, 4}), t(f32(), {5}, {1, -2, 0, 5, 3})});
+  auto r =
+      run(src, {t(f32(), {4}, {1, 2, 3, 4}), t(f32(), {5}, {1, -2, 0, 5, 3})});
   expectNear(r[0].data, {10, 0, -2, 2, -2, 0}, 1e-6);
   expectNear(r[1].data, {1, 2, 3, 4}, 1e-6);
   expectNear(r[2].data, {1, -2, 0, 5, 3}, 1e-6);
@@ -574,8 +601,8 @@ uint64_t splitmix(uint64_t z) {
 double unit(int64_t seed, uint64_t c, int p) {
   const uint64_t g = 0x9E3779B97F4A7C15ull;
   uint64_t key = splitmix(static_cast<uint64_t>(seed) + g);
-  return std::ldexp(static_cast<double>(splitmix(key + (c + 1) * g) >> (64 - p)),
-                    -p);
+  return std::ldexp(
+      static_cast<double>(splitmix(key + (c + 1) * g) >> (64 - p)), -p);
 }
 } // namespace
 

@@ -361,7 +361,9 @@ def TGraph_CastOp : TGraph_Op<"cast", [Pure, TGraph_Differentiable]> {
     Converts each element to the result's element type; the shape is kept.
     Float to float rounds to nearest even; float to integer truncates toward
     zero (saturating); integer to integer sign-extends or truncates; `i1`
-    converts as 0 and 1, and to `i1` as `x != 0`.
+    converts as 0 and 1, and to `i1` as `x != 0`. A real converts to a
+    complex number with a zero imaginary part, and a complex number to a
+    float by keeping its real part.
 
     ```mlir
     %h = tgraph.cast %x : tensor<?x4xf32> -> tensor<?x4xbf16>
