@@ -6,6 +6,7 @@
 #include "tessera/Frontend/MLIRGen.h"
 #include "tessera/Frontend/Parser.h"
 #include "tessera/Frontend/Sema.h"
+#include "VerifyAdjoints.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
@@ -40,6 +41,7 @@ struct Options {
   bool werror = false;
   bool checkOnly = false;
   bool printLocations = false;
+  bool verifyAdjoints = false;
 };
 
 int fail(const std::string &msg) {
@@ -177,6 +179,8 @@ int compile(const Options &opts) {
   }
   if (failed(mlir::verify(*module)))
     return 1;
+  if (opts.verifyAdjoints)
+    return tessera::verifyAdjoints(*module);
   if (emit == Emit::TGraph)
     return writeOutput(output, printOp(*module, opts.printLocations), error)
                ? 0
@@ -266,6 +270,10 @@ int main(int argc, char **argv) {
   app.add_flag(
       "--print-locations", opts.printLocations,
       "With --emit=tgraph/tsched/ttile, print each op's source location");
+  app.add_flag("--verify-adjoints", opts.verifyAdjoints,
+               "Check the derivatives of every function the program "
+               "differentiates against finite differences (in f64, at random "
+               "inputs); produce nothing");
   app.add_flag("--check", opts.checkOnly,
                "Parse and check only (names, types, shapes); produce nothing");
   try {

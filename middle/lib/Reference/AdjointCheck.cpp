@@ -6,6 +6,7 @@
 #include "tessera/Dialect/TGraph/Derivatives.h"
 #include "tessera/Dialect/TGraph/Transforms/Passes.h"
 
+#include "mlir/Dialect/MLProgram/IR/MLProgram.h"
 #include "mlir/IR/SymbolTable.h"
 #include "mlir/Pass/PassManager.h"
 
@@ -91,6 +92,72 @@ std::vector<Tensor> randomInputs(func::FuncOp fn, uint64_t seed,
   return inputs;
 }
 
+static Type toF64(Type t) {
+  Builder b(t.getContext());
+  if (isa<Float16Type, BFloat16Type, Float32Type>(t))
+    return b.getF64Type();
+  if (auto r = dyn_cast<RankedTensorType>(t))
+    return RankedTensorType::get(r.getShape(), toF64(r.getElementType()),
+                                 r.getEncoding());
+  if (auto f = dyn_cast<FunctionType>(t)) {
+    SmallVector<Type> ins, outs;
+    for (Type i : f.getInputs())
+      ins.push_back(toF64(i));
+    for (Type o : f.getResults())
+      outs.push_back(toF64(o));
+    return b.getFunctionType(ins, outs);
+  }
+  return t;
+}
+
+bool promoteFloatsToF64(ModuleOp module) {
+  bool needsF32 = false;
+  module.walk([&](Operation *op) {
+    needsF32 |= isa<tgraph::RFFTOp, tgraph::IRFFTOp>(op);
+  });
+  if (needsF32)
+    return false;
+  module.walk([&](Operation *op) {
+    for (Value r : op->getResults())
+      r.setType(toF64(r.getType()));
+    for (Region &region : op->getRegions())
+      for (Block &block : region)
+        for (BlockArgument a : block.getArguments())
+          a.setType(toF64(a.getType()));
+    for (NamedAttribute attr : op->getAttrs()) {
+      Attribute v = attr.getValue();
+      if (auto f = dyn_cast<FloatAttr>(v); f && !f.getType().isF64())
+        op->setAttr(attr.getName(),
+                    FloatAttr::get(Float64Type::get(op->getContext()),
+                                   f.getValueAsDouble()));
+      else if (auto t = dyn_cast<TypeAttr>(v))
+        op->setAttr(attr.getName(), TypeAttr::get(toF64(t.getValue())));
+    }
+  });
+  return true;
+}
+
+std::map<std::string, Tensor> randomParams(ModuleOp module, uint64_t seed,
+                                           int64_t dynamicExtent) {
+  std::mt19937_64 rng(seed);
+  std::uniform_real_distribution<double> u(-1.0, 1.0);
+  std::map<std::string, Tensor> params;
+  module.walk([&](ml_program::GlobalOp global) {
+    auto t = dyn_cast<RankedTensorType>(global.getType());
+    if (!t)
+      return;
+    std::vector<int64_t> shape;
+    for (int64_t d : t.getShape())
+      shape.push_back(ShapedType::isDynamic(d) ? dynamicExtent : d);
+    Tensor x(t.getElementType(), shape);
+    for (double &v : x.data)
+      v = u(rng);
+    roundInPlace(x);
+    params[global.getSymName().str()] = std::move(x);
+  });
+  return params;
+}
+
 FailureOr<AdjointErrors> checkAdjoints(ModuleOp module, func::FuncOp fn,
                                        ArrayRef<Tensor> inputs,
                                        const AdjointCheckOptions &options) {
@@ -130,6 +197,8 @@ FailureOr<AdjointErrors> checkAdjoints(ModuleOp module, func::FuncOp fn,
   if (failed(pm.run(module)))
     return failure();
 
+  Options evalOptions;
+  evalOptions.params = options.params;
   std::mt19937_64 rng(options.seed);
   AdjointErrors errors;
   for (unsigned d = 0; d < options.directions; ++d) {
@@ -140,7 +209,7 @@ FailureOr<AdjointErrors> checkAdjoints(ModuleOp module, func::FuncOp fn,
                       ? randomLike(x, rng)
                       : Tensor(x.elementType, x.shape));
     // Evaluate once to learn the outputs' shapes.
-    FailureOr<std::vector<Tensor>> y = evaluate(fn, inputs);
+    FailureOr<std::vector<Tensor>> y = evaluate(fn, inputs, evalOptions);
     if (failed(y))
       return failure();
     for (const Tensor &out : *y)
@@ -159,15 +228,15 @@ FailureOr<AdjointErrors> checkAdjoints(ModuleOp module, func::FuncOp fn,
       plus.push_back(axpy(inputs[i], h, v[i]));
       minus.push_back(axpy(inputs[i], -h, v[i]));
     }
-    FailureOr<std::vector<Tensor>> fp = evaluate(fn, plus);
-    FailureOr<std::vector<Tensor>> fm = evaluate(fn, minus);
+    FailureOr<std::vector<Tensor>> fp = evaluate(fn, plus, evalOptions);
+    FailureOr<std::vector<Tensor>> fm = evaluate(fn, minus, evalOptions);
     if (failed(fp) || failed(fm))
       return failure();
 
     // The JVP.
     std::vector<Tensor> jvpArgs(inputs.begin(), inputs.end());
     jvpArgs.insert(jvpArgs.end(), v.begin(), v.end());
-    FailureOr<std::vector<Tensor>> jv = evaluate(jvpFn, jvpArgs);
+    FailureOr<std::vector<Tensor>> jv = evaluate(jvpFn, jvpArgs, evalOptions);
     if (failed(jv))
       return failure();
     double fdDot = 0, jvpDot = 0;
@@ -189,7 +258,7 @@ FailureOr<AdjointErrors> checkAdjoints(ModuleOp module, func::FuncOp fn,
     // The VJP.
     std::vector<Tensor> vjpArgs(inputs.begin(), inputs.end());
     vjpArgs.insert(vjpArgs.end(), w.begin(), w.end());
-    FailureOr<std::vector<Tensor>> xbar = evaluate(vjpFn, vjpArgs);
+    FailureOr<std::vector<Tensor>> xbar = evaluate(vjpFn, vjpArgs, evalOptions);
     if (failed(xbar))
       return failure();
     double vjpDot = 0;

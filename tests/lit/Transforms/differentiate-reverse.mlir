@@ -84,3 +84,23 @@ func.func @use_outer(%x: tensor<4xf32>, %s: tensor<f32>, %d: tensor<4xf32>) -> (
   %dx, %ds = tgraph.vjp @outer(%x, %s) cotangents(%d : tensor<4xf32>) : (tensor<4xf32>, tensor<f32>) -> (tensor<4xf32>, tensor<f32>)
   return %dx, %ds : tensor<4xf32>, tensor<f32>
 }
+
+// A custom adjoint (declared in the source) replaces the rules of the body.
+func.func private @safe_log(%x: tensor<3xf32>) -> tensor<3xf32> attributes {tgraph.adjoint = @safe_log.adjoint} {
+  %0 = tgraph.log %x : tensor<3xf32>
+  return %0 : tensor<3xf32>
+}
+func.func private @safe_log.adjoint(%x: tensor<3xf32>, %g: tensor<3xf32>) -> tensor<3xf32> {
+  %e = tgraph.constant 1.0e-12 : f32 -> tensor<f32>
+  %m = tgraph.max %x, %e : tensor<3xf32>, tensor<f32> -> tensor<3xf32>
+  %r = tgraph.div %g, %m : tensor<3xf32>, tensor<3xf32> -> tensor<3xf32>
+  return %r : tensor<3xf32>
+}
+// CHECK-LABEL: func.func private @safe_log.vjp(%arg0: tensor<3xf32>, %arg1: tensor<3xf32>) -> (tensor<3xf32>, tensor<3xf32>)
+// CHECK-NEXT: %[[Y:.*]] = call @safe_log(%arg0)
+// CHECK-NEXT: %[[G:.*]] = call @safe_log.adjoint(%arg0, %arg1)
+// CHECK-NEXT: return %[[Y]], %[[G]]
+func.func @use_safe_log(%x: tensor<3xf32>, %d: tensor<3xf32>) -> tensor<3xf32> {
+  %dx = tgraph.vjp @safe_log(%x) cotangents(%d : tensor<3xf32>) : (tensor<3xf32>) -> tensor<3xf32>
+  return %dx : tensor<3xf32>
+}

@@ -27,6 +27,8 @@ struct AdjointCheckOptions {
   // Central-difference step, relative to max(1, |x|) elementwise; chosen
   // per element type when 0 (1e-6 for f64, 1e-2 for f32 and complex<f32>).
   double step = 0;
+  // Values of the module's parameters (ml_program globals), by name.
+  std::map<std::string, Tensor> params;
 };
 
 // Checks `fn` (a function of `module`, which the check may extend with
@@ -43,5 +45,16 @@ checkAdjoints(mlir::ModuleOp module, mlir::func::FuncOp fn,
 // extents >= 3), booleans fair coin flips.
 std::vector<Tensor> randomInputs(mlir::func::FuncOp fn, uint64_t seed,
                                  int64_t dynamicExtent = 3);
+
+// Rewrites every f16, bf16 and f32 type and float attribute of `module` to
+// f64, so that finite differences measure the derivatives and not the
+// rounding. Returns false (changing nothing) when an op needs f32 (the real
+// Fourier transforms).
+bool promoteFloatsToF64(mlir::ModuleOp module);
+
+// Random values for every `ml_program.global` of `module`, by name.
+std::map<std::string, Tensor> randomParams(mlir::ModuleOp module,
+                                           uint64_t seed,
+                                           int64_t dynamicExtent = 3);
 
 } // namespace tessera::reference

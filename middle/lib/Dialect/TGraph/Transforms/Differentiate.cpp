@@ -8,8 +8,9 @@
 //   grad = f.vjp with y_bar = 1; hvp = the jvp of the gradient (forward over
 //   reverse); partial(axis, order) = `order` nested jvps along the unit
 //   vector of the axis (forward over forward: one pass, no reverse mode).
-// Calls inside a differentiated function are differentiated through the
-// callee's own derivative functions; derivative operators inside a callee
+// A function with a custom adjoint (`tgraph.adjoint`, declared in the
+// source) gets that adjoint as its vjp. Calls inside a differentiated
+// function are differentiated through the callee's own derivative functions; derivative operators inside a callee
 // are replaced first, so derivatives compose to any order.
 #include "tessera/Dialect/TGraph/Derivatives.h"
 #include "tessera/Dialect/TGraph/Transforms/Passes.h"
@@ -176,6 +177,25 @@ FailureOr<func::FuncOp> Differentiator::vjpOf(func::FuncOp f) {
   func::FuncOp fn = newFunction(f, "vjp", inputs, results);
   made[key] = fn;
   OpBuilder b(fn.getContext());
+  // A custom adjoint declared in the source replaces the rules of f's body:
+  // adjoint(x..., y_bar...) -> x_bar...
+  if (auto custom = f->getAttrOfType<FlatSymbolRefAttr>("tgraph.adjoint")) {
+    auto adjoint = symbols.lookup<func::FuncOp>(custom.getValue());
+    if (!adjoint || adjoint.getNumResults() != f.getNumArguments()) {
+      f.emitError("custom adjoint @")
+          << custom.getValue() << " must return one cotangent per input";
+      return failure();
+    }
+    b.setInsertionPointToEnd(&fn.front());
+    auto args = fn.getArguments();
+    auto primal = b.create<func::CallOp>(f.getLoc(), f,
+                                         args.take_front(f.getNumArguments()));
+    auto bar = b.create<func::CallOp>(f.getLoc(), adjoint, args);
+    SmallVector<Value> out(primal.getResults());
+    llvm::append_range(out, bar.getResults());
+    b.create<func::ReturnOp>(f.getLoc(), out);
+    return fn;
+  }
   SmallVector<Value> ys;
   SmallVector<Operation *> ops = cloneBody(b, f, fn, ys);
   SmallVector<Value> xs(fn.getArguments().take_front(f.getNumArguments()));
