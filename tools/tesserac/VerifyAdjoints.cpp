@@ -66,8 +66,7 @@ int verifyAdjoints(ModuleOp module, int64_t dimExtent) {
                                  "vjp-vs-jvp %.2e (%s, tolerance %.0e): %s\n",
                                  errors->jvp, errors->vjp, errors->dual,
                                  static_cast<const char *>(f64 ? "f64" : "f32"),
-                                 tolerance,
-                                 ok ? "ok" : "FAILED");
+                                 tolerance, ok ? "ok" : "FAILED");
   }
   return failures ? 1 : 0;
 }

@@ -83,7 +83,7 @@ std::vector<Tensor> randomInputs(func::FuncOp fn, uint64_t seed,
       shape.push_back(ShapedType::isDynamic(d) ? dynamicExtent : d);
     Tensor x(tt.getElementType(), shape);
     for (double &v : x.data)
-      v = isFloatLike(tt.getElementType()) ? u(rng)
+      v = isFloatLike(tt.getElementType())   ? u(rng)
           : tt.getElementType().isInteger(1) ? double(idx(rng) % 2)
                                              : double(idx(rng));
     roundInPlace(x);
@@ -205,9 +205,8 @@ FailureOr<AdjointErrors> checkAdjoints(ModuleOp module, func::FuncOp fn,
     // Directions: random for float inputs and outputs, zero for the rest.
     std::vector<Tensor> v, w;
     for (const Tensor &x : inputs)
-      v.push_back(isFloatLike(x.elementType)
-                      ? randomLike(x, rng)
-                      : Tensor(x.elementType, x.shape));
+      v.push_back(isFloatLike(x.elementType) ? randomLike(x, rng)
+                                             : Tensor(x.elementType, x.shape));
     // Evaluate once to learn the outputs' shapes.
     FailureOr<std::vector<Tensor>> y = evaluate(fn, inputs, evalOptions);
     if (failed(y))
@@ -246,10 +245,10 @@ FailureOr<AdjointErrors> checkAdjoints(ModuleOp module, func::FuncOp fn,
         continue;
       for (size_t e = 0; e < tangent.data.size(); ++e) {
         double fd = ((*fp)[k].data[e] - (*fm)[k].data[e]) / (2 * h);
-        double scale = std::max({std::fabs(fd), std::fabs(tangent.data[e]),
-                                 1e-3});
-        errors.jvp = std::max(errors.jvp,
-                              std::fabs(fd - tangent.data[e]) / scale);
+        double scale =
+            std::max({std::fabs(fd), std::fabs(tangent.data[e]), 1e-3});
+        errors.jvp =
+            std::max(errors.jvp, std::fabs(fd - tangent.data[e]) / scale);
         fdDot += w[k].data[e] * fd;
       }
       jvpDot += dot(w[k], tangent);

@@ -24,24 +24,31 @@ using tessera::reference::Tensor;
 namespace {
 
 // How a sample's inputs are drawn (in the order of @f's arguments).
-enum class Domain { Any, Positive, AwayFromZero, Index3, Bool, Contraction,
-                    WellConditioned };
+enum class Domain {
+  Any,
+  Positive,
+  AwayFromZero,
+  Index3,
+  Bool,
+  Contraction,
+  WellConditioned
+};
 
 struct Sample {
-  std::string op;        // the op it exercises ("tgraph.add")
-  std::string body;      // @f, in f64 unless the op is f32-only
+  std::string op;   // the op it exercises ("tgraph.add")
+  std::string body; // @f, in f64 unless the op is f32-only
   std::vector<Domain> domains;
   double tolerance = 1e-6; // f64; 1e-3 for f32 ops
 };
-
-const char *kF32 = "f32";
 
 std::vector<Sample> samples() {
   auto unary = [](const std::string &op, Domain d = Domain::Any) {
     return Sample{"tgraph." + op,
                   "func.func @f(%x: tensor<3x4xf64>) -> tensor<3x4xf64> {\n"
-                  "  %y = tgraph." + op + " %x : tensor<3x4xf64>\n"
-                  "  return %y : tensor<3x4xf64>\n}",
+                  "  %y = tgraph." +
+                      op +
+                      " %x : tensor<3x4xf64>\n"
+                      "  return %y : tensor<3x4xf64>\n}",
                   {d}};
   };
   auto binary = [](const std::string &op, Domain a = Domain::Any,
@@ -51,28 +58,43 @@ std::vector<Sample> samples() {
     return Sample{"tgraph." + op,
                   "func.func @f(%x: tensor<3x4xf64>, %y: tensor<3x4xf64>, "
                   "%s: tensor<f64>) -> tensor<3x4xf64> {\n"
-                  "  %0 = tgraph." + op + " %x, %y : tensor<3x4xf64>, "
-                  "tensor<3x4xf64> -> tensor<3x4xf64>\n"
-                  "  %1 = tgraph." + op + " %0, %s : tensor<3x4xf64>, "
-                  "tensor<f64> -> tensor<3x4xf64>\n"
-                  "  return %1 : tensor<3x4xf64>\n}",
+                  "  %0 = tgraph." +
+                      op +
+                      " %x, %y : tensor<3x4xf64>, "
+                      "tensor<3x4xf64> -> tensor<3x4xf64>\n"
+                      "  %1 = tgraph." +
+                      op +
+                      " %0, %s : tensor<3x4xf64>, "
+                      "tensor<f64> -> tensor<3x4xf64>\n"
+                      "  return %1 : tensor<3x4xf64>\n}",
                   {a, b, b}};
   };
   std::vector<Sample> s = {
-      binary("add"), binary("sub"), binary("mul"),
+      binary("add"),
+      binary("sub"),
+      binary("mul"),
       binary("div", Domain::Any, Domain::AwayFromZero),
-      binary("pow", Domain::Positive, Domain::Any), binary("max"),
+      binary("pow", Domain::Positive, Domain::Any),
+      binary("max"),
       binary("min"),
       {"tgraph.neg",
        "func.func @f(%x: tensor<3x4xf64>) -> tensor<3x4xf64> {\n"
        "  %y = tgraph.neg %x : tensor<3x4xf64> -> tensor<3x4xf64>\n"
        "  return %y : tensor<3x4xf64>\n}",
        {Domain::Any}},
-      unary("exp"), unary("log", Domain::Positive),
-      unary("log1p", Domain::Positive), unary("sqrt", Domain::Positive),
-      unary("rsqrt", Domain::Positive), unary("sin"), unary("cos"),
-      unary("tanh"), unary("sigmoid"), unary("gelu"), unary("silu"),
-      unary("abs", Domain::AwayFromZero), unary("relu", Domain::AwayFromZero),
+      unary("exp"),
+      unary("log", Domain::Positive),
+      unary("log1p", Domain::Positive),
+      unary("sqrt", Domain::Positive),
+      unary("rsqrt", Domain::Positive),
+      unary("sin"),
+      unary("cos"),
+      unary("tanh"),
+      unary("sigmoid"),
+      unary("gelu"),
+      unary("silu"),
+      unary("abs", Domain::AwayFromZero),
+      unary("relu", Domain::AwayFromZero),
       unary("square"),
       {"tgraph.select",
        "func.func @f(%c: tensor<3x4xi1>, %x: tensor<3x4xf64>, %y: "
@@ -85,7 +107,8 @@ std::vector<Sample> samples() {
        "func.func @f(%x: tensor<3xf32>) -> tensor<3xf64> {\n"
        "  %y = tgraph.cast %x : tensor<3xf32> -> tensor<3xf64>\n"
        "  return %y : tensor<3xf64>\n}",
-       {Domain::Any}, 1e-3},
+       {Domain::Any},
+       1e-3},
       {"tgraph.matmul",
        "func.func @f(%a: tensor<2x4x3xf64>, %b: tensor<5x4xf64>, %c: "
        "tensor<3xf64>) -> (tensor<2x3x5xf64>, tensor<5xf64>) {\n"
@@ -154,8 +177,8 @@ std::vector<Sample> samples() {
        "  return %y : tensor<4x3xf64>\n}",
        {Domain::Any, Domain::Index3, Domain::Any}},
   };
-  for (const char *r : {"reduce_sum", "reduce_mean", "reduce_max",
-                        "reduce_min", "reduce_prod"})
+  for (const char *r :
+       {"reduce_sum", "reduce_mean", "reduce_max", "reduce_min", "reduce_prod"})
     s.push_back(
         {std::string("tgraph.") + r,
          std::string("func.func @f(%x: tensor<3x4x2xf64>) -> "
@@ -163,9 +186,11 @@ std::vector<Sample> samples() {
              "  %0 = tgraph." + r +
              " %x axes = [1] {keepdims = true} : tensor<3x4x2xf64> -> "
              "tensor<3x1x2xf64>\n"
-             "  %1 = tgraph." + r +
+             "  %1 = tgraph." +
+             r +
              " %x axes = [0, 2] : tensor<3x4x2xf64> -> tensor<4xf64>\n"
-             "  %2 = tgraph." + r +
+             "  %2 = tgraph." +
+             r +
              " %1 axes = [0] : tensor<4xf64> -> tensor<f64>\n"
              "  return %0, %2 : tensor<3x1x2xf64>, tensor<f64>\n}",
          {std::string(r) == "reduce_prod" ? Domain::Positive : Domain::Any}});
@@ -213,21 +238,24 @@ std::vector<Sample> samples() {
                      "  %y = tgraph." + f +
                      " %x : tensor<2x5xcomplex<f32>>\n"
                      "  return %y : tensor<2x5xcomplex<f32>>\n}",
-                 {Domain::Any}, 1e-3});
+                 {Domain::Any},
+                 1e-3});
   s.push_back({"tgraph.rfft",
                "func.func @f(%x: tensor<2x6xf32>) -> tensor<2x4xcomplex<f32>> "
                "{\n"
                "  %y = tgraph.rfft %x : tensor<2x6xf32> -> "
                "tensor<2x4xcomplex<f32>>\n"
                "  return %y : tensor<2x4xcomplex<f32>>\n}",
-               {Domain::Any}, 1e-3});
+               {Domain::Any},
+               1e-3});
   s.push_back({"tgraph.irfft",
                "func.func @f(%x: tensor<2x4xcomplex<f32>>) -> tensor<2x7xf32> "
                "{\n"
                "  %y = tgraph.irfft %x n = 7 : tensor<2x4xcomplex<f32>> -> "
                "tensor<2x7xf32>\n"
                "  return %y : tensor<2x7xf32>\n}",
-               {Domain::Any}, 1e-3});
+               {Domain::Any},
+               1e-3});
   s.push_back({"tgraph.fixed_point",
                "func.func @f(%a: tensor<3xf64>, %b: tensor<3xf64>) -> "
                "tensor<3xf64> {\n"
@@ -279,16 +307,23 @@ void applyDomains(std::vector<Tensor> &inputs,
     for (size_t e = 0; e < t.data.size(); ++e) {
       double &v = t.data[e];
       switch (domains[i]) {
-      case Domain::Positive: v = 0.5 + 0.75 * (v + 1); break;
-      case Domain::AwayFromZero: v = v < 0 ? v - 0.5 : v + 0.5; break;
-      case Domain::Contraction: v = 0.3 + 0.1 * v; break;
+      case Domain::Positive:
+        v = 0.5 + 0.75 * (v + 1);
+        break;
+      case Domain::AwayFromZero:
+        v = v < 0 ? v - 0.5 : v + 0.5;
+        break;
+      case Domain::Contraction:
+        v = 0.3 + 0.1 * v;
+        break;
       case Domain::WellConditioned: {
         int64_t n = t.shape.back();
         if (static_cast<int64_t>(e) % n == static_cast<int64_t>(e) / n)
           v += 4.0;
         break;
       }
-      default: break;
+      default:
+        break;
       }
     }
     tessera::reference::roundInPlace(t);

@@ -15,14 +15,14 @@ namespace tessera::reference {
 // What the check measured, as relative errors (|a - b| / max(|a|, |b|,
 // 1e-12)), the largest over the random directions tried.
 struct AdjointErrors {
-  double jvp = 0;    // J v from the JVP vs central differences
-  double vjp = 0;    // <VJP(w), v> vs <w, J v> by central differences
-  double dual = 0;   // <VJP(w), v> vs <w, JVP(v)>
+  double jvp = 0;  // J v from the JVP vs central differences
+  double vjp = 0;  // <VJP(w), v> vs <w, J v> by central differences
+  double dual = 0; // <VJP(w), v> vs <w, JVP(v)>
   double max() const { return std::max(jvp, std::max(vjp, dual)); }
 };
 
 struct AdjointCheckOptions {
-  unsigned directions = 3;  // random (v, w) pairs
+  unsigned directions = 3; // random (v, w) pairs
   uint64_t seed = 1;
   // Central-difference step, relative to max(1, |x|) elementwise; chosen
   // per element type when 0 (1e-6 for f64, 1e-2 for f32 and complex<f32>).
@@ -53,8 +53,7 @@ std::vector<Tensor> randomInputs(mlir::func::FuncOp fn, uint64_t seed,
 bool promoteFloatsToF64(mlir::ModuleOp module);
 
 // Random values for every `ml_program.global` of `module`, by name.
-std::map<std::string, Tensor> randomParams(mlir::ModuleOp module,
-                                           uint64_t seed,
+std::map<std::string, Tensor> randomParams(mlir::ModuleOp module, uint64_t seed,
                                            int64_t dynamicExtent = 3);
 
 } // namespace tessera::reference

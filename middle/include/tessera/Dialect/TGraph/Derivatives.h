@@ -34,8 +34,7 @@ public:
   mlir::Value scalar(mlir::Type elem, double value);
   // A rank-0 constant of `like`'s element type.
   mlir::Value scalarLike(mlir::Value like, double value);
-  mlir::Value compare(ComparePredicate predicate, mlir::Value x,
-                      mlir::Value y);
+  mlir::Value compare(ComparePredicate predicate, mlir::Value x, mlir::Value y);
   mlir::Value select(mlir::Value cond, mlir::Value x, mlir::Value y);
 
   // The run-time extents of `like`'s `?` dims, in order.

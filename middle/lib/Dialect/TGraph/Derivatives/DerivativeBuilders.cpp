@@ -30,15 +30,13 @@ Value RuleBuilder::sub(Value x, Value y) {
 
 Value RuleBuilder::mul(Value x, Value y) { return b.create<MulOp>(loc, x, y); }
 Value RuleBuilder::div(Value x, Value y) { return b.create<DivOp>(loc, x, y); }
-Value RuleBuilder::neg(Value x) {
-  return b.create<NegOp>(loc, x.getType(), x);
-}
+Value RuleBuilder::neg(Value x) { return b.create<NegOp>(loc, x.getType(), x); }
 
 Value RuleBuilder::scalar(Type elem, double value) {
-  TypedAttr attr = isa<FloatType>(elem)
-                       ? TypedAttr(b.getFloatAttr(elem, value))
-                       : TypedAttr(b.getIntegerAttr(
-                             elem, static_cast<int64_t>(value)));
+  TypedAttr attr =
+      isa<FloatType>(elem)
+          ? TypedAttr(b.getFloatAttr(elem, value))
+          : TypedAttr(b.getIntegerAttr(elem, static_cast<int64_t>(value)));
   return b.create<ConstantOp>(loc, RankedTensorType::get({}, elem), attr);
 }
 
@@ -93,8 +91,7 @@ Value RuleBuilder::sumLike(Value x, Value like) {
   if (xt.getShape() == lt.getShape() && xt.getRank() == lt.getRank())
     return x;
   if (lt.getRank() == 0)
-    return sum(x, llvm::to_vector(llvm::seq<int64_t>(0, xt.getRank())),
-               false);
+    return sum(x, llvm::to_vector(llvm::seq<int64_t>(0, xt.getRank())), false);
   // Leading dims that `like` lacks, then dims where `like` has 1 and `x`
   // does not (a static 1 in both is left alone).
   int64_t lead = xt.getRank() - lt.getRank();

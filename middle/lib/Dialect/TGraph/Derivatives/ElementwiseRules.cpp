@@ -37,7 +37,8 @@ Value linearCombination(RuleBuilder &rb, Value result, Value dl, Value tl,
 
 } // namespace
 
-//===--- Arithmetic --------------------------------------------------------===//
+//===--- Arithmetic
+//--------------------------------------------------------===//
 
 LogicalResult AddOp::buildVJP(OpBuilder &b, ArrayRef<Value> dys,
                               SmallVectorImpl<Value> &dxs) {
@@ -95,10 +96,9 @@ LogicalResult DivOp::buildVJP(OpBuilder &b, ArrayRef<Value> dys,
 LogicalResult DivOp::buildJVP(OpBuilder &b, ArrayRef<Value> dxs,
                               SmallVectorImpl<Value> &dys) {
   RuleBuilder rb(b, getLoc());
-  Value l = dxs[0] ? toResult(rb, rb.div(dxs[0], getRhs()), getResult())
-                   : Value();
-  Value r = dxs[1] ? toResult(rb,
-                              rb.div(rb.mul(dxs[1], getResult()), getRhs()),
+  Value l =
+      dxs[0] ? toResult(rb, rb.div(dxs[0], getRhs()), getResult()) : Value();
+  Value r = dxs[1] ? toResult(rb, rb.div(rb.mul(dxs[1], getResult()), getRhs()),
                               getResult())
                    : Value();
   dys.push_back(rb.sub(l, r));
@@ -109,8 +109,8 @@ LogicalResult DivOp::buildJVP(OpBuilder &b, ArrayRef<Value> dxs,
 static Value powBase(RuleBuilder &rb, PowOp op) {
   Value one = rb.scalarLike(op.getRhs(), 1.0);
   Value rm1 = rb.sub(op.getRhs(), one);
-  return rb.mul(op.getRhs(), rb.builder().create<PowOp>(rb.location(),
-                                                        op.getLhs(), rm1));
+  return rb.mul(op.getRhs(),
+                rb.builder().create<PowOp>(rb.location(), op.getLhs(), rm1));
 }
 static Value powExponent(RuleBuilder &rb, PowOp op) {
   Value log = rb.builder().create<LogOp>(rb.location(), op.getLhs());
@@ -241,8 +241,7 @@ TESSERA_UNARY_RULE(SinOp, return rb.builder().create<CosOp>(getLoc(), x);)
 TESSERA_UNARY_RULE(CosOp,
                    return rb.neg(rb.builder().create<SinOp>(getLoc(), x));)
 // tanh' = 1 - y^2
-TESSERA_UNARY_RULE(TanhOp,
-                   return rb.sub(rb.scalarLike(x, 1.0), rb.mul(y, y));)
+TESSERA_UNARY_RULE(TanhOp, return rb.sub(rb.scalarLike(x, 1.0), rb.mul(y, y));)
 // sigmoid' = y (1 - y)
 TESSERA_UNARY_RULE(SigmoidOp,
                    return rb.mul(y, rb.sub(rb.scalarLike(x, 1.0), y));)
@@ -266,14 +265,12 @@ TESSERA_UNARY_RULE(GeluOp, {
 })
 // abs' = sign(x) (1 at 0)
 TESSERA_UNARY_RULE(AbsOp, {
-  Value pos =
-      rb.compare(ComparePredicate::ge, x, rb.scalarLike(x, 0.0));
+  Value pos = rb.compare(ComparePredicate::ge, x, rb.scalarLike(x, 0.0));
   return rb.select(pos, rb.scalarLike(x, 1.0), rb.scalarLike(x, -1.0));
 })
 // relu' = [x > 0]
 TESSERA_UNARY_RULE(ReluOp, {
-  Value pos =
-      rb.compare(ComparePredicate::gt, x, rb.scalarLike(x, 0.0));
+  Value pos = rb.compare(ComparePredicate::gt, x, rb.scalarLike(x, 0.0));
   return rb.select(pos, rb.scalarLike(x, 1.0), rb.scalarLike(x, 0.0));
 })
 // square' = 2 x
@@ -281,7 +278,8 @@ TESSERA_UNARY_RULE(SquareOp, return rb.mul(x, rb.scalarLike(x, 2.0));)
 
 #undef TESSERA_UNARY_RULE
 
-//===--- Selection and casts -----------------------------------------------===//
+//===--- Selection and casts
+//-----------------------------------------------===//
 
 LogicalResult SelectOp::buildVJP(OpBuilder &b, ArrayRef<Value> dys,
                                  SmallVectorImpl<Value> &dxs) {

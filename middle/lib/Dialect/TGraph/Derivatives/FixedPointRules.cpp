@@ -32,9 +32,9 @@ SmallVector<Operation *> cloneBody(OpBuilder &b, FixedPointOp op,
 
 FixedPointOp createIteration(OpBuilder &b, FixedPointOp like, Value init,
                              ValueRange captured, Block *&block) {
-  auto it = b.create<FixedPointOp>(like.getLoc(), init.getType(), init,
-                                   captured, like.getTolAttr(),
-                                   like.getMaxIterAttr());
+  auto it =
+      b.create<FixedPointOp>(like.getLoc(), init.getType(), init, captured,
+                             like.getTolAttr(), like.getMaxIterAttr());
   block = new Block();
   it.getBody().push_back(block);
   block->addArgument(init.getType(), like.getLoc());
@@ -138,14 +138,14 @@ LogicalResult FixedPointOp::buildJVP(OpBuilder &b, ArrayRef<Value> dxs,
 // so its derivatives are dropout of the cotangent or tangent.
 LogicalResult DropoutOp::buildVJP(OpBuilder &b, ArrayRef<Value> dys,
                                   SmallVectorImpl<Value> &dxs) {
-  dxs.push_back(b.create<DropoutOp>(getLoc(), dys[0], getPAttr(),
-                                    getSeedAttr()));
+  dxs.push_back(
+      b.create<DropoutOp>(getLoc(), dys[0], getPAttr(), getSeedAttr()));
   return success();
 }
 LogicalResult DropoutOp::buildJVP(OpBuilder &b, ArrayRef<Value> dxs,
                                   SmallVectorImpl<Value> &dys) {
-  dys.push_back(b.create<DropoutOp>(getLoc(), dxs[0], getPAttr(),
-                                    getSeedAttr()));
+  dys.push_back(
+      b.create<DropoutOp>(getLoc(), dxs[0], getPAttr(), getSeedAttr()));
   return success();
 }
 

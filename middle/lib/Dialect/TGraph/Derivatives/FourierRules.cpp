@@ -47,8 +47,8 @@ LogicalResult IFFTOp::buildVJP(OpBuilder &b, ArrayRef<Value> dys,
   RuleBuilder rb(b, getLoc());
   Value fwd = b.create<FFTOp>(getLoc(), dys[0]);
   Value n = realCount(rb, getOperand());
-  dxs.push_back(scaleComplex(
-      rb, fwd, rb.div(rb.scalar(b.getF32Type(), 1.0), n)));
+  dxs.push_back(
+      scaleComplex(rb, fwd, rb.div(rb.scalar(b.getF32Type(), 1.0), n)));
   return success();
 }
 LogicalResult IFFTOp::buildJVP(OpBuilder &b, ArrayRef<Value> dxs,
@@ -106,8 +106,8 @@ LogicalResult IRFFTOp::buildVJP(OpBuilder &b, ArrayRef<Value> dys,
   int64_t n = getN();
   Value spectrum = b.create<RFFTOp>(getLoc(), dys[0]);
   int64_t m = n / 2 + 1;
-  Value w = halfSpectrumWeights(rb, m, n, 2.0 / double(n), 1.0 / double(n),
-                                spectrum);
+  Value w =
+      halfSpectrumWeights(rb, m, n, 2.0 / double(n), 1.0 / double(n), spectrum);
   Value dz = rb.mul(spectrum, w);
   // The operand may hold more than n / 2 + 1 frequencies (irfft reads only
   // those); the others get no cotangent.

@@ -26,7 +26,8 @@ static Value positions(RuleBuilder &rb, int64_t staticCount, Value count,
   if (ShapedType::isDynamic(staticCount))
     dims.push_back(count);
   Value iota = b.create<IotaOp>(loc, type, b.getI64IntegerAttr(0), dims);
-  Value scaled = step == 1 ? iota : rb.mul(iota, rb.scalar(b.getI64Type(), step));
+  Value scaled =
+      step == 1 ? iota : rb.mul(iota, rb.scalar(b.getI64Type(), step));
   Value first = b.create<arith::IndexCastOp>(loc, b.getI64Type(), start);
   Value first0 = b.create<tensor::FromElementsOp>(
       loc, RankedTensorType::get({}, b.getI64Type()), ValueRange{first});
@@ -59,10 +60,9 @@ static Value spreadAlong(RuleBuilder &rb, Value x, Value target, int64_t axis,
     if (type.isDynamicDim(i))
       dims.push_back(i == axis ? dimOf(b, loc, target, axis)
                                : dimOf(b, loc, x, i));
-  Value zeros =
-      b.create<BroadcastOp>(loc, type, rb.scalarLike(x, 0.0), dims);
-  Value idx = positions(rb, xt.getDimSize(axis), dimOf(b, loc, x, axis),
-                        start, step);
+  Value zeros = b.create<BroadcastOp>(loc, type, rb.scalarLike(x, 0.0), dims);
+  Value idx =
+      positions(rb, xt.getDimSize(axis), dimOf(b, loc, x, axis), start, step);
   return b.create<ScatterOp>(loc, type, zeros, idx, x,
                              b.getI64IntegerAttr(axis), b.getBoolAttr(false));
 }
@@ -78,7 +78,8 @@ static Value takeAlong(RuleBuilder &rb, Value x, Value like, int64_t axis,
   return b.create<GatherOp>(loc, x, idx, axis);
 }
 
-//===--- transpose, reshape, broadcast -------------------------------------===//
+//===--- transpose, reshape, broadcast
+//-------------------------------------===//
 
 LogicalResult TransposeOp::buildVJP(OpBuilder &b, ArrayRef<Value> dys,
                                     SmallVectorImpl<Value> &dxs) {
@@ -125,7 +126,8 @@ LogicalResult BroadcastOp::buildJVP(OpBuilder &b, ArrayRef<Value> dxs,
   return success();
 }
 
-//===--- slice, concat, pad ------------------------------------------------===//
+//===--- slice, concat, pad
+//------------------------------------------------===//
 
 // The transpose of a slice spreads the cotangent back, one axis at a time,
 // along the axes the slice narrowed.
@@ -139,11 +141,10 @@ LogicalResult SliceOp::buildVJP(OpBuilder &b, ArrayRef<Value> dys,
             stride = getStrides()[axis];
     if (offset == 0 && stride == 1 && size == xt.getDimSize(axis))
       continue;
-    g = spreadAlong(rb, g, x, axis, indexConstant(b, getLoc(), offset),
-                    stride);
+    g = spreadAlong(rb, g, x, axis, indexConstant(b, getLoc(), offset), stride);
   }
-  dxs.push_back(rb.reshape(g, xt, x,
-                           llvm::to_vector(llvm::seq<int64_t>(0, xt.getRank()))));
+  dxs.push_back(rb.reshape(
+      g, xt, x, llvm::to_vector(llvm::seq<int64_t>(0, xt.getRank()))));
   return success();
 }
 LogicalResult SliceOp::buildJVP(OpBuilder &b, ArrayRef<Value> dxs,
@@ -181,11 +182,11 @@ LogicalResult PadOp::buildVJP(OpBuilder &b, ArrayRef<Value> dys,
   Value g = dys[0];
   for (auto [axis, low] : llvm::enumerate(getLow()))
     if (low != 0 || getHigh()[axis] != 0)
-      g = takeAlong(rb, g, getOperand(), axis,
-                    indexConstant(b, getLoc(), low));
+      g = takeAlong(rb, g, getOperand(), axis, indexConstant(b, getLoc(), low));
   RankedTensorType xt = tensorOf(getOperand());
-  dxs.push_back(rb.reshape(g, xt, getOperand(),
-                           llvm::to_vector(llvm::seq<int64_t>(0, xt.getRank()))));
+  dxs.push_back(
+      rb.reshape(g, xt, getOperand(),
+                 llvm::to_vector(llvm::seq<int64_t>(0, xt.getRank()))));
   return success();
 }
 LogicalResult PadOp::buildJVP(OpBuilder &b, ArrayRef<Value> dxs,
@@ -196,7 +197,8 @@ LogicalResult PadOp::buildJVP(OpBuilder &b, ArrayRef<Value> dxs,
   return success();
 }
 
-//===--- gather, scatter ---------------------------------------------------===//
+//===--- gather, scatter
+//---------------------------------------------------===//
 
 LogicalResult GatherOp::buildVJP(OpBuilder &b, ArrayRef<Value> dys,
                                  SmallVectorImpl<Value> &dxs) {
@@ -239,8 +241,8 @@ LogicalResult ScatterOp::buildJVP(OpBuilder &b, ArrayRef<Value> dxs,
   RuleBuilder rb(b, getLoc());
   Value operand = dxs[0] ? dxs[0] : rb.zerosLike(getOperand());
   Value updates = dxs[2] ? dxs[2] : rb.zerosLike(getUpdates());
-  dys.push_back(b.create<ScatterOp>(getLoc(), getType(), operand,
-                                    getIndices(), updates, getAxisAttr(),
+  dys.push_back(b.create<ScatterOp>(getLoc(), getType(), operand, getIndices(),
+                                    updates, getAxisAttr(),
                                     getAccumulateAttr()));
   return success();
 }

@@ -58,12 +58,14 @@ LogicalResult MatmulOp::buildJVP(OpBuilder &b, ArrayRef<Value> dxs,
                                  SmallVectorImpl<Value> &dys) {
   RuleBuilder rb(b, getLoc());
   bool ta = getTransposeLhs(), tb = getTransposeRhs();
-  Value l = dxs[0] ? b.create<MatmulOp>(getLoc(), dxs[0], getRhs(), ta, tb)
-                         .getResult()
-                   : Value();
-  Value r = dxs[1] ? b.create<MatmulOp>(getLoc(), getLhs(), dxs[1], ta, tb)
-                         .getResult()
-                   : Value();
+  Value l =
+      dxs[0]
+          ? b.create<MatmulOp>(getLoc(), dxs[0], getRhs(), ta, tb).getResult()
+          : Value();
+  Value r =
+      dxs[1]
+          ? b.create<MatmulOp>(getLoc(), getLhs(), dxs[1], ta, tb).getResult()
+          : Value();
   // A batch dim only one operand has: the product already has the result's
   // shape when both terms exist; a lone term may lack broadcast dims.
   Value sum = rb.add(l, r);
@@ -95,8 +97,8 @@ LogicalResult SolveOp::buildJVP(OpBuilder &b, ArrayRef<Value> dxs,
   RuleBuilder rb(b, getLoc());
   Value rhs = dxs[1];
   if (dxs[0])
-    rhs = rb.sub(rhs, b.create<MatmulOp>(getLoc(), dxs[0], getResult(),
-                                         false, false));
+    rhs = rb.sub(
+        rhs, b.create<MatmulOp>(getLoc(), dxs[0], getResult(), false, false));
   dys.push_back(
       b.create<SolveOp>(getLoc(), getResult().getType(), getMatrix(), rhs));
   return success();

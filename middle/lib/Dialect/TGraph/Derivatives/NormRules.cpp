@@ -102,17 +102,15 @@ static Value rmsNorm(RuleBuilder &rb, RMSNormOp op) {
 
 LogicalResult LayerNormOp::buildVJP(OpBuilder &b, ArrayRef<Value> dys,
                                     SmallVectorImpl<Value> &dxs) {
-  return vjpByDecomposition(b, *this, dys, dxs, [&](RuleBuilder &rb,
-                                                    ValueRange) {
-    return layerNorm(rb, *this);
-  });
+  return vjpByDecomposition(
+      b, *this, dys, dxs,
+      [&](RuleBuilder &rb, ValueRange) { return layerNorm(rb, *this); });
 }
 LogicalResult LayerNormOp::buildJVP(OpBuilder &b, ArrayRef<Value> dxs,
                                     SmallVectorImpl<Value> &dys) {
-  return jvpByDecomposition(b, *this, dxs, dys, [&](RuleBuilder &rb,
-                                                    ValueRange) {
-    return layerNorm(rb, *this);
-  });
+  return jvpByDecomposition(
+      b, *this, dxs, dys,
+      [&](RuleBuilder &rb, ValueRange) { return layerNorm(rb, *this); });
 }
 LogicalResult RMSNormOp::buildVJP(OpBuilder &b, ArrayRef<Value> dys,
                                   SmallVectorImpl<Value> &dxs) {
@@ -146,16 +144,15 @@ static Value crossEntropy(RuleBuilder &rb, CrossEntropyOp op) {
   for (int64_t i = 0; i < labT.getRank(); ++i)
     from.push_back(i);
   from.push_back(-1);
-  Value column = rb.reshape(labels, RankedTensorType::get(shape, labelElem),
-                            labels, from);
-  Value hot = rb.compare(ComparePredicate::eq, iota,
-                         rb.broadcastLike(column, logits));
+  Value column =
+      rb.reshape(labels, RankedTensorType::get(shape, labelElem), labels, from);
+  Value hot =
+      rb.compare(ComparePredicate::eq, iota, rb.broadcastLike(column, logits));
   Value mask = b.create<CastOp>(loc, hot, lt.getElementType());
-  Value picked = rb.sum(rb.mul(ls, mask),
-                        llvm::to_vector(llvm::seq<int64_t>(0, lt.getRank())),
-                        false);
-  SmallVector<int64_t> positions =
-      llvm::to_vector(llvm::seq<int64_t>(0, last));
+  Value picked =
+      rb.sum(rb.mul(ls, mask),
+             llvm::to_vector(llvm::seq<int64_t>(0, lt.getRank())), false);
+  SmallVector<int64_t> positions = llvm::to_vector(llvm::seq<int64_t>(0, last));
   return rb.neg(rb.div(picked, rb.count(logits, positions)));
 }
 

@@ -11,8 +11,8 @@ namespace {
 // `v` (a result or cotangent of the reduction) broadcast back to the
 // operand's shape.
 template <typename Op> Value expand(RuleBuilder &rb, Op op, Value v) {
-  Value kept = op.getKeepdims() ? v : rb.keepDims(v, op.getOperand(),
-                                                  op.getAxes());
+  Value kept =
+      op.getKeepdims() ? v : rb.keepDims(v, op.getOperand(), op.getAxes());
   return rb.broadcastLike(kept, op.getOperand());
 }
 
@@ -62,8 +62,8 @@ static LogicalResult extremumVJP(Op op, OpBuilder &b, Value dy,
                                  SmallVectorImpl<Value> &dxs) {
   RuleBuilder rb(b, op.getLoc());
   Value mask = argMask(rb, op);
-  dxs.push_back(rb.select(mask, expand(rb, op, dy),
-                          rb.scalarLike(op.getOperand(), 0.0)));
+  dxs.push_back(
+      rb.select(mask, expand(rb, op, dy), rb.scalarLike(op.getOperand(), 0.0)));
   return success();
 }
 template <typename Op>
@@ -105,8 +105,8 @@ LogicalResult ReduceProdOp::buildJVP(OpBuilder &b, ArrayRef<Value> dxs,
                                      SmallVectorImpl<Value> &dys) {
   RuleBuilder rb(b, getLoc());
   Value relative = rb.div(dxs[0], getOperand());
-  Value s = b.create<ReduceSumOp>(getLoc(), relative, getAxes(),
-                                  getKeepdims(), getStable());
+  Value s = b.create<ReduceSumOp>(getLoc(), relative, getAxes(), getKeepdims(),
+                                  getStable());
   dys.push_back(rb.mul(s, getResult()));
   return success();
 }

@@ -10,14 +10,15 @@
 //   vector of the axis (forward over forward: one pass, no reverse mode).
 // A function with a custom adjoint (`tgraph.adjoint`, declared in the
 // source) gets that adjoint as its vjp. Calls inside a differentiated
-// function are differentiated through the callee's own derivative functions; derivative operators inside a callee
-// are replaced first, so derivatives compose to any order.
+// function are differentiated through the callee's own derivative functions;
+// derivative operators inside a callee are replaced first, so derivatives
+// compose to any order.
 #include "tessera/Dialect/TGraph/Derivatives.h"
 #include "tessera/Dialect/TGraph/Transforms/Passes.h"
 
 #include "mlir/IR/IRMapping.h"
-#include "llvm/ADT/ScopeExit.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "llvm/ADT/ScopeExit.h"
 
 #include <map>
 
@@ -58,8 +59,7 @@ private:
   SmallVector<Operation *> useSites;
 };
 
-FailureOr<func::FuncOp> Differentiator::callee(Operation *use,
-                                               StringRef name) {
+FailureOr<func::FuncOp> Differentiator::callee(Operation *use, StringRef name) {
   auto fn = symbols.lookup<func::FuncOp>(name);
   if (!fn || fn.isExternal()) {
     use->emitError("no function body for @") << name << " to differentiate";
@@ -74,9 +74,9 @@ func::FuncOp Differentiator::newFunction(func::FuncOp like, StringRef suffix,
                                          TypeRange inputs, TypeRange results) {
   OpBuilder b(module.getContext());
   b.setInsertionPointAfter(like);
-  auto fn = b.create<func::FuncOp>(
-      like.getLoc(), (like.getSymName() + "." + suffix).str(),
-      b.getFunctionType(inputs, results));
+  auto fn = b.create<func::FuncOp>(like.getLoc(),
+                                   (like.getSymName() + "." + suffix).str(),
+                                   b.getFunctionType(inputs, results));
   fn.setPrivate();
   if (auto dims = like->getAttr(kDimsAttr))
     fn->setAttr(kDimsAttr, dims);
@@ -96,8 +96,7 @@ SweepHooks Differentiator::hooks() {
     if (use != op)
       d.attachNote(op->getLoc()) << "'" << op->getName() << "' is used here";
   };
-  h.reverseOther = [this, h](OpBuilder &b, Operation *op,
-                             ArrayRef<Value> dys,
+  h.reverseOther = [this, h](OpBuilder &b, Operation *op, ArrayRef<Value> dys,
                              SmallVectorImpl<Value> &dxs) -> LogicalResult {
     auto call = dyn_cast<func::CallOp>(op);
     if (!call) {
@@ -119,8 +118,7 @@ SweepHooks Differentiator::hooks() {
       dxs.push_back(dx);
     return success();
   };
-  h.forwardOther = [this, h](OpBuilder &b, Operation *op,
-                             ArrayRef<Value> dxs,
+  h.forwardOther = [this, h](OpBuilder &b, Operation *op, ArrayRef<Value> dxs,
                              SmallVectorImpl<Value> &dys) -> LogicalResult {
     auto call = dyn_cast<func::CallOp>(op);
     if (!call) {
@@ -205,8 +203,8 @@ FailureOr<func::FuncOp> Differentiator::vjpOf(func::FuncOp f) {
       seeds.push_back(x);
   DenseSet<Value> active = activeValues(ops, seeds);
   DenseMap<Value, Value> cot;
-  for (auto [y, ybar] : llvm::zip(
-           ys, fn.getArguments().drop_front(f.getNumArguments()))) {
+  for (auto [y, ybar] :
+       llvm::zip(ys, fn.getArguments().drop_front(f.getNumArguments()))) {
     if (!active.contains(y))
       continue;
     Value &slot = cot[y];
@@ -275,12 +273,11 @@ FailureOr<func::FuncOp> Differentiator::gradientOf(func::FuncOp f,
   OpBuilder b = OpBuilder::atBlockEnd(&fn.front());
   RuleBuilder rb(b, f.getLoc());
   SmallVector<Value> args(fn.getArguments());
-  args.push_back(
-      rb.scalar(cast<RankedTensorType>(y).getElementType(), 1.0));
+  args.push_back(rb.scalar(cast<RankedTensorType>(y).getElementType(), 1.0));
   auto call = b.create<func::CallOp>(f.getLoc(), *v, args);
   b.create<func::ReturnOp>(
-      f.getLoc(), ValueRange{call.getResult(0),
-                             call.getResult(f.getNumResults() + wrt)});
+      f.getLoc(),
+      ValueRange{call.getResult(0), call.getResult(f.getNumResults() + wrt)});
   return fn;
 }
 
@@ -317,8 +314,8 @@ FailureOr<func::FuncOp> Differentiator::partialOf(func::FuncOp f, int64_t axis,
   Value hot = rb.compare(ComparePredicate::eq, iota,
                          rb.scalar(b.getI64Type(), static_cast<double>(axis)));
   Value unit = b.create<CastOp>(f.getLoc(), hot, pt.getElementType());
-  auto call = b.create<func::CallOp>(f.getLoc(), *forward,
-                                     ValueRange{points, unit});
+  auto call =
+      b.create<func::CallOp>(f.getLoc(), *forward, ValueRange{points, unit});
   b.create<func::ReturnOp>(f.getLoc(), call.getResult(1));
   return fn;
 }
@@ -378,9 +375,8 @@ LogicalResult Differentiator::lower(Operation *op) {
     RuleBuilder rb(b, loc);
     SmallVector<Value> args(hvp.getArgs());
     for (auto [i, x] : llvm::enumerate(hvp.getArgs()))
-      args.push_back(static_cast<int64_t>(i) == hvp.getWrt()
-                         ? hvp.getDir()
-                         : rb.zerosLike(x));
+      args.push_back(i == hvp.getWrt() ? hvp.getDir()
+                                                             : rb.zerosLike(x));
     // Results of g.jvp: (y, grad, y_dot, grad_dot).
     op->replaceAllUsesWith(ValueRange{callOf(*j, args).getResult(3)});
   } else if (auto partial = dyn_cast<PartialOp>(op)) {
