@@ -2,6 +2,7 @@
 // evaluator (no scheduler, no backend), reading inputs and parameters from
 // .npy files and writing each result as DIR/<result name>.npy. Errors are one
 // line, "tessera-eval: error: ...": exit 1, or 2 for a malformed command.
+#include "tessera/Backend/DType.h"
 #include "tessera/Dialect/TGraph/TGraph.h"
 #include "tessera/Reference/Evaluator.h"
 
@@ -85,26 +86,6 @@ std::string where(Location loc) {
           std::to_string(flc.getColumn()) + ": ");
 }
 
-std::optional<tbin::DType> dtypeOf(Type t) {
-  if (t.isF32())
-    return tbin::DType::F32;
-  if (t.isF64())
-    return tbin::DType::F64;
-  if (t.isF16())
-    return tbin::DType::F16;
-  if (t.isBF16())
-    return tbin::DType::BF16;
-  if (t.isInteger(64))
-    return tbin::DType::I64;
-  if (t.isInteger(32))
-    return tbin::DType::I32;
-  if (t.isInteger(8))
-    return tbin::DType::I8;
-  if (t.isInteger(1))
-    return tbin::DType::Bool;
-  return std::nullopt;
-}
-
 Type typeOf(tbin::DType d, Builder &b) {
   switch (d) {
   case tbin::DType::F32:
@@ -129,7 +110,7 @@ Type typeOf(tbin::DType d, Builder &b) {
 
 // The name of an element type as `tessera run` prints it ("f32", "bool").
 std::string dtypeName(Type t) {
-  if (std::optional<tbin::DType> d = dtypeOf(t))
+  if (std::optional<tbin::DType> d = tessera::tbinDType(t))
     return tbin::dtypeName(*d);
   std::string s;
   llvm::raw_string_ostream os(s);
@@ -438,7 +419,7 @@ int run(const Options &o) {
     if (name.empty() || name == "." || name == ".." ||
         name.find('/') != std::string::npos)
       throw Failure("result name '" + name + "' cannot be used as a file name");
-    std::optional<tbin::DType> d = dtypeOf(t.elementType);
+    std::optional<tbin::DType> d = tessera::tbinDType(t.elementType);
     if (!d || !npy::descrOf(*d)) // .npy has no complex or bf16 dtype
       throw Failure("result '" + name + "' has element type " +
                     dtypeName(t.elementType) +

@@ -1,5 +1,6 @@
 // What .tessera.meta and .tessera.ops say, read off the IR: entry signatures
 // from the Graph IR (as the user wrote them), kernels from the Tile IR.
+#include "tessera/Backend/DType.h"
 #include "tessera/Backend/Symbols.h"
 #include "tessera/Backend/Tbin.h"
 #include "tessera/Dialect/TGraph/TGraph.h"
@@ -12,29 +13,13 @@ using namespace mlir;
 namespace tessera {
 namespace {
 
-tbin::DType dtypeOf(Type t) {
-  if (t.isF32())
-    return tbin::DType::F32;
-  if (t.isF64())
-    return tbin::DType::F64;
-  if (t.isF16())
-    return tbin::DType::F16;
-  if (t.isBF16())
-    return tbin::DType::BF16;
-  if (t.isInteger(64))
-    return tbin::DType::I64;
-  if (t.isInteger(32))
-    return tbin::DType::I32;
-  if (t.isInteger(8))
-    return tbin::DType::I8;
-  return tbin::DType::Bool;
-}
-
 tbin::TensorSig signature(DictionaryAttr attrs, Type type) {
   tbin::TensorSig sig;
   if (auto name = attrs ? attrs.getAs<StringAttr>(tgraph::kNameAttr) : nullptr)
     sig.name = name.str();
-  sig.dtype = dtypeOf(cast<RankedTensorType>(type).getElementType());
+  // The frontend admits only element types .tbin has codes for.
+  sig.dtype = tbinDType(cast<RankedTensorType>(type).getElementType())
+                  .value_or(tbin::DType::Bool);
   if (auto shape = attrs ? attrs.getAs<ArrayAttr>(tgraph::kShapeAttr) : nullptr)
     for (Attribute d : shape) {
       tbin::Dim dim;

@@ -111,29 +111,31 @@ LogicalResult forwardSweep(OpBuilder &b, ArrayRef<Operation *> ops,
   return success();
 }
 
-// The ops emitted from `from` up to the insertion point, in order.
-static SmallVector<Operation *> emittedSince(OpBuilder &b,
-                                             Block::iterator from) {
-  SmallVector<Operation *> ops;
-  for (auto it = from; it != b.getInsertionPoint(); ++it)
+// Builds `op`'s decomposition at the insertion point; returns its result
+// and sets `ops` to the ops built, in order.
+static Value
+decompose(OpBuilder &b, Operation *op,
+          const std::function<Value(RuleBuilder &, ValueRange)> &build,
+          SmallVectorImpl<Operation *> &ops) {
+  Block *block = b.getInsertionBlock();
+  // The op before the insertion point marks where the decomposition starts.
+  Block::iterator before = b.getInsertionPoint();
+  bool atStart = before == block->begin();
+  Block::iterator prev = atStart ? block->end() : std::prev(before);
+  RuleBuilder rb(b, op->getLoc());
+  Value y = build(rb, op->getOperands());
+  for (auto it = atStart ? block->begin() : std::next(prev);
+       it != b.getInsertionPoint(); ++it)
     ops.push_back(&*it);
-  return ops;
+  return y;
 }
 
 LogicalResult vjpByDecomposition(
     OpBuilder &b, Operation *op, ArrayRef<Value> dys,
     SmallVectorImpl<Value> &dxs,
     const std::function<Value(RuleBuilder &, ValueRange)> &build) {
-  Block *block = b.getInsertionBlock();
-  // Remember the op before the insertion point so the decomposition's ops
-  // can be found once built.
-  Block::iterator before = b.getInsertionPoint();
-  bool atStart = before == block->begin();
-  Block::iterator prev = atStart ? block->end() : std::prev(before);
-  RuleBuilder rb(b, op->getLoc());
-  Value y = build(rb, op->getOperands());
-  Block::iterator first = atStart ? block->begin() : std::next(prev);
-  SmallVector<Operation *> ops = emittedSince(b, first);
+  SmallVector<Operation *> ops;
+  Value y = decompose(b, op, build, ops);
   SmallVector<Value> seeds;
   for (Value v : op->getOperands())
     if (isDifferentiableType(v.getType()))
@@ -152,23 +154,16 @@ LogicalResult jvpByDecomposition(
     OpBuilder &b, Operation *op, ArrayRef<Value> dxs,
     SmallVectorImpl<Value> &dys,
     const std::function<Value(RuleBuilder &, ValueRange)> &build) {
-  Block *block = b.getInsertionBlock();
-  Block::iterator before = b.getInsertionPoint();
-  bool atStart = before == block->begin();
-  Block::iterator prev = atStart ? block->end() : std::prev(before);
-  RuleBuilder rb(b, op->getLoc());
-  Value y = build(rb, op->getOperands());
-  Block::iterator first = atStart ? block->begin() : std::next(prev);
-  SmallVector<Operation *> ops = emittedSince(b, first);
+  SmallVector<Operation *> ops;
+  Value y = decompose(b, op, build, ops);
   DenseMap<Value, Value> tangents;
   for (auto [v, dv] : llvm::zip(op->getOperands(), dxs))
     if (dv)
       tangents[v] = dv;
-  // The sweep emits after each op; continue after the last tangent.
+  // The sweep emits each tangent right after its op, so everything lies
+  // before the insertion point.
   if (failed(forwardSweep(b, ops, tangents)))
     return failure();
-  // The tangents were emitted right after each decomposed op, so all of it
-  // lies before the insertion point.
   dys.push_back(tangents.lookup(y));
   return success();
 }

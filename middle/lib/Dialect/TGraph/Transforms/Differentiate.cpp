@@ -96,8 +96,12 @@ SweepHooks Differentiator::hooks() {
     if (use != op)
       d.attachNote(op->getLoc()) << "'" << op->getName() << "' is used here";
   };
-  h.reverseOther = [this, h](OpBuilder &b, Operation *op, ArrayRef<Value> dys,
-                             SmallVectorImpl<Value> &dxs) -> LogicalResult {
+  // Through a call: call the callee's derivative function with the call's
+  // operands, then one direction per result (reverse) or operand (forward),
+  // zeros where none; its results after the primal ones are the answer.
+  auto throughCall = [this, h](bool reverse, OpBuilder &b, Operation *op,
+                               ArrayRef<Value> in,
+                               SmallVectorImpl<Value> &out) -> LogicalResult {
     auto call = dyn_cast<func::CallOp>(op);
     if (!call) {
       h.missingRule(op);
@@ -106,39 +110,28 @@ SweepHooks Differentiator::hooks() {
     FailureOr<func::FuncOp> g = callee(op, call.getCallee());
     if (failed(g))
       return failure();
-    FailureOr<func::FuncOp> gv = vjpOf(*g);
-    if (failed(gv))
+    FailureOr<func::FuncOp> d = reverse ? vjpOf(*g) : jvpOf(*g);
+    if (failed(d))
       return failure();
     SmallVector<Value> args(call.getOperands());
     RuleBuilder rb(b, op->getLoc());
-    for (auto [r, dy] : llvm::zip(call.getResults(), dys))
-      args.push_back(dy ? dy : rb.zerosLike(r));
-    auto c = b.create<func::CallOp>(op->getLoc(), *gv, args);
-    for (Value dx : c.getResults().drop_front(call.getNumResults()))
-      dxs.push_back(dx);
+    ValueRange shapes = reverse ? ValueRange(call.getResults())
+                                : ValueRange(call.getOperands());
+    for (auto [like, dir] : llvm::zip(shapes, in))
+      args.push_back(dir ? dir : rb.zerosLike(like));
+    auto c = b.create<func::CallOp>(op->getLoc(), *d, args);
+    llvm::append_range(out, c.getResults().drop_front(call.getNumResults()));
     return success();
   };
-  h.forwardOther = [this, h](OpBuilder &b, Operation *op, ArrayRef<Value> dxs,
-                             SmallVectorImpl<Value> &dys) -> LogicalResult {
-    auto call = dyn_cast<func::CallOp>(op);
-    if (!call) {
-      h.missingRule(op);
-      return failure();
-    }
-    FailureOr<func::FuncOp> g = callee(op, call.getCallee());
-    if (failed(g))
-      return failure();
-    FailureOr<func::FuncOp> gj = jvpOf(*g);
-    if (failed(gj))
-      return failure();
-    SmallVector<Value> args(call.getOperands());
-    RuleBuilder rb(b, op->getLoc());
-    for (auto [x, dx] : llvm::zip(call.getOperands(), dxs))
-      args.push_back(dx ? dx : rb.zerosLike(x));
-    auto c = b.create<func::CallOp>(op->getLoc(), *gj, args);
-    for (Value dy : c.getResults().drop_front(call.getNumResults()))
-      dys.push_back(dy);
-    return success();
+  h.reverseOther = [throughCall](OpBuilder &b, Operation *op,
+                                 ArrayRef<Value> dys,
+                                 SmallVectorImpl<Value> &dxs) {
+    return throughCall(true, b, op, dys, dxs);
+  };
+  h.forwardOther = [throughCall](OpBuilder &b, Operation *op,
+                                 ArrayRef<Value> dxs,
+                                 SmallVectorImpl<Value> &dys) {
+    return throughCall(false, b, op, dxs, dys);
   };
   return h;
 }
@@ -375,8 +368,7 @@ LogicalResult Differentiator::lower(Operation *op) {
     RuleBuilder rb(b, loc);
     SmallVector<Value> args(hvp.getArgs());
     for (auto [i, x] : llvm::enumerate(hvp.getArgs()))
-      args.push_back(i == hvp.getWrt() ? hvp.getDir()
-                                                             : rb.zerosLike(x));
+      args.push_back(i == hvp.getWrt() ? hvp.getDir() : rb.zerosLike(x));
     // Results of g.jvp: (y, grad, y_dot, grad_dot).
     op->replaceAllUsesWith(ValueRange{callOf(*j, args).getResult(3)});
   } else if (auto partial = dyn_cast<PartialOp>(op)) {
