@@ -280,3 +280,35 @@ func.func @scatter_result(%x: tensor<4x5xf32>, %i: tensor<3xi64>, %u: tensor<3x5
   %0 = "tgraph.scatter"(%x, %i, %u) <{axis = 0 : i64}> : (tensor<4x5xf32>, tensor<3xi64>, tensor<3x5xf32>) -> tensor<?x5xf32>
   return
 }
+
+// -----
+
+func.func @reshape_dims(%x: tensor<?x4xf32>, %n: index) {
+  // expected-error @+1 {{'tgraph.reshape' op result type 'tensor<?x?xf32>' has 2 dynamic dims but 1 dim operands}}
+  %0 = tgraph.reshape %x dims(%n) : tensor<?x4xf32> -> tensor<?x?xf32>
+  return
+}
+
+// -----
+
+func.func @reshape_two_unknown(%x: tensor<?x4xf32>) {
+  // expected-error @+1 {{'tgraph.reshape' op result type 'tensor<?x?xf32>' has 2 dynamic dims: give their sizes as dim operands}}
+  %0 = tgraph.reshape %x : tensor<?x4xf32> -> tensor<?x?xf32>
+  return
+}
+
+// -----
+
+func.func @iota_axis() {
+  // expected-error @+1 {{'tgraph.iota' op axis 2 is out of range for rank 2}}
+  %0 = tgraph.iota axis = 2 : tensor<3x4xi64>
+  return
+}
+
+// -----
+
+func.func @iota_dims() {
+  // expected-error @+1 {{'tgraph.iota' op result type 'tensor<?x4xi64>' has 1 dynamic dims but 0 dim operands}}
+  %0 = tgraph.iota axis = 0 : tensor<?x4xi64>
+  return
+}

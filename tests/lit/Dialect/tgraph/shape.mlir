@@ -98,3 +98,12 @@ func.func @scatter(%table: tensor<1000x64xf32>, %ids: tensor<?x16xi64>, %rows: t
   %1 = tgraph.scatter %x, %j, %u axis = 1 : tensor<2x5x3xf16>, tensor<4xi32>, tensor<2x4x3xf16>
   return
 }
+
+// CHECK-LABEL: func.func @iota_and_reshape_dims
+// CHECK: tgraph.iota axis = 1 dims(%{{.*}}) : tensor<?x3xi64>
+// CHECK: tgraph.reshape %{{.*}} dims(%{{.*}}, %{{.*}}) : tensor<?x?xf32> -> tensor<?x1x?xf32>
+func.func @iota_and_reshape_dims(%x: tensor<?x?xf32>, %n: index, %m: index) {
+  %0 = tgraph.iota axis = 1 dims(%n) : tensor<?x3xi64>
+  %1 = tgraph.reshape %x dims(%n, %m) : tensor<?x?xf32> -> tensor<?x1x?xf32>
+  return
+}
