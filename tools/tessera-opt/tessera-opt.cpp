@@ -19,7 +19,8 @@ int main(int argc, char **argv) {
       .insert<tessera::tgraph::TGraphDialect, tessera::tsched::TSchedDialect,
               tessera::ttile::TTileDialect, mlir::func::FuncDialect,
               mlir::arith::ArithDialect, mlir::math::MathDialect,
-                  mlir::memref::MemRefDialect,
+              mlir::memref::MemRefDialect, mlir::scf::SCFDialect,
+              mlir::vector::VectorDialect, mlir::cf::ControlFlowDialect,
               mlir::LLVM::LLVMDialect, mlir::tensor::TensorDialect,
               mlir::ml_program::MLProgramDialect, mlir::mesh::MeshDialect>();
   tessera::registerTesseraMiddlePasses();

@@ -9,15 +9,19 @@
 #include "tessera/Dialect/TTile/TTile.h"
 
 #include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
+#include "mlir/Conversion/ControlFlowToLLVM/ControlFlowToLLVM.h"
 #include "mlir/Conversion/LLVMCommon/ConversionTarget.h"
 #include "mlir/Conversion/LLVMCommon/TypeConverter.h"
 #include "mlir/Conversion/MathToLLVM/MathToLLVM.h"
 #include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
+#include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
 #include "mlir/Conversion/VectorToLLVM/ConvertVectorToLLVM.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/FunctionCallUtils.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Math/Transforms/Passes.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Transforms/DialectConversion.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
@@ -33,6 +37,10 @@ namespace tessera {
 namespace {
 
 Type ptrType(MLIRContext *ctx) { return LLVM::LLVMPointerType::get(ctx); }
+
+// What an entry returns when a temporary buffer cannot be allocated
+// (TESSERA_ERROR_OUT_OF_MEMORY in tessera_rt.h).
+constexpr int32_t kOutOfMemory = 5;
 
 Value i64Const(OpBuilder &b, Location loc, int64_t v) {
   return b.create<LLVM::ConstantOp>(loc, b.getI64Type(),
@@ -65,7 +73,7 @@ void lowerKernel(ttile::KernelOp kernel, OpBuilder &mb) {
       loc, kernelSymbol(kernel.getSymName().str()), fnType);
   Block *entry = fn.addEntryBlock(mb);
   Block &body = kernel.getBody().front();
-  unsigned numBuffers = body.getNumArguments() - 2;
+  unsigned numBuffers = kernel.getNumBuffers();
 
   OpBuilder b = OpBuilder::atBlockEnd(entry);
   Value args = entry->getArgument(0), sizes = entry->getArgument(1);
@@ -74,9 +82,14 @@ void lowerKernel(ttile::KernelOp kernel, OpBuilder &mb) {
     Value p = loadElement(b, loc, args, ptr, i);
     arg.replaceAllUsesWith(castTo(b, loc, p, arg.getType()));
   }
+  // sizes[0]: the points; then the extents the body reads.
   Value extent = loadElement(b, loc, sizes, i64, 0);
   body.getArgument(numBuffers + 1)
       .replaceAllUsesWith(castTo(b, loc, extent, b.getIndexType()));
+  for (int64_t i = 0; i < kernel.getNumSizes(); ++i)
+    body.getArgument(numBuffers + 2 + i)
+        .replaceAllUsesWith(castTo(
+            b, loc, loadElement(b, loc, sizes, i64, i + 1), b.getIndexType()));
 
   // Tiles [begin, end) cover elements [begin*T, min(end*T, extent)).
   Value tile = i64Const(b, loc, kernel.getTile());
@@ -138,27 +151,96 @@ LogicalResult lowerEntry(func::FuncOp fn, ModuleOp module, OpBuilder &mb) {
   entry->getOperations().splice(entry->end(), old.getOperations());
 
   auto launchType = LLVM::LLVMFunctionType::get(i32, {ptr, ptr, ptr, ptr, i64});
+  LLVM::LLVMFuncOp mallocFn = LLVM::lookupOrCreateMallocFn(module, i64);
+  LLVM::LLVMFuncOp freeFn = LLVM::lookupOrCreateFreeFn(module);
+  // Temporary buffers allocated so far: freed on every way out.
+  SmallVector<Value> live;
   Block *current = entry;
-  for (auto op :
-       llvm::make_early_inc_range(current->getOps<ttile::LaunchOp>())) {
-    Location l = op.getLoc();
-    auto kernel = module.lookupSymbol<ttile::KernelOp>(op.getKernel());
+  // Ends `current` after `op` with a check of `ok`: on failure, free the
+  // temporaries and return `status`.
+  auto checkAfter = [&](Operation *op, Value ok, Value status) {
+    Location l = op->getLoc();
+    Block *rest = current->splitBlock(op->getNextNode());
+    Block *failed = new Block();
+    llvmFn.getBody().push_back(failed);
+    b.setInsertionPointToEnd(current);
+    b.create<LLVM::CondBrOp>(l, ok, rest, failed);
+    b.setInsertionPointToStart(failed);
+    for (Value t : live)
+      b.create<LLVM::CallOp>(l, freeFn, ValueRange{t});
+    b.create<LLVM::ReturnOp>(l, status);
+    current = rest;
+  };
+  // Collected first: checks split the block as the walk goes.
+  SmallVector<Operation *> steps;
+  for (Operation &op : *entry)
+    if (isa<memref::AllocOp, memref::DeallocOp, ttile::LaunchOp>(op))
+      steps.push_back(&op);
+  DenseMap<Value, Value> pointerOf; // temporary buffer -> its malloc'd pointer
+  for (Operation *op : steps) {
+    if (auto alloc = dyn_cast<memref::AllocOp>(op)) {
+      Location l = alloc.getLoc();
+      b.setInsertionPoint(alloc);
+      Type elem = alloc.getType().getElementType();
+      Value count = castTo(b, l, alloc.getDynamicSizes()[0], i64);
+      // At least one byte, so that an empty tensor is not a failure.
+      Value bytes = b.create<LLVM::MulOp>(
+          l, count,
+          i64Const(b, l, std::max(1u, elem.getIntOrFloatBitWidth() / 8)));
+      bytes = b.create<LLVM::UMaxOp>(l, bytes, i64Const(b, l, 1));
+      Value p =
+          b.create<LLVM::CallOp>(l, mallocFn, ValueRange{bytes}).getResult();
+      Value ok = b.create<LLVM::ICmpOp>(l, LLVM::ICmpPredicate::ne, p,
+                                        b.create<LLVM::ZeroOp>(l, ptr));
+      Value buffer = castTo(b, l, p, alloc.getType());
+      alloc.getResult().replaceAllUsesWith(buffer);
+      pointerOf[buffer] = p;
+      Value oom =
+          b.create<LLVM::ConstantOp>(l, i32, b.getI32IntegerAttr(kOutOfMemory));
+      alloc.erase();
+      checkAfter(oom.getDefiningOp(), ok, oom);
+      live.push_back(p);
+      continue;
+    }
+    if (auto dealloc = dyn_cast<memref::DeallocOp>(op)) {
+      b.setInsertionPoint(dealloc);
+      Value p = pointerOf.lookup(dealloc.getMemref());
+      if (!p)
+        return dealloc.emitError("frees a buffer the entry did not allocate");
+      b.create<LLVM::CallOp>(dealloc.getLoc(), freeFn, ValueRange{p});
+      llvm::erase(live, p);
+      dealloc.erase();
+      continue;
+    }
+    auto launchOp = dyn_cast<ttile::LaunchOp>(op);
+    if (!launchOp)
+      continue;
+    Location l = launchOp.getLoc();
+    auto kernel = module.lookupSymbol<ttile::KernelOp>(launchOp.getKernel());
     auto kernelFn = module.lookupSymbol<LLVM::LLVMFuncOp>(
-        kernelSymbol(op.getKernel().str()));
+        kernelSymbol(launchOp.getKernel().str()));
     if (!kernel || !kernelFn)
-      return op.emitError("unknown kernel @") << op.getKernel();
-    b.setInsertionPoint(op);
-    int64_t n = op.getBuffers().size();
+      return launchOp.emitError("unknown kernel @") << launchOp.getKernel();
+    b.setInsertionPoint(launchOp);
+    int64_t n = launchOp.getBuffers().size();
     Value argv = b.create<LLVM::AllocaOp>(
         l, ptr, ptr, i64Const(b, l, std::max<int64_t>(n, 1)));
-    for (auto [i, buf] : llvm::enumerate(op.getBuffers())) {
+    for (auto [i, buf] : llvm::enumerate(launchOp.getBuffers())) {
       Value slot = b.create<LLVM::GEPOp>(l, ptr, ptr, argv,
                                          ArrayRef<LLVM::GEPArg>{int32_t(i)});
       b.create<LLVM::StoreOp>(l, castTo(b, l, buf, ptr), slot);
     }
-    Value elements = castTo(b, l, op.getElements(), i64);
-    Value sizes = b.create<LLVM::AllocaOp>(l, ptr, i64, i64Const(b, l, 1));
+    // sizes: the points, then the kernel's extents.
+    Value elements = castTo(b, l, launchOp.getElements(), i64);
+    int64_t numSizes = 1 + launchOp.getSizes().size();
+    Value sizes =
+        b.create<LLVM::AllocaOp>(l, ptr, i64, i64Const(b, l, numSizes));
     b.create<LLVM::StoreOp>(l, elements, sizes);
+    for (auto [i, size] : llvm::enumerate(launchOp.getSizes())) {
+      Value slot = b.create<LLVM::GEPOp>(
+          l, ptr, i64, sizes, ArrayRef<LLVM::GEPArg>{int32_t(i + 1)});
+      b.create<LLVM::StoreOp>(l, castTo(b, l, size, i64), slot);
+    }
     Value tile = i64Const(b, l, kernel.getTile());
     Value tiles = b.create<LLVM::UDivOp>(
         l,
@@ -166,23 +248,15 @@ LogicalResult lowerEntry(func::FuncOp fn, ModuleOp module, OpBuilder &mb) {
                               i64Const(b, l, kernel.getTile() - 1)),
         tile);
     Value fnPtr = b.create<LLVM::AddressOfOp>(l, kernelFn);
-    Value status = b.create<LLVM::CallOp>(
-                        l, launchType,
-                        ValueRange{launch, launcher, fnPtr, argv, sizes, tiles})
-                       .getResult();
+    auto call = b.create<LLVM::CallOp>(
+        l, launchType, ValueRange{launch, launcher, fnPtr, argv, sizes, tiles});
+    Value status = call.getResult();
     // A failed launch returns its status; later launches do not run.
     Value ok = b.create<LLVM::ICmpOp>(
         l, LLVM::ICmpPredicate::eq, status,
         b.create<LLVM::ConstantOp>(l, i32, b.getI32IntegerAttr(0)));
-    Block *rest = current->splitBlock(op->getNextNode());
-    Block *failed = new Block();
-    llvmFn.getBody().push_back(failed);
-    b.setInsertionPointToEnd(current);
-    b.create<LLVM::CondBrOp>(l, ok, rest, failed);
-    b.setInsertionPointToStart(failed);
-    b.create<LLVM::ReturnOp>(l, status);
-    op.erase();
-    current = rest;
+    launchOp.erase();
+    checkAfter(ok.getDefiningOp(), ok, status);
   }
   auto ret = cast<func::ReturnOp>(current->getTerminator());
   b.setInsertionPoint(ret);
@@ -244,6 +318,45 @@ struct StoreLowering : OpConversionPattern<ttile::StoreOp> {
   }
 };
 
+// Scalar reads and writes of flat buffers (bare pointers by now).
+struct MemRefLoadLowering : OpConversionPattern<memref::LoadOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(memref::LoadOp op, OpAdaptor a,
+                                ConversionPatternRewriter &r) const override {
+    Type elem = op.getType();
+    Value addr = r.create<LLVM::GEPOp>(op.getLoc(), ptrType(getContext()), elem,
+                                       a.getMemref(), a.getIndices());
+    r.replaceOpWithNewOp<LLVM::LoadOp>(op, elem, addr, alignmentOf(elem));
+    return success();
+  }
+};
+
+struct MemRefStoreLowering : OpConversionPattern<memref::StoreOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(memref::StoreOp op, OpAdaptor a,
+                                ConversionPatternRewriter &r) const override {
+    Type elem = op.getValueToStore().getType();
+    Value addr = r.create<LLVM::GEPOp>(op.getLoc(), ptrType(getContext()), elem,
+                                       a.getMemref(), a.getIndices());
+    r.replaceOpWithNewOp<LLVM::StoreOp>(op, a.getValue(), addr,
+                                        alignmentOf(elem));
+    return success();
+  }
+};
+
+// The loops' blocks still carry index and vector arguments: converted with
+// the rest, inside the functions the structural step built.
+struct FuncBlockTypes : OpConversionPattern<LLVM::LLVMFuncOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(LLVM::LLVMFuncOp fn, OpAdaptor,
+                                ConversionPatternRewriter &r) const override {
+    if (failed(r.convertRegionTypes(&fn.getBody(), *getTypeConverter())))
+      return failure();
+    r.modifyOpInPlace(fn, [] {});
+    return success();
+  }
+};
+
 struct ConvertTTileToLLVMPass
     : impl::ConvertTTileToLLVMBase<ConvertTTileToLLVMPass> {
   void runOnOperation() override {
@@ -286,6 +399,15 @@ struct ConvertTTileToLLVMPass
          llvm::make_early_inc_range(module.getOps<ttile::KernelOp>()))
       kernel.erase();
 
+    // Loops inside kernel bodies become branches, now that the bodies are
+    // functions' blocks.
+    {
+      OpPassManager scf(ModuleOp::getOperationName());
+      scf.addPass(createConvertSCFToCFPass());
+      if (failed(runPipeline(scf, module)))
+        return signalPassFailure();
+    }
+
     LowerToLLVMOptions options(&getContext());
     LLVMTypeConverter converter(&getContext(), options);
     converter.addConversion(
@@ -294,8 +416,16 @@ struct ConvertTTileToLLVMPass
     arith::populateArithToLLVMConversionPatterns(converter, patterns);
     populateMathToLLVMConversionPatterns(converter, patterns);
     populateVectorToLLVMConversionPatterns(converter, patterns);
-    patterns.add<LoadLowering, StoreLowering>(converter, &getContext());
+    cf::populateControlFlowToLLVMConversionPatterns(converter, patterns);
+    patterns.add<LoadLowering, StoreLowering, MemRefLoadLowering,
+                 MemRefStoreLowering, FuncBlockTypes>(converter, &getContext());
     LLVMConversionTarget target(getContext());
+    target.addDynamicallyLegalOp<LLVM::LLVMFuncOp>([&](LLVM::LLVMFuncOp fn) {
+      for (Block &block : fn.getBody())
+        if (!converter.isLegal(block.getArgumentTypes()))
+          return false;
+      return true;
+    });
     target.addLegalOp<ModuleOp, UnrealizedConversionCastOp>();
     if (failed(applyFullConversion(module, target, std::move(patterns))))
       return signalPassFailure();

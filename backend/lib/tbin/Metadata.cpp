@@ -83,7 +83,7 @@ tbin::OpsTable collectOpsTable(ModuleOp module) {
     m.backend = "cpu";
     m.kind = k.getKind().str();
     m.tile = {static_cast<int64_t>(k.getTile())};
-    m.numArgs = k.getBody().getNumArguments() - 2;
+    m.numArgs = k.getNumBuffers();
     ops.kernels.push_back(std::move(m));
   }
   return ops;

@@ -1,35 +1,372 @@
 #include "tessera/Conversion/SymbolicShape.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "tessera/Dialect/TGraph/TGraph.h"
 #include "tessera/Dialect/TSched/TSched.h"
+#include "llvm/ADT/StringExtras.h"
 
 using namespace mlir;
 
 namespace tessera {
 
-ArrayAttr symbolicShape(Value value) {
+//===----------------------------------------------------------------------===//
+// SymbolicDim
+//===----------------------------------------------------------------------===//
+
+SymbolicDim SymbolicDim::constant(int64_t c) {
+  SymbolicDim d;
+  d.termMap[{}] = c;
+  d.normalise();
+  return d;
+}
+
+SymbolicDim SymbolicDim::symbol(StringRef name) {
+  SymbolicDim d;
+  d.termMap[{name.str()}] = 1;
+  return d;
+}
+
+void SymbolicDim::normalise() {
+  for (auto it = termMap.begin(); it != termMap.end();)
+    it = it->second == 0 ? termMap.erase(it) : std::next(it);
+}
+
+SymbolicDim SymbolicDim::operator+(const SymbolicDim &o) const {
+  SymbolicDim r = *this;
+  for (const auto &[syms, c] : o.termMap)
+    r.termMap[syms] += c;
+  r.normalise();
+  return r;
+}
+
+SymbolicDim SymbolicDim::operator*(const SymbolicDim &o) const {
+  SymbolicDim r;
+  for (const auto &[a, ca] : termMap)
+    for (const auto &[b, cb] : o.termMap) {
+      std::vector<std::string> syms = a;
+      syms.insert(syms.end(), b.begin(), b.end());
+      llvm::sort(syms);
+      r.termMap[syms] += ca * cb;
+    }
+  r.normalise();
+  return r;
+}
+
+std::optional<SymbolicDim> SymbolicDim::divideBy(int64_t d) const {
+  if (d <= 0)
+    return std::nullopt;
+  SymbolicDim r = *this;
+  for (auto &[syms, c] : r.termMap) {
+    if (c % d != 0)
+      return std::nullopt;
+    c /= d;
+  }
+  return r;
+}
+
+std::optional<int64_t> SymbolicDim::asConstant() const {
+  if (termMap.empty())
+    return 0;
+  if (termMap.size() == 1 && termMap.begin()->first.empty())
+    return termMap.begin()->second;
+  return std::nullopt;
+}
+
+Attribute SymbolicDim::toAttr(MLIRContext *ctx) const {
+  if (auto c = asConstant())
+    return IntegerAttr::get(IntegerType::get(ctx, 64), *c);
+  // Highest-degree terms first, the constant last: "B*T+2".
+  std::vector<std::pair<std::vector<std::string>, int64_t>> sorted(
+      termMap.begin(), termMap.end());
+  std::stable_sort(sorted.begin(), sorted.end(), [](auto &a, auto &b) {
+    return a.first.size() > b.first.size();
+  });
+  std::string text;
+  for (const auto &[syms, c] : sorted) {
+    if (!text.empty())
+      text += c < 0 ? "-" : "+";
+    else if (c < 0)
+      text += "-";
+    int64_t mag = c < 0 ? -c : c;
+    std::vector<std::string> factors;
+    if (mag != 1 || syms.empty())
+      factors.push_back(std::to_string(mag));
+    factors.insert(factors.end(), syms.begin(), syms.end());
+    text += llvm::join(factors, "*");
+  }
+  return StringAttr::get(ctx, text);
+}
+
+std::optional<SymbolicDim> SymbolicDim::fromAttr(Attribute attr) {
+  if (auto i = dyn_cast<IntegerAttr>(attr))
+    return constant(i.getInt());
+  auto s = dyn_cast<StringAttr>(attr);
+  if (!s || s.getValue().empty())
+    return std::nullopt;
+  // Terms separated by '+' or '-', factors by '*'.
+  SymbolicDim sum;
+  StringRef rest = s.getValue();
+  while (!rest.empty()) {
+    int64_t sign = 1;
+    if (rest.front() == '+' || rest.front() == '-') {
+      sign = rest.front() == '-' ? -1 : 1;
+      rest = rest.drop_front();
+    }
+    size_t end = rest.find_first_of("+-");
+    StringRef term = rest.substr(0, end);
+    rest = end == StringRef::npos ? StringRef() : rest.substr(end);
+    if (term.empty())
+      return std::nullopt;
+    SymbolicDim product = constant(sign);
+    SmallVector<StringRef> factors;
+    term.split(factors, '*');
+    for (StringRef f : factors) {
+      int64_t c;
+      if (f.empty())
+        return std::nullopt;
+      if (!f.getAsInteger(10, c))
+        product = product * constant(c);
+      else
+        product = product * symbol(f);
+    }
+    sum = sum + product;
+  }
+  return sum;
+}
+
+//===----------------------------------------------------------------------===//
+// Shape rules
+//===----------------------------------------------------------------------===//
+
+using Dims = SmallVector<SymbolicDim>;
+
+static std::optional<Dims> dimsFromAttr(ArrayAttr shape) {
+  if (!shape)
+    return std::nullopt;
+  Dims dims;
+  for (Attribute a : shape) {
+    auto d = SymbolicDim::fromAttr(a);
+    if (!d)
+      return std::nullopt;
+    dims.push_back(*d);
+  }
+  return dims;
+}
+
+// An `index` operand that gives a run-time extent: a dim of a value whose
+// shape is known, or a constant.
+static std::optional<SymbolicDim> indexExtent(Value v) {
+  if (auto arg = dyn_cast<BlockArgument>(v))
+    if (auto group =
+            dyn_cast<tsched::FusionGroupOp>(arg.getOwner()->getParentOp()))
+      return indexExtent(group.getInputs()[arg.getArgNumber()]);
+  if (auto c = v.getDefiningOp<arith::ConstantIndexOp>())
+    return SymbolicDim::constant(c.value());
+  if (auto dim = v.getDefiningOp<tensor::DimOp>()) {
+    auto axis = dim.getConstantIndex();
+    auto source = symbolicDims(dim.getSource());
+    if (!axis || !source || *axis >= static_cast<int64_t>(source->size()))
+      return std::nullopt;
+    return (*source)[*axis];
+  }
+  return std::nullopt;
+}
+
+// A result type's dims: static extents as they are, each `?` from the next
+// `index` operand.
+static std::optional<Dims> fromTypeAndOperands(RankedTensorType type,
+                                               ValueRange dynamic) {
+  Dims dims;
+  unsigned next = 0;
+  for (int64_t d : type.getShape()) {
+    if (!ShapedType::isDynamic(d)) {
+      dims.push_back(SymbolicDim::constant(d));
+      continue;
+    }
+    if (next >= dynamic.size())
+      return std::nullopt;
+    auto e = indexExtent(dynamic[next++]);
+    if (!e)
+      return std::nullopt;
+    dims.push_back(*e);
+  }
+  return dims;
+}
+
+static SymbolicDim product(ArrayRef<SymbolicDim> dims) {
+  SymbolicDim p = SymbolicDim::constant(1);
+  for (const SymbolicDim &d : dims)
+    p = p * d;
+  return p;
+}
+
+static std::optional<Dims> matmulDims(tgraph::MatmulOp op) {
+  auto lhs = symbolicDims(op.getLhs()), rhs = symbolicDims(op.getRhs());
+  if (!lhs || !rhs || lhs->size() < 2 || rhs->size() < 2)
+    return std::nullopt;
+  SymbolicDim m = op.getTransposeLhs() ? lhs->back() : (*lhs)[lhs->size() - 2];
+  SymbolicDim n = op.getTransposeRhs() ? (*rhs)[rhs->size() - 2] : rhs->back();
+  // Batch dims broadcast; the longer batch wins where one side has 1.
+  ArrayRef<SymbolicDim> lb(lhs->data(), lhs->size() - 2),
+      rb(rhs->data(), rhs->size() - 2);
+  size_t rank = std::max(lb.size(), rb.size());
+  Dims dims;
+  for (size_t i = 0; i < rank; ++i) {
+    auto at = [&](ArrayRef<SymbolicDim> b) -> std::optional<SymbolicDim> {
+      size_t lead = rank - b.size();
+      return i < lead ? std::nullopt : std::optional(b[i - lead]);
+    };
+    auto l = at(lb), r = at(rb);
+    if (l && r)
+      dims.push_back(l->asConstant() == 1 ? *r : *l);
+    else
+      dims.push_back(l ? *l : *r);
+  }
+  dims.push_back(m);
+  dims.push_back(n);
+  return dims;
+}
+
+static std::optional<Dims> rulesFor(Operation *def, Value value) {
+  auto type = cast<RankedTensorType>(value.getType());
+  if (type.hasStaticShape()) {
+    Dims dims;
+    for (int64_t d : type.getShape())
+      dims.push_back(SymbolicDim::constant(d));
+    return dims;
+  }
+  if (auto group = dyn_cast<tsched::FusionGroupOp>(def)) {
+    if (auto d = dimsFromAttr(group.getShape());
+        d && group.getKind() == "elementwise")
+      return d;
+    auto yield = cast<tsched::YieldOp>(group.getBody().front().getTerminator());
+    return symbolicDims(
+        yield.getValues()[cast<OpResult>(value).getResultNumber()]);
+  }
+  if (auto mm = dyn_cast<tgraph::MatmulOp>(def))
+    return matmulDims(mm);
+  if (auto t = dyn_cast<tgraph::TransposeOp>(def)) {
+    auto in = symbolicDims(t.getOperand());
+    if (!in)
+      return std::nullopt;
+    Dims dims;
+    for (int64_t p : t.getPermutation())
+      dims.push_back((*in)[p]);
+    return dims;
+  }
+  if (auto b = dyn_cast<tgraph::BroadcastOp>(def))
+    return fromTypeAndOperands(type, b.getDynamicDims());
+  if (auto i = dyn_cast<tgraph::IotaOp>(def))
+    return fromTypeAndOperands(type, i.getDynamicDims());
+  if (isa<tgraph::RandomUniformOp, tgraph::RandomNormalOp>(def))
+    return fromTypeAndOperands(type, def->getOperands());
+  if (auto r = dyn_cast<tgraph::ReshapeOp>(def)) {
+    if (!r.getDynamicDims().empty())
+      return fromTypeAndOperands(type, r.getDynamicDims());
+    // One `?`: the operand's element count over the known extents.
+    auto in = symbolicDims(r.getOperand());
+    if (!in)
+      return std::nullopt;
+    int64_t known = 1;
+    for (int64_t d : type.getShape())
+      if (!ShapedType::isDynamic(d))
+        known *= d;
+    auto rest = product(*in).divideBy(known);
+    if (!rest)
+      return std::nullopt;
+    Dims dims;
+    for (int64_t d : type.getShape())
+      dims.push_back(ShapedType::isDynamic(d) ? *rest
+                                              : SymbolicDim::constant(d));
+    return dims;
+  }
+  if (auto c = dyn_cast<tgraph::ConcatOp>(def)) {
+    std::optional<Dims> dims;
+    for (Value in : c.getInputs()) {
+      auto d = symbolicDims(in);
+      if (!d)
+        return std::nullopt;
+      if (!dims)
+        dims = d;
+      else
+        (*dims)[c.getAxis()] = (*dims)[c.getAxis()] + (*d)[c.getAxis()];
+    }
+    return dims;
+  }
+  if (auto p = dyn_cast<tgraph::PadOp>(def)) {
+    auto dims = symbolicDims(p.getOperand());
+    if (!dims)
+      return std::nullopt;
+    for (size_t i = 0; i < dims->size(); ++i)
+      (*dims)[i] =
+          (*dims)[i] + SymbolicDim::constant(p.getLow()[i] + p.getHigh()[i]);
+    return dims;
+  }
+  if (auto g = dyn_cast<tgraph::GatherOp>(def)) {
+    auto in = symbolicDims(g.getOperand()), ids = symbolicDims(g.getIndices());
+    if (!in || !ids)
+      return std::nullopt;
+    int64_t axis = g.getAxis();
+    Dims dims(in->begin(), in->begin() + axis);
+    dims.append(ids->begin(), ids->end());
+    dims.append(in->begin() + axis + 1, in->end());
+    return dims;
+  }
+  // Reductions: the reduced dims dropped or kept as 1.
+  if (auto axes = def->getAttrOfType<DenseI64ArrayAttr>("axes")) {
+    auto in = symbolicDims(def->getOperand(0));
+    if (!in)
+      return std::nullopt;
+    bool keep = false;
+    if (auto k = def->getAttrOfType<BoolAttr>("keepdims"))
+      keep = k.getValue();
+    Dims dims;
+    for (auto [i, d] : llvm::enumerate(*in)) {
+      if (!llvm::is_contained(axes.asArrayRef(), static_cast<int64_t>(i)))
+        dims.push_back(d);
+      else if (keep)
+        dims.push_back(SymbolicDim::constant(1));
+    }
+    return dims;
+  }
+  // Everything else keeps the shape of its first operand of the same rank
+  // (elementwise operators, compare, select, cast, softmax, norms).
+  for (Value operand : def->getOperands()) {
+    auto t = dyn_cast<RankedTensorType>(operand.getType());
+    if (t && t.getRank() == type.getRank())
+      return symbolicDims(operand);
+  }
+  return std::nullopt;
+}
+
+std::optional<Dims> symbolicDims(Value value) {
   auto type = dyn_cast<RankedTensorType>(value.getType());
   if (!type)
-    return {};
+    return std::nullopt;
   if (type.getRank() == 0)
-    return ArrayAttr::get(value.getContext(), {});
+    return Dims{};
   if (auto arg = dyn_cast<BlockArgument>(value)) {
     Operation *owner = arg.getOwner()->getParentOp();
     if (auto fn = dyn_cast<func::FuncOp>(owner))
-      return fn.getArgAttrOfType<ArrayAttr>(arg.getArgNumber(),
-                                            tgraph::kShapeAttr);
+      return dimsFromAttr(fn.getArgAttrOfType<ArrayAttr>(arg.getArgNumber(),
+                                                         tgraph::kShapeAttr));
     if (auto group = dyn_cast<tsched::FusionGroupOp>(owner))
-      return symbolicShape(group.getInputs()[arg.getArgNumber()]);
-    return {};
+      return symbolicDims(group.getInputs()[arg.getArgNumber()]);
+    return std::nullopt;
   }
-  Operation *def = value.getDefiningOp();
-  if (auto group = dyn_cast<tsched::FusionGroupOp>(def))
-    return group.getShape();
-  for (Value operand : def->getOperands())
-    if (cast<RankedTensorType>(operand.getType()).getRank() != 0)
-      return symbolicShape(operand);
-  return {};
+  return rulesFor(value.getDefiningOp(), value);
+}
+
+ArrayAttr symbolicShape(Value value) {
+  auto dims = symbolicDims(value);
+  if (!dims)
+    return {};
+  SmallVector<Attribute> attrs;
+  for (const SymbolicDim &d : *dims)
+    attrs.push_back(d.toAttr(value.getContext()));
+  return ArrayAttr::get(value.getContext(), attrs);
 }
 
 } // namespace tessera

@@ -16,7 +16,8 @@ def FormFusionGroups : Pass<"tsched-form-fusion-groups", "mlir::ModuleOp"> {
     Option<"tileElements", "tile-elements", "int64_t", /*default=*/"4096",
            "Elements per tile of an elementwise group">
   ];
-  let dependentDialects = ["::tessera::tsched::TSchedDialect"];
+  let dependentDialects = ["::tessera::tsched::TSchedDialect",
+                           "::mlir::tensor::TensorDialect"];
 }
 
 def ConvertTSchedToTTile : Pass<"convert-tsched-to-ttile", "mlir::ModuleOp"> {
@@ -35,7 +36,9 @@ def ConvertTSchedToTTile : Pass<"convert-tsched-to-ttile", "mlir::ModuleOp"> {
   let dependentDialects = ["::tessera::ttile::TTileDialect",
                            "::mlir::arith::ArithDialect",
                            "::mlir::math::MathDialect",
-                           "::mlir::memref::MemRefDialect"];
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::vector::VectorDialect"];
 }
 
 #endif // TESSERA_MIDDLE_PASSES

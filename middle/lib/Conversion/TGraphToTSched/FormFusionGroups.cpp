@@ -1,10 +1,16 @@
-// tgraph -> tsched: gather the operators of each iteration space into one
-// fusion group, so that an elementwise chain becomes one kernel and its
-// intermediates never reach memory.
+// tgraph -> tsched: gather the elementwise operators of each iteration space
+// into one fusion group, so that an elementwise chain becomes one kernel and
+// its intermediates never reach memory; every other operator (matmul,
+// reduction, layout) becomes a group of its own. A chain joins the latest
+// group of its shape unless that would make groups depend on each other in
+// a cycle.
 #include "tessera/Conversion/Passes.h"
 #include "tessera/Conversion/SymbolicShape.h"
 
+#include "mlir/Analysis/TopologicalSortUtils.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/IRMapping.h"
 #include "llvm/ADT/MapVector.h"
 #include "llvm/ADT/SetVector.h"
@@ -20,8 +26,11 @@ namespace tessera {
 namespace {
 
 struct GroupPlan {
-  SmallVector<Operation *> ops;       // in program order
-  llvm::SetVector<Value> passthrough; // returned as they are
+  std::string kind;                        // the tsched kind of the group
+  ArrayAttr shape;                         // its iteration space
+  SmallVector<Operation *> ops;            // in program order
+  llvm::SetVector<Value> passthrough;      // returned as they are
+  llvm::SmallSetVector<unsigned, 4> after; // groups whose results it reads
 };
 
 bool isGrouped(Operation *op) { return !isa<tgraph::ConstantOp>(op); }
@@ -33,17 +42,38 @@ bool isElementwise(Operation *op) {
              tgraph::MinOp, tgraph::AbsOp, tgraph::ExpOp, tgraph::LogOp,
              tgraph::Log1pOp, tgraph::SqrtOp, tgraph::RsqrtOp, tgraph::SinOp,
              tgraph::CosOp, tgraph::TanhOp, tgraph::SigmoidOp, tgraph::ReluOp,
-             tgraph::SquareOp, tgraph::SiluOp>(op);
+             tgraph::SquareOp, tgraph::SiluOp, tgraph::CompareOp,
+             tgraph::SelectOp, tgraph::CastOp>(op);
 }
 
-LogicalResult buildGroup(func::FuncOp fn, ArrayAttr shape, GroupPlan &plan,
-                         int64_t tileElements) {
+// The schedule of an operator that runs as a kernel of its own, or "".
+StringRef singleOpKind(Operation *op) {
+  if (isa<tgraph::MatmulOp>(op))
+    return "matmul";
+  if (isa<tgraph::ReduceSumOp, tgraph::ReduceMeanOp, tgraph::ReduceMaxOp,
+          tgraph::ReduceMinOp, tgraph::ReduceProdOp>(op))
+    return "reduction";
+  if (isa<tgraph::TransposeOp, tgraph::BroadcastOp, tgraph::ReshapeOp,
+          tgraph::SliceOp, tgraph::ConcatOp, tgraph::PadOp, tgraph::IotaOp>(op))
+    return "layout";
+  return "";
+}
+
+// Index arithmetic that stays in the entry: run-time extents.
+bool isExtentComputation(Operation *op) {
+  return isa<tensor::DimOp, arith::ConstantIndexOp>(op);
+}
+
+// Replaces the plan's operators by one fusion group, built before the
+// terminator; the block is put back in order afterwards.
+void buildGroup(func::FuncOp fn, GroupPlan &plan, ArrayRef<int64_t> tile) {
   llvm::SmallPtrSet<Operation *, 16> members(plan.ops.begin(), plan.ops.end());
   auto inGroup = [&](Value v) {
     Operation *def = v.getDefiningOp();
     return def && members.count(def);
   };
 
+  // Scalar constants are copied in; every other outside value is an input.
   llvm::SetVector<Value> inputs;
   llvm::SetVector<Operation *> constants;
   for (Operation *op : plan.ops)
@@ -51,14 +81,10 @@ LogicalResult buildGroup(func::FuncOp fn, ArrayAttr shape, GroupPlan &plan,
       if (inGroup(operand))
         continue;
       Operation *def = operand.getDefiningOp();
-      if (def && isa<tgraph::ConstantOp>(def)) {
+      if (def && isa<tgraph::ConstantOp>(def) && plan.kind == "elementwise")
         constants.insert(def);
-        continue;
-      }
-      if (def)
-        return op->emitError("operand comes from another fusion group; "
-                             "chaining groups is not supported yet");
-      inputs.insert(operand);
+      else
+        inputs.insert(operand);
     }
   for (Value v : plan.passthrough)
     if (isa<BlockArgument>(v))
@@ -89,8 +115,8 @@ LogicalResult buildGroup(func::FuncOp fn, ArrayAttr shape, GroupPlan &plan,
   for (Value v : outputs)
     resultTypes.push_back(v.getType());
   auto group = b.create<tsched::FusionGroupOp>(
-      loc, resultTypes, inputs.getArrayRef(), b.getStringAttr("elementwise"),
-      shape, b.getDenseI64ArrayAttr({tileElements}));
+      loc, resultTypes, inputs.getArrayRef(), b.getStringAttr(plan.kind),
+      plan.shape, b.getDenseI64ArrayAttr(tile));
 
   Block *body = new Block();
   group.getBody().push_back(body);
@@ -116,51 +142,147 @@ LogicalResult buildGroup(func::FuncOp fn, ArrayAttr shape, GroupPlan &plan,
   }
   for (Operation *op : llvm::reverse(plan.ops))
     op->erase();
-  return success();
 }
 
-LogicalResult formGroups(func::FuncOp fn, int64_t tileElements) {
-  if (fn.isExternal())
+class GroupFormation {
+public:
+  GroupFormation(func::FuncOp fn, int64_t tileElements)
+      : fn(fn), tileElements(tileElements) {}
+
+  LogicalResult run() {
+    Block &block = fn.getBody().front();
+    for (Operation &op : block.without_terminator())
+      if (failed(place(&op)))
+        return failure();
+    for (Value v : block.getTerminator()->getOperands()) {
+      if (v.getDefiningOp() && isGrouped(v.getDefiningOp()))
+        continue;
+      ArrayAttr shape = symbolicShape(v);
+      if (!shape)
+        return fn.emitError("cannot determine the symbolic shape of a result");
+      unsigned g = elementwiseGroup(shape, {});
+      plans[g].passthrough.insert(v);
+    }
+
+    for (GroupPlan &plan : plans)
+      buildGroup(fn, plan, tileFor(plan));
+    // Constants now live inside the groups that use them.
+    for (Operation &op : llvm::make_early_inc_range(block.without_terminator()))
+      if (isa<tgraph::ConstantOp>(op) && op.use_empty())
+        op.erase();
+    // Groups were built at the end; put every operator after its operands.
+    if (!sortTopologically(&block))
+      return fn.emitError("fusion groups depend on each other in a cycle");
     return success();
-  Block &block = fn.getBody().front();
-  llvm::MapVector<Attribute, GroupPlan> plans;
-
-  for (Operation &op : block.without_terminator()) {
-    if (!isa<tgraph::TGraphDialect>(op.getDialect()))
-      return op.emitError("cannot schedule '")
-             << op.getName() << "': not a Graph IR operator";
-    // Only elementwise operators have a schedule (and a Tile IR lowering)
-    // today; everything else is refused here, at its source location.
-    if (!isElementwise(&op))
-      return op.emitError("'")
-             << op.getName()
-             << "' cannot be scheduled yet: only elementwise operators are";
-    if (!isGrouped(&op))
-      continue;
-    ArrayAttr shape = symbolicShape(op.getResult(0));
-    if (!shape)
-      return op.emitError("cannot determine the symbolic shape of this value");
-    plans[shape].ops.push_back(&op);
-  }
-  for (Value v : block.getTerminator()->getOperands()) {
-    if (v.getDefiningOp() && isGrouped(v.getDefiningOp()))
-      continue;
-    ArrayAttr shape = symbolicShape(v);
-    if (!shape)
-      return fn.emitError("cannot determine the symbolic shape of a result");
-    plans[shape].passthrough.insert(v);
   }
 
-  for (auto &[shape, plan] : plans)
-    if (failed(buildGroup(fn, cast<ArrayAttr>(shape), plan, tileElements)))
-      return failure();
+private:
+  LogicalResult place(Operation *op) {
+    if (isExtentComputation(op))
+      return success();
+    if (!isa<tgraph::TGraphDialect>(op->getDialect()))
+      return op->emitError("cannot schedule '")
+             << op->getName() << "': not a Graph IR operator";
+    if (!isGrouped(op))
+      return success();
+    ArrayAttr shape = symbolicShape(op->getResult(0));
+    if (!shape)
+      return op->emitError("cannot determine the symbolic shape of this value");
+    SmallVector<unsigned> producers = producerGroups(op);
+    if (isElementwise(op)) {
+      unsigned g = elementwiseGroup(shape, producers);
+      add(g, op, producers);
+      return success();
+    }
+    StringRef kind = singleOpKind(op);
+    if (kind.empty())
+      return op->emitError("'") << op->getName() << "' has no CPU schedule yet";
+    unsigned g = newGroup(kind, shape);
+    add(g, op, producers);
+    // Scalar constants it reads need buffers: each gets a group of its own.
+    for (OpOperand &use : op->getOpOperands())
+      if (auto c = use.get().getDefiningOp<tgraph::ConstantOp>()) {
+        unsigned cg = newGroup("elementwise", symbolicShape(c));
+        plans[cg].passthrough.insert(c);
+        plans[g].after.insert(cg);
+      }
+    return success();
+  }
 
-  // Constants now live inside the groups that use them.
-  for (Operation &op : llvm::make_early_inc_range(block.without_terminator()))
-    if (isa<tgraph::ConstantOp>(op) && op.use_empty())
-      op.erase();
-  return success();
-}
+  // The groups whose results `op` reads.
+  SmallVector<unsigned> producerGroups(Operation *op) {
+    SmallVector<unsigned> groups;
+    for (Value v : op->getOperands())
+      if (Operation *def = v.getDefiningOp())
+        if (auto it = groupOf.find(def); it != groupOf.end())
+          groups.push_back(it->second);
+    return groups;
+  }
+
+  // The latest elementwise group over `shape` that `op` can join without a
+  // cycle (a producer that itself depends on the group), or a new one.
+  unsigned elementwiseGroup(ArrayAttr shape, ArrayRef<unsigned> producers) {
+    auto it = latest.find(shape);
+    if (it != latest.end()) {
+      unsigned g = it->second;
+      bool cycle = llvm::any_of(
+          producers, [&](unsigned p) { return p != g && reaches(p, g); });
+      if (!cycle)
+        return g;
+    }
+    unsigned g = newGroup("elementwise", shape);
+    latest[shape] = g;
+    return g;
+  }
+
+  unsigned newGroup(StringRef kind, ArrayAttr shape) {
+    plans.push_back(GroupPlan{kind.str(), shape, {}, {}, {}});
+    return plans.size() - 1;
+  }
+
+  void add(unsigned g, Operation *op, ArrayRef<unsigned> producers) {
+    plans[g].ops.push_back(op);
+    groupOf[op] = g;
+    for (unsigned p : producers)
+      if (p != g)
+        plans[g].after.insert(p);
+  }
+
+  // Whether group `from` depends, directly or not, on group `to`.
+  bool reaches(unsigned from, unsigned to) {
+    SmallVector<unsigned> work{from};
+    llvm::DenseSet<unsigned> seen;
+    while (!work.empty()) {
+      unsigned g = work.pop_back_val();
+      if (g == to)
+        return true;
+      if (seen.insert(g).second)
+        work.append(plans[g].after.begin(), plans[g].after.end());
+    }
+    return false;
+  }
+
+  // Elementwise groups: `tile-elements` elements; a matmul: its `tile`
+  // hint's rows (BM), 16 by default; a reduction: 64 results; a layout
+  // operator: `tile-elements` elements.
+  SmallVector<int64_t> tileFor(const GroupPlan &plan) {
+    if (plan.kind == "matmul") {
+      auto mm = cast<tgraph::MatmulOp>(plan.ops.front());
+      if (auto hint = mm.getTile(); hint && !hint->empty())
+        return {(*hint)[0]};
+      return {16};
+    }
+    if (plan.kind == "reduction")
+      return {64};
+    return {tileElements};
+  }
+
+  func::FuncOp fn;
+  int64_t tileElements;
+  std::vector<GroupPlan> plans;
+  DenseMap<Operation *, unsigned> groupOf;
+  DenseMap<Attribute, unsigned> latest;
+};
 
 struct FormFusionGroupsPass : impl::FormFusionGroupsBase<FormFusionGroupsPass> {
   using FormFusionGroupsBase::FormFusionGroupsBase;
@@ -171,7 +293,7 @@ struct FormFusionGroupsPass : impl::FormFusionGroupsBase<FormFusionGroupsPass> {
       return signalPassFailure();
     }
     for (auto fn : getOperation().getOps<func::FuncOp>())
-      if (failed(formGroups(fn, tileElements)))
+      if (!fn.isExternal() && failed(GroupFormation(fn, tileElements).run()))
         return signalPassFailure();
   }
 };

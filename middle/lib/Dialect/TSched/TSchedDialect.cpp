@@ -29,7 +29,9 @@ LogicalResult FusionGroupOp::verify() {
     return emitOpError("body must end with tsched.yield");
   if (yield.getValues().getTypes() != getResultTypes())
     return emitOpError("yielded types do not match result types");
-  if (getKind() != "elementwise")
+  if (!llvm::is_contained(ArrayRef<StringRef>{"elementwise", "matmul",
+                                               "reduction", "layout"},
+                          getKind()))
     return emitOpError("unknown kind '") << getKind() << "'";
   for (int64_t t : getTile())
     if (t <= 0)

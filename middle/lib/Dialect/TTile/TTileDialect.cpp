@@ -16,11 +16,15 @@ void TTileDialect::initialize() {
 
 LogicalResult KernelOp::verify() {
   Block &body = getBody().front();
-  unsigned n = body.getNumArguments();
-  if (n < 2 || !body.getArgument(n - 1).getType().isIndex() ||
-      !body.getArgument(n - 2).getType().isIndex())
+  int64_t sizes = getNumSizes();
+  if (sizes < 0 || body.getNumArguments() < sizes + 2)
     return emitOpError("body must end its arguments with (%offset: index, "
-                       "%extent: index)");
+                       "%extent: index) and num_sizes extents");
+  unsigned n = body.getNumArguments() - sizes;
+  for (unsigned i = n - 2; i < body.getNumArguments(); ++i)
+    if (!body.getArgument(i).getType().isIndex())
+      return emitOpError("body must end its arguments with (%offset: index, "
+                         "%extent: index) and num_sizes extents");
   for (unsigned i = 0; i + 2 < n; ++i)
     if (!isa<MemRefType>(body.getArgument(i).getType()))
       return emitOpError("argument #") << i << " must be a buffer (memref)";
@@ -58,11 +62,15 @@ LogicalResult LaunchOp::verifySymbolUses(SymbolTableCollection &symbols) {
       symbols.lookupNearestSymbolFrom<KernelOp>(*this, getKernelAttr());
   if (!kernel)
     return emitOpError("unknown kernel @") << getKernel();
-  unsigned expected = kernel.getBody().getNumArguments() - 2;
+  unsigned expected = kernel.getNumBuffers();
   if (getBuffers().size() != expected)
     return emitOpError("passes ")
            << getBuffers().size() << " buffers to a kernel that takes "
            << expected;
+  if (static_cast<int64_t>(getSizes().size()) != kernel.getNumSizes())
+    return emitOpError("passes ")
+           << getSizes().size() << " sizes to a kernel that takes "
+           << kernel.getNumSizes();
   for (auto [buf, arg] :
        llvm::zip(getBuffers(), kernel.getBody().getArguments()))
     if (buf.getType() != arg.getType())

@@ -26,8 +26,8 @@ func.func @tile(%a: tensor<?xf32>) -> tensor<?xf32> {
 // -----
 
 func.func @kind(%a: tensor<?xf32>) -> tensor<?xf32> {
-  // expected-error @+1 {{'tsched.fusion_group' op unknown kind 'matmul'}}
-  %r = tsched.fusion_group(%a) {kind = "matmul", shape = ["N"], tile = array<i64: 8>}
+  // expected-error @+1 {{'tsched.fusion_group' op unknown kind 'stencil'}}
+  %r = tsched.fusion_group(%a) {kind = "stencil", shape = ["N"], tile = array<i64: 8>}
       : (tensor<?xf32>) -> tensor<?xf32> {
   ^bb0(%x: tensor<?xf32>):
     tsched.yield %x : tensor<?xf32>

@@ -20,10 +20,13 @@ def TSched_FusionGroupOp
     : TSched_Op<"fusion_group", [IsolatedFromAbove, Pure]> {
   let summary = "operators that run as one kernel";
   let description = [{
-    The body computes the results from the block arguments (one per input)
-    with Graph IR operators and yields them. `kind` names the launch geometry
-    (`elementwise`: one iteration space, `shape`, shared by every result);
-    `tile` the number of elements each tile covers.
+    The body computes the results from the block arguments (one per input:
+    tensors, and the run-time extents its operators name) with Graph IR
+    operators and yields them. `kind` names the launch geometry
+    (`elementwise`: one iteration space, `shape`, shared by every result;
+    `matmul`, `reduction`, `layout`: one operator, whose result has `shape`);
+    `tile` the number of points each tile covers (elements; rows of a
+    matmul; results of a reduction).
 
     ```mlir
     %r = tsched.fusion_group(%a, %b) {kind = "elementwise", shape = ["N"],
@@ -35,7 +38,8 @@ def TSched_FusionGroupOp
     }
     ```
   }];
-  let arguments = (ins Variadic<AnyRankedTensor>:$inputs, StrAttr:$kind,
+  let arguments = (ins Variadic<AnyTypeOf<[AnyRankedTensor, Index]>>:$inputs,
+                       StrAttr:$kind,
                        ArrayAttr:$shape, DenseI64ArrayAttr:$tile);
   let results = (outs Variadic<AnyRankedTensor>:$results);
   let regions = (region SizedRegion<1>:$body);

@@ -19,20 +19,36 @@ class TTile_Op<string mnemonic, list<Trait> traits = []>
 def TTile_KernelOp
     : TTile_Op<"kernel", [Symbol, IsolatedFromAbove,
                           SingleBlockImplicitTerminator<"YieldOp">]> {
-  let summary = "a kernel: one vector step of a tiled loop nest";
+  let summary = "a kernel: one step of a tiled loop nest";
   let description = [{
-    The body runs once per `vector`-wide step at element offset `%offset`
-    of a flat iteration space of `%extent` elements; the iteration space is
-    split into tiles of `tile` elements, the unit the runtime distributes
-    over threads. Block arguments: the buffers (inputs then outputs), then
-    `%offset` and `%extent`. Loads and stores mask lanes at or past
-    `%extent`, so every tile (the last one too) is handled by the same body.
+    The body runs once per `vector`-wide step at offset `%offset` of a flat
+    iteration space of `%extent` points; the iteration space is split into
+    tiles of `tile` points, the unit the runtime distributes over threads.
+    Block arguments: the buffers (inputs then outputs), then `%offset` and
+    `%extent`, then `num_sizes` run-time extents the body needs (`index`).
+    Loads and stores mask lanes at or past their bound, so every tile (the
+    last one too) is handled by the same body.
+
+    `kind` names the body's schedule: `elementwise` (a point is an element,
+    a step one vector), `matmul` (a point is a row of the result), `reduction`
+    (a point is a result element, reduced in a fixed order), `layout` (a
+    point is a result element read from where the layout operator puts it).
+    Whatever the kind, each point's result depends only on the point, never
+    on the tile it falls in: that is what makes results independent of the
+    thread count and the tile size.
   }];
   let arguments = (ins SymbolNameAttr:$sym_name, StrAttr:$kind,
                        I64Attr:$tile, I64Attr:$vector,
-                       I64Attr:$num_inputs);
+                       I64Attr:$num_inputs,
+                       DefaultValuedAttr<I64Attr, "0">:$num_sizes);
   let regions = (region SizedRegion<1>:$body);
   let assemblyFormat = "$sym_name attr-dict-with-keyword $body";
+  let extraClassDeclaration = [{
+    // Buffers the body takes (inputs, then outputs).
+    unsigned getNumBuffers() {
+      return getBody().front().getNumArguments() - 2 - getNumSizes();
+    }
+  }];
   let hasVerifier = 1;
 }
 
@@ -63,12 +79,15 @@ def TTile_StoreOp : TTile_Op<"store", [MemoryEffects<[MemWrite]>]> {
 }
 
 def TTile_LaunchOp
-    : TTile_Op<"launch", [DeclareOpInterfaceMethods<SymbolUserOpInterface>]> {
-  let summary = "run every tile of a kernel over `elements` elements";
+    : TTile_Op<"launch", [DeclareOpInterfaceMethods<SymbolUserOpInterface>,
+                          AttrSizedOperandSegments]> {
+  let summary = "run every tile of a kernel over `elements` points";
   let arguments = (ins FlatSymbolRefAttr:$kernel,
-                       Variadic<AnyMemRef>:$buffers, Index:$elements);
+                       Variadic<AnyMemRef>:$buffers, Index:$elements,
+                       Variadic<Index>:$sizes);
   let assemblyFormat = [{
-    $kernel `(` $buffers `)` `elements` $elements attr-dict `:` type($buffers)
+    $kernel `(` $buffers `)` `elements` $elements (`sizes` `(` $sizes^ `)`)?
+    attr-dict `:` type($buffers)
   }];
 }
 

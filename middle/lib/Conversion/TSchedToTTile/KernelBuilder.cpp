@@ -1,0 +1,79 @@
+#include "KernelBuilder.h"
+
+using namespace mlir;
+
+namespace tessera::tile {
+
+MemRefType flatBuffer(Type tensorType) {
+  auto t = cast<RankedTensorType>(tensorType);
+  return MemRefType::get({ShapedType::kDynamic}, t.getElementType());
+}
+
+Type elementOf(Value tensor) {
+  return cast<RankedTensorType>(tensor.getType()).getElementType();
+}
+
+Operation *singleOp(tsched::FusionGroupOp group) {
+  return &group.getBody().front().front();
+}
+
+Value groupInput(tsched::FusionGroupOp group, Value inner) {
+  return group.getInputs()[cast<BlockArgument>(inner).getArgNumber()];
+}
+
+Value indexConst(OpBuilder &b, Location loc, int64_t v) {
+  return b.create<arith::ConstantIndexOp>(loc, v);
+}
+
+Value product(OpBuilder &b, Location loc, ArrayRef<Value> values) {
+  if (values.empty())
+    return indexConst(b, loc, 1);
+  Value p = values.front();
+  for (Value v : values.drop_front())
+    p = b.create<arith::MulIOp>(loc, p, v);
+  return p;
+}
+
+KernelBody createKernel(EntryContext &ctx, const KernelSpec &spec,
+                        Location loc) {
+  OpBuilder &mb = ctx.moduleBuilder();
+  std::string name = ctx.nextKernelName();
+  auto kernel = mb.create<ttile::KernelOp>(
+      loc, mb.getStringAttr(name), mb.getStringAttr(spec.kind),
+      mb.getI64IntegerAttr(spec.tile), mb.getI64IntegerAttr(spec.vector),
+      mb.getI64IntegerAttr(spec.inputs.size()),
+      mb.getI64IntegerAttr(spec.sizes.size()));
+  Block *body = new Block();
+  kernel.getBody().push_back(body);
+  KernelBody k{OpBuilder::atBlockEnd(body), {}, {}, {}, {}, {}};
+  for (Value in : spec.inputs)
+    k.inputs.push_back(body->addArgument(in.getType(), loc));
+  for (Value out : spec.outputs)
+    k.outputs.push_back(body->addArgument(out.getType(), loc));
+  k.offset = body->addArgument(mb.getIndexType(), loc);
+  k.extent = body->addArgument(mb.getIndexType(), loc);
+  for (size_t i = 0; i < spec.sizes.size(); ++i)
+    k.sizes.push_back(body->addArgument(mb.getIndexType(), loc));
+  // The terminator is added by the caller when the body is complete.
+
+  SmallVector<Value> buffers(spec.inputs);
+  buffers.append(spec.outputs.begin(), spec.outputs.end());
+  ctx.entryBuilder().create<ttile::LaunchOp>(loc, name, buffers, spec.points,
+                                             spec.sizes);
+  return k;
+}
+
+void emitCopy(EntryContext &ctx, Value from, Value to, Value count, Type elem,
+              int64_t vectorBytes, Location loc) {
+  int64_t bytes = std::max<int64_t>(1, elem.getIntOrFloatBitWidth() / 8);
+  int64_t lanes = std::max<int64_t>(1, vectorBytes / bytes);
+  KernelSpec spec{"elementwise", lanes * 512, lanes, {from}, {to}, count, {}};
+  KernelBody k = createKernel(ctx, spec, loc);
+  auto vt = VectorType::get({lanes}, elem);
+  Value v =
+      k.builder.create<ttile::LoadOp>(loc, vt, k.inputs[0], k.offset, k.extent);
+  k.builder.create<ttile::StoreOp>(loc, v, k.outputs[0], k.offset, k.extent);
+  k.builder.create<ttile::YieldOp>(loc);
+}
+
+} // namespace tessera::tile

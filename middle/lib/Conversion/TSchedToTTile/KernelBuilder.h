@@ -1,0 +1,99 @@
+// What the lowering of one fusion group to a Tile IR kernel needs: the
+// entry's buffers and run-time extents, and a kernel skeleton with its
+// launch. One file per kind of group builds the kernel body on top of it.
+#pragma once
+
+#include "tessera/Dialect/TGraph/TGraph.h"
+#include "tessera/Dialect/TSched/TSched.h"
+#include "tessera/Dialect/TTile/TTile.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/IR/Builders.h"
+
+namespace tessera::tile {
+
+// Tensors live in flat, row-major buffers.
+mlir::MemRefType flatBuffer(mlir::Type tensorType);
+mlir::Type elementOf(mlir::Value tensor);
+
+// The entry being lowered, as a group's lowering sees it.
+class EntryContext {
+public:
+  virtual ~EntryContext() = default;
+  // The buffer that holds `tensor` (an entry argument or a group result
+  // lowered earlier).
+  virtual mlir::Value bufferOf(mlir::Value tensor) = 0;
+  // The extents of `tensor` as index values of the entry.
+  virtual mlir::FailureOr<llvm::SmallVector<mlir::Value>>
+  extentsOf(mlir::Value tensor, mlir::Location loc) = 0;
+  // A fresh kernel name.
+  virtual std::string nextKernelName() = 0;
+  // The builder positioned where the group's launch goes.
+  virtual mlir::OpBuilder &entryBuilder() = 0;
+  // Where kernels are created (module level, before the entry).
+  virtual mlir::OpBuilder &moduleBuilder() = 0;
+};
+
+// A kernel about to be built: its buffers (inputs, then outputs), the
+// points it runs over, and the extra extents its body reads.
+struct KernelSpec {
+  llvm::StringRef kind;
+  int64_t tile = 1;
+  int64_t vector = 1;
+  llvm::SmallVector<mlir::Value> inputs;  // entry buffers
+  llvm::SmallVector<mlir::Value> outputs; // entry buffers
+  mlir::Value points;                     // entry index value
+  llvm::SmallVector<mlir::Value> sizes;   // entry index values
+};
+
+// The kernel's body block and its arguments; the builder is at its end.
+struct KernelBody {
+  mlir::OpBuilder builder;
+  llvm::SmallVector<mlir::Value> inputs, outputs;
+  mlir::Value offset, extent;
+  llvm::SmallVector<mlir::Value> sizes;
+};
+
+// Creates the kernel and launches it over `spec.points` from the entry.
+KernelBody createKernel(EntryContext &ctx, const KernelSpec &spec,
+                        mlir::Location loc);
+
+// The one operator of a single-operator group, and the entry value an
+// operand of it reads.
+mlir::Operation *singleOp(tsched::FusionGroupOp group);
+mlir::Value groupInput(tsched::FusionGroupOp group, mlir::Value inner);
+
+// Index arithmetic helpers.
+mlir::Value indexConst(mlir::OpBuilder &b, mlir::Location loc, int64_t v);
+mlir::Value product(mlir::OpBuilder &b, mlir::Location loc,
+                    llvm::ArrayRef<mlir::Value> values);
+
+// The body of one vector step of an elementwise chain.
+mlir::FailureOr<mlir::Value> emitVectorOp(mlir::OpBuilder &b,
+                                          mlir::Operation *op, int64_t lanes,
+                                          mlir::IRMapping &map);
+
+// One lowering per kind of group; `results` are the buffers the group's
+// results go to.
+mlir::LogicalResult lowerElementwiseGroup(tsched::FusionGroupOp group,
+                                          llvm::ArrayRef<mlir::Value> results,
+                                          EntryContext &ctx,
+                                          int64_t vectorBytes);
+mlir::LogicalResult lowerMatmulGroup(tsched::FusionGroupOp group,
+                                     llvm::ArrayRef<mlir::Value> results,
+                                     EntryContext &ctx, int64_t vectorBytes);
+mlir::LogicalResult lowerReductionGroup(tsched::FusionGroupOp group,
+                                        llvm::ArrayRef<mlir::Value> results,
+                                        EntryContext &ctx);
+mlir::LogicalResult lowerLayoutGroup(tsched::FusionGroupOp group,
+                                     llvm::ArrayRef<mlir::Value> results,
+                                     EntryContext &ctx);
+
+// A copy of `count` elements from one buffer to another.
+void emitCopy(EntryContext &ctx, mlir::Value from, mlir::Value to,
+              mlir::Value count, mlir::Type elem, int64_t vectorBytes,
+              mlir::Location loc);
+
+} // namespace tessera::tile
