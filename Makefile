@@ -1,7 +1,8 @@
 # The two commands of the README:
 #   make demo   install, build, compile examples/skeleton.tsr, run it on the CPU
 #   make test   install, build, run every test (unit + lit + e2e), fuzz the
-#               frontend for 60 s (`make fuzz`), and test the editor grammar
+#               frontend and then the runtime's file readers for 60 s each
+#               (`make fuzz`), and test the editor grammar
 #               (`make test-editors`)
 BUILD ?= build
 LLVM  ?= /usr/lib/llvm-19
@@ -34,8 +35,9 @@ test: build
 	@$(MAKE) --no-print-directory fuzz
 	@scripts/timed.sh test-editors scripts/test-editors.sh
 
-# libFuzzer over lexer + parser + Sema with ASan + UBSan, in its own build
-# folder (build-fuzz); fails on any crash, leak, or input taking over 1 s.
+# libFuzzer with ASan + UBSan, in its own build folder (build-fuzz): over
+# lexer + parser + Sema, then over the runtime's .tbin/.npy/.safetensors
+# readers, FUZZ_SECONDS each; fails on any crash, leak, or input over 1 s.
 fuzz: deps
 	@scripts/timed.sh fuzz env LLVM=$(LLVM) JOBS=$(JOBS) \
 	  scripts/run-fuzzer.sh $(FUZZ_SECONDS)

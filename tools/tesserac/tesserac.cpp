@@ -1,13 +1,15 @@
 // tesserac: .tsr -> .tbin, or any level in between with --emit.
+#include "VerifyAdjoints.h"
 #include "tessera/Backend/Passes.h"
 #include "tessera/Backend/Tbin.h"
 #include "tessera/Conversion/Passes.h"
+#include "tessera/Dialect/TGraph/Transforms/Passes.h"
 #include "tessera/Frontend/Files.h"
 #include "tessera/Frontend/MLIRGen.h"
 #include "tessera/Frontend/Parser.h"
 #include "tessera/Frontend/Sema.h"
-#include "VerifyAdjoints.h"
 
+#include "mlir/Dialect/Func/Extensions/InlinerExtension.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/Verifier.h"
@@ -166,7 +168,9 @@ int compile(const Options &opts) {
   if (ast->name.empty())
     moduleName = moduleName.substr(0, moduleName.size() - 5);
 
-  mlir::MLIRContext ctx;
+  mlir::DialectRegistry registry;
+  mlir::func::registerInlinerExtension(registry);
+  mlir::MLIRContext ctx(registry);
   ctx.loadDialect<tessera::tsched::TSchedDialect, tessera::ttile::TTileDialect,
                   mlir::arith::ArithDialect, mlir::memref::MemRefDialect,
                   mlir::LLVM::LLVMDialect>();
@@ -194,8 +198,16 @@ int compile(const Options &opts) {
     addPasses(pm);
     return mlir::succeeded(pm.run(*module));
   };
-  if (!run([](mlir::PassManager &pm) {
+  // Graph IR for the backend: derivative operators become derivative code,
+  // calls are inlined into the entries, composite operators decomposed, the
+  // algebra simplified (within what the numerics policy allows).
+  if (!run([&](mlir::PassManager &pm) {
+        pm.addPass(tessera::tgraph::createDifferentiate());
+        pm.addPass(mlir::createInlinerPass());
         pm.addPass(mlir::createSymbolDCEPass());
+        pm.addPass(tessera::tgraph::createDecompose());
+        if (opts.optLevel > 0)
+          pm.addPass(tessera::tgraph::createSimplify());
         pm.addPass(tessera::createFormFusionGroups());
       }))
     return 1;

@@ -86,7 +86,7 @@ void lowerKernel(ttile::KernelOp kernel, OpBuilder &mb) {
   Value extent = loadElement(b, loc, sizes, i64, 0);
   body.getArgument(numBuffers + 1)
       .replaceAllUsesWith(castTo(b, loc, extent, b.getIndexType()));
-  for (int64_t i = 0; i < kernel.getNumSizes(); ++i)
+  for (unsigned i = 0; i < kernel.getNumSizes(); ++i)
     body.getArgument(numBuffers + 2 + i)
         .replaceAllUsesWith(castTo(
             b, loc, loadElement(b, loc, sizes, i64, i + 1), b.getIndexType()));
@@ -182,7 +182,10 @@ LogicalResult lowerEntry(func::FuncOp fn, ModuleOp module, OpBuilder &mb) {
       Location l = alloc.getLoc();
       b.setInsertionPoint(alloc);
       Type elem = alloc.getType().getElementType();
-      Value count = castTo(b, l, alloc.getDynamicSizes()[0], i64);
+      // A count the canonicalizer folded is in the type instead.
+      Value count = alloc.getDynamicSizes().empty()
+                        ? i64Const(b, l, alloc.getType().getNumElements())
+                        : castTo(b, l, alloc.getDynamicSizes()[0], i64);
       // At least one byte, so that an empty tensor is not a failure.
       Value bytes = b.create<LLVM::MulOp>(
           l, count,
@@ -204,7 +207,10 @@ LogicalResult lowerEntry(func::FuncOp fn, ModuleOp module, OpBuilder &mb) {
     }
     if (auto dealloc = dyn_cast<memref::DeallocOp>(op)) {
       b.setInsertionPoint(dealloc);
-      Value p = pointerOf.lookup(dealloc.getMemref());
+      Value freed = dealloc.getMemref();
+      if (auto cast = freed.getDefiningOp<memref::CastOp>())
+        freed = cast.getSource();
+      Value p = pointerOf.lookup(freed);
       if (!p)
         return dealloc.emitError("frees a buffer the entry did not allocate");
       b.create<LLVM::CallOp>(dealloc.getLoc(), freeFn, ValueRange{p});
@@ -344,6 +350,16 @@ struct MemRefStoreLowering : OpConversionPattern<memref::StoreOp> {
   }
 };
 
+// A buffer seen with a static extent is the same pointer.
+struct MemRefCastLowering : OpConversionPattern<memref::CastOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(memref::CastOp op, OpAdaptor a,
+                                ConversionPatternRewriter &r) const override {
+    r.replaceOp(op, a.getSource());
+    return success();
+  }
+};
+
 // The loops' blocks still carry index and vector arguments: converted with
 // the rest, inside the functions the structural step built.
 struct FuncBlockTypes : OpConversionPattern<LLVM::LLVMFuncOp> {
@@ -418,7 +434,8 @@ struct ConvertTTileToLLVMPass
     populateVectorToLLVMConversionPatterns(converter, patterns);
     cf::populateControlFlowToLLVMConversionPatterns(converter, patterns);
     patterns.add<LoadLowering, StoreLowering, MemRefLoadLowering,
-                 MemRefStoreLowering, FuncBlockTypes>(converter, &getContext());
+                 MemRefStoreLowering, MemRefCastLowering, FuncBlockTypes>(
+        converter, &getContext());
     LLVMConversionTarget target(getContext());
     target.addDynamicallyLegalOp<LLVM::LLVMFuncOp>([&](LLVM::LLVMFuncOp fn) {
       for (Block &block : fn.getBody())

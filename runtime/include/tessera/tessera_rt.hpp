@@ -89,6 +89,43 @@ struct SectionInfo {
   uint64_t size = 0;
 };
 
+// The dtype code of a C++ element type, e.g. DTypeOf<float>::value is
+// TESSERA_DTYPE_F32. f16 and bf16 have no standard C++ type, so no entry.
+template <typename T> struct DTypeOf;
+template <> struct DTypeOf<float> {
+  static constexpr int32_t value = TESSERA_DTYPE_F32;
+};
+template <> struct DTypeOf<double> {
+  static constexpr int32_t value = TESSERA_DTYPE_F64;
+};
+template <> struct DTypeOf<int64_t> {
+  static constexpr int32_t value = TESSERA_DTYPE_I64;
+};
+template <> struct DTypeOf<int32_t> {
+  static constexpr int32_t value = TESSERA_DTYPE_I32;
+};
+template <> struct DTypeOf<int8_t> {
+  static constexpr int32_t value = TESSERA_DTYPE_I8;
+};
+template <> struct DTypeOf<bool> {
+  static_assert(sizeof(bool) == 1, "TESSERA_DTYPE_BOOL is one byte");
+  static constexpr int32_t value = TESSERA_DTYPE_BOOL;
+};
+
+// Host memory seen as a tensor, typed by its element type. Nothing is
+// copied: `data` and `shape` must outlive the returned tensor.
+template <typename T>
+tessera_tensor_t tensorView(T *data, const std::vector<int64_t> &shape) {
+  return {static_cast<void *>(data), DTypeOf<T>::value,
+          static_cast<int32_t>(shape.size()), shape.data()};
+}
+// Inputs are only read, so const memory may back them; the C struct has
+// one pointer type for inputs and outputs alike.
+template <typename T>
+tessera_tensor_t tensorView(const T *data, const std::vector<int64_t> &shape) {
+  return tensorView(const_cast<T *>(data), shape);
+}
+
 class Context {
 public:
   explicit Context(const std::string &device = "cpu", int numThreads = 0) {

@@ -2,6 +2,8 @@
 
 #include "tessera/tbin_abi.h"
 
+#include "printable.hpp"
+
 #include <algorithm>
 #include <cstring>
 
@@ -280,8 +282,8 @@ bool decode(const uint8_t *data, std::size_t size, ModuleMeta &out,
           if (d.isSymbolic() &&
               std::find(e.dimSymbols.begin(), e.dimSymbols.end(),
                         d.symbol) == e.dimSymbols.end())
-            return r.fail("entry '" + e.name + "' uses unbound dim '" +
-                          d.symbol + "'");
+            return r.fail("entry '" + printable(e.name) +
+                          "' uses unbound dim '" + printable(d.symbol) + "'");
   }
   if (!r.atEnd())
     return r.fail("trailing bytes in " TESSERA_META_SECTION);

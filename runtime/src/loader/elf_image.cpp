@@ -1,5 +1,7 @@
 #include "loader/elf_image.hpp"
 
+#include "format/printable.hpp"
+
 #include <cstring>
 #include <elf.h>
 
@@ -168,7 +170,7 @@ tessera_status_t parseElf(const uint8_t *data, std::size_t size, ElfImage &out,
     s.size = sh.sh_size;
     s.hasContents = sh.sh_type != SHT_NOBITS && sh.sh_type != SHT_NULL;
     if (s.hasContents && !rangeFits(sh.sh_offset, sh.sh_size, size))
-      return invalid(error, "truncated (section '" + s.name +
+      return invalid(error, "truncated (section '" + tbin::printable(s.name) +
                                 "' runs past end of file)");
     out.sections.push_back(std::move(s));
   }

@@ -1,5 +1,6 @@
 #include "loader/module_loader.hpp"
 
+#include "format/printable.hpp"
 #include "io/read_file.hpp"
 #include "loader/elf_image.hpp"
 
@@ -70,16 +71,17 @@ bool checkMeta(const tbin::ModuleMeta &meta, std::string &error) {
       return false;
     }
     if (!names.insert(e.name).second) {
-      error = "duplicate entry '" + e.name + "'";
+      error = "duplicate entry '" + tbin::printable(e.name) + "'";
       return false;
     }
     if (e.symbol.empty()) {
-      error = "entry '" + e.name + "' has no symbol";
+      error = "entry '" + tbin::printable(e.name) + "' has no symbol";
       return false;
     }
     std::set<std::string> dims(e.dimSymbols.begin(), e.dimSymbols.end());
     if (dims.size() != e.dimSymbols.size()) {
-      error = "entry '" + e.name + "' lists a dim symbol twice";
+      error =
+          "entry '" + tbin::printable(e.name) + "' lists a dim symbol twice";
       return false;
     }
   }
@@ -137,8 +139,8 @@ tessera_status_t inspectModule(const std::string &path, const uint8_t *data,
   }
   for (const tbin::KernelMeta &k : out.ops.kernels)
     if (k.backend == "cpu" && k.symbol.empty()) {
-      error = path + ": corrupt " TESSERA_OPS_SECTION ": kernel '" + k.name +
-              "' has no symbol";
+      error = path + ": corrupt " TESSERA_OPS_SECTION ": kernel '" +
+              tbin::printable(k.name) + "' has no symbol";
       return TESSERA_ERROR_INVALID_MODULE;
     }
 
@@ -187,8 +189,8 @@ tessera_status_t loadModule(const std::string &path,
   for (const tbin::EntryMeta &e : mod->meta.entries) {
     tessera_entry_fn fn = nullptr;
     if (!resolve(e.symbol, fn)) {
-      error = path + ": entry '" + e.name + "': symbol '" + e.symbol +
-              "' not found";
+      error = path + ": entry '" + tbin::printable(e.name) + "': symbol '" +
+              tbin::printable(e.symbol) + "' not found";
       return TESSERA_ERROR_INVALID_MODULE;
     }
     mod->entryFns.push_back(fn);
@@ -196,8 +198,8 @@ tessera_status_t loadModule(const std::string &path,
   for (const tbin::KernelMeta &k : mod->ops.kernels) {
     tessera_kernel_fn fn = nullptr;
     if (k.backend == "cpu" && !resolve(k.symbol, fn)) {
-      error = path + ": kernel '" + k.name + "': symbol '" + k.symbol +
-              "' not found";
+      error = path + ": kernel '" + tbin::printable(k.name) + "': symbol '" +
+              tbin::printable(k.symbol) + "' not found";
       return TESSERA_ERROR_INVALID_MODULE;
     }
     mod->kernelFns.push_back(fn);

@@ -59,9 +59,14 @@ StringRef singleOpKind(Operation *op) {
   return "";
 }
 
-// Index arithmetic that stays in the entry: run-time extents.
+// Scalar arithmetic that stays in the entry: run-time extents, and numbers
+// computed from them (an element count as a rank-0 tensor).
 bool isExtentComputation(Operation *op) {
-  return isa<tensor::DimOp, arith::ConstantIndexOp>(op);
+  if (isa<tensor::DimOp, tensor::FromElementsOp>(op))
+    return true;
+  return isa<arith::ArithDialect>(op->getDialect()) &&
+         llvm::none_of(op->getOperandTypes(), llvm::IsaPred<TensorType>) &&
+         llvm::none_of(op->getResultTypes(), llvm::IsaPred<TensorType>);
 }
 
 // Replaces the plan's operators by one fusion group, built before the

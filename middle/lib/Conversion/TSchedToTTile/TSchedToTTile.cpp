@@ -56,34 +56,41 @@ public:
     // Each return position not yet written by the group that computes its
     // value is filled by a copy.
     SmallVector<bool> written(ret.getNumOperands(), false);
-    SmallVector<tsched::FusionGroupOp> groups(
-        block.getOps<tsched::FusionGroupOp>());
-    for (auto group : groups) {
-      entry.setInsertionPoint(group);
+    SmallVector<Operation *> steps;
+    for (Operation &op : block)
+      if (isa<tsched::FusionGroupOp, tensor::FromElementsOp>(op))
+        steps.push_back(&op);
+    for (Operation *step : steps) {
+      entry.setInsertionPoint(step);
       SmallVector<Value> results;
-      for (Value r : group.getResults()) {
-        Value buffer;
-        for (OpOperand &use : r.getUses())
-          if (use.getOwner() == ret && !written[use.getOperandNumber()]) {
-            buffer = outputs[use.getOperandNumber()];
-            written[use.getOperandNumber()] = true;
-            break;
-          }
-        if (!buffer) {
-          auto count = elementCount(r, group.getLoc());
-          if (failed(count))
-            return failure();
-          buffer = entry.create<memref::AllocOp>(group.getLoc(),
-                                                 tile::flatBuffer(r.getType()),
-                                                 ValueRange{*count});
-          temporaries.push_back(buffer);
-        }
-        buffers[r] = buffer;
-        results.push_back(buffer);
+      for (Value r : step->getResults()) {
+        FailureOr<Value> buffer = bufferFor(r, ret, written, step->getLoc());
+        if (failed(buffer))
+          return failure();
+        results.push_back(*buffer);
       }
-      if (failed(lowerGroup(group, results)))
+      // A number computed in the entry (an element count): stored there.
+      if (auto scalar = dyn_cast<tensor::FromElementsOp>(step)) {
+        entry.create<memref::StoreOp>(
+            scalar.getLoc(), scalar.getElements()[0], results[0],
+            ValueRange{tile::indexConst(entry, scalar.getLoc(), 0)});
+        continue;
+      }
+      if (failed(lowerGroup(cast<tsched::FusionGroupOp>(step), results)))
         return failure();
     }
+    // Extents the entry reads from its old arguments come from the dims
+    // (the groups' shapes were read through them until now).
+    for (auto dim : llvm::make_early_inc_range(block.getOps<tensor::DimOp>())) {
+      entry.setInsertionPoint(dim);
+      auto extents = extentsOf(dim.getSource(), dim.getLoc());
+      auto axis = dim.getConstantIndex();
+      if (failed(extents) || !axis)
+        return dim.emitError("cannot compute this extent at run time");
+      dim.replaceAllUsesWith((*extents)[*axis]);
+      dim.erase();
+    }
+
     entry.setInsertionPoint(ret);
     for (auto [i, v] : llvm::enumerate(ret.getOperands())) {
       if (written[i])
@@ -101,8 +108,8 @@ public:
     // the reads of the old arguments' extents.
     entry.create<func::ReturnOp>(ret.getLoc());
     ret.erase();
-    for (auto group : llvm::reverse(groups))
-      group.erase();
+    for (Operation *step : llvm::reverse(steps))
+      step->erase();
     SmallVector<Operation *> rest;
     for (Operation &op : block.without_terminator())
       rest.push_back(&op);
@@ -110,7 +117,8 @@ public:
       if (isa<tensor::DimOp>(op) || (isPure(op) && op->use_empty()))
         op->erase();
     for (Operation &op : block.without_terminator())
-      if (!isa<ttile::LaunchOp, memref::AllocOp, memref::DeallocOp>(op) &&
+      if (!isa<ttile::LaunchOp, memref::AllocOp, memref::DeallocOp,
+               memref::StoreOp>(op) &&
           !isa<arith::ArithDialect>(op.getDialect()))
         return op.emitError("cannot lower '")
                << op.getName() << "' to Tile IR: not inside a fusion group";
@@ -147,6 +155,29 @@ public:
   OpBuilder &moduleBuilder() override { return kernels; }
 
 private:
+  // Where a value computed in the entry goes: the first output that
+  // returns it and is not written yet, or a new temporary buffer.
+  FailureOr<Value> bufferFor(Value r, func::ReturnOp ret,
+                             SmallVectorImpl<bool> &written, Location loc) {
+    Value buffer;
+    for (OpOperand &use : r.getUses())
+      if (use.getOwner() == ret && !written[use.getOperandNumber()]) {
+        written[use.getOperandNumber()] = true;
+        buffer = outputs[use.getOperandNumber()];
+        break;
+      }
+    if (!buffer) {
+      auto count = elementCount(r, loc);
+      if (failed(count))
+        return failure();
+      buffer = entry.create<memref::AllocOp>(loc, tile::flatBuffer(r.getType()),
+                                             ValueRange{*count});
+      temporaries.push_back(buffer);
+    }
+    buffers[r] = buffer;
+    return buffer;
+  }
+
   LogicalResult lowerGroup(tsched::FusionGroupOp group,
                            ArrayRef<Value> results) {
     StringRef kind = group.getKind();

@@ -6,17 +6,33 @@
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"
+#include "mlir/Transforms/InliningUtils.h"
 #include "llvm/ADT/StringExtras.h"
 
 using namespace mlir;
 
 namespace tessera::tgraph {
 
+namespace {
+// Graph IR operators are pure values of their operands: a call of an `op`
+// can always be replaced by its body (how the backends see one function).
+struct TGraphInlinerInterface : DialectInlinerInterface {
+  using DialectInlinerInterface::DialectInlinerInterface;
+  bool isLegalToInline(Operation *, Region *, bool, IRMapping &) const final {
+    return true;
+  }
+  bool isLegalToInline(Region *, Region *, bool, IRMapping &) const final {
+    return true;
+  }
+};
+} // namespace
+
 void TGraphDialect::initialize() {
   addOperations<
 #define GET_OP_LIST
 #include "tessera/Dialect/TGraph/TGraphOps.cpp.inc"
       >();
+  addInterfaces<TGraphInlinerInterface>();
 }
 
 LogicalResult verifyElementwiseScalarBroadcast(Operation *op) {

@@ -71,6 +71,11 @@ private:
   mlir::Location loc;
 };
 
+// The primitives a composite operator (softmax, log_softmax, layernorm,
+// rmsnorm, cross_entropy, mse) is defined by, built at the builder's
+// insertion point; null for any other op.
+mlir::Value buildDecomposition(mlir::OpBuilder &b, mlir::Operation *op);
+
 // What a sweep does with ops that are not tgraph operators with rules:
 // calls of other functions (the transformation differentiates the callee),
 // and errors for ops with no rule.

@@ -189,4 +189,36 @@ LogicalResult MSEOp::buildJVP(OpBuilder &b, ArrayRef<Value> dxs,
       [&](RuleBuilder &rb, ValueRange) { return meanSquaredError(rb, *this); });
 }
 
+// softmax: exp(x - max) / sum(exp(x - max)); log_softmax: (x - max) -
+// log(sum(exp(x - max))), the maximum along the axis subtracted first.
+static Value softmax(RuleBuilder &rb, Value x, int64_t axis, bool log) {
+  OpBuilder &b = rb.builder();
+  Location loc = rb.location();
+  Value max = rb.broadcastLike(
+      b.create<ReduceMaxOp>(loc, x, ArrayRef<int64_t>{axis}, true), x);
+  Value shifted = rb.sub(x, max);
+  Value e = b.create<ExpOp>(loc, shifted);
+  Value total = rb.sum(e, {axis}, true);
+  if (log)
+    return rb.sub(shifted, rb.broadcastLike(b.create<LogOp>(loc, total), x));
+  return rb.div(e, rb.broadcastLike(total, x));
+}
+
+Value buildDecomposition(OpBuilder &b, Operation *op) {
+  RuleBuilder rb(b, op->getLoc());
+  if (auto s = dyn_cast<SoftmaxOp>(op))
+    return softmax(rb, s.getOperand(), s.getAxis(), false);
+  if (auto s = dyn_cast<LogSoftmaxOp>(op))
+    return softmax(rb, s.getOperand(), s.getAxis(), true);
+  if (auto n = dyn_cast<LayerNormOp>(op))
+    return layerNorm(rb, n);
+  if (auto n = dyn_cast<RMSNormOp>(op))
+    return rmsNorm(rb, n);
+  if (auto c = dyn_cast<CrossEntropyOp>(op))
+    return crossEntropy(rb, c); // holds a log_softmax, decomposed in turn
+  if (auto m = dyn_cast<MSEOp>(op))
+    return meanSquaredError(rb, m);
+  return {};
+}
+
 } // namespace tessera::tgraph

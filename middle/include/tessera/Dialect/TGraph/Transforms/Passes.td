@@ -38,4 +38,18 @@ def Differentiate : Pass<"tgraph-differentiate", "mlir::ModuleOp"> {
                            "::mlir::arith::ArithDialect"];
 }
 
+def Decompose : Pass<"tgraph-decompose", "mlir::ModuleOp"> {
+  let summary = "Composite operators into primitives";
+  let description = [{
+    `softmax`, `log_softmax`, `layernorm`, `rmsnorm`, `cross_entropy` and
+    `mse` become the primitives they are defined by (reductions, broadcasts
+    and elementwise arithmetic; softmax and log-softmax subtract the row
+    maximum first), the same decompositions their derivative rules use. A
+    backend without a kernel of its own for an operator runs this first.
+  }];
+  let dependentDialects = ["::tessera::tgraph::TGraphDialect",
+                           "::mlir::tensor::TensorDialect",
+                           "::mlir::arith::ArithDialect"];
+}
+
 #endif // TESSERA_TGRAPH_TRANSFORMS_PASSES
