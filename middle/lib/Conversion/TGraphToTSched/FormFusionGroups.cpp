@@ -214,13 +214,22 @@ private:
     return success();
   }
 
-  // The groups whose results `op` reads.
+  // The groups whose results `op` reads, directly or through an extent
+  // computed from them (a `tensor.dim` of a group's result).
   SmallVector<unsigned> producerGroups(Operation *op) {
     SmallVector<unsigned> groups;
-    for (Value v : op->getOperands())
-      if (Operation *def = v.getDefiningOp())
-        if (auto it = groupOf.find(def); it != groupOf.end())
-          groups.push_back(it->second);
+    SmallVector<Value> work(op->getOperands());
+    llvm::DenseSet<Value> seen;
+    while (!work.empty()) {
+      Value v = work.pop_back_val();
+      Operation *def = v.getDefiningOp();
+      if (!def || !seen.insert(v).second)
+        continue;
+      if (auto it = groupOf.find(def); it != groupOf.end())
+        groups.push_back(it->second);
+      else if (isExtentComputation(def))
+        work.append(def->operand_begin(), def->operand_end());
+    }
     return groups;
   }
 
