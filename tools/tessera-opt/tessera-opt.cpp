@@ -5,6 +5,7 @@
 #include "tessera/Dialect/TGraph/Transforms/Passes.h"
 
 #include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
+#include "mlir/Dialect/Func/Extensions/InlinerExtension.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/MLProgram/IR/MLProgram.h"
 #include "mlir/Dialect/Mesh/IR/MeshDialect.h"
@@ -23,12 +24,14 @@ int main(int argc, char **argv) {
               mlir::vector::VectorDialect, mlir::cf::ControlFlowDialect,
               mlir::LLVM::LLVMDialect, mlir::tensor::TensorDialect,
               mlir::ml_program::MLProgramDialect, mlir::mesh::MeshDialect>();
+  mlir::func::registerInlinerExtension(registry);
   tessera::registerTesseraMiddlePasses();
   tessera::tgraph::registerTGraphTransformsPasses();
   tessera::registerTesseraBackendPasses();
   mlir::registerCanonicalizerPass();
   mlir::registerCSEPass();
   mlir::registerSymbolDCEPass();
+  mlir::registerInlinerPass();
   mlir::registerPass([] { return mlir::createReconcileUnrealizedCastsPass(); });
   return mlir::asMainReturnCode(
       mlir::MlirOptMain(argc, argv, "Tessera optimizer driver\n", registry));

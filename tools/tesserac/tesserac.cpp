@@ -190,20 +190,27 @@ int compile(const Options &opts) {
                ? 0
                : fail(error);
 
-  tessera::tbin::ModuleMeta meta =
-      tessera::collectModuleMeta(*module, moduleName);
-
   auto run = [&](auto addPasses) {
     mlir::PassManager pm(&ctx);
     addPasses(pm);
     return mlir::succeeded(pm.run(*module));
   };
-  // Graph IR for the backend: derivative operators become derivative code,
-  // calls are inlined into the entries, composite operators decomposed, the
-  // algebra simplified (within what the numerics policy allows).
+  // Graph IR for the backend: train steps become entries with their
+  // optimizer's update, derivative operators become derivative code, calls
+  // are inlined into the entries, parameters become entry inputs; then
+  // composite operators are decomposed and the algebra simplified (within
+  // what the numerics policy allows).
   if (!run([&](mlir::PassManager &pm) {
+        pm.addPass(mlir::createInlinerPass());
+        pm.addPass(tessera::tgraph::createTrainSteps());
         pm.addPass(tessera::tgraph::createDifferentiate());
         pm.addPass(mlir::createInlinerPass());
+        pm.addPass(tessera::tgraph::createParamsToInputs());
+      }))
+    return 1;
+  tessera::tbin::ModuleMeta meta =
+      tessera::collectModuleMeta(*module, moduleName);
+  if (!run([&](mlir::PassManager &pm) {
         pm.addPass(mlir::createSymbolDCEPass());
         pm.addPass(tessera::tgraph::createDecompose());
         if (opts.optLevel > 0)

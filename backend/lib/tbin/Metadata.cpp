@@ -39,6 +39,29 @@ std::string locationOf(Location loc) {
   return {};
 }
 
+// An input named "param:NAME" enters the module's parameter table once,
+// with the initialiser the parameter was declared with.
+void addParam(tbin::ModuleMeta &meta, const tbin::TensorSig &sig,
+              DictionaryAttr attrs) {
+  StringRef name(sig.name);
+  if (!name.consume_front("param:"))
+    return;
+  for (const tbin::ParamMeta &p : meta.params)
+    if (p.name == name)
+      return;
+  tbin::ParamMeta p;
+  p.name = name.str();
+  p.dtype = sig.dtype;
+  for (const tbin::Dim &d : sig.dims)
+    p.shape.push_back(d.extent);
+  p.init = "zeros";
+  if (auto init = attrs.getAs<StringAttr>("tgraph.init"))
+    p.init = init.str();
+  if (auto seed = attrs.getAs<IntegerAttr>("tgraph.seed"))
+    p.seed = seed.getInt();
+  meta.params.push_back(std::move(p));
+}
+
 } // namespace
 
 tbin::ModuleMeta collectModuleMeta(ModuleOp module, const std::string &name) {
@@ -56,9 +79,16 @@ tbin::ModuleMeta collectModuleMeta(ModuleOp module, const std::string &name) {
     if (auto dims = fn->getAttrOfType<ArrayAttr>(tgraph::kDimsAttr))
       for (Attribute d : dims)
         e.dimSymbols.push_back(cast<StringAttr>(d).str());
-    for (unsigned i = 0; i < fn.getNumArguments(); ++i)
+    if (fn->hasAttr("tgraph.train")) {
+      e.kind = tbin::kEntryKindTrain;
+      if (auto opt = fn->getAttrOfType<StringAttr>("tgraph.optimizer"))
+        e.optimizer = opt.str();
+    }
+    for (unsigned i = 0; i < fn.getNumArguments(); ++i) {
       e.inputs.push_back(
           signature(fn.getArgAttrDict(i), fn.getArgumentTypes()[i]));
+      addParam(meta, e.inputs.back(), fn.getArgAttrDict(i));
+    }
     for (unsigned i = 0; i < fn.getNumResults(); ++i)
       e.outputs.push_back(
           signature(fn.getResultAttrDict(i), fn.getResultTypes()[i]));

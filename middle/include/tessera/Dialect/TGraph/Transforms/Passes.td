@@ -52,4 +52,29 @@ def Decompose : Pass<"tgraph-decompose", "mlir::ModuleOp"> {
                            "::mlir::arith::ArithDialect"];
 }
 
+def TrainSteps : Pass<"tgraph-train-steps", "mlir::ModuleOp"> {
+  let summary = "Train functions become entries that run one optimizer step";
+  let description = [{
+    A function marked `tgraph.train` (its body, calls inlined, computes the
+    loss) becomes the entry `step(param:..., state:..., data...) ->
+    (loss, param:..., state:...)`: the loss restated as a function of the
+    parameters (`step.objective`), its gradient by one `tgraph.vjp`, and the
+    optimizer's update (sgd with optional momentum, adam, adamw) in Graph
+    IR. The original function stays as `step.loss`.
+  }];
+  let dependentDialects = ["::tessera::tgraph::TGraphDialect",
+                           "::mlir::func::FuncDialect"];
+}
+
+def ParamsToInputs : Pass<"tgraph-params-to-inputs", "mlir::ModuleOp"> {
+  let summary = "Entries read parameters as inputs named param:NAME";
+  let description = [{
+    Every `ml_program.global_load` in an entry becomes a new input of the
+    entry, named `param:NAME`, carrying the parameter's initialiser
+    (`tgraph.init`, `tgraph.seed`) for the .tbin parameter table.
+  }];
+  let dependentDialects = ["::tessera::tgraph::TGraphDialect",
+                           "::mlir::func::FuncDialect"];
+}
+
 #endif // TESSERA_TGRAPH_TRANSFORMS_PASSES

@@ -1,0 +1,73 @@
+// --tgraph-params-to-inputs: an entry reads each parameter it uses as an
+// input named `param:NAME` (after the inputs it had), which the runtime
+// binds from a parameter file or initialises (docs/training.md). The
+// parameter's initialiser travels on the input as `tgraph.init` and
+// `tgraph.seed`, for the .tbin parameter table.
+#include "Parameters.h"
+#include "tessera/Dialect/TGraph/TGraph.h"
+#include "tessera/Dialect/TGraph/Transforms/Passes.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "llvm/ADT/MapVector.h"
+
+namespace tessera::tgraph {
+#define GEN_PASS_DEF_PARAMSTOINPUTS
+#include "tessera/Dialect/TGraph/Transforms/Passes.h.inc"
+} // namespace tessera::tgraph
+
+using namespace mlir;
+
+namespace tessera::tgraph {
+namespace {
+
+struct ParamsToInputsPass : impl::ParamsToInputsBase<ParamsToInputsPass> {
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    SymbolTable symbols(module);
+    for (auto fn : module.getOps<func::FuncOp>()) {
+      if (!fn->hasAttr(kEntryAttr))
+        continue;
+      llvm::MapVector<StringRef, SmallVector<Operation *>> loads;
+      WalkResult walk = fn.walk([&](Operation *op) {
+        if (!isParameterLoad(op))
+          return WalkResult::advance();
+        if (op->getBlock() != &fn.getBody().front()) {
+          op->emitError("a parameter read inside a region cannot become an "
+                        "entry input yet");
+          return WalkResult::interrupt();
+        }
+        loads[parameterName(op)].push_back(op);
+        return WalkResult::advance();
+      });
+      if (walk.wasInterrupted())
+        return signalPassFailure();
+      Builder b(&getContext());
+      for (auto &[name, ops] : loads) {
+        Operation *global = symbols.lookup(name);
+        auto type = cast<RankedTensorType>(ops.front()->getResult(0).getType());
+        unsigned index = fn.getNumArguments();
+        SmallVector<Attribute> shape;
+        for (int64_t d : type.getShape())
+          shape.push_back(b.getI64IntegerAttr(d));
+        SmallVector<NamedAttribute> attrs = {
+            b.getNamedAttr(kNameAttr, b.getStringAttr(("param:" + name).str())),
+            b.getNamedAttr(kShapeAttr, b.getArrayAttr(shape))};
+        if (global) {
+          if (auto init = global->getAttr("tgraph.init"))
+            attrs.push_back(b.getNamedAttr("tgraph.init", init));
+          if (auto seed = global->getAttr("tgraph.seed"))
+            attrs.push_back(b.getNamedAttr("tgraph.seed", seed));
+        }
+        fn.insertArgument(index, type, b.getDictionaryAttr(attrs),
+                          ops.front()->getLoc());
+        for (Operation *op : ops) {
+          op->getResult(0).replaceAllUsesWith(fn.getArgument(index));
+          op->erase();
+        }
+      }
+    }
+  }
+};
+
+} // namespace
+} // namespace tessera::tgraph
