@@ -6,6 +6,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build ccache git python3 python3-numpy
+  python3-sklearn # only for its digits data set (examples/digits)
   clang-19 lld-19 llvm-19-dev llvm-19-tools libmlir-19-dev mlir-19-tools
   liblld-19-dev libclang-rt-19-dev
   antlr4 libantlr4-runtime-dev default-jre-headless
