@@ -12,6 +12,7 @@ packages=(
   antlr4 libantlr4-runtime-dev default-jre-headless
   libcli11-dev googletest libgtest-dev
   zlib1g-dev libzstd-dev libedit-dev libxml2-dev libcurl4-openssl-dev libffi-dev
+  libopenblas-dev # only for benchmarks/cpu (the peer of its matmul benchmark)
 )
 
 missing=()

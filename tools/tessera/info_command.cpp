@@ -39,9 +39,22 @@ int infoCommand(const std::string &model) {
                 static_cast<unsigned long long>(s.size));
   for (const std::string &name : module.entryNames()) {
     Function fn = module.function(name);
-    std::printf("entry %s(%s) -> (%s)  symbol %s\n", name.c_str(),
+    // Plain entries keep the line they had before training existed.
+    std::string kind;
+    if (fn.kind() != "entry")
+      kind = "  kind " + fn.kind();
+    if (!fn.optimizer().empty())
+      kind += "  optimizer " + fn.optimizer();
+    std::printf("entry %s(%s) -> (%s)  symbol %s%s\n", name.c_str(),
                 signatureList(fn.inputs()).c_str(),
-                signatureList(fn.outputs()).c_str(), fn.symbol().c_str());
+                signatureList(fn.outputs()).c_str(), fn.symbol().c_str(),
+                kind.c_str());
+  }
+  for (const ParamInfo &p : module.params()) {
+    const char *dtype = tessera_dtype_name(p.dtype);
+    std::printf("param %s: %s%s  init %s  seed %lld\n", p.name.c_str(),
+                dtype ? dtype : "?", tileString(p.shape).c_str(),
+                p.init.c_str(), static_cast<long long>(p.seed));
   }
   std::vector<KernelInfo> kernels = module.kernels();
   if (kernels.empty())

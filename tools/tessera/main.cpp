@@ -33,7 +33,20 @@ int main(int argc, char **argv) {
   RunOptions run;
   CLI::App *runCmd = app.add_subcommand(
       "run", "Run an entry point of a model on inputs read from .npy files "
-             "and write its outputs as .npy files.");
+             "and write its outputs as .npy files. A train entry instead runs "
+             "--steps training steps and writes a checkpoint "
+             "(docs/training.md).");
+  runCmd->footer(
+      "Inputs named param:NAME are the model's parameters: read from "
+      "--params (key NAME), else drawn from their initialisers. Inputs named "
+      "state:NAME are optimizer state: read from --params (key state:NAME), "
+      "else zero. Every other input comes from --input.\n"
+      "A train entry feeds its param:/state: outputs back each step, prints "
+      "progress on stderr, and stops with exit status 1 at a NaN or infinite "
+      "loss, keeping the last good parameters in the checkpoint. The "
+      "checkpoint holds every parameter (NAME) and state (state:NAME) and "
+      "__metadata__ {step, module, entry}; passed back as --params, the run "
+      "resumes from its step.");
   runCmd->add_option("model", run.model, "The compiled model (.tbin file).")
       ->required()
       ->type_name("MODEL.tbin");
@@ -57,20 +70,62 @@ int main(int argc, char **argv) {
   runCmd
       ->add_option("--input", run.inputs,
                    "Read input NAME of the entry from the .npy file FILE. "
-                   "Repeat for each input; every input must be given.")
+                   "Repeat for each input not named param:/state:; every "
+                   "one must be given.")
       ->type_name("NAME=FILE")
       ->allow_extra_args(false); // one NAME=FILE per --input
   runCmd
       ->add_option("--output-dir", run.outputDir,
                    "Directory to write each output to, as "
-                   "DIR/<output-name>.npy; created if missing. Default: .")
+                   "DIR/<output-name>.npy (a train entry: its checkpoint); "
+                   "created if missing. Default: .")
       ->type_name("DIR");
+  runCmd
+      ->add_option("--params", run.params,
+                   "Read parameters (key NAME) and optimizer state (key "
+                   "state:NAME) from this .safetensors file, e.g. a "
+                   "checkpoint. Parameters it lacks are initialised.")
+      ->type_name("FILE");
+  runCmd
+      ->add_option("--seed", run.seed,
+                   "Mixed with each parameter's own seed when drawing its "
+                   "initial value. Default: 0.")
+      ->type_name("S");
+  CLI::Option *steps =
+      runCmd
+          ->add_option("--steps", run.steps,
+                       "Train entries: the number of steps to run. "
+                       "Default: 1.")
+          ->type_name("N")
+          ->check(CLI::NonNegativeNumber);
+  CLI::Option *log =
+      runCmd
+          ->add_option("--log", run.log,
+                       "Train entries: write every step's loss to FILE, as "
+                       "CSV (FILE.csv) or JSON Lines (FILE.jsonl).")
+          ->type_name("FILE");
+  CLI::Option *checkpoint =
+      runCmd
+          ->add_option("--checkpoint", run.checkpoint,
+                       "Train entries: where to write the checkpoint (a "
+                       ".safetensors file), atomically. Default: "
+                       "DIR/checkpoint.safetensors.")
+          ->type_name("FILE");
+  CLI::Option *every =
+      runCmd
+          ->add_option("--checkpoint-every", run.checkpointEvery,
+                       "Train entries: also write the checkpoint after "
+                       "every step whose number is a multiple of K. "
+                       "Default: only at the end.")
+          ->type_name("K")
+          ->check(CLI::PositiveNumber);
 
   std::string infoModel;
   CLI::App *infoCmd = app.add_subcommand(
       "info", "Print what a model contains: module, format version, target, "
               "numerics policy, .tessera sections, entry points with their "
-              "signatures, and the kernel table.");
+              "signatures (and, for train entries, kind and optimizer), "
+              "parameters with their initialisers, and the kernel table.");
   infoCmd->add_option("model", infoModel, "The compiled model (.tbin file).")
       ->required()
       ->type_name("MODEL.tbin");
@@ -84,6 +139,10 @@ int main(int argc, char **argv) {
   } catch (const CLI::ParseError &e) {
     return reportError(e.what(), 2);
   }
+
+  for (const CLI::Option *opt : {steps, log, checkpoint, every})
+    if (opt->count() > 0)
+      run.trainFlags.push_back(opt->get_name());
 
   try {
     if (runCmd->parsed())

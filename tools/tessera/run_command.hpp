@@ -1,7 +1,10 @@
-// `tessera run`: bind .npy files to an entry's inputs, run it, write its
-// outputs as .npy files and print a summary of each.
+// `tessera run`: bind an entry's inputs (data from .npy files, parameters
+// from a .safetensors file or their initialisers), run it, and write its
+// outputs as .npy files and a summary of each; for a train entry, run the
+// training loop instead (train_command.hpp).
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -14,6 +17,15 @@ struct RunOptions {
   int threads = 0;                 // 0: one per hardware thread
   std::vector<std::string> inputs; // NAME=FILE
   std::string outputDir = ".";
+  std::string params; // --params FILE.safetensors; empty: none
+  uint64_t seed = 0;  // --seed, mixed into every random initialiser
+  // Train entries only.
+  int64_t steps = 1;
+  std::string log;        // --log FILE.csv|FILE.jsonl; empty: none
+  std::string checkpoint; // empty: <outputDir>/checkpoint.safetensors
+  int64_t checkpointEvery = 0;
+  // The train-only flags given ("--steps", ...), refused for plain entries.
+  std::vector<std::string> trainFlags;
 };
 
 // Returns the exit status; throws Failure or UsageError.

@@ -6,6 +6,12 @@
 // size, payload. Strings are u32 length + bytes; vectors are u32 count +
 // elements. The decoder checks every length against the bytes that remain and
 // caps counts, so a corrupt section yields an error message, never a crash.
+//
+// Versions: a minor version only appends to the payload. 1.1 appends, after
+// the entries, each entry's kind and optimizer (in entry order) and then the
+// parameter table; a 1.0 payload ends after the entries, and decodes with
+// every entry a plain "entry" and no parameters. A newer minor's further
+// additions are skipped, so this runtime still reads what it knows of them.
 #pragma once
 
 #include <cstdint>
@@ -15,7 +21,7 @@
 namespace tessera::tbin {
 
 constexpr uint16_t kFormatMajor = 1;
-constexpr uint16_t kFormatMinor = 0;
+constexpr uint16_t kFormatMinor = 1;
 
 enum class DType : uint8_t {
   F32 = 1,
@@ -45,6 +51,12 @@ struct TensorSig {
   std::vector<Dim> dims;
 };
 
+// What an entry computes. A train entry is one step of training: inputs and
+// outputs named "param:NAME" / "state:NAME" are parameters and optimizer
+// state, and its first output is the loss (docs/training.md).
+constexpr const char *kEntryKindPlain = "entry";
+constexpr const char *kEntryKindTrain = "train";
+
 struct EntryMeta {
   std::string name;   // as written in the source
   std::string symbol; // exported ELF symbol (tessera_entry_fn)
@@ -52,13 +64,30 @@ struct EntryMeta {
   std::vector<TensorSig> inputs;
   std::vector<TensorSig> outputs;
   std::string location; // file:line:col of the declaration
+  std::string kind = kEntryKindPlain; // kEntryKindPlain or kEntryKindTrain
+  std::string optimizer; // e.g. "adam lr=0.001"; informational, train only
 };
+
+// A trainable tensor of the module. Its first value comes from `init`, one of
+// "zeros", "ones", "glorot", "normal", "uniform", drawn (for the random ones)
+// with `seed`; an entry takes it as the input "param:<name>".
+struct ParamMeta {
+  std::string name;
+  DType dtype = DType::F32;
+  std::vector<int64_t> shape; // static: every extent known
+  std::string init;
+  int64_t seed = 0;
+};
+
+// True for the initialisers ParamMeta::init may name.
+bool isKnownInit(const std::string &init);
 
 struct ModuleMeta {
   std::string module;
   std::string target; // e.g. x86_64-unknown-linux-gnu
   std::string policy; // e.g. "dtype=f32 accum=f32 deterministic"
   std::vector<EntryMeta> entries;
+  std::vector<ParamMeta> params; // format 1.1 and later
 };
 
 struct KernelMeta {

@@ -91,6 +91,18 @@ typedef struct tessera_kernel_info {
   uint32_t num_args;
 } tessera_kernel_info_t;
 
+/* A trainable parameter of the module: an entry takes it as its input named
+ * "param:<name>". `init` is how its first value is drawn: "zeros", "ones",
+ * "glorot", "normal" or "uniform" (docs/training.md). */
+typedef struct tessera_param_info {
+  const char *name;
+  int32_t dtype; /* a tessera_dtype_t */
+  int32_t rank;
+  const int64_t *shape; /* `rank` extents, all known */
+  const char *init;
+  int64_t seed;
+} tessera_param_info_t;
+
 /* A section of the .tbin whose name starts with ".tessera". */
 typedef struct tessera_section_info {
   const char *name;
@@ -141,6 +153,11 @@ TESSERA_RT_API tessera_status_t tessera_module_section(
 TESSERA_RT_API size_t tessera_module_num_entries(tessera_module_t module);
 TESSERA_RT_API const char *tessera_module_entry_name(tessera_module_t module,
                                                      size_t index);
+/* The parameter table; empty for modules of format 1.0. */
+TESSERA_RT_API size_t tessera_module_num_params(tessera_module_t module);
+TESSERA_RT_API tessera_status_t tessera_module_param(tessera_module_t module,
+                                                     size_t index,
+                                                     tessera_param_info_t *out);
 TESSERA_RT_API size_t tessera_module_num_kernels(tessera_module_t module);
 TESSERA_RT_API tessera_status_t tessera_module_kernel(
     tessera_module_t module, size_t index, tessera_kernel_info_t *out);
@@ -152,6 +169,10 @@ TESSERA_RT_API tessera_status_t tessera_function_lookup(
     tessera_module_t module, const char *entry_name, tessera_function_t *out);
 TESSERA_RT_API const char *tessera_function_name(tessera_function_t fn);
 TESSERA_RT_API const char *tessera_function_symbol(tessera_function_t fn);
+/* "entry", or "train" for one step of training (docs/training.md). */
+TESSERA_RT_API const char *tessera_function_kind(tessera_function_t fn);
+/* The optimizer of a train entry as text, e.g. "adam lr=0.001"; "" if none. */
+TESSERA_RT_API const char *tessera_function_optimizer(tessera_function_t fn);
 TESSERA_RT_API size_t tessera_function_num_inputs(tessera_function_t fn);
 TESSERA_RT_API size_t tessera_function_num_outputs(tessera_function_t fn);
 TESSERA_RT_API tessera_status_t tessera_function_input(

@@ -84,6 +84,15 @@ struct KernelInfo {
   uint32_t numArgs = 0;
 };
 
+// A trainable parameter of the module (tessera_param_info_t).
+struct ParamInfo {
+  std::string name;
+  int32_t dtype = 0;
+  std::vector<int64_t> shape;
+  std::string init; // "zeros", "ones", "glorot", "normal", "uniform"
+  int64_t seed = 0;
+};
+
 struct SectionInfo {
   std::string name;
   uint64_t size = 0;
@@ -183,6 +192,8 @@ public:
   tessera_function_t get() const { return fn_; }
   std::string name() const { return tessera_function_name(fn_); }
   std::string symbol() const { return tessera_function_symbol(fn_); }
+  std::string kind() const { return tessera_function_kind(fn_); }
+  std::string optimizer() const { return tessera_function_optimizer(fn_); }
 
   std::vector<TensorInfo> inputs() const {
     return infos(tessera_function_num_inputs(fn_), tessera_function_input);
@@ -278,6 +289,17 @@ public:
     std::vector<std::string> out;
     for (std::size_t i = 0, n = tessera_module_num_entries(get()); i < n; ++i)
       out.emplace_back(tessera_module_entry_name(get(), i));
+    return out;
+  }
+  std::vector<ParamInfo> params() const {
+    std::vector<ParamInfo> out;
+    for (std::size_t i = 0, n = tessera_module_num_params(get()); i < n; ++i) {
+      tessera_param_info_t p;
+      detail::check(tessera_module_param(get(), i, &p));
+      out.push_back({p.name, p.dtype,
+                     std::vector<int64_t>(p.shape, p.shape + p.rank), p.init,
+                     p.seed});
+    }
     return out;
   }
   std::vector<KernelInfo> kernels() const {

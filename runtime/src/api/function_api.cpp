@@ -46,6 +46,18 @@ const char *tessera_function_symbol(tessera_function_t fn) {
              : nullptr;
 }
 
+const char *tessera_function_kind(tessera_function_t fn) {
+  return checkFunction(fn, "tessera_function_kind: NULL function")
+             ? fn->meta->kind.c_str()
+             : nullptr;
+}
+
+const char *tessera_function_optimizer(tessera_function_t fn) {
+  return checkFunction(fn, "tessera_function_optimizer: NULL function")
+             ? fn->meta->optimizer.c_str()
+             : nullptr;
+}
+
 size_t tessera_function_num_inputs(tessera_function_t fn) {
   return checkFunction(fn, "tessera_function_num_inputs: NULL function")
              ? fn->meta->inputs.size()

@@ -131,6 +131,30 @@ const char *tessera_module_entry_name(tessera_module_t m, size_t index) {
   return m->functions[index].meta->name.c_str();
 }
 
+size_t tessera_module_num_params(tessera_module_t m) {
+  return checkModule(m, "tessera_module_num_params: NULL module")
+             ? m->loaded->meta.params.size()
+             : 0;
+}
+
+tessera_status_t tessera_module_param(tessera_module_t m, size_t index,
+                                      tessera_param_info_t *out) {
+  if (!m || !out)
+    return rt::fail(TESSERA_ERROR_INVALID_ARGUMENT,
+                    "tessera_module_param: NULL argument");
+  if (index >= m->loaded->meta.params.size())
+    return rt::fail(TESSERA_ERROR_NOT_FOUND,
+                    "tessera_module_param: index out of range");
+  const tbin::ParamMeta &p = m->loaded->meta.params[index];
+  out->name = p.name.c_str();
+  out->dtype = static_cast<int32_t>(p.dtype);
+  out->rank = static_cast<int32_t>(p.shape.size());
+  out->shape = p.shape.data();
+  out->init = p.init.c_str();
+  out->seed = p.seed;
+  return TESSERA_OK;
+}
+
 size_t tessera_module_num_kernels(tessera_module_t m) {
   return checkModule(m, "tessera_module_num_kernels: NULL module")
              ? m->loaded->ops.kernels.size()

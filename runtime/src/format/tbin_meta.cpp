@@ -34,6 +34,13 @@ bool dtypeFromName(const std::string &name, DType &out) {
   return false;
 }
 
+bool isKnownInit(const std::string &init) {
+  for (const char *known : {"zeros", "ones", "glorot", "normal", "uniform"})
+    if (init == known)
+      return true;
+  return false;
+}
+
 std::size_t dtypeSize(DType t) {
   switch (t) {
   case DType::F64:
@@ -146,13 +153,14 @@ std::vector<uint8_t> withHeader(const char magic[8], const Writer &payload) {
 }
 
 // Checks magic, version and size; leaves `r` positioned at the payload.
-bool readHeader(Reader &r, const char magic[8], const char *section) {
+bool readHeader(Reader &r, const char magic[8], const char *section,
+                uint16_t &minor) {
   char m[8];
   if (!r.raw(m, 8, "magic"))
     return false;
   if (std::memcmp(m, magic, 8) != 0)
     return r.fail(std::string("bad magic in ") + section);
-  uint16_t major, minor;
+  uint16_t major;
   uint32_t payload;
   if (!r.u16(major, "version") || !r.u16(minor, "version") ||
       !r.u32(payload, "payload size"))
@@ -198,6 +206,68 @@ bool readTensor(Reader &r, TensorSig &t) {
   return true;
 }
 
+void writeParam(Writer &w, const ParamMeta &p) {
+  w.str(p.name);
+  w.u8(static_cast<uint8_t>(p.dtype));
+  w.u32(static_cast<uint32_t>(p.shape.size()));
+  for (int64_t e : p.shape)
+    w.i64(e);
+  w.str(p.init);
+  w.i64(p.seed);
+}
+
+bool readParam(Reader &r, ParamMeta &p) {
+  uint8_t dt;
+  uint32_t rank;
+  if (!r.str(p.name, "parameter name") || !r.u8(dt, "parameter dtype"))
+    return false;
+  if (dt < 1 || dt > static_cast<uint8_t>(DType::Bool))
+    return r.fail("unknown dtype code " + std::to_string(dt));
+  p.dtype = static_cast<DType>(dt);
+  if (!r.count(rank, "parameter rank"))
+    return false;
+  p.shape.resize(rank);
+  for (int64_t &e : p.shape) {
+    if (!r.i64(e, "parameter extent"))
+      return false;
+    if (e < 0)
+      return r.fail("negative extent in parameter '" + printable(p.name) + "'");
+  }
+  if (!r.str(p.init, "parameter initialiser") ||
+      !r.i64(p.seed, "parameter seed"))
+    return false;
+  if (p.name.empty())
+    return r.fail("parameter with an empty name");
+  if (!isKnownInit(p.init))
+    return r.fail("parameter '" + printable(p.name) +
+                  "' has unknown initialiser '" + printable(p.init) + "'");
+  return true;
+}
+
+// The 1.1 additions: every entry's kind and optimizer, then the parameters.
+bool readTrainingMeta(Reader &r, ModuleMeta &out) {
+  for (EntryMeta &e : out.entries) {
+    if (!r.str(e.kind, "entry kind") || !r.str(e.optimizer, "optimizer"))
+      return false;
+    if (e.kind != kEntryKindPlain && e.kind != kEntryKindTrain)
+      return r.fail("entry '" + printable(e.name) + "' has unknown kind '" +
+                    printable(e.kind) + "'");
+  }
+  uint32_t n;
+  if (!r.count(n, "parameter count"))
+    return false;
+  out.params.resize(n);
+  for (std::size_t i = 0; i < out.params.size(); ++i) {
+    if (!readParam(r, out.params[i]))
+      return false;
+    for (std::size_t j = 0; j < i; ++j)
+      if (out.params[j].name == out.params[i].name)
+        return r.fail("parameter '" + printable(out.params[i].name) +
+                      "' is declared twice");
+  }
+  return true;
+}
+
 bool readTensors(Reader &r, std::vector<TensorSig> &ts, const char *what) {
   uint32_t n;
   if (!r.count(n, what))
@@ -231,6 +301,14 @@ std::vector<uint8_t> encode(const ModuleMeta &meta) {
     for (const TensorSig &t : e.outputs)
       writeTensor(w, t);
   }
+  // 1.1: appended, so that the 1.0 part keeps its layout.
+  for (const EntryMeta &e : meta.entries) {
+    w.str(e.kind);
+    w.str(e.optimizer);
+  }
+  w.u32(static_cast<uint32_t>(meta.params.size()));
+  for (const ParamMeta &p : meta.params)
+    writeParam(w, p);
   return withHeader(TESSERA_META_MAGIC, w);
 }
 
@@ -254,8 +332,10 @@ std::vector<uint8_t> encode(const OpsTable &ops) {
 bool decode(const uint8_t *data, std::size_t size, ModuleMeta &out,
             std::string &error) {
   error.clear();
+  out = ModuleMeta{};
   Reader r(data, size, error);
-  if (!readHeader(r, TESSERA_META_MAGIC, TESSERA_META_SECTION))
+  uint16_t minor;
+  if (!readHeader(r, TESSERA_META_MAGIC, TESSERA_META_SECTION, minor))
     return false;
   uint32_t n;
   if (!r.str(out.module, "module name") || !r.str(out.target, "target") ||
@@ -285,7 +365,11 @@ bool decode(const uint8_t *data, std::size_t size, ModuleMeta &out,
             return r.fail("entry '" + printable(e.name) +
                           "' uses unbound dim '" + printable(d.symbol) + "'");
   }
-  if (!r.atEnd())
+  if (minor >= 1 && !readTrainingMeta(r, out))
+    return false;
+  // What a newer minor appends is not ours to read; within the versions we
+  // know, anything left over means the section is corrupt.
+  if (!r.atEnd() && minor <= kFormatMinor)
     return r.fail("trailing bytes in " TESSERA_META_SECTION);
   return true;
 }
@@ -294,7 +378,8 @@ bool decode(const uint8_t *data, std::size_t size, OpsTable &out,
             std::string &error) {
   error.clear();
   Reader r(data, size, error);
-  if (!readHeader(r, TESSERA_OPS_MAGIC, TESSERA_OPS_SECTION))
+  uint16_t minor;
+  if (!readHeader(r, TESSERA_OPS_MAGIC, TESSERA_OPS_SECTION, minor))
     return false;
   uint32_t n;
   if (!r.count(n, "kernel count"))

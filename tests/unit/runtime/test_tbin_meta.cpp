@@ -34,6 +34,47 @@ ModuleMeta sampleMeta() {
   return m;
 }
 
+// Format 1.1: a train entry and the parameter table.
+ModuleMeta sampleTrainMeta() {
+  ModuleMeta m = sampleMeta();
+  EntryMeta t;
+  t.name = "step";
+  t.symbol = "tessera_entry_step";
+  t.location = "mlp.tsr:9:1";
+  t.kind = kEntryKindTrain;
+  t.optimizer = "adam lr=0.001";
+  t.dimSymbols = {"B"};
+  t.inputs = {{"param:W1", DType::F32, {{4, ""}, {3, ""}}},
+              {"state:W1.m", DType::F32, {{4, ""}, {3, ""}}},
+              {"state:step", DType::I64, {}},
+              {"x", DType::F32, {{-1, "B"}, {4, ""}}}};
+  t.outputs = {{"loss", DType::F32, {}},
+               {"param:W1", DType::F32, {{4, ""}, {3, ""}}},
+               {"state:W1.m", DType::F32, {{4, ""}, {3, ""}}},
+               {"state:step", DType::I64, {}}};
+  m.entries.push_back(t);
+  m.params.push_back({"W1", DType::F32, {4, 3}, "glorot", 1});
+  m.params.push_back({"b1", DType::BF16, {3}, "zeros", 0});
+  m.params.push_back({"s", DType::F64, {}, "normal", -7});
+  return m;
+}
+
+// The encoding a format 1.0 writer produced: the 1.1 encoding of a module
+// with plain entries only, cut where 1.0 ended, with its header patched.
+std::vector<uint8_t> asFormat10(const ModuleMeta &plain) {
+  std::vector<uint8_t> b = encode(plain);
+  // 1.1 appends (kind, optimizer) per entry and the parameter count.
+  std::size_t appended = 4;
+  for (const EntryMeta &e : plain.entries)
+    appended += 8 + e.kind.size() + e.optimizer.size();
+  b.resize(b.size() - appended);
+  uint16_t minor = 0;
+  uint32_t payload = static_cast<uint32_t>(b.size() - 16);
+  std::memcpy(b.data() + 10, &minor, 2);
+  std::memcpy(b.data() + 12, &payload, 4);
+  return b;
+}
+
 OpsTable sampleOps() {
   OpsTable t;
   t.kernels.push_back({"matmul_0",
@@ -66,7 +107,12 @@ bool operator==(const TensorSig &a, const TensorSig &b) {
 bool operator==(const EntryMeta &a, const EntryMeta &b) {
   return a.name == b.name && a.symbol == b.symbol &&
          a.dimSymbols == b.dimSymbols && a.inputs == b.inputs &&
-         a.outputs == b.outputs && a.location == b.location;
+         a.outputs == b.outputs && a.location == b.location &&
+         a.kind == b.kind && a.optimizer == b.optimizer;
+}
+bool operator==(const ParamMeta &a, const ParamMeta &b) {
+  return a.name == b.name && a.dtype == b.dtype && a.shape == b.shape &&
+         a.init == b.init && a.seed == b.seed;
 }
 bool operator==(const KernelMeta &a, const KernelMeta &b) {
   return a.name == b.name && a.symbol == b.symbol && a.entry == b.entry &&
@@ -93,6 +139,147 @@ TEST(TbinMeta, MetaRoundTrip) {
   EXPECT_EQ(out.target, in.target);
   EXPECT_EQ(out.policy, in.policy);
   EXPECT_TRUE(out.entries == in.entries);
+}
+
+TEST(TbinMeta, TrainMetaRoundTrip) {
+  ModuleMeta in = sampleTrainMeta(), out;
+  std::string error;
+  ASSERT_TRUE(decodeBytes(encode(in), out, error)) << error;
+  EXPECT_TRUE(out.entries == in.entries);
+  EXPECT_TRUE(out.params == in.params);
+  EXPECT_EQ(out.entries[0].kind, "entry");
+  EXPECT_EQ(out.entries[2].kind, "train");
+  EXPECT_EQ(out.entries[2].optimizer, "adam lr=0.001");
+}
+
+// A 1.0 file has no kinds and no parameters: its entries are plain.
+TEST(TbinMeta, Format10StillDecodes) {
+  std::vector<uint8_t> b = asFormat10(sampleMeta());
+  EXPECT_EQ(b[10] | b[11] << 8, 0);
+  ModuleMeta out;
+  std::string error;
+  ASSERT_TRUE(decodeBytes(b, out, error)) << error;
+  EXPECT_TRUE(out.entries == sampleMeta().entries);
+  EXPECT_TRUE(out.params.empty());
+  for (const EntryMeta &e : out.entries) {
+    EXPECT_EQ(e.kind, kEntryKindPlain);
+    EXPECT_EQ(e.optimizer, "");
+  }
+  // And every truncation of it is still refused.
+  for (std::size_t n = 0; n < b.size(); ++n)
+    EXPECT_FALSE(decode(b.data(), n, out, error)) << "prefix " << n;
+}
+
+// The exact 1.0 bytes of a small module, as a 1.0 writer laid them out, so
+// that this test does not depend on the encoder it checks.
+TEST(TbinMeta, Format10Bytes) {
+  auto str = [](std::vector<uint8_t> &b, const std::string &s) {
+    uint32_t n = static_cast<uint32_t>(s.size());
+    b.insert(b.end(), reinterpret_cast<uint8_t *>(&n),
+             reinterpret_cast<uint8_t *>(&n) + 4);
+    b.insert(b.end(), s.begin(), s.end());
+  };
+  auto u32 = [](std::vector<uint8_t> &b, uint32_t v) {
+    b.insert(b.end(), reinterpret_cast<uint8_t *>(&v),
+             reinterpret_cast<uint8_t *>(&v) + 4);
+  };
+  std::vector<uint8_t> p;
+  str(p, "m");
+  str(p, "t");
+  str(p, "p");
+  u32(p, 1); // one entry
+  str(p, "e");
+  str(p, "tessera_entry_e");
+  str(p, "m.tsr:1:1");
+  u32(p, 0); // no dims
+  u32(p, 0); // no inputs
+  u32(p, 1); // one output: "y", f32, rank 0
+  str(p, "y");
+  p.push_back(1);
+  u32(p, 0);
+  const char *magic = TESSERA_META_MAGIC;
+  std::vector<uint8_t> b(magic, magic + 8);
+  b.insert(b.end(), {1, 0, 0, 0});
+  u32(b, static_cast<uint32_t>(p.size()));
+  b.insert(b.end(), p.begin(), p.end());
+  ModuleMeta out;
+  std::string error;
+  ASSERT_TRUE(decodeBytes(b, out, error)) << error;
+  ASSERT_EQ(out.entries.size(), 1u);
+  EXPECT_EQ(out.entries[0].symbol, "tessera_entry_e");
+  EXPECT_EQ(out.entries[0].kind, "entry");
+  ASSERT_EQ(out.entries[0].outputs.size(), 1u);
+  EXPECT_EQ(out.entries[0].outputs[0].name, "y");
+  EXPECT_TRUE(out.params.empty());
+}
+
+TEST(TbinMeta, EveryTruncatedTrainMetaIsRejected) {
+  std::vector<uint8_t> full = encode(sampleTrainMeta());
+  for (std::size_t n = 0; n < full.size(); ++n) {
+    ModuleMeta out;
+    std::string error;
+    EXPECT_FALSE(decode(full.data(), n, out, error)) << "prefix " << n;
+    EXPECT_FALSE(error.empty()) << "prefix " << n;
+    if (n >= 16) {
+      std::vector<uint8_t> cut(full.begin(), full.begin() + n);
+      uint32_t payload = static_cast<uint32_t>(n - 16);
+      std::memcpy(cut.data() + 12, &payload, 4);
+      EXPECT_FALSE(decodeBytes(cut, out, error)) << "patched prefix " << n;
+      EXPECT_NE(error.find(" at byte "), std::string::npos) << error;
+    }
+  }
+}
+
+TEST(TbinMeta, BadTrainMetaIsRejected) {
+  struct Case {
+    void (*mutate)(ModuleMeta &);
+    const char *message;
+  };
+  const Case cases[] = {
+      {[](ModuleMeta &m) { m.entries[2].kind = "eval"; },
+       "entry 'step' has unknown kind 'eval'"},
+      {[](ModuleMeta &m) { m.params[0].init = "he"; },
+       "parameter 'W1' has unknown initialiser 'he'"},
+      {[](ModuleMeta &m) { m.params[1].shape = {-3}; },
+       "negative extent in parameter 'b1'"},
+      {[](ModuleMeta &m) { m.params[1].dtype = static_cast<DType>(0); },
+       "unknown dtype code 0"},
+      {[](ModuleMeta &m) { m.params[2].name = "W1"; },
+       "parameter 'W1' is declared twice"},
+      {[](ModuleMeta &m) { m.params[2].name = ""; },
+       "parameter with an empty name"},
+  };
+  for (const Case &c : cases) {
+    ModuleMeta m = sampleTrainMeta(), out;
+    c.mutate(m);
+    std::string error;
+    EXPECT_FALSE(decodeBytes(encode(m), out, error)) << c.message;
+    EXPECT_NE(error.find(c.message), std::string::npos) << error;
+  }
+}
+
+// A newer minor may append what this runtime does not know; a known minor
+// may not.
+TEST(TbinMeta, NewerMinorMayAppend) {
+  std::vector<uint8_t> b = encode(sampleTrainMeta());
+  b.insert(b.end(), {1, 2, 3});
+  uint32_t payload = static_cast<uint32_t>(b.size() - 16);
+  std::memcpy(b.data() + 12, &payload, 4);
+  ModuleMeta out;
+  std::string error;
+  EXPECT_FALSE(decodeBytes(b, out, error));
+  EXPECT_NE(error.find("trailing bytes"), std::string::npos) << error;
+  uint16_t minor = kFormatMinor + 1;
+  std::memcpy(b.data() + 10, &minor, 2);
+  ASSERT_TRUE(decodeBytes(b, out, error)) << error;
+  EXPECT_EQ(out.params.size(), 3u);
+}
+
+TEST(TbinMeta, KnownInits) {
+  for (const char *init : {"zeros", "ones", "glorot", "normal", "uniform"})
+    EXPECT_TRUE(isKnownInit(init)) << init;
+  EXPECT_FALSE(isKnownInit("Glorot"));
+  EXPECT_FALSE(isKnownInit(""));
 }
 
 TEST(TbinMeta, OpsRoundTrip) {
@@ -201,9 +388,8 @@ TEST(TbinMeta, WrongMajorVersion) {
     ModuleMeta out;
     std::string error;
     EXPECT_FALSE(decodeBytes(b, out, error));
-    EXPECT_NE(error.find("format version " + std::to_string(major) +
-                         ".0 is "
-                         "not supported"),
+    EXPECT_NE(error.find("format version " + std::to_string(major) + "." +
+                         std::to_string(kFormatMinor) + " is not supported"),
               std::string::npos)
         << error;
   }

@@ -138,9 +138,14 @@ void buildGroup(func::FuncOp fn, GroupPlan &plan, ArrayRef<int64_t> tile) {
     yielded.push_back(map.lookup(v));
   inner.create<tsched::YieldOp>(loc, yielded);
 
+  // A passthrough (a returned input or constant) is the group's copy only
+  // where it is returned; its other readers keep reading the original.
   for (auto [i, out] : llvm::enumerate(outputs)) {
     Value v = out;
+    bool passthrough = plan.passthrough.contains(v);
     v.replaceUsesWithIf(group.getResult(i), [&](OpOperand &use) {
+      if (passthrough)
+        return use.getOwner() == terminator;
       return !members.count(use.getOwner()) &&
              !group->isAncestor(use.getOwner());
     });
@@ -204,12 +209,16 @@ private:
       return op->emitError("'") << op->getName() << "' has no CPU schedule yet";
     unsigned g = newGroup(kind, shape);
     add(g, op, producers);
-    // Scalar constants it reads need buffers: each gets a group of its own.
+    // Scalar constants it reads need buffers: each gets a group of its own
+    // (one per constant, however many operators read it).
     for (OpOperand &use : op->getOpOperands())
       if (auto c = use.get().getDefiningOp<tgraph::ConstantOp>()) {
-        unsigned cg = newGroup("elementwise", symbolicShape(c));
-        plans[cg].passthrough.insert(c);
-        plans[g].after.insert(cg);
+        auto [it, isNew] = groupOf.try_emplace(c, plans.size());
+        if (isNew) {
+          unsigned cg = newGroup("elementwise", symbolicShape(c));
+          plans[cg].ops.push_back(c);
+        }
+        plans[g].after.insert(it->second);
       }
     return success();
   }

@@ -81,13 +81,19 @@ public:
     }
     // Extents the entry reads from its old arguments come from the dims
     // (the groups' shapes were read through them until now).
-    for (auto dim : llvm::make_early_inc_range(block.getOps<tensor::DimOp>())) {
+    // All computed before any is replaced: one dim's shape may be read
+    // through another.
+    SmallVector<std::pair<tensor::DimOp, Value>> dimExtents;
+    for (auto dim : block.getOps<tensor::DimOp>()) {
       entry.setInsertionPoint(dim);
       auto extents = extentsOf(dim.getSource(), dim.getLoc());
       auto axis = dim.getConstantIndex();
       if (failed(extents) || !axis)
         return dim.emitError("cannot compute this extent at run time");
-      dim.replaceAllUsesWith((*extents)[*axis]);
+      dimExtents.push_back({dim, (*extents)[*axis]});
+    }
+    for (auto [dim, extent] : dimExtents) {
+      dim.replaceAllUsesWith(extent);
       dim.erase();
     }
 

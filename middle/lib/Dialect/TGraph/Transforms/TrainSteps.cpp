@@ -113,8 +113,8 @@ public:
 
 private:
   // step.objective(params..., data...) -> loss
-  func::FuncOp buildObjective(
-      const llvm::MapVector<StringRef, RankedTensorType> &params) {
+  func::FuncOp
+  buildObjective(const llvm::MapVector<StringRef, RankedTensorType> &params) {
     OpBuilder b(train);
     SmallVector<Type> inputs;
     for (auto &[name, type] : params)
@@ -195,8 +195,8 @@ private:
     auto dims = train->getAttr(kDimsAttr);
     train.setName(name + ".loss");
     train.setPrivate();
-    auto entry = b.create<func::FuncOp>(loc, name,
-                                        b.getFunctionType(inputs, results));
+    auto entry =
+        b.create<func::FuncOp>(loc, name, b.getFunctionType(inputs, results));
     entry->setAttr(kEntryAttr, b.getUnitAttr());
     entry->setAttr(kDimsAttr, dims);
     entry->setAttr("tgraph.train", train->getAttr("tgraph.train"));
@@ -212,8 +212,7 @@ private:
     unsigned np = params.size();
     SmallVector<Value> args(body->getArguments().take_front(np));
     llvm::append_range(args, body->getArguments().drop_front(firstData));
-    Value loss =
-        b.create<func::CallOp>(loc, objective, args).getResult(0);
+    Value loss = b.create<func::CallOp>(loc, objective, args).getResult(0);
     Value one = rb.scalarLike(loss, 1.0);
     auto vjp = b.create<VjpOp>(loc, objective.getArgumentTypes(),
                                objective.getName(), args, ValueRange{one});

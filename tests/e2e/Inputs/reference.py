@@ -1,0 +1,272 @@
+"""Float64 references for the e2e tests of matmul, reductions, composite
+operators, layout operators and gradients (NumPy only, independent of the
+compiler: every formula here is written from the operator's definition).
+
+  reference.py close EXPR OUT.npy TOL [OPTIONS] NAME=IN.npy...
+      evaluate EXPR in float64 (float inputs are converted, integer inputs
+      stay int64) with the helpers below in scope, and compare OUT with it:
+      the largest |got - ref| / max(|ref|, FLOOR) must be <= TOL.
+      Options: --floor=F (default 1; "max": the largest |ref|),
+      --dtype=D (OUT's dtype must be D),
+      --shape=AxB (OUT's shape; "scalar" for rank 0).
+      Further outputs: --and EXPR2 OUT2.npy (same tolerance and options).
+  reference.py exact EXPR OUT.npy [--and EXPR2 OUT2.npy]... NAME=IN.npy...
+      evaluate EXPR with the inputs in their own dtypes (NumPy rounds after
+      every operation) and require OUT to match it bit for bit, dtype and
+      shape included. ordered_matmul and ordered_fold below accumulate in
+      the order Tessera's determinism policy fixes (ascending index,
+      separate multiply and add), so a float result is reproducible to the
+      bit, not only to a tolerance.
+  reference.py inputs DIR SEED NAME=DTYPE:SHAPE[:KIND]...
+      write random inputs; SHAPE like 37x29 (or "scalar"); KIND is
+      normal (default), labels<C> (integers in [0, C)) or ints (small
+      signed integers, exact in any sum of a few thousand of them).
+
+Helpers in scope of EXPR: softmax, log_softmax, layernorm, rmsnorm, mse,
+cross_entropy, attention, mlp_forward, mlp_grads and relu_mlp_grads
+(gradients derived by hand), softmax_vjp, numeric_grad (central
+differences), ordered_matmul, ordered_fold.
+"""
+import sys
+
+import numpy as np
+
+
+def sigmoid(v):
+    return 1 / (1 + np.exp(-v))
+
+
+def softmax(x, axis=-1):
+    e = np.exp(x - x.max(axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+def log_softmax(x, axis=-1):
+    s = x - x.max(axis=axis, keepdims=True)
+    return s - np.log(np.exp(s).sum(axis=axis, keepdims=True))
+
+
+def layernorm(x, axis=-1, eps=1e-5):
+    mean = x.mean(axis=axis, keepdims=True)
+    var = ((x - mean) ** 2).mean(axis=axis, keepdims=True)
+    return (x - mean) / np.sqrt(var + eps)
+
+
+def rmsnorm(x, axis=-1, eps=1e-6):
+    return x / np.sqrt((x * x).mean(axis=axis, keepdims=True) + eps)
+
+
+def mse(a, b):
+    return np.mean((a - b) ** 2)
+
+
+def cross_entropy(logits, labels):
+    # -mean over positions of log p[label].
+    lp = log_softmax(logits, axis=-1)
+    picked = np.take_along_axis(lp, labels[..., None].astype(np.int64), -1)
+    return -np.mean(picked)
+
+
+def attention(q, k, v):
+    d = q.shape[-1]
+    p = softmax(q @ np.swapaxes(k, -1, -2) / np.sqrt(d), axis=-1)
+    return p @ v
+
+
+def mlp_forward(x, w1, b1, w2, b2):
+    return np.tanh(x @ w1 + b1) @ w2 + b2
+
+
+def mlp_grads(x, w1, b1, w2, b2, t):
+    """loss = mse(tanh(x W1 + b1) W2 + b2, t) and its gradients with respect
+    to W1, b1, W2, b2, derived by hand (chain rule, no autodiff)."""
+    h = np.tanh(x @ w1 + b1)
+    y = h @ w2 + b2
+    loss = np.mean((y - t) ** 2)
+    dy = 2 * (y - t) / y.size
+    dw2 = h.T @ dy
+    db2 = dy.sum(axis=0)
+    dpre = (dy @ w2.T) * (1 - h * h)
+    dw1 = x.T @ dpre
+    db1 = dpre.sum(axis=0)
+    return {"loss": loss, "W1": dw1, "b1": db1, "W2": dw2, "b2": db2}
+
+
+def relu_mlp_grads(x, w1, w2, labels):
+    """loss = cross_entropy(relu(x W1) W2, labels); gradients for W1, W2."""
+    h = np.maximum(x @ w1, 0)
+    z = h @ w2
+    p = softmax(z, axis=-1)
+    n = z.shape[0]
+    onehot = np.zeros_like(z)
+    onehot[np.arange(n), labels] = 1
+    loss = -np.mean(np.log(p[np.arange(n), labels]))
+    dz = (p - onehot) / n
+    dw2 = h.T @ dz
+    dh = (dz @ w2.T) * (x @ w1 > 0)
+    dw1 = x.T @ dh
+    return {"loss": loss, "W1": dw1, "W2": dw2}
+
+
+def softmax_vjp(x, dy, axis=-1):
+    """The cotangent of x for y = softmax(x): y * (dy - sum(dy * y)); the
+    same formula gives the tangent of y from a tangent of x."""
+    y = softmax(x, axis)
+    return y * (dy - (dy * y).sum(axis=axis, keepdims=True))
+
+
+def numeric_grad(f, x, h=1e-6):
+    """The gradient of the scalar function f at x by central differences in
+    float64 (accurate to about 1e-9 for the smooth functions tested)."""
+    g = np.zeros_like(x)
+    for i in np.ndindex(x.shape):
+        e = np.zeros_like(x)
+        e[i] = h
+        g[i] = (f(x + e) - f(x - e)) / (2 * h)
+    return g
+
+
+def ordered_matmul(a, b):
+    """a @ b (batched over leading dims) with every element accumulated from
+    zero over k = 0, 1, ..., K-1, each product rounded, then each sum: the
+    policy's order, in the operands' dtype."""
+    acc = np.zeros(a.shape[:-1] + b.shape[-1:], dtype=np.result_type(a, b))
+    for k in range(a.shape[-1]):
+        acc = acc + a[..., :, k:k + 1] * b[..., k:k + 1, :]
+    return acc
+
+
+def ordered_fold(op, x, axes=None, keepdims=False):
+    """Reduce `x` over the adjacent `axes` (all when None) by folding the
+    reduced elements in ascending row-major order from the fold's identity,
+    in x's dtype; op is "sum", "mean", "max", "min" or "prod"."""
+    axes = tuple(range(x.ndim)) if axes is None else tuple(sorted(
+        a % x.ndim for a in np.atleast_1d(axes)))
+    first, last = axes[0], axes[-1] + 1
+    outer, inner = x.shape[:first], x.shape[last:]
+    flat = x.reshape(outer + (-1,) + inner)
+    n = flat.shape[len(outer)]
+    if op in ("sum", "mean"):
+        acc = np.zeros(outer + inner, dtype=x.dtype)
+    elif op == "prod":
+        acc = np.ones(outer + inner, dtype=x.dtype)
+    elif op == "max":
+        acc = np.full(outer + inner, -np.inf if x.dtype.kind == "f"
+                      else np.iinfo(x.dtype).min, dtype=x.dtype)
+    else:
+        acc = np.full(outer + inner, np.inf if x.dtype.kind == "f"
+                      else np.iinfo(x.dtype).max, dtype=x.dtype)
+    for r in range(n):
+        v = np.take(flat, r, axis=len(outer))
+        acc = {"sum": np.add, "mean": np.add, "prod": np.multiply,
+               "max": np.maximum, "min": np.minimum}[op](acc, v)
+    if op == "mean":
+        acc = acc / x.dtype.type(n)
+    if keepdims:
+        acc = acc.reshape(outer + (1,) * (last - first) + inner)
+    return acc
+
+
+HELPERS = {k: v for k, v in globals().items() if callable(v) and not k.startswith("_")}
+
+
+def _parse(args, native):
+    """Options (--key=value), further checks (--and EXPR OUT.npy) and input
+    bindings (NAME=IN.npy: float64 and int64, or as stored when native)."""
+    options, env, more = {}, {}, []
+    args = list(args)
+    while args:
+        a = args.pop(0)
+        if a == "--and":
+            more.append((args.pop(0), args.pop(0)))
+        elif a.startswith("--"):
+            key, value = a[2:].split("=", 1)
+            options[key] = value
+        else:
+            name, path = a.split("=", 1)
+            v = np.load(path)
+            if not native:
+                v = v.astype(np.int64 if v.dtype.kind in "iu" else np.float64)
+            env[name] = v
+    return options, env, more
+
+
+def _close_one(expr, out_path, tol, options, env):
+    with np.errstate(over="raise", divide="raise", invalid="raise", under="ignore"):
+        expected = np.asarray(eval(expr, {"np": np, **HELPERS, **env}),
+                              dtype=np.float64)
+    raw = np.load(out_path)
+    if "dtype" in options and raw.dtype != np.dtype(options["dtype"]):
+        sys.exit(f"{out_path}: dtype mismatch: got {raw.dtype}, "
+                 f"expected {options['dtype']}")
+    if "shape" in options:
+        want = () if options["shape"] == "scalar" else tuple(
+            int(d) for d in options["shape"].split("x"))
+        if raw.shape != want:
+            sys.exit(f"{out_path}: shape mismatch: got {raw.shape}, expected {want}")
+    got = raw.astype(np.float64)
+    if got.shape != expected.shape:
+        sys.exit(f"{out_path}: shape mismatch: got {got.shape}, "
+                 f"expected {expected.shape}")
+    if not np.all(np.isfinite(got)):
+        sys.exit(f"{out_path}: non-finite values")
+    floor = options.get("floor", "1")
+    # "max": errors relative to the output's largest magnitude (for sums
+    # whose terms cancel, where an element's own magnitude means little).
+    floor = np.max(np.abs(expected), initial=0.0) if floor == "max" else float(floor)
+    err = np.max(np.abs(got - expected) / np.maximum(np.abs(expected), floor),
+                 initial=0.0)
+    if not err <= float(tol):
+        sys.exit(f"{out_path}: max relative error {err:.3g} exceeds {tol}")
+    print(f"ok: {got.size} values within {tol} of float64")
+
+
+def close(expr, out_path, tol, *args):
+    options, env, more = _parse(args, native=False)
+    for e, o in [(expr, out_path)] + more:
+        _close_one(e, o, tol, options, env)
+
+
+def _exact_one(expr, out_path, env):
+    with np.errstate(all="ignore"):
+        expected = np.asarray(eval(expr, {"np": np, **HELPERS, **env}))
+    got = np.load(out_path)
+    if got.dtype != expected.dtype or got.shape != expected.shape:
+        sys.exit(f"{out_path}: mismatch: got {got.dtype}{got.shape}, "
+                 f"expected {expected.dtype}{expected.shape}")
+    if got.tobytes() != expected.tobytes():
+        bad = np.flatnonzero(got.ravel() != expected.ravel())
+        i = bad[0] if bad.size else 0
+        sys.exit(f"{out_path}: {bad.size} values differ (first at {i}): "
+                 f"got {got.ravel()[i]!r}, expected {expected.ravel()[i]!r}")
+    print(f"ok: {got.size} values of {got.dtype} match bit for bit")
+
+
+def exact(expr, out_path, *args):
+    options, env, more = _parse(args, native=True)
+    if options:
+        sys.exit(f"exact takes no options: {sorted(options)}")
+    for e, o in [(expr, out_path)] + more:
+        _exact_one(e, o, env)
+
+
+def inputs(directory, seed, *specs):
+    rng = np.random.default_rng(int(seed))
+    for spec in specs:
+        name, desc = spec.split("=", 1)
+        parts = desc.split(":")
+        dtype, shape = parts[0], parts[1]
+        kind = parts[2] if len(parts) > 2 else "normal"
+        dims = () if shape == "scalar" else tuple(int(d) for d in shape.split("x"))
+        if kind.startswith("labels"):
+            values = rng.integers(0, int(kind[len("labels"):]), size=dims)
+        elif kind == "ints":
+            values = rng.integers(-9, 10, size=dims)
+        else:
+            values = rng.standard_normal(dims)
+        np.save(f"{directory}/{name}.npy", np.asarray(values).astype(dtype))
+
+
+if __name__ == "__main__":
+    command, rest = sys.argv[1], sys.argv[2:]
+    {"close": close, "exact": exact, "inputs": inputs}[command](*rest)

@@ -1,0 +1,57 @@
+// RUN: tessera-opt %s --convert-tsched-to-ttile -split-input-file -verify-diagnostics
+
+// Kernels the CPU backend refuses, each at the operator.
+
+func.func @vector_operand(%a: tensor<4xf32> {tgraph.shape = [4]}, %b: tensor<4x3xf32> {tgraph.shape = [4, 3]}) -> (tensor<3xf32> {tgraph.shape = [3]})
+    attributes {tgraph.dims = [], tgraph.entry} {
+  %r = tsched.fusion_group(%a, %b) {kind = "matmul", shape = [3], tile = array<i64: 16>}
+      : (tensor<4xf32>, tensor<4x3xf32>) -> tensor<3xf32> {
+  ^bb0(%x: tensor<4xf32>, %y: tensor<4x3xf32>):
+    // expected-error @+1 {{a matmul with a vector operand is not supported by the CPU backend yet}}
+    %m = tgraph.matmul %x, %y : tensor<4xf32>, tensor<4x3xf32> -> tensor<3xf32>
+    tsched.yield %m : tensor<3xf32>
+  }
+  return %r : tensor<3xf32>
+}
+
+// -----
+
+func.func @half_matmul(%a: tensor<2x4xf16> {tgraph.shape = [2, 4]}, %b: tensor<4x3xf16> {tgraph.shape = [4, 3]}) -> (tensor<2x3xf16> {tgraph.shape = [2, 3]})
+    attributes {tgraph.dims = [], tgraph.entry} {
+  %r = tsched.fusion_group(%a, %b) {kind = "matmul", shape = [2, 3], tile = array<i64: 16>}
+      : (tensor<2x4xf16>, tensor<4x3xf16>) -> tensor<2x3xf16> {
+  ^bb0(%x: tensor<2x4xf16>, %y: tensor<4x3xf16>):
+    // expected-error @+1 {{matmul on 'f16' is not supported by the CPU backend yet}}
+    %m = tgraph.matmul %x, %y : tensor<2x4xf16>, tensor<4x3xf16> -> tensor<2x3xf16>
+    tsched.yield %m : tensor<2x3xf16>
+  }
+  return %r : tensor<2x3xf16>
+}
+
+// -----
+
+func.func @bf16_sum(%a: tensor<2x4xbf16> {tgraph.shape = [2, 4]}) -> (tensor<2xbf16> {tgraph.shape = [2]})
+    attributes {tgraph.dims = [], tgraph.entry} {
+  %r = tsched.fusion_group(%a) {kind = "reduction", shape = [2], tile = array<i64: 64>}
+      : (tensor<2x4xbf16>) -> tensor<2xbf16> {
+  ^bb0(%x: tensor<2x4xbf16>):
+    // expected-error @+1 {{reduction on 'bf16' is not supported by the CPU backend yet}}
+    %s = tgraph.reduce_sum %x axes = [1] : tensor<2x4xbf16> -> tensor<2xbf16>
+    tsched.yield %s : tensor<2xbf16>
+  }
+  return %r : tensor<2xbf16>
+}
+
+// -----
+
+func.func @bool_transpose(%a: tensor<2x4xi1> {tgraph.shape = [2, 4]}) -> (tensor<4x2xi1> {tgraph.shape = [4, 2]})
+    attributes {tgraph.dims = [], tgraph.entry} {
+  %r = tsched.fusion_group(%a) {kind = "layout", shape = [4, 2], tile = array<i64: 4096>}
+      : (tensor<2x4xi1>) -> tensor<4x2xi1> {
+  ^bb0(%x: tensor<2x4xi1>):
+    // expected-error @+1 {{'tgraph.transpose' on 'i1' is not supported by the CPU backend yet}}
+    %t = tgraph.transpose %x permutation = [1, 0] : tensor<2x4xi1> -> tensor<4x2xi1>
+    tsched.yield %t : tensor<4x2xi1>
+  }
+  return %r : tensor<4x2xi1>
+}

@@ -1,0 +1,148 @@
+// RUN: tessera-opt %s --convert-ttile-to-llvm | FileCheck %s
+
+// A kernel with run-time sizes and loops of its own (a reduction), and an
+// entry with temporary buffers: each is malloc'd (at least one byte), and
+// checked; every way out of the entry (success, a failed launch, a failed
+// allocation) frees the temporaries allocated so far, and an allocation
+// that fails returns 5 (TESSERA_ERROR_OUT_OF_MEMORY).
+
+// CHECK-DAG: llvm.func @malloc(i64) -> !llvm.ptr
+// CHECK-DAG: llvm.func @free(!llvm.ptr)
+
+// The sizes array: the points, then the kernel's sizes (R, inner).
+// CHECK-LABEL: llvm.func @tessera_kernel_rowsum(
+// CHECK-SAME: %[[ARGS:[^:]*]]: !llvm.ptr, %[[SIZES:[^:]*]]: !llvm.ptr, %[[BEGIN:[^:]*]]: i64, %[[END:[^:]*]]: i64) {
+// CHECK: %[[IN:.*]] = llvm.load %{{.*}} : !llvm.ptr -> !llvm.ptr
+// CHECK: %[[OUT:.*]] = llvm.load %{{.*}} : !llvm.ptr -> !llvm.ptr
+// CHECK: %[[S0:.*]] = llvm.getelementptr %[[SIZES]][0] : (!llvm.ptr) -> !llvm.ptr, i64
+// CHECK-NEXT: %[[POINTS:.*]] = llvm.load %[[S0]] : !llvm.ptr -> i64
+// CHECK-NEXT: %[[S1:.*]] = llvm.getelementptr %[[SIZES]][1] : (!llvm.ptr) -> !llvm.ptr, i64
+// CHECK-NEXT: %[[R:.*]] = llvm.load %[[S1]] : !llvm.ptr -> i64
+// CHECK-NEXT: %[[S2:.*]] = llvm.getelementptr %[[SIZES]][2] : (!llvm.ptr) -> !llvm.ptr, i64
+// CHECK-NEXT: %[[I:.*]] = llvm.load %[[S2]] : !llvm.ptr -> i64
+// CHECK-NEXT: %[[T:.*]] = llvm.mlir.constant(64 : i64) : i64
+// CHECK-NEXT: %[[START:.*]] = llvm.mul %[[BEGIN]], %[[T]] : i64
+// CHECK-NEXT: %[[ENDT:.*]] = llvm.mul %[[END]], %[[T]] : i64
+// CHECK-NEXT: %[[STOP:.*]] = llvm.intr.smin(%[[ENDT]], %[[POINTS]])
+// CHECK-NEXT: llvm.br ^[[HEAD:.*]](%[[START]] : i64)
+// CHECK-NEXT: ^[[HEAD]](%[[O:.*]]: i64):
+// CHECK-NEXT: %[[MORE:.*]] = llvm.icmp "slt" %[[O]], %[[STOP]] : i64
+// CHECK-NEXT: llvm.cond_br %[[MORE]], ^[[BODY:.*]], ^[[EXIT:.*]]
+// CHECK-NEXT: ^[[BODY]]:
+// CHECK: %[[P:.*]] = llvm.udiv %[[O]], %[[I]] : i64
+// CHECK-NEXT: %[[Q:.*]] = llvm.urem %[[O]], %[[I]] : i64
+// CHECK: llvm.br ^[[LOOP:.*]](%{{.*}}, %{{.*}} : i64, f32)
+// CHECK-NEXT: ^[[LOOP]](%[[J:.*]]: i64, %[[ACC:.*]]: f32):
+// CHECK-NEXT: %[[JMORE:.*]] = llvm.icmp "slt" %[[J]], %[[R]] : i64
+// CHECK-NEXT: llvm.cond_br %[[JMORE]], ^[[STEP:.*]], ^[[DONE:.*]]
+// CHECK-NEXT: ^[[STEP]]:
+// CHECK: %[[ADDR:.*]] = llvm.getelementptr %[[IN]][%{{.*}}] : (!llvm.ptr, i64) -> !llvm.ptr, f32
+// CHECK-NEXT: %[[V:.*]] = llvm.load %[[ADDR]] {alignment = 4 : i64} : !llvm.ptr -> f32
+// CHECK-NEXT: %[[SUM:.*]] = llvm.fadd %[[ACC]], %[[V]] : f32
+// CHECK: llvm.br ^[[LOOP]](%{{.*}}, %[[SUM]] : i64, f32)
+// CHECK-NEXT: ^[[DONE]]:
+// CHECK-NEXT: %[[DST:.*]] = llvm.getelementptr %[[OUT]][%[[O]]] : (!llvm.ptr, i64) -> !llvm.ptr, f32
+// CHECK-NEXT: llvm.store %[[ACC]], %[[DST]] {alignment = 4 : i64} : f32, !llvm.ptr
+// CHECK-NEXT: %[[ONE:.*]] = llvm.mlir.constant(1 : i64) : i64
+// CHECK-NEXT: %[[NEXT:.*]] = llvm.add %[[O]], %[[ONE]] : i64
+// CHECK-NEXT: llvm.br ^[[HEAD]](%[[NEXT]] : i64)
+// CHECK-NEXT: ^[[EXIT]]:
+// CHECK-NEXT: llvm.return
+// CHECK-NEXT: }
+
+// CHECK-LABEL: llvm.func @tessera_entry_chain(
+// CHECK-SAME: %[[L:[^:]*]]: !llvm.ptr, %[[LAUNCH:[^:]*]]: !llvm.ptr, %[[BUFS:[^:]*]]: !llvm.ptr, %[[DIMS:[^:]*]]: !llvm.ptr) -> i32 {
+// CHECK: %[[ROWS:.*]] = llvm.load %{{.*}} : !llvm.ptr -> i64
+// CHECK: %[[COLS:.*]] = llvm.load %{{.*}} : !llvm.ptr -> i64
+// First temporary: rows * cols f32, at least one byte.
+// CHECK: %[[N:.*]] = llvm.mul %[[ROWS]], %[[COLS]] : i64
+// CHECK-NEXT: %[[FOUR:.*]] = llvm.mlir.constant(4 : i64) : i64
+// CHECK-NEXT: %[[BYTES:.*]] = llvm.mul %[[N]], %[[FOUR]] : i64
+// CHECK-NEXT: %[[MIN:.*]] = llvm.mlir.constant(1 : i64) : i64
+// CHECK-NEXT: %[[SIZE:.*]] = llvm.intr.umax(%[[BYTES]], %[[MIN]])
+// CHECK-NEXT: %[[T1:.*]] = llvm.call @malloc(%[[SIZE]]) : (i64) -> !llvm.ptr
+// CHECK-NEXT: %[[NULL:.*]] = llvm.mlir.zero : !llvm.ptr
+// CHECK-NEXT: %[[OK1:.*]] = llvm.icmp "ne" %[[T1]], %[[NULL]] : !llvm.ptr
+// CHECK-NEXT: %[[OOM1:.*]] = llvm.mlir.constant(5 : i32) : i32
+// CHECK-NEXT: llvm.cond_br %[[OK1]], ^{{.*}}, ^[[FAIL_ALLOC1:.*]]
+// The first launch: the temporary is its second buffer.
+// CHECK: llvm.store %[[T1]], %{{.*}} : !llvm.ptr, !llvm.ptr
+// CHECK: %[[ST1:.*]] = llvm.call %[[LAUNCH]](%[[L]], %{{.*}}) : !llvm.ptr, (!llvm.ptr, !llvm.ptr, !llvm.ptr, !llvm.ptr, i64) -> i32
+// CHECK: llvm.cond_br %{{.*}}, ^{{.*}}, ^[[FAIL_LAUNCH1:.*]]
+// Second temporary: a static one-element buffer.
+// CHECK: %[[T2:.*]] = llvm.call @malloc(%{{.*}}) : (i64) -> !llvm.ptr
+// CHECK: %[[OK2:.*]] = llvm.icmp "ne" %[[T2]], %{{.*}} : !llvm.ptr
+// CHECK-NEXT: %[[OOM2:.*]] = llvm.mlir.constant(5 : i32) : i32
+// CHECK-NEXT: llvm.cond_br %[[OK2]], ^{{.*}}, ^[[FAIL_ALLOC2:.*]]
+// CHECK: %[[ST2:.*]] = llvm.call %[[LAUNCH]](%[[L]], %{{.*}})
+// CHECK: llvm.cond_br %{{.*}}, ^{{.*}}, ^[[FAIL_LAUNCH2:.*]]
+// CHECK: %[[ST3:.*]] = llvm.call %[[LAUNCH]](%[[L]], %{{.*}})
+// CHECK: llvm.cond_br %{{.*}}, ^[[DONE:.*]], ^[[FAIL_LAUNCH3:.*]]
+// Success: both freed (the deallocs), then 0.
+// CHECK-NEXT: ^[[DONE]]:
+// CHECK-NEXT: llvm.call @free(%[[T1]]) : (!llvm.ptr) -> ()
+// CHECK-NEXT: llvm.call @free(%[[T2]]) : (!llvm.ptr) -> ()
+// CHECK-NEXT: %[[ZERO:.*]] = llvm.mlir.constant(0 : i32) : i32
+// CHECK-NEXT: llvm.return %[[ZERO]] : i32
+// The first allocation failed: nothing to free.
+// CHECK-NEXT: ^[[FAIL_ALLOC1]]:
+// CHECK-NEXT: llvm.return %[[OOM1]] : i32
+// CHECK-NEXT: ^[[FAIL_LAUNCH1]]:
+// CHECK-NEXT: llvm.call @free(%[[T1]]) : (!llvm.ptr) -> ()
+// CHECK-NEXT: llvm.return %[[ST1]] : i32
+// The second allocation failed: the first temporary is freed, then 5.
+// CHECK-NEXT: ^[[FAIL_ALLOC2]]:
+// CHECK-NEXT: llvm.call @free(%[[T1]]) : (!llvm.ptr) -> ()
+// CHECK-NEXT: llvm.return %[[OOM2]] : i32
+// CHECK-NEXT: ^[[FAIL_LAUNCH2]]:
+// CHECK-NEXT: llvm.call @free(%[[T1]]) : (!llvm.ptr) -> ()
+// CHECK-NEXT: llvm.call @free(%[[T2]]) : (!llvm.ptr) -> ()
+// CHECK-NEXT: llvm.return %[[ST2]] : i32
+// CHECK-NEXT: ^[[FAIL_LAUNCH3]]:
+// CHECK-NEXT: llvm.call @free(%[[T1]]) : (!llvm.ptr) -> ()
+// CHECK-NEXT: llvm.call @free(%[[T2]]) : (!llvm.ptr) -> ()
+// CHECK-NEXT: llvm.return %[[ST3]] : i32
+// CHECK-NEXT: }
+// CHECK-NOT: memref.
+// CHECK-NOT: builtin.unrealized_conversion_cast
+
+ttile.kernel @rowsum attributes {kind = "reduction", num_inputs = 1 : i64, num_sizes = 2 : i64, tile = 64 : i64, vector = 1 : i64} {
+^bb0(%in: memref<?xf32>, %out: memref<?xf32>, %o: index, %n: index, %r: index, %i: index):
+  %p = arith.divui %o, %i : index
+  %q = arith.remui %o, %i : index
+  %pr = arith.muli %p, %r : index
+  %pri = arith.muli %pr, %i : index
+  %base = arith.addi %pri, %q : index
+  %zero = arith.constant 0.0 : f32
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %sum = scf.for %j = %c0 to %r step %c1 iter_args(%acc = %zero) -> (f32) {
+    %ji = arith.muli %j, %i : index
+    %idx = arith.addi %base, %ji : index
+    %v = memref.load %in[%idx] : memref<?xf32>
+    %s = arith.addf %acc, %v : f32
+    scf.yield %s : f32
+  }
+  memref.store %sum, %out[%o] : memref<?xf32>
+}
+
+ttile.kernel @neg attributes {kind = "elementwise", num_inputs = 1 : i64, tile = 1024 : i64, vector = 8 : i64} {
+^bb0(%in: memref<?xf32>, %out: memref<?xf32>, %off: index, %n: index):
+  %v = ttile.load %in[%off] bound %n : memref<?xf32> -> vector<8xf32>
+  %r = arith.negf %v : vector<8xf32>
+  ttile.store %r, %out[%off] bound %n : vector<8xf32>, memref<?xf32>
+}
+
+func.func @chain(%a: memref<?xf32>, %o: memref<?xf32>, %rows: index, %cols: index) attributes {tgraph.entry} {
+  %c1 = arith.constant 1 : index
+  %n = arith.muli %rows, %cols : index
+  %t1 = memref.alloc(%n) : memref<?xf32>
+  ttile.launch @neg(%a, %t1) elements %n : memref<?xf32>, memref<?xf32>
+  %t2 = memref.alloc() : memref<1xf32>
+  %t2d = memref.cast %t2 : memref<1xf32> to memref<?xf32>
+  ttile.launch @rowsum(%t1, %t2d) elements %c1 sizes(%n, %c1) : memref<?xf32>, memref<?xf32>
+  ttile.launch @neg(%t2d, %o) elements %c1 : memref<?xf32>, memref<?xf32>
+  memref.dealloc %t1 : memref<?xf32>
+  memref.dealloc %t2 : memref<1xf32>
+  return
+}
