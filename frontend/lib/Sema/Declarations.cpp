@@ -189,6 +189,11 @@ void Checker::checkMesh(const ast::MeshDecl &m) {
                          "' must be a positive integer");
       continue;
     }
+    // 2^62 devices is beyond any mesh; larger values do not fit an int64.
+    if (static_cast<const ast::NumberExpr &>(v).value > 0x1p62) {
+      error(v.range, "the size of mesh axis '" + f.name + "' is too large");
+      continue;
+    }
     if (!t.axes
              .emplace(f.name,
                       static_cast<int64_t>(
