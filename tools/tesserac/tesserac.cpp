@@ -18,6 +18,7 @@
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/Module.h"
 #include "llvm/Support/raw_ostream.h"
+#include "llvm/TargetParser/Host.h"
 
 #include <CLI/CLI.hpp>
 
@@ -40,6 +41,7 @@ struct Options {
   unsigned optLevel = 2;
   std::vector<std::string> includeDirs;
   std::string target = "cpu";
+  std::string cpu = "host";
   bool werror = false;
   bool checkOnly = false;
   bool printLocations = false;
@@ -239,6 +241,9 @@ int compile(const Options &opts) {
 
   tessera::CodegenOptions cg;
   cg.optLevel = opts.optLevel;
+  // "host": the vector extensions of the machine compiling (AVX2, AVX-512
+  // where present); a .tbin for another machine names its CPU.
+  cg.cpu = opts.cpu == "host" ? llvm::sys::getHostCPUName().str() : opts.cpu;
   llvm::LLVMContext llvmCtx;
   std::unique_ptr<llvm::Module> llvmModule =
       tessera::translateToLLVMIR(*module, llvmCtx, meta, ops, cg, error);
@@ -282,6 +287,10 @@ int main(int argc, char **argv) {
   app.add_option("-O", opts.optLevel, "Optimization level 0-3 (default 2)")
       ->check(CLI::Range(0, 3));
   app.add_option("-I", opts.includeDirs, "Add a directory to the import path");
+  app.add_option("--cpu", opts.cpu,
+                 "The x86-64 CPU to generate code for: host (default: the "
+                 "machine compiling), x86-64, x86-64-v2, x86-64-v3 (AVX2), "
+                 "x86-64-v4 (AVX-512), or an LLVM CPU name");
   app.add_option("--target", opts.target, "Code generation target")
       ->check(CLI::IsMember({"cpu"}))
       ->default_str("cpu");

@@ -324,6 +324,38 @@ struct StoreLowering : OpConversionPattern<ttile::StoreOp> {
   }
 };
 
+// remf (the pow expansion's parity test) without libm's fmodf:
+// a - b * trunc(a / b), trunc exact for every float (those of magnitude
+// 2^23 and more are integers already).
+struct RemFExpansion : OpRewritePattern<arith::RemFOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(arith::RemFOp op,
+                                PatternRewriter &r) const override {
+    Location loc = op.getLoc();
+    Type t = op.getType();
+    Type elem = getElementTypeOrSelf(t);
+    Type intType = IntegerType::get(getContext(), elem.getIntOrFloatBitWidth());
+    if (auto vt = dyn_cast<VectorType>(t))
+      intType = VectorType::get(vt.getShape(), intType);
+    auto splat = [&](double v) -> Value {
+      TypedAttr a = r.getFloatAttr(elem, v);
+      if (auto vt = dyn_cast<VectorType>(t))
+        return r.create<arith::ConstantOp>(loc, DenseElementsAttr::get(vt, a));
+      return r.create<arith::ConstantOp>(loc, a);
+    };
+    Value q = r.create<arith::DivFOp>(loc, op.getLhs(), op.getRhs());
+    Value truncated = r.create<arith::SIToFPOp>(
+        loc, t, r.create<arith::FPToSIOp>(loc, intType, q));
+    Value big = r.create<arith::CmpFOp>(
+        loc, arith::CmpFPredicate::UGE, r.create<math::AbsFOp>(loc, q),
+        splat(elem.isF32() ? 8388608.0 : 4503599627370496.0));
+    Value whole = r.create<arith::SelectOp>(loc, big, q, truncated);
+    r.replaceOpWithNewOp<arith::SubFOp>(
+        op, op.getLhs(), r.create<arith::MulFOp>(loc, op.getRhs(), whole));
+    return success();
+  }
+};
+
 // Scalar reads and writes of flat buffers (bare pointers by now).
 struct MemRefLoadLowering : OpConversionPattern<memref::LoadOp> {
   using OpConversionPattern::OpConversionPattern;
@@ -391,6 +423,7 @@ struct ConvertTTileToLLVMPass
       // floor/ceil would be libm calls on CPUs without SSE4.1.
       populateExpandFloorFPattern(math);
       populateExpandCeilFPattern(math);
+      math.add<RemFExpansion>(&getContext());
       FrozenRewritePatternSet frozen(std::move(math));
       GreedyRewriteConfig config;
       config.enableRegionSimplification = GreedySimplifyRegionLevel::Disabled;

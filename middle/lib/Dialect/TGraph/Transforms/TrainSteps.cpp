@@ -156,9 +156,16 @@ private:
 
     SmallVector<Type> inputs;
     SmallVector<DictionaryAttr> inputAttrs;
+    // A parameter input carries its initialiser, for the parameter table.
+    SymbolTable symbols(module);
     for (auto &[name, type] : params) {
       inputs.push_back(type);
-      inputAttrs.push_back(namedArg(ctx, ("param:" + name).str(), type));
+      NamedAttrList attrs(namedArg(ctx, ("param:" + name).str(), type));
+      if (Operation *global = symbols.lookup(name))
+        for (StringRef key : {"tgraph.init", "tgraph.seed"})
+          if (Attribute a = global->getAttr(key))
+            attrs.set(key, a);
+      inputAttrs.push_back(attrs.getDictionary(ctx));
     }
     // Optimizer state: adam's moments and step count, sgd's velocity.
     for (auto &[name, type] : params) {
