@@ -226,10 +226,6 @@ static int64_t lanesFor(tsched::FusionGroupOp group, int64_t vectorBytes) {
   return std::max<int64_t>(1, vectorBytes / widest);
 }
 
-static bool isSupportedElement(Type t) {
-  return t.isF32() || t.isF64() || t.isInteger(32) || t.isInteger(64);
-}
-
 LogicalResult lowerElementwiseGroup(tsched::FusionGroupOp group,
                                     ArrayRef<Value> results, EntryContext &ctx,
                                     int64_t vectorBytes) {

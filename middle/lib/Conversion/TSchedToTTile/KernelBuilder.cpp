@@ -21,6 +21,10 @@ Value groupInput(tsched::FusionGroupOp group, Value inner) {
   return group.getInputs()[cast<BlockArgument>(inner).getArgNumber()];
 }
 
+bool isSupportedElement(Type t) {
+  return t.isF32() || t.isF64() || t.isInteger(32) || t.isInteger(64);
+}
+
 Value indexConst(OpBuilder &b, Location loc, int64_t v) {
   return b.create<arith::ConstantIndexOp>(loc, v);
 }

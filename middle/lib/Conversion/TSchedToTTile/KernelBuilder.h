@@ -17,6 +17,8 @@ namespace tessera::tile {
 // Tensors live in flat, row-major buffers.
 mlir::MemRefType flatBuffer(mlir::Type tensorType);
 mlir::Type elementOf(mlir::Value tensor);
+// The element types CPU kernels compute in: f32, f64, i32, i64.
+bool isSupportedElement(mlir::Type t);
 
 // The entry being lowered, as a group's lowering sees it.
 class EntryContext {

@@ -51,8 +51,7 @@ LogicalResult lowerLayoutGroup(tsched::FusionGroupOp group,
   Location loc = op->getLoc();
   Value result = group.getResult(0);
   Type elem = elementOf(result);
-  if (!(elem.isF32() || elem.isF64() || elem.isInteger(32) ||
-        elem.isInteger(64)))
+  if (!isSupportedElement(elem))
     return op->emitError("'") << op->getName() << "' on " << elem
                               << " is not supported by the CPU backend yet";
 

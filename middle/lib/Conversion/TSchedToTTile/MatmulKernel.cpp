@@ -61,8 +61,7 @@ LogicalResult lowerMatmulGroup(tsched::FusionGroupOp group,
         rhs = groupInput(group, mm.getRhs());
   Value result = group.getResult(0);
   Type elem = elementOf(result);
-  if (!(elem.isF32() || elem.isF64() || elem.isInteger(32) ||
-        elem.isInteger(64)))
+  if (!isSupportedElement(elem))
     return mm.emitError("matmul on ")
            << elem << " is not supported by the CPU backend yet";
   auto lt = cast<RankedTensorType>(lhs.getType()),

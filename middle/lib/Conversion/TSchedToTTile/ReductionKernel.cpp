@@ -71,8 +71,7 @@ LogicalResult lowerReductionGroup(tsched::FusionGroupOp group,
                                               : Fold::Prod;
   Value operand = groupInput(group, op->getOperand(0));
   Type elem = elementOf(operand);
-  if (!(elem.isF32() || elem.isF64() || elem.isInteger(32) ||
-        elem.isInteger(64)))
+  if (!isSupportedElement(elem))
     return op->emitError("reduction on ")
            << elem << " is not supported by the CPU backend yet";
   SmallVector<int64_t> axes(

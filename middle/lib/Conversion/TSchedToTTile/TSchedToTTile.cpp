@@ -23,8 +23,8 @@ namespace {
 // and how to compute each extent.
 class EntryLowering : public tile::EntryContext {
 public:
-  EntryLowering(ModuleOp m, func::FuncOp f, int64_t vb)
-      : module(m), fn(f), vectorBytes(vb), entry(f.getContext()), kernels(f) {}
+  EntryLowering(func::FuncOp f, int64_t vb)
+      : fn(f), vectorBytes(vb), entry(f.getContext()), kernels(f) {}
 
   LogicalResult run() {
     Block &block = fn.getBody().front();
@@ -227,7 +227,6 @@ private:
     return sum ? sum : tile::indexConst(entry, loc, 0);
   }
 
-  ModuleOp module;
   func::FuncOp fn;
   int64_t vectorBytes;
   OpBuilder entry, kernels;
@@ -249,7 +248,7 @@ struct ConvertTSchedToTTilePass
         fn.erase();
         continue;
       }
-      if (failed(EntryLowering(module, fn, vectorBytes).run()))
+      if (failed(EntryLowering(fn, vectorBytes).run()))
         return signalPassFailure();
     }
   }
