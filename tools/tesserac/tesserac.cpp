@@ -290,7 +290,16 @@ int main(int argc, char **argv) {
   app.add_option("--cpu", opts.cpu,
                  "The x86-64 CPU to generate code for: host (default: the "
                  "machine compiling), x86-64, x86-64-v2, x86-64-v3 (AVX2), "
-                 "x86-64-v4 (AVX-512), or an LLVM CPU name");
+                 "x86-64-v4 (AVX-512), or an LLVM CPU name")
+      ->check(CLI::Validator(
+          [](std::string &cpu) {
+            return tessera::isKnownCpu(cpu)
+                       ? std::string()
+                       : "unknown CPU '" + cpu +
+                             "' (try host, x86-64, x86-64-v2, x86-64-v3, "
+                             "x86-64-v4)";
+          },
+          "CPU"));
   app.add_option("--target", opts.target, "Code generation target")
       ->check(CLI::IsMember({"cpu"}))
       ->default_str("cpu");

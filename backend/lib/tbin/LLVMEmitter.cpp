@@ -10,6 +10,7 @@
 #include "llvm/IR/GlobalVariable.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
+#include "llvm/MC/MCSubtargetInfo.h"
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/Passes/PassBuilder.h"
 #include "llvm/Support/TargetSelect.h"
@@ -33,8 +34,7 @@ void addSection(llvm::Module &m, const char *section, const char *symbol,
   llvm::appendToUsed(m, {gv});
 }
 
-std::unique_ptr<llvm::TargetMachine> makeTargetMachine(const CodegenOptions &o,
-                                                       std::string &error) {
+void initializeX86() {
   static bool initialized = [] {
     LLVMInitializeX86TargetInfo();
     LLVMInitializeX86Target();
@@ -43,6 +43,11 @@ std::unique_ptr<llvm::TargetMachine> makeTargetMachine(const CodegenOptions &o,
     return true;
   }();
   (void)initialized;
+}
+
+std::unique_ptr<llvm::TargetMachine> makeTargetMachine(const CodegenOptions &o,
+                                                       std::string &error) {
+  initializeX86();
   const llvm::Target *target =
       llvm::TargetRegistry::lookupTarget(o.triple, error);
   if (!target)
@@ -79,6 +84,21 @@ void optimize(llvm::Module &m, llvm::TargetMachine &tm, unsigned level) {
 }
 
 } // namespace
+
+bool isKnownCpu(const std::string &cpu) {
+  if (cpu == "host")
+    return true;
+  initializeX86();
+  std::string error;
+  CodegenOptions defaults;
+  const llvm::Target *target =
+      llvm::TargetRegistry::lookupTarget(defaults.triple, error);
+  if (!target)
+    return false;
+  std::unique_ptr<llvm::MCSubtargetInfo> info(
+      target->createMCSubtargetInfo(defaults.triple, "", ""));
+  return info && info->isCPUStringValid(cpu);
+}
 
 std::unique_ptr<llvm::Module>
 translateToLLVMIR(mlir::ModuleOp module, llvm::LLVMContext &ctx,

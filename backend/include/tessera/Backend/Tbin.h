@@ -22,6 +22,9 @@ struct CodegenOptions {
   std::string cpu = "x86-64";
 };
 
+// Whether LLVM's x86-64 backend knows `cpu` ("host" included).
+bool isKnownCpu(const std::string &cpu);
+
 // The signatures of every entry of a Graph IR module.
 tbin::ModuleMeta collectModuleMeta(mlir::ModuleOp tgraphModule,
                                    const std::string &moduleName);
