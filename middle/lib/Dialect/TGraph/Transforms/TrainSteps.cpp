@@ -14,7 +14,7 @@
 
 #include "mlir/IR/IRMapping.h"
 #include "llvm/ADT/MapVector.h"
-#include "llvm/Support/FormatVariadic.h"
+#include <sstream>
 
 namespace tessera::tgraph {
 #define GEN_PASS_DEF_TRAINSTEPS
@@ -56,17 +56,17 @@ struct Optimizer {
     return o;
   }
 
+  // Shortest round-trip form of each number ("0.999", "1e-08").
   std::string describe() const {
-    std::string s;
-    llvm::raw_string_ostream os(s);
-    os << name << " lr=" << llvm::formatv("{0}", lr);
+    std::ostringstream os;
+    os << name << " lr=" << lr;
     if (name != "sgd")
-      os << llvm::formatv(" beta1={0} beta2={1} eps={2}", beta1, beta2, eps);
+      os << " beta1=" << beta1 << " beta2=" << beta2 << " eps=" << eps;
     if (weightDecay != 0)
-      os << llvm::formatv(" weight_decay={0}", weightDecay);
+      os << " weight_decay=" << weightDecay;
     if (momentum != 0)
-      os << llvm::formatv(" momentum={0}", momentum);
-    return s;
+      os << " momentum=" << momentum;
+    return os.str();
   }
 };
 
