@@ -120,3 +120,32 @@ TEST_F(Backend, LinkedTbinLoadsAndRuns) {
   tessera_context_destroy(ctxRt);
   llvm::sys::fs::remove(path);
 }
+
+// A .tbin may leave only malloc and free for the loader to bind; code that
+// calls anything else (here libm's sinf) is refused at link time, naming it.
+TEST_F(Backend, LinkRefusesUndefinedSymbols) {
+  auto m = parseSourceString<ModuleOp>(R"mlir(
+    llvm.func @sinf(f32) -> f32
+    llvm.func @malloc(i64) -> !llvm.ptr
+    llvm.func @f(%x: f32, %n: i64) -> f32 {
+      %p = llvm.call @malloc(%n) : (i64) -> !llvm.ptr
+      %y = llvm.call @sinf(%x) : (f32) -> f32
+      llvm.return %y : f32
+    })mlir",
+                                       &ctx);
+  ASSERT_TRUE(m);
+  llvm::LLVMContext llvmCtx;
+  std::string error, object;
+  tessera::CodegenOptions opts;
+  auto llvmModule =
+      tessera::translateToLLVMIR(*m, llvmCtx, {}, {}, opts, error);
+  ASSERT_TRUE(llvmModule) << error;
+  ASSERT_TRUE(tessera::emitMachineCode(*llvmModule, opts, false, object, error))
+      << error;
+  llvm::SmallString<128> path;
+  ASSERT_FALSE(llvm::sys::fs::createTemporaryFile("undefined", "tbin", path));
+  llvm::sys::fs::remove(path);
+  EXPECT_FALSE(tessera::linkTbin(object, path.str().str(), error));
+  EXPECT_EQ(error, "linking failed: undefined symbol 'sinf'");
+  EXPECT_FALSE(llvm::sys::fs::exists(path));
+}
