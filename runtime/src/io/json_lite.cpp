@@ -94,23 +94,34 @@ bool Reader::beginArray() {
   return enter();
 }
 
-bool Reader::nextMember(bool &done, std::string &key) {
+// Shared by objects and arrays: the container ends at `close` (done), or
+// the next item follows, after a ',' unless it is the first.
+bool Reader::nextItem(char close, bool &done) {
   skipSpace();
-  done = pos_ < size_ && text_[pos_] == '}';
+  done = pos_ < size_ && text_[pos_] == close;
   if (done) {
     ++pos_;
     --depth_;
-    // The object just closed is a value of the enclosing container.
+    // The container just closed is a value of the enclosing one.
     atFirst_ = false;
     return true;
   }
   if (!atFirst_) {
     if (pos_ >= size_ || text_[pos_] != ',')
-      return fail("expected ',' or '}' in an object");
+      return fail(std::string("expected ',' or '") + close + "' in " +
+                  (close == '}' ? "an object" : "an array"));
     ++pos_;
     skipSpace();
   }
   atFirst_ = false;
+  return true;
+}
+
+bool Reader::nextMember(bool &done, std::string &key) {
+  if (!nextItem('}', done))
+    return false;
+  if (done)
+    return true;
   if (pos_ >= size_ || text_[pos_] != '"')
     return fail("expected a string as object key");
   if (!readString(key))
@@ -122,23 +133,7 @@ bool Reader::nextMember(bool &done, std::string &key) {
   return true;
 }
 
-bool Reader::nextElement(bool &done) {
-  skipSpace();
-  done = pos_ < size_ && text_[pos_] == ']';
-  if (done) {
-    ++pos_;
-    --depth_;
-    atFirst_ = false;
-    return true;
-  }
-  if (!atFirst_) {
-    if (pos_ >= size_ || text_[pos_] != ',')
-      return fail("expected ',' or ']' in an array");
-    ++pos_;
-  }
-  atFirst_ = false;
-  return true;
-}
+bool Reader::nextElement(bool &done) { return nextItem(']', done); }
 
 bool Reader::readHex4(uint32_t &out) {
   out = 0;

@@ -51,6 +51,7 @@ public:
 
 private:
   bool fail(const std::string &what);
+  bool nextItem(char close, bool &done);
   void skipSpace();
   bool enter();
   bool readHex4(uint32_t &out);
