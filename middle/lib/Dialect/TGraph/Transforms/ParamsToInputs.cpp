@@ -41,24 +41,12 @@ struct ParamsToInputsPass : impl::ParamsToInputsBase<ParamsToInputsPass> {
       });
       if (walk.wasInterrupted())
         return signalPassFailure();
-      Builder b(&getContext());
       for (auto &[name, ops] : loads) {
         Operation *global = symbols.lookup(name);
         auto type = cast<RankedTensorType>(ops.front()->getResult(0).getType());
         unsigned index = fn.getNumArguments();
-        SmallVector<Attribute> shape;
-        for (int64_t d : type.getShape())
-          shape.push_back(b.getI64IntegerAttr(d));
-        SmallVector<NamedAttribute> attrs = {
-            b.getNamedAttr(kNameAttr, b.getStringAttr(("param:" + name).str())),
-            b.getNamedAttr(kShapeAttr, b.getArrayAttr(shape))};
-        if (global) {
-          if (auto init = global->getAttr("tgraph.init"))
-            attrs.push_back(b.getNamedAttr("tgraph.init", init));
-          if (auto seed = global->getAttr("tgraph.seed"))
-            attrs.push_back(b.getNamedAttr("tgraph.seed", seed));
-        }
-        fn.insertArgument(index, type, b.getDictionaryAttr(attrs),
+        fn.insertArgument(index, type,
+                          parameterInput(&getContext(), global, name, type),
                           ops.front()->getLoc());
         for (Operation *op : ops) {
           op->getResult(0).replaceAllUsesWith(fn.getArgument(index));

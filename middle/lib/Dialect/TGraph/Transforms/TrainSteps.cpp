@@ -71,13 +71,7 @@ struct Optimizer {
 };
 
 DictionaryAttr namedArg(MLIRContext *ctx, StringRef name, RankedTensorType t) {
-  SmallVector<Attribute> shape;
-  for (int64_t d : t.getShape())
-    shape.push_back(IntegerAttr::get(IntegerType::get(ctx, 64), d));
-  Builder b(ctx);
-  return b.getDictionaryAttr(
-      {b.getNamedAttr(kNameAttr, b.getStringAttr(name)),
-       b.getNamedAttr(kShapeAttr, b.getArrayAttr(shape))});
+  return namedStaticArg(ctx, name, t).getDictionary(ctx);
 }
 
 class StepBuilder {
@@ -160,12 +154,8 @@ private:
     SymbolTable symbols(module);
     for (auto &[name, type] : params) {
       inputs.push_back(type);
-      NamedAttrList attrs(namedArg(ctx, ("param:" + name).str(), type));
-      if (Operation *global = symbols.lookup(name))
-        for (StringRef key : {"tgraph.init", "tgraph.seed"})
-          if (Attribute a = global->getAttr(key))
-            attrs.set(key, a);
-      inputAttrs.push_back(attrs.getDictionary(ctx));
+      inputAttrs.push_back(
+          parameterInput(ctx, symbols.lookup(name), name, type));
     }
     // Optimizer state: adam's moments and step count, sgd's velocity.
     for (auto &[name, type] : params) {
