@@ -55,6 +55,57 @@ typedef int32_t (*tessera_launch_fn)(void *launcher, tessera_kernel_fn kernel,
 typedef int32_t (*tessera_entry_fn)(void *launcher, tessera_launch_fn launch,
                                     void *const *buffers, const int64_t *dims);
 
+/* ---- Devices other than the CPU (ABI version 1 additions) --------------
+ *
+ * A .tbin compiled with --target=cuda also holds, for every entry NAME, a
+ * host function `tessera_cuda_entry_NAME` (a tessera_device_entry_fn). Its
+ * buffers are device pointers; it allocates temporaries and launches kernels
+ * only through the runtime's tessera_device_ops, in program order on one
+ * stream, and returns without waiting for the device.
+ */
+#define TESSERA_CUDA_ENTRY_PREFIX "tessera_cuda_entry_"
+
+typedef struct tessera_device_ops {
+  /* Device memory of at least `bytes` bytes (never 0 bytes); NULL on
+   * failure, after which the entry frees what it allocated and returns
+   * 5 (TESSERA_ERROR_OUT_OF_MEMORY). */
+  void *(*alloc)(void *device, int64_t bytes);
+  /* Releases memory from `alloc` once the work launched before it is done. */
+  void (*free)(void *device, void *ptr);
+  /*
+   * Launches the kernel named `kernel` (a NUL-terminated name that stays
+   * valid while the module is loaded) over `num_tiles` tiles: one thread a
+   * tile. The kernel's parameters, in order: the `num_args` pointers of
+   * `args`, the `num_sizes` values of `sizes` (sizes[0] is the point count),
+   * then `num_tiles`, each 8 bytes. Returns 0 on success.
+   */
+  int32_t (*launch)(void *device, const char *kernel, void *const *args,
+                    int32_t num_args, const int64_t *sizes, int32_t num_sizes,
+                    int64_t num_tiles);
+} tessera_device_ops_t;
+
+typedef int32_t (*tessera_device_entry_fn)(void *device,
+                                           const tessera_device_ops_t *ops,
+                                           void *const *buffers,
+                                           const int64_t *dims);
+
+/*
+ * .tessera.cuda: the device code. The usual header (magic, u16 major = 1,
+ * u16 minor = 0, u32 payload size), then the payload:
+ *   u32 image count, u32 reserved (0);
+ *   per image: u32 kind (TESSERA_CUDA_IMAGE_*), u32 sm (compute capability
+ *   times ten: 80, 90), u32 arch_specific (1 for sm_90a-style images that
+ *   run only on exactly that capability), u32 reserved (0), u64 size, then
+ *   `size` bytes (PTX text includes its terminating NUL), padded with zeros
+ *   to a multiple of 8.
+ * A loader prefers a cubin built for the device's capability, else PTX of
+ * the highest sm not above it (compiled by the driver).
+ */
+#define TESSERA_CUDA_SECTION ".tessera.cuda"
+#define TESSERA_CUDA_MAGIC "TSRCUDA\0"
+#define TESSERA_CUDA_IMAGE_PTX 0
+#define TESSERA_CUDA_IMAGE_CUBIN 1
+
 #ifdef __cplusplus
 }
 #endif
