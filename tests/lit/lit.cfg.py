@@ -33,3 +33,12 @@ config.substitutions.append(
     ("%tessera_bin", os.path.join(config.tessera_bin_dir, "tessera")))
 config.substitutions.append(
     ("%tesserac_bin", os.path.join(config.tessera_bin_dir, "tesserac")))
+
+# The CUDA toolkit's assembler, where installed: tests that check it accepts
+# the PTX tesserac emits need it (the PTX itself is checked everywhere).
+import shutil
+_ptxas = os.environ.get("TESSERA_PTXAS") or shutil.which("ptxas") or (
+    "/usr/local/cuda/bin/ptxas" if os.access("/usr/local/cuda/bin/ptxas", os.X_OK) else None)
+if _ptxas:
+    config.available_features.add("ptxas")
+    config.substitutions.append(("%ptxas", _ptxas))

@@ -1,5 +1,6 @@
 // tesserac: .tsr -> .tbin, or any level in between with --emit.
 #include "VerifyAdjoints.h"
+#include "tessera/Backend/Cuda.h"
 #include "tessera/Backend/Passes.h"
 #include "tessera/Backend/Tbin.h"
 #include "tessera/Conversion/Passes.h"
@@ -27,12 +28,24 @@
 
 namespace {
 
-enum class Emit { Ast, Types, TGraph, TSched, TTile, LLVM, Asm, Obj, Tbin };
+enum class Emit {
+  Ast,
+  Types,
+  TGraph,
+  TSched,
+  TTile,
+  LLVM,
+  PTX,
+  Asm,
+  Obj,
+  Tbin
+};
 
 const std::map<std::string, Emit> kEmitNames = {
     {"ast", Emit::Ast},       {"types", Emit::Types}, {"tgraph", Emit::TGraph},
     {"tsched", Emit::TSched}, {"ttile", Emit::TTile}, {"llvm", Emit::LLVM},
-    {"asm", Emit::Asm},       {"obj", Emit::Obj},     {"tbin", Emit::Tbin}};
+    {"ptx", Emit::PTX},       {"asm", Emit::Asm},     {"obj", Emit::Obj},
+    {"tbin", Emit::Tbin}};
 
 struct Options {
   std::string input;
@@ -40,12 +53,14 @@ struct Options {
   std::string emit = "tbin";
   unsigned optLevel = 2;
   std::vector<std::string> includeDirs;
-  std::string target = "cpu";
+  std::vector<std::string> targets{"cpu"};
+  std::vector<std::string> cudaArchs = tessera::defaultCudaArchs();
   std::string cpu = "host";
   bool werror = false;
   bool checkOnly = false;
   bool printLocations = false;
   bool verifyAdjoints = false;
+  bool ptxas = true;
 };
 
 int fail(const std::string &msg) {
@@ -233,9 +248,34 @@ int compile(const Options &opts) {
     return writeOutput(output, printOp(*module, opts.printLocations), error)
                ? 0
                : fail(error);
-  tessera::tbin::OpsTable ops = tessera::collectOpsTable(*module);
-  if (!run([](mlir::PassManager &pm) {
-        pm.addPass(tessera::createConvertTTileToLLVM());
+  bool cpu = llvm::is_contained(opts.targets, "cpu");
+  bool cuda = llvm::is_contained(opts.targets, "cuda") || emit == Emit::PTX;
+  tessera::tbin::OpsTable ops = tessera::collectOpsTable(*module, cpu, cuda);
+  // Device code first, from a copy: the host lowering consumes the kernels.
+  std::optional<tessera::tbin::CudaImages> cudaImages;
+  if (cuda) {
+    mlir::OwningOpRef<mlir::ModuleOp> device = module->clone();
+    mlir::PassManager pm(&ctx);
+    pm.addPass(tessera::createConvertTTileToNVVM());
+    if (mlir::failed(pm.run(*device)))
+      return 1;
+    if (emit == Emit::PTX) {
+      std::string ptx;
+      if (!tessera::emitPTX(*device, opts.cudaArchs.front(), opts.optLevel, ptx,
+                            error))
+        return fail(error);
+      return writeOutput(output, ptx, error) ? 0 : fail(error);
+    }
+    cudaImages.emplace();
+    if (!tessera::buildCudaImages(*device, opts.cudaArchs, opts.optLevel,
+                                  opts.ptxas ? tessera::findPtxas() : "",
+                                  *cudaImages, error))
+      return fail(error);
+  }
+  if (!run([&](mlir::PassManager &pm) {
+        tessera::ConvertTTileToLLVMOptions host;
+        host.targets = opts.targets;
+        pm.addPass(tessera::createConvertTTileToLLVM(host));
       }))
     return 1;
 
@@ -245,8 +285,9 @@ int compile(const Options &opts) {
   // where present); a .tbin for another machine names its CPU.
   cg.cpu = opts.cpu == "host" ? llvm::sys::getHostCPUName().str() : opts.cpu;
   llvm::LLVMContext llvmCtx;
-  std::unique_ptr<llvm::Module> llvmModule =
-      tessera::translateToLLVMIR(*module, llvmCtx, meta, ops, cg, error);
+  std::unique_ptr<llvm::Module> llvmModule = tessera::translateToLLVMIR(
+      *module, llvmCtx, meta, ops, cudaImages ? &*cudaImages : nullptr, cg,
+      error);
   if (!llvmModule)
     return fail(error);
   if (emit == Emit::LLVM) {
@@ -280,9 +321,10 @@ int main(int argc, char **argv) {
   app.add_option("--emit", opts.emit,
                  "What to produce: ast, types (each top-level name's checked "
                  "type), tgraph (Graph IR), tsched (Schedule "
-                 "IR), ttile (Tile IR), llvm (LLVM IR), asm, obj, tbin")
+                 "IR), ttile (Tile IR), llvm (LLVM IR of the host code), ptx "
+                 "(the GPU kernels for the first --cuda-arch), asm, obj, tbin")
       ->check(CLI::IsMember({"ast", "types", "tgraph", "tsched", "ttile",
-                             "llvm", "asm", "obj", "tbin"}))
+                             "llvm", "ptx", "asm", "obj", "tbin"}))
       ->default_str("tbin");
   app.add_option("-O", opts.optLevel, "Optimization level 0-3 (default 2)")
       ->check(CLI::Range(0, 3));
@@ -300,9 +342,31 @@ int main(int argc, char **argv) {
                              "x86-64-v4)";
           },
           "CPU"));
-  app.add_option("--target", opts.target, "Code generation target")
-      ->check(CLI::IsMember({"cpu"}))
+  app.add_option("--target", opts.targets,
+                 "Devices to generate code for, comma-separated: cpu "
+                 "(default), cuda, or cpu,cuda for one .tbin that runs on "
+                 "either (a fat binary)")
+      ->delimiter(',')
+      ->check(CLI::IsMember({"cpu", "cuda"}))
       ->default_str("cpu");
+  app.add_option("--cuda-arch", opts.cudaArchs,
+                 "GPU architectures for --target=cuda, comma-separated "
+                 "(default sm_80,sm_90a): PTX for each, and a cubin for each "
+                 "when ptxas is found ($TESSERA_PTXAS, /usr/local/cuda/bin, "
+                 "PATH)")
+      ->delimiter(',')
+      ->check(CLI::Validator(
+          [](std::string &arch) {
+            return tessera::isKnownCudaArch(arch)
+                       ? std::string()
+                       : "unknown CUDA architecture '" + arch +
+                             "' (try sm_80, sm_90, sm_90a)";
+          },
+          "ARCH"))
+      ->default_str("sm_80,sm_90a");
+  app.add_flag("!--no-cubin", opts.ptxas,
+               "With --target=cuda, embed PTX only, even where ptxas is "
+               "installed (the driver compiles it when the model loads)");
   app.add_flag("--Werror", opts.werror, "Treat warnings as errors");
   app.add_flag(
       "--print-locations", opts.printLocations,

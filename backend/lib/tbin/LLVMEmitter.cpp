@@ -103,7 +103,8 @@ bool isKnownCpu(const std::string &cpu) {
 std::unique_ptr<llvm::Module>
 translateToLLVMIR(mlir::ModuleOp module, llvm::LLVMContext &ctx,
                   const tbin::ModuleMeta &meta, const tbin::OpsTable &ops,
-                  const CodegenOptions &opts, std::string &error) {
+                  const tbin::CudaImages *cuda, const CodegenOptions &opts,
+                  std::string &error) {
   mlir::DialectRegistry registry;
   mlir::registerBuiltinDialectTranslation(registry);
   mlir::registerLLVMDialectTranslation(registry);
@@ -121,6 +122,9 @@ translateToLLVMIR(mlir::ModuleOp module, llvm::LLVMContext &ctx,
   m->setDataLayout(tm->createDataLayout());
   addSection(*m, TESSERA_META_SECTION, "__tessera_meta", tbin::encode(meta));
   addSection(*m, TESSERA_OPS_SECTION, "__tessera_ops", tbin::encode(ops));
+  if (cuda)
+    addSection(*m, TESSERA_CUDA_SECTION, "__tessera_cuda",
+               tbin::encode(*cuda));
   optimize(*m, *tm, opts.optLevel);
   return m;
 }

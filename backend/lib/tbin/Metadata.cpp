@@ -97,7 +97,7 @@ tbin::ModuleMeta collectModuleMeta(ModuleOp module, const std::string &name) {
   return meta;
 }
 
-tbin::OpsTable collectOpsTable(ModuleOp module) {
+tbin::OpsTable collectOpsTable(ModuleOp module, bool cpu, bool cuda) {
   tbin::OpsTable ops;
   // Which entry launches each kernel.
   llvm::StringMap<std::string> launcher;
@@ -110,11 +110,19 @@ tbin::OpsTable collectOpsTable(ModuleOp module) {
     m.name = k.getSymName().str();
     m.symbol = kernelSymbol(m.name);
     m.entry = launcher.lookup(m.name);
-    m.backend = "cpu";
     m.kind = k.getKind().str();
-    m.tile = {static_cast<int64_t>(k.getTile())};
     m.numArgs = k.getNumBuffers();
-    ops.kernels.push_back(std::move(m));
+    if (cpu) {
+      m.backend = "cpu";
+      m.tile = {static_cast<int64_t>(k.getTile())};
+      ops.kernels.push_back(m);
+    }
+    // A GPU thread's tile: one vector step (TTileToNVVM).
+    if (cuda) {
+      m.backend = "cuda";
+      m.tile = {static_cast<int64_t>(k.getVector())};
+      ops.kernels.push_back(m);
+    }
   }
   return ops;
 }

@@ -82,6 +82,11 @@ typedef struct tessera_device_ops {
   int32_t (*launch)(void *device, const char *kernel, void *const *args,
                     int32_t num_args, const int64_t *sizes, int32_t num_sizes,
                     int64_t num_tiles);
+  /* Copies `bytes` bytes of host memory at `src` to device memory at `dst`
+   * in stream order; `src` may be reused as soon as it returns. Entries
+   * write the small tensors they build from scalars this way. Returns 0 on
+   * success. */
+  int32_t (*upload)(void *device, void *dst, const void *src, int64_t bytes);
 } tessera_device_ops_t;
 
 typedef int32_t (*tessera_device_entry_fn)(void *device,

@@ -79,7 +79,7 @@ TEST_F(Backend, LinkedTbinLoadsAndRuns) {
   auto tile = parseSourceString<ModuleOp>(kTile, &ctx);
   ASSERT_TRUE(graph && tile);
   tessera::tbin::ModuleMeta meta = tessera::collectModuleMeta(*graph, "demo");
-  tessera::tbin::OpsTable ops = tessera::collectOpsTable(*tile);
+  tessera::tbin::OpsTable ops = tessera::collectOpsTable(*tile, /*cpu=*/true, /*cuda=*/false);
   ASSERT_EQ(ops.kernels.size(), 1u);
   EXPECT_EQ(ops.kernels[0].entry, "twice");
   EXPECT_EQ(ops.kernels[0].numArgs, 2u);
@@ -91,7 +91,7 @@ TEST_F(Backend, LinkedTbinLoadsAndRuns) {
   std::string error, object;
   tessera::CodegenOptions opts;
   auto llvmModule =
-      tessera::translateToLLVMIR(*tile, llvmCtx, meta, ops, opts, error);
+      tessera::translateToLLVMIR(*tile, llvmCtx, meta, ops, nullptr, opts, error);
   ASSERT_TRUE(llvmModule) << error;
   ASSERT_TRUE(tessera::emitMachineCode(*llvmModule, opts, false, object, error))
       << error;
@@ -138,7 +138,7 @@ TEST_F(Backend, LinkRefusesUndefinedSymbols) {
   std::string error, object;
   tessera::CodegenOptions opts;
   auto llvmModule =
-      tessera::translateToLLVMIR(*m, llvmCtx, {}, {}, opts, error);
+      tessera::translateToLLVMIR(*m, llvmCtx, {}, {}, nullptr, opts, error);
   ASSERT_TRUE(llvmModule) << error;
   ASSERT_TRUE(tessera::emitMachineCode(*llvmModule, opts, false, object, error))
       << error;

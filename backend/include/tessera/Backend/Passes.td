@@ -12,8 +12,44 @@ def ConvertTTileToLLVM : Pass<"convert-ttile-to-llvm", "mlir::ModuleOp"> {
     `tessera_entry_<name>`, a `tessera_entry_fn` that reads its buffers and
     dims from the runtime's arrays and launches each kernel through the
     runtime's launch callback, returning the first non-zero status.
+
+    With `targets=cuda`, each entry also (or, without `cpu`, only) becomes
+    `tessera_cuda_entry_<name>`, a `tessera_device_entry_fn` that allocates
+    temporaries and launches kernels by name through the runtime's
+    `tessera_device_ops`; the kernels then become device code through
+    `--convert-ttile-to-nvvm`, and no CPU kernels are built without `cpu`.
+  }];
+  let options = [
+    ListOption<"targets", "targets", "std::string",
+               "Devices whose entries to build: cpu (default), cuda">
+  ];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect",
+                           "::mlir::math::MathDialect",
+                           "::mlir::vector::VectorDialect",
+                           "::mlir::cf::ControlFlowDialect"];
+}
+
+def ConvertTTileToNVVM : Pass<"convert-ttile-to-nvvm", "mlir::ModuleOp"> {
+  let summary = "Lower Tile IR kernels to NVVM-flavoured LLVM dialect (CUDA)";
+  let description = [{
+    Each `ttile.kernel` becomes a GPU kernel `tessera_kernel_<name>` whose
+    parameters are its buffers' pointers, its sizes (the point count first)
+    and its tile count, each 8 bytes (tessera_device_ops.launch in
+    runtime/include/tessera/tbin_abi.h). Thread `blockIdx.x * blockDim.x +
+    threadIdx.x` runs one tile of one vector step with the same tile loop,
+    loads, stores and math as the CPU, so a point's result is computed by the
+    same operations in the same order on both. Entry functions are dropped:
+    their host side comes from `--convert-ttile-to-llvm=targets=cuda`.
+    A load or store whose vector step lies wholly inside its bound, at an
+    address aligned to its width (up to 16 bytes), takes a plain vector
+    access (marked `ttile.in_bounds` and `ttile.alignment`); the others keep
+    the mask.
   }];
   let dependentDialects = ["::mlir::LLVM::LLVMDialect",
+                           "::mlir::NVVM::NVVMDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::arith::ArithDialect",
                            "::mlir::math::MathDialect",
                            "::mlir::vector::VectorDialect",
                            "::mlir::cf::ControlFlowDialect"];

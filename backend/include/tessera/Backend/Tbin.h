@@ -4,6 +4,7 @@
 #pragma once
 
 #include "mlir/IR/BuiltinOps.h"
+#include "tessera/tbin_cuda.hpp"
 #include "tessera/tbin_meta.hpp"
 
 #include <string>
@@ -28,15 +29,18 @@ bool isKnownCpu(const std::string &cpu);
 // The signatures of every entry of a Graph IR module.
 tbin::ModuleMeta collectModuleMeta(mlir::ModuleOp tgraphModule,
                                    const std::string &moduleName);
-// The kernel table of a Tile IR module.
-tbin::OpsTable collectOpsTable(mlir::ModuleOp ttileModule);
+// The kernel table of a Tile IR module: a record per kernel and target
+// (backend "cpu" for tessera_kernel_fn functions, "cuda" for GPU kernels).
+tbin::OpsTable collectOpsTable(mlir::ModuleOp ttileModule, bool cpu, bool cuda);
 
-// LLVM dialect -> optimized LLVM IR with the two metadata sections.
-// Returns null and sets `error` on failure.
+// LLVM dialect -> optimized LLVM IR with the two metadata sections, and
+// .tessera.cuda when `cuda` is given. Returns null and sets `error` on
+// failure.
 std::unique_ptr<llvm::Module>
 translateToLLVMIR(mlir::ModuleOp llvmDialectModule, llvm::LLVMContext &ctx,
                   const tbin::ModuleMeta &meta, const tbin::OpsTable &ops,
-                  const CodegenOptions &opts, std::string &error);
+                  const tbin::CudaImages *cuda, const CodegenOptions &opts,
+                  std::string &error);
 
 // Machine code for the module, as an object file or assembly text.
 bool emitMachineCode(llvm::Module &module, const CodegenOptions &opts,

@@ -1,0 +1,51 @@
+// The parts of Tile IR -> LLVM dialect lowering that every target shares:
+// a kernel's tile loop, Tessera's own math, and the conversion of what is
+// left inside kernel bodies. The CPU backend wraps tile loops in the
+// runtime's tessera_kernel_fn; the CUDA backend in a GPU kernel that runs
+// one tile per thread.
+#pragma once
+
+#include "tessera/Dialect/TTile/TTile.h"
+
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Pass/Pass.h"
+#include "mlir/Pass/PassManager.h"
+
+namespace tessera {
+
+mlir::Type llvmPtrType(mlir::MLIRContext *ctx);
+mlir::Value i64Const(mlir::OpBuilder &b, mlir::Location loc, int64_t v);
+// Loads element `index` of an array of `type` at `base`.
+mlir::Value loadElement(mlir::OpBuilder &b, mlir::Location loc,
+                        mlir::Value base, mlir::Type type, int64_t index);
+// Stands in for an original (memref / index) value until the body
+// conversion; reconcile-unrealized-casts removes the pairs it creates.
+mlir::Value castTo(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v,
+                   mlir::Type t);
+
+// Rewrites transcendentals inside kernel bodies into Tessera's own
+// polynomial approximations, with every multiply-add kept separate: no libm
+// (or libdevice) call and the same bits on every machine (ARCHITECTURE.md
+// §6).
+mlir::LogicalResult expandKernelMath(mlir::ModuleOp module);
+
+// ttile.kernel -> void NAME(ptr args, ptr sizes, i64 tile_begin,
+// i64 tile_end): a loop over the vector steps of tiles [begin, end) of
+// `tilePoints` points each (a multiple of the kernel's vector). args holds
+// the buffers' pointers, sizes the point count and then the kernel's extents.
+// The kernel's body moves into the function; the kernel op stays, empty.
+mlir::LLVM::LLVMFuncOp lowerKernelToTileLoop(ttile::KernelOp kernel,
+                                             mlir::OpBuilder &moduleBuilder,
+                                             llvm::StringRef name,
+                                             int64_t tilePoints);
+
+// Once kernels and entries are LLVM functions: loops become branches, and
+// what is left inside (arith, math, vector, memref, ttile loads and stores)
+// becomes LLVM dialect. `runPipeline` is the calling pass's.
+mlir::LogicalResult convertBodiesToLLVM(
+    mlir::ModuleOp module,
+    llvm::function_ref<mlir::LogicalResult(mlir::OpPassManager &)> runPipeline);
+
+} // namespace tessera

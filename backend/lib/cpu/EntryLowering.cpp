@@ -1,0 +1,319 @@
+// Entry functions -> host functions with the runtime's calling conventions
+// (runtime/include/tessera/tbin_abi.h). The same walk serves both kinds of
+// entry: for the CPU, temporaries come from malloc and kernels are launched
+// through the runtime's launch callback; for a device, both go through the
+// runtime's tessera_device_ops, kernels named by string.
+#include "EntryLowering.h"
+#include "../common/TileLowering.h"
+#include "tessera/Backend/Symbols.h"
+
+#include "mlir/Dialect/LLVMIR/FunctionCallUtils.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+
+using namespace mlir;
+
+namespace tessera {
+namespace {
+
+// What an entry returns when a temporary buffer cannot be allocated
+// (TESSERA_ERROR_OUT_OF_MEMORY in tessera_rt.h).
+constexpr int32_t kOutOfMemory = 5;
+
+// Fields of tessera_device_ops_t, in order.
+enum DeviceOp { kAlloc = 0, kFree = 1, kLaunch = 2, kUpload = 3 };
+
+class EntryLowering {
+public:
+  EntryLowering(func::FuncOp fn, ModuleOp module, EntryDevice device)
+      : fn(fn), module(module), device(device), ctx(fn.getContext()), b(ctx) {}
+
+  LogicalResult run(OpBuilder &mb);
+
+private:
+  Value call(Location loc, LLVM::LLVMFunctionType type, Value callee,
+             ValueRange args) {
+    SmallVector<Value> operands{callee};
+    operands.append(args.begin(), args.end());
+    auto op = b.create<LLVM::CallOp>(loc, type, operands);
+    return type.getReturnType() == LLVM::LLVMVoidType::get(ctx)
+               ? Value()
+               : op.getResult();
+  }
+
+  // Function pointer `field` of the runtime's tessera_device_ops.
+  Value deviceOp(Location loc, DeviceOp field) {
+    return loadElement(b, loc, arg1, llvmPtrType(ctx), field);
+  }
+
+  Value allocate(Location loc, Value bytes) {
+    Type ptr = llvmPtrType(ctx);
+    if (device == EntryDevice::Cpu)
+      return b.create<LLVM::CallOp>(loc, mallocFn, ValueRange{bytes})
+          .getResult();
+    auto type = LLVM::LLVMFunctionType::get(ptr, {ptr, b.getI64Type()});
+    return call(loc, type, deviceOp(loc, kAlloc), {arg0, bytes});
+  }
+
+  void release(Location loc, Value p) {
+    if (device == EntryDevice::Cpu) {
+      b.create<LLVM::CallOp>(loc, freeFn, ValueRange{p});
+      return;
+    }
+    Type ptr = llvmPtrType(ctx);
+    auto type =
+        LLVM::LLVMFunctionType::get(LLVM::LLVMVoidType::get(ctx), {ptr, ptr});
+    call(loc, type, deviceOp(loc, kFree), {arg0, p});
+  }
+
+  // A scalar the entry writes into a device buffer: uploaded from the
+  // stack. Returns the upload's status.
+  Value upload(memref::StoreOp store);
+
+  // Returns the launch's status.
+  Value launch(ttile::LaunchOp op, ttile::KernelOp kernel, Value argv,
+               Value sizes, int64_t numSizes, Value elements);
+
+  // Ends `current` after `op` with a check of `ok`: on failure, free the
+  // temporaries and return `status`.
+  void checkAfter(Operation *op, Value ok, Value status);
+
+  func::FuncOp fn;
+  ModuleOp module;
+  EntryDevice device;
+  MLIRContext *ctx;
+  OpBuilder b;
+  LLVM::LLVMFuncOp llvmFn;
+  // CPU: (launcher, launch callback); device: (device, ops).
+  Value arg0, arg1;
+  LLVM::LLVMFuncOp mallocFn, freeFn;
+  Block *current = nullptr;
+  // Temporary buffers allocated so far: freed on every way out.
+  SmallVector<Value> live;
+};
+
+void EntryLowering::checkAfter(Operation *op, Value ok, Value status) {
+  Location l = op->getLoc();
+  Block *rest = current->splitBlock(op->getNextNode());
+  Block *failed = new Block();
+  llvmFn.getBody().push_back(failed);
+  b.setInsertionPointToEnd(current);
+  b.create<LLVM::CondBrOp>(l, ok, rest, failed);
+  b.setInsertionPointToStart(failed);
+  for (Value t : live)
+    release(l, t);
+  b.create<LLVM::ReturnOp>(l, status);
+  current = rest;
+}
+
+Value EntryLowering::launch(ttile::LaunchOp op, ttile::KernelOp kernel,
+                            Value argv, Value sizes, int64_t numSizes,
+                            Value elements) {
+  Location l = op.getLoc();
+  Type ptr = llvmPtrType(ctx), i64 = b.getI64Type(), i32 = b.getI32Type();
+  // A CPU thread runs tiles of the kernel's tile size; a GPU thread one
+  // vector step (tessera_device_ops.launch: one thread a tile).
+  int64_t tilePoints =
+      device == EntryDevice::Cpu ? kernel.getTile() : kernel.getVector();
+  Value tiles = b.create<LLVM::UDivOp>(
+      l, b.create<LLVM::AddOp>(l, elements, i64Const(b, l, tilePoints - 1)),
+      i64Const(b, l, tilePoints));
+  std::string symbol = kernelSymbol(op.getKernel().str());
+  if (device == EntryDevice::Cpu) {
+    auto kernelFn = module.lookupSymbol<LLVM::LLVMFuncOp>(symbol);
+    auto type = LLVM::LLVMFunctionType::get(i32, {ptr, ptr, ptr, ptr, i64});
+    Value fnPtr = b.create<LLVM::AddressOfOp>(l, kernelFn);
+    return call(l, type, arg1, {arg0, fnPtr, argv, sizes, tiles});
+  }
+  // The kernel's name, NUL-terminated, as the device image knows it.
+  std::string global = symbol + "_name";
+  if (!module.lookupSymbol(global)) {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(module.getBody());
+    std::string text = symbol + '\0';
+    auto type = LLVM::LLVMArrayType::get(b.getI8Type(), text.size());
+    b.create<LLVM::GlobalOp>(l, type, /*isConstant=*/true,
+                             LLVM::Linkage::Internal, global,
+                             b.getStringAttr(text), /*alignment=*/0);
+  }
+  Value name =
+      b.create<LLVM::AddressOfOp>(l, ptr, FlatSymbolRefAttr::get(ctx, global));
+  auto type =
+      LLVM::LLVMFunctionType::get(i32, {ptr, ptr, ptr, i32, ptr, i32, i64});
+  auto i32Const = [&](int64_t v) {
+    return b.create<LLVM::ConstantOp>(l, i32, b.getI32IntegerAttr(v));
+  };
+  return call(l, type, deviceOp(l, kLaunch),
+              {arg0, name, argv,
+               i32Const(static_cast<int64_t>(op.getBuffers().size())), sizes,
+               i32Const(numSizes), tiles});
+}
+
+Value EntryLowering::upload(memref::StoreOp store) {
+  Location l = store.getLoc();
+  Type ptr = llvmPtrType(ctx), i64 = b.getI64Type();
+  Type elem = store.getMemRefType().getElementType();
+  Type stored = elem.isIndex() ? i64 : elem;
+  int64_t bytes =
+      elem.isIndex() ? 8 : std::max(1u, elem.getIntOrFloatBitWidth() / 8);
+  Value value = store.getValueToStore();
+  if (elem.isIndex())
+    value = castTo(b, l, value, i64);
+  Value slot = b.create<LLVM::AllocaOp>(l, ptr, stored, i64Const(b, l, 1));
+  b.create<LLVM::StoreOp>(l, value, slot);
+  // Stores into flat buffers: one index.
+  Value index = castTo(b, l, store.getIndices().front(), i64);
+  Value dst = b.create<LLVM::GEPOp>(
+      l, ptr, stored, castTo(b, l, store.getMemRef(), ptr), ValueRange{index});
+  auto type = LLVM::LLVMFunctionType::get(b.getI32Type(), {ptr, ptr, ptr, i64});
+  return call(l, type, deviceOp(l, kUpload),
+              {arg0, dst, slot, i64Const(b, l, bytes)});
+}
+
+LogicalResult EntryLowering::run(OpBuilder &mb) {
+  Location loc = fn.getLoc();
+  Type ptr = llvmPtrType(ctx), i64 = b.getI64Type(), i32 = b.getI32Type();
+  std::string symbol = device == EntryDevice::Cpu
+                           ? entrySymbol(fn.getName().str())
+                           : cudaEntrySymbol(fn.getName().str());
+  if (device != EntryDevice::Cpu) {
+    // A read of a buffer would touch device memory from the host (writes
+    // are uploads, below).
+    WalkResult hostRead =
+        fn.walk([](memref::LoadOp) { return WalkResult::interrupt(); });
+    if (hostRead.wasInterrupted())
+      return fn.emitError("entry '")
+             << fn.getName()
+             << "' reads a tensor in host code, which the cuda target does "
+                "not support yet";
+  }
+  llvmFn = mb.create<LLVM::LLVMFuncOp>(
+      loc, symbol, LLVM::LLVMFunctionType::get(i32, {ptr, ptr, ptr, ptr}));
+  Block *entry = llvmFn.addEntryBlock(mb);
+  arg0 = entry->getArgument(0);
+  arg1 = entry->getArgument(1);
+  Value buffers = entry->getArgument(2), dims = entry->getArgument(3);
+
+  b.setInsertionPointToEnd(entry);
+  Block &old = fn.getBody().front();
+  int64_t nextBuffer = 0, nextDim = 0;
+  for (BlockArgument arg : old.getArguments()) {
+    Value v = isa<MemRefType>(arg.getType())
+                  ? loadElement(b, loc, buffers, ptr, nextBuffer++)
+                  : loadElement(b, loc, dims, i64, nextDim++);
+    arg.replaceAllUsesWith(castTo(b, loc, v, arg.getType()));
+  }
+  entry->getOperations().splice(entry->end(), old.getOperations());
+
+  if (device == EntryDevice::Cpu) {
+    mallocFn = LLVM::lookupOrCreateMallocFn(module, i64);
+    freeFn = LLVM::lookupOrCreateFreeFn(module);
+  }
+  current = entry;
+  // Collected first: checks split the block as the walk goes.
+  SmallVector<Operation *> steps;
+  for (Operation &op : *entry)
+    if (isa<memref::AllocOp, memref::DeallocOp, ttile::LaunchOp>(op) ||
+        (device != EntryDevice::Cpu && isa<memref::StoreOp>(op)))
+      steps.push_back(&op);
+  DenseMap<Value, Value> pointerOf; // temporary buffer -> its pointer
+  for (Operation *op : steps) {
+    if (auto alloc = dyn_cast<memref::AllocOp>(op)) {
+      Location l = alloc.getLoc();
+      b.setInsertionPoint(alloc);
+      Type elem = alloc.getType().getElementType();
+      // A count the canonicalizer folded is in the type instead.
+      Value count = alloc.getDynamicSizes().empty()
+                        ? i64Const(b, l, alloc.getType().getNumElements())
+                        : castTo(b, l, alloc.getDynamicSizes()[0], i64);
+      // At least one byte, so that an empty tensor is not a failure.
+      Value bytes = b.create<LLVM::MulOp>(
+          l, count,
+          i64Const(b, l, std::max(1u, elem.getIntOrFloatBitWidth() / 8)));
+      bytes = b.create<LLVM::UMaxOp>(l, bytes, i64Const(b, l, 1));
+      Value p = allocate(l, bytes);
+      Value ok = b.create<LLVM::ICmpOp>(l, LLVM::ICmpPredicate::ne, p,
+                                        b.create<LLVM::ZeroOp>(l, ptr));
+      Value buffer = castTo(b, l, p, alloc.getType());
+      alloc.getResult().replaceAllUsesWith(buffer);
+      pointerOf[buffer] = p;
+      Value oom =
+          b.create<LLVM::ConstantOp>(l, i32, b.getI32IntegerAttr(kOutOfMemory));
+      alloc.erase();
+      checkAfter(oom.getDefiningOp(), ok, oom);
+      live.push_back(p);
+      continue;
+    }
+    if (auto dealloc = dyn_cast<memref::DeallocOp>(op)) {
+      b.setInsertionPoint(dealloc);
+      Value freed = dealloc.getMemref();
+      if (auto cast = freed.getDefiningOp<memref::CastOp>())
+        freed = cast.getSource();
+      Value p = pointerOf.lookup(freed);
+      if (!p)
+        return dealloc.emitError("frees a buffer the entry did not allocate");
+      release(dealloc.getLoc(), p);
+      llvm::erase(live, p);
+      dealloc.erase();
+      continue;
+    }
+    if (auto store = dyn_cast<memref::StoreOp>(op)) {
+      b.setInsertionPoint(store);
+      Value status = upload(store);
+      Value ok = b.create<LLVM::ICmpOp>(
+          store.getLoc(), LLVM::ICmpPredicate::eq, status,
+          b.create<LLVM::ConstantOp>(store.getLoc(), i32,
+                                     b.getI32IntegerAttr(0)));
+      store.erase();
+      checkAfter(ok.getDefiningOp(), ok, status);
+      continue;
+    }
+    auto launchOp = cast<ttile::LaunchOp>(op);
+    Location l = launchOp.getLoc();
+    auto kernel = module.lookupSymbol<ttile::KernelOp>(launchOp.getKernel());
+    if (!kernel)
+      return launchOp.emitError("unknown kernel @") << launchOp.getKernel();
+    b.setInsertionPoint(launchOp);
+    int64_t n = launchOp.getBuffers().size();
+    Value argv = b.create<LLVM::AllocaOp>(
+        l, ptr, ptr, i64Const(b, l, std::max<int64_t>(n, 1)));
+    for (auto [i, buf] : llvm::enumerate(launchOp.getBuffers())) {
+      Value slot = b.create<LLVM::GEPOp>(l, ptr, ptr, argv,
+                                         ArrayRef<LLVM::GEPArg>{int32_t(i)});
+      b.create<LLVM::StoreOp>(l, castTo(b, l, buf, ptr), slot);
+    }
+    // sizes: the points, then the kernel's extents.
+    Value elements = castTo(b, l, launchOp.getElements(), i64);
+    int64_t numSizes = 1 + launchOp.getSizes().size();
+    Value sizes =
+        b.create<LLVM::AllocaOp>(l, ptr, i64, i64Const(b, l, numSizes));
+    b.create<LLVM::StoreOp>(l, elements, sizes);
+    for (auto [i, size] : llvm::enumerate(launchOp.getSizes())) {
+      Value slot = b.create<LLVM::GEPOp>(
+          l, ptr, i64, sizes, ArrayRef<LLVM::GEPArg>{int32_t(i + 1)});
+      b.create<LLVM::StoreOp>(l, castTo(b, l, size, i64), slot);
+    }
+    Value status = launch(launchOp, kernel, argv, sizes, numSizes, elements);
+    // A failed launch returns its status; later launches do not run.
+    Value ok = b.create<LLVM::ICmpOp>(
+        l, LLVM::ICmpPredicate::eq, status,
+        b.create<LLVM::ConstantOp>(l, i32, b.getI32IntegerAttr(0)));
+    launchOp.erase();
+    checkAfter(ok.getDefiningOp(), ok, status);
+  }
+  auto ret = cast<func::ReturnOp>(current->getTerminator());
+  b.setInsertionPoint(ret);
+  b.create<LLVM::ReturnOp>(ret.getLoc(),
+                           ValueRange{b.create<LLVM::ConstantOp>(
+                               ret.getLoc(), i32, b.getI32IntegerAttr(0))});
+  ret.erase();
+  return success();
+}
+
+} // namespace
+
+LogicalResult lowerEntry(func::FuncOp fn, ModuleOp module, OpBuilder &mb,
+                         EntryDevice device) {
+  return EntryLowering(fn, module, device).run(mb);
+}
+
+} // namespace tessera
