@@ -1,9 +1,10 @@
 // libFuzzer entry point over everything the runtime reads from untrusted
 // bytes: each input is tried as a .tbin (ELF validation and the
-// .tessera.meta/.tessera.ops decoding that loadModule runs before dlopen), as
-// a bare .tessera.meta and .tessera.ops section, as a .npy file and as a
-// .safetensors file. Trying every reader on every input keeps one target and
-// one corpus; each reader rejects the others' files within a few bytes.
+// .tessera.meta/.tessera.ops/.tessera.cuda decoding that loadModule runs
+// before dlopen), as a bare .tessera.meta, .tessera.ops and .tessera.cuda
+// section, as a .npy file and as a .safetensors file. Trying every reader on
+// every input keeps one target and one corpus; each reader rejects the others'
+// files within a few bytes.
 //
 // Besides ASan/UBSan findings it checks the readers' contract: a failure
 // comes with a one-line message, and whatever is read back can be written
@@ -11,6 +12,7 @@
 #include "loader/module_loader.hpp"
 #include "tessera/npy.hpp"
 #include "tessera/safetensors.hpp"
+#include "tessera/tbin_cuda.hpp"
 #include "tessera/tbin_meta.hpp"
 
 #include <cstdint>
@@ -70,6 +72,15 @@ void fuzzModule(const uint8_t *data, size_t size) {
     violated("module", "inspectModule opened the module", "");
   sectionRoundTrip("module meta", module.meta);
   sectionRoundTrip("module ops", module.ops);
+  if (module.hasCuda) {
+    sectionRoundTrip("module cuda", module.cuda);
+    // Whatever the images, choosing one for any device stays in range.
+    for (uint32_t sm : {0u, 52u, 80u, 90u, 1000u}) {
+      int chosen = tbin::chooseCudaImage(module.cuda, sm);
+      if (chosen < -1 || chosen >= static_cast<int>(module.cuda.images.size()))
+        violated("module cuda", "chose an image out of range", "");
+    }
+  }
 }
 
 void fuzzNpy(const uint8_t *data, size_t size) {
@@ -129,6 +140,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   fuzzModule(data, size);
   fuzzSection<tbin::ModuleMeta>("meta", data, size);
   fuzzSection<tbin::OpsTable>("ops", data, size);
+  fuzzSection<tbin::CudaImages>("cuda", data, size);
   fuzzNpy(data, size);
   fuzzSafetensors(data, size);
   return 0;

@@ -25,9 +25,8 @@ std::string tileString(const std::vector<int64_t> &tile) {
 } // namespace
 
 int infoCommand(const std::string &model) {
-  // Introspection needs no worker threads.
-  Context ctx("cpu", 1);
-  Module module(ctx, model);
+  // Describing runs nothing: no device, and none of the module's code.
+  Module module = Module::inspect(model);
   auto [major, minor] = module.formatVersion();
   std::printf("module: %s\n", module.name().c_str());
   std::printf("format version: %u.%u\n", major, minor);
@@ -65,6 +64,10 @@ int infoCommand(const std::string &model) {
                 k.name.c_str(), k.backend.c_str(), k.kind.c_str(),
                 tileString(k.tile).c_str(), k.numArgs, k.entry.c_str(),
                 k.symbol.c_str());
+  for (const DeviceImageInfo &d : module.deviceImages())
+    std::printf("%s image %s  sm_%u%s  %llu bytes\n", d.device.c_str(),
+                d.kind.c_str(), d.sm, d.archSpecific ? "a" : "",
+                static_cast<unsigned long long>(d.size));
   return 0;
 }
 

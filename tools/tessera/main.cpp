@@ -57,16 +57,34 @@ int main(int argc, char **argv) {
       ->type_name("NAME");
   runCmd
       ->add_option("--device", run.device,
-                   "Device to run on. Default: cpu (the only device in this "
-                   "build).")
+                   "Device to run on: cpu, or cuda[:N] for NVIDIA GPU N "
+                   "(default 0; needs the CUDA driver, and a model compiled "
+                   "with tesserac --target=cuda). Inputs and outputs stay "
+                   ".npy files on the host. Default: cpu.")
       ->type_name("DEVICE");
   runCmd
       ->add_option("--threads", run.threads,
-                   "Number of threads that run tiles, this one included. "
-                   "Default: 0, one per hardware thread. Results never "
-                   "depend on it.")
+                   "Number of threads that run tiles on the CPU, this one "
+                   "included. Default: 0, one per hardware thread. Results "
+                   "never depend on it.")
       ->type_name("N")
       ->check(CLI::Range(0, 1024));
+  runCmd
+      ->add_option("--profile", run.profile,
+                   "Write every kernel launch of the run (every step of a "
+                   "train entry, every --repeat) to FILE as a Chrome trace "
+                   "(JSON, for chrome://tracing or Perfetto): the kernel's "
+                   "name, start and duration in microseconds, its tile "
+                   "count. Written when the run succeeds.")
+      ->type_name("FILE");
+  CLI::Option *repeat =
+      runCmd
+          ->add_option("--repeat", run.repeat,
+                       "Plain entries: run the entry N times and keep the "
+                       "outputs of the last run; print the median and the "
+                       "minimum wall time of a run on stderr. Default: 1.")
+          ->type_name("N")
+          ->check(CLI::PositiveNumber);
   runCmd
       ->add_option("--input", run.inputs,
                    "Read input NAME of the entry from the .npy file FILE. "
@@ -125,7 +143,9 @@ int main(int argc, char **argv) {
       "info", "Print what a model contains: module, format version, target, "
               "numerics policy, .tessera sections, entry points with their "
               "signatures (and, for train entries, kind and optimizer), "
-              "parameters with their initialisers, and the kernel table.");
+              "parameters with their initialisers, the kernel table, and "
+              "the device images (.tessera.cuda: kind, sm, size). Loads "
+              "no code, so it describes a model compiled for any device.");
   infoCmd->add_option("model", infoModel, "The compiled model (.tbin file).")
       ->required()
       ->type_name("MODEL.tbin");
@@ -143,6 +163,7 @@ int main(int argc, char **argv) {
   for (const CLI::Option *opt : {steps, log, checkpoint, every})
     if (opt->count() > 0)
       run.trainFlags.push_back(opt->get_name());
+  run.repeatGiven = repeat->count() > 0;
 
   try {
     if (runCmd->parsed())

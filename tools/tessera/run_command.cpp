@@ -3,6 +3,8 @@
 #include "bound_entry.hpp"
 #include "cli_failure.hpp"
 #include "entry_runner.hpp"
+#include "profile_trace.hpp"
+#include "run_timing.hpp"
 #include "train_command.hpp"
 #include "value_format.hpp"
 
@@ -56,7 +58,8 @@ void checkOutputName(const std::string &name) {
     throw Failure("output name '" + name + "' cannot be used as a file name");
 }
 
-// A plain entry: run once, write each output as DIR/<name>.npy.
+// A plain entry: run --repeat times, write each output of the last run as
+// DIR/<name>.npy.
 int runPlain(const Context &ctx, const Function &fn, const BoundEntry &bound,
              const RunOptions &o) {
   std::vector<TensorInfo> outputInfos = fn.outputs();
@@ -65,7 +68,12 @@ int runPlain(const Context &ctx, const Function &fn, const BoundEntry &bound,
   EntryRunner runner(ctx, fn, bound.inputs(), bound.inputSources(),
                      bound.constantInputs());
   std::vector<train::HostTensor> outputs;
-  runner.run(bound.inputs(), outputs);
+  RunTimer timer;
+  for (int64_t k = 0; k < o.repeat; ++k)
+    timer.time([&] { runner.run(bound.inputs(), outputs); });
+  if (o.repeatGiven)
+    std::fprintf(stderr, "tessera: note: %s\n",
+                 timer.summary(fn.name()).c_str());
 
   std::error_code ec;
   std::filesystem::create_directories(o.outputDir, ec);
@@ -105,15 +113,23 @@ int runCommand(const RunOptions &o) {
   if (!isTrain && !o.trainFlags.empty())
     throw Failure(o.trainFlags[0] + " applies to train entries only, and '" +
                   fn.name() + "' is a plain entry");
+  if (isTrain && o.repeatGiven)
+    throw Failure("--repeat applies to plain entries only, and '" + fn.name() +
+                  "' is a train entry (it runs --steps steps)");
   if (isTrain) {
     std::string error;
     if (!train::checkTrainSignature(entryMeta(fn), error))
       throw Failure(o.model + ": " + error);
   }
   BoundEntry bound = bindEntry(o, files, module, fn);
-  if (isTrain)
-    return runTrain(ctx, module, fn, bound, o);
-  return runPlain(ctx, fn, bound, o);
+  // From here on every launch counts, and nothing before it did.
+  if (!o.profile.empty())
+    ctx.setProfiling(true);
+  int status = isTrain ? runTrain(ctx, module, fn, bound, o)
+                       : runPlain(ctx, fn, bound, o);
+  if (!o.profile.empty())
+    writeChromeTrace(o.profile, ctx.profileEvents(), o.device);
+  return status;
 }
 
 } // namespace tessera::cli

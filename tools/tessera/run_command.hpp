@@ -17,8 +17,13 @@ struct RunOptions {
   int threads = 0;                 // 0: one per hardware thread
   std::vector<std::string> inputs; // NAME=FILE
   std::string outputDir = ".";
-  std::string params; // --params FILE.safetensors; empty: none
-  uint64_t seed = 0;  // --seed, mixed into every random initialiser
+  std::string params;  // --params FILE.safetensors; empty: none
+  uint64_t seed = 0;   // --seed, mixed into every random initialiser
+  std::string profile; // --profile FILE: Chrome trace of every launch
+  // Plain entries only: runs, the outputs of the last kept; timings are
+  // printed when --repeat was given.
+  int64_t repeat = 1;
+  bool repeatGiven = false;
   // Train entries only.
   int64_t steps = 1;
   std::string log;        // --log FILE.csv|FILE.jsonl; empty: none

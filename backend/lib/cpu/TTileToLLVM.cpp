@@ -30,7 +30,8 @@ struct ConvertTTileToLLVMPass
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    bool cpu = false, cuda = false;
+    // No list: the CPU alone.
+    bool cpu = targets.empty(), cuda = false;
     for (const std::string &t : targets) {
       if (t == "cpu")
         cpu = true;

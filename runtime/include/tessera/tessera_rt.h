@@ -16,8 +16,14 @@
  *  - Destroy/free/unload functions accept NULL and do nothing.
  *
  * Devices: "cpu" runs kernels on a pool of worker threads owned by the
- * context. On the CPU device all work runs synchronously in stream order: a
- * call that enqueues work returns when the work is done.
+ * context. "cuda" / "cuda:N" runs them on NVIDIA GPU N through the CUDA
+ * driver, which is loaded at run time (libcuda.so.1): the runtime needs no
+ * CUDA to build, and a machine without a GPU gets a clear error from
+ * tessera_context_create. On every device tensors, buffers and streams are
+ * host-side and all work runs synchronously in stream order: a call that
+ * enqueues work returns when the work is done (on a GPU, tessera_invoke
+ * copies the inputs to the device, runs the entry, waits for it and copies
+ * the outputs back).
  */
 #ifndef TESSERA_RT_H
 #define TESSERA_RT_H
@@ -103,6 +109,27 @@ typedef struct tessera_param_info {
   int64_t seed;
 } tessera_param_info_t;
 
+/* A device image of the module: its .tessera.cuda section holds one or
+ * more, and a CUDA context loads the one that suits its GPU. */
+typedef struct tessera_device_image_info {
+  const char *device;    /* "cuda" */
+  const char *kind;      /* "ptx" or "cubin" */
+  uint32_t sm;           /* compute capability times ten: 80, 90 */
+  int32_t arch_specific; /* 1: runs on exactly `sm` only (sm_90a) */
+  uint64_t size;         /* bytes */
+} tessera_device_image_info_t;
+
+/* One kernel launch recorded while profiling (tessera_context_set_profiling).
+ * Times are microseconds on one clock per context, which starts when
+ * profiling is switched on: on the CPU the launch's wall time, on a GPU the
+ * kernel's time on the device (CUDA events around it). */
+typedef struct tessera_profile_event {
+  const char *name; /* the kernel's name, as `tessera info` lists it */
+  double start_us;
+  double duration_us;
+  int64_t num_tiles; /* tiles the launch ran (> 0) */
+} tessera_profile_event_t;
+
 /* A section of the .tbin whose name starts with ".tessera". */
 typedef struct tessera_section_info {
   const char *name;
@@ -122,9 +149,14 @@ TESSERA_RT_API size_t tessera_dtype_size(int32_t dtype);
 
 /* ---- Contexts ----------------------------------------------------------- */
 
-/* `device`: "cpu" (NULL means "cpu"); "cuda[:N]" and "hip[:N]" give
- * TESSERA_ERROR_UNSUPPORTED in this build. `num_threads`: threads that run
- * tiles, the caller's included; 0 means one per hardware thread. */
+/* `device`: "cpu" (NULL means "cpu"), or "cuda[:N]" for GPU N (default 0).
+ * Without a CUDA driver or GPU: TESSERA_ERROR_UNSUPPORTED ("no CUDA driver
+ * (libcuda.so.1) on this machine", "no CUDA device on this machine"); a GPU
+ * that does not exist: TESSERA_ERROR_NOT_FOUND ("CUDA device 3 does not
+ * exist (2 devices)"). "hip[:N]" gives TESSERA_ERROR_UNSUPPORTED in this
+ * build. `num_threads`: threads that run CPU tiles, the caller's included;
+ * 0 means one per hardware thread. A CUDA context checks it but runs tiles
+ * on the GPU, and reports 1 thread. */
 TESSERA_RT_API tessera_status_t tessera_context_create(const char *device,
                                                        int num_threads,
                                                        tessera_context_t *out);
@@ -132,13 +164,41 @@ TESSERA_RT_API tessera_status_t tessera_context_destroy(tessera_context_t ctx);
 TESSERA_RT_API tessera_status_t
 tessera_context_num_threads(tessera_context_t ctx, int *out);
 
+/* ---- Profiling ---------------------------------------------------------- */
+
+/* enabled != 0: forget what was recorded, restart the clock and record every
+ * kernel launch of every entry run on the context from now on (one event a
+ * launch, launches of zero tiles excepted). 0: stop recording, keeping the
+ * events. Profiling costs a little time per launch (on a GPU, two events),
+ * nothing while off. */
+TESSERA_RT_API tessera_status_t
+tessera_context_set_profiling(tessera_context_t ctx, int enabled);
+/* Events recorded since profiling was last switched on, in the order the
+ * launches were issued. Their `name` strings stay valid until profiling is
+ * switched on again or the context is destroyed. */
+TESSERA_RT_API size_t tessera_context_num_profile_events(tessera_context_t ctx);
+TESSERA_RT_API tessera_status_t tessera_context_profile_event(
+    tessera_context_t ctx, size_t index, tessera_profile_event_t *out);
+
 /* ---- Modules ------------------------------------------------------------ */
 
 /* Validates the file (ELF, sections, metadata, versions) before loading its
- * code, then resolves every entry and CPU kernel symbol. */
+ * code, then resolves the code of the context's device: on the CPU every
+ * entry and CPU kernel symbol; on a GPU the device entries
+ * (tessera_cuda_entry_NAME) and the .tessera.cuda image that suits it,
+ * which the driver loads. A module without code for the device gives
+ * TESSERA_ERROR_UNSUPPORTED: "model.tbin has no CUDA code; compile it with
+ * tesserac --target=cuda" (or "no CPU code", "--target=cpu"). */
 TESSERA_RT_API tessera_status_t tessera_module_load(tessera_context_t ctx,
                                                     const char *path,
                                                     tessera_module_t *out);
+/* Validates the file as tessera_module_load does, but loads no code and
+ * needs no device: for tools that describe a module whatever it was
+ * compiled for (`tessera info`). Everything but running works on the
+ * result; tessera_invoke on its functions gives TESSERA_ERROR_UNSUPPORTED.
+ * Unload it with tessera_module_unload. */
+TESSERA_RT_API tessera_status_t tessera_module_inspect(const char *path,
+                                                       tessera_module_t *out);
 TESSERA_RT_API tessera_status_t tessera_module_unload(tessera_module_t module);
 
 TESSERA_RT_API const char *tessera_module_name(tessera_module_t module);
@@ -161,6 +221,11 @@ TESSERA_RT_API tessera_status_t tessera_module_param(tessera_module_t module,
 TESSERA_RT_API size_t tessera_module_num_kernels(tessera_module_t module);
 TESSERA_RT_API tessera_status_t tessera_module_kernel(
     tessera_module_t module, size_t index, tessera_kernel_info_t *out);
+/* The device images (.tessera.cuda); none for a module compiled for the CPU
+ * only. */
+TESSERA_RT_API size_t tessera_module_num_device_images(tessera_module_t module);
+TESSERA_RT_API tessera_status_t tessera_module_device_image(
+    tessera_module_t module, size_t index, tessera_device_image_info_t *out);
 
 /* ---- Functions (entry points) ------------------------------------------- */
 
@@ -202,7 +267,12 @@ TESSERA_RT_API tessera_status_t tessera_function_output_shape(
 /* Checks inputs as tessera_function_bind_dims does and every output's dtype
  * and shape against the bound dims, then runs the entry on `stream`'s
  * context (NULL: the module's context). Returns when the results are in the
- * outputs' memory. */
+ * outputs' memory. Tensors are host memory on every device; on a GPU the
+ * inputs are copied to device memory first and the outputs back after,
+ * and invokes on one context run one at a time. A failure on the GPU names
+ * the CUDA call and error ("... cuLaunchKernel failed:
+ * CUDA_ERROR_INVALID_VALUE (invalid argument)"); running out of device
+ * memory is TESSERA_ERROR_OUT_OF_MEMORY. */
 TESSERA_RT_API tessera_status_t tessera_invoke(tessera_function_t fn,
                                                tessera_stream_t stream,
                                                const tessera_tensor_t *inputs,
@@ -212,12 +282,13 @@ TESSERA_RT_API tessera_status_t tessera_invoke(tessera_function_t fn,
 
 /* ---- Memory ------------------------------------------------------------- */
 
-/* Zero-filled, 64-byte aligned. */
+/* Zero-filled, 64-byte aligned host memory, on every device (a GPU's
+ * memory is managed inside tessera_invoke). */
 TESSERA_RT_API tessera_status_t tessera_buffer_alloc(tessera_context_t ctx,
                                                      size_t bytes,
                                                      tessera_buffer_t *out);
 TESSERA_RT_API tessera_status_t tessera_buffer_free(tessera_buffer_t buffer);
-/* Host pointer to the buffer's memory (cpu device). */
+/* Host pointer to the buffer's memory. */
 TESSERA_RT_API void *tessera_buffer_data(tessera_buffer_t buffer);
 TESSERA_RT_API size_t tessera_buffer_size(tessera_buffer_t buffer);
 /* Copies the first `bytes` bytes of `src` to `dst`. */
@@ -245,7 +316,8 @@ TESSERA_RT_API tessera_status_t tessera_event_wait(tessera_event_t event);
 
 /* Runs tiles [0, num_tiles) of `kernel` on the context's thread pool: the
  * range is split into contiguous chunks, the calling thread runs some of
- * them, and the call returns when every tile is done. */
+ * them, and the call returns when every tile is done. CPU contexts only
+ * (TESSERA_ERROR_UNSUPPORTED on a GPU). */
 TESSERA_RT_API tessera_status_t tessera_launch_tile(tessera_stream_t stream,
                                                     tessera_kernel_fn kernel,
                                                     void *const *args,

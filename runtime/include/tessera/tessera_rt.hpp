@@ -98,6 +98,23 @@ struct SectionInfo {
   uint64_t size = 0;
 };
 
+// A device image of the module (tessera_device_image_info_t).
+struct DeviceImageInfo {
+  std::string device; // "cuda"
+  std::string kind;   // "ptx" or "cubin"
+  uint32_t sm = 0;    // compute capability times ten
+  bool archSpecific = false;
+  uint64_t size = 0;
+};
+
+// One kernel launch recorded while profiling (tessera_profile_event_t).
+struct ProfileEvent {
+  std::string name;
+  double startUs = 0;
+  double durationUs = 0;
+  int64_t numTiles = 0;
+};
+
 // The dtype code of a C++ element type, e.g. DTypeOf<float>::value is
 // TESSERA_DTYPE_F32. f16 and bf16 have no standard C++ type, so no entry.
 template <typename T> struct DTypeOf;
@@ -147,6 +164,20 @@ public:
     int n = 0;
     detail::check(tessera_context_num_threads(get(), &n));
     return n;
+  }
+  // On: forget earlier events and record every launch from now on.
+  void setProfiling(bool on) const {
+    detail::check(tessera_context_set_profiling(get(), on ? 1 : 0));
+  }
+  std::vector<ProfileEvent> profileEvents() const {
+    std::vector<ProfileEvent> out;
+    for (std::size_t i = 0, n = tessera_context_num_profile_events(get());
+         i < n; ++i) {
+      tessera_profile_event_t e;
+      detail::check(tessera_context_profile_event(get(), i, &e));
+      out.push_back({e.name, e.start_us, e.duration_us, e.num_tiles});
+    }
+    return out;
   }
 
 private:
@@ -266,6 +297,13 @@ public:
     detail::check(tessera_module_load(ctx.get(), path.c_str(), &m));
     mod_ = Owned(m);
   }
+  // The module described without loading its code (tessera_module_inspect):
+  // everything works on it but invoking.
+  static Module inspect(const std::string &path) {
+    tessera_module_t m = nullptr;
+    detail::check(tessera_module_inspect(path.c_str(), &m));
+    return Module(m);
+  }
   tessera_module_t get() const { return mod_.get(); }
   std::string name() const { return tessera_module_name(get()); }
   std::string target() const { return tessera_module_target(get()); }
@@ -313,6 +351,16 @@ public:
     }
     return out;
   }
+  std::vector<DeviceImageInfo> deviceImages() const {
+    std::vector<DeviceImageInfo> out;
+    for (std::size_t i = 0, n = tessera_module_num_device_images(get()); i < n;
+         ++i) {
+      tessera_device_image_info_t d;
+      detail::check(tessera_module_device_image(get(), i, &d));
+      out.push_back({d.device, d.kind, d.sm, d.arch_specific != 0, d.size});
+    }
+    return out;
+  }
   Function function(const std::string &entry) const {
     tessera_function_t fn = nullptr;
     detail::check(tessera_function_lookup(get(), entry.c_str(), &fn));
@@ -320,6 +368,7 @@ public:
   }
 
 private:
+  explicit Module(tessera_module_t m) : mod_(m) {}
   using Owned = detail::Owned<tessera_module_t, tessera_module_unload>;
   Owned mod_;
 };

@@ -1,6 +1,8 @@
-// Contexts: one device and its thread pool.
+// Contexts: one device. "cpu" is a thread pool; "cuda[:N]" one GPU, driven
+// through the driver API (cuda/), which is loaded when first asked for.
 #include "api/handles.hpp"
 #include "core/error.hpp"
+#include "cuda/cuda_driver.hpp"
 
 #include <cctype>
 #include <thread>
@@ -11,24 +13,47 @@ namespace {
 
 constexpr int kMaxThreads = 1024;
 
-// "cuda", "cuda:1", "hip", "hip:0": devices this build knows but lacks.
-bool isKnownGpuDevice(const std::string &d) {
-  for (const char *kind : {"cuda", "hip"}) {
-    std::string k = kind;
-    if (d == k)
-      return true;
-    if (d.size() > k.size() + 1 && d.compare(0, k.size() + 1, k + ":") == 0) {
-      bool digits = true;
-      for (std::size_t i = k.size() + 1; i < d.size(); ++i)
-        digits = digits && std::isdigit(static_cast<unsigned char>(d[i]));
-      if (digits)
-        return true;
-    }
+// "cuda" -> 0, "cuda:3" -> 3; -1 when `d` is not `kind` or `kind:N`.
+int deviceOrdinal(const std::string &d, const std::string &kind) {
+  if (d == kind)
+    return 0;
+  // Up to six digits: no overflow, and more GPUs than any machine has.
+  if (d.size() <= kind.size() + 1 || d.size() > kind.size() + 7 ||
+      d.compare(0, kind.size() + 1, kind + ":") != 0)
+    return -1;
+  int n = 0;
+  for (std::size_t i = kind.size() + 1; i < d.size(); ++i) {
+    if (!std::isdigit(static_cast<unsigned char>(d[i])))
+      return -1;
+    n = n * 10 + (d[i] - '0');
   }
-  return false;
+  return n;
+}
+
+tessera_status_t adopt(std::shared_ptr<rt::Device> dev,
+                       tessera_context_t *out) {
+  *out = new tessera_context{std::move(dev)};
+  return TESSERA_OK;
 }
 
 } // namespace
+
+namespace tessera::rt {
+
+tessera_status_t createCudaContext(const cuda::Driver &driver, int ordinal,
+                                   tessera_context_t *out) {
+  *out = nullptr;
+  std::unique_ptr<cuda::CudaDevice> gpu;
+  std::string error;
+  if (tessera_status_t st = cuda::CudaDevice::open(driver, ordinal, gpu, error);
+      st != TESSERA_OK)
+    return fail(st, error);
+  auto dev = std::make_shared<Device>("cuda:" + std::to_string(ordinal), 1);
+  dev->cuda = std::move(gpu);
+  return adopt(std::move(dev), out);
+}
+
+} // namespace tessera::rt
 
 extern "C" {
 
@@ -40,10 +65,11 @@ tessera_status_t tessera_context_create(const char *device, int num_threads,
                       "tessera_context_create: out is NULL");
     *out = nullptr;
     std::string name = device ? device : "cpu";
-    if (isKnownGpuDevice(name))
+    int cudaOrdinal = deviceOrdinal(name, "cuda");
+    if (deviceOrdinal(name, "hip") >= 0)
       return rt::fail(TESSERA_ERROR_UNSUPPORTED,
                       "device '" + name + "' is not available in this build");
-    if (name != "cpu")
+    if (name != "cpu" && cudaOrdinal < 0)
       return rt::fail(TESSERA_ERROR_INVALID_ARGUMENT,
                       "unknown device '" + name +
                           "' (expected cpu, cuda[:N] or hip[:N])");
@@ -52,18 +78,24 @@ tessera_status_t tessera_context_create(const char *device, int num_threads,
                       "number of threads must be between 0 and " +
                           std::to_string(kMaxThreads) + ", got " +
                           std::to_string(num_threads));
+    if (cudaOrdinal >= 0) {
+      std::string error;
+      const rt::cuda::Driver *driver = rt::cuda::systemDriver(error);
+      if (!driver)
+        return rt::fail(TESSERA_ERROR_UNSUPPORTED, error);
+      return rt::createCudaContext(*driver, cudaOrdinal, out);
+    }
     unsigned threads = num_threads > 0
                            ? static_cast<unsigned>(num_threads)
                            : std::max(1u, std::thread::hardware_concurrency());
     std::shared_ptr<rt::Device> dev;
     try {
-      dev = std::make_shared<rt::Device>(threads);
+      dev = std::make_shared<rt::Device>("cpu", threads);
     } catch (const std::system_error &e) {
       return rt::fail(TESSERA_ERROR_EXECUTION,
                       std::string("cannot start worker threads: ") + e.what());
     }
-    *out = new tessera_context{std::move(dev)};
-    return TESSERA_OK;
+    return adopt(std::move(dev), out);
   });
 }
 

@@ -2,6 +2,10 @@
 #include "api/handles.hpp"
 #include "core/error.hpp"
 #include "core/signature_check.hpp"
+#include "core/timed_launch.hpp"
+#include "cuda/device_run.hpp"
+
+#include <cstdint>
 
 using namespace tessera;
 
@@ -21,6 +25,64 @@ tessera_status_t tensorInfo(const std::vector<tbin::TensorSig> &sigs,
   out->dims = store[index].dims.data();
   out->dim_names = store[index].dimNames.data();
   return TESSERA_OK;
+}
+
+// Host spans of tensors whose shapes the signature checks accepted.
+bool hostSpans(const tessera_tensor_t *tensors, size_t n,
+               std::vector<rt::cuda::HostSpan> &out, std::string &error) {
+  for (size_t i = 0; i < n; ++i) {
+    const tessera_tensor_t &t = tensors[i];
+    std::size_t bytes = tbin::dtypeSize(static_cast<tbin::DType>(t.dtype));
+    for (int32_t d = 0; d < t.rank; ++d) {
+      auto extent = static_cast<std::size_t>(t.shape[d]);
+      if (extent != 0 && bytes > SIZE_MAX / extent) {
+        error = "tensor of shape " + rt::formatTensor(t) + " is too large";
+        return false;
+      }
+      bytes *= extent;
+    }
+    out.push_back({t.data, bytes});
+  }
+  return true;
+}
+
+// The CPU: the entry launches its kernels on the context's pool, through
+// the timing launcher while profiling.
+tessera_status_t runOnCpu(tessera_function_t fn, rt::Device &device,
+                          void *const *buffers, const int64_t *dims) {
+  int32_t rc;
+  if (device.profiler.enabled()) {
+    rt::TimedLauncher timed{&device.pool, &device.profiler,
+                            fn->module->loaded.get()};
+    rc = fn->fn(&timed, rt::launchTimed, buffers, dims);
+  } else {
+    rc = fn->fn(&device.pool, rt::launchOnPool, buffers, dims);
+  }
+  if (rc != 0)
+    return rt::fail(TESSERA_ERROR_EXECUTION, "entry '" + fn->meta->name +
+                                                 "' failed with status " +
+                                                 std::to_string(rc));
+  return TESSERA_OK;
+}
+
+// A GPU: host tensors in and out, the device entry in between.
+tessera_status_t runOnCuda(tessera_function_t fn, rt::Device &device,
+                           const tessera_tensor_t *inputs, size_t n_in,
+                           const tessera_tensor_t *outputs, size_t n_out,
+                           const int64_t *dims) {
+  rt::cuda::DeviceCall call;
+  call.entryName = fn->meta->name;
+  call.entry = fn->deviceFn;
+  call.dims = dims;
+  call.profiler = &device.profiler;
+  call.kernelNames = &fn->module->cudaKernelNames;
+  std::string error;
+  if (!hostSpans(inputs, n_in, call.inputs, error) ||
+      !hostSpans(outputs, n_out, call.outputs, error))
+    return rt::fail(TESSERA_ERROR_INVALID_ARGUMENT, error);
+  tessera_status_t st =
+      rt::cuda::runDeviceEntry(*fn->module->cudaModule, call, error);
+  return st == TESSERA_OK ? st : rt::fail(st, error);
 }
 
 bool checkFunction(tessera_function_t fn, const char *what) noexcept {
@@ -162,6 +224,12 @@ tessera_status_t tessera_invoke(tessera_function_t fn, tessera_stream_t stream,
       return rt::fail(TESSERA_ERROR_INVALID_ARGUMENT,
                       "tessera_invoke: NULL function");
     const tbin::EntryMeta &entry = *fn->meta;
+    if (!fn->module->device)
+      return rt::fail(TESSERA_ERROR_UNSUPPORTED,
+                      fn->module->loaded->path +
+                          " was opened with tessera_module_inspect, which "
+                          "loads no code; load it with tessera_module_load "
+                          "to run it");
     rt::Device &device = *fn->module->device;
     if (stream && stream->device != fn->module->device)
       return rt::fail(TESSERA_ERROR_INVALID_ARGUMENT,
@@ -179,23 +247,21 @@ tessera_status_t tessera_invoke(tessera_function_t fn, tessera_stream_t stream,
                         "dim '" + entry.dimSymbols[k] + "' of entry '" +
                             entry.name + "' is not determined by any input");
 
+    // Never hand the entry a null array, even when it takes nothing.
+    int64_t noDim = 0;
+    const int64_t *dimValues = dims.empty() ? &noDim : dims.data();
+    if (device.cuda)
+      return runOnCuda(fn, device, inputs, n_in, outputs, n_out, dimValues);
+
     std::vector<void *> buffers;
     buffers.reserve(n_in + n_out);
     for (size_t i = 0; i < n_in; ++i)
       buffers.push_back(inputs[i].data);
     for (size_t i = 0; i < n_out; ++i)
       buffers.push_back(outputs[i].data);
-    // Never hand the entry a null array, even when it takes nothing.
     void *noBuffer = nullptr;
-    int64_t noDim = 0;
-    int32_t rc = fn->fn(&device.pool, rt::launchOnPool,
-                        buffers.empty() ? &noBuffer : buffers.data(),
-                        dims.empty() ? &noDim : dims.data());
-    if (rc != 0)
-      return rt::fail(TESSERA_ERROR_EXECUTION, "entry '" + entry.name +
-                                                   "' failed with status " +
-                                                   std::to_string(rc));
-    return TESSERA_OK;
+    return runOnCpu(fn, device, buffers.empty() ? &noBuffer : buffers.data(),
+                    dimValues);
   });
 }
 

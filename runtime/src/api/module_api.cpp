@@ -22,12 +22,48 @@ void buildFunctions(tessera_module &m) {
     tessera_function &f = m.functions[i];
     f.module = &m;
     f.meta = &lm.meta.entries[i];
-    f.fn = lm.entryFns[i];
+    // Only the code of the module's device was resolved.
+    f.fn = i < lm.entryFns.size() ? lm.entryFns[i] : nullptr;
+    f.deviceFn = i < lm.cudaEntryFns.size() ? lm.cudaEntryFns[i] : nullptr;
     for (const tbin::TensorSig &s : f.meta->inputs)
       f.inputs.push_back(infoStorage(s));
     for (const tbin::TensorSig &s : f.meta->outputs)
       f.outputs.push_back(infoStorage(s));
   }
+}
+
+std::string imageName(const tbin::CudaImage &image) {
+  return std::string(image.kind == TESSERA_CUDA_IMAGE_PTX ? "ptx" : "cubin") +
+         " sm_" + std::to_string(image.sm) + (image.archSpecific ? "a" : "");
+}
+
+// Loads the image that suits the GPU; the module's images are validated.
+tessera_status_t loadDeviceCode(tessera_module &m, rt::cuda::CudaDevice &gpu,
+                                std::string &error) {
+  const rt::LoadedModule &lm = *m.loaded;
+  int chosen = tbin::chooseCudaImage(lm.cuda, gpu.sm());
+  if (chosen < 0) {
+    std::string held;
+    for (const tbin::CudaImage &image : lm.cuda.images)
+      held += (held.empty() ? "" : ", ") + imageName(image);
+    error = lm.path + " has no CUDA code for CUDA device " +
+            std::to_string(gpu.ordinal()) + " (sm_" + std::to_string(gpu.sm()) +
+            (gpu.name().empty() ? "" : ", " + gpu.name()) +
+            "); it holds: " + (held.empty() ? "no images" : held);
+    return TESSERA_ERROR_UNSUPPORTED;
+  }
+  tessera_status_t st = rt::cuda::CudaModule::load(
+      gpu, lm.cuda.images[static_cast<std::size_t>(chosen)], m.cudaModule,
+      error);
+  if (st != TESSERA_OK) {
+    error = lm.path + ": " + error;
+    return st;
+  }
+  // Entries launch kernels by their symbol; profiles show their names.
+  for (const tbin::KernelMeta &k : lm.ops.kernels)
+    if (k.backend == "cuda" && !k.symbol.empty())
+      m.cudaKernelNames.emplace(k.symbol, k.name);
+  return TESSERA_OK;
 }
 
 // Getters return NULL/0 for a NULL module and say why in the last error.
@@ -51,8 +87,33 @@ tessera_status_t tessera_module_load(tessera_context_t ctx, const char *path,
     *out = nullptr;
     auto m = std::make_unique<tessera_module>();
     m->device = ctx->device;
+    rt::cuda::CudaDevice *gpu = m->device->cuda.get();
     std::string error;
-    if (tessera_status_t st = rt::loadModule(path, m->loaded, error);
+    if (tessera_status_t st = rt::loadModule(
+            path, gpu ? rt::CodeFor::Cuda : rt::CodeFor::Cpu, m->loaded, error);
+        st != TESSERA_OK)
+      return rt::fail(st, error);
+    if (gpu)
+      if (tessera_status_t st = loadDeviceCode(*m, *gpu, error);
+          st != TESSERA_OK)
+        return rt::fail(st, error);
+    buildFunctions(*m);
+    *out = m.release();
+    return TESSERA_OK;
+  });
+}
+
+tessera_status_t tessera_module_inspect(const char *path,
+                                        tessera_module_t *out) {
+  return rt::guard([&] {
+    if (!path || !out)
+      return rt::fail(TESSERA_ERROR_INVALID_ARGUMENT,
+                      "tessera_module_inspect: NULL argument");
+    *out = nullptr;
+    auto m = std::make_unique<tessera_module>();
+    std::string error;
+    if (tessera_status_t st =
+            rt::loadModule(path, rt::CodeFor::None, m->loaded, error);
         st != TESSERA_OK)
       return rt::fail(st, error);
     buildFunctions(*m);
@@ -178,6 +239,29 @@ tessera_status_t tessera_module_kernel(tessera_module_t m, size_t index,
   out->tile_rank = static_cast<int32_t>(k.tile.size());
   out->tile = k.tile.data();
   out->num_args = k.numArgs;
+  return TESSERA_OK;
+}
+
+size_t tessera_module_num_device_images(tessera_module_t m) {
+  return checkModule(m, "tessera_module_num_device_images: NULL module")
+             ? m->loaded->cuda.images.size()
+             : 0;
+}
+
+tessera_status_t tessera_module_device_image(tessera_module_t m, size_t index,
+                                             tessera_device_image_info_t *out) {
+  if (!m || !out)
+    return rt::fail(TESSERA_ERROR_INVALID_ARGUMENT,
+                    "tessera_module_device_image: NULL argument");
+  if (index >= m->loaded->cuda.images.size())
+    return rt::fail(TESSERA_ERROR_NOT_FOUND,
+                    "tessera_module_device_image: index out of range");
+  const tbin::CudaImage &image = m->loaded->cuda.images[index];
+  out->device = "cuda";
+  out->kind = image.kind == TESSERA_CUDA_IMAGE_PTX ? "ptx" : "cubin";
+  out->sm = image.sm;
+  out->arch_specific = image.archSpecific ? 1 : 0;
+  out->size = image.bytes.size();
   return TESSERA_OK;
 }
 

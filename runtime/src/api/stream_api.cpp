@@ -1,6 +1,8 @@
 // Streams, events and tile launches. The CPU device runs work synchronously
 // in the order it is issued, so a stream is just the device to run on, an
-// event is complete as soon as it is recorded, and waiting never blocks.
+// event is complete as soon as it is recorded, and waiting never blocks. A
+// CUDA device is the same to the caller: tessera_invoke returns when its
+// results are in host memory.
 #include "api/handles.hpp"
 #include "core/error.hpp"
 
@@ -77,6 +79,12 @@ tessera_status_t tessera_launch_tile(tessera_stream_t stream,
       return rt::fail(TESSERA_ERROR_INVALID_ARGUMENT,
                       "tessera_launch_tile: negative tile count " +
                           std::to_string(num_tiles));
+    // Device kernels run only inside their entry (tessera_invoke).
+    if (stream->device->cuda)
+      return rt::fail(TESSERA_ERROR_UNSUPPORTED,
+                      "tessera_launch_tile runs CPU kernels; device '" +
+                          stream->device->name +
+                          "' runs its kernels through tessera_invoke");
     stream->device->pool.run(kernel, args, sizes, num_tiles);
     return TESSERA_OK;
   });

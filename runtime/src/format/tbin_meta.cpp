@@ -2,6 +2,7 @@
 
 #include "tessera/tbin_abi.h"
 
+#include "byte_io.hpp"
 #include "printable.hpp"
 
 #include <algorithm>
@@ -70,73 +71,8 @@ std::string formatSignature(const TensorSig &sig) {
 
 namespace {
 
-// Caps on counts keep a corrupt length from asking for absurd allocations.
-constexpr uint32_t kMaxCount = 1u << 16;
-constexpr uint32_t kMaxString = 1u << 20;
-
-class Writer {
-public:
-  void u8(uint8_t v) { bytes.push_back(v); }
-  void u16(uint16_t v) { raw(&v, 2); }
-  void u32(uint32_t v) { raw(&v, 4); }
-  void i64(int64_t v) { raw(&v, 8); }
-  void str(const std::string &s) {
-    u32(static_cast<uint32_t>(s.size()));
-    raw(s.data(), s.size());
-  }
-  void raw(const void *p, std::size_t n) {
-    // The format is little endian; so are all hosts Tessera targets.
-    auto *c = static_cast<const uint8_t *>(p);
-    bytes.insert(bytes.end(), c, c + n);
-  }
-  std::vector<uint8_t> bytes;
-};
-
-class Reader {
-public:
-  Reader(const uint8_t *d, std::size_t n, std::string &err)
-      : data(d), size(n), error(err) {}
-
-  bool fail(const std::string &what) {
-    if (error.empty())
-      error = what + " at byte " + std::to_string(pos);
-    return false;
-  }
-  bool raw(void *out, std::size_t n, const char *what) {
-    if (n > size - pos)
-      return fail(std::string("truncated ") + what);
-    std::memcpy(out, data + pos, n);
-    pos += n;
-    return true;
-  }
-  bool u8(uint8_t &v, const char *what) { return raw(&v, 1, what); }
-  bool u16(uint16_t &v, const char *what) { return raw(&v, 2, what); }
-  bool u32(uint32_t &v, const char *what) { return raw(&v, 4, what); }
-  bool i64(int64_t &v, const char *what) { return raw(&v, 8, what); }
-  bool count(uint32_t &v, const char *what) {
-    if (!u32(v, what))
-      return false;
-    if (v > kMaxCount || v > size - pos)
-      return fail(std::string("implausible ") + what);
-    return true;
-  }
-  bool str(std::string &s, const char *what) {
-    uint32_t n;
-    if (!u32(n, what))
-      return false;
-    if (n > kMaxString || n > size - pos)
-      return fail(std::string("truncated ") + what);
-    s.assign(reinterpret_cast<const char *>(data + pos), n);
-    pos += n;
-    return true;
-  }
-  bool atEnd() const { return pos == size; }
-
-  const uint8_t *data;
-  std::size_t size;
-  std::size_t pos = 0;
-  std::string &error;
-};
+using io::Reader;
+using io::Writer;
 
 void writeHeader(Writer &w, const char magic[8], std::size_t payload) {
   w.raw(magic, 8);
@@ -160,8 +96,8 @@ bool readHeader(Reader &r, const char magic[8], const char *section,
     return false;
   if (std::memcmp(m, magic, 8) != 0)
     return r.fail(std::string("bad magic in ") + section);
-  uint16_t major;
-  uint32_t payload;
+  uint16_t major = 0;
+  uint32_t payload = 0;
   if (!r.u16(major, "version") || !r.u16(minor, "version") ||
       !r.u32(payload, "payload size"))
     return false;
@@ -187,8 +123,8 @@ void writeTensor(Writer &w, const TensorSig &t) {
 }
 
 bool readTensor(Reader &r, TensorSig &t) {
-  uint8_t dt;
-  uint32_t rank;
+  uint8_t dt = 0;
+  uint32_t rank = 0;
   if (!r.str(t.name, "tensor name") || !r.u8(dt, "dtype"))
     return false;
   if (dt < 1 || dt > static_cast<uint8_t>(DType::Bool))
@@ -217,8 +153,8 @@ void writeParam(Writer &w, const ParamMeta &p) {
 }
 
 bool readParam(Reader &r, ParamMeta &p) {
-  uint8_t dt;
-  uint32_t rank;
+  uint8_t dt = 0;
+  uint32_t rank = 0;
   if (!r.str(p.name, "parameter name") || !r.u8(dt, "parameter dtype"))
     return false;
   if (dt < 1 || dt > static_cast<uint8_t>(DType::Bool))
@@ -253,7 +189,7 @@ bool readTrainingMeta(Reader &r, ModuleMeta &out) {
       return r.fail("entry '" + printable(e.name) + "' has unknown kind '" +
                     printable(e.kind) + "'");
   }
-  uint32_t n;
+  uint32_t n = 0;
   if (!r.count(n, "parameter count"))
     return false;
   out.params.resize(n);
@@ -269,7 +205,7 @@ bool readTrainingMeta(Reader &r, ModuleMeta &out) {
 }
 
 bool readTensors(Reader &r, std::vector<TensorSig> &ts, const char *what) {
-  uint32_t n;
+  uint32_t n = 0;
   if (!r.count(n, what))
     return false;
   ts.resize(n);
@@ -334,10 +270,10 @@ bool decode(const uint8_t *data, std::size_t size, ModuleMeta &out,
   error.clear();
   out = ModuleMeta{};
   Reader r(data, size, error);
-  uint16_t minor;
+  uint16_t minor = 0;
   if (!readHeader(r, TESSERA_META_MAGIC, TESSERA_META_SECTION, minor))
     return false;
-  uint32_t n;
+  uint32_t n = 0;
   if (!r.str(out.module, "module name") || !r.str(out.target, "target") ||
       !r.str(out.policy, "policy") || !r.count(n, "entry count"))
     return false;
@@ -378,15 +314,15 @@ bool decode(const uint8_t *data, std::size_t size, OpsTable &out,
             std::string &error) {
   error.clear();
   Reader r(data, size, error);
-  uint16_t minor;
+  uint16_t minor = 0;
   if (!readHeader(r, TESSERA_OPS_MAGIC, TESSERA_OPS_SECTION, minor))
     return false;
-  uint32_t n;
+  uint32_t n = 0;
   if (!r.count(n, "kernel count"))
     return false;
   out.kernels.resize(n);
   for (KernelMeta &k : out.kernels) {
-    uint32_t rank;
+    uint32_t rank = 0;
     if (!r.str(k.name, "kernel name") || !r.str(k.symbol, "kernel symbol") ||
         !r.str(k.entry, "kernel entry") || !r.str(k.backend, "backend") ||
         !r.str(k.kind, "kernel kind") || !r.count(rank, "tile rank"))

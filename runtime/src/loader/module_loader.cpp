@@ -12,11 +12,14 @@ namespace tessera::rt {
 
 namespace {
 
-// A section's bytes, or an error naming what is wrong with it.
+// A section's bytes, or an error naming what is wrong with it. A missing
+// optional section leaves `bytes` null.
 tessera_status_t findSection(const std::string &path, const ElfImage &elf,
                              const uint8_t *data, const char *name,
-                             const uint8_t *&bytes, std::size_t &size,
-                             std::string &error) {
+                             bool required, const uint8_t *&bytes,
+                             std::size_t &size, std::string &error) {
+  bytes = nullptr;
+  size = 0;
   const ElfSection *found = nullptr;
   for (const ElfSection &s : elf.sections) {
     if (s.name != name)
@@ -27,6 +30,8 @@ tessera_status_t findSection(const std::string &path, const ElfImage &elf,
     }
     found = &s;
   }
+  if (!found && !required)
+    return TESSERA_OK;
   if (!found) {
     error = path + ": not a Tessera module (no " + name + " section)";
     return TESSERA_ERROR_INVALID_MODULE;
@@ -62,8 +67,10 @@ tessera_status_t checkVersion(const std::string &path, const char *name,
   return TESSERA_OK;
 }
 
-// What the codec cannot know: names must be unique and symbols present.
-bool checkMeta(const tbin::ModuleMeta &meta, std::string &error) {
+// What the codec cannot know: names must be unique and symbols present (a
+// module with device code may have no CPU entries, hence no symbols).
+bool checkMeta(const tbin::ModuleMeta &meta, bool hasDeviceCode,
+               std::string &error) {
   std::set<std::string> names;
   for (const tbin::EntryMeta &e : meta.entries) {
     if (e.name.empty()) {
@@ -74,7 +81,7 @@ bool checkMeta(const tbin::ModuleMeta &meta, std::string &error) {
       error = "duplicate entry '" + tbin::printable(e.name) + "'";
       return false;
     }
-    if (e.symbol.empty()) {
+    if (e.symbol.empty() && !hasDeviceCode) {
       error = "entry '" + tbin::printable(e.name) + "' has no symbol";
       return false;
     }
@@ -106,10 +113,10 @@ tessera_status_t inspectModule(const std::string &path, const uint8_t *data,
     return st;
   }
 
-  const uint8_t *metaBytes, *opsBytes;
-  std::size_t metaSize, opsSize;
+  const uint8_t *metaBytes, *opsBytes, *cudaBytes;
+  std::size_t metaSize, opsSize, cudaSize;
   if (tessera_status_t st = findSection(path, elf, data, TESSERA_META_SECTION,
-                                        metaBytes, metaSize, error);
+                                        true, metaBytes, metaSize, error);
       st != TESSERA_OK)
     return st;
   if (tessera_status_t st = checkVersion(
@@ -117,14 +124,20 @@ tessera_status_t inspectModule(const std::string &path, const uint8_t *data,
           out.formatMajor, out.formatMinor, error);
       st != TESSERA_OK)
     return st;
+  // Device code is optional; when present it is checked like the rest.
+  if (tessera_status_t st = findSection(path, elf, data, TESSERA_CUDA_SECTION,
+                                        false, cudaBytes, cudaSize, error);
+      st != TESSERA_OK)
+    return st;
+  out.hasCuda = cudaBytes != nullptr;
   if (!tbin::decode(metaBytes, metaSize, out.meta, why) ||
-      !checkMeta(out.meta, why)) {
+      !checkMeta(out.meta, out.hasCuda, why)) {
     error = path + ": corrupt " TESSERA_META_SECTION ": " + why;
     return TESSERA_ERROR_INVALID_MODULE;
   }
 
   if (tessera_status_t st = findSection(path, elf, data, TESSERA_OPS_SECTION,
-                                        opsBytes, opsSize, error);
+                                        true, opsBytes, opsSize, error);
       st != TESSERA_OK)
     return st;
   uint16_t opsMajor, opsMinor;
@@ -144,6 +157,19 @@ tessera_status_t inspectModule(const std::string &path, const uint8_t *data,
       return TESSERA_ERROR_INVALID_MODULE;
     }
 
+  if (out.hasCuda) {
+    uint16_t cudaMajor, cudaMinor;
+    if (tessera_status_t st =
+            checkVersion(path, TESSERA_CUDA_SECTION, TESSERA_CUDA_MAGIC,
+                         cudaBytes, cudaSize, cudaMajor, cudaMinor, error);
+        st != TESSERA_OK)
+      return st;
+    if (!tbin::decode(cudaBytes, cudaSize, out.cuda, why)) {
+      error = path + ": corrupt " TESSERA_CUDA_SECTION ": " + why;
+      return TESSERA_ERROR_INVALID_MODULE;
+    }
+  }
+
   out.sections.clear();
   for (const ElfSection &s : elf.sections)
     if (s.name.rfind(".tessera", 0) == 0)
@@ -151,7 +177,14 @@ tessera_status_t inspectModule(const std::string &path, const uint8_t *data,
   return TESSERA_OK;
 }
 
-tessera_status_t loadModule(const std::string &path,
+const std::string *LoadedModule::kernelName(tessera_kernel_fn fn) const {
+  for (std::size_t i = 0; i < kernelFns.size(); ++i)
+    if (kernelFns[i] == fn)
+      return &ops.kernels[i].name;
+  return nullptr;
+}
+
+tessera_status_t loadModule(const std::string &path, CodeFor code,
                             std::unique_ptr<LoadedModule> &out,
                             std::string &error) {
   std::vector<uint8_t> bytes;
@@ -168,6 +201,14 @@ tessera_status_t loadModule(const std::string &path,
   // dlopen maps the file again rather than this copy; replacing the file in
   // between is the caller's race, as with any shared library.
   bytes = {};
+  if (code == CodeFor::None) {
+    out = std::move(mod);
+    return TESSERA_OK;
+  }
+  if (code == CodeFor::Cuda && !mod->hasCuda) {
+    error = path + " has no CUDA code; compile it with tesserac --target=cuda";
+    return TESSERA_ERROR_UNSUPPORTED;
+  }
 
   // A name without a slash would make dlopen search the library path.
   std::string dlPath = path.find('/') == std::string::npos ? "./" + path : path;
@@ -182,26 +223,47 @@ tessera_status_t loadModule(const std::string &path,
   // Pointer-to-function from dlsym's void* goes through memcpy, the one
   // conversion every compiler accepts without a warning.
   auto resolve = [&](const std::string &symbol, auto &fn) {
-    void *p = ::dlsym(mod->handle, symbol.c_str());
+    void *p = symbol.empty() ? nullptr : ::dlsym(mod->handle, symbol.c_str());
     std::memcpy(&fn, &p, sizeof p);
     return p != nullptr;
   };
+  auto notFound = [&](const char *what, const std::string &name,
+                      const std::string &symbol) {
+    error = path + ": " + what + " '" + tbin::printable(name) + "': symbol '" +
+            tbin::printable(symbol) + "' not found";
+    return TESSERA_ERROR_INVALID_MODULE;
+  };
+  if (code == CodeFor::Cuda) {
+    // Device entries by the ABI's naming rule; CPU code, if any, is unused.
+    for (const tbin::EntryMeta &e : mod->meta.entries) {
+      tessera_device_entry_fn fn = nullptr;
+      std::string symbol = TESSERA_CUDA_ENTRY_PREFIX + e.name;
+      if (!resolve(symbol, fn))
+        return notFound("entry", e.name, symbol);
+      mod->cudaEntryFns.push_back(fn);
+    }
+    mod->kernelFns.assign(mod->ops.kernels.size(), nullptr);
+    out = std::move(mod);
+    return TESSERA_OK;
+  }
+
   for (const tbin::EntryMeta &e : mod->meta.entries) {
     tessera_entry_fn fn = nullptr;
     if (!resolve(e.symbol, fn)) {
-      error = path + ": entry '" + tbin::printable(e.name) + "': symbol '" +
-              tbin::printable(e.symbol) + "' not found";
-      return TESSERA_ERROR_INVALID_MODULE;
+      // A module compiled for the GPU only has device entries alone.
+      if (mod->hasCuda) {
+        error =
+            path + " has no CPU code; compile it with tesserac --target=cpu";
+        return TESSERA_ERROR_UNSUPPORTED;
+      }
+      return notFound("entry", e.name, e.symbol);
     }
     mod->entryFns.push_back(fn);
   }
   for (const tbin::KernelMeta &k : mod->ops.kernels) {
     tessera_kernel_fn fn = nullptr;
-    if (k.backend == "cpu" && !resolve(k.symbol, fn)) {
-      error = path + ": kernel '" + tbin::printable(k.name) + "': symbol '" +
-              tbin::printable(k.symbol) + "' not found";
-      return TESSERA_ERROR_INVALID_MODULE;
-    }
+    if (k.backend == "cpu" && !resolve(k.symbol, fn))
+      return notFound("kernel", k.name, k.symbol);
     mod->kernelFns.push_back(fn);
   }
   out = std::move(mod);

@@ -1,0 +1,145 @@
+#!/usr/bin/env python3
+"""Tessera's CUDA kernels against PyTorch on the same GPU, in the same run.
+
+  benchmarks/gpu/bench.py KERNELS_TBIN TESSERA [--quick]
+
+KERNELS_TBIN is benchmarks/gpu/kernels.tsr compiled with
+--target=cpu,cuda (the machine with the GPU has no LLVM: compile it where
+tesserac is, carry it over). Tessera's times are kernel times from
+`tessera run --device cuda --profile` (CUDA events around each launch; the
+median over --repeat runs); PyTorch's are CUDA-event times of the same work
+(median of 20 after warm-up). Every Tessera result is checked against a
+float64 NumPy reference before its time is printed. Prints one line per
+benchmark with both figures and their ratio.
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+import numpy as np
+import torch
+
+REPEAT = 10
+
+
+def tessera_kernel_ms(tessera, tbin, entry, inputs, work):
+    """Runs `entry` REPEAT times on cuda; returns (outputs, median ms per run
+    summed over its kernels, kernel count)."""
+    args = []
+    for name, array in inputs.items():
+        path = os.path.join(work, name + ".npy")
+        np.save(path, array)
+        args += ["--input", f"{name}={path}"]
+    trace = os.path.join(work, "trace.json")
+    out = os.path.join(work, "out")
+    r = subprocess.run([tessera, "run", tbin, "--entry", entry, "--device", "cuda",
+                        "--repeat", str(REPEAT), "--profile", trace,
+                        "--output-dir", out] + args, capture_output=True, text=True)
+    if r.returncode != 0:
+        sys.exit(f"tessera run --entry {entry} failed:\n{r.stderr}")
+    with open(trace) as f:
+        events = [e for e in json.load(f)["traceEvents"] if e.get("ph") == "X"]
+    kernels = sorted({e["name"] for e in events})
+    per_run = len(events) // REPEAT
+    runs = [sum(e["dur"] for e in events[i * per_run:(i + 1) * per_run])
+            for i in range(REPEAT)]
+    outputs = {n[:-4]: np.load(os.path.join(out, n)) for n in os.listdir(out)}
+    return outputs, float(np.median(runs[1:])) / 1000.0, len(kernels)
+
+
+def torch_ms(fn, reps=20):
+    for _ in range(3):
+        fn()
+    torch.cuda.synchronize()
+    times = []
+    for _ in range(reps):
+        start = torch.cuda.Event(enable_timing=True)
+        end = torch.cuda.Event(enable_timing=True)
+        start.record()
+        fn()
+        end.record()
+        end.synchronize()
+        times.append(start.elapsed_time(end))
+    return float(np.median(times))
+
+
+def rel_error(out, ref):
+    return float(np.linalg.norm(out.astype(np.float64) - ref) / np.linalg.norm(ref))
+
+
+def check(name, out, ref, tol):
+    err = rel_error(out, ref)
+    if not np.isfinite(err) or err > tol:
+        sys.exit(f"{name}: relative error {err:.3g} over {tol}")
+    return err
+
+
+def silu_add(tessera, tbin, work, quick):
+    n = 1 << (24 if quick else 28)
+    rng = np.random.default_rng(1)
+    x = rng.standard_normal(n, dtype=np.float32)
+    y = rng.standard_normal(n, dtype=np.float32)
+    outs, ms, _ = tessera_kernel_ms(tessera, tbin, "silu_add", {"x": x, "y": y}, work)
+    xd = x.astype(np.float64)
+    err = check("silu_add", outs["out0"], xd / (1 + np.exp(-xd)) + y, 1e-6)
+    gbps = 3 * n * 4 / (ms * 1e6)
+    tx, ty = torch.from_numpy(x).cuda(), torch.from_numpy(y).cuda()
+    dst = torch.empty_like(tx)
+    copy_ms = torch_ms(lambda: dst.copy_(tx))
+    eager_ms = torch_ms(lambda: tx * torch.sigmoid(tx) + ty)
+    compiled = torch.compile(lambda a, b: a * torch.sigmoid(a) + b)
+    compiled_ms = torch_ms(lambda: compiled(tx, ty))
+    copy_gbps = 2 * n * 4 / (copy_ms * 1e6)
+    print(f"x*sigmoid(x)+y, 2^{n.bit_length() - 1} f32: Tessera {ms:.3f} ms "
+          f"({gbps:.0f} GB/s, rel err {err:.1e}); device copy {copy_gbps:.0f} GB/s "
+          f"-> ratio {gbps / copy_gbps:.2f}x of the copy; PyTorch eager "
+          f"{eager_ms:.3f} ms ({eager_ms / ms:.2f}x), torch.compile "
+          f"{compiled_ms:.3f} ms ({compiled_ms / ms:.2f}x)")
+
+
+def gemm(tessera, tbin, work, quick):
+    torch.backends.cuda.matmul.allow_tf32 = False
+    for size in ([256, 512] if quick else [256, 512, 1024, 2048]):
+        rng = np.random.default_rng(size)
+        a = rng.standard_normal((size, size), dtype=np.float32)
+        b = rng.standard_normal((size, size), dtype=np.float32)
+        outs, ms, _ = tessera_kernel_ms(tessera, tbin, "gemm", {"a": a, "b": b}, work)
+        err = check(f"gemm {size}", outs["out0"], a.astype(np.float64) @ b, 1e-5)
+        ta, tb = torch.from_numpy(a).cuda(), torch.from_numpy(b).cuda()
+        peer = torch_ms(lambda: ta @ tb)
+        flops = 2 * size ** 3
+        print(f"f32 GEMM {size}^3 (no TF32): Tessera {flops / (ms * 1e9):.1f} TFLOP/s "
+              f"(rel err {err:.1e}), cuBLAS {flops / (peer * 1e9):.1f} TFLOP/s -> "
+              f"ratio {peer / ms:.3f}x")
+
+
+def softmax_rows(tessera, tbin, work, quick):
+    rows, cols = (1024 if quick else 8192), 1024
+    x = np.random.default_rng(3).standard_normal((rows, cols), dtype=np.float32)
+    outs, ms, kernels = tessera_kernel_ms(tessera, tbin, "softmax_rows", {"x": x}, work)
+    xd = x.astype(np.float64)
+    e = np.exp(xd - xd.max(axis=1, keepdims=True))
+    err = check("softmax", outs["out0"], e / e.sum(axis=1, keepdims=True), 1e-5)
+    tx = torch.from_numpy(x).cuda()
+    peer = torch_ms(lambda: torch.softmax(tx, dim=-1))
+    print(f"softmax rows {rows}x{cols} f32: Tessera {ms:.3f} ms in {kernels} kernels "
+          f"(rel err {err:.1e}), PyTorch {peer:.3f} ms -> ratio {peer / ms:.3f}x")
+
+
+def main():
+    if len(sys.argv) < 3:
+        print(__doc__, file=sys.stderr)
+        return 2
+    tbin, tessera = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
+    quick = "--quick" in sys.argv
+    print(f"device: {torch.cuda.get_device_name()}, PyTorch {torch.__version__}")
+    with tempfile.TemporaryDirectory() as work:
+        for bench in (silu_add, softmax_rows, gemm):
+            bench(tessera, tbin, work, quick)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,79 @@
+#include "cuda/cuda_module.hpp"
+
+#include "tessera/tbin_abi.h"
+
+#include <vector>
+
+namespace tessera::rt::cuda {
+
+namespace {
+
+// The driver's JIT log, on one line: messages stay one line.
+std::string oneLine(const char *log) {
+  std::string s;
+  for (const char *p = log; *p; ++p)
+    s += (*p == '\n' || *p == '\r') ? ' ' : *p;
+  while (!s.empty() && s.back() == ' ')
+    s.pop_back();
+  return s;
+}
+
+} // namespace
+
+tessera_status_t CudaModule::load(CudaDevice &device,
+                                  const tbin::CudaImage &image,
+                                  std::unique_ptr<CudaModule> &out,
+                                  std::string &error) {
+  const Driver &d = device.driver();
+  if (!device.makeCurrent(error))
+    return TESSERA_ERROR_EXECUTION;
+  CUmodule module = nullptr;
+  CUresult r;
+  std::vector<char> log(4096, '\0');
+  if (d.cuModuleLoadDataEx) {
+    int options[] = {kJitErrorLogBuffer, kJitErrorLogBufferSizeBytes};
+    // JIT option values travel as pointer-sized integers.
+    void *values[] = {log.data(), reinterpret_cast<void *>(log.size() - 1)};
+    r = d.cuModuleLoadDataEx(&module, image.bytes.data(), 2, options, values);
+  } else {
+    r = d.cuModuleLoadData(&module, image.bytes.data());
+  }
+  if (r != kSuccess) {
+    const char *kind = image.kind == TESSERA_CUDA_IMAGE_PTX ? "PTX" : "cubin";
+    error = std::string("cannot load the ") + kind + " for sm_" +
+            std::to_string(image.sm) + " on CUDA device " +
+            std::to_string(device.ordinal()) + ": " +
+            callFailed(d, "cuModuleLoadData", r);
+    if (log[0])
+      error += ": " + oneLine(log.data());
+    return TESSERA_ERROR_INVALID_MODULE;
+  }
+  out.reset(new CudaModule(device, module));
+  return TESSERA_OK;
+}
+
+CudaModule::~CudaModule() {
+  std::string ignored;
+  if (device_.makeCurrent(ignored))
+    device_.driver().cuModuleUnload(module_);
+}
+
+bool CudaModule::function(const char *name, CUfunction &out,
+                          std::string &error) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (auto it = functions_.find(name); it != functions_.end()) {
+    out = it->second;
+    return true;
+  }
+  CUfunction fn = nullptr;
+  if (CUresult r = device_.driver().cuModuleGetFunction(&fn, module_, name);
+      r != kSuccess) {
+    error = callFailed(device_.driver(), "cuModuleGetFunction", r);
+    return false;
+  }
+  functions_.emplace(name, fn);
+  out = fn;
+  return true;
+}
+
+} // namespace tessera::rt::cuda

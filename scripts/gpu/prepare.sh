@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# This side of the GPU suite: compiles every program with
+# --target=cpu,cuda, draws inputs and computes the CPU's outputs
+# (scripts/gpu/suite.py prepare), compiles benchmarks/gpu/kernels.tsr and
+# copies CLI11's headers, all into CARRY (default gpu-carry, which git
+# ignores) for scripts/gpu/on-device.sh to use on the GPU machine.
+#
+#   scripts/gpu/prepare.sh [CARRY]
+set -euo pipefail
+src=$(cd "$(dirname "$0")/../.." && pwd)
+carry=${1:-$src/gpu-carry}
+"${PYTHON:-/usr/bin/python3}" "$src/scripts/gpu/suite.py" prepare "$carry"
+"$src/build/bin/tesserac" "$src/benchmarks/gpu/kernels.tsr" --target=cpu,cuda \
+  -o "$carry/kernels.tbin"
+mkdir -p "$carry/cli11"
+cp -r /usr/include/CLI "$carry/cli11/"
+du -sh "$carry"

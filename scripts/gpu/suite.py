@@ -1,0 +1,196 @@
+#!/usr/bin/env python3
+"""The GPU suite: every entry of the e2e programs and the examples, run on the
+CUDA device and compared byte for byte with the CPU's outputs.
+
+The GPU machine has no LLVM, so the work is split in two:
+
+  scripts/gpu/suite.py prepare CARRY   (here: needs tesserac and tessera)
+      compiles each program with --target=cpu,cuda, draws random inputs for
+      each entry from its signature, runs it on the CPU and keeps inputs and
+      outputs under CARRY (a git-ignored folder the device tool carries);
+  scripts/gpu/suite.py run CARRY TESSERA   (there: needs tessera built there)
+      runs each entry twice on cuda and checks that both runs give exactly
+      the CPU's bytes (the CPU and GPU kernels perform the same operations in
+      the same order: ARCHITECTURE.md §6), then trains mlp2 on both devices
+      and compares the checkpoints.
+
+Only numpy is needed besides the two programs.
+"""
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+import numpy as np
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+PROGRAMS = [
+    "tests/e2e/Inputs/activations.tsr",
+    "tests/e2e/Inputs/arithmetic.tsr",
+    "tests/e2e/Inputs/matmul.tsr",
+    "tests/e2e/Inputs/reductions.tsr",
+    "tests/e2e/Inputs/layout.tsr",
+    "tests/e2e/Inputs/composite.tsr",
+    "tests/e2e/Inputs/composite-grads.tsr",
+    "tests/e2e/Inputs/mlp.tsr",
+    "tests/e2e/Inputs/attention.tsr",
+    "tests/e2e/Inputs/temporaries.tsr",
+    "examples/skeleton.tsr",
+    "examples/digits/mlp2.tsr",
+]
+# Values for symbolic dims: distinct, odd-sized (so that vector steps have
+# tails), in the order dims are first seen in an entry's signature.
+DIM_VALUES = [37, 29, 23, 19, 17, 13, 11, 7]
+ENTRY = re.compile(r"^entry (\w+)\((.*)\) -> \((.*)\)\s+symbol")
+ARG = re.compile(r"(\S+): (\w+)(?:\[([^\]]*)\])?")
+DTYPES = {"f32": np.float32, "f64": np.float64, "i32": np.int32,
+          "i64": np.int64, "i8": np.int8, "bool": np.bool_}
+
+
+def run(cmd, **kw):
+    return subprocess.run(cmd, capture_output=True, text=True, **kw)
+
+
+def parse_entries(info):
+    entries = {}
+    for line in info.splitlines():
+        m = ENTRY.match(line)
+        if m:
+            name, ins, _ = m.groups()
+            entries[name] = [a.groups() for a in ARG.finditer(ins)]
+    return entries
+
+
+def draw_inputs(args, rng):
+    dims, arrays = {}, {}
+    for name, dtype, shape in args:
+        extents = []
+        for d in (shape.split(", ") if shape else []):
+            if d.lstrip("-").isdigit():
+                extents.append(int(d))
+            else:
+                dims.setdefault(d, DIM_VALUES[len(dims) % len(DIM_VALUES)])
+                extents.append(dims[d])
+        t = DTYPES[dtype]
+        if np.issubdtype(t, np.floating):
+            a = rng.standard_normal(extents).astype(t)
+        elif t == np.bool_:
+            a = rng.integers(0, 2, extents).astype(t)
+        else:  # small non-negative integers: valid class labels and indices
+            a = rng.integers(0, 3, extents).astype(t)
+        arrays[name] = a
+    return arrays
+
+
+def prepare(carry, tesserac, tessera):
+    shutil.rmtree(carry, ignore_errors=True)
+    os.makedirs(carry)
+    rng = np.random.default_rng(20261121)
+    cases = []
+    for rel in PROGRAMS:
+        stem = os.path.splitext(os.path.basename(rel))[0]
+        tbin = os.path.join(carry, stem + ".tbin")
+        r = run([tesserac, os.path.join(ROOT, rel), "--target=cpu,cuda", "-o", tbin])
+        if r.returncode != 0:
+            sys.exit(f"tesserac failed on {rel}:\n{r.stderr}")
+        entries = parse_entries(run([tessera, "info", tbin]).stdout)
+        for entry, args in entries.items():
+            if any(a[0].startswith(("param:", "state:")) for a in args):
+                continue  # train steps: the training case below
+            case = os.path.join(carry, stem, entry)
+            os.makedirs(os.path.join(case, "in"))
+            cmd = ["--entry", entry]
+            for name, a in draw_inputs(args, rng).items():
+                path = os.path.join(case, "in", name + ".npy")
+                np.save(path, a)
+                cmd += ["--input", f"{name}={os.path.relpath(path, carry)}"]
+            r = run([tessera, "run", os.path.relpath(tbin, carry)] + cmd +
+                    ["--output-dir", os.path.relpath(os.path.join(case, "cpu"), carry)],
+                    cwd=carry)
+            if r.returncode != 0:
+                print(f"skip {stem}:{entry}: the CPU run failed: {r.stderr.strip()}")
+                shutil.rmtree(case)
+                continue
+            cases.append({"name": f"{stem}:{entry}", "tbin": os.path.basename(tbin),
+                          "args": cmd, "dir": os.path.relpath(case, carry)})
+    # Training: 20 Adam steps of mlp2 on a slice of the digits.
+    data = os.path.join(carry, "digits")
+    r = run([sys.executable, os.path.join(ROOT, "scripts", "digits-to-npy.py"), data])
+    if r.returncode != 0:
+        sys.exit("digits-to-npy.py failed:\n" + r.stderr)
+    train = ["--entry", "step", "--steps", "20", "--input", "x=digits/train_x.npy",
+             "--input", "y=digits/train_y.npy"]
+    r = run([tessera, "run", "mlp2.tbin"] + train + ["--output-dir", "train/cpu"], cwd=carry)
+    if r.returncode != 0:
+        sys.exit("training on the CPU failed:\n" + r.stderr)
+    cases.append({"name": "mlp2:step x20 (checkpoint)", "tbin": "mlp2.tbin",
+                  "args": train, "dir": "train"})
+    with open(os.path.join(carry, "cases.json"), "w") as f:
+        json.dump(cases, f, indent=1)
+    print(f"prepared {len(cases)} cases in {carry}")
+
+
+def compare(cpu_dir, gpu_dir):
+    """'' if every CPU output file has the same bytes on the GPU, else why."""
+    for name in sorted(os.listdir(cpu_dir)):
+        if not name.endswith((".npy", ".safetensors")):
+            continue
+        g = os.path.join(gpu_dir, name)
+        if not os.path.exists(g):
+            return f"{name} missing"
+        with open(os.path.join(cpu_dir, name), "rb") as a, open(g, "rb") as b:
+            if a.read() != b.read():
+                if name.endswith(".npy"):
+                    x, y = np.load(os.path.join(cpu_dir, name)), np.load(g)
+                    diff = np.abs(x.astype(np.float64) - y.astype(np.float64))
+                    return f"{name} differs (max |diff| {np.nanmax(diff):.3g})"
+                return f"{name} differs"
+    return ""
+
+
+def run_suite(carry, tessera, device):
+    with open(os.path.join(carry, "cases.json")) as f:
+        cases = json.load(f)
+    failures = 0
+    rows = []
+    for c in cases:
+        status = []
+        for attempt in ("gpu1", "gpu2"):
+            out = os.path.join(c["dir"], attempt)
+            shutil.rmtree(os.path.join(carry, out), ignore_errors=True)
+            r = run([tessera, "run", c["tbin"], "--device", device] + c["args"] +
+                    ["--output-dir", out], cwd=carry)
+            if r.returncode != 0:
+                status.append(f"{attempt} failed: {r.stderr.strip()[-300:]}")
+                break
+            why = compare(os.path.join(carry, c["dir"], "cpu"), os.path.join(carry, out))
+            if why:
+                status.append(f"{attempt}: {why}")
+        ok = not status
+        failures += not ok
+        rows.append((c["name"], "identical to CPU, twice" if ok else "; ".join(status)))
+    width = max(len(r[0]) for r in rows)
+    for name, result in rows:
+        print(f"{name:<{width}}  {result}")
+    print(f"\n{len(rows) - failures} of {len(rows)} cases bitwise identical to the CPU "
+          f"on {device} (two runs each)")
+    return 1 if failures else 0
+
+
+def main():
+    if len(sys.argv) >= 3 and sys.argv[1] == "prepare":
+        bindir = os.path.join(ROOT, "build", "bin")
+        prepare(os.path.abspath(sys.argv[2]), os.path.join(bindir, "tesserac"),
+                os.path.join(bindir, "tessera"))
+        return 0
+    if len(sys.argv) >= 4 and sys.argv[1] == "run":
+        device = sys.argv[4] if len(sys.argv) > 4 else "cuda"
+        return run_suite(os.path.abspath(sys.argv[2]), os.path.abspath(sys.argv[3]), device)
+    print(__doc__, file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

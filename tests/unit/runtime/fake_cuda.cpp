@@ -1,0 +1,345 @@
+#include "fake_cuda.hpp"
+
+#include <cstdlib>
+#include <cstring>
+
+namespace tessera::test {
+
+using namespace rt::cuda;
+
+namespace {
+
+FakeCuda state;
+
+struct FakeEvent {
+  double ms = 0;
+};
+
+// Distinct non-null handles for the things the fake does not model.
+CUcontext fakeContext() { return reinterpret_cast<CUcontext>(0x1000); }
+CUstream fakeStream() { return reinterpret_cast<CUstream>(0x2000); }
+CUmodule fakeModule() { return reinterpret_cast<CUmodule>(0x3000); }
+
+// Whether [address, address + bytes) lies in one allocation.
+bool inDeviceMemory(uint64_t address, std::size_t bytes) {
+  auto it = state.live.upper_bound(address);
+  if (it == state.live.begin())
+    return false;
+  --it;
+  return address + bytes <= it->first + it->second;
+}
+
+CUresult allocate(CUdeviceptr *ptr, std::size_t bytes) {
+  if (state.allocs + state.asyncAllocs - 1 == state.failAllocNumber)
+    return kCudaOutOfMemory;
+  void *p = std::malloc(bytes);
+  if (!p)
+    return kCudaOutOfMemory;
+  *ptr = reinterpret_cast<uintptr_t>(p);
+  state.live[*ptr] = bytes;
+  state.allocations.push_back(*ptr);
+  return kSuccess;
+}
+
+CUresult release(CUdeviceptr ptr) {
+  auto it = state.live.find(ptr);
+  if (it == state.live.end()) {
+    ++state.badFrees;
+    return kCudaInvalidValue;
+  }
+  std::free(reinterpret_cast<void *>(static_cast<uintptr_t>(ptr)));
+  state.live.erase(it);
+  return kSuccess;
+}
+
+CUresult init(unsigned) { return state.initError; }
+CUresult deviceGetCount(int *count) {
+  *count = state.deviceCount;
+  return kSuccess;
+}
+CUresult deviceGet(CUdevice *device, int ordinal) {
+  *device = ordinal;
+  return kSuccess;
+}
+CUresult deviceGetAttribute(int *value, int attribute, CUdevice) {
+  if (attribute == kAttrComputeCapabilityMajor)
+    *value = state.ccMajor;
+  else if (attribute == kAttrComputeCapabilityMinor)
+    *value = state.ccMinor;
+  else if (attribute == kAttrMemoryPoolsSupported)
+    *value = state.memoryPools ? 1 : 0;
+  else
+    return kCudaInvalidValue;
+  return kSuccess;
+}
+CUresult deviceGetName(char *name, int length, CUdevice) {
+  std::snprintf(name, static_cast<std::size_t>(length), "%s",
+                state.deviceName.c_str());
+  return kSuccess;
+}
+CUresult primaryCtxRetain(CUcontext *ctx, CUdevice) {
+  ++state.contextsRetained;
+  *ctx = fakeContext();
+  return kSuccess;
+}
+CUresult primaryCtxRelease(CUdevice) {
+  ++state.contextsReleased;
+  return kSuccess;
+}
+CUresult ctxSetCurrent(CUcontext) { return kSuccess; }
+
+CUresult moduleLoadDataEx(CUmodule *module, const void *image,
+                          unsigned numOptions, int *options, void **values) {
+  if (state.moduleLoadError) {
+    for (unsigned i = 0; i < numOptions; ++i)
+      if (options[i] == kJitErrorLogBuffer)
+        std::snprintf(static_cast<char *>(values[i]), 64, "%s",
+                      state.moduleLoadLog.c_str());
+    return state.moduleLoadError;
+  }
+  state.loadedImage = static_cast<const char *>(image);
+  ++state.modulesLoaded;
+  *module = fakeModule();
+  return kSuccess;
+}
+CUresult moduleLoadData(CUmodule *module, const void *image) {
+  return moduleLoadDataEx(module, image, 0, nullptr, nullptr);
+}
+CUresult moduleGetFunction(CUfunction *fn, CUmodule, const char *name) {
+  ++state.functionLookups;
+  auto it = state.kernels.find(name);
+  if (it == state.kernels.end())
+    return kCudaNotFound;
+  *fn = reinterpret_cast<CUfunction>(&it->second);
+  return kSuccess;
+}
+CUresult moduleUnload(CUmodule) {
+  ++state.modulesUnloaded;
+  return kSuccess;
+}
+
+CUresult memAlloc(CUdeviceptr *ptr, std::size_t bytes) {
+  ++state.allocs;
+  return allocate(ptr, bytes);
+}
+CUresult memFree(CUdeviceptr ptr) {
+  ++state.frees;
+  return release(ptr);
+}
+CUresult memAllocAsync(CUdeviceptr *ptr, std::size_t bytes, CUstream) {
+  ++state.asyncAllocs;
+  return allocate(ptr, bytes);
+}
+CUresult memFreeAsync(CUdeviceptr ptr, CUstream) {
+  ++state.asyncFrees;
+  return release(ptr);
+}
+CUresult memcpyHtoD(CUdeviceptr dst, const void *src, std::size_t bytes,
+                    CUstream) {
+  if (state.uploadError)
+    return state.uploadError;
+  if (!inDeviceMemory(dst, bytes)) {
+    ++state.badCopies;
+    return kCudaInvalidValue;
+  }
+  std::memcpy(reinterpret_cast<void *>(static_cast<uintptr_t>(dst)), src,
+              bytes);
+  state.uploads.emplace_back(static_cast<const char *>(src), bytes);
+  return kSuccess;
+}
+CUresult memcpyDtoH(void *dst, CUdeviceptr src, std::size_t bytes, CUstream) {
+  if (state.downloadError)
+    return state.downloadError;
+  if (!inDeviceMemory(src, bytes)) {
+    ++state.badCopies;
+    return kCudaInvalidValue;
+  }
+  std::memcpy(dst, reinterpret_cast<const void *>(static_cast<uintptr_t>(src)),
+              bytes);
+  return kSuccess;
+}
+
+CUresult streamCreate(CUstream *stream, unsigned) {
+  ++state.streamsCreated;
+  *stream = fakeStream();
+  return kSuccess;
+}
+CUresult streamSynchronize(CUstream) { return state.syncError; }
+CUresult streamDestroy(CUstream) {
+  ++state.streamsDestroyed;
+  return kSuccess;
+}
+
+CUresult eventCreate(CUevent *event, unsigned) {
+  ++state.eventsCreated;
+  *event = reinterpret_cast<CUevent>(new FakeEvent);
+  return kSuccess;
+}
+CUresult eventRecord(CUevent event, CUstream) {
+  state.clockMs += 0.25;
+  reinterpret_cast<FakeEvent *>(event)->ms = state.clockMs;
+  return kSuccess;
+}
+CUresult eventSynchronize(CUevent) { return kSuccess; }
+CUresult eventElapsedTime(float *ms, CUevent start, CUevent end) {
+  *ms = static_cast<float>(reinterpret_cast<FakeEvent *>(end)->ms -
+                           reinterpret_cast<FakeEvent *>(start)->ms);
+  return kSuccess;
+}
+CUresult eventDestroy(CUevent event) {
+  ++state.eventsDestroyed;
+  delete reinterpret_cast<FakeEvent *>(event);
+  return kSuccess;
+}
+
+CUresult launchKernel(CUfunction fn, unsigned gx, unsigned gy, unsigned gz,
+                      unsigned bx, unsigned by, unsigned bz, unsigned shared,
+                      CUstream, void **params, void **extra) {
+  if (state.launchError)
+    return state.launchError;
+  if (extra)
+    return kCudaInvalidValue;
+  auto *kernel = reinterpret_cast<FakeKernel *>(fn);
+  FakeLaunch launch{"", {gx, gy, gz}, {bx, by, bz}, shared, {}};
+  for (const auto &[name, k] : state.kernels)
+    if (&k == kernel)
+      launch.kernel = name;
+  for (int i = 0; i < kernel->numParams; ++i) {
+    uint64_t v;
+    std::memcpy(&v, params[i], 8);
+    launch.params.push_back(v);
+  }
+  state.launches.push_back(launch);
+  if (kernel->run)
+    kernel->run(launch.params);
+  state.clockMs += 1.0;
+  return kSuccess;
+}
+
+CUresult getErrorName(CUresult error, const char **name) {
+  switch (error) {
+  case kSuccess:
+    *name = "CUDA_SUCCESS";
+    return kSuccess;
+  case kCudaInvalidValue:
+    *name = "CUDA_ERROR_INVALID_VALUE";
+    return kSuccess;
+  case kCudaOutOfMemory:
+    *name = "CUDA_ERROR_OUT_OF_MEMORY";
+    return kSuccess;
+  case kCudaNoDevice:
+    *name = "CUDA_ERROR_NO_DEVICE";
+    return kSuccess;
+  case kCudaInvalidPtx:
+    *name = "CUDA_ERROR_INVALID_PTX";
+    return kSuccess;
+  case kCudaNotFound:
+    *name = "CUDA_ERROR_NOT_FOUND";
+    return kSuccess;
+  case kCudaIllegalAddress:
+    *name = "CUDA_ERROR_ILLEGAL_ADDRESS";
+    return kSuccess;
+  case kCudaLaunchOutOfResources:
+    *name = "CUDA_ERROR_LAUNCH_OUT_OF_RESOURCES";
+    return kSuccess;
+  }
+  *name = nullptr;
+  return kCudaInvalidValue;
+}
+
+CUresult getErrorString(CUresult error, const char **text) {
+  switch (error) {
+  case kCudaInvalidValue:
+    *text = "invalid argument";
+    return kSuccess;
+  case kCudaOutOfMemory:
+    *text = "out of memory";
+    return kSuccess;
+  case kCudaNoDevice:
+    *text = "no CUDA-capable device is detected";
+    return kSuccess;
+  case kCudaInvalidPtx:
+    *text = "a PTX JIT compilation failed";
+    return kSuccess;
+  case kCudaNotFound:
+    *text = "named symbol not found";
+    return kSuccess;
+  case kCudaIllegalAddress:
+    *text = "an illegal memory access was encountered";
+    return kSuccess;
+  case kCudaLaunchOutOfResources:
+    *text = "too many resources requested for launch";
+    return kSuccess;
+  }
+  *text = nullptr;
+  return kCudaInvalidValue;
+}
+
+Driver makeDriver() {
+  Driver d;
+  d.cuInit = init;
+  d.cuDeviceGetCount = deviceGetCount;
+  d.cuDeviceGet = deviceGet;
+  d.cuDeviceGetAttribute = deviceGetAttribute;
+  d.cuDeviceGetName = deviceGetName;
+  d.cuDevicePrimaryCtxRetain = primaryCtxRetain;
+  d.cuDevicePrimaryCtxRelease = primaryCtxRelease;
+  d.cuCtxSetCurrent = ctxSetCurrent;
+  d.cuModuleLoadData = moduleLoadData;
+  d.cuModuleLoadDataEx = moduleLoadDataEx;
+  d.cuModuleGetFunction = moduleGetFunction;
+  d.cuModuleUnload = moduleUnload;
+  d.cuMemAlloc = memAlloc;
+  d.cuMemFree = memFree;
+  d.cuMemAllocAsync = memAllocAsync;
+  d.cuMemFreeAsync = memFreeAsync;
+  d.cuMemcpyHtoDAsync = memcpyHtoD;
+  d.cuMemcpyDtoHAsync = memcpyDtoH;
+  d.cuStreamCreate = streamCreate;
+  d.cuStreamSynchronize = streamSynchronize;
+  d.cuStreamDestroy = streamDestroy;
+  d.cuEventCreate = eventCreate;
+  d.cuEventRecord = eventRecord;
+  d.cuEventSynchronize = eventSynchronize;
+  d.cuEventElapsedTime = eventElapsedTime;
+  d.cuEventDestroy = eventDestroy;
+  d.cuLaunchKernel = launchKernel;
+  d.cuGetErrorName = getErrorName;
+  d.cuGetErrorString = getErrorString;
+  return d;
+}
+
+float *floats(uint64_t address) {
+  return reinterpret_cast<float *>(static_cast<uintptr_t>(address));
+}
+
+} // namespace
+
+FakeCuda &fakeCuda() { return state; }
+
+void resetFakeCuda() {
+  for (const auto &[address, bytes] : state.live)
+    std::free(reinterpret_cast<void *>(static_cast<uintptr_t>(address)));
+  state = FakeCuda{};
+}
+
+const Driver &fakeDriver() {
+  static const Driver driver = makeDriver();
+  return driver;
+}
+
+void addFixtureKernels() {
+  // Parameters: the buffers, the point count, the tile count (tbin_abi.h).
+  state.kernels["tessera_kernel_add"] = {5, [](const std::vector<uint64_t> &p) {
+                                           for (uint64_t t = 0; t < p[4]; ++t)
+                                             floats(p[2])[t] = floats(p[0])[t] +
+                                                               floats(p[1])[t];
+                                         }};
+  state.kernels["tessera_kernel_twice"] = {
+      4, [](const std::vector<uint64_t> &p) {
+        for (uint64_t t = 0; t < p[3]; ++t)
+          floats(p[1])[t] = floats(p[0])[t] + floats(p[0])[t];
+      }};
+}
+
+} // namespace tessera::test

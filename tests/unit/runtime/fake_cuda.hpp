@@ -1,0 +1,85 @@
+// A fake CUDA driver for the runtime's unit tests: a rt::cuda::Driver whose
+// entry points act on host memory, so that the CUDA device, module and
+// device-entry glue run without a GPU. "Device memory" is malloc'd and
+// tracked; kernels are C++ functions registered by name, run on the
+// launch's parameters; every call can be made to fail. One global state,
+// reset by each test (the driver table is plain function pointers).
+#pragma once
+
+#include "cuda/cuda_driver.hpp"
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace tessera::test {
+
+// CUresult codes the fake uses, as cuda.h numbers them.
+constexpr int kCudaInvalidValue = 1;
+constexpr int kCudaOutOfMemory = 2;
+constexpr int kCudaNoDevice = 100;
+constexpr int kCudaInvalidPtx = 218;
+constexpr int kCudaNotFound = 500;
+constexpr int kCudaIllegalAddress = 700;
+constexpr int kCudaLaunchOutOfResources = 701;
+
+struct FakeKernel {
+  int numParams = 0; // 8-byte parameters it takes
+  // Runs the whole launch: its parameters, decoded as 8-byte values.
+  std::function<void(const std::vector<uint64_t> &params)> run;
+};
+
+struct FakeLaunch {
+  std::string kernel;
+  unsigned grid[3], block[3];
+  unsigned sharedBytes;
+  std::vector<uint64_t> params;
+};
+
+struct FakeCuda {
+  // The machine.
+  int deviceCount = 1;
+  int ccMajor = 8, ccMinor = 0;
+  bool memoryPools = true;
+  std::string deviceName = "Fake GPU";
+  std::map<std::string, FakeKernel> kernels; // what the loaded image holds
+
+  // Failures to inject (0: none).
+  int initError = 0;
+  int failAllocNumber = -1; // this allocation (0-based) fails: out of memory
+  int moduleLoadError = 0;
+  std::string moduleLoadLog; // written to the JIT error log on failure
+  int launchError = 0;
+  int syncError = 0;
+  int uploadError = 0;
+  int downloadError = 0;
+
+  // What happened.
+  std::map<uint64_t, std::size_t> live; // device memory: address -> bytes
+  int allocs = 0, asyncAllocs = 0, frees = 0, asyncFrees = 0;
+  int badFrees = 0;                  // frees of memory that was not allocated
+  int badCopies = 0;                 // copies outside allocated memory
+  std::vector<std::string> uploads;  // bytes of each host-to-device copy
+  std::vector<uint64_t> allocations; // every address handed out, in order
+  std::vector<FakeLaunch> launches;
+  int functionLookups = 0;
+  std::string loadedImage;
+  int modulesLoaded = 0, modulesUnloaded = 0;
+  int contextsRetained = 0, contextsReleased = 0;
+  int streamsCreated = 0, streamsDestroyed = 0;
+  int eventsCreated = 0, eventsDestroyed = 0;
+  double clockMs = 0; // advanced by every event record and launch
+};
+
+// The state the fake driver acts on; resetFakeCuda() starts it afresh.
+FakeCuda &fakeCuda();
+void resetFakeCuda();
+const rt::cuda::Driver &fakeDriver();
+
+// Registers the kernels of fixture/cuda_kernels.ptx, in C++:
+// tessera_kernel_add (out = a + b) and tessera_kernel_twice (out = x + x).
+void addFixtureKernels();
+
+} // namespace tessera::test
