@@ -5,6 +5,7 @@
 #include "cuda/cuda_driver.hpp"
 
 #include <cctype>
+#include <system_error>
 #include <thread>
 
 using namespace tessera;

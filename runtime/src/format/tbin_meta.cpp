@@ -279,7 +279,7 @@ bool decode(const uint8_t *data, std::size_t size, ModuleMeta &out,
     return false;
   out.entries.resize(n);
   for (EntryMeta &e : out.entries) {
-    uint32_t ndims;
+    uint32_t ndims = 0;
     if (!r.str(e.name, "entry name") || !r.str(e.symbol, "entry symbol") ||
         !r.str(e.location, "entry location") ||
         !r.count(ndims, "dim symbol count"))
