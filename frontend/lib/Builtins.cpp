@@ -246,7 +246,10 @@ ExprType binaryElementwise(Call &c, const std::string &a,
 }
 
 ExprType reduce(Call &c) {
-  auto x = c.tensor("x");
+  // A mean divides: defined on floating-point tensors only (an integer
+  // mean would silently truncate).
+  bool average = c.name == "mean" || c.name == "reduce_mean";
+  auto x = c.tensor("x", /*floatOnly=*/average);
   if (!x || !c.boolean("keepdims") || !c.boolean("stable"))
     return ExprType::error();
   if (!c.has("axis"))
