@@ -1,5 +1,6 @@
 // NVVM-flavoured LLVM dialect -> LLVM IR -> optimized -> PTX, one
 // architecture at a time (Cuda.h).
+#include "../common/OptimizationPipeline.h"
 #include "tessera/Backend/Cuda.h"
 #include "tessera/tbin_abi.h"
 
@@ -11,7 +12,6 @@
 #include "llvm/IR/Module.h"
 #include "llvm/MC/MCSubtargetInfo.h"
 #include "llvm/MC/TargetRegistry.h"
-#include "llvm/Passes/PassBuilder.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/raw_ostream.h"
 #include "llvm/Target/TargetMachine.h"
@@ -54,22 +54,12 @@ std::unique_ptr<llvm::TargetMachine> makeTargetMachine(const std::string &arch,
 }
 
 void optimize(llvm::Module &m, llvm::TargetMachine &tm, unsigned level) {
-  llvm::LoopAnalysisManager lam;
-  llvm::FunctionAnalysisManager fam;
-  llvm::CGSCCAnalysisManager cam;
-  llvm::ModuleAnalysisManager mam;
-  llvm::PassBuilder pb(&tm);
-  pb.registerModuleAnalyses(mam);
-  pb.registerCGSCCAnalyses(cam);
-  pb.registerFunctionAnalyses(fam);
-  pb.registerLoopAnalyses(lam);
-  pb.crossRegisterProxies(lam, fam, cam, mam);
   // The tile loop must be inlined into its kernel even at -O0: its operand
   // arrays would otherwise live in local memory.
-  llvm::OptimizationLevel ol = level <= 1   ? llvm::OptimizationLevel::O1
-                               : level == 2 ? llvm::OptimizationLevel::O2
-                                            : llvm::OptimizationLevel::O3;
-  pb.buildPerModuleDefaultPipeline(ol).run(m, mam);
+  runOptimizationPipeline(m, tm,
+                          level <= 1   ? llvm::OptimizationLevel::O1
+                          : level == 2 ? llvm::OptimizationLevel::O2
+                                       : llvm::OptimizationLevel::O3);
 }
 
 } // namespace

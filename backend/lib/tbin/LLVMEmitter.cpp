@@ -1,5 +1,6 @@
 // LLVM dialect -> LLVM IR (with the metadata sections) -> optimized ->
 // machine code for the host CPU.
+#include "../common/OptimizationPipeline.h"
 #include "tessera/Backend/Tbin.h"
 #include "tessera/tbin_abi.h"
 
@@ -12,7 +13,6 @@
 #include "llvm/IR/Module.h"
 #include "llvm/MC/MCSubtargetInfo.h"
 #include "llvm/MC/TargetRegistry.h"
-#include "llvm/Passes/PassBuilder.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/raw_ostream.h"
 #include "llvm/Target/TargetMachine.h"
@@ -67,20 +67,10 @@ std::unique_ptr<llvm::TargetMachine> makeTargetMachine(const CodegenOptions &o,
 void optimize(llvm::Module &m, llvm::TargetMachine &tm, unsigned level) {
   if (level == 0)
     return;
-  llvm::LoopAnalysisManager lam;
-  llvm::FunctionAnalysisManager fam;
-  llvm::CGSCCAnalysisManager cam;
-  llvm::ModuleAnalysisManager mam;
-  llvm::PassBuilder pb(&tm);
-  pb.registerModuleAnalyses(mam);
-  pb.registerCGSCCAnalyses(cam);
-  pb.registerFunctionAnalyses(fam);
-  pb.registerLoopAnalyses(lam);
-  pb.crossRegisterProxies(lam, fam, cam, mam);
-  llvm::OptimizationLevel ol = level == 1   ? llvm::OptimizationLevel::O1
-                               : level == 2 ? llvm::OptimizationLevel::O2
-                                            : llvm::OptimizationLevel::O3;
-  pb.buildPerModuleDefaultPipeline(ol).run(m, mam);
+  runOptimizationPipeline(m, tm,
+                          level == 1   ? llvm::OptimizationLevel::O1
+                          : level == 2 ? llvm::OptimizationLevel::O2
+                                       : llvm::OptimizationLevel::O3);
 }
 
 } // namespace
@@ -123,8 +113,7 @@ translateToLLVMIR(mlir::ModuleOp module, llvm::LLVMContext &ctx,
   addSection(*m, TESSERA_META_SECTION, "__tessera_meta", tbin::encode(meta));
   addSection(*m, TESSERA_OPS_SECTION, "__tessera_ops", tbin::encode(ops));
   if (cuda)
-    addSection(*m, TESSERA_CUDA_SECTION, "__tessera_cuda",
-               tbin::encode(*cuda));
+    addSection(*m, TESSERA_CUDA_SECTION, "__tessera_cuda", tbin::encode(*cuda));
   optimize(*m, *tm, opts.optLevel);
   return m;
 }

@@ -216,63 +216,43 @@ CUresult launchKernel(CUfunction fn, unsigned gx, unsigned gy, unsigned gz,
   return kSuccess;
 }
 
+// The error codes the fake returns, with the driver's names and texts.
+struct ErrorInfo {
+  CUresult code;
+  const char *name;
+  const char *text;
+};
+constexpr ErrorInfo kErrors[] = {
+    {kSuccess, "CUDA_SUCCESS", nullptr}, // as the fake has it: no text
+    {kCudaInvalidValue, "CUDA_ERROR_INVALID_VALUE", "invalid argument"},
+    {kCudaOutOfMemory, "CUDA_ERROR_OUT_OF_MEMORY", "out of memory"},
+    {kCudaNoDevice, "CUDA_ERROR_NO_DEVICE",
+     "no CUDA-capable device is detected"},
+    {kCudaInvalidPtx, "CUDA_ERROR_INVALID_PTX", "a PTX JIT compilation failed"},
+    {kCudaNotFound, "CUDA_ERROR_NOT_FOUND", "named symbol not found"},
+    {kCudaIllegalAddress, "CUDA_ERROR_ILLEGAL_ADDRESS",
+     "an illegal memory access was encountered"},
+    {kCudaLaunchOutOfResources, "CUDA_ERROR_LAUNCH_OUT_OF_RESOURCES",
+     "too many resources requested for launch"},
+};
+
+const ErrorInfo *findError(CUresult error) {
+  for (const ErrorInfo &e : kErrors)
+    if (e.code == error)
+      return &e;
+  return nullptr;
+}
+
 CUresult getErrorName(CUresult error, const char **name) {
-  switch (error) {
-  case kSuccess:
-    *name = "CUDA_SUCCESS";
-    return kSuccess;
-  case kCudaInvalidValue:
-    *name = "CUDA_ERROR_INVALID_VALUE";
-    return kSuccess;
-  case kCudaOutOfMemory:
-    *name = "CUDA_ERROR_OUT_OF_MEMORY";
-    return kSuccess;
-  case kCudaNoDevice:
-    *name = "CUDA_ERROR_NO_DEVICE";
-    return kSuccess;
-  case kCudaInvalidPtx:
-    *name = "CUDA_ERROR_INVALID_PTX";
-    return kSuccess;
-  case kCudaNotFound:
-    *name = "CUDA_ERROR_NOT_FOUND";
-    return kSuccess;
-  case kCudaIllegalAddress:
-    *name = "CUDA_ERROR_ILLEGAL_ADDRESS";
-    return kSuccess;
-  case kCudaLaunchOutOfResources:
-    *name = "CUDA_ERROR_LAUNCH_OUT_OF_RESOURCES";
-    return kSuccess;
-  }
-  *name = nullptr;
-  return kCudaInvalidValue;
+  const ErrorInfo *e = findError(error);
+  *name = e ? e->name : nullptr;
+  return e ? kSuccess : kCudaInvalidValue;
 }
 
 CUresult getErrorString(CUresult error, const char **text) {
-  switch (error) {
-  case kCudaInvalidValue:
-    *text = "invalid argument";
-    return kSuccess;
-  case kCudaOutOfMemory:
-    *text = "out of memory";
-    return kSuccess;
-  case kCudaNoDevice:
-    *text = "no CUDA-capable device is detected";
-    return kSuccess;
-  case kCudaInvalidPtx:
-    *text = "a PTX JIT compilation failed";
-    return kSuccess;
-  case kCudaNotFound:
-    *text = "named symbol not found";
-    return kSuccess;
-  case kCudaIllegalAddress:
-    *text = "an illegal memory access was encountered";
-    return kSuccess;
-  case kCudaLaunchOutOfResources:
-    *text = "too many resources requested for launch";
-    return kSuccess;
-  }
-  *text = nullptr;
-  return kCudaInvalidValue;
+  const ErrorInfo *e = findError(error);
+  *text = e ? e->text : nullptr;
+  return *text ? kSuccess : kCudaInvalidValue;
 }
 
 Driver makeDriver() {
