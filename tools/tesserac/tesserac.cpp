@@ -239,8 +239,14 @@ int compile(const Options &opts) {
     return writeOutput(output, printOp(*module, opts.printLocations), error)
                ? 0
                : fail(error);
-  if (!run([](mlir::PassManager &pm) {
-        pm.addPass(tessera::createConvertTSchedToTTile());
+  // One vector step per kernel step: the CPU's widest registers when there
+  // is a CPU target (a fat binary's GPU kernels share the kernels), two
+  // 16-byte GPU accesses otherwise.
+  int64_t vectorBytes = llvm::is_contained(opts.targets, "cpu")
+                            ? tessera::vectorBytesForCpu(opts.cpu)
+                            : 32;
+  if (!run([&](mlir::PassManager &pm) {
+        pm.addPass(tessera::createConvertTSchedToTTile({vectorBytes}));
         pm.addPass(mlir::createCanonicalizerPass());
       }))
     return 1;

@@ -17,6 +17,7 @@
 #include "llvm/Support/raw_ostream.h"
 #include "llvm/Target/TargetMachine.h"
 #include "llvm/Target/TargetOptions.h"
+#include "llvm/TargetParser/Host.h"
 #include "llvm/Transforms/Utils/ModuleUtils.h"
 
 namespace tessera {
@@ -75,19 +76,37 @@ void optimize(llvm::Module &m, llvm::TargetMachine &tm, unsigned level) {
 
 } // namespace
 
-bool isKnownCpu(const std::string &cpu) {
-  if (cpu == "host")
-    return true;
+// The subtarget of `cpu` ("host": this machine's CPU), or null.
+static std::unique_ptr<llvm::MCSubtargetInfo>
+subtargetOf(const std::string &cpu) {
   initializeX86();
   std::string error;
   CodegenOptions defaults;
   const llvm::Target *target =
       llvm::TargetRegistry::lookupTarget(defaults.triple, error);
   if (!target)
-    return false;
-  std::unique_ptr<llvm::MCSubtargetInfo> info(
+    return nullptr;
+  std::string name = cpu == "host" ? llvm::sys::getHostCPUName().str() : cpu;
+  // Checked first: LLVM warns on stderr about a CPU it does not know.
+  std::unique_ptr<llvm::MCSubtargetInfo> generic(
       target->createMCSubtargetInfo(defaults.triple, "", ""));
-  return info && info->isCPUStringValid(cpu);
+  if (!generic || !generic->isCPUStringValid(name))
+    return nullptr;
+  return std::unique_ptr<llvm::MCSubtargetInfo>(
+      target->createMCSubtargetInfo(defaults.triple, name, ""));
+}
+
+bool isKnownCpu(const std::string &cpu) {
+  return cpu == "host" || subtargetOf(cpu) != nullptr;
+}
+
+int64_t vectorBytesForCpu(const std::string &cpu) {
+  std::unique_ptr<llvm::MCSubtargetInfo> info = subtargetOf(cpu);
+  if (info && info->checkFeatures("+avx512f"))
+    return 64;
+  if (info && info->checkFeatures("+avx"))
+    return 32;
+  return 16;
 }
 
 std::unique_ptr<llvm::Module>

@@ -7,17 +7,21 @@
 // an input returned as it is) is filled by a copy kernel. A number computed
 // in the entry (tensor.from_elements) is stored there.
 
-// matmul -> relu -> row sum: the matmul's result is a temporary; the relu
-// writes output h, which the reduction then reads.
+// matmul -> relu -> row sum: the matmul's result is a temporary, and so is
+// its packed right operand (the matmul's scratch space, freed with it); the
+// relu writes output h, which the reduction then reads.
 // CHECK-LABEL: func.func @chain(
 // CHECK-SAME: %[[A:[^:]*]]: memref<?xf32> {{.*}}, %[[B:[^:]*]]: memref<?xf32> {{.*}}, %[[H:[^:]*]]: memref<?xf32> {{.*}}, %[[S:[^:]*]]: memref<?xf32> {{.*}}, %[[M:[^:]*]]: index {tgraph.name = "M"}, %[[N:[^:]*]]: index {tgraph.name = "N"})
 // CHECK: %[[MN:.*]] = arith.muli %[[M]], %[[N]] : index
 // CHECK-NEXT: %[[T:.*]] = memref.alloc(%[[MN]]) : memref<?xf32>
-// CHECK: ttile.launch @chain_k0(%[[A]], %[[B]], %[[T]]) elements %[[M]] sizes(
+// CHECK: %[[P:.*]] = memref.alloc(%{{.*}}) : memref<?xf32>
+// CHECK-NEXT: ttile.launch @chain_k0(%[[B]], %[[P]]) elements
+// CHECK: ttile.launch @chain_k1(%[[A]], %[[P]], %[[T]]) elements %{{.*}} sizes(
 // CHECK-NEXT: %[[MN2:.*]] = arith.muli %[[M]], %[[N]] : index
-// CHECK-NEXT: ttile.launch @chain_k1(%[[T]], %[[H]]) elements %[[MN2]] : memref<?xf32>, memref<?xf32>
-// CHECK: ttile.launch @chain_k2(%[[H]], %[[S]]) elements %{{.*}} sizes(%[[N]], %{{.*}}) : memref<?xf32>, memref<?xf32>
+// CHECK-NEXT: ttile.launch @chain_k2(%[[T]], %[[H]]) elements %[[MN2]] : memref<?xf32>, memref<?xf32>
+// CHECK: ttile.launch @chain_k3(%[[H]], %[[S]]) elements %{{.*}} sizes(%[[N]], %{{.*}}) : memref<?xf32>, memref<?xf32>
 // CHECK-NEXT: memref.dealloc %[[T]] : memref<?xf32>
+// CHECK-NEXT: memref.dealloc %[[P]] : memref<?xf32>
 // CHECK-NEXT: return
 // CHECK-NOT: memref.alloc
 // CHECK: ttile.kernel
@@ -48,23 +52,27 @@ func.func @chain(%a: tensor<?x8xf32> {tgraph.name = "a", tgraph.shape = ["M", 8]
 }
 
 // The matmul's result is returned twice: the matmul writes one output and a
-// copy kernel the other; the returned input is copied too. No temporaries.
-// CHECK-LABEL: ttile.kernel @dup_k1 attributes {kind = "elementwise", num_inputs = 1 : i64, tile = 4096 : i64, vector = 8 : i64} {
+// copy kernel the other; the returned input is copied too. No temporaries
+// but the matmul's packed operand.
+// CHECK-LABEL: ttile.kernel @dup_k2 attributes {kind = "elementwise", num_inputs = 1 : i64, tile = 4096 : i64, vector = 8 : i64} {
 // CHECK-NEXT: ^bb0(%[[FROM:[^:]*]]: memref<?xf32>, %[[TO:[^:]*]]: memref<?xf32>, %[[OFF:[^:]*]]: index, %[[END:[^:]*]]: index):
 // CHECK-NEXT: %[[V:.*]] = ttile.load %[[FROM]][%[[OFF]]] bound %[[END]] : memref<?xf32> -> vector<8xf32>
 // CHECK-NEXT: ttile.store %[[V]], %[[TO]][%[[OFF]]] bound %[[END]] : vector<8xf32>, memref<?xf32>
 // CHECK-NEXT: }
-// CHECK-LABEL: ttile.kernel @dup_k2 attributes {kind = "elementwise"
+// CHECK-LABEL: ttile.kernel @dup_k3 attributes {kind = "elementwise"
 // CHECK-LABEL: func.func @dup(
 // CHECK-SAME: %[[A:[^:]*]]: memref<?xf32> {{.*}}, %[[B:[^:]*]]: memref<?xf32> {{.*}}, %[[C:[^:]*]]: memref<?xf32> {{.*}}, %[[D:[^:]*]]: memref<?xf32> {{.*}}, %[[E:[^:]*]]: memref<?xf32> {{.*}}, %[[M:[^:]*]]: index {tgraph.name = "M"})
 // CHECK-NOT: memref.alloc
-// CHECK: ttile.launch @dup_k0(%[[A]], %[[B]], %[[W:[^)]*]]) elements %[[M]]
+// CHECK: %[[P:.*]] = memref.alloc
+// CHECK-NOT: memref.alloc
+// CHECK: ttile.launch @dup_k0(%[[B]], %[[P]])
+// CHECK: ttile.launch @dup_k1(%[[A]], %[[P]], %[[W:[^)]*]]) elements
 // CHECK: %[[M3:.*]] = arith.muli %[[M]], %{{.*}} : index
-// CHECK-NEXT: ttile.launch @dup_k1(%[[W]], %{{.*}}) elements %[[M3]] : memref<?xf32>, memref<?xf32>
+// CHECK-NEXT: ttile.launch @dup_k2(%[[W]], %{{.*}}) elements %[[M3]] : memref<?xf32>, memref<?xf32>
 // CHECK: %[[M4:.*]] = arith.muli %[[M]], %{{.*}} : index
-// CHECK-NEXT: ttile.launch @dup_k2(%[[A]], %[[E]]) elements %[[M4]] : memref<?xf32>, memref<?xf32>
-// CHECK-NOT: memref.dealloc
-// CHECK: return
+// CHECK-NEXT: ttile.launch @dup_k3(%[[A]], %[[E]]) elements %[[M4]] : memref<?xf32>, memref<?xf32>
+// CHECK-NEXT: memref.dealloc %[[P]]
+// CHECK-NEXT: return
 func.func @dup(%a: tensor<?x4xf32> {tgraph.name = "a", tgraph.shape = ["M", 4]},
                %b: tensor<4x3xf32> {tgraph.name = "b", tgraph.shape = [4, 3]})
     -> (tensor<?x3xf32> {tgraph.name = "c", tgraph.shape = ["M", 3]},

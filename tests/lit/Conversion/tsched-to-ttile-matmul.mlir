@@ -2,58 +2,128 @@
 // RUN: tessera-opt %s --convert-tsched-to-ttile=vector-bytes=64 | FileCheck %s --check-prefix=AVX512
 // RUN: tessera-opt %s --convert-tsched-to-ttile | FileCheck %s --check-prefix=NOFMA
 
-// Matmul groups: a point is a row of the result (batch rows stacked). The
-// row's columns are computed four vectors at a time; each sums over k in
-// ascending order with a separate multiply and add (no fused multiply-add),
-// so the result does not depend on the vector width or the split of rows.
-// The sizes are M, N, K and the batch strides of a and b (0 when unbatched).
+// Matmul groups become two kernels. The first packs b into panels of four
+// vectors' columns (32 f32 columns with 32-byte vectors), each panel K
+// contiguous rows; its points are (batch, panel, k). The second computes
+// blocks of 4 rows by one panel: 16 vector accumulators, each summed over k
+// in ascending order with a separate multiply and add (no fused
+// multiply-add), so the result does not depend on the vector width, the
+// blocking or the split of the points. Its points are (batch, panel, row
+// block); its sizes M, N, K, the batch stride of a, the row blocks per batch
+// and the panels. The packed buffer is the entry's scratch space.
 
-// CHECK-LABEL: ttile.kernel @mm_k0 attributes {kind = "matmul", num_inputs = 2 : i64, num_sizes = 5 : i64, tile = 16 : i64, vector = 1 : i64} {
-// CHECK-NEXT: ^bb0(%[[A:[^:]*]]: memref<?xf32>, %[[B:[^:]*]]: memref<?xf32>, %[[C:[^:]*]]: memref<?xf32>, %[[R:[^:]*]]: index, %{{[^:]*}}: index, %[[M:[^:]*]]: index, %[[N:[^:]*]]: index, %[[K:[^:]*]]: index, %[[LS:[^:]*]]: index, %[[RS:[^:]*]]: index):
-// CHECK-NEXT: %[[BATCH:.*]] = arith.divui %[[R]], %[[M]] : index
-// CHECK-NEXT: %[[I:.*]] = arith.remui %[[R]], %[[M]] : index
-// CHECK-NEXT: %[[AB:.*]] = arith.muli %[[BATCH]], %[[LS]] : index
-// CHECK-NEXT: %[[AI:.*]] = arith.muli %[[I]], %[[K]] : index
-// CHECK-NEXT: %[[AROW:.*]] = arith.addi %[[AB]], %[[AI]] : index
-// CHECK-NEXT: %[[ONE:.*]] = arith.constant 1 : index
-// CHECK-NEXT: %[[BBASE:.*]] = arith.muli %[[BATCH]], %[[RS]] : index
-// CHECK-NEXT: %[[CROW:.*]] = arith.muli %[[R]], %[[N]] : index
-// CHECK: %[[STEP:.*]] = arith.constant 32 : index
-// CHECK-NEXT: %[[CEND:.*]] = arith.addi %[[CROW]], %[[N]] : index
-// CHECK-NEXT: scf.for %[[J0:.*]] = %{{.*}} to %[[N]] step %[[STEP]] {
-// CHECK-NEXT:   %[[ZERO:.*]] = arith.constant dense<0.000000e+00> : vector<8xf32>
-// CHECK-NEXT:   %[[ACC:.*]]:4 = scf.for %[[KK:.*]] = %{{.*}} to %[[K]] step %{{.*}} iter_args(%[[A0:.*]] = %[[ZERO]], %{{.*}} = %[[ZERO]], %{{.*}} = %[[ZERO]], %{{.*}} = %[[ZERO]]) -> (vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>) {
-// CHECK-NEXT:     %[[KS:.*]] = arith.muli %[[KK]], %[[ONE]] : index
-// CHECK-NEXT:     %[[AIDX:.*]] = arith.addi %[[AROW]], %[[KS]] : index
-// CHECK-NEXT:     %[[AV:.*]] = memref.load %[[A]][%[[AIDX]]] : memref<?xf32>
-// CHECK-NEXT:     %[[SPLAT:.*]] = vector.splat %[[AV]] : vector<8xf32>
-// CHECK-NEXT:     %[[KN:.*]] = arith.muli %[[KK]], %[[N]] : index
-// CHECK-NEXT:     %[[BROW:.*]] = arith.addi %[[BBASE]], %[[KN]] : index
-// CHECK-NEXT:     %[[BEND:.*]] = arith.addi %[[BROW]], %[[N]] : index
-// CHECK:          %[[BV:.*]] = ttile.load %[[B]][%{{.*}}] bound %[[BEND]] : memref<?xf32> -> vector<8xf32>
-// CHECK-NEXT:     %[[P:.*]] = arith.mulf %[[SPLAT]], %[[BV]] : vector<8xf32>
-// CHECK-NEXT:     %[[S:.*]] = arith.addf %[[A0]], %[[P]] : vector<8xf32>
-// CHECK-COUNT-3:  ttile.load %[[B]]
-// CHECK:          scf.yield %[[S]], %{{.*}}, %{{.*}}, %{{.*}} : vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>
-// CHECK-NEXT:   }
-// CHECK:        ttile.store %[[ACC]]#0, %[[C]][%{{.*}}] bound %[[CEND]]
-// CHECK:        ttile.store %[[ACC]]#1, %[[C]][%{{.*}}] bound %[[CEND]]
-// CHECK:        ttile.store %[[ACC]]#2, %[[C]][%{{.*}}] bound %[[CEND]]
-// CHECK:        ttile.store %[[ACC]]#3, %[[C]][%{{.*}}] bound %[[CEND]]
+// CHECK-LABEL: ttile.kernel @mm_k0 attributes {kind = "matmul_pack", num_inputs = 1 : i64, num_sizes = 4 : i64, tile = 64 : i64, vector = 1 : i64} {
+// CHECK-NEXT: ^bb0(%[[B:[^:]*]]: memref<?xf32>, %[[P:[^:]*]]: memref<?xf32>, %[[Q:[^:]*]]: index, %{{[^:]*}}: index, %[[N:[^:]*]]: index, %[[K:[^:]*]]: index, %[[S:[^:]*]]: index, %[[PANELS:[^:]*]]: index):
+// CHECK-NEXT: %[[KK:.*]] = arith.remui %[[Q]], %[[K]] : index
+// CHECK-NEXT: %[[REST:.*]] = arith.divui %[[Q]], %[[K]] : index
+// CHECK-NEXT: %[[PANEL:.*]] = arith.remui %[[REST]], %[[PANELS]] : index
+// CHECK-NEXT: %[[W:.*]] = arith.constant 32 : index
+// CHECK-NEXT: %[[J0:.*]] = arith.muli %[[PANEL]], %[[W]] : index
+// CHECK-NEXT: %[[BATCH:.*]] = arith.divui %[[REST]], %[[PANELS]] : index
+// CHECK-NEXT: %[[BASE:.*]] = arith.muli %[[BATCH]], %[[S]] : index
+// CHECK-NEXT: %[[W2:.*]] = arith.constant 32 : index
+// CHECK-NEXT: %[[DST:.*]] = arith.muli %[[Q]], %[[W2]] : index
+// CHECK-NEXT: %[[KN:.*]] = arith.muli %[[KK]], %[[N]] : index
+// CHECK-NEXT: %[[ROW:.*]] = arith.addi %[[BASE]], %[[KN]] : index
+// CHECK-NEXT: %[[END:.*]] = arith.addi %[[ROW]], %[[N]] : index
+// CHECK-NEXT: %[[Z:.*]] = arith.constant 0 : index
+// CHECK-NEXT: %[[FROM:.*]] = arith.addi %[[ROW]], %[[J0]] : index
+// CHECK-NEXT: %[[FROM0:.*]] = arith.addi %[[FROM]], %[[Z]] : index
+// CHECK-NEXT: %[[X:.*]] = ttile.load %[[B]][%[[FROM0]]] bound %[[END]] : memref<?xf32> -> vector<8xf32>
+// CHECK-NEXT: %[[TO:.*]] = arith.addi %[[DST]], %[[Z]] : index
+// CHECK: ttile.store %[[X]], %[[P]][%[[TO]]] bound %{{.*}} {ttile.in_bounds} : vector<8xf32>, memref<?xf32>
+// CHECK-COUNT-3: ttile.store %{{.*}}, %[[P]][%{{.*}}] bound %{{.*}} {ttile.in_bounds}
 // CHECK-NEXT: }
+
+// CHECK-LABEL: ttile.kernel @mm_k1 attributes {kind = "matmul", num_inputs = 2 : i64, num_sizes = 6 : i64, tile = 4 : i64, vector = 1 : i64} {
+// CHECK-NEXT: ^bb0(%[[A:[^:]*]]: memref<?xf32>, %[[PK:[^:]*]]: memref<?xf32>, %[[C:[^:]*]]: memref<?xf32>, %[[PT:[^:]*]]: index, %{{[^:]*}}: index, %[[M:[^:]*]]: index, %[[N:[^:]*]]: index, %[[K:[^:]*]]: index, %[[LS:[^:]*]]: index, %[[RB:[^:]*]]: index, %[[PANELS:[^:]*]]: index):
+// CHECK-NEXT: %[[ONE:.*]] = arith.constant 1 : index
+// CHECK-NEXT: %[[REST:.*]] = arith.divui %[[PT]], %[[RB]] : index
+// CHECK-NEXT: %[[RBI:.*]] = arith.remui %[[PT]], %[[RB]] : index
+// CHECK-NEXT: %[[FOUR:.*]] = arith.constant 4 : index
+// CHECK-NEXT: %[[I0:.*]] = arith.muli %[[RBI]], %[[FOUR]] : index
+// CHECK-NEXT: %[[PANEL:.*]] = arith.remui %[[REST]], %[[PANELS]] : index
+// CHECK-NEXT: %[[W:.*]] = arith.constant 32 : index
+// CHECK-NEXT: %[[J0:.*]] = arith.muli %[[PANEL]], %[[W]] : index
+// CHECK-NEXT: %[[BATCH:.*]] = arith.divui %[[REST]], %[[PANELS]] : index
+// CHECK-NEXT: %[[ABASE:.*]] = arith.muli %[[BATCH]], %[[LS]] : index
+// CHECK-NEXT: %[[PROWS:.*]] = arith.muli %[[REST]], %[[K]] : index
+// CHECK-NEXT: %[[W2:.*]] = arith.constant 32 : index
+// CHECK-NEXT: %[[PBASE:.*]] = arith.muli %[[PROWS]], %[[W2]] : index
+// CHECK-NEXT: %[[MN:.*]] = arith.muli %[[M]], %[[N]] : index
+// CHECK-NEXT: %[[CBASE:.*]] = arith.muli %[[BATCH]], %[[MN]] : index
+// CHECK-NEXT: %[[FOUR2:.*]] = arith.constant 4 : index
+// CHECK-NEXT: %[[IEND:.*]] = arith.addi %[[I0]], %[[FOUR2]] : index
+// CHECK-NEXT: %[[W3:.*]] = arith.constant 32 : index
+// CHECK-NEXT: %[[JEND:.*]] = arith.addi %[[J0]], %[[W3]] : index
+// CHECK-NEXT: %[[COLS:.*]] = arith.cmpi ule, %[[JEND]], %[[N]] : index
+// CHECK-NEXT: %[[ROWS:.*]] = arith.cmpi ule, %[[IEND]], %[[M]] : index
+// CHECK-NEXT: %[[WHOLE:.*]] = arith.andi %[[ROWS]], %[[COLS]] : i1
+// CHECK-NEXT: scf.if %[[WHOLE]] {
+// CHECK:        %[[ZERO:.*]] = arith.constant dense<0.000000e+00> : vector<8xf32>
+// CHECK-NEXT:   %[[ACC:.*]]:16 = scf.for %[[KK:.*]] = %{{.*}} to %[[K]] step %{{.*}} iter_args(%[[A0:[^ ]*]] = %[[ZERO]], {{.*}}) -> (vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>) {
+// CHECK-NEXT:     %[[KW:.*]] = arith.muli %[[KK]], %{{.*}} : index
+// CHECK-NEXT:     %[[PROW:.*]] = arith.addi %[[PBASE]], %[[KW]] : index
+// CHECK:          %[[B0:.*]] = ttile.load %[[PK]][%{{.*}}] bound %{{.*}} {ttile.in_bounds} : memref<?xf32> -> vector<8xf32>
+// CHECK-COUNT-3:  ttile.load %[[PK]][%{{.*}}] bound %{{.*}} {ttile.in_bounds} : memref<?xf32> -> vector<8xf32>
+// CHECK:          %[[AV:.*]] = memref.load %[[A]][%{{.*}}] : memref<?xf32>
+// CHECK-NEXT:     %[[SPLAT:.*]] = vector.splat %[[AV]] : vector<8xf32>
+// CHECK-NEXT:     %[[PROD:.*]] = arith.mulf %[[SPLAT]], %[[B0]] : vector<8xf32>
+// CHECK-NEXT:     %[[SUM:.*]] = arith.addf %[[A0]], %[[PROD]] : vector<8xf32>
+// CHECK-COUNT-3:  memref.load %[[A]]
+// CHECK:          scf.yield %[[SUM]], {{.*}} : vector<8xf32>
+// CHECK-NEXT:   }
+// CHECK:        ttile.store %[[ACC]]#0, %[[C]][%{{.*}}] bound %{{.*}} {ttile.in_bounds}
+// CHECK-COUNT-15: ttile.store %[[ACC]]#{{[0-9]+}}, %[[C]][%{{.*}}] bound %{{.*}} {ttile.in_bounds}
+// CHECK-NEXT: } else {
+// CHECK-NEXT:   %[[LAST:.*]] = arith.minui %[[IEND]], %[[M]] : index
+// CHECK:        scf.for %[[I:.*]] = %[[I0]] to %[[LAST]] step %{{.*}} {
+// CHECK:          %[[EDGE:.*]]:4 = scf.for %{{.*}} = %{{.*}} to %[[K]] step %{{.*}} iter_args({{.*}}) -> (vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>) {
+// CHECK-COUNT-4:    ttile.load %[[PK]][%{{.*}}] bound %{{.*}} {ttile.in_bounds}
+// CHECK:          }
+// CHECK:          %[[CEND:.*]] = arith.addi %{{.*}}, %[[N]] : index
+// CHECK:          ttile.store %[[EDGE]]#0, %[[C]][%{{.*}}] bound %[[CEND]] : vector<8xf32>, memref<?xf32>
+// CHECK-COUNT-3:  ttile.store %[[EDGE]]#{{[0-9]}}, %[[C]][%{{.*}}] bound %[[CEND]] : vector<8xf32>, memref<?xf32>
+// CHECK-NEXT:   }
+// CHECK-NEXT: }
+// CHECK-NEXT: }
+
+// The entry: row blocks ceil(M / 4), panels ceil(N / 32); the packed b
+// (panels * K rows of 32) is allocated, filled, read and freed.
 // CHECK-LABEL: func.func @mm(
 // CHECK-SAME: %[[FA:[^:]*]]: memref<?xf32> {{.*}}, %[[FB:[^:]*]]: memref<?xf32> {{.*}}, %[[FC:[^:]*]]: memref<?xf32> {{.*}}, %[[DM:[^:]*]]: index {tgraph.name = "M"}, %[[DK:[^:]*]]: index {tgraph.name = "K"}, %[[DN:[^:]*]]: index {tgraph.name = "N"})
-// CHECK: %[[Z0:.*]] = arith.constant 0 : index
-// CHECK: %[[Z1:.*]] = arith.constant 0 : index
-// CHECK-NEXT: ttile.launch @mm_k0(%[[FA]], %[[FB]], %[[FC]]) elements %[[DM]] sizes(%[[DM]], %[[DN]], %[[DK]], %[[Z0]], %[[Z1]])
+// CHECK-NEXT: %[[Z0:.*]] = arith.constant 0 : index
+// CHECK-NEXT: %[[Z1:.*]] = arith.constant 0 : index
+// CHECK-NEXT: %[[BATCHES:.*]] = arith.constant 1 : index
+// CHECK-NEXT: %[[C3:.*]] = arith.constant 3 : index
+// CHECK-NEXT: %[[M3:.*]] = arith.addi %[[DM]], %[[C3]] : index
+// CHECK-NEXT: %[[C4:.*]] = arith.constant 4 : index
+// CHECK-NEXT: %[[RB:.*]] = arith.divui %[[M3]], %[[C4]] : index
+// CHECK-NEXT: %[[C31:.*]] = arith.constant 31 : index
+// CHECK-NEXT: %[[N31:.*]] = arith.addi %[[DN]], %[[C31]] : index
+// CHECK-NEXT: %[[C32:.*]] = arith.constant 32 : index
+// CHECK-NEXT: %[[PANELS:.*]] = arith.divui %[[N31]], %[[C32]] : index
+// CHECK-NEXT: %[[PK:.*]] = arith.muli %[[PANELS]], %[[DK]] : index
+// CHECK-NEXT: %[[PROWS:.*]] = arith.muli %[[BATCHES]], %[[PK]] : index
+// CHECK-NEXT: %[[C32B:.*]] = arith.constant 32 : index
+// CHECK-NEXT: %[[SIZE:.*]] = arith.muli %[[PROWS]], %[[C32B]] : index
+// CHECK-NEXT: %[[PACKED:.*]] = memref.alloc(%[[SIZE]]) : memref<?xf32>
+// CHECK-NEXT: ttile.launch @mm_k0(%[[FB]], %[[PACKED]]) elements %[[PROWS]] sizes(%[[DN]], %[[DK]], %[[Z1]], %[[PANELS]])
+// CHECK-NEXT: %[[PR:.*]] = arith.muli %[[PANELS]], %[[RB]] : index
+// CHECK-NEXT: %[[POINTS:.*]] = arith.muli %[[BATCHES]], %[[PR]] : index
+// CHECK-NEXT: ttile.launch @mm_k1(%[[FA]], %[[PACKED]], %[[FC]]) elements %[[POINTS]] sizes(%[[DM]], %[[DN]], %[[DK]], %[[Z0]], %[[RB]], %[[PANELS]])
+// CHECK-NEXT: memref.dealloc %[[PACKED]] : memref<?xf32>
 // CHECK-NEXT: return
 
 // Multiply and add stay separate everywhere (no contraction).
 // NOFMA-NOT: fma
 
+// 64-byte vectors: 16 f32 lanes, panels of 64 columns.
 // AVX512-LABEL: ttile.kernel @mm_k0
 // AVX512: arith.constant 64 : index
-// AVX512: iter_args({{.*}}) -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
+// AVX512: ttile.load {{.*}} -> vector<16xf32>
+// AVX512-LABEL: ttile.kernel @mm_k1
+// AVX512: iter_args({{.*}}) -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
 
 func.func @mm(%a: tensor<?x?xf32> {tgraph.name = "a", tgraph.shape = ["M", "K"]},
               %b: tensor<?x?xf32> {tgraph.name = "b", tgraph.shape = ["K", "N"]})
@@ -68,21 +138,24 @@ func.func @mm(%a: tensor<?x?xf32> {tgraph.name = "a", tgraph.shape = ["M", "K"]}
   return %r : tensor<?x?xf32>
 }
 
-// transpose_lhs: a is read as [k, m], so a row's elements are M apart.
-// CHECK-LABEL: ttile.kernel @mm_tl_k0 attributes {kind = "matmul", num_inputs = 2 : i64, num_sizes = 5 : i64, tile = 8 : i64, vector = 1 : i64} {
-// CHECK-NEXT: ^bb0(%[[A:[^:]*]]: memref<?xf32>, %{{[^:]*}}: memref<?xf32>, %{{[^:]*}}: memref<?xf32>, %[[R:[^:]*]]: index, %{{[^:]*}}: index, %[[M:[^:]*]]: index, %{{[^:]*}}: index, %[[K:[^:]*]]: index, %[[LS:[^:]*]]: index, %{{[^:]*}}: index):
-// CHECK-NEXT: %[[BATCH:.*]] = arith.divui %[[R]], %[[M]] : index
-// CHECK-NEXT: %[[I:.*]] = arith.remui %[[R]], %[[M]] : index
-// CHECK-NEXT: %[[AB:.*]] = arith.muli %[[BATCH]], %[[LS]] : index
-// CHECK-NEXT: %[[AROW:.*]] = arith.addi %[[AB]], %[[I]] : index
-// CHECK: scf.for %[[KK:.*]] = %{{.*}} to %[[K]] step
+
+// transpose_lhs: a is read as [k, m], so a row's elements are M apart and
+// rows are next to each other. A tile hint of 8 rows: 2 row blocks a tile.
+// CHECK-LABEL: ttile.kernel @mm_tl_k0 attributes {kind = "matmul_pack"
+// CHECK-LABEL: ttile.kernel @mm_tl_k1 attributes {kind = "matmul", num_inputs = 2 : i64, num_sizes = 6 : i64, tile = 2 : i64, vector = 1 : i64} {
+// CHECK-NEXT: ^bb0(%[[A:[^:]*]]: memref<?xf32>, %{{[^:]*}}: memref<?xf32>, %{{[^:]*}}: memref<?xf32>, %{{[^:]*}}: index, %{{[^:]*}}: index, %[[M:[^:]*]]: index, %{{[^:]*}}: index, %[[K:[^:]*]]: index, %{{[^:]*}}: index, %{{[^:]*}}: index, %{{[^:]*}}: index):
+// CHECK-NEXT: %[[ONE:.*]] = arith.constant 1 : index
+// CHECK:      scf.for %[[KK:.*]] = %{{.*}} to %[[K]] step
+// CHECK:      %[[ROW:.*]] = arith.muli %{{.*}}, %[[ONE]] : index
+// CHECK-NEXT: %[[AROW:.*]] = arith.addi %{{.*}}, %[[ROW]] : index
 // CHECK-NEXT: %[[KS:.*]] = arith.muli %[[KK]], %[[M]] : index
 // CHECK-NEXT: %[[AIDX:.*]] = arith.addi %[[AROW]], %[[KS]] : index
 // CHECK-NEXT: memref.load %[[A]][%[[AIDX]]] : memref<?xf32>
 // CHECK-LABEL: func.func @mm_tl(
 // CHECK: %[[C29:.*]] = arith.constant 29 : index
 // CHECK: %[[C45:.*]] = arith.constant 45 : index
-// CHECK: ttile.launch @mm_tl_k0(%arg0, %arg1, %arg2) elements %arg3 sizes(%arg3, %[[C45]], %[[C29]], %{{.*}}, %{{.*}})
+// CHECK: ttile.launch @mm_tl_k0(%arg1, %{{.*}}) elements %{{.*}} sizes(%[[C45]], %[[C29]], %{{.*}}, %{{.*}})
+// CHECK: ttile.launch @mm_tl_k1(%arg0, %{{.*}}, %arg2) elements %{{.*}} sizes(%arg3, %[[C45]], %[[C29]], %{{.*}}, %{{.*}}, %{{.*}})
 func.func @mm_tl(%a: tensor<29x?xf32> {tgraph.name = "a", tgraph.shape = [29, "M"]},
                  %b: tensor<29x45xf32> {tgraph.name = "b", tgraph.shape = [29, 45]})
     -> (tensor<?x45xf32> {tgraph.name = "out0", tgraph.shape = ["M", 45]})
@@ -96,31 +169,31 @@ func.func @mm_tl(%a: tensor<29x?xf32> {tgraph.name = "a", tgraph.shape = [29, "M
   return %r : tensor<?x45xf32>
 }
 
-// transpose_rhs: b is read as [n, k]: one dot product per result element,
-// scalar loads of both operands, the same order over k.
-// CHECK-LABEL: ttile.kernel @mm_tr_k0 attributes {kind = "matmul", {{.*}}} {
-// CHECK-NEXT: ^bb0(%[[A:[^:]*]]: memref<?xf64>, %[[B:[^:]*]]: memref<?xf64>, %[[C:[^:]*]]: memref<?xf64>, %[[R:[^:]*]]: index, %{{[^:]*}}: index, %[[M:[^:]*]]: index, %[[N:[^:]*]]: index, %[[K:[^:]*]]: index, %{{[^:]*}}: index, %[[RS:[^:]*]]: index):
-// CHECK-NEXT: %[[BATCH:.*]] = arith.divui %[[R]], %[[M]] : index
-// CHECK-NOT: ttile.load
-// CHECK: %[[BBASE:.*]] = arith.muli %[[BATCH]], %[[RS]] : index
-// CHECK-NEXT: %[[CROW:.*]] = arith.muli %[[R]], %[[N]] : index
-// CHECK-NOT: ttile.load
-// CHECK: scf.for %[[J:.*]] = %{{.*}} to %[[N]] step %{{.*}} {
-// CHECK-NEXT:   %[[JK:.*]] = arith.muli %[[J]], %[[K]] : index
-// CHECK-NEXT:   %[[BROW:.*]] = arith.addi %[[BBASE]], %[[JK]] : index
-// CHECK-NEXT:   %[[ZERO:.*]] = arith.constant 0.000000e+00 : f64
-// CHECK-NEXT:   %[[DOT:.*]] = scf.for %[[KK:.*]] = %{{.*}} to %[[K]] step %{{.*}} iter_args(%[[ACC:.*]] = %[[ZERO]]) -> (f64) {
-// CHECK-NEXT:     %[[BIDX:.*]] = arith.addi %[[BROW]], %[[KK]] : index
-// CHECK-NEXT:     %[[BV:.*]] = memref.load %[[B]][%[[BIDX]]] : memref<?xf64>
-// CHECK:          %[[AV:.*]] = memref.load %[[A]][%{{.*}}] : memref<?xf64>
-// CHECK-NEXT:     %[[P:.*]] = arith.mulf %[[AV]], %[[BV]] : f64
-// CHECK-NEXT:     %[[S:.*]] = arith.addf %[[ACC]], %[[P]] : f64
-// CHECK-NEXT:     scf.yield %[[S]] : f64
-// CHECK-NEXT:   }
-// CHECK-NEXT:   %[[CIDX:.*]] = arith.addi %[[CROW]], %[[J]] : index
-// CHECK-NEXT:   memref.store %[[DOT]], %[[C]][%[[CIDX]]] : memref<?xf64>
+
+// transpose_rhs: b is read as [n, k]. Packing gathers column k of each of
+// the panel's 16 f64 columns (scalar loads); columns past N repeat the last
+// one, padding that only feeds results never stored. The product kernel is
+// the same as without the transpose.
+// CHECK-LABEL: ttile.kernel @mm_tr_k0 attributes {kind = "matmul_pack", {{.*}}} {
+// CHECK-NEXT: ^bb0(%[[B:[^:]*]]: memref<?xf64>, %[[P:[^:]*]]: memref<?xf64>, %[[Q:[^:]*]]: index, %{{[^:]*}}: index, %[[N:[^:]*]]: index, %[[K:[^:]*]]: index, %{{[^:]*}}: index, %{{[^:]*}}: index):
+// CHECK-NEXT: %[[KK:.*]] = arith.remui %[[Q]], %[[K]] : index
+// CHECK-NEXT: %[[REST:.*]] = arith.divui %[[Q]], %[[K]] : index
+// CHECK:      %[[BATCH:.*]] = arith.divui %[[REST]], %{{.*}} : index
+// CHECK-NEXT: %[[BASE:.*]] = arith.muli %[[BATCH]], %{{.*}} : index
+// CHECK:      %[[DST:.*]] = arith.muli %[[Q]], %{{.*}} : index
+// CHECK:      %[[LAST:.*]] = arith.subi %[[N]], %{{.*}} : index
+// CHECK:      %[[J:.*]] = arith.minui %{{.*}}, %[[LAST]] : index
+// CHECK-NEXT: %[[JK:.*]] = arith.muli %[[J]], %[[K]] : index
+// CHECK-NEXT: %[[OFF:.*]] = arith.addi %[[JK]], %[[KK]] : index
+// CHECK-NEXT: %[[SRC:.*]] = arith.addi %[[BASE]], %[[OFF]] : index
+// CHECK-NEXT: %[[X:.*]] = memref.load %[[B]][%[[SRC]]] : memref<?xf64>
+// CHECK:      memref.store %[[X]], %[[P]][%{{.*}}] : memref<?xf64>
+// CHECK-COUNT-15: memref.store %{{.*}}, %[[P]][%{{.*}}] : memref<?xf64>
 // CHECK-NEXT: }
-// CHECK-NEXT: }
+// CHECK-LABEL: ttile.kernel @mm_tr_k1 attributes {kind = "matmul", {{.*}}} {
+// CHECK:      iter_args({{.*}}) -> (vector<4xf64>, vector<4xf64>, vector<4xf64>, vector<4xf64>, vector<4xf64>, vector<4xf64>, vector<4xf64>, vector<4xf64>, vector<4xf64>, vector<4xf64>, vector<4xf64>, vector<4xf64>, vector<4xf64>, vector<4xf64>, vector<4xf64>, vector<4xf64>)
+// CHECK:      arith.mulf %{{.*}}, %{{.*}} : vector<4xf64>
+// CHECK-NEXT: arith.addf %{{.*}}, %{{.*}} : vector<4xf64>
 // CHECK-LABEL: func.func @mm_tr(
 func.func @mm_tr(%a: tensor<?x29xf64> {tgraph.name = "a", tgraph.shape = ["M", 29]},
                  %b: tensor<45x29xf64> {tgraph.name = "b", tgraph.shape = [45, 29]})
@@ -135,21 +208,26 @@ func.func @mm_tr(%a: tensor<?x29xf64> {tgraph.name = "a", tgraph.shape = ["M", 2
   return %r : tensor<?x45xf64>
 }
 
-// Batched (integer) matmul: the rows of every batch are the points; a and b
-// step by M*K and K*N per batch. Integers use integer multiply and add.
-// CHECK-LABEL: ttile.kernel @bmm_k0
-// CHECK: %[[STEP:.*]] = arith.constant 16 : index
-// CHECK: scf.for %{{.*}} step %[[STEP]] {
+
+// Batched (integer) matmul: a steps by M*K per batch, the packed b holds
+// every batch's panels. Integers use integer multiply and add.
+// CHECK-LABEL: ttile.kernel @bmm_k0 attributes {kind = "matmul_pack"
+// CHECK-LABEL: ttile.kernel @bmm_k1
 // CHECK: arith.constant dense<0> : vector<4xi64>
 // CHECK: ttile.load {{.*}} -> vector<4xi64>
-// CHECK-NEXT: arith.muli %{{.*}}, %{{.*}} : vector<4xi64>
+// CHECK: arith.muli %{{.*}}, %{{.*}} : vector<4xi64>
 // CHECK-NEXT: arith.addi %{{.*}}, %{{.*}} : vector<4xi64>
 // CHECK-LABEL: func.func @bmm(
 // CHECK-SAME: %[[FA:[^:]*]]: memref<?xi64> {{.*}}, %[[FB:[^:]*]]: memref<?xi64> {{.*}}, %[[FC:[^:]*]]: memref<?xi64> {{.*}}, %[[DB:[^:]*]]: index {tgraph.name = "B"}, %[[DM:[^:]*]]: index {tgraph.name = "M"}, %[[DK:[^:]*]]: index {tgraph.name = "K"}, %[[DN:[^:]*]]: index {tgraph.name = "N"})
 // CHECK-NEXT: %[[LS:.*]] = arith.muli %[[DM]], %[[DK]] : index
 // CHECK-NEXT: %[[RS:.*]] = arith.muli %[[DK]], %[[DN]] : index
-// CHECK-NEXT: %[[ROWS:.*]] = arith.muli %[[DB]], %[[DM]] : index
-// CHECK-NEXT: ttile.launch @bmm_k0(%[[FA]], %[[FB]], %[[FC]]) elements %[[ROWS]] sizes(%[[DM]], %[[DN]], %[[DK]], %[[LS]], %[[RS]])
+// CHECK: %[[PK:.*]] = arith.muli %[[PANELS:.*]], %[[DK]] : index
+// CHECK-NEXT: %[[PROWS:.*]] = arith.muli %[[DB]], %[[PK]] : index
+// CHECK: %[[PACKED:.*]] = memref.alloc(%{{.*}}) : memref<?xi64>
+// CHECK-NEXT: ttile.launch @bmm_k0(%[[FB]], %[[PACKED]]) elements %[[PROWS]] sizes(%[[DN]], %[[DK]], %[[RS]], %[[PANELS]])
+// CHECK-NEXT: %[[PR:.*]] = arith.muli %[[PANELS]], %[[RB:.*]] : index
+// CHECK-NEXT: %[[POINTS:.*]] = arith.muli %[[DB]], %[[PR]] : index
+// CHECK-NEXT: ttile.launch @bmm_k1(%[[FA]], %[[PACKED]], %[[FC]]) elements %[[POINTS]] sizes(%[[DM]], %[[DN]], %[[DK]], %[[LS]], %[[RB]], %[[PANELS]])
 func.func @bmm(%a: tensor<?x?x?xi64> {tgraph.name = "a", tgraph.shape = ["B", "M", "K"]},
                %b: tensor<?x?x?xi64> {tgraph.name = "b", tgraph.shape = ["B", "K", "N"]})
     -> (tensor<?x?x?xi64> {tgraph.name = "out0", tgraph.shape = ["B", "M", "N"]})

@@ -25,6 +25,9 @@ struct CodegenOptions {
 
 // Whether LLVM's x86-64 backend knows `cpu` ("host" included).
 bool isKnownCpu(const std::string &cpu);
+// The widest vector registers of a known `cpu`, in bytes: 64 with AVX-512,
+// 32 with AVX, 16 otherwise. Kernels take one such vector per step.
+int64_t vectorBytesForCpu(const std::string &cpu);
 
 // The signatures of every entry of a Graph IR module.
 tbin::ModuleMeta collectModuleMeta(mlir::ModuleOp tgraphModule,

@@ -30,6 +30,10 @@ public:
   // The extents of `tensor` as index values of the entry.
   virtual mlir::FailureOr<llvm::SmallVector<mlir::Value>>
   extentsOf(mlir::Value tensor, mlir::Location loc) = 0;
+  // A buffer of `count` elements the entry allocates before the group's
+  // launches and frees when it returns (a kernel's scratch space).
+  virtual mlir::Value scratchBuffer(mlir::Type elem, mlir::Value count,
+                                    mlir::Location loc) = 0;
   // A fresh kernel name.
   virtual std::string nextKernelName() = 0;
   // The builder positioned where the group's launch goes.

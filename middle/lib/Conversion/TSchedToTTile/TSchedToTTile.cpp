@@ -154,6 +154,13 @@ public:
     return extents;
   }
 
+  Value scratchBuffer(Type elem, Value count, Location loc) override {
+    Value buffer = entry.create<memref::AllocOp>(
+        loc, MemRefType::get({ShapedType::kDynamic}, elem), ValueRange{count});
+    temporaries.push_back(buffer);
+    return buffer;
+  }
+
   std::string nextKernelName() override {
     return (fn.getName() + "_k" + Twine(kernelCount++)).str();
   }

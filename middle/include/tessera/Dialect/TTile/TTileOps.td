@@ -30,7 +30,9 @@ def TTile_KernelOp
     last one too) is handled by the same body.
 
     `kind` names the body's schedule: `elementwise` (a point is an element,
-    a step one vector), `matmul` (a point is a row of the result), `reduction`
+    a step one vector), `matmul_pack` (a point is one row of a panel of a
+    matmul's right operand, copied into scratch space), `matmul` (a point is
+    a block of rows by one panel of the result), `reduction`
     (a point is a result element, reduced in a fixed order), `layout` (a
     point is a result element read from where the layout operator puts it).
     Whatever the kind, each point's result depends only on the point, never
