@@ -127,6 +127,11 @@ def prepare(carry, tesserac, tessera):
         sys.exit("training on the CPU failed:\n" + r.stderr)
     cases.append({"name": "mlp2:step x20 (checkpoint)", "tbin": "mlp2.tbin",
                   "args": train, "dir": "train"})
+    # The same steps launched one kernel at a time: CUDA graphs change nothing.
+    shutil.copytree(os.path.join(carry, "train", "cpu"),
+                    os.path.join(carry, "train-no-graphs", "cpu"), dirs_exist_ok=True)
+    cases.append({"name": "mlp2:step x20 --no-cuda-graphs", "tbin": "mlp2.tbin",
+                  "args": train + ["--no-cuda-graphs"], "dir": "train-no-graphs"})
     with open(os.path.join(carry, "cases.json"), "w") as f:
         json.dump(cases, f, indent=1)
     print(f"prepared {len(cases)} cases in {carry}")
@@ -165,6 +170,10 @@ def run_suite(carry, tessera, device):
             if r.returncode != 0:
                 status.append(f"{attempt} failed: {r.stderr.strip()[-300:]}")
                 break
+            # A training run that fell back from CUDA graphs says why.
+            for line in r.stderr.splitlines():
+                if "without CUDA graphs" in line:
+                    print(f"{c['name']} ({attempt}): {line.strip()}")
             why = compare(os.path.join(carry, c["dir"], "cpu"), os.path.join(carry, out))
             if why:
                 status.append(f"{attempt}: {why}")

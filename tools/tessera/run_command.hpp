@@ -29,6 +29,8 @@ struct RunOptions {
   std::string log;        // --log FILE.csv|FILE.jsonl; empty: none
   std::string checkpoint; // empty: <outputDir>/checkpoint.safetensors
   int64_t checkpointEvery = 0;
+  // On a CUDA device: replay each step as a CUDA graph after the first.
+  bool cudaGraphs = true;
   // The train-only flags given ("--steps", ...), refused for plain entries.
   std::vector<std::string> trainFlags;
 };

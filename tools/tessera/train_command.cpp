@@ -2,6 +2,7 @@
 
 #include "cli_failure.hpp"
 #include "entry_runner.hpp"
+#include "resident_step.hpp"
 
 #include "train/loss_log.hpp"
 #include "train/progress.hpp"
@@ -39,8 +40,6 @@ int runTrain(const Context &ctx, const Module &module, const Function &fn,
     options.log = &log;
   }
 
-  EntryRunner runner(ctx, fn, bound.inputs(), bound.inputSources(),
-                     bound.constantInputs());
   const int64_t first = bound.init.state.step;
   train::Progress progress(stderr, ::isatty(::fileno(stderr)) == 1, first,
                            o.steps);
@@ -51,13 +50,26 @@ int runTrain(const Context &ctx, const Module &module, const Function &fn,
     progress.update(step, loss, elapsed.count());
   };
   train::TrainResult result;
-  bool ok = train::runTraining(
-      bound.meta, bound.data, bound.init.state,
-      [&](const std::vector<const train::HostTensor *> &inputs,
-          std::vector<train::HostTensor> &outputs) {
-        runner.run(inputs, outputs);
-      },
-      options, result, error);
+  bool ok;
+  if (rt::runsOnCuda(fn.get())) {
+    // On a GPU the state stays in device memory between steps.
+    ResidentStep steps(fn, bound, o.cudaGraphs);
+    ok = train::runTraining(bound.meta, bound.init.state, steps, options,
+                            result, error);
+    if (o.cudaGraphs && !steps.counters().graphsOffWhy.empty())
+      std::fprintf(stderr, "tessera: note: steps ran without CUDA graphs: %s\n",
+                   steps.counters().graphsOffWhy.c_str());
+  } else {
+    EntryRunner runner(ctx, fn, bound.inputs(), bound.inputSources(),
+                       bound.constantInputs());
+    ok = train::runTraining(
+        bound.meta, bound.data, bound.init.state,
+        [&](const std::vector<const train::HostTensor *> &inputs,
+            std::vector<train::HostTensor> &outputs) {
+          runner.run(inputs, outputs);
+        },
+        options, result, error);
+  }
   progress.finish();
   std::string logError;
   bool logOk = log.close(logError);

@@ -33,6 +33,14 @@ bool resolveAll(void *lib, Driver &d, std::string &missing) {
   resolve(lib, d.cuModuleLoadDataEx, {"cuModuleLoadDataEx"}, ignored);
   resolve(lib, d.cuMemAllocAsync, {"cuMemAllocAsync"}, ignored);
   resolve(lib, d.cuMemFreeAsync, {"cuMemFreeAsync"}, ignored);
+  // The unversioned cuStreamBeginCapture takes no mode: only _v2 will do.
+  resolve(lib, d.cuStreamBeginCapture, {"cuStreamBeginCapture_v2"}, ignored);
+  resolve(lib, d.cuStreamEndCapture, {"cuStreamEndCapture"}, ignored);
+  resolve(lib, d.cuGraphInstantiateWithFlags, {"cuGraphInstantiateWithFlags"},
+          ignored);
+  resolve(lib, d.cuGraphLaunch, {"cuGraphLaunch"}, ignored);
+  resolve(lib, d.cuGraphExecDestroy, {"cuGraphExecDestroy"}, ignored);
+  resolve(lib, d.cuGraphDestroy, {"cuGraphDestroy"}, ignored);
   return resolve(lib, d.cuInit, {"cuInit"}, missing) &&
          resolve(lib, d.cuDeviceGetCount, {"cuDeviceGetCount"}, missing) &&
          resolve(lib, d.cuDeviceGet, {"cuDeviceGet"}, missing) &&

@@ -18,6 +18,8 @@ using CUmodule = struct CUmod_st *;
 using CUfunction = struct CUfunc_st *;
 using CUstream = struct CUstream_st *;
 using CUevent = struct CUevent_st *;
+using CUgraph = struct CUgraph_st *;
+using CUgraphExec = struct CUgraphExec_st *;
 
 constexpr CUresult kSuccess = 0;
 // CUdevice_attribute values.
@@ -27,6 +29,8 @@ constexpr int kAttrMemoryPoolsSupported = 115;
 // CUjit_option values for cuModuleLoadDataEx.
 constexpr int kJitErrorLogBuffer = 5;
 constexpr int kJitErrorLogBufferSizeBytes = 6;
+// CUstreamCaptureMode: only this thread's unsafe calls break a capture.
+constexpr int kCaptureModeThreadLocal = 1;
 
 // Where the driver exports a versioned name (cuMemAlloc_v2), the pointer is
 // that one: the unversioned symbols keep old, 32-bit-size signatures.
@@ -74,6 +78,15 @@ struct Driver {
                              unsigned blockZ, unsigned sharedBytes,
                              CUstream stream, void **params,
                              void **extra) = nullptr;
+  // Optional (CUDA 11.4 and later): CUDA graphs, made by stream capture.
+  // Without them every step launches its kernels one by one.
+  CUresult (*cuStreamBeginCapture)(CUstream stream, int mode) = nullptr;
+  CUresult (*cuStreamEndCapture)(CUstream stream, CUgraph *graph) = nullptr;
+  CUresult (*cuGraphInstantiateWithFlags)(CUgraphExec *exec, CUgraph graph,
+                                          unsigned long long flags) = nullptr;
+  CUresult (*cuGraphLaunch)(CUgraphExec exec, CUstream stream) = nullptr;
+  CUresult (*cuGraphExecDestroy)(CUgraphExec exec) = nullptr;
+  CUresult (*cuGraphDestroy)(CUgraph graph) = nullptr;
   CUresult (*cuGetErrorName)(CUresult error, const char **name) = nullptr;
   CUresult (*cuGetErrorString)(CUresult error, const char **text) = nullptr;
 };

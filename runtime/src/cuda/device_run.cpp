@@ -100,6 +100,8 @@ public:
            "allocation of " + std::to_string(bytes) + " bytes");
       return nullptr;
     }
+    if (call.workspace)
+      return workspaceAlloc(static_cast<std::size_t>(bytes));
     live.reserve(live.size() + 1); // cannot throw after the allocation
     CUdeviceptr p;
     if (!allocate(static_cast<std::size_t>(bytes), p))
@@ -108,9 +110,45 @@ public:
     return toHost(p);
   }
 
+  // The same allocations, in the same order, as the calls before: the
+  // entry's temporaries depend on nothing but the dims.
+  void *workspaceAlloc(std::size_t bytes) {
+    std::vector<Workspace::Block> &blocks = call.workspace->blocks;
+    if (nextBlock < blocks.size()) {
+      if (blocks[nextBlock].bytes != bytes) {
+        fail(TESSERA_ERROR_EXECUTION,
+             "allocation " + std::to_string(nextBlock) + " of " +
+                 std::to_string(bytes) + " bytes was " +
+                 std::to_string(blocks[nextBlock].bytes) +
+                 " bytes in the call before");
+        return nullptr;
+      }
+      return toHost(blocks[nextBlock++].ptr);
+    }
+    if (capturing) { // no allocation may join a graph: it would leak
+      fail(TESSERA_ERROR_EXECUTION, "allocation during graph capture");
+      return nullptr;
+    }
+    blocks.reserve(blocks.size() + 1); // cannot throw after the allocation
+    CUdeviceptr p;
+    if (!allocate(bytes, p))
+      return nullptr;
+    blocks.push_back({p, bytes, dev.asyncAlloc()});
+    ++nextBlock;
+    return toHost(p);
+  }
+
   void entryFree(void *ptr) {
     if (!ptr)
       return;
+    if (call.workspace) { // kept for the next call
+      for (std::size_t i = 0; i < nextBlock; ++i)
+        if (call.workspace->blocks[i].ptr == toDevice(ptr))
+          return;
+      fail(TESSERA_ERROR_INVALID_ARGUMENT,
+           "free of memory the runtime did not allocate");
+      return;
+    }
     auto it = std::find(live.begin(), live.end(), toDevice(ptr));
     if (it == live.end()) {
       fail(TESSERA_ERROR_INVALID_ARGUMENT,
@@ -141,17 +179,55 @@ public:
       return kLaunchBadArgument;
     }
     // The entry may reuse `src` at once, whatever memory it is: the copy
-    // reads from a runtime-owned copy that lives until the run is over.
+    // reads from a runtime-owned copy that lives until the run is over (or
+    // in the workspace, as long as a graph may replay the copy).
     auto n = static_cast<std::size_t>(bytes);
-    staged.push_back(std::make_unique<uint8_t[]>(n));
-    std::memcpy(staged.back().get(), src, n);
-    if (CUresult r =
-            d.cuMemcpyHtoDAsync(toDevice(dst), staged.back().get(), n, stream);
+    const uint8_t *source = call.workspace
+                                ? workspaceSource(toDevice(dst), src, n)
+                                : stagedSource(src, n);
+    if (CUresult r = d.cuMemcpyHtoDAsync(toDevice(dst), source, n, stream);
         r != kSuccess) {
       fail(TESSERA_ERROR_EXECUTION, callFailed(d, "cuMemcpyHtoDAsync", r));
       return kLaunchFailed;
     }
     return 0;
+  }
+
+  const uint8_t *stagedSource(const void *src, std::size_t n) {
+    staged.push_back(std::make_unique<uint8_t[]>(n));
+    std::memcpy(staged.back().get(), src, n);
+    return staged.back().get();
+  }
+
+  // The k-th upload reuses the k-th source, noting any difference from the
+  // call before.
+  const uint8_t *workspaceSource(CUdeviceptr dst, const void *src,
+                                 std::size_t n) {
+    std::vector<Workspace::Upload> &uploads = call.workspace->uploads;
+    if (nextUpload == uploads.size() || uploads[nextUpload].bytes != n) {
+      call.workspace->uploadsChanged = true;
+      Workspace::Upload fresh{dst, n, std::make_unique<uint8_t[]>(n)};
+      if (nextUpload == uploads.size())
+        uploads.push_back(std::move(fresh));
+      else
+        uploads[nextUpload] = std::move(fresh);
+    }
+    Workspace::Upload &u = uploads[nextUpload++];
+    if (u.dst != dst || std::memcmp(u.source.get(), src, n) != 0)
+      call.workspace->uploadsChanged = true;
+    u.dst = dst;
+    std::memcpy(u.source.get(), src, n);
+    return u.source.get();
+  }
+
+  // Starts a call over, after a capture that did not work out: the entry
+  // runs again from its first allocation and upload.
+  void restart() {
+    status = TESSERA_OK;
+    message.clear();
+    nextBlock = 0;
+    nextUpload = 0;
+    call.workspace->uploadsChanged = false;
   }
 
   int32_t launch(const char *kernel, void *const *args, int32_t numArgs,
@@ -292,6 +368,9 @@ public:
   CUevent origin = nullptr; // recorded before the entry, when profiling
   double originUs = 0;      // the profiler's clock at `origin`
   std::vector<TimedLaunch> timings;
+  // With a workspace: the next block and upload this call uses.
+  std::size_t nextBlock = 0, nextUpload = 0;
+  bool capturing = false;
 };
 
 // The ops table the entry calls; C callbacks, so nothing may throw out.
@@ -333,8 +412,77 @@ int32_t opsUpload(void *device, void *dst, const void *src, int64_t bytes) {
 
 const tessera_device_ops_t kOps = {opsAlloc, opsFree, opsLaunch, opsUpload};
 
+int32_t callEntry(Run &run, void *const *buffers) {
+  if (run.call.workspace)
+    run.call.workspace->uploadsChanged = false; // set by this call's uploads
+  int32_t rc = run.call.entry(&run, &kOps, buffers, run.call.dims);
+  if (Workspace *w = run.call.workspace;
+      w && run.nextUpload < w->uploads.size()) {
+    w->uploadsChanged = true; // fewer uploads than before
+    w->uploads.resize(run.nextUpload);
+  }
+  return rc;
+}
+
+// Records the entry's work into call.capture and runs it as a graph. False
+// when the capture did not work out: nothing ran, the graph is gone, and
+// the call must start over without one.
+bool captureAndLaunch(Run &run, void *const *buffers, int32_t &rc) {
+  const DeviceCall &call = run.call;
+  std::string why;
+  bool ok = call.capture->begin(run.stream, why);
+  if (ok) {
+    run.capturing = true;
+    rc = callEntry(run, buffers);
+    run.capturing = false;
+    // Ended whatever the entry did, so that the stream captures no more.
+    std::string endWhy;
+    bool ended = call.capture->end(run.stream, endWhy);
+    if (rc != 0 || run.status != TESSERA_OK)
+      why = "the entry failed during capture (status " + std::to_string(rc) +
+            (run.message.empty() ? "" : ": " + run.message) + ")";
+    else if (!ended)
+      why = endWhy;
+    else if (call.workspace->uploadsChanged)
+      why = "the entry uploaded values that differ from the step before";
+    ok = ended && rc == 0 && run.status == TESSERA_OK &&
+         !call.workspace->uploadsChanged;
+  }
+  if (ok && !call.capture->launch(run.stream, why)) {
+    // Not launched means not run: the step can still run without it.
+    ok = false;
+  }
+  if (!ok) {
+    call.capture->reset();
+    if (call.captureError)
+      *call.captureError = why;
+    run.restart();
+    rc = 0;
+  }
+  return ok;
+}
+
+// The entry itself, a replay of its graph, or a capture of it.
+int32_t runEntry(Run &run, void *const *buffers) {
+  const DeviceCall &call = run.call;
+  if (call.workspace && call.replay) {
+    std::string why;
+    if (!call.replay->launch(run.stream, why)) {
+      run.fail(TESSERA_ERROR_EXECUTION, why);
+      return kLaunchFailed;
+    }
+    return 0;
+  }
+  int32_t rc = 0;
+  if (call.workspace && call.capture && captureAndLaunch(run, buffers, rc))
+    return rc;
+  return callEntry(run, buffers);
+}
+
 // Buffers for the inputs then the outputs, uploaded; the entry runs; the
 // outputs come back. Returns with everything freed and the stream idle.
+// A resident call brings its own buffers and copies only the spans with
+// data.
 void runOnDevice(Run &run, int32_t &rc) {
   const Driver &d = run.d;
   const std::vector<HostSpan> &inputs = run.call.inputs;
@@ -354,10 +502,29 @@ void runOnDevice(Run &run, int32_t &rc) {
     }
     return true;
   };
-  bool ok = allocateAll(inputs) && allocateAll(outputs);
+  const std::vector<CUdeviceptr> *given = run.call.buffers;
+  bool ok = true;
+  if (given) {
+    for (CUdeviceptr p : *given)
+      pointers.push_back(toHost(p));
+    // Uploads may write into them, as into the buffers made here.
+    for (std::size_t i = 0; i < given->size(); ++i) {
+      const HostSpan &s =
+          i < inputs.size() ? inputs[i] : outputs[i - inputs.size()];
+      run.extents[(*given)[i]] = std::max<std::size_t>(s.bytes, 1);
+    }
+    if (run.call.workspace)
+      for (const Workspace::Block &b : run.call.workspace->blocks)
+        run.extents[b.ptr] = b.bytes;
+  } else {
+    ok = allocateAll(inputs) && allocateAll(outputs);
+  }
+  auto deviceBuffer = [&](std::size_t i) {
+    return given ? (*given)[i] : buffers[i];
+  };
   for (std::size_t i = 0; ok && i < inputs.size(); ++i)
-    if (inputs[i].bytes > 0)
-      if (CUresult r = d.cuMemcpyHtoDAsync(buffers[i], inputs[i].data,
+    if (inputs[i].bytes > 0 && inputs[i].data)
+      if (CUresult r = d.cuMemcpyHtoDAsync(deviceBuffer(i), inputs[i].data,
                                            inputs[i].bytes, run.stream);
           r != kSuccess) {
         run.fail(TESSERA_ERROR_EXECUTION,
@@ -377,9 +544,7 @@ void runOnDevice(Run &run, int32_t &rc) {
 
   if (ok) {
     void *noBuffer = nullptr;
-    rc = run.call.entry(&run, &kOps,
-                        pointers.empty() ? &noBuffer : pointers.data(),
-                        run.call.dims);
+    rc = runEntry(run, pointers.empty() ? &noBuffer : pointers.data());
   }
   // The entry frees its temporaries; whatever it left is freed here.
   for (CUdeviceptr p : run.live)
@@ -387,10 +552,10 @@ void runOnDevice(Run &run, int32_t &rc) {
   run.live.clear();
   ok = ok && rc == 0 && run.status == TESSERA_OK;
   for (std::size_t i = 0; ok && i < outputs.size(); ++i)
-    if (outputs[i].bytes > 0)
-      if (CUresult r =
-              d.cuMemcpyDtoHAsync(outputs[i].data, buffers[inputs.size() + i],
-                                  outputs[i].bytes, run.stream);
+    if (outputs[i].bytes > 0 && outputs[i].data)
+      if (CUresult r = d.cuMemcpyDtoHAsync(outputs[i].data,
+                                           deviceBuffer(inputs.size() + i),
+                                           outputs[i].bytes, run.stream);
           r != kSuccess) {
         run.fail(TESSERA_ERROR_EXECUTION,
                  callFailed(d, "cuMemcpyDtoHAsync", r));

@@ -12,6 +12,8 @@
 
 #include "core/profiler.hpp"
 #include "cuda/cuda_module.hpp"
+#include "cuda/step_graph.hpp"
+#include "cuda/workspace.hpp"
 
 #include "tessera/tbin_abi.h"
 #include "tessera/tessera_rt.h"
@@ -46,6 +48,20 @@ struct DeviceCall {
   // recorded there, named through `kernelNames` (if given).
   Profiler *profiler = nullptr;
   const KernelNames *kernelNames = nullptr;
+
+  // Resident calls (resident_entry.hpp) only. `buffers`: device memory
+  // that outlives the call, one per input then output; spans whose data is
+  // null are then neither uploaded nor downloaded.
+  const std::vector<CUdeviceptr> *buffers = nullptr;
+  // The entry's temporaries and upload sources, kept across calls.
+  Workspace *workspace = nullptr;
+  // With a workspace: `replay` set runs that graph instead of the entry;
+  // `capture` set records the entry's work into it, then runs it. A
+  // capture that fails for any reason leaves `capture` empty, says why in
+  // `captureError`, and the entry runs without a graph.
+  StepGraph *replay = nullptr;
+  StepGraph *capture = nullptr;
+  std::string *captureError = nullptr;
 };
 
 // Failures:

@@ -5,13 +5,27 @@
 #include "train/scalar_convert.hpp"
 
 #include <cmath>
+#include <stdexcept>
 
 namespace tessera::train {
 
 namespace {
 
 // What the step returned must be what the signature promised: a scalar loss
-// of its dtype, and new values exactly like the ones they replace.
+// of its dtype (checkLoss), and new values exactly like the ones they
+// replace.
+bool checkLoss(const tbin::EntryMeta &entry, const HostTensor &loss,
+               std::string &error) {
+  if (loss.dtype != entry.outputs[0].dtype || !loss.shape.empty() ||
+      loss.data.size() != tbin::dtypeSize(loss.dtype)) {
+    error = "step of '" + entry.name + "' returned a loss of " +
+            typeString(loss.dtype, loss.shape) + ", not " +
+            tbin::formatSignature(entry.outputs[0]);
+    return false;
+  }
+  return true;
+}
+
 bool checkOutputs(const tbin::EntryMeta &entry,
                   const std::vector<HostTensor> &outputs,
                   const std::vector<HostTensor *> &targets,
@@ -20,13 +34,6 @@ bool checkOutputs(const tbin::EntryMeta &entry,
   if (outputs.size() != entry.outputs.size()) {
     error = who + " returned " + std::to_string(outputs.size()) +
             " outputs, not " + std::to_string(entry.outputs.size());
-    return false;
-  }
-  const HostTensor &loss = outputs[0];
-  if (loss.dtype != entry.outputs[0].dtype || !loss.shape.empty() ||
-      loss.data.size() != tbin::dtypeSize(loss.dtype)) {
-    error = who + " returned a loss of " + typeString(loss.dtype, loss.shape) +
-            ", not " + tbin::formatSignature(entry.outputs[0]);
     return false;
   }
   for (std::size_t i = 1; i < outputs.size(); ++i) {
@@ -42,6 +49,42 @@ bool checkOutputs(const tbin::EntryMeta &entry,
   }
   return true;
 }
+
+// Steps on host tensors: the state is the TrainState itself, and a step's
+// new values are swapped into it on commit.
+class HostStepRunner : public StepRunner {
+public:
+  HostStepRunner(const tbin::EntryMeta &entry, const StepFn &step,
+                 std::vector<const HostTensor *> inputs,
+                 std::vector<HostTensor *> targets)
+      : entry_(entry), step_(step), inputs_(std::move(inputs)),
+        targets_(std::move(targets)), outputs_(entry.outputs.size()) {}
+
+  void run(HostTensor &loss) override {
+    step_(inputs_, outputs_);
+    std::string error;
+    if (!checkOutputs(entry_, outputs_, targets_, error))
+      throw StepError(error);
+    loss = outputs_[0];
+  }
+  void commit() override {
+    for (std::size_t i = 1; i < outputs_.size(); ++i)
+      targets_[i]->data.swap(outputs_[i].data);
+  }
+  void read(TrainState &) override {}
+
+  // A returned value the signature does not allow.
+  struct StepError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+  };
+
+private:
+  const tbin::EntryMeta &entry_;
+  const StepFn &step_;
+  std::vector<const HostTensor *> inputs_;
+  std::vector<HostTensor *> targets_;
+  std::vector<HostTensor> outputs_;
+};
 
 } // namespace
 
@@ -77,11 +120,28 @@ bool runTraining(const tbin::EntryMeta &entry,
     targets[i] =
         &(role.role == Role::Param ? state.params : state.states)[role.name];
   }
+  HostStepRunner runner(entry, step, std::move(inputs), std::move(targets));
+  try {
+    return runTraining(entry, state, runner, options, result, error);
+  } catch (const HostStepRunner::StepError &e) {
+    error = e.what();
+    return false;
+  }
+}
+
+bool runTraining(const tbin::EntryMeta &entry, TrainState &state,
+                 StepRunner &runner, const TrainOptions &options,
+                 TrainResult &result, std::string &error) {
+  result = TrainResult{};
+  if (!checkTrainSignature(entry, error))
+    return false;
 
   int64_t saved = -1;
   auto save = [&](std::string &err) {
     if (options.log && !options.log->flush(err))
       return false;
+    // The only time the state must be on the host.
+    runner.read(state);
     if (!writeCheckpoint(options.checkpointPath, state, options.module,
                          entry.name, err))
       return false;
@@ -90,13 +150,13 @@ bool runTraining(const tbin::EntryMeta &entry,
   };
 
   const tbin::DType lossType = entry.outputs[0].dtype;
-  std::vector<HostTensor> outputs(entry.outputs.size());
+  HostTensor lossTensor;
   for (int64_t k = 0; k < options.steps; ++k) {
     const int64_t s = state.step + 1;
-    step(inputs, outputs);
-    if (!checkOutputs(entry, outputs, targets, error))
+    runner.run(lossTensor);
+    if (!checkLoss(entry, lossTensor, error))
       return false;
-    double loss = loadScalar(lossType, outputs[0].data.data());
+    double loss = loadScalar(lossType, lossTensor.data.data());
     std::string text = formatLoss(loss, lossType);
     if (options.log && !options.log->append(s, loss, lossType, error))
       return false;
@@ -113,8 +173,7 @@ bool runTraining(const tbin::EntryMeta &entry,
               std::to_string(state.step) + ") are in " + options.checkpointPath;
       return false;
     }
-    for (std::size_t i = 1; i < outputs.size(); ++i)
-      targets[i]->data.swap(outputs[i].data);
+    runner.commit();
     state.step = s;
     if (result.stepsRun++ == 0)
       result.firstLoss = loss;

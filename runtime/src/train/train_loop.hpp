@@ -11,6 +11,7 @@
 
 #include "train/host_tensor.hpp"
 #include "train/loss_log.hpp"
+#include "train/step_runner.hpp"
 #include "train/train_state.hpp"
 
 #include "tessera/tbin_meta.hpp"
@@ -61,5 +62,12 @@ bool runTraining(const tbin::EntryMeta &entry,
                  TrainState &state, const StepFn &step,
                  const TrainOptions &options, TrainResult &result,
                  std::string &error);
+
+// The same loop over steps that `runner` runs, wherever the state lives:
+// `state` is read back from it before every checkpoint, so it is current
+// when the run returns true, and holds the last good step after a NaN.
+bool runTraining(const tbin::EntryMeta &entry, TrainState &state,
+                 StepRunner &runner, const TrainOptions &options,
+                 TrainResult &result, std::string &error);
 
 } // namespace tessera::train

@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 
 namespace tessera::test {
 
@@ -14,6 +15,20 @@ FakeCuda state;
 struct FakeEvent {
   double ms = 0;
 };
+
+// A captured graph, and its instantiations: the stream's work in order.
+struct FakeGraph {
+  std::vector<std::function<CUresult()>> work;
+};
+FakeGraph *captured = nullptr; // while the stream captures
+
+// Runs `op` now, or records it into the graph being captured.
+CUresult onStream(std::function<CUresult()> op) {
+  if (!state.capturing)
+    return op();
+  captured->work.push_back(std::move(op));
+  return kSuccess;
+}
 
 // Distinct non-null handles for the things the fake does not model.
 CUcontext fakeContext() { return reinterpret_cast<CUcontext>(0x1000); }
@@ -119,6 +134,8 @@ CUresult moduleUnload(CUmodule) {
 }
 
 CUresult memAlloc(CUdeviceptr *ptr, std::size_t bytes) {
+  if (state.capturing) // not a stream operation: it would break the capture
+    return kCudaCaptureUnsupported;
   ++state.allocs;
   return allocate(ptr, bytes);
 }
@@ -127,10 +144,14 @@ CUresult memFree(CUdeviceptr ptr) {
   return release(ptr);
 }
 CUresult memAllocAsync(CUdeviceptr *ptr, std::size_t bytes, CUstream) {
+  if (state.capturing) // memory nodes are beyond the fake
+    return kCudaCaptureUnsupported;
   ++state.asyncAllocs;
   return allocate(ptr, bytes);
 }
 CUresult memFreeAsync(CUdeviceptr ptr, CUstream) {
+  if (state.capturing)
+    return kCudaCaptureUnsupported;
   ++state.asyncFrees;
   return release(ptr);
 }
@@ -142,10 +163,16 @@ CUresult memcpyHtoD(CUdeviceptr dst, const void *src, std::size_t bytes,
     ++state.badCopies;
     return kCudaInvalidValue;
   }
-  std::memcpy(reinterpret_cast<void *>(static_cast<uintptr_t>(dst)), src,
-              bytes);
-  state.uploads.emplace_back(static_cast<const char *>(src), bytes);
-  return kSuccess;
+  return onStream([=] {
+    if (!inDeviceMemory(dst, bytes)) {
+      ++state.badCopies;
+      return kCudaIllegalAddress;
+    }
+    std::memcpy(reinterpret_cast<void *>(static_cast<uintptr_t>(dst)), src,
+                bytes);
+    state.uploads.emplace_back(static_cast<const char *>(src), bytes);
+    return kSuccess;
+  });
 }
 CUresult memcpyDtoH(void *dst, CUdeviceptr src, std::size_t bytes, CUstream) {
   if (state.downloadError)
@@ -154,9 +181,17 @@ CUresult memcpyDtoH(void *dst, CUdeviceptr src, std::size_t bytes, CUstream) {
     ++state.badCopies;
     return kCudaInvalidValue;
   }
-  std::memcpy(dst, reinterpret_cast<const void *>(static_cast<uintptr_t>(src)),
-              bytes);
-  return kSuccess;
+  return onStream([=] {
+    if (!inDeviceMemory(src, bytes)) {
+      ++state.badCopies;
+      return kCudaIllegalAddress;
+    }
+    std::memcpy(dst,
+                reinterpret_cast<const void *>(static_cast<uintptr_t>(src)),
+                bytes);
+    ++state.downloads;
+    return kSuccess;
+  });
 }
 
 CUresult streamCreate(CUstream *stream, unsigned) {
@@ -164,7 +199,9 @@ CUresult streamCreate(CUstream *stream, unsigned) {
   *stream = fakeStream();
   return kSuccess;
 }
-CUresult streamSynchronize(CUstream) { return state.syncError; }
+CUresult streamSynchronize(CUstream) {
+  return state.capturing ? kCudaCaptureUnsupported : state.syncError;
+}
 CUresult streamDestroy(CUstream) {
   ++state.streamsDestroyed;
   return kSuccess;
@@ -204,15 +241,70 @@ CUresult launchKernel(CUfunction fn, unsigned gx, unsigned gy, unsigned gz,
   for (const auto &[name, k] : state.kernels)
     if (&k == kernel)
       launch.kernel = name;
+  // Parameters are read at launch (or capture) time, as the driver does.
   for (int i = 0; i < kernel->numParams; ++i) {
     uint64_t v;
     std::memcpy(&v, params[i], 8);
     launch.params.push_back(v);
   }
-  state.launches.push_back(launch);
-  if (kernel->run)
-    kernel->run(launch.params);
-  state.clockMs += 1.0;
+  return onStream([launch, kernel] {
+    state.launches.push_back(launch);
+    if (kernel->run)
+      kernel->run(launch.params);
+    state.clockMs += 1.0;
+    return kSuccess;
+  });
+}
+
+CUresult streamBeginCapture(CUstream, int mode) {
+  if (state.beginCaptureError)
+    return state.beginCaptureError;
+  if (state.capturing || mode != kCaptureModeThreadLocal)
+    return kCudaInvalidValue;
+  state.capturing = true;
+  captured = new FakeGraph;
+  return kSuccess;
+}
+CUresult streamEndCapture(CUstream, CUgraph *graph) {
+  if (!state.capturing)
+    return kCudaInvalidValue;
+  state.capturing = false;
+  std::unique_ptr<FakeGraph> g(captured);
+  captured = nullptr;
+  if (state.endCaptureError)
+    return state.endCaptureError;
+  ++state.captures;
+  *graph = reinterpret_cast<CUgraph>(g.release());
+  return kSuccess;
+}
+CUresult graphInstantiate(CUgraphExec *exec, CUgraph graph,
+                          unsigned long long) {
+  if (state.instantiateError)
+    return state.instantiateError;
+  ++state.graphsInstantiated;
+  *exec = reinterpret_cast<CUgraphExec>(
+      new FakeGraph(*reinterpret_cast<FakeGraph *>(graph)));
+  return kSuccess;
+}
+CUresult graphLaunch(CUgraphExec exec, CUstream) {
+  if (state.graphLaunchError)
+    return state.graphLaunchError;
+  if (state.capturing)
+    return kCudaCaptureUnsupported;
+  ++state.graphLaunches;
+  for (const auto &op : reinterpret_cast<FakeGraph *>(exec)->work)
+    if (CUresult r = op(); r != kSuccess)
+      return r;
+  return kSuccess;
+}
+CUresult graphExecDestroy(CUgraphExec exec) {
+  ++state.graphExecsDestroyed;
+  delete reinterpret_cast<FakeGraph *>(exec);
+  return kSuccess;
+}
+CUresult graphDestroy(CUgraph graph) {
+  ++state.graphsDestroyed;
+  delete reinterpret_cast<FakeGraph *>(graph);
   return kSuccess;
 }
 
@@ -234,6 +326,8 @@ constexpr ErrorInfo kErrors[] = {
      "an illegal memory access was encountered"},
     {kCudaLaunchOutOfResources, "CUDA_ERROR_LAUNCH_OUT_OF_RESOURCES",
      "too many resources requested for launch"},
+    {kCudaCaptureUnsupported, "CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED",
+     "operation not permitted when stream is capturing"},
 };
 
 const ErrorInfo *findError(CUresult error) {
@@ -284,6 +378,12 @@ Driver makeDriver() {
   d.cuEventElapsedTime = eventElapsedTime;
   d.cuEventDestroy = eventDestroy;
   d.cuLaunchKernel = launchKernel;
+  d.cuStreamBeginCapture = streamBeginCapture;
+  d.cuStreamEndCapture = streamEndCapture;
+  d.cuGraphInstantiateWithFlags = graphInstantiate;
+  d.cuGraphLaunch = graphLaunch;
+  d.cuGraphExecDestroy = graphExecDestroy;
+  d.cuGraphDestroy = graphDestroy;
   d.cuGetErrorName = getErrorName;
   d.cuGetErrorString = getErrorString;
   return d;
@@ -298,6 +398,8 @@ float *floats(uint64_t address) {
 FakeCuda &fakeCuda() { return state; }
 
 void resetFakeCuda() {
+  delete captured;
+  captured = nullptr;
   for (const auto &[address, bytes] : state.live)
     std::free(reinterpret_cast<void *>(static_cast<uintptr_t>(address)));
   state = FakeCuda{};

@@ -24,6 +24,7 @@ constexpr int kCudaInvalidPtx = 218;
 constexpr int kCudaNotFound = 500;
 constexpr int kCudaIllegalAddress = 700;
 constexpr int kCudaLaunchOutOfResources = 701;
+constexpr int kCudaCaptureUnsupported = 900;
 
 struct FakeKernel {
   int numParams = 0; // 8-byte parameters it takes
@@ -55,6 +56,8 @@ struct FakeCuda {
   int syncError = 0;
   int uploadError = 0;
   int downloadError = 0;
+  int beginCaptureError = 0, endCaptureError = 0, instantiateError = 0;
+  int graphLaunchError = 0;
 
   // What happened.
   std::map<uint64_t, std::size_t> live; // device memory: address -> bytes
@@ -63,7 +66,14 @@ struct FakeCuda {
   int badCopies = 0;                 // copies outside allocated memory
   std::vector<std::string> uploads;  // bytes of each host-to-device copy
   std::vector<uint64_t> allocations; // every address handed out, in order
-  std::vector<FakeLaunch> launches;
+  std::vector<FakeLaunch> launches;  // run, directly or by a graph
+  int downloads = 0;                 // device-to-host copies run
+  // CUDA graphs: while the stream captures, launches and copies are
+  // recorded, not run; a graph launch runs them again as recorded (copies
+  // read their host source when the graph runs, as on a GPU).
+  bool capturing = false;
+  int captures = 0, graphsInstantiated = 0, graphLaunches = 0;
+  int graphsDestroyed = 0, graphExecsDestroyed = 0;
   int functionLookups = 0;
   std::string loadedImage;
   int modulesLoaded = 0, modulesUnloaded = 0;
