@@ -218,6 +218,7 @@ int compile(const Options &opts) {
   // composite operators are decomposed and the algebra simplified (within
   // what the numerics policy allows).
   if (!run([&](mlir::PassManager &pm) {
+        pm.addPass(tessera::tgraph::createPinPolicies());
         pm.addPass(mlir::createInlinerPass());
         pm.addPass(tessera::tgraph::createTrainSteps());
         pm.addPass(tessera::tgraph::createDifferentiate());

@@ -77,4 +77,17 @@ def ParamsToInputs : Pass<"tgraph-params-to-inputs", "mlir::ModuleOp"> {
                            "::mlir::func::FuncDialect"];
 }
 
+def PinPolicies : Pass<"tgraph-pin-policies", "mlir::ModuleOp"> {
+  let summary = "Operators keep their function's numerics policy when inlined";
+  let description = [{
+    Every operator in the body of a function that is not an entry and has a
+    numerics policy (`tgraph.policy`) gets that policy as its own attribute,
+    unless it has one already. The rewrites read the nearest policy, so an
+    `op` declared `strict` keeps its promise once it is inlined into a
+    caller with another policy. Entries are never inlined: their operators
+    read the entry's policy as before.
+  }];
+  let dependentDialects = ["::mlir::func::FuncDialect"];
+}
+
 #endif // TESSERA_TGRAPH_TRANSFORMS_PASSES
