@@ -73,9 +73,15 @@ private:
   Value launch(ttile::LaunchOp op, ttile::KernelOp kernel, Value argv,
                Value sizes, int64_t numSizes, Value elements);
 
-  // Ends `current` after `op` with a check of `ok`: on failure, free the
-  // temporaries and return `status`.
+  // Ends `current` after `op` with a check of `ok`: on failure, branch to
+  // the cleanup block, which frees the temporaries and returns `status`.
   void checkAfter(Operation *op, Value ok, Value status);
+
+  // Slot `i` of the temporaries' table (below).
+  Value slot(Location loc, int64_t i);
+  // The one block every failure branches to: frees each temporary whose
+  // slot is not null, then returns its argument (the status).
+  void buildCleanup(Location loc, int64_t numTemporaries);
 
   func::FuncOp fn;
   ModuleOp module;
@@ -87,21 +93,53 @@ private:
   Value arg0, arg1;
   LLVM::LLVMFuncOp mallocFn, freeFn;
   Block *current = nullptr;
-  // Temporary buffers allocated so far: freed on every way out.
-  SmallVector<Value> live;
+  // Temporaries live in a table on the stack, a slot each (null when not
+  // allocated yet or freed already), so that every failure shares one
+  // cleanup block: code linear in the number of temporaries, where a free
+  // of each live one on every failure path would be quadratic. The slots
+  // are volatile so that LLVM does not turn them back into that.
+  Value slots;
+  Block *cleanup = nullptr;
 };
+
+Value EntryLowering::slot(Location loc, int64_t i) {
+  Type ptr = llvmPtrType(ctx);
+  return b.create<LLVM::GEPOp>(loc, ptr, ptr, slots,
+                               ArrayRef<LLVM::GEPArg>{int32_t(i)});
+}
+
+void EntryLowering::buildCleanup(Location loc, int64_t numTemporaries) {
+  Type ptr = llvmPtrType(ctx), i32 = b.getI32Type();
+  OpBuilder::InsertionGuard guard(b);
+  cleanup = new Block();
+  llvmFn.getBody().push_back(cleanup);
+  Value status = cleanup->addArgument(i32, loc);
+  Block *block = cleanup;
+  for (int64_t i = 0; i < numTemporaries; ++i) {
+    b.setInsertionPointToEnd(block);
+    Value p = b.create<LLVM::LoadOp>(loc, ptr, slot(loc, i), /*alignment=*/8,
+                                     /*isVolatile=*/true);
+    Value held = b.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::ne, p,
+                                        b.create<LLVM::ZeroOp>(loc, ptr));
+    Block *free = new Block(), *next = new Block();
+    llvmFn.getBody().push_back(free);
+    llvmFn.getBody().push_back(next);
+    b.create<LLVM::CondBrOp>(loc, held, free, next);
+    b.setInsertionPointToEnd(free);
+    release(loc, p);
+    b.create<LLVM::BrOp>(loc, ValueRange{}, next);
+    block = next;
+  }
+  b.setInsertionPointToEnd(block);
+  b.create<LLVM::ReturnOp>(loc, status);
+}
 
 void EntryLowering::checkAfter(Operation *op, Value ok, Value status) {
   Location l = op->getLoc();
   Block *rest = current->splitBlock(op->getNextNode());
-  Block *failed = new Block();
-  llvmFn.getBody().push_back(failed);
   b.setInsertionPointToEnd(current);
-  b.create<LLVM::CondBrOp>(l, ok, rest, failed);
-  b.setInsertionPointToStart(failed);
-  for (Value t : live)
-    release(l, t);
-  b.create<LLVM::ReturnOp>(l, status);
+  b.create<LLVM::CondBrOp>(l, ok, rest, ValueRange{}, cleanup,
+                           ValueRange{status});
   current = rest;
 }
 
@@ -215,7 +253,19 @@ LogicalResult EntryLowering::run(OpBuilder &mb) {
     if (isa<memref::AllocOp, memref::DeallocOp, ttile::LaunchOp>(op) ||
         (device != EntryDevice::Cpu && isa<memref::StoreOp>(op)))
       steps.push_back(&op);
+  // The temporaries' table: every slot null until its allocation.
+  int64_t numTemporaries = llvm::count_if(
+      steps, [](Operation *op) { return isa<memref::AllocOp>(op); });
+  b.setInsertionPointToStart(entry);
+  slots = b.create<LLVM::AllocaOp>(
+      loc, ptr, ptr, i64Const(b, loc, std::max<int64_t>(numTemporaries, 1)));
+  for (int64_t i = 0; i < numTemporaries; ++i)
+    b.create<LLVM::StoreOp>(loc, b.create<LLVM::ZeroOp>(loc, ptr), slot(loc, i),
+                            /*alignment=*/8,
+                            /*isVolatile=*/true);
+  buildCleanup(loc, numTemporaries);
   DenseMap<Value, Value> pointerOf; // temporary buffer -> its pointer
+  DenseMap<Value, int64_t> slotOf;  // temporary's pointer -> its slot
   for (Operation *op : steps) {
     if (auto alloc = dyn_cast<memref::AllocOp>(op)) {
       Location l = alloc.getLoc();
@@ -238,9 +288,12 @@ LogicalResult EntryLowering::run(OpBuilder &mb) {
       pointerOf[buffer] = p;
       Value oom =
           b.create<LLVM::ConstantOp>(l, i32, b.getI32IntegerAttr(kOutOfMemory));
+      int64_t i = slotOf.size();
+      slotOf[p] = i;
+      b.create<LLVM::StoreOp>(l, p, slot(l, i), /*alignment=*/8,
+                              /*isVolatile=*/true);
       alloc.erase();
       checkAfter(oom.getDefiningOp(), ok, oom);
-      live.push_back(p);
       continue;
     }
     if (auto dealloc = dyn_cast<memref::DeallocOp>(op)) {
@@ -252,7 +305,10 @@ LogicalResult EntryLowering::run(OpBuilder &mb) {
       if (!p)
         return dealloc.emitError("frees a buffer the entry did not allocate");
       release(dealloc.getLoc(), p);
-      llvm::erase(live, p);
+      b.create<LLVM::StoreOp>(dealloc.getLoc(),
+                              b.create<LLVM::ZeroOp>(dealloc.getLoc(), ptr),
+                              slot(dealloc.getLoc(), slotOf.lookup(p)),
+                              /*alignment=*/8, /*isVolatile=*/true);
       dealloc.erase();
       continue;
     }

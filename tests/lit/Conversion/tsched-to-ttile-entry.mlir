@@ -7,9 +7,9 @@
 // an input returned as it is) is filled by a copy kernel. A number computed
 // in the entry (tensor.from_elements) is stored there.
 
-// matmul -> relu -> row sum: the matmul's result is a temporary, and so is
-// its packed right operand (the matmul's scratch space, freed with it); the
-// relu writes output h, which the reduction then reads.
+// matmul -> relu -> row sum: the matmul's result is a temporary; its packed
+// right operand is scratch space, freed right after the matmul; the relu
+// writes output h, which the reduction then reads.
 // CHECK-LABEL: func.func @chain(
 // CHECK-SAME: %[[A:[^:]*]]: memref<?xf32> {{.*}}, %[[B:[^:]*]]: memref<?xf32> {{.*}}, %[[H:[^:]*]]: memref<?xf32> {{.*}}, %[[S:[^:]*]]: memref<?xf32> {{.*}}, %[[M:[^:]*]]: index {tgraph.name = "M"}, %[[N:[^:]*]]: index {tgraph.name = "N"})
 // CHECK: %[[MN:.*]] = arith.muli %[[M]], %[[N]] : index
@@ -17,11 +17,11 @@
 // CHECK: %[[P:.*]] = memref.alloc(%{{.*}}) : memref<?xf32>
 // CHECK-NEXT: ttile.launch @chain_k0(%[[B]], %[[P]]) elements
 // CHECK: ttile.launch @chain_k1(%[[A]], %[[P]], %[[T]]) elements %{{.*}} sizes(
+// CHECK-NEXT: memref.dealloc %[[P]] : memref<?xf32>
 // CHECK-NEXT: %[[MN2:.*]] = arith.muli %[[M]], %[[N]] : index
 // CHECK-NEXT: ttile.launch @chain_k2(%[[T]], %[[H]]) elements %[[MN2]] : memref<?xf32>, memref<?xf32>
 // CHECK: ttile.launch @chain_k3(%[[H]], %[[S]]) elements %{{.*}} sizes(%[[N]], %{{.*}}) : memref<?xf32>, memref<?xf32>
 // CHECK-NEXT: memref.dealloc %[[T]] : memref<?xf32>
-// CHECK-NEXT: memref.dealloc %[[P]] : memref<?xf32>
 // CHECK-NEXT: return
 // CHECK-NOT: memref.alloc
 // CHECK: ttile.kernel
@@ -67,11 +67,11 @@ func.func @chain(%a: tensor<?x8xf32> {tgraph.name = "a", tgraph.shape = ["M", 8]
 // CHECK-NOT: memref.alloc
 // CHECK: ttile.launch @dup_k0(%[[B]], %[[P]])
 // CHECK: ttile.launch @dup_k1(%[[A]], %[[P]], %[[W:[^)]*]]) elements
+// CHECK-NEXT: memref.dealloc %[[P]]
 // CHECK: %[[M3:.*]] = arith.muli %[[M]], %{{.*}} : index
 // CHECK-NEXT: ttile.launch @dup_k2(%[[W]], %{{.*}}) elements %[[M3]] : memref<?xf32>, memref<?xf32>
 // CHECK: %[[M4:.*]] = arith.muli %[[M]], %{{.*}} : index
 // CHECK-NEXT: ttile.launch @dup_k3(%[[A]], %[[E]]) elements %[[M4]] : memref<?xf32>, memref<?xf32>
-// CHECK-NEXT: memref.dealloc %[[P]]
 // CHECK-NEXT: return
 func.func @dup(%a: tensor<?x4xf32> {tgraph.name = "a", tgraph.shape = ["M", 4]},
                %b: tensor<4x3xf32> {tgraph.name = "b", tgraph.shape = [4, 3]})

@@ -89,7 +89,7 @@
 // CHECK-NEXT: }
 
 // The entry: row blocks ceil(M / 4), panels ceil(N / 32); the packed b
-// (panels * K rows of 32) is allocated, filled, read and freed.
+// (panels * K rows of 32) is allocated, filled, read and freed at once.
 // CHECK-LABEL: func.func @mm(
 // CHECK-SAME: %[[FA:[^:]*]]: memref<?xf32> {{.*}}, %[[FB:[^:]*]]: memref<?xf32> {{.*}}, %[[FC:[^:]*]]: memref<?xf32> {{.*}}, %[[DM:[^:]*]]: index {tgraph.name = "M"}, %[[DK:[^:]*]]: index {tgraph.name = "K"}, %[[DN:[^:]*]]: index {tgraph.name = "N"})
 // CHECK-NEXT: %[[Z0:.*]] = arith.constant 0 : index

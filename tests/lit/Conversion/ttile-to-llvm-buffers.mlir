@@ -4,7 +4,10 @@
 // entry with temporary buffers: each is malloc'd (at least one byte), and
 // checked; every way out of the entry (success, a failed launch, a failed
 // allocation) frees the temporaries allocated so far, and an allocation
-// that fails returns 5 (TESSERA_ERROR_OUT_OF_MEMORY).
+// that fails returns 5 (TESSERA_ERROR_OUT_OF_MEMORY). The temporaries are
+// recorded in a table of volatile slots (null until allocated and once
+// freed), and every failure branches to one cleanup block that frees what
+// the table holds and returns the status.
 
 // CHECK-DAG: llvm.func @malloc(i64) -> !llvm.ptr
 // CHECK-DAG: llvm.func @free(!llvm.ptr)
@@ -52,9 +55,18 @@
 
 // CHECK-LABEL: llvm.func @tessera_entry_chain(
 // CHECK-SAME: %[[L:[^:]*]]: !llvm.ptr, %[[LAUNCH:[^:]*]]: !llvm.ptr, %[[BUFS:[^:]*]]: !llvm.ptr, %[[DIMS:[^:]*]]: !llvm.ptr) -> i32 {
+// The table: two slots, both null.
+// CHECK-NEXT: %[[TWO:.*]] = llvm.mlir.constant(2 : i64) : i64
+// CHECK-NEXT: %[[TABLE:.*]] = llvm.alloca %[[TWO]] x !llvm.ptr : (i64) -> !llvm.ptr
+// CHECK-NEXT: %[[Z0:.*]] = llvm.mlir.zero : !llvm.ptr
+// CHECK-NEXT: %[[SLOT0:.*]] = llvm.getelementptr %[[TABLE]][0] : (!llvm.ptr) -> !llvm.ptr, !llvm.ptr
+// CHECK-NEXT: llvm.store volatile %[[Z0]], %[[SLOT0]] {alignment = 8 : i64} : !llvm.ptr, !llvm.ptr
+// CHECK-NEXT: %[[Z1:.*]] = llvm.mlir.zero : !llvm.ptr
+// CHECK-NEXT: %[[SLOT1:.*]] = llvm.getelementptr %[[TABLE]][1] : (!llvm.ptr) -> !llvm.ptr, !llvm.ptr
+// CHECK-NEXT: llvm.store volatile %[[Z1]], %[[SLOT1]] {alignment = 8 : i64} : !llvm.ptr, !llvm.ptr
 // CHECK: %[[ROWS:.*]] = llvm.load %{{.*}} : !llvm.ptr -> i64
 // CHECK: %[[COLS:.*]] = llvm.load %{{.*}} : !llvm.ptr -> i64
-// First temporary: rows * cols f32, at least one byte.
+// First temporary: rows * cols f32, at least one byte; on failure, 5.
 // CHECK: %[[N:.*]] = llvm.mul %[[ROWS]], %[[COLS]] : i64
 // CHECK-NEXT: %[[FOUR:.*]] = llvm.mlir.constant(4 : i64) : i64
 // CHECK-NEXT: %[[BYTES:.*]] = llvm.mul %[[N]], %[[FOUR]] : i64
@@ -64,44 +76,60 @@
 // CHECK-NEXT: %[[NULL:.*]] = llvm.mlir.zero : !llvm.ptr
 // CHECK-NEXT: %[[OK1:.*]] = llvm.icmp "ne" %[[T1]], %[[NULL]] : !llvm.ptr
 // CHECK-NEXT: %[[OOM1:.*]] = llvm.mlir.constant(5 : i32) : i32
-// CHECK-NEXT: llvm.cond_br %[[OK1]], ^{{.*}}, ^[[FAIL_ALLOC1:.*]]
-// The first launch: the temporary is its second buffer.
+// CHECK-NEXT: llvm.cond_br %[[OK1]], ^{{.*}}, ^[[CLEANUP:[^(]*]](%[[OOM1]] : i32)
+// CHECK-NEXT: ^{{.*}}:
+// CHECK-NEXT: %[[S1:.*]] = llvm.getelementptr %[[TABLE]][0] : (!llvm.ptr) -> !llvm.ptr, !llvm.ptr
+// CHECK-NEXT: llvm.store volatile %[[T1]], %[[S1]] {alignment = 8 : i64} : !llvm.ptr, !llvm.ptr
+// The first launch: the temporary is its second buffer; a failed launch
+// returns its status through the cleanup.
 // CHECK: llvm.store %[[T1]], %{{.*}} : !llvm.ptr, !llvm.ptr
 // CHECK: %[[ST1:.*]] = llvm.call %[[LAUNCH]](%[[L]], %{{.*}}) : !llvm.ptr, (!llvm.ptr, !llvm.ptr, !llvm.ptr, !llvm.ptr, i64) -> i32
-// CHECK: llvm.cond_br %{{.*}}, ^{{.*}}, ^[[FAIL_LAUNCH1:.*]]
-// Second temporary: a static one-element buffer.
+// CHECK: llvm.cond_br %{{.*}}, ^{{.*}}, ^[[CLEANUP]](%[[ST1]] : i32)
+// Second temporary: a static one-element buffer, in slot 1.
 // CHECK: %[[T2:.*]] = llvm.call @malloc(%{{.*}}) : (i64) -> !llvm.ptr
 // CHECK: %[[OK2:.*]] = llvm.icmp "ne" %[[T2]], %{{.*}} : !llvm.ptr
 // CHECK-NEXT: %[[OOM2:.*]] = llvm.mlir.constant(5 : i32) : i32
-// CHECK-NEXT: llvm.cond_br %[[OK2]], ^{{.*}}, ^[[FAIL_ALLOC2:.*]]
+// CHECK-NEXT: llvm.cond_br %[[OK2]], ^{{.*}}, ^[[CLEANUP]](%[[OOM2]] : i32)
+// CHECK-NEXT: ^{{.*}}:
+// CHECK-NEXT: %[[S2:.*]] = llvm.getelementptr %[[TABLE]][1] : (!llvm.ptr) -> !llvm.ptr, !llvm.ptr
+// CHECK-NEXT: llvm.store volatile %[[T2]], %[[S2]] {alignment = 8 : i64} : !llvm.ptr, !llvm.ptr
 // CHECK: %[[ST2:.*]] = llvm.call %[[LAUNCH]](%[[L]], %{{.*}})
-// CHECK: llvm.cond_br %{{.*}}, ^{{.*}}, ^[[FAIL_LAUNCH2:.*]]
+// CHECK: llvm.cond_br %{{.*}}, ^{{.*}}, ^[[CLEANUP]](%[[ST2]] : i32)
 // CHECK: %[[ST3:.*]] = llvm.call %[[LAUNCH]](%[[L]], %{{.*}})
-// CHECK: llvm.cond_br %{{.*}}, ^[[DONE:.*]], ^[[FAIL_LAUNCH3:.*]]
-// Success: both freed (the deallocs), then 0.
+// CHECK: llvm.cond_br %{{.*}}, ^[[DONE:.*]], ^[[CLEANUP]](%[[ST3]] : i32)
+// Success: both freed (the deallocs), their slots cleared, then 0.
 // CHECK-NEXT: ^[[DONE]]:
 // CHECK-NEXT: llvm.call @free(%[[T1]]) : (!llvm.ptr) -> ()
+// CHECK-NEXT: %[[C1:.*]] = llvm.mlir.zero : !llvm.ptr
+// CHECK-NEXT: %[[CS1:.*]] = llvm.getelementptr %[[TABLE]][0] : (!llvm.ptr) -> !llvm.ptr, !llvm.ptr
+// CHECK-NEXT: llvm.store volatile %[[C1]], %[[CS1]] {alignment = 8 : i64} : !llvm.ptr, !llvm.ptr
 // CHECK-NEXT: llvm.call @free(%[[T2]]) : (!llvm.ptr) -> ()
+// CHECK-NEXT: %[[C2:.*]] = llvm.mlir.zero : !llvm.ptr
+// CHECK-NEXT: %[[CS2:.*]] = llvm.getelementptr %[[TABLE]][1] : (!llvm.ptr) -> !llvm.ptr, !llvm.ptr
+// CHECK-NEXT: llvm.store volatile %[[C2]], %[[CS2]] {alignment = 8 : i64} : !llvm.ptr, !llvm.ptr
 // CHECK-NEXT: %[[ZERO:.*]] = llvm.mlir.constant(0 : i32) : i32
 // CHECK-NEXT: llvm.return %[[ZERO]] : i32
-// The first allocation failed: nothing to free.
-// CHECK-NEXT: ^[[FAIL_ALLOC1]]:
-// CHECK-NEXT: llvm.return %[[OOM1]] : i32
-// CHECK-NEXT: ^[[FAIL_LAUNCH1]]:
-// CHECK-NEXT: llvm.call @free(%[[T1]]) : (!llvm.ptr) -> ()
-// CHECK-NEXT: llvm.return %[[ST1]] : i32
-// The second allocation failed: the first temporary is freed, then 5.
-// CHECK-NEXT: ^[[FAIL_ALLOC2]]:
-// CHECK-NEXT: llvm.call @free(%[[T1]]) : (!llvm.ptr) -> ()
-// CHECK-NEXT: llvm.return %[[OOM2]] : i32
-// CHECK-NEXT: ^[[FAIL_LAUNCH2]]:
-// CHECK-NEXT: llvm.call @free(%[[T1]]) : (!llvm.ptr) -> ()
-// CHECK-NEXT: llvm.call @free(%[[T2]]) : (!llvm.ptr) -> ()
-// CHECK-NEXT: llvm.return %[[ST2]] : i32
-// CHECK-NEXT: ^[[FAIL_LAUNCH3]]:
-// CHECK-NEXT: llvm.call @free(%[[T1]]) : (!llvm.ptr) -> ()
-// CHECK-NEXT: llvm.call @free(%[[T2]]) : (!llvm.ptr) -> ()
-// CHECK-NEXT: llvm.return %[[ST3]] : i32
+// The cleanup: each slot that holds a buffer is freed, then the status.
+// CHECK-NEXT: ^[[CLEANUP]](%[[STATUS:.*]]: i32):
+// CHECK-NEXT: %[[G0:.*]] = llvm.getelementptr %[[TABLE]][0] : (!llvm.ptr) -> !llvm.ptr, !llvm.ptr
+// CHECK-NEXT: %[[P0:.*]] = llvm.load volatile %[[G0]] {alignment = 8 : i64} : !llvm.ptr -> !llvm.ptr
+// CHECK-NEXT: %[[N0:.*]] = llvm.mlir.zero : !llvm.ptr
+// CHECK-NEXT: %[[H0:.*]] = llvm.icmp "ne" %[[P0]], %[[N0]] : !llvm.ptr
+// CHECK-NEXT: llvm.cond_br %[[H0]], ^[[FREE0:.*]], ^[[NEXT0:.*]]
+// CHECK-NEXT: ^[[FREE0]]:
+// CHECK-NEXT: llvm.call @free(%[[P0]]) : (!llvm.ptr) -> ()
+// CHECK-NEXT: llvm.br ^[[NEXT0]]
+// CHECK-NEXT: ^[[NEXT0]]:
+// CHECK-NEXT: %[[G1:.*]] = llvm.getelementptr %[[TABLE]][1] : (!llvm.ptr) -> !llvm.ptr, !llvm.ptr
+// CHECK-NEXT: %[[P1:.*]] = llvm.load volatile %[[G1]] {alignment = 8 : i64} : !llvm.ptr -> !llvm.ptr
+// CHECK-NEXT: %[[N1:.*]] = llvm.mlir.zero : !llvm.ptr
+// CHECK-NEXT: %[[H1:.*]] = llvm.icmp "ne" %[[P1]], %[[N1]] : !llvm.ptr
+// CHECK-NEXT: llvm.cond_br %[[H1]], ^[[FREE1:.*]], ^[[NEXT1:.*]]
+// CHECK-NEXT: ^[[FREE1]]:
+// CHECK-NEXT: llvm.call @free(%[[P1]]) : (!llvm.ptr) -> ()
+// CHECK-NEXT: llvm.br ^[[NEXT1]]
+// CHECK-NEXT: ^[[NEXT1]]:
+// CHECK-NEXT: llvm.return %[[STATUS]] : i32
 // CHECK-NEXT: }
 // CHECK-NOT: memref.
 // CHECK-NOT: builtin.unrealized_conversion_cast

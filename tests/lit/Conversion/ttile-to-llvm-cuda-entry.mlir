@@ -17,7 +17,7 @@
 // CHECK-NEXT: %[[ALLOCP:.*]] = llvm.getelementptr %[[OPS]][0] : (!llvm.ptr) -> !llvm.ptr, !llvm.ptr
 // CHECK-NEXT: %[[ALLOC:.*]] = llvm.load %[[ALLOCP]] : !llvm.ptr -> !llvm.ptr
 // CHECK-NEXT: %[[T1:.*]] = llvm.call %[[ALLOC]](%[[DEV]], %[[BYTES]]) : !llvm.ptr, (!llvm.ptr, i64) -> !llvm.ptr
-// CHECK: llvm.cond_br %{{.*}}, ^[[OK1:.*]], ^[[OOM1:.*]]
+// CHECK: llvm.cond_br %{{.*}}, ^[[OK1:.*]], ^[[CLEANUP:[^(]*]](%{{.*}} : i32)
 // Tiles: ceil(n / 8), the kernel's vector.
 // CHECK: ^[[OK1]]:
 // CHECK: %[[SEVEN:.*]] = llvm.mlir.constant(7 : i64) : i64
@@ -30,7 +30,7 @@
 // CHECK-NEXT: %[[TWO:.*]] = llvm.mlir.constant(2 : i32) : i32
 // CHECK-NEXT: %[[ONE:.*]] = llvm.mlir.constant(1 : i32) : i32
 // CHECK-NEXT: %[[STATUS:.*]] = llvm.call %[[LAUNCH]](%[[DEV]], %[[NAME]], %{{.*}}, %[[TWO]], %{{.*}}, %[[ONE]], %[[TILES]]) : !llvm.ptr, (!llvm.ptr, !llvm.ptr, !llvm.ptr, i32, !llvm.ptr, i32, i64) -> i32
-// CHECK: llvm.cond_br %{{.*}}, ^[[OK2:.*]], ^[[FAILED:.*]]
+// CHECK: llvm.cond_br %{{.*}}, ^[[OK2:.*]], ^[[CLEANUP]](%[[STATUS]] : i32)
 // The scalar: stored on the stack, uploaded into the one-element buffer.
 // CHECK: ^[[OK2]]:
 // CHECK: %[[SLOT:.*]] = llvm.alloca %{{.*}} x f32 : (i64) -> !llvm.ptr
@@ -42,10 +42,12 @@
 // CHECK-NEXT: %[[FREE:.*]] = llvm.load %[[FREEP]] : !llvm.ptr -> !llvm.ptr
 // CHECK-NEXT: llvm.call %[[FREE]](%[[DEV]], %[[T1]]) : !llvm.ptr, (!llvm.ptr, !llvm.ptr) -> ()
 // CHECK: llvm.return %{{.*}} : i32
-// A failed launch frees the temporary and returns its status.
-// CHECK: ^[[FAILED]]:
-// CHECK: llvm.call %{{.*}}(%[[DEV]], %[[T1]]) : !llvm.ptr, (!llvm.ptr, !llvm.ptr) -> ()
-// CHECK-NEXT: llvm.return %[[STATUS]] : i32
+// A failure frees the temporary if its slot holds it (ops->free) and
+// returns its status.
+// CHECK: ^[[CLEANUP]](%[[FST:.*]]: i32):
+// CHECK: %[[HELD:.*]] = llvm.load volatile %{{.*}} {alignment = 8 : i64} : !llvm.ptr -> !llvm.ptr
+// CHECK: llvm.call %{{.*}}(%[[DEV]], %[[HELD]]) : !llvm.ptr, (!llvm.ptr, !llvm.ptr) -> ()
+// CHECK: llvm.return %[[FST]] : i32
 
 ttile.kernel @neg attributes {kind = "elementwise", num_inputs = 1 : i64, tile = 1024 : i64, vector = 8 : i64} {
 ^bb0(%in: memref<?xf32>, %out: memref<?xf32>, %off: index, %n: index):

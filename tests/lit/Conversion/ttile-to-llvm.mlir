@@ -41,11 +41,11 @@ ttile.kernel @k attributes {kind = "elementwise", num_inputs = 1 : i64, tile = 6
 // CHECK: %[[FN:.*]] = llvm.mlir.addressof @tessera_kernel_k : !llvm.ptr
 // CHECK: %[[ST:.*]] = llvm.call %[[LAUNCH]](%[[L]], %[[FN]], %[[ARGV]], %{{.*}}, %{{.*}}) : !llvm.ptr, (!llvm.ptr, !llvm.ptr, !llvm.ptr, !llvm.ptr, i64) -> i32
 // CHECK: %[[OK:.*]] = llvm.icmp "eq" %[[ST]], %{{.*}} : i32
-// CHECK: llvm.cond_br %[[OK]], ^[[CONT:.*]], ^[[FAIL:.*]]
+// CHECK: llvm.cond_br %[[OK]], ^[[CONT:.*]], ^[[FAIL:[^(]*]](%[[ST]] : i32)
 // CHECK: ^[[CONT]]:
 // CHECK: llvm.return %{{.*}} : i32
-// CHECK: ^[[FAIL]]:
-// CHECK-NEXT: llvm.return %[[ST]] : i32
+// CHECK: ^[[FAIL]](%[[FST:.*]]: i32):
+// CHECK-NEXT: llvm.return %[[FST]] : i32
 // CHECK-NOT: ttile.
 // CHECK-NOT: builtin.unrealized_conversion_cast
 func.func @sq(%a: memref<?xf32>, %o: memref<?xf32>, %n: index) attributes {tgraph.entry} {

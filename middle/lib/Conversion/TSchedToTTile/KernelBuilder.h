@@ -31,7 +31,8 @@ public:
   virtual mlir::FailureOr<llvm::SmallVector<mlir::Value>>
   extentsOf(mlir::Value tensor, mlir::Location loc) = 0;
   // A buffer of `count` elements the entry allocates before the group's
-  // launches and frees when it returns (a kernel's scratch space).
+  // launches (a kernel's scratch space); the group frees it with a
+  // memref.dealloc after its last launch.
   virtual mlir::Value scratchBuffer(mlir::Type elem, mlir::Value count,
                                     mlir::Location loc) = 0;
   // A fresh kernel name.

@@ -259,6 +259,8 @@ LogicalResult lowerMatmulGroup(tsched::FusionGroupOp group,
                   mulIdx(eb, loc, batches, mulIdx(eb, loc, panels, rowBlocks)),
                   {m, n, k, lhsStride, rowBlocks, panels}};
   KernelBody kb = createKernel(ctx, spec, loc);
+  // Freed at once: a live buffer costs every later failure path a free.
+  eb.create<memref::DeallocOp>(loc, packed);
   OpBuilder &b = kb.builder;
   Operands o;
   o.A = kb.inputs[0];

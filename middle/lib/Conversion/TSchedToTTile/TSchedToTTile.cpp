@@ -155,10 +155,8 @@ public:
   }
 
   Value scratchBuffer(Type elem, Value count, Location loc) override {
-    Value buffer = entry.create<memref::AllocOp>(
+    return entry.create<memref::AllocOp>(
         loc, MemRefType::get({ShapedType::kDynamic}, elem), ValueRange{count});
-    temporaries.push_back(buffer);
-    return buffer;
   }
 
   std::string nextKernelName() override {
