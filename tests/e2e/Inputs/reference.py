@@ -23,9 +23,9 @@ compiler: every formula here is written from the operator's definition).
       signed integers, exact in any sum of a few thousand of them).
 
 Helpers in scope of EXPR: softmax, log_softmax, layernorm, rmsnorm, mse,
-cross_entropy, attention, mlp_forward, mlp_grads and relu_mlp_grads
-(gradients derived by hand), softmax_vjp, numeric_grad (central
-differences), ordered_matmul, ordered_fold.
+cross_entropy, attention, mlp_forward, attention_vjp, mlp_grads and
+relu_mlp_grads (gradients derived by hand), softmax_vjp, numeric_grad
+(central differences), ordered_matmul, ordered_fold.
 """
 import sys
 
@@ -71,6 +71,21 @@ def attention(q, k, v):
     d = q.shape[-1]
     p = softmax(q @ np.swapaxes(k, -1, -2) / np.sqrt(d), axis=-1)
     return p @ v
+
+
+def attention_vjp(q, k, v, do):
+    """The cotangents (dQ, dK, dV) of attention(q, k, v) for the output
+    cotangent do, derived by hand: with S = q k^T / sqrt(d), P = softmax(S)
+    and O = P v, dV = P^T dO, dP = dO v^T, dS = P (dP - rowsum(dP P)),
+    dQ = dS k / sqrt(d), dK = dS^T q / sqrt(d)."""
+    scale = 1 / np.sqrt(q.shape[-1])
+    p = softmax(q @ np.swapaxes(k, -1, -2) * scale, axis=-1)
+    dv = np.swapaxes(p, -1, -2) @ do
+    dp = do @ np.swapaxes(v, -1, -2)
+    ds = p * (dp - (dp * p).sum(axis=-1, keepdims=True))
+    dq = ds @ k * scale
+    dk = np.swapaxes(ds, -1, -2) @ q * scale
+    return {"Q": dq, "K": dk, "V": dv}
 
 
 def mlp_forward(x, w1, b1, w2, b2):
