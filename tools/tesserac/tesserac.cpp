@@ -212,13 +212,20 @@ int compile(const Options &opts) {
     addPasses(pm);
     return mlir::succeeded(pm.run(*module));
   };
-  // Graph IR for the backend: train steps become entries with their
-  // optimizer's update, derivative operators become derivative code, calls
-  // are inlined into the entries, parameters become entry inputs; then
-  // composite operators are decomposed and the algebra simplified (within
-  // what the numerics policy allows).
+  // Graph IR for the backend: derivative operators become derivative code,
+  // train steps become entries with their optimizer's update (whose
+  // gradient is derivative code in turn), calls are inlined into the
+  // entries, parameters become entry inputs; then composite operators are
+  // decomposed and the algebra simplified (within what the numerics policy
+  // allows).
   if (!run([&](mlir::PassManager &pm) {
         pm.addPass(tessera::tgraph::createPinPolicies());
+        pm.addPass(mlir::createInlinerPass());
+        // Derivative operators first: the parameters a derivative's callee
+        // reads (partial(u), grad(f), ...) then lie in the train body, where
+        // train-steps makes them arguments of the loss, so they are trained.
+        // The second round lowers the train steps' own vjps.
+        pm.addPass(tessera::tgraph::createDifferentiate());
         pm.addPass(mlir::createInlinerPass());
         pm.addPass(tessera::tgraph::createTrainSteps());
         pm.addPass(tessera::tgraph::createDifferentiate());
@@ -240,12 +247,16 @@ int compile(const Options &opts) {
     return writeOutput(output, printOp(*module, opts.printLocations), error)
                ? 0
                : fail(error);
-  // One vector step per kernel step: the CPU's widest registers when there
-  // is a CPU target (a fat binary's GPU kernels share the kernels), two
-  // 16-byte GPU accesses otherwise.
+  // One vector step per kernel step: the CPU's widest registers for a CPU
+  // build. GPU kernels share the Tile IR, and a GPU thread runs one step:
+  // 32 bytes (two 16-byte accesses) keeps its loads coalesced, so a GPU or
+  // fat build uses at most that (a fat build's CPU code then runs at AVX2
+  // width; Tile IR per target would lift this).
   int64_t vectorBytes = llvm::is_contained(opts.targets, "cpu")
                             ? tessera::vectorBytesForCpu(opts.cpu)
                             : 32;
+  if (llvm::is_contained(opts.targets, "cuda") || emit == Emit::PTX)
+    vectorBytes = std::min<int64_t>(vectorBytes, 32);
   if (!run([&](mlir::PassManager &pm) {
         pm.addPass(tessera::createConvertTSchedToTTile({vectorBytes}));
         pm.addPass(mlir::createCanonicalizerPass());

@@ -1,4 +1,4 @@
-// RUN: tessera-opt %s --tgraph-params-to-inputs -verify-diagnostics
+// RUN: tessera-opt %s --tgraph-params-to-inputs -split-input-file -verify-diagnostics
 
 ml_program.global private mutable @w : tensor<f64> {tgraph.init = "zeros", tgraph.seed = 0 : i64}
 func.func @f(%x0: tensor<f64> {tgraph.name = "x", tgraph.shape = []}) -> tensor<f64> attributes {tgraph.dims = [], tgraph.entry} {
@@ -10,4 +10,16 @@ func.func @f(%x0: tensor<f64> {tgraph.name = "x", tgraph.shape = []}) -> tensor<
     tgraph.yield %y : tensor<f64>
   }
   return %r : tensor<f64>
+}
+
+// -----
+
+// A train entry has its parameters as inputs already; a read left outside
+// its loss is refused rather than made a second, untrained input.
+ml_program.global private mutable @w : tensor<f32> {tgraph.init = "zeros", tgraph.seed = 0 : i64}
+func.func @step(%p: tensor<f32> {tgraph.name = "param:w", tgraph.shape = []}) -> (tensor<f32> {tgraph.name = "loss", tgraph.shape = []}, tensor<f32> {tgraph.name = "param:w", tgraph.shape = []}) attributes {tgraph.dims = [], tgraph.entry, tgraph.train = {name = "sgd"}} {
+  // expected-error @+1 {{parameter @w is read outside the loss of train step @step, so it would not be trained}}
+  %w = ml_program.global_load @w : tensor<f32>
+  %0 = tgraph.mul %p, %w : tensor<f32>, tensor<f32> -> tensor<f32>
+  return %0, %p : tensor<f32>, tensor<f32>
 }

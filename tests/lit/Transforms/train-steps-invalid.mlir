@@ -42,3 +42,19 @@ func.func @step(%x: tensor<f32>) -> tensor<f32> attributes {tgraph.dims = [], tg
   %0 = call @loss(%x) : (tensor<f32>) -> tensor<f32>
   return %0 : tensor<f32>
 }
+
+// -----
+
+// Derivative operators are lowered (and inlined) first, so that the
+// parameters their callees read are parameters of the loss.
+ml_program.global private mutable @w : tensor<f32> {tgraph.init = "zeros", tgraph.seed = 0 : i64}
+func.func private @f(%x: tensor<f32>) -> tensor<f32> {
+  %w = ml_program.global_load @w : tensor<f32>
+  %0 = tgraph.mul %x, %w : tensor<f32>, tensor<f32> -> tensor<f32>
+  return %0 : tensor<f32>
+}
+func.func @step(%x: tensor<f32>) -> tensor<f32> attributes {tgraph.dims = [], tgraph.train = {name = "sgd"}} {
+  // expected-error @+1 {{derivative operators must be lowered before train steps}}
+  %g = tgraph.grad @f wrt = 0 (%x) : (tensor<f32>) -> tensor<f32>
+  return %g : tensor<f32>
+}

@@ -9,6 +9,7 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "llvm/ADT/MapVector.h"
+#include "llvm/ADT/StringSet.h"
 
 namespace tessera::tgraph {
 #define GEN_PASS_DEF_PARAMSTOINPUTS
@@ -41,7 +42,19 @@ struct ParamsToInputsPass : impl::ParamsToInputsBase<ParamsToInputsPass> {
       });
       if (walk.wasInterrupted())
         return signalPassFailure();
+      // A train entry already has its parameters as inputs; a read left
+      // outside its loss would get a second input and no gradient.
+      llvm::StringSet<> inputs;
+      for (unsigned i = 0; i < fn.getNumArguments(); ++i)
+        if (auto n = fn.getArgAttrOfType<StringAttr>(i, kNameAttr))
+          inputs.insert(n.getValue());
       for (auto &[name, ops] : loads) {
+        if (inputs.contains(("param:" + name).str())) {
+          ops.front()->emitError("parameter @")
+              << name << " is read outside the loss of train step @"
+              << fn.getSymName() << ", so it would not be trained";
+          return signalPassFailure();
+        }
         Operation *global = symbols.lookup(name);
         auto type = cast<RankedTensorType>(ops.front()->getResult(0).getType());
         unsigned index = fn.getNumArguments();

@@ -8,6 +8,11 @@
 // gradient is one `tgraph.vjp`; the optimizer's update is written out in
 // Graph IR. The runtime feeds the `param:`/`state:` outputs back to the
 // same-named inputs (docs/training.md).
+//
+// Derivative operators in the loss must be lowered (and their code inlined)
+// first: a parameter read only by the callee of `partial @u`, `grad @f`, ...
+// is not in the body, so it would stay a constant of the objective and its
+// gradient would be lost.
 #include "Parameters.h"
 #include "tessera/Dialect/TGraph/Derivatives.h"
 #include "tessera/Dialect/TGraph/Transforms/Passes.h"
@@ -89,6 +94,15 @@ public:
     for (Operation &op : train.getBody().front())
       if (isa<func::CallOp>(op))
         return op.emitError("calls must be inlined before train steps");
+    WalkResult derivatives = train.walk([](Operation *op) {
+      if (!isa<GradOp, VjpOp, JvpOp, HvpOp, PartialOp>(op))
+        return WalkResult::advance();
+      op->emitError("derivative operators must be lowered before train "
+                    "steps (--tgraph-differentiate, then --inline)");
+      return WalkResult::interrupt();
+    });
+    if (derivatives.wasInterrupted())
+      return failure();
 
     // The parameters the loss reads, in order of first use.
     llvm::MapVector<StringRef, RankedTensorType> params;

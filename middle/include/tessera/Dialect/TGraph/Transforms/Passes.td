@@ -55,12 +55,15 @@ def Decompose : Pass<"tgraph-decompose", "mlir::ModuleOp"> {
 def TrainSteps : Pass<"tgraph-train-steps", "mlir::ModuleOp"> {
   let summary = "Train functions become entries that run one optimizer step";
   let description = [{
-    A function marked `tgraph.train` (its body, calls inlined, computes the
-    loss) becomes the entry `step(param:..., state:..., data...) ->
+    A function marked `tgraph.train` (its body, calls inlined and derivative
+    operators lowered and inlined, computes the loss) becomes the entry `step(param:..., state:..., data...) ->
     (loss, param:..., state:...)`: the loss restated as a function of the
     parameters (`step.objective`), its gradient by one `tgraph.vjp`, and the
     optimizer's update (sgd with optional momentum, adam, adamw) in Graph
-    IR. The original function stays as `step.loss`.
+    IR. The original function stays as `step.loss`. Every parameter the
+    body reads, including those read by the callees of derivative operators
+    (now derivative code in the body), is an argument of the objective, so
+    it is trained once.
   }];
   let dependentDialects = ["::tessera::tgraph::TGraphDialect",
                            "::mlir::func::FuncDialect"];
