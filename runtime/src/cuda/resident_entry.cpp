@@ -144,8 +144,9 @@ void ResidentEntry::graphsOff(const std::string &why) {
     counters_.graphsOffWhy = why;
 }
 
-tessera_status_t ResidentEntry::write(std::size_t index, const void *data,
-                                      std::string &error) {
+tessera_status_t ResidentEntry::transfer(std::size_t index, const char *api,
+                                         const CopyFn &copy,
+                                         std::string &error) {
   const std::string who = "entry '" + spec_.entryName + "'";
   if (index >= inputs_.size()) {
     error = who + " has no input " + std::to_string(index);
@@ -157,13 +158,11 @@ tessera_status_t ResidentEntry::write(std::size_t index, const void *data,
     error = who + ": " + error;
     return TESSERA_ERROR_EXECUTION;
   }
-  const char *api = "cuMemcpyHtoDAsync";
   CUresult r = kSuccess;
   if (spec_.inputBytes[index] > 0)
-    r = d.cuMemcpyHtoDAsync(inputBuffer(index), data, spec_.inputBytes[index],
-                            device_.stream());
+    r = copy(d, inputBuffer(index), spec_.inputBytes[index]);
   if (r == kSuccess) {
-    api = "cuStreamSynchronize"; // `data` may go once this returns
+    api = "cuStreamSynchronize"; // the host side may go once this returns
     r = d.cuStreamSynchronize(device_.stream());
   }
   if (r != kSuccess) {
@@ -173,33 +172,24 @@ tessera_status_t ResidentEntry::write(std::size_t index, const void *data,
   return TESSERA_OK;
 }
 
+tessera_status_t ResidentEntry::write(std::size_t index, const void *data,
+                                      std::string &error) {
+  return transfer(
+      index, "cuMemcpyHtoDAsync",
+      [&](const Driver &d, CUdeviceptr to, std::size_t bytes) {
+        return d.cuMemcpyHtoDAsync(to, data, bytes, device_.stream());
+      },
+      error);
+}
+
 tessera_status_t ResidentEntry::read(std::size_t index, void *data,
                                      std::string &error) {
-  const std::string who = "entry '" + spec_.entryName + "'";
-  if (index >= inputs_.size()) {
-    error = who + " has no input " + std::to_string(index);
-    return TESSERA_ERROR_INVALID_ARGUMENT;
-  }
-  std::lock_guard<std::mutex> lock(device_.runMutex());
-  const Driver &d = device_.driver();
-  if (!device_.makeCurrent(error)) {
-    error = who + ": " + error;
-    return TESSERA_ERROR_EXECUTION;
-  }
-  const char *api = "cuMemcpyDtoHAsync";
-  CUresult r = kSuccess;
-  if (spec_.inputBytes[index] > 0)
-    r = d.cuMemcpyDtoHAsync(data, inputBuffer(index), spec_.inputBytes[index],
-                            device_.stream());
-  if (r == kSuccess) {
-    api = "cuStreamSynchronize";
-    r = d.cuStreamSynchronize(device_.stream());
-  }
-  if (r != kSuccess) {
-    error = who + ": " + callFailed(d, api, r);
-    return TESSERA_ERROR_EXECUTION;
-  }
-  return TESSERA_OK;
+  return transfer(
+      index, "cuMemcpyDtoHAsync",
+      [&](const Driver &d, CUdeviceptr from, std::size_t bytes) {
+        return d.cuMemcpyDtoHAsync(data, from, bytes, device_.stream());
+      },
+      error);
 }
 
 tessera_status_t ResidentEntry::step(const std::vector<HostSpan> &inputs,

@@ -19,8 +19,9 @@
 #include "cuda/step_graph.hpp"
 #include "cuda/workspace.hpp"
 
-#include <array>
 #include <cstdint>
+#include <functional>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -65,6 +66,16 @@ public:
                          std::string &error);
   // Copies the current value of input `index` into host memory.
   tessera_status_t read(std::size_t index, void *data, std::string &error);
+
+private:
+  // One copy between input `index`'s device buffer and the host, then a
+  // sync: what write() and read() share.
+  using CopyFn =
+      std::function<CUresult(const Driver &, CUdeviceptr, std::size_t)>;
+  tessera_status_t transfer(std::size_t index, const char *api,
+                            const CopyFn &copy, std::string &error);
+
+public:
   // One call of the entry on the current inputs. `inputs` (one per input,
   // or none) are uploaded first where their data is not null; `outputs`
   // (one per output, or none) downloaded after where theirs is not null.
