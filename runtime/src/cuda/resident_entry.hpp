@@ -19,8 +19,8 @@
 #include "cuda/step_graph.hpp"
 #include "cuda/workspace.hpp"
 
+#include <array>
 #include <cstdint>
-#include <functional>
 #include <functional>
 #include <memory>
 #include <string>
