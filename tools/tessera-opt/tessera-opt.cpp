@@ -3,6 +3,7 @@
 #include "tessera/Backend/Passes.h"
 #include "tessera/Conversion/Passes.h"
 #include "tessera/Dialect/TGraph/Transforms/Passes.h"
+#include "tessera/Dialect/TTile/Transforms/Passes.h"
 
 #include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
 #include "mlir/Dialect/Func/Extensions/InlinerExtension.h"
@@ -27,6 +28,7 @@ int main(int argc, char **argv) {
   mlir::func::registerInlinerExtension(registry);
   tessera::registerTesseraMiddlePasses();
   tessera::tgraph::registerTGraphTransformsPasses();
+  tessera::ttile::registerTTileTransformsPasses();
   tessera::registerTesseraBackendPasses();
   mlir::registerCanonicalizerPass();
   mlir::registerCSEPass();

@@ -5,6 +5,7 @@
 #include "tessera/Backend/Tbin.h"
 #include "tessera/Conversion/Passes.h"
 #include "tessera/Dialect/TGraph/Transforms/Passes.h"
+#include "tessera/Dialect/TTile/Transforms/Passes.h"
 #include "tessera/Frontend/Files.h"
 #include "tessera/Frontend/MLIRGen.h"
 #include "tessera/Frontend/Parser.h"
@@ -15,6 +16,7 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/Verifier.h"
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Support/Timing.h"
 #include "mlir/Transforms/Passes.h"
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/Module.h"
@@ -61,6 +63,7 @@ struct Options {
   bool printLocations = false;
   bool verifyAdjoints = false;
   bool ptxas = true;
+  bool time = false;
 };
 
 int fail(const std::string &msg) {
@@ -146,6 +149,12 @@ int compile(const Options &opts) {
   Emit emit = kEmitNames.at(opts.emit);
   std::string output =
       opts.output.empty() ? defaultOutput(opts.input, emit) : opts.output;
+  // --time: a tree of wall and user times per phase and pass, printed to
+  // standard error when `timing` goes out of scope.
+  mlir::DefaultTimingManager timing;
+  timing.setEnabled(opts.time);
+  mlir::TimingScope root = timing.getRootScope();
+  mlir::TimingScope frontend = root.nest("parse and check");
   std::string text, error;
   if (!tessera::readFile(opts.input, text, error))
     return fail(error);
@@ -173,6 +182,7 @@ int compile(const Options &opts) {
     return 1;
   if (opts.checkOnly)
     return 0;
+  frontend.stop();
   if (emit == Emit::Types) {
     std::string out;
     for (const auto &[name, type] : types.globals)
@@ -192,8 +202,10 @@ int compile(const Options &opts) {
                   mlir::arith::ArithDialect, mlir::memref::MemRefDialect,
                   mlir::LLVM::LLVMDialect>();
   SourceDiagnostics sourceDiags(ctx, file);
+  mlir::TimingScope generate = root.nest("generate Graph IR");
   mlir::OwningOpRef<mlir::ModuleOp> module =
       tessera::mlirGen(ctx, *ast, types, diags);
+  generate.stop();
   if (!module) {
     std::cerr << diags.render(reported);
     return 1;
@@ -207,8 +219,13 @@ int compile(const Options &opts) {
                ? 0
                : fail(error);
 
-  auto run = [&](auto addPasses) {
+  // One pass manager per phase, each timed under the phase's own name (the
+  // timer nests passes by address, which a later pass manager may reuse).
+  auto run = [&](llvm::StringRef phase, auto addPasses) {
+    mlir::TimingScope phaseTiming = root.nest(phase);
     mlir::PassManager pm(&ctx);
+    if (opts.time)
+      pm.enableTiming(phaseTiming);
     addPasses(pm);
     return mlir::succeeded(pm.run(*module));
   };
@@ -218,7 +235,7 @@ int compile(const Options &opts) {
   // entries, parameters become entry inputs; then composite operators are
   // decomposed and the algebra simplified (within what the numerics policy
   // allows).
-  if (!run([&](mlir::PassManager &pm) {
+  if (!run("derivatives and calls", [&](mlir::PassManager &pm) {
         pm.addPass(tessera::tgraph::createPinPolicies());
         pm.addPass(mlir::createInlinerPass());
         // Derivative operators first: the parameters a derivative's callee
@@ -235,7 +252,7 @@ int compile(const Options &opts) {
     return 1;
   tessera::tbin::ModuleMeta meta =
       tessera::collectModuleMeta(*module, moduleName);
-  if (!run([&](mlir::PassManager &pm) {
+  if (!run("rewrites and fusion", [&](mlir::PassManager &pm) {
         pm.addPass(mlir::createSymbolDCEPass());
         pm.addPass(tessera::tgraph::createDecompose());
         if (opts.optLevel > 0)
@@ -257,9 +274,10 @@ int compile(const Options &opts) {
                             : 32;
   if (llvm::is_contained(opts.targets, "cuda") || emit == Emit::PTX)
     vectorBytes = std::min<int64_t>(vectorBytes, 32);
-  if (!run([&](mlir::PassManager &pm) {
+  if (!run("Tile IR", [&](mlir::PassManager &pm) {
         pm.addPass(tessera::createConvertTSchedToTTile({vectorBytes}));
         pm.addPass(mlir::createCanonicalizerPass());
+        pm.addPass(tessera::ttile::createDedupeKernels());
       }))
     return 1;
   if (emit == Emit::TTile)
@@ -273,7 +291,10 @@ int compile(const Options &opts) {
   std::optional<tessera::tbin::CudaImages> cudaImages;
   if (cuda) {
     mlir::OwningOpRef<mlir::ModuleOp> device = module->clone();
+    mlir::TimingScope deviceTiming = root.nest("device code");
     mlir::PassManager pm(&ctx);
+    if (opts.time)
+      pm.enableTiming(deviceTiming);
     pm.addPass(tessera::createConvertTTileToNVVM());
     if (mlir::failed(pm.run(*device)))
       return 1;
@@ -290,7 +311,7 @@ int compile(const Options &opts) {
                                   *cudaImages, error))
       return fail(error);
   }
-  if (!run([&](mlir::PassManager &pm) {
+  if (!run("host code", [&](mlir::PassManager &pm) {
         tessera::ConvertTTileToLLVMOptions host;
         host.targets = opts.targets;
         pm.addPass(tessera::createConvertTTileToLLVM(host));
@@ -303,9 +324,11 @@ int compile(const Options &opts) {
   // where present); a .tbin for another machine names its CPU.
   cg.cpu = opts.cpu == "host" ? llvm::sys::getHostCPUName().str() : opts.cpu;
   llvm::LLVMContext llvmCtx;
+  mlir::TimingScope translate = root.nest("LLVM IR and its optimization");
   std::unique_ptr<llvm::Module> llvmModule = tessera::translateToLLVMIR(
       *module, llvmCtx, meta, ops, cudaImages ? &*cudaImages : nullptr, cg,
       error);
+  translate.stop();
   if (!llvmModule)
     return fail(error);
   if (emit == Emit::LLVM) {
@@ -315,13 +338,16 @@ int compile(const Options &opts) {
     return writeOutput(output, s, error) ? 0 : fail(error);
   }
   std::string code;
+  mlir::TimingScope codegen = root.nest("machine code");
   if (!tessera::emitMachineCode(*llvmModule, cg, emit == Emit::Asm, code,
                                 error))
     return fail(error);
+  codegen.stop();
   if (emit == Emit::Asm || emit == Emit::Obj)
     return writeOutput(output, code, error) ? 0 : fail(error);
   if (output == "-")
     return fail("a .tbin cannot be written to standard output; use -o FILE");
+  mlir::TimingScope link = root.nest("link");
   return tessera::linkTbin(code, output, error) ? 0 : fail(error);
 }
 
@@ -393,6 +419,9 @@ int main(int argc, char **argv) {
                "Check the derivatives of every function the program "
                "differentiates against finite differences (in f64, at random "
                "inputs); produce nothing");
+  app.add_flag("--time", opts.time,
+               "Print the wall and user time of each compilation phase and "
+               "pass to standard error");
   app.add_flag("--check", opts.checkOnly,
                "Parse and check only (names, types, shapes); produce nothing");
   try {

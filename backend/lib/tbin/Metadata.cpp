@@ -7,6 +7,7 @@
 #include "tessera/Dialect/TTile/TTile.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "llvm/ADT/StringExtras.h"
 
 using namespace mlir;
 
@@ -99,11 +100,15 @@ tbin::ModuleMeta collectModuleMeta(ModuleOp module, const std::string &name) {
 
 tbin::OpsTable collectOpsTable(ModuleOp module, bool cpu, bool cuda) {
   tbin::OpsTable ops;
-  // Which entry launches each kernel.
+  // The entries that launch each kernel, comma-separated in module order:
+  // identical kernels are merged (ttile-dedupe-kernels), so one may serve
+  // several entries.
   llvm::StringMap<std::string> launcher;
   module.walk([&](ttile::LaunchOp l) {
-    launcher[l.getKernel()] =
-        l->getParentOfType<func::FuncOp>().getName().str();
+    std::string &entries = launcher[l.getKernel()];
+    std::string entry = l->getParentOfType<func::FuncOp>().getName().str();
+    if (!llvm::is_contained(llvm::split(entries, ','), entry))
+      entries += (entries.empty() ? "" : ",") + entry;
   });
   for (auto k : module.getOps<ttile::KernelOp>()) {
     tbin::KernelMeta m;

@@ -89,7 +89,7 @@ typedef struct tessera_tensor_info {
 typedef struct tessera_kernel_info {
   const char *name;
   const char *symbol;
-  const char *entry;
+  const char *entry;   /* the entries launching it, comma-separated */
   const char *backend; /* "cpu", "cuda", ... */
   const char *kind;    /* launch geometry, e.g. "elementwise" */
   int32_t tile_rank;

@@ -25,7 +25,7 @@ def kernels_of(info_path, entry, backend):
             words = line.split()
             if (words and words[0] == "kernel" and
                     words[words.index("backend") + 1] == backend and
-                    words[words.index("entry") + 1] == entry):
+                    entry in words[words.index("entry") + 1].split(",")):
                 names.add(words[1])
     return names
 

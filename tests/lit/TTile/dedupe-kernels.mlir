@@ -1,0 +1,54 @@
+// RUN: tessera-opt %s --ttile-dedupe-kernels | FileCheck %s
+
+// @b repeats @a but for its name and its values' names: it is erased and
+// the entry @g launches @a. @c differs in its tile and @d in one op, so both
+// stay. The first of equal kernels is kept, in module order.
+// CHECK-LABEL: ttile.kernel @a
+// CHECK-NOT: ttile.kernel @b
+// CHECK-LABEL: ttile.kernel @c
+// CHECK-SAME: tile = 128
+// CHECK-LABEL: ttile.kernel @d
+// CHECK: arith.addf
+ttile.kernel @a attributes {kind = "elementwise", num_inputs = 1 : i64, tile = 64 : i64, vector = 8 : i64} {
+^bb0(%in: memref<?xf32>, %out: memref<?xf32>, %off: index, %n: index):
+  %v = ttile.load %in[%off] bound %n : memref<?xf32> -> vector<8xf32>
+  %d = arith.mulf %v, %v : vector<8xf32>
+  ttile.store %d, %out[%off] bound %n : vector<8xf32>, memref<?xf32>
+}
+ttile.kernel @b attributes {kind = "elementwise", num_inputs = 1 : i64, tile = 64 : i64, vector = 8 : i64} {
+^bb0(%x: memref<?xf32>, %y: memref<?xf32>, %o: index, %m: index):
+  %w = ttile.load %x[%o] bound %m : memref<?xf32> -> vector<8xf32>
+  %sq = arith.mulf %w, %w : vector<8xf32>
+  ttile.store %sq, %y[%o] bound %m : vector<8xf32>, memref<?xf32>
+}
+ttile.kernel @c attributes {kind = "elementwise", num_inputs = 1 : i64, tile = 128 : i64, vector = 8 : i64} {
+^bb0(%in: memref<?xf32>, %out: memref<?xf32>, %off: index, %n: index):
+  %v = ttile.load %in[%off] bound %n : memref<?xf32> -> vector<8xf32>
+  %d = arith.mulf %v, %v : vector<8xf32>
+  ttile.store %d, %out[%off] bound %n : vector<8xf32>, memref<?xf32>
+}
+ttile.kernel @d attributes {kind = "elementwise", num_inputs = 1 : i64, tile = 64 : i64, vector = 8 : i64} {
+^bb0(%in: memref<?xf32>, %out: memref<?xf32>, %off: index, %n: index):
+  %v = ttile.load %in[%off] bound %n : memref<?xf32> -> vector<8xf32>
+  %d = arith.addf %v, %v : vector<8xf32>
+  ttile.store %d, %out[%off] bound %n : vector<8xf32>, memref<?xf32>
+}
+
+// CHECK-LABEL: func.func @f
+// CHECK: ttile.launch @a(
+// CHECK: ttile.launch @c(
+func.func @f(%a: memref<?xf32>, %o: memref<?xf32>, %n: index) attributes {tgraph.entry} {
+  ttile.launch @a(%a, %o) elements %n : memref<?xf32>, memref<?xf32>
+  ttile.launch @c(%a, %o) elements %n : memref<?xf32>, memref<?xf32>
+  return
+}
+// CHECK-LABEL: func.func @g
+// CHECK: ttile.launch @a(
+// CHECK: ttile.launch @a(
+// CHECK: ttile.launch @d(
+func.func @g(%a: memref<?xf32>, %o: memref<?xf32>, %n: index) attributes {tgraph.entry} {
+  ttile.launch @b(%a, %o) elements %n : memref<?xf32>, memref<?xf32>
+  ttile.launch @a(%o, %a) elements %n : memref<?xf32>, memref<?xf32>
+  ttile.launch @d(%a, %o) elements %n : memref<?xf32>, memref<?xf32>
+  return
+}
