@@ -276,6 +276,9 @@ int compile(const Options &opts) {
     vectorBytes = std::min<int64_t>(vectorBytes, 32);
   if (!run("Tile IR", [&](mlir::PassManager &pm) {
         pm.addPass(tessera::createConvertTSchedToTTile({vectorBytes}));
+        // Merging first spares the canonicalizer the repeats; canonical
+        // forms can make more kernels equal, so merge again after it.
+        pm.addPass(tessera::ttile::createDedupeKernels());
         pm.addPass(mlir::createCanonicalizerPass());
         pm.addPass(tessera::ttile::createDedupeKernels());
       }))

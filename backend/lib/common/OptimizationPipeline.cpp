@@ -13,7 +13,14 @@ void runOptimizationPipeline(llvm::Module &module, llvm::TargetMachine &tm,
   llvm::FunctionAnalysisManager fam;
   llvm::CGSCCAnalysisManager cam;
   llvm::ModuleAnalysisManager mam;
-  llvm::PassBuilder pb(&tm);
+  // Tile IR vectorizes every kernel explicitly, one vector step per point:
+  // LLVM's loop and SLP vectorizers find nothing left to do there and took
+  // a fifth of the optimization time, so they are off. (Unrolling stays:
+  // the matmul's K loop gains from it.)
+  llvm::PipelineTuningOptions tuning;
+  tuning.LoopVectorization = false;
+  tuning.SLPVectorization = false;
+  llvm::PassBuilder pb(&tm, tuning);
   pb.registerModuleAnalyses(mam);
   pb.registerCGSCCAnalyses(cam);
   pb.registerFunctionAnalyses(fam);
