@@ -13,6 +13,7 @@ packages=(
   libcli11-dev googletest libgtest-dev
   zlib1g-dev libzstd-dev libedit-dev libxml2-dev libcurl4-openssl-dev libffi-dev
   libopenblas-dev # only for benchmarks/cpu (the peer of its matmul benchmark)
+  libdnnl-dev     # only for benchmarks/cpu (oneDNN, the peer of its softmax)
 )
 
 missing=()

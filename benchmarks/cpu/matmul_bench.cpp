@@ -14,6 +14,7 @@
 // change in the machine's load hits both, and GFLOP/s is 2 n^3 over the
 // median time of all their calls. Exit status: 0 done, 1 a check failed or
 // an error, 2 bad usage.
+#include "bench_util.h"
 #include "tessera/tessera_rt.hpp"
 
 #include <cblas.h>
@@ -37,6 +38,17 @@
 
 namespace {
 
+using bench::allocBuffer;
+using bench::fillPattern;
+using bench::measure;
+using bench::median;
+using bench::parseList;
+using bench::parsePositive;
+using bench::UsageError;
+using Matrix = bench::Buffer<float>;
+
+Matrix allocMatrix(int64_t n) { return allocBuffer<float>(n * n); }
+
 // The largest error allowed, relative to the magnitude of the terms summed
 // (see maxRelativeError).
 constexpr double kTolerance = 1e-4;
@@ -47,11 +59,6 @@ struct Options {
   std::vector<int64_t> sizes = {256, 512, 1024, 2048};
   double minTime = 0.2;
   int rounds = 3;
-};
-
-class UsageError : public std::runtime_error {
-public:
-  using std::runtime_error::runtime_error;
 };
 
 void printUsage(std::FILE *to, const char *argv0) {
@@ -69,28 +76,6 @@ void printUsage(std::FILE *to, const char *argv0) {
                "  --rounds R       measurements of each library, alternated "
                "(default: 3)\n",
                argv0);
-}
-
-int64_t parsePositive(const std::string &option, const std::string &text) {
-  char *end = nullptr;
-  errno = 0;
-  const long long value = std::strtoll(text.c_str(), &end, 10);
-  if (text.empty() || *end != '\0' || errno != 0 || value <= 0)
-    throw UsageError(option + " wants a positive integer, not '" + text + "'");
-  return value;
-}
-
-std::vector<int64_t> parseList(const std::string &option,
-                               const std::string &text) {
-  std::vector<int64_t> values;
-  std::size_t begin = 0;
-  for (;;) {
-    const std::size_t comma = text.find(',', begin);
-    values.push_back(parsePositive(option, text.substr(begin, comma - begin)));
-    if (comma == std::string::npos)
-      return values;
-    begin = comma + 1;
-  }
 }
 
 Options parseOptions(int argc, char **argv) {
@@ -114,12 +99,7 @@ Options parseOptions(int argc, char **argv) {
         if (n > 46340) // n * n must fit an int for cblas_sgemm
           throw UsageError("--sizes " + std::to_string(n) + " is too large");
     } else if (arg == "--min-time") {
-      const std::string text = value();
-      char *end = nullptr;
-      opts.minTime = std::strtod(text.c_str(), &end);
-      if (text.empty() || *end != '\0' || !(opts.minTime >= 0.0) ||
-          !std::isfinite(opts.minTime))
-        throw UsageError("--min-time wants seconds, not '" + text + "'");
+      opts.minTime = bench::parseSeconds(arg, value());
     } else if (arg == "--rounds") {
       const int64_t rounds = parsePositive(arg, value());
       opts.rounds = static_cast<int>(std::min<int64_t>(rounds, 1000));
@@ -139,29 +119,6 @@ Options parseOptions(int argc, char **argv) {
 }
 
 // A 64-byte aligned n x n matrix, C order.
-struct FreeDeleter {
-  void operator()(float *p) const { std::free(p); }
-};
-using Matrix = std::unique_ptr<float[], FreeDeleter>;
-
-Matrix allocMatrix(int64_t n) {
-  const std::size_t bytes = static_cast<std::size_t>(n * n) * sizeof(float);
-  void *p = std::aligned_alloc(64, (bytes + 63) / 64 * 64);
-  if (!p)
-    throw std::bad_alloc();
-  return Matrix(static_cast<float *>(p));
-}
-
-// A fixed pseudo-random pattern in [-1, 1): the top 24 bits of a 64-bit LCG
-// (Knuth's MMIX constants), so that every value is exact in f32.
-void fillPattern(float *data, int64_t count, uint64_t seed) {
-  uint64_t state = seed;
-  for (int64_t i = 0; i < count; ++i) {
-    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
-    data[i] = static_cast<float>(state >> 40) / 8388608.0f - 1.0f;
-  }
-}
-
 void sgemm(int64_t n, const float *a, const float *b, float *c) {
   const int m = static_cast<int>(n);
   cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, m, m, 1.0f, a, m, b,
@@ -187,34 +144,6 @@ double maxRelativeError(int64_t count, const float *got, const float *want,
   return worst;
 }
 
-using Clock = std::chrono::steady_clock;
-
-double secondsSince(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-// One measurement: a warm-up call, then calls until at least minTime
-// seconds have passed; each timed call's seconds go to `samples`.
-template <typename Call>
-void measure(const Call &call, double minTime, std::vector<double> &samples) {
-  call();
-  const Clock::time_point start = Clock::now();
-  do {
-    const Clock::time_point t0 = Clock::now();
-    call();
-    samples.push_back(secondsSince(t0));
-  } while (secondsSince(start) < minTime);
-}
-
-double median(std::vector<double> values) {
-  std::sort(values.begin(), values.end());
-  const std::size_t mid = values.size() / 2;
-  return values.size() % 2 ? values[mid]
-                           : 0.5 * (values[mid - 1] + values[mid]);
-}
-
-// Tessera's side for one thread count: a context with that many threads,
-// the module loaded into it, and its entry `mm`.
 struct TesseraMatmul {
   TesseraMatmul(const std::string &model, int threads)
       : ctx("cpu", threads), module(ctx, model), fn(module.function("mm")) {}

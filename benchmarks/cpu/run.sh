@@ -1,18 +1,27 @@
 #!/usr/bin/env bash
-# Builds and runs the CPU matmul benchmark: installs runtime/ alone into a
-# prefix, builds benchmarks/cpu against it with find_package(Tessera),
-# compiles matmul.tsr with tesserac, and runs matmul_bench, which prints
-# Tessera's and OpenBLAS's GFLOP/s side by side.
+# Builds and runs the CPU benchmarks: installs runtime/ alone into a prefix,
+# builds benchmarks/cpu against it with find_package(Tessera), compiles the
+# models with tesserac, and runs them. Each prints Tessera's figures and its
+# peer's, measured in the same run, and their ratio.
 #
-#   benchmarks/cpu/run.sh [--threads N] [other matmul_bench options]
+#   benchmarks/cpu/run.sh [matmul|ops|compile|all] [options]
 #
-# Options go to matmul_bench (--threads N, --sizes N,N,..., --min-time S,
-# --rounds R; see matmul_bench --help). Environment:
+#   matmul   f32 matmul against OpenBLAS (matmul_bench; options: --threads N,
+#            --sizes N,N,..., --min-time S, --rounds R)
+#   ops      a fused elementwise chain against memcpy, softmax rows against
+#            oneDNN, the mlp2 Adam step against a hand-written OpenBLAS step
+#            (ops_bench; options: --threads N, --only NAME,..., --min-time S,
+#            --rounds R)
+#   compile  tesserac's compile time at -O2 for every example
+#            (compile_time.sh; options: --runs N)
+#   all      the three, each with its defaults (the default)
+#
+# Environment:
 #   TESSERAC   the compiler (default: build/bin/tesserac)
 #   BENCH_DIR  where everything is built (default: build-bench-cpu, which
 #              git ignores); reused by later runs
-# Needs OpenBLAS (libopenblas-dev, from scripts/install-deps.sh), cmake and a
-# C++17 compiler.
+# Needs OpenBLAS (libopenblas-dev) and oneDNN (libdnnl-dev), both from
+# scripts/install-deps.sh, cmake and a C++17 compiler.
 set -euo pipefail
 
 src=$(cd "$(dirname "$0")/../.." && pwd)
@@ -48,13 +57,35 @@ logged runtime-configure cmake -S "$src/runtime" -B "$work/runtime-build" \
 logged runtime-build cmake --build "$work/runtime-build"
 logged runtime-install cmake --install "$work/runtime-build"
 
-echo "== building matmul_bench" >&2
+what=all
+case ${1:-} in
+  matmul | ops | compile | all) what=$1; shift ;;
+esac
+
+if [[ $what == compile ]]; then
+  exec "$src/benchmarks/cpu/compile_time.sh" "$@"
+fi
+
+echo "== building matmul_bench and ops_bench" >&2
 logged bench-configure cmake -S "$src/benchmarks/cpu" -B "$work/bench-build" \
   "${cmake_args[@]}" -DCMAKE_PREFIX_PATH="$work/prefix"
 logged bench-build cmake --build "$work/bench-build"
 
-echo "== compiling matmul.tsr" >&2
+echo "== compiling matmul.tsr, ops.tsr and examples/digits/mlp2.tsr" >&2
 logged tesserac "$tesserac" "$src/benchmarks/cpu/matmul.tsr" \
   -o "$work/matmul.tbin"
+logged tesserac "$tesserac" "$src/benchmarks/cpu/ops.tsr" -o "$work/ops.tbin"
+logged tesserac "$tesserac" "$src/examples/digits/mlp2.tsr" \
+  -o "$work/mlp2.tbin"
 
-exec "$work/bench-build/matmul_bench" "$work/matmul.tbin" "$@"
+case $what in
+  matmul) exec "$work/bench-build/matmul_bench" "$work/matmul.tbin" "$@" ;;
+  ops)
+    exec "$work/bench-build/ops_bench" "$work/ops.tbin" "$work/mlp2.tbin" "$@"
+    ;;
+  all)
+    "$work/bench-build/matmul_bench" "$work/matmul.tbin" "$@"
+    "$work/bench-build/ops_bench" "$work/ops.tbin" "$work/mlp2.tbin" "$@"
+    exec "$src/benchmarks/cpu/compile_time.sh"
+    ;;
+esac
