@@ -14,7 +14,8 @@
 #            --rounds R)
 #   compile  tesserac's compile time at -O2 for every example
 #            (compile_time.sh; options: --runs N)
-#   all      the three, each with its defaults (the default)
+#   all      the three, each with its defaults (the default; options with
+#            no case name before them go to matmul)
 #
 # Environment:
 #   TESSERAC   the compiler (default: build/bin/tesserac)
@@ -57,9 +58,12 @@ logged runtime-configure cmake -S "$src/runtime" -B "$work/runtime-build" \
 logged runtime-build cmake --build "$work/runtime-build"
 logged runtime-install cmake --install "$work/runtime-build"
 
+# No arguments: everything. Options without a case name: the matmul, as
+# before there were other cases.
 what=all
 case ${1:-} in
   matmul | ops | compile | all) what=$1; shift ;;
+  -*) what=matmul ;;
 esac
 
 if [[ $what == compile ]]; then
@@ -84,8 +88,8 @@ case $what in
     exec "$work/bench-build/ops_bench" "$work/ops.tbin" "$work/mlp2.tbin" "$@"
     ;;
   all)
-    "$work/bench-build/matmul_bench" "$work/matmul.tbin" "$@"
-    "$work/bench-build/ops_bench" "$work/ops.tbin" "$work/mlp2.tbin" "$@"
+    "$work/bench-build/matmul_bench" "$work/matmul.tbin"
+    "$work/bench-build/ops_bench" "$work/ops.tbin" "$work/mlp2.tbin"
     exec "$src/benchmarks/cpu/compile_time.sh"
     ;;
 esac
