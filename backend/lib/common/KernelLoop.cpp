@@ -1,6 +1,8 @@
 // A kernel's tile loop: the structure every target wraps (TileLowering.h).
 #include "TileLowering.h"
 
+#include "mlir/IR/IRMapping.h"
+
 using namespace mlir;
 
 namespace tessera {
@@ -23,8 +25,32 @@ Value castTo(OpBuilder &b, Location loc, Value v, Type t) {
   return b.create<UnrealizedConversionCastOp>(loc, t, v).getResult(0);
 }
 
+// A copy of the loop body `from` before `before`, in which every load and
+// store bounded by `extent` is marked whole (no mask). Whether any was.
+static bool buildWholeStepCopy(Block *from, Block *to, Value extent) {
+  IRMapping map;
+  OpBuilder b = OpBuilder::atBlockBegin(to);
+  bool unmasked = false;
+  for (Operation &op : *from) {
+    Operation *copy = b.clone(op, map);
+    copy->walk([&](Operation *inner) {
+      Value bound;
+      if (auto load = dyn_cast<ttile::LoadOp>(inner))
+        bound = load.getBound();
+      else if (auto store = dyn_cast<ttile::StoreOp>(inner))
+        bound = store.getBound();
+      if (bound && bound == extent) {
+        inner->setAttr("ttile.in_bounds", b.getUnitAttr());
+        unmasked = true;
+      }
+    });
+  }
+  return unmasked;
+}
+
 LLVM::LLVMFuncOp lowerKernelToTileLoop(ttile::KernelOp kernel, OpBuilder &mb,
-                                       StringRef name, int64_t tilePoints) {
+                                       StringRef name, int64_t tilePoints,
+                                       bool wholeStepCopy) {
   MLIRContext *ctx = kernel.getContext();
   Location loc = kernel.getLoc();
   Type ptr = llvmPtrType(ctx), i64 = mb.getI64Type();
@@ -44,8 +70,8 @@ LLVM::LLVMFuncOp lowerKernelToTileLoop(ttile::KernelOp kernel, OpBuilder &mb,
   }
   // sizes[0]: the points; then the extents the body reads.
   Value extent = loadElement(b, loc, sizes, i64, 0);
-  body.getArgument(numBuffers + 1)
-      .replaceAllUsesWith(castTo(b, loc, extent, b.getIndexType()));
+  Value extentIndex = castTo(b, loc, extent, b.getIndexType());
+  body.getArgument(numBuffers + 1).replaceAllUsesWith(extentIndex);
   for (unsigned i = 0; i < kernel.getNumSizes(); ++i)
     body.getArgument(numBuffers + 2 + i)
         .replaceAllUsesWith(castTo(
@@ -84,6 +110,27 @@ LLVM::LLVMFuncOp lowerKernelToTileLoop(ttile::KernelOp kernel, OpBuilder &mb,
 
   b.setInsertionPointToStart(exit);
   b.create<LLVM::ReturnOp>(loc, ValueRange{});
+
+  // header -> (offset + vector <= stop ? whole copy : body): every step but
+  // the last of the last tile is whole, and stop <= extent.
+  if (wholeStepCopy) {
+    Block *whole = new Block();
+    fn.getBody().getBlocks().insert(Region::iterator(loopBody), whole);
+    if (!buildWholeStepCopy(loopBody, whole, extentIndex)) {
+      whole->erase();
+      return fn;
+    }
+    Block *choose = new Block();
+    fn.getBody().getBlocks().insert(Region::iterator(whole), choose);
+    auto branch = cast<LLVM::CondBrOp>(header->getTerminator());
+    branch.setSuccessor(choose, 0);
+    b.setInsertionPointToStart(choose);
+    Value stepEnd = b.create<LLVM::AddOp>(loc, offset,
+                                          i64Const(b, loc, kernel.getVector()));
+    Value isWhole =
+        b.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::sle, stepEnd, stop);
+    b.create<LLVM::CondBrOp>(loc, isWhole, whole, loopBody);
+  }
   return fn;
 }
 

@@ -36,10 +36,14 @@ mlir::LogicalResult expandKernelMath(mlir::ModuleOp module);
 // `tilePoints` points each (a multiple of the kernel's vector). args holds
 // the buffers' pointers, sizes the point count and then the kernel's extents.
 // The kernel's body moves into the function; the kernel op stays, empty.
+// `wholeStepCopy`: steps that end at or before the tile's end run a copy of
+// the body whose loads and stores bounded by the point count are unmasked
+// (the CPU's; a GPU thread runs one step, guarded on its own).
 mlir::LLVM::LLVMFuncOp lowerKernelToTileLoop(ttile::KernelOp kernel,
                                              mlir::OpBuilder &moduleBuilder,
                                              llvm::StringRef name,
-                                             int64_t tilePoints);
+                                             int64_t tilePoints,
+                                             bool wholeStepCopy = false);
 
 // Once kernels and entries are LLVM functions: loops become branches, and
 // what is left inside (arith, math, vector, memref, ttile loads and stores)

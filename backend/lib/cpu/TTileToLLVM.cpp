@@ -49,7 +49,7 @@ struct ConvertTTileToLLVMPass
       for (auto kernel : module.getOps<ttile::KernelOp>())
         lowerKernelToTileLoop(kernel, mb,
                               kernelSymbol(kernel.getSymName().str()),
-                              kernel.getTile());
+                              kernel.getTile(), /*wholeStepCopy=*/true);
     }
     for (auto fn : llvm::make_early_inc_range(module.getOps<func::FuncOp>())) {
       if (!fn->hasAttr(tgraph::kEntryAttr)) {

@@ -1,30 +1,44 @@
 // RUN: tessera-opt %s --convert-tsched-to-ttile | FileCheck %s
 
-// Reduction groups: a point is one result element. The operand is read as
-// [outer, R, inner] (the reduced axes adjacent); the sizes are R and inner.
-// Each result folds its R elements in ascending order from the fold's
-// identity, so the result does not depend on the tile or the thread count.
+// Reduction groups: a point is one result element, and a kernel step
+// computes 8 consecutive ones (vector = 8), each in its own chain. The
+// operand is read as [outer, R, inner] (the reduced axes adjacent); the
+// sizes are R and inner. Each result folds its R elements in ascending
+// order from the fold's identity, so the result does not depend on the tile,
+// the thread count or its neighbours in the step. Results past the point
+// count (in the last step) read result o's elements and store nothing.
 
 // A reduction over a middle axis: inner = 5, so consecutive elements of one
 // result are 5 apart; points = N * 5.
-// CHECK-LABEL: ttile.kernel @sum_inner_k0 attributes {kind = "reduction", num_inputs = 1 : i64, num_sizes = 2 : i64, tile = 64 : i64, vector = 1 : i64} {
-// CHECK-NEXT: ^bb0(%[[IN:[^:]*]]: memref<?xf32>, %[[OUT:[^:]*]]: memref<?xf32>, %[[O:[^:]*]]: index, %{{[^:]*}}: index, %[[R:[^:]*]]: index, %[[I:[^:]*]]: index):
-// CHECK-NEXT: %[[P:.*]] = arith.divui %[[O]], %[[I]] : index
-// CHECK-NEXT: %[[Q:.*]] = arith.remui %[[O]], %[[I]] : index
+// CHECK-LABEL: ttile.kernel @sum_inner_k0 attributes {kind = "reduction", num_inputs = 1 : i64, num_sizes = 2 : i64, tile = 64 : i64, vector = 8 : i64} {
+// CHECK-NEXT: ^bb0(%[[IN:[^:]*]]: memref<?xf32>, %[[OUT:[^:]*]]: memref<?xf32>, %[[O:[^:]*]]: index, %[[E:[^:]*]]: index, %[[R:[^:]*]]: index, %[[I:[^:]*]]: index):
+// CHECK-NEXT: %[[C0:.*]] = arith.constant 0 : index
+// CHECK-NEXT: %[[O0:.*]] = arith.addi %[[O]], %[[C0]] : index
+// CHECK-NEXT: %[[OK0:.*]] = arith.cmpi ult, %[[O0]], %[[E]] : index
+// CHECK-NEXT: %[[READ0:.*]] = arith.select %[[OK0]], %[[O0]], %[[O]] : index
+// CHECK-NEXT: %[[P:.*]] = arith.divui %[[READ0]], %[[I]] : index
+// CHECK-NEXT: %[[Q:.*]] = arith.remui %[[READ0]], %[[I]] : index
 // CHECK-NEXT: %[[PR:.*]] = arith.muli %[[P]], %[[R]] : index
 // CHECK-NEXT: %[[PRI:.*]] = arith.muli %[[PR]], %[[I]] : index
-// CHECK-NEXT: %[[BASE:.*]] = arith.addi %[[PRI]], %[[Q]] : index
-// CHECK-NEXT: %[[INIT:.*]] = arith.constant 0.000000e+00 : f32
-// CHECK-NEXT: %[[C0:.*]] = arith.constant 0 : index
-// CHECK-NEXT: %[[C1:.*]] = arith.constant 1 : index
-// CHECK-NEXT: %[[SUM:.*]] = scf.for %[[J:.*]] = %[[C0]] to %[[R]] step %[[C1]] iter_args(%[[ACC:.*]] = %[[INIT]]) -> (f32) {
+// CHECK-NEXT: %[[BASE0:.*]] = arith.addi %[[PRI]], %[[Q]] : index
+// CHECK-NEXT: %[[INIT0:.*]] = arith.constant 0.000000e+00 : f32
+// CHECK: %[[C7:.*]] = arith.constant 7 : index
+// CHECK-NEXT: %[[O7:.*]] = arith.addi %[[O]], %[[C7]] : index
+// CHECK-NEXT: %[[OK7:.*]] = arith.cmpi ult, %[[O7]], %[[E]] : index
+// CHECK-NEXT: %[[READ7:.*]] = arith.select %[[OK7]], %[[O7]], %[[O]] : index
+// CHECK: %[[SUM:.*]]:8 = scf.for %[[J:.*]] = %{{.*}} to %[[R]] step %{{.*}} iter_args(%[[ACC0:[^ ]*]] = %[[INIT0]], {{.*}}) -> (f32, f32, f32, f32, f32, f32, f32, f32) {
 // CHECK-NEXT:   %[[JI:.*]] = arith.muli %[[J]], %[[I]] : index
-// CHECK-NEXT:   %[[IDX:.*]] = arith.addi %[[BASE]], %[[JI]] : index
+// CHECK-NEXT:   %[[IDX:.*]] = arith.addi %[[BASE0]], %[[JI]] : index
 // CHECK-NEXT:   %[[V:.*]] = memref.load %[[IN]][%[[IDX]]] : memref<?xf32>
-// CHECK-NEXT:   %[[NEXT:.*]] = arith.addf %[[ACC]], %[[V]] : f32
-// CHECK-NEXT:   scf.yield %[[NEXT]] : f32
+// CHECK-NEXT:   %[[NEXT0:.*]] = arith.addf %[[ACC0]], %[[V]] : f32
+// CHECK:        scf.yield %[[NEXT0]], {{.*}} : f32, f32, f32, f32, f32, f32, f32, f32
 // CHECK-NEXT: }
-// CHECK-NEXT: memref.store %[[SUM]], %[[OUT]][%[[O]]] : memref<?xf32>
+// CHECK-NEXT: scf.if %[[OK0]] {
+// CHECK-NEXT:   memref.store %[[SUM]]#0, %[[OUT]][%[[O0]]] : memref<?xf32>
+// CHECK-NEXT: }
+// CHECK: scf.if %[[OK7]] {
+// CHECK-NEXT:   memref.store %[[SUM]]#7, %[[OUT]][%[[O7]]] : memref<?xf32>
+// CHECK-NEXT: }
 // CHECK-NEXT: }
 // CHECK-LABEL: func.func @sum_inner(
 // CHECK-SAME: %[[X:[^:]*]]: memref<?xf32> {{.*}}, %[[Y:[^:]*]]: memref<?xf32> {{.*}}, %[[N:[^:]*]]: index {tgraph.name = "N"})
@@ -48,13 +62,14 @@ func.func @sum_inner(%a: tensor<?x7x5xf32> {tgraph.name = "x", tgraph.shape = ["
 // the mean divides the sum by that count.
 // CHECK-LABEL: ttile.kernel @mean_leading_k0
 // CHECK-NEXT: ^bb0(%{{[^:]*}}: memref<?xf32>, %[[OUT:[^:]*]]: memref<?xf32>, %[[O:[^:]*]]: index, %{{[^:]*}}: index, %[[R:[^:]*]]: index, %{{[^:]*}}: index):
-// CHECK: %[[SUM:.*]] = scf.for
+// CHECK: %[[SUM:[0-9a-z_]+]]:8 = scf.for
 // CHECK: arith.addf
 // CHECK: }
 // CHECK-NEXT: %[[CI:.*]] = arith.index_castui %[[R]] : index to i64
 // CHECK-NEXT: %[[CF:.*]] = arith.uitofp %[[CI]] : i64 to f32
-// CHECK-NEXT: %[[MEAN:.*]] = arith.divf %[[SUM]], %[[CF]] : f32
-// CHECK-NEXT: memref.store %[[MEAN]], %[[OUT]][%[[O]]]
+// CHECK-NEXT: %[[MEAN:.*]] = arith.divf %[[SUM]]#0, %[[CF]] : f32
+// CHECK-NEXT: scf.if
+// CHECK-NEXT: memref.store %[[MEAN]], %[[OUT]]
 // CHECK-LABEL: func.func @mean_leading(
 // CHECK-SAME: %[[A:[^:]*]]: index {tgraph.name = "A"}, %[[B:[^:]*]]: index {tgraph.name = "B"})
 // CHECK: %[[C3:.*]] = arith.constant 3 : index
@@ -77,7 +92,7 @@ func.func @mean_leading(%a: tensor<?x?x3xf32> {tgraph.name = "x", tgraph.shape =
 // in the layout.
 // CHECK-LABEL: ttile.kernel @max_keepdims_k0
 // CHECK: %[[INIT:.*]] = arith.constant 0xFFF0000000000000 : f64
-// CHECK: scf.for %{{.*}} iter_args(%[[ACC:.*]] = %[[INIT]]) -> (f64) {
+// CHECK: scf.for %{{.*}} iter_args(%[[ACC:[^ ]*]] = %[[INIT]], {{.*}}) -> (f64, f64, f64, f64, f64, f64, f64, f64) {
 // CHECK: %[[V:.*]] = memref.load
 // CHECK-NEXT: arith.maximumf %[[ACC]], %[[V]] : f64
 // CHECK-LABEL: func.func @max_keepdims(
@@ -99,7 +114,7 @@ func.func @max_keepdims(%a: tensor<?x6xf64> {tgraph.name = "x", tgraph.shape = [
 // An integer min over every axis: one point, from the largest i64.
 // CHECK-LABEL: ttile.kernel @min_all_k0
 // CHECK: %[[INIT:.*]] = arith.constant 9223372036854775807 : i64
-// CHECK: scf.for %{{.*}} iter_args(%[[ACC:.*]] = %[[INIT]]) -> (i64) {
+// CHECK: scf.for %{{.*}} iter_args(%[[ACC:[^ ]*]] = %[[INIT]], {{.*}}) -> (i64, i64, i64, i64, i64, i64, i64, i64) {
 // CHECK: %[[V:.*]] = memref.load
 // CHECK-NEXT: arith.minsi %[[ACC]], %[[V]] : i64
 // CHECK-LABEL: func.func @min_all(

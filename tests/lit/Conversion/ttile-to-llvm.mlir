@@ -1,7 +1,9 @@
 // RUN: tessera-opt %s --convert-ttile-to-llvm | FileCheck %s
 
 // The kernel: tessera_kernel_fn (args, sizes, tile_begin, tile_end), a loop
-// over vector steps from begin*tile to min(end*tile, extent), masked.
+// over vector steps from begin*tile to min(end*tile, extent). A step that
+// ends at or before that stop runs a copy of the body without masks; the
+// last, partial step runs it masked.
 // CHECK-LABEL: llvm.func @tessera_kernel_k(
 // CHECK-SAME: %[[ARGS:.*]]: !llvm.ptr, %[[SIZES:.*]]: !llvm.ptr, %[[BEGIN:.*]]: i64, %[[END:.*]]: i64)
 // CHECK: %[[P0:.*]] = llvm.load %{{.*}} : !llvm.ptr -> !llvm.ptr
@@ -14,7 +16,18 @@
 // CHECK: llvm.br ^[[HEAD:.*]](%[[START]] : i64)
 // CHECK: ^[[HEAD]](%[[OFF:.*]]: i64):
 // CHECK: %[[MORE:.*]] = llvm.icmp "slt" %[[OFF]], %[[STOP]]
-// CHECK: llvm.cond_br %[[MORE]], ^[[BODY:.*]], ^[[EXIT:.*]]
+// CHECK: llvm.cond_br %[[MORE]], ^[[CHOOSE:.*]], ^[[EXIT:.*]]
+// CHECK: ^[[CHOOSE]]:
+// CHECK: %[[STEP:.*]] = llvm.mlir.constant(8 : i64) : i64
+// CHECK: %[[STEPEND:.*]] = llvm.add %[[OFF]], %[[STEP]]
+// CHECK: %[[WHOLE:.*]] = llvm.icmp "sle" %[[STEPEND]], %[[STOP]]
+// CHECK: llvm.cond_br %[[WHOLE]], ^[[FAST:.*]], ^[[BODY:.*]]
+// CHECK: ^[[FAST]]:
+// CHECK: %[[FADDR:.*]] = llvm.getelementptr %[[P0]][%[[OFF]]] : (!llvm.ptr, i64) -> !llvm.ptr, f32
+// CHECK: %[[FV:.*]] = llvm.load %[[FADDR]] {alignment = 4 : i64} : !llvm.ptr -> vector<8xf32>
+// CHECK: %[[FD:.*]] = llvm.fmul %[[FV]], %[[FV]] : vector<8xf32>
+// CHECK: llvm.store %[[FD]], %{{.*}} {alignment = 4 : i64} : vector<8xf32>, !llvm.ptr
+// CHECK: llvm.br ^[[HEAD]](%{{.*}} : i64)
 // CHECK: ^[[BODY]]:
 // CHECK: %[[ADDR:.*]] = llvm.getelementptr %[[P0]][%[[OFF]]] : (!llvm.ptr, i64) -> !llvm.ptr, f32
 // CHECK: %[[MASK:.*]] = llvm.intr.get.active.lane.mask %[[OFF]], %[[N]] : i64, i64 to vector<8xi1>

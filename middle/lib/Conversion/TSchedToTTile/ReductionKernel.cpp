@@ -1,4 +1,5 @@
-// The reduction group: a point is one result element. The operand is read
+// The reduction group: a point is one result element, and a step computes
+// kResultsPerStep of them. The operand is read
 // as [outer, R, inner] (the reduced axes are adjacent), and each result
 // folds its R elements in ascending order: the order is the policy's, never
 // the split of the work, so the bits do not depend on the tile size or the
@@ -13,7 +14,9 @@ namespace tessera::tile {
 
 namespace {
 enum class Fold { Sum, Mean, Max, Min, Prod };
-}
+// Results per kernel step (the kernel's vector).
+constexpr int64_t kResultsPerStep = 8;
+} // namespace
 
 static TypedAttr initialValue(OpBuilder &b, Fold fold, Type elem) {
   bool isFloat = isa<FloatType>(elem);
@@ -94,33 +97,61 @@ LogicalResult lowerReductionGroup(tsched::FusionGroupOp group,
   Value inner = product(eb, loc, dims.drop_front(last));
   Value points = eb.create<arith::MulIOp>(loc, outer, inner);
 
-  KernelSpec spec{
-      "reduction", group.getTile()[0], 1, {ctx.bufferOf(operand)}, {results[0]},
-      points,      {reduced, inner}};
+  // A step computes kResultsPerStep consecutive results, each folding its
+  // own R elements in ascending order: independent chains that the CPU
+  // overlaps, where one chain waits on each add. A result's bits are those
+  // of folding it alone.
+  KernelSpec spec{"reduction",     group.getTile()[0],
+                  kResultsPerStep, {ctx.bufferOf(operand)},
+                  {results[0]},    points,
+                  {reduced, inner}};
   KernelBody kb = createKernel(ctx, spec, loc);
   OpBuilder &b = kb.builder;
   Value R = kb.sizes[0], I = kb.sizes[1], o = kb.offset;
-  Value p = b.create<arith::DivUIOp>(loc, o, I);
-  Value q = b.create<arith::RemUIOp>(loc, o, I);
-  Value base = b.create<arith::AddIOp>(
-      loc, b.create<arith::MulIOp>(loc, b.create<arith::MulIOp>(loc, p, R), I),
-      q);
-  Value init = b.create<arith::ConstantOp>(loc, initialValue(b, fold, elem));
-  auto loop = b.create<scf::ForOp>(
-      loc, indexConst(b, loc, 0), R, indexConst(b, loc, 1), ValueRange{init},
-      [&](OpBuilder &b, Location loc, Value r, ValueRange acc) {
-        Value idx = b.create<arith::AddIOp>(loc, base,
-                                            b.create<arith::MulIOp>(loc, r, I));
-        Value v = b.create<memref::LoadOp>(loc, kb.inputs[0], ValueRange{idx});
-        b.create<scf::YieldOp>(loc, combine(b, loc, fold, acc[0], v));
-      });
-  Value result = loop.getResult(0);
-  if (fold == Fold::Mean) {
-    Value count = b.create<arith::UIToFPOp>(
-        loc, elem, b.create<arith::IndexCastUIOp>(loc, b.getI64Type(), R));
-    result = b.create<arith::DivFOp>(loc, result, count);
+  // Results past the last (in the last step) read result o's elements and
+  // store nothing.
+  SmallVector<Value> index, valid, base, init;
+  for (int64_t j = 0; j < kResultsPerStep; ++j) {
+    Value oj = b.create<arith::AddIOp>(loc, o, indexConst(b, loc, j));
+    valid.push_back(
+        b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ult, oj, kb.extent));
+    Value read = b.create<arith::SelectOp>(loc, valid.back(), oj, o);
+    Value p = b.create<arith::DivUIOp>(loc, read, I);
+    Value q = b.create<arith::RemUIOp>(loc, read, I);
+    index.push_back(oj);
+    base.push_back(b.create<arith::AddIOp>(
+        loc,
+        b.create<arith::MulIOp>(loc, b.create<arith::MulIOp>(loc, p, R), I),
+        q));
+    init.push_back(
+        b.create<arith::ConstantOp>(loc, initialValue(b, fold, elem)));
   }
-  b.create<memref::StoreOp>(loc, result, kb.outputs[0], ValueRange{o});
+  auto loop = b.create<scf::ForOp>(
+      loc, indexConst(b, loc, 0), R, indexConst(b, loc, 1), init,
+      [&](OpBuilder &b, Location loc, Value r, ValueRange acc) {
+        Value stride = b.create<arith::MulIOp>(loc, r, I);
+        SmallVector<Value> next;
+        for (int64_t j = 0; j < kResultsPerStep; ++j) {
+          Value idx = b.create<arith::AddIOp>(loc, base[j], stride);
+          Value v =
+              b.create<memref::LoadOp>(loc, kb.inputs[0], ValueRange{idx});
+          next.push_back(combine(b, loc, fold, acc[j], v));
+        }
+        b.create<scf::YieldOp>(loc, next);
+      });
+  Value count;
+  if (fold == Fold::Mean)
+    count = b.create<arith::UIToFPOp>(
+        loc, elem, b.create<arith::IndexCastUIOp>(loc, b.getI64Type(), R));
+  for (int64_t j = 0; j < kResultsPerStep; ++j) {
+    Value result = loop.getResult(j);
+    if (fold == Fold::Mean)
+      result = b.create<arith::DivFOp>(loc, result, count);
+    auto store = b.create<scf::IfOp>(loc, valid[j], /*withElse=*/false);
+    OpBuilder inner = store.getThenBodyBuilder();
+    inner.create<memref::StoreOp>(loc, result, kb.outputs[0],
+                                  ValueRange{index[j]});
+  }
   b.create<ttile::YieldOp>(loc);
   return success();
 }
