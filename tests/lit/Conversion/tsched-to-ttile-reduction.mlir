@@ -136,7 +136,7 @@ func.func @min_all(%a: tensor<?x4xi64> {tgraph.name = "x", tgraph.shape = ["N", 
 // An integer product starts from 1.
 // CHECK-LABEL: ttile.kernel @prod_i32_k0
 // CHECK: %[[INIT:.*]] = arith.constant 1 : i32
-// CHECK: scf.for %{{.*}} iter_args(%[[ACC:.*]] = %[[INIT]]) -> (i32) {
+// CHECK: scf.for %{{.*}} iter_args(%[[ACC:[^ ]*]] = %[[INIT]], {{.*}}) -> (i32, i32, i32, i32, i32, i32, i32, i32) {
 // CHECK: %[[V:.*]] = memref.load
 // CHECK-NEXT: arith.muli %[[ACC]], %[[V]] : i32
 func.func @prod_i32(%a: tensor<?x4xi32> {tgraph.name = "x", tgraph.shape = ["N", 4]})
