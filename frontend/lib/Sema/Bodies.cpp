@@ -259,29 +259,43 @@ void Checker::checkReturn(const ast::Stmt &s,
     inferred = types;
     return;
   }
-  if (s.values.size() != results->size()) {
+  // One tuple for several results (`return vjp(f, (a, b), dy)`, a call of
+  // an op with several results): its elements are the results.
+  bool spread = s.values.size() == 1 && results->size() != 1 &&
+                types[0].kind == Kind::Tuple;
+  if (spread)
+    types = types[0].elements;
+  if (types.size() != results->size()) {
     error(s.range,
           "'" + currentName + "' returns " + std::to_string(results->size()) +
               " value" + (results->size() == 1 ? "" : "s") +
-              ", but this return gives " + std::to_string(s.values.size()));
+              ", but this return gives " + std::to_string(types.size()));
     return;
   }
-  for (size_t i = 0; i < s.values.size(); ++i) {
+  for (size_t i = 0; i < types.size(); ++i) {
     const ExprType &t = types[i];
+    const ast::Expr &value = *s.values[spread ? 0 : i];
     if (t.isError())
       continue;
     ExprType want = typeOf((*results)[i].type);
     if (!isKnownDType(want.dtype))
       continue;
     if (t.isLiteral()) {
+      if (spread) {
+        error(value.range,
+              "cannot return a number inside a tuple: return it on its own");
+        continue;
+      }
       if (!want.dims.empty())
-        error(s.values[i]->range, "cannot return a number as " + want.str());
-      result.types[s.values[i].get()] = want;
+        error(value.range, "cannot return a number as " + want.str());
+      result.types[&value] = want;
       continue;
     }
     if (t != want)
-      error(s.values[i]->range, "return type mismatch: expected " + want.str() +
-                                    ", found " + t.str())
+      error(value.range, "return type mismatch: expected " + want.str() +
+                             ", found " + t.str() +
+                             (spread ? " (result " + std::to_string(i) + ")"
+                                     : std::string()))
           .note((*results)[i].type.range, "return type declared here");
   }
 }

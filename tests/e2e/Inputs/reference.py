@@ -17,10 +17,19 @@ compiler: every formula here is written from the operator's definition).
       the order Tessera's determinism policy fixes (ascending index,
       separate multiply and add), so a float result is reproducible to the
       bit, not only to a tolerance.
+  reference.py ulps EXPR OUT.npy N [--and EXPR2 OUT2.npy]... NAME=IN.npy...
+      evaluate EXPR in float64 and require OUT within N units in the last
+      place of it: |got - ref| over the spacing of float32 numbers at ref
+      (2^-149 for subnormal results), so subnormals count as much as
+      normal numbers. Infinities, NaNs and zeros must match exactly.
   reference.py inputs DIR SEED NAME=DTYPE:SHAPE[:KIND]...
       write random inputs; SHAPE like 37x29 (or "scalar"); KIND is
-      normal (default), labels<C> (integers in [0, C)) or ints (small
-      signed integers, exact in any sum of a few thousand of them).
+      normal (default), labels<C> (integers in [0, C)), ints (small
+      signed integers, exact in any sum of a few thousand of them),
+      expedge (exp's arguments from -105 to -86, where its results turn
+      subnormal and then round to zero, the boundaries included) or
+      subnormal (positive float32 subnormals of every magnitude, the
+      smallest, the largest and the smallest normal number included).
 
 Helpers in scope of EXPR: softmax, log_softmax, layernorm, rmsnorm, mse,
 cross_entropy, attention, mlp_forward, attention_vjp, mlp_grads and
@@ -265,6 +274,52 @@ def exact(expr, out_path, *args):
         _exact_one(e, o, env)
 
 
+def _ulps_one(expr, out_path, n, env):
+    with np.errstate(all="ignore"):
+        expected = np.asarray(eval(expr, {"np": np, **HELPERS, **env}),
+                              dtype=np.float64)
+    got = np.load(out_path).astype(np.float64)
+    if got.shape != expected.shape:
+        sys.exit(f"{out_path}: shape mismatch: got {got.shape}, "
+                 f"expected {expected.shape}")
+    special = ~np.isfinite(expected) | (expected == 0)
+    if not np.array_equal(got[special], expected[special], equal_nan=True):
+        sys.exit(f"{out_path}: infinities, NaNs or zeros differ")
+    with np.errstate(over="ignore"):
+        spacing = np.spacing(np.abs(expected.astype(np.float32))).astype(np.float64)
+    err = np.max(np.abs(got - expected)[~special] / spacing[~special], initial=0.0)
+    if not err <= float(n):
+        i = np.flatnonzero(~special)[np.argmax(np.abs(got - expected)[~special] / spacing[~special])]
+        sys.exit(f"{out_path}: {err:.3g} ulps exceeds {n} "
+                 f"(got {got.ravel()[i]!r}, expected {expected.ravel()[i]!r})")
+    print(f"ok: {got.size} values within {n} ulps of float64")
+
+
+def ulps(expr, out_path, n, *args):
+    options, env, more = _parse(args, native=False)
+    if options:
+        sys.exit(f"ulps takes no options: {sorted(options)}")
+    for e, o in [(expr, out_path)] + more:
+        _ulps_one(e, o, n, env)
+
+
+def _edges(kind, size, rng):
+    if kind == "expedge":
+        # ln(2^-126), ln(2^-149) and ln(2^-150), between neighbours.
+        head = np.array([-87.33654, -87.8, -88.0, -100.0, -103.27893,
+                         -103.97207, -103.97209, -104.0, -105.0])
+        rest = rng.uniform(-105.0, -86.0, size)
+    else:
+        bits = np.array([1, 2, 3, 0x7FFFFF, 0x800000, 0x400000], dtype=np.uint32)
+        head = bits.view(np.float32)
+        # Uniform in the exponent: every magnitude from 2^-149 to 2^-126.
+        rest = (2.0 ** rng.uniform(-149, -126, size)).astype(np.float32)
+        rest = np.where(rest < 2.0 ** -126, rest, np.float32(2.0 ** -127))
+    if size < head.size:
+        sys.exit(f"{kind} needs at least {head.size} elements, got {size}")
+    return np.concatenate([head, rest[head.size:]])
+
+
 def inputs(directory, seed, *specs):
     rng = np.random.default_rng(int(seed))
     for spec in specs:
@@ -277,6 +332,8 @@ def inputs(directory, seed, *specs):
             values = rng.integers(0, int(kind[len("labels"):]), size=dims)
         elif kind == "ints":
             values = rng.integers(-9, 10, size=dims)
+        elif kind in ("expedge", "subnormal"):
+            values = _edges(kind, int(np.prod(dims)), rng).reshape(dims)
         else:
             values = rng.standard_normal(dims)
         np.save(f"{directory}/{name}.npy", np.asarray(values).astype(dtype))
@@ -284,4 +341,4 @@ def inputs(directory, seed, *specs):
 
 if __name__ == "__main__":
     command, rest = sys.argv[1], sys.argv[2:]
-    {"close": close, "exact": exact, "inputs": inputs}[command](*rest)
+    {"close": close, "exact": exact, "ulps": ulps, "inputs": inputs}[command](*rest)

@@ -3,7 +3,21 @@
 func.func @foreign(%a: tensor<?xf32> {tgraph.shape = ["N"]}) -> tensor<?xf32> {
   // expected-error @+1 {{cannot schedule 'arith.addf': not a Graph IR operator}}
   %0 = arith.addf %a, %a : tensor<?xf32>
-  return %0 : tensor<?xf32>
+  // expected-note @+1 {{its result is used by 'tgraph.exp' here}}
+  %1 = tgraph.exp %0 : tensor<?xf32>
+  return %1 : tensor<?xf32>
+}
+
+// -----
+
+// A constant that folding made (no place in the source of its own): the
+// error names where it is used.
+func.func @folded(%a: tensor<2xi64> {tgraph.shape = [2]}) -> tensor<2xi64> {
+  // expected-error @+1 {{cannot schedule 'arith.constant': not a Graph IR operator}}
+  %c = arith.constant dense<1> : tensor<i64>
+  // expected-note @+1 {{its result is used by 'tgraph.add' here}}
+  %0 = tgraph.add %a, %c : tensor<2xi64>, tensor<i64> -> tensor<2xi64>
+  return %0 : tensor<2xi64>
 }
 
 // -----

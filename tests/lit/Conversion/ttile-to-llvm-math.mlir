@@ -18,3 +18,38 @@ ttile.kernel @k attributes {kind = "elementwise", num_inputs = 1 : i64, tile = 6
   %s = math.sin %l : vector<8xf32>
   ttile.store %s, %out[%off] bound %n : vector<8xf32>, memref<?xf32>
 }
+
+// exp and log keep subnormals. exp: the argument clamped at -104 (below, e^x
+// rounds to 0), and where 2^k is below the normal range, e^r 2^(k+64) times
+// 2^-64 (one rounding, into the subnormal). log: a subnormal argument scaled
+// by 2^24 first, its exponent lowered by 24.
+// CHECK-LABEL: llvm.func @tessera_kernel_exp_log
+// CHECK-DAG: %[[LOW:.*]] = llvm.mlir.constant(dense<-1.040000e+02> : vector<8xf32>)
+// CHECK-DAG: %[[M126:.*]] = llvm.mlir.constant(dense<-126> : vector<8xi32>)
+// CHECK-DAG: %[[C64:.*]] = llvm.mlir.constant(dense<64> : vector<8xi32>)
+// CHECK-DAG: %[[TWOM64:.*]] = llvm.mlir.constant(dense<5.42101086E-20> : vector<8xf32>)
+// CHECK-DAG: %[[MIN:.*]] = llvm.mlir.constant(dense<1.17549435E-38> : vector<8xf32>)
+// CHECK-DAG: %[[TWO24:.*]] = llvm.mlir.constant(dense<0x4B800000> : vector<8xf32>)
+// CHECK-DAG: %[[C24:.*]] = llvm.mlir.constant(dense<2.400000e+01> : vector<8xf32>)
+// CHECK: %[[GE:.*]] = llvm.fcmp "uge" %{{.*}}, %[[LOW]]
+// CHECK: llvm.select %[[GE]], %{{.*}}, %[[LOW]]
+// CHECK: %[[TINY:.*]] = llvm.icmp "slt" %[[K:.*]], %[[M126]]
+// CHECK: %[[K64:.*]] = llvm.add %[[K]], %[[C64]]
+// CHECK: llvm.select %[[TINY]], %[[K64]], %[[K]]
+// CHECK: %[[E:.*]] = llvm.fmul
+// CHECK: %[[S:.*]] = llvm.fmul %[[E]], %[[TWOM64]]
+// CHECK: %[[EXP:.*]] = llvm.select %[[TINY]], %[[S]], %[[E]]
+// CHECK: %[[SUB:.*]] = llvm.fcmp "olt" %[[EXP]], %[[MIN]]
+// CHECK: %[[UP:.*]] = llvm.fmul %[[EXP]], %[[TWO24]]
+// CHECK: llvm.select %[[SUB]], %[[UP]], %[[EXP]]
+// CHECK: %[[LOWER:.*]] = llvm.fsub %[[EXPONENT:.*]], %[[C24]]
+// CHECK: llvm.select %[[SUB]], %[[LOWER]], %[[EXPONENT]]
+// CHECK-NOT: llvm.call
+// CHECK-NOT: llvm.intr.fma
+ttile.kernel @exp_log attributes {kind = "elementwise", num_inputs = 1 : i64, tile = 64 : i64, vector = 8 : i64} {
+^bb0(%in: memref<?xf32>, %out: memref<?xf32>, %off: index, %n: index):
+  %v = ttile.load %in[%off] bound %n : memref<?xf32> -> vector<8xf32>
+  %e = math.exp %v : vector<8xf32>
+  %l = math.log %e : vector<8xf32>
+  ttile.store %l, %out[%off] bound %n : vector<8xf32>, memref<?xf32>
+}

@@ -161,6 +161,7 @@ public:
 
   LogicalResult run() {
     Block &block = fn.getBody().front();
+    castsToReshapes(block);
     for (Operation &op : block.without_terminator())
       if (failed(place(&op)))
         return failure();
@@ -187,12 +188,57 @@ public:
   }
 
 private:
+  // A `tensor.cast` (where a call with known extents met an op with
+  // symbolic dims) changes the type, not the elements: a cast to its own
+  // type goes, any other becomes a reshape to the same shape (a layout
+  // kernel), its run-time extents those of the operand.
+  void castsToReshapes(Block &block) {
+    for (Operation &op : llvm::make_early_inc_range(block)) {
+      auto c = dyn_cast<tensor::CastOp>(op);
+      auto source = c ? dyn_cast<RankedTensorType>(c.getSource().getType())
+                      : RankedTensorType();
+      auto type =
+          c ? dyn_cast<RankedTensorType>(c.getType()) : RankedTensorType();
+      if (!source || !type)
+        continue;
+      if (source == type) {
+        c.replaceAllUsesWith(c.getSource());
+        c.erase();
+        continue;
+      }
+      OpBuilder b(c);
+      SmallVector<Value> dims;
+      for (int64_t i = 0; i < type.getRank(); ++i)
+        if (type.isDynamicDim(i))
+          dims.push_back(
+              source.isDynamicDim(i)
+                  ? b.create<tensor::DimOp>(c.getLoc(), c.getSource(), i)
+                        .getResult()
+                  : b.create<arith::ConstantIndexOp>(c.getLoc(),
+                                                     source.getDimSize(i))
+                        .getResult());
+      Value r =
+          b.create<tgraph::ReshapeOp>(c.getLoc(), type, c.getSource(), dims);
+      c.replaceAllUsesWith(r);
+      c.erase();
+    }
+  }
+
   LogicalResult place(Operation *op) {
     if (isExtentComputation(op))
       return success();
-    if (!isa<tgraph::TGraphDialect>(op->getDialect()))
-      return op->emitError("cannot schedule '")
-             << op->getName() << "': not a Graph IR operator";
+    if (!isa<tgraph::TGraphDialect>(op->getDialect())) {
+      // Where the op has no place of its own in the source (a constant made
+      // by folding), its first user points at one.
+      InFlightDiagnostic d = op->emitError("cannot schedule '")
+                             << op->getName() << "': not a Graph IR operator";
+      for (Operation *user : op->getUsers()) {
+        d.attachNote(user->getLoc())
+            << "its result is used by '" << user->getName() << "' here";
+        break;
+      }
+      return d;
+    }
     if (!isGrouped(op))
       return success();
     ArrayAttr shape = symbolicShape(op->getResult(0));

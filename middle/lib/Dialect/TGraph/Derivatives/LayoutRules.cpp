@@ -1,7 +1,9 @@
 // Derivative rules of the layout operators. They are linear, so the JVP
 // applies the op to the tangent and the VJP applies its transpose: an
-// inverse permutation, a sum over broadcast dims, or a scatter of the
-// cotangent back to where the elements came from.
+// inverse permutation, a sum over broadcast dims, or the cotangent put back
+// where the elements came from. Where the extents are known, that is again
+// a layout operator (a slice's VJP pads, a pad's or concat's slices), which
+// the CPU backend runs; otherwise a scatter or gather.
 #include "tessera/Dialect/TGraph/Derivatives.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -129,8 +131,70 @@ LogicalResult BroadcastOp::buildJVP(OpBuilder &b, ArrayRef<Value> dxs,
 //===--- slice, concat, pad
 //------------------------------------------------===//
 
+// `g` padded with zeros along `axis`, `low` elements before and `high`
+// after.
+static Value padAxis(RuleBuilder &rb, Value g, int64_t axis, int64_t low,
+                     int64_t high) {
+  if (low == 0 && high == 0)
+    return g;
+  OpBuilder &b = rb.builder();
+  RankedTensorType t = tensorOf(g);
+  SmallVector<int64_t> lo(t.getRank(), 0), hi(t.getRank(), 0);
+  lo[axis] = low;
+  hi[axis] = high;
+  return b.create<PadOp>(rb.location(), g, lo, hi,
+                         b.getFloatAttr(t.getElementType(), 0.0));
+}
+
+// `g` spread along `axis` into zeros of extent `extent` there, element i at
+// `offset + stride * i`, with layout operators only (the CPU backend has no
+// scatter): a pad, and for a stride each element first given its stride's
+// zeros (a unit dim after `axis` padded to the stride, merged into `axis`).
+// Null where that takes a dim that is not known (then a scatter does it).
+static Value padSpread(RuleBuilder &rb, Value g, int64_t axis, int64_t extent,
+                       int64_t offset, int64_t stride) {
+  RankedTensorType gt = tensorOf(g);
+  if (!isa<FloatType>(gt.getElementType()) || ShapedType::isDynamic(extent))
+    return {};
+  int64_t n = gt.getDimSize(axis);
+  if (n <= 1 || stride == 1)
+    return padAxis(rb, g, axis, offset, extent - offset - n);
+  // After the spread: element i at stride * i + lead, n * stride in all.
+  int64_t span = (n - 1) * stride + 1, pad = stride - 1;
+  bool zerosFirst = offset >= pad;
+  // Neither way fits in `extent`: zeros after, one stride's worth too many,
+  // sliced off at the end (a slice needs every extent known).
+  bool trim = !zerosFirst && extent - offset - span < pad;
+  if (trim && !gt.hasStaticShape())
+    return {};
+  int64_t rank = gt.getRank();
+  SmallVector<int64_t> split(gt.getShape()), fromSplit;
+  split.insert(split.begin() + axis + 1, 1);
+  for (int64_t i = 0; i <= rank; ++i)
+    fromSplit.push_back(i <= axis ? i : (i == axis + 1 ? -1 : i - 1));
+  Value v = rb.reshape(g, RankedTensorType::get(split, gt.getElementType()), g,
+                       fromSplit);
+  v = padAxis(rb, v, axis + 1, zerosFirst ? pad : 0, zerosFirst ? 0 : pad);
+  SmallVector<int64_t> merged(gt.getShape());
+  merged[axis] = n * stride;
+  SmallVector<int64_t> fromMerged =
+      llvm::to_vector(llvm::seq<int64_t>(0, rank));
+  fromMerged[axis] = -1;
+  v = rb.reshape(v, RankedTensorType::get(merged, gt.getElementType()), g,
+                 fromMerged);
+  int64_t low = zerosFirst ? offset - pad : offset;
+  if (!trim)
+    return padAxis(rb, v, axis, low, extent - low - n * stride);
+  v = padAxis(rb, v, axis, low, 0);
+  SmallVector<int64_t> offsets(rank, 0), strides(rank, 1);
+  merged[axis] = extent;
+  return rb.builder().create<SliceOp>(rb.location(), v, offsets, merged,
+                                      strides);
+}
+
 // The transpose of a slice spreads the cotangent back, one axis at a time,
-// along the axes the slice narrowed.
+// along the axes the slice narrowed: zero padding where the extents are
+// known, a scatter into zeros otherwise.
 LogicalResult SliceOp::buildVJP(OpBuilder &b, ArrayRef<Value> dys,
                                 SmallVectorImpl<Value> &dxs) {
   RuleBuilder rb(b, getLoc());
@@ -141,6 +205,11 @@ LogicalResult SliceOp::buildVJP(OpBuilder &b, ArrayRef<Value> dys,
             stride = getStrides()[axis];
     if (offset == 0 && stride == 1 && size == xt.getDimSize(axis))
       continue;
+    if (Value padded =
+            padSpread(rb, g, axis, xt.getDimSize(axis), offset, stride)) {
+      g = padded;
+      continue;
+    }
     g = spreadAlong(rb, g, x, axis, indexConstant(b, getLoc(), offset), stride);
   }
   dxs.push_back(rb.reshape(
@@ -158,6 +227,20 @@ LogicalResult ConcatOp::buildVJP(OpBuilder &b, ArrayRef<Value> dys,
                                  SmallVectorImpl<Value> &dxs) {
   RuleBuilder rb(b, getLoc());
   int64_t axis = getAxis();
+  // Known extents: each input's part of the cotangent is a slice of it.
+  if (tensorOf(dys[0]).hasStaticShape() &&
+      llvm::all_of(getInputs(),
+                   [](Value v) { return tensorOf(v).hasStaticShape(); })) {
+    int64_t rank = tensorOf(dys[0]).getRank(), start = 0;
+    for (Value input : getInputs()) {
+      SmallVector<int64_t> offsets(rank, 0), strides(rank, 1);
+      offsets[axis] = start;
+      dxs.push_back(b.create<SliceOp>(getLoc(), dys[0], offsets,
+                                      tensorOf(input).getShape(), strides));
+      start += tensorOf(input).getDimSize(axis);
+    }
+    return success();
+  }
   Value start = indexConstant(b, getLoc(), 0);
   for (Value input : getInputs()) {
     dxs.push_back(takeAlong(rb, dys[0], input, axis, start));
@@ -179,11 +262,18 @@ LogicalResult ConcatOp::buildJVP(OpBuilder &b, ArrayRef<Value> dxs,
 LogicalResult PadOp::buildVJP(OpBuilder &b, ArrayRef<Value> dys,
                               SmallVectorImpl<Value> &dxs) {
   RuleBuilder rb(b, getLoc());
+  RankedTensorType xt = tensorOf(getOperand());
+  // Known extents: the cotangent of the operand is a slice of it.
+  if (xt.hasStaticShape()) {
+    SmallVector<int64_t> strides(xt.getRank(), 1);
+    dxs.push_back(
+        b.create<SliceOp>(getLoc(), dys[0], getLow(), xt.getShape(), strides));
+    return success();
+  }
   Value g = dys[0];
   for (auto [axis, low] : llvm::enumerate(getLow()))
     if (low != 0 || getHigh()[axis] != 0)
       g = takeAlong(rb, g, getOperand(), axis, indexConstant(b, getLoc(), low));
-  RankedTensorType xt = tensorOf(getOperand());
   dxs.push_back(
       rb.reshape(g, xt, getOperand(),
                  llvm::to_vector(llvm::seq<int64_t>(0, xt.getRank()))));
