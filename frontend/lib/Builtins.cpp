@@ -28,23 +28,20 @@ public:
     }
     for (auto &[key, item] : args.keyword) {
       if (std::find(params.begin(), params.end(), key) == params.end()) {
-        fail(item.arg->nameRange, "unknown argument '" + key + "' for '" +
-                                      name + "'; it takes " + list(params));
+        fail(item.arg->nameRange, unknownArgument(name, key, params));
         continue;
       }
       if (bound.count(key)) {
-        fail(item.arg->nameRange, "argument '" + key + "' given twice");
+        if (!failed)
+          host.error(item.arg->nameRange,
+                     "argument '" + key + "' of '" + name +
+                         "' given twice, by position and by name")
+              .note(bound[key]->arg->value->range, "given by position here");
+        failed = true;
         continue;
       }
       bound[key] = &item;
     }
-  }
-
-  static std::string list(const std::vector<std::string> &ps) {
-    std::string s;
-    for (size_t i = 0; i < ps.size(); ++i)
-      s += (i ? ", " : "") + ps[i];
-    return s.empty() ? "no arguments" : s;
   }
 
   bool failed = false;
@@ -59,6 +56,11 @@ public:
   const ExprType &type(const std::string &p) const { return bound.at(p)->type; }
   SourceRange where(const std::string &p) const {
     return has(p) ? bound.at(p)->arg->value->range : args.call;
+  }
+  // The keyword of a keyword argument (the value of a positional one).
+  SourceRange keywordWhere(const std::string &p) const {
+    const ast::Arg *a = bound.at(p)->arg;
+    return a->name.empty() ? a->value->range : a->nameRange;
   }
   const ast::Expr &expr(const std::string &p) const {
     return *bound.at(p)->arg->value;
@@ -598,8 +600,16 @@ const std::map<std::string, Builtin> &table() {
       b[n] = {{"x", "y", "axis", "keepdims"},
               [](Call &c) {
                 // One tensor: a reduction; two: elementwise.
-                if (c.has("y"))
+                if (c.has("y")) {
+                  for (const char *p : {"axis", "keepdims"})
+                    if (c.has(p))
+                      return c.fail(c.keywordWhere(p),
+                                    "'" + std::string(p) + "' applies to " +
+                                        "the reduction " + c.name +
+                                        "(x, axis: k), not to '" + c.name +
+                                        "' of two tensors");
                   return binaryElementwise(c, "x", "y");
+                }
                 return reduce(c);
               },
               "elementwise of two tensors, or a reduction of one"};
@@ -612,7 +622,18 @@ const std::map<std::string, Builtin> &table() {
                        return c.fail(c.where("cond"),
                                      "'select' needs a bool condition, found " +
                                          cond->str());
-                     return binaryElementwise(c, "a", "b");
+                     ExprType r = binaryElementwise(c, "a", "b");
+                     if (!r.isTensor())
+                       return r;
+                     // The condition broadcasts with the values too.
+                     std::string why;
+                     auto dims = broadcast(cond->dims, r.dims, why);
+                     if (!dims)
+                       return c.fail(c.args.call,
+                                     "the condition " + cond->str() +
+                                         " does not broadcast with " + r.str() +
+                                         " in 'select': " + why);
+                     return ExprType::tensor(r.dtype, *dims);
                    },
                    "elementwise choice"};
     for (const char *n : {"sum", "mean", "prod", "reduce_sum", "reduce_mean"})
@@ -620,7 +641,11 @@ const std::map<std::string, Builtin> &table() {
     for (const char *n : {"softmax", "log_softmax"})
       b[n] = {{"x", "axis"}, alongAxis, "along an axis (log-sum-exp form)"};
     for (const char *n : {"layernorm", "rmsnorm"})
-      b[n] = {{"x", "axis", "eps"}, alongAxis, "normalisation along an axis"};
+      b[n] = {{"x", "axis", "eps"},
+              [](Call &c) {
+                return c.number("eps") ? alongAxis(c) : ExprType::error();
+              },
+              "normalisation along an axis"};
     b["matmul"] = {{"a", "b", "tile"},
                    [](Call &c) {
                      auto a = c.tensor("a"), bb = c.tensor("b");
@@ -630,7 +655,7 @@ const std::map<std::string, Builtin> &table() {
                    },
                    "matrix product; tile: (BM, BN, BK) hint"};
     b["transpose"] = {
-        {"x", "perm"},
+        {"x"},
         [](Call &c) {
           auto x = c.tensor("x");
           if (!x)
@@ -810,6 +835,13 @@ const std::map<std::string, Builtin> &table() {
       b[n] = {{"shape", "dtype"},
               [](Call &c) {
                 if (!c.has("shape")) {
+                  // An initialiser takes the parameter's dtype.
+                  if (c.has("dtype"))
+                    return c.fail(c.keywordWhere("dtype"),
+                                  "'" + c.name +
+                                      "()' as an initialiser takes the "
+                                      "parameter's dtype; 'dtype' goes with "
+                                      "a shape");
                   ExprType t = ExprType::make(Kind::Initializer);
                   t.name = c.name;
                   return t;
@@ -822,7 +854,7 @@ const std::map<std::string, Builtin> &table() {
               },
               "a constant tensor, or an initialiser"};
     for (const char *n : {"glorot", "he", "lecun"})
-      b[n] = {{"seed", "gain"},
+      b[n] = {{"seed"},
               [](Call &c) {
                 if (!c.has("seed"))
                   return c.fail(c.args.call,
@@ -900,11 +932,15 @@ std::vector<std::string> builtinNames() {
   return names;
 }
 
+const std::vector<std::string> &builtinParams(const std::string &name) {
+  return table().at(name).params;
+}
+
 std::string builtinSignature(const std::string &name) {
   auto it = table().find(name);
   if (it == table().end())
     return name;
-  return name + "(" + Call::list(it->second.params) + ") — " + it->second.doc;
+  return name + "(" + argumentList(it->second.params) + ") — " + it->second.doc;
 }
 
 ExprType checkBuiltin(const std::string &name, CallArgs &args,

@@ -1,5 +1,6 @@
 #include "SemaTypes.h"
 
+#include <algorithm>
 #include <set>
 
 namespace tessera {
@@ -160,6 +161,54 @@ std::optional<std::vector<Dim>> broadcast(const std::vector<Dim> &a,
     }
   }
   return out;
+}
+
+size_t editDistance(const std::string &a, const std::string &b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j)
+    row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t prev = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t cur = row[j];
+      row[j] =
+          std::min({row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] != b[j - 1])});
+      prev = cur;
+    }
+  }
+  return row[b.size()];
+}
+
+std::string closestName(const std::string &name,
+                        const std::vector<std::string> &candidates) {
+  std::string best;
+  size_t bestDist = name.size() <= 3 ? 1 : 2;
+  for (const std::string &c : candidates) {
+    size_t d = editDistance(name, c);
+    if (d <= bestDist && d > 0) {
+      bestDist = d;
+      best = c;
+    }
+  }
+  return best;
+}
+
+std::string argumentList(const std::vector<std::string> &params) {
+  std::string s;
+  for (size_t i = 0; i < params.size(); ++i)
+    s += (i ? ", " : "") + params[i];
+  return s.empty() ? "no arguments" : s;
+}
+
+std::string unknownArgument(const std::string &callee, const std::string &key,
+                            const std::vector<std::string> &params) {
+  std::string message = "unknown argument '" + key + "' for '" + callee + "'";
+  std::string hint = closestName(key, params);
+  if (hint.empty())
+    return message + "; it takes " + argumentList(params);
+  return message + "; did you mean '" + hint + "'? ('" + callee + "' takes " +
+         argumentList(params) + ")";
 }
 
 } // namespace sema

@@ -22,6 +22,19 @@ std::optional<std::vector<Dim>> broadcast(const std::vector<Dim> &a,
                                           const std::vector<Dim> &b,
                                           std::string &why);
 
+// Levenshtein distance, for "did you mean" hints.
+size_t editDistance(const std::string &a, const std::string &b);
+// The candidate closest to `name` within a small edit distance, or "".
+std::string closestName(const std::string &name,
+                        const std::vector<std::string> &candidates);
+// "x, axis", or "no arguments".
+std::string argumentList(const std::vector<std::string> &params);
+// The message for a keyword argument that `callee` does not take:
+// "unknown argument 'axes' for 'softmax'; did you mean 'axis'? ('softmax'
+// takes x, axis)", or "...; it takes x" when no parameter is close.
+std::string unknownArgument(const std::string &callee, const std::string &key,
+                            const std::vector<std::string> &params);
+
 // The arguments of one call, typed, by position and by keyword.
 struct CallArgs {
   struct Item {
@@ -53,6 +66,8 @@ bool isBuiltin(const std::string &name);
 // The signature text shown in hover and completion: "softmax(x, axis: -1)".
 std::string builtinSignature(const std::string &name);
 std::vector<std::string> builtinNames();
+// The parameters of a builtin, in positional order.
+const std::vector<std::string> &builtinParams(const std::string &name);
 ExprType checkBuiltin(const std::string &name, CallArgs &args,
                       BuiltinHost &host);
 // `a @ b`.

@@ -107,9 +107,24 @@ Value Generator::genIndex(const ast::IndexExpr &ix, const ExprType &t) {
       return n < 0 && !ShapedType::isDynamic(extent) ? n + extent : n;
     };
     if (ShapedType::isDynamic(extent)) {
-      unsupported(ix.range,
-                  "indexing a dim whose extent is only known at run time");
-      return {};
+      // A run-time extent can be taken whole (`:`, `0:`, `::1`); a bound
+      // or an index would need a check at run time.
+      auto whole = [&] {
+        if (!s)
+          return true;
+        if (!s->isRange || s->hi)
+          return false;
+        auto lo = value(s->lo, 0), step = value(s->step, 1);
+        return lo && *lo == 0 && step && *step == 1;
+      };
+      if (!whole()) {
+        unsupported(s ? s->range : ix.range,
+                    "indexing a dim whose extent is only known at run time");
+        return {};
+      }
+      offsets.push_back(0), sizes.push_back(ShapedType::kDynamic),
+          strides.push_back(1);
+      continue;
     }
     if (!s) {
       offsets.push_back(0), sizes.push_back(extent), strides.push_back(1);
@@ -144,7 +159,15 @@ Value Generator::genIndex(const ast::IndexExpr &ix, const ExprType &t) {
               b.getNamedAttr("strides", b.getDenseI64ArrayAttr(strides))});
   if (!dropped || !sliced)
     return sliced;
-  return create("tgraph.reshape", where, {sliced}, tensorType(t));
+  // The kept dims' run-time extents, one per `?` of the result.
+  auto dims = dynamicDims(t, where);
+  if (!dims) {
+    unsupported(ix.range, "indexing a tensor whose dims are not inputs' dims");
+    return {};
+  }
+  SmallVector<Value> operands = {sliced};
+  operands.append(dims->begin(), dims->end());
+  return create("tgraph.reshape", where, operands, tensorType(t));
 }
 
 Value Generator::transpose(Value v, Location where) {
@@ -326,9 +349,14 @@ Value Generator::genCall(const ast::CallExpr &c, const ExprType &t) {
     return transpose(x(0, "x"), where);
   if (n == "cast")
     return create("tgraph.cast", where, {gen(*arg(c, 0, "x"))}, result);
-  if (n == "select")
-    return create("tgraph.select", where,
-                  {gen(*arg(c, 0, "cond")), x(1, "a"), x(2, "b")}, result);
+  if (n == "select") {
+    // The condition and both values broadcast to the result, as the
+    // operands of arithmetic do (rank 0 is broadcast by the operator).
+    Value cond = broadcastTo(gen(*arg(c, 0, "cond")), result, t, c.range);
+    Value a = broadcastTo(x(1, "a"), result, t, c.range);
+    Value bv = broadcastTo(x(2, "b"), result, t, c.range);
+    return create("tgraph.select", where, {cond, a, bv}, result);
+  }
   if (n == "cross_entropy")
     return create("tgraph.cross_entropy", where,
                   {gen(*arg(c, 0, "logits")), gen(*arg(c, 1, "labels"))},

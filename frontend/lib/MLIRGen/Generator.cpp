@@ -549,12 +549,19 @@ void Generator::defineTrain(const ast::TrainDecl &t) {
   SmallVector<NamedAttribute> optimizer;
   if (t.optimizer->kind == ast::Expr::Kind::Call) {
     const auto &c = static_cast<const ast::CallExpr &>(*t.optimizer);
-    optimizer.push_back(b.getNamedAttr(
-        "name",
-        b.getStringAttr(static_cast<const ast::NameExpr &>(*c.callee).name)));
+    const std::string &kind =
+        static_cast<const ast::NameExpr &>(*c.callee).name;
+    optimizer.push_back(b.getNamedAttr("name", b.getStringAttr(kind)));
+    // Positional arguments by their parameter names: sgd(0.1) is lr 0.1.
+    const std::vector<std::string> &params = sema::builtinParams(kind);
+    size_t position = 0;
     for (const ast::Arg &a : c.args)
       if (auto v = fold(*a.value))
-        optimizer.push_back(b.getNamedAttr(a.name, b.getF64FloatAttr(*v)));
+        optimizer.push_back(
+            b.getNamedAttr(a.name.empty() ? params.at(position++) : a.name,
+                           b.getF64FloatAttr(*v)));
+      else if (a.name.empty())
+        ++position;
   }
   fn->setAttr("tgraph.train", b.getDictionaryAttr(optimizer));
   funcs[t.name] = fn;

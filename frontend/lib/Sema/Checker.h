@@ -39,8 +39,6 @@ struct LoadedModule {
   bool ok = false;
 };
 
-size_t editDistance(const std::string &a, const std::string &b);
-
 class Checker : public sema::BuiltinHost {
 public:
   Checker(const ast::Module &m, DiagnosticEngine &d, SemaResult &r,

@@ -258,7 +258,7 @@ ExprType Checker::inferIndex(const ast::IndexExpr &ix) {
              : (extent ? std::optional<int64_t>(*extent) : std::nullopt);
     std::optional<int64_t> step =
         s.step ? constant(s.step) : std::optional<int64_t>(1);
-    if (!s.lo && !s.hi && !s.step)
+    if (!s.hi && lo == 0 && step == 1) // the whole dim: `:`, `0:`, `::1`
       dims.push_back(base.dims[i]);
     else if (lo && hi && step && *step > 0)
       dims.push_back(std::max<int64_t>(0, (*hi - *lo + *step - 1) / *step));
@@ -452,9 +452,17 @@ ExprType Checker::unify(const Signature &sig, CallArgs &args) {
     while (i < sig.params.size() && sig.params[i].first != name)
       ++i;
     if (i == sig.params.size()) {
-      error(item.arg->nameRange,
-            "'" + sig.name + "' has no parameter '" + name + "'")
+      std::vector<std::string> names;
+      for (const auto &p : sig.params)
+        names.push_back(p.first);
+      error(item.arg->nameRange, unknownArgument(sig.name, name, names))
           .note(sig.where, "'" + sig.name + "' declared here");
+      return ExprType::error();
+    }
+    if (bound[i]) {
+      error(item.arg->nameRange, "argument '" + name + "' of '" + sig.name +
+                                     "' given twice, by position and by name")
+          .note(bound[i]->arg->value->range, "given by position here");
       return ExprType::error();
     }
     bound[i] = &item;

@@ -295,6 +295,17 @@ static std::optional<Dims> rulesFor(Operation *def, Value value) {
     }
     return dims;
   }
+  if (auto s = dyn_cast<tgraph::SliceOp>(def)) {
+    // A dynamic size takes the operand's dim whole.
+    auto in = symbolicDims(s.getOperand());
+    if (!in)
+      return std::nullopt;
+    Dims dims;
+    for (auto [i, size] : llvm::enumerate(s.getSizes()))
+      dims.push_back(ShapedType::isDynamic(size) ? (*in)[i]
+                                                 : SymbolicDim::constant(size));
+    return dims;
+  }
   if (auto p = dyn_cast<tgraph::PadOp>(def)) {
     auto dims = symbolicDims(p.getOperand());
     if (!dims)

@@ -135,8 +135,12 @@ FailureOr<Tensor> evalBroadcast(tg::BroadcastOp op, Operands in) {
 
 FailureOr<Tensor> evalSlice(tg::SliceOp op, Operands in) {
   const Tensor &x = *in[0];
-  ArrayRef<int64_t> offsets = op.getOffsets(), sizes = op.getSizes(),
-                    strides = op.getStrides();
+  ArrayRef<int64_t> offsets = op.getOffsets(), strides = op.getStrides();
+  // A dynamic size takes the operand's dim whole.
+  std::vector<int64_t> sizes(op.getSizes());
+  for (size_t d = 0; d < sizes.size(); ++d)
+    if (ShapedType::isDynamic(sizes[d]))
+      sizes[d] = x.shape[d];
   for (size_t d = 0; d < x.shape.size(); ++d)
     if (sizes[d] > 0 && offsets[d] + (sizes[d] - 1) * strides[d] >= x.shape[d])
       return op.emitError("slice dim ")

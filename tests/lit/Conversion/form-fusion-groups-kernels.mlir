@@ -192,3 +192,31 @@ func.func @layouts(%x: tensor<?x6xf32> {tgraph.name = "x", tgraph.shape = ["N", 
   %rs = tgraph.reshape %x dims(%n) : tensor<?x6xf32> -> tensor<?x2x3xf32>
   return %t, %cat, %sl, %p, %i, %rs : tensor<6x?xf32>, tensor<?x8xf32>, tensor<3x6xf32>, tensor<?x9xf32>, tensor<?xi64>, tensor<?x2x3xf32>
 }
+
+// A layout operator on booleans (the broadcast of a select's condition)
+// moves them as i32 0/1: the select that widens them joins the chain that
+// computes them, the `!= 0` that narrows them back the chain that uses
+// them, so no boolean tensor reaches memory.
+// CHECK-LABEL: func.func @bool_broadcast
+// CHECK: %[[N:.*]] = tensor.dim %arg1, %c0
+// CHECK: %[[C:.*]] = tsched.fusion_group(%arg0) {kind = "elementwise", shape = [4], {{.*}}} : (tensor<4xf32>) -> tensor<4xi32>
+// CHECK: %[[GT:.*]] = tgraph.compare gt
+// CHECK: tgraph.select %[[GT]], %{{.*}}, %{{.*}} : tensor<4xi1>, tensor<i32>, tensor<i32> -> tensor<4xi32>
+// CHECK: %[[B:.*]] = tsched.fusion_group(%[[C]], %[[N]]) {kind = "layout", shape = ["N", 4], {{.*}}} : (tensor<4xi32>, index) -> tensor<?x4xi32>
+// CHECK-NEXT: ^bb0
+// CHECK-NEXT: tgraph.broadcast {{.*}} : tensor<4xi32> -> tensor<?x4xi32>
+// CHECK: tsched.fusion_group(%[[B]], %arg1, %arg2) {kind = "elementwise", shape = ["N", 4], {{.*}}} : (tensor<?x4xi32>, tensor<?x4xf32>, tensor<?x4xf32>) -> tensor<?x4xf32>
+// CHECK: %[[NE:.*]] = tgraph.compare ne, %{{.*}}, %{{.*}} : tensor<?x4xi32>, tensor<i32> -> tensor<?x4xi1>
+// CHECK: tgraph.select %[[NE]]
+func.func @bool_broadcast(%v: tensor<4xf32> {tgraph.name = "v", tgraph.shape = [4]},
+                          %x: tensor<?x4xf32> {tgraph.name = "x", tgraph.shape = ["N", 4]},
+                          %y: tensor<?x4xf32> {tgraph.name = "y", tgraph.shape = ["N", 4]})
+    -> tensor<?x4xf32> attributes {tgraph.dims = ["N"], tgraph.entry} {
+  %zero = tgraph.constant 0.0 : f32 -> tensor<f32>
+  %c = tgraph.compare gt, %v, %zero : tensor<4xf32>, tensor<f32> -> tensor<4xi1>
+  %c0 = arith.constant 0 : index
+  %n = tensor.dim %x, %c0 : tensor<?x4xf32>
+  %cb = tgraph.broadcast %c dims(%n) : tensor<4xi1> -> tensor<?x4xi1>
+  %r = tgraph.select %cb, %x, %y : tensor<?x4xi1>, tensor<?x4xf32>, tensor<?x4xf32> -> tensor<?x4xf32>
+  return %r : tensor<?x4xf32>
+}

@@ -69,6 +69,45 @@ bool isExtentComputation(Operation *op) {
          llvm::none_of(op->getResultTypes(), llvm::IsaPred<TensorType>);
 }
 
+// Booleans live only inside elementwise chains (a kernel keeps them in
+// registers; in memory they would need a byte layout of their own). A
+// layout operator on booleans, such as the broadcast of a select's
+// condition, moves 0/1 as i32 instead: select(x, 1, 0) joins the chain
+// that computes x, and `!= 0` the chain that uses the result, so the bits
+// are unchanged.
+void widenBooleanLayouts(func::FuncOp fn) {
+  SmallVector<Operation *> ops;
+  fn.walk([&](Operation *op) {
+    if (isa<tgraph::TransposeOp, tgraph::BroadcastOp, tgraph::ReshapeOp,
+            tgraph::SliceOp, tgraph::ConcatOp>(op) &&
+        cast<RankedTensorType>(op->getResult(0).getType())
+            .getElementType()
+            .isInteger(1))
+      ops.push_back(op);
+  });
+  for (Operation *op : ops) {
+    OpBuilder b(op);
+    Location loc = op->getLoc();
+    Type i32 = b.getI32Type();
+    auto scalar = RankedTensorType::get({}, i32);
+    Value one =
+        b.create<tgraph::ConstantOp>(loc, scalar, b.getIntegerAttr(i32, 1));
+    Value zero =
+        b.create<tgraph::ConstantOp>(loc, scalar, b.getIntegerAttr(i32, 0));
+    for (OpOperand &operand : op->getOpOperands())
+      if (auto t = dyn_cast<RankedTensorType>(operand.get().getType());
+          t && t.getElementType().isInteger(1))
+        operand.set(b.create<tgraph::SelectOp>(loc, operand.get(), one, zero));
+    Value result = op->getResult(0);
+    auto type = cast<RankedTensorType>(result.getType());
+    result.setType(type.clone(i32));
+    b.setInsertionPointAfter(op);
+    auto back = b.create<tgraph::CompareOp>(loc, tgraph::ComparePredicate::ne,
+                                            result, zero);
+    result.replaceAllUsesExcept(back.getResult(), back);
+  }
+}
+
 // Replaces the plan's operators by one fusion group, built before the
 // terminator; the block is put back in order afterwards.
 void buildGroup(func::FuncOp fn, GroupPlan &plan, ArrayRef<int64_t> tile) {
@@ -362,8 +401,11 @@ struct FormFusionGroupsPass : impl::FormFusionGroupsBase<FormFusionGroupsPass> {
       return signalPassFailure();
     }
     for (auto fn : getOperation().getOps<func::FuncOp>())
-      if (!fn.isExternal() && failed(GroupFormation(fn, tileElements).run()))
-        return signalPassFailure();
+      if (!fn.isExternal()) {
+        widenBooleanLayouts(fn);
+        if (failed(GroupFormation(fn, tileElements).run()))
+          return signalPassFailure();
+      }
   }
 };
 

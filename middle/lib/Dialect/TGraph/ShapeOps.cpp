@@ -149,6 +149,16 @@ LogicalResult SliceOp::verify() {
            << ", " << sizes.size() << " and " << strides.size();
   for (size_t i = 0; i < rank; ++i) {
     int64_t offset = offsets[i], size = sizes[i], stride = strides[i];
+    // A run-time extent taken whole.
+    if (ShapedType::isDynamic(size)) {
+      if (!ShapedType::isDynamic(operand.getDimSize(i)) || offset != 0 ||
+          stride != 1)
+        return emitOpError("dim ")
+               << i
+               << ": a dynamic size takes a dynamic dim whole (offset 0, "
+                  "stride 1)";
+      continue;
+    }
     if (offset < 0)
       return emitOpError("dim ")
              << i << ": offset " << offset << " is negative";

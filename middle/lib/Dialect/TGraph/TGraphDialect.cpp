@@ -182,5 +182,39 @@ LogicalResult FixedPointOp::verifyRegions() {
 #include "tessera/Dialect/TGraph/TGraphOpsDialect.cpp.inc"
 #include "tessera/Dialect/TGraph/TGraphOpsEnums.cpp.inc"
 
+namespace tessera::tgraph {
+
+// The sizes of tgraph.slice: integers, and `?` for a dynamic dim taken
+// whole.
+static ParseResult parseSliceSizes(OpAsmParser &parser,
+                                   DenseI64ArrayAttr &sizes) {
+  SmallVector<int64_t> values;
+  if (parser.parseCommaSeparatedList(
+          OpAsmParser::Delimiter::Square, [&]() -> ParseResult {
+            if (succeeded(parser.parseOptionalQuestion())) {
+              values.push_back(ShapedType::kDynamic);
+              return success();
+            }
+            return parser.parseInteger(values.emplace_back());
+          }))
+    return failure();
+  sizes = parser.getBuilder().getDenseI64ArrayAttr(values);
+  return success();
+}
+
+static void printSliceSizes(OpAsmPrinter &p, Operation *,
+                            DenseI64ArrayAttr sizes) {
+  p << '[';
+  llvm::interleaveComma(sizes.asArrayRef(), p, [&](int64_t size) {
+    if (ShapedType::isDynamic(size))
+      p << '?';
+    else
+      p << size;
+  });
+  p << ']';
+}
+
+} // namespace tessera::tgraph
+
 #define GET_OP_CLASSES
 #include "tessera/Dialect/TGraph/TGraphOps.cpp.inc"

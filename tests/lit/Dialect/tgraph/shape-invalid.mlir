@@ -107,6 +107,22 @@ func.func @slice_size(%x: tensor<8x8xf32>) {
 
 // -----
 
+func.func @slice_dynamic_static(%x: tensor<8x8xf32>) {
+  // expected-error @+1 {{'tgraph.slice' op dim 0: a dynamic size takes a dynamic dim whole (offset 0, stride 1)}}
+  %0 = tgraph.slice %x offsets = [0, 0] sizes = [?, 2] strides = [1, 1] : tensor<8x8xf32> -> tensor<?x2xf32>
+  return
+}
+
+// -----
+
+func.func @slice_dynamic_offset(%x: tensor<?x8xf32>) {
+  // expected-error @+1 {{'tgraph.slice' op dim 0: a dynamic size takes a dynamic dim whole (offset 0, stride 1)}}
+  %0 = tgraph.slice %x offsets = [1, 0] sizes = [?, 2] strides = [1, 1] : tensor<?x8xf32> -> tensor<?x2xf32>
+  return
+}
+
+// -----
+
 func.func @slice_stride(%x: tensor<8x8xf32>) {
   // expected-error @+1 {{'tgraph.slice' op dim 1: stride 0 is not positive}}
   %0 = tgraph.slice %x offsets = [0, 0] sizes = [2, 2] strides = [1, 0] : tensor<8x8xf32> -> tensor<2x2xf32>

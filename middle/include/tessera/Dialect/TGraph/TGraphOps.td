@@ -550,19 +550,23 @@ def TGraph_SliceOp : TGraph_Op<"slice", [Pure, TGraph_Differentiable]> {
     strides[0], offsets[1] + j * strides[1], ...)`; the result's shape is
     `sizes`. Offsets and sizes are non-negative, strides positive, one of
     each per dim, and the box lies inside the operand where its dims are
-    static.
+    static. A dim whose extent is only known at run time may also be taken
+    whole: offset 0, stride 1 and size `?`; the result's dim is then the
+    operand's.
 
     ```mlir
     %s = tgraph.slice %x offsets = [0, 2] sizes = [4, 3] strides = [2, 1]
         : tensor<?x8xf32> -> tensor<4x3xf32>
+    %c = tgraph.slice %x offsets = [0, 2] sizes = [?, 3] strides = [1, 1]
+        : tensor<?x8xf32> -> tensor<?x3xf32>
     ```
   }];
   let arguments = (ins AnyRankedTensor:$operand, DenseI64ArrayAttr:$offsets,
                        DenseI64ArrayAttr:$sizes, DenseI64ArrayAttr:$strides);
   let results = (outs AnyRankedTensor:$result);
   let assemblyFormat = [{
-    $operand `offsets` `=` $offsets `sizes` `=` $sizes `strides` `=` $strides
-    attr-dict `:` type($operand) `->` type($result)
+    $operand `offsets` `=` $offsets `sizes` `=` custom<SliceSizes>($sizes)
+    `strides` `=` $strides attr-dict `:` type($operand) `->` type($result)
   }];
   let builders = [
     OpBuilder<(ins "::mlir::Value":$operand,
