@@ -31,7 +31,11 @@ def ConvertTSchedToTTile : Pass<"convert-tsched-to-ttile", "mlir::ModuleOp"> {
   }];
   let options = [
     Option<"vectorBytes", "vector-bytes", "int64_t", /*default=*/"32",
-           "Bytes per vector step (32: AVX2)">
+           "Bytes per vector step (32: AVX2)">,
+    Option<"reductionResults", "reduction-results", "int64_t",
+           /*default=*/"8",
+           "Results a reduction kernel's step computes, each in its own "
+           "chain (8: a CPU overlaps them; 1: one per GPU thread)">
   ];
   let dependentDialects = ["::tessera::ttile::TTileDialect",
                            "::mlir::arith::ArithDialect",

@@ -91,9 +91,11 @@ mlir::LogicalResult lowerElementwiseGroup(tsched::FusionGroupOp group,
 mlir::LogicalResult lowerMatmulGroup(tsched::FusionGroupOp group,
                                      llvm::ArrayRef<mlir::Value> results,
                                      EntryContext &ctx, int64_t vectorBytes);
+// `resultsPerStep`: results a kernel step computes, each in its own chain.
 mlir::LogicalResult lowerReductionGroup(tsched::FusionGroupOp group,
                                         llvm::ArrayRef<mlir::Value> results,
-                                        EntryContext &ctx);
+                                        EntryContext &ctx,
+                                        int64_t resultsPerStep);
 mlir::LogicalResult lowerLayoutGroup(tsched::FusionGroupOp group,
                                      llvm::ArrayRef<mlir::Value> results,
                                      EntryContext &ctx);

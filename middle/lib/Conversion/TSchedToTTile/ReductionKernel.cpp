@@ -1,6 +1,6 @@
 // The reduction group: a point is one result element, and a step computes
-// kResultsPerStep of them. The operand is read
-// as [outer, R, inner] (the reduced axes are adjacent), and each result
+// `resultsPerStep` of them (the pass's reduction-results option). The operand
+// is read as [outer, R, inner] (the reduced axes are adjacent), and each result
 // folds its R elements in ascending order: the order is the policy's, never
 // the split of the work, so the bits do not depend on the tile size or the
 // thread count.
@@ -14,8 +14,6 @@ namespace tessera::tile {
 
 namespace {
 enum class Fold { Sum, Mean, Max, Min, Prod };
-// Results per kernel step (the kernel's vector).
-constexpr int64_t kResultsPerStep = 8;
 } // namespace
 
 static TypedAttr initialValue(OpBuilder &b, Fold fold, Type elem) {
@@ -64,7 +62,8 @@ static Value combine(OpBuilder &b, Location loc, Fold fold, Value acc,
 }
 
 LogicalResult lowerReductionGroup(tsched::FusionGroupOp group,
-                                  ArrayRef<Value> results, EntryContext &ctx) {
+                                  ArrayRef<Value> results, EntryContext &ctx,
+                                  int64_t resultsPerStep) {
   Operation *op = singleOp(group);
   Location loc = op->getLoc();
   Fold fold = isa<tgraph::ReduceSumOp>(op)    ? Fold::Sum
@@ -97,12 +96,12 @@ LogicalResult lowerReductionGroup(tsched::FusionGroupOp group,
   Value inner = product(eb, loc, dims.drop_front(last));
   Value points = eb.create<arith::MulIOp>(loc, outer, inner);
 
-  // A step computes kResultsPerStep consecutive results, each folding its
+  // A step computes resultsPerStep consecutive results, each folding its
   // own R elements in ascending order: independent chains that the CPU
   // overlaps, where one chain waits on each add. A result's bits are those
   // of folding it alone.
   KernelSpec spec{"reduction",     group.getTile()[0],
-                  kResultsPerStep, {ctx.bufferOf(operand)},
+                  resultsPerStep,  {ctx.bufferOf(operand)},
                   {results[0]},    points,
                   {reduced, inner}};
   KernelBody kb = createKernel(ctx, spec, loc);
@@ -111,7 +110,7 @@ LogicalResult lowerReductionGroup(tsched::FusionGroupOp group,
   // Results past the last (in the last step) read result o's elements and
   // store nothing.
   SmallVector<Value> index, valid, base, init;
-  for (int64_t j = 0; j < kResultsPerStep; ++j) {
+  for (int64_t j = 0; j < resultsPerStep; ++j) {
     Value oj = b.create<arith::AddIOp>(loc, o, indexConst(b, loc, j));
     valid.push_back(
         b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ult, oj, kb.extent));
@@ -131,7 +130,7 @@ LogicalResult lowerReductionGroup(tsched::FusionGroupOp group,
       [&](OpBuilder &b, Location loc, Value r, ValueRange acc) {
         Value stride = b.create<arith::MulIOp>(loc, r, I);
         SmallVector<Value> next;
-        for (int64_t j = 0; j < kResultsPerStep; ++j) {
+        for (int64_t j = 0; j < resultsPerStep; ++j) {
           Value idx = b.create<arith::AddIOp>(loc, base[j], stride);
           Value v =
               b.create<memref::LoadOp>(loc, kb.inputs[0], ValueRange{idx});
@@ -143,7 +142,7 @@ LogicalResult lowerReductionGroup(tsched::FusionGroupOp group,
   if (fold == Fold::Mean)
     count = b.create<arith::UIToFPOp>(
         loc, elem, b.create<arith::IndexCastUIOp>(loc, b.getI64Type(), R));
-  for (int64_t j = 0; j < kResultsPerStep; ++j) {
+  for (int64_t j = 0; j < resultsPerStep; ++j) {
     Value result = loop.getResult(j);
     if (fold == Fold::Mean)
       result = b.create<arith::DivFOp>(loc, result, count);

@@ -23,8 +23,9 @@ namespace {
 // and how to compute each extent.
 class EntryLowering : public tile::EntryContext {
 public:
-  EntryLowering(func::FuncOp f, int64_t vb)
-      : fn(f), vectorBytes(vb), entry(f.getContext()), kernels(f) {}
+  EntryLowering(func::FuncOp f, int64_t vb, int64_t rr)
+      : fn(f), vectorBytes(vb), reductionResults(rr), entry(f.getContext()),
+        kernels(f) {}
 
   LogicalResult run() {
     Block &block = fn.getBody().front();
@@ -197,7 +198,7 @@ private:
     if (kind == "matmul")
       return tile::lowerMatmulGroup(group, results, *this, vectorBytes);
     if (kind == "reduction")
-      return tile::lowerReductionGroup(group, results, *this);
+      return tile::lowerReductionGroup(group, results, *this, reductionResults);
     return tile::lowerLayoutGroup(group, results, *this);
   }
 
@@ -234,6 +235,7 @@ private:
 
   func::FuncOp fn;
   int64_t vectorBytes;
+  int64_t reductionResults;
   OpBuilder entry, kernels;
   unsigned kernelCount = 0;
   DenseMap<Value, Value> buffers;
@@ -253,7 +255,9 @@ struct ConvertTSchedToTTilePass
         fn.erase();
         continue;
       }
-      if (failed(EntryLowering(fn, vectorBytes).run()))
+      if (failed(EntryLowering(fn, vectorBytes,
+                               std::max<int64_t>(1, reductionResults))
+                     .run()))
         return signalPassFailure();
     }
   }
