@@ -81,17 +81,25 @@ inline int64_t parsePositive(const std::string &option,
   return value;
 }
 
-inline std::vector<int64_t> parseList(const std::string &option,
-                                      const std::string &text) {
-  std::vector<int64_t> values;
+// "a,b,c" -> {"a", "b", "c"}.
+inline std::vector<std::string> splitList(const std::string &text) {
+  std::vector<std::string> items;
   std::size_t begin = 0;
   for (;;) {
     const std::size_t comma = text.find(',', begin);
-    values.push_back(parsePositive(option, text.substr(begin, comma - begin)));
+    items.push_back(text.substr(begin, comma - begin));
     if (comma == std::string::npos)
-      return values;
+      return items;
     begin = comma + 1;
   }
+}
+
+inline std::vector<int64_t> parseList(const std::string &option,
+                                      const std::string &text) {
+  std::vector<int64_t> values;
+  for (const std::string &item : splitList(text))
+    values.push_back(parsePositive(option, item));
+  return values;
 }
 
 inline double parseSeconds(const std::string &option, const std::string &text) {

@@ -14,6 +14,7 @@
 // change in the machine's load hits both, and GFLOP/s is 2 n^3 over the
 // median time of all their calls. Exit status: 0 done, 1 a check failed or
 // an error, 2 bad usage.
+#include "bench_main.h"
 #include "bench_util.h"
 #include "tessera/tessera_rt.hpp"
 
@@ -268,28 +269,5 @@ int run(const Options &opts) {
 } // namespace
 
 int main(int argc, char **argv) {
-  for (int i = 1; i < argc; ++i) {
-    if (std::strcmp(argv[i], "-h") == 0 ||
-        std::strcmp(argv[i], "--help") == 0) {
-      printUsage(stdout, argv[0]);
-      return 0;
-    }
-  }
-  Options opts;
-  try {
-    opts = parseOptions(argc, argv);
-  } catch (const UsageError &e) {
-    std::fprintf(stderr, "%s: %s\n", argv[0], e.what());
-    printUsage(stderr, argv[0]);
-    return 2;
-  }
-  try {
-    return run(opts);
-  } catch (const tessera::Error &e) {
-    std::fprintf(stderr, "%s: %s: %s\n", argv[0],
-                 tessera_status_string(e.status()), e.what());
-  } catch (const std::exception &e) {
-    std::fprintf(stderr, "%s: %s\n", argv[0], e.what());
-  }
-  return 1;
+  return bench::benchMain(argc, argv, printUsage, parseOptions, run);
 }

@@ -19,6 +19,7 @@
 // alternated measurements of each, a warm-up call and calls for at least
 // --min-time (0.2) seconds, and reports the median call. Exit status: 0
 // done, 1 a check failed or an error, 2 bad usage.
+#include "bench_main.h"
 #include "bench_util.h"
 #include "tessera/tessera_rt.hpp"
 
@@ -83,18 +84,12 @@ Options parseOptions(int argc, char **argv) {
         opts.threads.push_back(static_cast<int>(n));
       }
     } else if (arg == "--only") {
-      std::string list = value();
-      for (std::size_t begin = 0;;) {
-        std::size_t comma = list.find(',', begin);
-        std::string name = list.substr(begin, comma - begin);
+      for (const std::string &name : bench::splitList(value())) {
         if (std::find(std::begin(kCases), std::end(kCases), name) ==
             std::end(kCases))
           throw bench::UsageError("--only: no case '" + name +
                                   "' (chain, softmax, mlp2)");
         opts.only.push_back(name);
-        if (comma == std::string::npos)
-          break;
-        begin = comma + 1;
       }
     } else if (arg == "--min-time") {
       opts.minTime = bench::parseSeconds(arg, value());
@@ -490,27 +485,5 @@ int run(const Options &opts) {
 } // namespace
 
 int main(int argc, char **argv) {
-  for (int i = 1; i < argc; ++i)
-    if (std::strcmp(argv[i], "-h") == 0 ||
-        std::strcmp(argv[i], "--help") == 0) {
-      printUsage(stdout, argv[0]);
-      return 0;
-    }
-  Options opts;
-  try {
-    opts = parseOptions(argc, argv);
-  } catch (const bench::UsageError &e) {
-    std::fprintf(stderr, "%s: %s\n", argv[0], e.what());
-    printUsage(stderr, argv[0]);
-    return 2;
-  }
-  try {
-    return run(opts);
-  } catch (const tessera::Error &e) {
-    std::fprintf(stderr, "%s: %s: %s\n", argv[0],
-                 tessera_status_string(e.status()), e.what());
-  } catch (const std::exception &e) {
-    std::fprintf(stderr, "%s: %s\n", argv[0], e.what());
-  }
-  return 1;
+  return bench::benchMain(argc, argv, printUsage, parseOptions, run);
 }
