@@ -1,13 +1,13 @@
 // Entry functions -> host functions with the runtime's calling conventions
 // (runtime/include/tessera/tbin_abi.h). The same walk serves both kinds of
-// entry: for the CPU, temporaries come from malloc and kernels are launched
-// through the runtime's launch callback; for a device, both go through the
-// runtime's tessera_device_ops, kernels named by string.
+// entry: temporaries come from the runtime's ops table (tessera_host_ops on
+// the CPU, tessera_device_ops on a device: alloc and free at the same
+// places) and kernels are launched through it, by function pointer on the
+// CPU and by name on a device.
 #include "EntryLowering.h"
 #include "../common/TileLowering.h"
 #include "tessera/Backend/Symbols.h"
 
-#include "mlir/Dialect/LLVMIR/FunctionCallUtils.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 
 using namespace mlir;
@@ -19,8 +19,9 @@ namespace {
 // (TESSERA_ERROR_OUT_OF_MEMORY in tessera_rt.h).
 constexpr int32_t kOutOfMemory = 5;
 
-// Fields of tessera_device_ops_t, in order.
-enum DeviceOp { kAlloc = 0, kFree = 1, kLaunch = 2, kUpload = 3 };
+// Fields of tessera_device_ops_t, in order; tessera_host_ops_t has the
+// first three.
+enum RuntimeOp { kAlloc = 0, kFree = 1, kLaunch = 2, kUpload = 3 };
 
 class EntryLowering {
 public:
@@ -40,29 +41,22 @@ private:
                : op.getResult();
   }
 
-  // Function pointer `field` of the runtime's tessera_device_ops.
-  Value deviceOp(Location loc, DeviceOp field) {
+  // Function pointer `field` of the runtime's ops table.
+  Value runtimeOp(Location loc, RuntimeOp field) {
     return loadElement(b, loc, arg1, llvmPtrType(ctx), field);
   }
 
   Value allocate(Location loc, Value bytes) {
     Type ptr = llvmPtrType(ctx);
-    if (device == EntryDevice::Cpu)
-      return b.create<LLVM::CallOp>(loc, mallocFn, ValueRange{bytes})
-          .getResult();
     auto type = LLVM::LLVMFunctionType::get(ptr, {ptr, b.getI64Type()});
-    return call(loc, type, deviceOp(loc, kAlloc), {arg0, bytes});
+    return call(loc, type, runtimeOp(loc, kAlloc), {arg0, bytes});
   }
 
   void release(Location loc, Value p) {
-    if (device == EntryDevice::Cpu) {
-      b.create<LLVM::CallOp>(loc, freeFn, ValueRange{p});
-      return;
-    }
     Type ptr = llvmPtrType(ctx);
     auto type =
         LLVM::LLVMFunctionType::get(LLVM::LLVMVoidType::get(ctx), {ptr, ptr});
-    call(loc, type, deviceOp(loc, kFree), {arg0, p});
+    call(loc, type, runtimeOp(loc, kFree), {arg0, p});
   }
 
   // A scalar the entry writes into a device buffer: uploaded from the
@@ -89,9 +83,8 @@ private:
   MLIRContext *ctx;
   OpBuilder b;
   LLVM::LLVMFuncOp llvmFn;
-  // CPU: (launcher, launch callback); device: (device, ops).
+  // (host, tessera_host_ops) on the CPU, (device, tessera_device_ops).
   Value arg0, arg1;
-  LLVM::LLVMFuncOp mallocFn, freeFn;
   Block *current = nullptr;
   // Temporaries live in a table on the stack, a slot each (null when not
   // allocated yet or freed already), so that every failure shares one
@@ -160,7 +153,8 @@ Value EntryLowering::launch(ttile::LaunchOp op, ttile::KernelOp kernel,
     auto kernelFn = module.lookupSymbol<LLVM::LLVMFuncOp>(symbol);
     auto type = LLVM::LLVMFunctionType::get(i32, {ptr, ptr, ptr, ptr, i64});
     Value fnPtr = b.create<LLVM::AddressOfOp>(l, kernelFn);
-    return call(l, type, arg1, {arg0, fnPtr, argv, sizes, tiles});
+    return call(l, type, runtimeOp(l, kLaunch),
+                {arg0, fnPtr, argv, sizes, tiles});
   }
   // The kernel's name, NUL-terminated, as the device image knows it.
   std::string global = symbol + "_name";
@@ -180,7 +174,7 @@ Value EntryLowering::launch(ttile::LaunchOp op, ttile::KernelOp kernel,
   auto i32Const = [&](int64_t v) {
     return b.create<LLVM::ConstantOp>(l, i32, b.getI32IntegerAttr(v));
   };
-  return call(l, type, deviceOp(l, kLaunch),
+  return call(l, type, runtimeOp(l, kLaunch),
               {arg0, name, argv,
                i32Const(static_cast<int64_t>(op.getBuffers().size())), sizes,
                i32Const(numSizes), tiles});
@@ -203,7 +197,7 @@ Value EntryLowering::upload(memref::StoreOp store) {
   Value dst = b.create<LLVM::GEPOp>(
       l, ptr, stored, castTo(b, l, store.getMemRef(), ptr), ValueRange{index});
   auto type = LLVM::LLVMFunctionType::get(b.getI32Type(), {ptr, ptr, ptr, i64});
-  return call(l, type, deviceOp(l, kUpload),
+  return call(l, type, runtimeOp(l, kUpload),
               {arg0, dst, slot, i64Const(b, l, bytes)});
 }
 
@@ -242,10 +236,6 @@ LogicalResult EntryLowering::run(OpBuilder &mb) {
   }
   entry->getOperations().splice(entry->end(), old.getOperations());
 
-  if (device == EntryDevice::Cpu) {
-    mallocFn = LLVM::lookupOrCreateMallocFn(module, i64);
-    freeFn = LLVM::lookupOrCreateFreeFn(module);
-  }
   current = entry;
   // Collected first: checks split the block as the walk goes.
   SmallVector<Operation *> steps;

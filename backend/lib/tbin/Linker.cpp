@@ -1,12 +1,10 @@
 // Object file -> .tbin: lld, in process, links an ELF shared object. The
-// code calls nothing outside itself (the runtime passes its launch callback
-// in) except the C library's malloc and free, for the temporary buffers
-// between kernels; those stay undefined, bound when the runtime loads the
-// module, and anything else undefined is refused here.
+// code calls nothing outside itself: the runtime passes in what entries
+// need (launches, temporary memory; tbin_abi.h), so a symbol left undefined
+// is a compiler bug, refused here rather than when the module is loaded.
 #include "tessera/Backend/Tbin.h"
 
 #include "lld/Common/Driver.h"
-#include "llvm/ADT/StringSet.h"
 #include "llvm/Object/ObjectFile.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
@@ -16,10 +14,9 @@ LLD_HAS_DRIVER(elf)
 
 namespace tessera {
 
-// The symbols a .tbin may leave for the loader to bind.
-static bool undefinedSymbolsAllowed(const std::string &objectBytes,
-                                    std::string &error) {
-  static const llvm::StringSet<> allowed = {"malloc", "free"};
+// A .tbin leaves no symbol for the loader to bind.
+static bool noUndefinedSymbols(const std::string &objectBytes,
+                               std::string &error) {
   auto object = llvm::object::ObjectFile::createObjectFile(
       llvm::MemoryBufferRef(objectBytes, "module.o"));
   if (!object) {
@@ -35,8 +32,7 @@ static bool undefinedSymbolsAllowed(const std::string &objectBytes,
       llvm::consumeError(name.takeError());
       continue;
     }
-    if ((*flags & llvm::object::SymbolRef::SF_Undefined) && !name->empty() &&
-        !allowed.contains(*name)) {
+    if ((*flags & llvm::object::SymbolRef::SF_Undefined) && !name->empty()) {
       error = "linking failed: undefined symbol '" + name->str() + "'";
       return false;
     }
@@ -46,7 +42,7 @@ static bool undefinedSymbolsAllowed(const std::string &objectBytes,
 
 bool linkTbin(const std::string &objectBytes, const std::string &outputPath,
               std::string &error) {
-  if (!undefinedSymbolsAllowed(objectBytes, error))
+  if (!noUndefinedSymbols(objectBytes, error))
     return false;
   llvm::SmallString<128> objPath, tmpOut;
   int fd;

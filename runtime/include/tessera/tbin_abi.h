@@ -16,7 +16,7 @@
 extern "C" {
 #endif
 
-#define TESSERA_TBIN_ABI_VERSION 1
+#define TESSERA_TBIN_ABI_VERSION 2
 
 /* Section names inside the .tbin ELF shared object. */
 #define TESSERA_META_SECTION ".tessera.meta"
@@ -41,21 +41,40 @@ typedef void (*tessera_kernel_fn)(void *const *args, const int64_t *sizes,
  * or not, and return 0 on success. Tiles of one kernel are independent by
  * construction, so the order they run in never changes a result.
  */
-typedef int32_t (*tessera_launch_fn)(void *launcher, tessera_kernel_fn kernel,
+typedef int32_t (*tessera_launch_fn)(void *host, tessera_kernel_fn kernel,
                                      void *const *args, const int64_t *sizes,
                                      int64_t num_tiles);
 
 /*
- * An entry point as exported by a .tbin under the symbol its metadata names.
- * `buffers`: data pointers of the inputs, then of the outputs, in signature
- * order (outputs are allocated by the caller with the shapes the metadata
- * implies). `dims`: the values bound to the entry's symbolic dims, in the
- * order the metadata lists them. Returns 0 on success.
+ * What the runtime hands a CPU entry (ABI version 2). The fields are in the
+ * order of tessera_device_ops_t's first three, so that both kinds of entry
+ * reach them the same way.
  */
-typedef int32_t (*tessera_entry_fn)(void *launcher, tessera_launch_fn launch,
+typedef struct tessera_host_ops {
+  /* Memory for a temporary buffer: at least `bytes` bytes (never 0 bytes),
+   * 64-byte aligned; NULL on failure, after which the entry frees what it
+   * allocated and returns 5 (TESSERA_ERROR_OUT_OF_MEMORY). The runtime
+   * keeps freed blocks for later calls, so that a training loop does not
+   * map and fault in its temporaries at every step. */
+  void *(*alloc)(void *host, int64_t bytes);
+  /* Gives back memory from `alloc`; the entry's kernels are done with it. */
+  void (*free)(void *host, void *ptr);
+  tessera_launch_fn launch;
+} tessera_host_ops_t;
+
+/*
+ * An entry point as exported by a .tbin under the symbol its metadata names.
+ * `host` is passed back to every function of `ops`. `buffers`: data
+ * pointers of the inputs, then of the outputs, in signature order (outputs
+ * are allocated by the caller with the shapes the metadata implies). `dims`:
+ * the values bound to the entry's symbolic dims, in the order the metadata
+ * lists them. Returns 0 on success. The entry calls nothing outside its
+ * module but `ops`.
+ */
+typedef int32_t (*tessera_entry_fn)(void *host, const tessera_host_ops_t *ops,
                                     void *const *buffers, const int64_t *dims);
 
-/* ---- Devices other than the CPU (ABI version 1 additions) --------------
+/* ---- Devices other than the CPU (since ABI version 1) --------------
  *
  * A .tbin compiled with --target=cuda also holds, for every entry NAME, a
  * host function `tessera_cuda_entry_NAME` (a tessera_device_entry_fn). Its

@@ -11,6 +11,11 @@
 
 namespace tessera::tbin {
 
+// The section's own version, apart from .tessera.meta's: device images
+// change on their own schedule.
+constexpr uint16_t kCudaFormatMajor = 1;
+constexpr uint16_t kCudaFormatMinor = 0;
+
 struct CudaImage {
   uint32_t kind = 0; // TESSERA_CUDA_IMAGE_PTX or TESSERA_CUDA_IMAGE_CUBIN
   uint32_t sm = 0;   // compute capability times ten: 80, 90

@@ -7,11 +7,12 @@
 // elements. The decoder checks every length against the bytes that remain and
 // caps counts, so a corrupt section yields an error message, never a crash.
 //
-// Versions: a minor version only appends to the payload. 1.1 appends, after
-// the entries, each entry's kind and optimizer (in entry order) and then the
-// parameter table; a 1.0 payload ends after the entries, and decodes with
-// every entry a plain "entry" and no parameters. A newer minor's further
+// Versions: a minor version only appends to the payload; a newer minor's
 // additions are skipped, so this runtime still reads what it knows of them.
+// The major version changes with TESSERA_TBIN_ABI_VERSION (tbin_abi.h): 2.0
+// is 1.1's payload (entries, then each entry's kind and optimizer, then the
+// parameter table) for entries of ABI version 2, which take their
+// temporaries from the runtime. Modules of another major are refused whole.
 #pragma once
 
 #include <cstdint>
@@ -20,8 +21,8 @@
 
 namespace tessera::tbin {
 
-constexpr uint16_t kFormatMajor = 1;
-constexpr uint16_t kFormatMinor = 1;
+constexpr uint16_t kFormatMajor = 2;
+constexpr uint16_t kFormatMinor = 0;
 
 enum class DType : uint8_t {
   F32 = 1,
@@ -34,14 +35,20 @@ enum class DType : uint8_t {
   Bool = 8,
 };
 
+// Why a section of major version `major` cannot be read by a runtime that
+// reads `supported`.x, with what to do about it (recompile an older module,
+// update the runtime for a newer one).
+std::string unsupportedVersion(const std::string &section, uint16_t major,
+                               uint16_t minor, uint16_t supported);
+
 const char *dtypeName(DType t);
 bool dtypeFromName(const std::string &name, DType &out);
 std::size_t dtypeSize(DType t);
 
 // A dimension is either a known extent or a symbol bound at run time.
 struct Dim {
-  int64_t extent = -1;  // >= 0 when known
-  std::string symbol;   // non-empty when symbolic
+  int64_t extent = -1; // >= 0 when known
+  std::string symbol;  // non-empty when symbolic
   bool isSymbolic() const { return !symbol.empty(); }
 };
 
@@ -58,12 +65,12 @@ constexpr const char *kEntryKindPlain = "entry";
 constexpr const char *kEntryKindTrain = "train";
 
 struct EntryMeta {
-  std::string name;   // as written in the source
-  std::string symbol; // exported ELF symbol (tessera_entry_fn)
+  std::string name;                    // as written in the source
+  std::string symbol;                  // exported ELF symbol (tessera_entry_fn)
   std::vector<std::string> dimSymbols; // order of the `dims` argument
   std::vector<TensorSig> inputs;
   std::vector<TensorSig> outputs;
-  std::string location; // file:line:col of the declaration
+  std::string location;               // file:line:col of the declaration
   std::string kind = kEntryKindPlain; // kEntryKindPlain or kEntryKindTrain
   std::string optimizer; // e.g. "adam lr=0.001"; informational, train only
 };
@@ -91,11 +98,11 @@ struct ModuleMeta {
 };
 
 struct KernelMeta {
-  std::string name;   // kernel name in the IR
-  std::string symbol; // exported ELF symbol (tessera_kernel_fn)
-  std::string entry;  // the entry that launches it
-  std::string backend; // "cpu"
-  std::string kind;    // launch geometry, e.g. "elementwise"
+  std::string name;          // kernel name in the IR
+  std::string symbol;        // exported ELF symbol (tessera_kernel_fn)
+  std::string entry;         // the entry that launches it
+  std::string backend;       // "cpu"
+  std::string kind;          // launch geometry, e.g. "elementwise"
   std::vector<int64_t> tile; // tile shape in elements
   uint32_t numArgs = 0;
 };

@@ -1,8 +1,8 @@
 // Entry points: their signatures, binding their dims, and invoking them.
 #include "api/handles.hpp"
 #include "core/error.hpp"
+#include "core/host_call.hpp"
 #include "core/signature_check.hpp"
-#include "core/timed_launch.hpp"
 #include "cuda/device_run.hpp"
 
 #include <cstdint>
@@ -46,18 +46,16 @@ bool hostSpans(const tessera_tensor_t *tensors, size_t n,
   return true;
 }
 
-// The CPU: the entry launches its kernels on the context's pool, through
-// the timing launcher while profiling.
+// The CPU: the entry launches its kernels on the context's pool (timed
+// while profiling) and takes its temporaries from the context's cache.
 tessera_status_t runOnCpu(tessera_function_t fn, rt::Device &device,
                           void *const *buffers, const int64_t *dims) {
-  int32_t rc;
+  rt::HostCall call{&device.pool, &device.hostMemory};
   if (device.profiler.enabled()) {
-    rt::TimedLauncher timed{&device.pool, &device.profiler,
-                            fn->module->loaded.get()};
-    rc = fn->fn(&timed, rt::launchTimed, buffers, dims);
-  } else {
-    rc = fn->fn(&device.pool, rt::launchOnPool, buffers, dims);
+    call.profiler = &device.profiler;
+    call.module = fn->module->loaded.get();
   }
+  int32_t rc = fn->fn(&call, call.ops(), buffers, dims);
   if (rc != 0)
     return rt::fail(TESSERA_ERROR_EXECUTION, "entry '" + fn->meta->name +
                                                  "' failed with status " +

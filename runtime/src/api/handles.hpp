@@ -4,6 +4,7 @@
 // a released GPU.
 #pragma once
 
+#include "core/host_memory.hpp"
 #include "core/profiler.hpp"
 #include "core/thread_pool.hpp"
 #include "cuda/cuda_device.hpp"
@@ -25,6 +26,8 @@ struct Device {
   std::string name; // "cpu", "cuda:0"
   // Runs CPU kernels; one thread (no workers) on a GPU device.
   ThreadPool pool;
+  // CPU entries' temporaries, kept from one call to the next.
+  HostMemory hostMemory;
   Profiler profiler;
   // Set on a CUDA device, whose entries run through device_run.hpp.
   std::unique_ptr<cuda::CudaDevice> cuda;

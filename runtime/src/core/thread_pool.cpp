@@ -1,7 +1,5 @@
 #include "core/thread_pool.hpp"
 
-#include "core/error.hpp"
-
 #include <algorithm>
 #include <string>
 
@@ -123,21 +121,6 @@ void ThreadPool::run(tessera_kernel_fn kernel, void *const *args,
   std::unique_lock<std::mutex> lock(mutex);
   job = nullptr;
   idle.wait(lock, [&] { return busy == 0; });
-}
-
-int32_t launchOnPool(void *launcher, tessera_kernel_fn kernel,
-                     void *const *args, const int64_t *sizes,
-                     int64_t numTiles) {
-  if (!launcher || !kernel || numTiles < 0) {
-    fail(TESSERA_ERROR_INVALID_ARGUMENT,
-         !launcher ? std::string("launch without a launcher")
-         : !kernel
-             ? std::string("launch of a null kernel")
-             : "launch with a negative tile count " + std::to_string(numTiles));
-    return -1;
-  }
-  static_cast<ThreadPool *>(launcher)->run(kernel, args, sizes, numTiles);
-  return 0;
 }
 
 } // namespace tessera::rt

@@ -66,10 +66,4 @@ private:
   bool stopping = false;
 };
 
-// The tessera_launch_fn the runtime hands to entry points; `launcher` is a
-// ThreadPool. Returns 0, or -1 (with the last error set) for a null kernel
-// or a negative tile count.
-int32_t launchOnPool(void *launcher, tessera_kernel_fn kernel,
-                     void *const *args, const int64_t *sizes, int64_t numTiles);
-
 } // namespace tessera::rt

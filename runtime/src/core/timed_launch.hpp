@@ -4,22 +4,15 @@
 // profiling is on, so that runs without it pay nothing.
 #pragma once
 
-#include "core/profiler.hpp"
-#include "core/thread_pool.hpp"
-#include "loader/module_loader.hpp"
+#include "tessera/tbin_abi.h"
+
+#include <cstdint>
 
 namespace tessera::rt {
 
-// What the entry's `launcher` points to while profiling.
-struct TimedLauncher {
-  ThreadPool *pool = nullptr;
-  Profiler *profiler = nullptr;
-  const LoadedModule *module = nullptr;
-};
-
-// A tessera_launch_fn; `launcher` is a TimedLauncher. Launches of zero
-// tiles run nothing and are not recorded.
-int32_t launchTimed(void *launcher, tessera_kernel_fn kernel, void *const *args,
+// A tessera_launch_fn; `host` is a HostCall with a profiler and a module.
+// Launches of zero tiles run nothing and are not recorded.
+int32_t launchTimed(void *host, tessera_kernel_fn kernel, void *const *args,
                     const int64_t *sizes, int64_t numTiles);
 
 } // namespace tessera::rt

@@ -3,6 +3,7 @@
 #include "tessera/tbin_cuda.hpp"
 
 #include "tessera/tbin_abi.h"
+#include "tessera/tbin_meta.hpp"
 
 #include "byte_io.hpp"
 
@@ -13,8 +14,6 @@ namespace tessera::tbin {
 
 namespace {
 
-constexpr uint16_t kCudaMajor = 1;
-constexpr uint16_t kCudaMinor = 0;
 // A fat binary holds a handful of images; anything near this is corrupt.
 constexpr uint32_t kMaxImages = 256;
 // Per image: kind, sm, arch_specific, reserved (u32 each) and size (u64).
@@ -92,8 +91,8 @@ std::vector<uint8_t> encode(const CudaImages &images) {
   }
   io::Writer out;
   out.raw(TESSERA_CUDA_MAGIC, 8);
-  out.u16(kCudaMajor);
-  out.u16(kCudaMinor);
+  out.u16(kCudaFormatMajor);
+  out.u16(kCudaFormatMinor);
   out.u32(static_cast<uint32_t>(w.bytes.size()));
   out.raw(w.bytes.data(), w.bytes.size());
   return std::move(out.bytes);
@@ -114,11 +113,9 @@ bool decode(const uint8_t *data, std::size_t size, CudaImages &out,
   if (!r.u16(major, "version") || !r.u16(minor, "version") ||
       !r.u32(payload, "payload size"))
     return false;
-  if (major != kCudaMajor)
-    return r.fail(TESSERA_CUDA_SECTION " format version " +
-                  std::to_string(major) + "." + std::to_string(minor) +
-                  " is not supported (this runtime reads " +
-                  std::to_string(kCudaMajor) + ".x)");
+  if (major != kCudaFormatMajor)
+    return r.fail(unsupportedVersion(TESSERA_CUDA_SECTION, major, minor,
+                                     kCudaFormatMajor));
   if (payload != r.remaining())
     return r.fail(TESSERA_CUDA_SECTION " payload size " +
                   std::to_string(payload) + " does not match section size");
@@ -140,7 +137,7 @@ bool decode(const uint8_t *data, std::size_t size, CudaImages &out,
     }
   }
   // A newer minor may append; within the one we know, leftovers are corrupt.
-  if (!r.atEnd() && minor <= kCudaMinor)
+  if (!r.atEnd() && minor <= kCudaFormatMinor)
     return r.fail("trailing bytes in " TESSERA_CUDA_SECTION);
   return true;
 }

@@ -12,16 +12,33 @@ namespace tessera::tbin {
 
 const char *dtypeName(DType t) {
   switch (t) {
-  case DType::F32: return "f32";
-  case DType::F64: return "f64";
-  case DType::F16: return "f16";
-  case DType::BF16: return "bf16";
-  case DType::I64: return "i64";
-  case DType::I32: return "i32";
-  case DType::I8: return "i8";
-  case DType::Bool: return "bool";
+  case DType::F32:
+    return "f32";
+  case DType::F64:
+    return "f64";
+  case DType::F16:
+    return "f16";
+  case DType::BF16:
+    return "bf16";
+  case DType::I64:
+    return "i64";
+  case DType::I32:
+    return "i32";
+  case DType::I8:
+    return "i8";
+  case DType::Bool:
+    return "bool";
   }
   return "?";
+}
+
+std::string unsupportedVersion(const std::string &section, uint16_t major,
+                               uint16_t minor, uint16_t supported) {
+  return section + " format version " + std::to_string(major) + "." +
+         std::to_string(minor) + " is not supported (this runtime reads " +
+         std::to_string(supported) + ".x); " +
+         (major < supported ? "recompile the module with a current tesserac"
+                            : "it needs a newer runtime");
 }
 
 bool dtypeFromName(const std::string &name, DType &out) {
@@ -45,13 +62,17 @@ bool isKnownInit(const std::string &init) {
 std::size_t dtypeSize(DType t) {
   switch (t) {
   case DType::F64:
-  case DType::I64: return 8;
+  case DType::I64:
+    return 8;
   case DType::F32:
-  case DType::I32: return 4;
+  case DType::I32:
+    return 4;
   case DType::F16:
-  case DType::BF16: return 2;
+  case DType::BF16:
+    return 2;
   case DType::I8:
-  case DType::Bool: return 1;
+  case DType::Bool:
+    return 1;
   }
   return 0;
 }
@@ -102,10 +123,7 @@ bool readHeader(Reader &r, const char magic[8], const char *section,
       !r.u32(payload, "payload size"))
     return false;
   if (major != kFormatMajor)
-    return r.fail(std::string(section) + " format version " +
-                  std::to_string(major) + "." + std::to_string(minor) +
-                  " is not supported (this runtime reads " +
-                  std::to_string(kFormatMajor) + ".x)");
+    return r.fail(unsupportedVersion(section, major, minor, kFormatMajor));
   if (payload != r.size - r.pos)
     return r.fail(std::string(section) + " payload size " +
                   std::to_string(payload) + " does not match section size");
@@ -296,12 +314,12 @@ bool decode(const uint8_t *data, std::size_t size, ModuleMeta &out,
       for (const TensorSig &t : *list)
         for (const Dim &d : t.dims)
           if (d.isSymbolic() &&
-              std::find(e.dimSymbols.begin(), e.dimSymbols.end(),
-                        d.symbol) == e.dimSymbols.end())
+              std::find(e.dimSymbols.begin(), e.dimSymbols.end(), d.symbol) ==
+                  e.dimSymbols.end())
             return r.fail("entry '" + printable(e.name) +
                           "' uses unbound dim '" + printable(d.symbol) + "'");
   }
-  if (minor >= 1 && !readTrainingMeta(r, out))
+  if (!readTrainingMeta(r, out))
     return false;
   // What a newer minor appends is not ours to read; within the versions we
   // know, anything left over means the section is corrupt.

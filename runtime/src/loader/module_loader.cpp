@@ -49,19 +49,18 @@ tessera_status_t findSection(const std::string &path, const ElfImage &elf,
 // Reads the version from the section header so that a module from a newer
 // compiler is reported as such rather than as corrupt.
 tessera_status_t checkVersion(const std::string &path, const char *name,
-                              const char *magic, const uint8_t *bytes,
-                              std::size_t size, uint16_t &major,
-                              uint16_t &minor, std::string &error) {
+                              const char *magic, uint16_t expectedMajor,
+                              const uint8_t *bytes, std::size_t size,
+                              uint16_t &major, uint16_t &minor,
+                              std::string &error) {
   major = minor = 0;
   if (size < 12 || std::memcmp(bytes, magic, 8) != 0)
     return TESSERA_OK; // the decoder reports it
   std::memcpy(&major, bytes + 8, 2);
   std::memcpy(&minor, bytes + 10, 2);
-  if (major != tbin::kFormatMajor) {
-    error = path + ": " + name + " format version " + std::to_string(major) +
-            "." + std::to_string(minor) +
-            " is not supported (this runtime reads " +
-            std::to_string(tbin::kFormatMajor) + ".x)";
+  if (major != expectedMajor) {
+    error = path + ": " +
+            tbin::unsupportedVersion(name, major, minor, expectedMajor);
     return TESSERA_ERROR_UNSUPPORTED;
   }
   return TESSERA_OK;
@@ -120,8 +119,8 @@ tessera_status_t inspectModule(const std::string &path, const uint8_t *data,
       st != TESSERA_OK)
     return st;
   if (tessera_status_t st = checkVersion(
-          path, TESSERA_META_SECTION, TESSERA_META_MAGIC, metaBytes, metaSize,
-          out.formatMajor, out.formatMinor, error);
+          path, TESSERA_META_SECTION, TESSERA_META_MAGIC, tbin::kFormatMajor,
+          metaBytes, metaSize, out.formatMajor, out.formatMinor, error);
       st != TESSERA_OK)
     return st;
   // Device code is optional; when present it is checked like the rest.
@@ -141,9 +140,9 @@ tessera_status_t inspectModule(const std::string &path, const uint8_t *data,
       st != TESSERA_OK)
     return st;
   uint16_t opsMajor, opsMinor;
-  if (tessera_status_t st =
-          checkVersion(path, TESSERA_OPS_SECTION, TESSERA_OPS_MAGIC, opsBytes,
-                       opsSize, opsMajor, opsMinor, error);
+  if (tessera_status_t st = checkVersion(
+          path, TESSERA_OPS_SECTION, TESSERA_OPS_MAGIC, tbin::kFormatMajor,
+          opsBytes, opsSize, opsMajor, opsMinor, error);
       st != TESSERA_OK)
     return st;
   if (!tbin::decode(opsBytes, opsSize, out.ops, why)) {
@@ -161,7 +160,8 @@ tessera_status_t inspectModule(const std::string &path, const uint8_t *data,
     uint16_t cudaMajor, cudaMinor;
     if (tessera_status_t st =
             checkVersion(path, TESSERA_CUDA_SECTION, TESSERA_CUDA_MAGIC,
-                         cudaBytes, cudaSize, cudaMajor, cudaMinor, error);
+                         tbin::kCudaFormatMajor, cudaBytes, cudaSize, cudaMajor,
+                         cudaMinor, error);
         st != TESSERA_OK)
       return st;
     if (!tbin::decode(cudaBytes, cudaSize, out.cuda, why)) {

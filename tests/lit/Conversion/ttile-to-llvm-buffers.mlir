@@ -1,7 +1,8 @@
 // RUN: tessera-opt %s --convert-ttile-to-llvm | FileCheck %s
 
 // A kernel with run-time sizes and loops of its own (a reduction), and an
-// entry with temporary buffers: each is malloc'd (at least one byte), and
+// entry with temporary buffers: each comes from the runtime's ops table
+// (tessera_host_ops_t: alloc, free, launch; at least one byte), and is
 // checked; every way out of the entry (success, a failed launch, a failed
 // allocation) frees the temporaries allocated so far, and an allocation
 // that fails returns 5 (TESSERA_ERROR_OUT_OF_MEMORY). The temporaries are
@@ -9,8 +10,9 @@
 // freed), and every failure branches to one cleanup block that frees what
 // the table holds and returns the status.
 
-// CHECK-DAG: llvm.func @malloc(i64) -> !llvm.ptr
-// CHECK-DAG: llvm.func @free(!llvm.ptr)
+// Nothing from the C library.
+// CHECK-NOT: llvm.func @malloc
+// CHECK-NOT: llvm.func @free
 
 // The sizes array: the points, then the kernel's sizes (R, inner).
 // CHECK-LABEL: llvm.func @tessera_kernel_rowsum(
@@ -54,7 +56,7 @@
 // CHECK-NEXT: }
 
 // CHECK-LABEL: llvm.func @tessera_entry_chain(
-// CHECK-SAME: %[[L:[^:]*]]: !llvm.ptr, %[[LAUNCH:[^:]*]]: !llvm.ptr, %[[BUFS:[^:]*]]: !llvm.ptr, %[[DIMS:[^:]*]]: !llvm.ptr) -> i32 {
+// CHECK-SAME: %[[HOST:[^:]*]]: !llvm.ptr, %[[OPS:[^:]*]]: !llvm.ptr, %[[BUFS:[^:]*]]: !llvm.ptr, %[[DIMS:[^:]*]]: !llvm.ptr) -> i32 {
 // The table: two slots, both null.
 // CHECK-NEXT: %[[TWO:.*]] = llvm.mlir.constant(2 : i64) : i64
 // CHECK-NEXT: %[[TABLE:.*]] = llvm.alloca %[[TWO]] x !llvm.ptr : (i64) -> !llvm.ptr
@@ -72,7 +74,9 @@
 // CHECK-NEXT: %[[BYTES:.*]] = llvm.mul %[[N]], %[[FOUR]] : i64
 // CHECK-NEXT: %[[MIN:.*]] = llvm.mlir.constant(1 : i64) : i64
 // CHECK-NEXT: %[[SIZE:.*]] = llvm.intr.umax(%[[BYTES]], %[[MIN]])
-// CHECK-NEXT: %[[T1:.*]] = llvm.call @malloc(%[[SIZE]]) : (i64) -> !llvm.ptr
+// CHECK-NEXT: %[[A1F:.*]] = llvm.getelementptr %[[OPS]][0] : (!llvm.ptr) -> !llvm.ptr, !llvm.ptr
+// CHECK-NEXT: %[[A1:.*]] = llvm.load %[[A1F]] : !llvm.ptr -> !llvm.ptr
+// CHECK-NEXT: %[[T1:.*]] = llvm.call %[[A1]](%[[HOST]], %[[SIZE]]) : !llvm.ptr, (!llvm.ptr, i64) -> !llvm.ptr
 // CHECK-NEXT: %[[NULL:.*]] = llvm.mlir.zero : !llvm.ptr
 // CHECK-NEXT: %[[OK1:.*]] = llvm.icmp "ne" %[[T1]], %[[NULL]] : !llvm.ptr
 // CHECK-NEXT: %[[OOM1:.*]] = llvm.mlir.constant(5 : i32) : i32
@@ -83,27 +87,39 @@
 // The first launch: the temporary is its second buffer; a failed launch
 // returns its status through the cleanup.
 // CHECK: llvm.store %[[T1]], %{{.*}} : !llvm.ptr, !llvm.ptr
-// CHECK: %[[ST1:.*]] = llvm.call %[[LAUNCH]](%[[L]], %{{.*}}) : !llvm.ptr, (!llvm.ptr, !llvm.ptr, !llvm.ptr, !llvm.ptr, i64) -> i32
+// CHECK: %[[L1F:.*]] = llvm.getelementptr %[[OPS]][2] : (!llvm.ptr) -> !llvm.ptr, !llvm.ptr
+// CHECK-NEXT: %[[L1:.*]] = llvm.load %[[L1F]] : !llvm.ptr -> !llvm.ptr
+// CHECK-NEXT: %[[ST1:.*]] = llvm.call %[[L1]](%[[HOST]], %{{.*}}) : !llvm.ptr, (!llvm.ptr, !llvm.ptr, !llvm.ptr, !llvm.ptr, i64) -> i32
 // CHECK: llvm.cond_br %{{.*}}, ^{{.*}}, ^[[CLEANUP]](%[[ST1]] : i32)
 // Second temporary: a static one-element buffer, in slot 1.
-// CHECK: %[[T2:.*]] = llvm.call @malloc(%{{.*}}) : (i64) -> !llvm.ptr
+// CHECK: %[[A2F:.*]] = llvm.getelementptr %[[OPS]][0] : (!llvm.ptr) -> !llvm.ptr, !llvm.ptr
+// CHECK-NEXT: %[[A2:.*]] = llvm.load %[[A2F]] : !llvm.ptr -> !llvm.ptr
+// CHECK-NEXT: %[[T2:.*]] = llvm.call %[[A2]](%[[HOST]], %{{.*}}) : !llvm.ptr, (!llvm.ptr, i64) -> !llvm.ptr
 // CHECK: %[[OK2:.*]] = llvm.icmp "ne" %[[T2]], %{{.*}} : !llvm.ptr
 // CHECK-NEXT: %[[OOM2:.*]] = llvm.mlir.constant(5 : i32) : i32
 // CHECK-NEXT: llvm.cond_br %[[OK2]], ^{{.*}}, ^[[CLEANUP]](%[[OOM2]] : i32)
 // CHECK-NEXT: ^{{.*}}:
 // CHECK-NEXT: %[[S2:.*]] = llvm.getelementptr %[[TABLE]][1] : (!llvm.ptr) -> !llvm.ptr, !llvm.ptr
 // CHECK-NEXT: llvm.store volatile %[[T2]], %[[S2]] {alignment = 8 : i64} : !llvm.ptr, !llvm.ptr
-// CHECK: %[[ST2:.*]] = llvm.call %[[LAUNCH]](%[[L]], %{{.*}})
+// CHECK: %[[L2F:.*]] = llvm.getelementptr %[[OPS]][2] : (!llvm.ptr) -> !llvm.ptr, !llvm.ptr
+// CHECK-NEXT: %[[L2:.*]] = llvm.load %[[L2F]] : !llvm.ptr -> !llvm.ptr
+// CHECK-NEXT: %[[ST2:.*]] = llvm.call %[[L2]](%[[HOST]], %{{.*}})
 // CHECK: llvm.cond_br %{{.*}}, ^{{.*}}, ^[[CLEANUP]](%[[ST2]] : i32)
-// CHECK: %[[ST3:.*]] = llvm.call %[[LAUNCH]](%[[L]], %{{.*}})
+// CHECK: %[[L3F:.*]] = llvm.getelementptr %[[OPS]][2] : (!llvm.ptr) -> !llvm.ptr, !llvm.ptr
+// CHECK-NEXT: %[[L3:.*]] = llvm.load %[[L3F]] : !llvm.ptr -> !llvm.ptr
+// CHECK-NEXT: %[[ST3:.*]] = llvm.call %[[L3]](%[[HOST]], %{{.*}})
 // CHECK: llvm.cond_br %{{.*}}, ^[[DONE:.*]], ^[[CLEANUP]](%[[ST3]] : i32)
 // Success: both freed (the deallocs), their slots cleared, then 0.
 // CHECK-NEXT: ^[[DONE]]:
-// CHECK-NEXT: llvm.call @free(%[[T1]]) : (!llvm.ptr) -> ()
+// CHECK-NEXT: %[[F1F:.*]] = llvm.getelementptr %[[OPS]][1] : (!llvm.ptr) -> !llvm.ptr, !llvm.ptr
+// CHECK-NEXT: %[[F1:.*]] = llvm.load %[[F1F]] : !llvm.ptr -> !llvm.ptr
+// CHECK-NEXT: llvm.call %[[F1]](%[[HOST]], %[[T1]]) : !llvm.ptr, (!llvm.ptr, !llvm.ptr) -> ()
 // CHECK-NEXT: %[[C1:.*]] = llvm.mlir.zero : !llvm.ptr
 // CHECK-NEXT: %[[CS1:.*]] = llvm.getelementptr %[[TABLE]][0] : (!llvm.ptr) -> !llvm.ptr, !llvm.ptr
 // CHECK-NEXT: llvm.store volatile %[[C1]], %[[CS1]] {alignment = 8 : i64} : !llvm.ptr, !llvm.ptr
-// CHECK-NEXT: llvm.call @free(%[[T2]]) : (!llvm.ptr) -> ()
+// CHECK-NEXT: %[[F2F:.*]] = llvm.getelementptr %[[OPS]][1] : (!llvm.ptr) -> !llvm.ptr, !llvm.ptr
+// CHECK-NEXT: %[[F2:.*]] = llvm.load %[[F2F]] : !llvm.ptr -> !llvm.ptr
+// CHECK-NEXT: llvm.call %[[F2]](%[[HOST]], %[[T2]]) : !llvm.ptr, (!llvm.ptr, !llvm.ptr) -> ()
 // CHECK-NEXT: %[[C2:.*]] = llvm.mlir.zero : !llvm.ptr
 // CHECK-NEXT: %[[CS2:.*]] = llvm.getelementptr %[[TABLE]][1] : (!llvm.ptr) -> !llvm.ptr, !llvm.ptr
 // CHECK-NEXT: llvm.store volatile %[[C2]], %[[CS2]] {alignment = 8 : i64} : !llvm.ptr, !llvm.ptr
@@ -117,7 +133,9 @@
 // CHECK-NEXT: %[[H0:.*]] = llvm.icmp "ne" %[[P0]], %[[N0]] : !llvm.ptr
 // CHECK-NEXT: llvm.cond_br %[[H0]], ^[[FREE0:.*]], ^[[NEXT0:.*]]
 // CHECK-NEXT: ^[[FREE0]]:
-// CHECK-NEXT: llvm.call @free(%[[P0]]) : (!llvm.ptr) -> ()
+// CHECK-NEXT: %[[FP0F:.*]] = llvm.getelementptr %[[OPS]][1] : (!llvm.ptr) -> !llvm.ptr, !llvm.ptr
+// CHECK-NEXT: %[[FP0:.*]] = llvm.load %[[FP0F]] : !llvm.ptr -> !llvm.ptr
+// CHECK-NEXT: llvm.call %[[FP0]](%[[HOST]], %[[P0]]) : !llvm.ptr, (!llvm.ptr, !llvm.ptr) -> ()
 // CHECK-NEXT: llvm.br ^[[NEXT0]]
 // CHECK-NEXT: ^[[NEXT0]]:
 // CHECK-NEXT: %[[G1:.*]] = llvm.getelementptr %[[TABLE]][1] : (!llvm.ptr) -> !llvm.ptr, !llvm.ptr
@@ -126,7 +144,9 @@
 // CHECK-NEXT: %[[H1:.*]] = llvm.icmp "ne" %[[P1]], %[[N1]] : !llvm.ptr
 // CHECK-NEXT: llvm.cond_br %[[H1]], ^[[FREE1:.*]], ^[[NEXT1:.*]]
 // CHECK-NEXT: ^[[FREE1]]:
-// CHECK-NEXT: llvm.call @free(%[[P1]]) : (!llvm.ptr) -> ()
+// CHECK-NEXT: %[[FP1F:.*]] = llvm.getelementptr %[[OPS]][1] : (!llvm.ptr) -> !llvm.ptr, !llvm.ptr
+// CHECK-NEXT: %[[FP1:.*]] = llvm.load %[[FP1F]] : !llvm.ptr -> !llvm.ptr
+// CHECK-NEXT: llvm.call %[[FP1]](%[[HOST]], %[[P1]]) : !llvm.ptr, (!llvm.ptr, !llvm.ptr) -> ()
 // CHECK-NEXT: llvm.br ^[[NEXT1]]
 // CHECK-NEXT: ^[[NEXT1]]:
 // CHECK-NEXT: llvm.return %[[STATUS]] : i32

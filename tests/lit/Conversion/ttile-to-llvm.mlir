@@ -45,14 +45,17 @@ ttile.kernel @k attributes {kind = "elementwise", num_inputs = 1 : i64, tile = 6
   ttile.store %d, %out[%off] bound %n : vector<8xf32>, memref<?xf32>
 }
 
-// The entry: tessera_entry_fn (launcher, launch, buffers, dims); every
-// launch calls the runtime's callback and returns its status on failure.
+// The entry: tessera_entry_fn (host, ops, buffers, dims); every launch
+// calls the runtime's ops->launch (field 2) and returns its status on
+// failure.
 // CHECK-LABEL: llvm.func @tessera_entry_sq(
-// CHECK-SAME: %[[L:.*]]: !llvm.ptr, %[[LAUNCH:.*]]: !llvm.ptr, %[[BUFS:.*]]: !llvm.ptr, %[[DIMS:.*]]: !llvm.ptr) -> i32
+// CHECK-SAME: %[[HOST:.*]]: !llvm.ptr, %[[OPS:.*]]: !llvm.ptr, %[[BUFS:.*]]: !llvm.ptr, %[[DIMS:.*]]: !llvm.ptr) -> i32
 // CHECK: %[[NDIM:.*]] = llvm.load %{{.*}} : !llvm.ptr -> i64
 // CHECK: %[[ARGV:.*]] = llvm.alloca %{{.*}} x !llvm.ptr
 // CHECK: %[[FN:.*]] = llvm.mlir.addressof @tessera_kernel_k : !llvm.ptr
-// CHECK: %[[ST:.*]] = llvm.call %[[LAUNCH]](%[[L]], %[[FN]], %[[ARGV]], %{{.*}}, %{{.*}}) : !llvm.ptr, (!llvm.ptr, !llvm.ptr, !llvm.ptr, !llvm.ptr, i64) -> i32
+// CHECK-NEXT: %[[LF:.*]] = llvm.getelementptr %[[OPS]][2] : (!llvm.ptr) -> !llvm.ptr, !llvm.ptr
+// CHECK-NEXT: %[[LAUNCH:.*]] = llvm.load %[[LF]] : !llvm.ptr -> !llvm.ptr
+// CHECK-NEXT: %[[ST:.*]] = llvm.call %[[LAUNCH]](%[[HOST]], %[[FN]], %[[ARGV]], %{{.*}}, %{{.*}}) : !llvm.ptr, (!llvm.ptr, !llvm.ptr, !llvm.ptr, !llvm.ptr, i64) -> i32
 // CHECK: %[[OK:.*]] = llvm.icmp "eq" %[[ST]], %{{.*}} : i32
 // CHECK: llvm.cond_br %[[OK]], ^[[CONT:.*]], ^[[FAIL:[^(]*]](%[[ST]] : i32)
 // CHECK: ^[[CONT]]:

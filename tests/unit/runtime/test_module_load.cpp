@@ -61,7 +61,7 @@ TEST(ModuleLoad, IntrospectsTheFixture) {
   EXPECT_EQ(m.target(), "x86_64-unknown-linux-gnu");
   EXPECT_EQ(m.policy(), "dtype=f32 accum=f32 deterministic");
   EXPECT_EQ(m.formatVersion(),
-            std::make_pair(uint32_t(1), uint32_t(tbin::kFormatMinor)));
+            std::make_pair(uint32_t(2), uint32_t(0)));
   ASSERT_EQ(m.entryNames(), std::vector<std::string>{"skeleton"});
   std::vector<SectionInfo> sections = m.sections();
   ASSERT_EQ(sections.size(), 2u);
@@ -246,7 +246,8 @@ TEST(ModuleLoad, CorruptMetadata) {
   EXPECT_EQ(loadError(path, TESSERA_ERROR_UNSUPPORTED),
             path + ": .tessera.meta format version 7." +
                 std::to_string(tbin::kFormatMinor) +
-                " is not supported (this runtime reads 1.x)");
+                " is not supported (this runtime reads 2.x); it needs a newer "
+                "runtime");
 
   b = fx.bytes;
   b[fx.ops.offset + 20] ^= 0xff; // inside the first kernel's name length

@@ -141,7 +141,8 @@ TEST(TbinCuda, MalformedHeader) {
   b[8] = 2;
   b[10] = 3;
   EXPECT_EQ(decodeError(b), ".tessera.cuda format version 2.3 is not "
-                            "supported (this runtime reads 1.x) at byte 16");
+                            "supported (this runtime reads 1.x); it needs a "
+                            "newer runtime at byte 16");
   b = good;
   putU32(b, 12, 7);
   EXPECT_EQ(decodeError(b), ".tessera.cuda payload size 7 does not match "

@@ -34,7 +34,7 @@ ModuleMeta sampleMeta() {
   return m;
 }
 
-// Format 1.1: a train entry and the parameter table.
+// A train entry and the parameter table (since format 1.1).
 ModuleMeta sampleTrainMeta() {
   ModuleMeta m = sampleMeta();
   EntryMeta t;
@@ -57,22 +57,6 @@ ModuleMeta sampleTrainMeta() {
   m.params.push_back({"b1", DType::BF16, {3}, "zeros", 0});
   m.params.push_back({"s", DType::F64, {}, "normal", -7});
   return m;
-}
-
-// The encoding a format 1.0 writer produced: the 1.1 encoding of a module
-// with plain entries only, cut where 1.0 ended, with its header patched.
-std::vector<uint8_t> asFormat10(const ModuleMeta &plain) {
-  std::vector<uint8_t> b = encode(plain);
-  // 1.1 appends (kind, optimizer) per entry and the parameter count.
-  std::size_t appended = 4;
-  for (const EntryMeta &e : plain.entries)
-    appended += 8 + e.kind.size() + e.optimizer.size();
-  b.resize(b.size() - appended);
-  uint16_t minor = 0;
-  uint32_t payload = static_cast<uint32_t>(b.size() - 16);
-  std::memcpy(b.data() + 10, &minor, 2);
-  std::memcpy(b.data() + 12, &payload, 4);
-  return b;
 }
 
 OpsTable sampleOps() {
@@ -152,27 +136,11 @@ TEST(TbinMeta, TrainMetaRoundTrip) {
   EXPECT_EQ(out.entries[2].optimizer, "adam lr=0.001");
 }
 
-// A 1.0 file has no kinds and no parameters: its entries are plain.
-TEST(TbinMeta, Format10StillDecodes) {
-  std::vector<uint8_t> b = asFormat10(sampleMeta());
-  EXPECT_EQ(b[10] | b[11] << 8, 0);
-  ModuleMeta out;
-  std::string error;
-  ASSERT_TRUE(decodeBytes(b, out, error)) << error;
-  EXPECT_TRUE(out.entries == sampleMeta().entries);
-  EXPECT_TRUE(out.params.empty());
-  for (const EntryMeta &e : out.entries) {
-    EXPECT_EQ(e.kind, kEntryKindPlain);
-    EXPECT_EQ(e.optimizer, "");
-  }
-  // And every truncation of it is still refused.
-  for (std::size_t n = 0; n < b.size(); ++n)
-    EXPECT_FALSE(decode(b.data(), n, out, error)) << "prefix " << n;
-}
-
-// The exact 1.0 bytes of a small module, as a 1.0 writer laid them out, so
-// that this test does not depend on the encoder it checks.
-TEST(TbinMeta, Format10Bytes) {
+// Modules of format 1 hold entries of ABI version 1 (temporaries from
+// malloc, no ops table), which this runtime must not call: they are refused
+// with what to do. The exact 1.0 bytes of a small module, as a 1.0 writer
+// laid them out, so that this test does not depend on the encoder.
+TEST(TbinMeta, Format1IsRefused) {
   auto str = [](std::vector<uint8_t> &b, const std::string &s) {
     uint32_t n = static_cast<uint32_t>(s.size());
     b.insert(b.end(), reinterpret_cast<uint8_t *>(&n),
@@ -204,13 +172,18 @@ TEST(TbinMeta, Format10Bytes) {
   b.insert(b.end(), p.begin(), p.end());
   ModuleMeta out;
   std::string error;
-  ASSERT_TRUE(decodeBytes(b, out, error)) << error;
-  ASSERT_EQ(out.entries.size(), 1u);
-  EXPECT_EQ(out.entries[0].symbol, "tessera_entry_e");
-  EXPECT_EQ(out.entries[0].kind, "entry");
-  ASSERT_EQ(out.entries[0].outputs.size(), 1u);
-  EXPECT_EQ(out.entries[0].outputs[0].name, "y");
-  EXPECT_TRUE(out.params.empty());
+  EXPECT_FALSE(decodeBytes(b, out, error));
+  EXPECT_EQ(error, ".tessera.meta format version 1.0 is not supported (this "
+                   "runtime reads 2.x); recompile the module with a current "
+                   "tesserac at byte 16");
+  // 1.1, the last of format 1: the same.
+  b = encode(sampleMeta());
+  uint16_t v11[2] = {1, 1};
+  std::memcpy(b.data() + 8, v11, 4);
+  EXPECT_FALSE(decodeBytes(b, out, error));
+  EXPECT_EQ(error, ".tessera.meta format version 1.1 is not supported (this "
+                   "runtime reads 2.x); recompile the module with a current "
+                   "tesserac at byte 16");
 }
 
 TEST(TbinMeta, EveryTruncatedTrainMetaIsRejected) {
@@ -388,10 +361,15 @@ TEST(TbinMeta, WrongMajorVersion) {
     ModuleMeta out;
     std::string error;
     EXPECT_FALSE(decodeBytes(b, out, error));
-    EXPECT_NE(error.find("format version " + std::to_string(major) + "." +
-                         std::to_string(kFormatMinor) + " is not supported"),
-              std::string::npos)
-        << error;
+    std::string version =
+        std::to_string(major) + "." + std::to_string(kFormatMinor);
+    EXPECT_EQ(error,
+              ".tessera.meta format version " + version +
+                  " is not supported (this runtime reads " +
+                  std::to_string(kFormatMajor) + ".x); " +
+                  (major == 0 ? "recompile the module with a current tesserac"
+                              : "it needs a newer runtime") +
+                  " at byte 16");
   }
 }
 
