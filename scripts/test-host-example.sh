@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The embedding flow of docs/embedding.md from scratch, as on a machine with
 # a C++ compiler and no LLVM: configure runtime/ alone with g++, build it and
-# install it into a fresh prefix; build examples/host against that prefix with
-# find_package(Tessera); compile examples/skeleton.tsr with tesserac; run the
-# host (linked to the shared and to the static library) and check its exact
-# output.
+# install it into a fresh prefix; compile examples/skeleton.tsr with tesserac
+# (a .tbin, and an object file with its header); build examples/host against
+# that prefix with find_package(Tessera); run the host (linked to the shared
+# and to the static library, loading the .tbin; and with the model linked
+# in) and check its exact output.
 #
 #   scripts/test-host-example.sh TESSERAC WORK_DIR
 #
@@ -62,8 +63,22 @@ for f in include/tessera/tessera_rt.h include/tessera/tessera_rt.hpp \
   compgen -G "$prefix/$f" >/dev/null || fail "the install has no $f"
 done
 
+logged tesserac "$tesserac" "$src/examples/skeleton.tsr" \
+  -o "$work/skeleton.tbin"
+mkdir -p "$work/linked"
+logged tesserac-obj "$tesserac" "$src/examples/skeleton.tsr" --emit=obj \
+  -o "$work/linked/skeleton.o"
+logged tesserac-header "$tesserac" "$src/examples/skeleton.tsr" \
+  --emit=header -o "$work/linked/skeleton.h"
+# The object exports the descriptor alone: several models link into one
+# program without clashes.
+[[ $(nm -g --defined-only "$work/linked/skeleton.o" | awk '{print $3}') == \
+  tessera_module_skeleton ]] ||
+  fail "skeleton.o exports more than tessera_module_skeleton"
+
 logged host-configure cmake -S "$src/examples/host" -B "$work/host-build" \
-  "${cmake_args[@]}" -DCMAKE_PREFIX_PATH="$prefix"
+  "${cmake_args[@]}" -DCMAKE_PREFIX_PATH="$prefix" \
+  -DTESSERA_SKELETON_DIR="$work/linked"
 grep -qF "Tessera_DIR:PATH=$prefix/" "$work/host-build/CMakeCache.txt" ||
   fail "find_package(Tessera) found a package outside $prefix"
 logged host-build cmake --build "$work/host-build"
@@ -71,8 +86,6 @@ if readelf -d "$work/host-build/host_example_static" | grep -q tessera_rt; then
   fail "host_example_static needs libtessera_rt.so at run time"
 fi
 
-logged tesserac "$tesserac" "$src/examples/skeleton.tsr" \
-  -o "$work/skeleton.tbin"
 logged tessera-info "$prefix/bin/tessera" info "$work/skeleton.tbin"
 
 expected='module skeleton, entry skeleton(a: f32[N], b: f32[N]) -> (out0: f32[N])
@@ -90,6 +103,16 @@ for host in host_example host_example_static; do
   diff -u <(echo "$expected") <(echo "$actual") ||
     fail "$host printed something else than expected"
 done
+echo "== host_example_linked (the model linked in)"
+status=0
+actual=$("$work/host-build/host_example_linked") || status=$?
+echo "$actual"
+[[ $status -eq 0 ]] || fail "host_example_linked exited $status"
+diff -u <(echo "$expected") <(echo "$actual") ||
+  fail "host_example_linked printed something else than expected"
+if readelf -d "$work/host-build/host_example_linked" | grep -q tessera_rt; then
+  fail "host_example_linked needs libtessera_rt.so at run time"
+fi
 
 # A file that is no .tbin is an error the host reports, exit 1.
 echo "== host_example on a file that is not a .tbin"

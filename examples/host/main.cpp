@@ -6,7 +6,17 @@
 //
 //   tesserac examples/skeleton.tsr -o skeleton.tbin
 //   host_example skeleton.tbin
+//
+// Built with TESSERA_LINKED_MODEL, the model is linked into the program
+// instead, and it takes no argument:
+//
+//   tesserac examples/skeleton.tsr --emit=obj      (skeleton.o)
+//   tesserac examples/skeleton.tsr --emit=header   (skeleton.h)
+//   host_example_linked
 #include "tessera/tessera_rt.hpp"
+#ifdef TESSERA_LINKED_MODEL
+#include "skeleton.h"
+#endif
 
 #include <cstddef>
 #include <cstdint>
@@ -30,11 +40,7 @@ std::string joinSignatures(const std::vector<tessera::TensorInfo> &infos) {
   return s;
 }
 
-int run(const std::string &modelPath) {
-  // The CPU device with one worker per hardware thread; results do not
-  // depend on the thread count.
-  tessera::Context ctx("cpu");
-  tessera::Module module(ctx, modelPath);
+int run(const tessera::Module &module) {
   tessera::Function fn = module.function("skeleton");
   std::cout << "module " << module.name() << ", entry " << fn.name() << "("
             << joinSignatures(fn.inputs()) << ") -> ("
@@ -88,12 +94,27 @@ int run(const std::string &modelPath) {
 } // namespace
 
 int main(int argc, char **argv) {
+#ifdef TESSERA_LINKED_MODEL
+  if (argc != 1) {
+    std::cerr << "usage: " << argv[0] << " (the model is linked in)\n";
+    return 2;
+  }
+#else
   if (argc != 2) {
     std::cerr << "usage: " << argv[0] << " MODEL.tbin\n";
     return 2;
   }
+#endif
   try {
-    return run(argv[1]);
+    // The CPU device with one worker per hardware thread; results do not
+    // depend on the thread count.
+    tessera::Context ctx("cpu");
+#ifdef TESSERA_LINKED_MODEL
+    tessera::Module module(ctx, tessera_module_skeleton);
+#else
+    tessera::Module module(ctx, argv[1]);
+#endif
+    return run(module);
   } catch (const tessera::Error &e) {
     // Every runtime failure arrives here with its status and one-line
     // message, e.g. a file that is not a .tbin or an entry that is missing.

@@ -29,6 +29,12 @@ config.substitutions.append(
     ("%tessera_rt_so", os.path.join(config.tessera_build_dir, "lib", "libtessera_rt.so")))
 config.substitutions.append(
     ("%tessera_rt_a", os.path.join(config.tessera_build_dir, "lib", "libtessera_rt.a")))
+# What a program linking the static runtime from the build tree needs (the
+# installed libtessera_rt.a holds the format codec too).
+config.substitutions.append(
+    ("%tessera_rt_static_libs", " ".join(
+        os.path.join(config.tessera_build_dir, "lib", lib)
+        for lib in ("libtessera_rt.a", "libtessera_format.a"))))
 config.substitutions.append(
     ("%tessera_bin", os.path.join(config.tessera_bin_dir, "tessera")))
 config.substitutions.append(

@@ -20,6 +20,7 @@
 #include "mlir/Transforms/Passes.h"
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/Module.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 #include "llvm/TargetParser/Host.h"
 
@@ -40,6 +41,7 @@ enum class Emit {
   PTX,
   Asm,
   Obj,
+  Header,
   Tbin
 };
 
@@ -47,7 +49,7 @@ const std::map<std::string, Emit> kEmitNames = {
     {"ast", Emit::Ast},       {"types", Emit::Types}, {"tgraph", Emit::TGraph},
     {"tsched", Emit::TSched}, {"ttile", Emit::TTile}, {"llvm", Emit::LLVM},
     {"ptx", Emit::PTX},       {"asm", Emit::Asm},     {"obj", Emit::Obj},
-    {"tbin", Emit::Tbin}};
+    {"header", Emit::Header}, {"tbin", Emit::Tbin}};
 
 struct Options {
   std::string input;
@@ -82,14 +84,16 @@ bool writeOutput(const std::string &path, const std::string &data,
 }
 
 std::string defaultOutput(const std::string &input, Emit emit) {
-  if (emit != Emit::Tbin && emit != Emit::Obj)
+  if (emit != Emit::Tbin && emit != Emit::Obj && emit != Emit::Header)
     return "-";
   std::string stem = input;
   if (auto slash = stem.find_last_of('/'); slash != std::string::npos)
     stem = stem.substr(slash + 1);
   if (auto dot = stem.rfind('.'); dot != std::string::npos && dot > 0)
     stem = stem.substr(0, dot);
-  return stem + (emit == Emit::Tbin ? ".tbin" : ".o");
+  return stem + (emit == Emit::Tbin  ? ".tbin"
+                 : emit == Emit::Obj ? ".o"
+                                     : ".h");
 }
 
 // Renders MLIR diagnostics like the frontend's: file:line:col, the source
@@ -252,6 +256,13 @@ int compile(const Options &opts) {
     return 1;
   tessera::tbin::ModuleMeta meta =
       tessera::collectModuleMeta(*module, moduleName);
+  if (emit == Emit::Header)
+    return writeOutput(output,
+                       tessera::moduleHeader(
+                           meta, llvm::sys::path::filename(opts.input).str()),
+                       error)
+               ? 0
+               : fail(error);
   if (!run("rewrites and fusion", [&](mlir::PassManager &pm) {
         pm.addPass(mlir::createSymbolDCEPass());
         pm.addPass(tessera::tgraph::createDecompose());
@@ -332,6 +343,7 @@ int compile(const Options &opts) {
   // "host": the vector extensions of the machine compiling (AVX2, AVX-512
   // where present); a .tbin for another machine names its CPU.
   cg.cpu = opts.cpu == "host" ? llvm::sys::getHostCPUName().str() : opts.cpu;
+  cg.staticModule = emit == Emit::Obj;
   llvm::LLVMContext llvmCtx;
   mlir::TimingScope translate = root.nest("LLVM IR and its optimization");
   std::unique_ptr<llvm::Module> llvmModule = tessera::translateToLLVMIR(
@@ -366,18 +378,25 @@ int main(int argc, char **argv) {
   Options opts;
   CLI::App app{"tesserac: compile Tessera (.tsr) programs to .tbin modules.\n\n"
                "  tesserac model.tsr -o model.tbin      compile\n"
-               "  tesserac model.tsr --emit=tgraph      print the Graph IR\n"};
+               "  tesserac model.tsr --emit=tgraph      print the Graph IR\n"
+               "  tesserac model.tsr --emit=obj         model.o and model.h, "
+               "to link\n"
+               "  tesserac model.tsr --emit=header      the model into a "
+               "program\n"};
   app.add_option("input", opts.input, "The .tsr source file")->required();
   app.add_option("-o,--output", opts.output,
                  "Output file ('-' for standard output). Default: <input>.tbin "
-                 "for tbin, <input>.o for obj, standard output otherwise");
+                 "for tbin, <input>.o for obj, <input>.h for header, standard "
+                 "output otherwise");
   app.add_option("--emit", opts.emit,
                  "What to produce: ast, types (each top-level name's checked "
                  "type), tgraph (Graph IR), tsched (Schedule "
                  "IR), ttile (Tile IR), llvm (LLVM IR of the host code), ptx "
-                 "(the GPU kernels for the first --cuda-arch), asm, obj, tbin")
+                 "(the GPU kernels for the first --cuda-arch), asm, obj (an "
+                 "object file to link into a program), header (its C header), "
+                 "tbin")
       ->check(CLI::IsMember({"ast", "types", "tgraph", "tsched", "ttile",
-                             "llvm", "ptx", "asm", "obj", "tbin"}))
+                             "llvm", "ptx", "asm", "obj", "header", "tbin"}))
       ->default_str("tbin");
   app.add_option("-O", opts.optLevel, "Optimization level 0-3 (default 2)")
       ->check(CLI::Range(0, 3));

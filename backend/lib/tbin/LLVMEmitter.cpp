@@ -7,6 +7,7 @@
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Export.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/IR/Constants.h"
 #include "llvm/IR/GlobalVariable.h"
 #include "llvm/IR/LegacyPassManager.h"
@@ -19,6 +20,8 @@
 #include "llvm/Target/TargetOptions.h"
 #include "llvm/TargetParser/Host.h"
 #include "llvm/Transforms/Utils/ModuleUtils.h"
+
+#include <tuple>
 
 namespace tessera {
 namespace {
@@ -33,6 +36,91 @@ void addSection(llvm::Module &m, const char *section, const char *symbol,
   gv->setSection(section);
   gv->setAlignment(llvm::Align(8));
   llvm::appendToUsed(m, {gv});
+}
+
+// Bytes as a local constant (a table of a statically linked model).
+llvm::GlobalVariable *addTable(llvm::Module &m, const char *symbol,
+                               const std::vector<uint8_t> &bytes) {
+  auto *init = llvm::ConstantDataArray::get(m.getContext(),
+                                            llvm::ArrayRef<uint8_t>(bytes));
+  auto *gv = new llvm::GlobalVariable(m, init->getType(), /*isConstant=*/true,
+                                      llvm::GlobalValue::InternalLinkage, init,
+                                      symbol);
+  gv->setAlignment(llvm::Align(8));
+  return gv;
+}
+
+// An array of function pointers (null where `names` has no function).
+llvm::Constant *functionTable(llvm::Module &m, const char *symbol,
+                              const std::vector<std::string> &names) {
+  auto *ptr = llvm::PointerType::get(m.getContext(), 0);
+  std::vector<llvm::Constant *> fns;
+  bool any = false;
+  for (const std::string &name : names) {
+    llvm::Function *fn = name.empty() ? nullptr : m.getFunction(name);
+    any |= fn != nullptr;
+    fns.push_back(fn ? static_cast<llvm::Constant *>(fn)
+                     : llvm::ConstantPointerNull::get(ptr));
+  }
+  if (!any)
+    return llvm::ConstantPointerNull::get(ptr);
+  auto *type = llvm::ArrayType::get(ptr, fns.size());
+  return new llvm::GlobalVariable(m, type, /*isConstant=*/true,
+                                  llvm::GlobalValue::InternalLinkage,
+                                  llvm::ConstantArray::get(type, fns), symbol);
+}
+
+// A model for static linking (tessera_static_module_t, tbin_abi.h): every
+// definition becomes local, so that several models link into one program,
+// and one descriptor points at the tables and the code.
+void packageStatic(llvm::Module &m, const tbin::ModuleMeta &meta,
+                   const tbin::OpsTable &ops, const tbin::CudaImages *cuda) {
+  for (llvm::Function &fn : m)
+    if (!fn.isDeclaration())
+      fn.setLinkage(llvm::GlobalValue::InternalLinkage);
+  for (llvm::GlobalVariable &gv : m.globals())
+    if (!gv.isDeclaration())
+      gv.setLinkage(llvm::GlobalValue::InternalLinkage);
+  llvm::LLVMContext &ctx = m.getContext();
+  auto *i32 = llvm::Type::getInt32Ty(ctx);
+  auto *i64 = llvm::Type::getInt64Ty(ctx);
+  auto *ptr = llvm::PointerType::get(ctx, 0);
+  auto table = [&](const char *symbol, const std::vector<uint8_t> &bytes)
+      -> std::pair<llvm::Constant *, llvm::Constant *> {
+    return {addTable(m, symbol, bytes),
+            llvm::ConstantInt::get(i64, bytes.size())};
+  };
+  auto [metaTable, metaSize] = table("tessera_meta", tbin::encode(meta));
+  auto [opsTable, opsSize] = table("tessera_ops", tbin::encode(ops));
+  llvm::Constant *cudaTable = llvm::ConstantPointerNull::get(ptr);
+  llvm::Constant *cudaSize = llvm::ConstantInt::get(i64, 0);
+  if (cuda)
+    std::tie(cudaTable, cudaSize) = table("tessera_cuda", tbin::encode(*cuda));
+  std::vector<std::string> entries, cudaEntries, kernels;
+  for (const tbin::EntryMeta &e : meta.entries) {
+    entries.push_back(e.symbol);
+    cudaEntries.push_back(TESSERA_CUDA_ENTRY_PREFIX + e.name);
+  }
+  for (const tbin::KernelMeta &k : ops.kernels)
+    kernels.push_back(k.backend == "cpu" ? k.symbol : "");
+  auto *type = llvm::StructType::get(
+      ctx, {i32, i32, ptr, i64, ptr, i64, ptr, i64, ptr, ptr, ptr});
+  llvm::Constant *fields[] = {
+      llvm::ConstantInt::get(i32, TESSERA_TBIN_ABI_VERSION),
+      llvm::ConstantInt::get(i32, 0),
+      metaTable,
+      metaSize,
+      opsTable,
+      opsSize,
+      cudaTable,
+      cudaSize,
+      functionTable(m, "tessera_entries", entries),
+      functionTable(m, "tessera_cuda_entries", cudaEntries),
+      functionTable(m, "tessera_kernels", kernels)};
+  auto *descriptor = new llvm::GlobalVariable(
+      m, type, /*isConstant=*/true, llvm::GlobalValue::ExternalLinkage,
+      llvm::ConstantStruct::get(type, fields), staticModuleSymbol(meta.module));
+  descriptor->setAlignment(llvm::Align(8));
 }
 
 void initializeX86() {
@@ -75,6 +163,13 @@ void optimize(llvm::Module &m, llvm::TargetMachine &tm, unsigned level) {
 }
 
 } // namespace
+
+std::string staticModuleSymbol(const std::string &moduleName) {
+  std::string symbol = TESSERA_STATIC_MODULE_PREFIX;
+  for (char c : moduleName)
+    symbol += llvm::isAlnum(c) ? c : '_';
+  return symbol;
+}
 
 // The subtarget of `cpu` ("host": this machine's CPU), or null.
 static std::unique_ptr<llvm::MCSubtargetInfo>
@@ -129,10 +224,15 @@ translateToLLVMIR(mlir::ModuleOp module, llvm::LLVMContext &ctx,
     return nullptr;
   m->setTargetTriple(opts.triple);
   m->setDataLayout(tm->createDataLayout());
-  addSection(*m, TESSERA_META_SECTION, "__tessera_meta", tbin::encode(meta));
-  addSection(*m, TESSERA_OPS_SECTION, "__tessera_ops", tbin::encode(ops));
-  if (cuda)
-    addSection(*m, TESSERA_CUDA_SECTION, "__tessera_cuda", tbin::encode(*cuda));
+  if (opts.staticModule) {
+    packageStatic(*m, meta, ops, cuda);
+  } else {
+    addSection(*m, TESSERA_META_SECTION, "__tessera_meta", tbin::encode(meta));
+    addSection(*m, TESSERA_OPS_SECTION, "__tessera_ops", tbin::encode(ops));
+    if (cuda)
+      addSection(*m, TESSERA_CUDA_SECTION, "__tessera_cuda",
+                 tbin::encode(*cuda));
+  }
   // Entries run once per call and spend their time in the kernels they
   // launch; optimizing their long straight-line code took most of the
   // compile time of a training step (the Burgers PINN: 2.8 of 3.7 s). Code

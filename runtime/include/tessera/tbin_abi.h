@@ -130,6 +130,34 @@ typedef int32_t (*tessera_device_entry_fn)(void *device,
 #define TESSERA_CUDA_IMAGE_PTX 0
 #define TESSERA_CUDA_IMAGE_CUBIN 1
 
+/* ---- Models linked into the program (ABI version 2) ----------------------
+ *
+ * `tesserac model.tsr --emit=obj` writes an object file for static linking:
+ * every function and table in it is local except one descriptor,
+ * `tessera_module_<module name>` (characters other than letters, digits and
+ * '_' become '_'), which `tesserac --emit=header` declares and
+ * tessera_module_load_static (tessera_rt.h) loads. The sections' bytes are
+ * those a .tbin holds in its sections of the same names.
+ */
+#define TESSERA_STATIC_MODULE_PREFIX "tessera_module_"
+
+typedef struct tessera_static_module {
+  uint32_t abi_version; /* TESSERA_TBIN_ABI_VERSION of the compiler */
+  uint32_t reserved;    /* 0 */
+  const uint8_t *meta;  /* .tessera.meta */
+  uint64_t meta_size;
+  const uint8_t *ops; /* .tessera.ops */
+  uint64_t ops_size;
+  const uint8_t *cuda; /* .tessera.cuda; NULL (size 0) without device code */
+  uint64_t cuda_size;
+  /* Parallel to .tessera.meta's entries; NULL where there is no such code
+   * (the whole array is NULL without CPU code, or without CUDA code). */
+  const tessera_entry_fn *entries;
+  const tessera_device_entry_fn *cuda_entries;
+  /* Parallel to .tessera.ops's kernels; NULL for those not on the CPU. */
+  const tessera_kernel_fn *kernels;
+} tessera_static_module_t;
+
 #ifdef __cplusplus
 }
 #endif

@@ -199,6 +199,13 @@ TESSERA_RT_API tessera_status_t tessera_module_load(tessera_context_t ctx,
  * Unload it with tessera_module_unload. */
 TESSERA_RT_API tessera_status_t tessera_module_inspect(const char *path,
                                                        tessera_module_t *out);
+/* Loads a model linked into the program (tesserac --emit=obj, declared by
+ * --emit=header; tbin_abi.h): its tables are checked as a file's sections
+ * are, and its code is used where it lies. `module` must stay valid while
+ * the result is loaded (it is a constant of the program). */
+TESSERA_RT_API tessera_status_t tessera_module_load_static(
+    tessera_context_t ctx, const tessera_static_module_t *module,
+    tessera_module_t *out);
 TESSERA_RT_API tessera_status_t tessera_module_unload(tessera_module_t module);
 
 TESSERA_RT_API const char *tessera_module_name(tessera_module_t module);

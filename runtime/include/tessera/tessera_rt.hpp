@@ -297,6 +297,14 @@ public:
     detail::check(tessera_module_load(ctx.get(), path.c_str(), &m));
     mod_ = Owned(m);
   }
+  // A model linked into the program (tessera_module_load_static), e.g.
+  // Module(ctx, tessera_module_mlp2) with the header of tesserac
+  // --emit=header.
+  Module(const Context &ctx, const tessera_static_module_t &linked) {
+    tessera_module_t m = nullptr;
+    detail::check(tessera_module_load_static(ctx.get(), &linked, &m));
+    mod_ = Owned(m);
+  }
   // The module described without loading its code (tessera_module_inspect):
   // everything works on it but invoking.
   static Module inspect(const std::string &path) {

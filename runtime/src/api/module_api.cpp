@@ -74,6 +74,28 @@ bool checkModule(tessera_module_t m, const char *fn) noexcept {
   return false;
 }
 
+// Loads the code for the context's device, by `load` (a file's or a
+// linked-in model's).
+template <typename Load>
+tessera_status_t loadForContext(tessera_context_t ctx, tessera_module_t *out,
+                                Load load) {
+  *out = nullptr;
+  auto m = std::make_unique<tessera_module>();
+  m->device = ctx->device;
+  rt::cuda::CudaDevice *gpu = m->device->cuda.get();
+  std::string error;
+  if (tessera_status_t st =
+          load(gpu ? rt::CodeFor::Cuda : rt::CodeFor::Cpu, m->loaded, error);
+      st != TESSERA_OK)
+    return rt::fail(st, error);
+  if (gpu)
+    if (tessera_status_t st = loadDeviceCode(*m, *gpu, error); st != TESSERA_OK)
+      return rt::fail(st, error);
+  buildFunctions(*m);
+  *out = m.release();
+  return TESSERA_OK;
+}
+
 } // namespace
 
 extern "C" {
@@ -84,22 +106,24 @@ tessera_status_t tessera_module_load(tessera_context_t ctx, const char *path,
     if (!ctx || !path || !out)
       return rt::fail(TESSERA_ERROR_INVALID_ARGUMENT,
                       "tessera_module_load: NULL argument");
-    *out = nullptr;
-    auto m = std::make_unique<tessera_module>();
-    m->device = ctx->device;
-    rt::cuda::CudaDevice *gpu = m->device->cuda.get();
-    std::string error;
-    if (tessera_status_t st = rt::loadModule(
-            path, gpu ? rt::CodeFor::Cuda : rt::CodeFor::Cpu, m->loaded, error);
-        st != TESSERA_OK)
-      return rt::fail(st, error);
-    if (gpu)
-      if (tessera_status_t st = loadDeviceCode(*m, *gpu, error);
-          st != TESSERA_OK)
-        return rt::fail(st, error);
-    buildFunctions(*m);
-    *out = m.release();
-    return TESSERA_OK;
+    return loadForContext(
+        ctx, out, [&](rt::CodeFor code, auto &loaded, std::string &error) {
+          return rt::loadModule(path, code, loaded, error);
+        });
+  });
+}
+
+tessera_status_t tessera_module_load_static(tessera_context_t ctx,
+                                            const tessera_static_module_t *sm,
+                                            tessera_module_t *out) {
+  return rt::guard([&] {
+    if (!ctx || !sm || !out)
+      return rt::fail(TESSERA_ERROR_INVALID_ARGUMENT,
+                      "tessera_module_load_static: NULL argument");
+    return loadForContext(
+        ctx, out, [&](rt::CodeFor code, auto &loaded, std::string &error) {
+          return rt::loadStaticModule(*sm, code, loaded, error);
+        });
   });
 }
 

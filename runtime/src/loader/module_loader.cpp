@@ -94,6 +94,63 @@ bool checkMeta(const tbin::ModuleMeta &meta, bool hasDeviceCode,
   return true;
 }
 
+struct Section {
+  const uint8_t *data = nullptr;
+  std::size_t size = 0;
+};
+
+// Version checks and decoding of the three sections, wherever their bytes
+// lie (a file's sections, or the tables of a model linked in).
+tessera_status_t decodeSections(const std::string &path, Section meta,
+                                Section ops, Section cuda, LoadedModule &out,
+                                std::string &error) {
+  std::string why;
+  if (tessera_status_t st = checkVersion(
+          path, TESSERA_META_SECTION, TESSERA_META_MAGIC, tbin::kFormatMajor,
+          meta.data, meta.size, out.formatMajor, out.formatMinor, error);
+      st != TESSERA_OK)
+    return st;
+  out.hasCuda = cuda.data != nullptr;
+  if (!tbin::decode(meta.data, meta.size, out.meta, why) ||
+      !checkMeta(out.meta, out.hasCuda, why)) {
+    error = path + ": corrupt " TESSERA_META_SECTION ": " + why;
+    return TESSERA_ERROR_INVALID_MODULE;
+  }
+
+  uint16_t opsMajor, opsMinor;
+  if (tessera_status_t st = checkVersion(
+          path, TESSERA_OPS_SECTION, TESSERA_OPS_MAGIC, tbin::kFormatMajor,
+          ops.data, ops.size, opsMajor, opsMinor, error);
+      st != TESSERA_OK)
+    return st;
+  if (!tbin::decode(ops.data, ops.size, out.ops, why)) {
+    error = path + ": corrupt " TESSERA_OPS_SECTION ": " + why;
+    return TESSERA_ERROR_INVALID_MODULE;
+  }
+  for (const tbin::KernelMeta &k : out.ops.kernels)
+    if (k.backend == "cpu" && k.symbol.empty()) {
+      error = path + ": corrupt " TESSERA_OPS_SECTION ": kernel '" +
+              tbin::printable(k.name) + "' has no symbol";
+      return TESSERA_ERROR_INVALID_MODULE;
+    }
+
+  if (out.hasCuda) {
+    uint16_t cudaMajor, cudaMinor;
+    if (tessera_status_t st =
+            checkVersion(path, TESSERA_CUDA_SECTION, TESSERA_CUDA_MAGIC,
+                         tbin::kCudaFormatMajor, cuda.data, cuda.size,
+                         cudaMajor, cudaMinor, error);
+        st != TESSERA_OK)
+      return st;
+    if (!tbin::decode(cuda.data, cuda.size, out.cuda, why)) {
+      error = path + ": corrupt " TESSERA_CUDA_SECTION ": " + why;
+      return TESSERA_ERROR_INVALID_MODULE;
+    }
+  }
+
+  return TESSERA_OK;
+}
+
 } // namespace
 
 LoadedModule::~LoadedModule() {
@@ -112,63 +169,23 @@ tessera_status_t inspectModule(const std::string &path, const uint8_t *data,
     return st;
   }
 
-  const uint8_t *metaBytes, *opsBytes, *cudaBytes;
-  std::size_t metaSize, opsSize, cudaSize;
+  Section meta, ops, cuda;
   if (tessera_status_t st = findSection(path, elf, data, TESSERA_META_SECTION,
-                                        true, metaBytes, metaSize, error);
-      st != TESSERA_OK)
-    return st;
-  if (tessera_status_t st = checkVersion(
-          path, TESSERA_META_SECTION, TESSERA_META_MAGIC, tbin::kFormatMajor,
-          metaBytes, metaSize, out.formatMajor, out.formatMinor, error);
+                                        true, meta.data, meta.size, error);
       st != TESSERA_OK)
     return st;
   // Device code is optional; when present it is checked like the rest.
   if (tessera_status_t st = findSection(path, elf, data, TESSERA_CUDA_SECTION,
-                                        false, cudaBytes, cudaSize, error);
+                                        false, cuda.data, cuda.size, error);
       st != TESSERA_OK)
     return st;
-  out.hasCuda = cudaBytes != nullptr;
-  if (!tbin::decode(metaBytes, metaSize, out.meta, why) ||
-      !checkMeta(out.meta, out.hasCuda, why)) {
-    error = path + ": corrupt " TESSERA_META_SECTION ": " + why;
-    return TESSERA_ERROR_INVALID_MODULE;
-  }
-
   if (tessera_status_t st = findSection(path, elf, data, TESSERA_OPS_SECTION,
-                                        true, opsBytes, opsSize, error);
+                                        true, ops.data, ops.size, error);
       st != TESSERA_OK)
     return st;
-  uint16_t opsMajor, opsMinor;
-  if (tessera_status_t st = checkVersion(
-          path, TESSERA_OPS_SECTION, TESSERA_OPS_MAGIC, tbin::kFormatMajor,
-          opsBytes, opsSize, opsMajor, opsMinor, error);
+  if (tessera_status_t st = decodeSections(path, meta, ops, cuda, out, error);
       st != TESSERA_OK)
     return st;
-  if (!tbin::decode(opsBytes, opsSize, out.ops, why)) {
-    error = path + ": corrupt " TESSERA_OPS_SECTION ": " + why;
-    return TESSERA_ERROR_INVALID_MODULE;
-  }
-  for (const tbin::KernelMeta &k : out.ops.kernels)
-    if (k.backend == "cpu" && k.symbol.empty()) {
-      error = path + ": corrupt " TESSERA_OPS_SECTION ": kernel '" +
-              tbin::printable(k.name) + "' has no symbol";
-      return TESSERA_ERROR_INVALID_MODULE;
-    }
-
-  if (out.hasCuda) {
-    uint16_t cudaMajor, cudaMinor;
-    if (tessera_status_t st =
-            checkVersion(path, TESSERA_CUDA_SECTION, TESSERA_CUDA_MAGIC,
-                         tbin::kCudaFormatMajor, cudaBytes, cudaSize, cudaMajor,
-                         cudaMinor, error);
-        st != TESSERA_OK)
-      return st;
-    if (!tbin::decode(cudaBytes, cudaSize, out.cuda, why)) {
-      error = path + ": corrupt " TESSERA_CUDA_SECTION ": " + why;
-      return TESSERA_ERROR_INVALID_MODULE;
-    }
-  }
 
   out.sections.clear();
   for (const ElfSection &s : elf.sections)
@@ -265,6 +282,69 @@ tessera_status_t loadModule(const std::string &path, CodeFor code,
     if (k.backend == "cpu" && !resolve(k.symbol, fn))
       return notFound("kernel", k.name, k.symbol);
     mod->kernelFns.push_back(fn);
+  }
+  out = std::move(mod);
+  return TESSERA_OK;
+}
+
+tessera_status_t loadStaticModule(const tessera_static_module_t &linked,
+                                  CodeFor code,
+                                  std::unique_ptr<LoadedModule> &out,
+                                  std::string &error) {
+  const std::string path = "linked-in module";
+  if (linked.abi_version != TESSERA_TBIN_ABI_VERSION) {
+    error = path + ": compiled for ABI version " +
+            std::to_string(linked.abi_version) + ", this runtime has " +
+            std::to_string(TESSERA_TBIN_ABI_VERSION) +
+            "; recompile it with the tesserac of this runtime";
+    return TESSERA_ERROR_UNSUPPORTED;
+  }
+  auto mod = std::make_unique<LoadedModule>();
+  Section meta{linked.meta, static_cast<std::size_t>(linked.meta_size)};
+  Section ops{linked.ops, static_cast<std::size_t>(linked.ops_size)};
+  Section cuda{linked.cuda, static_cast<std::size_t>(linked.cuda_size)};
+  if (!meta.data || !ops.data) {
+    error = path + ": no " + (meta.data ? "kernel table" : "metadata");
+    return TESSERA_ERROR_INVALID_MODULE;
+  }
+  if (tessera_status_t st = decodeSections(path, meta, ops, cuda, *mod, error);
+      st != TESSERA_OK)
+    return st;
+  mod->path = mod->meta.module + " (linked in)";
+  mod->sections.push_back({TESSERA_META_SECTION, linked.meta_size});
+  mod->sections.push_back({TESSERA_OPS_SECTION, linked.ops_size});
+  if (mod->hasCuda)
+    mod->sections.push_back({TESSERA_CUDA_SECTION, linked.cuda_size});
+
+  std::size_t numEntries = mod->meta.entries.size();
+  if (code == CodeFor::Cuda) {
+    for (std::size_t i = 0; i < numEntries; ++i) {
+      if (!mod->hasCuda || !linked.cuda_entries || !linked.cuda_entries[i]) {
+        error = mod->path +
+                " has no CUDA code; compile it with tesserac --target=cuda";
+        return TESSERA_ERROR_UNSUPPORTED;
+      }
+      mod->cudaEntryFns.push_back(linked.cuda_entries[i]);
+    }
+    mod->kernelFns.assign(mod->ops.kernels.size(), nullptr);
+  } else if (code == CodeFor::Cpu) {
+    for (std::size_t i = 0; i < numEntries; ++i) {
+      if (!linked.entries || !linked.entries[i]) {
+        error = mod->path +
+                " has no CPU code; compile it with tesserac --target=cpu";
+        return TESSERA_ERROR_UNSUPPORTED;
+      }
+      mod->entryFns.push_back(linked.entries[i]);
+    }
+    for (std::size_t i = 0; i < mod->ops.kernels.size(); ++i) {
+      tessera_kernel_fn fn = linked.kernels ? linked.kernels[i] : nullptr;
+      if (mod->ops.kernels[i].backend == "cpu" && !fn) {
+        error = mod->path + ": kernel '" +
+                tbin::printable(mod->ops.kernels[i].name) + "' has no code";
+        return TESSERA_ERROR_INVALID_MODULE;
+      }
+      mod->kernelFns.push_back(fn);
+    }
   }
   out = std::move(mod);
   return TESSERA_OK;

@@ -66,4 +66,13 @@ tessera_status_t inspectModule(const std::string &path, const uint8_t *data,
                                std::size_t size, LoadedModule &out,
                                std::string &error);
 
+// A model linked into the program (tesserac --emit=obj): its tables are
+// checked as inspectModule checks a file's sections, its code comes from
+// the descriptor's arrays (nothing is mapped). Messages start with
+// "linked-in module" until its name is known, then "NAME (linked in)".
+tessera_status_t loadStaticModule(const tessera_static_module_t &linked,
+                                  CodeFor code,
+                                  std::unique_ptr<LoadedModule> &out,
+                                  std::string &error);
+
 } // namespace tessera::rt

@@ -21,7 +21,19 @@ struct CodegenOptions {
   unsigned optLevel = 2;
   std::string triple = "x86_64-unknown-linux-gnu";
   std::string cpu = "x86-64";
+  // For static linking (--emit=obj): local definitions and one
+  // tessera_static_module_t descriptor instead of the .tessera.* sections.
+  bool staticModule = false;
 };
+
+// The descriptor of a statically linked model: tessera_module_ followed by
+// the module's name, each character other than [A-Za-z0-9_] as '_'.
+std::string staticModuleSymbol(const std::string &moduleName);
+
+// A C header for a statically linked model: the descriptor's declaration
+// and every entry's signature, for `tesserac --emit=header`.
+std::string moduleHeader(const tbin::ModuleMeta &meta,
+                         const std::string &sourceName);
 
 // Whether LLVM's x86-64 backend knows `cpu` ("host" included).
 bool isKnownCpu(const std::string &cpu);
@@ -37,7 +49,8 @@ tbin::ModuleMeta collectModuleMeta(mlir::ModuleOp tgraphModule,
 tbin::OpsTable collectOpsTable(mlir::ModuleOp ttileModule, bool cpu, bool cuda);
 
 // LLVM dialect -> optimized LLVM IR with the two metadata sections, and
-// .tessera.cuda when `cuda` is given. Returns null and sets `error` on
+// .tessera.cuda when `cuda` is given (for opts.staticModule, the same bytes
+// as tables of a descriptor). Returns null and sets `error` on
 // failure.
 std::unique_ptr<llvm::Module>
 translateToLLVMIR(mlir::ModuleOp llvmDialectModule, llvm::LLVMContext &ctx,
