@@ -345,6 +345,29 @@ int compile(const Options &opts) {
   cg.cpu = opts.cpu == "host" ? llvm::sys::getHostCPUName().str() : opts.cpu;
   cg.staticModule = emit == Emit::Obj;
   llvm::LLVMContext llvmCtx;
+  if (emit == Emit::Tbin) {
+    // Optimized and compiled in pieces, in parallel ([ParallelCodegen]).
+    mlir::TimingScope translate = root.nest("LLVM IR");
+    std::unique_ptr<llvm::Module> llvmModule = tessera::translateUnoptimized(
+        *module, llvmCtx, meta, ops, cudaImages ? &*cudaImages : nullptr, cg,
+        error);
+    translate.stop();
+    if (!llvmModule)
+      return fail(error);
+    if (output == "-")
+      return fail("a .tbin cannot be written to standard output; use -o FILE");
+    std::vector<std::string> objects;
+    unsigned pieces = tessera::codegenPartitions(*llvmModule);
+    mlir::TimingScope codegen = root.nest(
+        pieces == 1 ? std::string("optimization and machine code")
+                    : "optimization and machine code, " +
+                          std::to_string(pieces) + " pieces in parallel");
+    if (!tessera::compileInPieces(std::move(llvmModule), cg, objects, error))
+      return fail(error);
+    codegen.stop();
+    mlir::TimingScope link = root.nest("link");
+    return tessera::linkTbin(objects, output, error) ? 0 : fail(error);
+  }
   mlir::TimingScope translate = root.nest("LLVM IR and its optimization");
   std::unique_ptr<llvm::Module> llvmModule = tessera::translateToLLVMIR(
       *module, llvmCtx, meta, ops, cudaImages ? &*cudaImages : nullptr, cg,
@@ -364,12 +387,7 @@ int compile(const Options &opts) {
                                 error))
     return fail(error);
   codegen.stop();
-  if (emit == Emit::Asm || emit == Emit::Obj)
-    return writeOutput(output, code, error) ? 0 : fail(error);
-  if (output == "-")
-    return fail("a .tbin cannot be written to standard output; use -o FILE");
-  mlir::TimingScope link = root.nest("link");
-  return tessera::linkTbin(code, output, error) ? 0 : fail(error);
+  return writeOutput(output, code, error) ? 0 : fail(error);
 }
 
 } // namespace

@@ -205,10 +205,10 @@ int64_t vectorBytesForCpu(const std::string &cpu) {
 }
 
 std::unique_ptr<llvm::Module>
-translateToLLVMIR(mlir::ModuleOp module, llvm::LLVMContext &ctx,
-                  const tbin::ModuleMeta &meta, const tbin::OpsTable &ops,
-                  const tbin::CudaImages *cuda, const CodegenOptions &opts,
-                  std::string &error) {
+translateUnoptimized(mlir::ModuleOp module, llvm::LLVMContext &ctx,
+                     const tbin::ModuleMeta &meta, const tbin::OpsTable &ops,
+                     const tbin::CudaImages *cuda, const CodegenOptions &opts,
+                     std::string &error) {
   mlir::DialectRegistry registry;
   mlir::registerBuiltinDialectTranslation(registry);
   mlir::registerLLVMDialectTranslation(registry);
@@ -243,7 +243,27 @@ translateToLLVMIR(mlir::ModuleOp module, llvm::LLVMContext &ctx,
       fn.addFnAttr(llvm::Attribute::OptimizeNone);
       fn.addFnAttr(llvm::Attribute::NoInline);
     }
-  optimize(*m, *tm, opts.optLevel);
+  return m;
+}
+
+bool optimizeLLVMIR(llvm::Module &m, const CodegenOptions &opts,
+                    std::string &error) {
+  std::unique_ptr<llvm::TargetMachine> tm = makeTargetMachine(opts, error);
+  if (!tm)
+    return false;
+  optimize(m, *tm, opts.optLevel);
+  return true;
+}
+
+std::unique_ptr<llvm::Module>
+translateToLLVMIR(mlir::ModuleOp module, llvm::LLVMContext &ctx,
+                  const tbin::ModuleMeta &meta, const tbin::OpsTable &ops,
+                  const tbin::CudaImages *cuda, const CodegenOptions &opts,
+                  std::string &error) {
+  std::unique_ptr<llvm::Module> m =
+      translateUnoptimized(module, ctx, meta, ops, cuda, opts, error);
+  if (!m || !optimizeLLVMIR(*m, opts, error))
+    return nullptr;
   return m;
 }
 

@@ -98,7 +98,7 @@ TEST_F(Backend, LinkedTbinLoadsAndRuns) {
       << error;
   llvm::SmallString<128> path;
   ASSERT_FALSE(llvm::sys::fs::createTemporaryFile("twice", "tbin", path));
-  ASSERT_TRUE(tessera::linkTbin(object, path.str().str(), error)) << error;
+  ASSERT_TRUE(tessera::linkTbin({object}, path.str().str(), error)) << error;
 
   tessera_context_t ctxRt = nullptr;
   tessera_module_t mod = nullptr;
@@ -155,7 +155,7 @@ TEST_F(Backend, LinkRefusesUndefinedSymbols) {
     llvm::SmallString<128> path;
     ASSERT_FALSE(llvm::sys::fs::createTemporaryFile("undefined", "tbin", path));
     llvm::sys::fs::remove(path);
-    EXPECT_FALSE(tessera::linkTbin(object, path.str().str(), error));
+    EXPECT_FALSE(tessera::linkTbin({object}, path.str().str(), error));
     EXPECT_EQ(error,
               std::string("linking failed: undefined symbol '") + symbol + "'");
     EXPECT_FALSE(llvm::sys::fs::exists(path));

@@ -58,13 +58,37 @@ translateToLLVMIR(mlir::ModuleOp llvmDialectModule, llvm::LLVMContext &ctx,
                   const tbin::CudaImages *cuda, const CodegenOptions &opts,
                   std::string &error);
 
+// translateToLLVMIR in two steps: the LLVM IR as translated, then LLVM's
+// optimization pipeline at opts.optLevel.
+std::unique_ptr<llvm::Module>
+translateUnoptimized(mlir::ModuleOp llvmDialectModule, llvm::LLVMContext &ctx,
+                     const tbin::ModuleMeta &meta, const tbin::OpsTable &ops,
+                     const tbin::CudaImages *cuda, const CodegenOptions &opts,
+                     std::string &error);
+bool optimizeLLVMIR(llvm::Module &module, const CodegenOptions &opts,
+                    std::string &error);
+
 // Machine code for the module, as an object file or assembly text.
 bool emitMachineCode(llvm::Module &module, const CodegenOptions &opts,
                      bool assembly, std::string &out, std::string &error);
 
-// Links one object file into a .tbin at `outputPath` (atomically: a
-// temporary file, then a rename).
-bool linkTbin(const std::string &objectBytes, const std::string &outputPath,
-              std::string &error);
+// How many pieces compileInPieces cuts a module into: one per 8 functions
+// with a body, at most 8. It depends on the module alone, never on the
+// machine, so that a .tbin is the same bytes wherever it is compiled.
+unsigned codegenPartitions(const llvm::Module &module);
+
+// Optimizes an unoptimized module and generates its machine code in
+// codegenPartitions() pieces, on as many threads as the machine has (up
+// to one a piece): one object file per piece, in a fixed order. Each
+// function is compiled exactly as it would be in one piece (kernels and
+// entries call one another only through the runtime).
+bool compileInPieces(std::unique_ptr<llvm::Module> module,
+                     const CodegenOptions &opts,
+                     std::vector<std::string> &objects, std::string &error);
+
+// Links object files into a .tbin at `outputPath` (atomically: a temporary
+// file, then a rename).
+bool linkTbin(const std::vector<std::string> &objects,
+              const std::string &outputPath, std::string &error);
 
 } // namespace tessera
