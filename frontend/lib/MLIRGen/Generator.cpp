@@ -52,9 +52,12 @@ void Generator::emit(ModuleOp module, const ast::Module &m,
   }
   // Constants fold where they are used; other module-level values (ops,
   // operators, policies) are reported only if code uses them.
-  for (const ast::ValueDecl &v : m.values)
+  for (const ast::ValueDecl &v : m.values) {
     if (v.kind == ast::ValueDecl::Kind::Const && isLiteral(*v.value))
       constants[v.name] = v.value.get();
+    if (v.kind != ast::ValueDecl::Kind::Policy)
+      moduleValues[v.name] = v.value.get();
+  }
   b.setInsertionPointToEnd(module.getBody());
   for (const ast::MeshDecl &me : m.meshes)
     declareMesh(me);
@@ -547,8 +550,17 @@ void Generator::defineTrain(const ast::TrainDecl &t) {
   for (auto [i, p] : llvm::enumerate(t.params))
     fn.setArgAttrs(i, signatureAttrs(p.name, typeOf(p.type)));
   SmallVector<NamedAttribute> optimizer;
-  if (t.optimizer->kind == ast::Expr::Kind::Call) {
-    const auto &c = static_cast<const ast::CallExpr &>(*t.optimizer);
+  // `with opt` where `let opt = adam(lr: 0.1)` at module level: the call.
+  // Sema has checked that the chain of names ends in an optimizer.
+  const ast::Expr *with = t.optimizer.get();
+  for (int hops = 0; with->kind == ast::Expr::Kind::Name && hops < 64; ++hops) {
+    auto it = moduleValues.find(static_cast<const ast::NameExpr &>(*with).name);
+    if (it == moduleValues.end())
+      break;
+    with = it->second;
+  }
+  if (with->kind == ast::Expr::Kind::Call) {
+    const auto &c = static_cast<const ast::CallExpr &>(*with);
     const std::string &kind =
         static_cast<const ast::NameExpr &>(*c.callee).name;
     optimizer.push_back(b.getNamedAttr("name", b.getStringAttr(kind)));

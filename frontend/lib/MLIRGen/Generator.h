@@ -252,6 +252,8 @@ private:
   std::vector<std::pair<const ast::TrainDecl *, func::FuncOp>> pendingTrains;
   std::map<std::string, Value> scope;
   std::map<std::string, const ast::Expr *> constants, literalLets;
+  // Every module-level `const` and `let`, by name.
+  std::map<std::string, const ast::Expr *> moduleValues;
   std::map<std::string, int64_t> staticDims;
 };
 
