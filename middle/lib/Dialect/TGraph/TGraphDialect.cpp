@@ -3,6 +3,7 @@
 // (constants, fixed points). The families' verifiers and builders live in
 // ElementwiseOps.cpp, LinalgOps.cpp, ShapeOps.cpp and ReductionOps.cpp.
 #include "TGraphUtils.h"
+#include "tessera/Dialect/TGraph/Derivatives.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"
@@ -33,6 +34,11 @@ void TGraphDialect::initialize() {
 #include "tessera/Dialect/TGraph/TGraphOps.cpp.inc"
       >();
   addInterfaces<TGraphInlinerInterface>();
+  // Upstream ops in Graph IR get their derivative rules wherever this
+  // dialect is used, without every tool registering them.
+  DialectRegistry upstream;
+  registerUpstreamDerivatives(upstream);
+  getContext()->appendDialectRegistry(upstream);
 }
 
 LogicalResult verifyElementwiseScalarBroadcast(Operation *op) {

@@ -11,7 +11,16 @@
 
 #include <functional>
 
+namespace mlir {
+class DialectRegistry;
+} // namespace mlir
+
 namespace tessera::tgraph {
+
+// Attaches the derivative rules of upstream ops that Graph IR uses
+// (tensor.cast) whenever their dialect is loaded; the TGraph dialect does
+// this for its context when it is loaded itself.
+void registerUpstreamDerivatives(mlir::DialectRegistry &registry);
 
 // Builds the ops of derivative code at one location. Every value it returns
 // has a type known from its operands; `?` extents are read with tensor.dim

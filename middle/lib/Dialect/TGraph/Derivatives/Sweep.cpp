@@ -2,8 +2,6 @@
 // op's own rule (DifferentiableOpInterface) applied in turn.
 #include "tessera/Dialect/TGraph/Derivatives.h"
 
-#include "mlir/Dialect/Tensor/IR/Tensor.h"
-
 using namespace mlir;
 
 namespace tessera::tgraph {
@@ -65,11 +63,6 @@ LogicalResult reverseSweep(OpBuilder &b, ArrayRef<Operation *> ops,
     if (auto rule = dyn_cast<DifferentiableOpInterface>(op)) {
       if (failed(rule.buildVJP(b, dys, dxs)))
         return failure();
-    } else if (auto c = dyn_cast<tensor::CastOp>(op)) {
-      // A cast between more and less static types of one shape (a call of
-      // an op with symbolic dims): the cotangent cast back.
-      dxs.push_back(b.create<tensor::CastOp>(op->getLoc(),
-                                             c.getSource().getType(), dys[0]));
     } else if (!hooks.reverseOther ||
                failed(hooks.reverseOther(b, op, dys, dxs))) {
       if (!hooks.reverseOther)
@@ -101,9 +94,6 @@ LogicalResult forwardSweep(OpBuilder &b, ArrayRef<Operation *> ops,
     if (auto rule = dyn_cast<DifferentiableOpInterface>(op)) {
       if (failed(rule.buildJVP(b, dxs, dys)))
         return failure();
-    } else if (auto c = dyn_cast<tensor::CastOp>(op)) {
-      dys.push_back(
-          b.create<tensor::CastOp>(op->getLoc(), c.getType(), dxs[0]));
     } else if (llvm::none_of(op->getResults(), [](Value r) {
                  return isDifferentiableType(r.getType());
                })) {
