@@ -2,11 +2,11 @@
 // Fusion groups of matmuls, reductions and layout operators, and the
 // elementwise groups around them.
 
-// A matmul, the broadcast of its bias and the elementwise tail: three groups.
-// The matmul is a group of its own (tile: 16 rows by default); the broadcast
-// is a layout group that takes the run-time extent of its new dim as an
-// `index` input; the add and the relu fuse into one elementwise group that
-// reads both.
+// A matmul, the broadcast of its bias and the elementwise tail: two groups.
+// The matmul is a group of its own (tile: 16 rows by default); the bias's
+// broadcast joins the elementwise tail, which reads the bias in place (it
+// takes the run-time extent of the new dim as an `index` input), so the
+// broadcast bias never reaches memory.
 // CHECK-LABEL: func.func @dense
 // CHECK-SAME: (%[[X:[^:]*]]: tensor<?x29xf32> {{.*}}, %[[W:[^:]*]]: tensor<29x45xf32> {{.*}}, %[[BIAS:[^:]*]]: tensor<45xf32>
 // CHECK: %[[B:.*]] = tensor.dim %[[X]], %c0
@@ -15,14 +15,10 @@
 // CHECK-NEXT:   %[[M:.*]] = tgraph.matmul %[[XA]], %[[WA]]
 // CHECK-NEXT:   tsched.yield %[[M]]
 // CHECK-NEXT: }
-// CHECK-NEXT: %[[BB:.*]] = tsched.fusion_group(%[[BIAS]], %[[B]]) {kind = "layout", shape = ["B", 45], tile = array<i64: 4096>} : (tensor<45xf32>, index) -> tensor<?x45xf32> {
-// CHECK-NEXT: ^bb0(%[[BA:.*]]: tensor<45xf32>, %[[DA:.*]]: index):
+// CHECK-NEXT: %[[EW:.*]] = tsched.fusion_group(%[[BIAS]], %[[B]], %[[MM]]) {kind = "elementwise", shape = ["B", 45], tile = array<i64: 4096>} : (tensor<45xf32>, index, tensor<?x45xf32>) -> tensor<?x45xf32> {
+// CHECK-NEXT: ^bb0(%[[BA:.*]]: tensor<45xf32>, %[[DA:.*]]: index, %[[P:.*]]: tensor<?x45xf32>):
 // CHECK-NEXT:   %[[BC:.*]] = tgraph.broadcast %[[BA]] dims(%[[DA]])
-// CHECK-NEXT:   tsched.yield %[[BC]]
-// CHECK-NEXT: }
-// CHECK-NEXT: %[[EW:.*]] = tsched.fusion_group(%[[MM]], %[[BB]]) {kind = "elementwise", shape = ["B", 45], tile = array<i64: 4096>}
-// CHECK-NEXT: ^bb0(%[[P:.*]]: tensor<?x45xf32>, %[[Q:.*]]: tensor<?x45xf32>):
-// CHECK-NEXT:   %[[S:.*]] = tgraph.add %[[P]], %[[Q]]
+// CHECK-NEXT:   %[[S:.*]] = tgraph.add %[[P]], %[[BC]]
 // CHECK-NEXT:   %[[R:.*]] = tgraph.relu %[[S]]
 // CHECK-NEXT:   tsched.yield %[[R]]
 // CHECK-NEXT: }
@@ -72,19 +68,20 @@ func.func @reductions(%x: tensor<?x7x5xf32> {tgraph.name = "x", tgraph.shape = [
 }
 
 // softmax's shape: exp, a reduction of it, the broadcast back, a division.
-// The division has the exp's iteration space, but joining the exp's group
-// would make that group depend on itself through the reduction: a second
-// elementwise group of the same shape is formed instead.
+// The reduction computes the exp it sums (ReductionChains.cpp), and the
+// division, with the broadcast it reads through, computes it again: two
+// groups, and no [R, C] value in memory.
 // CHECK-LABEL: func.func @cycle
-// CHECK: %[[E:.*]] = tsched.fusion_group(%arg0) {kind = "elementwise", shape = ["R", "C"], {{.*}}}
+// CHECK: %[[S:.*]] = tsched.fusion_group(%arg0) {kind = "reduction", shape = ["R", 1], {{.*}}}
 // CHECK-NEXT: ^bb0
 // CHECK-NEXT: tgraph.exp
+// CHECK-NEXT: tgraph.reduce_sum
 // CHECK-NEXT: tsched.yield
 // CHECK-NEXT: }
-// CHECK-NEXT: %[[S:.*]] = tsched.fusion_group(%[[E]]) {kind = "reduction", shape = ["R", 1], {{.*}}}
-// CHECK: %[[B:.*]] = tsched.fusion_group(%[[S]], %{{.*}}, %{{.*}}) {kind = "layout", shape = ["R", "C"], {{.*}}} : (tensor<?x1xf32>, index, index) -> tensor<?x?xf32>
-// CHECK: %[[D:.*]] = tsched.fusion_group(%[[E]], %[[B]]) {kind = "elementwise", shape = ["R", "C"], {{.*}}}
+// CHECK-NEXT: %[[D:.*]] = tsched.fusion_group(%arg0, %[[S]], %{{.*}}, %{{.*}}) {kind = "elementwise", shape = ["R", "C"], {{.*}}} : (tensor<?x?xf32>, tensor<?x1xf32>, index, index) -> tensor<?x?xf32>
 // CHECK-NEXT: ^bb0
+// CHECK-NEXT: tgraph.exp
+// CHECK-NEXT: tgraph.broadcast
 // CHECK-NEXT: tgraph.div
 // CHECK-NEXT: tsched.yield
 // CHECK-NEXT: }
@@ -129,18 +126,15 @@ func.func @extent_cycle(%x: tensor<?xf32> {tgraph.name = "x", tgraph.shape = ["N
   return %r : tensor<?xf32>
 }
 
-// A scalar constant read by a non-elementwise operator needs a buffer: it
-// gets an elementwise group of its own (rank 0) that the broadcast reads.
+// The broadcast of a scalar constant joins the elementwise group that
+// reads it, the constant copied in like any other: one group.
 // CHECK-LABEL: func.func @constant_operand
-// CHECK: %[[C:.*]] = tsched.fusion_group() {kind = "elementwise", shape = [], {{.*}}} : () -> tensor<f32> {
-// CHECK-NEXT:   %[[ONE:.*]] = tgraph.constant 1.000000e+00 : f32 -> tensor<f32>
-// CHECK-NEXT:   tsched.yield %[[ONE]]
-// CHECK-NEXT: }
-// CHECK-NEXT: %[[B:.*]] = tsched.fusion_group(%[[C]], %{{.*}}) {kind = "layout", shape = ["N", 4], {{.*}}} : (tensor<f32>, index) -> tensor<?x4xf32>
-// CHECK: tgraph.broadcast
-// CHECK: %[[R:.*]] = tsched.fusion_group({{.*}}%[[B]]{{.*}}) {kind = "elementwise", shape = ["N", 4], {{.*}}}
-// CHECK: tgraph.mul
-// CHECK: tgraph.add
+// CHECK: %[[R:.*]] = tsched.fusion_group(%{{.*}}, %arg0) {kind = "elementwise", shape = ["N", 4], {{.*}}} : (index, tensor<?x4xf32>) -> tensor<?x4xf32> {
+// CHECK-NEXT: ^bb0
+// CHECK-NEXT: %[[ONE:.*]] = tgraph.constant 1.000000e+00 : f32 -> tensor<f32>
+// CHECK-NEXT: tgraph.broadcast %[[ONE]]
+// CHECK-NEXT: tgraph.mul
+// CHECK-NEXT: tgraph.add
 // CHECK: return %[[R]]
 func.func @constant_operand(%x: tensor<?x4xf32> {tgraph.name = "x", tgraph.shape = ["N", 4]})
     -> (tensor<?x4xf32> {tgraph.name = "out0", tgraph.shape = ["N", 4]})
@@ -196,17 +190,16 @@ func.func @layouts(%x: tensor<?x6xf32> {tgraph.name = "x", tgraph.shape = ["N", 
 // A layout operator on booleans (the broadcast of a select's condition)
 // moves them as i32 0/1: the select that widens them joins the chain that
 // computes them, the `!= 0` that narrows them back the chain that uses
-// them, so no boolean tensor reaches memory.
+// them (here with the broadcast, read in place), so no boolean tensor
+// reaches memory.
 // CHECK-LABEL: func.func @bool_broadcast
 // CHECK: %[[N:.*]] = tensor.dim %arg1, %c0
 // CHECK: %[[C:.*]] = tsched.fusion_group(%arg0) {kind = "elementwise", shape = [4], {{.*}}} : (tensor<4xf32>) -> tensor<4xi32>
 // CHECK: %[[GT:.*]] = tgraph.compare gt
 // CHECK: tgraph.select %[[GT]], %{{.*}}, %{{.*}} : tensor<4xi1>, tensor<i32>, tensor<i32> -> tensor<4xi32>
-// CHECK: %[[B:.*]] = tsched.fusion_group(%[[C]], %[[N]]) {kind = "layout", shape = ["N", 4], {{.*}}} : (tensor<4xi32>, index) -> tensor<?x4xi32>
-// CHECK-NEXT: ^bb0
-// CHECK-NEXT: tgraph.broadcast {{.*}} : tensor<4xi32> -> tensor<?x4xi32>
-// CHECK: tsched.fusion_group(%[[B]], %arg1, %arg2) {kind = "elementwise", shape = ["N", 4], {{.*}}} : (tensor<?x4xi32>, tensor<?x4xf32>, tensor<?x4xf32>) -> tensor<?x4xf32>
-// CHECK: %[[NE:.*]] = tgraph.compare ne, %{{.*}}, %{{.*}} : tensor<?x4xi32>, tensor<i32> -> tensor<?x4xi1>
+// CHECK: tsched.fusion_group(%[[C]], %[[N]], %arg1, %arg2) {kind = "elementwise", shape = ["N", 4], {{.*}}} : (tensor<4xi32>, index, tensor<?x4xf32>, tensor<?x4xf32>) -> tensor<?x4xf32>
+// CHECK: tgraph.broadcast {{.*}} : tensor<4xi32> -> tensor<?x4xi32>
+// CHECK-NEXT: %[[NE:.*]] = tgraph.compare ne, %{{.*}}, %{{.*}} : tensor<?x4xi32>, tensor<i32> -> tensor<?x4xi1>
 // CHECK: tgraph.select %[[NE]]
 func.func @bool_broadcast(%v: tensor<4xf32> {tgraph.name = "v", tgraph.shape = [4]},
                           %x: tensor<?x4xf32> {tgraph.name = "x", tgraph.shape = ["N", 4]},

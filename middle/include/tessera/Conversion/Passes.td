@@ -8,9 +8,13 @@ def FormFusionGroups : Pass<"tsched-form-fusion-groups", "mlir::ModuleOp"> {
   let description = [{
     Every elementwise operator of a function joins the fusion group of its
     iteration space (its symbolic shape); scalar constants are copied into
-    each group that uses them. A value returned without computation gets a
-    group of its own (a copy). Each group gets the tile chosen for it:
-    `tile-elements` elements per tile.
+    each group that uses them. So does a broadcast whose operand a kernel
+    can read in place (a value per row, a row repeated, a scalar). A
+    reduction's group computes the elementwise chain that produces its
+    operand (recomputing a cheap chain that other operators read too). A
+    value returned without computation gets a group of its own (a copy).
+    Each group gets the tile chosen for it: `tile-elements` elements per
+    tile.
   }];
   let options = [
     Option<"tileElements", "tile-elements", "int64_t", /*default=*/"4096",

@@ -3,7 +3,12 @@
 // its intermediates never reach memory; every other operator (matmul,
 // reduction, layout) becomes a group of its own. A chain joins the latest
 // group of its shape unless that would make groups depend on each other in
-// a cycle.
+// a cycle. Broadcasts that a kernel can read through join the chains that
+// read them, and a reduction's group computes the chain that produces its
+// operand (FusionRules.h).
+#include "FusionRules.h"
+
+#include "tessera/Conversion/BroadcastRead.h"
 #include "tessera/Conversion/Passes.h"
 #include "tessera/Conversion/SymbolicShape.h"
 
@@ -23,6 +28,25 @@ namespace tessera {
 using namespace mlir;
 
 namespace tessera {
+
+bool isElementwise(Operation *op) {
+  return isa<tgraph::AddOp, tgraph::SubOp, tgraph::MulOp, tgraph::DivOp,
+             tgraph::NegOp, tgraph::ConstantOp, tgraph::PowOp, tgraph::MaxOp,
+             tgraph::MinOp, tgraph::AbsOp, tgraph::ExpOp, tgraph::LogOp,
+             tgraph::Log1pOp, tgraph::SqrtOp, tgraph::RsqrtOp, tgraph::SinOp,
+             tgraph::CosOp, tgraph::TanhOp, tgraph::SigmoidOp, tgraph::ReluOp,
+             tgraph::SquareOp, tgraph::SiluOp, tgraph::CompareOp,
+             tgraph::SelectOp, tgraph::CastOp>(op);
+}
+
+bool readsThroughBroadcast(Operation *op) {
+  auto b = dyn_cast<tgraph::BroadcastOp>(op);
+  return b &&
+         flatBroadcastRead(cast<RankedTensorType>(b.getOperand().getType()),
+                           cast<RankedTensorType>(b.getType()))
+             .has_value();
+}
+
 namespace {
 
 struct GroupPlan {
@@ -35,15 +59,12 @@ struct GroupPlan {
 
 bool isGrouped(Operation *op) { return !isa<tgraph::ConstantOp>(op); }
 
-// The operators an elementwise fusion group may hold.
-bool isElementwise(Operation *op) {
-  return isa<tgraph::AddOp, tgraph::SubOp, tgraph::MulOp, tgraph::DivOp,
-             tgraph::NegOp, tgraph::ConstantOp, tgraph::PowOp, tgraph::MaxOp,
-             tgraph::MinOp, tgraph::AbsOp, tgraph::ExpOp, tgraph::LogOp,
-             tgraph::Log1pOp, tgraph::SqrtOp, tgraph::RsqrtOp, tgraph::SinOp,
-             tgraph::CosOp, tgraph::TanhOp, tgraph::SigmoidOp, tgraph::ReluOp,
-             tgraph::SquareOp, tgraph::SiluOp, tgraph::CompareOp,
-             tgraph::SelectOp, tgraph::CastOp>(op);
+// Scalar constants are copied into the groups whose operators compute in
+// registers: elementwise groups, and a reduction's chain; any other operator
+// reads them from a buffer.
+bool copiesConstantsIn(const GroupPlan &plan, Operation *op) {
+  return plan.kind == "elementwise" ||
+         (plan.kind == "reduction" && op != plan.ops.back());
 }
 
 // The schedule of an operator that runs as a kernel of its own, or "".
@@ -125,7 +146,7 @@ void buildGroup(func::FuncOp fn, GroupPlan &plan, ArrayRef<int64_t> tile) {
       if (inGroup(operand))
         continue;
       Operation *def = operand.getDefiningOp();
-      if (def && isa<tgraph::ConstantOp>(def) && plan.kind == "elementwise")
+      if (def && isa<tgraph::ConstantOp>(def) && copiesConstantsIn(plan, op))
         constants.insert(def);
       else
         inputs.insert(operand);
@@ -201,6 +222,9 @@ public:
   LogicalResult run() {
     Block &block = fn.getBody().front();
     castsToReshapes(block);
+    chains = fuseReductionChains(fn);
+    for (auto &[reduction, chain] : chains)
+      inChain.insert(chain.begin(), chain.end());
     for (Operation &op : block.without_terminator())
       if (failed(place(&op)))
         return failure();
@@ -215,7 +239,8 @@ public:
     }
 
     for (GroupPlan &plan : plans)
-      buildGroup(fn, plan, tileFor(plan));
+      if (!plan.ops.empty() || !plan.passthrough.empty())
+        buildGroup(fn, plan, tileFor(plan));
     // Constants now live inside the groups that use them.
     for (Operation &op : llvm::make_early_inc_range(block.without_terminator()))
       if (isa<tgraph::ConstantOp>(op) && op.use_empty())
@@ -278,14 +303,16 @@ private:
       }
       return d;
     }
-    if (!isGrouped(op))
+    // A reduction's chain is placed with the reduction.
+    if (!isGrouped(op) || inChain.contains(op))
       return success();
     ArrayAttr shape = symbolicShape(op->getResult(0));
     if (!shape)
       return op->emitError("cannot determine the symbolic shape of this value");
-    SmallVector<unsigned> producers = producerGroups(op);
-    if (isElementwise(op)) {
-      unsigned g = elementwiseGroup(shape, producers);
+    SmallVector<unsigned> throughExtents;
+    SmallVector<unsigned> producers = producerGroups(op, &throughExtents);
+    if (isElementwise(op) || readsThroughBroadcast(op)) {
+      unsigned g = elementwiseGroup(shape, producers, throughExtents);
       add(g, op, producers);
       return success();
     }
@@ -293,6 +320,8 @@ private:
     if (kind.empty())
       return op->emitError("'") << op->getName() << "' has no CPU schedule yet";
     unsigned g = newGroup(kind, shape);
+    for (Operation *c : chains.lookup(op))
+      add(g, c, producerGroups(c));
     add(g, op, producers);
     // Scalar constants it reads need buffers: each gets a group of its own
     // (one per constant, however many operators read it).
@@ -309,32 +338,46 @@ private:
   }
 
   // The groups whose results `op` reads, directly or through an extent
-  // computed from them (a `tensor.dim` of a group's result).
-  SmallVector<unsigned> producerGroups(Operation *op) {
+  // computed from them (a `tensor.dim` of a group's result); the latter
+  // also go to `throughExtents`.
+  SmallVector<unsigned>
+  producerGroups(Operation *op,
+                 SmallVectorImpl<unsigned> *throughExtents = nullptr) {
     SmallVector<unsigned> groups;
-    SmallVector<Value> work(op->getOperands());
+    SmallVector<std::pair<Value, bool>> work;
+    for (Value v : op->getOperands())
+      work.push_back({v, false});
     llvm::DenseSet<Value> seen;
     while (!work.empty()) {
-      Value v = work.pop_back_val();
+      auto [v, extent] = work.pop_back_val();
       Operation *def = v.getDefiningOp();
       if (!def || !seen.insert(v).second)
         continue;
-      if (auto it = groupOf.find(def); it != groupOf.end())
+      if (auto it = groupOf.find(def); it != groupOf.end()) {
         groups.push_back(it->second);
-      else if (isExtentComputation(def))
-        work.append(def->operand_begin(), def->operand_end());
+        if (extent && throughExtents)
+          throughExtents->push_back(it->second);
+      } else if (isExtentComputation(def)) {
+        for (Value operand : def->getOperands())
+          work.push_back({operand, true});
+      }
     }
     return groups;
   }
 
   // The latest elementwise group over `shape` that `op` can join without a
-  // cycle (a producer that itself depends on the group), or a new one.
-  unsigned elementwiseGroup(ArrayAttr shape, ArrayRef<unsigned> producers) {
+  // cycle (a producer that itself depends on the group, or the group itself
+  // where `op` reads an extent of one of its results: a broadcast's), or a
+  // new one.
+  unsigned elementwiseGroup(ArrayAttr shape, ArrayRef<unsigned> producers,
+                            ArrayRef<unsigned> throughExtents = {}) {
     auto it = latest.find(shape);
     if (it != latest.end()) {
       unsigned g = it->second;
-      bool cycle = llvm::any_of(
-          producers, [&](unsigned p) { return p != g && reaches(p, g); });
+      bool cycle = llvm::is_contained(throughExtents, g) ||
+                   llvm::any_of(producers, [&](unsigned p) {
+                     return p != g && reaches(p, g);
+                   });
       if (!cycle)
         return g;
     }
@@ -390,6 +433,9 @@ private:
   std::vector<GroupPlan> plans;
   DenseMap<Operation *, unsigned> groupOf;
   DenseMap<Attribute, unsigned> latest;
+  // Each reduction's chain (its group computes it), and their operators.
+  llvm::MapVector<Operation *, SmallVector<Operation *>> chains;
+  llvm::SmallPtrSet<Operation *, 16> inChain;
 };
 
 struct FormFusionGroupsPass : impl::FormFusionGroupsBase<FormFusionGroupsPass> {

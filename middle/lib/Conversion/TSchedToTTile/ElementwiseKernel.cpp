@@ -1,6 +1,7 @@
 // The elementwise fusion group: one vector step of the chain at a time;
 // every input is read at the step's offset (a rank-0 input is read once and
-// repeated in every lane), every result stored there.
+// repeated in every lane; one read through a broadcast where the broadcast
+// puts it: ElementwiseBroadcast.cpp), every result stored there.
 #include "KernelBuilder.h"
 
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -255,20 +256,44 @@ LogicalResult lowerElementwiseGroup(tsched::FusionGroupOp group,
   if (failed(extents))
     return failure();
   spec.points = product(ctx.entryBuilder(), loc, *extents);
+  auto resultType = cast<RankedTensorType>(group.getResult(0).getType());
+  // Broadcasts read their operands in place; a row-wise read needs the
+  // row length, a size of the kernel (one per split: reads of the same rows
+  // share their row arithmetic).
+  Block &groupBody = group.getBody().front();
+  DenseMap<Operation *, FlatBroadcastRead> broadcasts;
+  llvm::SmallDenseMap<int64_t, unsigned> rowLengths;
+  for (auto b : groupBody.getOps<tgraph::BroadcastOp>()) {
+    auto read = flatBroadcastRead(
+        cast<RankedTensorType>(b.getOperand().getType()), resultType);
+    if (!read)
+      return b.emitError("this broadcast cannot be read in place");
+    broadcasts[b] = *read;
+    bool rowWise = read->kind == FlatBroadcastRead::Rows ||
+                   read->kind == FlatBroadcastRead::Columns;
+    if (rowWise &&
+        rowLengths.try_emplace(read->split, spec.sizes.size()).second)
+      spec.sizes.push_back(product(ctx.entryBuilder(), loc,
+                                   ArrayRef(*extents).drop_front(read->split)));
+  }
   KernelBody k = createKernel(ctx, spec, loc);
   OpBuilder &kb = k.builder;
 
   IRMapping map;
-  Block &groupBody = group.getBody().front();
+  DenseMap<Value, Value> buffers;
   unsigned next = 0;
   for (auto [arg, in] :
        llvm::zip(groupBody.getArguments(), group.getInputs())) {
     if (!isa<RankedTensorType>(in.getType()))
       continue;
     Value buffer = k.inputs[next++];
+    buffers[arg] = buffer;
+    // An input only broadcasts read is read by them.
+    if (llvm::all_of(arg.getUsers(), llvm::IsaPred<tgraph::BroadcastOp>))
+      continue;
     auto vt = VectorType::get({lanes}, elementOf(in));
     if (cast<RankedTensorType>(in.getType()).getRank() == 0 &&
-        cast<RankedTensorType>(group.getResult(0).getType()).getRank() != 0) {
+        resultType.getRank() != 0) {
       Value s = kb.create<memref::LoadOp>(loc, buffer,
                                           ValueRange{indexConst(kb, loc, 0)});
       map.map(arg, kb.create<vector::SplatOp>(loc, vt, s).getResult());
@@ -279,6 +304,23 @@ LogicalResult lowerElementwiseGroup(tsched::FusionGroupOp group,
                      .getResult());
   }
   for (Operation &op : groupBody.without_terminator()) {
+    if (auto b = dyn_cast<tgraph::BroadcastOp>(op)) {
+      // A constant's broadcast is the constant; an input's is read in place.
+      Value from = b.getOperand();
+      if (!buffers.count(from)) {
+        map.map(b.getResult(), map.lookup(from));
+        continue;
+      }
+      FlatBroadcastRead read = broadcasts.lookup(b);
+      auto row = rowLengths.find(read.split);
+      Value rowLength =
+          row != rowLengths.end() ? k.sizes[row->second] : Value();
+      map.map(b.getResult(),
+              emitFlatBroadcastRead(kb, b.getLoc(), read, buffers.lookup(from),
+                                    VectorType::get({lanes}, elementOf(from)),
+                                    k.offset, k.extent, rowLength));
+      continue;
+    }
     FailureOr<Value> v = emitVectorOp(kb, &op, lanes, map);
     if (failed(v))
       return failure();

@@ -3,6 +3,7 @@
 // launch. One file per kind of group builds the kernel body on top of it.
 #pragma once
 
+#include "tessera/Conversion/BroadcastRead.h"
 #include "tessera/Dialect/TGraph/TGraph.h"
 #include "tessera/Dialect/TSched/TSched.h"
 #include "tessera/Dialect/TTile/TTile.h"
@@ -81,6 +82,14 @@ mlir::Value product(mlir::OpBuilder &b, mlir::Location loc,
 mlir::FailureOr<mlir::Value> emitVectorOp(mlir::OpBuilder &b,
                                           mlir::Operation *op, int64_t lanes,
                                           mlir::IRMapping &map);
+
+// One vector step of an operand read through a broadcast, at flat `offset`
+// of `extent` points; `rowLength`: the W of a Rows or Columns read, an
+// index of the kernel (ElementwiseBroadcast.cpp).
+mlir::Value emitFlatBroadcastRead(mlir::OpBuilder &b, mlir::Location loc,
+                                  FlatBroadcastRead read, mlir::Value buffer,
+                                  mlir::VectorType vt, mlir::Value offset,
+                                  mlir::Value extent, mlir::Value rowLength);
 
 // One lowering per kind of group; `results` are the buffers the group's
 // results go to.

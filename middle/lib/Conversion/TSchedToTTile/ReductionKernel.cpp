@@ -4,9 +4,17 @@
 // folds its R elements in ascending order: the order is the policy's, never
 // the split of the work, so the bits do not depend on the tile size or the
 // thread count.
+//
+// A group that computes its operand with an elementwise chain (a fused
+// producer) evaluates the chain for each element it folds, the step's
+// results side by side in the lanes of one vector: the same operators on
+// the same elements as the chain's own kernel, so the same bits, and
+// inputs read through a broadcast are read where it puts them.
 #include "KernelBuilder.h"
 
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/IRMapping.h"
 
 using namespace mlir;
 
@@ -39,9 +47,10 @@ static TypedAttr initialValue(OpBuilder &b, Fold fold, Type elem) {
   llvm_unreachable("fold");
 }
 
+// Scalars, or vectors lane by lane.
 static Value combine(OpBuilder &b, Location loc, Fold fold, Value acc,
                      Value v) {
-  bool isFloat = isa<FloatType>(v.getType());
+  bool isFloat = isa<FloatType>(getElementTypeOrSelf(v.getType()));
   switch (fold) {
   case Fold::Sum:
   case Fold::Mean:
@@ -61,21 +70,190 @@ static Value combine(OpBuilder &b, Location loc, Fold fold, Value acc,
   llvm_unreachable("fold");
 }
 
+namespace {
+
+// Where a step's results are: result j is o + j, its elements lie at
+// base[j] + r * I for r in [0, R) (flat index of [outer, R, inner]), and it
+// has coordinates p[j] (outer) and q[j] (inner).
+struct StepResults {
+  SmallVector<Value> index, valid, base, p, q;
+};
+
+// A chain's input read through a broadcast: whether it follows each of the
+// operand's segments (outer, reduced, inner).
+struct SegmentFlags {
+  bool outer, reduced, inner;
+};
+
+} // namespace
+
+// The vector of the elements at `indices` (one per lane).
+static Value gatherLanes(OpBuilder &b, Location loc, Value buffer,
+                         ArrayRef<Value> indices, Type elem) {
+  auto vt = VectorType::get({static_cast<int64_t>(indices.size())}, elem);
+  Value v;
+  for (auto [j, idx] : llvm::enumerate(indices)) {
+    Value e = b.create<memref::LoadOp>(loc, buffer, ValueRange{idx});
+    v = v ? b.create<vector::InsertOp>(loc, e, v, j).getResult()
+          : b.create<vector::SplatOp>(loc, vt, e).getResult();
+  }
+  return v;
+}
+
+// The flat index, in an input that follows the segments `f`, of the
+// element result j reads at reduced coordinate `r` (null: one that does not
+// follow the reduced segment reads the same element for every r).
+static Value broadcastIndex(OpBuilder &b, Location loc, SegmentFlags f,
+                            const StepResults &step, size_t j, Value r, Value R,
+                            Value I) {
+  Value zero = indexConst(b, loc, 0), one = indexConst(b, loc, 1);
+  Value innerExtent = f.inner ? I : one;
+  Value rowExtent =
+      b.create<arith::MulIOp>(loc, f.reduced ? R : one, innerExtent);
+  Value idx =
+      b.create<arith::MulIOp>(loc, f.outer ? step.p[j] : zero, rowExtent);
+  if (f.reduced)
+    idx = b.create<arith::AddIOp>(loc, idx,
+                                  b.create<arith::MulIOp>(loc, r, innerExtent));
+  if (f.inner)
+    idx = b.create<arith::AddIOp>(loc, idx, step.q[j]);
+  return idx;
+}
+
+// The fused form: the chain's value for every result of the step at each
+// r, folded lane by lane into one vector of results.
+static FailureOr<Value>
+foldChain(OpBuilder &b, Location loc, tsched::FusionGroupOp group,
+          Operation *reduce, Fold fold, ArrayRef<int64_t> bounds,
+          const StepResults &step, ArrayRef<Value> buffers, Value R, Value I) {
+  Block &body = group.getBody().front();
+  Value operand = reduce->getOperand(0);
+  auto operandType = cast<RankedTensorType>(operand.getType());
+  Type elem = operandType.getElementType();
+  auto lanes = static_cast<int64_t>(step.base.size());
+  auto vt = VectorType::get({lanes}, elem);
+
+  // Buffers by block argument; inputs that do not vary with r (rank 0, or
+  // broadcast along the reduced dims) are read before the loop.
+  DenseMap<Value, Value> bufferOf;
+  unsigned next = 0;
+  for (BlockArgument arg : body.getArguments())
+    if (isa<RankedTensorType>(arg.getType()))
+      bufferOf[arg] = buffers[next++];
+  IRMapping invariant;
+  DenseMap<Operation *, SegmentFlags> reads;
+  for (auto bc : body.getOps<tgraph::BroadcastOp>()) {
+    Value from = bc.getOperand();
+    if (!bufferOf.count(from))
+      continue;
+    auto segs = segmentReads(cast<RankedTensorType>(from.getType()),
+                             operandType, bounds);
+    if (!segs)
+      return bc.emitError("this broadcast cannot be read in place");
+    auto follows = [&](int i) { return (*segs)[i] != SegmentRead::Repeat; };
+    SegmentFlags f{follows(0), follows(1), follows(2)};
+    reads[bc] = f;
+    if (f.reduced)
+      continue;
+    SmallVector<Value> idx;
+    for (size_t j = 0; j < step.base.size(); ++j)
+      idx.push_back(broadcastIndex(b, loc, f, step, j, Value(), R, I));
+    invariant.map(bc.getResult(), gatherLanes(b, loc, bufferOf.lookup(from),
+                                              idx, elementOf(from)));
+  }
+  for (BlockArgument arg : body.getArguments())
+    if (auto t = dyn_cast<RankedTensorType>(arg.getType());
+        t && t.getRank() == 0) {
+      Value s = b.create<memref::LoadOp>(loc, bufferOf.lookup(arg),
+                                         ValueRange{indexConst(b, loc, 0)});
+      invariant.map(arg,
+                    b.create<vector::SplatOp>(
+                        loc, VectorType::get({lanes}, t.getElementType()), s));
+    }
+
+  Value init = b.create<arith::ConstantOp>(
+      loc, DenseElementsAttr::get(vt, initialValue(b, fold, elem)));
+  LogicalResult status = success();
+  auto loop = b.create<scf::ForOp>(
+      loc, indexConst(b, loc, 0), R, indexConst(b, loc, 1), ValueRange{init},
+      [&](OpBuilder &b, Location loc, Value r, ValueRange acc) {
+        IRMapping map = invariant;
+        Value stride = b.create<arith::MulIOp>(loc, r, I);
+        // An input of the operand's shape: the elements being folded.
+        auto readAll = [&](Value arg) {
+          SmallVector<Value> idx;
+          for (Value base : step.base)
+            idx.push_back(b.create<arith::AddIOp>(loc, base, stride));
+          map.map(arg, gatherLanes(b, loc, bufferOf.lookup(arg), idx,
+                                   elementOf(arg)));
+        };
+        for (Operation &op : body.without_terminator()) {
+          if (&op == reduce)
+            break;
+          if (auto bc = dyn_cast<tgraph::BroadcastOp>(op)) {
+            if (map.contains(bc.getResult()))
+              continue;
+            Value from = bc.getOperand();
+            if (!bufferOf.count(from)) {
+              map.map(bc.getResult(), map.lookup(from));
+              continue;
+            }
+            SmallVector<Value> idx;
+            for (size_t j = 0; j < step.base.size(); ++j)
+              idx.push_back(
+                  broadcastIndex(b, loc, reads[bc], step, j, r, R, I));
+            map.map(bc.getResult(), gatherLanes(b, loc, bufferOf.lookup(from),
+                                                idx, elementOf(from)));
+            continue;
+          }
+          for (Value v : op.getOperands())
+            if (isa<BlockArgument>(v) && !map.contains(v))
+              readAll(v);
+          FailureOr<Value> v = emitVectorOp(b, &op, lanes, map);
+          if (failed(v)) {
+            status = failure();
+            break;
+          }
+          map.map(op.getResult(0), *v);
+        }
+        if (isa<BlockArgument>(operand) && !map.contains(operand))
+          readAll(operand);
+        Value v = succeeded(status) ? map.lookup(operand) : acc[0];
+        b.create<scf::YieldOp>(loc, combine(b, loc, fold, acc[0], v));
+      });
+  if (failed(status))
+    return failure();
+  return loop.getResult(0);
+}
+
 LogicalResult lowerReductionGroup(tsched::FusionGroupOp group,
                                   ArrayRef<Value> results, EntryContext &ctx,
                                   int64_t resultsPerStep) {
-  Operation *op = singleOp(group);
+  Block &groupBody = group.getBody().front();
+  Operation *op = cast<tsched::YieldOp>(groupBody.getTerminator())
+                      .getValues()[0]
+                      .getDefiningOp();
   Location loc = op->getLoc();
   Fold fold = isa<tgraph::ReduceSumOp>(op)    ? Fold::Sum
               : isa<tgraph::ReduceMeanOp>(op) ? Fold::Mean
               : isa<tgraph::ReduceMaxOp>(op)  ? Fold::Max
               : isa<tgraph::ReduceMinOp>(op)  ? Fold::Min
                                               : Fold::Prod;
-  Value operand = groupInput(group, op->getOperand(0));
+  // The operand: a group input, or the value of the group's chain.
+  bool chained = &groupBody.front() != op;
+  Value operand = op->getOperand(0);
+  if (!chained)
+    operand = groupInput(group, operand);
   Type elem = elementOf(operand);
   if (!isSupportedElement(elem))
     return op->emitError("reduction on ")
            << elem << " is not supported by the CPU backend yet";
+  for (Value in : group.getInputs())
+    if (auto t = dyn_cast<RankedTensorType>(in.getType());
+        t && !isSupportedElement(t.getElementType()))
+      return op->emitError("dtype ")
+             << t.getElementType()
+             << " is not supported by the CPU backend yet";
   SmallVector<int64_t> axes(
       op->getAttrOfType<DenseI64ArrayAttr>("axes").asArrayRef());
   llvm::sort(axes);
@@ -100,56 +278,78 @@ LogicalResult lowerReductionGroup(tsched::FusionGroupOp group,
   // own R elements in ascending order: independent chains that the CPU
   // overlaps, where one chain waits on each add. A result's bits are those
   // of folding it alone.
-  KernelSpec spec{"reduction",     group.getTile()[0],
-                  resultsPerStep,  {ctx.bufferOf(operand)},
-                  {results[0]},    points,
-                  {reduced, inner}};
+  KernelSpec spec{
+      "reduction", group.getTile()[0], resultsPerStep, {}, {results[0]},
+      points,      {reduced, inner}};
+  if (chained) {
+    for (Value in : group.getInputs())
+      if (isa<RankedTensorType>(in.getType()))
+        spec.inputs.push_back(ctx.bufferOf(in));
+  } else {
+    spec.inputs.push_back(ctx.bufferOf(operand));
+  }
   KernelBody kb = createKernel(ctx, spec, loc);
   OpBuilder &b = kb.builder;
   Value R = kb.sizes[0], I = kb.sizes[1], o = kb.offset;
   // Results past the last (in the last step) read result o's elements and
   // store nothing.
-  SmallVector<Value> index, valid, base, init;
+  StepResults step;
+  SmallVector<Value> init;
   for (int64_t j = 0; j < resultsPerStep; ++j) {
     Value oj = b.create<arith::AddIOp>(loc, o, indexConst(b, loc, j));
-    valid.push_back(
+    step.valid.push_back(
         b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ult, oj, kb.extent));
-    Value read = b.create<arith::SelectOp>(loc, valid.back(), oj, o);
+    Value read = b.create<arith::SelectOp>(loc, step.valid.back(), oj, o);
     Value p = b.create<arith::DivUIOp>(loc, read, I);
     Value q = b.create<arith::RemUIOp>(loc, read, I);
-    index.push_back(oj);
-    base.push_back(b.create<arith::AddIOp>(
+    step.index.push_back(oj);
+    step.p.push_back(p);
+    step.q.push_back(q);
+    step.base.push_back(b.create<arith::AddIOp>(
         loc,
         b.create<arith::MulIOp>(loc, b.create<arith::MulIOp>(loc, p, R), I),
         q));
-    init.push_back(
-        b.create<arith::ConstantOp>(loc, initialValue(b, fold, elem)));
+    if (!chained)
+      init.push_back(
+          b.create<arith::ConstantOp>(loc, initialValue(b, fold, elem)));
   }
-  auto loop = b.create<scf::ForOp>(
-      loc, indexConst(b, loc, 0), R, indexConst(b, loc, 1), init,
-      [&](OpBuilder &b, Location loc, Value r, ValueRange acc) {
-        Value stride = b.create<arith::MulIOp>(loc, r, I);
-        SmallVector<Value> next;
-        for (int64_t j = 0; j < resultsPerStep; ++j) {
-          Value idx = b.create<arith::AddIOp>(loc, base[j], stride);
-          Value v =
-              b.create<memref::LoadOp>(loc, kb.inputs[0], ValueRange{idx});
-          next.push_back(combine(b, loc, fold, acc[j], v));
-        }
-        b.create<scf::YieldOp>(loc, next);
-      });
+  SmallVector<Value> folded;
+  if (chained) {
+    FailureOr<Value> lanes = foldChain(b, loc, group, op, fold,
+                                       {0, first, last, int64_t(dims.size())},
+                                       step, kb.inputs, R, I);
+    if (failed(lanes))
+      return failure();
+    for (int64_t j = 0; j < resultsPerStep; ++j)
+      folded.push_back(b.create<vector::ExtractOp>(loc, *lanes, j));
+  } else {
+    auto loop = b.create<scf::ForOp>(
+        loc, indexConst(b, loc, 0), R, indexConst(b, loc, 1), init,
+        [&](OpBuilder &b, Location loc, Value r, ValueRange acc) {
+          Value stride = b.create<arith::MulIOp>(loc, r, I);
+          SmallVector<Value> next;
+          for (int64_t j = 0; j < resultsPerStep; ++j) {
+            Value idx = b.create<arith::AddIOp>(loc, step.base[j], stride);
+            Value v =
+                b.create<memref::LoadOp>(loc, kb.inputs[0], ValueRange{idx});
+            next.push_back(combine(b, loc, fold, acc[j], v));
+          }
+          b.create<scf::YieldOp>(loc, next);
+        });
+    llvm::append_range(folded, loop.getResults());
+  }
   Value count;
   if (fold == Fold::Mean)
     count = b.create<arith::UIToFPOp>(
         loc, elem, b.create<arith::IndexCastUIOp>(loc, b.getI64Type(), R));
   for (int64_t j = 0; j < resultsPerStep; ++j) {
-    Value result = loop.getResult(j);
+    Value result = folded[j];
     if (fold == Fold::Mean)
       result = b.create<arith::DivFOp>(loc, result, count);
-    auto store = b.create<scf::IfOp>(loc, valid[j], /*withElse=*/false);
+    auto store = b.create<scf::IfOp>(loc, step.valid[j], /*withElse=*/false);
     OpBuilder inner = store.getThenBodyBuilder();
     inner.create<memref::StoreOp>(loc, result, kb.outputs[0],
-                                  ValueRange{index[j]});
+                                  ValueRange{step.index[j]});
   }
   b.create<ttile::YieldOp>(loc);
   return success();

@@ -26,7 +26,11 @@ def TSched_FusionGroupOp
     (`elementwise`: one iteration space, `shape`, shared by every result;
     `matmul`, `reduction`, `layout`: one operator, whose result has `shape`);
     `tile` the number of points each tile covers (elements; rows of a
-    matmul; results of a reduction).
+    matmul; results of a reduction). An elementwise group may read an input
+    through a `tgraph.broadcast` to its shape (a value per row, a row
+    repeated, a scalar), and a reduction group may compute its operand with
+    an elementwise chain before the reduction, which the kernel evaluates
+    for each element it folds: neither value reaches memory.
 
     ```mlir
     %r = tsched.fusion_group(%a, %b) {kind = "elementwise", shape = ["N"],

@@ -1,0 +1,30 @@
+// Which Graph IR operators fusion groups can hold together (FormFusionGroups
+// and ReductionChains share them).
+#pragma once
+
+#include "tessera/Dialect/TGraph/TGraph.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "llvm/ADT/MapVector.h"
+
+namespace tessera {
+
+// The operators an elementwise fusion group may hold, broadcasts aside.
+bool isElementwise(mlir::Operation *op);
+
+// A broadcast that an elementwise kernel reads straight from its operand
+// (BroadcastRead.h) joins the elementwise group of its result instead of
+// becoming a layout kernel.
+bool readsThroughBroadcast(mlir::Operation *op);
+
+// For each reduction whose operand an elementwise chain computes (its
+// operators, and broadcasts whose operands the reduction kernel reads
+// directly), that chain, cloned just before the reduction: the reduction's
+// group computes it element by element and the operand never reaches
+// memory. Originals left without users are erased; those that other
+// operators read too stay, so the chain is computed twice (see
+// ReductionChains.cpp for when that is worth it). Clones in program order.
+llvm::MapVector<mlir::Operation *, llvm::SmallVector<mlir::Operation *>>
+fuseReductionChains(mlir::func::FuncOp fn);
+
+} // namespace tessera
