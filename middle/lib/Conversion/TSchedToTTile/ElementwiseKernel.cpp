@@ -139,10 +139,18 @@ FailureOr<Value> emitVectorOp(OpBuilder &b, Operation *op, int64_t lanes,
     return op->emitError("'")
            << op->getName() << "' on " << elem
            << " is not supported by the CPU backend yet (f32 only)";
+  // sigmoid(x) = 1 / (1 + e^-x) for x >= 0 and e^x / (1 + e^x) below, with
+  // t = e^-|x| in both: for very negative x, e^-x overflows and 1 / inf
+  // would be 0 where the result is a subnormal e^x (down to x = -103.9).
   auto sigmoid = [&](Value x) -> Value {
-    Value e = b.create<math::ExpOp>(loc, b.create<arith::NegFOp>(loc, x));
-    return b.create<arith::DivFOp>(loc, splat(1.0),
-                                   b.create<arith::AddFOp>(loc, splat(1.0), e));
+    Value t = b.create<math::ExpOp>(
+        loc, b.create<arith::NegFOp>(loc, b.create<math::AbsFOp>(loc, x)));
+    Value nonNegative =
+        b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OGE, x, splat(0.0));
+    Value numerator =
+        b.create<arith::SelectOp>(loc, nonNegative, splat(1.0), t);
+    return b.create<arith::DivFOp>(loc, numerator,
+                                   b.create<arith::AddFOp>(loc, splat(1.0), t));
   };
   if (op->getNumOperands() == 1) {
     Value x = operand(0);
