@@ -1,6 +1,9 @@
 // The .tsr grammar. docs/language.md is the normative description; this file
-// is its machine-readable form. The parser runs in SLL mode first and falls
-// back to full LL only when SLL fails (frontend/lib/Parser.cpp).
+// is its machine-readable form. Valid input is parsed by a hand-written
+// parser that follows these rules (frontend/lib/Direct/, tested against the
+// ANTLR parser); the ANTLR parser runs on the rest, in SLL mode first and
+// in full LL only when SLL fails (frontend/lib/Parser.cpp), and reports the
+// errors. A change here needs the same change there.
 grammar Tessera;
 
 program

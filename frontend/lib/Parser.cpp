@@ -1,8 +1,12 @@
-// Two-stage parse (SLL, then LL on failure) and the parse tree -> AST step.
+// parseModule: the direct parser (Direct/) for valid input; otherwise the
+// ANTLR parser, in two stages (SLL, then LL on failure), which reports the
+// errors, and its parse tree -> AST step.
 #include "tessera/Frontend/Parser.h"
 
 #include "tessera/Frontend/Files.h"
 
+#include "ASTRules.h"
+#include "Direct/Parser.h"
 #include "TesseraLexer.h"
 #include "TesseraParser.h"
 #include "antlr4-runtime.h"
@@ -283,7 +287,7 @@ private:
       ast::Dim dim;
       dim.range = range(d);
       if (d->INT())
-        dim.value = parseExtent(d->getStart()->getText());
+        dim.value = ast::parseExtent(d->getStart()->getText());
       else
         dim.value = d->getStart()->getText();
       ty.dims.push_back(std::move(dim));
@@ -291,13 +295,6 @@ private:
     if (t->layout)
       ty.layout = buildExpr(t->layout);
     return ty;
-  }
-
-  // Out-of-range extents become -1; Sema reports them with their place.
-  static int64_t parseExtent(const std::string &s) {
-    if (s.size() > 18)
-      return -1;
-    return std::strtoll(s.c_str(), nullptr, 10);
   }
 
   std::vector<ast::Stmt> buildBlock(TesseraParser::BlockContext *b) {
@@ -395,21 +392,8 @@ private:
       return binary(o, o->op, o->expr(0), o->expr(1));
     auto *l = static_cast<TesseraParser::LambdaExprContext *>(e);
     auto lambda = std::make_shared<ast::LambdaExpr>(r);
-    ast::ExprPtr params = buildExpr(l->expr(0));
-    auto addParam = [&](const ast::ExprPtr &p) {
-      if (p->kind != ast::Expr::Kind::Name) {
-        badLambda = p->range;
-        return;
-      }
-      lambda->params.push_back(
-          {static_cast<const ast::NameExpr &>(*p).name, p->range, {}});
-    };
-    if (params->kind == ast::Expr::Kind::Tuple)
-      for (const ast::ExprPtr &p :
-           static_cast<const ast::TupleExpr &>(*params).elements)
-        addParam(p);
-    else
-      addParam(params);
+    if (auto bad = ast::setLambdaParams(*lambda, buildExpr(l->expr(0))))
+      badLambda = bad;
     lambda->body = buildExpr(l->expr(1));
     return lambda;
   }
@@ -443,11 +427,8 @@ private:
       return std::make_shared<ast::NameExpr>(
           r, n->IDENT()->getSymbol()->getText());
     bool isInt = dynamic_cast<TesseraParser::IntLitContext *>(p) != nullptr;
-    if (isInt || dynamic_cast<TesseraParser::FloatLitContext *>(p)) {
-      std::string text = p->getStart()->getText();
-      return std::make_shared<ast::NumberExpr>(
-          r, std::strtod(text.c_str(), nullptr), isInt, text);
-    }
+    if (isInt || dynamic_cast<TesseraParser::FloatLitContext *>(p))
+      return ast::makeNumber(r, p->getStart()->getText(), isInt);
     if (dynamic_cast<TesseraParser::StringLitContext *>(p)) {
       std::string text = p->getStart()->getText();
       return std::make_shared<ast::StringExpr>(r,
@@ -492,37 +473,66 @@ private:
 
 // The parser and every pass over the AST recurse on nesting, so absurd
 // nesting is refused up front with a clear error instead of exhausting the
-// stack (docs/language.md, "Limits").
-bool isOperator(const std::string &t) {
-  static const char *ops[] = {"+",  "-",  "*", "/",  "%", "@",  "**", "!",
-                              "==", "!=", "<", "<=", ">", ">=", "&&", "||"};
-  return std::find(std::begin(ops), std::end(ops), t) != std::end(ops);
+// stack (docs/language.md, "Limits"). Direct/Lexer.cpp counts the same way.
+//
+// What the limits count, by token type: worked out once from the literal
+// names of the vocabulary ("'('"), so that the loop compares no text.
+struct LimitRole {
+  bool opens = false, closes = false, resetsOperators = false,
+       isOperator = false;
+};
+
+std::vector<LimitRole> limitRoles(const antlr4::dfa::Vocabulary &vocab) {
+  auto in = [](const std::string &t, std::initializer_list<const char *> l) {
+    return std::find(l.begin(), l.end(), t) != l.end();
+  };
+  std::vector<LimitRole> roles(vocab.getMaxTokenType() + 1);
+  for (size_t type = 0; type < roles.size(); ++type) {
+    std::string lit = vocab.getLiteralName(type); // "'('", or "" if none
+    if (lit.size() < 2)
+      continue;
+    std::string text = lit.substr(1, lit.size() - 2);
+    roles[type].opens = in(text, {"(", "[", "{"});
+    roles[type].closes = in(text, {")", "]", "}"});
+    roles[type].resetsOperators =
+        in(text, {"let", "return", "minimize", "{", "}"});
+    roles[type].isOperator =
+        in(text, {"+", "-", "*", "/", "%", "@", "**", "!", "==", "!=", "<",
+                  "<=", ">", ">=", "&&", "||"});
+  }
+  return roles;
 }
 
-bool checkLimits(antlr4::CommonTokenStream &tokens, const SourceFile &file,
+bool checkLimits(antlr4::CommonTokenStream &tokens,
+                 const antlr4::dfa::Vocabulary &vocab, const SourceFile &file,
                  const OffsetMap &offsets, DiagnosticEngine &diags) {
   constexpr int kMaxDepth = 256;
   constexpr int kMaxOperators = 4096;
+  static const std::vector<LimitRole> roles = limitRoles(vocab);
   int depth = 0, operators = 0;
   for (antlr4::Token *t : tokens.getTokens()) {
-    std::string text = t->getText();
-    SourceRange r{&file, offsets.byteOffset(t->getStartIndex()),
-                  offsets.byteOffset(t->getStopIndex() + 1)};
-    if (text == "(" || text == "[" || text == "{") {
+    size_t type = t->getType();
+    if (type >= roles.size())
+      continue; // EOF
+    const LimitRole &role = roles[type];
+    auto where = [&] {
+      return SourceRange{&file, offsets.byteOffset(t->getStartIndex()),
+                         offsets.byteOffset(t->getStopIndex() + 1)};
+    };
+    if (role.opens) {
       if (++depth > kMaxDepth) {
-        diags.error(r, "nesting is too deep (more than " +
-                           std::to_string(kMaxDepth) + " levels)");
+        diags.error(where(), "nesting is too deep (more than " +
+                                 std::to_string(kMaxDepth) + " levels)");
         return false;
       }
-    } else if (text == ")" || text == "]" || text == "}") {
+    } else if (role.closes) {
       depth = std::max(0, depth - 1);
     }
-    if (text == "let" || text == "return" || text == "minimize" ||
-        text == "{" || text == "}")
+    if (role.resetsOperators)
       operators = 0;
-    else if (isOperator(text) && ++operators > kMaxOperators) {
-      diags.error(r, "statement is too long (more than " +
-                         std::to_string(kMaxOperators) + " operators)");
+    else if (role.isOperator && ++operators > kMaxOperators) {
+      diags.error(where(), "statement is too long (more than " +
+                               std::to_string(kMaxOperators) + " operators)");
       return false;
     }
   }
@@ -531,21 +541,21 @@ bool checkLimits(antlr4::CommonTokenStream &tokens, const SourceFile &file,
 
 } // namespace
 
-std::optional<ast::Module> parseModule(const SourceFile &file,
-                                       DiagnosticEngine &diags) {
-  long bad = firstInvalidUtf8(file.text());
-  if (bad >= 0) {
-    auto at = static_cast<unsigned>(bad);
-    diags.error({&file, at, at + 1}, "source is not valid UTF-8");
-    return std::nullopt;
-  }
+namespace detail {
+
+std::optional<ast::Module> parseDirect(const SourceFile &file) {
+  return direct::parse(file);
+}
+
+std::optional<ast::Module> parseWithANTLR(const SourceFile &file,
+                                          DiagnosticEngine &diags) {
   OffsetMap offsets(file.text());
   antlr4::ANTLRInputStream input(file.text());
   TesseraLexer lexer(&input);
   lexer.removeErrorListeners();
   antlr4::CommonTokenStream tokens(&lexer);
   tokens.fill();
-  if (!checkLimits(tokens, file, offsets, diags))
+  if (!checkLimits(tokens, lexer.getVocabulary(), file, offsets, diags))
     return std::nullopt;
   TesseraParser parser(&tokens);
   parser.removeErrorListeners();
@@ -583,6 +593,21 @@ std::optional<ast::Module> parseModule(const SourceFile &file,
     return std::nullopt;
   }
   return module;
+}
+
+} // namespace detail
+
+std::optional<ast::Module> parseModule(const SourceFile &file,
+                                       DiagnosticEngine &diags) {
+  long bad = firstInvalidUtf8(file.text());
+  if (bad >= 0) {
+    auto at = static_cast<unsigned>(bad);
+    diags.error({&file, at, at + 1}, "source is not valid UTF-8");
+    return std::nullopt;
+  }
+  if (auto module = detail::parseDirect(file))
+    return module;
+  return detail::parseWithANTLR(file, diags);
 }
 
 } // namespace tessera

@@ -3,8 +3,10 @@
 // before MLIR. Besides ASan/UBSan findings it checks the frontend's contract
 // with its tools: a failed parse or check has reported an error, and every
 // diagnostic points inside the file (the renderer reads the source there).
+// It also checks that the direct parser agrees with the ANTLR parser.
 #include "tessera/Frontend/AST.h"
 #include "tessera/Frontend/Diagnostics.h"
+#include "tessera/Frontend/Files.h"
 #include "tessera/Frontend/Parser.h"
 #include "tessera/Frontend/Sema.h"
 
@@ -32,6 +34,28 @@ void checkRanges(const tessera::Diagnostic &d, const tessera::SourceFile &file,
     checkRanges(n, file, rendered);
 }
 
+// parseModule's two parsers (tessera/Frontend/Parser.h): what the direct
+// one accepts, the ANTLR one accepts with the same AST, and the direct one
+// leaves no valid input to ANTLR (but for a byte-order mark).
+void checkParsersAgree(const tessera::SourceFile &file) {
+  if (tessera::firstInvalidUtf8(file.text()) >= 0)
+    return;
+  std::optional<tessera::ast::Module> direct =
+      tessera::detail::parseDirect(file);
+  tessera::DiagnosticEngine diags;
+  std::optional<tessera::ast::Module> reference =
+      tessera::detail::parseWithANTLR(file, diags);
+  if (direct && !reference)
+    violated("the direct parser accepted what the ANTLR parser rejects",
+             diags.render());
+  if (direct && tessera::ast::dump(*direct) != tessera::ast::dump(*reference))
+    violated("the direct and the ANTLR parser built different ASTs",
+             tessera::ast::dump(*direct) + "--- ANTLR:\n" +
+                 tessera::ast::dump(*reference));
+  if (!direct && reference && file.text().compare(0, 3, "\xEF\xBB\xBF") != 0)
+    violated("valid input left to the ANTLR parser", "");
+}
+
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
@@ -49,6 +73,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     tessera::SemaResult result;
     ok = tessera::checkModule(*ast, diags, result);
   }
+  checkParsersAgree(file);
   std::string rendered = diags.render();
   if (!ok && !diags.hasErrors())
     violated("failed without reporting an error", rendered);

@@ -212,7 +212,7 @@ void Checker::bindLocal(const std::string &name, SourceRange where,
     if (it->second.isLocal && !it->second.used)
       pendingUnused.push_back(it->second.where);
   }
-  scope[name] = {t, where, false, true};
+  scope[name] = {std::move(t), where, false, true};
 }
 
 void Checker::checkLet(const ast::Stmt &s) {
@@ -226,7 +226,7 @@ void Checker::checkLet(const ast::Stmt &s) {
           .note(s.type->range, "declared here");
     t = want;
   }
-  bindLocal(s.names[0].first, s.names[0].second, t);
+  bindLocal(s.names[0].first, s.names[0].second, std::move(t));
 }
 
 void Checker::checkTupleLet(const ast::Stmt &s) {

@@ -53,6 +53,9 @@ public:
   void run();
 
 private:
+  // Sizes result's tables for this module's expressions (Sizing.cpp).
+  void reserveTables();
+
   // ---- declarations ------------------------------------------------------
 
   bool declareGlobal(const std::string &name, SourceRange where, ExprType type);

@@ -7,6 +7,7 @@
 namespace tessera::sema {
 
 void Checker::run() {
+  reserveTables();
   for (const ast::ImportDecl &i : module.imports)
     checkImport(i);
   declareFunctions();

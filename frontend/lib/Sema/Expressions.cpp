@@ -6,7 +6,10 @@ namespace tessera::sema {
 
 ExprType Checker::check(const ast::Expr &e) {
   ExprType t = infer(e);
-  result.types[&e] = t;
+  // One lookup, and no default-constructed entry to assign over.
+  auto [it, fresh] = result.types.try_emplace(&e, t);
+  if (!fresh) // checked before, as a lambda's body is at every use
+    it->second = t;
   return t;
 }
 
@@ -168,7 +171,7 @@ ExprType Checker::inferBinary(const ast::BinaryExpr &b) {
     return l.isTensor() ? l : r;
   }
   auto adopt = [&](const ExprType &lit, const ast::Expr &litExpr,
-                   const ExprType &other) -> ExprType {
+                   ExprType other) -> ExprType {
     if (!other.isTensor()) {
       error(b.opRange, "'" + b.op + "' needs tensors, found " + other.str());
       return ExprType::error();
@@ -183,12 +186,14 @@ ExprType Checker::inferBinary(const ast::BinaryExpr &b) {
       return ExprType::error();
     }
     (void)lit;
-    return compare ? ExprType::tensor("bool", other.dims) : other;
+    if (compare)
+      return ExprType::tensor("bool", std::move(other.dims));
+    return other;
   };
   if (l.isLiteral())
-    return adopt(l, *b.lhs, r);
+    return adopt(l, *b.lhs, std::move(r));
   if (r.isLiteral())
-    return adopt(r, *b.rhs, l);
+    return adopt(r, *b.rhs, std::move(l));
   if (!l.isTensor() || !r.isTensor()) {
     error(b.opRange,
           "'" + b.op + "' needs tensors, found " + l.str() + " and " + r.str());
@@ -210,7 +215,7 @@ ExprType Checker::inferBinary(const ast::BinaryExpr &b) {
         .note(b.rhs->range, "right operand is " + r.str());
     return ExprType::error();
   }
-  return ExprType::tensor(compare ? "bool" : l.dtype, *dims);
+  return ExprType::tensor(compare ? "bool" : l.dtype, std::move(*dims));
 }
 
 ExprType Checker::inferIndex(const ast::IndexExpr &ix) {

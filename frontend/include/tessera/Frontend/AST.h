@@ -267,4 +267,8 @@ struct Module {
 // The AST as indented text, for `tesserac --emit=ast` and tests.
 std::string print(const Module &m);
 
+// Every field of the AST, source ranges as byte offsets: two ASTs are the
+// same exactly when their dumps are (tests compare parsers through it).
+std::string dump(const Module &m);
+
 } // namespace tessera::ast

@@ -7,6 +7,8 @@
 #include "tessera/Frontend/AST.h"
 #include "tessera/Frontend/Diagnostics.h"
 
+#include <cstddef>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
@@ -88,11 +90,23 @@ struct Signature {
 
 ExprType typeOf(const ast::TensorType &t);
 
+// Hashes expression nodes by the 128-byte block of memory they start in.
+// The parser allocates nodes in about the order Sema visits them, so the
+// tables below fill bucket after bucket, in cache, and an insertion seldom
+// meets an older entry that is no longer in cache (as it would with hashes
+// spread over the whole heap). A node with its shared_ptr control block
+// takes at least 64 bytes, so at most two nodes share a hash.
+struct ExprNodeHash {
+  size_t operator()(const ast::Expr *e) const {
+    return reinterpret_cast<uintptr_t>(e) / 128;
+  }
+};
+
 struct SemaResult {
-  std::unordered_map<const ast::Expr *, ExprType> types;
+  std::unordered_map<const ast::Expr *, ExprType, ExprNodeHash> types;
   // Where each name used in an expression was declared: a parameter, a let,
   // a dim, or a top-level declaration (go to definition, references, hover).
-  std::unordered_map<const ast::Expr *, SourceRange> definitions;
+  std::unordered_map<const ast::Expr *, SourceRange, ExprNodeHash> definitions;
   // Top-level names of the checked module and their types.
   std::map<std::string, ExprType> globals;
   // Imported modules, kept alive for their source files and types.
