@@ -21,7 +21,10 @@ namespace {
 class OffsetMap {
 public:
   explicit OffsetMap(const std::string &text) {
-    for (unsigned i = 0; i < text.size(); ++i)
+    // ANTLR's input stream drops a UTF-8 byte-order mark: its code point 0
+    // is the byte after it.
+    unsigned first = text.compare(0, 3, "\xEF\xBB\xBF") == 0 ? 3 : 0;
+    for (unsigned i = first; i < text.size(); ++i)
       if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80)
         starts_.push_back(i);
     starts_.push_back(static_cast<unsigned>(text.size()));
@@ -498,7 +501,7 @@ std::vector<LimitRole> limitRoles(const antlr4::dfa::Vocabulary &vocab) {
         in(text, {"let", "return", "minimize", "{", "}"});
     roles[type].isOperator =
         in(text, {"+", "-", "*", "/", "%", "@", "**", "!", "==", "!=", "<",
-                  "<=", ">", ">=", "&&", "||"});
+                  "<=", ">", ">=", "&&", "||", "=>"});
   }
   return roles;
 }

@@ -133,6 +133,7 @@ public:
     case Tok::GreaterEq:
     case Tok::AndAnd:
     case Tok::OrOr:
+    case Tok::FatArrow: // a lambda nests: x => y => ... recurses as deep
       return ++operators > kMaxOperators;
     default:
       return false;
