@@ -45,6 +45,13 @@ mlir::LLVM::LLVMFuncOp lowerKernelToTileLoop(ttile::KernelOp kernel,
                                              int64_t tilePoints,
                                              bool wholeStepCopy = false);
 
+// GPU threads that run one tile (one vector step) of `kernel`: a warp (32)
+// for a row reduction, whose 32 lanes are the warp's threads
+// (backend/lib/cuda/WarpLanes.cpp), one for every other kernel.
+inline int64_t gpuThreadsPerTile(ttile::KernelOp kernel) {
+  return kernel.getKind() == "row_reduction" ? 32 : 1;
+}
+
 // Once kernels and entries are LLVM functions: loops become branches, and
 // what is left inside (arith, math, vector, memref, ttile loads and stores)
 // becomes LLVM dialect. `runPipeline` is the calling pass's.

@@ -148,6 +148,10 @@ Value EntryLowering::launch(ttile::LaunchOp op, ttile::KernelOp kernel,
   Value tiles = b.create<LLVM::UDivOp>(
       l, b.create<LLVM::AddOp>(l, elements, i64Const(b, l, tilePoints - 1)),
       i64Const(b, l, tilePoints));
+  // A GPU launch counts threads: a warp a tile for a row reduction.
+  if (int64_t threads = gpuThreadsPerTile(kernel);
+      device != EntryDevice::Cpu && threads != 1)
+    tiles = b.create<LLVM::MulOp>(l, tiles, i64Const(b, l, threads));
   std::string symbol = kernelSymbol(op.getKernel().str());
   if (device == EntryDevice::Cpu) {
     auto kernelFn = module.lookupSymbol<LLVM::LLVMFuncOp>(symbol);

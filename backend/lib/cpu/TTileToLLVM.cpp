@@ -46,10 +46,15 @@ struct ConvertTTileToLLVMPass
     if (cpu) {
       if (failed(expandKernelMath(module)))
         return signalPassFailure();
-      for (auto kernel : module.getOps<ttile::KernelOp>())
-        lowerKernelToTileLoop(kernel, mb,
-                              kernelSymbol(kernel.getSymName().str()),
-                              kernel.getTile(), /*wholeStepCopy=*/true);
+      for (auto kernel : module.getOps<ttile::KernelOp>()) {
+        LLVM::LLVMFuncOp fn = lowerKernelToTileLoop(
+            kernel, mb, kernelSymbol(kernel.getSymName().str()),
+            kernel.getTile(), /*wholeStepCopy=*/true);
+        // Kernels link against no libc: LLVM must not turn a loop of stores
+        // (a row kernel storing a constant result) into a memset call.
+        fn->setAttr("passthrough",
+                    mb.getArrayAttr({mb.getStringAttr("no-builtins")}));
+      }
     }
     for (auto fn : llvm::make_early_inc_range(module.getOps<func::FuncOp>())) {
       if (!fn->hasAttr(tgraph::kEntryAttr)) {

@@ -4,6 +4,7 @@
 // finds its thread's tile and runs it. The same loads, stores and math as on
 // the CPU, in the same order, give the same bits.
 #include "../common/TileLowering.h"
+#include "WarpLanes.h"
 #include "tessera/Backend/Passes.h"
 #include "tessera/Backend/Symbols.h"
 
@@ -99,10 +100,13 @@ void guardMemoryAccesses(ttile::KernelOp kernel) {
   }
 }
 
-// void tessera_kernel_<name>(ptr buf..., i64 size..., i64 tiles): thread t
-// runs tile t of `tileFn` when t < tiles. `numSizes` counts the point count.
+// void tessera_kernel_<name>(ptr buf..., i64 size..., i64 threads): thread
+// t < threads runs tile t / `perTile` of `tileFn` (`perTile` threads a tile,
+// the host's gpuThreadsPerTile; with `firstOnly`, only the first of them).
+// `numSizes` counts the point count.
 void buildGpuKernel(ttile::KernelOp kernel, LLVM::LLVMFuncOp tileFn,
-                    unsigned numBuffers, unsigned numSizes, OpBuilder &mb) {
+                    unsigned numBuffers, unsigned numSizes, int64_t perTile,
+                    bool firstOnly, OpBuilder &mb) {
   MLIRContext *ctx = kernel.getContext();
   Location loc = kernel.getLoc();
   Type ptr = llvmPtrType(ctx), i64 = mb.getI64Type(), i32 = mb.getI32Type();
@@ -124,15 +128,26 @@ void buildGpuKernel(ttile::KernelOp kernel, LLVM::LLVMFuncOp tileFn,
   Value block = widen(b.create<NVVM::BlockIdXOp>(loc, i32));
   Value width = widen(b.create<NVVM::BlockDimXOp>(loc, i32));
   Value thread = widen(b.create<NVVM::ThreadIdXOp>(loc, i32));
-  Value tile = b.create<LLVM::AddOp>(
+  Value global = b.create<LLVM::AddOp>(
       loc, b.create<LLVM::MulOp>(loc, block, width), thread);
-  Value tiles = entry->getArgument(numBuffers + numSizes);
+  Value threads = entry->getArgument(numBuffers + numSizes);
+  Value tile = global;
+  Value inside =
+      b.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::slt, global, threads);
+  if (perTile != 1) {
+    tile = b.create<LLVM::UDivOp>(loc, global, i64Const(b, loc, perTile));
+    if (firstOnly)
+      inside = b.create<LLVM::AndOp>(
+          loc, inside,
+          b.create<LLVM::ICmpOp>(
+              loc, LLVM::ICmpPredicate::eq,
+              b.create<LLVM::URemOp>(loc, global, i64Const(b, loc, perTile)),
+              i64Const(b, loc, 0)));
+  }
 
   Block *run = fn.addBlock();
   Block *done = fn.addBlock();
-  b.create<LLVM::CondBrOp>(
-      loc, b.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::slt, tile, tiles),
-      run, done);
+  b.create<LLVM::CondBrOp>(loc, inside, run, done);
 
   // The tile loop reads its operands from arrays, as on the CPU; after
   // inlining, LLVM keeps them in registers.
@@ -170,6 +185,11 @@ struct ConvertTTileToNVVMPass
     MLIRContext *ctx = &getContext();
     for (auto kernel :
          llvm::make_early_inc_range(module.getOps<ttile::KernelOp>())) {
+      // A row reduction: a warp a row, a thread a lane. Should a body hold
+      // an operator that cannot be split so, the warp's first thread runs
+      // all 32 lanes instead (the same bits).
+      int64_t perTile = gpuThreadsPerTile(kernel);
+      bool firstOnly = perTile != 1 && failed(distributeLanesOverWarp(kernel));
       guardMemoryAccesses(kernel);
       // Read before the body moves into the tile loop.
       unsigned numBuffers = kernel.getNumBuffers();
@@ -182,7 +202,8 @@ struct ConvertTTileToNVVMPass
       tileFn->setAttr(
           "passthrough",
           ArrayAttr::get(ctx, {StringAttr::get(ctx, "alwaysinline")}));
-      buildGpuKernel(kernel, tileFn, numBuffers, numSizes, mb);
+      buildGpuKernel(kernel, tileFn, numBuffers, numSizes, perTile, firstOnly,
+                     mb);
       kernel.erase();
     }
     // Host code is the host pass's.

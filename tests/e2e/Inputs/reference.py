@@ -15,8 +15,9 @@ compiler: every formula here is written from the operator's definition).
       every operation) and require OUT to match it bit for bit, dtype and
       shape included. ordered_matmul and ordered_fold below accumulate in
       the order Tessera's determinism policy fixes (ascending index,
-      separate multiply and add), so a float result is reproducible to the
-      bit, not only to a tolerance.
+      separate multiply and add; rows in 32 lanes combined by a fixed
+      tree), so a float result is reproducible to the bit, not only to a
+      tolerance.
   reference.py ulps EXPR OUT.npy N [--and EXPR2 OUT2.npy]... NAME=IN.npy...
       evaluate EXPR in float64 and require OUT within N units in the last
       place of it: |got - ref| over the spacing of float32 numbers at ref
@@ -34,7 +35,7 @@ compiler: every formula here is written from the operator's definition).
 Helpers in scope of EXPR: softmax, log_softmax, layernorm, rmsnorm, mse,
 cross_entropy, attention, mlp_forward, attention_vjp, mlp_grads and
 relu_mlp_grads (gradients derived by hand), softmax_vjp, numeric_grad
-(central differences), ordered_matmul, ordered_fold.
+(central differences), ordered_matmul, ordered_fold, lane_fold.
 """
 import sys
 
@@ -160,30 +161,60 @@ def ordered_matmul(a, b):
     return acc
 
 
+_FOLD_OPS = {"sum": np.add, "mean": np.add, "prod": np.multiply,
+             "max": np.maximum, "min": np.minimum}
+
+
+def _identity(op, dtype, shape):
+    if op in ("sum", "mean"):
+        return np.zeros(shape, dtype=dtype)
+    if op == "prod":
+        return np.ones(shape, dtype=dtype)
+    if op == "max":
+        return np.full(shape, -np.inf if dtype.kind == "f"
+                       else np.iinfo(dtype).min, dtype=dtype)
+    return np.full(shape, np.inf if dtype.kind == "f"
+                   else np.iinfo(dtype).max, dtype=dtype)
+
+
+def lane_fold(op, rows):
+    """Fold each row of `rows` (shape [..., C]) in the policy's row order:
+    lane j (of 32) folds elements j, j+32, j+64, ... in ascending order from
+    the identity (lanes past C fold the identity), then the lanes combine as
+    p[j] = p[j] op p[j+h] for h = 16, 8, 4, 2, 1; lane 0 is the result."""
+    f = _FOLD_OPS[op]
+    c = rows.shape[-1]
+    chunks = -(-c // 32)
+    padded = _identity(op, rows.dtype, rows.shape[:-1] + (chunks * 32,))
+    padded[..., :c] = rows
+    p = _identity(op, rows.dtype, rows.shape[:-1] + (32,))
+    for k in range(chunks):
+        p = f(p, padded[..., 32 * k:32 * (k + 1)])
+    h = 16
+    while h >= 1:
+        p = f(p[..., :h], p[..., h:2 * h])
+        h //= 2
+    return p[..., 0]
+
+
 def ordered_fold(op, x, axes=None, keepdims=False):
-    """Reduce `x` over the adjacent `axes` (all when None) by folding the
-    reduced elements in ascending row-major order from the fold's identity,
-    in x's dtype; op is "sum", "mean", "max", "min" or "prod"."""
+    """Reduce `x` over the adjacent `axes` (all when None) in x's dtype, in
+    the policy's order: when they are the innermost axes, each contiguous
+    row in the lane order of lane_fold; otherwise by folding the reduced
+    elements in ascending row-major order from the fold's identity. op is
+    "sum", "mean", "max", "min" or "prod"."""
     axes = tuple(range(x.ndim)) if axes is None else tuple(sorted(
         a % x.ndim for a in np.atleast_1d(axes)))
     first, last = axes[0], axes[-1] + 1
     outer, inner = x.shape[:first], x.shape[last:]
     flat = x.reshape(outer + (-1,) + inner)
     n = flat.shape[len(outer)]
-    if op in ("sum", "mean"):
-        acc = np.zeros(outer + inner, dtype=x.dtype)
-    elif op == "prod":
-        acc = np.ones(outer + inner, dtype=x.dtype)
-    elif op == "max":
-        acc = np.full(outer + inner, -np.inf if x.dtype.kind == "f"
-                      else np.iinfo(x.dtype).min, dtype=x.dtype)
+    if not inner:
+        acc = lane_fold(op, flat)
     else:
-        acc = np.full(outer + inner, np.inf if x.dtype.kind == "f"
-                      else np.iinfo(x.dtype).max, dtype=x.dtype)
-    for r in range(n):
-        v = np.take(flat, r, axis=len(outer))
-        acc = {"sum": np.add, "mean": np.add, "prod": np.multiply,
-               "max": np.maximum, "min": np.minimum}[op](acc, v)
+        acc = _identity(op, x.dtype, outer + inner)
+        for r in range(n):
+            acc = _FOLD_OPS[op](acc, np.take(flat, r, axis=len(outer)))
     if op == "mean":
         acc = acc / x.dtype.type(n)
     if keepdims:

@@ -1,12 +1,17 @@
 // RUN: tessera-opt %s --convert-tsched-to-ttile | FileCheck %s
 
-// Reduction groups: a point is one result element, and a kernel step
-// computes 8 consecutive ones (vector = 8), each in its own chain. The
-// operand is read as [outer, R, inner] (the reduced axes adjacent); the
-// sizes are R and inner. Each result folds its R elements in ascending
-// order from the fold's identity, so the result does not depend on the tile,
-// the thread count or its neighbours in the step. Results past the point
-// count (in the last step) read result o's elements and store nothing.
+// Reduction groups over axes that are not the innermost ones: a point is
+// one result element, and a kernel step computes 8 consecutive ones
+// (vector = 8), each in its own chain. The operand is read as
+// [outer, R, inner] (the reduced axes adjacent); the sizes are R and inner.
+// Each result folds its R elements in ascending order from the fold's
+// identity, so the result does not depend on the tile, the thread count or
+// its neighbours in the step. Results past the point count (in the last
+// step) read result o's elements and store nothing.
+//
+// Reductions over the innermost axes (rows) are `row_reduction` kernels: a
+// point is one row of C elements (the one size), folded in 32 lanes and a
+// tree over them (tsched-to-ttile-row-reduction.mlir has the details).
 
 // A reduction over a middle axis: inner = 5, so consecutive elements of one
 // result are 5 apart; points = N * 5.
@@ -88,17 +93,65 @@ func.func @mean_leading(%a: tensor<?x?x3xf32> {tgraph.name = "x", tgraph.shape =
   return %r : tensor<3xf32>
 }
 
-// max starts from -inf and keeps a NaN (maximumf); keepdims changes nothing
-// in the layout.
-// CHECK-LABEL: ttile.kernel @max_keepdims_k0
-// CHECK: %[[INIT:.*]] = arith.constant 0xFFF0000000000000 : f64
-// CHECK: scf.for %{{.*}} iter_args(%[[ACC:[^ ]*]] = %[[INIT]], {{.*}}) -> (f64, f64, f64, f64, f64, f64, f64, f64) {
-// CHECK: %[[V:.*]] = memref.load
-// CHECK-NEXT: arith.maximumf %[[ACC]], %[[V]] : f64
+// A row: max over the last axis is a row reduction, one row a point
+// (elements = N, the one size C = 6). The 32 lanes start from -inf; whole
+// chunks of 32 (none here, but C is only known at run time to the kernel)
+// fold unmasked, the tail masked with lanes past C set back to -inf; then
+// the tree 16, 8, 4, 2, 1 and lane 0 is stored. maximumf keeps a NaN;
+// keepdims changes nothing in the layout.
+// CHECK-LABEL: ttile.kernel @max_keepdims_k0 attributes {kind = "row_reduction", num_inputs = 1 : i64, num_sizes = 1 : i64, tile = 64 : i64, vector = 1 : i64} {
+// CHECK-NEXT: ^bb0(%[[IN:[^:]*]]: memref<?xf64>, %[[OUT:[^:]*]]: memref<?xf64>, %[[ROW:[^:]*]]: index, %{{[^:]*}}: index, %[[C:[^:]*]]: index):
+// CHECK-NEXT: %[[BASE:.*]] = arith.muli %[[ROW]], %[[C]] : index
+// CHECK-NEXT: %[[ID:.*]] = arith.constant dense<0xFFF0000000000000> : vector<32xf64>
+// CHECK-NEXT: %[[C32:.*]] = arith.constant 32 : index
+// CHECK-NEXT: %[[NCH:.*]] = arith.divui %[[C]], %[[C32]] : index
+// CHECK-NEXT: %[[WHOLE:.*]] = arith.muli %[[NCH]], %[[C32]] : index
+// CHECK-NEXT: %[[Z:.*]] = arith.constant 0 : index
+// CHECK-NEXT: %[[LANES:.*]] = scf.for %[[K:.*]] = %[[Z]] to %[[WHOLE]] step %[[C32]] iter_args(%[[ACC:.*]] = %[[ID]]) -> (vector<32xf64>) {
+// CHECK-NEXT:   %[[AT:.*]] = arith.addi %[[BASE]], %[[K]] : index
+// CHECK-NEXT:   %[[END:.*]] = arith.addi %[[BASE]], %[[C]] : index
+// CHECK-NEXT:   %[[V:.*]] = ttile.load %[[IN]][%[[AT]]] bound %[[END]] {ttile.in_bounds} : memref<?xf64> -> vector<32xf64>
+// CHECK-NEXT:   %[[NEXT:.*]] = arith.maximumf %[[ACC]], %[[V]] : vector<32xf64>
+// CHECK-NEXT:   scf.yield %[[NEXT]] : vector<32xf64>
+// CHECK-NEXT: }
+// CHECK-NEXT: %[[HASTAIL:.*]] = arith.cmpi ult, %[[WHOLE]], %[[C]] : index
+// CHECK-NEXT: %[[P32:.*]] = scf.if %[[HASTAIL]] -> (vector<32xf64>) {
+// CHECK-NEXT:   %[[TAT:.*]] = arith.addi %[[BASE]], %[[WHOLE]] : index
+// CHECK-NEXT:   %[[TEND:.*]] = arith.addi %[[BASE]], %[[C]] : index
+// CHECK-NEXT:   %[[TV:.*]] = ttile.load %[[IN]][%[[TAT]]] bound %[[TEND]] : memref<?xf64> -> vector<32xf64>
+// CHECK-NEXT:   %[[IOTA:.*]] = arith.constant dense<[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31]> : vector<32xi32>
+// CHECK-NEXT:   %[[LEFT:.*]] = arith.subi %[[C]], %[[WHOLE]] : index
+// CHECK-NEXT:   %[[LEFT32:.*]] = arith.index_castui %[[LEFT]] : index to i32
+// CHECK-NEXT:   %[[LEFTV:.*]] = vector.splat %[[LEFT32]] : vector<32xi32>
+// CHECK-NEXT:   %[[INSIDE:.*]] = arith.cmpi ult, %[[IOTA]], %[[LEFTV]] : vector<32xi32>
+// CHECK-NEXT:   %[[KEPT:.*]] = arith.select %[[INSIDE]], %[[TV]], %[[ID]] : vector<32xi1>, vector<32xf64>
+// CHECK-NEXT:   %[[TNEXT:.*]] = arith.maximumf %[[LANES]], %[[KEPT]] : vector<32xf64>
+// CHECK-NEXT:   scf.yield %[[TNEXT]] : vector<32xf64>
+// CHECK-NEXT: } else {
+// CHECK-NEXT:   scf.yield %[[LANES]] : vector<32xf64>
+// CHECK-NEXT: }
+// CHECK-NEXT: %[[LO16:.*]] = vector.shuffle %[[P32]], %[[P32]] [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15] : vector<32xf64>, vector<32xf64>
+// CHECK-NEXT: %[[HI16:.*]] = vector.shuffle %[[P32]], %[[P32]] [16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31] : vector<32xf64>, vector<32xf64>
+// CHECK-NEXT: %[[P16:.*]] = arith.maximumf %[[LO16]], %[[HI16]] : vector<16xf64>
+// CHECK-NEXT: %[[LO8:.*]] = vector.shuffle %[[P16]], %[[P16]] [0, 1, 2, 3, 4, 5, 6, 7] : vector<16xf64>, vector<16xf64>
+// CHECK-NEXT: %[[HI8:.*]] = vector.shuffle %[[P16]], %[[P16]] [8, 9, 10, 11, 12, 13, 14, 15] : vector<16xf64>, vector<16xf64>
+// CHECK-NEXT: %[[P8:.*]] = arith.maximumf %[[LO8]], %[[HI8]] : vector<8xf64>
+// CHECK-NEXT: %[[LO4:.*]] = vector.shuffle %[[P8]], %[[P8]] [0, 1, 2, 3] : vector<8xf64>, vector<8xf64>
+// CHECK-NEXT: %[[HI4:.*]] = vector.shuffle %[[P8]], %[[P8]] [4, 5, 6, 7] : vector<8xf64>, vector<8xf64>
+// CHECK-NEXT: %[[P4:.*]] = arith.maximumf %[[LO4]], %[[HI4]] : vector<4xf64>
+// CHECK-NEXT: %[[LO2:.*]] = vector.shuffle %[[P4]], %[[P4]] [0, 1] : vector<4xf64>, vector<4xf64>
+// CHECK-NEXT: %[[HI2:.*]] = vector.shuffle %[[P4]], %[[P4]] [2, 3] : vector<4xf64>, vector<4xf64>
+// CHECK-NEXT: %[[P2:.*]] = arith.maximumf %[[LO2]], %[[HI2]] : vector<2xf64>
+// CHECK-NEXT: %[[LO1:.*]] = vector.shuffle %[[P2]], %[[P2]] [0] : vector<2xf64>, vector<2xf64>
+// CHECK-NEXT: %[[HI1:.*]] = vector.shuffle %[[P2]], %[[P2]] [1] : vector<2xf64>, vector<2xf64>
+// CHECK-NEXT: %[[P1:.*]] = arith.maximumf %[[LO1]], %[[HI1]] : vector<1xf64>
+// CHECK-NEXT: %[[RES:.*]] = vector.extract %[[P1]][0] : f64 from vector<1xf64>
+// CHECK-NEXT: memref.store %[[RES]], %[[OUT]][%[[ROW]]] : memref<?xf64>
+// CHECK-NEXT: }
 // CHECK-LABEL: func.func @max_keepdims(
-// CHECK: %[[C6:.*]] = arith.constant 6 : index
-// CHECK: %[[C1:.*]] = arith.constant 1 : index
-// CHECK: ttile.launch @max_keepdims_k0(%arg0, %arg1) elements %{{.*}} sizes(%[[C6]], %[[C1]])
+// CHECK-SAME: %[[X:[^:]*]]: memref<?xf64> {{.*}}, %[[Y:[^:]*]]: memref<?xf64> {{.*}}, %[[N:[^:]*]]: index {tgraph.name = "N"})
+// CHECK-NEXT: %[[C6:.*]] = arith.constant 6 : index
+// CHECK-NEXT: ttile.launch @max_keepdims_k0(%[[X]], %[[Y]]) elements %[[N]] sizes(%[[C6]]) : memref<?xf64>, memref<?xf64>
 func.func @max_keepdims(%a: tensor<?x6xf64> {tgraph.name = "x", tgraph.shape = ["N", 6]})
     -> (tensor<?x1xf64> {tgraph.name = "out0", tgraph.shape = ["N", 1]})
     attributes {tgraph.dims = ["N"], tgraph.entry} {
@@ -111,16 +164,28 @@ func.func @max_keepdims(%a: tensor<?x6xf64> {tgraph.name = "x", tgraph.shape = [
   return %r : tensor<?x1xf64>
 }
 
-// An integer min over every axis: one point, from the largest i64.
-// CHECK-LABEL: ttile.kernel @min_all_k0
-// CHECK: %[[INIT:.*]] = arith.constant 9223372036854775807 : i64
-// CHECK: scf.for %{{.*}} iter_args(%[[ACC:[^ ]*]] = %[[INIT]], {{.*}}) -> (i64, i64, i64, i64, i64, i64, i64, i64) {
-// CHECK: %[[V:.*]] = memref.load
-// CHECK-NEXT: arith.minsi %[[ACC]], %[[V]] : i64
+// An integer min over every axis: the axes are the innermost ones too, so
+// one row (one point) of N * 4 elements, its lanes from the largest i64.
+// CHECK-LABEL: ttile.kernel @min_all_k0 attributes {kind = "row_reduction", num_inputs = 1 : i64, num_sizes = 1 : i64, tile = 64 : i64, vector = 1 : i64} {
+// CHECK: %[[INIT:.*]] = arith.constant dense<9223372036854775807> : vector<32xi64>
+// CHECK: scf.for %{{.*}} iter_args(%[[ACC:[^ ]*]] = %[[INIT]]) -> (vector<32xi64>) {
+// CHECK: %[[V:.*]] = ttile.load {{.*}} {ttile.in_bounds} : memref<?xi64> -> vector<32xi64>
+// CHECK-NEXT: arith.minsi %[[ACC]], %[[V]] : vector<32xi64>
+// CHECK: scf.if
+// CHECK: arith.select %{{.*}}, %{{.*}}, %[[INIT]] : vector<32xi1>, vector<32xi64>
+// CHECK: arith.minsi %{{.*}}, %{{.*}} : vector<16xi64>
+// CHECK: arith.minsi %{{.*}}, %{{.*}} : vector<8xi64>
+// CHECK: arith.minsi %{{.*}}, %{{.*}} : vector<4xi64>
+// CHECK: arith.minsi %{{.*}}, %{{.*}} : vector<2xi64>
+// CHECK: %[[MIN:.*]] = arith.minsi %{{.*}}, %{{.*}} : vector<1xi64>
+// CHECK-NEXT: %[[RES:.*]] = vector.extract %[[MIN]][0] : i64 from vector<1xi64>
+// CHECK-NEXT: memref.store %[[RES]]
 // CHECK-LABEL: func.func @min_all(
 // CHECK-SAME: %[[N:[^:]*]]: index {tgraph.name = "N"})
-// CHECK: %[[R:.*]] = arith.muli %[[N]], %{{.*}} : index
-// CHECK: ttile.launch @min_all_k0(%arg0, %arg1) elements %{{.*}} sizes(%[[R]], %{{.*}})
+// CHECK-NEXT: %[[C4:.*]] = arith.constant 4 : index
+// CHECK-NEXT: %[[ONE:.*]] = arith.constant 1 : index
+// CHECK-NEXT: %[[R:.*]] = arith.muli %[[N]], %[[C4]] : index
+// CHECK-NEXT: ttile.launch @min_all_k0(%arg0, %arg1) elements %[[ONE]] sizes(%[[R]])
 func.func @min_all(%a: tensor<?x4xi64> {tgraph.name = "x", tgraph.shape = ["N", 4]})
     -> (tensor<i64> {tgraph.name = "out0", tgraph.shape = []})
     attributes {tgraph.dims = ["N"], tgraph.entry} {
@@ -133,12 +198,21 @@ func.func @min_all(%a: tensor<?x4xi64> {tgraph.name = "x", tgraph.shape = ["N", 
   return %r : tensor<i64>
 }
 
-// An integer product starts from 1.
-// CHECK-LABEL: ttile.kernel @prod_i32_k0
-// CHECK: %[[INIT:.*]] = arith.constant 1 : i32
-// CHECK: scf.for %{{.*}} iter_args(%[[ACC:[^ ]*]] = %[[INIT]], {{.*}}) -> (i32, i32, i32, i32, i32, i32, i32, i32) {
-// CHECK: %[[V:.*]] = memref.load
-// CHECK-NEXT: arith.muli %[[ACC]], %[[V]] : i32
+// An integer product of rows: the lanes start from 1.
+// CHECK-LABEL: ttile.kernel @prod_i32_k0 attributes {kind = "row_reduction", num_inputs = 1 : i64, num_sizes = 1 : i64, tile = 64 : i64, vector = 1 : i64} {
+// CHECK: %[[INIT:.*]] = arith.constant dense<1> : vector<32xi32>
+// CHECK: scf.for %{{.*}} iter_args(%[[ACC:[^ ]*]] = %[[INIT]]) -> (vector<32xi32>) {
+// CHECK: %[[V:.*]] = ttile.load
+// CHECK-NEXT: arith.muli %[[ACC]], %[[V]] : vector<32xi32>
+// CHECK: arith.muli %{{.*}}, %{{.*}} : vector<16xi32>
+// CHECK: arith.muli %{{.*}}, %{{.*}} : vector<8xi32>
+// CHECK: arith.muli %{{.*}}, %{{.*}} : vector<4xi32>
+// CHECK: arith.muli %{{.*}}, %{{.*}} : vector<2xi32>
+// CHECK: %[[PROD:.*]] = arith.muli %{{.*}}, %{{.*}} : vector<1xi32>
+// CHECK-NEXT: %[[RES:.*]] = vector.extract %[[PROD]][0] : i32 from vector<1xi32>
+// CHECK-NEXT: memref.store %[[RES]]
+// CHECK-LABEL: func.func @prod_i32(
+// CHECK: ttile.launch @prod_i32_k0(%arg0, %arg1) elements %arg2 sizes(%{{.*}})
 func.func @prod_i32(%a: tensor<?x4xi32> {tgraph.name = "x", tgraph.shape = ["N", 4]})
     -> (tensor<?xi32> {tgraph.name = "out0", tgraph.shape = ["N"]})
     attributes {tgraph.dims = ["N"], tgraph.entry} {

@@ -16,7 +16,7 @@
 
 // The sizes array: the points, then the kernel's sizes (R, inner).
 // CHECK-LABEL: llvm.func @tessera_kernel_rowsum(
-// CHECK-SAME: %[[ARGS:[^:]*]]: !llvm.ptr, %[[SIZES:[^:]*]]: !llvm.ptr, %[[BEGIN:[^:]*]]: i64, %[[END:[^:]*]]: i64) {
+// CHECK-SAME: %[[ARGS:[^:]*]]: !llvm.ptr, %[[SIZES:[^:]*]]: !llvm.ptr, %[[BEGIN:[^:]*]]: i64, %[[END:[^:]*]]: i64) attributes {passthrough = ["no-builtins"]} {
 // CHECK: %[[IN:.*]] = llvm.load %{{.*}} : !llvm.ptr -> !llvm.ptr
 // CHECK: %[[OUT:.*]] = llvm.load %{{.*}} : !llvm.ptr -> !llvm.ptr
 // CHECK: %[[S0:.*]] = llvm.getelementptr %[[SIZES]][0] : (!llvm.ptr) -> !llvm.ptr, i64

@@ -3,7 +3,8 @@
 // is read as [outer, R, inner] (the reduced axes are adjacent), and each result
 // folds its R elements in ascending order: the order is the policy's, never
 // the split of the work, so the bits do not depend on the tile size or the
-// thread count.
+// thread count. Reductions over the innermost axes (rows, inner = 1) take the
+// row kernel instead (RowReductionKernel.cpp), in its lane order.
 //
 // A group that computes its operand with an elementwise chain (a fused
 // producer) evaluates the chain for each element it folds, the step's
@@ -11,6 +12,7 @@
 // the same elements as the chain's own kernel, so the same bits, and
 // inputs read through a broadcast are read where it puts them.
 #include "KernelBuilder.h"
+#include "ReductionFold.h"
 
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
@@ -20,11 +22,7 @@ using namespace mlir;
 
 namespace tessera::tile {
 
-namespace {
-enum class Fold { Sum, Mean, Max, Min, Prod };
-} // namespace
-
-static TypedAttr initialValue(OpBuilder &b, Fold fold, Type elem) {
+TypedAttr initialValue(OpBuilder &b, Fold fold, Type elem) {
   bool isFloat = isa<FloatType>(elem);
   auto number = [&](double f) -> TypedAttr {
     return isFloat ? TypedAttr(b.getFloatAttr(elem, f))
@@ -47,9 +45,7 @@ static TypedAttr initialValue(OpBuilder &b, Fold fold, Type elem) {
   llvm_unreachable("fold");
 }
 
-// Scalars, or vectors lane by lane.
-static Value combine(OpBuilder &b, Location loc, Fold fold, Value acc,
-                     Value v) {
+Value combine(OpBuilder &b, Location loc, Fold fold, Value acc, Value v) {
   bool isFloat = isa<FloatType>(getElementTypeOrSelf(v.getType()));
   switch (fold) {
   case Fold::Sum:
@@ -272,6 +268,11 @@ LogicalResult lowerReductionGroup(tsched::FusionGroupOp group,
   Value outer = product(eb, loc, dims.take_front(first));
   Value reduced = product(eb, loc, dims.slice(first, last - first));
   Value inner = product(eb, loc, dims.drop_front(last));
+  // Rows (the reduced axes are the innermost ones) have a kernel of their
+  // own, in the lane order; other reductions fold as below.
+  if (last == static_cast<int64_t>(dims.size()))
+    return lowerRowReduction(group, op, fold, chained, operand, results[0],
+                             outer, reduced, first, ctx);
   Value points = eb.create<arith::MulIOp>(loc, outer, inner);
 
   // A step computes resultsPerStep consecutive results, each folding its

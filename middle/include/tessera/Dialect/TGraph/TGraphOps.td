@@ -695,8 +695,13 @@ class TGraph_ReduceOp<string mnemonic, string what, Type type>
     `[0, rank)`; empty reduces nothing). With `keepdims` the reduced dims
     stay as 1, otherwise they are removed, so reducing every axis gives a
     rank-0 tensor. The order of the reduction is fixed by the numerics
-    policy, never by how the work is split; `stable = true` asks for
-    pairwise (or compensated) accumulation.
+    policy, never by how the work is split, the vector width or the
+    target: over the innermost axes, each row folds in 32 lanes (lane j
+    takes elements j, j+32, ... in ascending order) combined by a fixed
+    tree (lanes 16 apart, then 8, 4, 2, 1); over other axes, in ascending
+    order. `stable = true` asks for pairwise (or compensated) accumulation,
+    which is not implemented yet: the backends accept it and fold in the
+    same order as without it.
 
     ```mlir
     %s = tgraph.}] # mnemonic # [{ %x axes = [1] {keepdims = true, stable = true}

@@ -33,7 +33,9 @@ def TTile_KernelOp
     a step one vector), `matmul_pack` (a point is one row of a panel of a
     matmul's right operand, copied into scratch space), `matmul` (a point is
     a block of rows by one panel of the result), `reduction`
-    (a point is a result element, reduced in a fixed order), `layout` (a
+    (a point is a result element, reduced in a fixed order), `row_reduction`
+    (a point is a result folding one contiguous row in 32 lanes, then a
+    fixed tree over them), `layout` (a
     point is a result element read from where the layout operator puts it).
     Whatever the kind, each point's result depends only on the point, never
     on the tile it falls in: that is what makes results independent of the
