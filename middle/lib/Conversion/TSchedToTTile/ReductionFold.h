@@ -5,6 +5,8 @@
 
 #include "KernelBuilder.h"
 
+#include "mlir/IR/IRMapping.h"
+
 namespace tessera::tile {
 
 enum class Fold { Sum, Mean, Max, Min, Prod };
@@ -15,6 +17,24 @@ mlir::TypedAttr initialValue(mlir::OpBuilder &b, Fold fold, mlir::Type elem);
 // acc op v, on scalars or vectors lane by lane (max/min keep NaN).
 mlir::Value combine(mlir::OpBuilder &b, mlir::Location loc, Fold fold,
                     mlir::Value acc, mlir::Value v);
+
+// The buffers a reduction kernel reads: the group's tensor inputs when it
+// computes a chain in front of the reduction, else the operand alone.
+void addReductionInputs(KernelSpec &spec, tsched::FusionGroupOp group,
+                        bool chained, mlir::Value operand, EntryContext &ctx);
+
+// Evaluates the elementwise chain in front of `reduce` in a reduction
+// group's body on vectors of `lanes`, from what `map` holds already (values
+// read once per kernel). Block arguments of the operand's shape come from
+// `readInput`; a broadcast whose source is an input buffer (in `bufferOf`)
+// from `readBroadcast`, unless `map` has it. Returns the operand's value.
+// The kernels differ only in how they read; the chain is the same.
+mlir::FailureOr<mlir::Value> evaluateChain(
+    mlir::OpBuilder &b, mlir::Block &body, mlir::Operation *reduce,
+    int64_t lanes, mlir::IRMapping map,
+    const llvm::DenseMap<mlir::Value, mlir::Value> &bufferOf,
+    llvm::function_ref<mlir::Value(mlir::Value arg)> readInput,
+    llvm::function_ref<mlir::Value(tgraph::BroadcastOp bc)> readBroadcast);
 
 // A reduction over the innermost axes from `first` on: `rows` results, each
 // folding one contiguous row of `length` elements in the lane order that

@@ -66,6 +66,47 @@ Value combine(OpBuilder &b, Location loc, Fold fold, Value acc, Value v) {
   llvm_unreachable("fold");
 }
 
+void addReductionInputs(KernelSpec &spec, tsched::FusionGroupOp group,
+                        bool chained, Value operand, EntryContext &ctx) {
+  if (!chained) {
+    spec.inputs.push_back(ctx.bufferOf(operand));
+    return;
+  }
+  for (Value in : group.getInputs())
+    if (isa<RankedTensorType>(in.getType()))
+      spec.inputs.push_back(ctx.bufferOf(in));
+}
+
+FailureOr<Value>
+evaluateChain(OpBuilder &b, Block &body, Operation *reduce, int64_t lanes,
+              IRMapping map, const DenseMap<Value, Value> &bufferOf,
+              function_ref<Value(Value)> readInput,
+              function_ref<Value(tgraph::BroadcastOp)> readBroadcast) {
+  for (Operation &op : body.without_terminator()) {
+    if (&op == reduce)
+      break;
+    if (auto bc = dyn_cast<tgraph::BroadcastOp>(op)) {
+      if (map.contains(bc.getResult()))
+        continue;
+      Value from = bc.getOperand();
+      map.map(bc.getResult(),
+              bufferOf.count(from) ? readBroadcast(bc) : map.lookup(from));
+      continue;
+    }
+    for (Value v : op.getOperands())
+      if (isa<BlockArgument>(v) && !map.contains(v))
+        map.map(v, readInput(v));
+    FailureOr<Value> v = emitVectorOp(b, &op, lanes, map);
+    if (failed(v))
+      return failure();
+    map.map(op.getResult(0), *v);
+  }
+  Value operand = reduce->getOperand(0);
+  if (isa<BlockArgument>(operand) && !map.contains(operand))
+    return readInput(operand);
+  return map.lookup(operand);
+}
+
 namespace {
 
 // Where a step's results are: result j is o + j, its elements lie at
@@ -173,48 +214,28 @@ foldChain(OpBuilder &b, Location loc, tsched::FusionGroupOp group,
   auto loop = b.create<scf::ForOp>(
       loc, indexConst(b, loc, 0), R, indexConst(b, loc, 1), ValueRange{init},
       [&](OpBuilder &b, Location loc, Value r, ValueRange acc) {
-        IRMapping map = invariant;
         Value stride = b.create<arith::MulIOp>(loc, r, I);
         // An input of the operand's shape: the elements being folded.
-        auto readAll = [&](Value arg) {
+        auto readInput = [&](Value arg) {
           SmallVector<Value> idx;
           for (Value base : step.base)
             idx.push_back(b.create<arith::AddIOp>(loc, base, stride));
-          map.map(arg, gatherLanes(b, loc, bufferOf.lookup(arg), idx,
-                                   elementOf(arg)));
+          return gatherLanes(b, loc, bufferOf.lookup(arg), idx, elementOf(arg));
         };
-        for (Operation &op : body.without_terminator()) {
-          if (&op == reduce)
-            break;
-          if (auto bc = dyn_cast<tgraph::BroadcastOp>(op)) {
-            if (map.contains(bc.getResult()))
-              continue;
-            Value from = bc.getOperand();
-            if (!bufferOf.count(from)) {
-              map.map(bc.getResult(), map.lookup(from));
-              continue;
-            }
-            SmallVector<Value> idx;
-            for (size_t j = 0; j < step.base.size(); ++j)
-              idx.push_back(
-                  broadcastIndex(b, loc, reads[bc], step, j, r, R, I));
-            map.map(bc.getResult(), gatherLanes(b, loc, bufferOf.lookup(from),
-                                                idx, elementOf(from)));
-            continue;
-          }
-          for (Value v : op.getOperands())
-            if (isa<BlockArgument>(v) && !map.contains(v))
-              readAll(v);
-          FailureOr<Value> v = emitVectorOp(b, &op, lanes, map);
-          if (failed(v)) {
-            status = failure();
-            break;
-          }
-          map.map(op.getResult(0), *v);
-        }
-        if (isa<BlockArgument>(operand) && !map.contains(operand))
-          readAll(operand);
-        Value v = succeeded(status) ? map.lookup(operand) : acc[0];
+        auto readBroadcast = [&](tgraph::BroadcastOp bc) {
+          Value from = bc.getOperand();
+          SmallVector<Value> idx;
+          for (size_t j = 0; j < step.base.size(); ++j)
+            idx.push_back(broadcastIndex(b, loc, reads[bc], step, j, r, R, I));
+          return gatherLanes(b, loc, bufferOf.lookup(from), idx,
+                             elementOf(from));
+        };
+        FailureOr<Value> folded =
+            evaluateChain(b, body, reduce, lanes, invariant, bufferOf,
+                          readInput, readBroadcast);
+        if (failed(folded))
+          status = failure();
+        Value v = succeeded(status) ? *folded : acc[0];
         b.create<scf::YieldOp>(loc, combine(b, loc, fold, acc[0], v));
       });
   if (failed(status))
@@ -282,13 +303,7 @@ LogicalResult lowerReductionGroup(tsched::FusionGroupOp group,
   KernelSpec spec{
       "reduction", group.getTile()[0], resultsPerStep, {}, {results[0]},
       points,      {reduced, inner}};
-  if (chained) {
-    for (Value in : group.getInputs())
-      if (isa<RankedTensorType>(in.getType()))
-        spec.inputs.push_back(ctx.bufferOf(in));
-  } else {
-    spec.inputs.push_back(ctx.bufferOf(operand));
-  }
+  addReductionInputs(spec, group, chained, operand, ctx);
   KernelBody kb = createKernel(ctx, spec, loc);
   OpBuilder &b = kb.builder;
   Value R = kb.sizes[0], I = kb.sizes[1], o = kb.offset;

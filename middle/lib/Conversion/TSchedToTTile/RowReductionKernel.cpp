@@ -60,38 +60,17 @@ public:
   FailureOr<Value> chunk(OpBuilder &b, Location loc, Value start, bool whole) {
     if (!chained)
       return load(b, loc, operandBuffer, rowBase, start, whole);
-    Block &body = group.getBody().front();
-    IRMapping map = invariant;
-    for (Operation &op : body.without_terminator()) {
-      if (&op == reduce)
-        break;
-      if (auto bc = dyn_cast<tgraph::BroadcastOp>(op)) {
-        if (map.contains(bc.getResult()))
-          continue;
-        Value from = bc.getOperand();
-        if (!bufferOf.count(from)) {
-          map.map(bc.getResult(), map.lookup(from));
-          continue;
-        }
-        // Follows the row (and maybe the outer dims): a contiguous read.
-        Value base =
-            followsOuter.lookup(bc) ? rowBase : Value(indexConst(b, loc, 0));
-        map.map(bc.getResult(),
-                load(b, loc, bufferOf.lookup(from), base, start, whole));
-        continue;
-      }
-      for (Value v : op.getOperands())
-        if (isa<BlockArgument>(v) && !map.contains(v))
-          map.map(v, load(b, loc, bufferOf.lookup(v), rowBase, start, whole));
-      FailureOr<Value> v = emitVectorOp(b, &op, kRowLanes, map);
-      if (failed(v))
-        return failure();
-      map.map(op.getResult(0), *v);
-    }
-    Value operand = reduce->getOperand(0);
-    if (isa<BlockArgument>(operand) && !map.contains(operand))
-      return load(b, loc, bufferOf.lookup(operand), rowBase, start, whole);
-    return map.lookup(operand);
+    auto readInput = [&](Value arg) {
+      return load(b, loc, bufferOf.lookup(arg), rowBase, start, whole);
+    };
+    // Follows the row (and maybe the outer dims): a contiguous read.
+    auto readBroadcast = [&](tgraph::BroadcastOp bc) {
+      Value base =
+          followsOuter.lookup(bc) ? rowBase : Value(indexConst(b, loc, 0));
+      return load(b, loc, bufferOf.lookup(bc.getOperand()), base, start, whole);
+    };
+    return evaluateChain(b, group.getBody().front(), reduce, kRowLanes,
+                         invariant, bufferOf, readInput, readBroadcast);
   }
 
   LogicalResult status = success();
@@ -173,13 +152,7 @@ LogicalResult lowerRowReduction(tsched::FusionGroupOp group, Operation *reduce,
   Type elem = elementOf(operand);
   KernelSpec spec{"row_reduction", group.getTile()[0], 1, {}, {result}, rows,
                   {length}};
-  if (chained) {
-    for (Value in : group.getInputs())
-      if (isa<RankedTensorType>(in.getType()))
-        spec.inputs.push_back(ctx.bufferOf(in));
-  } else {
-    spec.inputs.push_back(ctx.bufferOf(operand));
-  }
+  addReductionInputs(spec, group, chained, operand, ctx);
   KernelBody kb = createKernel(ctx, spec, loc);
   OpBuilder &b = kb.builder;
   Value row = kb.offset, C = kb.sizes[0];
