@@ -26,27 +26,23 @@
 namespace tessera {
 namespace {
 
-void addSection(llvm::Module &m, const char *section, const char *symbol,
-                const std::vector<uint8_t> &bytes) {
-  auto *init = llvm::ConstantDataArray::get(m.getContext(),
-                                            llvm::ArrayRef<uint8_t>(bytes));
-  auto *gv = new llvm::GlobalVariable(m, init->getType(), /*isConstant=*/true,
-                                      llvm::GlobalValue::ExternalLinkage, init,
-                                      symbol);
-  gv->setSection(section);
-  gv->setAlignment(llvm::Align(8));
-  llvm::appendToUsed(m, {gv});
-}
-
-// Bytes as a local constant (a table of a statically linked model).
+// Bytes as a constant: a local table of a statically linked model, or
+// (exported, in `section` and kept however unreferenced) a .tbin section.
 llvm::GlobalVariable *addTable(llvm::Module &m, const char *symbol,
-                               const std::vector<uint8_t> &bytes) {
+                               const std::vector<uint8_t> &bytes,
+                               const char *section = nullptr) {
   auto *init = llvm::ConstantDataArray::get(m.getContext(),
                                             llvm::ArrayRef<uint8_t>(bytes));
-  auto *gv = new llvm::GlobalVariable(m, init->getType(), /*isConstant=*/true,
-                                      llvm::GlobalValue::InternalLinkage, init,
-                                      symbol);
+  auto *gv =
+      new llvm::GlobalVariable(m, init->getType(), /*isConstant=*/true,
+                               section ? llvm::GlobalValue::ExternalLinkage
+                                       : llvm::GlobalValue::InternalLinkage,
+                               init, symbol);
   gv->setAlignment(llvm::Align(8));
+  if (section) {
+    gv->setSection(section);
+    llvm::appendToUsed(m, {gv});
+  }
   return gv;
 }
 
@@ -227,11 +223,10 @@ translateUnoptimized(mlir::ModuleOp module, llvm::LLVMContext &ctx,
   if (opts.staticModule) {
     packageStatic(*m, meta, ops, cuda);
   } else {
-    addSection(*m, TESSERA_META_SECTION, "__tessera_meta", tbin::encode(meta));
-    addSection(*m, TESSERA_OPS_SECTION, "__tessera_ops", tbin::encode(ops));
+    addTable(*m, "__tessera_meta", tbin::encode(meta), TESSERA_META_SECTION);
+    addTable(*m, "__tessera_ops", tbin::encode(ops), TESSERA_OPS_SECTION);
     if (cuda)
-      addSection(*m, TESSERA_CUDA_SECTION, "__tessera_cuda",
-                 tbin::encode(*cuda));
+      addTable(*m, "__tessera_cuda", tbin::encode(*cuda), TESSERA_CUDA_SECTION);
   }
   // Entries run once per call and spend their time in the kernels they
   // launch; optimizing their long straight-line code took most of the

@@ -18,6 +18,19 @@ mlir::TypedAttr initialValue(mlir::OpBuilder &b, Fold fold, mlir::Type elem);
 mlir::Value combine(mlir::OpBuilder &b, mlir::Location loc, Fold fold,
                     mlir::Value acc, mlir::Value v);
 
+// A chain's input read through a broadcast: whether it follows each of the
+// operand's segments (outer, reduced, inner).
+struct SegmentFlags {
+  bool outer, reduced, inner;
+};
+
+// The segments broadcast `bc` follows, over an operand of `operandType`
+// split at `bounds`; an error at the broadcast when it cannot be read in
+// place.
+mlir::FailureOr<SegmentFlags>
+broadcastSegments(tgraph::BroadcastOp bc, mlir::RankedTensorType operandType,
+                  llvm::ArrayRef<int64_t> bounds);
+
 // The buffers a reduction kernel reads: the group's tensor inputs when it
 // computes a chain in front of the reduction, else the operand alone.
 void addReductionInputs(KernelSpec &spec, tsched::FusionGroupOp group,

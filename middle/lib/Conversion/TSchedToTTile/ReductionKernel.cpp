@@ -66,6 +66,17 @@ Value combine(OpBuilder &b, Location loc, Fold fold, Value acc, Value v) {
   llvm_unreachable("fold");
 }
 
+FailureOr<SegmentFlags> broadcastSegments(tgraph::BroadcastOp bc,
+                                          RankedTensorType operandType,
+                                          ArrayRef<int64_t> bounds) {
+  auto segs = segmentReads(cast<RankedTensorType>(bc.getOperand().getType()),
+                           operandType, bounds);
+  if (!segs)
+    return bc.emitError("this broadcast cannot be read in place");
+  auto follows = [&](int i) { return (*segs)[i] != SegmentRead::Repeat; };
+  return SegmentFlags{follows(0), follows(1), follows(2)};
+}
+
 void addReductionInputs(KernelSpec &spec, tsched::FusionGroupOp group,
                         bool chained, Value operand, EntryContext &ctx) {
   if (!chained) {
@@ -114,12 +125,6 @@ namespace {
 // has coordinates p[j] (outer) and q[j] (inner).
 struct StepResults {
   SmallVector<Value> index, valid, base, p, q;
-};
-
-// A chain's input read through a broadcast: whether it follows each of the
-// operand's segments (outer, reduced, inner).
-struct SegmentFlags {
-  bool outer, reduced, inner;
 };
 
 } // namespace
@@ -183,12 +188,10 @@ foldChain(OpBuilder &b, Location loc, tsched::FusionGroupOp group,
     Value from = bc.getOperand();
     if (!bufferOf.count(from))
       continue;
-    auto segs = segmentReads(cast<RankedTensorType>(from.getType()),
-                             operandType, bounds);
-    if (!segs)
-      return bc.emitError("this broadcast cannot be read in place");
-    auto follows = [&](int i) { return (*segs)[i] != SegmentRead::Repeat; };
-    SegmentFlags f{follows(0), follows(1), follows(2)};
+    FailureOr<SegmentFlags> segs = broadcastSegments(bc, operandType, bounds);
+    if (failed(segs))
+      return failure();
+    SegmentFlags f = *segs;
     reads[bc] = f;
     if (f.reduced)
       continue;

@@ -103,16 +103,14 @@ private:
       Value from = bc.getOperand();
       if (!bufferOf.count(from))
         continue;
-      auto segs = segmentReads(cast<RankedTensorType>(from.getType()),
-                               operandType, bounds);
-      if (!segs) {
-        status = bc.emitError("this broadcast cannot be read in place");
+      FailureOr<SegmentFlags> segs = broadcastSegments(bc, operandType, bounds);
+      if (failed(segs)) {
+        status = failure();
         return;
       }
-      bool outer = (*segs)[0] != SegmentRead::Repeat;
-      bool along = (*segs)[1] != SegmentRead::Repeat;
+      bool outer = segs->outer;
       followsOuter[bc] = outer;
-      if (!along)
+      if (!segs->reduced)
         invariant.map(bc.getResult(),
                       splat(bufferOf.lookup(from),
                             outer ? row : Value(indexConst(b, loc, 0))));
