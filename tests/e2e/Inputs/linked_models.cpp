@@ -80,6 +80,15 @@ int main(int argc, char **argv) {
     broken = tessera_module_temporaries;
     broken.meta_size = 12;
     refused("cut metadata", ctx, broken);
+    broken = tessera_module_temporaries;
+    broken.meta = nullptr;
+    refused("no metadata", ctx, broken);
+    broken = tessera_module_temporaries;
+    broken.ops = nullptr;
+    refused("no kernel table", ctx, broken);
+    broken = tessera_module_temporaries;
+    broken.kernels = nullptr;
+    refused("no kernels", ctx, broken);
     return 0;
   } catch (const tessera::Error &e) {
     std::cerr << argv[0] << ": " << e.what() << "\n";
