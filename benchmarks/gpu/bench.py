@@ -101,7 +101,7 @@ def silu_add(tessera, tbin, work, quick):
 
 def gemm(tessera, tbin, work, quick):
     torch.backends.cuda.matmul.allow_tf32 = False
-    for size in ([256, 512] if quick else [256, 512, 1024, 2048]):
+    for size in ([256, 512] if quick else [256, 512, 1024, 2048, 4096]):
         rng = np.random.default_rng(size)
         a = rng.standard_normal((size, size), dtype=np.float32)
         b = rng.standard_normal((size, size), dtype=np.float32)

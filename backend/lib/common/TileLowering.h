@@ -52,6 +52,15 @@ inline int64_t gpuThreadsPerTile(ttile::KernelOp kernel) {
   return kernel.getKind() == "row_reduction" ? 32 : 1;
 }
 
+// A matmul kernel of floats runs on the GPU as block tiles: a block of
+// kGpuMatmulThreads threads computes kGpuMatmulTile x kGpuMatmulTile results
+// of one batch (backend/lib/cuda/MatmulTiles.cpp), not one thread a point.
+// The kernel says how to read its operands (its ttile.matmul attribute);
+// one that does not keeps the CPU's schedule.
+constexpr int64_t kGpuMatmulTile = 128;
+constexpr int64_t kGpuMatmulThreads = 256;
+bool runsAsGpuMatmulTiles(ttile::KernelOp kernel);
+
 // Once kernels and entries are LLVM functions: loops become branches, and
 // what is left inside (arith, math, vector, memref, ttile loads and stores)
 // becomes LLVM dialect. `runPipeline` is the calling pass's.

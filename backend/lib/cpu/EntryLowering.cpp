@@ -67,6 +67,9 @@ private:
   Value launch(ttile::LaunchOp op, ttile::KernelOp kernel, Value argv,
                Value sizes, int64_t numSizes, Value elements);
 
+  // The threads a GPU matmul's block tiles take.
+  Value gpuMatmulThreads(ttile::LaunchOp op, Value points);
+
   // Ends `current` after `op` with a check of `ok`: on failure, branch to
   // the cleanup block, which frees the temporaries and returns `status`.
   void checkAfter(Operation *op, Value ok, Value status);
@@ -136,6 +139,27 @@ void EntryLowering::checkAfter(Operation *op, Value ok, Value status) {
   current = rest;
 }
 
+// A block of threads for each block tile of each batch (MatmulTiles.cpp).
+// The kernel's sizes are m, n, k, a's batch stride, row blocks and panels;
+// the points, batches x panels x row blocks.
+Value EntryLowering::gpuMatmulThreads(ttile::LaunchOp op, Value points) {
+  Location l = op.getLoc();
+  Type i64 = b.getI64Type();
+  auto size = [&](int i) { return castTo(b, l, op.getSizes()[i], i64); };
+  auto tiles = [&](Value extent) {
+    return b.create<LLVM::UDivOp>(
+        l, b.create<LLVM::AddOp>(l, extent, i64Const(b, l, kGpuMatmulTile - 1)),
+        i64Const(b, l, kGpuMatmulTile));
+  };
+  // No points, no blocks (and no division by a zero extent).
+  Value perBatch = b.create<LLVM::MulOp>(l, size(4), size(5));
+  Value divisor = b.create<LLVM::UMaxOp>(l, perBatch, i64Const(b, l, 1));
+  Value batches = b.create<LLVM::UDivOp>(l, points, divisor);
+  Value blocks = b.create<LLVM::MulOp>(
+      l, batches, b.create<LLVM::MulOp>(l, tiles(size(0)), tiles(size(1))));
+  return b.create<LLVM::MulOp>(l, blocks, i64Const(b, l, kGpuMatmulThreads));
+}
+
 Value EntryLowering::launch(ttile::LaunchOp op, ttile::KernelOp kernel,
                             Value argv, Value sizes, int64_t numSizes,
                             Value elements) {
@@ -152,6 +176,8 @@ Value EntryLowering::launch(ttile::LaunchOp op, ttile::KernelOp kernel,
   if (int64_t threads = gpuThreadsPerTile(kernel);
       device != EntryDevice::Cpu && threads != 1)
     tiles = b.create<LLVM::MulOp>(l, tiles, i64Const(b, l, threads));
+  if (device != EntryDevice::Cpu && runsAsGpuMatmulTiles(kernel))
+    tiles = gpuMatmulThreads(op, elements);
   std::string symbol = kernelSymbol(op.getKernel().str());
   if (device == EntryDevice::Cpu) {
     auto kernelFn = module.lookupSymbol<LLVM::LLVMFuncOp>(symbol);

@@ -4,6 +4,7 @@
 // finds its thread's tile and runs it. The same loads, stores and math as on
 // the CPU, in the same order, give the same bits.
 #include "../common/TileLowering.h"
+#include "MatmulTiles.h"
 #include "WarpLanes.h"
 #include "tessera/Backend/Passes.h"
 #include "tessera/Backend/Symbols.h"
@@ -185,6 +186,11 @@ struct ConvertTTileToNVVMPass
     MLIRContext *ctx = &getContext();
     for (auto kernel :
          llvm::make_early_inc_range(module.getOps<ttile::KernelOp>())) {
+      if (runsAsGpuMatmulTiles(kernel)) {
+        buildGpuMatmulKernel(kernel, mb);
+        kernel.erase();
+        continue;
+      }
       // A row reduction: a warp a row, a thread a lane. Should a body hold
       // an operator that cannot be split so, the warp's first thread runs
       // all 32 lanes instead (the same bits).

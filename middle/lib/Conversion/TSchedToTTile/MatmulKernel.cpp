@@ -259,6 +259,15 @@ LogicalResult lowerMatmulGroup(tsched::FusionGroupOp group,
                   mulIdx(eb, loc, batches, mulIdx(eb, loc, panels, rowBlocks)),
                   {m, n, k, lhsStride, rowBlocks, panels}};
   KernelBody kb = createKernel(ctx, spec, loc);
+  // What a target that runs matmuls on its own schedule needs to read the
+  // operands (the CUDA backend's block tiles).
+  Operation *kernel = kb.offset.getParentBlock()->getParentOp();
+  kernel->setAttr(
+      "ttile.matmul",
+      eb.getDictionaryAttr(
+          {eb.getNamedAttr("element", TypeAttr::get(elem)),
+           eb.getNamedAttr("lhs_transposed", eb.getBoolAttr(tl)),
+           eb.getNamedAttr("panel_width", eb.getI64IntegerAttr(width))}));
   // Freed at once: a live buffer costs every later failure path a free.
   eb.create<memref::DeallocOp>(loc, packed);
   OpBuilder &b = kb.builder;

@@ -37,6 +37,9 @@ def TTile_KernelOp
     (a point is a result folding one contiguous row in 32 lanes, then a
     fixed tree over them), `layout` (a
     point is a result element read from where the layout operator puts it).
+    A `matmul` kernel carries `ttile.matmul = {element, lhs_transposed,
+    panel_width}`: what a target that runs matmuls on its own schedule (the
+    CUDA backend's block tiles) needs to read the operands.
     Whatever the kind, each point's result depends only on the point, never
     on the tile it falls in: that is what makes results independent of the
     thread count and the tile size.

@@ -1,0 +1,413 @@
+// A matmul on the GPU: each block of 256 threads computes a 128 x 128 tile
+// of one batch's result, staging 8 columns of `a` and 8 packed rows of `b`
+// at a time in shared memory (two stages: the next is fetched into
+// registers while the current one is used), each thread 8 x 8 results in
+// registers.
+//
+// Every result is still the sum over k = 0, 1, ..., K-1 of a[i,k] * b[k,j]
+// in that order, from zero, each multiply and add rounded on its own (the
+// PTX has no contraction, ptxas runs with --fmad=false): the same
+// operations in the same order as the CPU kernel (MatmulKernel.cpp), so the
+// same bits, whatever the tile. Rows and columns past the edges are read
+// from clamped addresses and feed only results that are not stored; k past
+// K is never read.
+#include "MatmulTiles.h"
+#include "../common/TileLowering.h"
+#include "tessera/Backend/Symbols.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+
+using namespace mlir;
+
+namespace tessera {
+namespace {
+
+constexpr int64_t kTile = kGpuMatmulTile; // rows and columns of a block
+constexpr int64_t kDepth = 8;             // k per stage
+constexpr int64_t kStrip = 4;             // a thread's rows (columns) in a run
+// A thread's rows are two strips of 4, kTile / 2 apart (and so are its
+// columns): a warp's reads of shared memory are then 16-byte vectors that
+// either coincide or lie side by side.
+constexpr int64_t kHalf = kTile / 2;
+constexpr int64_t kPerThread = 2 * kStrip;
+constexpr int64_t kThreadsPerRow = kHalf / kStrip; // 16 x 16 threads
+// A stage of `a` is kept as [k][row]; its rows are padded by 4 elements so
+// that two threads storing the same row of `a` at k and k + 4 hit different
+// banks.
+constexpr int64_t kAStageRow = kTile + 4;
+constexpr int64_t kAStage = kDepth * kAStageRow;
+constexpr int64_t kBStage = kDepth * kTile;
+// Blocks are numbered down groups of 8 tile rows, then across: the blocks
+// running at once share rows of `a` and columns of `b` in L2.
+constexpr int64_t kGroupRows = 8;
+
+static_assert(kThreadsPerRow * kThreadsPerRow == kGpuMatmulThreads);
+static_assert(kDepth * kTile == kGpuMatmulThreads * kStrip,
+              "a thread stages 4 elements of each operand");
+
+struct GemmBuilder {
+  GemmBuilder(OpBuilder &b, Location loc, Type elem, int64_t width,
+              bool transposedA)
+      : b(b), loc(loc), elem(elem), width(width), transposedA(transposedA) {}
+
+  OpBuilder &b;
+  Location loc;
+  Type elem;
+  int64_t width;    // b's packed panels: columns each
+  bool transposedA; // a read as [k, m]
+  Value A, P, C;    // global pointers
+  Value shared;     // the stages: a, a, b, b
+  Value M, N, K, aBase, pBatch, cBase, panels;
+  Value tid, tx, ty, row0, col0;
+
+  Type i64() { return b.getI64Type(); }
+  Value c(int64_t v) { return b.create<arith::ConstantIntOp>(loc, v, 64); }
+  Value add(Value x, Value y) { return b.create<arith::AddIOp>(loc, x, y); }
+  Value mul(Value x, Value y) { return b.create<arith::MulIOp>(loc, x, y); }
+  Value sub(Value x, Value y) { return b.create<arith::SubIOp>(loc, x, y); }
+  Value div(Value x, Value y) { return b.create<arith::DivUIOp>(loc, x, y); }
+  Value rem(Value x, Value y) { return b.create<arith::RemUIOp>(loc, x, y); }
+  Value min(Value x, Value y) { return b.create<arith::MinUIOp>(loc, x, y); }
+  Value ult(Value x, Value y) {
+    return b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ult, x, y);
+  }
+  Value eq(Value x, Value y) {
+    return b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, x, y);
+  }
+  Value ceilDiv(Value x, int64_t d) { return div(add(x, c(d - 1)), c(d)); }
+  Value zero() {
+    return b.create<arith::ConstantOp>(loc, b.getFloatAttr(elem, 0.0));
+  }
+  int64_t elemBytes() { return elem.getIntOrFloatBitWidth() / 8; }
+  VectorType strip() { return VectorType::get({kStrip}, elem); }
+
+  Value element(Value base, Value index) {
+    return b.create<LLVM::GEPOp>(loc, base.getType(), elem, base,
+                                 ValueRange{index});
+  }
+  Value loadGlobal(Value index, Value base) {
+    return b.create<LLVM::LoadOp>(loc, elem, element(base, index),
+                                  elemBytes());
+  }
+  // Shared memory: a strip of 4 is 16-byte aligned by construction.
+  Value loadStrip(Value index) {
+    return b.create<LLVM::LoadOp>(loc, strip(), element(shared, index),
+                                  std::min<int64_t>(16, 4 * elemBytes()));
+  }
+  void storeShared(Value v, Value index) {
+    b.create<LLVM::StoreOp>(loc, v, element(shared, index),
+                            isa<VectorType>(v.getType())
+                                ? std::min<int64_t>(16, 4 * elemBytes())
+                                : elemBytes());
+  }
+  Value extract(Value v, int64_t i) {
+    return b.create<LLVM::ExtractElementOp>(loc, v, c(i));
+  }
+  Value gather(ArrayRef<Value> values) {
+    Value v = b.create<LLVM::UndefOp>(loc, strip());
+    for (auto [i, x] : llvm::enumerate(values))
+      v = b.create<LLVM::InsertElementOp>(loc, v, x, c(i));
+    return v;
+  }
+
+  // The 4 elements of `a` and of `b` this thread stages for the k-block
+  // starting at k0, read from global memory.
+  SmallVector<Value> fetch(Value k0) {
+    SmallVector<Value> values;
+    Value lastRow = sub(M, c(1)), lastK = sub(K, c(1));
+    if (!transposedA) {
+      // a[i, k] at i*K + k: a row's 4 consecutive k.
+      Value row = min(add(row0, div(tid, c(2))), lastRow);
+      Value k = add(k0, mul(rem(tid, c(2)), c(kStrip)));
+      for (int64_t j = 0; j < kStrip; ++j)
+        values.push_back(loadGlobal(
+            add(aBase, add(mul(row, K), min(add(k, c(j)), lastK))), A));
+    } else {
+      // a[i, k] at k*M + i: 4 consecutive rows of one k.
+      Value k = min(add(k0, div(tid, c(32))), lastK);
+      Value row = add(row0, mul(rem(tid, c(32)), c(kStrip)));
+      for (int64_t j = 0; j < kStrip; ++j)
+        values.push_back(loadGlobal(
+            add(aBase, add(mul(k, M), min(add(row, c(j)), lastRow))), A));
+    }
+    // b's packed row k of the panel holding 4 consecutive columns.
+    Value k = min(add(k0, div(tid, c(32))), lastK);
+    Value col = add(col0, mul(rem(tid, c(32)), c(kStrip)));
+    Value panel = min(div(col, c(width)), sub(panels, c(1)));
+    Value at = add(pBatch, add(mul(add(mul(panel, K), k), c(width)),
+                               rem(col, c(width))));
+    for (int64_t j = 0; j < kStrip; ++j)
+      values.push_back(loadGlobal(add(at, c(j)), P));
+    return values;
+  }
+
+  // Writes what fetch read into stage `stage` (0 or 1).
+  void stage(Value stage, ArrayRef<Value> values) {
+    Value aStage = mul(stage, c(kAStage));
+    Value bStage = add(c(2 * kAStage), mul(stage, c(kBStage)));
+    if (!transposedA) {
+      Value row = div(tid, c(2));
+      Value k = mul(rem(tid, c(2)), c(kStrip));
+      for (int64_t j = 0; j < kStrip; ++j)
+        storeShared(values[j],
+                    add(aStage, add(mul(add(k, c(j)), c(kAStageRow)), row)));
+    } else {
+      Value at = add(aStage, add(mul(div(tid, c(32)), c(kAStageRow)),
+                                 mul(rem(tid, c(32)), c(kStrip))));
+      storeShared(gather(values.take_front(kStrip)), at);
+    }
+    Value at = add(bStage, add(mul(div(tid, c(32)), c(kTile)),
+                               mul(rem(tid, c(32)), c(kStrip))));
+    storeShared(gather(values.drop_front(kStrip)), at);
+  }
+
+  // One k of the stage: every accumulator gains a[row] * b[col].
+  SmallVector<Value> step(Value stage, Value kk, ValueRange acc) {
+    Value aRow = add(mul(stage, c(kAStage)), mul(kk, c(kAStageRow)));
+    Value bRow =
+        add(add(c(2 * kAStage), mul(stage, c(kBStage))), mul(kk, c(kTile)));
+    SmallVector<Value> as, bs;
+    for (int64_t s = 0; s < 2; ++s) {
+      Value av = loadStrip(add(aRow, add(c(s * kHalf), mul(ty, c(kStrip)))));
+      Value bv = loadStrip(add(bRow, add(c(s * kHalf), mul(tx, c(kStrip)))));
+      for (int64_t j = 0; j < kStrip; ++j) {
+        as.push_back(extract(av, j));
+        bs.push_back(extract(bv, j));
+      }
+    }
+    SmallVector<Value> next;
+    for (int64_t i = 0; i < kPerThread; ++i)
+      for (int64_t j = 0; j < kPerThread; ++j)
+        next.push_back(b.create<arith::AddFOp>(
+            loc, acc[i * kPerThread + j],
+            b.create<arith::MulFOp>(loc, as[i], bs[j])));
+    return next;
+  }
+
+  // The k-block of `depth` (a constant kDepth, or fewer at the end) in
+  // stage `stage`.
+  SmallVector<Value> block(Value stage, Value depth, ValueRange acc) {
+    Value whole = eq(depth, c(kDepth));
+    SmallVector<Type> types(acc.size(), elem);
+    auto ifOp = b.create<scf::IfOp>(loc, types, whole, /*withElse=*/true);
+    {
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(ifOp.thenBlock());
+      SmallVector<Value> cur(acc);
+      for (int64_t kk = 0; kk < kDepth; ++kk)
+        cur = step(stage, c(kk), cur);
+      b.create<scf::YieldOp>(loc, cur);
+      b.setInsertionPointToStart(ifOp.elseBlock());
+      auto loop = forLoop(depth, acc, [&](Value kk, ValueRange cur) {
+        return step(stage, kk, cur);
+      });
+      b.create<scf::YieldOp>(loc, loop.getResults());
+    }
+    return SmallVector<Value>(ifOp.getResults());
+  }
+
+  // for (i = 0; i < end; ++i) carrying `init`; `body` builds with this
+  // builder, inside the loop, and returns what the next iteration gets.
+  scf::ForOp
+  forLoop(Value end, ValueRange init,
+          llvm::function_ref<SmallVector<Value>(Value, ValueRange)> body) {
+    auto loop = b.create<scf::ForOp>(loc, c(0), end, c(1), init);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(loop.getBody());
+    b.create<scf::YieldOp>(
+        loc, body(loop.getInductionVar(), loop.getRegionIterArgs()));
+    return loop;
+  }
+
+  void barrier() { b.create<NVVM::Barrier0Op>(loc); }
+
+  // The sum over every k, for this thread's 8 x 8 results.
+  SmallVector<Value> accumulate() {
+    SmallVector<Value> zeros(kPerThread * kPerThread, zero());
+    SmallVector<Type> types(zeros.size(), elem);
+    Value blocks = ceilDiv(K, kDepth);
+    // K = 0: the sums are empty.
+    auto any = b.create<scf::IfOp>(loc, types, ult(c(0), K), true);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(any.elseBlock());
+    b.create<scf::YieldOp>(loc, zeros);
+    b.setInsertionPointToStart(any.thenBlock());
+    stage(c(0), fetch(c(0)));
+    barrier();
+    auto loop =
+        forLoop(blocks, zeros, [&](Value t, ValueRange acc) {
+          Value current = rem(t, c(2));
+          Value hasNext = ult(add(t, c(1)), blocks);
+          SmallVector<Type> fetched(2 * kStrip, elem);
+          auto next = b.create<scf::IfOp>(loc, fetched, hasNext, true);
+          {
+            OpBuilder::InsertionGuard guard(b);
+            b.setInsertionPointToStart(next.thenBlock());
+            b.create<scf::YieldOp>(loc,
+                                   fetch(mul(add(t, c(1)), c(kDepth))));
+            b.setInsertionPointToStart(next.elseBlock());
+            b.create<scf::YieldOp>(loc,
+                                   SmallVector<Value>(2 * kStrip, zero()));
+          }
+          Value depth = min(c(kDepth), sub(K, mul(t, c(kDepth))));
+          SmallVector<Value> sums = block(current, depth, acc);
+          auto store = b.create<scf::IfOp>(loc, TypeRange{}, hasNext, false);
+          {
+            OpBuilder::InsertionGuard guard(b);
+            b.setInsertionPointToStart(store.thenBlock());
+            stage(sub(c(1), current),
+                  SmallVector<Value>(next.getResults()));
+          }
+          barrier();
+          return sums;
+        });
+    b.create<scf::YieldOp>(loc, loop.getResults());
+    return SmallVector<Value>(any.getResults());
+  }
+
+  // Stores the results inside the matrix: whole strips of 4 as one vector
+  // when the row length keeps them aligned.
+  void store(ArrayRef<Value> sums) {
+    Value cInt = b.create<LLVM::PtrToIntOp>(loc, i64(), C);
+    int64_t align = std::min<int64_t>(16, 4 * elemBytes());
+    Value vectors = b.create<arith::AndIOp>(
+        loc, eq(rem(cInt, c(align)), c(0)), eq(rem(N, c(kStrip)), c(0)));
+    for (int64_t i = 0; i < kPerThread; ++i) {
+      Value row = add(row0, add(c((i / kStrip) * kHalf + i % kStrip),
+                                mul(ty, c(kStrip))));
+      auto inside = b.create<scf::IfOp>(loc, TypeRange{}, ult(row, M), false);
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(inside.thenBlock());
+      for (int64_t s = 0; s < 2; ++s) {
+        Value col = add(col0, add(c(s * kHalf), mul(tx, c(kStrip))));
+        Value at = add(cBase, add(mul(row, N), col));
+        ArrayRef<Value> values =
+            sums.slice(i * kPerThread + s * kStrip, kStrip);
+        Value whole = b.create<arith::AndIOp>(
+            loc, vectors, b.create<arith::CmpIOp>(
+                              loc, arith::CmpIPredicate::ule,
+                              add(col, c(kStrip)), N));
+        auto ifOp = b.create<scf::IfOp>(loc, TypeRange{}, whole, true);
+        OpBuilder::InsertionGuard guard(b);
+        b.setInsertionPointToStart(ifOp.thenBlock());
+        b.create<LLVM::StoreOp>(loc, gather(values), element(C, at), align);
+        b.setInsertionPointToStart(ifOp.elseBlock());
+        for (int64_t j = 0; j < kStrip; ++j) {
+          auto one = b.create<scf::IfOp>(loc, TypeRange{},
+                                         ult(add(col, c(j)), N), false);
+          OpBuilder::InsertionGuard guard(b);
+          b.setInsertionPointToStart(one.thenBlock());
+          b.create<LLVM::StoreOp>(loc, values[j], element(C, add(at, c(j))),
+                                  elemBytes());
+        }
+      }
+    }
+  }
+};
+
+} // namespace
+
+// What the Tile IR says of a matmul kernel's operands (MatmulKernel.cpp).
+static DictionaryAttr matmulInfo(ttile::KernelOp kernel) {
+  return kernel->getAttrOfType<DictionaryAttr>("ttile.matmul");
+}
+
+bool runsAsGpuMatmulTiles(ttile::KernelOp kernel) {
+  DictionaryAttr info = matmulInfo(kernel);
+  if (kernel.getKind() != "matmul" || !info ||
+      !info.getAs<IntegerAttr>("panel_width") ||
+      !info.getAs<BoolAttr>("lhs_transposed"))
+    return false;
+  auto elem = info.getAs<TypeAttr>("element");
+  return elem && (elem.getValue().isF32() || elem.getValue().isF64());
+}
+
+void buildGpuMatmulKernel(ttile::KernelOp kernel, OpBuilder &mb) {
+  MLIRContext *ctx = kernel.getContext();
+  Location loc = kernel.getLoc();
+  std::string name = kernel.getSymName().str();
+  DictionaryAttr info = matmulInfo(kernel);
+  Type elem = info.getAs<TypeAttr>("element").getValue();
+  Type globalPtr = LLVM::LLVMPointerType::get(ctx, 1);
+  Type sharedPtr = LLVM::LLVMPointerType::get(ctx, 3);
+  Type i64 = mb.getI64Type(), i32 = mb.getI32Type();
+
+  // Shared memory: two stages of a, two of b.
+  auto stages =
+      LLVM::LLVMArrayType::get(elem, 2 * kAStage + 2 * kBStage);
+  std::string sharedName = "tessera_shared_" + name;
+  mb.create<LLVM::GlobalOp>(loc, stages, /*isConstant=*/false,
+                            LLVM::Linkage::Internal, sharedName, Attribute(),
+                            /*alignment=*/16, /*addrSpace=*/3);
+
+  // Parameters: a, packed b, c; the point count, m, n, k, a's batch stride,
+  // row blocks, panels; the thread count.
+  SmallVector<Type> params(3, globalPtr);
+  params.append(7 + 1, i64);
+  auto fn = mb.create<LLVM::LLVMFuncOp>(
+      loc, kernelSymbol(name),
+      LLVM::LLVMFunctionType::get(LLVM::LLVMVoidType::get(ctx), params));
+  fn->setAttr(NVVM::NVVMDialect::getKernelFuncAttrName(), UnitAttr::get(ctx));
+  fn->setAttr(NVVM::NVVMDialect::getMaxntidAttrName(),
+              mb.getDenseI32ArrayAttr({kGpuMatmulThreads, 1, 1}));
+  // Two blocks an SM (at most 128 registers a thread): one block's threads
+  // wait at every stage's barrier. (64 f64 sums alone take 128.)
+  if (elem.isF32())
+    fn->setAttr(NVVM::NVVMDialect::getMinctasmAttrName(),
+                mb.getI32IntegerAttr(2));
+  Block *entry = fn.addEntryBlock(mb);
+  OpBuilder b = OpBuilder::atBlockEnd(entry);
+
+  GemmBuilder g(b, loc, elem, info.getAs<IntegerAttr>("panel_width").getInt(),
+                info.getAs<BoolAttr>("lhs_transposed").getValue());
+  g.A = entry->getArgument(0);
+  g.P = entry->getArgument(1);
+  g.C = entry->getArgument(2);
+  Value points = entry->getArgument(3);
+  g.M = entry->getArgument(4);
+  g.N = entry->getArgument(5);
+  g.K = entry->getArgument(6);
+  Value lhsStride = entry->getArgument(7), rowBlocks = entry->getArgument(8);
+  g.panels = entry->getArgument(9);
+  g.shared = b.create<LLVM::AddressOfOp>(loc, sharedPtr, sharedName);
+
+  auto widen = [&](Value v) { return b.create<arith::ExtUIOp>(loc, i64, v); };
+  g.tid = widen(b.create<NVVM::ThreadIdXOp>(loc, i32));
+  g.tx = g.rem(g.tid, g.c(kThreadsPerRow));
+  g.ty = g.div(g.tid, g.c(kThreadsPerRow));
+
+  // The block's tile: batch, then groups of kGroupRows tile rows, down each
+  // group then across.
+  Value blockId = widen(b.create<NVVM::BlockIdXOp>(loc, i32));
+  Value tilesM = g.ceilDiv(g.M, kTile), tilesN = g.ceilDiv(g.N, kTile);
+  Value perBatch = g.mul(tilesM, tilesN);
+  Value batch = g.div(blockId, perBatch);
+  Value t = g.rem(blockId, perBatch);
+  Value inGroup = g.c(kGroupRows * 1);
+  Value groupSize = g.mul(inGroup, tilesN);
+  Value group = g.div(t, groupSize);
+  Value firstRow = g.mul(group, inGroup);
+  Value rows = g.min(g.sub(tilesM, firstRow), inGroup);
+  Value within = g.rem(t, groupSize);
+  Value tileRow = g.add(firstRow, g.rem(within, rows));
+  Value tileCol = g.div(within, rows);
+  g.row0 = g.mul(tileRow, g.c(kTile));
+  g.col0 = g.mul(tileCol, g.c(kTile));
+  g.aBase = g.mul(batch, lhsStride);
+  g.pBatch = g.mul(g.mul(g.mul(batch, g.panels), g.K), g.c(g.width));
+  g.cBase = g.mul(batch, g.mul(g.M, g.N));
+
+  // Blocks past the last batch (none, as the entry launches them) do
+  // nothing; the test is uniform over the block, so barriers stay safe.
+  Value batches = g.div(points, g.mul(rowBlocks, g.panels));
+  auto inside = b.create<scf::IfOp>(loc, TypeRange{}, g.ult(batch, batches),
+                                    /*withElse=*/false);
+  b.setInsertionPointToStart(inside.thenBlock());
+  g.store(g.accumulate());
+  b.setInsertionPointAfter(inside);
+  b.create<LLVM::ReturnOp>(loc, ValueRange{});
+}
+
+} // namespace tessera
