@@ -24,3 +24,6 @@ python3 "$src/scripts/gpu/suite.py" run "$carry" "$tessera" 2>&1 | tee "$out/sui
 echo "== benchmarks"
 PYTHONUNBUFFERED=1 python3 "$src/benchmarks/gpu/bench.py" "$carry/kernels.tbin" \
   "$tessera" ${BENCH_QUICK:+--quick} 2>&1 | tee "$out/bench.txt"
+echo "== training steps"
+PYTHONUNBUFFERED=1 python3 "$src/benchmarks/gpu/train_bench.py" "$carry" \
+  "$tessera" ${BENCH_QUICK:+--quick} 2>&1 | tee "$out/train_bench.txt"

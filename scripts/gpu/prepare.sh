@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # This side of the GPU suite: compiles every program with
 # --target=cpu,cuda, draws inputs and computes the CPU's outputs
-# (scripts/gpu/suite.py prepare), compiles benchmarks/gpu/kernels.tsr and
+# (scripts/gpu/suite.py prepare), compiles benchmarks/gpu/*.tsr and
 # copies CLI11's headers, all into CARRY (default gpu-carry, which git
 # ignores) for scripts/gpu/on-device.sh to use on the GPU machine.
 #
@@ -12,6 +12,10 @@ carry=${1:-$src/gpu-carry}
 "${PYTHON:-/usr/bin/python3}" "$src/scripts/gpu/suite.py" prepare "$carry"
 "$src/build/bin/tesserac" "$src/benchmarks/gpu/kernels.tsr" --target=cpu,cuda \
   -o "$carry/kernels.tbin"
+for bench in burgers_step mlp_step; do
+  "$src/build/bin/tesserac" "$src/benchmarks/gpu/$bench.tsr" --target=cpu,cuda \
+    -o "$carry/$bench.tbin"
+done
 mkdir -p "$carry/cli11"
 cp -r /usr/include/CLI "$carry/cli11/"
 du -sh "$carry"

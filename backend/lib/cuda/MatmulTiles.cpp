@@ -88,8 +88,7 @@ struct GemmBuilder {
                                  ValueRange{index});
   }
   Value loadGlobal(Value index, Value base) {
-    return b.create<LLVM::LoadOp>(loc, elem, element(base, index),
-                                  elemBytes());
+    return b.create<LLVM::LoadOp>(loc, elem, element(base, index), elemBytes());
   }
   // Shared memory: a strip of 4 is 16-byte aligned by construction.
   Value loadStrip(Value index) {
@@ -136,8 +135,8 @@ struct GemmBuilder {
     Value k = min(add(k0, div(tid, c(32))), lastK);
     Value col = add(col0, mul(rem(tid, c(32)), c(kStrip)));
     Value panel = min(div(col, c(width)), sub(panels, c(1)));
-    Value at = add(pBatch, add(mul(add(mul(panel, K), k), c(width)),
-                               rem(col, c(width))));
+    Value at = add(
+        pBatch, add(mul(add(mul(panel, K), k), c(width)), rem(col, c(width))));
     for (int64_t j = 0; j < kStrip; ++j)
       values.push_back(loadGlobal(add(at, c(j)), P));
     return values;
@@ -236,33 +235,29 @@ struct GemmBuilder {
     b.setInsertionPointToStart(any.thenBlock());
     stage(c(0), fetch(c(0)));
     barrier();
-    auto loop =
-        forLoop(blocks, zeros, [&](Value t, ValueRange acc) {
-          Value current = rem(t, c(2));
-          Value hasNext = ult(add(t, c(1)), blocks);
-          SmallVector<Type> fetched(2 * kStrip, elem);
-          auto next = b.create<scf::IfOp>(loc, fetched, hasNext, true);
-          {
-            OpBuilder::InsertionGuard guard(b);
-            b.setInsertionPointToStart(next.thenBlock());
-            b.create<scf::YieldOp>(loc,
-                                   fetch(mul(add(t, c(1)), c(kDepth))));
-            b.setInsertionPointToStart(next.elseBlock());
-            b.create<scf::YieldOp>(loc,
-                                   SmallVector<Value>(2 * kStrip, zero()));
-          }
-          Value depth = min(c(kDepth), sub(K, mul(t, c(kDepth))));
-          SmallVector<Value> sums = block(current, depth, acc);
-          auto store = b.create<scf::IfOp>(loc, TypeRange{}, hasNext, false);
-          {
-            OpBuilder::InsertionGuard guard(b);
-            b.setInsertionPointToStart(store.thenBlock());
-            stage(sub(c(1), current),
-                  SmallVector<Value>(next.getResults()));
-          }
-          barrier();
-          return sums;
-        });
+    auto loop = forLoop(blocks, zeros, [&](Value t, ValueRange acc) {
+      Value current = rem(t, c(2));
+      Value hasNext = ult(add(t, c(1)), blocks);
+      SmallVector<Type> fetched(2 * kStrip, elem);
+      auto next = b.create<scf::IfOp>(loc, fetched, hasNext, true);
+      {
+        OpBuilder::InsertionGuard guard(b);
+        b.setInsertionPointToStart(next.thenBlock());
+        b.create<scf::YieldOp>(loc, fetch(mul(add(t, c(1)), c(kDepth))));
+        b.setInsertionPointToStart(next.elseBlock());
+        b.create<scf::YieldOp>(loc, SmallVector<Value>(2 * kStrip, zero()));
+      }
+      Value depth = min(c(kDepth), sub(K, mul(t, c(kDepth))));
+      SmallVector<Value> sums = block(current, depth, acc);
+      auto store = b.create<scf::IfOp>(loc, TypeRange{}, hasNext, false);
+      {
+        OpBuilder::InsertionGuard guard(b);
+        b.setInsertionPointToStart(store.thenBlock());
+        stage(sub(c(1), current), SmallVector<Value>(next.getResults()));
+      }
+      barrier();
+      return sums;
+    });
     b.create<scf::YieldOp>(loc, loop.getResults());
     return SmallVector<Value>(any.getResults());
   }
@@ -272,11 +267,11 @@ struct GemmBuilder {
   void store(ArrayRef<Value> sums) {
     Value cInt = b.create<LLVM::PtrToIntOp>(loc, i64(), C);
     int64_t align = std::min<int64_t>(16, 4 * elemBytes());
-    Value vectors = b.create<arith::AndIOp>(
-        loc, eq(rem(cInt, c(align)), c(0)), eq(rem(N, c(kStrip)), c(0)));
+    Value vectors = b.create<arith::AndIOp>(loc, eq(rem(cInt, c(align)), c(0)),
+                                            eq(rem(N, c(kStrip)), c(0)));
     for (int64_t i = 0; i < kPerThread; ++i) {
-      Value row = add(row0, add(c((i / kStrip) * kHalf + i % kStrip),
-                                mul(ty, c(kStrip))));
+      Value row = add(
+          row0, add(c((i / kStrip) * kHalf + i % kStrip), mul(ty, c(kStrip))));
       auto inside = b.create<scf::IfOp>(loc, TypeRange{}, ult(row, M), false);
       OpBuilder::InsertionGuard guard(b);
       b.setInsertionPointToStart(inside.thenBlock());
@@ -286,9 +281,9 @@ struct GemmBuilder {
         ArrayRef<Value> values =
             sums.slice(i * kPerThread + s * kStrip, kStrip);
         Value whole = b.create<arith::AndIOp>(
-            loc, vectors, b.create<arith::CmpIOp>(
-                              loc, arith::CmpIPredicate::ule,
-                              add(col, c(kStrip)), N));
+            loc, vectors,
+            b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ule,
+                                    add(col, c(kStrip)), N));
         auto ifOp = b.create<scf::IfOp>(loc, TypeRange{}, whole, true);
         OpBuilder::InsertionGuard guard(b);
         b.setInsertionPointToStart(ifOp.thenBlock());
@@ -335,8 +330,7 @@ void buildGpuMatmulKernel(ttile::KernelOp kernel, OpBuilder &mb) {
   Type i64 = mb.getI64Type(), i32 = mb.getI32Type();
 
   // Shared memory: two stages of a, two of b.
-  auto stages =
-      LLVM::LLVMArrayType::get(elem, 2 * kAStage + 2 * kBStage);
+  auto stages = LLVM::LLVMArrayType::get(elem, 2 * kAStage + 2 * kBStage);
   std::string sharedName = "tessera_shared_" + name;
   mb.create<LLVM::GlobalOp>(loc, stages, /*isConstant=*/false,
                             LLVM::Linkage::Internal, sharedName, Attribute(),

@@ -1,5 +1,5 @@
-// NVVM-flavoured LLVM dialect -> LLVM IR -> optimized -> PTX, one
-// architecture at a time (Cuda.h).
+// NVVM-flavoured LLVM dialect -> LLVM IR -> optimized -> PTX (Cuda.h), an
+// architecture a thread.
 #include "../common/OptimizationPipeline.h"
 #include "tessera/Backend/Cuda.h"
 #include "tessera/tbin_abi.h"
@@ -16,6 +16,8 @@
 #include "llvm/Support/raw_ostream.h"
 #include "llvm/Target/TargetMachine.h"
 #include "llvm/Target/TargetOptions.h"
+
+#include <thread>
 
 namespace tessera {
 namespace {
@@ -74,27 +76,45 @@ bool isKnownCudaArch(const std::string &arch) {
   return info && info->isCPUStringValid(arch);
 }
 
-bool emitPTX(mlir::ModuleOp module, const std::string &arch, unsigned optLevel,
-             std::string &ptx, std::string &error) {
+namespace {
+
+void registerTranslations(mlir::ModuleOp module) {
   mlir::DialectRegistry registry;
   mlir::registerBuiltinDialectTranslation(registry);
   mlir::registerLLVMDialectTranslation(registry);
   mlir::registerNVVMDialectTranslation(registry);
   module->getContext()->appendDialectRegistry(registry);
+}
 
-  llvm::LLVMContext ctx;
-  std::unique_ptr<llvm::Module> m = mlir::translateModuleToLLVMIR(module, ctx);
-  if (!m) {
+// The GPU kernels as LLVM IR for one architecture, not optimized yet.
+struct ArchModule {
+  std::string arch;
+  std::unique_ptr<llvm::LLVMContext> ctx;
+  std::unique_ptr<llvm::Module> module;
+};
+
+bool translate(mlir::ModuleOp module, const std::string &arch, ArchModule &out,
+               std::string &error) {
+  out.arch = arch;
+  out.ctx = std::make_unique<llvm::LLVMContext>();
+  out.module = mlir::translateModuleToLLVMIR(module, *out.ctx);
+  if (!out.module)
     error = "translation of the GPU kernels to LLVM IR failed";
-    return false;
-  }
+  return out.module != nullptr;
+}
+
+// Optimizes `in` and prints its PTX. Touches nothing but `in`, so
+// architectures can be compiled on threads of their own.
+bool compileToPTX(ArchModule &in, unsigned optLevel, std::string &ptx,
+                  std::string &error) {
   std::unique_ptr<llvm::TargetMachine> tm =
-      makeTargetMachine(arch, optLevel, error);
+      makeTargetMachine(in.arch, optLevel, error);
   if (!tm)
     return false;
-  m->setTargetTriple(kTriple);
-  m->setDataLayout(tm->createDataLayout());
-  optimize(*m, *tm, optLevel);
+  llvm::Module &m = *in.module;
+  m.setTargetTriple(kTriple);
+  m.setDataLayout(tm->createDataLayout());
+  optimize(m, *tm, optLevel);
 
   llvm::SmallVector<char, 0> buffer;
   llvm::raw_svector_ostream os(buffer);
@@ -104,35 +124,70 @@ bool emitPTX(mlir::ModuleOp module, const std::string &arch, unsigned optLevel,
     error = "LLVM's NVPTX backend cannot emit PTX";
     return false;
   }
-  pm.run(*m);
+  pm.run(m);
   ptx.assign(buffer.begin(), buffer.end());
   return true;
+}
+
+} // namespace
+
+bool emitPTX(mlir::ModuleOp module, const std::string &arch, unsigned optLevel,
+             std::string &ptx, std::string &error) {
+  registerTranslations(module);
+  ArchModule in;
+  return translate(module, arch, in, error) &&
+         compileToPTX(in, optLevel, ptx, error);
 }
 
 bool buildCudaImages(mlir::ModuleOp module,
                      const std::vector<std::string> &archs, unsigned optLevel,
                      const std::string &ptxas, tbin::CudaImages &images,
                      std::string &error) {
-  for (const std::string &arch : archs) {
-    std::string ptx;
-    if (!emitPTX(module, arch, optLevel, ptx, error))
+  // Translation reads the MLIR module: one architecture after the other.
+  // Optimization, PTX and ptxas then run on a thread per architecture (the
+  // images come out the same, in the order of `archs`).
+  registerTranslations(module);
+  std::string target;
+  if (!nvptxTarget(target)) { // registers the target before the threads
+    error = target;
+    return false;
+  }
+  struct Job {
+    ArchModule in;
+    std::string ptx, error, cubin;
+    bool ok = false;
+  };
+  std::vector<Job> jobs(archs.size());
+  for (size_t i = 0; i < archs.size(); ++i)
+    if (!translate(module, archs[i], jobs[i].in, error))
       return false;
+  std::vector<std::thread> threads;
+  for (Job &job : jobs)
+    threads.emplace_back([&job, optLevel, &ptxas] {
+      job.ok = compileToPTX(job.in, optLevel, job.ptx, job.error) &&
+               (ptxas.empty() || assembleCubin(ptxas, job.ptx, job.in.arch,
+                                               job.cubin, job.error));
+    });
+  for (std::thread &t : threads)
+    t.join();
+  for (Job &job : jobs) {
+    if (!job.ok) {
+      error = job.error;
+      return false;
+    }
     // "sm_90a" -> 90, arch-specific.
-    std::string digits = arch.substr(3);
+    std::string digits = job.in.arch.substr(3);
     bool specific = !digits.empty() && digits.back() == 'a';
     if (specific)
       digits.pop_back();
     uint32_t sm = static_cast<uint32_t>(std::stoul(digits));
-    if (!ptxas.empty()) {
-      tbin::CudaImage cubin{TESSERA_CUDA_IMAGE_CUBIN, sm, specific, {}};
-      if (!assembleCubin(ptxas, ptx, arch, cubin.bytes, error))
-        return false;
-      images.images.push_back(std::move(cubin));
-    }
+    if (!ptxas.empty())
+      images.images.push_back(
+          {TESSERA_CUDA_IMAGE_CUBIN, sm, specific, std::move(job.cubin)});
     // The driver reads PTX as a C string.
-    ptx.push_back('\0');
+    job.ptx.push_back('\0');
     images.images.push_back(
-        {TESSERA_CUDA_IMAGE_PTX, sm, specific, std::move(ptx)});
+        {TESSERA_CUDA_IMAGE_PTX, sm, specific, std::move(job.ptx)});
   }
   return true;
 }

@@ -1,0 +1,307 @@
+#!/usr/bin/env python3
+"""Training steps on the GPU: Tessera against PyTorch eager and JAX jit,
+in the same run, from the same initial parameters.
+
+  benchmarks/gpu/train_bench.py CARRY TESSERA [--quick] [--device cuda]
+
+CARRY holds burgers_step.tbin and mlp_step.tbin (benchmarks/gpu/*.tsr
+compiled with --target=cpu,cuda by scripts/gpu/prepare.sh). For each
+benchmark the parameters are drawn here and given to all three, and the
+first step's loss must agree between them (the same computation) before
+any time is printed.
+
+Tessera's step time is the wall time of `tessera run --steps` over many
+steps minus that over a few, divided by the difference: the steady-state
+step (CUDA graphs replayed), without loading and the first steps. PyTorch's
+and JAX's are the median of CUDA-synchronised steps after warm-up. Matmuls
+run in f32 everywhere (TF32 off in PyTorch, "highest" precision in JAX).
+"""
+import json
+import os
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+
+NU = 0.01
+
+
+def write_safetensors(path, tensors):
+    header, offset, blobs = {}, 0, []
+    for name, array in tensors.items():
+        data = np.ascontiguousarray(array, dtype=np.float32).tobytes()
+        header[name] = {"dtype": "F32", "shape": list(array.shape),
+                        "data_offsets": [offset, offset + len(data)]}
+        offset += len(data)
+        blobs.append(data)
+    text = json.dumps(header).encode()
+    text += b" " * (-len(text) % 8)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(text)) + text + b"".join(blobs))
+
+
+def glorot(rng, fan_in, fan_out):
+    limit = np.sqrt(6.0 / (fan_in + fan_out))
+    return rng.uniform(-limit, limit, (fan_in, fan_out)).astype(np.float32)
+
+
+def tessera_step_ms(tessera, tbin, params, inputs, work, device, few, many):
+    """Steady-state ms per step and the first step's loss."""
+    write_safetensors(os.path.join(work, "params.safetensors"), params)
+    args = []
+    for name, array in inputs.items():
+        path = os.path.join(work, name + ".npy")
+        np.save(path, array)
+        args += ["--input", f"{name}={path}"]
+    walls = {}
+    for steps in (few, many):
+        log = os.path.join(work, f"log{steps}.csv")
+        cmd = [tessera, "run", tbin, "--entry", "step", "--device", device,
+               "--params", os.path.join(work, "params.safetensors"),
+               "--steps", str(steps), "--log", log,
+               "--output-dir", os.path.join(work, f"out{steps}")] + args
+        start = time.perf_counter()
+        r = subprocess.run(cmd, capture_output=True, text=True)
+        walls[steps] = time.perf_counter() - start
+        if r.returncode != 0:
+            sys.exit(f"tessera run failed:\n{r.stderr}")
+    with open(os.path.join(work, f"log{few}.csv")) as f:
+        rows = [line.strip().split(",") for line in f if line.strip()]
+    first_loss = float(rows[1][1])
+    return (walls[many] - walls[few]) * 1000.0 / (many - few), first_loss
+
+
+def median_ms(step, reps, sync):
+    for _ in range(3):
+        step()
+    sync()
+    times = []
+    for _ in range(reps):
+        start = time.perf_counter()
+        step()
+        sync()
+        times.append((time.perf_counter() - start) * 1000.0)
+    return float(np.median(times))
+
+
+def agree(name, losses):
+    ref = losses["Tessera"]
+    for peer, value in losses.items():
+        if not np.isfinite(value) or abs(value - ref) > 1e-4 * abs(ref):
+            sys.exit(f"{name}: first-step loss {peer} {value!r} against "
+                     f"Tessera {ref!r}")
+
+
+# --- Burgers PINN: MLP 2 -> 256 x 3 -> 1, tanh, Adam ------------------------
+
+def burgers_params(rng):
+    sizes = [2, 256, 256, 256, 1]
+    params = {}
+    for i in range(4):
+        params[f"W{i}"] = glorot(rng, sizes[i], sizes[i + 1])
+        params[f"b{i}"] = np.zeros(sizes[i + 1], np.float32)
+    return params
+
+
+def burgers_inputs(rng, n):
+    c = max(n // 16, 1)
+    p = np.stack([rng.uniform(-1, 1, n), rng.uniform(0, 1, n)], 1).astype(np.float32)
+    ic_x = rng.uniform(-1, 1, c).astype(np.float32)
+    ic = np.stack([ic_x, np.zeros(c, np.float32)], 1)
+    ic_u = (-np.sin(np.pi * ic_x))[:, None].astype(np.float32)
+    return {"p": p, "ic": ic, "ic_u": ic_u}
+
+
+def burgers_torch(params, inputs):
+    import torch
+    torch.backends.cuda.matmul.allow_tf32 = False
+    w = {k: torch.tensor(v, device="cuda", requires_grad=True) for k, v in params.items()}
+    p, ic, ic_u = (torch.tensor(inputs[k], device="cuda") for k in ("p", "ic", "ic_u"))
+    opt = torch.optim.Adam(list(w.values()), lr=1e-3, eps=1e-8)
+
+    def u(q):
+        h = q
+        for i in range(3):
+            h = torch.tanh(h @ w[f"W{i}"] + w[f"b{i}"])
+        return h @ w["W3"] + w["b3"]
+
+    def loss_fn():
+        q = p.clone().requires_grad_(True)
+        v = u(q)
+        dv = torch.autograd.grad(v.sum(), q, create_graph=True)[0]
+        v_x, v_t = dv[:, 0:1], dv[:, 1:2]
+        v_xx = torch.autograd.grad(v_x.sum(), q, create_graph=True)[0][:, 0:1]
+        res = v_t + v * v_x - NU * v_xx
+        return (res ** 2).mean() + ((u(ic) - ic_u) ** 2).mean()
+
+    def step():
+        opt.zero_grad(set_to_none=True)
+        loss = loss_fn()
+        loss.backward()
+        opt.step()
+        return loss
+
+    first = float(step().detach())
+    return first, step, torch.cuda.synchronize
+
+
+def adam_jax(jax, jnp, loss, lr, decay=0.0):
+    """One jitted Adam(W) step over a dict of parameters."""
+    b1, b2, eps = 0.9, 0.999, 1e-8
+
+    def step(params, m, v, t, *data):
+        value, g = jax.value_and_grad(loss)(params, *data)
+        t = t + 1
+        m = {k: b1 * m[k] + (1 - b1) * g[k] for k in params}
+        v = {k: b2 * v[k] + (1 - b2) * g[k] * g[k] for k in params}
+        new = {}
+        for k in params:
+            mh = m[k] / (1 - b1 ** t)
+            vh = v[k] / (1 - b2 ** t)
+            new[k] = params[k] - lr * (mh / (jnp.sqrt(vh) + eps) + decay * params[k])
+        return value, new, m, v, t
+
+    return jax.jit(step)
+
+
+def jax_runner(loss, params, inputs, decay=0.0):
+    import jax
+    import jax.numpy as jnp
+    jax.config.update("jax_default_matmul_precision", "highest")
+    w = {k: jnp.asarray(v) for k, v in params.items()}
+    m = {k: jnp.zeros_like(v) for k, v in w.items()}
+    v = {k: jnp.zeros_like(x) for k, x in w.items()}
+    data = [jnp.asarray(x) for x in inputs]
+    step = adam_jax(jax, jnp, loss(jax, jnp), 1e-3, decay)
+    state = [w, m, v, jnp.asarray(0.0, jnp.float32)]
+    start = time.perf_counter()
+    value, *rest = step(*state, *data)
+    value.block_until_ready()
+    compile_s = time.perf_counter() - start
+    state[:] = rest
+
+    def run():
+        value, *rest = step(*state, *data)
+        state[:] = rest
+        return value
+
+    def sync():
+        jax.block_until_ready(state)
+
+    return float(value), run, sync, compile_s
+
+
+def burgers_jax_loss(jax, jnp):
+    def u(w, q):
+        h = q
+        for i in range(3):
+            h = jnp.tanh(h @ w[f"W{i}"] + w[f"b{i}"])
+        return h @ w["W3"] + w["b3"]
+
+    def u_point(w, x, t):
+        return u(w, jnp.stack([x, t])[None, :])[0, 0]
+
+    u_x = jax.grad(u_point, argnums=1)
+    u_t = jax.grad(u_point, argnums=2)
+    u_xx = jax.grad(u_x, argnums=1)
+
+    def loss(w, p, ic, ic_u):
+        x, t = p[:, 0], p[:, 1]
+        v = u(w, p)[:, 0]
+        vx = jax.vmap(u_x, (None, 0, 0))(w, x, t)
+        vt = jax.vmap(u_t, (None, 0, 0))(w, x, t)
+        vxx = jax.vmap(u_xx, (None, 0, 0))(w, x, t)
+        res = vt + v * vx - NU * vxx
+        return jnp.mean(res ** 2) + jnp.mean((u(w, ic) - ic_u) ** 2)
+
+    return loss
+
+
+# --- MLP: 1024 -> 4096 -> 1024, relu, MSE, AdamW -----------------------------
+
+def mlp_params(rng):
+    return {"W1": glorot(rng, 1024, 4096), "b1": np.zeros(4096, np.float32),
+            "W2": glorot(rng, 4096, 1024), "b2": np.zeros(1024, np.float32)}
+
+
+def mlp_torch(params, inputs):
+    import torch
+    torch.backends.cuda.matmul.allow_tf32 = False
+    w = {k: torch.tensor(v, device="cuda", requires_grad=True) for k, v in params.items()}
+    x, y = (torch.tensor(inputs[k], device="cuda") for k in ("x", "y"))
+    opt = torch.optim.AdamW(list(w.values()), lr=1e-3, eps=1e-8, weight_decay=0.01)
+
+    def step():
+        opt.zero_grad(set_to_none=True)
+        out = torch.relu(x @ w["W1"] + w["b1"]) @ w["W2"] + w["b2"]
+        loss = ((out - y) ** 2).mean()
+        loss.backward()
+        opt.step()
+        return loss
+
+    first = float(step().detach())
+    return first, step, torch.cuda.synchronize
+
+
+def mlp_jax_loss(jax, jnp):
+    def loss(w, x, y):
+        out = jnp.maximum(x @ w["W1"] + w["b1"], 0) @ w["W2"] + w["b2"]
+        return jnp.mean((out - y) ** 2)
+    return loss
+
+
+def bench(name, tessera, tbin, params, inputs, torch_fn, jax_loss, work, device,
+          steps, decay=0.0):
+    t_ms, t_loss = tessera_step_ms(tessera, tbin, params, inputs, work, device,
+                                   *steps)
+    if device != "cuda":
+        print(f"{name}: Tessera {t_ms:.3f} ms/step on {device}, first loss {t_loss:.6g}")
+        return
+    losses = {"Tessera": t_loss}
+    p_loss, p_step, p_sync = torch_fn(params, inputs)
+    losses["PyTorch"] = p_loss
+    p_ms = median_ms(p_step, 30, p_sync)
+    j_loss, j_step, j_sync, j_compile = jax_runner(jax_loss, params,
+                                                   list(inputs.values()), decay)
+    losses["JAX"] = j_loss
+    j_ms = median_ms(j_step, 30, j_sync)
+    agree(name, losses)
+    print(f"{name}: Tessera {t_ms:.3f} ms/step; PyTorch eager {p_ms:.3f} ms "
+          f"-> {p_ms / t_ms:.2f}x; JAX jit {j_ms:.3f} ms (compile {j_compile:.1f} s) "
+          f"-> {j_ms / t_ms:.2f}x; first-step losses {t_loss:.6g} / {p_loss:.6g} "
+          f"/ {j_loss:.6g}")
+
+
+def main():
+    if len(sys.argv) < 3:
+        print(__doc__, file=sys.stderr)
+        return 2
+    carry, tessera = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
+    quick = "--quick" in sys.argv
+    device = sys.argv[sys.argv.index("--device") + 1] if "--device" in sys.argv else "cuda"
+    if device == "cuda":
+        import torch
+        print(f"device: {torch.cuda.get_device_name()}, PyTorch {torch.__version__}")
+    rng = np.random.default_rng(7)
+    steps = (3, 13) if quick else (10, 110)
+    with tempfile.TemporaryDirectory() as work:
+        for n in ([1024] if quick else [16384, 65536]):
+            bench(f"Burgers PINN step, {n} points", tessera,
+                  os.path.join(carry, "burgers_step.tbin"), burgers_params(rng),
+                  burgers_inputs(rng, n), burgers_torch, burgers_jax_loss, work,
+                  device, steps)
+        b = 256 if quick else 8192
+        x = rng.standard_normal((b, 1024)).astype(np.float32)
+        y = rng.standard_normal((b, 1024)).astype(np.float32)
+        bench(f"MLP step 1024-4096-1024, B {b}", tessera,
+              os.path.join(carry, "mlp_step.tbin"), mlp_params(rng),
+              {"x": x, "y": y}, mlp_torch, mlp_jax_loss, work, device,
+              (3, 13) if quick else (5, 25), decay=0.01)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
