@@ -53,12 +53,18 @@ inline int64_t gpuThreadsPerTile(ttile::KernelOp kernel) {
 }
 
 // A matmul kernel of floats runs on the GPU as block tiles: a block of
-// kGpuMatmulThreads threads computes kGpuMatmulTile x kGpuMatmulTile results
-// of one batch (backend/lib/cuda/MatmulTiles.cpp), not one thread a point.
-// The kernel says how to read its operands (its ttile.matmul attribute);
-// one that does not keeps the CPU's schedule.
-constexpr int64_t kGpuMatmulTile = 128;
+// kGpuMatmulThreads threads computes a square tile of one batch's result
+// (backend/lib/cuda/MatmulTiles.cpp), not one thread a point. It comes in
+// one variant per tile size, largest first, named by gpuMatmulVariant; the
+// entry launches the largest that still makes kGpuMatmulBlocks blocks (the
+// smallest otherwise), so that small results with long sums keep the GPU
+// busy. Every variant computes the same bits. The kernel says how to read
+// its operands (its ttile.matmul attribute); one that does not keeps the
+// CPU's schedule.
+constexpr int64_t kGpuMatmulTiles[] = {128, 64, 32};
+constexpr int64_t kGpuMatmulBlocks = 256;
 constexpr int64_t kGpuMatmulThreads = 256;
+std::string gpuMatmulVariant(llvm::StringRef kernelSymbol, int64_t tile);
 bool runsAsGpuMatmulTiles(ttile::KernelOp kernel);
 
 // Once kernels and entries are LLVM functions: loops become branches, and

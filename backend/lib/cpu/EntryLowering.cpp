@@ -67,8 +67,11 @@ private:
   Value launch(ttile::LaunchOp op, ttile::KernelOp kernel, Value argv,
                Value sizes, int64_t numSizes, Value elements);
 
-  // The threads a GPU matmul's block tiles take.
-  Value gpuMatmulThreads(ttile::LaunchOp op, Value points);
+  // A NUL-terminated kernel name, as the device image knows it.
+  Value kernelName(Location l, const std::string &symbol);
+  // The threads and the variant a GPU matmul's block tiles take.
+  std::pair<Value, Value>
+  gpuMatmulLaunch(ttile::LaunchOp op, const std::string &symbol, Value points);
 
   // Ends `current` after `op` with a check of `ok`: on failure, branch to
   // the cleanup block, which frees the temporaries and returns `status`.
@@ -139,25 +142,62 @@ void EntryLowering::checkAfter(Operation *op, Value ok, Value status) {
   current = rest;
 }
 
-// A block of threads for each block tile of each batch (MatmulTiles.cpp).
-// The kernel's sizes are m, n, k, a's batch stride, row blocks and panels;
-// the points, batches x panels x row blocks.
-Value EntryLowering::gpuMatmulThreads(ttile::LaunchOp op, Value points) {
+// A NUL-terminated kernel name, as the device image knows it.
+Value EntryLowering::kernelName(Location l, const std::string &symbol) {
+  std::string global = symbol + "_name";
+  if (!module.lookupSymbol(global)) {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(module.getBody());
+    std::string text = symbol + '\0';
+    auto type = LLVM::LLVMArrayType::get(b.getI8Type(), text.size());
+    b.create<LLVM::GlobalOp>(l, type, /*isConstant=*/true,
+                             LLVM::Linkage::Internal, global,
+                             b.getStringAttr(text), /*alignment=*/0);
+  }
+  return b.create<LLVM::AddressOfOp>(l, llvmPtrType(ctx),
+                                     FlatSymbolRefAttr::get(ctx, global));
+}
+
+// The variant of a GPU matmul to launch and its thread count: a block for
+// each tile of each batch, with the largest tile that makes
+// kGpuMatmulBlocks blocks, or the smallest (MatmulTiles.cpp). The kernel's
+// sizes are m, n, k, a's batch stride, row blocks and panels; the points,
+// batches x panels x row blocks.
+std::pair<Value, Value>
+EntryLowering::gpuMatmulLaunch(ttile::LaunchOp op, const std::string &symbol,
+                               Value points) {
   Location l = op.getLoc();
   Type i64 = b.getI64Type();
   auto size = [&](int i) { return castTo(b, l, op.getSizes()[i], i64); };
-  auto tiles = [&](Value extent) {
-    return b.create<LLVM::UDivOp>(
-        l, b.create<LLVM::AddOp>(l, extent, i64Const(b, l, kGpuMatmulTile - 1)),
-        i64Const(b, l, kGpuMatmulTile));
-  };
   // No points, no blocks (and no division by a zero extent).
   Value perBatch = b.create<LLVM::MulOp>(l, size(4), size(5));
   Value divisor = b.create<LLVM::UMaxOp>(l, perBatch, i64Const(b, l, 1));
   Value batches = b.create<LLVM::UDivOp>(l, points, divisor);
-  Value blocks = b.create<LLVM::MulOp>(
-      l, batches, b.create<LLVM::MulOp>(l, tiles(size(0)), tiles(size(1))));
-  return b.create<LLVM::MulOp>(l, blocks, i64Const(b, l, kGpuMatmulThreads));
+  Value m = size(0), n = size(1);
+  Value blocks, name;
+  // From the smallest tile up: a larger one replaces it when it has enough
+  // blocks.
+  for (int64_t tile : llvm::reverse(kGpuMatmulTiles)) {
+    auto tiles = [&](Value extent) {
+      return b.create<LLVM::UDivOp>(
+          l, b.create<LLVM::AddOp>(l, extent, i64Const(b, l, tile - 1)),
+          i64Const(b, l, tile));
+    };
+    Value count = b.create<LLVM::MulOp>(
+        l, batches, b.create<LLVM::MulOp>(l, tiles(m), tiles(n)));
+    Value variant = kernelName(l, gpuMatmulVariant(symbol, tile));
+    if (!blocks) {
+      blocks = count;
+      name = variant;
+      continue;
+    }
+    Value enough = b.create<LLVM::ICmpOp>(l, LLVM::ICmpPredicate::uge, count,
+                                          i64Const(b, l, kGpuMatmulBlocks));
+    blocks = b.create<LLVM::SelectOp>(l, enough, count, blocks);
+    name = b.create<LLVM::SelectOp>(l, enough, variant, name);
+  }
+  return {b.create<LLVM::MulOp>(l, blocks, i64Const(b, l, kGpuMatmulThreads)),
+          name};
 }
 
 Value EntryLowering::launch(ttile::LaunchOp op, ttile::KernelOp kernel,
@@ -176,8 +216,6 @@ Value EntryLowering::launch(ttile::LaunchOp op, ttile::KernelOp kernel,
   if (int64_t threads = gpuThreadsPerTile(kernel);
       device != EntryDevice::Cpu && threads != 1)
     tiles = b.create<LLVM::MulOp>(l, tiles, i64Const(b, l, threads));
-  if (device != EntryDevice::Cpu && runsAsGpuMatmulTiles(kernel))
-    tiles = gpuMatmulThreads(op, elements);
   std::string symbol = kernelSymbol(op.getKernel().str());
   if (device == EntryDevice::Cpu) {
     auto kernelFn = module.lookupSymbol<LLVM::LLVMFuncOp>(symbol);
@@ -186,19 +224,9 @@ Value EntryLowering::launch(ttile::LaunchOp op, ttile::KernelOp kernel,
     return call(l, type, runtimeOp(l, kLaunch),
                 {arg0, fnPtr, argv, sizes, tiles});
   }
-  // The kernel's name, NUL-terminated, as the device image knows it.
-  std::string global = symbol + "_name";
-  if (!module.lookupSymbol(global)) {
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToStart(module.getBody());
-    std::string text = symbol + '\0';
-    auto type = LLVM::LLVMArrayType::get(b.getI8Type(), text.size());
-    b.create<LLVM::GlobalOp>(l, type, /*isConstant=*/true,
-                             LLVM::Linkage::Internal, global,
-                             b.getStringAttr(text), /*alignment=*/0);
-  }
-  Value name =
-      b.create<LLVM::AddressOfOp>(l, ptr, FlatSymbolRefAttr::get(ctx, global));
+  Value name = kernelName(l, symbol);
+  if (runsAsGpuMatmulTiles(kernel))
+    std::tie(tiles, name) = gpuMatmulLaunch(op, symbol, elements);
   auto type =
       LLVM::LLVMFunctionType::get(i32, {ptr, ptr, ptr, i32, ptr, i32, i64});
   auto i32Const = [&](int64_t v) {

@@ -24,41 +24,48 @@ using namespace mlir;
 namespace tessera {
 namespace {
 
-constexpr int64_t kTile = kGpuMatmulTile; // rows and columns of a block
-constexpr int64_t kDepth = 8;             // k per stage
-constexpr int64_t kStrip = 4;             // a thread's rows (columns) in a run
-// A thread's rows are two strips of 4, kTile / 2 apart (and so are its
-// columns): a warp's reads of shared memory are then 16-byte vectors that
-// either coincide or lie side by side.
-constexpr int64_t kHalf = kTile / 2;
-constexpr int64_t kPerThread = 2 * kStrip;
-constexpr int64_t kThreadsPerRow = kHalf / kStrip; // 16 x 16 threads
-// A stage of `a` is kept as [k][row]; its rows are padded by 4 elements so
-// that two threads storing the same row of `a` at k and k + 4 hit different
-// banks.
-constexpr int64_t kAStageRow = kTile + 4;
-constexpr int64_t kAStage = kDepth * kAStageRow;
-constexpr int64_t kBStage = kDepth * kTile;
+constexpr int64_t kDepth = 8;          // k per stage
+constexpr int64_t kThreadsPerRow = 16; // 16 x 16 threads
 // Blocks are numbered down groups of 8 tile rows, then across: the blocks
 // running at once share rows of `a` and columns of `b` in L2.
 constexpr int64_t kGroupRows = 8;
 
 static_assert(kThreadsPerRow * kThreadsPerRow == kGpuMatmulThreads);
-static_assert(kDepth * kTile == kGpuMatmulThreads * kStrip,
-              "a thread stages 4 elements of each operand");
+
+// The shape of one variant: a thread's rows are two strips of `strip`, half
+// a tile apart (and so are its columns), so that a warp's reads of shared
+// memory are vectors that either coincide or lie side by side. A thread
+// also stages `strip` elements of each operand per stage.
+struct TileShape {
+  int64_t strip;
+  int64_t tile() const { return 2 * kThreadsPerRow * strip; }
+  int64_t half() const { return tile() / 2; }
+  int64_t perThread() const { return 2 * strip; }
+  // A stage of `a` is kept as [k][row]; its rows are padded by 4 elements
+  // so that threads storing the same row of `a` at different k hit
+  // different banks.
+  int64_t aStageRow() const { return tile() + 4; }
+  int64_t aStage() const { return kDepth * aStageRow(); }
+  int64_t bStage() const { return kDepth * tile(); }
+};
 
 struct GemmBuilder {
-  GemmBuilder(OpBuilder &b, Location loc, Type elem, int64_t width,
-              bool transposedA)
-      : b(b), loc(loc), elem(elem), width(width), transposedA(transposedA) {}
+  GemmBuilder(OpBuilder &b, Location loc, Type elem, TileShape shape,
+              int64_t width, bool transposedA)
+      : b(b), loc(loc), elem(elem), width(width), transposedA(transposedA),
+        kStrip(shape.strip), kTile(shape.tile()), kHalf(shape.half()),
+        kPerThread(shape.perThread()), kAStageRow(shape.aStageRow()),
+        kAStage(shape.aStage()), kBStage(shape.bStage()) {}
 
   OpBuilder &b;
   Location loc;
   Type elem;
   int64_t width;    // b's packed panels: columns each
   bool transposedA; // a read as [k, m]
-  Value A, P, C;    // global pointers
-  Value shared;     // the stages: a, a, b, b
+  // The variant's shape (TileShape), named as constants.
+  int64_t kStrip, kTile, kHalf, kPerThread, kAStageRow, kAStage, kBStage;
+  Value A, P, C; // global pointers
+  Value shared;  // the stages: a, a, b, b
   Value M, N, K, aBase, pBatch, cBase, panels;
   Value tid, tx, ty, row0, col0;
 
@@ -82,6 +89,9 @@ struct GemmBuilder {
   }
   int64_t elemBytes() { return elem.getIntOrFloatBitWidth() / 8; }
   VectorType strip() { return VectorType::get({kStrip}, elem); }
+  // A strip's alignment, in shared memory and in a row of `c` whose length
+  // is a multiple of the strip (at most the 16 bytes of the widest access).
+  int64_t vectorAlign() { return std::min<int64_t>(16, kStrip * elemBytes()); }
 
   Value element(Value base, Value index) {
     return b.create<LLVM::GEPOp>(loc, base.getType(), elem, base,
@@ -93,13 +103,12 @@ struct GemmBuilder {
   // Shared memory: a strip of 4 is 16-byte aligned by construction.
   Value loadStrip(Value index) {
     return b.create<LLVM::LoadOp>(loc, strip(), element(shared, index),
-                                  std::min<int64_t>(16, 4 * elemBytes()));
+                                  vectorAlign());
   }
   void storeShared(Value v, Value index) {
     b.create<LLVM::StoreOp>(loc, v, element(shared, index),
-                            isa<VectorType>(v.getType())
-                                ? std::min<int64_t>(16, 4 * elemBytes())
-                                : elemBytes());
+                            isa<VectorType>(v.getType()) ? vectorAlign()
+                                                         : elemBytes());
   }
   Value extract(Value v, int64_t i) {
     return b.create<LLVM::ExtractElementOp>(loc, v, c(i));
@@ -118,8 +127,8 @@ struct GemmBuilder {
     Value lastRow = sub(M, c(1)), lastK = sub(K, c(1));
     if (!transposedA) {
       // a[i, k] at i*K + k: a row's 4 consecutive k.
-      Value row = min(add(row0, div(tid, c(2))), lastRow);
-      Value k = add(k0, mul(rem(tid, c(2)), c(kStrip)));
+      Value row = min(add(row0, div(tid, c(kDepth / kStrip))), lastRow);
+      Value k = add(k0, mul(rem(tid, c(kDepth / kStrip)), c(kStrip)));
       for (int64_t j = 0; j < kStrip; ++j)
         values.push_back(loadGlobal(
             add(aBase, add(mul(row, K), min(add(k, c(j)), lastK))), A));
@@ -147,8 +156,8 @@ struct GemmBuilder {
     Value aStage = mul(stage, c(kAStage));
     Value bStage = add(c(2 * kAStage), mul(stage, c(kBStage)));
     if (!transposedA) {
-      Value row = div(tid, c(2));
-      Value k = mul(rem(tid, c(2)), c(kStrip));
+      Value row = div(tid, c(kDepth / kStrip));
+      Value k = mul(rem(tid, c(kDepth / kStrip)), c(kStrip));
       for (int64_t j = 0; j < kStrip; ++j)
         storeShared(values[j],
                     add(aStage, add(mul(add(k, c(j)), c(kAStageRow)), row)));
@@ -266,7 +275,7 @@ struct GemmBuilder {
   // when the row length keeps them aligned.
   void store(ArrayRef<Value> sums) {
     Value cInt = b.create<LLVM::PtrToIntOp>(loc, i64(), C);
-    int64_t align = std::min<int64_t>(16, 4 * elemBytes());
+    int64_t align = vectorAlign();
     Value vectors = b.create<arith::AndIOp>(loc, eq(rem(cInt, c(align)), c(0)),
                                             eq(rem(N, c(kStrip)), c(0)));
     for (int64_t i = 0; i < kPerThread; ++i) {
@@ -319,10 +328,11 @@ bool runsAsGpuMatmulTiles(ttile::KernelOp kernel) {
   return elem && (elem.getValue().isF32() || elem.getValue().isF64());
 }
 
-void buildGpuMatmulKernel(ttile::KernelOp kernel, OpBuilder &mb) {
+// One variant: `symbol`, computing tiles of `shape`.
+static void buildVariant(ttile::KernelOp kernel, TileShape shape,
+                         const std::string &symbol, OpBuilder &mb) {
   MLIRContext *ctx = kernel.getContext();
   Location loc = kernel.getLoc();
-  std::string name = kernel.getSymName().str();
   DictionaryAttr info = matmulInfo(kernel);
   Type elem = info.getAs<TypeAttr>("element").getValue();
   Type globalPtr = LLVM::LLVMPointerType::get(ctx, 1);
@@ -330,8 +340,9 @@ void buildGpuMatmulKernel(ttile::KernelOp kernel, OpBuilder &mb) {
   Type i64 = mb.getI64Type(), i32 = mb.getI32Type();
 
   // Shared memory: two stages of a, two of b.
-  auto stages = LLVM::LLVMArrayType::get(elem, 2 * kAStage + 2 * kBStage);
-  std::string sharedName = "tessera_shared_" + name;
+  auto stages =
+      LLVM::LLVMArrayType::get(elem, 2 * shape.aStage() + 2 * shape.bStage());
+  std::string sharedName = symbol + "_shared";
   mb.create<LLVM::GlobalOp>(loc, stages, /*isConstant=*/false,
                             LLVM::Linkage::Internal, sharedName, Attribute(),
                             /*alignment=*/16, /*addrSpace=*/3);
@@ -341,20 +352,21 @@ void buildGpuMatmulKernel(ttile::KernelOp kernel, OpBuilder &mb) {
   SmallVector<Type> params(3, globalPtr);
   params.append(7 + 1, i64);
   auto fn = mb.create<LLVM::LLVMFuncOp>(
-      loc, kernelSymbol(name),
+      loc, symbol,
       LLVM::LLVMFunctionType::get(LLVM::LLVMVoidType::get(ctx), params));
   fn->setAttr(NVVM::NVVMDialect::getKernelFuncAttrName(), UnitAttr::get(ctx));
   fn->setAttr(NVVM::NVVMDialect::getMaxntidAttrName(),
               mb.getDenseI32ArrayAttr({kGpuMatmulThreads, 1, 1}));
   // Two blocks an SM (at most 128 registers a thread): one block's threads
   // wait at every stage's barrier. (64 f64 sums alone take 128.)
-  if (elem.isF32())
+  if (elem.isF32() && shape.strip == 4)
     fn->setAttr(NVVM::NVVMDialect::getMinctasmAttrName(),
                 mb.getI32IntegerAttr(2));
   Block *entry = fn.addEntryBlock(mb);
   OpBuilder b = OpBuilder::atBlockEnd(entry);
 
-  GemmBuilder g(b, loc, elem, info.getAs<IntegerAttr>("panel_width").getInt(),
+  GemmBuilder g(b, loc, elem, shape,
+                info.getAs<IntegerAttr>("panel_width").getInt(),
                 info.getAs<BoolAttr>("lhs_transposed").getValue());
   g.A = entry->getArgument(0);
   g.P = entry->getArgument(1);
@@ -375,11 +387,11 @@ void buildGpuMatmulKernel(ttile::KernelOp kernel, OpBuilder &mb) {
   // The block's tile: batch, then groups of kGroupRows tile rows, down each
   // group then across.
   Value blockId = widen(b.create<NVVM::BlockIdXOp>(loc, i32));
-  Value tilesM = g.ceilDiv(g.M, kTile), tilesN = g.ceilDiv(g.N, kTile);
+  Value tilesM = g.ceilDiv(g.M, g.kTile), tilesN = g.ceilDiv(g.N, g.kTile);
   Value perBatch = g.mul(tilesM, tilesN);
   Value batch = g.div(blockId, perBatch);
   Value t = g.rem(blockId, perBatch);
-  Value inGroup = g.c(kGroupRows * 1);
+  Value inGroup = g.c(kGroupRows);
   Value groupSize = g.mul(inGroup, tilesN);
   Value group = g.div(t, groupSize);
   Value firstRow = g.mul(group, inGroup);
@@ -387,8 +399,8 @@ void buildGpuMatmulKernel(ttile::KernelOp kernel, OpBuilder &mb) {
   Value within = g.rem(t, groupSize);
   Value tileRow = g.add(firstRow, g.rem(within, rows));
   Value tileCol = g.div(within, rows);
-  g.row0 = g.mul(tileRow, g.c(kTile));
-  g.col0 = g.mul(tileCol, g.c(kTile));
+  g.row0 = g.mul(tileRow, g.c(g.kTile));
+  g.col0 = g.mul(tileCol, g.c(g.kTile));
   g.aBase = g.mul(batch, lhsStride);
   g.pBatch = g.mul(g.mul(g.mul(batch, g.panels), g.K), g.c(g.width));
   g.cBase = g.mul(batch, g.mul(g.M, g.N));
@@ -402,6 +414,18 @@ void buildGpuMatmulKernel(ttile::KernelOp kernel, OpBuilder &mb) {
   g.store(g.accumulate());
   b.setInsertionPointAfter(inside);
   b.create<LLVM::ReturnOp>(loc, ValueRange{});
+}
+
+void buildGpuMatmulKernel(ttile::KernelOp kernel, OpBuilder &mb) {
+  std::string symbol = kernelSymbol(kernel.getSymName().str());
+  for (int64_t tile : kGpuMatmulTiles)
+    buildVariant(kernel, TileShape{tile / (2 * kThreadsPerRow)},
+                 gpuMatmulVariant(symbol, tile), mb);
+}
+
+std::string gpuMatmulVariant(llvm::StringRef symbol, int64_t tile) {
+  return tile == kGpuMatmulTiles[0] ? symbol.str()
+                                    : (symbol + "_t" + Twine(tile)).str();
 }
 
 } // namespace tessera
