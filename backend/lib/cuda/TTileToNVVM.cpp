@@ -4,6 +4,7 @@
 // finds its thread's tile and runs it. The same loads, stores and math as on
 // the CPU, in the same order, give the same bits.
 #include "../common/TileLowering.h"
+#include "FoldUnrolling.h"
 #include "MatmulTiles.h"
 #include "WarpLanes.h"
 #include "tessera/Backend/Passes.h"
@@ -27,6 +28,10 @@ namespace {
 
 // Threads per block of every launch (the runtime's, tbin_abi.h).
 constexpr int32_t kThreadsPerBlock = 256;
+
+// Iterations of a reduction's fold loop whose loads a thread issues
+// together (FoldUnrolling.cpp).
+constexpr uint64_t kFoldUnroll = 8;
 
 // The widest access one instruction makes (ld.global.v4.f32).
 constexpr int64_t kWidestAccess = 16;
@@ -196,6 +201,10 @@ struct ConvertTTileToNVVMPass
       // all 32 lanes instead (the same bits).
       int64_t perTile = gpuThreadsPerTile(kernel);
       bool firstOnly = perTile != 1 && failed(distributeLanesOverWarp(kernel));
+      // Long folds: loads of several elements in flight at once.
+      if (kernel.getKind() == "reduction" ||
+          kernel.getKind() == "row_reduction")
+        unrollFoldLoops(kernel, kFoldUnroll);
       guardMemoryAccesses(kernel);
       // Read before the body moves into the tile loop.
       unsigned numBuffers = kernel.getNumBuffers();

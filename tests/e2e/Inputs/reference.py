@@ -177,11 +177,25 @@ def _identity(op, dtype, shape):
                    else np.iinfo(dtype).max, dtype=dtype)
 
 
+ROW_SEGMENT = 8192
+
+
 def lane_fold(op, rows):
     """Fold each row of `rows` (shape [..., C]) in the policy's row order:
     lane j (of 32) folds elements j, j+32, j+64, ... in ascending order from
     the identity (lanes past C fold the identity), then the lanes combine as
-    p[j] = p[j] op p[j+h] for h = 16, 8, 4, 2, 1; lane 0 is the result."""
+    p[j] = p[j] op p[j+h] for h = 16, 8, 4, 2, 1; lane 0 is the result.
+    A row longer than ROW_SEGMENT is cut into segments of ROW_SEGMENT, each
+    folded so; their values form a row folded so (not cut again)."""
+    c = rows.shape[-1]
+    if c <= ROW_SEGMENT:
+        return _lane_fold_run(op, rows)
+    values = [_lane_fold_run(op, rows[..., s:s + ROW_SEGMENT])
+              for s in range(0, c, ROW_SEGMENT)]
+    return _lane_fold_run(op, np.stack(values, axis=-1))
+
+
+def _lane_fold_run(op, rows):
     f = _FOLD_OPS[op]
     c = rows.shape[-1]
     chunks = -(-c // 32)

@@ -9,9 +9,11 @@
 
 // matmul -> relu -> row sum: the matmul's result is a temporary; its packed
 // right operand is scratch space, freed right after the matmul; the relu
-// writes output h, which the reduction then reads: a row sum, so a
-// row_reduction kernel with one point a row (M) and the row length N.
-// CHECK-LABEL: ttile.kernel @chain_k3 attributes {kind = "row_reduction", num_inputs = 1 : i64, num_sizes = 1 : i64, tile = 64 : i64, vector = 1 : i64} {
+// writes output h, which the reduction then reads: a row sum over a row
+// length N known at run time, so two row_reduction kernels, one point a
+// segment (M * S, S = ceil(N / 8192)) then one a row (M), and the segment
+// values in a temporary.
+// CHECK-LABEL: ttile.kernel @chain_k3 attributes {kind = "row_reduction", num_inputs = 1 : i64, num_sizes = 2 : i64, tile = 64 : i64, vector = 1 : i64} {
 // CHECK-LABEL: func.func @chain(
 // CHECK-SAME: %[[A:[^:]*]]: memref<?xf32> {{.*}}, %[[B:[^:]*]]: memref<?xf32> {{.*}}, %[[H:[^:]*]]: memref<?xf32> {{.*}}, %[[S:[^:]*]]: memref<?xf32> {{.*}}, %[[M:[^:]*]]: index {tgraph.name = "M"}, %[[N:[^:]*]]: index {tgraph.name = "N"})
 // CHECK: %[[MN:.*]] = arith.muli %[[M]], %[[N]] : index
@@ -22,7 +24,12 @@
 // CHECK-NEXT: memref.dealloc %[[P]] : memref<?xf32>
 // CHECK-NEXT: %[[MN2:.*]] = arith.muli %[[M]], %[[N]] : index
 // CHECK-NEXT: ttile.launch @chain_k2(%[[T]], %[[H]]) elements %[[MN2]] : memref<?xf32>, memref<?xf32>
-// CHECK-NEXT: ttile.launch @chain_k3(%[[H]], %[[S]]) elements %[[M]] sizes(%[[N]]) : memref<?xf32>, memref<?xf32>
+// CHECK: %[[SEGS:.*]] = arith.divui %{{.*}}, %{{.*}} : index
+// CHECK: %[[PTS:.*]] = arith.muli %[[M]], %[[SEGS]] : index
+// CHECK-NEXT: %[[V:.*]] = memref.alloc(%[[PTS]]) : memref<?xf32>
+// CHECK-NEXT: ttile.launch @chain_k3(%[[H]], %[[V]], %[[S]]) elements %[[PTS]] sizes(%[[N]], %[[SEGS]]) : memref<?xf32>, memref<?xf32>, memref<?xf32>
+// CHECK: ttile.launch @chain_k4(%[[V]], %[[S]]) elements %{{.*}} sizes(%[[SEGS]], %[[N]]) : memref<?xf32>, memref<?xf32>
+// CHECK-NEXT: memref.dealloc %[[V]] : memref<?xf32>
 // CHECK-NEXT: memref.dealloc %[[T]] : memref<?xf32>
 // CHECK-NEXT: return
 // CHECK-NOT: memref.alloc

@@ -165,27 +165,67 @@ func.func @max_keepdims(%a: tensor<?x6xf64> {tgraph.name = "x", tgraph.shape = [
 }
 
 // An integer min over every axis: the axes are the innermost ones too, so
-// one row (one point) of N * 4 elements, its lanes from the largest i64.
-// CHECK-LABEL: ttile.kernel @min_all_k0 attributes {kind = "row_reduction", num_inputs = 1 : i64, num_sizes = 1 : i64, tile = 64 : i64, vector = 1 : i64} {
-// CHECK: %[[INIT:.*]] = arith.constant dense<9223372036854775807> : vector<32xi64>
-// CHECK: scf.for %{{.*}} iter_args(%[[ACC:[^ ]*]] = %[[INIT]]) -> (vector<32xi64>) {
-// CHECK: %[[V:.*]] = ttile.load {{.*}} {ttile.in_bounds} : memref<?xi64> -> vector<32xi64>
+// one row of N * 4 elements, its lanes from the largest i64. Its length is
+// only known at run time, so it may be longer than a segment (8192): the
+// first kernel folds segment (point % S) of row (point / S), S = ceil(C /
+// 8192), a segment of min(8192, C - start) elements from start = 8192 *
+// (point % S); it stores the row's result itself when S = 1, else the
+// segment's value. The second folds a row's S values in the same order
+// and has no points when S = 1.
+// CHECK-LABEL: ttile.kernel @min_all_k0 attributes {kind = "row_reduction", num_inputs = 1 : i64, num_sizes = 2 : i64, tile = 64 : i64, vector = 1 : i64} {
+// CHECK-NEXT: ^bb0(%[[IN:[^:]*]]: memref<?xi64>, %[[VALUES:[^:]*]]: memref<?xi64>, %[[OUT:[^:]*]]: memref<?xi64>, %[[PT:[^:]*]]: index, %{{[^:]*}}: index, %[[C:[^:]*]]: index, %[[S:[^:]*]]: index):
+// CHECK-NEXT: %[[ROW:.*]] = arith.divui %[[PT]], %[[S]] : index
+// CHECK-NEXT: %[[SEG:.*]] = arith.remui %[[PT]], %[[S]] : index
+// CHECK-NEXT: %[[SEGLEN:.*]] = arith.constant 8192 : index
+// CHECK-NEXT: %[[START:.*]] = arith.muli %[[SEG]], %[[SEGLEN]] : index
+// CHECK-NEXT: %[[SEGLEN2:.*]] = arith.constant 8192 : index
+// CHECK-NEXT: %[[REST:.*]] = arith.subi %[[C]], %[[START]] : index
+// CHECK-NEXT: %[[LEN:.*]] = arith.minui %[[SEGLEN2]], %[[REST]] : index
+// CHECK-NEXT: %[[ROWBASE:.*]] = arith.muli %[[ROW]], %[[C]] : index
+// CHECK-NEXT: %[[INIT:.*]] = arith.constant dense<9223372036854775807> : vector<32xi64>
+// CHECK: scf.for %[[K:.*]] = %{{.*}} iter_args(%[[ACC:[^ ]*]] = %[[INIT]]) -> (vector<32xi64>) {
+// CHECK-NEXT: %[[BASE:.*]] = arith.addi %[[ROWBASE]], %[[START]] : index
+// CHECK-NEXT: %[[AT:.*]] = arith.addi %[[BASE]], %[[K]] : index
+// CHECK-NEXT: %[[END:.*]] = arith.addi %[[BASE]], %[[LEN]] : index
+// CHECK-NEXT: %[[V:.*]] = ttile.load %[[IN]][%[[AT]]] bound %[[END]] {ttile.in_bounds} : memref<?xi64> -> vector<32xi64>
 // CHECK-NEXT: arith.minsi %[[ACC]], %[[V]] : vector<32xi64>
 // CHECK: scf.if
 // CHECK: arith.select %{{.*}}, %{{.*}}, %[[INIT]] : vector<32xi1>, vector<32xi64>
 // CHECK: arith.minsi %{{.*}}, %{{.*}} : vector<16xi64>
-// CHECK: arith.minsi %{{.*}}, %{{.*}} : vector<8xi64>
-// CHECK: arith.minsi %{{.*}}, %{{.*}} : vector<4xi64>
-// CHECK: arith.minsi %{{.*}}, %{{.*}} : vector<2xi64>
 // CHECK: %[[MIN:.*]] = arith.minsi %{{.*}}, %{{.*}} : vector<1xi64>
 // CHECK-NEXT: %[[RES:.*]] = vector.extract %[[MIN]][0] : i64 from vector<1xi64>
-// CHECK-NEXT: memref.store %[[RES]]
-// CHECK-LABEL: func.func @min_all(
-// CHECK-SAME: %[[N:[^:]*]]: index {tgraph.name = "N"})
-// CHECK-NEXT: %[[C4:.*]] = arith.constant 4 : index
 // CHECK-NEXT: %[[ONE:.*]] = arith.constant 1 : index
+// CHECK-NEXT: %[[SINGLE:.*]] = arith.cmpi eq, %[[S]], %[[ONE]] : index
+// CHECK-NEXT: scf.if %[[SINGLE]] {
+// CHECK-NEXT:   memref.store %[[RES]], %[[OUT]][%[[ROW]]] : memref<?xi64>
+// CHECK-NEXT: } else {
+// CHECK-NEXT:   memref.store %[[RES]], %[[VALUES]][%[[PT]]] : memref<?xi64>
+// CHECK-NEXT: }
+// CHECK-LABEL: ttile.kernel @min_all_k1 attributes {kind = "row_reduction", num_inputs = 1 : i64, num_sizes = 2 : i64, tile = 64 : i64, vector = 1 : i64} {
+// CHECK-NEXT: ^bb0(%[[VIN:[^:]*]]: memref<?xi64>, %[[VOUT:[^:]*]]: memref<?xi64>, %[[VROW:[^:]*]]: index, %{{[^:]*}}: index, %[[VS:[^:]*]]: index, %{{[^:]*}}: index):
+// CHECK-NEXT: %[[VBASE:.*]] = arith.muli %[[VROW]], %[[VS]] : index
+// CHECK: ttile.load %[[VIN]]
+// CHECK: %[[VMIN:.*]] = arith.minsi %{{.*}}, %{{.*}} : vector<1xi64>
+// CHECK-NEXT: %[[VRES:.*]] = vector.extract %[[VMIN]][0] : i64 from vector<1xi64>
+// CHECK-NEXT: memref.store %[[VRES]], %[[VOUT]][%[[VROW]]] : memref<?xi64>
+// CHECK-LABEL: func.func @min_all(
+// CHECK-SAME: %[[X:[^:]*]]: memref<?xi64> {{.*}}, %[[Y:[^:]*]]: memref<?xi64> {{.*}}, %[[N:[^:]*]]: index {tgraph.name = "N"})
+// CHECK-NEXT: %[[C4:.*]] = arith.constant 4 : index
+// CHECK-NEXT: %[[ROWS:.*]] = arith.constant 1 : index
 // CHECK-NEXT: %[[R:.*]] = arith.muli %[[N]], %[[C4]] : index
-// CHECK-NEXT: ttile.launch @min_all_k0(%arg0, %arg1) elements %[[ONE]] sizes(%[[R]])
+// CHECK-NEXT: %[[C8191:.*]] = arith.constant 8191 : index
+// CHECK-NEXT: %[[UP:.*]] = arith.addi %[[R]], %[[C8191]] : index
+// CHECK-NEXT: %[[C8192:.*]] = arith.constant 8192 : index
+// CHECK-NEXT: %[[SEGS:.*]] = arith.divui %[[UP]], %[[C8192]] : index
+// CHECK-NEXT: %[[ONE1:.*]] = arith.constant 1 : index
+// CHECK-NEXT: %[[POINTS:.*]] = arith.muli %[[ROWS]], %[[SEGS]] : index
+// CHECK-NEXT: %[[ALLOC:.*]] = memref.alloc(%[[POINTS]]) : memref<?xi64>
+// CHECK-NEXT: ttile.launch @min_all_k0(%[[X]], %[[ALLOC]], %[[Y]]) elements %[[POINTS]] sizes(%[[R]], %[[SEGS]])
+// CHECK-NEXT: %[[SEVERAL:.*]] = arith.cmpi ugt, %[[SEGS]], %[[ONE1]] : index
+// CHECK-NEXT: %[[ZERO:.*]] = arith.constant 0 : index
+// CHECK-NEXT: %[[SECOND:.*]] = arith.select %[[SEVERAL]], %[[ROWS]], %[[ZERO]] : index
+// CHECK-NEXT: ttile.launch @min_all_k1(%[[ALLOC]], %[[Y]]) elements %[[SECOND]] sizes(%[[SEGS]], %[[R]])
+// CHECK-NEXT: memref.dealloc %[[ALLOC]] : memref<?xi64>
 func.func @min_all(%a: tensor<?x4xi64> {tgraph.name = "x", tgraph.shape = ["N", 4]})
     -> (tensor<i64> {tgraph.name = "out0", tgraph.shape = []})
     attributes {tgraph.dims = ["N"], tgraph.entry} {

@@ -11,13 +11,24 @@
 // 2, 1 (lanes [0, h) and [h, 2h) of the previous step), and lane 0 is the
 // row's result, stored at the row.
 
-// A sum with a fused chain ((x - m) * v + t): the row maximum m ([R, 1],
-// constant along the row) is read once at the row and splat; t (rank 0)
-// once at 0; v ([C] repeated over the rows) contiguously at 0 + k, x at
-// row * C + k. The chain is evaluated on each chunk, lane by lane.
-// CHECK-LABEL: ttile.kernel @chain_sum_k0 attributes {kind = "row_reduction", num_inputs = 4 : i64, num_sizes = 1 : i64, tile = 64 : i64, vector = 1 : i64} {
-// CHECK-NEXT: ^bb0(%[[X:[^:]*]]: memref<?xf32>, %[[M:[^:]*]]: memref<?xf32>, %[[V:[^:]*]]: memref<?xf32>, %[[T:[^:]*]]: memref<?xf32>, %[[OUT:[^:]*]]: memref<?xf32>, %[[ROW:[^:]*]]: index, %[[END:[^:]*]]: index, %[[C:[^:]*]]: index):
-// CHECK-NEXT: %[[BASE:.*]] = arith.muli %[[ROW]], %[[C]] : index
+// A sum with a fused chain ((x - m) * v + t) over rows whose length C is
+// only known at run time: the segmented form. The first kernel's point is
+// segment (point % S) of row (point / S), S = ceil(C / 8192) (the second
+// size), starting at 8192 * (point % S), min(8192, C - start) elements.
+// The row maximum m ([R, 1], constant along the row) is read once at the
+// row and splat; t (rank 0) once at 0; v ([C] repeated over the rows)
+// contiguously at start + k, bounded at the segment's end; x at
+// row * C + start + k. The chain is evaluated on each chunk, lane by lane.
+// CHECK-LABEL: ttile.kernel @chain_sum_k0 attributes {kind = "row_reduction", num_inputs = 4 : i64, num_sizes = 2 : i64, tile = 64 : i64, vector = 1 : i64} {
+// CHECK-NEXT: ^bb0(%[[X:[^:]*]]: memref<?xf32>, %[[M:[^:]*]]: memref<?xf32>, %[[V:[^:]*]]: memref<?xf32>, %[[T:[^:]*]]: memref<?xf32>, %[[VALUES:[^:]*]]: memref<?xf32>, %[[OUT:[^:]*]]: memref<?xf32>, %[[PT:[^:]*]]: index, %[[END:[^:]*]]: index, %[[C:[^:]*]]: index, %[[S:[^:]*]]: index):
+// CHECK-NEXT: %[[ROW:.*]] = arith.divui %[[PT]], %[[S]] : index
+// CHECK-NEXT: %[[SEG:.*]] = arith.remui %[[PT]], %[[S]] : index
+// CHECK-NEXT: %[[C8192:.*]] = arith.constant 8192 : index
+// CHECK-NEXT: %[[START:.*]] = arith.muli %[[SEG]], %[[C8192]] : index
+// CHECK-NEXT: %[[C8192B:.*]] = arith.constant 8192 : index
+// CHECK-NEXT: %[[REST:.*]] = arith.subi %[[C]], %[[START]] : index
+// CHECK-NEXT: %[[LEN:.*]] = arith.minui %[[C8192B]], %[[REST]] : index
+// CHECK-NEXT: %[[ROWBASE:.*]] = arith.muli %[[ROW]], %[[C]] : index
 // CHECK-NEXT: %[[M0:.*]] = memref.load %[[M]][%[[ROW]]] : memref<?xf32>
 // CHECK-NEXT: %[[MV:.*]] = vector.splat %[[M0]] : vector<32xf32>
 // CHECK-NEXT: %[[Z0:.*]] = arith.constant 0 : index
@@ -25,17 +36,17 @@
 // CHECK-NEXT: %[[TV:.*]] = vector.splat %[[T0]] : vector<32xf32>
 // CHECK-NEXT: %[[ID:.*]] = arith.constant dense<0.000000e+00> : vector<32xf32>
 // CHECK-NEXT: %[[C32:.*]] = arith.constant 32 : index
-// CHECK-NEXT: %[[NCH:.*]] = arith.divui %[[C]], %[[C32]] : index
+// CHECK-NEXT: %[[NCH:.*]] = arith.divui %[[LEN]], %[[C32]] : index
 // CHECK-NEXT: %[[WHOLE:.*]] = arith.muli %[[NCH]], %[[C32]] : index
 // CHECK-NEXT: %[[Z:.*]] = arith.constant 0 : index
 // The chunk loop: k = 0, 32, ... below the whole chunks, one vector<32> carried.
 // CHECK-NEXT: %[[LANES:.*]] = scf.for %[[K:.*]] = %[[Z]] to %[[WHOLE]] step %[[C32]] iter_args(%[[ACC:.*]] = %[[ID]]) -> (vector<32xf32>) {
-// CHECK-NEXT:   %[[ZV:.*]] = arith.constant 0 : index
-// CHECK-NEXT:   %[[VAT:.*]] = arith.addi %[[ZV]], %[[K]] : index
-// CHECK-NEXT:   %[[VEND:.*]] = arith.addi %[[ZV]], %[[C]] : index
+// CHECK-NEXT:   %[[BASE:.*]] = arith.addi %[[ROWBASE]], %[[START]] : index
+// CHECK-NEXT:   %[[VAT:.*]] = arith.addi %[[START]], %[[K]] : index
+// CHECK-NEXT:   %[[VEND:.*]] = arith.addi %[[START]], %[[LEN]] : index
 // CHECK-NEXT:   %[[VV:.*]] = ttile.load %[[V]][%[[VAT]]] bound %[[VEND]] {ttile.in_bounds} : memref<?xf32> -> vector<32xf32>
 // CHECK-NEXT:   %[[XAT:.*]] = arith.addi %[[BASE]], %[[K]] : index
-// CHECK-NEXT:   %[[XEND:.*]] = arith.addi %[[BASE]], %[[C]] : index
+// CHECK-NEXT:   %[[XEND:.*]] = arith.addi %[[BASE]], %[[LEN]] : index
 // CHECK-NEXT:   %[[XV:.*]] = ttile.load %[[X]][%[[XAT]]] bound %[[XEND]] {ttile.in_bounds} : memref<?xf32> -> vector<32xf32>
 // CHECK-NEXT:   %[[D:.*]] = arith.subf %[[XV]], %[[MV]] : vector<32xf32>
 // CHECK-NEXT:   %[[P:.*]] = arith.mulf %[[D]], %[[VV]] : vector<32xf32>
@@ -43,21 +54,21 @@
 // CHECK-NEXT:   %[[NEXT:.*]] = arith.addf %[[ACC]], %[[Q]] : vector<32xf32>
 // CHECK-NEXT:   scf.yield %[[NEXT]] : vector<32xf32>
 // CHECK-NEXT: }
-// The masked tail, only when C is not a multiple of 32.
-// CHECK-NEXT: %[[HASTAIL:.*]] = arith.cmpi ult, %[[WHOLE]], %[[C]] : index
+// The masked tail, only when the segment is not a multiple of 32.
+// CHECK-NEXT: %[[HASTAIL:.*]] = arith.cmpi ult, %[[WHOLE]], %[[LEN]] : index
 // CHECK-NEXT: %[[P32:.*]] = scf.if %[[HASTAIL]] -> (vector<32xf32>) {
-// CHECK-NEXT:   %[[ZT:.*]] = arith.constant 0 : index
-// CHECK-NEXT:   %[[TVAT:.*]] = arith.addi %[[ZT]], %[[WHOLE]] : index
-// CHECK-NEXT:   %[[TVEND:.*]] = arith.addi %[[ZT]], %[[C]] : index
+// CHECK-NEXT:   %[[TBASE:.*]] = arith.addi %[[ROWBASE]], %[[START]] : index
+// CHECK-NEXT:   %[[TVAT:.*]] = arith.addi %[[START]], %[[WHOLE]] : index
+// CHECK-NEXT:   %[[TVEND:.*]] = arith.addi %[[START]], %[[LEN]] : index
 // CHECK-NEXT:   %[[TVV:.*]] = ttile.load %[[V]][%[[TVAT]]] bound %[[TVEND]] : memref<?xf32> -> vector<32xf32>
-// CHECK-NEXT:   %[[TXAT:.*]] = arith.addi %[[BASE]], %[[WHOLE]] : index
-// CHECK-NEXT:   %[[TXEND:.*]] = arith.addi %[[BASE]], %[[C]] : index
+// CHECK-NEXT:   %[[TXAT:.*]] = arith.addi %[[TBASE]], %[[WHOLE]] : index
+// CHECK-NEXT:   %[[TXEND:.*]] = arith.addi %[[TBASE]], %[[LEN]] : index
 // CHECK-NEXT:   %[[TXV:.*]] = ttile.load %[[X]][%[[TXAT]]] bound %[[TXEND]] : memref<?xf32> -> vector<32xf32>
 // CHECK-NEXT:   %[[TD:.*]] = arith.subf %[[TXV]], %[[MV]] : vector<32xf32>
 // CHECK-NEXT:   %[[TP:.*]] = arith.mulf %[[TD]], %[[TVV]] : vector<32xf32>
 // CHECK-NEXT:   %[[TQ:.*]] = arith.addf %[[TP]], %[[TV]] : vector<32xf32>
 // CHECK-NEXT:   %[[IOTA:.*]] = arith.constant dense<[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31]> : vector<32xi32>
-// CHECK-NEXT:   %[[LEFT:.*]] = arith.subi %[[C]], %[[WHOLE]] : index
+// CHECK-NEXT:   %[[LEFT:.*]] = arith.subi %[[LEN]], %[[WHOLE]] : index
 // CHECK-NEXT:   %[[LEFT32:.*]] = arith.index_castui %[[LEFT]] : index to i32
 // CHECK-NEXT:   %[[LEFTV:.*]] = vector.splat %[[LEFT32]] : vector<32xi32>
 // CHECK-NEXT:   %[[INSIDE:.*]] = arith.cmpi ult, %[[IOTA]], %[[LEFTV]] : vector<32xi32>
@@ -84,11 +95,27 @@
 // CHECK-NEXT: %[[HI1:.*]] = vector.shuffle %[[P2]], %[[P2]] [1] : vector<2xf32>, vector<2xf32>
 // CHECK-NEXT: %[[P1:.*]] = arith.addf %[[LO1]], %[[HI1]] : vector<1xf32>
 // CHECK-NEXT: %[[SUM:.*]] = vector.extract %[[P1]][0] : f32 from vector<1xf32>
-// CHECK-NEXT: memref.store %[[SUM]], %[[OUT]][%[[ROW]]] : memref<?xf32>
+// One segment: the row's result; else the segment's value.
+// CHECK-NEXT: %[[ONE:.*]] = arith.constant 1 : index
+// CHECK-NEXT: %[[SINGLE:.*]] = arith.cmpi eq, %[[S]], %[[ONE]] : index
+// CHECK-NEXT: scf.if %[[SINGLE]] {
+// CHECK-NEXT:   memref.store %[[SUM]], %[[OUT]][%[[ROW]]] : memref<?xf32>
+// CHECK-NEXT: } else {
+// CHECK-NEXT:   memref.store %[[SUM]], %[[VALUES]][%[[PT]]] : memref<?xf32>
 // CHECK-NEXT: }
+// CHECK-NEXT: }
+// The second kernel folds each row's S values (one point a row) in the
+// same order; it has no points when S = 1.
+// CHECK-LABEL: ttile.kernel @chain_sum_k1 attributes {kind = "row_reduction", num_inputs = 1 : i64, num_sizes = 2 : i64, tile = 64 : i64, vector = 1 : i64} {
 // CHECK-LABEL: func.func @chain_sum(
 // CHECK-SAME: %[[AX:[^:]*]]: memref<?xf32> {{.*}}, %[[AM:[^:]*]]: memref<?xf32> {{.*}}, %[[AV:[^:]*]]: memref<?xf32> {{.*}}, %[[AT:[^:]*]]: memref<?xf32> {{.*}}, %[[AO:[^:]*]]: memref<?xf32> {{.*}}, %[[R:[^:]*]]: index {tgraph.name = "R"}, %[[CN:[^:]*]]: index {tgraph.name = "C"})
-// CHECK-NEXT: ttile.launch @chain_sum_k0(%[[AX]], %[[AM]], %[[AV]], %[[AT]], %[[AO]]) elements %[[R]] sizes(%[[CN]])
+// CHECK: %[[SEGS:.*]] = arith.divui %{{.*}}, %{{.*}} : index
+// CHECK: %[[PTS:.*]] = arith.muli %[[R]], %[[SEGS]] : index
+// CHECK-NEXT: %[[ALLOC:.*]] = memref.alloc(%[[PTS]]) : memref<?xf32>
+// CHECK-NEXT: ttile.launch @chain_sum_k0(%[[AX]], %[[AM]], %[[AV]], %[[AT]], %[[ALLOC]], %[[AO]]) elements %[[PTS]] sizes(%[[CN]], %[[SEGS]])
+// CHECK: %[[SECOND:.*]] = arith.select %{{.*}}, %[[R]], %{{.*}} : index
+// CHECK-NEXT: ttile.launch @chain_sum_k1(%[[ALLOC]], %[[AO]]) elements %[[SECOND]] sizes(%[[SEGS]], %[[CN]])
+// CHECK-NEXT: memref.dealloc %[[ALLOC]] : memref<?xf32>
 // CHECK-NEXT: return
 func.func @chain_sum(%x: tensor<?x?xf32> {tgraph.name = "x", tgraph.shape = ["R", "C"]},
                      %m: tensor<?x1xf32> {tgraph.name = "m", tgraph.shape = ["R", 1]},
@@ -114,8 +141,9 @@ func.func @chain_sum(%x: tensor<?x?xf32> {tgraph.name = "x", tgraph.shape = ["R"
   return %s : tensor<?xf32>
 }
 
-// A mean: the lanes and the tree of a sum, then lane 0 divided by C
-// (converted from the size), once per row.
+// A mean over rows of 100 (one segment, a point a row): the lanes and the
+// tree of a sum, then lane 0 divided by C (converted from the size), once
+// per row.
 // CHECK-LABEL: ttile.kernel @row_mean_k0 attributes {kind = "row_reduction", num_inputs = 1 : i64, num_sizes = 1 : i64, tile = 64 : i64, vector = 1 : i64} {
 // CHECK-NEXT: ^bb0(%[[X:[^:]*]]: memref<?xf32>, %[[OUT:[^:]*]]: memref<?xf32>, %[[ROW:[^:]*]]: index, %{{[^:]*}}: index, %[[C:[^:]*]]: index):
 // CHECK-NEXT: %[[BASE:.*]] = arith.muli %[[ROW]], %[[C]] : index
@@ -158,15 +186,16 @@ func.func @chain_sum(%x: tensor<?x?xf32> {tgraph.name = "x", tgraph.shape = ["R"
 // CHECK-NEXT: memref.store %[[MEAN]], %[[OUT]][%[[ROW]]] : memref<?xf32>
 // CHECK-NEXT: }
 // CHECK-LABEL: func.func @row_mean(
-// CHECK-SAME: %[[R:[^:]*]]: index {tgraph.name = "R"}, %[[CN:[^:]*]]: index {tgraph.name = "C"})
+// CHECK-SAME: %[[R:[^:]*]]: index {tgraph.name = "R"})
+// CHECK-NEXT: %[[CN:.*]] = arith.constant 100 : index
 // CHECK-NEXT: ttile.launch @row_mean_k0(%arg0, %arg1) elements %[[R]] sizes(%[[CN]])
-func.func @row_mean(%x: tensor<?x?xf32> {tgraph.name = "x", tgraph.shape = ["R", "C"]})
+func.func @row_mean(%x: tensor<?x100xf32> {tgraph.name = "x", tgraph.shape = ["R", 100]})
     -> (tensor<?x1xf32> {tgraph.name = "out0", tgraph.shape = ["R", 1]})
-    attributes {tgraph.dims = ["R", "C"], tgraph.entry} {
+    attributes {tgraph.dims = ["R"], tgraph.entry} {
   %s = tsched.fusion_group(%x) {kind = "reduction", shape = ["R", 1], tile = array<i64: 64>}
-      : (tensor<?x?xf32>) -> tensor<?x1xf32> {
-  ^bb0(%xa: tensor<?x?xf32>):
-    %m = tgraph.reduce_mean %xa axes = [1] {keepdims = true} : tensor<?x?xf32> -> tensor<?x1xf32>
+      : (tensor<?x100xf32>) -> tensor<?x1xf32> {
+  ^bb0(%xa: tensor<?x100xf32>):
+    %m = tgraph.reduce_mean %xa axes = [1] {keepdims = true} : tensor<?x100xf32> -> tensor<?x1xf32>
     tsched.yield %m : tensor<?x1xf32>
   }
   return %s : tensor<?x1xf32>
@@ -209,15 +238,16 @@ func.func @row_mean(%x: tensor<?x?xf32> {tgraph.name = "x", tgraph.shape = ["R",
 // CHECK-NEXT: memref.store %[[MAX]], %[[OUT]][%[[ROW]]] : memref<?xf32>
 // CHECK-NEXT: }
 // CHECK-LABEL: func.func @row_max(
-// CHECK-SAME: %[[R:[^:]*]]: index {tgraph.name = "R"}, %[[CN:[^:]*]]: index {tgraph.name = "C"})
+// CHECK-SAME: %[[R:[^:]*]]: index {tgraph.name = "R"})
+// CHECK-NEXT: %[[CN:.*]] = arith.constant 100 : index
 // CHECK-NEXT: ttile.launch @row_max_k0(%arg0, %arg1) elements %[[R]] sizes(%[[CN]])
-func.func @row_max(%x: tensor<?x?xf32> {tgraph.name = "x", tgraph.shape = ["R", "C"]})
+func.func @row_max(%x: tensor<?x100xf32> {tgraph.name = "x", tgraph.shape = ["R", 100]})
     -> (tensor<?xf32> {tgraph.name = "out0", tgraph.shape = ["R"]})
-    attributes {tgraph.dims = ["R", "C"], tgraph.entry} {
+    attributes {tgraph.dims = ["R"], tgraph.entry} {
   %s = tsched.fusion_group(%x) {kind = "reduction", shape = ["R"], tile = array<i64: 64>}
-      : (tensor<?x?xf32>) -> tensor<?xf32> {
-  ^bb0(%xa: tensor<?x?xf32>):
-    %m = tgraph.reduce_max %xa axes = [1] : tensor<?x?xf32> -> tensor<?xf32>
+      : (tensor<?x100xf32>) -> tensor<?xf32> {
+  ^bb0(%xa: tensor<?x100xf32>):
+    %m = tgraph.reduce_max %xa axes = [1] : tensor<?x100xf32> -> tensor<?xf32>
     tsched.yield %m : tensor<?xf32>
   }
   return %s : tensor<?xf32>

@@ -13,14 +13,23 @@
 // CHECK-LABEL: llvm.func internal @tessera_tile_rowmean(
 // CHECK-SAME: attributes {passthrough = ["alwaysinline"]}
 // CHECK: %[[LANE:.*]] = nvvm.read.ptx.sreg.laneid : i32
-// The chunk loop: the lane's element of each whole chunk, unmasked.
+// The chunk loop: the lane's element of each whole chunk, unmasked,
+// unrolled by 8 (FoldUnrolling.cpp: a step of 8 chunks, 256 elements, the
+// 8 loads independent, the adds in order), then the chunks left over.
+// CHECK: %[[UNROLLED:.*]] = llvm.mlir.constant(256 : index) : i64
 // CHECK: %[[AT:.*]] = llvm.add %[[BASE:.*]], %[[K:.*]] : i64
 // CHECK: %[[LID:.*]] = nvvm.read.ptx.sreg.laneid : i32
 // CHECK-NEXT: %[[LID64:.*]] = llvm.zext %[[LID]] : i32 to i64
 // CHECK-NEXT: %[[MINE:.*]] = llvm.add %[[AT]], %[[LID64]] : i64
 // CHECK-NEXT: %[[P:.*]] = llvm.getelementptr %{{.*}}[%[[MINE]]] : (!llvm.ptr, i64) -> !llvm.ptr, f32
 // CHECK-NEXT: %[[V:.*]] = llvm.load %[[P]] {alignment = 4 : i64} : !llvm.ptr -> f32
-// CHECK-NEXT: %{{.*}} = llvm.fadd %[[ACC:.*]], %[[V]] : f32
+// CHECK-NEXT: %[[A1:.*]] = llvm.fadd %[[ACC:.*]], %[[V]] : f32
+// CHECK-COUNT-7: llvm.fadd
+// CHECK: llvm.add %{{.*}}, %[[UNROLLED]] : i64
+// The chunks left over, one at a time.
+// CHECK: nvvm.read.ptx.sreg.laneid : i32
+// CHECK: %[[V1:.*]] = llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr -> f32
+// CHECK-NEXT: llvm.fadd %{{.*}}, %[[V1]] : f32
 // The tail: a lane past the row's end loads nothing, and its value is the
 // identity (0) after the lane test against C - whole.
 // CHECK: %[[TLID:.*]] = nvvm.read.ptx.sreg.laneid : i32

@@ -15,6 +15,16 @@
 // (TTileToNVVM.cpp). Loads are contiguous: whole chunks of 32 unmasked, the
 // row's tail masked, its lanes past C holding the identity.
 //
+// A row longer than kRowSegment elements is cut into segments of
+// kRowSegment (the last one shorter), each folded as above into one value;
+// the segment values of a row then form a row of their own, folded in the
+// same order (and not cut again), except that a row of one segment is that
+// segment's value. Rows of at most kRowSegment are folded exactly as
+// before. Two kernels, so that segments run in parallel (a whole-tensor
+// loss on a GPU is otherwise one warp): the first folds the segments, the
+// second their values; when a row turns out to be one segment at run time,
+// the first stores the result itself and the second has no points.
+//
 // A fused producer chain is evaluated on each loaded chunk, lane by lane,
 // with the same operators as the chain's own kernel.
 #include "KernelBuilder.h"
@@ -31,17 +41,21 @@ namespace tessera::tile {
 namespace {
 
 constexpr int64_t kRowLanes = 32;
+constexpr int64_t kRowSegment = 256 * kRowLanes;
 
 // Reads the values a chunk of the row needs: the operand's elements, or the
 // inputs of its chain.
 class RowReader {
 public:
+  // Reads `length` elements from `start` (null: 0) of row `row` of
+  // `rowLength`.
   RowReader(OpBuilder &b, Location loc, tsched::FusionGroupOp group,
             Operation *reduce, bool chained, ArrayRef<Value> buffers,
-            int64_t first, Value row, Value length)
-      : group(group), reduce(reduce), chained(chained), row(row),
+            int64_t first, Value row, Value rowLength, Value start,
+            Value length)
+      : group(group), reduce(reduce), chained(chained), row(row), start(start),
         length(length) {
-    rowBase = b.create<arith::MulIOp>(loc, row, length);
+    rowBase = b.create<arith::MulIOp>(loc, row, rowLength);
     if (!chained) {
       operandBuffer = buffers[0];
       return;
@@ -56,18 +70,23 @@ public:
     hoistInvariants(b, loc);
   }
 
-  // Lanes past C (of a chunk that is not whole) are left as loaded.
-  FailureOr<Value> chunk(OpBuilder &b, Location loc, Value start, bool whole) {
+  // The chunk at `at` of the elements read. Lanes past their end (of a
+  // chunk that is not whole) are left as loaded.
+  FailureOr<Value> chunk(OpBuilder &b, Location loc, Value at, bool whole) {
+    Value base = start
+                     ? b.create<arith::AddIOp>(loc, rowBase, start).getResult()
+                     : rowBase;
     if (!chained)
-      return load(b, loc, operandBuffer, rowBase, start, whole);
+      return load(b, loc, operandBuffer, base, at, whole);
     auto readInput = [&](Value arg) {
-      return load(b, loc, bufferOf.lookup(arg), rowBase, start, whole);
+      return load(b, loc, bufferOf.lookup(arg), base, at, whole);
     };
     // Follows the row (and maybe the outer dims): a contiguous read.
     auto readBroadcast = [&](tgraph::BroadcastOp bc) {
-      Value base =
-          followsOuter.lookup(bc) ? rowBase : Value(indexConst(b, loc, 0));
-      return load(b, loc, bufferOf.lookup(bc.getOperand()), base, start, whole);
+      Value from = followsOuter.lookup(bc) ? base
+                   : start                 ? start
+                                           : Value(indexConst(b, loc, 0));
+      return load(b, loc, bufferOf.lookup(bc.getOperand()), from, at, whole);
     };
     return evaluateChain(b, group.getBody().front(), reduce, kRowLanes,
                          invariant, bufferOf, readInput, readBroadcast);
@@ -76,14 +95,14 @@ public:
   LogicalResult status = success();
 
 private:
-  // Elements [base + start, base + start + 32) of a row of `length` at
-  // `base`, masked at its end unless the chunk is known whole.
-  Value load(OpBuilder &b, Location loc, Value buffer, Value base, Value start,
+  // Elements [base + at, base + at + 32) of a run of `length` at `base`,
+  // masked at its end unless the chunk is known whole.
+  Value load(OpBuilder &b, Location loc, Value buffer, Value base, Value at,
              bool whole) {
     auto vt = VectorType::get(
         {kRowLanes}, cast<MemRefType>(buffer.getType()).getElementType());
     auto op = b.create<ttile::LoadOp>(
-        loc, vt, buffer, b.create<arith::AddIOp>(loc, base, start),
+        loc, vt, buffer, b.create<arith::AddIOp>(loc, base, at),
         b.create<arith::AddIOp>(loc, base, length));
     if (whole)
       op->setAttr("ttile.in_bounds", b.getUnitAttr());
@@ -124,7 +143,7 @@ private:
   tsched::FusionGroupOp group;
   Operation *reduce;
   bool chained;
-  Value row, length, rowBase, operandBuffer;
+  Value row, start, length, rowBase, operandBuffer;
   RankedTensorType operandType;
   SmallVector<int64_t> bounds;
   DenseMap<Value, Value> bufferOf;
@@ -142,28 +161,17 @@ Value lanesOf(OpBuilder &b, Location loc, Value v, int64_t from, int64_t n) {
 
 } // namespace
 
-LogicalResult lowerRowReduction(tsched::FusionGroupOp group, Operation *reduce,
-                                Fold fold, bool chained, Value operand,
-                                Value result, Value rows, Value length,
-                                int64_t first, EntryContext &ctx) {
-  Location loc = reduce->getLoc();
-  Type elem = elementOf(operand);
-  KernelSpec spec{"row_reduction", group.getTile()[0], 1, {}, {result}, rows,
-                  {length}};
-  addReductionInputs(spec, group, chained, operand, ctx);
-  KernelBody kb = createKernel(ctx, spec, loc);
-  OpBuilder &b = kb.builder;
-  Value row = kb.offset, C = kb.sizes[0];
-  RowReader reader(b, loc, group, reduce, chained, kb.inputs, first, row, C);
-  if (failed(reader.status))
-    return failure();
-
+// The row order over the elements `reader` reads (`length` of them): 32
+// lanes, the tail's lanes past the end holding the identity, then the tree.
+static FailureOr<Value> emitRowFold(OpBuilder &b, Location loc,
+                                    RowReader &reader, Fold fold, Type elem,
+                                    Value length) {
   auto vt = VectorType::get({kRowLanes}, elem);
   Value identity = b.create<arith::ConstantOp>(
       loc, DenseElementsAttr::get(vt, initialValue(b, fold, elem)));
   Value lanes = indexConst(b, loc, kRowLanes);
   Value whole = b.create<arith::MulIOp>(
-      loc, b.create<arith::DivUIOp>(loc, C, lanes), lanes);
+      loc, b.create<arith::DivUIOp>(loc, length, lanes), lanes);
 
   // Whole chunks of 32, each element folded into its lane.
   LogicalResult status = success();
@@ -179,10 +187,10 @@ LogicalResult lowerRowReduction(tsched::FusionGroupOp group, Operation *reduce,
   if (failed(status))
     return failure();
 
-  // The tail: lanes at or past C - whole hold the identity (whatever the
-  // chain computed from the masked loads there).
+  // The tail: lanes at or past length - whole hold the identity (whatever
+  // the chain computed from the masked loads there).
   Value tail =
-      b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ult, whole, C);
+      b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ult, whole, length);
   auto ifTail = b.create<scf::IfOp>(loc, TypeRange{vt}, tail,
                                     /*withElseRegion=*/true);
   {
@@ -198,7 +206,7 @@ LogicalResult lowerRowReduction(tsched::FusionGroupOp group, Operation *reduce,
     Value lane = tb.create<arith::ConstantOp>(
         loc, DenseElementsAttr::get(iv, ArrayRef<int32_t>(iota)));
     Value left = tb.create<arith::IndexCastUIOp>(
-        loc, i32, tb.create<arith::SubIOp>(loc, C, whole));
+        loc, i32, tb.create<arith::SubIOp>(loc, length, whole));
     Value inside =
         tb.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ult, lane,
                                  tb.create<vector::SplatOp>(loc, iv, left));
@@ -214,14 +222,124 @@ LogicalResult lowerRowReduction(tsched::FusionGroupOp group, Operation *reduce,
   for (int64_t h = kRowLanes / 2; h >= 1; h /= 2)
     p = combine(b, loc, fold, lanesOf(b, loc, p, 0, h),
                 lanesOf(b, loc, p, h, h));
-  Value folded = b.create<vector::ExtractOp>(loc, p, 0);
-  if (fold == Fold::Mean)
-    folded = b.create<arith::DivFOp>(
-        loc, folded,
-        b.create<arith::UIToFPOp>(
-            loc, elem, b.create<arith::IndexCastUIOp>(loc, b.getI64Type(), C)));
-  b.create<memref::StoreOp>(loc, folded, kb.outputs[0], ValueRange{row});
-  b.create<ttile::YieldOp>(loc);
+  return b.create<vector::ExtractOp>(loc, p, 0).getResult();
+}
+
+// A mean divides the fold of the whole row by its length.
+static Value finish(OpBuilder &b, Location loc, Fold fold, Type elem,
+                    Value folded, Value length) {
+  if (fold != Fold::Mean)
+    return folded;
+  return b.create<arith::DivFOp>(
+      loc, folded,
+      b.create<arith::UIToFPOp>(
+          loc, elem,
+          b.create<arith::IndexCastUIOp>(loc, b.getI64Type(), length)));
+}
+
+LogicalResult lowerRowReduction(tsched::FusionGroupOp group, Operation *reduce,
+                                Fold fold, bool chained, Value operand,
+                                Value result, Value rows, Value length,
+                                int64_t first, EntryContext &ctx) {
+  Location loc = reduce->getLoc();
+  Type elem = elementOf(operand);
+  // The row's length when the operand's type knows it.
+  std::optional<int64_t> known = 1;
+  for (int64_t d :
+       cast<RankedTensorType>(operand.getType()).getShape().drop_front(first))
+    known = ShapedType::isDynamic(d) || !known ? std::nullopt
+                                               : std::optional(*known * d);
+  if (known && *known <= kRowSegment) {
+    // One segment: a point is a row.
+    KernelSpec spec{"row_reduction", group.getTile()[0], 1, {}, {result}, rows,
+                    {length}};
+    addReductionInputs(spec, group, chained, operand, ctx);
+    KernelBody kb = createKernel(ctx, spec, loc);
+    OpBuilder &b = kb.builder;
+    Value row = kb.offset, C = kb.sizes[0];
+    RowReader reader(b, loc, group, reduce, chained, kb.inputs, first, row, C,
+                     Value(), C);
+    if (failed(reader.status))
+      return failure();
+    FailureOr<Value> folded = emitRowFold(b, loc, reader, fold, elem, C);
+    if (failed(folded))
+      return failure();
+    b.create<memref::StoreOp>(loc, finish(b, loc, fold, elem, *folded, C),
+                              kb.outputs[0], ValueRange{row});
+    b.create<ttile::YieldOp>(loc);
+    return success();
+  }
+
+  // Segments: a point of the first kernel is one segment of one row.
+  OpBuilder &eb = ctx.entryBuilder();
+  Value segments = eb.create<arith::DivUIOp>(
+      loc,
+      eb.create<arith::AddIOp>(loc, length,
+                               indexConst(eb, loc, kRowSegment - 1)),
+      indexConst(eb, loc, kRowSegment));
+  Value one = indexConst(eb, loc, 1);
+  Value points = eb.create<arith::MulIOp>(loc, rows, segments);
+  Value values = ctx.scratchBuffer(elem, points, loc);
+  {
+    KernelSpec spec{
+        "row_reduction", group.getTile()[0], 1, {}, {values, result},
+        points,          {length, segments}};
+    addReductionInputs(spec, group, chained, operand, ctx);
+    KernelBody kb = createKernel(ctx, spec, loc);
+    OpBuilder &b = kb.builder;
+    Value C = kb.sizes[0], S = kb.sizes[1];
+    Value row = b.create<arith::DivUIOp>(loc, kb.offset, S);
+    Value start = b.create<arith::MulIOp>(
+        loc, b.create<arith::RemUIOp>(loc, kb.offset, S),
+        indexConst(b, loc, kRowSegment));
+    Value n = b.create<arith::MinUIOp>(loc, indexConst(b, loc, kRowSegment),
+                                       b.create<arith::SubIOp>(loc, C, start));
+    RowReader reader(b, loc, group, reduce, chained, kb.inputs, first, row, C,
+                     start, n);
+    if (failed(reader.status))
+      return failure();
+    FailureOr<Value> folded = emitRowFold(b, loc, reader, fold, elem, n);
+    if (failed(folded))
+      return failure();
+    // A row of one segment: the result itself.
+    Value single = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, S,
+                                           indexConst(b, loc, 1));
+    b.create<scf::IfOp>(
+        loc, single,
+        [&](OpBuilder &b, Location loc) {
+          b.create<memref::StoreOp>(loc, finish(b, loc, fold, elem, *folded, C),
+                                    kb.outputs[1], ValueRange{row});
+          b.create<scf::YieldOp>(loc);
+        },
+        [&](OpBuilder &b, Location loc) {
+          b.create<memref::StoreOp>(loc, *folded, kb.outputs[0],
+                                    ValueRange{kb.offset});
+          b.create<scf::YieldOp>(loc);
+        });
+    b.create<ttile::YieldOp>(loc);
+  }
+  // The second folds each row's segment values; no points when every row
+  // is one segment.
+  Value several =
+      eb.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ugt, segments, one);
+  Value combined =
+      eb.create<arith::SelectOp>(loc, several, rows, indexConst(eb, loc, 0));
+  {
+    KernelSpec spec{"row_reduction", group.getTile()[0], 1, {values}, {result},
+                    combined,        {segments, length}};
+    KernelBody kb = createKernel(ctx, spec, loc);
+    OpBuilder &b = kb.builder;
+    Value S = kb.sizes[0], C = kb.sizes[1], row = kb.offset;
+    RowReader reader(b, loc, group, reduce, /*chained=*/false, kb.inputs, first,
+                     row, S, Value(), S);
+    FailureOr<Value> folded = emitRowFold(b, loc, reader, fold, elem, S);
+    if (failed(folded))
+      return failure();
+    b.create<memref::StoreOp>(loc, finish(b, loc, fold, elem, *folded, C),
+                              kb.outputs[0], ValueRange{row});
+    b.create<ttile::YieldOp>(loc);
+  }
+  eb.create<memref::DeallocOp>(loc, values);
   return success();
 }
 

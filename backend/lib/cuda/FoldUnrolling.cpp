@@ -1,0 +1,28 @@
+// A GPU thread folding a long run of elements (a column of a reduction, a
+// lane of a row) waits on each load before its add: one element in flight
+// per thread, and a few hundred threads cannot hide the memory's latency.
+// Unrolled, the loads of `factor` iterations stand side by side in one
+// block and ptxas issues them together; the adds still follow one another
+// in the same order, so the bits do not change.
+#include "FoldUnrolling.h"
+
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/SCF/Utils/Utils.h"
+
+using namespace mlir;
+
+namespace tessera {
+
+void unrollFoldLoops(ttile::KernelOp kernel, uint64_t factor) {
+  SmallVector<scf::ForOp> folds;
+  kernel.walk([&](scf::ForOp loop) {
+    bool innermost = true;
+    loop.getBody()->walk([&](scf::ForOp) { innermost = false; });
+    if (innermost && loop.getNumRegionIterArgs() > 0)
+      folds.push_back(loop);
+  });
+  for (scf::ForOp loop : folds)
+    (void)loopUnrollByFactor(loop, factor); // a loop it cannot unroll stays
+}
+
+} // namespace tessera

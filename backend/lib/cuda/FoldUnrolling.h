@@ -1,0 +1,13 @@
+// The fold loops of a reduction kernel, unrolled for the GPU
+// (FoldUnrolling.cpp).
+#pragma once
+
+#include "tessera/Dialect/TTile/TTile.h"
+
+namespace tessera {
+
+// Unrolls by `factor` every innermost loop of `kernel` that carries a value
+// (a fold: acc = acc op f(r)), with a loop for the iterations left over.
+void unrollFoldLoops(ttile::KernelOp kernel, uint64_t factor);
+
+} // namespace tessera
