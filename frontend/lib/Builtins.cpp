@@ -43,6 +43,35 @@ ExprType unaryAny(Call &c) {
   return x ? *x : ExprType::error();
 }
 
+// An element count as a number times a product of dim names ("4*N*T"):
+// (the number, the sorted names); nullopt when a dim is neither.
+static std::optional<std::pair<int64_t, std::vector<std::string>>>
+symbolicCount(const std::vector<ExprType::Dim> &dims) {
+  std::pair<int64_t, std::vector<std::string>> r{1, {}};
+  for (const auto &d : dims) {
+    if (auto *n = std::get_if<int64_t>(&d)) {
+      r.first *= *n;
+      continue;
+    }
+    const std::string &s = std::get<std::string>(d);
+    if (s.empty() ||
+        s.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghij"
+                            "klmnopqrstuvwxyz0123456789_") != std::string::npos)
+      return std::nullopt;
+    r.second.push_back(s);
+  }
+  std::sort(r.second.begin(), r.second.end());
+  return r;
+}
+
+static std::string
+countStr(const std::pair<int64_t, std::vector<std::string>> &c) {
+  std::string s = std::to_string(c.first);
+  for (const std::string &n : c.second)
+    s += "*" + n;
+  return s;
+}
+
 // Elementwise binary with broadcasting; a literal takes the other's dtype.
 ExprType binaryElementwise(Call &c, const std::string &a,
                            const std::string &b) {
@@ -337,32 +366,39 @@ const std::map<std::string, Builtin> &table() {
           return *x;
         },
         "swap the last two dims"};
-    b["reshape"] = {{"x", "shape"},
-                    [](Call &c) {
-                      auto x = c.tensor("x");
-                      auto s = c.shape("shape");
-                      if (!x || !s)
-                        return ExprType::error();
-                      auto count = [](const std::vector<ExprType::Dim> &d)
-                          -> std::optional<int64_t> {
-                        int64_t n = 1;
-                        for (const auto &e : d) {
-                          if (!std::holds_alternative<int64_t>(e))
-                            return std::nullopt;
-                          n *= std::get<int64_t>(e);
-                        }
-                        return n;
-                      };
-                      auto a = count(x->dims), bb = count(*s);
-                      if (a && bb && *a != *bb)
-                        return c.fail(c.where("shape"),
-                                      "cannot reshape " + x->str() + " (" +
-                                          std::to_string(*a) +
-                                          " elements) to " +
-                                          std::to_string(*bb) + " elements");
-                      return ExprType::tensor(x->dtype, *s);
-                    },
-                    "same elements, new shape"};
+    b["reshape"] = {
+        {"x", "shape"},
+        [](Call &c) {
+          auto x = c.tensor("x");
+          auto s = c.shape("shape");
+          if (!x || !s)
+            return ExprType::error();
+          auto count = [](const std::vector<ExprType::Dim> &d)
+              -> std::optional<int64_t> {
+            int64_t n = 1;
+            for (const auto &e : d) {
+              if (!std::holds_alternative<int64_t>(e))
+                return std::nullopt;
+              n *= std::get<int64_t>(e);
+            }
+            return n;
+          };
+          auto a = count(x->dims), bb = count(*s);
+          if (a && bb && *a != *bb)
+            return c.fail(c.where("shape"),
+                          "cannot reshape " + x->str() + " (" +
+                              std::to_string(*a) + " elements) to " +
+                              std::to_string(*bb) + " elements");
+          // Counts such as 4*N and 3*N differ whatever N is;
+          // others are checked when the entry runs.
+          auto sa = symbolicCount(x->dims), sb = symbolicCount(*s);
+          if (sa && sb && sa->second == sb->second && sa->first != sb->first)
+            return c.fail(c.where("shape"),
+                          "cannot reshape " + x->str() + " (" + countStr(*sa) +
+                              " elements) to " + countStr(*sb) + " elements");
+          return ExprType::tensor(x->dtype, *s);
+        },
+        "same elements, new shape"};
     b["cross_entropy"] = {
         {"logits", "labels"},
         [](Call &c) {

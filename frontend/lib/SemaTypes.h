@@ -16,6 +16,13 @@ bool isIntDType(const std::string &dtype);
 // Bits of precision, for policy checks (accum at least as wide as dtype).
 int dtypeRank(const std::string &dtype);
 
+// `d + c`: an integer, or a symbolic extent written `N`, `N-1`, `N+2` (a
+// dim with one constant term, combined, so that x[1:][1:] and x[2:] are
+// both `N-2`).
+Dim dimPlus(const Dim &d, int64_t c);
+// Splits `N-2` into `N` and -2 (`N` into `N` and 0).
+std::pair<std::string, int64_t> splitDimOffset(const std::string &d);
+
 // numpy-style broadcasting of two shapes, aligned at the trailing dim; a
 // dim of 1 stretches. Returns nullopt and sets `why` on a mismatch.
 std::optional<std::vector<Dim>> broadcast(const std::vector<Dim> &a,

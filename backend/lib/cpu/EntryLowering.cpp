@@ -18,6 +18,10 @@ namespace {
 // What an entry returns when a temporary buffer cannot be allocated
 // (TESSERA_ERROR_OUT_OF_MEMORY in tessera_rt.h).
 constexpr int32_t kOutOfMemory = 5;
+// What an entry returns when a run-time check (ttile.check) fails: an index
+// or slice outside the extents bound from the inputs
+// (TESSERA_ERROR_OUT_OF_RANGE).
+constexpr int32_t kOutOfRange = 8;
 
 // Fields of tessera_device_ops_t, in order; tessera_host_ops_t has the
 // first three.
@@ -298,7 +302,8 @@ LogicalResult EntryLowering::run(OpBuilder &mb) {
   // Collected first: checks split the block as the walk goes.
   SmallVector<Operation *> steps;
   for (Operation &op : *entry)
-    if (isa<memref::AllocOp, memref::DeallocOp, ttile::LaunchOp>(op) ||
+    if (isa<memref::AllocOp, memref::DeallocOp, ttile::LaunchOp,
+            ttile::CheckOp>(op) ||
         (device != EntryDevice::Cpu && isa<memref::StoreOp>(op)))
       steps.push_back(&op);
   // The temporaries' table: every slot null until its allocation.
@@ -358,6 +363,16 @@ LogicalResult EntryLowering::run(OpBuilder &mb) {
                               slot(dealloc.getLoc(), slotOf.lookup(p)),
                               /*alignment=*/8, /*isVolatile=*/true);
       dealloc.erase();
+      continue;
+    }
+    if (auto check = dyn_cast<ttile::CheckOp>(op)) {
+      Location l = check.getLoc();
+      b.setInsertionPoint(check);
+      Value status =
+          b.create<LLVM::ConstantOp>(l, i32, b.getI32IntegerAttr(kOutOfRange));
+      Value ok = check.getCond();
+      check.erase();
+      checkAfter(status.getDefiningOp(), ok, status);
       continue;
     }
     if (auto store = dyn_cast<memref::StoreOp>(op)) {

@@ -59,6 +59,8 @@ Value Generator::gen(const ast::Expr &e) {
     break;
   case ast::Expr::Kind::Unary: {
     const auto &u = static_cast<const ast::UnaryExpr &>(e);
+    if (u.op == "!")
+      return logicalNot(u, *t);
     if (u.op != "-")
       break;
     return create("tgraph.neg", loc(e.range), {gen(*u.operand)},
@@ -83,14 +85,19 @@ Value Generator::gen(const ast::Expr &e) {
   return {};
 }
 
-// x[i, a:b:s, :] on a tensor whose sliced dims are known: a `tgraph.slice`
-// (an index is a slice of size 1), then a reshape that drops indexed dims.
+// x[i, a:b:s, :]: a `tgraph.slice` (an index is a slice of size 1), then a
+// reshape that drops indexed dims. Over a dim whose extent is only known at
+// run time, a bound that counts from the end (`x[-1]`, `x[:-1]`) and an
+// extent that depends on it (`x[1:]`) are `index` values computed from the
+// operand's extent; the entry checks at run time that the slice fits.
 Value Generator::genIndex(const ast::IndexExpr &ix, const ExprType &t) {
   Value base = gen(*ix.base);
   if (!base)
     return {};
+  Location where = loc(ix.range);
   auto type = cast<RankedTensorType>(base.getType());
-  SmallVector<int64_t> offsets, sizes, strides;
+  SmallVector<OpFoldResult> offsets, sizes;
+  SmallVector<int64_t> strides;
   bool dropped = false;
   for (int64_t i = 0; i < type.getRank(); ++i) {
     int64_t extent = type.getDimSize(i);
@@ -106,28 +113,16 @@ Value Generator::genIndex(const ast::IndexExpr &ix, const ExprType &t) {
       auto n = static_cast<int64_t>(*v);
       return n < 0 && !ShapedType::isDynamic(extent) ? n + extent : n;
     };
+    auto known = [&](int64_t v) -> OpFoldResult { return b.getIndexAttr(v); };
     if (ShapedType::isDynamic(extent)) {
-      // A run-time extent can be taken whole (`:`, `0:`, `::1`); a bound
-      // or an index would need a check at run time.
-      auto whole = [&] {
-        if (!s)
-          return true;
-        if (!s->isRange || s->hi)
-          return false;
-        auto lo = value(s->lo, 0), step = value(s->step, 1);
-        return lo && *lo == 0 && step && *step == 1;
-      };
-      if (!whole()) {
-        unsupported(s ? s->range : ix.range,
-                    "indexing a dim whose extent is only known at run time");
+      if (mlir::failed(runtimeBounds(base, i, s, ix.range, offsets, sizes,
+                                     strides, dropped)))
         return {};
-      }
-      offsets.push_back(0), sizes.push_back(ShapedType::kDynamic),
-          strides.push_back(1);
       continue;
     }
     if (!s) {
-      offsets.push_back(0), sizes.push_back(extent), strides.push_back(1);
+      offsets.push_back(known(0)), sizes.push_back(known(extent)),
+          strides.push_back(1);
       continue;
     }
     if (!s->isRange) {
@@ -136,7 +131,8 @@ Value Generator::genIndex(const ast::IndexExpr &ix, const ExprType &t) {
         unsupported(s->range, "this index");
         return {};
       }
-      offsets.push_back(*at), sizes.push_back(1), strides.push_back(1);
+      offsets.push_back(known(*at)), sizes.push_back(known(1)),
+          strides.push_back(1);
       dropped = true;
       continue;
     }
@@ -146,18 +142,13 @@ Value Generator::genIndex(const ast::IndexExpr &ix, const ExprType &t) {
       unsupported(s->range, "this range");
       return {};
     }
-    offsets.push_back(*lo);
-    sizes.push_back(*hi > *lo ? (*hi - *lo + *step - 1) / *step : 0);
+    offsets.push_back(known(*lo));
+    sizes.push_back(known(*hi > *lo ? (*hi - *lo + *step - 1) / *step : 0));
     strides.push_back(*step);
   }
-  Location where = loc(ix.range);
   Value sliced =
-      create("tgraph.slice", where, {base},
-             RankedTensorType::get(sizes, type.getElementType()),
-             {b.getNamedAttr("offsets", b.getDenseI64ArrayAttr(offsets)),
-              b.getNamedAttr("sizes", b.getDenseI64ArrayAttr(sizes)),
-              b.getNamedAttr("strides", b.getDenseI64ArrayAttr(strides))});
-  if (!dropped || !sliced)
+      b.create<tgraph::SliceOp>(where, base, offsets, sizes, strides);
+  if (!dropped)
     return sliced;
   // The kept dims' run-time extents, one per `?` of the result.
   auto dims = dynamicDims(t, where);
@@ -168,6 +159,91 @@ Value Generator::genIndex(const ast::IndexExpr &ix, const ExprType &t) {
   SmallVector<Value> operands = {sliced};
   operands.append(dims->begin(), dims->end());
   return create("tgraph.reshape", where, operands, tensorType(t));
+}
+
+// One subscript over dim `axis` of `base`, whose extent N is only known at
+// run time. Bounds are integer constants; a negative one counts from the
+// end, so it is N minus a number. A range steps by 1, and its end is not
+// before its start where both count from different ends.
+LogicalResult Generator::runtimeBounds(Value base, int64_t axis,
+                                       const ast::Slice *s, SourceRange range,
+                                       SmallVectorImpl<OpFoldResult> &offsets,
+                                       SmallVectorImpl<OpFoldResult> &sizes,
+                                       SmallVectorImpl<int64_t> &strides,
+                                       bool &dropped) {
+  Location where = loc(s ? s->range : range);
+  Value n;
+  auto extent = [&]() -> Value {
+    if (!n)
+      n = b.create<tensor::DimOp>(where, base, axis);
+    return n;
+  };
+  auto plus = [&](Value v, int64_t c) -> Value {
+    if (c == 0)
+      return v;
+    return b.create<arith::AddIOp>(where, v,
+                                   b.create<arith::ConstantIndexOp>(where, c));
+  };
+  // A bound: counted from the start, or from the end (N + c, c < 0).
+  auto at = [&](int64_t c) -> OpFoldResult {
+    if (c >= 0)
+      return b.getIndexAttr(c);
+    return plus(extent(), c);
+  };
+  auto constant = [&](const ast::ExprPtr &p) -> std::optional<int64_t> {
+    std::optional<double> v = p ? fold(*p) : std::nullopt;
+    if (!v || *v != std::trunc(*v)) {
+      unsupported(p ? p->range : range,
+                  "a subscript that is not an integer constant");
+      return std::nullopt;
+    }
+    return static_cast<int64_t>(*v);
+  };
+  strides.push_back(1);
+  if (!s) {
+    offsets.push_back(b.getIndexAttr(0)), sizes.push_back(extent());
+    return success();
+  }
+  if (!s->isRange) {
+    auto i = constant(s->index);
+    if (!i)
+      return failure();
+    offsets.push_back(at(*i)), sizes.push_back(b.getIndexAttr(1));
+    dropped = true;
+    return success();
+  }
+  std::optional<int64_t> step = s->step ? constant(s->step) : 1;
+  std::optional<int64_t> lo = s->lo ? constant(s->lo) : 0;
+  if (!step || !lo)
+    return failure();
+  if (*step != 1) {
+    unsupported(s->step->range,
+                "a step other than 1 over a dim whose extent is only known "
+                "at run time");
+    return failure();
+  }
+  if (!s->hi) {
+    // To the end: N - lo elements from lo, or -lo from N + lo.
+    offsets.push_back(at(*lo));
+    sizes.push_back(*lo < 0 ? OpFoldResult(b.getIndexAttr(-*lo))
+                            : OpFoldResult(plus(extent(), -*lo)));
+    return success();
+  }
+  std::optional<int64_t> hi = constant(s->hi);
+  if (!hi)
+    return failure();
+  offsets.push_back(at(*lo));
+  if ((*lo < 0) == (*hi < 0)) {
+    sizes.push_back(b.getIndexAttr(std::max<int64_t>(0, *hi - *lo)));
+    return success();
+  }
+  if (*lo < 0) {
+    unsupported(s->range, "a range from the end of a dim whose extent is only "
+                          "known at run time to a place from its start");
+    return failure();
+  }
+  sizes.push_back(plus(extent(), *hi - *lo));
+  return success();
 }
 
 Value Generator::transpose(Value v, Location where) {
@@ -187,12 +263,11 @@ Value Generator::genBinary(const ast::BinaryExpr &bin, const ExprType &t) {
   if (bin.op == "@")
     return create("tgraph.matmul", where, {gen(*bin.lhs), gen(*bin.rhs)},
                   result);
+  if (bin.op == "&&" || bin.op == "||")
+    return logicalBinary(bin, t);
   static const std::map<std::string, std::string> arith = {
-      {"+", "tgraph.add"},
-      {"-", "tgraph.sub"},
-      {"*", "tgraph.mul"},
-      {"/", "tgraph.div"},
-      {"**", "tgraph.pow"}};
+      {"+", "tgraph.add"}, {"-", "tgraph.sub"}, {"*", "tgraph.mul"},
+      {"/", "tgraph.div"}, {"%", "tgraph.rem"}, {"**", "tgraph.pow"}};
   static const std::map<std::string, tgraph::ComparePredicate> compare = {
       {"==", tgraph::ComparePredicate::eq},
       {"!=", tgraph::ComparePredicate::ne},
@@ -222,6 +297,71 @@ Value Generator::genBinary(const ast::BinaryExpr &bin, const ExprType &t) {
                         tgraph::ComparePredicateAttr::get(&ctx, c->second))});
   unsupported(bin.opRange, "'" + bin.op + "'");
   return {};
+}
+
+// A bool known here: `true`, `false`, and `!`, `&&`, `||` of those.
+static std::optional<bool> foldBool(const ast::Expr &e) {
+  if (e.kind == ast::Expr::Kind::Bool)
+    return static_cast<const ast::BoolExpr &>(e).value;
+  if (e.kind == ast::Expr::Kind::Unary) {
+    const auto &u = static_cast<const ast::UnaryExpr &>(e);
+    auto v = u.op == "!" ? foldBool(*u.operand) : std::nullopt;
+    return v ? std::optional<bool>(!*v) : std::nullopt;
+  }
+  if (e.kind == ast::Expr::Kind::Binary) {
+    const auto &bin = static_cast<const ast::BinaryExpr &>(e);
+    if (bin.op != "&&" && bin.op != "||")
+      return std::nullopt;
+    auto l = foldBool(*bin.lhs), r = foldBool(*bin.rhs);
+    if (!l || !r)
+      return std::nullopt;
+    return bin.op == "&&" ? *l && *r : *l || *r;
+  }
+  return std::nullopt;
+}
+
+// A bool operand: a tensor, or a bool known here as a rank-0 constant.
+Value Generator::boolOperand(const ast::Expr &e) {
+  const ExprType *t = typeOfExpr(e);
+  if (t && !t->isTensor()) {
+    if (auto v = foldBool(e))
+      return boolConstant(*v, loc(e.range));
+    unsupported(e.range, "this bool");
+    return {};
+  }
+  return gen(e);
+}
+
+Value Generator::boolConstant(bool value, Location where) {
+  return b.create<tgraph::ConstantOp>(
+      where, RankedTensorType::get({}, b.getI1Type()), b.getBoolAttr(value));
+}
+
+// The logical operators are selections on bool tensors, which the
+// elementwise kernels compute in registers: `a && b` is `a ? b : false`,
+// `a || b` is `a ? true : b`, `!a` is `a ? false : true`. Both operands are
+// computed (they have no effects to skip).
+Value Generator::logicalBinary(const ast::BinaryExpr &bin, const ExprType &t) {
+  Location where = loc(bin.opRange);
+  RankedTensorType result = tensorType(t);
+  Value l = broadcastTo(boolOperand(*bin.lhs), result, t, bin.range);
+  Value r = broadcastTo(boolOperand(*bin.rhs), result, t, bin.range);
+  if (!l || !r)
+    return {};
+  bool isAnd = bin.op == "&&";
+  Value constant = boolConstant(!isAnd, where);
+  return create("tgraph.select", where,
+                {l, isAnd ? r : constant, isAnd ? constant : r}, result);
+}
+
+Value Generator::logicalNot(const ast::UnaryExpr &u, const ExprType &t) {
+  Location where = loc(u.range);
+  Value x = boolOperand(*u.operand);
+  if (!x)
+    return {};
+  return create("tgraph.select", where,
+                {x, boolConstant(false, where), boolConstant(true, where)},
+                tensorType(t));
 }
 
 const ast::Expr *Generator::arg(const ast::CallExpr &c, size_t index,
@@ -369,8 +509,18 @@ Value Generator::genCall(const ast::CallExpr &c, const ExprType &t) {
     return create(
         "tgraph.irfft", where, {gen(*arg(c, 0, "x"))}, result,
         {b.getNamedAttr("n", b.getI64IntegerAttr(*intArg(c, 1, "n", 0)))});
-  if (n == "reshape" && result.hasStaticShape())
-    return create("tgraph.reshape", where, {x(0, "x")}, result);
+  if (n == "reshape") {
+    // Symbolic dims of the new shape are read from the inputs that have
+    // them; the entry checks that the element counts agree at run time.
+    auto dims = dynamicDims(t, where);
+    if (!dims) {
+      unsupported(c.range, "a reshape to dims that no input has");
+      return {};
+    }
+    SmallVector<Value> operands = {x(0, "x")};
+    operands.append(dims->begin(), dims->end());
+    return create("tgraph.reshape", where, operands, result);
+  }
   if (n == "zeros" || n == "ones") {
     Value fill = b.create<tgraph::ConstantOp>(
         where, RankedTensorType::get({}, result.getElementType()),

@@ -219,7 +219,15 @@ Value Generator::dimIndex(const std::string &name, Location where) {
       if (auto sym = dyn_cast<StringAttr>(d); sym && sym.getValue() == name)
         return b.create<tensor::DimOp>(where, arg, axis);
   }
-  return {};
+  // An extent computed from a dim (`N-1`, a slice's): the dim plus a number.
+  auto [base, k] = sema::splitDimOffset(name);
+  if (k == 0)
+    return {};
+  Value dim = dimIndex(base, where);
+  if (!dim)
+    return {};
+  return b.create<arith::AddIOp>(where, dim,
+                                 b.create<arith::ConstantIndexOp>(where, k));
 }
 
 // The `?` extents of a result type, as index values, in order.
@@ -364,6 +372,18 @@ void Generator::declare(const ast::FuncDecl &f) {
       unsupported(f.nameRange, "a result of type " + r.str());
       return;
     }
+    // The runtime sizes an entry's outputs from the dims its inputs bind;
+    // an extent computed from them (a slice's N-1) is not one of those.
+    if (f.isEntry)
+      for (const auto &d : r.dims)
+        if (auto *s = std::get_if<std::string>(&d);
+            s && llvm::none_of(f.dimParams,
+                               [&](const auto &p) { return p.first == *s; })) {
+          unsupported(f.nameRange, "an entry result of type " + r.str() +
+                                       ", whose extent " + *s +
+                                       " is not a dim of the entry,");
+          return;
+        }
     outs.push_back(tensorType(r));
   }
   auto fn = b.create<func::FuncOp>(loc(f.nameRange), sym(f.name),

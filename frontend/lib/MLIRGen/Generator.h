@@ -158,8 +158,17 @@ private:
   Value transpose(Value v, Location where);
 
   Value genIndex(const ast::IndexExpr &ix, const ExprType &t);
+  LogicalResult runtimeBounds(Value base, int64_t axis, const ast::Slice *s,
+                              SourceRange range,
+                              SmallVectorImpl<OpFoldResult> &offsets,
+                              SmallVectorImpl<OpFoldResult> &sizes,
+                              SmallVectorImpl<int64_t> &strides, bool &dropped);
 
   Value genBinary(const ast::BinaryExpr &bin, const ExprType &t);
+  Value logicalBinary(const ast::BinaryExpr &bin, const ExprType &t);
+  Value logicalNot(const ast::UnaryExpr &u, const ExprType &t);
+  Value boolOperand(const ast::Expr &e);
+  Value boolConstant(bool value, Location where);
 
   const ast::Expr *arg(const ast::CallExpr &c, size_t index,
                        const std::string &name);

@@ -218,6 +218,51 @@ ExprType Checker::inferBinary(const ast::BinaryExpr &b) {
   return ExprType::tensor(compare ? "bool" : l.dtype, std::move(*dims));
 }
 
+// The extent of `lo:hi:step` over a dim of extent `dim`. Bounds are
+// integer constants; a negative one counts from the end. Over a symbolic
+// dim N the extent is symbolic where it depends on N (`x[1:]` is N-1,
+// `x[1:-1]` N-2) and a number where it does not (`x[-3:]` is 3); `?` where
+// it is not known here (a step other than 1, a bound that is not a
+// constant).
+static ExprType::Dim rangeExtent(const ast::Slice &s,
+                                 const ExprType::Dim &dim) {
+  auto constant = [](const ast::ExprPtr &p) -> std::optional<int64_t> {
+    if (!p)
+      return std::nullopt;
+    const ast::Expr *e = p.get();
+    int64_t sign = 1;
+    if (e->kind == ast::Expr::Kind::Unary &&
+        static_cast<const ast::UnaryExpr &>(*e).op == "-") {
+      sign = -1;
+      e = static_cast<const ast::UnaryExpr &>(*e).operand.get();
+    }
+    if (e->kind != ast::Expr::Kind::Number)
+      return std::nullopt;
+    return sign *
+           static_cast<int64_t>(static_cast<const ast::NumberExpr &>(*e).value);
+  };
+  std::optional<int64_t> step =
+      s.step ? constant(s.step) : std::optional<int64_t>(1);
+  std::optional<int64_t> lo = s.lo ? constant(s.lo) : std::optional<int64_t>(0);
+  if (!s.hi && lo == 0 && step == 1) // the whole dim: `:`, `0:`, `::1`
+    return dim;
+  if (!lo || !step || *step <= 0 || (s.hi && !constant(s.hi)))
+    return std::string("?");
+  // Each bound as (from the end?, offset): `-1` is (true, -1), `2` (false, 2).
+  auto bound = [](int64_t c) { return std::make_pair(c < 0, c); };
+  auto [loEnd, loAt] = bound(*lo);
+  auto [hiEnd, hiAt] = s.hi ? bound(*constant(s.hi)) : std::make_pair(true, 0L);
+  if (auto *n = std::get_if<int64_t>(&dim)) {
+    int64_t from = loEnd ? *n + loAt : loAt, to = hiEnd ? *n + hiAt : hiAt;
+    return std::max<int64_t>(0, (to - from + *step - 1) / *step);
+  }
+  if (loEnd == hiEnd)
+    return std::max<int64_t>(0, (hiAt - loAt + *step - 1) / *step);
+  if (*step != 1 || loEnd)
+    return std::string("?");
+  return sema::dimPlus(dim, hiAt - loAt);
+}
+
 ExprType Checker::inferIndex(const ast::IndexExpr &ix) {
   ExprType base = check(*ix.base);
   if (base.isError())
@@ -249,26 +294,7 @@ ExprType Checker::inferIndex(const ast::IndexExpr &ix) {
       }
     if (!s.isRange)
       continue; // an index drops the dim
-    auto constant = [](const ast::ExprPtr &p) -> std::optional<int64_t> {
-      if (p && p->kind == ast::Expr::Kind::Number)
-        return static_cast<int64_t>(
-            static_cast<const ast::NumberExpr &>(*p).value);
-      return std::nullopt;
-    };
-    auto extent = std::get_if<int64_t>(&base.dims[i]);
-    std::optional<int64_t> lo =
-        s.lo ? constant(s.lo) : std::optional<int64_t>(0);
-    std::optional<int64_t> hi =
-        s.hi ? constant(s.hi)
-             : (extent ? std::optional<int64_t>(*extent) : std::nullopt);
-    std::optional<int64_t> step =
-        s.step ? constant(s.step) : std::optional<int64_t>(1);
-    if (!s.hi && lo == 0 && step == 1) // the whole dim: `:`, `0:`, `::1`
-      dims.push_back(base.dims[i]);
-    else if (lo && hi && step && *step > 0)
-      dims.push_back(std::max<int64_t>(0, (*hi - *lo + *step - 1) / *step));
-    else
-      dims.push_back(std::string("?"));
+    dims.push_back(rangeExtent(s, base.dims[i]));
   }
   return ExprType::tensor(base.dtype, dims);
 }

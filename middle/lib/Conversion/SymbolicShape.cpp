@@ -155,15 +155,26 @@ static std::optional<Dims> dimsFromAttr(ArrayAttr shape) {
   return dims;
 }
 
-// An `index` operand that gives a run-time extent: a dim of a value whose
-// shape is known, or a constant.
-static std::optional<SymbolicDim> indexExtent(Value v) {
+std::optional<SymbolicDim> indexExtent(Value v) {
   if (auto arg = dyn_cast<BlockArgument>(v))
     if (auto group =
             dyn_cast<tsched::FusionGroupOp>(arg.getOwner()->getParentOp()))
       return indexExtent(group.getInputs()[arg.getArgNumber()]);
   if (auto c = v.getDefiningOp<arith::ConstantIndexOp>())
     return SymbolicDim::constant(c.value());
+  // Sums, differences and products of extents (a slice's `N - 1`).
+  Operation *def = v.getDefiningOp();
+  if (isa_and_nonnull<arith::AddIOp, arith::SubIOp, arith::MulIOp>(def)) {
+    auto l = indexExtent(def->getOperand(0)),
+         r = indexExtent(def->getOperand(1));
+    if (!l || !r)
+      return std::nullopt;
+    if (isa<arith::AddIOp>(def))
+      return *l + *r;
+    if (isa<arith::SubIOp>(def))
+      return *l + SymbolicDim::constant(-1) * *r;
+    return *l * *r;
+  }
   if (auto dim = v.getDefiningOp<tensor::DimOp>()) {
     auto axis = dim.getConstantIndex();
     auto source = symbolicDims(dim.getSource());
@@ -295,17 +306,8 @@ static std::optional<Dims> rulesFor(Operation *def, Value value) {
     }
     return dims;
   }
-  if (auto s = dyn_cast<tgraph::SliceOp>(def)) {
-    // A dynamic size takes the operand's dim whole.
-    auto in = symbolicDims(s.getOperand());
-    if (!in)
-      return std::nullopt;
-    Dims dims;
-    for (auto [i, size] : llvm::enumerate(s.getSizes()))
-      dims.push_back(ShapedType::isDynamic(size) ? (*in)[i]
-                                                 : SymbolicDim::constant(size));
-    return dims;
-  }
+  if (auto s = dyn_cast<tgraph::SliceOp>(def))
+    return fromTypeAndOperands(type, s.getDynamicSizes());
   if (auto p = dyn_cast<tgraph::PadOp>(def)) {
     auto dims = symbolicDims(p.getOperand());
     if (!dims)

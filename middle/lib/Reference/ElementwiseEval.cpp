@@ -118,6 +118,11 @@ FailureOr<Tensor> evalBinary(Operation *op, Operands in) {
           return op->emitError("integer division by zero");
         // Truncating division (arith.divsi); the one overflow wraps.
         c = b == -1 ? wrapSub(0, a) : a / b;
+      } else if (isa<tg::RemOp>(op)) {
+        if (b == 0)
+          return op->emitError("integer remainder by zero");
+        // Truncated (arith.remsi), the sign of `a`.
+        c = b == -1 ? 0 : a % b;
       } else if (isa<tg::PowOp>(op))
         c = intPow(a, b);
       else if (isa<tg::MaxOp>(op))
@@ -140,6 +145,8 @@ FailureOr<Tensor> evalBinary(Operation *op, Operands in) {
       c = a / b;
     else if (isa<tg::PowOp>(op))
       c = std::pow(a, b);
+    else if (isa<tg::RemOp>(op))
+      c = std::fmod(a, b);
     else if (isa<tg::MaxOp>(op))
       c = maximum(a, b);
     else
@@ -341,7 +348,8 @@ FailureOr<Tensor> evalCast(tg::CastOp op, Operands in) {
 FamilyResult evalElementwise(Operation *op, Operands in) {
   return llvm::TypeSwitch<Operation *, FamilyResult>(op)
       .Case<tg::AddOp, tg::SubOp, tg::MulOp, tg::DivOp, tg::PowOp, tg::MaxOp,
-            tg::MinOp>([&](Operation *op) { return evalBinary(op, in); })
+            tg::RemOp, tg::MinOp>(
+          [&](Operation *op) { return evalBinary(op, in); })
       .Case([&](tg::NegOp op) { return evalNeg(op, in); })
       .Case([&](tg::ConstantOp op) { return evalConstant(op); })
       .Case<tg::ExpOp, tg::LogOp, tg::Log1pOp, tg::SqrtOp, tg::RsqrtOp,

@@ -135,14 +135,19 @@ FailureOr<Tensor> evalBroadcast(tg::BroadcastOp op, Operands in) {
 
 FailureOr<Tensor> evalSlice(tg::SliceOp op, Operands in) {
   const Tensor &x = *in[0];
-  ArrayRef<int64_t> offsets = op.getOffsets(), strides = op.getStrides();
-  // A dynamic size takes the operand's dim whole.
-  std::vector<int64_t> sizes(op.getSizes());
-  for (size_t d = 0; d < sizes.size(); ++d)
-    if (ShapedType::isDynamic(sizes[d]))
-      sizes[d] = x.shape[d];
+  ArrayRef<int64_t> strides = op.getStrides();
+  // Each `?` offset and size from its `index` operand, in order.
+  std::vector<int64_t> offsets(op.getOffsets()), sizes(op.getSizes());
+  size_t next = 1;
+  for (std::vector<int64_t> *v : {&offsets, &sizes})
+    for (int64_t &e : *v)
+      if (ShapedType::isDynamic(e))
+        e = static_cast<int64_t>(in[next++]->data[0]);
   for (size_t d = 0; d < x.shape.size(); ++d)
-    if (sizes[d] > 0 && offsets[d] + (sizes[d] - 1) * strides[d] >= x.shape[d])
+    if (sizes[d] < 0 ||
+        (sizes[d] > 0 &&
+         (offsets[d] < 0 ||
+          offsets[d] + (sizes[d] - 1) * strides[d] >= x.shape[d])))
       return op.emitError("slice dim ")
              << d << " (offset " << offsets[d] << ", size " << sizes[d]
              << ", stride " << strides[d] << ") reaches past the operand's "

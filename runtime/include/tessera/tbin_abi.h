@@ -68,7 +68,9 @@ typedef struct tessera_host_ops {
  * pointers of the inputs, then of the outputs, in signature order (outputs
  * are allocated by the caller with the shapes the metadata implies). `dims`:
  * the values bound to the entry's symbolic dims, in the order the metadata
- * lists them. Returns 0 on success. The entry calls nothing outside its
+ * lists them. Returns 0 on success, 8 (TESSERA_ERROR_OUT_OF_RANGE) when an
+ * index, slice or reshape does not fit the dims (checked before anything
+ * that relies on them is launched). The entry calls nothing outside its
  * module but `ops`.
  */
 typedef int32_t (*tessera_entry_fn)(void *host, const tessera_host_ops_t *ops,

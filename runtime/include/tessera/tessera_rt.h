@@ -53,7 +53,12 @@ typedef enum tessera_status {
   TESSERA_ERROR_IO,
   TESSERA_ERROR_OUT_OF_MEMORY,
   TESSERA_ERROR_UNSUPPORTED,
-  TESSERA_ERROR_EXECUTION
+  TESSERA_ERROR_EXECUTION,
+  /* An entry's index, slice or reshape does not fit the extents bound
+   * from its inputs (x[2:5] of x: f32[N] with N < 5, a reshape of N
+   * elements to [M, 2] with N != 2M); the entry checked it before
+   * launching anything that relies on it. */
+  TESSERA_ERROR_OUT_OF_RANGE
 } tessera_status_t;
 
 /* Element types; the codes are those of .tessera.meta (tbin::DType). */

@@ -46,6 +46,19 @@ bool hostSpans(const tessera_tensor_t *tensors, size_t n,
   return true;
 }
 
+// What a failed run-time check of an entry means, with the extents it saw:
+// "entry 'f': an index, slice or reshape does not fit the run-time dims
+// N = 3".
+std::string outOfRange(tessera_function_t fn, const int64_t *dims) {
+  std::string msg = "entry '" + fn->meta->name +
+                    "': an index, slice or reshape does not fit the run-time "
+                    "dims";
+  for (size_t i = 0; i < fn->meta->dimSymbols.size(); ++i)
+    msg += (i ? ", " : " ") + fn->meta->dimSymbols[i] + " = " +
+           std::to_string(dims[i]);
+  return msg;
+}
+
 // The CPU: the entry launches its kernels on the context's pool (timed
 // while profiling) and takes its temporaries from the context's cache.
 tessera_status_t runOnCpu(tessera_function_t fn, rt::Device &device,
@@ -56,6 +69,8 @@ tessera_status_t runOnCpu(tessera_function_t fn, rt::Device &device,
     call.module = fn->module->loaded.get();
   }
   int32_t rc = fn->fn(&call, call.ops(), buffers, dims);
+  if (rc == TESSERA_ERROR_OUT_OF_RANGE)
+    return rt::fail(TESSERA_ERROR_OUT_OF_RANGE, outOfRange(fn, dims));
   if (rc != 0)
     return rt::fail(TESSERA_ERROR_EXECUTION, "entry '" + fn->meta->name +
                                                  "' failed with status " +
@@ -80,6 +95,8 @@ tessera_status_t runOnCuda(tessera_function_t fn, rt::Device &device,
     return rt::fail(TESSERA_ERROR_INVALID_ARGUMENT, error);
   tessera_status_t st =
       rt::cuda::runDeviceEntry(*fn->module->cudaModule, call, error);
+  if (st == TESSERA_ERROR_OUT_OF_RANGE)
+    return rt::fail(st, outOfRange(fn, dims));
   return st == TESSERA_OK ? st : rt::fail(st, error);
 }
 

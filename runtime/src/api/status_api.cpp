@@ -33,6 +33,8 @@ const char *tessera_status_string(tessera_status_t status) {
     return "TESSERA_ERROR_UNSUPPORTED";
   case TESSERA_ERROR_EXECUTION:
     return "TESSERA_ERROR_EXECUTION";
+  case TESSERA_ERROR_OUT_OF_RANGE:
+    return "TESSERA_ERROR_OUT_OF_RANGE";
   }
   return "TESSERA_ERROR_UNKNOWN";
 }

@@ -592,9 +592,9 @@ tessera_status_t runDeviceEntry(CudaModule &module, const DeviceCall &call,
   if (rc != 0) {
     error = who + " failed with status " + std::to_string(rc) +
             (run.message.empty() ? "" : ": " + run.message);
-    // The ABI's one status code with a meaning of its own.
-    if (rc == TESSERA_ERROR_OUT_OF_MEMORY)
-      return TESSERA_ERROR_OUT_OF_MEMORY;
+    // The ABI's status codes with a meaning of their own.
+    if (rc == TESSERA_ERROR_OUT_OF_MEMORY || rc == TESSERA_ERROR_OUT_OF_RANGE)
+      return static_cast<tessera_status_t>(rc);
     return run.status != TESSERA_OK ? run.status : TESSERA_ERROR_EXECUTION;
   }
   if (run.status != TESSERA_OK) {

@@ -68,6 +68,9 @@ struct DeviceCall {
 //   TESSERA_ERROR_OUT_OF_MEMORY: a device allocation failed (the entry
 //     returned 5), e.g. "entry 'f' failed with status 5: cuMemAllocAsync of
 //     4096 bytes failed: CUDA_ERROR_OUT_OF_MEMORY (out of memory)"
+//   TESSERA_ERROR_OUT_OF_RANGE: the entry's run-time check of an index,
+//     slice or reshape failed (it returned 8) before launching anything
+//     that relies on it
 //   TESSERA_ERROR_EXECUTION: a copy, launch or the kernels failed, e.g.
 //     "entry 'f' failed with status 7: kernel 'k': cuLaunchKernel failed:
 //     CUDA_ERROR_INVALID_VALUE (invalid argument)"

@@ -119,6 +119,41 @@ func.func @slice(%a: tensor<?x10xi32> {tgraph.name = "x", tgraph.shape = ["N", 1
   return %r : tensor<2x4xi32>
 }
 
+// x[-3:-1] of x: i32[N, 10]: the offset N-3 is computed in the entry and
+// passed to the kernel after the extents; before anything is launched the
+// entry checks that the slice fits (ttile.check), since N is only known at
+// run time.
+// CHECK-LABEL: ttile.kernel @slice_runtime_k0 attributes {kind = "layout", num_inputs = 1 : i64, num_sizes = 5 : i64, {{.*}}} {
+// CHECK-NEXT: ^bb0(%[[IN:[^:]*]]: memref<?xi32>, %[[OUT:[^:]*]]: memref<?xi32>, %[[P:[^:]*]]: index, %{{[^:]*}}: index, %{{[^:]*}}: index, %{{[^:]*}}: index, %{{[^:]*}}: index, %{{[^:]*}}: index, %[[OFF:[^:]*]]: index):
+// CHECK: %[[A:.*]] = arith.remui %{{.*}}, %{{.*}} : index
+// CHECK: %[[ST:.*]] = arith.constant 1 : index
+// CHECK-NEXT: %[[M:.*]] = arith.muli %[[A]], %[[ST]] : index
+// CHECK-NEXT: arith.addi %[[OFF]], %[[M]] : index
+// CHECK-LABEL: func.func @slice_runtime(
+// CHECK-SAME: %[[N:[^:]*]]: index {tgraph.name = "N"})
+// CHECK: %[[O:.*]] = arith.addi %[[N]], %c-3 : index
+// CHECK: %[[LAST:.*]] = arith.addi %[[O]], %{{.*}} : index
+// CHECK: %[[GE:.*]] = arith.cmpi sge, %[[O]], %c0 : index
+// CHECK: %[[LT:.*]] = arith.cmpi slt, %[[LAST]], %[[N]] : index
+// CHECK: ttile.check %{{.*}}, "slice of 2-d tensor inside its extent in dim 0"
+// CHECK-NEXT: arith.constant 2 : index
+// CHECK: ttile.launch @slice_runtime_k0(%arg0, %arg1) elements %{{.*}} sizes(%{{.*}}, %{{.*}}, %[[N]], %{{.*}}, %[[O]])
+func.func @slice_runtime(%a: tensor<?x10xi32> {tgraph.name = "x", tgraph.shape = ["N", 10]})
+    -> (tensor<2x10xi32> {tgraph.name = "out0", tgraph.shape = [2, 10]})
+    attributes {tgraph.dims = ["N"], tgraph.entry} {
+  %c0 = arith.constant 0 : index
+  %c-3 = arith.constant -3 : index
+  %n = tensor.dim %a, %c0 : tensor<?x10xi32>
+  %o = arith.addi %n, %c-3 : index
+  %r = tsched.fusion_group(%a, %o) {kind = "layout", shape = [2, 10], tile = array<i64: 4096>}
+      : (tensor<?x10xi32>, index) -> tensor<2x10xi32> {
+  ^bb0(%x: tensor<?x10xi32>, %off: index):
+    %s = tgraph.slice %x offsets = [%off, 0] sizes = [2, 10] strides = [1, 1] : tensor<?x10xi32> -> tensor<2x10xi32>
+    tsched.yield %s : tensor<2x10xi32>
+  }
+  return %r : tensor<2x10xi32>
+}
+
 // Pad low 1, high 2 with -1.5: inside the operand (x >= 1 and x - 1 < N)
 // read it, elsewhere the padding value. The extent N+3 is computed from
 // the dim.

@@ -117,3 +117,55 @@ func.func @jknown(%x: tensor<5x4xf32>, %v: tensor<5x4xf32>) -> (tensor<f32>, ten
   %y, %dy = tgraph.jvp @known(%x) tangents(%v : tensor<5x4xf32>) : (tensor<5x4xf32>) -> (tensor<f32>, tensor<f32>)
   return %y, %dy : tensor<f32>, tensor<f32>
 }
+
+// A slice of a dim whose extent is only known at run time: the cotangent
+// goes between zeros, concatenated along the axis, their extents computed
+// at run time where they depend on it (tgraph.pad takes known paddings);
+// a padding that is always empty (after x[1:]) is left out.
+// CHECK-LABEL: func.func private @tail.vjp(%arg0: tensor<?x4xf32>, %arg1: tensor<?x4xf32>)
+// CHECK: %[[Z:.*]] = tgraph.constant 0.000000e+00 : f32 -> tensor<f32>
+// CHECK: %[[B:.*]] = tgraph.broadcast %[[Z]] : tensor<f32> -> tensor<1x4xf32>
+// CHECK: %[[C:.*]] = tgraph.concat %[[B]], %arg1 axis = 0 : tensor<1x4xf32>, tensor<?x4xf32> -> tensor<?x4xf32>
+// CHECK: return %{{.*}}, %[[C]]
+func.func private @tail(%x: tensor<?x4xf32>) -> tensor<?x4xf32> {
+  %c0 = arith.constant 0 : index
+  %c-1 = arith.constant -1 : index
+  %n = tensor.dim %x, %c0 : tensor<?x4xf32>
+  %m = arith.addi %n, %c-1 : index
+  %0 = tgraph.slice %x offsets = [1, 0] sizes = [%m, 4] strides = [1, 1] : tensor<?x4xf32> -> tensor<?x4xf32>
+  return %0 : tensor<?x4xf32>
+}
+// CHECK-LABEL: func.func private @last.vjp(%arg0: tensor<?x4xf32>, %arg1: tensor<1x4xf32>)
+// CHECK: %[[Z:.*]] = tgraph.constant 0.000000e+00 : f32 -> tensor<f32>
+// CHECK: %[[L:.*]] = arith.addi %{{.*}}, %c-1 : index
+// CHECK: %[[B:.*]] = tgraph.broadcast %[[Z]] dims(%[[L]]) : tensor<f32> -> tensor<?x4xf32>
+// CHECK: %[[C:.*]] = tgraph.concat %[[B]], %arg1 axis = 0 : tensor<?x4xf32>, tensor<1x4xf32> -> tensor<?x4xf32>
+// CHECK: return %{{.*}}, %[[C]]
+func.func private @last(%x: tensor<?x4xf32>) -> tensor<1x4xf32> {
+  %c0 = arith.constant 0 : index
+  %c-1 = arith.constant -1 : index
+  %n = tensor.dim %x, %c0 : tensor<?x4xf32>
+  %l = arith.addi %n, %c-1 : index
+  %0 = tgraph.slice %x offsets = [%l, 0] sizes = [1, 4] strides = [1, 1] : tensor<?x4xf32> -> tensor<1x4xf32>
+  return %0 : tensor<1x4xf32>
+}
+// Along the known dim a pad, along the run-time one zeros: 2 before, N - 5
+// after.
+// CHECK-LABEL: func.func private @mid.vjp(%arg0: tensor<?x4xf32>, %arg1: tensor<3x2xf32>)
+// CHECK: %[[P:.*]] = tgraph.pad %arg1 low = [0, 1] high = [0, 1] value = 0.000000e+00 : f32 : tensor<3x2xf32> -> tensor<3x4xf32>
+// CHECK: %[[N:.*]] = tensor.dim %arg0, %c0
+// CHECK: %[[B0:.*]] = tgraph.broadcast %{{.*}} : tensor<f32> -> tensor<2x4xf32>
+// CHECK: %[[A:.*]] = arith.subi %[[N]], %c2 : index
+// CHECK: %[[H:.*]] = arith.subi %[[A]], %c3 : index
+// CHECK: %[[B1:.*]] = tgraph.broadcast %{{.*}} dims(%[[H]]) : tensor<f32> -> tensor<?x4xf32>
+// CHECK: tgraph.concat %[[B0]], %[[P]], %[[B1]] axis = 0 : tensor<2x4xf32>, tensor<3x4xf32>, tensor<?x4xf32> -> tensor<?x4xf32>
+func.func private @mid(%x: tensor<?x4xf32>) -> tensor<3x2xf32> {
+  %0 = tgraph.slice %x offsets = [2, 1] sizes = [3, 2] strides = [1, 1] : tensor<?x4xf32> -> tensor<3x2xf32>
+  return %0 : tensor<3x2xf32>
+}
+func.func @dynamic_slices(%x: tensor<?x4xf32>, %g: tensor<?x4xf32>, %h: tensor<1x4xf32>, %k: tensor<3x2xf32>) -> (tensor<?x4xf32>, tensor<?x4xf32>, tensor<?x4xf32>) {
+  %0 = tgraph.vjp @tail(%x) cotangents(%g : tensor<?x4xf32>) : (tensor<?x4xf32>) -> tensor<?x4xf32>
+  %1 = tgraph.vjp @last(%x) cotangents(%h : tensor<1x4xf32>) : (tensor<?x4xf32>) -> tensor<?x4xf32>
+  %2 = tgraph.vjp @mid(%x) cotangents(%k : tensor<3x2xf32>) : (tensor<?x4xf32>) -> tensor<?x4xf32>
+  return %0, %1, %2 : tensor<?x4xf32>, tensor<?x4xf32>, tensor<?x4xf32>
+}

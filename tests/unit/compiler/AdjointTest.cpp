@@ -77,6 +77,7 @@ std::vector<Sample> samples() {
       binary("pow", Domain::Positive, Domain::Any),
       binary("max"),
       binary("min"),
+      binary("rem", Domain::Any, Domain::AwayFromZero),
       {"tgraph.neg",
        "func.func @f(%x: tensor<3x4xf64>) -> tensor<3x4xf64> {\n"
        "  %y = tgraph.neg %x : tensor<3x4xf64> -> tensor<3x4xf64>\n"

@@ -51,6 +51,11 @@ private:
 // recovered.
 mlir::ArrayAttr symbolicShape(mlir::Value value);
 
+// An `index` value that gives a run-time extent or offset: a dim of a value
+// whose shape is known, a constant, or sums, differences and products of
+// those; nullopt otherwise.
+std::optional<SymbolicDim> indexExtent(mlir::Value v);
+
 // The same, as dims; nullopt when it cannot be recovered.
 std::optional<llvm::SmallVector<SymbolicDim>> symbolicDims(mlir::Value value);
 

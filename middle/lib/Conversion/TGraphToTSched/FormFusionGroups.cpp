@@ -36,7 +36,7 @@ bool isElementwise(Operation *op) {
              tgraph::Log1pOp, tgraph::SqrtOp, tgraph::RsqrtOp, tgraph::SinOp,
              tgraph::CosOp, tgraph::TanhOp, tgraph::SigmoidOp, tgraph::ReluOp,
              tgraph::SquareOp, tgraph::SiluOp, tgraph::CompareOp,
-             tgraph::SelectOp, tgraph::CastOp>(op);
+             tgraph::SelectOp, tgraph::CastOp, tgraph::RemOp>(op);
 }
 
 bool readsThroughBroadcast(Operation *op) {

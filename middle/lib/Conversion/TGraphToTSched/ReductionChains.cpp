@@ -25,6 +25,10 @@ namespace tessera {
 
 namespace {
 
+// The most a reduction recomputes of values other operators read: one
+// transcendental and a few arithmetic operators.
+constexpr int64_t kRecomputeBudget = 24;
+
 // Operators per element, roughly, once lowered.
 int64_t recomputeCost(Operation *op) {
   if (isa<tgraph::BroadcastOp>(op))
@@ -33,12 +37,11 @@ int64_t recomputeCost(Operation *op) {
           tgraph::CosOp, tgraph::TanhOp, tgraph::SigmoidOp, tgraph::SiluOp,
           tgraph::PowOp>(op))
     return 16;
+  // A floating-point remainder is a loop over the operands' exponent gap.
+  if (isa<tgraph::RemOp>(op))
+    return kRecomputeBudget + 1;
   return 1;
 }
-
-// The most a reduction recomputes of values other operators read: one
-// transcendental and a few arithmetic operators.
-constexpr int64_t kRecomputeBudget = 24;
 
 class ChainBuilder {
 public:

@@ -213,6 +213,8 @@ FailureOr<Value> emitVectorOp(OpBuilder &b, Operation *op, int64_t lanes,
   if (isa<tgraph::MulOp>(op))
     return isFloat ? b.create<arith::MulFOp>(loc, l, r).getResult()
                    : b.create<arith::MulIOp>(loc, l, r).getResult();
+  if (isa<tgraph::RemOp>(op))
+    return emitRemainder(b, loc, l, r);
   if (isa<tgraph::DivOp>(op))
     return isFloat ? b.create<arith::DivFOp>(loc, l, r).getResult()
                    : b.create<arith::DivSIOp>(loc, l, r).getResult();

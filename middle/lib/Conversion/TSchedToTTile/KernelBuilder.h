@@ -83,6 +83,11 @@ mlir::FailureOr<mlir::Value> emitVectorOp(mlir::OpBuilder &b,
                                           mlir::Operation *op, int64_t lanes,
                                           mlir::IRMapping &map);
 
+// `x % y` on vectors: C's fmod on floats (exact), the truncated remainder
+// on integers (Remainder.cpp).
+mlir::Value emitRemainder(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
+                          mlir::Value y);
+
 // One vector step of an operand read through a broadcast, at flat `offset`
 // of `extent` points; `rowLength`: the W of a Rows or Columns read, an
 // index of the kernel (ElementwiseBroadcast.cpp).
@@ -108,6 +113,12 @@ mlir::LogicalResult lowerReductionGroup(tsched::FusionGroupOp group,
 mlir::LogicalResult lowerLayoutGroup(tsched::FusionGroupOp group,
                                      llvm::ArrayRef<mlir::Value> results,
                                      EntryContext &ctx);
+
+// For a slice or reshape group that relies on run-time extents: a
+// ttile.check in the entry that the slice lies inside its operand, or that
+// the reshape keeps the element count (RuntimeChecks.cpp).
+mlir::LogicalResult emitRuntimeChecks(tsched::FusionGroupOp group,
+                                      EntryContext &ctx);
 
 // A copy of `count` elements from one buffer to another.
 void emitCopy(EntryContext &ctx, mlir::Value from, mlir::Value to,

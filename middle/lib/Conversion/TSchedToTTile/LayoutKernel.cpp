@@ -73,6 +73,11 @@ LogicalResult lowerLayoutGroup(tsched::FusionGroupOp group,
     spec.inputs.push_back(ctx.bufferOf(in));
     spec.sizes.append(e->begin(), e->end());
   }
+  // A slice's run-time offsets follow, read from the entry.
+  size_t firstOffset = spec.sizes.size();
+  if (auto s = dyn_cast<tgraph::SliceOp>(op))
+    for (Value offset : s.getDynamicOffsets())
+      spec.sizes.push_back(groupInput(group, offset));
   spec.points = product(ctx.entryBuilder(), loc, *out);
   KernelBody kb = createKernel(ctx, spec, loc);
   OpBuilder &b = kb.builder;
@@ -116,11 +121,16 @@ LogicalResult lowerLayoutGroup(tsched::FusionGroupOp group,
     value = loadAt(b, loc, kb.inputs[0], kb.offset);
   } else if (auto s = dyn_cast<tgraph::SliceOp>(op)) {
     SmallVector<Value> c;
-    for (auto [i, x] : llvm::enumerate(coords))
+    size_t nextOffset = firstOffset;
+    for (auto [i, x] : llvm::enumerate(coords)) {
+      int64_t o = s.getOffsets()[i];
+      Value offset = ShapedType::isDynamic(o) ? kb.sizes[nextOffset++]
+                                              : indexConst(b, loc, o);
       c.push_back(b.create<arith::AddIOp>(
-          loc, indexConst(b, loc, s.getOffsets()[i]),
+          loc, offset,
           b.create<arith::MulIOp>(loc, x,
                                   indexConst(b, loc, s.getStrides()[i]))));
+    }
     value = loadAt(b, loc, kb.inputs[0], inputIndex(0, c));
   } else if (auto pad = dyn_cast<tgraph::PadOp>(op)) {
     // Inside the operand: read it; outside: the padding value.

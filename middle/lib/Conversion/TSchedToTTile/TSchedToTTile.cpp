@@ -63,6 +63,11 @@ public:
         steps.push_back(&op);
     for (Operation *step : steps) {
       entry.setInsertionPoint(step);
+      // Run-time checks first: the group's result buffer may be sized by
+      // what they check.
+      if (auto group = dyn_cast<tsched::FusionGroupOp>(step))
+        if (failed(tile::emitRuntimeChecks(group, *this)))
+          return failure();
       SmallVector<Value> results;
       for (Value r : step->getResults()) {
         FailureOr<Value> buffer = bufferFor(r, ret, written, step->getLoc());
@@ -124,8 +129,8 @@ public:
       if (isa<tensor::DimOp>(op) || (isPure(op) && op->use_empty()))
         op->erase();
     for (Operation &op : block.without_terminator())
-      if (!isa<ttile::LaunchOp, memref::AllocOp, memref::DeallocOp,
-               memref::StoreOp>(op) &&
+      if (!isa<ttile::LaunchOp, ttile::CheckOp, memref::AllocOp,
+               memref::DeallocOp, memref::StoreOp>(op) &&
           !isa<arith::ArithDialect>(op.getDialect()))
         return op.emitError("cannot lower '")
                << op.getName() << "' to Tile IR: not inside a fusion group";

@@ -114,7 +114,7 @@ LogicalResult BroadcastOp::verify() {
 
 LogicalResult IotaOp::verify() {
   RankedTensorType result = getType();
-  if (getAxis() < 0 || getAxis() >= result.getRank())
+  if (getAxis() >= static_cast<uint64_t>(result.getRank()))
     return emitOpError("axis ")
            << getAxis() << " is out of range for rank " << result.getRank();
   if (static_cast<int64_t>(getDynamicDims().size()) !=
@@ -135,7 +135,48 @@ void SliceOp::build(OpBuilder &b, OperationState &state, Value operand,
                     ArrayRef<int64_t> strides) {
   auto type = RankedTensorType::get(
       sizes, cast<RankedTensorType>(operand.getType()).getElementType());
-  build(b, state, type, operand, offsets, sizes, strides);
+  build(b, state, type, operand, ValueRange{}, ValueRange{}, offsets, sizes,
+        strides);
+}
+
+void SliceOp::build(OpBuilder &b, OperationState &state, Value operand,
+                    ArrayRef<OpFoldResult> offsets,
+                    ArrayRef<OpFoldResult> sizes, ArrayRef<int64_t> strides) {
+  // Each known value in the attribute, each other a `?` and an operand.
+  auto split = [](ArrayRef<OpFoldResult> mixed, SmallVectorImpl<int64_t> &ints,
+                  SmallVectorImpl<Value> &values) {
+    for (OpFoldResult m : mixed) {
+      if (auto a = dyn_cast<Attribute>(m)) {
+        ints.push_back(cast<IntegerAttr>(a).getInt());
+        continue;
+      }
+      ints.push_back(ShapedType::kDynamic);
+      values.push_back(cast<Value>(m));
+    }
+  };
+  SmallVector<int64_t> staticOffsets, staticSizes;
+  SmallVector<Value> dynamicOffsets, dynamicSizes;
+  split(offsets, staticOffsets, dynamicOffsets);
+  split(sizes, staticSizes, dynamicSizes);
+  auto type = RankedTensorType::get(
+      staticSizes, cast<RankedTensorType>(operand.getType()).getElementType());
+  build(b, state, type, operand, dynamicOffsets, dynamicSizes, staticOffsets,
+        staticSizes, strides);
+}
+
+// The `index` operand of the `i`th entry of `values`, or the integer.
+static OpFoldResult mixedAt(Builder b, ArrayRef<int64_t> values,
+                            OperandRange operands, unsigned i) {
+  if (!ShapedType::isDynamic(values[i]))
+    return b.getIndexAttr(values[i]);
+  return operands[llvm::count_if(values.take_front(i), ShapedType::isDynamic)];
+}
+
+OpFoldResult SliceOp::getMixedOffset(unsigned i) {
+  return mixedAt(Builder(getContext()), getOffsets(), getDynamicOffsets(), i);
+}
+OpFoldResult SliceOp::getMixedSize(unsigned i) {
+  return mixedAt(Builder(getContext()), getSizes(), getDynamicSizes(), i);
 }
 
 LogicalResult SliceOp::verify() {
@@ -147,28 +188,30 @@ LogicalResult SliceOp::verify() {
     return emitOpError("offsets, sizes and strides must have ")
            << rank << " entries each (the operand rank), got " << offsets.size()
            << ", " << sizes.size() << " and " << strides.size();
+  auto dynamicCount = [](ArrayRef<int64_t> v) {
+    return static_cast<size_t>(llvm::count_if(v, ShapedType::isDynamic));
+  };
+  if (dynamicCount(offsets) != getDynamicOffsets().size() ||
+      dynamicCount(sizes) != getDynamicSizes().size())
+    return emitOpError("has ")
+           << dynamicCount(offsets) << " run-time offsets and "
+           << dynamicCount(sizes) << " run-time sizes but "
+           << getDynamicOffsets().size() << " and " << getDynamicSizes().size()
+           << " index operands";
   for (size_t i = 0; i < rank; ++i) {
     int64_t offset = offsets[i], size = sizes[i], stride = strides[i];
-    // A run-time extent taken whole.
-    if (ShapedType::isDynamic(size)) {
-      if (!ShapedType::isDynamic(operand.getDimSize(i)) || offset != 0 ||
-          stride != 1)
-        return emitOpError("dim ")
-               << i
-               << ": a dynamic size takes a dynamic dim whole (offset 0, "
-                  "stride 1)";
-      continue;
-    }
-    if (offset < 0)
-      return emitOpError("dim ")
-             << i << ": offset " << offset << " is negative";
-    if (size < 0)
-      return emitOpError("dim ") << i << ": size " << size << " is negative";
     if (stride <= 0)
       return emitOpError("dim ")
              << i << ": stride " << stride << " is not positive";
+    if (!ShapedType::isDynamic(offset) && offset < 0)
+      return emitOpError("dim ")
+             << i << ": offset " << offset << " is negative";
+    if (!ShapedType::isDynamic(size) && size < 0)
+      return emitOpError("dim ") << i << ": size " << size << " is negative";
+    // What is known here is checked here; the rest at run time.
     int64_t dim = operand.getDimSize(i);
-    if (size == 0 || ShapedType::isDynamic(dim))
+    if (ShapedType::isDynamic(offset) || ShapedType::isDynamic(size) ||
+        size == 0 || ShapedType::isDynamic(dim))
       continue;
     uint64_t last =
         llvm::SaturatingMultiplyAdd<uint64_t>(size - 1, stride, offset);

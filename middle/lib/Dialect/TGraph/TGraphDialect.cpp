@@ -190,32 +190,42 @@ LogicalResult FixedPointOp::verifyRegions() {
 
 namespace tessera::tgraph {
 
-// The sizes of tgraph.slice: integers, and `?` for a dynamic dim taken
-// whole.
-static ParseResult parseSliceSizes(OpAsmParser &parser,
-                                   DenseI64ArrayAttr &sizes) {
-  SmallVector<int64_t> values;
+// The offsets and sizes of tgraph.slice: `[1, %n, 3]`, an integer or an
+// `index` operand each (an operand stands for `?` in the attribute).
+static ParseResult
+parseSliceList(OpAsmParser &parser,
+               SmallVectorImpl<OpAsmParser::UnresolvedOperand> &operands,
+               DenseI64ArrayAttr &values) {
+  SmallVector<int64_t> list;
   if (parser.parseCommaSeparatedList(
           OpAsmParser::Delimiter::Square, [&]() -> ParseResult {
-            if (succeeded(parser.parseOptionalQuestion())) {
-              values.push_back(ShapedType::kDynamic);
+            OpAsmParser::UnresolvedOperand operand;
+            OptionalParseResult r = parser.parseOptionalOperand(operand);
+            if (r.has_value()) {
+              if (failed(*r))
+                return failure();
+              operands.push_back(operand);
+              list.push_back(ShapedType::kDynamic);
               return success();
             }
-            return parser.parseInteger(values.emplace_back());
+            return parser.parseInteger(list.emplace_back());
           }))
     return failure();
-  sizes = parser.getBuilder().getDenseI64ArrayAttr(values);
+  values = parser.getBuilder().getDenseI64ArrayAttr(list);
   return success();
 }
 
-static void printSliceSizes(OpAsmPrinter &p, Operation *,
-                            DenseI64ArrayAttr sizes) {
+static void printSliceList(OpAsmPrinter &p, Operation *, OperandRange operands,
+                           DenseI64ArrayAttr values) {
   p << '[';
-  llvm::interleaveComma(sizes.asArrayRef(), p, [&](int64_t size) {
-    if (ShapedType::isDynamic(size))
-      p << '?';
+  unsigned next = 0;
+  llvm::interleaveComma(values.asArrayRef(), p, [&](int64_t v) {
+    if (!ShapedType::isDynamic(v))
+      p << v;
+    else if (next < operands.size())
+      p << operands[next++];
     else
-      p << size;
+      p << '?'; // malformed: the verifier reports it
   });
   p << ']';
 }

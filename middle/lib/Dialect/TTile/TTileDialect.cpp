@@ -67,7 +67,7 @@ LogicalResult LaunchOp::verifySymbolUses(SymbolTableCollection &symbols) {
     return emitOpError("passes ")
            << getBuffers().size() << " buffers to a kernel that takes "
            << expected;
-  if (static_cast<int64_t>(getSizes().size()) != kernel.getNumSizes())
+  if (getSizes().size() != kernel.getNumSizes())
     return emitOpError("passes ")
            << getSizes().size() << " sizes to a kernel that takes "
            << kernel.getNumSizes();

@@ -15,5 +15,7 @@ func.func @ops(%a: tensor<?xf32>, %b: tensor<?xf32>) -> tensor<?xf32> {
   %3 = tgraph.div %2, %a : tensor<?xf32>, tensor<?xf32> -> tensor<?xf32>
   // CHECK: tgraph.neg %{{.*}} : tensor<?xf32> -> tensor<?xf32>
   %4 = tgraph.neg %3 : tensor<?xf32> -> tensor<?xf32>
-  return %4 : tensor<?xf32>
+  // CHECK: tgraph.rem %{{.*}}, %[[C]] : tensor<?xf32>, tensor<f32> -> tensor<?xf32>
+  %5 = tgraph.rem %4, %c : tensor<?xf32>, tensor<f32> -> tensor<?xf32>
+  return %5 : tensor<?xf32>
 }

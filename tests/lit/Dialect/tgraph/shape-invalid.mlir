@@ -107,17 +107,17 @@ func.func @slice_size(%x: tensor<8x8xf32>) {
 
 // -----
 
-func.func @slice_dynamic_static(%x: tensor<8x8xf32>) {
-  // expected-error @+1 {{'tgraph.slice' op dim 0: a dynamic size takes a dynamic dim whole (offset 0, stride 1)}}
-  %0 = tgraph.slice %x offsets = [0, 0] sizes = [?, 2] strides = [1, 1] : tensor<8x8xf32> -> tensor<?x2xf32>
+func.func @slice_dynamic_operands(%x: tensor<?x8xf32>, %n: index) {
+  // expected-error @+1 {{'tgraph.slice' op has 1 run-time offsets and 1 run-time sizes but 0 and 1 index operands}}
+  %0 = "tgraph.slice"(%x, %n) {offsets = array<i64: -9223372036854775808, 0>, sizes = array<i64: -9223372036854775808, 2>, strides = array<i64: 1, 1>, operandSegmentSizes = array<i32: 1, 0, 1>} : (tensor<?x8xf32>, index) -> tensor<?x2xf32>
   return
 }
 
 // -----
 
-func.func @slice_dynamic_offset(%x: tensor<?x8xf32>) {
-  // expected-error @+1 {{'tgraph.slice' op dim 0: a dynamic size takes a dynamic dim whole (offset 0, stride 1)}}
-  %0 = tgraph.slice %x offsets = [1, 0] sizes = [?, 2] strides = [1, 1] : tensor<?x8xf32> -> tensor<?x2xf32>
+func.func @slice_dynamic_negative(%x: tensor<?x8xf32>, %n: index) {
+  // expected-error @+1 {{'tgraph.slice' op dim 0: offset -1 is negative}}
+  %0 = tgraph.slice %x offsets = [-1, 0] sizes = [%n, 2] strides = [1, 1] : tensor<?x8xf32> -> tensor<?x2xf32>
   return
 }
 

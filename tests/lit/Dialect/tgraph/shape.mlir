@@ -48,13 +48,19 @@ func.func @broadcast(%x: tensor<1x4xf32>, %s: tensor<f32>, %d: tensor<?xi64>, %n
 // CHECK: tgraph.slice %{{.*}} offsets = [0, 2] sizes = [4, 3] strides = [2, 1] : tensor<?x8xf32> -> tensor<4x3xf32>
 // CHECK: tgraph.slice %{{.*}} offsets = [1] sizes = [3] strides = [3] : tensor<10xi32> -> tensor<3xi32>
 // CHECK: tgraph.slice %{{.*}} offsets = [10] sizes = [0] strides = [1] : tensor<10xi32> -> tensor<0xi32>
-// CHECK: tgraph.slice %{{.*}} offsets = [0, 2] sizes = [?, 3] strides = [1, 2] : tensor<?x8xf32> -> tensor<?x3xf32>
-func.func @slice(%x: tensor<?x8xf32>, %y: tensor<10xi32>) {
+// CHECK: tgraph.slice %{{.*}} offsets = [0, 2] sizes = [%{{.*}}, 3] strides = [1, 2] : tensor<?x8xf32> -> tensor<?x3xf32>
+// CHECK: tgraph.slice %{{.*}} offsets = [%[[O:.*]], 0] sizes = [%[[S:.*]], 8] strides = [1, 1] : tensor<?x8xf32> -> tensor<?x8xf32>
+// CHECK: tgraph.slice %{{.*}} offsets = [%[[O]], 1] sizes = [2, 1] strides = [1, 1] : tensor<?x8xf32> -> tensor<2x1xf32>
+func.func @slice(%x: tensor<?x8xf32>, %y: tensor<10xi32>, %o: index, %s: index) {
   %0 = tgraph.slice %x offsets = [0, 2] sizes = [4, 3] strides = [2, 1] : tensor<?x8xf32> -> tensor<4x3xf32>
   %1 = tgraph.slice %y offsets = [1] sizes = [3] strides = [3] : tensor<10xi32> -> tensor<3xi32>
   %2 = tgraph.slice %y offsets = [10] sizes = [0] strides = [1] : tensor<10xi32> -> tensor<0xi32>
-  // A dynamic dim taken whole.
-  %3 = tgraph.slice %x offsets = [0, 2] sizes = [?, 3] strides = [1, 2] : tensor<?x8xf32> -> tensor<?x3xf32>
+  // A dynamic dim taken whole, and narrowed by run-time offsets and sizes.
+  %c0 = arith.constant 0 : index
+  %n = tensor.dim %x, %c0 : tensor<?x8xf32>
+  %3 = tgraph.slice %x offsets = [0, 2] sizes = [%n, 3] strides = [1, 2] : tensor<?x8xf32> -> tensor<?x3xf32>
+  %4 = tgraph.slice %x offsets = [%o, 0] sizes = [%s, 8] strides = [1, 1] : tensor<?x8xf32> -> tensor<?x8xf32>
+  %5 = tgraph.slice %x offsets = [%o, 1] sizes = [2, 1] strides = [1, 1] : tensor<?x8xf32> -> tensor<2x1xf32>
   return
 }
 

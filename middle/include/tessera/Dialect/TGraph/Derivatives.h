@@ -22,6 +22,18 @@ namespace tessera::tgraph {
 // this for its context when it is loaded itself.
 void registerUpstreamDerivatives(mlir::DialectRegistry &registry);
 
+class RuleBuilder;
+
+// `g`, the cotangent of a unit-stride slice of `x` along `axis` that starts
+// at `offset` and takes `size` elements, padded back with zeros to `x`'s
+// extent there: zeros before and after, concatenated along `axis`, their
+// extents computed at run time where they are not known
+// (Derivatives/RuntimePadding.cpp). A padding that is always empty, such
+// as the one after `x[1:]`, is left out.
+mlir::Value padAtRunTime(RuleBuilder &rb, mlir::Value g, mlir::Value x,
+                         int64_t axis, mlir::OpFoldResult offset,
+                         mlir::OpFoldResult size);
+
 // Builds the ops of derivative code at one location. Every value it returns
 // has a type known from its operands; `?` extents are read with tensor.dim
 // from a value that has them, so shapes stay known at run time.

@@ -196,6 +196,32 @@ def TGraph_DivOp : TGraph_BinaryOp<"div", "division">;
 def TGraph_PowOp : TGraph_BinaryOp<"pow", "power (`lhs` raised to `rhs`)">;
 def TGraph_MaxOp : TGraph_BinaryOp<"max", "maximum">;
 def TGraph_MinOp : TGraph_BinaryOp<"min", "minimum">;
+def TGraph_RemOp
+    : TGraph_Op<"rem", [Pure, TGraph_Differentiable, TGraph_ElementwiseScalarBroadcast]> {
+  let summary = "elementwise remainder";
+  let description = [{
+    `lhs - trunc(lhs / rhs) * rhs` elementwise, exactly, with the sign of
+    `lhs` (the language's `%`). On floating point it is C's `fmod`: NaN when
+    `rhs` is 0, `lhs` is infinite or either is NaN, `lhs` when `rhs` is
+    infinite. On integers it is the truncated remainder (`x % -1` is 0); by
+    0 it is not defined. A rank-0 operand is broadcast to the other's shape.
+
+    ```mlir
+    %c = tgraph.rem %a, %b : tensor<?xf32>, tensor<f32> -> tensor<?xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$lhs, AnyRankedTensor:$rhs);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = [{
+    $lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs) `->` type($result)
+  }];
+  let builders = [
+    OpBuilder<(ins "::mlir::Value":$lhs, "::mlir::Value":$rhs), [{
+      build($_builder, $_state,
+            inferScalarBroadcastType(lhs.getType(), rhs.getType()), lhs, rhs);
+    }]>
+  ];
+}
 
 def TGraph_NegOp
     : TGraph_Op<"neg", [Pure, TGraph_Differentiable, TGraph_ElementwiseScalarBroadcast]> {
@@ -543,37 +569,58 @@ def TGraph_IotaOp : TGraph_Op<"iota", [Pure]> {
   let hasVerifier = 1;
 }
 
-def TGraph_SliceOp : TGraph_Op<"slice", [Pure, TGraph_Differentiable]> {
+def TGraph_SliceOp : TGraph_Op<"slice", [Pure, TGraph_Differentiable,
+                                        AttrSizedOperandSegments]> {
   let summary = "a strided box of a tensor";
   let description = [{
     Result element `(i, j, ...)` is operand element `(offsets[0] + i *
     strides[0], offsets[1] + j * strides[1], ...)`; the result's shape is
-    `sizes`. Offsets and sizes are non-negative, strides positive, one of
-    each per dim, and the box lies inside the operand where its dims are
-    static. A dim whose extent is only known at run time may also be taken
-    whole: offset 0, stride 1 and size `?`; the result's dim is then the
-    operand's.
+    `sizes`. One offset, size and stride per dim: an offset or a size is an
+    integer, or an `index` value known at run time (`?` in the attribute,
+    one `dynamic_offsets`/`dynamic_sizes` operand each, in order); strides
+    are positive integers. The box lies inside the operand: where every
+    extent involved is known this is checked here, otherwise the CPU entry
+    checks it before it runs and fails with `TESSERA_ERROR_OUT_OF_RANGE`,
+    never reading outside the operand.
 
     ```mlir
     %s = tgraph.slice %x offsets = [0, 2] sizes = [4, 3] strides = [2, 1]
         : tensor<?x8xf32> -> tensor<4x3xf32>
-    %c = tgraph.slice %x offsets = [0, 2] sizes = [?, 3] strides = [1, 1]
+    // x[1:, 2:5] with x: f32[N, 8]: dim 0 from 1 to its end.
+    %n = tensor.dim %x, %c0 : tensor<?x8xf32>
+    %m = arith.subi %n, %c1 : index
+    %c = tgraph.slice %x offsets = [1, 2] sizes = [%m, 3] strides = [1, 1]
         : tensor<?x8xf32> -> tensor<?x3xf32>
     ```
   }];
-  let arguments = (ins AnyRankedTensor:$operand, DenseI64ArrayAttr:$offsets,
-                       DenseI64ArrayAttr:$sizes, DenseI64ArrayAttr:$strides);
+  let arguments = (ins AnyRankedTensor:$operand,
+                       Variadic<Index>:$dynamic_offsets,
+                       Variadic<Index>:$dynamic_sizes,
+                       DenseI64ArrayAttr:$offsets, DenseI64ArrayAttr:$sizes,
+                       DenseI64ArrayAttr:$strides);
   let results = (outs AnyRankedTensor:$result);
   let assemblyFormat = [{
-    $operand `offsets` `=` $offsets `sizes` `=` custom<SliceSizes>($sizes)
+    $operand `offsets` `=` custom<SliceList>($dynamic_offsets, $offsets)
+    `sizes` `=` custom<SliceList>($dynamic_sizes, $sizes)
     `strides` `=` $strides attr-dict `:` type($operand) `->` type($result)
   }];
   let builders = [
+    // Every offset and size known.
     OpBuilder<(ins "::mlir::Value":$operand,
                    "::llvm::ArrayRef<int64_t>":$offsets,
                    "::llvm::ArrayRef<int64_t>":$sizes,
+                   "::llvm::ArrayRef<int64_t>":$strides)>,
+    // Each offset and size an integer or an `index` value.
+    OpBuilder<(ins "::mlir::Value":$operand,
+                   "::llvm::ArrayRef<::mlir::OpFoldResult>":$offsets,
+                   "::llvm::ArrayRef<::mlir::OpFoldResult>":$sizes,
                    "::llvm::ArrayRef<int64_t>":$strides)>
   ];
+  let extraClassDeclaration = [{
+    // Offset and size of dim `i`, as an integer or an `index` value.
+    ::mlir::OpFoldResult getMixedOffset(unsigned i);
+    ::mlir::OpFoldResult getMixedSize(unsigned i);
+  }];
   let hasVerifier = 1;
 }
 

@@ -85,6 +85,25 @@ def TTile_StoreOp : TTile_Op<"store", [MemoryEffects<[MemWrite]>]> {
   let hasVerifier = 1;
 }
 
+def TTile_CheckOp : TTile_Op<"check", [MemoryEffects<[MemWrite]>]> {
+  let summary = "stop the entry unless a run-time condition holds";
+  let description = [{
+    In an entry, before the launches that rely on it: when `cond` is false
+    the entry frees its temporaries and returns 8
+    (`TESSERA_ERROR_OUT_OF_RANGE`), launching nothing more. It guards what
+    only run-time extents decide, such as a slice of a dim whose extent is
+    bound from the inputs (`x[2:5]` of `x: f32[N]` needs `N >= 5`; a
+    reshape of `x: f32[N]` to `[M, 2]` needs `N = 2M`).
+    `message` says what was checked, for the reader of the IR.
+
+    ```mlir
+    ttile.check %ok, "slice dim 0 of f32[N] inside its extent"
+    ```
+  }];
+  let arguments = (ins I1:$cond, StrAttr:$message);
+  let assemblyFormat = "$cond `,` $message attr-dict";
+}
+
 def TTile_LaunchOp
     : TTile_Op<"launch", [DeclareOpInterfaceMethods<SymbolUserOpInterface>,
                           AttrSizedOperandSegments]> {

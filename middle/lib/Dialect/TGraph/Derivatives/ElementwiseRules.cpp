@@ -105,6 +105,30 @@ LogicalResult DivOp::buildJVP(OpBuilder &b, ArrayRef<Value> dxs,
   return success();
 }
 
+// y = l % r = l - q * r with q = trunc(l / r), constant between the jumps:
+// dl = 1, dr = -q, where q = (l - y) / r (exact up to one rounding).
+static Value remQuotient(RuleBuilder &rb, RemOp op) {
+  return rb.div(rb.sub(op.getLhs(), op.getResult()), op.getRhs());
+}
+LogicalResult RemOp::buildVJP(OpBuilder &b, ArrayRef<Value> dys,
+                              SmallVectorImpl<Value> &dxs) {
+  return binaryVJP(
+      *this, b, dys[0], dxs, [&](RuleBuilder &) { return dys[0]; },
+      [&](RuleBuilder &rb) {
+        return rb.neg(rb.mul(dys[0], remQuotient(rb, *this)));
+      });
+}
+LogicalResult RemOp::buildJVP(OpBuilder &b, ArrayRef<Value> dxs,
+                              SmallVectorImpl<Value> &dys) {
+  RuleBuilder rb(b, getLoc());
+  Value l = toResult(rb, dxs[0], getResult());
+  Value r =
+      dxs[1] ? toResult(rb, rb.mul(dxs[1], remQuotient(rb, *this)), getResult())
+             : Value();
+  dys.push_back(rb.sub(l, r));
+  return success();
+}
+
 // y = l ** r: dl = r * l ** (r - 1), dr = y * log(l).
 static Value powBase(RuleBuilder &rb, PowOp op) {
   Value one = rb.scalarLike(op.getRhs(), 1.0);

@@ -194,7 +194,9 @@ static Value padSpread(RuleBuilder &rb, Value g, int64_t axis, int64_t extent,
 
 // The transpose of a slice spreads the cotangent back, one axis at a time,
 // along the axes the slice narrowed: zero padding where the extents are
-// known, a scatter into zeros otherwise.
+// known, zeros concatenated before and after where a unit-stride slice's
+// extents are only known at run time (RuntimePadding.cpp), a scatter into
+// zeros otherwise.
 LogicalResult SliceOp::buildVJP(OpBuilder &b, ArrayRef<Value> dys,
                                 SmallVectorImpl<Value> &dxs) {
   RuleBuilder rb(b, getLoc());
@@ -203,6 +205,18 @@ LogicalResult SliceOp::buildVJP(OpBuilder &b, ArrayRef<Value> dys,
   for (int64_t axis = xt.getRank() - 1; axis >= 0; --axis) {
     int64_t offset = getOffsets()[axis], size = getSizes()[axis],
             stride = getStrides()[axis];
+    if (ShapedType::isDynamic(offset) || ShapedType::isDynamic(size) ||
+        xt.isDynamicDim(axis)) {
+      OpFoldResult o = getMixedOffset(axis), n = getMixedSize(axis);
+      if (stride == 1) {
+        g = padAtRunTime(rb, g, x, axis, o, n);
+        continue;
+      }
+      Value start =
+          isa<Value>(o) ? cast<Value>(o) : indexConstant(b, getLoc(), offset);
+      g = spreadAlong(rb, g, x, axis, start, stride);
+      continue;
+    }
     if (offset == 0 && stride == 1 && size == xt.getDimSize(axis))
       continue;
     if (Value padded =
@@ -218,8 +232,9 @@ LogicalResult SliceOp::buildVJP(OpBuilder &b, ArrayRef<Value> dys,
 }
 LogicalResult SliceOp::buildJVP(OpBuilder &b, ArrayRef<Value> dxs,
                                 SmallVectorImpl<Value> &dys) {
-  dys.push_back(b.create<SliceOp>(getLoc(), dxs[0], getOffsets(), getSizes(),
-                                  getStrides()));
+  dys.push_back(b.create<SliceOp>(getLoc(), getType(), dxs[0],
+                                  getDynamicOffsets(), getDynamicSizes(),
+                                  getOffsets(), getSizes(), getStrides()));
   return success();
 }
 

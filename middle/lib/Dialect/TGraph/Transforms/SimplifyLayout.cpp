@@ -3,6 +3,8 @@
 // they keep the type. All exact: they move values without changing them.
 #include "SimplifyPatterns.h"
 
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
 using namespace mlir;
 
 namespace tessera::tgraph {
@@ -61,24 +63,41 @@ struct DropIdentityTranspose : OpRewritePattern<TransposeOp> {
 };
 
 // reshape(reshape(x)) = reshape(x): both read the elements in row-major
-// order.
+// order. Not where the inner one takes run-time dims: the entry checks
+// that those keep the element count (reshape(x, shape: [M, 4]) of
+// x: f32[N, 4] needs M = N), and the composition would skip the check.
 struct ComposeReshapes : OpRewritePattern<ReshapeOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(ReshapeOp op,
                                 PatternRewriter &rewriter) const override {
     auto inner = op.getOperand().getDefiningOp<ReshapeOp>();
-    if (!inner)
+    if (!inner || !inner.getDynamicDims().empty())
       return failure();
-    rewriter.replaceOpWithNewOp<ReshapeOp>(op, op.getType(),
-                                           inner.getOperand());
+    rewriter.replaceOpWithNewOp<ReshapeOp>(op, op.getType(), inner.getOperand(),
+                                           op.getDynamicDims());
     return success();
   }
 };
 
+// A reshape to the operand's own type, each run-time dim the operand's
+// own: the types alone do not say so (tensor<?x4xf32> to tensor<?x4xf32>
+// with dims(%m) may change N to M).
 struct DropIdentityReshape : OpRewritePattern<ReshapeOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(ReshapeOp op,
                                 PatternRewriter &rewriter) const override {
+    if (!op.getDynamicDims().empty()) {
+      RankedTensorType type = op.getType();
+      unsigned next = 0;
+      for (int64_t i = 0; i < type.getRank(); ++i) {
+        if (!type.isDynamicDim(i))
+          continue;
+        auto dim = op.getDynamicDims()[next++].getDefiningOp<tensor::DimOp>();
+        if (!dim || dim.getSource() != op.getOperand() ||
+            dim.getConstantIndex() != i)
+          return failure();
+      }
+    }
     return replaceWithValue(rewriter, op, op.getOperand());
   }
 };
