@@ -178,6 +178,7 @@ def _identity(op, dtype, shape):
 
 
 ROW_SEGMENT = 8192
+COLUMN_SEGMENT = 256
 
 
 def lane_fold(op, rows):
@@ -215,8 +216,10 @@ def ordered_fold(op, x, axes=None, keepdims=False):
     """Reduce `x` over the adjacent `axes` (all when None) in x's dtype, in
     the policy's order: when they are the innermost axes, each contiguous
     row in the lane order of lane_fold; otherwise by folding the reduced
-    elements in ascending row-major order from the fold's identity. op is
-    "sum", "mean", "max", "min" or "prod"."""
+    elements in ascending row-major order from the fold's identity, in
+    segments of COLUMN_SEGMENT when there are more (each segment so, then
+    the segments' values in ascending order from the first). op is "sum",
+    "mean", "max", "min" or "prod"."""
     axes = tuple(range(x.ndim)) if axes is None else tuple(sorted(
         a % x.ndim for a in np.atleast_1d(axes)))
     first, last = axes[0], axes[-1] + 1
@@ -226,9 +229,15 @@ def ordered_fold(op, x, axes=None, keepdims=False):
     if not inner:
         acc = lane_fold(op, flat)
     else:
-        acc = _identity(op, x.dtype, outer + inner)
-        for r in range(n):
-            acc = _FOLD_OPS[op](acc, np.take(flat, r, axis=len(outer)))
+        values = []
+        for start in range(0, n, COLUMN_SEGMENT):
+            acc = _identity(op, x.dtype, outer + inner)
+            for r in range(start, min(n, start + COLUMN_SEGMENT)):
+                acc = _FOLD_OPS[op](acc, np.take(flat, r, axis=len(outer)))
+            values.append(acc)
+        acc = values[0]
+        for v in values[1:]:
+            acc = _FOLD_OPS[op](acc, v)
     if op == "mean":
         acc = acc / x.dtype.type(n)
     if keepdims:

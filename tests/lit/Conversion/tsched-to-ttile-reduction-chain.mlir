@@ -90,16 +90,25 @@ func.func @sum_exp(%m: tensor<?x1xf32> {tgraph.name = "m", tgraph.shape = ["R", 
 // The same chain summed down the columns (axis 0) is not a row: the
 // `reduction` kernel, the step's results side by side in the lanes of one
 // vector (here 2), the chain evaluated on them for each r and folded lane
-// by lane, in ascending r. Inputs that do not vary with r (the column
-// offsets m: outer followed, reduced repeated) are read before the loop;
-// the folded input at base + r * I in the loop.
-// CHECK-LABEL: ttile.kernel @col_sum_exp_k0 attributes {kind = "reduction", num_inputs = 2 : i64, num_sizes = 2 : i64, tile = 64 : i64, vector = 2 : i64} {
-// CHECK-NEXT: ^bb0(%[[M:[^:]*]]: memref<?xf32>, %[[X:[^:]*]]: memref<?xf32>, %[[OUT:[^:]*]]: memref<?xf32>, %[[O:[^:]*]]: index, %[[E:[^:]*]]: index, %[[R:[^:]*]]: index, %[[I:[^:]*]]: index):
-// CHECK: %[[P0:.*]] = arith.divui %{{.*}}, %[[I]] : index
-// CHECK-NEXT: %[[Q0:.*]] = arith.remui %{{.*}}, %[[I]] : index
+// by lane, in ascending r. R is only known at run time, so the fold is in
+// segments of 256 (the third size S = ceil(R / 256) of them): result j's
+// step r reads element first_j + min(r, count_j - 1) and a lane past its
+// segment keeps its sum (a mask of the lanes' tests). Inputs that do not
+// vary with r (the column offsets m: outer followed, reduced repeated) are
+// read before the loop.
+// CHECK-LABEL: ttile.kernel @col_sum_exp_k0 attributes {kind = "reduction", num_inputs = 2 : i64, num_sizes = 3 : i64, tile = 64 : i64, vector = 2 : i64} {
+// CHECK-NEXT: ^bb0(%[[M:[^:]*]]: memref<?xf32>, %[[X:[^:]*]]: memref<?xf32>, %[[VALUES:[^:]*]]: memref<?xf32>, %[[OUT:[^:]*]]: memref<?xf32>, %[[O:[^:]*]]: index, %[[E:[^:]*]]: index, %[[R:[^:]*]]: index, %[[I:[^:]*]]: index, %[[S:[^:]*]]: index):
+// CHECK: %[[Q0:.*]] = arith.remui %{{.*}}, %[[I]] : index
+// CHECK-NEXT: %[[SEG0:.*]] = arith.remui %{{.*}}, %[[S]] : index
+// CHECK-NEXT: %[[P0:.*]] = arith.divui %{{.*}}, %[[S]] : index
+// CHECK: %[[FIRST0:.*]] = arith.muli %[[SEG0]], %{{.*}} : index
+// CHECK: %[[COUNT0:.*]] = arith.minui %{{.*}}, %{{.*}} : index
 // CHECK: %[[BASE0:.*]] = arith.addi %{{.*}}, %[[Q0]] : index
-// CHECK: %[[Q1:.*]] = arith.remui %{{.*}}, %[[I]] : index
-// CHECK: %[[BASE1:.*]] = arith.addi %{{.*}}, %[[Q1]] : index
+// CHECK: %[[FIRST1:.*]] = arith.muli %{{.*}}, %{{.*}} : index
+// CHECK: %[[COUNT1:.*]] = arith.minui %{{.*}}, %{{.*}} : index
+// CHECK: %[[BASE1:.*]] = arith.addi %{{.*}}, %{{.*}} : index
+// CHECK-NEXT: %{{.*}} = arith.constant 256 : index
+// CHECK-NEXT: %[[END:.*]] = arith.minui %{{.*}}, %[[R]] : index
 // The offsets, one per lane, before the loop.
 // CHECK: %[[MI0:.*]] = arith.muli %[[P0]], %{{.*}} : index
 // CHECK-NEXT: %[[MI0Q:.*]] = arith.addi %[[MI0]], %[[Q0]] : index
@@ -108,27 +117,45 @@ func.func @sum_exp(%m: tensor<?x1xf32> {tgraph.name = "m", tgraph.shape = ["R", 
 // CHECK-NEXT: %[[M1:.*]] = memref.load %[[M]][%{{.*}}] : memref<?xf32>
 // CHECK-NEXT: %[[MV:.*]] = vector.insert %[[M1]], %[[MV0]] [1] : f32 into vector<2xf32>
 // CHECK-NEXT: %[[ZERO:.*]] = arith.constant dense<0.000000e+00> : vector<2xf32>
-// CHECK: %[[SUM:.*]] = scf.for %[[J:.*]] = %{{.*}} to %[[R]] step %{{.*}} iter_args(%[[ACC:.*]] = %[[ZERO]]) -> (vector<2xf32>) {
-// CHECK-NEXT:   %[[JI:.*]] = arith.muli %[[J]], %[[I]] : index
-// CHECK-NEXT:   %[[IDX0:.*]] = arith.addi %[[BASE0]], %[[JI]] : index
-// CHECK-NEXT:   %[[IDX1:.*]] = arith.addi %[[BASE1]], %[[JI]] : index
+// CHECK: %[[SUM:.*]] = scf.for %[[J:.*]] = %{{.*}} to %[[END]] step %{{.*}} iter_args(%[[ACC:.*]] = %[[ZERO]]) -> (vector<2xf32>) {
+// CHECK-NEXT:   %{{.*}} = arith.constant 1 : index
+// CHECK-NEXT:   %[[LAST0:.*]] = arith.subi %[[COUNT0]], %{{.*}} : index
+// CHECK-NEXT:   %[[JJ0:.*]] = arith.minui %[[J]], %[[LAST0]] : index
+// CHECK-NEXT:   %[[AT0:.*]] = arith.addi %[[FIRST0]], %[[JJ0]] : index
+// CHECK-NEXT:   %{{.*}} = arith.constant 1 : index
+// CHECK-NEXT:   %[[LAST1:.*]] = arith.subi %[[COUNT1]], %{{.*}} : index
+// CHECK-NEXT:   %[[JJ1:.*]] = arith.minui %[[J]], %[[LAST1]] : index
+// CHECK-NEXT:   %[[AT1:.*]] = arith.addi %[[FIRST1]], %[[JJ1]] : index
+// CHECK-NEXT:   %[[JI0:.*]] = arith.muli %[[AT0]], %[[I]] : index
+// CHECK-NEXT:   %[[IDX0:.*]] = arith.addi %[[BASE0]], %[[JI0]] : index
+// CHECK-NEXT:   %[[JI1:.*]] = arith.muli %[[AT1]], %[[I]] : index
+// CHECK-NEXT:   %[[IDX1:.*]] = arith.addi %[[BASE1]], %[[JI1]] : index
 // CHECK-NEXT:   %[[X0:.*]] = memref.load %[[X]][%[[IDX0]]] : memref<?xf32>
 // CHECK-NEXT:   %[[XV0:.*]] = vector.splat %[[X0]] : vector<2xf32>
 // CHECK-NEXT:   %[[X1:.*]] = memref.load %[[X]][%[[IDX1]]] : memref<?xf32>
 // CHECK-NEXT:   %[[XV:.*]] = vector.insert %[[X1]], %[[XV0]] [1] : f32 into vector<2xf32>
 // CHECK-NEXT:   %[[D:.*]] = arith.subf %[[XV]], %[[MV]] : vector<2xf32>
 // CHECK-NEXT:   %[[EX:.*]] = math.exp %[[D]] : vector<2xf32>
-// CHECK-NEXT:   %[[NEXT:.*]] = arith.addf %[[ACC]], %[[EX]] : vector<2xf32>
+// CHECK-NEXT:   %[[ADD:.*]] = arith.addf %[[ACC]], %[[EX]] : vector<2xf32>
+// CHECK-NEXT:   %[[IN0:.*]] = arith.cmpi ult, %[[J]], %[[COUNT0]] : index
+// CHECK-NEXT:   %[[IN1:.*]] = arith.cmpi ult, %[[J]], %[[COUNT1]] : index
+// CHECK-NEXT:   %[[MASK:.*]] = vector.from_elements %[[IN0]], %[[IN1]] : vector<2xi1>
+// CHECK-NEXT:   %[[NEXT:.*]] = arith.select %[[MASK]], %[[ADD]], %[[ACC]] : vector<2xi1>, vector<2xf32>
 // CHECK-NEXT:   scf.yield %[[NEXT]] : vector<2xf32>
 // CHECK-NEXT: }
 // CHECK-NEXT: %[[S0:.*]] = vector.extract %[[SUM]][0] : f32 from vector<2xf32>
 // CHECK-NEXT: %[[S1:.*]] = vector.extract %[[SUM]][1] : f32 from vector<2xf32>
-// CHECK-NEXT: scf.if
-// CHECK-NEXT:   memref.store %[[S0]], %[[OUT]]
 // CHECK: scf.if
-// CHECK-NEXT:   memref.store %[[S1]], %[[OUT]]
+// CHECK-NEXT:   scf.if
+// CHECK-NEXT:     memref.store %[[S0]], %[[OUT]]
+// CHECK-NEXT:   } else {
+// CHECK-NEXT:     memref.store %[[S0]], %[[VALUES]]
+// CHECK: scf.if
+// CHECK-NEXT:   scf.if
+// CHECK-NEXT:     memref.store %[[S1]], %[[OUT]]
 // CHECK-LABEL: func.func @col_sum_exp(
-// CHECK: ttile.launch @col_sum_exp_k0(%arg0, %arg1, %arg2) elements %{{.*}} sizes(%{{.*}}, %{{.*}})
+// CHECK: ttile.launch @col_sum_exp_k0(%arg0, %arg1, %{{.*}}, %arg2) elements %{{.*}} sizes(%{{.*}}, %{{.*}}, %{{.*}})
+// CHECK: ttile.launch @col_sum_exp_k1(%{{.*}}, %arg2) elements %{{.*}} sizes(%{{.*}}, %{{.*}}, %{{.*}})
 func.func @col_sum_exp(%m: tensor<1x?xf32> {tgraph.name = "m", tgraph.shape = [1, "C"]},
                        %x: tensor<?x?xf32> {tgraph.name = "x", tgraph.shape = ["R", "C"]})
     -> (tensor<1x?xf32> {tgraph.name = "out0", tgraph.shape = [1, "C"]})

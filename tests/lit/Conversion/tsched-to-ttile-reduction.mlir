@@ -63,24 +63,91 @@ func.func @sum_inner(%a: tensor<?x7x5xf32> {tgraph.name = "x", tgraph.shape = ["
   return %r : tensor<?x5xf32>
 }
 
-// Two leading axes (given in any order) reduce as one of A * B elements;
-// the mean divides the sum by that count.
-// CHECK-LABEL: ttile.kernel @mean_leading_k0
-// CHECK-NEXT: ^bb0(%{{[^:]*}}: memref<?xf32>, %[[OUT:[^:]*]]: memref<?xf32>, %[[O:[^:]*]]: index, %{{[^:]*}}: index, %[[R:[^:]*]]: index, %{{[^:]*}}: index):
-// CHECK: %[[SUM:[0-9a-z_]+]]:8 = scf.for
-// CHECK: arith.addf
+// Two leading axes (given in any order) reduce as one of A * B elements,
+// a count known only at run time: segments of 256 (docs/ir/cpu-backend.md,
+// "Segments"). The first kernel's point is (p, s, q): segment s =
+// (point / inner) % S of result (p, q), S = ceil(R / 256) its third size;
+// the loop runs min(256, R) steps, and a result whose segment is shorter
+// reads its last element again and keeps its sum (select). With S = 1 it
+// stores the mean itself, else the segment's sum. The second kernel folds
+// each result's S sums in ascending order from the first, then divides by
+// R once.
+// CHECK-LABEL: ttile.kernel @mean_leading_k0 attributes {kind = "reduction", num_inputs = 1 : i64, num_sizes = 3 : i64, tile = 64 : i64, vector = 8 : i64} {
+// CHECK-NEXT: ^bb0(%[[IN:[^:]*]]: memref<?xf32>, %[[VALUES:[^:]*]]: memref<?xf32>, %[[OUT:[^:]*]]: memref<?xf32>, %[[O:[^:]*]]: index, %[[E:[^:]*]]: index, %[[R:[^:]*]]: index, %[[I:[^:]*]]: index, %[[S:[^:]*]]: index):
+// CHECK-NEXT: %[[C0:.*]] = arith.constant 0 : index
+// CHECK-NEXT: %[[O0:.*]] = arith.addi %[[O]], %[[C0]] : index
+// CHECK-NEXT: %[[OK0:.*]] = arith.cmpi ult, %[[O0]], %[[E]] : index
+// CHECK-NEXT: %[[READ0:.*]] = arith.select %[[OK0]], %[[O0]], %[[O]] : index
+// CHECK-NEXT: %[[PS:.*]] = arith.divui %[[READ0]], %[[I]] : index
+// CHECK-NEXT: %[[Q:.*]] = arith.remui %[[READ0]], %[[I]] : index
+// CHECK-NEXT: %[[SEG:.*]] = arith.remui %[[PS]], %[[S]] : index
+// CHECK-NEXT: %[[P:.*]] = arith.divui %[[PS]], %[[S]] : index
+// CHECK-NEXT: %[[C256:.*]] = arith.constant 256 : index
+// CHECK-NEXT: %[[FIRST:.*]] = arith.muli %[[SEG]], %[[C256]] : index
+// CHECK-NEXT: %[[C256B:.*]] = arith.constant 256 : index
+// CHECK-NEXT: %[[REST:.*]] = arith.subi %[[R]], %[[FIRST]] : index
+// CHECK-NEXT: %[[COUNT:.*]] = arith.minui %[[C256B]], %[[REST]] : index
+// CHECK-NEXT: %[[PR:.*]] = arith.muli %[[P]], %[[R]] : index
+// CHECK-NEXT: %[[PRI:.*]] = arith.muli %[[PR]], %[[I]] : index
+// CHECK-NEXT: %[[BASE:.*]] = arith.addi %[[PRI]], %[[Q]] : index
+// CHECK: %[[END:.*]] = arith.minui %{{.*}}, %[[R]] : index
+// CHECK: %[[SUM:[0-9a-z_]+]]:8 = scf.for %[[J:.*]] = %{{.*}} to %[[END]] step %{{.*}} iter_args(%[[ACC:[^ ]*]] = {{.*}}) -> (f32, f32, f32, f32, f32, f32, f32, f32) {
+// CHECK-NEXT:   %[[ONE:.*]] = arith.constant 1 : index
+// CHECK-NEXT:   %[[LAST:.*]] = arith.subi %[[COUNT]], %[[ONE]] : index
+// CHECK-NEXT:   %[[JJ:.*]] = arith.minui %[[J]], %[[LAST]] : index
+// CHECK-NEXT:   %[[AT:.*]] = arith.addi %[[FIRST]], %[[JJ]] : index
+// CHECK-NEXT:   %[[ATI:.*]] = arith.muli %[[AT]], %[[I]] : index
+// CHECK-NEXT:   %[[IDX:.*]] = arith.addi %[[BASE]], %[[ATI]] : index
+// CHECK-NEXT:   %[[V:.*]] = memref.load %[[IN]][%[[IDX]]] : memref<?xf32>
+// CHECK-NEXT:   %[[ADD:.*]] = arith.addf %[[ACC]], %[[V]] : f32
+// CHECK-NEXT:   %[[IN0:.*]] = arith.cmpi ult, %[[J]], %[[COUNT]] : index
+// CHECK-NEXT:   %[[NEXT:.*]] = arith.select %[[IN0]], %[[ADD]], %[[ACC]] : f32
 // CHECK: }
+// CHECK-NEXT: %[[ONES:.*]] = arith.constant 1 : index
+// CHECK-NEXT: %[[SINGLE:.*]] = arith.cmpi eq, %[[S]], %[[ONES]] : index
 // CHECK-NEXT: %[[CI:.*]] = arith.index_castui %[[R]] : index to i64
 // CHECK-NEXT: %[[CF:.*]] = arith.uitofp %[[CI]] : i64 to f32
 // CHECK-NEXT: %[[MEAN:.*]] = arith.divf %[[SUM]]#0, %[[CF]] : f32
-// CHECK-NEXT: scf.if
-// CHECK-NEXT: memref.store %[[MEAN]], %[[OUT]]
+// CHECK-NEXT: scf.if %[[OK0]] {
+// CHECK-NEXT:   scf.if %[[SINGLE]] {
+// CHECK-NEXT:     memref.store %[[MEAN]], %[[OUT]][%[[O0]]] : memref<?xf32>
+// CHECK-NEXT:   } else {
+// CHECK-NEXT:     memref.store %[[SUM]]#0, %[[VALUES]][%[[O0]]] : memref<?xf32>
+// CHECK-NEXT:   }
+// CHECK-NEXT: }
+// CHECK-LABEL: ttile.kernel @mean_leading_k1 attributes {kind = "reduction", num_inputs = 1 : i64, num_sizes = 3 : i64, tile = 64 : i64, vector = 1 : i64} {
+// CHECK-NEXT: ^bb0(%[[VIN:[^:]*]]: memref<?xf32>, %[[VOUT:[^:]*]]: memref<?xf32>, %[[VO:[^:]*]]: index, %{{[^:]*}}: index, %[[VS:[^:]*]]: index, %[[VI:[^:]*]]: index, %[[VR:[^:]*]]: index):
+// CHECK-NEXT: %[[VP:.*]] = arith.divui %[[VO]], %[[VI]] : index
+// CHECK-NEXT: %[[VQ:.*]] = arith.remui %[[VO]], %[[VI]] : index
+// CHECK-NEXT: %[[VPS:.*]] = arith.muli %[[VP]], %[[VS]] : index
+// CHECK-NEXT: %[[VPSI:.*]] = arith.muli %[[VPS]], %[[VI]] : index
+// CHECK-NEXT: %[[VBASE:.*]] = arith.addi %[[VPSI]], %[[VQ]] : index
+// CHECK-NEXT: %[[V0:.*]] = memref.load %[[VIN]][%[[VBASE]]] : memref<?xf32>
+// CHECK-NEXT: %[[FROM:.*]] = arith.constant 1 : index
+// CHECK-NEXT: %[[STEP:.*]] = arith.constant 1 : index
+// CHECK-NEXT: %[[TOTAL:.*]] = scf.for %[[K:.*]] = %[[FROM]] to %[[VS]] step %[[STEP]] iter_args(%[[VACC:.*]] = %[[V0]]) -> (f32) {
+// CHECK-NEXT:   %[[KI:.*]] = arith.muli %[[K]], %[[VI]] : index
+// CHECK-NEXT:   %[[KIDX:.*]] = arith.addi %[[VBASE]], %[[KI]] : index
+// CHECK-NEXT:   %[[VK:.*]] = memref.load %[[VIN]][%[[KIDX]]] : memref<?xf32>
+// CHECK-NEXT:   %[[VNEXT:.*]] = arith.addf %[[VACC]], %[[VK]] : f32
+// CHECK-NEXT:   scf.yield %[[VNEXT]] : f32
+// CHECK-NEXT: }
+// CHECK-NEXT: %[[VCI:.*]] = arith.index_castui %[[VR]] : index to i64
+// CHECK-NEXT: %[[VCF:.*]] = arith.uitofp %[[VCI]] : i64 to f32
+// CHECK-NEXT: %[[VMEAN:.*]] = arith.divf %[[TOTAL]], %[[VCF]] : f32
+// CHECK-NEXT: memref.store %[[VMEAN]], %[[VOUT]][%[[VO]]] : memref<?xf32>
 // CHECK-LABEL: func.func @mean_leading(
 // CHECK-SAME: %[[A:[^:]*]]: index {tgraph.name = "A"}, %[[B:[^:]*]]: index {tgraph.name = "B"})
 // CHECK: %[[C3:.*]] = arith.constant 3 : index
 // CHECK: %[[AB:.*]] = arith.muli %[[A]], %[[B]] : index
-// CHECK: %[[PTS:.*]] = arith.muli %{{.*}}, %[[C3]] : index
-// CHECK-NEXT: ttile.launch @mean_leading_k0(%arg0, %arg1) elements %[[PTS]] sizes(%[[AB]], %[[C3]])
+// CHECK: %[[SEGS:.*]] = arith.divui %{{.*}}, %{{.*}} : index
+// CHECK-NEXT: %[[OS:.*]] = arith.muli %{{.*}}, %[[SEGS]] : index
+// CHECK-NEXT: %[[PTS:.*]] = arith.muli %[[OS]], %[[C3]] : index
+// CHECK-NEXT: %[[ALLOC:.*]] = memref.alloc(%[[PTS]]) : memref<?xf32>
+// CHECK-NEXT: ttile.launch @mean_leading_k0(%arg0, %[[ALLOC]], %arg1) elements %[[PTS]] sizes(%[[AB]], %[[C3]], %[[SEGS]])
+// CHECK: %[[SECOND:.*]] = arith.select
+// CHECK-NEXT: ttile.launch @mean_leading_k1(%[[ALLOC]], %arg1) elements %[[SECOND]] sizes(%[[SEGS]], %[[C3]], %[[AB]])
+// CHECK-NEXT: memref.dealloc %[[ALLOC]] : memref<?xf32>
 func.func @mean_leading(%a: tensor<?x?x3xf32> {tgraph.name = "x", tgraph.shape = ["A", "B", 3]})
     -> (tensor<3xf32> {tgraph.name = "out0", tgraph.shape = [3]})
     attributes {tgraph.dims = ["A", "B"], tgraph.entry} {

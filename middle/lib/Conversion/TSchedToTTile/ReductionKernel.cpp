@@ -22,6 +22,20 @@ using namespace mlir;
 
 namespace tessera::tile {
 
+// Folds over more reduced elements than this are cut into segments.
+static constexpr int64_t kColumnSegment = 256;
+
+// A mean divides the fold of all R elements by R.
+static Value finishFold(OpBuilder &b, Location loc, Fold fold, Type elem,
+                        Value folded, Value R) {
+  if (fold != Fold::Mean)
+    return folded;
+  return b.create<arith::DivFOp>(
+      loc, folded,
+      b.create<arith::UIToFPOp>(
+          loc, elem, b.create<arith::IndexCastUIOp>(loc, b.getI64Type(), R)));
+}
+
 TypedAttr initialValue(OpBuilder &b, Fold fold, Type elem) {
   bool isFloat = isa<FloatType>(elem);
   auto number = [&](double f) -> TypedAttr {
@@ -125,6 +139,26 @@ namespace {
 // has coordinates p[j] (outer) and q[j] (inner).
 struct StepResults {
   SmallVector<Value> index, valid, base, p, q;
+  // Segmented folds: result j folds count[j] elements from first[j] (the
+  // fold loop runs to `end`, at least every count). Empty: all R.
+  SmallVector<Value> first, count;
+  Value end;
+
+  bool segmented() const { return !first.empty(); }
+  // Result j's reduced coordinate at loop step r: r itself, or its
+  // segment's r-th element (its last one for r past it, read but not
+  // folded).
+  Value coordinate(OpBuilder &b, Location loc, size_t j, Value r) const {
+    if (!segmented())
+      return r;
+    Value last = b.create<arith::SubIOp>(loc, count[j], indexConst(b, loc, 1));
+    return b.create<arith::AddIOp>(loc, first[j],
+                                   b.create<arith::MinUIOp>(loc, r, last));
+  }
+  // Whether result j folds the element of step r.
+  Value folds(OpBuilder &b, Location loc, size_t j, Value r) const {
+    return b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ult, r, count[j]);
+  }
 };
 
 } // namespace
@@ -215,21 +249,31 @@ foldChain(OpBuilder &b, Location loc, tsched::FusionGroupOp group,
       loc, DenseElementsAttr::get(vt, initialValue(b, fold, elem)));
   LogicalResult status = success();
   auto loop = b.create<scf::ForOp>(
-      loc, indexConst(b, loc, 0), R, indexConst(b, loc, 1), ValueRange{init},
+      loc, indexConst(b, loc, 0), step.segmented() ? step.end : R,
+      indexConst(b, loc, 1), ValueRange{init},
       [&](OpBuilder &b, Location loc, Value r, ValueRange acc) {
-        Value stride = b.create<arith::MulIOp>(loc, r, I);
+        SmallVector<Value> at; // each result's reduced coordinate
+        for (size_t j = 0; j < step.base.size(); ++j)
+          at.push_back(step.coordinate(b, loc, j, r));
+        Value shared = step.segmented()
+                           ? Value()
+                           : b.create<arith::MulIOp>(loc, r, I).getResult();
         // An input of the operand's shape: the elements being folded.
         auto readInput = [&](Value arg) {
           SmallVector<Value> idx;
-          for (Value base : step.base)
-            idx.push_back(b.create<arith::AddIOp>(loc, base, stride));
+          for (size_t j = 0; j < step.base.size(); ++j)
+            idx.push_back(b.create<arith::AddIOp>(
+                loc, step.base[j],
+                shared ? shared
+                       : b.create<arith::MulIOp>(loc, at[j], I).getResult()));
           return gatherLanes(b, loc, bufferOf.lookup(arg), idx, elementOf(arg));
         };
         auto readBroadcast = [&](tgraph::BroadcastOp bc) {
           Value from = bc.getOperand();
           SmallVector<Value> idx;
           for (size_t j = 0; j < step.base.size(); ++j)
-            idx.push_back(broadcastIndex(b, loc, reads[bc], step, j, r, R, I));
+            idx.push_back(
+                broadcastIndex(b, loc, reads[bc], step, j, at[j], R, I));
           return gatherLanes(b, loc, bufferOf.lookup(from), idx,
                              elementOf(from));
         };
@@ -239,7 +283,17 @@ foldChain(OpBuilder &b, Location loc, tsched::FusionGroupOp group,
         if (failed(folded))
           status = failure();
         Value v = succeeded(status) ? *folded : acc[0];
-        b.create<scf::YieldOp>(loc, combine(b, loc, fold, acc[0], v));
+        Value next = combine(b, loc, fold, acc[0], v);
+        if (step.segmented()) {
+          // Lanes past their segment keep what they have.
+          SmallVector<Value> keep;
+          for (size_t j = 0; j < step.base.size(); ++j)
+            keep.push_back(step.folds(b, loc, j, r));
+          Value mask = b.create<vector::FromElementsOp>(
+              loc, VectorType::get({lanes}, b.getI1Type()), keep);
+          next = b.create<arith::SelectOp>(loc, mask, next, acc[0]);
+        }
+        b.create<scf::YieldOp>(loc, next);
       });
   if (failed(status))
     return failure();
@@ -303,13 +357,45 @@ LogicalResult lowerReductionGroup(tsched::FusionGroupOp group,
   // own R elements in ascending order: independent chains that the CPU
   // overlaps, where one chain waits on each add. A result's bits are those
   // of folding it alone.
-  KernelSpec spec{
-      "reduction", group.getTile()[0], resultsPerStep, {}, {results[0]},
-      points,      {reduced, inner}};
+  //
+  // A fold over more than kColumnSegment elements is cut into segments of
+  // kColumnSegment (the last one shorter), each folded so into a value,
+  // and the values folded in ascending order from the first: two kernels,
+  // the segments in parallel (a bias gradient over 16 384 points is 256
+  // long sums otherwise). A fold known to be one segment keeps one kernel;
+  // one found at run time to be one stores its result from the first
+  // kernel, and the second has no points.
+  std::optional<int64_t> known = 1;
+  for (int64_t d : cast<RankedTensorType>(operand.getType())
+                       .getShape()
+                       .slice(first, last - first))
+    known = ShapedType::isDynamic(d) || !known ? std::nullopt
+                                               : std::optional(*known * d);
+  bool segmented = !known || *known > kColumnSegment;
+  Value segments, values;
+  if (segmented) {
+    segments = eb.create<arith::DivUIOp>(
+        loc,
+        eb.create<arith::AddIOp>(loc, reduced,
+                                 indexConst(eb, loc, kColumnSegment - 1)),
+        indexConst(eb, loc, kColumnSegment));
+    points = eb.create<arith::MulIOp>(
+        loc, eb.create<arith::MulIOp>(loc, outer, segments), inner);
+    values = ctx.scratchBuffer(elem, points, loc);
+  }
+  KernelSpec spec{"reduction", group.getTile()[0], resultsPerStep, {}, {},
+                  points,      {reduced, inner}};
+  if (segmented) {
+    spec.outputs = {values, results[0]};
+    spec.sizes.push_back(segments);
+  } else {
+    spec.outputs = {results[0]};
+  }
   addReductionInputs(spec, group, chained, operand, ctx);
   KernelBody kb = createKernel(ctx, spec, loc);
   OpBuilder &b = kb.builder;
   Value R = kb.sizes[0], I = kb.sizes[1], o = kb.offset;
+  Value S = segmented ? kb.sizes[2] : Value();
   // Results past the last (in the last step) read result o's elements and
   // store nothing.
   StepResults step;
@@ -321,6 +407,17 @@ LogicalResult lowerReductionGroup(tsched::FusionGroupOp group,
     Value read = b.create<arith::SelectOp>(loc, step.valid.back(), oj, o);
     Value p = b.create<arith::DivUIOp>(loc, read, I);
     Value q = b.create<arith::RemUIOp>(loc, read, I);
+    if (segmented) {
+      // Point (p, s, q): segment s of result (p, q).
+      Value seg = b.create<arith::RemUIOp>(loc, p, S);
+      p = b.create<arith::DivUIOp>(loc, p, S);
+      Value from =
+          b.create<arith::MulIOp>(loc, seg, indexConst(b, loc, kColumnSegment));
+      step.first.push_back(from);
+      step.count.push_back(
+          b.create<arith::MinUIOp>(loc, indexConst(b, loc, kColumnSegment),
+                                   b.create<arith::SubIOp>(loc, R, from)));
+    }
     step.index.push_back(oj);
     step.p.push_back(p);
     step.q.push_back(q);
@@ -332,6 +429,9 @@ LogicalResult lowerReductionGroup(tsched::FusionGroupOp group,
       init.push_back(
           b.create<arith::ConstantOp>(loc, initialValue(b, fold, elem)));
   }
+  if (segmented)
+    step.end =
+        b.create<arith::MinUIOp>(loc, indexConst(b, loc, kColumnSegment), R);
   SmallVector<Value> folded;
   if (chained) {
     FailureOr<Value> lanes = foldChain(b, loc, group, op, fold,
@@ -343,20 +443,33 @@ LogicalResult lowerReductionGroup(tsched::FusionGroupOp group,
       folded.push_back(b.create<vector::ExtractOp>(loc, *lanes, j));
   } else {
     auto loop = b.create<scf::ForOp>(
-        loc, indexConst(b, loc, 0), R, indexConst(b, loc, 1), init,
+        loc, indexConst(b, loc, 0), segmented ? step.end : R,
+        indexConst(b, loc, 1), init,
         [&](OpBuilder &b, Location loc, Value r, ValueRange acc) {
-          Value stride = b.create<arith::MulIOp>(loc, r, I);
+          Value stride =
+              segmented ? Value() : b.create<arith::MulIOp>(loc, r, I);
           SmallVector<Value> next;
           for (int64_t j = 0; j < resultsPerStep; ++j) {
-            Value idx = b.create<arith::AddIOp>(loc, step.base[j], stride);
+            Value at = segmented ? b.create<arith::MulIOp>(
+                                       loc, step.coordinate(b, loc, j, r), I)
+                                 : stride;
+            Value idx = b.create<arith::AddIOp>(loc, step.base[j], at);
             Value v =
                 b.create<memref::LoadOp>(loc, kb.inputs[0], ValueRange{idx});
-            next.push_back(combine(b, loc, fold, acc[j], v));
+            Value sum = combine(b, loc, fold, acc[j], v);
+            if (segmented)
+              sum = b.create<arith::SelectOp>(loc, step.folds(b, loc, j, r),
+                                              sum, acc[j]);
+            next.push_back(sum);
           }
           b.create<scf::YieldOp>(loc, next);
         });
     llvm::append_range(folded, loop.getResults());
   }
+  Value single = segmented
+                     ? b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, S,
+                                               indexConst(b, loc, 1))
+                     : Value();
   Value count;
   if (fold == Fold::Mean)
     count = b.create<arith::UIToFPOp>(
@@ -367,10 +480,67 @@ LogicalResult lowerReductionGroup(tsched::FusionGroupOp group,
       result = b.create<arith::DivFOp>(loc, result, count);
     auto store = b.create<scf::IfOp>(loc, step.valid[j], /*withElse=*/false);
     OpBuilder inner = store.getThenBodyBuilder();
-    inner.create<memref::StoreOp>(loc, result, kb.outputs[0],
-                                  ValueRange{step.index[j]});
+    if (!segmented) {
+      inner.create<memref::StoreOp>(loc, result, kb.outputs[0],
+                                    ValueRange{step.index[j]});
+      continue;
+    }
+    // One segment: the result (at the same index); else the value.
+    inner.create<scf::IfOp>(
+        loc, single,
+        [&](OpBuilder &b, Location loc) {
+          b.create<memref::StoreOp>(loc, result, kb.outputs[1],
+                                    ValueRange{step.index[j]});
+          b.create<scf::YieldOp>(loc);
+        },
+        [&](OpBuilder &b, Location loc) {
+          b.create<memref::StoreOp>(loc, folded[j], kb.outputs[0],
+                                    ValueRange{step.index[j]});
+          b.create<scf::YieldOp>(loc);
+        });
   }
   b.create<ttile::YieldOp>(loc);
+  if (!segmented)
+    return success();
+
+  // The segment values of each result, folded in ascending order from the
+  // first; no points when every result is one segment.
+  Value several = eb.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ugt,
+                                           segments, indexConst(eb, loc, 1));
+  Value combined = eb.create<arith::SelectOp>(
+      loc, several, eb.create<arith::MulIOp>(loc, outer, inner),
+      indexConst(eb, loc, 0));
+  KernelSpec second{
+      "reduction", group.getTile()[0],        1, {values}, {results[0]},
+      combined,    {segments, inner, reduced}};
+  KernelBody kc = createKernel(ctx, second, loc);
+  {
+    OpBuilder &b = kc.builder;
+    Value S = kc.sizes[0], I = kc.sizes[1], R = kc.sizes[2], o = kc.offset;
+    Value p = b.create<arith::DivUIOp>(loc, o, I);
+    Value q = b.create<arith::RemUIOp>(loc, o, I);
+    // Value s of result (p, q) at (p * S + s) * I + q.
+    Value base = b.create<arith::AddIOp>(
+        loc,
+        b.create<arith::MulIOp>(loc, b.create<arith::MulIOp>(loc, p, S), I), q);
+    Value firstValue =
+        b.create<memref::LoadOp>(loc, kc.inputs[0], ValueRange{base});
+    auto loop = b.create<scf::ForOp>(
+        loc, indexConst(b, loc, 1), S, indexConst(b, loc, 1),
+        ValueRange{firstValue},
+        [&](OpBuilder &b, Location loc, Value seg, ValueRange acc) {
+          Value idx = b.create<arith::AddIOp>(
+              loc, base, b.create<arith::MulIOp>(loc, seg, I));
+          Value v =
+              b.create<memref::LoadOp>(loc, kc.inputs[0], ValueRange{idx});
+          b.create<scf::YieldOp>(loc, combine(b, loc, fold, acc[0], v));
+        });
+    b.create<memref::StoreOp>(
+        loc, finishFold(b, loc, fold, elem, loop.getResult(0), R),
+        kc.outputs[0], ValueRange{o});
+    b.create<ttile::YieldOp>(loc);
+  }
+  eb.create<memref::DeallocOp>(loc, values);
   return success();
 }
 
