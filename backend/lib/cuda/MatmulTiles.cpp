@@ -24,7 +24,6 @@ using namespace mlir;
 namespace tessera {
 namespace {
 
-constexpr int64_t kDepth = 8;          // k per stage
 constexpr int64_t kThreadsPerRow = 16; // 16 x 16 threads
 // Blocks are numbered down groups of 8 tile rows, then across: the blocks
 // running at once share rows of `a` and columns of `b` in L2.
@@ -38,24 +37,28 @@ static_assert(kThreadsPerRow * kThreadsPerRow == kGpuMatmulThreads);
 // also stages `strip` elements of each operand per stage.
 struct TileShape {
   int64_t strip;
+  int64_t depth; // k per stage
   int64_t tile() const { return 2 * kThreadsPerRow * strip; }
   int64_t half() const { return tile() / 2; }
   int64_t perThread() const { return 2 * strip; }
+  // Elements of each operand a thread stages per stage.
+  int64_t staged() const { return depth * tile() / kGpuMatmulThreads; }
   // A stage of `a` is kept as [k][row]; its rows are padded by 4 elements
   // so that threads storing the same row of `a` at different k hit
   // different banks.
   int64_t aStageRow() const { return tile() + 4; }
-  int64_t aStage() const { return kDepth * aStageRow(); }
-  int64_t bStage() const { return kDepth * tile(); }
+  int64_t aStage() const { return depth * aStageRow(); }
+  int64_t bStage() const { return depth * tile(); }
 };
 
 struct GemmBuilder {
   GemmBuilder(OpBuilder &b, Location loc, Type elem, TileShape shape,
               int64_t width, bool transposedA)
       : b(b), loc(loc), elem(elem), width(width), transposedA(transposedA),
-        kStrip(shape.strip), kTile(shape.tile()), kHalf(shape.half()),
-        kPerThread(shape.perThread()), kAStageRow(shape.aStageRow()),
-        kAStage(shape.aStage()), kBStage(shape.bStage()) {}
+        kStrip(shape.strip), kDepth(shape.depth), kStaged(shape.staged()),
+        kTile(shape.tile()), kHalf(shape.half()), kPerThread(shape.perThread()),
+        kAStageRow(shape.aStageRow()), kAStage(shape.aStage()),
+        kBStage(shape.bStage()) {}
 
   OpBuilder &b;
   Location loc;
@@ -63,7 +66,8 @@ struct GemmBuilder {
   int64_t width;    // b's packed panels: columns each
   bool transposedA; // a read as [k, m]
   // The variant's shape (TileShape), named as constants.
-  int64_t kStrip, kTile, kHalf, kPerThread, kAStageRow, kAStage, kBStage;
+  int64_t kStrip, kDepth, kStaged, kTile, kHalf, kPerThread, kAStageRow,
+      kAStage, kBStage;
   Value A, P, C; // global pointers
   Value shared;  // the stages: a, a, b, b
   Value M, N, K, aBase, pBatch, cBase, panels;
@@ -91,7 +95,9 @@ struct GemmBuilder {
   VectorType strip() { return VectorType::get({kStrip}, elem); }
   // A strip's alignment, in shared memory and in a row of `c` whose length
   // is a multiple of the strip (at most the 16 bytes of the widest access).
-  int64_t vectorAlign() { return std::min<int64_t>(16, kStrip * elemBytes()); }
+  int64_t vectorAlign(int64_t lanes = 0) {
+    return std::min<int64_t>(16, (lanes ? lanes : kStrip) * elemBytes());
+  }
 
   Value element(Value base, Value index) {
     return b.create<LLVM::GEPOp>(loc, base.getType(), elem, base,
@@ -106,47 +112,51 @@ struct GemmBuilder {
                                   vectorAlign());
   }
   void storeShared(Value v, Value index) {
+    auto vt = dyn_cast<VectorType>(v.getType());
     b.create<LLVM::StoreOp>(loc, v, element(shared, index),
-                            isa<VectorType>(v.getType()) ? vectorAlign()
-                                                         : elemBytes());
+                            vt ? vectorAlign(vt.getNumElements())
+                               : elemBytes());
   }
   Value extract(Value v, int64_t i) {
     return b.create<LLVM::ExtractElementOp>(loc, v, c(i));
   }
   Value gather(ArrayRef<Value> values) {
-    Value v = b.create<LLVM::UndefOp>(loc, strip());
+    auto vt = VectorType::get({static_cast<int64_t>(values.size())}, elem);
+    Value v = b.create<LLVM::UndefOp>(loc, vt);
     for (auto [i, x] : llvm::enumerate(values))
       v = b.create<LLVM::InsertElementOp>(loc, v, x, c(i));
     return v;
   }
 
-  // The 4 elements of `a` and of `b` this thread stages for the k-block
-  // starting at k0, read from global memory.
+  // The kStaged elements of `a` and of `b` this thread stages for the
+  // k-block starting at k0, read from global memory. A k-row of a stage
+  // (kTile elements) is staged by kTile / kStaged threads.
   SmallVector<Value> fetch(Value k0) {
     SmallVector<Value> values;
     Value lastRow = sub(M, c(1)), lastK = sub(K, c(1));
+    Value perRow = c(kTile / kStaged);
     if (!transposedA) {
-      // a[i, k] at i*K + k: a row's 4 consecutive k.
-      Value row = min(add(row0, div(tid, c(kDepth / kStrip))), lastRow);
-      Value k = add(k0, mul(rem(tid, c(kDepth / kStrip)), c(kStrip)));
-      for (int64_t j = 0; j < kStrip; ++j)
+      // a[i, k] at i*K + k: a row's kStaged consecutive k.
+      Value row = min(add(row0, div(tid, c(kDepth / kStaged))), lastRow);
+      Value k = add(k0, mul(rem(tid, c(kDepth / kStaged)), c(kStaged)));
+      for (int64_t j = 0; j < kStaged; ++j)
         values.push_back(loadGlobal(
             add(aBase, add(mul(row, K), min(add(k, c(j)), lastK))), A));
     } else {
-      // a[i, k] at k*M + i: 4 consecutive rows of one k.
-      Value k = min(add(k0, div(tid, c(32))), lastK);
-      Value row = add(row0, mul(rem(tid, c(32)), c(kStrip)));
-      for (int64_t j = 0; j < kStrip; ++j)
+      // a[i, k] at k*M + i: kStaged consecutive rows of one k.
+      Value k = min(add(k0, div(tid, perRow)), lastK);
+      Value row = add(row0, mul(rem(tid, perRow), c(kStaged)));
+      for (int64_t j = 0; j < kStaged; ++j)
         values.push_back(loadGlobal(
             add(aBase, add(mul(k, M), min(add(row, c(j)), lastRow))), A));
     }
-    // b's packed row k of the panel holding 4 consecutive columns.
-    Value k = min(add(k0, div(tid, c(32))), lastK);
-    Value col = add(col0, mul(rem(tid, c(32)), c(kStrip)));
+    // b's packed row k of the panel holding kStaged consecutive columns.
+    Value k = min(add(k0, div(tid, perRow)), lastK);
+    Value col = add(col0, mul(rem(tid, perRow), c(kStaged)));
     Value panel = min(div(col, c(width)), sub(panels, c(1)));
     Value at = add(
         pBatch, add(mul(add(mul(panel, K), k), c(width)), rem(col, c(width))));
-    for (int64_t j = 0; j < kStrip; ++j)
+    for (int64_t j = 0; j < kStaged; ++j)
       values.push_back(loadGlobal(add(at, c(j)), P));
     return values;
   }
@@ -155,20 +165,21 @@ struct GemmBuilder {
   void stage(Value stage, ArrayRef<Value> values) {
     Value aStage = mul(stage, c(kAStage));
     Value bStage = add(c(2 * kAStage), mul(stage, c(kBStage)));
+    Value perRow = c(kTile / kStaged);
     if (!transposedA) {
-      Value row = div(tid, c(kDepth / kStrip));
-      Value k = mul(rem(tid, c(kDepth / kStrip)), c(kStrip));
-      for (int64_t j = 0; j < kStrip; ++j)
+      Value row = div(tid, c(kDepth / kStaged));
+      Value k = mul(rem(tid, c(kDepth / kStaged)), c(kStaged));
+      for (int64_t j = 0; j < kStaged; ++j)
         storeShared(values[j],
                     add(aStage, add(mul(add(k, c(j)), c(kAStageRow)), row)));
     } else {
-      Value at = add(aStage, add(mul(div(tid, c(32)), c(kAStageRow)),
-                                 mul(rem(tid, c(32)), c(kStrip))));
-      storeShared(gather(values.take_front(kStrip)), at);
+      Value at = add(aStage, add(mul(div(tid, perRow), c(kAStageRow)),
+                                 mul(rem(tid, perRow), c(kStaged))));
+      storeShared(gather(values.take_front(kStaged)), at);
     }
-    Value at = add(bStage, add(mul(div(tid, c(32)), c(kTile)),
-                               mul(rem(tid, c(32)), c(kStrip))));
-    storeShared(gather(values.drop_front(kStrip)), at);
+    Value at = add(bStage, add(mul(div(tid, perRow), c(kTile)),
+                               mul(rem(tid, perRow), c(kStaged))));
+    storeShared(gather(values.drop_front(kStaged)), at);
   }
 
   // One k of the stage: every accumulator gains a[row] * b[col].
@@ -247,14 +258,14 @@ struct GemmBuilder {
     auto loop = forLoop(blocks, zeros, [&](Value t, ValueRange acc) {
       Value current = rem(t, c(2));
       Value hasNext = ult(add(t, c(1)), blocks);
-      SmallVector<Type> fetched(2 * kStrip, elem);
+      SmallVector<Type> fetched(2 * kStaged, elem);
       auto next = b.create<scf::IfOp>(loc, fetched, hasNext, true);
       {
         OpBuilder::InsertionGuard guard(b);
         b.setInsertionPointToStart(next.thenBlock());
         b.create<scf::YieldOp>(loc, fetch(mul(add(t, c(1)), c(kDepth))));
         b.setInsertionPointToStart(next.elseBlock());
-        b.create<scf::YieldOp>(loc, SmallVector<Value>(2 * kStrip, zero()));
+        b.create<scf::YieldOp>(loc, SmallVector<Value>(2 * kStaged, zero()));
       }
       Value depth = min(c(kDepth), sub(K, mul(t, c(kDepth))));
       SmallVector<Value> sums = block(current, depth, acc);
@@ -418,9 +429,15 @@ static void buildVariant(ttile::KernelOp kernel, TileShape shape,
 
 void buildGpuMatmulKernel(ttile::KernelOp kernel, OpBuilder &mb) {
   std::string symbol = kernelSymbol(kernel.getSymName().str());
-  for (int64_t tile : kGpuMatmulTiles)
-    buildVariant(kernel, TileShape{tile / (2 * kThreadsPerRow)},
+  Type elem = matmulInfo(kernel).getAs<TypeAttr>("element").getValue();
+  for (int64_t tile : kGpuMatmulTiles) {
+    // Smaller tiles take deeper stages: a tile with few blocks (a long sum
+    // into a small result) would otherwise wait at a barrier every 8 k.
+    // At most 48 KiB of shared memory (f64 halves the deepest stage).
+    int64_t depth = tile == 128 ? 8 : tile == 64 ? 16 : elem.isF64() ? 32 : 64;
+    buildVariant(kernel, TileShape{tile / (2 * kThreadsPerRow), depth},
                  gpuMatmulVariant(symbol, tile), mb);
+  }
 }
 
 std::string gpuMatmulVariant(llvm::StringRef symbol, int64_t tile) {
