@@ -14,6 +14,11 @@ enum class Fold { Sum, Mean, Max, Min, Prod };
 // The fold's identity: what an accumulator starts from.
 mlir::TypedAttr initialValue(mlir::OpBuilder &b, Fold fold, mlir::Type elem);
 
+// The fold of all `count` elements as the result: for a mean, divided by
+// the count; otherwise as it is.
+mlir::Value finishFold(mlir::OpBuilder &b, mlir::Location loc, Fold fold,
+                       mlir::Type elem, mlir::Value folded, mlir::Value count);
+
 // acc op v, on scalars or vectors lane by lane (max/min keep NaN).
 mlir::Value combine(mlir::OpBuilder &b, mlir::Location loc, Fold fold,
                     mlir::Value acc, mlir::Value v);

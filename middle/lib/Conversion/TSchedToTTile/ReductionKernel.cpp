@@ -25,9 +25,8 @@ namespace tessera::tile {
 // Folds over more reduced elements than this are cut into segments.
 static constexpr int64_t kColumnSegment = 256;
 
-// A mean divides the fold of all R elements by R.
-static Value finishFold(OpBuilder &b, Location loc, Fold fold, Type elem,
-                        Value folded, Value R) {
+Value finishFold(OpBuilder &b, Location loc, Fold fold, Type elem, Value folded,
+                 Value R) {
   if (fold != Fold::Mean)
     return folded;
   return b.create<arith::DivFOp>(

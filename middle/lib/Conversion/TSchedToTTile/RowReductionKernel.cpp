@@ -225,18 +225,6 @@ static FailureOr<Value> emitRowFold(OpBuilder &b, Location loc,
   return b.create<vector::ExtractOp>(loc, p, 0).getResult();
 }
 
-// A mean divides the fold of the whole row by its length.
-static Value finish(OpBuilder &b, Location loc, Fold fold, Type elem,
-                    Value folded, Value length) {
-  if (fold != Fold::Mean)
-    return folded;
-  return b.create<arith::DivFOp>(
-      loc, folded,
-      b.create<arith::UIToFPOp>(
-          loc, elem,
-          b.create<arith::IndexCastUIOp>(loc, b.getI64Type(), length)));
-}
-
 LogicalResult lowerRowReduction(tsched::FusionGroupOp group, Operation *reduce,
                                 Fold fold, bool chained, Value operand,
                                 Value result, Value rows, Value length,
@@ -264,7 +252,7 @@ LogicalResult lowerRowReduction(tsched::FusionGroupOp group, Operation *reduce,
     FailureOr<Value> folded = emitRowFold(b, loc, reader, fold, elem, C);
     if (failed(folded))
       return failure();
-    b.create<memref::StoreOp>(loc, finish(b, loc, fold, elem, *folded, C),
+    b.create<memref::StoreOp>(loc, finishFold(b, loc, fold, elem, *folded, C),
                               kb.outputs[0], ValueRange{row});
     b.create<ttile::YieldOp>(loc);
     return success();
@@ -307,7 +295,8 @@ LogicalResult lowerRowReduction(tsched::FusionGroupOp group, Operation *reduce,
     b.create<scf::IfOp>(
         loc, single,
         [&](OpBuilder &b, Location loc) {
-          b.create<memref::StoreOp>(loc, finish(b, loc, fold, elem, *folded, C),
+          b.create<memref::StoreOp>(loc,
+                                    finishFold(b, loc, fold, elem, *folded, C),
                                     kb.outputs[1], ValueRange{row});
           b.create<scf::YieldOp>(loc);
         },
@@ -335,7 +324,7 @@ LogicalResult lowerRowReduction(tsched::FusionGroupOp group, Operation *reduce,
     FailureOr<Value> folded = emitRowFold(b, loc, reader, fold, elem, S);
     if (failed(folded))
       return failure();
-    b.create<memref::StoreOp>(loc, finish(b, loc, fold, elem, *folded, C),
+    b.create<memref::StoreOp>(loc, finishFold(b, loc, fold, elem, *folded, C),
                               kb.outputs[0], ValueRange{row});
     b.create<ttile::YieldOp>(loc);
   }
