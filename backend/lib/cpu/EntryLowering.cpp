@@ -8,7 +8,12 @@
 #include "../common/TileLowering.h"
 #include "tessera/Backend/Symbols.h"
 
+#include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
+#include "mlir/Dialect/ControlFlow/IR/ControlFlow.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Transforms/DialectConversion.h"
+#include "tessera/tbin_abi.h"
 
 using namespace mlir;
 
@@ -18,10 +23,27 @@ namespace {
 // What an entry returns when a temporary buffer cannot be allocated
 // (TESSERA_ERROR_OUT_OF_MEMORY in tessera_rt.h).
 constexpr int32_t kOutOfMemory = 5;
-// What an entry returns when a run-time check (ttile.check) fails: an index
-// or slice outside the extents bound from the inputs
-// (TESSERA_ERROR_OUT_OF_RANGE).
-constexpr int32_t kOutOfRange = 8;
+static_assert(ttile::kStatusSingularMatrix == TESSERA_ENTRY_SINGULAR_MATRIX,
+              "the compiler's and the runtime's statuses must agree");
+
+// Loops in an entry (a fixed point's, scf.while) become branches first, so
+// that the walk below sees every launch and allocation in one region of
+// blocks and can branch from any of them to the cleanup block.
+LogicalResult loopsToBranches(func::FuncOp fn) {
+  bool hasLoops = false;
+  fn.walk([&](Operation *op) {
+    if (isa<scf::SCFDialect>(op->getDialect()))
+      hasLoops = true;
+  });
+  if (!hasLoops)
+    return success();
+  RewritePatternSet patterns(fn.getContext());
+  populateSCFToControlFlowConversionPatterns(patterns);
+  ConversionTarget target(*fn.getContext());
+  target.addIllegalDialect<scf::SCFDialect>();
+  target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
+  return applyPartialConversion(fn, target, std::move(patterns));
+}
 
 // Fields of tessera_device_ops_t, in order; tessera_host_ops_t has the
 // first three.
@@ -77,9 +99,21 @@ private:
   std::pair<Value, Value>
   gpuMatmulLaunch(ttile::LaunchOp op, const std::string &symbol, Value points);
 
-  // Ends `current` after `op` with a check of `ok`: on failure, branch to
-  // the cleanup block, which frees the temporaries and returns `status`.
+  // Ends the block of `op` after it with a check of `ok`: on failure,
+  // branch to the cleanup block, which frees the temporaries and returns
+  // `status`.
   void checkAfter(Operation *op, Value ok, Value status);
+
+  // An array of `n` elements on the stack for `op`'s arguments: at `op`, or
+  // in the entry block for an op inside a loop, whose allocas would grow
+  // the stack at every iteration (entries are not optimized).
+  Value stackArray(Operation *op, Type elem, int64_t n) {
+    OpBuilder::InsertionGuard guard(b);
+    if (inLoop.contains(op))
+      b.setInsertionPointToStart(entryBlock);
+    return b.create<LLVM::AllocaOp>(op->getLoc(), llvmPtrType(ctx), elem,
+                                    i64Const(b, op->getLoc(), n));
+  }
 
   // Slot `i` of the temporaries' table (below).
   Value slot(Location loc, int64_t i);
@@ -95,7 +129,6 @@ private:
   LLVM::LLVMFuncOp llvmFn;
   // (host, tessera_host_ops) on the CPU, (device, tessera_device_ops).
   Value arg0, arg1;
-  Block *current = nullptr;
   // Temporaries live in a table on the stack, a slot each (null when not
   // allocated yet or freed already), so that every failure shares one
   // cleanup block: code linear in the number of temporaries, where a free
@@ -103,6 +136,9 @@ private:
   // are volatile so that LLVM does not turn them back into that.
   Value slots;
   Block *cleanup = nullptr;
+  Block *entryBlock = nullptr;
+  // Ops that a loop of the entry holds (a fixed point's).
+  llvm::SmallPtrSet<Operation *, 16> inLoop;
 };
 
 Value EntryLowering::slot(Location loc, int64_t i) {
@@ -139,11 +175,11 @@ void EntryLowering::buildCleanup(Location loc, int64_t numTemporaries) {
 
 void EntryLowering::checkAfter(Operation *op, Value ok, Value status) {
   Location l = op->getLoc();
-  Block *rest = current->splitBlock(op->getNextNode());
-  b.setInsertionPointToEnd(current);
+  Block *block = op->getBlock();
+  Block *rest = block->splitBlock(op->getNextNode());
+  b.setInsertionPointToEnd(block);
   b.create<LLVM::CondBrOp>(l, ok, rest, ValueRange{}, cleanup,
                            ValueRange{status});
-  current = rest;
 }
 
 // A NUL-terminated kernel name, as the device image knows it.
@@ -252,7 +288,7 @@ Value EntryLowering::upload(memref::StoreOp store) {
   Value value = store.getValueToStore();
   if (elem.isIndex())
     value = castTo(b, l, value, i64);
-  Value slot = b.create<LLVM::AllocaOp>(l, ptr, stored, i64Const(b, l, 1));
+  Value slot = stackArray(store, stored, 1);
   b.create<LLVM::StoreOp>(l, value, slot);
   // Stores into flat buffers: one index.
   Value index = castTo(b, l, store.getIndices().front(), i64);
@@ -269,20 +305,19 @@ LogicalResult EntryLowering::run(OpBuilder &mb) {
   std::string symbol = device == EntryDevice::Cpu
                            ? entrySymbol(fn.getName().str())
                            : cudaEntrySymbol(fn.getName().str());
-  if (device != EntryDevice::Cpu) {
-    // A read of a buffer would touch device memory from the host (writes
-    // are uploads, below).
-    WalkResult hostRead =
-        fn.walk([](memref::LoadOp) { return WalkResult::interrupt(); });
-    if (hostRead.wasInterrupted())
-      return fn.emitError("entry '")
-             << fn.getName()
-             << "' reads a tensor in host code, which the cuda target does "
-                "not support yet";
-  }
+  if (device != EntryDevice::Cpu && failed(refuseHostReads(fn)))
+    return failure();
+  fn.walk([&](Operation *op) {
+    if (op->getParentOp() != fn.getOperation())
+      inLoop.insert(op);
+  });
+  if (failed(loopsToBranches(fn)))
+    return fn.emitError("cannot lower the loops of entry '")
+           << fn.getName() << "'";
   llvmFn = mb.create<LLVM::LLVMFuncOp>(
       loc, symbol, LLVM::LLVMFunctionType::get(i32, {ptr, ptr, ptr, ptr}));
   Block *entry = llvmFn.addEntryBlock(mb);
+  entryBlock = entry;
   arg0 = entry->getArgument(0);
   arg1 = entry->getArgument(1);
   Value buffers = entry->getArgument(2), dims = entry->getArgument(3);
@@ -297,15 +332,19 @@ LogicalResult EntryLowering::run(OpBuilder &mb) {
     arg.replaceAllUsesWith(castTo(b, loc, v, arg.getType()));
   }
   entry->getOperations().splice(entry->end(), old.getOperations());
+  // The blocks of a loop (a fixed point's) follow.
+  llvmFn.getBody().getBlocks().splice(
+      llvmFn.getBody().end(), fn.getBody().getBlocks(),
+      std::next(fn.getBody().begin()), fn.getBody().end());
 
-  current = entry;
-  // Collected first: checks split the block as the walk goes.
+  // Collected first: checks split the blocks as the walk goes.
   SmallVector<Operation *> steps;
-  for (Operation &op : *entry)
-    if (isa<memref::AllocOp, memref::DeallocOp, ttile::LaunchOp,
-            ttile::CheckOp>(op) ||
-        (device != EntryDevice::Cpu && isa<memref::StoreOp>(op)))
-      steps.push_back(&op);
+  for (Block &block : llvmFn.getBody())
+    for (Operation &op : block)
+      if (isa<memref::AllocOp, memref::DeallocOp, ttile::LaunchOp,
+              ttile::CheckOp>(op) ||
+          (device != EntryDevice::Cpu && isa<memref::StoreOp>(op)))
+        steps.push_back(&op);
   // The temporaries' table: every slot null until its allocation.
   int64_t numTemporaries = llvm::count_if(
       steps, [](Operation *op) { return isa<memref::AllocOp>(op); });
@@ -365,12 +404,13 @@ LogicalResult EntryLowering::run(OpBuilder &mb) {
       dealloc.erase();
       continue;
     }
+    // A check of what the entry read back: on failure, its status.
     if (auto check = dyn_cast<ttile::CheckOp>(op)) {
       Location l = check.getLoc();
       b.setInsertionPoint(check);
-      Value status =
-          b.create<LLVM::ConstantOp>(l, i32, b.getI32IntegerAttr(kOutOfRange));
-      Value ok = check.getCond();
+      Value status = b.create<LLVM::ConstantOp>(
+          l, i32, b.getI32IntegerAttr(check.getStatus()));
+      Value ok = check.getOk();
       check.erase();
       checkAfter(status.getDefiningOp(), ok, status);
       continue;
@@ -393,8 +433,7 @@ LogicalResult EntryLowering::run(OpBuilder &mb) {
       return launchOp.emitError("unknown kernel @") << launchOp.getKernel();
     b.setInsertionPoint(launchOp);
     int64_t n = launchOp.getBuffers().size();
-    Value argv = b.create<LLVM::AllocaOp>(
-        l, ptr, ptr, i64Const(b, l, std::max<int64_t>(n, 1)));
+    Value argv = stackArray(launchOp, ptr, std::max<int64_t>(n, 1));
     for (auto [i, buf] : llvm::enumerate(launchOp.getBuffers())) {
       Value slot = b.create<LLVM::GEPOp>(l, ptr, ptr, argv,
                                          ArrayRef<LLVM::GEPArg>{int32_t(i)});
@@ -403,8 +442,7 @@ LogicalResult EntryLowering::run(OpBuilder &mb) {
     // sizes: the points, then the kernel's extents.
     Value elements = castTo(b, l, launchOp.getElements(), i64);
     int64_t numSizes = 1 + launchOp.getSizes().size();
-    Value sizes =
-        b.create<LLVM::AllocaOp>(l, ptr, i64, i64Const(b, l, numSizes));
+    Value sizes = stackArray(launchOp, i64, numSizes);
     b.create<LLVM::StoreOp>(l, elements, sizes);
     for (auto [i, size] : llvm::enumerate(launchOp.getSizes())) {
       Value slot = b.create<LLVM::GEPOp>(
@@ -419,16 +457,44 @@ LogicalResult EntryLowering::run(OpBuilder &mb) {
     launchOp.erase();
     checkAfter(ok.getDefiningOp(), ok, status);
   }
-  auto ret = cast<func::ReturnOp>(current->getTerminator());
-  b.setInsertionPoint(ret);
-  b.create<LLVM::ReturnOp>(ret.getLoc(),
-                           ValueRange{b.create<LLVM::ConstantOp>(
-                               ret.getLoc(), i32, b.getI32IntegerAttr(0))});
-  ret.erase();
+  SmallVector<func::ReturnOp> returns;
+  llvmFn.walk([&](func::ReturnOp ret) { returns.push_back(ret); });
+  for (func::ReturnOp ret : returns) {
+    b.setInsertionPoint(ret);
+    b.create<LLVM::ReturnOp>(ret.getLoc(),
+                             ValueRange{b.create<LLVM::ConstantOp>(
+                                 ret.getLoc(), i32, b.getI32IntegerAttr(0))});
+    ret.erase();
+  }
   return success();
 }
 
 } // namespace
+
+LogicalResult refuseHostReads(func::FuncOp fn) {
+  // A read of a buffer would touch device memory from the host (writes are
+  // uploads). One an operator needs names it.
+  memref::LoadOp read, named;
+  fn.walk([&](memref::LoadOp load) {
+    if (!read)
+      read = load;
+    if (!named && load->hasAttr(ttile::kHostReadAttr))
+      named = load;
+  });
+  if (named)
+    read = named;
+  if (!read)
+    return success();
+  if (auto op = read->getAttrOfType<StringAttr>(ttile::kHostReadAttr))
+    return read.emitError("'")
+           << op.getValue()
+           << "' is not supported by the cuda target yet: its entry reads a "
+              "tensor in host code";
+  return fn.emitError("entry '")
+         << fn.getName()
+         << "' reads a tensor in host code, which the cuda target does not "
+            "support yet";
+}
 
 LogicalResult lowerEntry(func::FuncOp fn, ModuleOp module, OpBuilder &mb,
                          EntryDevice device) {

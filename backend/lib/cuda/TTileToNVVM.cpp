@@ -6,6 +6,7 @@
 #include "../common/TileLowering.h"
 #include "FoldUnrolling.h"
 #include "MatmulTiles.h"
+#include "../cpu/EntryLowering.h"
 #include "WarpLanes.h"
 #include "tessera/Backend/Passes.h"
 #include "tessera/Backend/Symbols.h"
@@ -185,6 +186,11 @@ struct ConvertTTileToNVVMPass
     : impl::ConvertTTileToNVVMBase<ConvertTTileToNVVMPass> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
+    // An entry the device form cannot have (it reads a tensor back in host
+    // code) is refused here already, naming the operator that needs it.
+    for (auto fn : module.getOps<func::FuncOp>())
+      if (failed(refuseHostReads(fn)))
+        return signalPassFailure();
     if (failed(expandKernelMath(module)))
       return signalPassFailure();
     OpBuilder mb = OpBuilder::atBlockEnd(module.getBody());

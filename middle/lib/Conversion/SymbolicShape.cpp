@@ -258,6 +258,12 @@ static std::optional<Dims> rulesFor(Operation *def, Value value) {
   }
   if (auto mm = dyn_cast<tgraph::MatmulOp>(def))
     return matmulDims(mm);
+  // A solve's result has its right-hand side's shape (the matrix, first,
+  // may have the same rank and other dims).
+  if (auto solve = dyn_cast<tgraph::SolveOp>(def))
+    return symbolicDims(solve.getRhs());
+  if (auto fp = dyn_cast<tgraph::FixedPointOp>(def))
+    return symbolicDims(fp.getInit());
   if (auto t = dyn_cast<tgraph::TransposeOp>(def)) {
     auto in = symbolicDims(t.getOperand());
     if (!in)
@@ -367,6 +373,9 @@ std::optional<Dims> symbolicDims(Value value) {
                                                          tgraph::kShapeAttr));
     if (auto group = dyn_cast<tsched::FusionGroupOp>(owner))
       return symbolicDims(group.getInputs()[arg.getArgNumber()]);
+    // A fixed point's body: the iterate, then the captured values.
+    if (auto fp = dyn_cast<tgraph::FixedPointOp>(owner))
+      return symbolicDims(fp->getOperand(arg.getArgNumber()));
     return std::nullopt;
   }
   return rulesFor(value.getDefiningOp(), value);

@@ -76,6 +76,14 @@ typedef struct tessera_host_ops {
 typedef int32_t (*tessera_entry_fn)(void *host, const tessera_host_ops_t *ops,
                                     void *const *buffers, const int64_t *dims);
 
+/*
+ * Statuses an entry returns besides 0, 5 (out of memory) and a failed
+ * launch's: a check on the data it computed failed, and the runtime reports
+ * it by name (tessera_last_error). The outputs are then unspecified.
+ */
+/* solve: Gaussian elimination met a zero pivot (the matrix is singular). */
+#define TESSERA_ENTRY_SINGULAR_MATRIX 64
+
 /* ---- Devices other than the CPU (since ABI version 1) --------------
  *
  * A .tbin compiled with --target=cuda also holds, for every entry NAME, a

@@ -71,6 +71,11 @@ tessera_status_t runOnCpu(tessera_function_t fn, rt::Device &device,
   int32_t rc = fn->fn(&call, call.ops(), buffers, dims);
   if (rc == TESSERA_ERROR_OUT_OF_RANGE)
     return rt::fail(TESSERA_ERROR_OUT_OF_RANGE, outOfRange(fn, dims));
+  if (rc == TESSERA_ENTRY_SINGULAR_MATRIX)
+    return rt::fail(TESSERA_ERROR_EXECUTION,
+                    "entry '" + fn->meta->name +
+                        "' failed: solve: the matrix is singular (Gaussian "
+                        "elimination met a zero pivot)");
   if (rc != 0)
     return rt::fail(TESSERA_ERROR_EXECUTION, "entry '" + fn->meta->name +
                                                  "' failed with status " +

@@ -27,6 +27,10 @@ compiler: every formula here is written from the operator's definition).
       write random inputs; SHAPE like 37x29 (or "scalar"); KIND is
       normal (default), labels<C> (integers in [0, C)), ints (small
       signed integers, exact in any sum of a few thousand of them),
+      uniform (in [0, 1)), wellposed (a square matrix with a condition
+      number of a few),
+      singular (a square matrix with a zero column), contraction (a
+      matrix of spectral norm 1/2),
       expedge (exp's arguments from -105 to -86, where its results turn
       subnormal and then round to zero, the boundaries included) or
       subnormal (positive float32 subnormals of every magnitude, the
@@ -35,7 +39,9 @@ compiler: every formula here is written from the operator's definition).
 Helpers in scope of EXPR: softmax, log_softmax, layernorm, rmsnorm, mse,
 cross_entropy, attention, mlp_forward, attention_vjp, mlp_grads and
 relu_mlp_grads (gradients derived by hand), softmax_vjp, numeric_grad
-(central differences), ordered_matmul, ordered_fold, lane_fold.
+(central differences), ordered_matmul, ordered_fold, lane_fold,
+ordered_solve (Gaussian elimination in the operands' dtype, in the order
+tgraph.solve fixes), fixed_point (iteration in float64).
 """
 import sys
 
@@ -245,6 +251,58 @@ def ordered_fold(op, x, axes=None, keepdims=False):
     return acc
 
 
+def ordered_solve(a, b):
+    """solve(a, b) by Gaussian elimination with partial pivoting exactly as
+    tgraph.solve's definition orders it, in the operands' dtype (NumPy
+    rounds every operation): for each column c the pivot is the first row of
+    the largest |a[i, c]|, rows swap whole, each row below takes
+    f = a[i, c] / a[c, c] and, unless f is 0, a[i, j] -= f * a[c, j] and
+    b[i] -= f * b[c] (a multiply, then a subtraction); then back
+    substitution, s = b[i] - a[i, p] * x[p] for p ascending, x[i] = s / a[i, i].
+    A zero pivot raises."""
+    m, x = a.copy(), b.copy()
+    vector = x.ndim == 1
+    if vector:
+        x = x[:, None]
+    n = m.shape[0]
+    for c in range(n):
+        p = c
+        for i in range(c + 1, n):
+            if abs(m[i, c]) > abs(m[p, c]):
+                p = i
+        if m[p, c] == 0:
+            raise ZeroDivisionError("matrix is singular")
+        m[[c, p]] = m[[p, c]]
+        x[[c, p]] = x[[p, c]]
+        for i in range(c + 1, n):
+            f = m[i, c] / m[c, c]
+            if f == 0:
+                continue
+            m[i, c:] = m[i, c:] - f * m[c, c:]
+            x[i] = x[i] - f * x[c]
+    for i in range(n - 1, -1, -1):
+        s = x[i].copy()
+        for p in range(i + 1, n):
+            s = s - m[i, p] * x[p]
+        x[i] = s / m[i, i]
+    return x[:, 0] if vector else x
+
+
+def fixed_point(f, x0, tol=1e-14, max_iter=10000):
+    """The fixed point of f from x0 as tgraph.fixed_point defines it: x = f(x)
+    until the largest |change| is at most tol or after max_iter evaluations,
+    in float64 (the default tol: a few units in the last place of values
+    near 1, where a contraction's iterates stop improving and may cycle)."""
+    x = np.asarray(x0, dtype=np.float64)
+    for _ in range(max_iter):
+        y = np.asarray(f(x), dtype=np.float64)
+        change = np.max(np.abs(y - x), initial=0.0)
+        x = y
+        if change <= tol:
+            break
+    return x
+
+
 HELPERS = {k: v for k, v in globals().items() if callable(v) and not k.startswith("_")}
 
 
@@ -388,6 +446,23 @@ def inputs(directory, seed, *specs):
             values = rng.integers(-9, 10, size=dims)
         elif kind in ("expedge", "subnormal"):
             values = _edges(kind, int(np.prod(dims)), rng).reshape(dims)
+        elif kind == "uniform":
+            values = rng.uniform(0.0, 1.0, dims)
+        elif kind == "wellposed":
+            # A square matrix far from singular: normal entries plus
+            # 2 sqrt(n) on the diagonal (condition numbers of a few).
+            n = dims[-1]
+            values = rng.standard_normal(dims) + 2 * np.sqrt(n) * np.eye(n)
+        elif kind == "singular":
+            # Normal entries but a zero column (the third): exactly
+            # singular in any rounding, since eliminations keep it zero.
+            values = rng.standard_normal(dims)
+            values[..., 2] = 0
+        elif kind == "contraction":
+            # A matrix of spectral norm at most 1/2 (x -> W x is a
+            # contraction by a factor of 2 at least).
+            values = rng.standard_normal(dims)
+            values = values / (2 * np.linalg.norm(values, 2))
         else:
             values = rng.standard_normal(dims)
         np.save(f"{directory}/{name}.npy", np.asarray(values).astype(dtype))

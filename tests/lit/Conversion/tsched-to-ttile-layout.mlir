@@ -135,7 +135,7 @@ func.func @slice(%a: tensor<?x10xi32> {tgraph.name = "x", tgraph.shape = ["N", 1
 // CHECK: %[[LAST:.*]] = arith.addi %[[O]], %{{.*}} : index
 // CHECK: %[[GE:.*]] = arith.cmpi sge, %[[O]], %c0 : index
 // CHECK: %[[LT:.*]] = arith.cmpi slt, %[[LAST]], %[[N]] : index
-// CHECK: ttile.check %{{.*}}, "slice of 2-d tensor inside its extent in dim 0"
+// CHECK: ttile.check %{{.*}} status 8, "slice of 2-d tensor inside its extent in dim 0"
 // CHECK-NEXT: arith.constant 2 : index
 // CHECK: ttile.launch @slice_runtime_k0(%arg0, %arg1) elements %{{.*}} sizes(%{{.*}}, %{{.*}}, %[[N]], %{{.*}}, %[[O]])
 func.func @slice_runtime(%a: tensor<?x10xi32> {tgraph.name = "x", tgraph.shape = ["N", 10]})

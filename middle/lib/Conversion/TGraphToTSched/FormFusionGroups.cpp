@@ -5,7 +5,8 @@
 // group of its shape unless that would make groups depend on each other in
 // a cycle. Broadcasts that a kernel can read through join the chains that
 // read them, and a reduction's group computes the chain that produces its
-// operand (FusionRules.h).
+// operand (FusionRules.h). A fixed point stays in the entry, its body
+// grouped the same way (its kernels run in a loop, FixedPointLowering.cpp).
 #include "FusionRules.h"
 
 #include "tessera/Conversion/BroadcastRead.h"
@@ -77,6 +78,8 @@ StringRef singleOpKind(Operation *op) {
   if (isa<tgraph::TransposeOp, tgraph::BroadcastOp, tgraph::ReshapeOp,
           tgraph::SliceOp, tgraph::ConcatOp, tgraph::PadOp, tgraph::IotaOp>(op))
     return "layout";
+  if (isa<tgraph::SolveOp>(op))
+    return "solve";
   return "";
 }
 
@@ -130,8 +133,8 @@ void widenBooleanLayouts(func::FuncOp fn) {
 }
 
 // Replaces the plan's operators by one fusion group, built before the
-// terminator; the block is put back in order afterwards.
-void buildGroup(func::FuncOp fn, GroupPlan &plan, ArrayRef<int64_t> tile) {
+// terminator of `block`; the block is put back in order afterwards.
+void buildGroup(Block &block, GroupPlan &plan, ArrayRef<int64_t> tile) {
   llvm::SmallPtrSet<Operation *, 16> members(plan.ops.begin(), plan.ops.end());
   auto inGroup = [&](Value v) {
     Operation *def = v.getDefiningOp();
@@ -172,9 +175,10 @@ void buildGroup(func::FuncOp fn, GroupPlan &plan, ArrayRef<int64_t> tile) {
     locs.push_back(op->getLoc());
   for (Value v : plan.passthrough)
     locs.push_back(v.getLoc());
-  Location loc = FusedLoc::get(fn.getContext(), locs);
+  MLIRContext *ctx = block.getParentOp()->getContext();
+  Location loc = FusedLoc::get(ctx, locs);
 
-  Operation *terminator = fn.getBody().front().getTerminator();
+  Operation *terminator = block.getTerminator();
   OpBuilder b(terminator);
   SmallVector<Type> resultTypes;
   for (Value v : outputs)
@@ -214,15 +218,19 @@ void buildGroup(func::FuncOp fn, GroupPlan &plan, ArrayRef<int64_t> tile) {
     op->erase();
 }
 
+// The kind of the plan that stands for a fixed point: never built (the op
+// stays where it is, its body grouped on its own), it only orders groups.
+constexpr StringLiteral kFixedPoint = "fixed_point";
+
 class GroupFormation {
 public:
-  GroupFormation(func::FuncOp fn, int64_t tileElements)
-      : fn(fn), tileElements(tileElements) {}
+  // `scope` owns `block`: an entry, or a fixed point whose body it is.
+  GroupFormation(Operation *scope, Block &block, int64_t tileElements)
+      : scope(scope), block(block), tileElements(tileElements) {}
 
   LogicalResult run() {
-    Block &block = fn.getBody().front();
     castsToReshapes(block);
-    chains = fuseReductionChains(fn);
+    chains = fuseReductionChains(block);
     for (auto &[reduction, chain] : chains)
       inChain.insert(chain.begin(), chain.end());
     for (Operation &op : block.without_terminator())
@@ -233,21 +241,23 @@ public:
         continue;
       ArrayAttr shape = symbolicShape(v);
       if (!shape)
-        return fn.emitError("cannot determine the symbolic shape of a result");
+        return scope->emitError(
+            "cannot determine the symbolic shape of a result");
       unsigned g = elementwiseGroup(shape, {});
       plans[g].passthrough.insert(v);
     }
 
     for (GroupPlan &plan : plans)
-      if (!plan.ops.empty() || !plan.passthrough.empty())
-        buildGroup(fn, plan, tileFor(plan));
+      if (plan.kind != kFixedPoint &&
+          (!plan.ops.empty() || !plan.passthrough.empty()))
+        buildGroup(block, plan, tileFor(plan));
     // Constants now live inside the groups that use them.
     for (Operation &op : llvm::make_early_inc_range(block.without_terminator()))
       if (isa<tgraph::ConstantOp>(op) && op.use_empty())
         op.erase();
     // Groups were built at the end; put every operator after its operands.
     if (!sortTopologically(&block))
-      return fn.emitError("fusion groups depend on each other in a cycle");
+      return scope->emitError("fusion groups depend on each other in a cycle");
     return success();
   }
 
@@ -316,6 +326,16 @@ private:
       add(g, op, producers);
       return success();
     }
+    // A fixed point: its body is grouped on its own; the op stays, and a
+    // plan that is never built orders the groups around it.
+    if (auto fp = dyn_cast<tgraph::FixedPointOp>(op)) {
+      if (failed(GroupFormation(fp, fp.getBody().front(), tileElements).run()))
+        return failure();
+      unsigned g = newGroup(kFixedPoint, shape);
+      add(g, op, producers);
+      constantsInBuffers(op, g);
+      return success();
+    }
     StringRef kind = singleOpKind(op);
     if (kind.empty())
       return op->emitError("'") << op->getName() << "' has no CPU schedule yet";
@@ -323,8 +343,13 @@ private:
     for (Operation *c : chains.lookup(op))
       add(g, c, producerGroups(c));
     add(g, op, producers);
-    // Scalar constants it reads need buffers: each gets a group of its own
-    // (one per constant, however many operators read it).
+    constantsInBuffers(op, g);
+    return success();
+  }
+
+  // Scalar constants that `op` (of group `g`) reads need buffers: each gets
+  // a group of its own (one per constant, however many operators read it).
+  void constantsInBuffers(Operation *op, unsigned g) {
     for (OpOperand &use : op->getOpOperands())
       if (auto c = use.get().getDefiningOp<tgraph::ConstantOp>()) {
         auto [it, isNew] = groupOf.try_emplace(c, plans.size());
@@ -334,7 +359,6 @@ private:
         }
         plans[g].after.insert(it->second);
       }
-    return success();
   }
 
   // The groups whose results `op` reads, directly or through an extent
@@ -425,10 +449,13 @@ private:
     }
     if (plan.kind == "reduction")
       return {64};
+    if (plan.kind == "solve")
+      return {1};
     return {tileElements};
   }
 
-  func::FuncOp fn;
+  Operation *scope;
+  Block &block;
   int64_t tileElements;
   std::vector<GroupPlan> plans;
   DenseMap<Operation *, unsigned> groupOf;
@@ -449,7 +476,8 @@ struct FormFusionGroupsPass : impl::FormFusionGroupsBase<FormFusionGroupsPass> {
     for (auto fn : getOperation().getOps<func::FuncOp>())
       if (!fn.isExternal()) {
         widenBooleanLayouts(fn);
-        if (failed(GroupFormation(fn, tileElements).run()))
+        if (failed(
+                GroupFormation(fn, fn.getBody().front(), tileElements).run()))
           return signalPassFailure();
       }
   }

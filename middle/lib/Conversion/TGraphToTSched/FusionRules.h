@@ -24,7 +24,8 @@ bool readsThroughBroadcast(mlir::Operation *op);
 // memory. Originals left without users are erased; those that other
 // operators read too stay, so the chain is computed twice (see
 // ReductionChains.cpp for when that is worth it). Clones in program order.
+// `block`: an entry's body, or the body of a fixed point in it.
 llvm::MapVector<mlir::Operation *, llvm::SmallVector<mlir::Operation *>>
-fuseReductionChains(mlir::func::FuncOp fn);
+fuseReductionChains(mlir::Block &block);
 
 } // namespace tessera

@@ -137,9 +137,9 @@ private:
 } // namespace
 
 llvm::MapVector<Operation *, SmallVector<Operation *>>
-fuseReductionChains(func::FuncOp fn) {
+fuseReductionChains(Block &block) {
   SmallVector<Operation *> reductions;
-  for (Operation &op : fn.getBody().front())
+  for (Operation &op : block)
     if (isa<tgraph::ReduceSumOp, tgraph::ReduceMeanOp, tgraph::ReduceMaxOp,
             tgraph::ReduceMinOp, tgraph::ReduceProdOp>(op))
       reductions.push_back(&op);

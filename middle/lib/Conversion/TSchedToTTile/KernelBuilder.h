@@ -42,6 +42,12 @@ public:
   virtual mlir::OpBuilder &entryBuilder() = 0;
   // Where kernels are created (module level, before the entry).
   virtual mlir::OpBuilder &moduleBuilder() = 0;
+  // For a fixed point's body (FixedPointLowering.cpp): which buffer holds
+  // `tensor` from now on, and the lowering of one of the body's steps (a
+  // fusion group or a fixed point) into `results`, at the entry builder.
+  virtual void setBuffer(mlir::Value tensor, mlir::Value buffer) = 0;
+  virtual mlir::LogicalResult
+  lowerStep(mlir::Operation *step, llvm::ArrayRef<mlir::Value> results) = 0;
 };
 
 // A kernel about to be built: its buffers (inputs, then outputs), the
@@ -119,6 +125,13 @@ mlir::LogicalResult lowerLayoutGroup(tsched::FusionGroupOp group,
 // the reshape keeps the element count (RuntimeChecks.cpp).
 mlir::LogicalResult emitRuntimeChecks(tsched::FusionGroupOp group,
                                       EntryContext &ctx);
+// A fixed point: its body's kernels in a loop of the entry, which reads the
+// largest change of each iteration back to decide whether to stop.
+mlir::LogicalResult lowerFixedPoint(tgraph::FixedPointOp op, mlir::Value result,
+                                    EntryContext &ctx, int64_t vectorBytes);
+mlir::LogicalResult lowerSolveGroup(tsched::FusionGroupOp group,
+                                    llvm::ArrayRef<mlir::Value> results,
+                                    EntryContext &ctx);
 
 // A copy of `count` elements from one buffer to another.
 void emitCopy(EntryContext &ctx, mlir::Value from, mlir::Value to,

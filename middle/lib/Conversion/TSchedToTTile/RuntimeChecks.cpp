@@ -57,7 +57,7 @@ static LogicalResult checkReshape(tsched::FusionGroupOp group,
   Value same = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq,
                                        tile::product(b, loc, *inExtents),
                                        tile::product(b, loc, *outExtents));
-  b.create<ttile::CheckOp>(loc, same,
+  b.create<ttile::CheckOp>(loc, same, ttile::kStatusOutOfRange,
                            b.getStringAttr("reshape keeps the element count"));
   return success();
 }
@@ -122,7 +122,8 @@ LogicalResult emitRuntimeChecks(tsched::FusionGroupOp group,
   what += checked.size() > 1 ? "s" : "";
   for (auto [k, i] : llvm::enumerate(checked))
     what += (k ? ", " : " ") + std::to_string(i);
-  b.create<ttile::CheckOp>(loc, ok, b.getStringAttr(what));
+  b.create<ttile::CheckOp>(loc, ok, ttile::kStatusOutOfRange,
+                           b.getStringAttr(what));
   return success();
 }
 

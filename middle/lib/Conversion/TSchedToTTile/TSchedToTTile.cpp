@@ -6,6 +6,7 @@
 #include "tessera/Conversion/Passes.h"
 #include "tessera/Conversion/SymbolicShape.h"
 
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
@@ -59,7 +60,8 @@ public:
     SmallVector<bool> written(ret.getNumOperands(), false);
     SmallVector<Operation *> steps;
     for (Operation &op : block)
-      if (isa<tsched::FusionGroupOp, tensor::FromElementsOp>(op))
+      if (isa<tsched::FusionGroupOp, tgraph::FixedPointOp,
+              tensor::FromElementsOp>(op))
         steps.push_back(&op);
     for (Operation *step : steps) {
       entry.setInsertionPoint(step);
@@ -82,7 +84,7 @@ public:
             ValueRange{tile::indexConst(entry, scalar.getLoc(), 0)});
         continue;
       }
-      if (failed(lowerGroup(cast<tsched::FusionGroupOp>(step), results)))
+      if (failed(lowerStep(step, results)))
         return failure();
     }
     // Extents the entry reads from its old arguments come from the dims
@@ -130,7 +132,8 @@ public:
         op->erase();
     for (Operation &op : block.without_terminator())
       if (!isa<ttile::LaunchOp, ttile::CheckOp, memref::AllocOp,
-               memref::DeallocOp, memref::StoreOp>(op) &&
+               memref::DeallocOp, memref::StoreOp, memref::LoadOp,
+               scf::WhileOp>(op) &&
           !isa<arith::ArithDialect>(op.getDialect()))
         return op.emitError("cannot lower '")
                << op.getName() << "' to Tile IR: not inside a fusion group";
@@ -170,6 +173,14 @@ public:
   }
   OpBuilder &entryBuilder() override { return entry; }
   OpBuilder &moduleBuilder() override { return kernels; }
+  void setBuffer(Value tensor, Value buffer) override {
+    buffers[tensor] = buffer;
+  }
+  LogicalResult lowerStep(Operation *step, ArrayRef<Value> results) override {
+    if (auto fp = dyn_cast<tgraph::FixedPointOp>(step))
+      return tile::lowerFixedPoint(fp, results[0], *this, vectorBytes);
+    return lowerGroup(cast<tsched::FusionGroupOp>(step), results);
+  }
 
 private:
   // Where a value computed in the entry goes: the first output that
@@ -204,6 +215,8 @@ private:
       return tile::lowerMatmulGroup(group, results, *this, vectorBytes);
     if (kind == "reduction")
       return tile::lowerReductionGroup(group, results, *this, reductionResults);
+    if (kind == "solve")
+      return tile::lowerSolveGroup(group, results, *this);
     return tile::lowerLayoutGroup(group, results, *this);
   }
 

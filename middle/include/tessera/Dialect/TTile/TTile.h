@@ -12,3 +12,20 @@
 
 #define GET_OP_CLASSES
 #include "tessera/Dialect/TTile/TTileOps.h.inc"
+
+namespace tessera::ttile {
+
+// Statuses an entry returns through ttile.check; the runtime's copies are in
+// runtime/include/tessera/tbin_abi.h (the backend checks that they agree).
+// A slice, index or reshape that does not fit the run-time dims
+// (TESSERA_ERROR_OUT_OF_RANGE).
+constexpr int32_t kStatusOutOfRange = 8;
+// A zero pivot in the elimination of a `solve`.
+constexpr int32_t kStatusSingularMatrix = 64;
+
+// On a memref.load in an entry (a value read back in host code): the name
+// of the operator it serves, for the cuda target's refusal (its entries
+// cannot read device memory).
+inline constexpr llvm::StringLiteral kHostReadAttr = "ttile.host_read";
+
+} // namespace tessera::ttile

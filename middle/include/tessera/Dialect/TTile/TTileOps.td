@@ -85,25 +85,6 @@ def TTile_StoreOp : TTile_Op<"store", [MemoryEffects<[MemWrite]>]> {
   let hasVerifier = 1;
 }
 
-def TTile_CheckOp : TTile_Op<"check", [MemoryEffects<[MemWrite]>]> {
-  let summary = "stop the entry unless a run-time condition holds";
-  let description = [{
-    In an entry, before the launches that rely on it: when `cond` is false
-    the entry frees its temporaries and returns 8
-    (`TESSERA_ERROR_OUT_OF_RANGE`), launching nothing more. It guards what
-    only run-time extents decide, such as a slice of a dim whose extent is
-    bound from the inputs (`x[2:5]` of `x: f32[N]` needs `N >= 5`; a
-    reshape of `x: f32[N]` to `[M, 2]` needs `N = 2M`).
-    `message` says what was checked, for the reader of the IR.
-
-    ```mlir
-    ttile.check %ok, "slice dim 0 of f32[N] inside its extent"
-    ```
-  }];
-  let arguments = (ins I1:$cond, StrAttr:$message);
-  let assemblyFormat = "$cond `,` $message attr-dict";
-}
-
 def TTile_LaunchOp
     : TTile_Op<"launch", [DeclareOpInterfaceMethods<SymbolUserOpInterface>,
                           AttrSizedOperandSegments]> {
@@ -115,6 +96,35 @@ def TTile_LaunchOp
     $kernel `(` $buffers `)` `elements` $elements (`sizes` `(` $sizes^ `)`)?
     attr-dict `:` type($buffers)
   }];
+}
+
+def TTile_CheckOp
+    : TTile_Op<"check", [MemoryEffects<[MemRead, MemWrite]>]> {
+  let summary = "end the entry with `status` unless `ok`";
+  let description = [{
+    In an entry: when `ok` is false the entry frees its temporaries and
+    returns `status`, launching nothing more, and the runtime reports it
+    (`tbin_abi.h` lists the statuses); when it is true, nothing happens.
+    Two uses:
+
+    - before the launches that rely on it, what only run-time extents
+      decide: a slice of a dim whose extent is bound from the inputs
+      (`x[2:5]` of `x: f32[N]` needs `N >= 5`; a reshape of `x: f32[N]` to
+      `[M, 2]` needs `N = 2M`), status 8 (`TESSERA_ERROR_OUT_OF_RANGE`);
+    - after the launches that computed it, a value the entry read back
+      from a buffer: `solve` checks its pivots, status 64.
+
+    `message` says what was checked, for the reader of the IR.
+
+    ```mlir
+    ttile.check %in_range status 8, "slice dim 0 of f32[N] inside its extent"
+    %info = memref.load %flag[%c0] : memref<?xi64>
+    %ok = arith.cmpi eq, %info, %c0_i64 : i64
+    ttile.check %ok status 64
+    ```
+  }];
+  let arguments = (ins I1:$ok, I32Attr:$status, OptionalAttr<StrAttr>:$message);
+  let assemblyFormat = "$ok `status` $status (`,` $message^)? attr-dict";
 }
 
 #endif // TESSERA_TTILE_OPS

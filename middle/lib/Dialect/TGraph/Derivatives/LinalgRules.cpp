@@ -96,9 +96,17 @@ LogicalResult SolveOp::buildJVP(OpBuilder &b, ArrayRef<Value> dxs,
                                 SmallVectorImpl<Value> &dys) {
   RuleBuilder rb(b, getLoc());
   Value rhs = dxs[1];
-  if (dxs[0])
-    rhs = rb.sub(
-        rhs, b.create<MatmulOp>(getLoc(), dxs[0], getResult(), false, false));
+  if (dxs[0]) {
+    // A_dot x, with a vector x made a column and the product a vector again
+    // (the backends' matmuls take matrices).
+    Value x = getResult();
+    bool vector = tensorOf(x).getRank() == 1;
+    Value product = b.create<MatmulOp>(
+        getLoc(), dxs[0], vector ? insertUnitDim(rb, x, 1) : x, false, false);
+    if (vector)
+      product = rb.reshape(product, tensorOf(x), x, {0});
+    rhs = rhs ? rb.sub(rhs, product) : rb.neg(product);
+  }
   dys.push_back(
       b.create<SolveOp>(getLoc(), getResult().getType(), getMatrix(), rhs));
   return success();

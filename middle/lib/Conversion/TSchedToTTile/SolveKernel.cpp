@@ -1,0 +1,250 @@
+// The solve group: x with A x = b, A [n, n], b [n] or [n, k], by Gaussian
+// elimination with partial pivoting in a fixed order, so that the bits do
+// not depend on the thread count or anything but the operands.
+//
+// Two kernels and a check in the entry:
+//
+// 1. `solve_factor`, one point: A is copied into scratch space and factored
+//    in place, column c = 0, 1, ..., n-1 in turn. The pivot is the first row
+//    i >= c with the largest |a[i, c]| (a strict comparison: the first one
+//    on ties, a NaN never); rows c and the pivot's swap whole, and each row
+//    i > c takes f = a[i, c] / a[c, c] (stored in its place, the multipliers
+//    of L) and, unless f is 0, a[i, j] -= f * a[c, j] for j > c, a separate
+//    multiply and subtract. The pivot rows go to a second buffer. A zero
+//    pivot stops the factorization and writes its column + 1 to a flag.
+// 2. The entry reads the flag back and, if it is set, returns
+//    TESSERA_ENTRY_SINGULAR_MATRIX (ttile.check): the runtime reports
+//    "solve: the matrix is singular".
+// 3. `solve`, a point per column j of b: the column is copied into x, the
+//    pivots' swaps applied in order, then forward substitution
+//    (x[i] -= l[i, c] * x[c] for c ascending and i > c, skipped where the
+//    multiplier is 0) and back substitution (s = x[i] - u[i, p] * x[p] for p
+//    ascending from i + 1, then x[i] = s / u[i, i]).
+//
+// These are the operations of the reference evaluator's elimination
+// (middle/lib/Reference/LinalgEval.cpp), which applies each row operation to
+// b as it goes, in the same order: a column's result depends only on A and
+// that column, and in f64 it is the reference's to the bit.
+#include "KernelBuilder.h"
+
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+
+using namespace mlir;
+
+namespace tessera::tile {
+
+namespace {
+
+// Scalar index and element arithmetic of the kernel bodies.
+struct Scalars {
+  OpBuilder &b;
+  Location loc;
+
+  Value idx(int64_t v) { return indexConst(b, loc, v); }
+  Value add(Value x, Value y) { return b.create<arith::AddIOp>(loc, x, y); }
+  Value sub(Value x, Value y) { return b.create<arith::SubIOp>(loc, x, y); }
+  Value mul(Value x, Value y) { return b.create<arith::MulIOp>(loc, x, y); }
+  // Element (row, col) of a row-major buffer with `cols` columns.
+  Value at(Value row, Value cols, Value col) {
+    return add(mul(row, cols), col);
+  }
+  Value load(Value buffer, Value i) {
+    return b.create<memref::LoadOp>(loc, buffer, ValueRange{i});
+  }
+  void store(Value v, Value buffer, Value i) {
+    b.create<memref::StoreOp>(loc, v, buffer, ValueRange{i});
+  }
+  Value cmpf(arith::CmpFPredicate p, Value x, Value y) {
+    return b.create<arith::CmpFOp>(loc, p, x, y);
+  }
+  Value cmpi(arith::CmpIPredicate p, Value x, Value y) {
+    return b.create<arith::CmpIOp>(loc, p, x, y);
+  }
+  Value zeroOf(Type elem) {
+    return b.create<arith::ConstantOp>(loc, b.getFloatAttr(elem, 0.0));
+  }
+  // for (i = from; i < to; ++i) body(i)
+  void loop(Value from, Value to, function_ref<void(Value)> body) {
+    auto f = b.create<scf::ForOp>(loc, from, to, idx(1));
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPoint(f.getBody()->getTerminator());
+    body(f.getInductionVar());
+  }
+  // if (cond) then()
+  void when(Value cond, function_ref<void()> then) {
+    auto f = b.create<scf::IfOp>(loc, cond, /*withElseRegion=*/false);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPoint(f.thenBlock()->getTerminator());
+    then();
+  }
+  void swap(Value buffer, Value i, Value j) {
+    Value x = load(buffer, i), y = load(buffer, j);
+    store(y, buffer, i);
+    store(x, buffer, j);
+  }
+};
+
+// Kernel 1: the factorization of `a` into `lu`, the pivot rows into `piv`,
+// 0 or the column + 1 of a zero pivot into info[0].
+void emitFactor(OpBuilder &b, Location loc, Value a, Value lu, Value piv,
+                Value info, Value n, Type elem) {
+  Scalars s{b, loc};
+  Type i64 = b.getI64Type();
+  Value zero = s.idx(0), one = s.idx(1);
+  Value zero64 = b.create<arith::ConstantIntOp>(loc, 0, i64);
+  s.loop(zero, s.mul(n, n), [&](Value i) { s.store(s.load(a, i), lu, i); });
+  s.store(zero64, info, zero);
+  s.loop(zero, n, [&](Value c) {
+    // Columns after a zero pivot are left as they are.
+    Value fine = s.cmpi(arith::CmpIPredicate::eq, s.load(info, zero), zero64);
+    s.when(fine, [&] {
+      Value diag = s.at(c, n, c);
+      Value cNext = s.add(c, one);
+      // The pivot: the first row with the largest magnitude in column c.
+      auto search = b.create<scf::ForOp>(
+          loc, cNext, n, one,
+          ValueRange{c, b.create<math::AbsFOp>(loc, s.load(lu, diag))},
+          [&](OpBuilder &ib, Location l, Value i, ValueRange best) {
+            Scalars t{ib, l};
+            Value v = ib.create<math::AbsFOp>(l, t.load(lu, t.at(i, n, c)));
+            Value larger = t.cmpf(arith::CmpFPredicate::OGT, v, best[1]);
+            ib.create<scf::YieldOp>(
+                l,
+                ValueRange{ib.create<arith::SelectOp>(l, larger, i, best[0]),
+                           ib.create<arith::SelectOp>(l, larger, v, best[1])});
+          });
+      Value p = search.getResult(0);
+      s.store(b.create<arith::IndexCastOp>(loc, i64, p), piv, c);
+      Value pivot = s.load(lu, s.at(p, n, c));
+      Value singular = s.cmpf(arith::CmpFPredicate::OEQ, pivot, s.zeroOf(elem));
+      auto branch = b.create<scf::IfOp>(loc, singular, /*withElseRegion=*/true);
+      {
+        OpBuilder::InsertionGuard guard(b);
+        b.setInsertionPoint(branch.thenBlock()->getTerminator());
+        s.store(b.create<arith::IndexCastOp>(loc, i64, cNext), info, zero);
+        b.setInsertionPoint(branch.elseBlock()->getTerminator());
+        s.when(s.cmpi(arith::CmpIPredicate::ne, p, c), [&] {
+          s.loop(zero, n,
+                 [&](Value j) { s.swap(lu, s.at(c, n, j), s.at(p, n, j)); });
+        });
+        Value d = s.load(lu, diag);
+        s.loop(cNext, n, [&](Value i) {
+          Value ic = s.at(i, n, c);
+          Value f = b.create<arith::DivFOp>(loc, s.load(lu, ic), d);
+          s.store(f, lu, ic);
+          s.when(s.cmpf(arith::CmpFPredicate::UNE, f, s.zeroOf(elem)), [&] {
+            s.loop(cNext, n, [&](Value j) {
+              Value ij = s.at(i, n, j);
+              Value prod =
+                  b.create<arith::MulFOp>(loc, f, s.load(lu, s.at(c, n, j)));
+              s.store(b.create<arith::SubFOp>(loc, s.load(lu, ij), prod), lu,
+                      ij);
+            });
+          });
+        });
+      }
+    });
+  });
+}
+
+// Kernel 2: column j of x from column j of `rhs` and the factorization.
+void emitSubstitution(OpBuilder &b, Location loc, Value lu, Value piv,
+                      Value rhs, Value x, Value n, Value k, Value j,
+                      Type elem) {
+  Scalars s{b, loc};
+  Value zero = s.idx(0), one = s.idx(1);
+  auto xAt = [&](Value row) { return s.at(row, k, j); };
+  s.loop(zero, n, [&](Value i) { s.store(s.load(rhs, xAt(i)), x, xAt(i)); });
+  s.loop(zero, n, [&](Value c) {
+    Value p =
+        b.create<arith::IndexCastOp>(loc, b.getIndexType(), s.load(piv, c));
+    s.when(s.cmpi(arith::CmpIPredicate::ne, p, c),
+           [&] { s.swap(x, xAt(c), xAt(p)); });
+  });
+  s.loop(zero, n, [&](Value c) {
+    Value xc = s.load(x, xAt(c));
+    s.loop(s.add(c, one), n, [&](Value i) {
+      Value l = s.load(lu, s.at(i, n, c));
+      s.when(s.cmpf(arith::CmpFPredicate::UNE, l, s.zeroOf(elem)), [&] {
+        Value prod = b.create<arith::MulFOp>(loc, l, xc);
+        s.store(b.create<arith::SubFOp>(loc, s.load(x, xAt(i)), prod), x,
+                xAt(i));
+      });
+    });
+  });
+  s.loop(zero, n, [&](Value t) {
+    Value i = s.sub(s.sub(n, one), t);
+    auto sum = b.create<scf::ForOp>(
+        loc, s.add(i, one), n, one, ValueRange{s.load(x, xAt(i))},
+        [&](OpBuilder &ib, Location l, Value p, ValueRange acc) {
+          Scalars u{ib, l};
+          Value prod = ib.create<arith::MulFOp>(l, u.load(lu, u.at(i, n, p)),
+                                                u.load(x, u.at(p, k, j)));
+          ib.create<scf::YieldOp>(
+              l, ValueRange{ib.create<arith::SubFOp>(l, acc[0], prod)});
+        });
+    Value q = b.create<arith::DivFOp>(loc, sum.getResult(0),
+                                      s.load(lu, s.at(i, n, i)));
+    s.store(q, x, xAt(i));
+  });
+}
+
+} // namespace
+
+LogicalResult lowerSolveGroup(tsched::FusionGroupOp group,
+                              ArrayRef<Value> results, EntryContext &ctx) {
+  auto op = cast<tgraph::SolveOp>(singleOp(group));
+  Location loc = op.getLoc();
+  Type elem = elementOf(op.getMatrix());
+  if (!elem.isF32() && !elem.isF64())
+    return op.emitError("solve on ")
+           << elem << " is not supported by the CPU backend yet";
+  Value matrix = groupInput(group, op.getMatrix());
+  Value rhs = groupInput(group, op.getRhs());
+  auto dims = ctx.extentsOf(matrix, loc);
+  auto rhsDims = ctx.extentsOf(rhs, loc);
+  if (failed(dims) || failed(rhsDims))
+    return failure();
+  OpBuilder &eb = ctx.entryBuilder();
+  Value n = (*dims)[0];
+  Value k = rhsDims->size() == 2 ? (*rhsDims)[1] : indexConst(eb, loc, 1);
+
+  Type i64 = eb.getI64Type();
+  Value lu = ctx.scratchBuffer(elem, eb.create<arith::MulIOp>(loc, n, n), loc);
+  Value piv = ctx.scratchBuffer(i64, n, loc);
+  Value info = ctx.scratchBuffer(i64, indexConst(eb, loc, 1), loc);
+
+  KernelSpec factor{
+      "solve_factor",         1,  1, {ctx.bufferOf(matrix)}, {lu, piv, info},
+      indexConst(eb, loc, 1), {n}};
+  KernelBody f = createKernel(ctx, factor, loc);
+  emitFactor(f.builder, loc, f.inputs[0], f.outputs[0], f.outputs[1],
+             f.outputs[2], f.sizes[0], elem);
+  f.builder.create<ttile::YieldOp>(loc);
+
+  // The entry reads the flag: a zero pivot ends the entry with its status.
+  // (A read in host code, which the cuda target refuses, naming the op.)
+  auto flag =
+      eb.create<memref::LoadOp>(loc, info, ValueRange{indexConst(eb, loc, 0)});
+  flag->setAttr(ttile::kHostReadAttr,
+                eb.getStringAttr(op->getName().getStringRef()));
+  Value ok =
+      eb.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, flag,
+                               eb.create<arith::ConstantIntOp>(loc, 0, i64));
+  eb.create<ttile::CheckOp>(loc, ok, ttile::kStatusSingularMatrix,
+                            StringAttr());
+
+  KernelSpec solve{"solve",      1, 1,     {lu, piv, ctx.bufferOf(rhs)},
+                   {results[0]}, k, {n, k}};
+  KernelBody s = createKernel(ctx, solve, loc);
+  emitSubstitution(s.builder, loc, s.inputs[0], s.inputs[1], s.inputs[2],
+                   s.outputs[0], s.sizes[0], s.sizes[1], s.offset, elem);
+  s.builder.create<ttile::YieldOp>(loc);
+
+  for (Value scratch : {lu, piv, info})
+    eb.create<memref::DeallocOp>(loc, scratch);
+  return success();
+}
+
+} // namespace tessera::tile
