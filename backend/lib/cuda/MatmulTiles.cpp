@@ -1,8 +1,9 @@
-// A matmul on the GPU: each block of 256 threads computes a 128 x 128 tile
-// of one batch's result, staging 8 columns of `a` and 8 packed rows of `b`
-// at a time in shared memory (two stages: the next is fetched into
-// registers while the current one is used), each thread 8 x 8 results in
-// registers.
+// A matmul on the GPU: each block of 256 threads computes a square tile of
+// one batch's result (128, 64 or 32 on a side: one kernel per size, the
+// entry picks), staging a few columns of `a` and packed rows of `b` at a
+// time in shared memory (two stages: the next is fetched into registers
+// while the current one is used), each thread 8 x 8, 4 x 4 or 2 x 2
+// results in registers.
 //
 // Every result is still the sum over k = 0, 1, ..., K-1 of a[i,k] * b[k,j]
 // in that order, from zero, each multiply and add rounded on its own (the
