@@ -36,6 +36,8 @@ PROGRAMS = [
     "tests/e2e/Inputs/composite-grads.tsr",
     "tests/e2e/Inputs/fused-rows.tsr",
     "tests/e2e/Inputs/row-order.tsr",
+    "tests/e2e/Inputs/remainder-logic.tsr",
+    "tests/e2e/Inputs/slice-runtime.tsr",
     "tests/e2e/Inputs/mlp.tsr",
     "tests/e2e/Inputs/attention.tsr",
     "tests/e2e/Inputs/temporaries.tsr",
