@@ -38,6 +38,23 @@ Value product(OpBuilder &b, Location loc, ArrayRef<Value> values) {
   return p;
 }
 
+Value ceilDiv(OpBuilder &b, Location loc, Value x, int64_t d) {
+  return b.create<arith::DivUIOp>(
+      loc, b.create<arith::AddIOp>(loc, x, indexConst(b, loc, d - 1)),
+      indexConst(b, loc, d));
+}
+
+std::optional<int64_t> staticCount(RankedTensorType t, int64_t first,
+                                   int64_t last) {
+  int64_t n = 1;
+  for (int64_t d : t.getShape().slice(first, last - first)) {
+    if (ShapedType::isDynamic(d))
+      return std::nullopt;
+    n *= d;
+  }
+  return n;
+}
+
 KernelBody createKernel(EntryContext &ctx, const KernelSpec &spec,
                         Location loc) {
   OpBuilder &mb = ctx.moduleBuilder();

@@ -83,6 +83,13 @@ mlir::Value groupInput(tsched::FusionGroupOp group, mlir::Value inner);
 mlir::Value indexConst(mlir::OpBuilder &b, mlir::Location loc, int64_t v);
 mlir::Value product(mlir::OpBuilder &b, mlir::Location loc,
                     llvm::ArrayRef<mlir::Value> values);
+// ceil(x / d), for a positive constant d.
+mlir::Value ceilDiv(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
+                    int64_t d);
+// The number of elements of dims [first, last) of `t` when they are all
+// static.
+std::optional<int64_t> staticCount(mlir::RankedTensorType t, int64_t first,
+                                   int64_t last);
 
 // The body of one vector step of an elementwise chain.
 mlir::FailureOr<mlir::Value> emitVectorOp(mlir::OpBuilder &b,

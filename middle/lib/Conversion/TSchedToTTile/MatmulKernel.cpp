@@ -52,10 +52,6 @@ static Value addIdx(OpBuilder &b, Location loc, Value x, Value y) {
 static Value mulIdx(OpBuilder &b, Location loc, Value x, Value y) {
   return b.create<arith::MulIOp>(loc, x, y);
 }
-static Value ceilDiv(OpBuilder &b, Location loc, Value x, int64_t d) {
-  return b.create<arith::DivUIOp>(
-      loc, addIdx(b, loc, x, indexConst(b, loc, d - 1)), indexConst(b, loc, d));
-}
 
 // The batch dims of an operand either match the result's or are absent.
 static bool batchMatches(Value operand, Value result) {

@@ -364,20 +364,12 @@ LogicalResult lowerReductionGroup(tsched::FusionGroupOp group,
   // long sums otherwise). A fold known to be one segment keeps one kernel;
   // one found at run time to be one stores its result from the first
   // kernel, and the second has no points.
-  std::optional<int64_t> known = 1;
-  for (int64_t d : cast<RankedTensorType>(operand.getType())
-                       .getShape()
-                       .slice(first, last - first))
-    known = ShapedType::isDynamic(d) || !known ? std::nullopt
-                                               : std::optional(*known * d);
+  std::optional<int64_t> known =
+      staticCount(cast<RankedTensorType>(operand.getType()), first, last);
   bool segmented = !known || *known > kColumnSegment;
   Value segments, values;
   if (segmented) {
-    segments = eb.create<arith::DivUIOp>(
-        loc,
-        eb.create<arith::AddIOp>(loc, reduced,
-                                 indexConst(eb, loc, kColumnSegment - 1)),
-        indexConst(eb, loc, kColumnSegment));
+    segments = ceilDiv(eb, loc, reduced, kColumnSegment);
     points = eb.create<arith::MulIOp>(
         loc, eb.create<arith::MulIOp>(loc, outer, segments), inner);
     values = ctx.scratchBuffer(elem, points, loc);

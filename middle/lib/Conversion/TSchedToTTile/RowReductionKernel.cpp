@@ -232,11 +232,8 @@ LogicalResult lowerRowReduction(tsched::FusionGroupOp group, Operation *reduce,
   Location loc = reduce->getLoc();
   Type elem = elementOf(operand);
   // The row's length when the operand's type knows it.
-  std::optional<int64_t> known = 1;
-  for (int64_t d :
-       cast<RankedTensorType>(operand.getType()).getShape().drop_front(first))
-    known = ShapedType::isDynamic(d) || !known ? std::nullopt
-                                               : std::optional(*known * d);
+  auto type = cast<RankedTensorType>(operand.getType());
+  std::optional<int64_t> known = staticCount(type, first, type.getRank());
   if (known && *known <= kRowSegment) {
     // One segment: a point is a row.
     KernelSpec spec{"row_reduction", group.getTile()[0], 1, {}, {result}, rows,
@@ -260,11 +257,7 @@ LogicalResult lowerRowReduction(tsched::FusionGroupOp group, Operation *reduce,
 
   // Segments: a point of the first kernel is one segment of one row.
   OpBuilder &eb = ctx.entryBuilder();
-  Value segments = eb.create<arith::DivUIOp>(
-      loc,
-      eb.create<arith::AddIOp>(loc, length,
-                               indexConst(eb, loc, kRowSegment - 1)),
-      indexConst(eb, loc, kRowSegment));
+  Value segments = ceilDiv(eb, loc, length, kRowSegment);
   Value one = indexConst(eb, loc, 1);
   Value points = eb.create<arith::MulIOp>(loc, rows, segments);
   Value values = ctx.scratchBuffer(elem, points, loc);
