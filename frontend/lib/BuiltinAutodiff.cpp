@@ -41,9 +41,10 @@ static std::optional<size_t> wrtIndex(Call &c, const Signature &sig) {
       if (sig.params[i].first == static_cast<const ast::NameExpr &>(w).name)
         return i;
   if (w.kind == ast::Expr::Kind::Number) {
-    auto i = static_cast<size_t>(static_cast<const ast::NumberExpr &>(w).value);
-    if (i < sig.params.size())
-      return i;
+    std::optional<int64_t> i =
+        static_cast<const ast::NumberExpr &>(w).integer();
+    if (i && *i >= 0 && static_cast<size_t>(*i) < sig.params.size())
+      return static_cast<size_t>(*i);
   }
   c.fail(w.range, "'wrt' must name a parameter of '" + sig.name + "'");
   return std::nullopt;

@@ -114,9 +114,13 @@ public:
            "'" + p + "' of '" + name + "' must be an integer constant");
       return std::nullopt;
     }
-    auto v =
-        static_cast<int64_t>(static_cast<const ast::NumberExpr *>(e)->value);
-    return negative ? -v : v;
+    std::optional<int64_t> v =
+        static_cast<const ast::NumberExpr *>(e)->integer();
+    if (!v) {
+      fail(where(p), "'" + p + "' of '" + name + "' is too large");
+      return std::nullopt;
+    }
+    return negative ? -*v : *v;
   }
 
   // An axis in [-rank, rank), normalised to [0, rank).
@@ -181,10 +185,17 @@ public:
     std::vector<ExprType::Dim> dims;
     for (const ast::ExprPtr &x : elems) {
       if (x->kind == ast::Expr::Kind::Number &&
-          static_cast<const ast::NumberExpr &>(*x).isInteger)
-        dims.push_back(static_cast<int64_t>(
-            static_cast<const ast::NumberExpr &>(*x).value));
-      else if (x->kind == ast::Expr::Kind::Name)
+          static_cast<const ast::NumberExpr &>(*x).isInteger) {
+        std::optional<int64_t> d =
+            static_cast<const ast::NumberExpr &>(*x).integer();
+        if (!d) {
+          fail(x->range, "the dimension " +
+                             static_cast<const ast::NumberExpr &>(*x).text +
+                             " is too large");
+          return std::nullopt;
+        }
+        dims.push_back(*d);
+      } else if (x->kind == ast::Expr::Kind::Name)
         dims.push_back(static_cast<const ast::NameExpr &>(*x).name);
       else {
         fail(x->range, "a dimension must be an integer or a dim name");

@@ -175,7 +175,8 @@ ExprType checkTile(Call &c) {
   for (const ast::ExprPtr &e : static_cast<const ast::TupleExpr &>(t).elements)
     if (e->kind != ast::Expr::Kind::Number ||
         !static_cast<const ast::NumberExpr &>(*e).isInteger ||
-        static_cast<const ast::NumberExpr &>(*e).value <= 0)
+        static_cast<const ast::NumberExpr &>(*e).value <= 0 ||
+        !static_cast<const ast::NumberExpr &>(*e).integer())
       return c.fail(e->range, "a tile size must be a positive integer");
   return ExprType::make(Kind::Tuple);
 }

@@ -120,7 +120,7 @@ int64_t Generator::wrtIndex(const ast::CallExpr &c, func::FuncOp f) {
   if (!w)
     return 0;
   if (w->kind == ast::Expr::Kind::Number)
-    return static_cast<int64_t>(static_cast<const ast::NumberExpr &>(*w).value);
+    return static_cast<const ast::NumberExpr &>(*w).integer().value_or(0);
   const std::string &n = static_cast<const ast::NameExpr &>(*w).name;
   for (unsigned i = 0; i < f.getNumArguments(); ++i)
     if (auto a = f.getArgAttrOfType<StringAttr>(i, tgraph::kNameAttr);

@@ -108,9 +108,10 @@ Value Generator::genIndex(const ast::IndexExpr &ix, const ExprType &t) {
       if (!p)
         return dflt;
       std::optional<double> v = fold(*p);
-      if (!v)
+      std::optional<int64_t> i = v ? ast::exactInteger(*v) : std::nullopt;
+      if (!i)
         return std::nullopt;
-      auto n = static_cast<int64_t>(*v);
+      int64_t n = *i;
       return n < 0 && !ShapedType::isDynamic(extent) ? n + extent : n;
     };
     auto known = [&](int64_t v) -> OpFoldResult { return b.getIndexAttr(v); };
@@ -192,12 +193,11 @@ LogicalResult Generator::runtimeBounds(Value base, int64_t axis,
   };
   auto constant = [&](const ast::ExprPtr &p) -> std::optional<int64_t> {
     std::optional<double> v = p ? fold(*p) : std::nullopt;
-    if (!v || *v != std::trunc(*v)) {
+    std::optional<int64_t> i = v ? ast::exactInteger(*v) : std::nullopt;
+    if (!i)
       unsupported(p ? p->range : range,
                   "a subscript that is not an integer constant");
-      return std::nullopt;
-    }
-    return static_cast<int64_t>(*v);
+    return i;
   };
   strides.push_back(1);
   if (!s) {
@@ -383,9 +383,7 @@ std::optional<int64_t> Generator::intArg(const ast::CallExpr &c, size_t index,
   if (!e)
     return dflt;
   std::optional<double> v = fold(*e);
-  if (!v)
-    return std::nullopt;
-  return static_cast<int64_t>(*v);
+  return v ? ast::exactInteger(*v) : std::nullopt;
 }
 
 bool Generator::boolArg(const ast::CallExpr &c, const std::string &name) {
@@ -479,7 +477,7 @@ Value Generator::genCall(const ast::CallExpr &c, const ExprType &t) {
       SmallVector<int64_t> sizes;
       for (const ast::ExprPtr &s :
            static_cast<const ast::TupleExpr &>(*tile).elements)
-        sizes.push_back(static_cast<int64_t>(*fold(*s)));
+        sizes.push_back(ast::exactInteger(*fold(*s)).value_or(1));
       attrs.push_back(b.getNamedAttr("tile", b.getDenseI64ArrayAttr(sizes)));
     }
     return create("tgraph.matmul", where, {x(0, "a"), x(1, "b")}, result,

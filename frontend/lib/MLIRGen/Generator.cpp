@@ -195,10 +195,16 @@ Value Generator::constant(const ast::Expr &e, Type elem) {
   std::optional<double> v = fold(e);
   if (!v)
     return runtimeNumber(e, elem);
-  TypedAttr attr =
-      isa<FloatType>(elem)
-          ? TypedAttr(b.getFloatAttr(elem, *v))
-          : TypedAttr(b.getIntegerAttr(elem, static_cast<int64_t>(*v)));
+  std::optional<int64_t> whole = ast::exactInteger(*v);
+  if (!isa<FloatType>(elem) && !whole) {
+    diags.error(e.range, "an integer constant must be a whole number of at "
+                         "most 2^53 in magnitude");
+    failed = anyFailed = true;
+    return {};
+  }
+  TypedAttr attr = isa<FloatType>(elem)
+                       ? TypedAttr(b.getFloatAttr(elem, *v))
+                       : TypedAttr(b.getIntegerAttr(elem, *whole));
   return b.create<tgraph::ConstantOp>(loc(e.range),
                                       RankedTensorType::get({}, elem), attr);
 }
@@ -419,7 +425,7 @@ void Generator::declareMesh(const ast::MeshDecl &m) {
   for (const ast::Arg &f :
        static_cast<const ast::RecordExpr &>(*m.args[0].value).fields) {
     names.push_back(f.name);
-    shape.push_back(static_cast<int64_t>(fold(*f.value).value_or(1)));
+    shape.push_back(ast::exactInteger(fold(*f.value).value_or(1)).value_or(1));
   }
   OperationState state(loc(m.nameRange), "mesh.mesh");
   state.addAttribute("sym_name", b.getStringAttr(sym(m.name)));
@@ -511,7 +517,7 @@ void Generator::declareMlp(const std::string &name, const ast::CallExpr &c,
   if (const ast::Expr *h = arg(c, 1, "hidden"))
     for (const ast::ExprPtr &w :
          static_cast<const ast::ListExpr &>(*h).elements)
-      widths.push_back(static_cast<int64_t>(fold(*w).value_or(1)));
+      widths.push_back(ast::exactInteger(fold(*w).value_or(1)).value_or(1));
   widths.push_back(*intArg(c, 2, "out", 1));
   std::string activation = "tanh";
   if (const ast::Expr *a = arg(c, 3, "activation"))

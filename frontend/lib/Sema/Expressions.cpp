@@ -238,8 +238,9 @@ static ExprType::Dim rangeExtent(const ast::Slice &s,
     }
     if (e->kind != ast::Expr::Kind::Number)
       return std::nullopt;
-    return sign *
-           static_cast<int64_t>(static_cast<const ast::NumberExpr &>(*e).value);
+    std::optional<int64_t> v =
+        static_cast<const ast::NumberExpr &>(*e).integer();
+    return v ? std::optional<int64_t>(sign * *v) : std::nullopt;
   };
   std::optional<int64_t> step =
       s.step ? constant(s.step) : std::optional<int64_t>(1);

@@ -5,6 +5,7 @@
 
 #include "tessera/Frontend/Diagnostics.h"
 
+#include <cmath>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -13,6 +14,16 @@
 #include <vector>
 
 namespace tessera::ast {
+
+// `v` as an int64 when it is a whole number of magnitude at most 2^53, where
+// every integer is an exact double; nothing otherwise. Every conversion of
+// a literal (or a folded constant) to an integer goes through here, so an
+// enormous literal is refused instead of overflowing the conversion.
+inline std::optional<int64_t> exactInteger(double v) {
+  if (!(std::fabs(v) <= 0x1p53) || v != std::trunc(v))
+    return std::nullopt;
+  return static_cast<int64_t>(v);
+}
 
 struct Expr;
 using ExprPtr = std::shared_ptr<Expr>;
@@ -75,6 +86,8 @@ struct NumberExpr : Expr {
   double value;
   bool isInteger;
   std::string text; // as written
+
+  std::optional<int64_t> integer() const { return exactInteger(value); }
 };
 
 struct StringExpr : Expr {
