@@ -334,6 +334,7 @@ int compile(const Options &opts) {
   if (!run("host code", [&](mlir::PassManager &pm) {
         tessera::ConvertTTileToLLVMOptions host;
         host.targets = opts.targets;
+        host.hardwareFma = tessera::cpuHasFma(opts.cpu);
         pm.addPass(tessera::createConvertTTileToLLVM(host));
       }))
     return 1;

@@ -44,6 +44,22 @@ struct RemFExpansion : OpRewritePattern<arith::RemFOp> {
   }
 };
 
+// A math.fma that the program did not ask for (the polynomial
+// approximations write them) is a multiply and an add, rounded twice, as
+// populateExpandFmaFPattern would make it; one marked ttile.fused (a matmul
+// step under a non-strict policy) stays a fused multiply-add.
+struct UnfusedFmaExpansion : OpRewritePattern<math::FmaOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(math::FmaOp op,
+                                PatternRewriter &r) const override {
+    if (op->hasAttr(ttile::kFusedMultiplyAddAttr))
+      return failure();
+    Value product = r.create<arith::MulFOp>(op.getLoc(), op.getA(), op.getB());
+    r.replaceOpWithNewOp<arith::AddFOp>(op, product, op.getC());
+    return success();
+  }
+};
+
 // Splat constants and the few operations the f32 approximations below are
 // written in, for a scalar f32 or a vector of f32.
 class F32Builder {
@@ -66,7 +82,7 @@ public:
   Value add(Value a, Value b) { return r.create<arith::AddFOp>(loc, a, b); }
   Value sub(Value a, Value b) { return r.create<arith::SubFOp>(loc, a, b); }
   Value mul(Value a, Value b) { return r.create<arith::MulFOp>(loc, a, b); }
-  // a * b + c, rounded twice (as populateExpandFmaFPattern expands math.fma).
+  // a * b + c, rounded twice (as UnfusedFmaExpansion expands math.fma).
   Value mulAdd(Value a, Value b, Value c) { return add(mul(a, b), c); }
   Value cmp(arith::CmpFPredicate p, Value a, Value b) {
     return r.create<arith::CmpFOp>(loc, p, a, b);
@@ -213,11 +229,10 @@ LogicalResult expandKernelMath(ModuleOp module) {
   RewritePatternSet math(module.getContext());
   populateMathPolynomialApproximationPatterns(math);
   populateExpandPowFPattern(math);
-  populateExpandFmaFPattern(math);
   // floor/ceil would be libm calls on CPUs without SSE4.1.
   populateExpandFloorFPattern(math);
   populateExpandCeilFPattern(math);
-  math.add<RemFExpansion>(module.getContext());
+  math.add<RemFExpansion, UnfusedFmaExpansion>(module.getContext());
   // Ahead of MLIR's own exp and log (which flush subnormals).
   math.add<ExpF32, LogF32>(module.getContext(), /*benefit=*/2);
   FrozenRewritePatternSet frozen(std::move(math));

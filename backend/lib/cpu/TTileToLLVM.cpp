@@ -7,6 +7,7 @@
 // device kernels themselves go through --convert-ttile-to-nvvm.
 #include "../common/TileLowering.h"
 #include "EntryLowering.h"
+#include "SoftwareFma.h"
 #include "tessera/Backend/Passes.h"
 #include "tessera/Backend/Symbols.h"
 #include "tessera/Dialect/TGraph/TGraph.h"
@@ -44,7 +45,8 @@ struct ConvertTTileToLLVMPass
     }
     OpBuilder mb = OpBuilder::atBlockEnd(module.getBody());
     if (cpu) {
-      if (failed(expandKernelMath(module)))
+      if (failed(expandKernelMath(module)) ||
+          (!hardwareFma && failed(expandFusedMultiplyAdds(module))))
         return signalPassFailure();
       for (auto kernel : module.getOps<ttile::KernelOp>()) {
         LLVM::LLVMFuncOp fn = lowerKernelToTileLoop(

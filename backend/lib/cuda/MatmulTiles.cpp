@@ -6,10 +6,11 @@
 // results in registers.
 //
 // Every result is still the sum over k = 0, 1, ..., K-1 of a[i,k] * b[k,j]
-// in that order, from zero, each multiply and add rounded on its own (the
-// PTX has no contraction, ptxas runs with --fmad=false): the same
-// operations in the same order as the CPU kernel (MatmulKernel.cpp), so the
-// same bits, whatever the tile. Rows and columns past the edges are read
+// in that order, from zero, each step one fused multiply-add (fma.rn) under
+// a non-strict policy, or a multiply and an add rounded on their own under
+// a strict one (the PTX has no other contraction, ptxas runs with
+// --fmad=false): the same operations in the same order as the CPU kernel
+// (MatmulKernel.cpp), so the same bits, whatever the tile. Rows and columns past the edges are read
 // from clamped addresses and feed only results that are not stored; k past
 // K is never read.
 #include "MatmulTiles.h"
@@ -18,6 +19,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 
 using namespace mlir;
@@ -54,8 +56,9 @@ struct TileShape {
 
 struct GemmBuilder {
   GemmBuilder(OpBuilder &b, Location loc, Type elem, TileShape shape,
-              int64_t width, bool transposedA)
+              int64_t width, bool transposedA, bool fused)
       : b(b), loc(loc), elem(elem), width(width), transposedA(transposedA),
+        fused(fused),
         kStrip(shape.strip), kDepth(shape.depth), kStaged(shape.staged()),
         kTile(shape.tile()), kHalf(shape.half()), kPerThread(shape.perThread()),
         kAStageRow(shape.aStageRow()), kAStage(shape.aStage()),
@@ -66,6 +69,7 @@ struct GemmBuilder {
   Type elem;
   int64_t width;    // b's packed panels: columns each
   bool transposedA; // a read as [k, m]
+  bool fused;       // a step is one fused multiply-add
   // The variant's shape (TileShape), named as constants.
   int64_t kStrip, kDepth, kStaged, kTile, kHalf, kPerThread, kAStageRow,
       kAStage, kBStage;
@@ -200,9 +204,14 @@ struct GemmBuilder {
     SmallVector<Value> next;
     for (int64_t i = 0; i < kPerThread; ++i)
       for (int64_t j = 0; j < kPerThread; ++j)
-        next.push_back(b.create<arith::AddFOp>(
-            loc, acc[i * kPerThread + j],
-            b.create<arith::MulFOp>(loc, as[i], bs[j])));
+        next.push_back(
+            fused ? b.create<math::FmaOp>(loc, as[i], bs[j],
+                                          acc[i * kPerThread + j])
+                        .getResult()
+                  : b.create<arith::AddFOp>(
+                         loc, acc[i * kPerThread + j],
+                         b.create<arith::MulFOp>(loc, as[i], bs[j]))
+                        .getResult());
     return next;
   }
 
@@ -334,7 +343,8 @@ bool runsAsGpuMatmulTiles(ttile::KernelOp kernel) {
   DictionaryAttr info = matmulInfo(kernel);
   if (kernel.getKind() != "matmul" || !info ||
       !info.getAs<IntegerAttr>("panel_width") ||
-      !info.getAs<BoolAttr>("lhs_transposed"))
+      !info.getAs<BoolAttr>("lhs_transposed") ||
+      !info.getAs<BoolAttr>("fused"))
     return false;
   auto elem = info.getAs<TypeAttr>("element");
   return elem && (elem.getValue().isF32() || elem.getValue().isF64());
@@ -379,7 +389,8 @@ static void buildVariant(ttile::KernelOp kernel, TileShape shape,
 
   GemmBuilder g(b, loc, elem, shape,
                 info.getAs<IntegerAttr>("panel_width").getInt(),
-                info.getAs<BoolAttr>("lhs_transposed").getValue());
+                info.getAs<BoolAttr>("lhs_transposed").getValue(),
+                info.getAs<BoolAttr>("fused").getValue());
   g.A = entry->getArgument(0);
   g.P = entry->getArgument(1);
   g.C = entry->getArgument(2);

@@ -200,6 +200,11 @@ int64_t vectorBytesForCpu(const std::string &cpu) {
   return 16;
 }
 
+bool cpuHasFma(const std::string &cpu) {
+  std::unique_ptr<llvm::MCSubtargetInfo> info = subtargetOf(cpu);
+  return info && info->checkFeatures("+fma");
+}
+
 std::unique_ptr<llvm::Module>
 translateUnoptimized(mlir::ModuleOp module, llvm::LLVMContext &ctx,
                      const tbin::ModuleMeta &meta, const tbin::OpsTable &ops,

@@ -57,6 +57,8 @@ void Generator::emit(ModuleOp module, const ast::Module &m,
       constants[v.name] = v.value.get();
     if (v.kind != ast::ValueDecl::Kind::Policy)
       moduleValues[v.name] = v.value.get();
+    else
+      policies[v.name] = v.value.get();
   }
   b.setInsertionPointToEnd(module.getBody());
   for (const ast::MeshDecl &me : m.meshes)
@@ -409,11 +411,22 @@ void Generator::declare(const ast::FuncDecl &f) {
         i < f.results.size() ? f.results[i].name : "out" + std::to_string(i);
     fn.setResultAttrs(i, signatureAttrs(name, r));
   }
-  if (f.policy)
+  if (f.policy) {
+    // The text of the `numeric(...)` call, that of the declaration where
+    // the function names a policy of this module (one imported stays a
+    // name, which the passes read as strict).
+    const ast::Expr *policy = f.policy.get();
+    if (policy->kind == ast::Expr::Kind::Name) {
+      auto declared =
+          policies.find(static_cast<const ast::NameExpr &>(*policy).name);
+      if (declared != policies.end())
+        policy = declared->second;
+    }
     fn->setAttr("tgraph.policy",
-                b.getStringAttr(f.policy->range.file->text().substr(
-                    f.policy->range.begin,
-                    f.policy->range.end - f.policy->range.begin)));
+                b.getStringAttr(policy->range.file->text().substr(
+                    policy->range.begin,
+                    policy->range.end - policy->range.begin)));
+  }
   funcs[f.name] = fn;
 }
 

@@ -263,6 +263,8 @@ private:
   std::map<std::string, const ast::Expr *> constants, literalLets;
   // Every module-level `const` and `let`, by name.
   std::map<std::string, const ast::Expr *> moduleValues;
+  // The module's `policy` declarations: a function's `with p` names one.
+  std::map<std::string, const ast::Expr *> policies;
   std::map<std::string, int64_t> staticDims;
 };
 

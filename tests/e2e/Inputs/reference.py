@@ -14,10 +14,11 @@ compiler: every formula here is written from the operator's definition).
       evaluate EXPR with the inputs in their own dtypes (NumPy rounds after
       every operation) and require OUT to match it bit for bit, dtype and
       shape included. ordered_matmul and ordered_fold below accumulate in
-      the order Tessera's determinism policy fixes (ascending index,
-      separate multiply and add; rows in 32 lanes combined by a fixed
-      tree), so a float result is reproducible to the bit, not only to a
-      tolerance.
+      the order Tessera's determinism policy fixes (ascending index: a
+      matmul's step is one fused multiply-add, fma below, rounded once, or
+      under `strict: true` (strict=True) a rounded multiply then a rounded
+      add; rows in 32 lanes combined by a fixed tree), so a float result is
+      reproducible to the bit, not only to a tolerance.
   reference.py ulps EXPR OUT.npy N [--and EXPR2 OUT2.npy]... NAME=IN.npy...
       evaluate EXPR in float64 and require OUT within N units in the last
       place of it: |got - ref| over the spacing of float32 numbers at ref
@@ -35,14 +36,22 @@ compiler: every formula here is written from the operator's definition).
       subnormal and then round to zero, the boundaries included) or
       subnormal (positive float32 subnormals of every magnitude, the
       smallest, the largest and the smallest normal number included).
+  reference.py check-fma
+      test fma and ordered_matmul themselves: fma against exact rational
+      arithmetic rounded once (random, cancelling, tied, zero, infinite and
+      NaN operands, float32 and float64, bit for bit); exits nonzero on any
+      mismatch.
 
 Helpers in scope of EXPR: softmax, log_softmax, layernorm, rmsnorm, mse,
 cross_entropy, attention, mlp_forward, attention_vjp, mlp_grads and
 relu_mlp_grads (gradients derived by hand), softmax_vjp, numeric_grad
-(central differences), ordered_matmul, ordered_fold, lane_fold,
-ordered_solve (Gaussian elimination in the operands' dtype, in the order
-tgraph.solve fixes), fixed_point (iteration in float64).
+(central differences), fma (a*b + c rounded once, float32 or float64),
+ordered_matmul, ordered_fold, lane_fold, ordered_solve (Gaussian
+elimination in the operands' dtype, in the order tgraph.solve fixes),
+fixed_point (iteration in float64).
 """
+import fractions
+import math
 import sys
 
 import numpy as np
@@ -157,13 +166,115 @@ def numeric_grad(f, x, h=1e-6):
     return g
 
 
-def ordered_matmul(a, b):
+def _two_sum(x, y):
+    # Knuth's TwoSum: s = x + y rounded and e with s + e == x + y exactly
+    # (barring overflow), whichever of x and y is larger.
+    s = x + y
+    v = s - x
+    return s, (x - (s - v)) + (y - v)
+
+
+def _round_to_odd(s, e):
+    # s = x + y rounded to nearest in float64 and e its error: x + y rounded
+    # to odd instead. Where the sum is inexact and s's last significand bit
+    # is 0, take the neighbour of s on e's side: the exact sum lies strictly
+    # between the two and one of two neighbours is odd. (An inexact sum is
+    # never zero: sums in the subnormal range are exact.) Infinities and NaN
+    # stay as they are.
+    s = np.asarray(s, dtype=np.float64)
+    bits = s.view(np.int64)
+    nudge = (e != 0) & ((bits & 1) == 0) & np.isfinite(s)
+    # One more in the bits is one ulp more in magnitude.
+    step = np.where((e < 0) == (s < 0), 1, -1)
+    return np.where(nudge, (bits + step).view(np.float64), s)
+
+
+_SPLITTER = 2.0 ** 27 + 1
+
+
+def _split(x):
+    # Veltkamp: x = hi + lo exactly, each half with at most 26 significand
+    # bits, so that any product of two halves is exact in float64.
+    t = _SPLITTER * x
+    hi = t - (t - x)
+    return hi, x - hi
+
+
+def _fma32(a, b, c):
+    # A product of two float32 is exact in float64 (48 bits, exponents in
+    # range); the sum with c rounded to odd in float64 (53 >= 24 + 2 bits)
+    # then rounds to float32 as the exact sum would, ties included, where
+    # rounding to nearest twice could land on a false tie.
+    p = a.astype(np.float64) * b.astype(np.float64)
+    s, e = _two_sum(p, c.astype(np.float64))
+    return _round_to_odd(s, e).astype(np.float32)
+
+
+def _fma64(a, b, c):
+    # Boldo and Melquiond's emulation (IEEE TC 2008): a*b = uh + ul exactly
+    # (Dekker's product), c + uh = th + tl exactly (TwoSum), so
+    # a*b + c = th + (tl + ul); that small part rounded to odd, then added
+    # to th rounded to nearest, rounds as the exact sum would.
+    ah, al = _split(a)
+    bh, bl = _split(b)
+    uh = a * b
+    ul = (((ah * bh - uh) + al * bh) + ah * bl) + al * bl
+    th, tl = _two_sum(c, uh)
+    r = th + _round_to_odd(*_two_sum(tl, ul))
+    finite = np.isfinite(a) & np.isfinite(b)
+    zero = finite & ((a == 0) | (b == 0))
+    regular = finite & ~zero & np.isfinite(c)
+    ma, mb, mu = np.abs(a), np.abs(b), np.abs(uh)
+    inside = ((ma >= 2.0 ** -1022) & (ma <= 2.0 ** 995)
+              & (mb >= 2.0 ** -1022) & (mb <= 2.0 ** 995)
+              & (mu >= 2.0 ** -960) & (mu <= 2.0 ** 1020)
+              & (np.abs(c) <= 2.0 ** 1020))
+    if np.any(regular & ~inside):
+        raise ValueError("fma: float64 operands outside the range where "
+                         "the emulation is exact (see fma's docstring)")
+    # A zero product adds exactly, zero signs as IEEE has them; a finite
+    # product added to an infinite or NaN c gives c (RN(a*b) could have
+    # overflowed); an infinite or NaN product is IEEE's already.
+    return np.where(regular, r, np.where(finite & ~zero, c, uh + c))
+
+
+def fma(a, b, c):
+    """The fused multiply-add a*b + c, elementwise with broadcasting, rounded
+    once to nearest even as IEEE 754's fusedMultiplyAdd: a, b and c all
+    float32 or all float64, the result in that dtype. Infinities, NaN,
+    overflow and the sign of a zero result are IEEE's (an exact cancellation
+    gives +0; (-0) + (-0) gives -0).
+    float32 is exact for every input (see _fma32). float64 is emulated
+    (_fma64) and exact for non-finite operands, for a zero a or b, and
+    otherwise while a and b are normal with |a|, |b| <= 2^995 (the splitting
+    does not overflow), 2^-960 <= |a*b| <= 2^1020 (Dekker's product is
+    exact: its error term is not below the subnormal spacing) and
+    |c| <= 2^1020 (no sum overflows); finite operands outside that raise
+    ValueError rather than round wrongly. The e2e tests' float64 inputs
+    (samples of modest magnitude, zeros) are far inside it.
+    `reference.py check-fma` tests both against exact rational arithmetic."""
+    a, b, c = np.asarray(a), np.asarray(b), np.asarray(c)
+    if not a.dtype == b.dtype == c.dtype or a.dtype not in (np.float32, np.float64):
+        raise TypeError(f"fma: operands must all be float32 or all float64, "
+                        f"got {a.dtype}, {b.dtype}, {c.dtype}")
+    with np.errstate(all="ignore"):
+        return (_fma32 if a.dtype == np.float32 else _fma64)(a, b, c)
+
+
+def ordered_matmul(a, b, strict=False):
     """a @ b (batched over leading dims) with every element accumulated from
-    zero over k = 0, 1, ..., K-1, each product rounded, then each sum: the
-    policy's order, in the operands' dtype."""
+    +0 over k = 0, 1, ..., K-1 in the operands' dtype: the policy's order.
+    Each float step is one fused multiply-add, acc = fma(a[i, k], b[k, j],
+    acc), rounded once (the default policy); strict=True (`strict: true`)
+    rounds each product, then each sum. Integers: a multiply and an add."""
     acc = np.zeros(a.shape[:-1] + b.shape[-1:], dtype=np.result_type(a, b))
+    fused = not strict and acc.dtype.kind == "f"
     for k in range(a.shape[-1]):
-        acc = acc + a[..., :, k:k + 1] * b[..., k:k + 1, :]
+        if fused:
+            acc = fma(a[..., :, k:k + 1].astype(acc.dtype, copy=False),
+                      b[..., k:k + 1, :].astype(acc.dtype, copy=False), acc)
+        else:
+            acc = acc + a[..., :, k:k + 1] * b[..., k:k + 1, :]
     return acc
 
 
@@ -468,6 +579,196 @@ def inputs(directory, seed, *specs):
         np.save(f"{directory}/{name}.npy", np.asarray(values).astype(dtype))
 
 
+def _round_exact(q, p, emin, emax):
+    # The nonzero Fraction q rounded to nearest even in binary floating point
+    # with p significand bits, normal exponents emin..emax (subnormals below),
+    # by integer arithmetic alone; inf past the largest finite number.
+    n, d = abs(q.numerator), q.denominator
+    e = n.bit_length() - d.bit_length()
+    if (n < d << e) if e >= 0 else (n << -e < d):
+        e -= 1
+    # 2^e <= |q| < 2^(e+1): the spacing there is 2^k.
+    k = max(e, emin) - (p - 1)
+    num, den = (n, d << k) if k >= 0 else (n << -k, d)
+    m, r = divmod(num, den)
+    if 2 * r > den or (2 * r == den and m % 2 == 1):
+        m += 1
+    mag = math.inf if m.bit_length() + k > emax + 1 else math.ldexp(m, k)
+    return -mag if q < 0 else mag
+
+
+def _fma_exact(a, b, c, p, emin, emax):
+    # IEEE's fusedMultiplyAdd of Python floats, from the exact rational
+    # a*b + c rounded once (_round_exact); the special cases spelled out.
+    if math.isnan(a) or math.isnan(b) or math.isnan(c):
+        return math.nan
+    if math.isinf(a) or math.isinf(b):
+        if a == 0 or b == 0:
+            return math.nan
+        prod = math.copysign(math.inf, math.copysign(1, a) * math.copysign(1, b))
+        return math.nan if math.isinf(c) and c != prod else prod
+    if math.isinf(c):
+        return c
+    q = fractions.Fraction(a) * fractions.Fraction(b) + fractions.Fraction(c)
+    if q == 0:
+        # Under round to nearest only (-0) + (-0) is -0: a zero product of
+        # negative sign plus -0. An exact cancellation is +0.
+        neg = ((a == 0 or b == 0) and math.copysign(1, a) * math.copysign(1, b) < 0
+               and math.copysign(1, c) < 0)
+        return -0.0 if neg else 0.0
+    return _round_exact(q, p, emin, emax)
+
+
+def _check_fma():
+    """Self-test of fma and ordered_matmul (reference.py check-fma): fma on
+    float32 and float64 against _fma_exact, bit for bit, on random operands
+    of varied exponents, cancellations (c near -a*b), exact and near ties
+    (where rounding through float64 to float32 goes wrong), signed zeros,
+    infinities and NaN; ordered_matmul against its definition."""
+    rng = np.random.default_rng(754)
+    formats = {np.float32: (24, -126, 127), np.float64: (53, -1022, 1023)}
+    itype = {np.float32: np.uint32, np.float64: np.uint64}
+
+    def make(e, p, dtype):
+        # Random p-bit significands at exponents e, random signs.
+        m = rng.integers(2 ** (p - 1), 2 ** p, e.shape).astype(np.float64)
+        sign = rng.choice([-1.0, 1.0], e.shape)
+        return (sign * np.ldexp(m, e - (p - 1))).astype(dtype)
+
+    def same(x, y):
+        # Bit for bit, any NaN equal to any NaN.
+        t = itype[x.dtype.type]
+        return (x.view(t) == y.view(t)) | (np.isnan(x) & np.isnan(y))
+
+    def cases(dtype):
+        p, emin, emax = formats[dtype]
+        ints = lambda lo, hi, n: rng.integers(lo, hi + 1, n)
+        out = []
+        # Random operands of varied exponents, c's near a*b's so that they
+        # overlap (float32 products reach both overflow and subnormals).
+        n = 8000
+        lim = 75 if dtype == np.float32 else 470
+        ea, eb = ints(-lim, lim, n), ints(-lim, lim, n)
+        ec = np.clip(ea + eb + ints(-p - 10, p + 10, n), emin - p, emax)
+        out.append((make(ea, p, dtype), make(eb, p, dtype), make(ec, p, dtype)))
+        # c = -RN(a*b) and its neighbours up to 3 ulps away: tiny results.
+        n = 4000
+        lim = 60 if dtype == np.float32 else 450
+        a, b = make(ints(-lim, lim, n), p, dtype), make(ints(-lim, lim, n), p, dtype)
+        c = (-(a * b)).view(itype[dtype]) + ints(-3, 3, n).astype(itype[dtype])
+        out.append((a, b, c.view(dtype)))
+        # Ties: c plus +-m halves of its spacing h = 2^(ec-p) (m = 1, 3, 5:
+        # exact ties), or h (1 - 2^-2j) = (1 + 2^-j) (1 - 2^-j) h, a tie
+        # missed by less than a float64 rounding for large j.
+        n = 4000
+        lo, hi = (-80, 100) if dtype == np.float32 else (-400, 400)
+        ec, i, j = ints(lo, hi, n), ints(-20, 20, n), ints(1, p - 1, n)
+        c = make(ec, p, dtype)
+        sign = rng.choice([-1.0, 1.0], n)
+        near = rng.random(n) < 0.75
+        a = np.where(near, 1 + np.ldexp(1.0, -j), 1.0)
+        b = np.where(near, 1 - np.ldexp(1.0, -j), rng.choice([1.0, 3.0, 5.0], n))
+        out.append(((np.ldexp(a, i)).astype(dtype),
+                    (sign * np.ldexp(b, ec - p - i)).astype(dtype), c))
+        # Every combination of zeros of both signs, infinities, NaN and a
+        # few finite values, exact cancellations among them.
+        if dtype == np.float32:
+            big, small = [3.4028235e38, 1e20, -2.0 ** -149, 2.0 ** -126], [0.1, -0.75]
+        else:
+            big, small = [2.0 ** 500, -2.0 ** 400, 2.0 ** -400, -2.0 ** -450], [0.1, -0.75]
+        s = np.array([0.0, -0.0, 1.0, -1.0, 1.5, -3.0, np.inf, -np.inf, np.nan]
+                     + big + small, dtype=dtype)
+        a, b, c = np.meshgrid(s, s, s, indexing="ij")
+        out.append((a.ravel(), b.ravel(), c.ravel()))
+        if dtype == np.float32:
+            # Random bit patterns: subnormals, overflow, NaN, anything.
+            out.append(tuple(rng.integers(0, 2 ** 32, 3000, dtype=np.uint64)
+                             .astype(np.uint32).view(np.float32) for _ in range(3)))
+        else:
+            # Products down to 2^-958, near the bottom of the exact range.
+            ea = ints(-500, -440, 3000)
+            eb = -ea + ints(-958, -930, 3000)
+            ec = ea + eb + ints(-70, 10, 3000)
+            out.append((make(ea, p, dtype), make(eb, p, dtype), make(ec, p, dtype)))
+        return [np.concatenate(x) for x in zip(*out)]
+
+    with np.errstate(all="ignore"):
+        counts = []
+        for dtype in (np.float32, np.float64):
+            a, b, c = cases(dtype)
+            fmt = formats[dtype]
+            ref = np.array([_fma_exact(float(x), float(y), float(z), *fmt)
+                            for x, y, z in zip(a, b, c)]).astype(dtype)
+            got = fma(a, b, c)
+            ok = same(got, ref)
+            if not ok.all():
+                i = np.flatnonzero(~ok)
+                lines = [f"fma({a[k]!r}, {b[k]!r}, {c[k]!r}): got {got[k]!r}, "
+                         f"expected {ref[k]!r}" for k in i[:5]]
+                sys.exit(f"{dtype.__name__}: {i.size} of {a.size} cases differ:\n"
+                         + "\n".join(lines))
+            # The cases have teeth: one rounding after another (float64 then
+            # float32; RN(a*b) then the sum) misses some of them.
+            if dtype == np.float32:
+                naive = (a.astype(np.float64) * b + c).astype(dtype)
+            else:
+                naive = a * b + c
+            missed = np.count_nonzero(~same(naive, ref))
+            if missed == 0:
+                sys.exit(f"{dtype.__name__}: no case tells two roundings from one")
+            counts.append(f"{a.size} {dtype.__name__} cases "
+                          f"({missed} missed by two roundings)")
+        # The rounding itself, for float64, agrees with Python's correctly
+        # rounded integer division.
+        for x in rng.standard_normal(2000) * 2.0 ** rng.integers(-1070, 1000, 2000):
+            q = fractions.Fraction(float(x)) * fractions.Fraction(1, 3)
+            if q != 0 and _round_exact(q, 53, -1022, 1023) != float(q):
+                sys.exit(f"_round_exact({q}) != {float(q)!r}")
+        # Outside float64's exact range fma refuses instead of guessing.
+        for x, y in ((2.0 ** -1074, 2.0 ** 100), (2.0 ** 600, 2.0 ** 600)):
+            try:
+                fma(np.float64(x), np.float64(y), np.float64(1))
+                sys.exit(f"fma({x!r}, {y!r}, 1) did not refuse")
+            except ValueError:
+                pass
+
+    # ordered_matmul: strict=True is a rounded product then a rounded sum,
+    # as before; the default is fma per step, ascending k, checked against
+    # _fma_exact element by element; on random float32 the two differ.
+    def separate(a, b):
+        acc = np.zeros(a.shape[:-1] + b.shape[-1:], dtype=np.result_type(a, b))
+        for k in range(a.shape[-1]):
+            acc = acc + a[..., :, k:k + 1] * b[..., k:k + 1, :]
+        return acc
+
+    for dtype in (np.float32, np.float64, np.int64, np.int32):
+        a = (rng.standard_normal((3, 9, 17)) * 4).astype(dtype)
+        b = (rng.standard_normal((3, 17, 5)) * 4).astype(dtype)
+        for x, y in ((a, b), (a[0], b[0]), (a[0, :1], b[0, :, :1])):
+            if ordered_matmul(x, y, strict=True).tobytes() != separate(x, y).tobytes():
+                sys.exit(f"ordered_matmul(strict=True) changed ({np.dtype(dtype)})")
+        if dtype in formats:
+            fmt = formats[dtype]
+            want = np.zeros((3, 9, 5))
+            for i in np.ndindex(want.shape):
+                acc = 0.0
+                for k in range(a.shape[-1]):
+                    acc = _fma_exact(float(a[i[0], i[1], k]), float(b[i[0], k, i[2]]),
+                                     acc, *fmt)
+                want[i] = acc
+            if ordered_matmul(a, b).tobytes() != want.astype(dtype).tobytes():
+                sys.exit(f"ordered_matmul is not fma per step ({np.dtype(dtype)})")
+    a = rng.standard_normal((40, 64)).astype(np.float32)
+    b = rng.standard_normal((64, 30)).astype(np.float32)
+    differ = np.count_nonzero(ordered_matmul(a, b) != ordered_matmul(a, b, strict=True))
+    if differ == 0:
+        sys.exit("ordered_matmul: fused and strict agree on random float32")
+    print("ok: fma matches exact rounding on " + " and ".join(counts))
+    print(f"ok: ordered_matmul: strict unchanged, fused per step; "
+          f"{differ} of {a.shape[0] * b.shape[1]} float32 elements differ between them")
+
+
 if __name__ == "__main__":
     command, rest = sys.argv[1], sys.argv[2:]
-    {"close": close, "exact": exact, "ulps": ulps, "inputs": inputs}[command](*rest)
+    {"close": close, "exact": exact, "ulps": ulps, "inputs": inputs,
+     "check-fma": _check_fma}[command](*rest)

@@ -1,14 +1,14 @@
 // RUN: tessera-opt %s --convert-tsched-to-ttile | FileCheck %s
 // RUN: tessera-opt %s --convert-tsched-to-ttile=vector-bytes=64 | FileCheck %s --check-prefix=AVX512
-// RUN: tessera-opt %s --convert-tsched-to-ttile | FileCheck %s --check-prefix=NOFMA
 
 // Matmul groups become two kernels. The first packs b into panels of four
 // vectors' columns (32 f32 columns with 32-byte vectors), each panel K
 // contiguous rows; its points are (batch, panel, k). The second computes
 // blocks of 4 rows by one panel: 16 vector accumulators, each summed over k
-// in ascending order with a separate multiply and add (no fused
-// multiply-add), so the result does not depend on the vector width, the
-// blocking or the split of the points. Its points are (batch, panel, row
+// in ascending order, a step one fused multiply-add (math.fma marked
+// ttile.fused, rounded once on every target) under the default policy and a
+// separate multiply and add under a strict one, so the result does not
+// depend on the vector width, the blocking or the split of the points. Its points are (batch, panel, row
 // block); its sizes M, N, K, the batch stride of a, the row blocks per batch
 // and the panels. The packed buffer is the entry's scratch space.
 
@@ -35,7 +35,7 @@
 // CHECK-COUNT-3: ttile.store %{{.*}}, %[[P]][%{{.*}}] bound %{{.*}} {ttile.in_bounds}
 // CHECK-NEXT: }
 
-// CHECK-LABEL: ttile.kernel @mm_k1 attributes {kind = "matmul", num_inputs = 2 : i64, num_sizes = 6 : i64, tile = 4 : i64, ttile.matmul = {element = f32, lhs_transposed = false, panel_width = 32 : i64}, vector = 1 : i64} {
+// CHECK-LABEL: ttile.kernel @mm_k1 attributes {kind = "matmul", num_inputs = 2 : i64, num_sizes = 6 : i64, tile = 4 : i64, ttile.matmul = {element = f32, fused = true, lhs_transposed = false, panel_width = 32 : i64}, vector = 1 : i64} {
 // CHECK-NEXT: ^bb0(%[[A:[^:]*]]: memref<?xf32>, %[[PK:[^:]*]]: memref<?xf32>, %[[C:[^:]*]]: memref<?xf32>, %[[PT:[^:]*]]: index, %{{[^:]*}}: index, %[[M:[^:]*]]: index, %[[N:[^:]*]]: index, %[[K:[^:]*]]: index, %[[LS:[^:]*]]: index, %[[RB:[^:]*]]: index, %[[PANELS:[^:]*]]: index):
 // CHECK-NEXT: %[[ONE:.*]] = arith.constant 1 : index
 // CHECK-NEXT: %[[REST:.*]] = arith.divui %[[PT]], %[[RB]] : index
@@ -68,8 +68,7 @@
 // CHECK-COUNT-3:  ttile.load %[[PK]][%{{.*}}] bound %{{.*}} {ttile.in_bounds} : memref<?xf32> -> vector<8xf32>
 // CHECK:          %[[AV:.*]] = memref.load %[[A]][%{{.*}}] : memref<?xf32>
 // CHECK-NEXT:     %[[SPLAT:.*]] = vector.splat %[[AV]] : vector<8xf32>
-// CHECK-NEXT:     %[[PROD:.*]] = arith.mulf %[[SPLAT]], %[[B0]] : vector<8xf32>
-// CHECK-NEXT:     %[[SUM:.*]] = arith.addf %[[A0]], %[[PROD]] : vector<8xf32>
+// CHECK-NEXT:     %[[SUM:.*]] = math.fma %[[SPLAT]], %[[B0]], %[[A0]] {ttile.fused} : vector<8xf32>
 // CHECK-COUNT-3:  memref.load %[[A]]
 // CHECK:          scf.yield %[[SUM]], {{.*}} : vector<8xf32>
 // CHECK-NEXT:   }
@@ -115,9 +114,6 @@
 // CHECK-NEXT: memref.dealloc %[[PACKED]] : memref<?xf32>
 // CHECK-NEXT: return
 
-// Multiply and add stay separate everywhere (no contraction).
-// NOFMA-NOT: fma
-
 // 64-byte vectors: 16 f32 lanes, panels of 64 columns.
 // AVX512-LABEL: ttile.kernel @mm_k0
 // AVX512: arith.constant 64 : index
@@ -142,7 +138,7 @@ func.func @mm(%a: tensor<?x?xf32> {tgraph.name = "a", tgraph.shape = ["M", "K"]}
 // transpose_lhs: a is read as [k, m], so a row's elements are M apart and
 // rows are next to each other. A tile hint of 8 rows: 2 row blocks a tile.
 // CHECK-LABEL: ttile.kernel @mm_tl_k0 attributes {kind = "matmul_pack"
-// CHECK-LABEL: ttile.kernel @mm_tl_k1 attributes {kind = "matmul", num_inputs = 2 : i64, num_sizes = 6 : i64, tile = 2 : i64, ttile.matmul = {element = f32, lhs_transposed = true, panel_width = 32 : i64}, vector = 1 : i64} {
+// CHECK-LABEL: ttile.kernel @mm_tl_k1 attributes {kind = "matmul", num_inputs = 2 : i64, num_sizes = 6 : i64, tile = 2 : i64, ttile.matmul = {element = f32, fused = true, lhs_transposed = true, panel_width = 32 : i64}, vector = 1 : i64} {
 // CHECK-NEXT: ^bb0(%[[A:[^:]*]]: memref<?xf32>, %{{[^:]*}}: memref<?xf32>, %{{[^:]*}}: memref<?xf32>, %{{[^:]*}}: index, %{{[^:]*}}: index, %[[M:[^:]*]]: index, %{{[^:]*}}: index, %[[K:[^:]*]]: index, %{{[^:]*}}: index, %{{[^:]*}}: index, %{{[^:]*}}: index):
 // CHECK-NEXT: %[[ONE:.*]] = arith.constant 1 : index
 // CHECK:      scf.for %[[KK:.*]] = %{{.*}} to %[[K]] step
@@ -173,7 +169,8 @@ func.func @mm_tl(%a: tensor<29x?xf32> {tgraph.name = "a", tgraph.shape = [29, "M
 // transpose_rhs: b is read as [n, k]. Packing gathers column k of each of
 // the panel's 16 f64 columns (scalar loads); columns past N repeat the last
 // one, padding that only feeds results never stored. The product kernel is
-// the same as without the transpose.
+// the same as without the transpose; under this function's strict policy
+// its steps multiply and add separately.
 // CHECK-LABEL: ttile.kernel @mm_tr_k0 attributes {kind = "matmul_pack", {{.*}}} {
 // CHECK-NEXT: ^bb0(%[[B:[^:]*]]: memref<?xf64>, %[[P:[^:]*]]: memref<?xf64>, %[[Q:[^:]*]]: index, %{{[^:]*}}: index, %[[N:[^:]*]]: index, %[[K:[^:]*]]: index, %{{[^:]*}}: index, %{{[^:]*}}: index):
 // CHECK-NEXT: %[[KK:.*]] = arith.remui %[[Q]], %[[K]] : index
@@ -190,15 +187,17 @@ func.func @mm_tl(%a: tensor<29x?xf32> {tgraph.name = "a", tgraph.shape = [29, "M
 // CHECK:      memref.store %[[X]], %[[P]][%{{.*}}] : memref<?xf64>
 // CHECK-COUNT-15: memref.store %{{.*}}, %[[P]][%{{.*}}] : memref<?xf64>
 // CHECK-NEXT: }
-// CHECK-LABEL: ttile.kernel @mm_tr_k1 attributes {kind = "matmul", {{.*}}} {
+// CHECK-LABEL: ttile.kernel @mm_tr_k1 attributes {kind = "matmul", {{.*}}fused = false{{.*}}} {
+// CHECK-NOT:  fma
 // CHECK:      iter_args({{.*}}) -> (vector<4xf64>, vector<4xf64>, vector<4xf64>, vector<4xf64>, vector<4xf64>, vector<4xf64>, vector<4xf64>, vector<4xf64>, vector<4xf64>, vector<4xf64>, vector<4xf64>, vector<4xf64>, vector<4xf64>, vector<4xf64>, vector<4xf64>, vector<4xf64>)
 // CHECK:      arith.mulf %{{.*}}, %{{.*}} : vector<4xf64>
 // CHECK-NEXT: arith.addf %{{.*}}, %{{.*}} : vector<4xf64>
+// CHECK-NOT:  fma
 // CHECK-LABEL: func.func @mm_tr(
 func.func @mm_tr(%a: tensor<?x29xf64> {tgraph.name = "a", tgraph.shape = ["M", 29]},
                  %b: tensor<45x29xf64> {tgraph.name = "b", tgraph.shape = [45, 29]})
     -> (tensor<?x45xf64> {tgraph.name = "out0", tgraph.shape = ["M", 45]})
-    attributes {tgraph.dims = ["M"], tgraph.entry} {
+    attributes {tgraph.dims = ["M"], tgraph.entry, tgraph.policy = "numeric(strict: true)"} {
   %r = tsched.fusion_group(%a, %b) {kind = "matmul", shape = ["M", 45], tile = array<i64: 16>}
       : (tensor<?x29xf64>, tensor<45x29xf64>) -> tensor<?x45xf64> {
   ^bb0(%x: tensor<?x29xf64>, %y: tensor<45x29xf64>):

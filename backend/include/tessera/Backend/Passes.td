@@ -21,7 +21,10 @@ def ConvertTTileToLLVM : Pass<"convert-ttile-to-llvm", "mlir::ModuleOp"> {
   }];
   let options = [
     ListOption<"targets", "targets", "std::string",
-               "Devices whose entries to build: cpu (default), cuda">
+               "Devices whose entries to build: cpu (default), cuda">,
+    Option<"hardwareFma", "hardware-fma", "bool", /*default=*/"true",
+           "Whether the CPU has FMA instructions; without them a fused "
+           "multiply-add (ttile.fused) is an exact software FMA">
   ];
   let dependentDialects = ["::mlir::LLVM::LLVMDialect",
                            "::mlir::math::MathDialect",

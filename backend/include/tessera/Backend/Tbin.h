@@ -40,6 +40,9 @@ bool isKnownCpu(const std::string &cpu);
 // The widest vector registers of a known `cpu`, in bytes: 64 with AVX-512,
 // 32 with AVX, 16 otherwise. Kernels take one such vector per step.
 int64_t vectorBytesForCpu(const std::string &cpu);
+// Whether a known `cpu` has FMA instructions (x86-64-v3 and later); without
+// them a fused multiply-add is computed exactly in software.
+bool cpuHasFma(const std::string &cpu);
 
 // The signatures of every entry of a Graph IR module.
 tbin::ModuleMeta collectModuleMeta(mlir::ModuleOp tgraphModule,

@@ -1,7 +1,10 @@
 // The matmul group. Each result element is the sum over k = 0, 1, ..., K-1
-// of a[i,k] * b[k,j], accumulated in that order with a separate multiply and
-// add, so its bits do not depend on the blocking, the tile size, the thread
-// count or the vector width.
+// of a[i,k] * b[k,j], accumulated in that order from zero, so its bits do
+// not depend on the blocking, the tile size, the thread count, the vector
+// width or the target. Under a non-strict policy (the default) a step is one
+// fused multiply-add, rounded once (math.fma marked ttile.fused: every
+// target computes it exactly, docs/ir/cpu-backend.md); a strict policy
+// forbids the contraction, and the step is a multiply and an add.
 //
 // Two kernels. The first packs `b` (read as [k, n], or as [n, k] under
 // transpose_rhs) into panels of kVectorsPerStep vectors' columns, each panel
@@ -17,7 +20,9 @@
 // the right edge the stores are masked.
 #include "KernelBuilder.h"
 #include "tessera/Conversion/SymbolicShape.h"
+#include "tessera/Dialect/TGraph/Transforms/NumericPolicy.h"
 
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
@@ -37,6 +42,15 @@ static Value mul(OpBuilder &b, Location loc, Value x, Value y) {
   return isa<FloatType>(getElementTypeOrSelf(x.getType()))
              ? b.create<arith::MulFOp>(loc, x, y).getResult()
              : b.create<arith::MulIOp>(loc, x, y).getResult();
+}
+// acc + x * y: one rounding when `fused` (floats only), two otherwise.
+static Value mulAdd(OpBuilder &b, Location loc, Value x, Value y, Value acc,
+                    bool fused) {
+  if (!fused)
+    return add(b, loc, acc, mul(b, loc, x, y));
+  auto fma = b.create<math::FmaOp>(loc, x, y, acc);
+  fma->setAttr(ttile::kFusedMultiplyAddAttr, b.getUnitAttr());
+  return fma;
 }
 static Value zeroOf(OpBuilder &b, Location loc, Type t) {
   Type elem = getElementTypeOrSelf(t);
@@ -82,6 +96,7 @@ struct Operands {
   Value aRowStep;            // between a[i, k] and a[i+1, k]
   VectorType vt;
   int64_t lanes;
+  bool fused; // a step is one fused multiply-add
 
   int64_t panelWidth() const { return kVectorsPerStep * lanes; }
   Value aAt(OpBuilder &b, Location loc, Value row, Value k) const {
@@ -120,8 +135,8 @@ void emitBlock(OpBuilder &b, Location loc, const Operands &o, Value i0,
           Value a =
               b.create<vector::SplatOp>(loc, o.vt, o.aAt(b, loc, rowIdx[r], k));
           for (int64_t v = 0; v < kVectorsPerStep; ++v)
-            next.push_back(add(b, loc, acc[r * kVectorsPerStep + v],
-                               mul(b, loc, a, bv[v])));
+            next.push_back(mulAdd(b, loc, a, bv[v],
+                                  acc[r * kVectorsPerStep + v], o.fused));
         }
         b.create<scf::YieldOp>(loc, next);
       });
@@ -224,6 +239,7 @@ LogicalResult lowerMatmulGroup(tsched::FusionGroupOp group,
   if (failed(ld) || failed(rd) || failed(od))
     return failure();
   bool tl = mm.getTransposeLhs(), tr = mm.getTransposeRhs();
+  bool fused = isa<FloatType>(elem) && !tgraph::isStrict(mm);
   size_t lr = ld->size(), rr = rd->size(), orank = od->size();
   Value m = (*od)[orank - 2], n = (*od)[orank - 1];
   Value k = tl ? (*ld)[lr - 2] : (*ld)[lr - 1];
@@ -263,6 +279,7 @@ LogicalResult lowerMatmulGroup(tsched::FusionGroupOp group,
       eb.getDictionaryAttr(
           {eb.getNamedAttr("element", TypeAttr::get(elem)),
            eb.getNamedAttr("lhs_transposed", eb.getBoolAttr(tl)),
+           eb.getNamedAttr("fused", eb.getBoolAttr(fused)),
            eb.getNamedAttr("panel_width", eb.getI64IntegerAttr(width))}));
   // Freed at once: a live buffer costs every later failure path a free.
   eb.create<memref::DeallocOp>(loc, packed);
@@ -276,6 +293,7 @@ LogicalResult lowerMatmulGroup(tsched::FusionGroupOp group,
   o.K = kb.sizes[2];
   o.vt = VectorType::get({lanes}, elem);
   o.lanes = lanes;
+  o.fused = fused;
   o.aStep = tl ? o.M : indexConst(b, loc, 1);
   o.aRowStep = tl ? indexConst(b, loc, 1) : o.K;
   Value p = kb.offset, kRowBlocks = kb.sizes[4], kPanels = kb.sizes[5];

@@ -28,4 +28,11 @@ constexpr int32_t kStatusSingularMatrix = 64;
 // cannot read device memory).
 inline constexpr llvm::StringLiteral kHostReadAttr = "ttile.host_read";
 
+// On a math.fma in a kernel body: a fused multiply-add the program's policy
+// allows (a matmul step under a non-strict policy), rounded once on every
+// target: an FMA instruction, or an exact software FMA on a CPU without one.
+// A math.fma without it (from the polynomial approximations of the math
+// functions) is a multiply and an add, rounded twice.
+inline constexpr llvm::StringLiteral kFusedMultiplyAddAttr = "ttile.fused";
+
 } // namespace tessera::ttile
