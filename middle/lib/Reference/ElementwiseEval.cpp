@@ -114,15 +114,12 @@ FailureOr<Tensor> evalBinary(Operation *op, Operands in) {
       else if (isa<tg::MulOp>(op))
         c = wrapMul(a, b);
       else if (isa<tg::DivOp>(op)) {
-        if (b == 0)
-          return op->emitError("integer division by zero");
-        // Truncating division (arith.divsi); the one overflow wraps.
-        c = b == -1 ? wrapSub(0, a) : a / b;
+        // Truncating division; x / 0 is 0 and the one overflow wraps
+        // (docs/language.md, "Integer division").
+        c = b == 0 ? 0 : b == -1 ? wrapSub(0, a) : a / b;
       } else if (isa<tg::RemOp>(op)) {
-        if (b == 0)
-          return op->emitError("integer remainder by zero");
-        // Truncated (arith.remsi), the sign of `a`.
-        c = b == -1 ? 0 : a % b;
+        // Truncated, the sign of `a`; x % 0 is x.
+        c = b == 0 ? a : b == -1 ? 0 : a % b;
       } else if (isa<tg::PowOp>(op))
         c = intPow(a, b);
       else if (isa<tg::MaxOp>(op))

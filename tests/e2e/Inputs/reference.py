@@ -46,6 +46,7 @@ Helpers in scope of EXPR: softmax, log_softmax, layernorm, rmsnorm, mse,
 cross_entropy, attention, mlp_forward, attention_vjp, mlp_grads and
 relu_mlp_grads (gradients derived by hand), softmax_vjp, numeric_grad
 (central differences), fma (a*b + c rounded once, float32 or float64),
+trunc_div and trunc_rem (integer division as Tessera defines it),
 ordered_matmul, ordered_fold, lane_fold, ordered_solve (Gaussian
 elimination in the operands' dtype, in the order tgraph.solve fixes),
 fixed_point (iteration in float64).
@@ -259,6 +260,36 @@ def fma(a, b, c):
                         f"got {a.dtype}, {b.dtype}, {c.dtype}")
     with np.errstate(all="ignore"):
         return (_fma32 if a.dtype == np.float32 else _fma64)(a, b, c)
+
+
+def trunc_div(a, b):
+    """Integer a / b as Tessera defines it (docs/language.md, "Integer
+    division"): truncated toward zero, 0 where b is 0, and wrapped to the
+    dtype (INT_MIN / -1 is INT_MIN). Computed on Python integers."""
+    def one(x, y):
+        if y == 0:
+            return 0
+        q = abs(x) // abs(y)
+        return q if (x < 0) == (y < 0) else -q
+    return _wrapped(a, [one(int(x), int(y)) for x, y in zip(a.flat, b.flat)])
+
+
+def trunc_rem(a, b):
+    """Integer a % b as Tessera defines it: a - trunc_div(a, b) * b, so the
+    sign of a, and a itself where b is 0."""
+    def one(x, y):
+        if y == 0:
+            return x
+        q = abs(x) // abs(y)
+        return x - (q if (x < 0) == (y < 0) else -q) * y
+    return _wrapped(a, [one(int(x), int(y)) for x, y in zip(a.flat, b.flat)])
+
+
+def _wrapped(like, values):
+    bits = np.dtype(like.dtype).itemsize * 8
+    wrapped = [(v + (1 << (bits - 1))) % (1 << bits) - (1 << (bits - 1))
+               for v in values]
+    return np.array(wrapped, dtype=like.dtype).reshape(like.shape)
 
 
 def ordered_matmul(a, b, strict=False):

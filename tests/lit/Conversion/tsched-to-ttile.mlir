@@ -39,8 +39,23 @@ func.func @f(%a: tensor<3x?xf32> {tgraph.name = "a", tgraph.shape = [3, "N"]},
 }
 
 // Integer groups use integer arithmetic; `op` functions are not lowered.
+// Integer division never traps: a divisor of 0 or -1 is read as 1, then
+// x / -1 is 0 - x (wrapping) and x / 0 is 0.
 // CHECK: ttile.kernel @g_k0 {{.*}}vector = 4 : i64
-// CHECK: arith.divsi %{{.*}} : vector<4xi64>
+// CHECK: %[[X:.*]] = ttile.load
+// CHECK-NEXT: %[[ZERO:.*]] = arith.constant dense<0> : vector<4xi64>
+// CHECK-NEXT: %[[IS0:.*]] = arith.cmpi eq, %[[X]], %[[ZERO]] : vector<4xi64>
+// CHECK-NEXT: %[[M1:.*]] = arith.constant dense<-1> : vector<4xi64>
+// CHECK-NEXT: %[[ISM1:.*]] = arith.cmpi eq, %[[X]], %[[M1]] : vector<4xi64>
+// CHECK-NEXT: %[[EITHER:.*]] = arith.ori %[[IS0]], %[[ISM1]] : vector<4xi1>
+// CHECK-NEXT: %[[ONE:.*]] = arith.constant dense<1> : vector<4xi64>
+// CHECK-NEXT: %[[D:.*]] = arith.select %[[EITHER]], %[[ONE]], %[[X]] : vector<4xi1>, vector<4xi64>
+// CHECK-NEXT: %[[Q:.*]] = arith.divsi %[[X]], %[[D]] : vector<4xi64>
+// CHECK-NEXT: %[[NOTHING:.*]] = arith.constant dense<0> : vector<4xi64>
+// CHECK-NEXT: %[[NEG:.*]] = arith.subi %[[NOTHING]], %[[X]] : vector<4xi64>
+// CHECK-NEXT: %[[Q1:.*]] = arith.select %[[ISM1]], %[[NEG]], %[[Q]] : vector<4xi1>, vector<4xi64>
+// CHECK-NEXT: %[[Q2:.*]] = arith.select %[[IS0]], %[[NOTHING]], %[[Q1]] : vector<4xi1>, vector<4xi64>
+// CHECK-NEXT: ttile.store %[[Q2]]
 // CHECK-NOT: func.func private @helper
 func.func @g(%a: tensor<5xi64> {tgraph.name = "a", tgraph.shape = [5]})
     -> (tensor<5xi64> {tgraph.name = "out0", tgraph.shape = [5]})

@@ -217,7 +217,7 @@ FailureOr<Value> emitVectorOp(OpBuilder &b, Operation *op, int64_t lanes,
     return emitRemainder(b, loc, l, r);
   if (isa<tgraph::DivOp>(op))
     return isFloat ? b.create<arith::DivFOp>(loc, l, r).getResult()
-                   : b.create<arith::DivSIOp>(loc, l, r).getResult();
+                   : emitIntegerQuotient(b, loc, l, r);
   return op->emitError("no Tile IR lowering for '") << op->getName() << "'";
 }
 

@@ -97,9 +97,13 @@ mlir::FailureOr<mlir::Value> emitVectorOp(mlir::OpBuilder &b,
                                           mlir::IRMapping &map);
 
 // `x % y` on vectors: C's fmod on floats (exact), the truncated remainder
-// on integers (Remainder.cpp).
+// on integers, x itself where y is 0 (Remainder.cpp).
 mlir::Value emitRemainder(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
                           mlir::Value y);
+// `x / y` on integer vectors: truncated, 0 where y is 0, wrapping -x where y
+// is -1 (Remainder.cpp).
+mlir::Value emitIntegerQuotient(mlir::OpBuilder &b, mlir::Location loc,
+                                mlir::Value x, mlir::Value y);
 
 // One vector step of an operand read through a broadcast, at flat `offset`
 // of `extent` points; `rowLength`: the W of a Rows or Columns read, an

@@ -1,6 +1,10 @@
-// tgraph.rem in a kernel body. Integers: the truncated remainder
-// (arith.remsi), with a divisor of -1 read as 1 (the same result, 0, where
-// INT_MIN % -1 would trap). Floating point: C's fmod, exactly, without
+// tgraph.div on integers and tgraph.rem in a kernel body. Integers: the
+// truncated quotient and remainder (arith.divsi, arith.remsi), defined for
+// every operand so that no division traps (x86's idiv faults on a zero
+// divisor and on INT_MIN / -1, which would kill the host process) and every
+// target gives the same bits: x / 0 is 0 and x % 0 is x, so that
+// x == (x / y) * y + x % y still holds; x / -1 is -x, wrapping (INT_MIN
+// stays INT_MIN), and x % -1 is 0. Floating point: C's fmod, exactly, without
 // libm: the divisor's magnitude a is doubled up to the largest a * 2^k not
 // above |x|, then halved back to a, subtracting it wherever it fits. Each
 // subtraction is exact (r < 2t before it, so t <= r < 2t: Sterbenz), and
@@ -44,18 +48,39 @@ SmallVector<Value> loopWhileAny(
 
 } // namespace
 
+// Whether y is 0, whether it is -1, and y with both read as 1.
+static std::tuple<Value, Value, Value> safeDivisor(OpBuilder &b, Location loc,
+                                                   Value y) {
+  auto vt = cast<VectorType>(y.getType());
+  auto splat = [&](int64_t v) -> Value {
+    return b.create<arith::ConstantOp>(
+        loc,
+        DenseElementsAttr::get(vt, b.getIntegerAttr(vt.getElementType(), v)));
+  };
+  using P = arith::CmpIPredicate;
+  Value zero = b.create<arith::CmpIOp>(loc, P::eq, y, splat(0));
+  Value minusOne = b.create<arith::CmpIOp>(loc, P::eq, y, splat(-1));
+  Value either = b.create<arith::OrIOp>(loc, zero, minusOne);
+  return {zero, minusOne, b.create<arith::SelectOp>(loc, either, splat(1), y)};
+}
+
+Value emitIntegerQuotient(OpBuilder &b, Location loc, Value x, Value y) {
+  auto [zero, minusOne, divisor] = safeDivisor(b, loc, y);
+  Value q = b.create<arith::DivSIOp>(loc, x, divisor);
+  Value nothing = b.create<arith::ConstantOp>(loc, b.getZeroAttr(x.getType()));
+  Value negated = b.create<arith::SubIOp>(loc, nothing, x);
+  q = b.create<arith::SelectOp>(loc, minusOne, negated, q);
+  return b.create<arith::SelectOp>(loc, zero, nothing, q);
+}
+
 Value emitRemainder(OpBuilder &b, Location loc, Value x, Value y) {
   auto vt = cast<VectorType>(x.getType());
   Type elem = vt.getElementType();
-  auto splatInt = [&](int64_t v) -> Value {
-    return b.create<arith::ConstantOp>(
-        loc, DenseElementsAttr::get(vt, b.getIntegerAttr(elem, v)));
-  };
   if (!isa<FloatType>(elem)) {
-    Value minusOne =
-        b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, y, splatInt(-1));
-    Value divisor = b.create<arith::SelectOp>(loc, minusOne, splatInt(1), y);
-    return b.create<arith::RemSIOp>(loc, x, divisor);
+    auto [zero, minusOne, divisor] = safeDivisor(b, loc, y);
+    (void)minusOne;
+    Value r = b.create<arith::RemSIOp>(loc, x, divisor); // 0 for -1
+    return b.create<arith::SelectOp>(loc, zero, x, r);
   }
   auto splat = [&](double v) -> Value {
     return b.create<arith::ConstantOp>(
