@@ -10,7 +10,10 @@
 // a non-strict policy, or a multiply and an add rounded on their own under
 // a strict one (the PTX has no other contraction, ptxas runs with
 // --fmad=false): the same operations in the same order as the CPU kernel
-// (MatmulKernel.cpp), so the same bits, whatever the tile. Rows and columns past the edges are read
+// (MatmulKernel.cpp), so the same bits, whatever the tile. A matmul cut into
+// segments of k runs a block per tile and segment, each storing its
+// segment's value (Tile IR's next kernel adds them), or with one segment
+// the result. Rows and columns past the edges are read
 // from clamped addresses and feed only results that are not stored; k past
 // K is never read.
 #include "MatmulTiles.h"
@@ -58,11 +61,10 @@ struct GemmBuilder {
   GemmBuilder(OpBuilder &b, Location loc, Type elem, TileShape shape,
               int64_t width, bool transposedA, bool fused)
       : b(b), loc(loc), elem(elem), width(width), transposedA(transposedA),
-        fused(fused),
-        kStrip(shape.strip), kDepth(shape.depth), kStaged(shape.staged()),
-        kTile(shape.tile()), kHalf(shape.half()), kPerThread(shape.perThread()),
-        kAStageRow(shape.aStageRow()), kAStage(shape.aStage()),
-        kBStage(shape.bStage()) {}
+        fused(fused), kStrip(shape.strip), kDepth(shape.depth),
+        kStaged(shape.staged()), kTile(shape.tile()), kHalf(shape.half()),
+        kPerThread(shape.perThread()), kAStageRow(shape.aStageRow()),
+        kAStage(shape.aStage()), kBStage(shape.bStage()) {}
 
   OpBuilder &b;
   Location loc;
@@ -73,9 +75,10 @@ struct GemmBuilder {
   // The variant's shape (TileShape), named as constants.
   int64_t kStrip, kDepth, kStaged, kTile, kHalf, kPerThread, kAStageRow,
       kAStage, kBStage;
-  Value A, P, C; // global pointers
+  Value A, P, C; // global pointers (C: where this block stores)
   Value shared;  // the stages: a, a, b, b
   Value M, N, K, aBase, pBatch, cBase, panels;
+  Value kBegin, kEnd; // the block's segment of k
   Value tid, tx, ty, row0, col0;
 
   Type i64() { return b.getI64Type(); }
@@ -204,14 +207,13 @@ struct GemmBuilder {
     SmallVector<Value> next;
     for (int64_t i = 0; i < kPerThread; ++i)
       for (int64_t j = 0; j < kPerThread; ++j)
-        next.push_back(
-            fused ? b.create<math::FmaOp>(loc, as[i], bs[j],
-                                          acc[i * kPerThread + j])
-                        .getResult()
-                  : b.create<arith::AddFOp>(
-                         loc, acc[i * kPerThread + j],
-                         b.create<arith::MulFOp>(loc, as[i], bs[j]))
-                        .getResult());
+        next.push_back(fused ? b.create<math::FmaOp>(loc, as[i], bs[j],
+                                                     acc[i * kPerThread + j])
+                                   .getResult()
+                             : b.create<arith::AddFOp>(
+                                    loc, acc[i * kPerThread + j],
+                                    b.create<arith::MulFOp>(loc, as[i], bs[j]))
+                                   .getResult());
     return next;
   }
 
@@ -252,18 +254,19 @@ struct GemmBuilder {
 
   void barrier() { b.create<NVVM::Barrier0Op>(loc); }
 
-  // The sum over every k, for this thread's 8 x 8 results.
+  // The sum over the segment's k, for this thread's 8 x 8 results.
   SmallVector<Value> accumulate() {
     SmallVector<Value> zeros(kPerThread * kPerThread, zero());
     SmallVector<Type> types(zeros.size(), elem);
-    Value blocks = ceilDiv(K, kDepth);
-    // K = 0: the sums are empty.
-    auto any = b.create<scf::IfOp>(loc, types, ult(c(0), K), true);
+    Value length = sub(kEnd, kBegin);
+    Value blocks = ceilDiv(length, kDepth);
+    // An empty segment (K = 0): the sums are empty.
+    auto any = b.create<scf::IfOp>(loc, types, ult(c(0), length), true);
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(any.elseBlock());
     b.create<scf::YieldOp>(loc, zeros);
     b.setInsertionPointToStart(any.thenBlock());
-    stage(c(0), fetch(c(0)));
+    stage(c(0), fetch(kBegin));
     barrier();
     auto loop = forLoop(blocks, zeros, [&](Value t, ValueRange acc) {
       Value current = rem(t, c(2));
@@ -273,11 +276,12 @@ struct GemmBuilder {
       {
         OpBuilder::InsertionGuard guard(b);
         b.setInsertionPointToStart(next.thenBlock());
-        b.create<scf::YieldOp>(loc, fetch(mul(add(t, c(1)), c(kDepth))));
+        b.create<scf::YieldOp>(
+            loc, fetch(add(kBegin, mul(add(t, c(1)), c(kDepth)))));
         b.setInsertionPointToStart(next.elseBlock());
         b.create<scf::YieldOp>(loc, SmallVector<Value>(2 * kStaged, zero()));
       }
-      Value depth = min(c(kDepth), sub(K, mul(t, c(kDepth))));
+      Value depth = min(c(kDepth), sub(length, mul(t, c(kDepth))));
       SmallVector<Value> sums = block(current, depth, acc);
       auto store = b.create<scf::IfOp>(loc, TypeRange{}, hasNext, false);
       {
@@ -344,7 +348,7 @@ bool runsAsGpuMatmulTiles(ttile::KernelOp kernel) {
   if (kernel.getKind() != "matmul" || !info ||
       !info.getAs<IntegerAttr>("panel_width") ||
       !info.getAs<BoolAttr>("lhs_transposed") ||
-      !info.getAs<BoolAttr>("fused"))
+      !info.getAs<BoolAttr>("fused") || !info.getAs<IntegerAttr>("segment"))
     return false;
   auto elem = info.getAs<TypeAttr>("element");
   return elem && (elem.getValue().isF32() || elem.getValue().isF64());
@@ -369,10 +373,13 @@ static void buildVariant(ttile::KernelOp kernel, TileShape shape,
                             LLVM::Linkage::Internal, sharedName, Attribute(),
                             /*alignment=*/16, /*addrSpace=*/3);
 
-  // Parameters: a, packed b, c; the point count, m, n, k, a's batch stride,
-  // row blocks, panels; the thread count.
-  SmallVector<Type> params(3, globalPtr);
-  params.append(7 + 1, i64);
+  // Parameters: a, packed b, (the segments' values,) c; the point count, m,
+  // n, k, a's batch stride, row blocks, panels, (the segment count;) the
+  // thread count.
+  int64_t segment = info.getAs<IntegerAttr>("segment").getInt();
+  int64_t buffers = segment ? 4 : 3;
+  SmallVector<Type> params(buffers, globalPtr);
+  params.append(7 + (segment ? 1 : 0) + 1, i64);
   auto fn = mb.create<LLVM::LLVMFuncOp>(
       loc, symbol,
       LLVM::LLVMFunctionType::get(LLVM::LLVMVoidType::get(ctx), params));
@@ -393,13 +400,14 @@ static void buildVariant(ttile::KernelOp kernel, TileShape shape,
                 info.getAs<BoolAttr>("fused").getValue());
   g.A = entry->getArgument(0);
   g.P = entry->getArgument(1);
-  g.C = entry->getArgument(2);
-  Value points = entry->getArgument(3);
-  g.M = entry->getArgument(4);
-  g.N = entry->getArgument(5);
-  g.K = entry->getArgument(6);
-  Value lhsStride = entry->getArgument(7), rowBlocks = entry->getArgument(8);
-  g.panels = entry->getArgument(9);
+  g.C = entry->getArgument(buffers - 1);
+  auto size = [&](int64_t i) { return entry->getArgument(buffers + i); };
+  Value points = size(0);
+  g.M = size(1);
+  g.N = size(2);
+  g.K = size(3);
+  Value lhsStride = size(4), rowBlocks = size(5);
+  g.panels = size(6);
   g.shared = b.create<LLVM::AddressOfOp>(loc, sharedPtr, sharedName);
 
   auto widen = [&](Value v) { return b.create<arith::ExtUIOp>(loc, i64, v); };
@@ -412,7 +420,20 @@ static void buildVariant(ttile::KernelOp kernel, TileShape shape,
   Value blockId = widen(b.create<NVVM::BlockIdXOp>(loc, i32));
   Value tilesM = g.ceilDiv(g.M, g.kTile), tilesN = g.ceilDiv(g.N, g.kTile);
   Value perBatch = g.mul(tilesM, tilesN);
-  Value batch = g.div(blockId, perBatch);
+  // With segments a (batch, segment) pair, segment fastest: its segment of
+  // k, and its values at the pair's [m, n] (with one segment, c itself).
+  Value pair = g.div(blockId, perBatch);
+  Value batch = pair;
+  g.kBegin = g.c(0);
+  g.kEnd = g.K;
+  if (segment) {
+    Value S = size(7);
+    batch = g.div(pair, S);
+    g.kBegin = g.mul(g.rem(pair, S), g.c(segment));
+    g.kEnd = g.min(g.K, g.add(g.kBegin, g.c(segment)));
+    g.C = b.create<LLVM::SelectOp>(loc, g.eq(S, g.c(1)), g.C,
+                                   entry->getArgument(2));
+  }
   Value t = g.rem(blockId, perBatch);
   Value inGroup = g.c(kGroupRows);
   Value groupSize = g.mul(inGroup, tilesN);
@@ -426,12 +447,12 @@ static void buildVariant(ttile::KernelOp kernel, TileShape shape,
   g.col0 = g.mul(tileCol, g.c(g.kTile));
   g.aBase = g.mul(batch, lhsStride);
   g.pBatch = g.mul(g.mul(g.mul(batch, g.panels), g.K), g.c(g.width));
-  g.cBase = g.mul(batch, g.mul(g.M, g.N));
+  g.cBase = g.mul(pair, g.mul(g.M, g.N));
 
   // Blocks past the last batch (none, as the entry launches them) do
   // nothing; the test is uniform over the block, so barriers stay safe.
-  Value batches = g.div(points, g.mul(rowBlocks, g.panels));
-  auto inside = b.create<scf::IfOp>(loc, TypeRange{}, g.ult(batch, batches),
+  Value pairs = g.div(points, g.mul(rowBlocks, g.panels));
+  auto inside = b.create<scf::IfOp>(loc, TypeRange{}, g.ult(pair, pairs),
                                     /*withElse=*/false);
   b.setInsertionPointToStart(inside.thenBlock());
   g.store(g.accumulate());

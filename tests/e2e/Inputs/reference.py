@@ -292,12 +292,32 @@ def _wrapped(like, values):
     return np.array(wrapped, dtype=like.dtype).reshape(like.shape)
 
 
+# A matmul's sum over more than this many k is cut into segments of it
+# (docs/ir/cpu-backend.md, "Segments").
+MATMUL_SEGMENT = 2048
+
+
 def ordered_matmul(a, b, strict=False):
-    """a @ b (batched over leading dims) with every element accumulated from
-    +0 over k = 0, 1, ..., K-1 in the operands' dtype: the policy's order.
-    Each float step is one fused multiply-add, acc = fma(a[i, k], b[k, j],
+    """a @ b (batched over leading dims) in the policy's order, in the
+    operands' dtype: every element accumulated from +0 over k = 0, 1, ...,
+    K-1, each float step one fused multiply-add, acc = fma(a[i, k], b[k, j],
     acc), rounded once (the default policy); strict=True (`strict: true`)
-    rounds each product, then each sum. Integers: a multiply and an add."""
+    rounds each product, then each sum. Integers: a multiply and an add.
+    Over more than MATMUL_SEGMENT k, each segment of MATMUL_SEGMENT k (the
+    last one shorter) is accumulated so from +0, and the segment values are
+    added in ascending order from the first."""
+    K = a.shape[-1]
+    if K <= MATMUL_SEGMENT:
+        return _matmul_segment(a, b, strict)
+    total = None
+    for k0 in range(0, K, MATMUL_SEGMENT):
+        value = _matmul_segment(a[..., :, k0:k0 + MATMUL_SEGMENT],
+                                b[..., k0:k0 + MATMUL_SEGMENT, :], strict)
+        total = value if total is None else total + value
+    return total
+
+
+def _matmul_segment(a, b, strict):
     acc = np.zeros(a.shape[:-1] + b.shape[-1:], dtype=np.result_type(a, b))
     fused = not strict and acc.dtype.kind == "f"
     for k in range(a.shape[-1]):

@@ -59,7 +59,7 @@ func.func @solve(%a: tensor<?x?xf64> {tgraph.name = "A", tgraph.shape = ["N", "N
 // (max |next - x| in f64, one row: a row reduction), the copy of next into
 // x, and reads the change back: `<= tol` (ordered, so a NaN never stops
 // it) ends the loop, and so does max_iter.
-// CHECK-LABEL: ttile.kernel @contraction_k4 attributes {kind = "row_reduction"
+// CHECK-LABEL: ttile.kernel @contraction_k5 attributes {kind = "row_reduction"
 // CHECK-NEXT: ^bb0(%[[NEXT:[^:]*]]: memref<?xf32>, %[[CUR:[^:]*]]: memref<?xf32>, %{{[^:]*}}: memref<?xf64>, %{{[^:]*}}: memref<?xf64>
 // CHECK: arith.extf %{{.*}} : vector<32xf32> to vector<32xf64>
 // CHECK: arith.extf %{{.*}} : vector<32xf32> to vector<32xf64>
@@ -78,18 +78,24 @@ func.func @solve(%a: tensor<?x?xf64> {tgraph.name = "A", tgraph.shape = ["N", "N
 // CHECK-NEXT:   scf.condition(%[[GO]]) %[[I]] : index
 // CHECK-NEXT: } do {
 // CHECK-NEXT: ^bb0(%[[J:.*]]: index):
+// K = N, known only at run time: the matmul may be cut into segments of
+// 2048 k (their values, then a kernel adding them, with no points when
+// N <= 2048; docs/ir/cpu-backend.md, "Segments").
+// CHECK:        %[[VALUES:.*]] = memref.alloc
 // CHECK:        %[[PACK:.*]] = memref.alloc
 // CHECK-NEXT:   ttile.launch @contraction_k1(%[[R]], %[[PACK]])
-// CHECK:        ttile.launch @contraction_k2(%[[W]], %[[PACK]], %[[Y]])
+// CHECK:        ttile.launch @contraction_k2(%[[W]], %[[PACK]], %[[VALUES]], %[[Y]])
 // CHECK-NEXT:   memref.dealloc %[[PACK]]
-// CHECK:        ttile.launch @contraction_k3(%[[Y]], %[[NEXTB]])
+// CHECK:        ttile.launch @contraction_k3(%[[VALUES]], %[[Y]])
+// CHECK-NEXT:   memref.dealloc %[[VALUES]]
+// CHECK:        ttile.launch @contraction_k4(%[[Y]], %[[NEXTB]])
 // The change over N elements, a length known at run time: segments, then
 // their values (docs/ir/cpu-backend.md, "Segments").
 // CHECK:        %[[SEGS:.*]] = memref.alloc(%{{.*}}) : memref<?xf64>
-// CHECK-NEXT:   ttile.launch @contraction_k4(%[[NEXTB]], %[[R]], %[[SEGS]], %[[CHANGE]])
-// CHECK:        ttile.launch @contraction_k5(%[[SEGS]], %[[CHANGE]])
+// CHECK-NEXT:   ttile.launch @contraction_k5(%[[NEXTB]], %[[R]], %[[SEGS]], %[[CHANGE]])
+// CHECK:        ttile.launch @contraction_k6(%[[SEGS]], %[[CHANGE]])
 // CHECK-NEXT:   memref.dealloc %[[SEGS]]
-// CHECK-NEXT:   ttile.launch @contraction_k6(%[[NEXTB]], %[[R]])
+// CHECK-NEXT:   ttile.launch @contraction_k7(%[[NEXTB]], %[[R]])
 // CHECK-NEXT:   %[[C:.*]] = memref.load %[[CHANGE]][%{{.*}}] {ttile.host_read = "tgraph.fixed_point"} : memref<?xf64>
 // CHECK-NEXT:   %[[TOL:.*]] = arith.constant 9.9999999999999995E-7 : f64
 // CHECK-NEXT:   %[[DONE:.*]] = arith.cmpf ole, %[[C]], %[[TOL]] : f64

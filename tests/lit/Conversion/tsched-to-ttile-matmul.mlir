@@ -35,8 +35,14 @@
 // CHECK-COUNT-3: ttile.store %{{.*}}, %[[P]][%{{.*}}] bound %{{.*}} {ttile.in_bounds}
 // CHECK-NEXT: }
 
-// CHECK-LABEL: ttile.kernel @mm_k1 attributes {kind = "matmul", num_inputs = 2 : i64, num_sizes = 6 : i64, tile = 4 : i64, ttile.matmul = {element = f32, fused = true, lhs_transposed = false, panel_width = 32 : i64}, vector = 1 : i64} {
-// CHECK-NEXT: ^bb0(%[[A:[^:]*]]: memref<?xf32>, %[[PK:[^:]*]]: memref<?xf32>, %[[C:[^:]*]]: memref<?xf32>, %[[PT:[^:]*]]: index, %{{[^:]*}}: index, %[[M:[^:]*]]: index, %[[N:[^:]*]]: index, %[[K:[^:]*]]: index, %[[LS:[^:]*]]: index, %[[RB:[^:]*]]: index, %[[PANELS:[^:]*]]: index):
+// K is known only at run time, so the sum may be cut into segments of 2048
+// k (docs/ir/cpu-backend.md, "Segments"): the kernel also writes the
+// segments' values and takes their count S. Its points are (batch,
+// segment) pairs, segment fastest, then panel, then row block; a point
+// sums its segment's k, and stores into c when S is 1, else into the
+// values at the pair's [m, n].
+// CHECK-LABEL: ttile.kernel @mm_k1 attributes {kind = "matmul", num_inputs = 2 : i64, num_sizes = 7 : i64, tile = 4 : i64, ttile.matmul = {element = f32, fused = true, lhs_transposed = false, panel_width = 32 : i64, segment = 2048 : i64}, vector = 1 : i64} {
+// CHECK-NEXT: ^bb0(%[[A:[^:]*]]: memref<?xf32>, %[[PK:[^:]*]]: memref<?xf32>, %[[VALUES:[^:]*]]: memref<?xf32>, %[[C:[^:]*]]: memref<?xf32>, %[[PT:[^:]*]]: index, %{{[^:]*}}: index, %[[M:[^:]*]]: index, %[[N:[^:]*]]: index, %[[K:[^:]*]]: index, %[[LS:[^:]*]]: index, %[[RB:[^:]*]]: index, %[[PANELS:[^:]*]]: index, %[[S:[^:]*]]: index):
 // CHECK-NEXT: %[[ONE:.*]] = arith.constant 1 : index
 // CHECK-NEXT: %[[REST:.*]] = arith.divui %[[PT]], %[[RB]] : index
 // CHECK-NEXT: %[[RBI:.*]] = arith.remui %[[PT]], %[[RB]] : index
@@ -45,13 +51,25 @@
 // CHECK-NEXT: %[[PANEL:.*]] = arith.remui %[[REST]], %[[PANELS]] : index
 // CHECK-NEXT: %[[W:.*]] = arith.constant 32 : index
 // CHECK-NEXT: %[[J0:.*]] = arith.muli %[[PANEL]], %[[W]] : index
-// CHECK-NEXT: %[[BATCH:.*]] = arith.divui %[[REST]], %[[PANELS]] : index
+// CHECK-NEXT: %[[PAIR:.*]] = arith.divui %[[REST]], %[[PANELS]] : index
+// CHECK-NEXT: %{{.*}} = arith.constant 0 : index
+// CHECK-NEXT: %[[SEG:.*]] = arith.remui %[[PAIR]], %[[S]] : index
+// CHECK-NEXT: %[[BATCH:.*]] = arith.divui %[[PAIR]], %[[S]] : index
+// CHECK-NEXT: %[[ONE2:.*]] = arith.constant 1 : index
+// CHECK-NEXT: %[[SINGLE:.*]] = arith.cmpi eq, %[[S]], %[[ONE2]] : index
+// CHECK-NEXT: %[[L:.*]] = arith.constant 2048 : index
+// CHECK-NEXT: %[[KBEGIN:.*]] = arith.muli %[[SEG]], %[[L]] : index
+// CHECK-NEXT: %[[L2:.*]] = arith.constant 2048 : index
+// CHECK-NEXT: %[[KNEXT:.*]] = arith.addi %[[KBEGIN]], %[[L2]] : index
+// CHECK-NEXT: %[[KEND:.*]] = arith.minui %[[K]], %[[KNEXT]] : index
 // CHECK-NEXT: %[[ABASE:.*]] = arith.muli %[[BATCH]], %[[LS]] : index
-// CHECK-NEXT: %[[PROWS:.*]] = arith.muli %[[REST]], %[[K]] : index
+// CHECK-NEXT: %[[BP:.*]] = arith.muli %[[BATCH]], %[[PANELS]] : index
+// CHECK-NEXT: %[[PANELROW:.*]] = arith.addi %[[BP]], %[[PANEL]] : index
+// CHECK-NEXT: %[[PROWS:.*]] = arith.muli %[[PANELROW]], %[[K]] : index
 // CHECK-NEXT: %[[W2:.*]] = arith.constant 32 : index
 // CHECK-NEXT: %[[PBASE:.*]] = arith.muli %[[PROWS]], %[[W2]] : index
 // CHECK-NEXT: %[[MN:.*]] = arith.muli %[[M]], %[[N]] : index
-// CHECK-NEXT: %[[CBASE:.*]] = arith.muli %[[BATCH]], %[[MN]] : index
+// CHECK-NEXT: %[[CBASE:.*]] = arith.muli %[[PAIR]], %[[MN]] : index
 // CHECK-NEXT: %[[FOUR2:.*]] = arith.constant 4 : index
 // CHECK-NEXT: %[[IEND:.*]] = arith.addi %[[I0]], %[[FOUR2]] : index
 // CHECK-NEXT: %[[W3:.*]] = arith.constant 32 : index
@@ -61,7 +79,7 @@
 // CHECK-NEXT: %[[WHOLE:.*]] = arith.andi %[[ROWS]], %[[COLS]] : i1
 // CHECK-NEXT: scf.if %[[WHOLE]] {
 // CHECK:        %[[ZERO:.*]] = arith.constant dense<0.000000e+00> : vector<8xf32>
-// CHECK-NEXT:   %[[ACC:.*]]:16 = scf.for %[[KK:.*]] = %{{.*}} to %[[K]] step %{{.*}} iter_args(%[[A0:[^ ]*]] = %[[ZERO]], {{.*}}) -> (vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>) {
+// CHECK-NEXT:   %[[ACC:.*]]:16 = scf.for %[[KK:.*]] = %[[KBEGIN]] to %[[KEND]] step %{{.*}} iter_args(%[[A0:[^ ]*]] = %[[ZERO]], {{.*}}) -> (vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>) {
 // CHECK-NEXT:     %[[KW:.*]] = arith.muli %[[KK]], %{{.*}} : index
 // CHECK-NEXT:     %[[PROW:.*]] = arith.addi %[[PBASE]], %[[KW]] : index
 // CHECK:          %[[B0:.*]] = ttile.load %[[PK]][%{{.*}}] bound %{{.*}} {ttile.in_bounds} : memref<?xf32> -> vector<8xf32>
@@ -72,28 +90,65 @@
 // CHECK-COUNT-3:  memref.load %[[A]]
 // CHECK:          scf.yield %[[SUM]], {{.*}} : vector<8xf32>
 // CHECK-NEXT:   }
-// CHECK:        ttile.store %[[ACC]]#0, %[[C]][%{{.*}}] bound %{{.*}} {ttile.in_bounds}
+// CHECK-NEXT:   scf.if %[[SINGLE]] {
+// CHECK:          ttile.store %[[ACC]]#0, %[[C]][%{{.*}}] bound %{{.*}} {ttile.in_bounds}
 // CHECK-COUNT-15: ttile.store %[[ACC]]#{{[0-9]+}}, %[[C]][%{{.*}}] bound %{{.*}} {ttile.in_bounds}
+// CHECK-NEXT:   } else {
+// CHECK:          ttile.store %[[ACC]]#0, %[[VALUES]][%{{.*}}] bound %{{.*}} {ttile.in_bounds}
+// CHECK-COUNT-15: ttile.store %[[ACC]]#{{[0-9]+}}, %[[VALUES]][%{{.*}}] bound %{{.*}} {ttile.in_bounds}
+// CHECK-NEXT:   }
 // CHECK-NEXT: } else {
 // CHECK-NEXT:   %[[LAST:.*]] = arith.minui %[[IEND]], %[[M]] : index
 // CHECK:        scf.for %[[I:.*]] = %[[I0]] to %[[LAST]] step %{{.*}} {
-// CHECK:          %[[EDGE:.*]]:4 = scf.for %{{.*}} = %{{.*}} to %[[K]] step %{{.*}} iter_args({{.*}}) -> (vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>) {
+// CHECK:          %[[EDGE:.*]]:4 = scf.for %{{.*}} = %[[KBEGIN]] to %[[KEND]] step %{{.*}} iter_args({{.*}}) -> (vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>) {
 // CHECK-COUNT-4:    ttile.load %[[PK]][%{{.*}}] bound %{{.*}} {ttile.in_bounds}
-// CHECK:          }
-// CHECK:          %[[CEND:.*]] = arith.addi %{{.*}}, %[[N]] : index
-// CHECK:          ttile.store %[[EDGE]]#0, %[[C]][%{{.*}}] bound %[[CEND]] : vector<8xf32>, memref<?xf32>
-// CHECK-COUNT-3:  ttile.store %[[EDGE]]#{{[0-9]}}, %[[C]][%{{.*}}] bound %[[CEND]] : vector<8xf32>, memref<?xf32>
+// CHECK:            scf.yield
+// CHECK-NEXT:     }
+// CHECK-NEXT:     scf.if %[[SINGLE]] {
+// CHECK:            %[[CEND:.*]] = arith.addi %{{.*}}, %[[N]] : index
+// CHECK:            ttile.store %[[EDGE]]#0, %[[C]][%{{.*}}] bound %[[CEND]] : vector<8xf32>, memref<?xf32>
+// CHECK-COUNT-3:    ttile.store %[[EDGE]]#{{[0-9]}}, %[[C]][%{{.*}}] bound %[[CEND]] : vector<8xf32>, memref<?xf32>
+// CHECK-NEXT:     } else {
+// CHECK-COUNT-4:    ttile.store %[[EDGE]]#{{[0-9]}}, %[[VALUES]][%{{.*}}] bound %{{.*}} : vector<8xf32>, memref<?xf32>
+// CHECK-NEXT:     }
 // CHECK-NEXT:   }
 // CHECK-NEXT: }
 // CHECK-NEXT: }
 
-// The entry: row blocks ceil(M / 4), panels ceil(N / 32); the packed b
-// (panels * K rows of 32) is allocated, filled, read and freed at once.
+// The segments' values added, in ascending order from the first: point
+// (batch, i) reads value (batch, s, i) for s = 0, 1, ..., S-1.
+// CHECK-LABEL: ttile.kernel @mm_k2 attributes {kind = "reduction"
+// CHECK-NEXT: ^bb0(%[[V:[^:]*]]: memref<?xf32>, %[[OUT:[^:]*]]: memref<?xf32>, %[[P:[^:]*]]: index, %{{[^:]*}}: index, %[[SS:[^:]*]]: index, %[[I:[^:]*]]: index, %{{[^:]*}}: index):
+// CHECK:      %[[FIRST:.*]] = memref.load %[[V]]
+// CHECK:      %[[SUM:.*]] = scf.for %[[SEG2:.*]] = %{{.*}} to %[[SS]] step %{{.*}} iter_args(%[[ACC2:.*]] = %[[FIRST]]) -> (f32) {
+// CHECK:        %[[X:.*]] = memref.load %[[V]]
+// CHECK-NEXT:   %[[NEXT2:.*]] = arith.addf %[[ACC2]], %[[X]] : f32
+// CHECK-NEXT:   scf.yield %[[NEXT2]] : f32
+// CHECK:      memref.store %[[SUM]], %[[OUT]][%[[P]]] : memref<?xf32>
+
+// The entry: S = max(1, ceil(K / 2048)) segments and their values (a
+// placeholder when S is 1), row blocks ceil(M / 4), panels ceil(N / 32);
+// the packed b (panels * K rows of 32) is allocated, filled, read and
+// freed at once; then the values are added (no points when S is 1).
 // CHECK-LABEL: func.func @mm(
 // CHECK-SAME: %[[FA:[^:]*]]: memref<?xf32> {{.*}}, %[[FB:[^:]*]]: memref<?xf32> {{.*}}, %[[FC:[^:]*]]: memref<?xf32> {{.*}}, %[[DM:[^:]*]]: index {tgraph.name = "M"}, %[[DK:[^:]*]]: index {tgraph.name = "K"}, %[[DN:[^:]*]]: index {tgraph.name = "N"})
 // CHECK-NEXT: %[[Z0:.*]] = arith.constant 0 : index
 // CHECK-NEXT: %[[Z1:.*]] = arith.constant 0 : index
 // CHECK-NEXT: %[[BATCHES:.*]] = arith.constant 1 : index
+// CHECK-NEXT: %[[C2047:.*]] = arith.constant 2047 : index
+// CHECK-NEXT: %[[K2047:.*]] = arith.addi %[[DK]], %[[C2047]] : index
+// CHECK-NEXT: %[[C2048:.*]] = arith.constant 2048 : index
+// CHECK-NEXT: %[[CEIL:.*]] = arith.divui %[[K2047]], %[[C2048]] : index
+// CHECK-NEXT: %[[ONE:.*]] = arith.constant 1 : index
+// CHECK-NEXT: %[[S:.*]] = arith.maxui %[[CEIL]], %[[ONE]] : index
+// CHECK-NEXT: %[[PAIRS:.*]] = arith.muli %[[BATCHES]], %[[S]] : index
+// CHECK-NEXT: %[[ONE2:.*]] = arith.constant 1 : index
+// CHECK-NEXT: %[[SEVERAL:.*]] = arith.cmpi ugt, %[[S]], %[[ONE2]] : index
+// CHECK-NEXT: %[[MN:.*]] = arith.muli %[[DM]], %[[DN]] : index
+// CHECK-NEXT: %[[ALL:.*]] = arith.muli %[[PAIRS]], %[[MN]] : index
+// CHECK-NEXT: %[[ONE3:.*]] = arith.constant 1 : index
+// CHECK-NEXT: %[[VSIZE:.*]] = arith.select %[[SEVERAL]], %[[ALL]], %[[ONE3]] : index
+// CHECK-NEXT: %[[VALUES:.*]] = memref.alloc(%[[VSIZE]]) : memref<?xf32>
 // CHECK-NEXT: %[[C3:.*]] = arith.constant 3 : index
 // CHECK-NEXT: %[[M3:.*]] = arith.addi %[[DM]], %[[C3]] : index
 // CHECK-NEXT: %[[C4:.*]] = arith.constant 4 : index
@@ -109,9 +164,17 @@
 // CHECK-NEXT: %[[PACKED:.*]] = memref.alloc(%[[SIZE]]) : memref<?xf32>
 // CHECK-NEXT: ttile.launch @mm_k0(%[[FB]], %[[PACKED]]) elements %[[PROWS]] sizes(%[[DN]], %[[DK]], %[[Z1]], %[[PANELS]])
 // CHECK-NEXT: %[[PR:.*]] = arith.muli %[[PANELS]], %[[RB]] : index
-// CHECK-NEXT: %[[POINTS:.*]] = arith.muli %[[BATCHES]], %[[PR]] : index
-// CHECK-NEXT: ttile.launch @mm_k1(%[[FA]], %[[PACKED]], %[[FC]]) elements %[[POINTS]] sizes(%[[DM]], %[[DN]], %[[DK]], %[[Z0]], %[[RB]], %[[PANELS]])
+// CHECK-NEXT: %[[POINTS:.*]] = arith.muli %[[PAIRS]], %[[PR]] : index
+// CHECK-NEXT: ttile.launch @mm_k1(%[[FA]], %[[PACKED]], %[[VALUES]], %[[FC]]) elements %[[POINTS]] sizes(%[[DM]], %[[DN]], %[[DK]], %[[Z0]], %[[RB]], %[[PANELS]], %[[S]])
 // CHECK-NEXT: memref.dealloc %[[PACKED]] : memref<?xf32>
+// CHECK-NEXT: %[[MN2:.*]] = arith.muli %[[DM]], %[[DN]] : index
+// CHECK-NEXT: %[[ONE4:.*]] = arith.constant 1 : index
+// CHECK-NEXT: %[[SEVERAL2:.*]] = arith.cmpi ugt, %[[S]], %[[ONE4]] : index
+// CHECK-NEXT: %[[FOLDS:.*]] = arith.muli %[[BATCHES]], %[[MN2]] : index
+// CHECK-NEXT: %[[NONE:.*]] = arith.constant 0 : index
+// CHECK-NEXT: %[[FP:.*]] = arith.select %[[SEVERAL2]], %[[FOLDS]], %[[NONE]] : index
+// CHECK-NEXT: ttile.launch @mm_k2(%[[VALUES]], %[[FC]]) elements %[[FP]] sizes(%[[S]], %[[MN2]], %[[DK]])
+// CHECK-NEXT: memref.dealloc %[[VALUES]] : memref<?xf32>
 // CHECK-NEXT: return
 
 // 64-byte vectors: 16 f32 lanes, panels of 64 columns.
@@ -138,7 +201,7 @@ func.func @mm(%a: tensor<?x?xf32> {tgraph.name = "a", tgraph.shape = ["M", "K"]}
 // transpose_lhs: a is read as [k, m], so a row's elements are M apart and
 // rows are next to each other. A tile hint of 8 rows: 2 row blocks a tile.
 // CHECK-LABEL: ttile.kernel @mm_tl_k0 attributes {kind = "matmul_pack"
-// CHECK-LABEL: ttile.kernel @mm_tl_k1 attributes {kind = "matmul", num_inputs = 2 : i64, num_sizes = 6 : i64, tile = 2 : i64, ttile.matmul = {element = f32, fused = true, lhs_transposed = true, panel_width = 32 : i64}, vector = 1 : i64} {
+// CHECK-LABEL: ttile.kernel @mm_tl_k1 attributes {kind = "matmul", num_inputs = 2 : i64, num_sizes = 6 : i64, tile = 2 : i64, ttile.matmul = {element = f32, fused = true, lhs_transposed = true, panel_width = 32 : i64, segment = 0 : i64}, vector = 1 : i64} {
 // CHECK-NEXT: ^bb0(%[[A:[^:]*]]: memref<?xf32>, %{{[^:]*}}: memref<?xf32>, %{{[^:]*}}: memref<?xf32>, %{{[^:]*}}: index, %{{[^:]*}}: index, %[[M:[^:]*]]: index, %{{[^:]*}}: index, %[[K:[^:]*]]: index, %{{[^:]*}}: index, %{{[^:]*}}: index, %{{[^:]*}}: index):
 // CHECK-NEXT: %[[ONE:.*]] = arith.constant 1 : index
 // CHECK:      scf.for %[[KK:.*]] = %{{.*}} to %[[K]] step
@@ -220,13 +283,18 @@ func.func @mm_tr(%a: tensor<?x29xf64> {tgraph.name = "a", tgraph.shape = ["M", 2
 // CHECK-SAME: %[[FA:[^:]*]]: memref<?xi64> {{.*}}, %[[FB:[^:]*]]: memref<?xi64> {{.*}}, %[[FC:[^:]*]]: memref<?xi64> {{.*}}, %[[DB:[^:]*]]: index {tgraph.name = "B"}, %[[DM:[^:]*]]: index {tgraph.name = "M"}, %[[DK:[^:]*]]: index {tgraph.name = "K"}, %[[DN:[^:]*]]: index {tgraph.name = "N"})
 // CHECK-NEXT: %[[LS:.*]] = arith.muli %[[DM]], %[[DK]] : index
 // CHECK-NEXT: %[[RS:.*]] = arith.muli %[[DK]], %[[DN]] : index
+// The segments' pairs are (batch, segment), B * S of them.
+// CHECK: %[[S:.*]] = arith.maxui %{{.*}}, %{{.*}} : index
+// CHECK-NEXT: %[[PAIRS:.*]] = arith.muli %[[DB]], %[[S]] : index
+// CHECK: %[[VALUES:.*]] = memref.alloc(%{{.*}}) : memref<?xi64>
 // CHECK: %[[PK:.*]] = arith.muli %[[PANELS:.*]], %[[DK]] : index
 // CHECK-NEXT: %[[PROWS:.*]] = arith.muli %[[DB]], %[[PK]] : index
 // CHECK: %[[PACKED:.*]] = memref.alloc(%{{.*}}) : memref<?xi64>
 // CHECK-NEXT: ttile.launch @bmm_k0(%[[FB]], %[[PACKED]]) elements %[[PROWS]] sizes(%[[DN]], %[[DK]], %[[RS]], %[[PANELS]])
 // CHECK-NEXT: %[[PR:.*]] = arith.muli %[[PANELS]], %[[RB:.*]] : index
-// CHECK-NEXT: %[[POINTS:.*]] = arith.muli %[[DB]], %[[PR]] : index
-// CHECK-NEXT: ttile.launch @bmm_k1(%[[FA]], %[[PACKED]], %[[FC]]) elements %[[POINTS]] sizes(%[[DM]], %[[DN]], %[[DK]], %[[LS]], %[[RB]], %[[PANELS]])
+// CHECK-NEXT: %[[POINTS:.*]] = arith.muli %[[PAIRS]], %[[PR]] : index
+// CHECK-NEXT: ttile.launch @bmm_k1(%[[FA]], %[[PACKED]], %[[VALUES]], %[[FC]]) elements %[[POINTS]] sizes(%[[DM]], %[[DN]], %[[DK]], %[[LS]], %[[RB]], %[[PANELS]], %[[S]])
+// CHECK: ttile.launch @bmm_k2(%[[VALUES]], %[[FC]])
 func.func @bmm(%a: tensor<?x?x?xi64> {tgraph.name = "a", tgraph.shape = ["B", "M", "K"]},
                %b: tensor<?x?x?xi64> {tgraph.name = "b", tgraph.shape = ["B", "K", "N"]})
     -> (tensor<?x?x?xi64> {tgraph.name = "out0", tgraph.shape = ["B", "M", "N"]})

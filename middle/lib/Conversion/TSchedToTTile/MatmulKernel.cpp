@@ -4,7 +4,12 @@
 // width or the target. Under a non-strict policy (the default) a step is one
 // fused multiply-add, rounded once (math.fma marked ttile.fused: every
 // target computes it exactly, docs/ir/cpu-backend.md); a strict policy
-// forbids the contraction, and the step is a multiply and an add.
+// forbids the contraction, and the step is a multiply and an add. A sum
+// over more than kMatmulSegment k is cut into segments of kMatmulSegment
+// (the last one shorter), each accumulated so from zero, and the segment
+// values are added in ascending order from the first
+// (docs/ir/cpu-backend.md, "Segments"): the segments of a small result with
+// a long sum (a weight gradient over many points) run in parallel.
 //
 // Two kernels. The first packs `b` (read as [k, n], or as [n, k] under
 // transpose_rhs) into panels of kVectorsPerStep vectors' columns, each panel
@@ -17,8 +22,10 @@
 // `b` kRowsPerStep, every accumulator in a register. Points run panel by
 // panel down the rows of one batch, so a panel stays in cache while the rows
 // go past. Blocks at the bottom edge compute their rows one at a time; at
-// the right edge the stores are masked.
+// the right edge the stores are masked. With segments, a point is also one
+// segment, and a third kernel adds the segment values.
 #include "KernelBuilder.h"
+#include "ReductionFold.h"
 #include "tessera/Conversion/SymbolicShape.h"
 #include "tessera/Dialect/TGraph/Transforms/NumericPolicy.h"
 
@@ -32,6 +39,10 @@ namespace tessera::tile {
 
 static constexpr int64_t kRowsPerStep = 4;
 static constexpr int64_t kVectorsPerStep = 4;
+// Long enough that most matmuls are one segment (their K is a feature
+// width) and a segment's start costs little; short enough that a weight
+// gradient over 16 384 points has 8 segments to run in parallel.
+static constexpr int64_t kMatmulSegment = 2048;
 
 static Value add(OpBuilder &b, Location loc, Value x, Value y) {
   return isa<FloatType>(getElementTypeOrSelf(x.getType()))
@@ -90,7 +101,10 @@ namespace {
 // one batch's operands start.
 struct Operands {
   Value A, P, C; // a, packed b, c
+  Value values;  // with segments: their values, [batch, segment, m, n]
+  Value single;  // with segments: whether there is one (stored in c)
   Value M, N, K;
+  Value kBegin, kEnd;        // the segment's k
   Value aBase, pBase, cBase; // the batch's (and panel's) first elements
   Value aStep;               // between a[i, k] and a[i, k+1]
   Value aRowStep;            // between a[i, k] and a[i+1, k]
@@ -111,14 +125,14 @@ struct Operands {
 // rows are whole; stores mask columns at or past N unless `wholeColumns`.
 void emitBlock(OpBuilder &b, Location loc, const Operands &o, Value i0,
                int64_t rows, Value j0, bool wholeColumns) {
-  Value zero = indexConst(b, loc, 0), one = indexConst(b, loc, 1);
+  Value one = indexConst(b, loc, 1);
   Value width = indexConst(b, loc, o.panelWidth());
   SmallVector<Value> rowIdx;
   for (int64_t r = 0; r < rows; ++r)
     rowIdx.push_back(addIdx(b, loc, i0, indexConst(b, loc, r)));
   SmallVector<Value> init(rows * kVectorsPerStep, zeroOf(b, loc, o.vt));
   auto kLoop = b.create<scf::ForOp>(
-      loc, zero, o.K, one, init,
+      loc, o.kBegin, o.kEnd, one, init,
       [&](OpBuilder &b, Location loc, Value k, ValueRange acc) {
         Value pRow = addIdx(b, loc, o.pBase, mulIdx(b, loc, k, width));
         Value pEnd = addIdx(b, loc, pRow, width);
@@ -140,18 +154,36 @@ void emitBlock(OpBuilder &b, Location loc, const Operands &o, Value i0,
         }
         b.create<scf::YieldOp>(loc, next);
       });
-  for (int64_t r = 0; r < rows; ++r) {
-    Value cRow = addIdx(b, loc, o.cBase, mulIdx(b, loc, rowIdx[r], o.N));
-    Value cEnd = addIdx(b, loc, cRow, o.N);
-    for (int64_t v = 0; v < kVectorsPerStep; ++v) {
-      Value col = addIdx(b, loc, j0, indexConst(b, loc, v * o.lanes));
-      auto store = b.create<ttile::StoreOp>(
-          loc, kLoop.getResult(r * kVectorsPerStep + v), o.C,
-          addIdx(b, loc, cRow, col), cEnd);
-      if (wholeColumns)
-        store->setAttr("ttile.in_bounds", b.getUnitAttr());
+  // Into c, or with several segments into their values (at the same place
+  // of the batch and segment's [m, n]).
+  auto storeAll = [&](OpBuilder &b, Value into) {
+    for (int64_t r = 0; r < rows; ++r) {
+      Value cRow = addIdx(b, loc, o.cBase, mulIdx(b, loc, rowIdx[r], o.N));
+      Value cEnd = addIdx(b, loc, cRow, o.N);
+      for (int64_t v = 0; v < kVectorsPerStep; ++v) {
+        Value col = addIdx(b, loc, j0, indexConst(b, loc, v * o.lanes));
+        auto store = b.create<ttile::StoreOp>(
+            loc, kLoop.getResult(r * kVectorsPerStep + v), into,
+            addIdx(b, loc, cRow, col), cEnd);
+        if (wholeColumns)
+          store->setAttr("ttile.in_bounds", b.getUnitAttr());
+      }
     }
+  };
+  if (!o.values) {
+    storeAll(b, o.C);
+    return;
   }
+  b.create<scf::IfOp>(
+      loc, o.single,
+      [&](OpBuilder &b, Location loc) {
+        storeAll(b, o.C);
+        b.create<scf::YieldOp>(loc);
+      },
+      [&](OpBuilder &b, Location loc) {
+        storeAll(b, o.values);
+        b.create<scf::YieldOp>(loc);
+      });
 }
 
 // The pack kernel: point (batch, panel, k) copies row k of the panel's
@@ -246,6 +278,25 @@ LogicalResult lowerMatmulGroup(tsched::FusionGroupOp group,
   Value lhsStride = lr > 2 ? mulIdx(eb, loc, m, k) : indexConst(eb, loc, 0);
   Value rhsStride = rr > 2 ? mulIdx(eb, loc, k, n) : indexConst(eb, loc, 0);
   Value batches = product(eb, loc, ArrayRef<Value>(*od).drop_back(2));
+  // Segments of k, unless K is known to be one; at least one (K = 0 still
+  // stores zeros).
+  int64_t staticK = lt.getDimSize(tl ? lr - 2 : lr - 1);
+  bool segmented = ShapedType::isDynamic(staticK) || staticK > kMatmulSegment;
+  Value segments, values, productBatches = batches;
+  if (segmented) {
+    segments = eb.create<arith::MaxUIOp>(
+        loc, ceilDiv(eb, loc, k, kMatmulSegment), indexConst(eb, loc, 1));
+    productBatches = mulIdx(eb, loc, batches, segments);
+    Value several = eb.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ugt,
+                                             segments, indexConst(eb, loc, 1));
+    values = ctx.scratchBuffer(
+        elem,
+        eb.create<arith::SelectOp>(
+            loc, several,
+            mulIdx(eb, loc, productBatches, mulIdx(eb, loc, m, n)),
+            indexConst(eb, loc, 1)),
+        loc);
+  }
 
   int64_t bytes = std::max<int64_t>(1, elem.getIntOrFloatBitWidth() / 8);
   int64_t lanes = std::max<int64_t>(1, vectorBytes / bytes);
@@ -263,13 +314,19 @@ LogicalResult lowerMatmulGroup(tsched::FusionGroupOp group,
   int64_t rowsPerTile = group.getTile()[0];
   int64_t tile =
       std::max<int64_t>(1, (rowsPerTile + kRowsPerStep - 1) / kRowsPerStep);
-  KernelSpec spec{"matmul",
-                  tile,
-                  1,
-                  {ctx.bufferOf(lhs), packed},
-                  {results[0]},
-                  mulIdx(eb, loc, batches, mulIdx(eb, loc, panels, rowBlocks)),
-                  {m, n, k, lhsStride, rowBlocks, panels}};
+  // With segments the batches are (batch, segment) pairs, segment fastest.
+  KernelSpec spec{
+      "matmul",
+      tile,
+      1,
+      {ctx.bufferOf(lhs), packed},
+      {results[0]},
+      mulIdx(eb, loc, productBatches, mulIdx(eb, loc, panels, rowBlocks)),
+      {m, n, k, lhsStride, rowBlocks, panels}};
+  if (segmented) {
+    spec.outputs = {values, results[0]};
+    spec.sizes.push_back(segments);
+  }
   KernelBody kb = createKernel(ctx, spec, loc);
   // What a target that runs matmuls on its own schedule needs to read the
   // operands (the CUDA backend's block tiles).
@@ -280,6 +337,8 @@ LogicalResult lowerMatmulGroup(tsched::FusionGroupOp group,
           {eb.getNamedAttr("element", TypeAttr::get(elem)),
            eb.getNamedAttr("lhs_transposed", eb.getBoolAttr(tl)),
            eb.getNamedAttr("fused", eb.getBoolAttr(fused)),
+           eb.getNamedAttr(
+               "segment", eb.getI64IntegerAttr(segmented ? kMatmulSegment : 0)),
            eb.getNamedAttr("panel_width", eb.getI64IntegerAttr(width))}));
   // Freed at once: a live buffer costs every later failure path a free.
   eb.create<memref::DeallocOp>(loc, packed);
@@ -287,7 +346,9 @@ LogicalResult lowerMatmulGroup(tsched::FusionGroupOp group,
   Operands o;
   o.A = kb.inputs[0];
   o.P = kb.inputs[1];
-  o.C = kb.outputs[0];
+  o.C = kb.outputs.back();
+  if (segmented)
+    o.values = kb.outputs[0];
   o.M = kb.sizes[0];
   o.N = kb.sizes[1];
   o.K = kb.sizes[2];
@@ -302,12 +363,30 @@ LogicalResult lowerMatmulGroup(tsched::FusionGroupOp group,
                     indexConst(b, loc, kRowsPerStep));
   Value panel = b.create<arith::RemUIOp>(loc, rest, kPanels);
   Value j0 = mulIdx(b, loc, panel, indexConst(b, loc, width));
-  Value batch = b.create<arith::DivUIOp>(loc, rest, kPanels);
+  // With segments a (batch, segment) pair; its values are at the pair's
+  // [m, n] (with one segment, at the batch's [m, n] of c).
+  Value pair = b.create<arith::DivUIOp>(loc, rest, kPanels);
+  Value batch = pair;
+  o.kBegin = indexConst(b, loc, 0);
+  o.kEnd = o.K;
+  if (segmented) {
+    Value S = kb.sizes[6];
+    Value segment = b.create<arith::RemUIOp>(loc, pair, S);
+    batch = b.create<arith::DivUIOp>(loc, pair, S);
+    o.single = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, S,
+                                       indexConst(b, loc, 1));
+    o.kBegin = mulIdx(b, loc, segment, indexConst(b, loc, kMatmulSegment));
+    o.kEnd = b.create<arith::MinUIOp>(
+        loc, o.K, addIdx(b, loc, o.kBegin, indexConst(b, loc, kMatmulSegment)));
+  }
   o.aBase = mulIdx(b, loc, batch, kb.sizes[3]);
   // The panel's packed rows: (batch * panels + panel) * K rows of `width`.
   o.pBase =
-      mulIdx(b, loc, mulIdx(b, loc, rest, o.K), indexConst(b, loc, width));
-  o.cBase = mulIdx(b, loc, batch, mulIdx(b, loc, o.M, o.N));
+      mulIdx(b, loc,
+             mulIdx(b, loc,
+                    addIdx(b, loc, mulIdx(b, loc, batch, kPanels), panel), o.K),
+             indexConst(b, loc, width));
+  o.cBase = mulIdx(b, loc, pair, mulIdx(b, loc, o.M, o.N));
 
   auto le = [&](Value x, Value y) {
     return b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ule, x, y);
@@ -334,6 +413,9 @@ LogicalResult lowerMatmulGroup(tsched::FusionGroupOp group,
         b.create<scf::YieldOp>(loc);
       });
   b.create<ttile::YieldOp>(loc);
+  if (segmented)
+    foldSegmentValues(ctx, loc, group.getTile()[0], Fold::Sum, elem, values,
+                      results[0], segments, batches, mulIdx(eb, loc, m, n), k);
   return success();
 }
 

@@ -23,6 +23,17 @@ mlir::Value finishFold(mlir::OpBuilder &b, mlir::Location loc, Fold fold,
 mlir::Value combine(mlir::OpBuilder &b, mlir::Location loc, Fold fold,
                     mlir::Value acc, mlir::Value v);
 
+// The second kernel of a fold cut into segments (docs/ir/cpu-backend.md,
+// "Segments"): result (p, q) of [outer, inner] is the fold of the values
+// (p, s, q) of `values` ([outer, segments, inner]) for s = 0, 1, ...,
+// segments - 1, in that order from the first, finished over `count`
+// elements (finishFold). No points when there is one segment: the first
+// kernel stored the results itself. Frees `values` after it.
+void foldSegmentValues(EntryContext &ctx, mlir::Location loc, int64_t tile,
+                       Fold fold, mlir::Type elem, mlir::Value values,
+                       mlir::Value result, mlir::Value segments,
+                       mlir::Value outer, mlir::Value inner, mlir::Value count);
+
 // A chain's input read through a broadcast: whether it follows each of the
 // operand's segments (outer, reduced, inner).
 struct SegmentFlags {

@@ -491,19 +491,28 @@ LogicalResult lowerReductionGroup(tsched::FusionGroupOp group,
         });
   }
   b.create<ttile::YieldOp>(loc);
-  if (!segmented)
-    return success();
+  if (segmented)
+    foldSegmentValues(ctx, loc, group.getTile()[0], fold, elem, values,
+                      results[0], segments, outer, inner, reduced);
+  return success();
+}
 
-  // The segment values of each result, folded in ascending order from the
-  // first; no points when every result is one segment.
+void foldSegmentValues(EntryContext &ctx, Location loc, int64_t tile, Fold fold,
+                       Type elem, Value values, Value result, Value segments,
+                       Value outer, Value inner, Value count) {
+  OpBuilder &eb = ctx.entryBuilder();
   Value several = eb.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ugt,
                                            segments, indexConst(eb, loc, 1));
   Value combined = eb.create<arith::SelectOp>(
       loc, several, eb.create<arith::MulIOp>(loc, outer, inner),
       indexConst(eb, loc, 0));
-  KernelSpec second{
-      "reduction", group.getTile()[0],        1, {values}, {results[0]},
-      combined,    {segments, inner, reduced}};
+  KernelSpec second{"reduction",
+                    tile,
+                    1,
+                    {values},
+                    {result},
+                    combined,
+                    {segments, inner, count}};
   KernelBody kc = createKernel(ctx, second, loc);
   {
     OpBuilder &b = kc.builder;
@@ -532,7 +541,6 @@ LogicalResult lowerReductionGroup(tsched::FusionGroupOp group,
     b.create<ttile::YieldOp>(loc);
   }
   eb.create<memref::DeallocOp>(loc, values);
-  return success();
 }
 
 } // namespace tessera::tile
