@@ -21,6 +21,7 @@
 //   1 / (1 - p); dropped elements are 0.
 #include "Internal.h"
 
+#include "tessera/Dialect/TGraph/RandomStream.h"
 #include "tessera/Dialect/TGraph/TGraph.h"
 
 #include "mlir/IR/BuiltinTypes.h"
@@ -34,20 +35,11 @@ namespace tg = tessera::tgraph;
 namespace tessera::reference::detail {
 namespace {
 
-constexpr uint64_t kGamma = 0x9E3779B97F4A7C15ull;
-
-uint64_t mix(uint64_t z) {
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return z ^ (z >> 31);
-}
-
 struct Stream {
   uint64_t key;
-  explicit Stream(int64_t seed)
-      : key(mix(static_cast<uint64_t>(seed) + kGamma)) {}
+  explicit Stream(int64_t seed) : key(tg::random::keyOf(seed)) {}
   uint64_t bits(uint64_t counter) const {
-    return mix(key + (counter + 1) * kGamma);
+    return tg::random::bitsOf(key, counter);
   }
   // The top `p` bits as a fraction in [0, 1).
   double unit(uint64_t counter, int p) const {

@@ -47,6 +47,8 @@ cross_entropy, attention, mlp_forward, attention_vjp, mlp_grads and
 relu_mlp_grads (gradients derived by hand), softmax_vjp, numeric_grad
 (central differences), fma (a*b + c rounded once, float32 or float64),
 trunc_div and trunc_rem (integer division as Tessera defines it),
+random_uniform, random_normal and dropout (the stateless random numbers),
+erf (float64),
 ordered_matmul, ordered_fold, lane_fold, ordered_solve (Gaussian
 elimination in the operands' dtype, in the order tgraph.solve fixes),
 fixed_point (iteration in float64).
@@ -290,6 +292,57 @@ def _wrapped(like, values):
     wrapped = [(v + (1 << (bits - 1))) % (1 << bits) - (1 << (bits - 1))
                for v in values]
     return np.array(wrapped, dtype=like.dtype).reshape(like.shape)
+
+
+def erf(x):
+    """The error function, elementwise in float64 (math.erf)."""
+    return np.vectorize(math.erf, otypes=[np.float64])(np.asarray(x, np.float64))
+
+
+def _splitmix_bits(seed, counters):
+    # SplitMix64's output for each counter (docs/ir/reference-evaluator.md,
+    # "Random numbers"), in uint64 arithmetic that wraps as the definition's.
+    g, m1, m2 = (np.uint64(0x9E3779B97F4A7C15), np.uint64(0xBF58476D1CE4E5B9),
+                 np.uint64(0x94D049BB133111EB))
+
+    def mix(z):
+        z = (z ^ (z >> np.uint64(30))) * m1
+        z = (z ^ (z >> np.uint64(27))) * m2
+        return z ^ (z >> np.uint64(31))
+    with np.errstate(over="ignore"):
+        key = mix(np.uint64(seed % 2**64) + g)
+        return mix(key + (counters.astype(np.uint64) + np.uint64(1)) * g)
+
+
+def _unit(bits, p):
+    # The top p bits as a fraction in [0, 1), exact in float64.
+    return np.ldexp((bits >> np.uint64(64 - p)).astype(np.float64), -p)
+
+
+def random_uniform(seed, shape, dtype):
+    """tgraph.random_uniform: element i (flat, row-major) is unit_p(i), p the
+    dtype's precision (24 for float32, 53 for float64)."""
+    n = int(np.prod(shape))
+    p = 24 if np.dtype(dtype) == np.float32 else 53
+    return _unit(_splitmix_bits(seed, np.arange(n)), p).astype(dtype).reshape(shape)
+
+
+def random_normal(seed, shape):
+    """tgraph.random_normal as the reference evaluator defines it:
+    Box-Muller on u1 = unit_53(2i), u2 = unit_53(2i + 1) in float64."""
+    n = int(np.prod(shape))
+    i = np.arange(n)
+    u1 = _unit(_splitmix_bits(seed, 2 * i), 53)
+    u2 = _unit(_splitmix_bits(seed, 2 * i + 1), 53)
+    return (np.sqrt(-2 * np.log1p(-u1)) * np.cos(2 * np.pi * u2)).reshape(shape)
+
+
+def dropout(x, p, seed):
+    """tgraph.dropout: element i kept iff unit_53(i) >= p, then divided by
+    1 - p in float64 and rounded to x's dtype; dropped elements are 0."""
+    keep = _unit(_splitmix_bits(seed, np.arange(x.size)), 53).reshape(x.shape) >= p
+    return np.where(keep, (x.astype(np.float64) / (1.0 - p)).astype(x.dtype),
+                    np.zeros((), x.dtype))
 
 
 # A matmul's sum over more than this many k is cut into segments of it

@@ -36,8 +36,14 @@ bool isElementwise(Operation *op) {
              tgraph::MinOp, tgraph::AbsOp, tgraph::ExpOp, tgraph::LogOp,
              tgraph::Log1pOp, tgraph::SqrtOp, tgraph::RsqrtOp, tgraph::SinOp,
              tgraph::CosOp, tgraph::TanhOp, tgraph::SigmoidOp, tgraph::ReluOp,
-             tgraph::SquareOp, tgraph::SiluOp, tgraph::CompareOp,
-             tgraph::SelectOp, tgraph::CastOp, tgraph::RemOp>(op);
+             tgraph::SquareOp, tgraph::SiluOp, tgraph::GeluOp,
+             tgraph::CompareOp, tgraph::SelectOp, tgraph::CastOp,
+             tgraph::RemOp>(op);
+}
+
+bool isRandom(Operation *op) {
+  return isa<tgraph::RandomUniformOp, tgraph::RandomNormalOp,
+             tgraph::DropoutOp>(op);
 }
 
 bool readsThroughBroadcast(Operation *op) {
@@ -321,7 +327,7 @@ private:
       return op->emitError("cannot determine the symbolic shape of this value");
     SmallVector<unsigned> throughExtents;
     SmallVector<unsigned> producers = producerGroups(op, &throughExtents);
-    if (isElementwise(op) || readsThroughBroadcast(op)) {
+    if (isElementwise(op) || isRandom(op) || readsThroughBroadcast(op)) {
       unsigned g = elementwiseGroup(shape, producers, throughExtents);
       add(g, op, producers);
       return success();

@@ -12,6 +12,12 @@ namespace tessera {
 // The operators an elementwise fusion group may hold, broadcasts aside.
 bool isElementwise(mlir::Operation *op);
 
+// Random numbers (random_uniform, random_normal, dropout) join elementwise
+// groups too: a lane draws its element's number from the element's flat
+// index, which an elementwise group's step knows. A reduction's chain does
+// not take them (its lanes are not the random op's elements).
+bool isRandom(mlir::Operation *op);
+
 // A broadcast that an elementwise kernel reads straight from its operand
 // (BroadcastRead.h) joins the elementwise group of its result instead of
 // becoming a layout kernel.

@@ -134,7 +134,7 @@ FailureOr<Value> emitVectorOp(OpBuilder &b, Operation *op, int64_t lanes,
   bool transcendental =
       isa<tgraph::ExpOp, tgraph::LogOp, tgraph::Log1pOp, tgraph::SinOp,
           tgraph::CosOp, tgraph::TanhOp, tgraph::SigmoidOp, tgraph::SiluOp,
-          tgraph::PowOp, tgraph::RsqrtOp>(op);
+          tgraph::GeluOp, tgraph::PowOp, tgraph::RsqrtOp>(op);
   if (transcendental && !elem.isF32())
     return op->emitError("'")
            << op->getName() << "' on " << elem
@@ -177,6 +177,17 @@ FailureOr<Value> emitVectorOp(OpBuilder &b, Operation *op, int64_t lanes,
       return sigmoid(x);
     if (isa<tgraph::SiluOp>(op))
       return b.create<arith::MulFOp>(loc, x, sigmoid(x)).getResult();
+    // gelu(x) = x Phi(x) = (x / 2) (1 + erf(x / sqrt 2)): erf's own
+    // polynomial saturates to +-1, so gelu is x far right and -0 far left.
+    if (isa<tgraph::GeluOp>(op)) {
+      Value erf = b.create<math::ErfOp>(
+          loc, b.create<arith::MulFOp>(loc, x, splat(M_SQRT1_2)));
+      return b
+          .create<arith::MulFOp>(loc,
+                                 b.create<arith::MulFOp>(loc, splat(0.5), x),
+                                 b.create<arith::AddFOp>(loc, splat(1.0), erf))
+          .getResult();
+    }
     if (isa<tgraph::SquareOp>(op))
       return isFloat ? b.create<arith::MulFOp>(loc, x, x).getResult()
                      : b.create<arith::MulIOp>(loc, x, x).getResult();
@@ -331,7 +342,9 @@ LogicalResult lowerElementwiseGroup(tsched::FusionGroupOp group,
                                     k.offset, k.extent, rowLength));
       continue;
     }
-    FailureOr<Value> v = emitVectorOp(kb, &op, lanes, map);
+    FailureOr<Value> v = isRandomOp(&op)
+                             ? emitRandomOp(kb, &op, lanes, k.offset, map)
+                             : emitVectorOp(kb, &op, lanes, map);
     if (failed(v))
       return failure();
     map.map(op.getResult(0), *v);

@@ -96,6 +96,16 @@ mlir::FailureOr<mlir::Value> emitVectorOp(mlir::OpBuilder &b,
                                           mlir::Operation *op, int64_t lanes,
                                           mlir::IRMapping &map);
 
+// Whether `op` draws stateless random numbers (random_uniform,
+// random_normal, dropout).
+bool isRandomOp(mlir::Operation *op);
+// One vector step of a random op at flat element `offset` of its result
+// (RandomKernel.cpp); `map` holds a dropout's operand.
+mlir::FailureOr<mlir::Value> emitRandomOp(mlir::OpBuilder &b,
+                                          mlir::Operation *op, int64_t lanes,
+                                          mlir::Value offset,
+                                          mlir::IRMapping &map);
+
 // `x % y` on vectors: C's fmod on floats (exact), the truncated remainder
 // on integers, x itself where y is 0 (Remainder.cpp).
 mlir::Value emitRemainder(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
