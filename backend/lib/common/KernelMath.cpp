@@ -235,9 +235,12 @@ LogicalResult expandKernelMath(ModuleOp module) {
   math.add<RemFExpansion, UnfusedFmaExpansion>(module.getContext());
   // Ahead of MLIR's own exp and log (which flush subnormals).
   math.add<ExpF32, LogF32>(module.getContext(), /*benefit=*/2);
-  FrozenRewritePatternSet frozen(std::move(math));
-  // Applied inside kernel bodies only, and without simplifying their
-  // structure.
+  return applyInsideKernels(module, std::move(math));
+}
+
+LogicalResult applyInsideKernels(ModuleOp module, RewritePatternSet patterns) {
+  FrozenRewritePatternSet frozen(std::move(patterns));
+  // Inside kernel bodies only, and without simplifying their structure.
   GreedyRewriteConfig config;
   config.enableRegionSimplification = GreedySimplifyRegionLevel::Disabled;
   for (auto kernel : module.getOps<ttile::KernelOp>())

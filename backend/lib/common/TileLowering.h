@@ -10,6 +10,7 @@
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/PatternMatch.h"
 #include "mlir/Pass/Pass.h"
 #include "mlir/Pass/PassManager.h"
 
@@ -30,6 +31,11 @@ mlir::Value castTo(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v,
 // (or libdevice) call and the same bits on every machine (ARCHITECTURE.md
 // §6).
 mlir::LogicalResult expandKernelMath(mlir::ModuleOp module);
+
+// Applies `patterns` greedily inside each ttile.kernel of `module`, leaving
+// the kernels' structure (their regions) as it is.
+mlir::LogicalResult applyInsideKernels(mlir::ModuleOp module,
+                                       mlir::RewritePatternSet patterns);
 
 // ttile.kernel -> void NAME(ptr args, ptr sizes, i64 tile_begin,
 // i64 tile_end): a loop over the vector steps of tiles [begin, end) of

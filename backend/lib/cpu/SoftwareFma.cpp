@@ -17,7 +17,7 @@
 //   and the product's low part is not subnormal; outside that range (and
 //   for infinities and NaN) the step is a * b + c rounded twice.
 #include "SoftwareFma.h"
-#include "tessera/Dialect/TTile/TTile.h"
+#include "../common/TileLowering.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -148,13 +148,7 @@ struct SoftwareFma : OpRewritePattern<math::FmaOp> {
 LogicalResult expandFusedMultiplyAdds(ModuleOp module) {
   RewritePatternSet patterns(module.getContext());
   patterns.add<SoftwareFma>(module.getContext());
-  FrozenRewritePatternSet frozen(std::move(patterns));
-  GreedyRewriteConfig config;
-  config.enableRegionSimplification = GreedySimplifyRegionLevel::Disabled;
-  for (auto kernel : module.getOps<ttile::KernelOp>())
-    if (failed(applyPatternsAndFoldGreedily(kernel, frozen, config)))
-      return failure();
-  return success();
+  return applyInsideKernels(module, std::move(patterns));
 }
 
 } // namespace tessera
