@@ -367,6 +367,30 @@ const std::map<std::string, Builtin> &table() {
           return *x;
         },
         "swap the last two dims"};
+    b["gather"] = {
+        {"x", "indices", "axis"},
+        [](Call &c) {
+          auto x = c.tensor("x"), i = c.tensor("indices");
+          if (!x || !i)
+            return ExprType::error();
+          if (x->dims.empty())
+            return c.fail(c.where("x"),
+                          "'gather' needs rank 1 or more, found " + x->str());
+          auto axis = c.axisOf("axis", 0, x->dims.size());
+          if (!axis)
+            return ExprType::error();
+          if (!sema::isIntDType(i->dtype))
+            return c.fail(c.where("indices"),
+                          "'gather' needs integer indices, found " + i->str());
+          // x.shape[:axis] ++ indices.shape ++ x.shape[axis+1:]
+          std::vector<ExprType::Dim> dims(x->dims.begin(),
+                                          x->dims.begin() + *axis);
+          dims.insert(dims.end(), i->dims.begin(), i->dims.end());
+          dims.insert(dims.end(), x->dims.begin() + *axis + 1, x->dims.end());
+          return ExprType::tensor(x->dtype, dims);
+        },
+        "the slices of x at the indices along an axis (NumPy's take; an "
+        "index outside the dim is clamped into it)"};
     b["reshape"] = {
         {"x", "shape"},
         [](Call &c) {

@@ -485,6 +485,16 @@ Value Generator::genCall(const ast::CallExpr &c, const ExprType &t) {
   }
   if (n == "transpose")
     return transpose(x(0, "x"), where);
+  if (n == "gather") {
+    Value operand = x(0, "x"), indices = x(1, "indices");
+    if (!operand || !indices)
+      return {};
+    int64_t axis = intArg(c, 2, "axis", 0).value_or(0);
+    if (axis < 0)
+      axis += cast<RankedTensorType>(operand.getType()).getRank();
+    return create("tgraph.gather", where, {operand, indices}, result,
+                  {b.getNamedAttr("axis", b.getI64IntegerAttr(axis))});
+  }
   if (n == "cast")
     return create("tgraph.cast", where, {gen(*arg(c, 0, "x"))}, result);
   if (n == "select") {

@@ -86,6 +86,8 @@ StringRef singleOpKind(Operation *op) {
     return "layout";
   if (isa<tgraph::SolveOp>(op))
     return "solve";
+  if (isa<tgraph::GatherOp, tgraph::ScatterOp>(op))
+    return "gather";
   return "";
 }
 

@@ -150,6 +150,10 @@ mlir::LogicalResult emitRuntimeChecks(tsched::FusionGroupOp group,
 // largest change of each iteration back to decide whether to stop.
 mlir::LogicalResult lowerFixedPoint(tgraph::FixedPointOp op, mlir::Value result,
                                     EntryContext &ctx, int64_t vectorBytes);
+// gather, and scatter in the order of its updates (GatherKernel.cpp).
+mlir::LogicalResult lowerGatherGroup(tsched::FusionGroupOp group,
+                                     llvm::ArrayRef<mlir::Value> results,
+                                     EntryContext &ctx);
 mlir::LogicalResult lowerSolveGroup(tsched::FusionGroupOp group,
                                     llvm::ArrayRef<mlir::Value> results,
                                     EntryContext &ctx);

@@ -217,6 +217,8 @@ private:
       return tile::lowerReductionGroup(group, results, *this, reductionResults);
     if (kind == "solve")
       return tile::lowerSolveGroup(group, results, *this);
+    if (kind == "gather")
+      return tile::lowerGatherGroup(group, results, *this);
     return tile::lowerLayoutGroup(group, results, *this);
   }
 

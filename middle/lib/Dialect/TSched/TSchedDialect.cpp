@@ -30,7 +30,8 @@ LogicalResult FusionGroupOp::verify() {
   if (yield.getValues().getTypes() != getResultTypes())
     return emitOpError("yielded types do not match result types");
   if (!llvm::is_contained(ArrayRef<StringRef>{"elementwise", "matmul",
-                                              "reduction", "layout", "solve"},
+                                              "reduction", "layout", "solve",
+                                              "gather"},
                           getKind()))
     return emitOpError("unknown kind '") << getKind() << "'";
   for (int64_t t : getTile())

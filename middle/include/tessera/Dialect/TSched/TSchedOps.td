@@ -24,7 +24,8 @@ def TSched_FusionGroupOp
     tensors, and the run-time extents its operators name) with Graph IR
     operators and yields them. `kind` names the launch geometry
     (`elementwise`: one iteration space, `shape`, shared by every result;
-    `matmul`, `reduction`, `layout`, `solve`: one operator, whose result has
+    `matmul`, `reduction`, `layout`, `solve`, `gather` (a gather or a
+    scatter): one operator, whose result has
     `shape`);
     `tile` the number of points each tile covers (elements; rows of a
     matmul; results of a reduction). An elementwise group may read an input
