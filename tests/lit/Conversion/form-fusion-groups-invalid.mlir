@@ -29,8 +29,8 @@ func.func @no_shape(%a: tensor<?xf32>) -> tensor<?xf32> {
 
 // -----
 
-func.func @gather(%b: tensor<4xf32> {tgraph.shape = [4]}, %i: tensor<2xi64> {tgraph.shape = [2]}) -> tensor<2xf32> {
-  // expected-error @+1 {{'tgraph.gather' has no CPU schedule yet}}
-  %0 = tgraph.gather %b, %i axis = 0 : tensor<4xf32>, tensor<2xi64> -> tensor<2xf32>
-  return %0 : tensor<2xf32>
+func.func @rfft(%b: tensor<16xf32> {tgraph.shape = [16]}) -> tensor<9xcomplex<f32>> {
+  // expected-error @+1 {{'tgraph.rfft' has no CPU schedule yet}}
+  %0 = tgraph.rfft %b : tensor<16xf32> -> tensor<9xcomplex<f32>>
+  return %0 : tensor<9xcomplex<f32>>
 }
