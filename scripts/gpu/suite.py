@@ -37,6 +37,7 @@ PROGRAMS = [
     "tests/e2e/Inputs/fused-rows.tsr",
     "tests/e2e/Inputs/row-order.tsr",
     "tests/e2e/Inputs/gather.tsr",
+    "tests/e2e/Inputs/stable-sum.tsr",
     "tests/e2e/Inputs/random.tsr",
     "tests/e2e/Inputs/remainder-logic.tsr",
     "tests/e2e/Inputs/slice-runtime.tsr",

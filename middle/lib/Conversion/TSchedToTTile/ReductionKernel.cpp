@@ -350,6 +350,11 @@ LogicalResult lowerReductionGroup(tsched::FusionGroupOp group,
   if (last == static_cast<int64_t>(dims.size()))
     return lowerRowReduction(group, op, fold, chained, operand, results[0],
                              outer, reduced, first, ctx);
+  if (auto stable = op->getAttrOfType<BoolAttr>("stable");
+      stable && stable.getValue() && isa<FloatType>(elem) &&
+      (fold == Fold::Sum || fold == Fold::Mean))
+    return op->emitError("a stable sum over axes that are not the innermost "
+                         "is not supported by the CPU backend yet");
   Value points = eb.create<arith::MulIOp>(loc, outer, inner);
 
   // A step computes resultsPerStep consecutive results, each folding its

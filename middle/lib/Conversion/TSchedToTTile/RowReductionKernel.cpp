@@ -30,9 +30,12 @@
 #include "KernelBuilder.h"
 #include "ReductionFold.h"
 
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/IRMapping.h"
+
+#include <cmath>
 
 using namespace mlir;
 
@@ -161,28 +164,90 @@ Value lanesOf(OpBuilder &b, Location loc, Value v, int64_t from, int64_t n) {
 
 } // namespace
 
+// A sum with `stable = true` keeps, next to each lane's sum s, the rounding
+// error c it has lost (Neumaier's compensated summation): adding v gives
+// t = s + v and c += (s - t) + v when |s| >= |v|, else (v - t) + s; two
+// lanes merge as t = s1 + s2 with c = (c1 + c2) + that error of t. The
+// row's result is s + c (or s alone when s is not finite, where c is
+// meaningless). The order of every operation is the row order's, so the
+// bits still depend on nothing but the row.
+namespace {
+struct Compensated {
+  Value sum, error;
+};
+
+Value sumError(OpBuilder &b, Location loc, Value x, Value y, Value t) {
+  Value bigger = b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OGE,
+                                         b.create<math::AbsFOp>(loc, x),
+                                         b.create<math::AbsFOp>(loc, y));
+  Value fromX =
+      b.create<arith::AddFOp>(loc, b.create<arith::SubFOp>(loc, x, t), y);
+  Value fromY =
+      b.create<arith::AddFOp>(loc, b.create<arith::SubFOp>(loc, y, t), x);
+  return b.create<arith::SelectOp>(loc, bigger, fromX, fromY);
+}
+
+Compensated add(OpBuilder &b, Location loc, Compensated acc, Value v) {
+  Value t = b.create<arith::AddFOp>(loc, acc.sum, v);
+  return {t, b.create<arith::AddFOp>(loc, acc.error,
+                                     sumError(b, loc, acc.sum, v, t))};
+}
+
+Compensated merge(OpBuilder &b, Location loc, Compensated x, Compensated y) {
+  Value t = b.create<arith::AddFOp>(loc, x.sum, y.sum);
+  Value c = b.create<arith::AddFOp>(loc, x.error, y.error);
+  return {t,
+          b.create<arith::AddFOp>(loc, c, sumError(b, loc, x.sum, y.sum, t))};
+}
+
+Value finish(OpBuilder &b, Location loc, Compensated acc) {
+  Value inf = b.create<arith::ConstantOp>(
+      loc, b.getFloatAttr(acc.sum.getType(), INFINITY));
+  Value finite =
+      b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OLT,
+                              b.create<math::AbsFOp>(loc, acc.sum), inf);
+  return b.create<arith::SelectOp>(
+      loc, finite, b.create<arith::AddFOp>(loc, acc.sum, acc.error), acc.sum);
+}
+} // namespace
+
 // The row order over the elements `reader` reads (`length` of them): 32
-// lanes, the tail's lanes past the end holding the identity, then the tree.
+// lanes, the tail's lanes past the end holding the identity, then the tree;
+// compensated when `stable` (above).
 static FailureOr<Value> emitRowFold(OpBuilder &b, Location loc,
                                     RowReader &reader, Fold fold, Type elem,
-                                    Value length) {
+                                    Value length, bool stable) {
   auto vt = VectorType::get({kRowLanes}, elem);
   Value identity = b.create<arith::ConstantOp>(
       loc, DenseElementsAttr::get(vt, initialValue(b, fold, elem)));
   Value lanes = indexConst(b, loc, kRowLanes);
   Value whole = b.create<arith::MulIOp>(
       loc, b.create<arith::DivUIOp>(loc, length, lanes), lanes);
+  // The accumulators: the lanes' values, and with `stable` their errors
+  // (which start at 0, the sum's identity).
+  auto pack = [&](Compensated c) {
+    return stable ? SmallVector<Value>{c.sum, c.error}
+                  : SmallVector<Value>{c.sum};
+  };
+  auto unpack = [&](ValueRange v) {
+    return Compensated{v[0], stable ? v[1] : Value()};
+  };
+  auto step = [&](OpBuilder &b, Compensated acc, Value v) {
+    return stable ? add(b, loc, acc, v)
+                  : Compensated{combine(b, loc, fold, acc.sum, v), Value()};
+  };
 
   // Whole chunks of 32, each element folded into its lane.
   LogicalResult status = success();
   auto loop = b.create<scf::ForOp>(
-      loc, indexConst(b, loc, 0), whole, lanes, ValueRange{identity},
+      loc, indexConst(b, loc, 0), whole, lanes, pack({identity, identity}),
       [&](OpBuilder &b, Location loc, Value c, ValueRange acc) {
         FailureOr<Value> v = reader.chunk(b, loc, c, /*whole=*/true);
         if (failed(v))
           status = failure();
-        b.create<scf::YieldOp>(
-            loc, succeeded(v) ? combine(b, loc, fold, acc[0], *v) : acc[0]);
+        b.create<scf::YieldOp>(loc, succeeded(v)
+                                        ? pack(step(b, unpack(acc), *v))
+                                        : SmallVector<Value>(acc));
       });
   if (failed(status))
     return failure();
@@ -191,7 +256,8 @@ static FailureOr<Value> emitRowFold(OpBuilder &b, Location loc,
   // the chain computed from the masked loads there).
   Value tail =
       b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ult, whole, length);
-  auto ifTail = b.create<scf::IfOp>(loc, TypeRange{vt}, tail,
+  SmallVector<Type> types(stable ? 2 : 1, vt);
+  auto ifTail = b.create<scf::IfOp>(loc, types, tail,
                                     /*withElseRegion=*/true);
   {
     OpBuilder tb = ifTail.getThenBodyBuilder();
@@ -212,17 +278,27 @@ static FailureOr<Value> emitRowFold(OpBuilder &b, Location loc,
                                  tb.create<vector::SplatOp>(loc, iv, left));
     Value kept = tb.create<arith::SelectOp>(loc, inside, *v, identity);
     tb.create<scf::YieldOp>(loc,
-                            combine(tb, loc, fold, loop.getResult(0), kept));
+                            pack(step(tb, unpack(loop.getResults()), kept)));
     OpBuilder eb = ifTail.getElseBodyBuilder();
-    eb.create<scf::YieldOp>(loc, loop.getResult(0));
+    eb.create<scf::YieldOp>(loc, loop.getResults());
   }
 
   // The tree: p[j] op= p[j + h] for h = 16, 8, 4, 2, 1.
-  Value p = ifTail.getResult(0);
-  for (int64_t h = kRowLanes / 2; h >= 1; h /= 2)
-    p = combine(b, loc, fold, lanesOf(b, loc, p, 0, h),
-                lanesOf(b, loc, p, h, h));
-  return b.create<vector::ExtractOp>(loc, p, 0).getResult();
+  Compensated p = unpack(ifTail.getResults());
+  for (int64_t h = kRowLanes / 2; h >= 1; h /= 2) {
+    Compensated low{lanesOf(b, loc, p.sum, 0, h),
+                    stable ? lanesOf(b, loc, p.error, 0, h) : Value()};
+    Compensated high{lanesOf(b, loc, p.sum, h, h),
+                     stable ? lanesOf(b, loc, p.error, h, h) : Value()};
+    p = stable ? merge(b, loc, low, high)
+               : Compensated{combine(b, loc, fold, low.sum, high.sum), Value()};
+  }
+  auto lane0 = [&](Value v) {
+    return b.create<vector::ExtractOp>(loc, v, 0).getResult();
+  };
+  if (!stable)
+    return lane0(p.sum);
+  return finish(b, loc, {lane0(p.sum), lane0(p.error)});
 }
 
 LogicalResult lowerRowReduction(tsched::FusionGroupOp group, Operation *reduce,
@@ -231,6 +307,9 @@ LogicalResult lowerRowReduction(tsched::FusionGroupOp group, Operation *reduce,
                                 int64_t first, EntryContext &ctx) {
   Location loc = reduce->getLoc();
   Type elem = elementOf(operand);
+  auto stableAttr = reduce->getAttrOfType<BoolAttr>("stable");
+  bool stable = stableAttr && stableAttr.getValue() && isa<FloatType>(elem) &&
+                (fold == Fold::Sum || fold == Fold::Mean);
   // The row's length when the operand's type knows it.
   auto type = cast<RankedTensorType>(operand.getType());
   std::optional<int64_t> known = staticCount(type, first, type.getRank());
@@ -246,7 +325,8 @@ LogicalResult lowerRowReduction(tsched::FusionGroupOp group, Operation *reduce,
                      Value(), C);
     if (failed(reader.status))
       return failure();
-    FailureOr<Value> folded = emitRowFold(b, loc, reader, fold, elem, C);
+    FailureOr<Value> folded =
+        emitRowFold(b, loc, reader, fold, elem, C, stable);
     if (failed(folded))
       return failure();
     b.create<memref::StoreOp>(loc, finishFold(b, loc, fold, elem, *folded, C),
@@ -279,7 +359,8 @@ LogicalResult lowerRowReduction(tsched::FusionGroupOp group, Operation *reduce,
                      start, n);
     if (failed(reader.status))
       return failure();
-    FailureOr<Value> folded = emitRowFold(b, loc, reader, fold, elem, n);
+    FailureOr<Value> folded =
+        emitRowFold(b, loc, reader, fold, elem, n, stable);
     if (failed(folded))
       return failure();
     // A row of one segment: the result itself.
@@ -314,7 +395,8 @@ LogicalResult lowerRowReduction(tsched::FusionGroupOp group, Operation *reduce,
     Value S = kb.sizes[0], C = kb.sizes[1], row = kb.offset;
     RowReader reader(b, loc, group, reduce, /*chained=*/false, kb.inputs, first,
                      row, S, Value(), S);
-    FailureOr<Value> folded = emitRowFold(b, loc, reader, fold, elem, S);
+    FailureOr<Value> folded =
+        emitRowFold(b, loc, reader, fold, elem, S, stable);
     if (failed(folded))
       return failure();
     b.create<memref::StoreOp>(loc, finishFold(b, loc, fold, elem, *folded, C),
