@@ -43,3 +43,22 @@ func.func @stable(%x: tensor<?x64xf32> {tgraph.name = "x", tgraph.shape = ["R", 
   %s = tgraph.reduce_sum %x axes = [1] {stable = true} : tensor<?x64xf32> -> tensor<?xf32>
   return %s : tensor<?xf32>
 }
+
+// Over other axes, each of a step's 8 results carries its error after the
+// 8 sums (iter_args 0-7 the sums, 8-15 the errors), with the same Neumaier
+// step; a segmented fold's masked lanes keep both.
+// CHECK-LABEL: ttile.kernel @stable_cols_k0 attributes {kind = "reduction"
+// CHECK: %{{.*}}:16 = scf.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} iter_args({{.*}}) -> (f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32) {
+// CHECK:   %[[V:.*]] = memref.load
+// CHECK-NEXT:   %[[T:.*]] = arith.addf %[[S0:.*]], %[[V]] : f32
+// CHECK-NEXT:   math.absf %[[S0]] : f32
+// CHECK-NEXT:   math.absf %[[V]] : f32
+// CHECK-NEXT:   arith.cmpf oge
+// CHECK:        %[[LOST:.*]] = arith.select %{{.*}}, %{{.*}}, %{{.*}} : f32
+// CHECK-NEXT:   %[[E1:.*]] = arith.addf %[[E0:.*]], %[[LOST]] : f32
+func.func @stable_cols(%x: tensor<?x8xf32> {tgraph.name = "x", tgraph.shape = ["R", 8]})
+    -> (tensor<8xf32> {tgraph.name = "out0", tgraph.shape = [8]})
+    attributes {tgraph.dims = ["R"], tgraph.entry} {
+  %s = tgraph.reduce_sum %x axes = [0] {stable = true} : tensor<?x8xf32> -> tensor<8xf32>
+  return %s : tensor<8xf32>
+}

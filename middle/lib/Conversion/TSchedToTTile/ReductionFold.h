@@ -23,6 +23,26 @@ mlir::Value finishFold(mlir::OpBuilder &b, mlir::Location loc, Fold fold,
 mlir::Value combine(mlir::OpBuilder &b, mlir::Location loc, Fold fold,
                     mlir::Value acc, mlir::Value v);
 
+// A sum with `stable = true` keeps, next to each running sum s, the
+// rounding error c it has lost (Neumaier's compensated summation): adding v
+// gives t = s + v and c += (s - t) + v when |s| >= |v|, else (v - t) + s;
+// two sums merge as t = s1 + s2 with c = (c1 + c2) + that error of t. The
+// result is s + c (s alone when s is not finite, where c means nothing).
+// Every operation keeps the fold's order, so the bits still depend on
+// nothing but the operands. On scalars or vectors lane by lane.
+struct Compensated {
+  mlir::Value sum, error;
+};
+Compensated addCompensated(mlir::OpBuilder &b, mlir::Location loc,
+                           Compensated acc, mlir::Value v);
+Compensated mergeCompensated(mlir::OpBuilder &b, mlir::Location loc,
+                             Compensated x, Compensated y);
+mlir::Value finishCompensated(mlir::OpBuilder &b, mlir::Location loc,
+                              Compensated acc);
+// Whether `reduce` asks for a compensated sum (`stable = true` on a float
+// sum or mean).
+bool isCompensated(mlir::Operation *reduce, Fold fold);
+
 // The second kernel of a fold cut into segments (docs/ir/cpu-backend.md,
 // "Segments"): result (p, q) of [outer, inner] is the fold of the values
 // (p, s, q) of `values` ([outer, segments, inner]) for s = 0, 1, ...,
@@ -32,7 +52,8 @@ mlir::Value combine(mlir::OpBuilder &b, mlir::Location loc, Fold fold,
 void foldSegmentValues(EntryContext &ctx, mlir::Location loc, int64_t tile,
                        Fold fold, mlir::Type elem, mlir::Value values,
                        mlir::Value result, mlir::Value segments,
-                       mlir::Value outer, mlir::Value inner, mlir::Value count);
+                       mlir::Value outer, mlir::Value inner, mlir::Value count,
+                       bool compensated = false);
 
 // A chain's input read through a broadcast: whether it follows each of the
 // operand's segments (outer, reduced, inner).

@@ -14,9 +14,12 @@
 #include "KernelBuilder.h"
 #include "ReductionFold.h"
 
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/IRMapping.h"
+
+#include <cmath>
 
 using namespace mlir;
 
@@ -77,6 +80,56 @@ Value combine(OpBuilder &b, Location loc, Fold fold, Value acc, Value v) {
                    : b.create<arith::MinSIOp>(loc, acc, v).getResult();
   }
   llvm_unreachable("fold");
+}
+
+static Value sumError(OpBuilder &b, Location loc, Value x, Value y, Value t) {
+  Value bigger = b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OGE,
+                                         b.create<math::AbsFOp>(loc, x),
+                                         b.create<math::AbsFOp>(loc, y));
+  Value fromX =
+      b.create<arith::AddFOp>(loc, b.create<arith::SubFOp>(loc, x, t), y);
+  Value fromY =
+      b.create<arith::AddFOp>(loc, b.create<arith::SubFOp>(loc, y, t), x);
+  return b.create<arith::SelectOp>(loc, bigger, fromX, fromY);
+}
+
+Compensated addCompensated(OpBuilder &b, Location loc, Compensated acc,
+                           Value v) {
+  Value t = b.create<arith::AddFOp>(loc, acc.sum, v);
+  return {t, b.create<arith::AddFOp>(loc, acc.error,
+                                     sumError(b, loc, acc.sum, v, t))};
+}
+
+Compensated mergeCompensated(OpBuilder &b, Location loc, Compensated x,
+                             Compensated y) {
+  Value t = b.create<arith::AddFOp>(loc, x.sum, y.sum);
+  Value c = b.create<arith::AddFOp>(loc, x.error, y.error);
+  return {t,
+          b.create<arith::AddFOp>(loc, c, sumError(b, loc, x.sum, y.sum, t))};
+}
+
+Value finishCompensated(OpBuilder &b, Location loc, Compensated acc) {
+  Type t = acc.sum.getType();
+  TypedAttr inf = b.getFloatAttr(getElementTypeOrSelf(t), INFINITY);
+  Value limit =
+      isa<VectorType>(t)
+          ? b.create<arith::ConstantOp>(
+                 loc, DenseElementsAttr::get(cast<VectorType>(t), inf))
+                .getResult()
+          : b.create<arith::ConstantOp>(loc, inf).getResult();
+  Value finite =
+      b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OLT,
+                              b.create<math::AbsFOp>(loc, acc.sum), limit);
+  return b.create<arith::SelectOp>(
+      loc, finite, b.create<arith::AddFOp>(loc, acc.sum, acc.error), acc.sum);
+}
+
+bool isCompensated(Operation *reduce, Fold fold) {
+  auto stable = reduce->getAttrOfType<BoolAttr>("stable");
+  return stable && stable.getValue() &&
+         isa<FloatType>(
+             getElementTypeOrSelf(reduce->getOperand(0).getType())) &&
+         (fold == Fold::Sum || fold == Fold::Mean);
 }
 
 FailureOr<SegmentFlags> broadcastSegments(tgraph::BroadcastOp bc,
@@ -200,7 +253,8 @@ static Value broadcastIndex(OpBuilder &b, Location loc, SegmentFlags f,
 static FailureOr<Value>
 foldChain(OpBuilder &b, Location loc, tsched::FusionGroupOp group,
           Operation *reduce, Fold fold, ArrayRef<int64_t> bounds,
-          const StepResults &step, ArrayRef<Value> buffers, Value R, Value I) {
+          const StepResults &step, ArrayRef<Value> buffers, Value R, Value I,
+          bool stable) {
   Block &body = group.getBody().front();
   Value operand = reduce->getOperand(0);
   auto operandType = cast<RankedTensorType>(operand.getType());
@@ -246,10 +300,13 @@ foldChain(OpBuilder &b, Location loc, tsched::FusionGroupOp group,
 
   Value init = b.create<arith::ConstantOp>(
       loc, DenseElementsAttr::get(vt, initialValue(b, fold, elem)));
+  SmallVector<Value> inits{init};
+  if (stable)
+    inits.push_back(init); // the errors start at 0, the sum's identity
   LogicalResult status = success();
   auto loop = b.create<scf::ForOp>(
       loc, indexConst(b, loc, 0), step.segmented() ? step.end : R,
-      indexConst(b, loc, 1), ValueRange{init},
+      indexConst(b, loc, 1), inits,
       [&](OpBuilder &b, Location loc, Value r, ValueRange acc) {
         SmallVector<Value> at; // each result's reduced coordinate
         for (size_t j = 0; j < step.base.size(); ++j)
@@ -282,7 +339,13 @@ foldChain(OpBuilder &b, Location loc, tsched::FusionGroupOp group,
         if (failed(folded))
           status = failure();
         Value v = succeeded(status) ? *folded : acc[0];
-        Value next = combine(b, loc, fold, acc[0], v);
+        SmallVector<Value> next;
+        if (stable) {
+          Compensated c = addCompensated(b, loc, {acc[0], acc[1]}, v);
+          next = {c.sum, c.error};
+        } else {
+          next = {combine(b, loc, fold, acc[0], v)};
+        }
         if (step.segmented()) {
           // Lanes past their segment keep what they have.
           SmallVector<Value> keep;
@@ -290,12 +353,15 @@ foldChain(OpBuilder &b, Location loc, tsched::FusionGroupOp group,
             keep.push_back(step.folds(b, loc, j, r));
           Value mask = b.create<vector::FromElementsOp>(
               loc, VectorType::get({lanes}, b.getI1Type()), keep);
-          next = b.create<arith::SelectOp>(loc, mask, next, acc[0]);
+          for (auto [n, a] : llvm::zip(next, acc))
+            n = b.create<arith::SelectOp>(loc, mask, n, a);
         }
         b.create<scf::YieldOp>(loc, next);
       });
   if (failed(status))
     return failure();
+  if (stable)
+    return finishCompensated(b, loc, {loop.getResult(0), loop.getResult(1)});
   return loop.getResult(0);
 }
 
@@ -350,11 +416,7 @@ LogicalResult lowerReductionGroup(tsched::FusionGroupOp group,
   if (last == static_cast<int64_t>(dims.size()))
     return lowerRowReduction(group, op, fold, chained, operand, results[0],
                              outer, reduced, first, ctx);
-  if (auto stable = op->getAttrOfType<BoolAttr>("stable");
-      stable && stable.getValue() && isa<FloatType>(elem) &&
-      (fold == Fold::Sum || fold == Fold::Mean))
-    return op->emitError("a stable sum over axes that are not the innermost "
-                         "is not supported by the CPU backend yet");
+  bool stable = isCompensated(op, fold);
   Value points = eb.create<arith::MulIOp>(loc, outer, inner);
 
   // A step computes resultsPerStep consecutive results, each folding its
@@ -425,6 +487,9 @@ LogicalResult lowerReductionGroup(tsched::FusionGroupOp group,
       init.push_back(
           b.create<arith::ConstantOp>(loc, initialValue(b, fold, elem)));
   }
+  // With `stable`, each result's error follows its sum (from 0).
+  if (stable && !chained)
+    init.append(SmallVector<Value>(init));
   if (segmented)
     step.end =
         b.create<arith::MinUIOp>(loc, indexConst(b, loc, kColumnSegment), R);
@@ -432,7 +497,7 @@ LogicalResult lowerReductionGroup(tsched::FusionGroupOp group,
   if (chained) {
     FailureOr<Value> lanes = foldChain(b, loc, group, op, fold,
                                        {0, first, last, int64_t(dims.size())},
-                                       step, kb.inputs, R, I);
+                                       step, kb.inputs, R, I, stable);
     if (failed(lanes))
       return failure();
     for (int64_t j = 0; j < resultsPerStep; ++j)
@@ -444,7 +509,7 @@ LogicalResult lowerReductionGroup(tsched::FusionGroupOp group,
         [&](OpBuilder &b, Location loc, Value r, ValueRange acc) {
           Value stride =
               segmented ? Value() : b.create<arith::MulIOp>(loc, r, I);
-          SmallVector<Value> next;
+          SmallVector<Value> next, errors;
           for (int64_t j = 0; j < resultsPerStep; ++j) {
             Value at = segmented ? b.create<arith::MulIOp>(
                                        loc, step.coordinate(b, loc, j, r), I)
@@ -452,15 +517,35 @@ LogicalResult lowerReductionGroup(tsched::FusionGroupOp group,
             Value idx = b.create<arith::AddIOp>(loc, step.base[j], at);
             Value v =
                 b.create<memref::LoadOp>(loc, kb.inputs[0], ValueRange{idx});
-            Value sum = combine(b, loc, fold, acc[j], v);
-            if (segmented)
-              sum = b.create<arith::SelectOp>(loc, step.folds(b, loc, j, r),
-                                              sum, acc[j]);
+            Value sum, error;
+            if (stable) {
+              Compensated c =
+                  addCompensated(b, loc, {acc[j], acc[resultsPerStep + j]}, v);
+              sum = c.sum;
+              error = c.error;
+            } else {
+              sum = combine(b, loc, fold, acc[j], v);
+            }
+            if (segmented) {
+              Value in = step.folds(b, loc, j, r);
+              sum = b.create<arith::SelectOp>(loc, in, sum, acc[j]);
+              if (stable)
+                error = b.create<arith::SelectOp>(loc, in, error,
+                                                  acc[resultsPerStep + j]);
+            }
             next.push_back(sum);
+            if (stable)
+              errors.push_back(error);
           }
+          next.append(errors);
           b.create<scf::YieldOp>(loc, next);
         });
-    llvm::append_range(folded, loop.getResults());
+    for (int64_t j = 0; j < resultsPerStep; ++j)
+      folded.push_back(
+          stable ? finishCompensated(
+                       b, loc,
+                       {loop.getResult(j), loop.getResult(resultsPerStep + j)})
+                 : loop.getResult(j));
   }
   Value single = segmented
                      ? b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, S,
@@ -498,13 +583,14 @@ LogicalResult lowerReductionGroup(tsched::FusionGroupOp group,
   b.create<ttile::YieldOp>(loc);
   if (segmented)
     foldSegmentValues(ctx, loc, group.getTile()[0], fold, elem, values,
-                      results[0], segments, outer, inner, reduced);
+                      results[0], segments, outer, inner, reduced, stable);
   return success();
 }
 
 void foldSegmentValues(EntryContext &ctx, Location loc, int64_t tile, Fold fold,
                        Type elem, Value values, Value result, Value segments,
-                       Value outer, Value inner, Value count) {
+                       Value outer, Value inner, Value count,
+                       bool compensated) {
   OpBuilder &eb = ctx.entryBuilder();
   Value several = eb.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ugt,
                                            segments, indexConst(eb, loc, 1));
@@ -530,19 +616,30 @@ void foldSegmentValues(EntryContext &ctx, Location loc, int64_t tile, Fold fold,
         b.create<arith::MulIOp>(loc, b.create<arith::MulIOp>(loc, p, S), I), q);
     Value firstValue =
         b.create<memref::LoadOp>(loc, kc.inputs[0], ValueRange{base});
+    SmallVector<Value> inits{firstValue};
+    if (compensated)
+      inits.push_back(
+          b.create<arith::ConstantOp>(loc, b.getFloatAttr(elem, 0.0)));
     auto loop = b.create<scf::ForOp>(
-        loc, indexConst(b, loc, 1), S, indexConst(b, loc, 1),
-        ValueRange{firstValue},
+        loc, indexConst(b, loc, 1), S, indexConst(b, loc, 1), inits,
         [&](OpBuilder &b, Location loc, Value seg, ValueRange acc) {
           Value idx = b.create<arith::AddIOp>(
               loc, base, b.create<arith::MulIOp>(loc, seg, I));
           Value v =
               b.create<memref::LoadOp>(loc, kc.inputs[0], ValueRange{idx});
-          b.create<scf::YieldOp>(loc, combine(b, loc, fold, acc[0], v));
+          if (!compensated) {
+            b.create<scf::YieldOp>(loc, combine(b, loc, fold, acc[0], v));
+            return;
+          }
+          Compensated c = addCompensated(b, loc, {acc[0], acc[1]}, v);
+          b.create<scf::YieldOp>(loc, ValueRange{c.sum, c.error});
         });
-    b.create<memref::StoreOp>(
-        loc, finishFold(b, loc, fold, elem, loop.getResult(0), R),
-        kc.outputs[0], ValueRange{o});
+    Value folded =
+        compensated
+            ? finishCompensated(b, loc, {loop.getResult(0), loop.getResult(1)})
+            : loop.getResult(0);
+    b.create<memref::StoreOp>(loc, finishFold(b, loc, fold, elem, folded, R),
+                              kc.outputs[0], ValueRange{o});
     b.create<ttile::YieldOp>(loc);
   }
   eb.create<memref::DeallocOp>(loc, values);

@@ -30,12 +30,9 @@
 #include "KernelBuilder.h"
 #include "ReductionFold.h"
 
-#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/IRMapping.h"
-
-#include <cmath>
 
 using namespace mlir;
 
@@ -164,56 +161,9 @@ Value lanesOf(OpBuilder &b, Location loc, Value v, int64_t from, int64_t n) {
 
 } // namespace
 
-// A sum with `stable = true` keeps, next to each lane's sum s, the rounding
-// error c it has lost (Neumaier's compensated summation): adding v gives
-// t = s + v and c += (s - t) + v when |s| >= |v|, else (v - t) + s; two
-// lanes merge as t = s1 + s2 with c = (c1 + c2) + that error of t. The
-// row's result is s + c (or s alone when s is not finite, where c is
-// meaningless). The order of every operation is the row order's, so the
-// bits still depend on nothing but the row.
-namespace {
-struct Compensated {
-  Value sum, error;
-};
-
-Value sumError(OpBuilder &b, Location loc, Value x, Value y, Value t) {
-  Value bigger = b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OGE,
-                                         b.create<math::AbsFOp>(loc, x),
-                                         b.create<math::AbsFOp>(loc, y));
-  Value fromX =
-      b.create<arith::AddFOp>(loc, b.create<arith::SubFOp>(loc, x, t), y);
-  Value fromY =
-      b.create<arith::AddFOp>(loc, b.create<arith::SubFOp>(loc, y, t), x);
-  return b.create<arith::SelectOp>(loc, bigger, fromX, fromY);
-}
-
-Compensated add(OpBuilder &b, Location loc, Compensated acc, Value v) {
-  Value t = b.create<arith::AddFOp>(loc, acc.sum, v);
-  return {t, b.create<arith::AddFOp>(loc, acc.error,
-                                     sumError(b, loc, acc.sum, v, t))};
-}
-
-Compensated merge(OpBuilder &b, Location loc, Compensated x, Compensated y) {
-  Value t = b.create<arith::AddFOp>(loc, x.sum, y.sum);
-  Value c = b.create<arith::AddFOp>(loc, x.error, y.error);
-  return {t,
-          b.create<arith::AddFOp>(loc, c, sumError(b, loc, x.sum, y.sum, t))};
-}
-
-Value finish(OpBuilder &b, Location loc, Compensated acc) {
-  Value inf = b.create<arith::ConstantOp>(
-      loc, b.getFloatAttr(acc.sum.getType(), INFINITY));
-  Value finite =
-      b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OLT,
-                              b.create<math::AbsFOp>(loc, acc.sum), inf);
-  return b.create<arith::SelectOp>(
-      loc, finite, b.create<arith::AddFOp>(loc, acc.sum, acc.error), acc.sum);
-}
-} // namespace
-
 // The row order over the elements `reader` reads (`length` of them): 32
 // lanes, the tail's lanes past the end holding the identity, then the tree;
-// compensated when `stable` (above).
+// compensated when `stable` (ReductionFold.h).
 static FailureOr<Value> emitRowFold(OpBuilder &b, Location loc,
                                     RowReader &reader, Fold fold, Type elem,
                                     Value length, bool stable) {
@@ -233,7 +183,7 @@ static FailureOr<Value> emitRowFold(OpBuilder &b, Location loc,
     return Compensated{v[0], stable ? v[1] : Value()};
   };
   auto step = [&](OpBuilder &b, Compensated acc, Value v) {
-    return stable ? add(b, loc, acc, v)
+    return stable ? addCompensated(b, loc, acc, v)
                   : Compensated{combine(b, loc, fold, acc.sum, v), Value()};
   };
 
@@ -290,7 +240,7 @@ static FailureOr<Value> emitRowFold(OpBuilder &b, Location loc,
                     stable ? lanesOf(b, loc, p.error, 0, h) : Value()};
     Compensated high{lanesOf(b, loc, p.sum, h, h),
                      stable ? lanesOf(b, loc, p.error, h, h) : Value()};
-    p = stable ? merge(b, loc, low, high)
+    p = stable ? mergeCompensated(b, loc, low, high)
                : Compensated{combine(b, loc, fold, low.sum, high.sum), Value()};
   }
   auto lane0 = [&](Value v) {
@@ -298,7 +248,7 @@ static FailureOr<Value> emitRowFold(OpBuilder &b, Location loc,
   };
   if (!stable)
     return lane0(p.sum);
-  return finish(b, loc, {lane0(p.sum), lane0(p.error)});
+  return finishCompensated(b, loc, {lane0(p.sum), lane0(p.error)});
 }
 
 LogicalResult lowerRowReduction(tsched::FusionGroupOp group, Operation *reduce,
@@ -307,9 +257,7 @@ LogicalResult lowerRowReduction(tsched::FusionGroupOp group, Operation *reduce,
                                 int64_t first, EntryContext &ctx) {
   Location loc = reduce->getLoc();
   Type elem = elementOf(operand);
-  auto stableAttr = reduce->getAttrOfType<BoolAttr>("stable");
-  bool stable = stableAttr && stableAttr.getValue() && isa<FloatType>(elem) &&
-                (fold == Fold::Sum || fold == Fold::Mean);
+  bool stable = isCompensated(reduce, fold);
   // The row's length when the operand's type knows it.
   auto type = cast<RankedTensorType>(operand.getType());
   std::optional<int64_t> known = staticCount(type, first, type.getRank());

@@ -746,9 +746,8 @@ class TGraph_ReduceOp<string mnemonic, string what, Type type>
     target: over the innermost axes, each row folds in 32 lanes (lane j
     takes elements j, j+32, ... in ascending order) combined by a fixed
     tree (lanes 16 apart, then 8, 4, 2, 1); over other axes, in ascending
-    order. `stable = true` asks for compensated accumulation in that order
-    (sum and mean over the innermost axes; docs/language.md §8); the CPU
-    and CUDA backends refuse it over other axes for now.
+    order. `stable = true` asks for compensated (Neumaier) accumulation in
+    that order for a floating-point sum or mean (docs/language.md §8).
 
     ```mlir
     %s = tgraph.}] # mnemonic # [{ %x axes = [1] {keepdims = true, stable = true}
