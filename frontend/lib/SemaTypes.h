@@ -23,6 +23,24 @@ Dim dimPlus(const Dim &d, int64_t c);
 // Splits `N-2` into `N` and -2 (`N` into `N` and 0).
 std::pair<std::string, int64_t> splitDimOffset(const std::string &d);
 
+// An extent computed from one dim symbol (DimForms.cpp):
+// floor((sign * symbol + rest) / divisor) + offset, written `N`, `N-1`,
+// `-N+5`, `N/2`, `(N+1)/2-1`, `(-N+6)/2`.
+struct DimForm {
+  std::string symbol;
+  int64_t sign = 1;
+  int64_t rest = 0;
+  int64_t divisor = 1;
+  int64_t offset = 0;
+};
+// Reads one of those texts back; nullopt for any other (`?`, a number).
+std::optional<DimForm> parseDimForm(const std::string &d);
+Dim dimFromForm(const DimForm &f);
+// `-d`, and `d / step` rounded up (step >= 1): a number, a form of the
+// family above, or `?` where `d` is not one.
+Dim dimNegate(const Dim &d);
+Dim dimCeilDiv(const Dim &d, int64_t step);
+
 // numpy-style broadcasting of two shapes, aligned at the trailing dim; a
 // dim of 1 stretches. Returns nullopt and sets `why` on a mismatch.
 std::optional<std::vector<Dim>> broadcast(const std::vector<Dim> &a,

@@ -2,6 +2,8 @@
 // builtin operators, fixed points.
 #include "Generator.h"
 
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+
 namespace tessera::mlirgen {
 
 // An expression that may stand for several values (a tuple, or a call of
@@ -89,7 +91,8 @@ Value Generator::gen(const ast::Expr &e) {
 // reshape that drops indexed dims. Over a dim whose extent is only known at
 // run time, a bound that counts from the end (`x[-1]`, `x[:-1]`) and an
 // extent that depends on it (`x[1:]`) are `index` values computed from the
-// operand's extent; the entry checks at run time that the slice fits.
+// operand's extent; the entry checks at run time that the slice fits. A
+// step there is a second slice (everyStep).
 Value Generator::genIndex(const ast::IndexExpr &ix, const ExprType &t) {
   Value base = gen(*ix.base);
   if (!base)
@@ -97,27 +100,29 @@ Value Generator::genIndex(const ast::IndexExpr &ix, const ExprType &t) {
   Location where = loc(ix.range);
   auto type = cast<RankedTensorType>(base.getType());
   SmallVector<OpFoldResult> offsets, sizes;
-  SmallVector<int64_t> strides;
+  SmallVector<int64_t> strides, runtimeSteps(type.getRank(), 1);
   bool dropped = false;
   for (int64_t i = 0; i < type.getRank(); ++i) {
     int64_t extent = type.getDimSize(i);
     const ast::Slice *s =
         i < static_cast<int64_t>(ix.slices.size()) ? &ix.slices[i] : nullptr;
-    auto value = [&](const ast::ExprPtr &p,
-                     int64_t dflt) -> std::optional<int64_t> {
+    auto integer = [&](const ast::ExprPtr &p,
+                       int64_t dflt) -> std::optional<int64_t> {
       if (!p)
         return dflt;
       std::optional<double> v = fold(*p);
-      std::optional<int64_t> i = v ? ast::exactInteger(*v) : std::nullopt;
-      if (!i)
-        return std::nullopt;
-      int64_t n = *i;
-      return n < 0 && !ShapedType::isDynamic(extent) ? n + extent : n;
+      return v ? ast::exactInteger(*v) : std::nullopt;
+    };
+    // A bound: a negative one counts from the end.
+    auto value = [&](const ast::ExprPtr &p,
+                     int64_t dflt) -> std::optional<int64_t> {
+      std::optional<int64_t> n = integer(p, dflt);
+      return n && *n < 0 ? std::optional<int64_t>(*n + extent) : n;
     };
     auto known = [&](int64_t v) -> OpFoldResult { return b.getIndexAttr(v); };
     if (ShapedType::isDynamic(extent)) {
       if (mlir::failed(runtimeBounds(base, i, s, ix.range, offsets, sizes,
-                                     strides, dropped)))
+                                     strides, runtimeSteps[i], dropped)))
         return {};
       continue;
     }
@@ -138,8 +143,12 @@ Value Generator::genIndex(const ast::IndexExpr &ix, const ExprType &t) {
       continue;
     }
     auto lo = value(s->lo, 0), hi = value(s->hi, extent),
-         step = value(s->step, 1);
-    if (!lo || !hi || !step || *step <= 0 || *lo < 0 || *hi > extent) {
+         step = integer(s->step, 1);
+    if (step && *step <= 0) {
+      nonPositiveStep(s->step->range, *step);
+      return {};
+    }
+    if (!lo || !hi || !step || *lo < 0 || *hi > extent) {
       unsupported(s->range, "this range");
       return {};
     }
@@ -147,8 +156,13 @@ Value Generator::genIndex(const ast::IndexExpr &ix, const ExprType &t) {
     sizes.push_back(known(*hi > *lo ? (*hi - *lo + *step - 1) / *step : 0));
     strides.push_back(*step);
   }
-  Value sliced =
-      b.create<tgraph::SliceOp>(where, base, offsets, sizes, strides);
+  Value sliced;
+  if (llvm::any_of(runtimeSteps, [](int64_t s) { return s != 1; })) {
+    sliced = everyStep(takeRange(base, offsets, sizes, strides, where),
+                       runtimeSteps, where);
+  } else {
+    sliced = b.create<tgraph::SliceOp>(where, base, offsets, sizes, strides);
+  }
   if (!dropped)
     return sliced;
   // The kept dims' run-time extents, one per `?` of the result.
@@ -164,14 +178,14 @@ Value Generator::genIndex(const ast::IndexExpr &ix, const ExprType &t) {
 
 // One subscript over dim `axis` of `base`, whose extent N is only known at
 // run time. Bounds are integer constants; a negative one counts from the
-// end, so it is N minus a number. A range steps by 1, and its end is not
-// before its start where both count from different ends.
+// end, so it is N minus a number. The range itself steps by 1: its step, a
+// positive constant, is returned in `step` for everyStep.
 LogicalResult Generator::runtimeBounds(Value base, int64_t axis,
                                        const ast::Slice *s, SourceRange range,
                                        SmallVectorImpl<OpFoldResult> &offsets,
                                        SmallVectorImpl<OpFoldResult> &sizes,
                                        SmallVectorImpl<int64_t> &strides,
-                                       bool &dropped) {
+                                       int64_t &step, bool &dropped) {
   Location where = loc(s ? s->range : range);
   Value n;
   auto extent = [&]() -> Value {
@@ -179,11 +193,13 @@ LogicalResult Generator::runtimeBounds(Value base, int64_t axis,
       n = b.create<tensor::DimOp>(where, base, axis);
     return n;
   };
+  auto index = [&](int64_t c) -> Value {
+    return b.create<arith::ConstantIndexOp>(where, c);
+  };
   auto plus = [&](Value v, int64_t c) -> Value {
     if (c == 0)
       return v;
-    return b.create<arith::AddIOp>(where, v,
-                                   b.create<arith::ConstantIndexOp>(where, c));
+    return b.create<arith::AddIOp>(where, v, index(c));
   };
   // A bound: counted from the start, or from the end (N + c, c < 0).
   auto at = [&](int64_t c) -> OpFoldResult {
@@ -212,16 +228,15 @@ LogicalResult Generator::runtimeBounds(Value base, int64_t axis,
     dropped = true;
     return success();
   }
-  std::optional<int64_t> step = s->step ? constant(s->step) : 1;
+  std::optional<int64_t> by = s->step ? constant(s->step) : 1;
   std::optional<int64_t> lo = s->lo ? constant(s->lo) : 0;
-  if (!step || !lo)
+  if (!by || !lo)
     return failure();
-  if (*step != 1) {
-    unsupported(s->step->range,
-                "a step other than 1 over a dim whose extent is only known "
-                "at run time");
+  if (*by <= 0) {
+    nonPositiveStep(s->step->range, *by);
     return failure();
   }
+  step = *by;
   if (!s->hi) {
     // To the end: N - lo elements from lo, or -lo from N + lo.
     offsets.push_back(at(*lo));
@@ -237,13 +252,83 @@ LogicalResult Generator::runtimeBounds(Value base, int64_t axis,
     sizes.push_back(b.getIndexAttr(std::max<int64_t>(0, *hi - *lo)));
     return success();
   }
+  // From the start to a place from the end, N + hi - lo elements; from the
+  // end to a place from the start, hi - (N + lo). Either may come out
+  // negative, which the entry's check reports.
   if (*lo < 0) {
-    unsupported(s->range, "a range from the end of a dim whose extent is only "
-                          "known at run time to a place from its start");
-    return failure();
+    sizes.push_back(
+        b.create<arith::SubIOp>(where, index(*hi - *lo), extent()).getResult());
+    return success();
   }
   sizes.push_back(plus(extent(), *hi - *lo));
   return success();
+}
+
+// The slice of `base` that the bounds give, or `base` itself where they
+// take every dim whole (x[::2] steps through all of x): no copy of it.
+Value Generator::takeRange(Value base, ArrayRef<OpFoldResult> offsets,
+                           ArrayRef<OpFoldResult> sizes,
+                           ArrayRef<int64_t> strides, Location where) {
+  auto type = cast<RankedTensorType>(base.getType());
+  auto whole = [&](int64_t i) {
+    if (getConstantIntValue(offsets[i]) != 0 || strides[i] != 1)
+      return false;
+    if (!type.isDynamicDim(i))
+      return getConstantIntValue(sizes[i]) == type.getDimSize(i);
+    auto size = dyn_cast<Value>(sizes[i]);
+    auto dim = size ? size.getDefiningOp<tensor::DimOp>() : nullptr;
+    return dim && dim.getSource() == base && dim.getConstantIndex() == i;
+  };
+  if (!llvm::all_of(llvm::seq<int64_t>(0, type.getRank()), whole))
+    return b.create<tgraph::SliceOp>(where, base, offsets, sizes, strides);
+  // The extents read for the sizes are not used now.
+  for (OpFoldResult size : sizes)
+    if (auto v = dyn_cast<Value>(size); v && v.use_empty()) {
+      Operation *dim = v.getDefiningOp();
+      Value axis = dim->getOperand(1);
+      dim->erase();
+      if (axis.use_empty())
+        axis.getDefiningOp()->erase();
+    }
+  return base;
+}
+
+// x[lo:hi:step] over run-time dims is x[lo:hi] (which the entry checks as
+// any unit-step slice: hi within N, hi - lo not negative), then every
+// step-th of its M elements from the first: ceil(M / step) of them, which
+// always fit, written floor((M + step - 1) / step). M is not negative once
+// the first slice is checked, so a truncating division is that floor.
+Value Generator::everyStep(Value sliced, ArrayRef<int64_t> steps,
+                           Location where) {
+  auto type = cast<RankedTensorType>(sliced.getType());
+  SmallVector<OpFoldResult> offsets, sizes;
+  for (int64_t i = 0; i < type.getRank(); ++i) {
+    int64_t step = steps[i];
+    offsets.push_back(b.getIndexAttr(0));
+    if (!type.isDynamicDim(i)) {
+      sizes.push_back(b.getIndexAttr((type.getDimSize(i) + step - 1) / step));
+      continue;
+    }
+    Value m = b.create<tensor::DimOp>(where, sliced, i);
+    if (step == 1) {
+      sizes.push_back(m);
+      continue;
+    }
+    Value up = b.create<arith::AddIOp>(
+        where, m, b.create<arith::ConstantIndexOp>(where, step - 1));
+    sizes.push_back(
+        b.create<arith::DivSIOp>(where, up,
+                                 b.create<arith::ConstantIndexOp>(where, step))
+            .getResult());
+  }
+  return b.create<tgraph::SliceOp>(where, sliced, offsets, sizes, steps);
+}
+
+// A step of 0 or less, from a constant the checker could not read.
+void Generator::nonPositiveStep(SourceRange r, int64_t step) {
+  diags.error(r, "the step of a range must be a positive integer, found " +
+                     std::to_string(step));
+  failed = anyFailed = true;
 }
 
 Value Generator::transpose(Value v, Location where) {
@@ -299,8 +384,9 @@ Value Generator::genBinary(const ast::BinaryExpr &bin, const ExprType &t) {
   return {};
 }
 
-// A bool known here: `true`, `false`, and `!`, `&&`, `||` of those.
-static std::optional<bool> foldBool(const ast::Expr &e) {
+// A bool known here: `true`, `false`, a comparison of numbers known here
+// (`1 < 2`), and `!`, `&&`, `||` of those.
+std::optional<bool> Generator::foldBool(const ast::Expr &e) {
   if (e.kind == ast::Expr::Kind::Bool)
     return static_cast<const ast::BoolExpr &>(e).value;
   if (e.kind == ast::Expr::Kind::Unary) {
@@ -308,15 +394,31 @@ static std::optional<bool> foldBool(const ast::Expr &e) {
     auto v = u.op == "!" ? foldBool(*u.operand) : std::nullopt;
     return v ? std::optional<bool>(!*v) : std::nullopt;
   }
-  if (e.kind == ast::Expr::Kind::Binary) {
-    const auto &bin = static_cast<const ast::BinaryExpr &>(e);
-    if (bin.op != "&&" && bin.op != "||")
-      return std::nullopt;
+  if (e.kind != ast::Expr::Kind::Binary)
+    return std::nullopt;
+  const auto &bin = static_cast<const ast::BinaryExpr &>(e);
+  if (bin.op == "&&" || bin.op == "||") {
     auto l = foldBool(*bin.lhs), r = foldBool(*bin.rhs);
     if (!l || !r)
       return std::nullopt;
     return bin.op == "&&" ? *l && *r : *l || *r;
   }
+  // Numbers compare as the doubles they fold to (IEEE: NaN is unordered).
+  auto l = fold(*bin.lhs), r = fold(*bin.rhs);
+  if (!l || !r)
+    return std::nullopt;
+  if (bin.op == "==")
+    return *l == *r;
+  if (bin.op == "!=")
+    return *l != *r;
+  if (bin.op == "<")
+    return *l < *r;
+  if (bin.op == "<=")
+    return *l <= *r;
+  if (bin.op == ">")
+    return *l > *r;
+  if (bin.op == ">=")
+    return *l >= *r;
   return std::nullopt;
 }
 

@@ -227,15 +227,28 @@ Value Generator::dimIndex(const std::string &name, Location where) {
       if (auto sym = dyn_cast<StringAttr>(d); sym && sym.getValue() == name)
         return b.create<tensor::DimOp>(where, arg, axis);
   }
-  // An extent computed from a dim (`N-1`, a slice's): the dim plus a number.
-  auto [base, k] = sema::splitDimOffset(name);
-  if (k == 0)
+  // An extent computed from a dim (a slice's `N-1`, `-N+5`, `(N+1)/2`):
+  // index arithmetic on it. The numerator of a division is not negative
+  // where the slice fits, which the entry checks before it uses the
+  // extent, so a truncating division rounds down as the form means.
+  std::optional<sema::DimForm> form = sema::parseDimForm(name);
+  if (!form || form->symbol == name)
     return {};
-  Value dim = dimIndex(base, where);
-  if (!dim)
+  Value v = dimIndex(form->symbol, where);
+  if (!v)
     return {};
-  return b.create<arith::AddIOp>(where, dim,
-                                 b.create<arith::ConstantIndexOp>(where, k));
+  auto index = [&](int64_t c) -> Value {
+    return b.create<arith::ConstantIndexOp>(where, c);
+  };
+  if (form->sign < 0)
+    v = b.create<arith::SubIOp>(where, index(0), v);
+  if (form->rest != 0)
+    v = b.create<arith::AddIOp>(where, v, index(form->rest));
+  if (form->divisor != 1)
+    v = b.create<arith::DivSIOp>(where, v, index(form->divisor));
+  if (form->offset != 0)
+    v = b.create<arith::AddIOp>(where, v, index(form->offset));
+  return v;
 }
 
 // The `?` extents of a result type, as index values, in order.
@@ -422,10 +435,10 @@ void Generator::declare(const ast::FuncDecl &f) {
       if (declared != policies.end())
         policy = declared->second;
     }
-    fn->setAttr("tgraph.policy",
-                b.getStringAttr(policy->range.file->text().substr(
-                    policy->range.begin,
-                    policy->range.end - policy->range.begin)));
+    fn->setAttr(
+        "tgraph.policy",
+        b.getStringAttr(policy->range.file->text().substr(
+            policy->range.begin, policy->range.end - policy->range.begin)));
   }
   funcs[f.name] = fn;
 }

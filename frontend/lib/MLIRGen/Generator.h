@@ -162,12 +162,19 @@ private:
                               SourceRange range,
                               SmallVectorImpl<OpFoldResult> &offsets,
                               SmallVectorImpl<OpFoldResult> &sizes,
-                              SmallVectorImpl<int64_t> &strides, bool &dropped);
+                              SmallVectorImpl<int64_t> &strides, int64_t &step,
+                              bool &dropped);
+  Value takeRange(Value base, ArrayRef<OpFoldResult> offsets,
+                  ArrayRef<OpFoldResult> sizes, ArrayRef<int64_t> strides,
+                  Location where);
+  Value everyStep(Value sliced, ArrayRef<int64_t> steps, Location where);
+  void nonPositiveStep(SourceRange r, int64_t step);
 
   Value genBinary(const ast::BinaryExpr &bin, const ExprType &t);
   Value logicalBinary(const ast::BinaryExpr &bin, const ExprType &t);
   Value logicalNot(const ast::UnaryExpr &u, const ExprType &t);
   Value boolOperand(const ast::Expr &e);
+  std::optional<bool> foldBool(const ast::Expr &e);
   Value boolConstant(bool value, Location where);
 
   const ast::Expr *arg(const ast::CallExpr &c, size_t index,

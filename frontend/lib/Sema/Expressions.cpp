@@ -218,50 +218,60 @@ ExprType Checker::inferBinary(const ast::BinaryExpr &b) {
   return ExprType::tensor(compare ? "bool" : l.dtype, std::move(*dims));
 }
 
+// A subscript written as an integer literal, maybe negated; nullopt for
+// any other expression.
+static std::optional<int64_t> literalInteger(const ast::ExprPtr &p) {
+  if (!p)
+    return std::nullopt;
+  const ast::Expr *e = p.get();
+  int64_t sign = 1;
+  if (e->kind == ast::Expr::Kind::Unary &&
+      static_cast<const ast::UnaryExpr &>(*e).op == "-") {
+    sign = -1;
+    e = static_cast<const ast::UnaryExpr &>(*e).operand.get();
+  }
+  if (e->kind != ast::Expr::Kind::Number)
+    return std::nullopt;
+  std::optional<int64_t> v = static_cast<const ast::NumberExpr &>(*e).integer();
+  return v ? std::optional<int64_t>(sign * *v) : std::nullopt;
+}
+
 // The extent of `lo:hi:step` over a dim of extent `dim`. Bounds are
 // integer constants; a negative one counts from the end. Over a symbolic
 // dim N the extent is symbolic where it depends on N (`x[1:]` is N-1,
-// `x[1:-1]` N-2) and a number where it does not (`x[-3:]` is 3); `?` where
-// it is not known here (a step other than 1, a bound that is not a
-// constant).
+// `x[1:-1]` N-2, `x[-3:2]` -N+5, `x[::2]` (N+1)/2, DimForms.cpp) and a
+// number where it does not (`x[-3:]` is 3); `?` where it is not known here
+// (a bound or step that is not a literal).
 static ExprType::Dim rangeExtent(const ast::Slice &s,
                                  const ExprType::Dim &dim) {
-  auto constant = [](const ast::ExprPtr &p) -> std::optional<int64_t> {
-    if (!p)
-      return std::nullopt;
-    const ast::Expr *e = p.get();
-    int64_t sign = 1;
-    if (e->kind == ast::Expr::Kind::Unary &&
-        static_cast<const ast::UnaryExpr &>(*e).op == "-") {
-      sign = -1;
-      e = static_cast<const ast::UnaryExpr &>(*e).operand.get();
-    }
-    if (e->kind != ast::Expr::Kind::Number)
-      return std::nullopt;
-    std::optional<int64_t> v =
-        static_cast<const ast::NumberExpr &>(*e).integer();
-    return v ? std::optional<int64_t>(sign * *v) : std::nullopt;
-  };
   std::optional<int64_t> step =
-      s.step ? constant(s.step) : std::optional<int64_t>(1);
-  std::optional<int64_t> lo = s.lo ? constant(s.lo) : std::optional<int64_t>(0);
+      s.step ? literalInteger(s.step) : std::optional<int64_t>(1);
+  std::optional<int64_t> lo =
+      s.lo ? literalInteger(s.lo) : std::optional<int64_t>(0);
   if (!s.hi && lo == 0 && step == 1) // the whole dim: `:`, `0:`, `::1`
     return dim;
-  if (!lo || !step || *step <= 0 || (s.hi && !constant(s.hi)))
+  if (!lo || !step || *step <= 0 || (s.hi && !literalInteger(s.hi)))
     return std::string("?");
   // Each bound as (from the end?, offset): `-1` is (true, -1), `2` (false, 2).
   auto bound = [](int64_t c) { return std::make_pair(c < 0, c); };
   auto [loEnd, loAt] = bound(*lo);
-  auto [hiEnd, hiAt] = s.hi ? bound(*constant(s.hi)) : std::make_pair(true, 0L);
+  auto [hiEnd, hiAt] =
+      s.hi ? bound(*literalInteger(s.hi)) : std::make_pair(true, 0L);
   if (auto *n = std::get_if<int64_t>(&dim)) {
     int64_t from = loEnd ? *n + loAt : loAt, to = hiEnd ? *n + hiAt : hiAt;
     return std::max<int64_t>(0, (to - from + *step - 1) / *step);
   }
   if (loEnd == hiEnd)
     return std::max<int64_t>(0, (hiAt - loAt + *step - 1) / *step);
-  if (*step != 1 || loEnd)
+  if (!std::holds_alternative<std::string>(dim) ||
+      !sema::parseDimForm(std::get<std::string>(dim)))
     return std::string("?");
-  return sema::dimPlus(dim, hiAt - loAt);
+  // From the start to a place from the end, N + hi - lo elements; the
+  // other way round, hi - (N + lo). Run-time checks keep both from being
+  // negative, so the step divides a count.
+  ExprType::Dim span = loEnd ? sema::dimPlus(sema::dimNegate(dim), hiAt - loAt)
+                             : sema::dimPlus(dim, hiAt - loAt);
+  return sema::dimCeilDiv(span, *step);
 }
 
 ExprType Checker::inferIndex(const ast::IndexExpr &ix) {
@@ -295,6 +305,12 @@ ExprType Checker::inferIndex(const ast::IndexExpr &ix) {
       }
     if (!s.isRange)
       continue; // an index drops the dim
+    if (auto step = literalInteger(s.step); step && *step <= 0) {
+      error(s.step->range, "the step of a range must be a positive integer, "
+                           "found " +
+                               std::to_string(*step));
+      return ExprType::error();
+    }
     dims.push_back(rangeExtent(s, base.dims[i]));
   }
   return ExprType::tensor(base.dtype, dims);

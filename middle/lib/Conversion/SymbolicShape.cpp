@@ -74,14 +74,18 @@ std::optional<int64_t> SymbolicDim::asConstant() const {
   return std::nullopt;
 }
 
-Attribute SymbolicDim::toAttr(MLIRContext *ctx) const {
+std::string SymbolicDim::str() const {
   if (auto c = asConstant())
-    return IntegerAttr::get(IntegerType::get(ctx, 64), *c);
+    return std::to_string(*c);
   // Highest-degree terms first, the constant last: "B*T+2".
   std::vector<std::pair<std::vector<std::string>, int64_t>> sorted(
       termMap.begin(), termMap.end());
-  std::stable_sort(sorted.begin(), sorted.end(), [](auto &a, auto &b) {
-    return a.first.size() > b.first.size();
+  // Ties keep the map's order of the symbols (std::sort with that as the
+  // second key: std::stable_sort's temporary buffer is deprecated).
+  std::sort(sorted.begin(), sorted.end(), [](auto &a, auto &b) {
+    if (a.first.size() != b.first.size())
+      return a.first.size() > b.first.size();
+    return a.first < b.first;
   });
   std::string text;
   for (const auto &[syms, c] : sorted) {
@@ -96,7 +100,93 @@ Attribute SymbolicDim::toAttr(MLIRContext *ctx) const {
     factors.insert(factors.end(), syms.begin(), syms.end());
     text += llvm::join(factors, "*");
   }
-  return StringAttr::get(ctx, text);
+  return text;
+}
+
+Attribute SymbolicDim::toAttr(MLIRContext *ctx) const {
+  if (auto c = asConstant())
+    return IntegerAttr::get(IntegerType::get(ctx, 64), *c);
+  return StringAttr::get(ctx, str());
+}
+
+namespace {
+
+// Reads the text of a SymbolicDim: terms joined by '+' and '-', factors by
+// '*'. A factor is an integer or a symbol, or a parenthesised sum, and
+// either may be divided, rounding down, by an integer (`N/2`, `(N+1)/2`).
+class Reader {
+public:
+  explicit Reader(StringRef text) : rest(text) {}
+  bool atEnd() const { return rest.empty(); }
+
+  std::optional<SymbolicDim> sum() {
+    SymbolicDim total;
+    for (bool first = true;; first = false) {
+      int64_t sign = 1;
+      if (rest.consume_front("-"))
+        sign = -1;
+      else if (!rest.consume_front("+") && !first)
+        return total;
+      auto t = term();
+      if (!t)
+        return std::nullopt;
+      total = total + SymbolicDim::constant(sign) * *t;
+    }
+  }
+
+private:
+  std::optional<SymbolicDim> term() {
+    auto product = factor();
+    while (product && rest.consume_front("*")) {
+      auto next = factor();
+      if (!next)
+        return std::nullopt;
+      product = *product * *next;
+    }
+    return product;
+  }
+
+  std::optional<SymbolicDim> factor() {
+    std::optional<SymbolicDim> base;
+    if (rest.consume_front("(")) {
+      base = sum();
+      if (!base || !rest.consume_front(")"))
+        return std::nullopt;
+    } else {
+      StringRef word = token();
+      if (word.empty())
+        return std::nullopt;
+      int64_t c;
+      base = word.getAsInteger(10, c) ? SymbolicDim::symbol(word)
+                                      : SymbolicDim::constant(c);
+    }
+    if (!rest.consume_front("/"))
+      return base;
+    int64_t d;
+    if (token().getAsInteger(10, d))
+      return std::nullopt;
+    return base->floorDivBy(d);
+  }
+
+  // A symbol or an integer: up to the next operator or parenthesis.
+  StringRef token() {
+    size_t end = rest.find_first_of("+-*/()");
+    StringRef word = rest.substr(0, end);
+    rest = rest.substr(word.size());
+    return word;
+  }
+
+  StringRef rest;
+};
+
+} // namespace
+
+std::optional<SymbolicDim> SymbolicDim::parse(StringRef text) {
+  Reader reader(text);
+  auto d = reader.sum();
+  if (!d || !reader.atEnd())
+    return std::nullopt;
+  return d;
 }
 
 std::optional<SymbolicDim> SymbolicDim::fromAttr(Attribute attr) {
@@ -105,35 +195,7 @@ std::optional<SymbolicDim> SymbolicDim::fromAttr(Attribute attr) {
   auto s = dyn_cast<StringAttr>(attr);
   if (!s || s.getValue().empty())
     return std::nullopt;
-  // Terms separated by '+' or '-', factors by '*'.
-  SymbolicDim sum;
-  StringRef rest = s.getValue();
-  while (!rest.empty()) {
-    int64_t sign = 1;
-    if (rest.front() == '+' || rest.front() == '-') {
-      sign = rest.front() == '-' ? -1 : 1;
-      rest = rest.drop_front();
-    }
-    size_t end = rest.find_first_of("+-");
-    StringRef term = rest.substr(0, end);
-    rest = end == StringRef::npos ? StringRef() : rest.substr(end);
-    if (term.empty())
-      return std::nullopt;
-    SymbolicDim product = constant(sign);
-    SmallVector<StringRef> factors;
-    term.split(factors, '*');
-    for (StringRef f : factors) {
-      int64_t c;
-      if (f.empty())
-        return std::nullopt;
-      if (!f.getAsInteger(10, c))
-        product = product * constant(c);
-      else
-        product = product * symbol(f);
-    }
-    sum = sum + product;
-  }
-  return sum;
+  return parse(s.getValue());
 }
 
 //===----------------------------------------------------------------------===//
@@ -174,6 +236,16 @@ std::optional<SymbolicDim> indexExtent(Value v) {
     if (isa<arith::SubIOp>(def))
       return *l + SymbolicDim::constant(-1) * *r;
     return *l * *r;
+  }
+  // A quotient by a positive constant (a strided slice's ceil(M / step),
+  // written floor((M + step - 1) / step)). Extents are not negative where
+  // they are used, so the truncating division rounds down.
+  if (auto div = v.getDefiningOp<arith::DivSIOp>()) {
+    auto n = indexExtent(div.getLhs()), d = indexExtent(div.getRhs());
+    std::optional<int64_t> divisor = d ? d->asConstant() : std::nullopt;
+    if (!n || !divisor)
+      return std::nullopt;
+    return n->floorDivBy(*divisor);
   }
   if (auto dim = v.getDefiningOp<tensor::DimOp>()) {
     auto axis = dim.getConstantIndex();

@@ -21,14 +21,23 @@ func.func private @st(%x: tensor<?x7xf32>) -> tensor<3x3xf32> {
   return %0 : tensor<3x3xf32>
 }
 // Stride 3 along the last dim: no room for the zeros after columns 0, 3
-// and 6, so the spread is trimmed; a run-time extent along the strided dim
-// 0 leaves a scatter.
+// and 6, so the spread is trimmed. Along dim 0, whose extent N is only
+// known at run time, the same spread (rows 1, 3, 5 of 6) goes between
+// zeros: 1 before, N after (as many as always suffice), cut at N.
 // CHECK-LABEL: func.func private @st.vjp(%arg0: tensor<?x7xf32>, %arg1: tensor<3x3xf32>)
 // CHECK: %[[R:.*]] = tgraph.reshape %arg1 : tensor<3x3xf32> -> tensor<3x3x1xf32>
 // CHECK: %[[P:.*]] = tgraph.pad %[[R]] low = [0, 0, 0] high = [0, 0, 2] value = 0.000000e+00 : f32 : tensor<3x3x1xf32> -> tensor<3x3x3xf32>
 // CHECK: %[[M:.*]] = tgraph.reshape %[[P]] : tensor<3x3x3xf32> -> tensor<3x9xf32>
 // CHECK: %[[T:.*]] = tgraph.slice %[[M]] offsets = [0, 0] sizes = [3, 7] strides = [1, 1] : tensor<3x9xf32> -> tensor<3x7xf32>
-// CHECK: %[[S:.*]] = tgraph.scatter %{{.*}}, %{{.*}}, %[[T]] axis = 0
+// CHECK: %[[R0:.*]] = tgraph.reshape %[[T]] : tensor<3x7xf32> -> tensor<3x1x7xf32>
+// CHECK: %[[P0:.*]] = tgraph.pad %[[R0]] low = [0, 0, 0] high = [0, 1, 0] value = 0.000000e+00 : f32 : tensor<3x1x7xf32> -> tensor<3x2x7xf32>
+// CHECK: %[[M0:.*]] = tgraph.reshape %[[P0]] : tensor<3x2x7xf32> -> tensor<6x7xf32>
+// CHECK: %[[N:.*]] = tensor.dim %arg0, %c0
+// CHECK: %[[Z1:.*]] = tgraph.broadcast %{{.*}} : tensor<f32> -> tensor<1x7xf32>
+// CHECK: %[[ZN:.*]] = tgraph.broadcast %{{.*}} dims(%[[N]]) : tensor<f32> -> tensor<?x7xf32>
+// CHECK: %[[C:.*]] = tgraph.concat %[[Z1]], %[[M0]], %[[ZN]] axis = 0 : tensor<1x7xf32>, tensor<6x7xf32>, tensor<?x7xf32> -> tensor<?x7xf32>
+// CHECK: %[[S:.*]] = tgraph.slice %[[C]] offsets = [0, 0] sizes = [%[[N]], 7] strides = [1, 1] : tensor<?x7xf32> -> tensor<?x7xf32>
+// CHECK-NOT: tgraph.scatter
 // CHECK: return %{{.*}}, %[[S]]
 func.func @vst(%x: tensor<?x7xf32>, %g: tensor<3x3xf32>) -> tensor<?x7xf32> {
   %r = tgraph.vjp @st(%x) cotangents(%g : tensor<3x3xf32>) : (tensor<?x7xf32>) -> tensor<?x7xf32>
@@ -163,9 +172,34 @@ func.func private @mid(%x: tensor<?x4xf32>) -> tensor<3x2xf32> {
   %0 = tgraph.slice %x offsets = [2, 1] sizes = [3, 2] strides = [1, 1] : tensor<?x4xf32> -> tensor<3x2xf32>
   return %0 : tensor<3x2xf32>
 }
-func.func @dynamic_slices(%x: tensor<?x4xf32>, %g: tensor<?x4xf32>, %h: tensor<1x4xf32>, %k: tensor<3x2xf32>) -> (tensor<?x4xf32>, tensor<?x4xf32>, tensor<?x4xf32>) {
+// Every other row from the first, ceil(N / 2) of them, as MLIRGen writes
+// the step of x[lo:hi:2]: each row followed by a zero row reaches the end,
+// so the spread is only cut at N.
+// CHECK-LABEL: func.func private @every.vjp(%arg0: tensor<?x4xf32>, %arg1: tensor<?x4xf32>)
+// CHECK: %[[K:.*]] = tensor.dim %arg1, %c0
+// CHECK: %[[R:.*]] = tgraph.reshape %arg1 dims(%[[K]]) : tensor<?x4xf32> -> tensor<?x1x4xf32>
+// CHECK: %[[P:.*]] = tgraph.pad %[[R]] low = [0, 0, 0] high = [0, 1, 0] value = 0.000000e+00 : f32 : tensor<?x1x4xf32> -> tensor<?x2x4xf32>
+// CHECK: %[[K2:.*]] = tensor.dim %arg1, %c0
+// CHECK: %[[TWICE:.*]] = arith.muli %[[K2]], %c2 : index
+// CHECK: %[[M:.*]] = tgraph.reshape %[[P]] dims(%[[TWICE]]) : tensor<?x2x4xf32> -> tensor<?x4xf32>
+// CHECK: %[[N:.*]] = tensor.dim %arg0, %c0
+// CHECK-NOT: tgraph.concat
+// CHECK: %[[S:.*]] = tgraph.slice %[[M]] offsets = [0, 0] sizes = [%[[N]], 4] strides = [1, 1] : tensor<?x4xf32> -> tensor<?x4xf32>
+// CHECK: return %{{.*}}, %[[S]]
+func.func private @every(%x: tensor<?x4xf32>) -> tensor<?x4xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %n = tensor.dim %x, %c0 : tensor<?x4xf32>
+  %up = arith.addi %n, %c1 : index
+  %half = arith.divsi %up, %c2 : index
+  %0 = tgraph.slice %x offsets = [0, 0] sizes = [%half, 4] strides = [2, 1] : tensor<?x4xf32> -> tensor<?x4xf32>
+  return %0 : tensor<?x4xf32>
+}
+func.func @dynamic_slices(%x: tensor<?x4xf32>, %g: tensor<?x4xf32>, %h: tensor<1x4xf32>, %k: tensor<3x2xf32>) -> (tensor<?x4xf32>, tensor<?x4xf32>, tensor<?x4xf32>, tensor<?x4xf32>) {
   %0 = tgraph.vjp @tail(%x) cotangents(%g : tensor<?x4xf32>) : (tensor<?x4xf32>) -> tensor<?x4xf32>
   %1 = tgraph.vjp @last(%x) cotangents(%h : tensor<1x4xf32>) : (tensor<?x4xf32>) -> tensor<?x4xf32>
   %2 = tgraph.vjp @mid(%x) cotangents(%k : tensor<3x2xf32>) : (tensor<?x4xf32>) -> tensor<?x4xf32>
-  return %0, %1, %2 : tensor<?x4xf32>, tensor<?x4xf32>, tensor<?x4xf32>
+  %3 = tgraph.vjp @every(%x) cotangents(%g : tensor<?x4xf32>) : (tensor<?x4xf32>) -> tensor<?x4xf32>
+  return %0, %1, %2, %3 : tensor<?x4xf32>, tensor<?x4xf32>, tensor<?x4xf32>, tensor<?x4xf32>
 }

@@ -18,7 +18,9 @@
 namespace tessera {
 
 // An extent as a polynomial in the dim symbols: each term is a product of
-// symbols (sorted, repeats allowed) with its coefficient.
+// symbols (sorted, repeats allowed) with its coefficient. A symbol is a dim
+// of the entry, or a quotient rounded down, `N/2` or `(N+1)/2` (a strided
+// slice's extent), whose numerator is again such a polynomial.
 class SymbolicDim {
 public:
   SymbolicDim() = default;
@@ -26,14 +28,24 @@ public:
   static SymbolicDim symbol(llvm::StringRef name);
   // Parses an attribute of a `tgraph.shape` array; nullopt if malformed.
   static std::optional<SymbolicDim> fromAttr(mlir::Attribute attr);
+  // Parses the text `str` writes; nullopt if malformed.
+  static std::optional<SymbolicDim> parse(llvm::StringRef text);
+  // The numerator and divisor of a quotient symbol; nullopt for a dim.
+  static std::optional<std::pair<SymbolicDim, int64_t>>
+  quotient(llvm::StringRef symbol);
 
   SymbolicDim operator+(const SymbolicDim &o) const;
   SymbolicDim operator*(const SymbolicDim &o) const;
   // Exact division by a positive integer; nullopt when not exact.
   std::optional<SymbolicDim> divideBy(int64_t d) const;
+  // Division by a positive integer rounding down (SymbolicQuotient.cpp);
+  // nullopt when `d` is not positive.
+  std::optional<SymbolicDim> floorDivBy(int64_t d) const;
 
   std::optional<int64_t> asConstant() const;
   mlir::Attribute toAttr(mlir::MLIRContext *ctx) const;
+  // "B*T+2", "-N+5", "(N+1)/2-1": highest-degree terms first.
+  std::string str() const;
   // Terms in canonical order: (symbols, coefficient); the constant term
   // has no symbols.
   const std::map<std::vector<std::string>, int64_t> &terms() const {
@@ -53,7 +65,7 @@ mlir::ArrayAttr symbolicShape(mlir::Value value);
 
 // An `index` value that gives a run-time extent or offset: a dim of a value
 // whose shape is known, a constant, or sums, differences and products of
-// those; nullopt otherwise.
+// those, and their quotients by positive constants; nullopt otherwise.
 std::optional<SymbolicDim> indexExtent(mlir::Value v);
 
 // The same, as dims; nullopt when it cannot be recovered.

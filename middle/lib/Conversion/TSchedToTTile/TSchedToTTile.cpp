@@ -235,13 +235,12 @@ private:
     for (const auto &[syms, coeff] : d.terms()) {
       Value term;
       for (const std::string &s : syms) {
-        auto it = dimArgs.find(s);
-        if (it == dimArgs.end())
-          return emitError(loc, "unbound dim '") << s << "'";
-        term =
-            term
-                ? entry.create<arith::MulIOp>(loc, term, it->second).getResult()
-                : it->second;
+        FailureOr<Value> factor = symbolValue(s, loc);
+        if (failed(factor))
+          return failure();
+        term = term
+                   ? entry.create<arith::MulIOp>(loc, term, *factor).getResult()
+                   : *factor;
       }
       if (!term || coeff != 1) {
         Value c = tile::indexConst(entry, loc, coeff);
@@ -251,6 +250,25 @@ private:
           sum ? entry.create<arith::AddIOp>(loc, sum, term).getResult() : term;
     }
     return sum ? sum : tile::indexConst(entry, loc, 0);
+  }
+
+  // A dim argument, or a quotient of extents (a strided slice's): its
+  // numerator is not negative once the entry's checks pass, and nothing
+  // sized by it is allocated before, so a truncating division rounds down.
+  FailureOr<Value> symbolValue(StringRef s, Location loc) {
+    auto it = dimArgs.find(s);
+    if (it != dimArgs.end())
+      return it->second;
+    auto q = SymbolicDim::quotient(s);
+    if (!q)
+      return emitError(loc, "unbound dim '") << s << "'";
+    FailureOr<Value> numerator = extent(q->first, loc);
+    if (failed(numerator))
+      return failure();
+    return entry
+        .create<arith::DivSIOp>(loc, *numerator,
+                                tile::indexConst(entry, loc, q->second))
+        .getResult();
   }
 
   func::FuncOp fn;

@@ -34,6 +34,14 @@ mlir::Value padAtRunTime(RuleBuilder &rb, mlir::Value g, mlir::Value x,
                          int64_t axis, mlir::OpFoldResult offset,
                          mlir::OpFoldResult size);
 
+// The same for a slice with `stride` > 1 (x[::2] of x: f32[N]): each
+// element of `g` followed by stride - 1 zeros (a unit dim padded and merged
+// into `axis`), then placed as above and cut at x's extent, with layout
+// operators only. Null where the element type is not a float.
+mlir::Value spreadAtRunTime(RuleBuilder &rb, mlir::Value g, mlir::Value x,
+                            int64_t axis, mlir::OpFoldResult offset,
+                            mlir::OpFoldResult size, int64_t stride);
+
 // Builds the ops of derivative code at one location. Every value it returns
 // has a type known from its operands; `?` extents are read with tensor.dim
 // from a value that has them, so shapes stay known at run time.

@@ -194,9 +194,9 @@ static Value padSpread(RuleBuilder &rb, Value g, int64_t axis, int64_t extent,
 
 // The transpose of a slice spreads the cotangent back, one axis at a time,
 // along the axes the slice narrowed: zero padding where the extents are
-// known, zeros concatenated before and after where a unit-stride slice's
-// extents are only known at run time (RuntimePadding.cpp), a scatter into
-// zeros otherwise.
+// known, zeros concatenated before and after where a slice's extents are
+// only known at run time, each element first given its stride's zeros
+// (RuntimePadding.cpp), a scatter into zeros otherwise.
 LogicalResult SliceOp::buildVJP(OpBuilder &b, ArrayRef<Value> dys,
                                 SmallVectorImpl<Value> &dxs) {
   RuleBuilder rb(b, getLoc());
@@ -210,6 +210,10 @@ LogicalResult SliceOp::buildVJP(OpBuilder &b, ArrayRef<Value> dys,
       OpFoldResult o = getMixedOffset(axis), n = getMixedSize(axis);
       if (stride == 1) {
         g = padAtRunTime(rb, g, x, axis, o, n);
+        continue;
+      }
+      if (Value spread = spreadAtRunTime(rb, g, x, axis, o, n, stride)) {
+        g = spread;
         continue;
       }
       Value start =
