@@ -18,6 +18,7 @@
 //    first[t] to first[t + 1] in order; without it, the last such update
 //    replaces it (the one that comes last in row-major order).
 #include "KernelBuilder.h"
+#include "ScalarOps.h"
 
 #include "mlir/Dialect/SCF/IR/SCF.h"
 
@@ -26,22 +27,8 @@ using namespace mlir;
 namespace tessera::tile {
 namespace {
 
-struct Index {
-  OpBuilder &b;
-  Location loc;
-
-  Value c(int64_t v) { return indexConst(b, loc, v); }
-  Value add(Value x, Value y) { return b.create<arith::AddIOp>(loc, x, y); }
-  Value sub(Value x, Value y) { return b.create<arith::SubIOp>(loc, x, y); }
-  Value mul(Value x, Value y) { return b.create<arith::MulIOp>(loc, x, y); }
-  Value div(Value x, Value y) { return b.create<arith::DivUIOp>(loc, x, y); }
-  Value rem(Value x, Value y) { return b.create<arith::RemUIOp>(loc, x, y); }
-  Value load(Value buffer, Value i) {
-    return b.create<memref::LoadOp>(loc, buffer, ValueRange{i});
-  }
-  void store(Value v, Value buffer, Value i) {
-    b.create<memref::StoreOp>(loc, v, buffer, ValueRange{i});
-  }
+struct Index : Scalars {
+  Value c(int64_t v) { return idx(v); }
   // The plan's buffers hold positions as i64.
   Value loadPosition(Value buffer, Value i) {
     return b.create<arith::IndexCastOp>(loc, b.getIndexType(), load(buffer, i));
@@ -108,7 +95,7 @@ LogicalResult lowerGather(tgraph::GatherOp op, tsched::FusionGroupOp group,
                   product(eb, loc, {e->A, e->I, e->B}),
                   {e->D, e->B, e->I}};
   KernelBody k = createKernel(ctx, spec, loc);
-  Index x{k.builder, loc};
+  Index x{{k.builder, loc}};
   Value D = k.sizes[0], B = k.sizes[1], I = k.sizes[2];
   auto [a, i, b] = x.split(k.offset, I, B);
   Value from = x.flat(a, x.target(k.inputs[1], i, D), D, b, B);
@@ -146,42 +133,32 @@ LogicalResult lowerScatter(tgraph::ScatterOp op, tsched::FusionGroupOp group,
   KernelBody p = createKernel(ctx, plan, loc);
   {
     OpBuilder &b = p.builder;
-    Index x{b, loc};
+    Index x{{b, loc}};
     Value D = p.sizes[0], I = p.sizes[1];
     Value firsts = p.outputs[0], places = p.outputs[1];
-    auto loop = [&](Value from, Value to, auto body) {
-      b.create<scf::ForOp>(loc, from, to, x.c(1), ValueRange{},
-                           [&](OpBuilder &nb, Location, Value v, ValueRange) {
-                             OpBuilder::InsertionGuard guard(b);
-                             b.setInsertionPoint(nb.getInsertionBlock(),
-                                                 nb.getInsertionPoint());
-                             body(v);
-                             nb.create<scf::YieldOp>(loc);
-                           });
-    };
-    loop(x.c(0), x.add(D, x.c(1)),
-         [&](Value t) { x.storePosition(x.c(0), firsts, t); });
+    x.loop(x.c(0), x.add(D, x.c(1)),
+           [&](Value t) { x.storePosition(x.c(0), firsts, t); });
     // counts at first[t + 1] ...
-    loop(x.c(0), I, [&](Value i) {
+    x.loop(x.c(0), I, [&](Value i) {
       Value slot = x.add(x.target(p.inputs[0], i, D), x.c(1));
       x.storePosition(x.add(x.loadPosition(firsts, slot), x.c(1)), firsts,
                       slot);
     });
     // ... summed into starts; first[D] = I.
-    loop(x.c(1), x.add(D, x.c(1)), [&](Value t) {
+    x.loop(x.c(1), x.add(D, x.c(1)), [&](Value t) {
       Value before = x.loadPosition(firsts, x.sub(t, x.c(1)));
       x.storePosition(x.add(x.loadPosition(firsts, t), before), firsts, t);
     });
     // Each position at its target's next place: first[t] counts up while
     // filling, and ends as the start of t + 1 ...
-    loop(x.c(0), I, [&](Value i) {
+    x.loop(x.c(0), I, [&](Value i) {
       Value t = x.target(p.inputs[0], i, D);
       Value place = x.loadPosition(firsts, t);
       x.storePosition(i, places, place);
       x.storePosition(x.add(place, x.c(1)), firsts, t);
     });
     // ... so the starts move back one place, t = D-1 down to 0.
-    loop(x.c(0), D, [&](Value r) {
+    x.loop(x.c(0), D, [&](Value r) {
       Value t = x.sub(x.sub(D, x.c(1)), r);
       Value atZero =
           b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, t, x.c(0));
@@ -206,7 +183,7 @@ LogicalResult lowerScatter(tgraph::ScatterOp op, tsched::FusionGroupOp group,
   KernelBody k = createKernel(ctx, apply, loc);
   {
     OpBuilder &b = k.builder;
-    Index x{b, loc};
+    Index x{{b, loc}};
     Value D = k.sizes[0], B = k.sizes[1], I = k.sizes[2];
     auto [at, t, bt] = x.split(k.offset, D, B);
     Value a = at, bb = bt; // captured below
@@ -217,7 +194,7 @@ LogicalResult lowerScatter(tgraph::ScatterOp op, tsched::FusionGroupOp group,
     auto loop = b.create<scf::ForOp>(
         loc, from, to, x.c(1), ValueRange{x.load(k.inputs[0], k.offset)},
         [&](OpBuilder &nb, Location, Value j, ValueRange acc) {
-          Index y{nb, loc};
+          Index y{{nb, loc}};
           Value i = y.loadPosition(k.inputs[3], j);
           Value u = y.load(k.inputs[1], y.flat(a, i, I, bb, B));
           Value next = u;

@@ -26,6 +26,7 @@
 // b as it goes, in the same order: a column's result depends only on A and
 // that column, and in f64 it is the reference's to the bit.
 #include "KernelBuilder.h"
+#include "ScalarOps.h"
 
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -35,55 +36,6 @@ using namespace mlir;
 namespace tessera::tile {
 
 namespace {
-
-// Scalar index and element arithmetic of the kernel bodies.
-struct Scalars {
-  OpBuilder &b;
-  Location loc;
-
-  Value idx(int64_t v) { return indexConst(b, loc, v); }
-  Value add(Value x, Value y) { return b.create<arith::AddIOp>(loc, x, y); }
-  Value sub(Value x, Value y) { return b.create<arith::SubIOp>(loc, x, y); }
-  Value mul(Value x, Value y) { return b.create<arith::MulIOp>(loc, x, y); }
-  // Element (row, col) of a row-major buffer with `cols` columns.
-  Value at(Value row, Value cols, Value col) {
-    return add(mul(row, cols), col);
-  }
-  Value load(Value buffer, Value i) {
-    return b.create<memref::LoadOp>(loc, buffer, ValueRange{i});
-  }
-  void store(Value v, Value buffer, Value i) {
-    b.create<memref::StoreOp>(loc, v, buffer, ValueRange{i});
-  }
-  Value cmpf(arith::CmpFPredicate p, Value x, Value y) {
-    return b.create<arith::CmpFOp>(loc, p, x, y);
-  }
-  Value cmpi(arith::CmpIPredicate p, Value x, Value y) {
-    return b.create<arith::CmpIOp>(loc, p, x, y);
-  }
-  Value zeroOf(Type elem) {
-    return b.create<arith::ConstantOp>(loc, b.getFloatAttr(elem, 0.0));
-  }
-  // for (i = from; i < to; ++i) body(i)
-  void loop(Value from, Value to, function_ref<void(Value)> body) {
-    auto f = b.create<scf::ForOp>(loc, from, to, idx(1));
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPoint(f.getBody()->getTerminator());
-    body(f.getInductionVar());
-  }
-  // if (cond) then()
-  void when(Value cond, function_ref<void()> then) {
-    auto f = b.create<scf::IfOp>(loc, cond, /*withElseRegion=*/false);
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPoint(f.thenBlock()->getTerminator());
-    then();
-  }
-  void swap(Value buffer, Value i, Value j) {
-    Value x = load(buffer, i), y = load(buffer, j);
-    store(y, buffer, i);
-    store(x, buffer, j);
-  }
-};
 
 // Kernel 1: the factorization of `a` into `lu`, the pivot rows into `piv`,
 // 0 or the column + 1 of a zero pivot into info[0].
