@@ -34,6 +34,10 @@ mlir::Value padAtRunTime(RuleBuilder &rb, mlir::Value g, mlir::Value x,
                          int64_t axis, mlir::OpFoldResult offset,
                          mlir::OpFoldResult size);
 
+// `g` with a unit dim inserted after `axis` (a reshape): padding that dim
+// to a stride and merging it back gives each element its stride's zeros.
+mlir::Value withUnitDimAfter(RuleBuilder &rb, mlir::Value g, int64_t axis);
+
 // The same for a slice with `stride` > 1 (x[::2] of x: f32[N]): each
 // element of `g` followed by stride - 1 zeros (a unit dim padded and merged
 // into `axis`), then placed as above and cut at x's extent, with layout

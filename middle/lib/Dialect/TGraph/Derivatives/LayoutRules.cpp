@@ -168,12 +168,7 @@ static Value padSpread(RuleBuilder &rb, Value g, int64_t axis, int64_t extent,
   if (trim && !gt.hasStaticShape())
     return {};
   int64_t rank = gt.getRank();
-  SmallVector<int64_t> split(gt.getShape()), fromSplit;
-  split.insert(split.begin() + axis + 1, 1);
-  for (int64_t i = 0; i <= rank; ++i)
-    fromSplit.push_back(i <= axis ? i : (i == axis + 1 ? -1 : i - 1));
-  Value v = rb.reshape(g, RankedTensorType::get(split, gt.getElementType()), g,
-                       fromSplit);
+  Value v = withUnitDimAfter(rb, g, axis);
   v = padAxis(rb, v, axis + 1, zerosFirst ? pad : 0, zerosFirst ? 0 : pad);
   SmallVector<int64_t> merged(gt.getShape());
   merged[axis] = n * stride;

@@ -176,6 +176,16 @@ Value padAtRunTime(RuleBuilder &rb, Value g, Value x, int64_t axis,
   return b.create<ConcatOp>(loc, parts, axis);
 }
 
+Value withUnitDimAfter(RuleBuilder &rb, Value g, int64_t axis) {
+  auto gt = cast<RankedTensorType>(g.getType());
+  SmallVector<int64_t> split(gt.getShape()), fromSplit;
+  split.insert(split.begin() + axis + 1, 1);
+  for (int64_t i = 0; i <= gt.getRank(); ++i)
+    fromSplit.push_back(i <= axis ? i : (i == axis + 1 ? -1 : i - 1));
+  return rb.reshape(g, RankedTensorType::get(split, gt.getElementType()), g,
+                    fromSplit);
+}
+
 Value spreadAtRunTime(RuleBuilder &rb, Value g, Value x, int64_t axis,
                       OpFoldResult offset, OpFoldResult size, int64_t stride) {
   OpBuilder &b = rb.builder();
@@ -187,11 +197,7 @@ Value spreadAtRunTime(RuleBuilder &rb, Value g, Value x, int64_t axis,
   int64_t rank = gt.getRank();
   // Each element followed by stride - 1 zeros: a unit dim after `axis`,
   // padded to the stride and merged into `axis`, n * stride elements.
-  SmallVector<int64_t> split(gt.getShape()), fromSplit;
-  split.insert(split.begin() + axis + 1, 1);
-  for (int64_t i = 0; i <= rank; ++i)
-    fromSplit.push_back(i <= axis ? i : (i == axis + 1 ? -1 : i - 1));
-  Value v = rb.reshape(g, RankedTensorType::get(split, elem), g, fromSplit);
+  Value v = withUnitDimAfter(rb, g, axis);
   SmallVector<int64_t> low(rank + 1, 0), high(rank + 1, 0);
   high[axis + 1] = stride - 1;
   v = b.create<PadOp>(loc, v, low, high, b.getFloatAttr(elem, 0.0));
