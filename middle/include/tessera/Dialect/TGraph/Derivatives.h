@@ -38,10 +38,11 @@ mlir::Value padAtRunTime(RuleBuilder &rb, mlir::Value g, mlir::Value x,
 // to a stride and merging it back gives each element its stride's zeros.
 mlir::Value withUnitDimAfter(RuleBuilder &rb, mlir::Value g, int64_t axis);
 
-// The same for a slice with `stride` > 1 (x[::2] of x: f32[N]): each
-// element of `g` followed by stride - 1 zeros (a unit dim padded and merged
-// into `axis`), then placed as above and cut at x's extent, with layout
-// operators only. Null where the element type is not a float.
+// padAtRunTime's spreading for a slice with `stride` > 1 (x[::2] of x:
+// f32[N]): each element of `g` followed by stride - 1 zeros (a unit dim
+// padded and merged into `axis`), then placed as padAtRunTime places it and
+// cut at x's extent, with layout operators only. Null where the element
+// type is not a float.
 mlir::Value spreadAtRunTime(RuleBuilder &rb, mlir::Value g, mlir::Value x,
                             int64_t axis, mlir::OpFoldResult offset,
                             mlir::OpFoldResult size, int64_t stride);
