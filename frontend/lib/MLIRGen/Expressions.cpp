@@ -98,6 +98,17 @@ Value Generator::genIndex(const ast::IndexExpr &ix, const ExprType &t) {
   if (!base)
     return {};
   Location where = loc(ix.range);
+  // A tensor subscript (the others are `:`, as Sema checked): a gather.
+  for (auto [axis, s] : llvm::enumerate(ix.slices)) {
+    const ExprType *it = s.index ? typeOfExpr(*s.index) : nullptr;
+    if (s.isRange || !it || !it->isTensor() || it->dims.empty())
+      continue;
+    Value indices = gen(*s.index);
+    if (!indices)
+      return {};
+    return create("tgraph.gather", where, {base, indices}, tensorType(t),
+                  {b.getNamedAttr("axis", b.getI64IntegerAttr(axis))});
+  }
   auto type = cast<RankedTensorType>(base.getType());
   SmallVector<OpFoldResult> offsets, sizes;
   SmallVector<int64_t> strides, runtimeSteps(type.getRank(), 1);

@@ -295,6 +295,23 @@ ExprType Checker::inferIndex(const ast::IndexExpr &ix) {
       continue;
     }
     const ast::Slice &s = ix.slices[i];
+    // A tensor of integers as the subscript: a gather along this dim
+    // (`gather(x, i, axis: k)`), its dims in place of the dim's.
+    if (!s.isRange && s.index) {
+      ExprType it = check(*s.index);
+      if (it.isTensor() && !it.dims.empty() && sema::isIntDType(it.dtype)) {
+        for (size_t j = 0; j < ix.slices.size(); ++j) {
+          const ast::Slice &o = ix.slices[j];
+          if (j != i && !(o.isRange && !o.lo && !o.hi && !o.step)) {
+            error(o.range, "a tensor subscript can only be combined with "
+                           "`:` (use gather(x, indices, axis:) on a slice)");
+            return ExprType::error();
+          }
+        }
+        dims.insert(dims.end(), it.dims.begin(), it.dims.end());
+        continue;
+      }
+    }
     for (const ast::ExprPtr &part : {s.index, s.lo, s.hi, s.step})
       if (part) {
         ExprType pt = check(*part);
