@@ -28,7 +28,6 @@ namespace tessera::tile {
 namespace {
 
 struct Index : Scalars {
-  Value c(int64_t v) { return idx(v); }
   // The plan's buffers hold positions as i64.
   Value loadPosition(Value buffer, Value i) {
     return b.create<arith::IndexCastOp>(loc, b.getIndexType(), load(buffer, i));
@@ -45,7 +44,7 @@ struct Index : Scalars {
             ? raw
             : b.create<arith::ExtSIOp>(loc, b.getI64Type(), raw).getResult();
     Value last =
-        b.create<arith::IndexCastOp>(loc, b.getI64Type(), sub(D, c(1)));
+        b.create<arith::IndexCastOp>(loc, b.getI64Type(), sub(D, idx(1)));
     Value zero = b.create<arith::ConstantIntOp>(loc, 0, 64);
     Value clamped = b.create<arith::MinSIOp>(
         loc, b.create<arith::MaxSIOp>(loc, wide, zero), last);
@@ -136,36 +135,36 @@ LogicalResult lowerScatter(tgraph::ScatterOp op, tsched::FusionGroupOp group,
     Index x{{b, loc}};
     Value D = p.sizes[0], I = p.sizes[1];
     Value firsts = p.outputs[0], places = p.outputs[1];
-    x.loop(x.c(0), x.add(D, x.c(1)),
-           [&](Value t) { x.storePosition(x.c(0), firsts, t); });
+    x.loop(x.idx(0), x.add(D, x.idx(1)),
+           [&](Value t) { x.storePosition(x.idx(0), firsts, t); });
     // counts at first[t + 1] ...
-    x.loop(x.c(0), I, [&](Value i) {
-      Value slot = x.add(x.target(p.inputs[0], i, D), x.c(1));
-      x.storePosition(x.add(x.loadPosition(firsts, slot), x.c(1)), firsts,
+    x.loop(x.idx(0), I, [&](Value i) {
+      Value slot = x.add(x.target(p.inputs[0], i, D), x.idx(1));
+      x.storePosition(x.add(x.loadPosition(firsts, slot), x.idx(1)), firsts,
                       slot);
     });
     // ... summed into starts; first[D] = I.
-    x.loop(x.c(1), x.add(D, x.c(1)), [&](Value t) {
-      Value before = x.loadPosition(firsts, x.sub(t, x.c(1)));
+    x.loop(x.idx(1), x.add(D, x.idx(1)), [&](Value t) {
+      Value before = x.loadPosition(firsts, x.sub(t, x.idx(1)));
       x.storePosition(x.add(x.loadPosition(firsts, t), before), firsts, t);
     });
     // Each position at its target's next place: first[t] counts up while
     // filling, and ends as the start of t + 1 ...
-    x.loop(x.c(0), I, [&](Value i) {
+    x.loop(x.idx(0), I, [&](Value i) {
       Value t = x.target(p.inputs[0], i, D);
       Value place = x.loadPosition(firsts, t);
       x.storePosition(i, places, place);
-      x.storePosition(x.add(place, x.c(1)), firsts, t);
+      x.storePosition(x.add(place, x.idx(1)), firsts, t);
     });
     // ... so the starts move back one place, t = D-1 down to 0.
-    x.loop(x.c(0), D, [&](Value r) {
-      Value t = x.sub(x.sub(D, x.c(1)), r);
+    x.loop(x.idx(0), D, [&](Value r) {
+      Value t = x.sub(x.sub(D, x.idx(1)), r);
       Value atZero =
-          b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, t, x.c(0));
-      Value before =
-          x.loadPosition(firsts, b.create<arith::SelectOp>(loc, atZero, x.c(0),
-                                                           x.sub(t, x.c(1))));
-      x.storePosition(b.create<arith::SelectOp>(loc, atZero, x.c(0), before),
+          b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, t, x.idx(0));
+      Value before = x.loadPosition(
+          firsts,
+          b.create<arith::SelectOp>(loc, atZero, x.idx(0), x.sub(t, x.idx(1))));
+      x.storePosition(b.create<arith::SelectOp>(loc, atZero, x.idx(0), before),
                       firsts, t);
     });
     b.create<ttile::YieldOp>(loc);
@@ -188,11 +187,11 @@ LogicalResult lowerScatter(tgraph::ScatterOp op, tsched::FusionGroupOp group,
     auto [at, t, bt] = x.split(k.offset, D, B);
     Value a = at, bb = bt; // captured below
     Value from = x.loadPosition(k.inputs[2], t);
-    Value to = x.loadPosition(k.inputs[2], x.add(t, x.c(1)));
+    Value to = x.loadPosition(k.inputs[2], x.add(t, x.idx(1)));
     bool accumulate = op.getAccumulate();
     Type elem = elementOf(op.getResult());
     auto loop = b.create<scf::ForOp>(
-        loc, from, to, x.c(1), ValueRange{x.load(k.inputs[0], k.offset)},
+        loc, from, to, x.idx(1), ValueRange{x.load(k.inputs[0], k.offset)},
         [&](OpBuilder &nb, Location, Value j, ValueRange acc) {
           Index y{{nb, loc}};
           Value i = y.loadPosition(k.inputs[3], j);

@@ -77,8 +77,8 @@ Value emitRemainder(OpBuilder &b, Location loc, Value x, Value y) {
   auto vt = cast<VectorType>(x.getType());
   Type elem = vt.getElementType();
   if (!isa<FloatType>(elem)) {
-    auto [zero, minusOne, divisor] = safeDivisor(b, loc, y);
-    (void)minusOne;
+    // x % -1 is 0 already with the divisor read as 1.
+    [[maybe_unused]] auto [zero, minusOne, divisor] = safeDivisor(b, loc, y);
     Value r = b.create<arith::RemSIOp>(loc, x, divisor); // 0 for -1
     return b.create<arith::SelectOp>(loc, zero, x, r);
   }
