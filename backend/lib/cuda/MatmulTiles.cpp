@@ -15,9 +15,14 @@
 // segment's value (Tile IR's next kernel adds them), or with one segment
 // the result. Rows and columns past the edges are read
 // from clamped addresses and feed only results that are not stored; k past
-// K is never read.
+// K is never read. bf16 operands are widened to f32 as they are staged and
+// the sums are f32 (the products are exact), rounded once as they are
+// stored, as on the CPU. That is the strict policy's bf16 matmul; under the
+// default one bf16 runs on tensor cores instead (TensorCoreMatmul.cpp).
 #include "MatmulTiles.h"
 #include "../common/TileLowering.h"
+#include "MatmulBlock.h"
+#include "TensorCoreMatmul.h"
 #include "tessera/Backend/Symbols.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -31,9 +36,6 @@ namespace tessera {
 namespace {
 
 constexpr int64_t kThreadsPerRow = 16; // 16 x 16 threads
-// Blocks are numbered down groups of 8 tile rows, then across: the blocks
-// running at once share rows of `a` and columns of `b` in L2.
-constexpr int64_t kGroupRows = 8;
 
 static_assert(kThreadsPerRow * kThreadsPerRow == kGpuMatmulThreads);
 
@@ -58,28 +60,37 @@ struct TileShape {
 };
 
 struct GemmBuilder {
-  GemmBuilder(OpBuilder &b, Location loc, Type elem, TileShape shape,
-              int64_t width, bool transposedA, bool fused)
-      : b(b), loc(loc), elem(elem), width(width), transposedA(transposedA),
-        fused(fused), kStrip(shape.strip), kDepth(shape.depth),
-        kStaged(shape.staged()), kTile(shape.tile()), kHalf(shape.half()),
-        kPerThread(shape.perThread()), kAStageRow(shape.aStageRow()),
-        kAStage(shape.aStage()), kBStage(shape.bStage()) {}
+  GemmBuilder(OpBuilder &b, Location loc, const MatmulBlock &block,
+              TileShape shape)
+      : b(b), loc(loc), frame(block), elem(block.accum), width(block.width),
+        transposedA(block.transposedA), fused(block.fused), A(block.A),
+        P(block.P), M(block.M), N(block.N), K(block.K), aBase(block.aBase),
+        pBatch(block.pBatch), cBase(block.cBase), panels(block.panels),
+        kBegin(block.kBegin), kEnd(block.kEnd), tid(block.tid),
+        row0(block.row0), col0(block.col0), kStrip(shape.strip),
+        kDepth(shape.depth), kStaged(shape.staged()), kTile(shape.tile()),
+        kHalf(shape.half()), kPerThread(shape.perThread()),
+        kAStageRow(shape.aStageRow()), kAStage(shape.aStage()),
+        kBStage(shape.bStage()) {}
 
   OpBuilder &b;
   Location loc;
+  const MatmulBlock &frame;
+  // The type of the sums and of the stages in shared memory; operands of
+  // another type (bf16) are widened as they are staged, exactly.
   Type elem;
   int64_t width;    // b's packed panels: columns each
   bool transposedA; // a read as [k, m]
   bool fused;       // a step is one fused multiply-add
+  Value A, P;       // global pointers
+  Value M, N, K, aBase, pBatch, cBase, panels;
+  Value kBegin, kEnd; // the block's segment of k
+  Value tid, row0, col0;
   // The variant's shape (TileShape), named as constants.
   int64_t kStrip, kDepth, kStaged, kTile, kHalf, kPerThread, kAStageRow,
       kAStage, kBStage;
-  Value A, P, C; // global pointers (C: where this block stores)
-  Value shared;  // the stages: a, a, b, b
-  Value M, N, K, aBase, pBatch, cBase, panels;
-  Value kBegin, kEnd; // the block's segment of k
-  Value tid, tx, ty, row0, col0;
+  Value shared; // the stages: a, a, b, b
+  Value tx, ty;
 
   Type i64() { return b.getI64Type(); }
   Value c(int64_t v) { return b.create<arith::ConstantIntOp>(loc, v, 64); }
@@ -99,7 +110,8 @@ struct GemmBuilder {
   Value zero() {
     return b.create<arith::ConstantOp>(loc, b.getFloatAttr(elem, 0.0));
   }
-  int64_t elemBytes() { return elem.getIntOrFloatBitWidth() / 8; }
+  int64_t elemBytes() { return bytesOf(elem); }
+  static int64_t bytesOf(Type t) { return t.getIntOrFloatBitWidth() / 8; }
   VectorType strip() { return VectorType::get({kStrip}, elem); }
   // A strip's alignment, in shared memory and in a row of `c` whose length
   // is a multiple of the strip (at most the 16 bytes of the widest access).
@@ -111,8 +123,15 @@ struct GemmBuilder {
     return b.create<LLVM::GEPOp>(loc, base.getType(), elem, base,
                                  ValueRange{index});
   }
+  // An operand's element, as a sum's type.
   Value loadGlobal(Value index, Value base) {
-    return b.create<LLVM::LoadOp>(loc, elem, element(base, index), elemBytes());
+    Type stored = frame.elem;
+    Value v = b.create<LLVM::LoadOp>(loc, stored,
+                                     b.create<LLVM::GEPOp>(loc, base.getType(),
+                                                           stored, base,
+                                                           ValueRange{index}),
+                                     bytesOf(stored));
+    return stored == elem ? v : b.create<LLVM::FPExtOp>(loc, elem, v);
   }
   // Shared memory: a strip of 4 is 16-byte aligned by construction.
   Value loadStrip(Value index) {
@@ -296,13 +315,22 @@ struct GemmBuilder {
     return SmallVector<Value>(any.getResults());
   }
 
-  // Stores the results inside the matrix: whole strips of 4 as one vector
-  // when the row length keeps them aligned.
-  void store(ArrayRef<Value> sums) {
-    Value cInt = b.create<LLVM::PtrToIntOp>(loc, i64(), C);
-    int64_t align = vectorAlign();
-    Value vectors = b.create<arith::AndIOp>(loc, eq(rem(cInt, c(align)), c(0)),
-                                            eq(rem(N, c(kStrip)), c(0)));
+  // Stores the results inside the matrix `out` of `type` (rounded to it
+  // when narrower than the sums): whole strips as one vector when the row
+  // length keeps them aligned.
+  void store(ArrayRef<Value> sums, Value out, Type type) {
+    SmallVector<Value> rounded(sums);
+    if (type != elem)
+      for (Value &v : rounded)
+        v = b.create<LLVM::FPTruncOp>(loc, type, v);
+    auto at = [&](Value index) {
+      return b.create<LLVM::GEPOp>(loc, out.getType(), type, out,
+                                   ValueRange{index});
+    };
+    Value outInt = b.create<LLVM::PtrToIntOp>(loc, i64(), out);
+    int64_t align = std::min<int64_t>(16, kStrip * bytesOf(type));
+    Value vectors = b.create<arith::AndIOp>(
+        loc, eq(rem(outInt, c(align)), c(0)), eq(rem(N, c(kStrip)), c(0)));
     for (int64_t i = 0; i < kPerThread; ++i) {
       Value row = add(
           row0, add(c((i / kStrip) * kHalf + i % kStrip), mul(ty, c(kStrip))));
@@ -311,9 +339,9 @@ struct GemmBuilder {
       b.setInsertionPointToStart(inside.thenBlock());
       for (int64_t s = 0; s < 2; ++s) {
         Value col = add(col0, add(c(s * kHalf), mul(tx, c(kStrip))));
-        Value at = add(cBase, add(mul(row, N), col));
+        Value first = add(cBase, add(mul(row, N), col));
         ArrayRef<Value> values =
-            sums.slice(i * kPerThread + s * kStrip, kStrip);
+            ArrayRef<Value>(rounded).slice(i * kPerThread + s * kStrip, kStrip);
         Value whole = b.create<arith::AndIOp>(
             loc, vectors,
             b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ule,
@@ -321,15 +349,19 @@ struct GemmBuilder {
         auto ifOp = b.create<scf::IfOp>(loc, TypeRange{}, whole, true);
         OpBuilder::InsertionGuard guard(b);
         b.setInsertionPointToStart(ifOp.thenBlock());
-        b.create<LLVM::StoreOp>(loc, gather(values), element(C, at), align);
+        Value vector =
+            b.create<LLVM::UndefOp>(loc, VectorType::get({kStrip}, type));
+        for (auto [j, x] : llvm::enumerate(values))
+          vector = b.create<LLVM::InsertElementOp>(loc, vector, x, c(j));
+        b.create<LLVM::StoreOp>(loc, vector, at(first), align);
         b.setInsertionPointToStart(ifOp.elseBlock());
         for (int64_t j = 0; j < kStrip; ++j) {
           auto one = b.create<scf::IfOp>(loc, TypeRange{},
                                          ult(add(col, c(j)), N), false);
           OpBuilder::InsertionGuard guard(b);
           b.setInsertionPointToStart(one.thenBlock());
-          b.create<LLVM::StoreOp>(loc, values[j], element(C, add(at, c(j))),
-                                  elemBytes());
+          b.create<LLVM::StoreOp>(loc, values[j], at(add(first, c(j))),
+                                  bytesOf(type));
         }
       }
     }
@@ -338,131 +370,47 @@ struct GemmBuilder {
 
 } // namespace
 
-// What the Tile IR says of a matmul kernel's operands (MatmulKernel.cpp).
-static DictionaryAttr matmulInfo(ttile::KernelOp kernel) {
-  return kernel->getAttrOfType<DictionaryAttr>("ttile.matmul");
-}
-
 bool runsAsGpuMatmulTiles(ttile::KernelOp kernel) {
-  DictionaryAttr info = matmulInfo(kernel);
-  if (kernel.getKind() != "matmul" || !info ||
-      !info.getAs<IntegerAttr>("panel_width") ||
-      !info.getAs<BoolAttr>("lhs_transposed") ||
-      !info.getAs<BoolAttr>("fused") || !info.getAs<IntegerAttr>("segment"))
+  std::optional<MatmulBlock> block = describeMatmul(kernel);
+  if (!block)
     return false;
-  auto elem = info.getAs<TypeAttr>("element");
-  return elem && (elem.getValue().isF32() || elem.getValue().isF64());
+  Type elem = block->elem;
+  return elem.isF32() || elem.isF64() ||
+         (elem.isBF16() && block->accum.isF32());
 }
 
 // One variant: `symbol`, computing tiles of `shape`.
 static void buildVariant(ttile::KernelOp kernel, TileShape shape,
                          const std::string &symbol, OpBuilder &mb) {
-  MLIRContext *ctx = kernel.getContext();
   Location loc = kernel.getLoc();
-  DictionaryAttr info = matmulInfo(kernel);
-  Type elem = info.getAs<TypeAttr>("element").getValue();
-  Type globalPtr = LLVM::LLVMPointerType::get(ctx, 1);
-  Type sharedPtr = LLVM::LLVMPointerType::get(ctx, 3);
-  Type i64 = mb.getI64Type(), i32 = mb.getI32Type();
-
+  Type accum = describeMatmul(kernel)->accum;
   // Shared memory: two stages of a, two of b.
   auto stages =
-      LLVM::LLVMArrayType::get(elem, 2 * shape.aStage() + 2 * shape.bStage());
-  std::string sharedName = symbol + "_shared";
-  mb.create<LLVM::GlobalOp>(loc, stages, /*isConstant=*/false,
-                            LLVM::Linkage::Internal, sharedName, Attribute(),
-                            /*alignment=*/16, /*addrSpace=*/3);
-
-  // Parameters: a, packed b, (the segments' values,) c; the point count, m,
-  // n, k, a's batch stride, row blocks, panels, (the segment count;) the
-  // thread count.
-  int64_t segment = info.getAs<IntegerAttr>("segment").getInt();
-  int64_t buffers = segment ? 4 : 3;
-  SmallVector<Type> params(buffers, globalPtr);
-  params.append(7 + (segment ? 1 : 0) + 1, i64);
-  auto fn = mb.create<LLVM::LLVMFuncOp>(
-      loc, symbol,
-      LLVM::LLVMFunctionType::get(LLVM::LLVMVoidType::get(ctx), params));
-  fn->setAttr(NVVM::NVVMDialect::getKernelFuncAttrName(), UnitAttr::get(ctx));
-  fn->setAttr(NVVM::NVVMDialect::getMaxntidAttrName(),
-              mb.getDenseI32ArrayAttr({kGpuMatmulThreads, 1, 1}));
+      LLVM::LLVMArrayType::get(accum, 2 * shape.aStage() + 2 * shape.bStage());
   // Two blocks an SM (at most 128 registers a thread): one block's threads
   // wait at every stage's barrier. (64 f64 sums alone take 128.)
-  if (elem.isF32() && shape.strip == 4)
-    fn->setAttr(NVVM::NVVMDialect::getMinctasmAttrName(),
-                mb.getI32IntegerAttr(2));
-  Block *entry = fn.addEntryBlock(mb);
-  OpBuilder b = OpBuilder::atBlockEnd(entry);
-
-  GemmBuilder g(b, loc, elem, shape,
-                info.getAs<IntegerAttr>("panel_width").getInt(),
-                info.getAs<BoolAttr>("lhs_transposed").getValue(),
-                info.getAs<BoolAttr>("fused").getValue());
-  g.A = entry->getArgument(0);
-  g.P = entry->getArgument(1);
-  g.C = entry->getArgument(buffers - 1);
-  auto size = [&](int64_t i) { return entry->getArgument(buffers + i); };
-  Value points = size(0);
-  g.M = size(1);
-  g.N = size(2);
-  g.K = size(3);
-  Value lhsStride = size(4), rowBlocks = size(5);
-  g.panels = size(6);
-  g.shared = b.create<LLVM::AddressOfOp>(loc, sharedPtr, sharedName);
-
-  auto widen = [&](Value v) { return b.create<arith::ExtUIOp>(loc, i64, v); };
-  g.tid = widen(b.create<NVVM::ThreadIdXOp>(loc, i32));
+  int64_t minBlocks = accum.isF32() && shape.strip == 4 ? 2 : 0;
+  OpBuilder b(kernel.getContext());
+  MatmulBlock block =
+      openMatmulBlock(kernel, shape.tile(), symbol, stages, minBlocks, mb, b);
+  GemmBuilder g(b, loc, block, shape);
+  g.shared = sharedMemory(b, loc, symbol);
   g.tx = g.rem(g.tid, g.c(kThreadsPerRow));
   g.ty = g.div(g.tid, g.c(kThreadsPerRow));
-
-  // The block's tile: batch, then groups of kGroupRows tile rows, down each
-  // group then across.
-  Value blockId = widen(b.create<NVVM::BlockIdXOp>(loc, i32));
-  Value tilesM = g.ceilDiv(g.M, g.kTile), tilesN = g.ceilDiv(g.N, g.kTile);
-  Value perBatch = g.mul(tilesM, tilesN);
-  // With segments a (batch, segment) pair, segment fastest: its segment of
-  // k, and its values at the pair's [m, n] (with one segment, c itself).
-  Value pair = g.div(blockId, perBatch);
-  Value batch = pair;
-  g.kBegin = g.c(0);
-  g.kEnd = g.K;
-  if (segment) {
-    Value S = size(7);
-    batch = g.div(pair, S);
-    g.kBegin = g.mul(g.rem(pair, S), g.c(segment));
-    g.kEnd = g.min(g.K, g.add(g.kBegin, g.c(segment)));
-    g.C = b.create<LLVM::SelectOp>(loc, g.eq(S, g.c(1)), g.C,
-                                   entry->getArgument(2));
-  }
-  Value t = g.rem(blockId, perBatch);
-  Value inGroup = g.c(kGroupRows);
-  Value groupSize = g.mul(inGroup, tilesN);
-  Value group = g.div(t, groupSize);
-  Value firstRow = g.mul(group, inGroup);
-  Value rows = g.min(g.sub(tilesM, firstRow), inGroup);
-  Value within = g.rem(t, groupSize);
-  Value tileRow = g.add(firstRow, g.rem(within, rows));
-  Value tileCol = g.div(within, rows);
-  g.row0 = g.mul(tileRow, g.c(g.kTile));
-  g.col0 = g.mul(tileCol, g.c(g.kTile));
-  g.aBase = g.mul(batch, lhsStride);
-  g.pBatch = g.mul(g.mul(g.mul(batch, g.panels), g.K), g.c(g.width));
-  g.cBase = g.mul(pair, g.mul(g.M, g.N));
-
-  // Blocks past the last batch (none, as the entry launches them) do
-  // nothing; the test is uniform over the block, so barriers stay safe.
-  Value pairs = g.div(points, g.mul(rowBlocks, g.panels));
-  auto inside = b.create<scf::IfOp>(loc, TypeRange{}, g.ult(pair, pairs),
-                                    /*withElse=*/false);
-  b.setInsertionPointToStart(inside.thenBlock());
-  g.store(g.accumulate());
-  b.setInsertionPointAfter(inside);
-  b.create<LLVM::ReturnOp>(loc, ValueRange{});
+  SmallVector<Value> sums = g.accumulate();
+  forEachDestination(b, loc, block,
+                     [&](Value out, Type type) { g.store(sums, out, type); });
 }
 
 void buildGpuMatmulKernel(ttile::KernelOp kernel, OpBuilder &mb) {
   std::string symbol = kernelSymbol(kernel.getSymName().str());
-  Type elem = matmulInfo(kernel).getAs<TypeAttr>("element").getValue();
+  MatmulBlock block = *describeMatmul(kernel);
+  if (runsOnTensorCores(block)) {
+    for (int64_t tile : kGpuMatmulTiles)
+      buildTensorCoreVariant(kernel, tile, gpuMatmulVariant(symbol, tile), mb);
+    return;
+  }
+  Type elem = block.accum;
   for (int64_t tile : kGpuMatmulTiles) {
     // Smaller tiles take deeper stages: a tile with few blocks (a long sum
     // into a small result) would otherwise wait at a barrier every 8 k.

@@ -1,0 +1,178 @@
+// The frame every GPU matmul kernel shares (MatmulBlock.h).
+#include "MatmulBlock.h"
+#include "../common/TileLowering.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+
+using namespace mlir;
+
+namespace tessera {
+
+// Blocks are numbered down groups of this many tile rows, then across.
+constexpr int64_t kGroupRows = 8;
+
+std::optional<MatmulBlock> describeMatmul(ttile::KernelOp kernel) {
+  auto info = kernel->getAttrOfType<DictionaryAttr>("ttile.matmul");
+  if (kernel.getKind() != "matmul" || !info)
+    return std::nullopt;
+  auto elem = info.getAs<TypeAttr>("element");
+  auto accum = info.getAs<TypeAttr>("accumulator");
+  auto width = info.getAs<IntegerAttr>("panel_width");
+  auto transposed = info.getAs<BoolAttr>("lhs_transposed");
+  auto fused = info.getAs<BoolAttr>("fused");
+  auto segment = info.getAs<IntegerAttr>("segment");
+  if (!elem || !width || !transposed || !fused || !segment ||
+      !isa<FloatType>(elem.getValue()))
+    return std::nullopt;
+  MatmulBlock block;
+  block.elem = elem.getValue();
+  block.accum = accum ? accum.getValue() : block.elem;
+  block.width = width.getInt();
+  block.transposedA = transposed.getValue();
+  block.fused = fused.getValue();
+  block.segment = segment.getInt();
+  return block;
+}
+
+Value sharedMemory(OpBuilder &b, Location loc, const std::string &symbol) {
+  return b.create<LLVM::AddressOfOp>(
+      loc, LLVM::LLVMPointerType::get(b.getContext(), 3), symbol + "_shared");
+}
+
+MatmulBlock openMatmulBlock(ttile::KernelOp kernel, int64_t tile,
+                            const std::string &symbol, Type shared,
+                            int64_t minBlocksPerSM, OpBuilder &mb,
+                            OpBuilder &b) {
+  MLIRContext *ctx = kernel.getContext();
+  Location loc = kernel.getLoc();
+  MatmulBlock block = *describeMatmul(kernel);
+  Type globalPtr = LLVM::LLVMPointerType::get(ctx, 1);
+  Type i64 = mb.getI64Type(), i32 = mb.getI32Type();
+
+  mb.create<LLVM::GlobalOp>(loc, shared, /*isConstant=*/false,
+                            LLVM::Linkage::Internal, symbol + "_shared",
+                            Attribute(), /*alignment=*/16, /*addrSpace=*/3);
+
+  // Parameters: a, packed b, (the segments' values,) c; the point count, m,
+  // n, k, a's batch stride, row blocks, panels, (the segment count;) the
+  // thread count.
+  int64_t buffers = block.segment ? 4 : 3;
+  SmallVector<Type> params(buffers, globalPtr);
+  params.append(7 + (block.segment ? 1 : 0) + 1, i64);
+  auto fn = mb.create<LLVM::LLVMFuncOp>(
+      loc, symbol,
+      LLVM::LLVMFunctionType::get(LLVM::LLVMVoidType::get(ctx), params));
+  fn->setAttr(NVVM::NVVMDialect::getKernelFuncAttrName(), UnitAttr::get(ctx));
+  fn->setAttr(NVVM::NVVMDialect::getMaxntidAttrName(),
+              mb.getDenseI32ArrayAttr({kGpuMatmulThreads, 1, 1}));
+  if (minBlocksPerSM)
+    fn->setAttr(NVVM::NVVMDialect::getMinctasmAttrName(),
+                mb.getI32IntegerAttr(minBlocksPerSM));
+  Block *entry = fn.addEntryBlock(mb);
+  b.setInsertionPointToEnd(entry);
+
+  auto c = [&](int64_t v) -> Value {
+    return b.create<arith::ConstantIntOp>(loc, v, 64);
+  };
+  auto add = [&](Value x, Value y) -> Value {
+    return b.create<arith::AddIOp>(loc, x, y);
+  };
+  auto mul = [&](Value x, Value y) -> Value {
+    return b.create<arith::MulIOp>(loc, x, y);
+  };
+  auto sub = [&](Value x, Value y) -> Value {
+    return b.create<arith::SubIOp>(loc, x, y);
+  };
+  auto div = [&](Value x, Value y) -> Value {
+    return b.create<arith::DivUIOp>(loc, x, y);
+  };
+  auto rem = [&](Value x, Value y) -> Value {
+    return b.create<arith::RemUIOp>(loc, x, y);
+  };
+  auto min = [&](Value x, Value y) -> Value {
+    return b.create<arith::MinUIOp>(loc, x, y);
+  };
+  auto ceilDiv = [&](Value x, int64_t d) {
+    return div(add(x, c(d - 1)), c(d));
+  };
+  auto widen = [&](Value v) -> Value {
+    return b.create<arith::ExtUIOp>(loc, i64, v);
+  };
+
+  block.A = entry->getArgument(0);
+  block.P = entry->getArgument(1);
+  block.C = entry->getArgument(buffers - 1);
+  auto size = [&](int64_t i) { return entry->getArgument(buffers + i); };
+  Value points = size(0);
+  block.M = size(1);
+  block.N = size(2);
+  block.K = size(3);
+  Value lhsStride = size(4), rowBlocks = size(5);
+  block.panels = size(6);
+  block.tid = widen(b.create<NVVM::ThreadIdXOp>(loc, i32));
+
+  // The block's tile: batch, then groups of kGroupRows tile rows, down each
+  // group then across.
+  Value blockId = widen(b.create<NVVM::BlockIdXOp>(loc, i32));
+  Value tilesM = ceilDiv(block.M, tile), tilesN = ceilDiv(block.N, tile);
+  Value perBatch = mul(tilesM, tilesN);
+  // With segments a (batch, segment) pair, segment fastest: its segment of
+  // k, and its values at the pair's [m, n] (with one segment, c itself).
+  Value pair = div(blockId, perBatch);
+  Value batch = pair;
+  block.kBegin = c(0);
+  block.kEnd = block.K;
+  if (block.segment) {
+    Value S = size(7);
+    batch = div(pair, S);
+    block.kBegin = mul(rem(pair, S), c(block.segment));
+    block.kEnd = min(block.K, add(block.kBegin, c(block.segment)));
+    block.values = entry->getArgument(2);
+    block.single =
+        b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, S, c(1));
+  }
+  Value t = rem(blockId, perBatch);
+  Value inGroup = c(kGroupRows);
+  Value groupSize = mul(inGroup, tilesN);
+  Value group = div(t, groupSize);
+  Value firstRow = mul(group, inGroup);
+  Value rows = min(sub(tilesM, firstRow), inGroup);
+  Value within = rem(t, groupSize);
+  Value tileRow = add(firstRow, rem(within, rows));
+  Value tileCol = div(within, rows);
+  block.row0 = mul(tileRow, c(tile));
+  block.col0 = mul(tileCol, c(tile));
+  block.aBase = mul(batch, lhsStride);
+  block.pBatch = mul(mul(mul(batch, block.panels), block.K), c(block.width));
+  block.cBase = mul(pair, mul(block.M, block.N));
+
+  // Blocks past the last batch (none, as the entry launches them) do
+  // nothing; the test is uniform over the block, so barriers stay safe.
+  Value pairs = div(points, mul(rowBlocks, block.panels));
+  auto inside = b.create<scf::IfOp>(
+      loc, TypeRange{},
+      b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ult, pair, pairs),
+      /*withElse=*/false);
+  b.create<LLVM::ReturnOp>(loc, ValueRange{});
+  b.setInsertionPointToStart(inside.thenBlock());
+  return block;
+}
+
+void forEachDestination(OpBuilder &b, Location loc, const MatmulBlock &block,
+                        llvm::function_ref<void(Value, Type)> store) {
+  if (!block.segment) {
+    store(block.C, block.elem);
+    return;
+  }
+  auto ifOp = b.create<scf::IfOp>(loc, TypeRange{}, block.single,
+                                  /*withElse=*/true);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(ifOp.thenBlock());
+  store(block.C, block.elem);
+  b.setInsertionPointToStart(ifOp.elseBlock());
+  store(block.values, block.accum);
+}
+
+} // namespace tessera

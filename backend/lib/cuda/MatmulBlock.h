@@ -1,0 +1,64 @@
+// What every GPU matmul kernel starts with, whatever computes its tile: the
+// kernel function with the parameters the entry passes (TileLowering.h),
+// the operands as MatmulKernel.cpp lays them out, and the tile of the
+// result (and the segment of k) that this block computes.
+#pragma once
+
+#include "tessera/Dialect/TTile/TTile.h"
+
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/IR/Builders.h"
+
+#include <optional>
+
+namespace tessera {
+
+struct MatmulBlock {
+  mlir::Type elem;  // the operands' and the result's element type
+  mlir::Type accum; // the sums' type (f32 for bf16), that of segment values
+  int64_t width;    // b's packed panels: columns each
+  bool transposedA; // a read as [k, m]
+  bool fused;       // a step is one fused multiply-add
+  int64_t segment;  // k per segment (0: the kernel has no segments)
+
+  // Global pointers: a, packed b, the result, and (with segments) the
+  // segments' values.
+  mlir::Value A, P, C, values;
+  // With segments: whether this matmul has a single one (its block stores
+  // the result itself, else its segment's value).
+  mlir::Value single;
+  // i64 values: the extents, b's panels, where this block's batch of a, of
+  // packed b and of the result (or values) start, the block's segment of
+  // k, its tile's first row and column, and the thread's index.
+  mlir::Value M, N, K, panels, aBase, pBatch, cBase, kBegin, kEnd, row0, col0,
+      tid;
+};
+
+// The ttile.matmul attribute's description of `kernel`, when it is
+// complete; its element type is then a float.
+std::optional<MatmulBlock> describeMatmul(ttile::KernelOp kernel);
+
+// Creates kernel `symbol` with `shared` as its shared memory (`symbol`
+// + "_shared", 16-byte aligned) and `minBlocksPerSM` (0: no bound), and
+// returns the block's view of it with `b` inside the kernel, past the test
+// that the block has a tile (the caller fills that part; the kernel
+// returns after it). Blocks take tiles of `tile` x `tile` down groups of
+// 8 tile rows, then across, so that the blocks running at once share rows
+// of `a` and columns of `b` in L2.
+MatmulBlock openMatmulBlock(ttile::KernelOp kernel, int64_t tile,
+                            const std::string &symbol, mlir::Type shared,
+                            int64_t minBlocksPerSM, mlir::OpBuilder &mb,
+                            mlir::OpBuilder &b);
+
+// The shared memory of kernel `symbol`, as a pointer.
+mlir::Value sharedMemory(mlir::OpBuilder &b, mlir::Location loc,
+                         const std::string &symbol);
+
+// Calls `store(out, type)` for where the block's sums go: the result (of
+// `elem`), or with several segments the segment's values (of `accum`),
+// choosing at run time when it has segments.
+void forEachDestination(
+    mlir::OpBuilder &b, mlir::Location loc, const MatmulBlock &block,
+    llvm::function_ref<void(mlir::Value out, mlir::Type type)> store);
+
+} // namespace tessera

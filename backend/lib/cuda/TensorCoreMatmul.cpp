@@ -1,0 +1,405 @@
+// A bf16 matmul on tensor cores (sm_80 and later). A block of 8 warps
+// computes a tile of T x T results (T = 128, 64 or 32), each warp a
+// (T/2) x (T/4) part of it as m16n8k16 mma.sync operations with f32 sums.
+// The operands are staged through shared memory in 3 stages of 32 k by
+// cp.async (16-byte chunks of 8 elements, zero-filled past the edges), so
+// that two stages are in flight while the third is used, and read into
+// fragments by ldmatrix (.trans for an operand laid out k-major: b's
+// panels, and a when it is transposed). A chunk's place in its row of
+// shared memory is XORed with bits of the row, so that the 8 rows an
+// ldmatrix reads at once fall in different banks.
+//
+// The order of the sums: each result adds, from zero, one mma of 16
+// consecutive k at a time in ascending order from the start of its segment
+// of k (MatmulKernel.cpp's segments). An mma adds its 16 exact products and
+// the sum in the hardware's own order and rounding, so the bits do not
+// depend on the tile, on which block or warp computes a result, or on the
+// run, but they differ from the CPU's one-fma-a-step order: tensor cores
+// run under a non-strict policy only (ARCHITECTURE.md §6). k past the
+// segment's end are zeros in both operands: exact zero products.
+//
+// `a` is staged by cp.async when its chunks are 16-byte aligned (its rows,
+// of K or under transposition M elements, a multiple of 8, and its address
+// aligned); otherwise by plain loads and stores, the same chunks with the
+// same zeros. b's panels always are.
+#include "TensorCoreMatmul.h"
+#include "../common/TileLowering.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+
+using namespace mlir;
+
+namespace tessera {
+namespace {
+
+constexpr int64_t kDepth = 32; // k per stage
+constexpr int64_t kStages = 3;
+constexpr int64_t kChunk = 8; // elements per 16-byte chunk
+constexpr int64_t kWarpsAcross = 4;
+constexpr int64_t kWarps = kGpuMatmulThreads / 32;
+constexpr int64_t kWarpsDown = kWarps / kWarpsAcross;
+
+struct TensorCoreBuilder {
+  TensorCoreBuilder(OpBuilder &b, Location loc, const MatmulBlock &block,
+                    int64_t tile)
+      : b(b), loc(loc), blk(block), T(tile), warpRows(tile / kWarpsDown),
+        warpCols(tile / kWarpsAcross), mTiles(warpRows / 16),
+        nTiles(warpCols / 8) {}
+
+  OpBuilder &b;
+  Location loc;
+  const MatmulBlock &blk;
+  int64_t T, warpRows, warpCols, mTiles, nTiles;
+  Value shared, lane, warpRow, warpCol;
+  Value fastA; // a's chunks are staged by cp.async
+
+  Type bf16() { return b.getBF16Type(); }
+  Type f32() { return b.getF32Type(); }
+  Type i32() { return b.getI32Type(); }
+  Value c(int64_t v) { return b.create<arith::ConstantIntOp>(loc, v, 64); }
+  Value c32(int64_t v) { return b.create<arith::ConstantIntOp>(loc, v, 32); }
+  Value add(Value x, Value y) { return b.create<arith::AddIOp>(loc, x, y); }
+  Value sub(Value x, Value y) { return b.create<arith::SubIOp>(loc, x, y); }
+  Value mul(Value x, Value y) { return b.create<arith::MulIOp>(loc, x, y); }
+  Value div(Value x, Value y) { return b.create<arith::DivUIOp>(loc, x, y); }
+  Value rem(Value x, Value y) { return b.create<arith::RemUIOp>(loc, x, y); }
+  Value ult(Value x, Value y) {
+    return b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ult, x, y);
+  }
+  Value eq(Value x, Value y) {
+    return b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, x, y);
+  }
+  Value both(Value x, Value y) { return b.create<arith::AndIOp>(loc, x, y); }
+  Value select(Value p, Value x, Value y) {
+    return b.create<arith::SelectOp>(loc, p, x, y);
+  }
+  Value at(Value base, Type elem, Value index) {
+    return b.create<LLVM::GEPOp>(loc, base.getType(), elem, base,
+                                 ValueRange{index});
+  }
+  Value aligned(Value ptr, int64_t bytes) {
+    Value address = b.create<LLVM::PtrToIntOp>(loc, b.getI64Type(), ptr);
+    return eq(rem(address, c(bytes)), c(0));
+  }
+
+  // Shared memory, in elements: stage s holds a (T x kDepth) and then b
+  // (kDepth x T).
+  int64_t stageElements() const { return 2 * T * kDepth; }
+  Value stageBase(Value stage, bool ofB) {
+    return add(mul(stage, c(stageElements())), c(ofB ? T * kDepth : 0));
+  }
+  // The first element of chunk `chunk` of `row` in a block of rows of
+  // `chunks` chunks: the chunk's index XORed with the row's low bits (the
+  // row's own bits when a row spans 128 bytes or more; for 64-byte rows,
+  // two share 128 bytes, so bits 1 and 2).
+  Value swizzled(Value row, Value chunk, int64_t chunks) {
+    Value key =
+        chunks >= 8
+            ? b.create<arith::AndIOp>(loc, row, c(7)).getResult()
+            : b.create<arith::AndIOp>(
+                   loc, b.create<arith::ShRUIOp>(loc, row, c(1)), c(chunks - 1))
+                  .getResult();
+    Value place = b.create<arith::XOrIOp>(loc, chunk, key);
+    return add(mul(row, c(chunks * kChunk)), mul(place, c(kChunk)));
+  }
+
+  // One chunk: the 16 bytes at src (valid: when inside) to dst, zeros when
+  // not inside.
+  void copyChunk(Value dst, Value src, Value inside) {
+    Value bytes = select(inside, c32(16), c32(0));
+    b.create<LLVM::CallIntrinsicOp>(loc, TypeRange{},
+                                    "llvm.nvvm.cp.async.cg.shared.global.16.s",
+                                    ValueRange{dst, src, bytes});
+  }
+  // The same by loads and stores, element by element: `inside(j)` says
+  // whether element j is, `element(j)` where it is.
+  void loadChunk(Value dst, llvm::function_ref<Value(int64_t)> inside,
+                 llvm::function_ref<Value(int64_t)> element) {
+    auto vt = VectorType::get({kChunk}, bf16());
+    Value v = b.create<LLVM::UndefOp>(loc, vt);
+    Value zero =
+        b.create<LLVM::ConstantOp>(loc, bf16(), b.getFloatAttr(bf16(), 0.0));
+    for (int64_t j = 0; j < kChunk; ++j) {
+      auto ifOp = b.create<scf::IfOp>(loc, TypeRange{bf16()}, inside(j), true);
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(ifOp.thenBlock());
+      b.create<scf::YieldOp>(
+          loc, ValueRange{b.create<LLVM::LoadOp>(loc, bf16(), element(j), 2)});
+      b.setInsertionPointToStart(ifOp.elseBlock());
+      b.create<scf::YieldOp>(loc, zero);
+      b.setInsertionPointAfter(ifOp);
+      v = b.create<LLVM::InsertElementOp>(loc, v, ifOp.getResult(0), c(j));
+    }
+    b.create<LLVM::StoreOp>(loc, v, dst, 16);
+  }
+
+  // Runs `body(i)` for this thread's chunks i of a stage's operand (4T of
+  // them: T rows of 4 chunks, or 32 rows of T/8).
+  void forEachChunk(llvm::function_ref<void(Value)> body) {
+    int64_t chunks = T * kDepth / kChunk;
+    for (int64_t first = 0; first < chunks; first += kGpuMatmulThreads) {
+      Value i = add(blk.tid, c(first));
+      if (first + kGpuMatmulThreads <= chunks) {
+        body(i);
+        continue;
+      }
+      auto ifOp = b.create<scf::IfOp>(loc, TypeRange{}, ult(i, c(chunks)),
+                                      /*withElse=*/false);
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(ifOp.thenBlock());
+      body(i);
+    }
+  }
+
+  // Stages k-block `kb` of the segment (k from k0) into `stage`.
+  void load(Value kb, Value stage) {
+    Value k0 = add(blk.kBegin, mul(kb, c(kDepth)));
+    Value aStage = stageBase(stage, false), bStage = stageBase(stage, true);
+    // a: rows of the tile, or under transposition k-rows of the tile's
+    // columns of a[k, m].
+    forEachChunk([&](Value i) {
+      Value row, k, chunkAt;
+      if (!blk.transposedA) {
+        Value r = div(i, c(kDepth / kChunk)), ch = rem(i, c(kDepth / kChunk));
+        row = add(blk.row0, r);
+        k = add(k0, mul(ch, c(kChunk)));
+        chunkAt = swizzled(r, ch, kDepth / kChunk);
+      } else {
+        Value r = div(i, c(T / kChunk)), ch = rem(i, c(T / kChunk));
+        row = add(blk.row0, mul(ch, c(kChunk)));
+        k = add(k0, r);
+        chunkAt = swizzled(r, ch, T / kChunk);
+      }
+      Value dst = at(shared, bf16(), add(aStage, chunkAt));
+      // Element j of the chunk: its row and k, and where it is.
+      auto rowOf = [&](int64_t j) {
+        return blk.transposedA ? add(row, c(j)) : row;
+      };
+      auto kOf = [&](int64_t j) { return blk.transposedA ? k : add(k, c(j)); };
+      auto index = [&](int64_t j) {
+        Value offset = blk.transposedA ? add(mul(kOf(j), blk.M), rowOf(j))
+                                       : add(mul(rowOf(j), blk.K), kOf(j));
+        return add(blk.aBase, offset);
+      };
+      auto inside = [&](int64_t j) {
+        return both(ult(rowOf(j), blk.M), ult(kOf(j), blk.kEnd));
+      };
+      auto ifOp = b.create<scf::IfOp>(loc, TypeRange{}, fastA, true);
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(ifOp.thenBlock());
+      Value whole = inside(0);
+      copyChunk(dst, at(blk.A, bf16(), select(whole, index(0), c(0))), whole);
+      b.setInsertionPointToStart(ifOp.elseBlock());
+      loadChunk(dst, inside,
+                [&](int64_t j) { return at(blk.A, bf16(), index(j)); });
+    });
+    // b: k-rows of the tile's columns, each chunk within one panel.
+    forEachChunk([&](Value i) {
+      Value r = div(i, c(T / kChunk)), ch = rem(i, c(T / kChunk));
+      Value k = add(k0, r);
+      Value col = add(blk.col0, mul(ch, c(kChunk)));
+      Value panel = div(col, c(blk.width));
+      Value inside = both(ult(k, blk.kEnd), ult(panel, blk.panels));
+      Value index =
+          add(blk.pBatch, add(mul(add(mul(panel, blk.K), k), c(blk.width)),
+                              rem(col, c(blk.width))));
+      copyChunk(at(shared, bf16(), add(bStage, swizzled(r, ch, T / kChunk))),
+                at(blk.P, bf16(), select(inside, index, c(0))), inside);
+    });
+    b.create<NVVM::CpAsyncCommitGroupOp>(loc);
+  }
+
+  SmallVector<Value> ldmatrix(Value element, int64_t count, bool transposed) {
+    auto type = LLVM::LLVMStructType::getLiteral(
+        b.getContext(), SmallVector<Type>(count, i32()));
+    Value result = b.create<NVVM::LdMatrixOp>(
+        loc, type, at(shared, bf16(), element), count,
+        transposed ? NVVM::MMALayout::col : NVVM::MMALayout::row);
+    SmallVector<Value> regs;
+    for (int64_t i = 0; i < count; ++i)
+      regs.push_back(b.create<LLVM::ExtractValueOp>(loc, result, i));
+    return regs;
+  }
+
+  // The 16 k from `k` (0 or 16) of `stage`: every accumulator (mTiles x
+  // nTiles fragments of 4) gains its mma.
+  SmallVector<Value> step(Value stage, int64_t k, ValueRange acc) {
+    Value aStage = stageBase(stage, false), bStage = stageBase(stage, true);
+    Value low = rem(lane, c(16)), high = div(lane, c(16));
+    SmallVector<SmallVector<Value>> as, bs;
+    for (int64_t mt = 0; mt < mTiles; ++mt) {
+      Value firstRow = add(mul(warpRow, c(warpRows)), c(mt * 16));
+      Value element;
+      if (!blk.transposedA) {
+        // Lanes 0-15 the 16 rows at k, lanes 16-31 the same rows at k + 8.
+        element = swizzled(add(firstRow, low), add(c(k / kChunk), high),
+                           kDepth / kChunk);
+      } else {
+        // Matrix q = lane / 8: rows 8 (q % 2) on, k 8 (q / 2) on.
+        Value q = div(lane, c(8));
+        Value kRow = add(c(k), add(mul(div(q, c(2)), c(8)), rem(lane, c(8))));
+        element = swizzled(kRow, add(div(firstRow, c(kChunk)), rem(q, c(2))),
+                           T / kChunk);
+      }
+      as.push_back(ldmatrix(add(aStage, element), 4, blk.transposedA));
+    }
+    // b: k-rows from k, lanes 0-15 a column chunk, 16-31 the next (two
+    // n-tiles at once), or one n-tile alone.
+    for (int64_t nt = 0; nt < nTiles;) {
+      int64_t count = nt + 1 < nTiles ? 2 : 1;
+      Value chunk = add(div(mul(warpCol, c(warpCols)), c(kChunk)), c(nt));
+      if (count == 2)
+        chunk = add(chunk, high);
+      Value element = swizzled(add(c(k), low), chunk, T / kChunk);
+      SmallVector<Value> regs =
+          ldmatrix(add(bStage, element), 2 * count, /*transposed=*/true);
+      for (int64_t i = 0; i < count; ++i)
+        bs.push_back({regs[2 * i], regs[2 * i + 1]});
+      nt += count;
+    }
+    auto sums = LLVM::LLVMStructType::getLiteral(b.getContext(),
+                                                 SmallVector<Type>(4, f32()));
+    SmallVector<Value> next;
+    for (int64_t mt = 0; mt < mTiles; ++mt)
+      for (int64_t nt = 0; nt < nTiles; ++nt) {
+        SmallVector<Value> args(as[mt]);
+        llvm::append_range(args, bs[nt]);
+        llvm::append_range(args, acc.slice((mt * nTiles + nt) * 4, 4));
+        Value d = b.create<LLVM::CallIntrinsicOp>(
+                       loc, sums, "llvm.nvvm.mma.m16n8k16.row.col.bf16", args)
+                      .getResult(0);
+        for (int64_t i = 0; i < 4; ++i)
+          next.push_back(b.create<LLVM::ExtractValueOp>(loc, d, i));
+      }
+    return next;
+  }
+
+  // The sums over the block's segment of k: stages 0 and 1 are requested
+  // first; at block t, once its copies have landed (this thread's: wait for
+  // all but the latest group; everyone's: the barrier, which also says that
+  // every warp is done with block t - 1), block t + 2 is requested into t -
+  // 1's stage and block t is multiplied.
+  SmallVector<Value> accumulate() {
+    int64_t count = mTiles * nTiles * 4;
+    Value zero = b.create<arith::ConstantOp>(loc, b.getFloatAttr(f32(), 0.0));
+    SmallVector<Value> zeros(count, zero);
+    Value length = sub(blk.kEnd, blk.kBegin);
+    Value blocks = div(add(length, c(kDepth - 1)), c(kDepth));
+    for (int64_t s = 0; s + 1 < kStages; ++s) {
+      auto ifOp = b.create<scf::IfOp>(loc, TypeRange{}, ult(c(s), blocks),
+                                      /*withElse=*/false);
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(ifOp.thenBlock());
+      load(c(s), c(s));
+    }
+    auto loop = b.create<scf::ForOp>(loc, c(0), blocks, c(1), zeros);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(loop.getBody());
+    Value t = loop.getInductionVar();
+    // Groups are committed only for blocks that exist: the last blocks
+    // wait for all of them.
+    Value last = ult(sub(blocks, t), c(kStages - 1));
+    auto wait = b.create<scf::IfOp>(loc, TypeRange{}, last, true);
+    {
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(wait.thenBlock());
+      b.create<NVVM::CpAsyncWaitGroupOp>(loc, 0);
+      b.setInsertionPointToStart(wait.elseBlock());
+      b.create<NVVM::CpAsyncWaitGroupOp>(loc, kStages - 2);
+    }
+    b.create<NVVM::Barrier0Op>(loc);
+    Value ahead = add(t, c(kStages - 1));
+    auto request = b.create<scf::IfOp>(loc, TypeRange{}, ult(ahead, blocks),
+                                       /*withElse=*/false);
+    {
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(request.thenBlock());
+      load(ahead, rem(ahead, c(kStages)));
+    }
+    Value stage = rem(t, c(kStages));
+    SmallVector<Value> acc(loop.getRegionIterArgs());
+    for (int64_t k = 0; k < kDepth; k += 16)
+      acc = step(stage, k, acc);
+    b.create<scf::YieldOp>(loc, acc);
+    return SmallVector<Value>(loop.getResults());
+  }
+
+  // Stores the sums into `out` of `type`: accumulator i of a fragment is
+  // row g + 8 (i / 2), column 2 (lane % 4) + i % 2 of its 16 x 8 tile, g =
+  // lane / 4; the two columns of a row as one store where aligned.
+  void store(ArrayRef<Value> sums, Value out, Type type) {
+    int64_t bytes = type.getIntOrFloatBitWidth() / 8;
+    Value pairs = both(eq(rem(blk.N, c(2)), c(0)), aligned(out, 2 * bytes));
+    Value g = div(lane, c(4)), q = rem(lane, c(4));
+    for (int64_t mt = 0; mt < mTiles; ++mt)
+      for (int64_t nt = 0; nt < nTiles; ++nt)
+        for (int64_t h = 0; h < 2; ++h) {
+          Value row = add(blk.row0, add(mul(warpRow, c(warpRows)),
+                                        add(c(mt * 16 + 8 * h), g)));
+          Value col = add(blk.col0, add(mul(warpCol, c(warpCols)),
+                                        add(c(nt * 8), mul(q, c(2)))));
+          SmallVector<Value> values;
+          for (int64_t i = 0; i < 2; ++i) {
+            Value v = sums[(mt * nTiles + nt) * 4 + 2 * h + i];
+            values.push_back(
+                type == f32() ? v : b.create<LLVM::FPTruncOp>(loc, type, v));
+          }
+          Value first = add(blk.cBase, add(mul(row, blk.N), col));
+          auto inside =
+              b.create<scf::IfOp>(loc, TypeRange{}, ult(row, blk.M), false);
+          OpBuilder::InsertionGuard guard(b);
+          b.setInsertionPointToStart(inside.thenBlock());
+          Value whole = both(pairs, ult(add(col, c(1)), blk.N));
+          auto ifOp = b.create<scf::IfOp>(loc, TypeRange{}, whole, true);
+          b.setInsertionPointToStart(ifOp.thenBlock());
+          Value v = b.create<LLVM::UndefOp>(loc, VectorType::get({2}, type));
+          for (int64_t i = 0; i < 2; ++i)
+            v = b.create<LLVM::InsertElementOp>(loc, v, values[i], c(i));
+          b.create<LLVM::StoreOp>(loc, v, at(out, type, first), 2 * bytes);
+          b.setInsertionPointToStart(ifOp.elseBlock());
+          for (int64_t i = 0; i < 2; ++i) {
+            auto one = b.create<scf::IfOp>(loc, TypeRange{},
+                                           ult(add(col, c(i)), blk.N), false);
+            OpBuilder::InsertionGuard guard(b);
+            b.setInsertionPointToStart(one.thenBlock());
+            b.create<LLVM::StoreOp>(loc, values[i],
+                                    at(out, type, add(first, c(i))), bytes);
+          }
+        }
+  }
+};
+
+} // namespace
+
+bool runsOnTensorCores(const MatmulBlock &block) {
+  return block.elem.isBF16() && block.accum.isF32() && block.fused &&
+         block.width % kChunk == 0;
+}
+
+void buildTensorCoreVariant(ttile::KernelOp kernel, int64_t tile,
+                            const std::string &symbol, OpBuilder &mb) {
+  Location loc = kernel.getLoc();
+  OpBuilder b(kernel.getContext());
+  auto stages =
+      LLVM::LLVMArrayType::get(mb.getBF16Type(), kStages * 2 * tile * kDepth);
+  MatmulBlock block = openMatmulBlock(kernel, tile, symbol, stages,
+                                      /*minBlocksPerSM=*/0, mb, b);
+  TensorCoreBuilder g(b, loc, block, tile);
+  g.shared = sharedMemory(b, loc, symbol);
+  g.lane = g.rem(block.tid, g.c(32));
+  Value warp = g.div(block.tid, g.c(32));
+  g.warpRow = g.div(warp, g.c(kWarpsAcross));
+  g.warpCol = g.rem(warp, g.c(kWarpsAcross));
+  // a's chunks are whole and aligned when its rows are multiples of 8
+  // elements (k and segment starts are, and so are batch strides then).
+  Value rowLength = block.transposedA ? block.M : block.K;
+  g.fastA = g.both(g.eq(g.rem(rowLength, g.c(kChunk)), g.c(0)),
+                   g.aligned(block.A, 16));
+  SmallVector<Value> sums = g.accumulate();
+  forEachDestination(b, loc, block,
+                     [&](Value out, Type type) { g.store(sums, out, type); });
+}
+
+} // namespace tessera
