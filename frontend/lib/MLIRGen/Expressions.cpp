@@ -109,6 +109,18 @@ Value Generator::genIndex(const ast::IndexExpr &ix, const ExprType &t) {
     return create("tgraph.gather", where, {base, indices}, tensorType(t),
                   {b.getNamedAttr("axis", b.getI64IntegerAttr(axis))});
   }
+  // Numbers known only at run time (`x[k]`, k: i32[]): the one slice
+  // gathered along its dim, then indexed at 0 like a constant.
+  llvm::SmallDenseSet<int64_t> gathered;
+  for (auto [axis, s] : llvm::enumerate(ix.slices)) {
+    const ExprType *it = s.index ? typeOfExpr(*s.index) : nullptr;
+    if (s.isRange || !it || !it->isTensor() || !it->dims.empty())
+      continue;
+    base = gatherOne(base, *s.index, axis, where);
+    if (!base)
+      return {};
+    gathered.insert(axis);
+  }
   auto type = cast<RankedTensorType>(base.getType());
   SmallVector<OpFoldResult> offsets, sizes;
   SmallVector<int64_t> strides, runtimeSteps(type.getRank(), 1);
@@ -131,6 +143,12 @@ Value Generator::genIndex(const ast::IndexExpr &ix, const ExprType &t) {
       return n && *n < 0 ? std::optional<int64_t>(*n + extent) : n;
     };
     auto known = [&](int64_t v) -> OpFoldResult { return b.getIndexAttr(v); };
+    if (gathered.contains(i)) {
+      offsets.push_back(known(0)), sizes.push_back(known(1)),
+          strides.push_back(1);
+      dropped = true;
+      continue;
+    }
     if (ShapedType::isDynamic(extent)) {
       if (mlir::failed(runtimeBounds(base, i, s, ix.range, offsets, sizes,
                                      strides, runtimeSteps[i], dropped)))
@@ -185,6 +203,56 @@ Value Generator::genIndex(const ast::IndexExpr &ix, const ExprType &t) {
   SmallVector<Value> operands = {sliced};
   operands.append(dims->begin(), dims->end());
   return create("tgraph.reshape", where, operands, tensorType(t));
+}
+
+// `base` with dim `axis` reduced to the one slice at `index`, a rank-0
+// integer tensor known at run time: counted from the end when negative (as
+// a constant subscript is), and clamped into the dim as gather's indices
+// are, since a kernel cannot stop the program.
+Value Generator::gatherOne(Value base, const ast::Expr &index, int64_t axis,
+                           Location where) {
+  Value k = gen(index);
+  if (!k)
+    return {};
+  auto type = cast<RankedTensorType>(base.getType());
+  Type elem = cast<RankedTensorType>(k.getType()).getElementType();
+  auto scalar = RankedTensorType::get({}, elem);
+  auto number = [&](Value i64) -> Value {
+    Value v = elem.isInteger(64)
+                  ? i64
+                  : b.create<arith::TruncIOp>(where, elem, i64).getResult();
+    return b.create<tensor::FromElementsOp>(where, scalar, v);
+  };
+  auto constant = [&](int64_t v) -> Value {
+    return b.create<tgraph::ConstantOp>(where, scalar,
+                                        b.getIntegerAttr(elem, v));
+  };
+  int64_t extent = type.getDimSize(axis);
+  Value n = ShapedType::isDynamic(extent)
+                ? number(b.create<arith::IndexCastOp>(
+                      where, b.getI64Type(),
+                      b.create<tensor::DimOp>(where, base, axis)))
+                : constant(extent);
+  // k + n for k < 0, k otherwise: min(max(-k, 0), 1) is 1 or 0. (A
+  // comparison would be a boolean, which must not leave its fusion group,
+  // and this one's select may land in another: the second subscript's
+  // extent is read from the first gather.)
+  Value negative = create(
+      "tgraph.min", where,
+      {create("tgraph.max", where,
+              {create("tgraph.neg", where, {k}, scalar), constant(0)}, scalar),
+       constant(1)},
+      scalar);
+  Value at =
+      create("tgraph.add", where,
+             {k, create("tgraph.mul", where, {negative, n}, scalar)}, scalar);
+  Value indices =
+      create("tgraph.reshape", where, {at}, RankedTensorType::get({1}, elem));
+  SmallVector<int64_t> shape(type.getShape());
+  shape[axis] = 1;
+  return create("tgraph.gather", where, {base, indices},
+                RankedTensorType::get(shape, type.getElementType()),
+                {b.getNamedAttr("axis", b.getI64IntegerAttr(axis))});
 }
 
 // One subscript over dim `axis` of `base`, whose extent N is only known at

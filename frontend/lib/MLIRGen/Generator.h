@@ -158,6 +158,8 @@ private:
   Value transpose(Value v, Location where);
 
   Value genIndex(const ast::IndexExpr &ix, const ExprType &t);
+  Value gatherOne(Value base, const ast::Expr &index, int64_t axis,
+                  Location where);
   LogicalResult runtimeBounds(Value base, int64_t axis, const ast::Slice *s,
                               SourceRange range,
                               SmallVectorImpl<OpFoldResult> &offsets,
