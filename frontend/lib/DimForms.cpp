@@ -1,13 +1,8 @@
-// Symbolic extents computed from one dim, such as a slice's over a dim N:
-// floor((sign * N + rest) / divisor) + offset. The family holds every
-// slice extent with constant bounds and step (x[1:] is N-1, x[-3:2] is
-// -N+5, x[::2] is (N+1)/2, x[1::2] is N/2) and is closed under adding a
-// number, negating and dividing rounding up, so a slice of a slice stays in
-// it. Each member has one text, so equal extents compare equal as dims.
+// Arithmetic on symbolic extents computed from one dim, such as a slice's
+// over a dim N: floor((sign * N + rest) / divisor) + offset (their text is
+// the .tbin format's, tessera/dim_form.hpp). Negating and dividing rounding
+// up stay in the family, so a slice of a slice has an extent of it.
 #include "SemaTypes.h"
-
-#include <algorithm>
-#include <cctype>
 
 namespace tessera::sema {
 
@@ -19,72 +14,9 @@ int64_t floorDiv(int64_t a, int64_t b) {
   return q * b > a ? q - 1 : q;
 }
 
-bool isIdentifier(const std::string &s) {
-  if (s.empty() ||
-      !(std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_'))
-    return false;
-  return std::all_of(s.begin(), s.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
-  });
-}
-
-// The one form of each member: 0 <= rest < divisor (rest 0 when the
-// divisor is 1), the multiples of the divisor moved into the offset.
-DimForm normalised(DimForm f) {
-  int64_t whole = floorDiv(f.rest, f.divisor);
-  f.rest -= whole * f.divisor;
-  f.offset += whole;
-  return f;
-}
-
 } // namespace
 
-std::optional<DimForm> parseDimForm(const std::string &d) {
-  auto [base, offset] = splitDimOffset(d);
-  DimForm f;
-  f.offset = offset;
-  size_t slash = base.rfind('/');
-  std::string numerator = base;
-  if (slash != std::string::npos) {
-    std::string digits = base.substr(slash + 1);
-    if (digits.empty() || digits.size() > 18 ||
-        digits.find_first_not_of("0123456789") != std::string::npos)
-      return std::nullopt;
-    f.divisor = std::stoll(digits);
-    numerator = base.substr(0, slash);
-    if (f.divisor < 1)
-      return std::nullopt;
-    if (numerator.size() > 2 && numerator.front() == '(' &&
-        numerator.back() == ')') {
-      numerator = numerator.substr(1, numerator.size() - 2);
-      auto [symbol, rest] = splitDimOffset(numerator);
-      numerator = symbol;
-      f.rest = rest;
-    }
-  }
-  if (!numerator.empty() && numerator[0] == '-') {
-    f.sign = -1;
-    numerator = numerator.substr(1);
-  }
-  if (!isIdentifier(numerator))
-    return std::nullopt;
-  f.symbol = numerator;
-  return normalised(f);
-}
-
-Dim dimFromForm(const DimForm &form) {
-  DimForm f = normalised(form);
-  std::string numerator = (f.sign < 0 ? "-" : "") + f.symbol;
-  std::string text = numerator;
-  if (f.divisor > 1) {
-    bool bare = f.sign > 0 && f.rest == 0;
-    if (f.rest != 0)
-      numerator += "+" + std::to_string(f.rest);
-    text = (bare ? numerator : "(" + numerator + ")") + "/" +
-           std::to_string(f.divisor);
-  }
-  return dimPlus(text, f.offset);
-}
+Dim dimFromForm(const DimForm &form) { return tbin::formatDimForm(form); }
 
 // -(floor(y / d) + q) = floor((-y + d - 1) / d) - q.
 Dim dimNegate(const Dim &d) {

@@ -141,15 +141,6 @@ int dtypeRank(const std::string &d) {
   return 0;
 }
 
-std::pair<std::string, int64_t> splitDimOffset(const std::string &d) {
-  size_t at = d.find_last_of("+-");
-  if (at == std::string::npos || at == 0 || at + 1 == d.size() ||
-      d.find_first_not_of("0123456789", at + 1) != std::string::npos)
-    return {d, 0};
-  int64_t k = std::stoll(d.substr(at + 1));
-  return {d.substr(0, at), d[at] == '-' ? -k : k};
-}
-
 Dim dimPlus(const Dim &d, int64_t c) {
   if (auto *n = std::get_if<int64_t>(&d))
     return *n + c;

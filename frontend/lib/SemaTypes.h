@@ -3,6 +3,7 @@
 #pragma once
 
 #include "tessera/Frontend/Sema.h"
+#include "tessera/dim_form.hpp"
 
 #include <optional>
 
@@ -20,21 +21,11 @@ int dtypeRank(const std::string &dtype);
 // dim with one constant term, combined, so that x[1:][1:] and x[2:] are
 // both `N-2`).
 Dim dimPlus(const Dim &d, int64_t c);
-// Splits `N-2` into `N` and -2 (`N` into `N` and 0).
-std::pair<std::string, int64_t> splitDimOffset(const std::string &d);
-
-// An extent computed from one dim symbol (DimForms.cpp):
-// floor((sign * symbol + rest) / divisor) + offset, written `N`, `N-1`,
-// `-N+5`, `N/2`, `(N+1)/2-1`, `(-N+6)/2`.
-struct DimForm {
-  std::string symbol;
-  int64_t sign = 1;
-  int64_t rest = 0;
-  int64_t divisor = 1;
-  int64_t offset = 0;
-};
-// Reads one of those texts back; nullopt for any other (`?`, a number).
-std::optional<DimForm> parseDimForm(const std::string &d);
+// Extents computed from one dim symbol, `N-1`, `(N+1)/2` (the .tbin
+// format's text of them, tessera/dim_form.hpp; DimForms.cpp).
+using tbin::DimForm;
+using tbin::parseDimForm;
+using tbin::splitDimOffset;
 Dim dimFromForm(const DimForm &f);
 // `-d`, and `d / step` rounded up (step >= 1): a number, a form of the
 // family above, or `?` where `d` is not one.

@@ -393,18 +393,6 @@ void Generator::declare(const ast::FuncDecl &f) {
       unsupported(f.nameRange, "a result of type " + r.str());
       return;
     }
-    // The runtime sizes an entry's outputs from the dims its inputs bind;
-    // an extent computed from them (a slice's N-1) is not one of those.
-    if (f.isEntry)
-      for (const auto &d : r.dims)
-        if (auto *s = std::get_if<std::string>(&d);
-            s && llvm::none_of(f.dimParams,
-                               [&](const auto &p) { return p.first == *s; })) {
-          unsupported(f.nameRange, "an entry result of type " + r.str() +
-                                       ", whose extent " + *s +
-                                       " is not a dim of the entry,");
-          return;
-        }
     outs.push_back(tensorType(r));
   }
   auto fn = b.create<func::FuncOp>(loc(f.nameRange), sym(f.name),

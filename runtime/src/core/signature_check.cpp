@@ -1,4 +1,5 @@
 #include "core/signature_check.hpp"
+#include "tessera/dim_form.hpp"
 
 #include <algorithm>
 #include <limits>
@@ -159,13 +160,25 @@ bool outputShape(const tbin::EntryMeta &entry, std::size_t index,
       shape.push_back(dim.extent);
       continue;
     }
-    std::size_t k = dimIndex(entry, dim.symbol);
+    // A dim the entry binds, or an extent computed from one (`N-1`).
+    std::optional<tbin::DimForm> form = tbin::parseDimForm(dim.symbol);
+    const std::string &symbol = form ? form->symbol : dim.symbol;
+    std::size_t k = dimIndex(entry, symbol);
     if (k >= dims.size() || dims[k] < 0) {
       error = "output '" + sig.name + "' dim " + std::to_string(d) + " uses '" +
-              dim.symbol + "', which no input determines";
+              symbol + "', which no input determines";
       return false;
     }
-    shape.push_back(dims[k]);
+    std::optional<int64_t> extent = form ? form->at(dims[k]) : dims[k];
+    if (!extent || *extent < 0) {
+      error = "output '" + sig.name + "' dim " + std::to_string(d) + " is " +
+              dim.symbol + ", which is " +
+              (extent ? std::to_string(*extent) : "out of range") + " for " +
+              symbol + " = " + std::to_string(dims[k]) +
+              ": the entry's slices do not fit its inputs";
+      return false;
+    }
+    shape.push_back(*extent);
   }
   return true;
 }

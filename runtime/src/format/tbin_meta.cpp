@@ -1,4 +1,5 @@
 #include "tessera/tbin_meta.hpp"
+#include "tessera/dim_form.hpp"
 
 #include "tessera/tbin_abi.h"
 
@@ -309,15 +310,22 @@ bool decode(const uint8_t *data, std::size_t size, ModuleMeta &out,
     if (!readTensors(r, e.inputs, "input count") ||
         !readTensors(r, e.outputs, "output count"))
       return false;
-    // Every symbolic dim of a signature must be one the entry binds.
+    // Every symbolic dim of a signature must be one the entry binds; an
+    // output's may be an extent computed from one (`N-1`).
+    auto bound = [&](const std::string &symbol) {
+      return std::find(e.dimSymbols.begin(), e.dimSymbols.end(), symbol) !=
+             e.dimSymbols.end();
+    };
     for (const auto *list : {&e.inputs, &e.outputs})
       for (const TensorSig &t : *list)
-        for (const Dim &d : t.dims)
-          if (d.isSymbolic() &&
-              std::find(e.dimSymbols.begin(), e.dimSymbols.end(), d.symbol) ==
-                  e.dimSymbols.end())
+        for (const Dim &d : t.dims) {
+          if (!d.isSymbolic() || bound(d.symbol))
+            continue;
+          std::optional<DimForm> form = parseDimForm(d.symbol);
+          if (list == &e.inputs || !form || !bound(form->symbol))
             return r.fail("entry '" + printable(e.name) +
                           "' uses unbound dim '" + printable(d.symbol) + "'");
+        }
   }
   if (!readTrainingMeta(r, out))
     return false;

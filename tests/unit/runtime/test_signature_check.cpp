@@ -161,3 +161,28 @@ TEST(SignatureCheck, OutputDimNoInputDetermines) {
   EXPECT_FALSE(rt::outputShape(e, 0, dims, shape, error));
   EXPECT_EQ(error, "output 'y' dim 1 uses 'M', which no input determines");
 }
+
+// An output whose extent is computed from a dim (`N-1`, `(N+1)/2`) is
+// sized from the bound dim; one that would be negative is refused, naming
+// the output, the dim and its value.
+TEST(SignatureCheck, OutputExtentsComputedFromDims) {
+  tbin::EntryMeta e;
+  e.name = "ends";
+  e.dimSymbols = {"N"};
+  e.outputs = {{"tail", tbin::DType::F32, {{-1, "N-1"}, {-1, "(N+1)/2"}}},
+               {"back", tbin::DType::F32, {{-1, "-N+5"}}}};
+  std::vector<int64_t> shape;
+  std::string error;
+  ASSERT_TRUE(rt::outputShape(e, 0, {9}, shape, error)) << error;
+  EXPECT_EQ(shape, (std::vector<int64_t>{8, 5}));
+  ASSERT_TRUE(rt::outputShape(e, 1, {5}, shape, error)) << error;
+  EXPECT_EQ(shape, (std::vector<int64_t>{0}));
+  EXPECT_FALSE(rt::outputShape(e, 0, {0}, shape, error));
+  EXPECT_EQ(error, "output 'tail' dim 0 is N-1, which is -1 for N = 0: the "
+                   "entry's slices do not fit its inputs");
+  EXPECT_FALSE(rt::outputShape(e, 1, {6}, shape, error));
+  EXPECT_EQ(error, "output 'back' dim 0 is -N+5, which is -1 for N = 6: the "
+                   "entry's slices do not fit its inputs");
+  EXPECT_FALSE(rt::outputShape(e, 0, {-1}, shape, error));
+  EXPECT_EQ(error, "output 'tail' dim 0 uses 'N', which no input determines");
+}

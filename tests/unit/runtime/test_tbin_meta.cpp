@@ -421,6 +421,26 @@ TEST(TbinMeta, UnknownDTypeAndUnboundDim) {
   EXPECT_NE(error.find("unbound dim 'Q'"), std::string::npos) << error;
 }
 
+// An output's dim may be an extent computed from a bound dim (`B-1`); an
+// input's may not, nor one computed from an unbound dim.
+TEST(TbinMeta, OutputExtentsComputedFromDims) {
+  ModuleMeta m = sampleMeta();
+  m.entries[0].outputs[0].dims[0].symbol = "(B+1)/2-1";
+  ModuleMeta out;
+  std::string error;
+  ASSERT_TRUE(decodeBytes(encode(m), out, error)) << error;
+  EXPECT_EQ(out.entries[0].outputs[0].dims[0].symbol, "(B+1)/2-1");
+
+  m.entries[0].outputs[0].dims[0].symbol = "Q-1";
+  EXPECT_FALSE(decodeBytes(encode(m), out, error));
+  EXPECT_NE(error.find("unbound dim 'Q-1'"), std::string::npos) << error;
+
+  m = sampleMeta();
+  m.entries[0].inputs[0].dims[0].symbol = "B-1";
+  EXPECT_FALSE(decodeBytes(encode(m), out, error));
+  EXPECT_NE(error.find("unbound dim 'B-1'"), std::string::npos) << error;
+}
+
 TEST(TbinMeta, HugeCountsAreRejectedWithoutAllocating) {
   std::vector<uint8_t> b = encode(ModuleMeta{});
   // Payload: three empty strings, then the entry count.
