@@ -312,29 +312,34 @@ const std::map<std::string, Builtin> &table() {
                 return reduce(c);
               },
               "elementwise of two tensors, or a reduction of one"};
-    b["select"] = {{"cond", "a", "b"},
-                   [](Call &c) {
-                     auto cond = c.tensor("cond");
-                     if (!cond)
-                       return ExprType::error();
-                     if (cond->dtype != "bool")
-                       return c.fail(c.where("cond"),
-                                     "'select' needs a bool condition, found " +
-                                         cond->str());
-                     ExprType r = binaryElementwise(c, "a", "b");
-                     if (!r.isTensor())
-                       return r;
-                     // The condition broadcasts with the values too.
-                     std::string why;
-                     auto dims = broadcast(cond->dims, r.dims, why);
-                     if (!dims)
-                       return c.fail(c.args.call,
-                                     "the condition " + cond->str() +
-                                         " does not broadcast with " + r.str() +
-                                         " in 'select': " + why);
-                     return ExprType::tensor(r.dtype, *dims);
-                   },
-                   "elementwise choice"};
+    b["select"] = {
+        {"cond", "a", "b"},
+        [](Call &c) {
+          // A bool (`N > 2`, known when the code runs) is a
+          // rank-0 condition.
+          auto cond =
+              c.has("cond") && c.type("cond").kind == ExprType::Kind::Bool
+                  ? std::optional<ExprType>(ExprType::tensor("bool", {}))
+                  : c.tensor("cond");
+          if (!cond)
+            return ExprType::error();
+          if (cond->dtype != "bool")
+            return c.fail(c.where("cond"),
+                          "'select' needs a bool condition, found " +
+                              cond->str());
+          ExprType r = binaryElementwise(c, "a", "b");
+          if (!r.isTensor())
+            return r;
+          // The condition broadcasts with the values too.
+          std::string why;
+          auto dims = broadcast(cond->dims, r.dims, why);
+          if (!dims)
+            return c.fail(c.args.call, "the condition " + cond->str() +
+                                           " does not broadcast with " +
+                                           r.str() + " in 'select': " + why);
+          return ExprType::tensor(r.dtype, *dims);
+        },
+        "elementwise choice"};
     for (const char *n : {"sum", "mean", "prod", "reduce_sum", "reduce_mean"})
       b[n] = {{"x", "axis", "keepdims", "stable"}, reduce, "reduction"};
     for (const char *n : {"softmax", "log_softmax"})

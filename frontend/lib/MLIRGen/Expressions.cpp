@@ -233,19 +233,14 @@ Value Generator::gatherOne(Value base, const ast::Expr &index, int64_t axis,
                       where, b.getI64Type(),
                       b.create<tensor::DimOp>(where, base, axis)))
                 : constant(extent);
-  // k + n for k < 0, k otherwise: min(max(-k, 0), 1) is 1 or 0. (A
-  // comparison would be a boolean, which must not leave its fusion group,
-  // and this one's select may land in another: the second subscript's
-  // extent is read from the first gather.)
   Value negative = create(
-      "tgraph.min", where,
-      {create("tgraph.max", where,
-              {create("tgraph.neg", where, {k}, scalar), constant(0)}, scalar),
-       constant(1)},
-      scalar);
-  Value at =
-      create("tgraph.add", where,
-             {k, create("tgraph.mul", where, {negative, n}, scalar)}, scalar);
+      "tgraph.compare", where, {k, constant(0)},
+      RankedTensorType::get({}, b.getI1Type()),
+      {b.getNamedAttr("predicate", tgraph::ComparePredicateAttr::get(
+                                       &ctx, tgraph::ComparePredicate::lt))});
+  Value at = create("tgraph.select", where,
+                    {negative, create("tgraph.add", where, {k, n}, scalar), k},
+                    scalar);
   Value indices =
       create("tgraph.reshape", where, {at}, RankedTensorType::get({1}, elem));
   SmallVector<int64_t> shape(type.getShape());
@@ -501,16 +496,82 @@ std::optional<bool> Generator::foldBool(const ast::Expr &e) {
   return std::nullopt;
 }
 
-// A bool operand: a tensor, or a bool known here as a rank-0 constant.
+// A bool operand: a tensor, a bool known here as a rank-0 constant, or one
+// known when the code runs (a comparison of dims, `N > 2`) as a rank-0
+// tensor computed then.
 Value Generator::boolOperand(const ast::Expr &e) {
   const ExprType *t = typeOfExpr(e);
   if (t && !t->isTensor()) {
     if (auto v = foldBool(e))
       return boolConstant(*v, loc(e.range));
-    unsupported(e.range, "this bool");
+    bool reported = failed;
+    if (Value v = runtimeBool(e))
+      return v;
+    if (reported || !failed) // one error where a part already had one
+      unsupported(e.range, "this bool");
     return {};
   }
   return gen(e);
+}
+
+// A bool that depends on symbolic dims: its comparisons of numbers (each
+// side folded here or computed from the dims as an i64, runtimeNumber),
+// and `!`, `&&`, `||` of those as selections on rank-0 tensors.
+Value Generator::runtimeBool(const ast::Expr &e) {
+  Location where = loc(e.range);
+  auto scalar = RankedTensorType::get({}, b.getI1Type());
+  if (auto v = foldBool(e))
+    return boolConstant(*v, where);
+  if (e.kind == ast::Expr::Kind::Name) {
+    // A let bound to one.
+    auto it = scope.find(static_cast<const ast::NameExpr &>(e).name);
+    return it != scope.end() ? it->second : Value();
+  }
+  if (e.kind == ast::Expr::Kind::Unary) {
+    const auto &u = static_cast<const ast::UnaryExpr &>(e);
+    Value v = u.op == "!" ? runtimeBool(*u.operand) : Value();
+    if (!v)
+      return {};
+    return create("tgraph.select", where,
+                  {v, boolConstant(false, where), boolConstant(true, where)},
+                  scalar);
+  }
+  if (e.kind != ast::Expr::Kind::Binary)
+    return {};
+  const auto &bin = static_cast<const ast::BinaryExpr &>(e);
+  if (bin.op == "&&" || bin.op == "||") {
+    Value l = runtimeBool(*bin.lhs), r = runtimeBool(*bin.rhs);
+    if (!l || !r)
+      return {};
+    return bin.op == "&&" ? create("tgraph.select", where,
+                                   {l, r, boolConstant(false, where)}, scalar)
+                          : create("tgraph.select", where,
+                                   {l, boolConstant(true, where), r}, scalar);
+  }
+  static const std::map<std::string, tgraph::ComparePredicate> compare = {
+      {"==", tgraph::ComparePredicate::eq},
+      {"!=", tgraph::ComparePredicate::ne},
+      {"<", tgraph::ComparePredicate::lt},
+      {"<=", tgraph::ComparePredicate::le},
+      {">", tgraph::ComparePredicate::gt},
+      {">=", tgraph::ComparePredicate::ge}};
+  auto c = compare.find(bin.op);
+  if (c == compare.end())
+    return {};
+  // As the doubles that numbers are (`N / 2` is a true quotient); dims
+  // below 2^53 are exact there.
+  Type elem = b.getF64Type();
+  auto side = [&](const ast::Expr &s) -> Value {
+    if (fold(s))
+      return constant(s, elem);
+    return runtimeNumber(s, elem);
+  };
+  Value l = side(*bin.lhs), r = side(*bin.rhs);
+  if (!l || !r)
+    return {};
+  return create("tgraph.compare", where, {l, r}, scalar,
+                {b.getNamedAttr("predicate", tgraph::ComparePredicateAttr::get(
+                                                 &ctx, c->second))});
 }
 
 Value Generator::boolConstant(bool value, Location where) {
@@ -525,8 +586,8 @@ Value Generator::boolConstant(bool value, Location where) {
 Value Generator::logicalBinary(const ast::BinaryExpr &bin, const ExprType &t) {
   Location where = loc(bin.opRange);
   RankedTensorType result = tensorType(t);
-  Value l = broadcastTo(boolOperand(*bin.lhs), result, t, bin.range);
-  Value r = broadcastTo(boolOperand(*bin.rhs), result, t, bin.range);
+  Value l = broadcastBool(boolOperand(*bin.lhs), result, t, bin.range);
+  Value r = broadcastBool(boolOperand(*bin.rhs), result, t, bin.range);
   if (!l || !r)
     return {};
   bool isAnd = bin.op == "&&";
@@ -681,7 +742,8 @@ Value Generator::genCall(const ast::CallExpr &c, const ExprType &t) {
   if (n == "select") {
     // The condition and both values broadcast to the result, as the
     // operands of arithmetic do (rank 0 is broadcast by the operator).
-    Value cond = broadcastTo(gen(*arg(c, 0, "cond")), result, t, c.range);
+    Value cond =
+        broadcastBool(boolOperand(*arg(c, 0, "cond")), result, t, c.range);
     Value a = broadcastTo(x(1, "a"), result, t, c.range);
     Value bv = broadcastTo(x(2, "b"), result, t, c.range);
     return create("tgraph.select", where, {cond, a, bv}, result);

@@ -274,9 +274,13 @@ Value Generator::runtimeNumber(const ast::Expr &e, Type elem) {
   auto scalar = RankedTensorType::get({}, elem);
   switch (e.kind) {
   case ast::Expr::Kind::Name: {
-    Value dim = dimIndex(static_cast<const ast::NameExpr &>(e).name, where);
-    if (!dim)
-      break;
+    const std::string &name = static_cast<const ast::NameExpr &>(e).name;
+    Value dim = dimIndex(name, where);
+    if (!dim) {
+      unsupported(e.range, "the value of '" + name +
+                               "', a dim that no input of the function has,");
+      return {};
+    }
     Value i64 = b.create<arith::IndexCastOp>(where, b.getI64Type(), dim);
     Value number =
         isa<FloatType>(elem)
@@ -346,6 +350,24 @@ Value Generator::broadcastTo(Value v, RankedTensorType type,
   return b.create<tgraph::BroadcastOp>(
       where, RankedTensorType::get(type.getShape(), t.getElementType()), v,
       *dims);
+}
+
+// A bool computed when the code runs (`N > 2`) is rank 0: broadcast
+// explicitly all the same, since a bool must not leave its fusion group
+// and a broadcast of one moves 0/1 instead (FormFusionGroups.cpp).
+Value Generator::broadcastBool(Value v, RankedTensorType type,
+                               const ExprType &symbolic, SourceRange range) {
+  if (!v || cast<RankedTensorType>(v.getType()).getRank() != 0 ||
+      type.getRank() == 0 || v.getDefiningOp<tgraph::ConstantOp>())
+    return broadcastTo(v, type, symbolic, range);
+  Location where = loc(range);
+  auto dims = dynamicDims(symbolic, where);
+  if (!dims) {
+    unsupported(range, "a broadcast to dims that no input has");
+    return {};
+  }
+  return b.create<tgraph::BroadcastOp>(
+      where, RankedTensorType::get(type.getShape(), b.getI1Type()), v, *dims);
 }
 
 Value Generator::create(const std::string &name, Location where,
@@ -674,6 +696,9 @@ void Generator::emitBody(
     case ast::Stmt::Kind::Let:
       if (isLiteral(*s.values[0]))
         literalLets[s.names[0].first] = s.values[0].get();
+      else if (const ExprType *t = typeOfExpr(*s.values[0]);
+               t && t->kind == ExprType::Kind::Bool)
+        scope[s.names[0].first] = boolOperand(*s.values[0]);
       else
         scope[s.names[0].first] = gen(*s.values[0]);
       break;

@@ -91,6 +91,8 @@ private:
 
   // Broadcasts `v` to `type` when its shape differs (rank 0 stays: the
   // elementwise operators broadcast scalars themselves).
+  Value broadcastBool(Value v, RankedTensorType type, const ExprType &symbolic,
+                      SourceRange range);
   Value broadcastTo(Value v, RankedTensorType type, const ExprType &symbolic,
                     SourceRange range);
 
@@ -158,6 +160,7 @@ private:
   Value transpose(Value v, Location where);
 
   Value genIndex(const ast::IndexExpr &ix, const ExprType &t);
+  Value runtimeBool(const ast::Expr &e);
   Value gatherOne(Value base, const ast::Expr &index, int64_t axis,
                   Location where);
   LogicalResult runtimeBounds(Value base, int64_t axis, const ast::Slice *s,

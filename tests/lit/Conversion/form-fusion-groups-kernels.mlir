@@ -213,3 +213,29 @@ func.func @bool_broadcast(%v: tensor<4xf32> {tgraph.name = "v", tgraph.shape = [
   %r = tgraph.select %cb, %x, %y : tensor<?x4xi1>, tensor<?x4xf32>, tensor<?x4xf32> -> tensor<?x4xf32>
   return %r : tensor<?x4xf32>
 }
+
+// A bool read in two groups (the second reads what a layout operator made
+// of the first's result, so it cannot join it) is computed in each: each
+// reader has its own copy, and no group yields a bool.
+// CHECK-LABEL: func.func @bool_two_groups
+// CHECK: %[[A:.*]] = tsched.fusion_group(%arg0, %arg1) {kind = "elementwise", shape = ["N"], {{.*}}} : (tensor<?xf32>, tensor<?xf32>) -> tensor<?xf32> {
+// CHECK: %[[GT:.*]] = tgraph.compare gt
+// CHECK-NEXT: %[[SEL:.*]] = tgraph.select %[[GT]]
+// CHECK-NEXT: tsched.yield %[[SEL]] : tensor<?xf32>
+// CHECK: tsched.fusion_group(%[[A]]) {kind = "layout"
+// CHECK: tsched.fusion_group({{.*}}) {kind = "elementwise", shape = ["N"], {{.*}}} : ({{.*}}) -> tensor<?xf32> {
+// CHECK: %[[GT2:.*]] = tgraph.compare gt
+// CHECK: tgraph.select %[[GT2]]
+func.func @bool_two_groups(%x: tensor<?xf32> {tgraph.name = "x", tgraph.shape = ["N"]},
+                           %y: tensor<?xf32> {tgraph.name = "y", tgraph.shape = ["N"]})
+    -> tensor<?xf32> attributes {tgraph.dims = ["N"], tgraph.entry} {
+  %zero = tgraph.constant 0.0 : f32 -> tensor<f32>
+  %c = tgraph.compare gt, %x, %zero : tensor<?xf32>, tensor<f32> -> tensor<?xi1>
+  %a = tgraph.select %c, %x, %y : tensor<?xi1>, tensor<?xf32>, tensor<?xf32> -> tensor<?xf32>
+  %s = tgraph.slice %a offsets = [0] sizes = [1] strides = [1] : tensor<?xf32> -> tensor<1xf32>
+  %c0 = arith.constant 0 : index
+  %n = tensor.dim %x, %c0 : tensor<?xf32>
+  %sb = tgraph.broadcast %s dims(%n) : tensor<1xf32> -> tensor<?xf32>
+  %b = tgraph.select %c, %sb, %y : tensor<?xi1>, tensor<?xf32>, tensor<?xf32> -> tensor<?xf32>
+  return %b : tensor<?xf32>
+}

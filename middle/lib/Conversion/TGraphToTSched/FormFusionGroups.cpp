@@ -140,6 +140,30 @@ void widenBooleanLayouts(func::FuncOp fn) {
   }
 }
 
+// A bool computed once but read by several operators would leave its group
+// for those in another (the forward and the adjoint of a select read one
+// condition): each reader gets its own copy instead, in the group it
+// joins. Last to first, so that the copies' own operands are copied too.
+void copyBooleansPerUse(func::FuncOp fn) {
+  SmallVector<Operation *> ops;
+  fn.walk([&](Operation *op) {
+    if (op->getNumResults() == 1 && !isa<tgraph::ConstantOp>(op) &&
+        isElementwise(op))
+      if (auto t = dyn_cast<RankedTensorType>(op->getResult(0).getType());
+          t && t.getElementType().isInteger(1))
+        ops.push_back(op);
+  });
+  for (Operation *op : llvm::reverse(ops)) {
+    SmallVector<OpOperand *> uses;
+    for (OpOperand &use : op->getResult(0).getUses())
+      uses.push_back(&use);
+    for (OpOperand *use : llvm::drop_begin(uses)) {
+      OpBuilder b(use->getOwner());
+      use->set(b.clone(*op)->getResult(0));
+    }
+  }
+}
+
 // Replaces the plan's operators by one fusion group, built before the
 // terminator of `block`; the block is put back in order afterwards.
 void buildGroup(Block &block, GroupPlan &plan, ArrayRef<int64_t> tile) {
@@ -242,6 +266,9 @@ public:
     for (auto &[reduction, chain] : chains)
       inChain.insert(chain.begin(), chain.end());
     for (Operation &op : block.without_terminator())
+      if (placedWithReader(&op))
+        withReader.insert(&op);
+    for (Operation &op : block.without_terminator())
       if (failed(place(&op)))
         return failure();
     for (Value v : block.getTerminator()->getOperands()) {
@@ -321,8 +348,9 @@ private:
       }
       return d;
     }
-    // A reduction's chain is placed with the reduction.
-    if (!isGrouped(op) || inChain.contains(op))
+    // A reduction's chain is placed with the reduction, a bool with its
+    // reader.
+    if (!isGrouped(op) || inChain.contains(op) || withReader.contains(op))
       return success();
     ArrayAttr shape = symbolicShape(op->getResult(0));
     if (!shape)
@@ -330,7 +358,12 @@ private:
     SmallVector<unsigned> throughExtents;
     SmallVector<unsigned> producers = producerGroups(op, &throughExtents);
     if (isElementwise(op) || isRandom(op) || readsThroughBroadcast(op)) {
+      SmallVector<Operation *> bools = boolsReadBy(op);
+      for (Operation *d : bools)
+        llvm::append_range(producers, producerGroups(d, &throughExtents));
       unsigned g = elementwiseGroup(shape, producers, throughExtents);
+      for (Operation *d : bools)
+        add(g, d, producerGroups(d));
       add(g, op, producers);
       return success();
     }
@@ -353,6 +386,39 @@ private:
     add(g, op, producers);
     constantsInBuffers(op, g);
     return success();
+  }
+
+  // A bool must not leave its group (a kernel keeps it in registers), so
+  // one whose only reader (copyBooleansPerUse) is an elementwise operator
+  // of its shape is placed with that reader, in its group.
+  bool placedWithReader(Operation *op) {
+    if (!isElementwise(op) || isa<tgraph::ConstantOp>(op) ||
+        op->getNumResults() != 1 || !op->hasOneUse())
+      return false;
+    auto t = dyn_cast<RankedTensorType>(op->getResult(0).getType());
+    if (!t || !t.getElementType().isInteger(1))
+      return false;
+    Operation *reader = *op->getUsers().begin();
+    return reader->getBlock() == op->getBlock() && isElementwise(reader) &&
+           !inChain.contains(reader) &&
+           symbolicShape(reader->getResult(0)) ==
+               symbolicShape(op->getResult(0));
+  }
+
+  // The bools placed with `op`: those it reads, and theirs, in program
+  // order.
+  SmallVector<Operation *> boolsReadBy(Operation *op) {
+    llvm::SetVector<Operation *> found;
+    SmallVector<Operation *> work{op};
+    while (!work.empty())
+      for (Value v : work.pop_back_val()->getOperands())
+        if (Operation *def = v.getDefiningOp();
+            def && withReader.contains(def) && found.insert(def))
+          work.push_back(def);
+    SmallVector<Operation *> ops(found.begin(), found.end());
+    llvm::sort(
+        ops, [](Operation *a, Operation *b) { return a->isBeforeInBlock(b); });
+    return ops;
   }
 
   // Scalar constants that `op` (of group `g`) reads need buffers: each gets
@@ -471,6 +537,7 @@ private:
   // Each reduction's chain (its group computes it), and their operators.
   llvm::MapVector<Operation *, SmallVector<Operation *>> chains;
   llvm::SmallPtrSet<Operation *, 16> inChain;
+  llvm::SmallPtrSet<Operation *, 16> withReader;
 };
 
 struct FormFusionGroupsPass : impl::FormFusionGroupsBase<FormFusionGroupsPass> {
@@ -484,6 +551,7 @@ struct FormFusionGroupsPass : impl::FormFusionGroupsBase<FormFusionGroupsPass> {
     for (auto fn : getOperation().getOps<func::FuncOp>())
       if (!fn.isExternal()) {
         widenBooleanLayouts(fn);
+        copyBooleansPerUse(fn);
         if (failed(
                 GroupFormation(fn, fn.getBody().front(), tileElements).run()))
           return signalPassFailure();
