@@ -392,6 +392,12 @@ int run(const Options &o) {
     npy::Array array;
     if (!npy::read(it->second, array, error))
       throw Failure(error);
+    // .npy has no bf16: a bf16 input reads a float32 file, rounded (as
+    // `tessera run` does).
+    if (cast<RankedTensorType>(fn.getArgumentTypes()[i])
+            .getElementType()
+            .isBF16())
+      array = npy::roundToBFloat16(std::move(array));
     args.push_back(toTensor(array, b));
     checkInput(fn, i, it->second, args.back(), dims);
   }
@@ -420,7 +426,10 @@ int run(const Options &o) {
         name.find('/') != std::string::npos)
       throw Failure("result name '" + name + "' cannot be used as a file name");
     std::optional<tbin::DType> d = tessera::tbinDType(t.elementType);
-    if (!d || !npy::descrOf(*d)) // .npy has no complex or bf16 dtype
+    // .npy has no bf16: written as float32, exactly (as `tessera run` does).
+    if (d == tbin::DType::BF16)
+      d = tbin::DType::F32;
+    if (!d || !npy::descrOf(*d)) // .npy has no complex dtype
       throw Failure("result '" + name + "' has element type " +
                     dtypeName(t.elementType) +
                     ", which .npy output does not support");

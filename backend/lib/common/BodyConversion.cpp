@@ -40,12 +40,23 @@ unsigned provenAlignment(Operation *op, Type elem) {
   return alignmentOf(elem);
 }
 
+// The element's value 1 (bf16's as its i16 bits with
+// addNarrowFloatStorage).
+TypedAttr oneOf(Builder &b, Type elem, Type converted) {
+  if (!isa<FloatType>(elem))
+    return b.getIntegerAttr(converted, 1);
+  auto one = b.getFloatAttr(elem, 1.0);
+  if (converted == elem)
+    return one;
+  return b.getIntegerAttr(converted, one.getValue().bitcastToAPInt());
+}
+
 struct LoadLowering : OpConversionPattern<ttile::LoadOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult matchAndRewrite(ttile::LoadOp op, OpAdaptor a,
                                 ConversionPatternRewriter &r) const override {
     Location loc = op.getLoc();
-    VectorType vt = op.getType();
+    auto vt = cast<VectorType>(getTypeConverter()->convertType(op.getType()));
     Type elem = vt.getElementType();
     Value addr =
         r.create<LLVM::GEPOp>(loc, llvmPtrType(getContext()), elem,
@@ -58,8 +69,7 @@ struct LoadLowering : OpConversionPattern<ttile::LoadOp> {
     Value mask = laneMask(r, loc, vt, a.getOffset(), a.getBound());
     // Masked-off lanes read as one, so that an integer division in them
     // cannot trap.
-    TypedAttr one = isa<FloatType>(elem) ? TypedAttr(r.getFloatAttr(elem, 1.0))
-                                         : TypedAttr(r.getIntegerAttr(elem, 1));
+    TypedAttr one = oneOf(r, op.getType().getElementType(), elem);
     Value ones =
         r.create<LLVM::ConstantOp>(loc, vt, DenseElementsAttr::get(vt, one));
     r.replaceOpWithNewOp<LLVM::MaskedLoadOp>(
@@ -73,7 +83,8 @@ struct StoreLowering : OpConversionPattern<ttile::StoreOp> {
   LogicalResult matchAndRewrite(ttile::StoreOp op, OpAdaptor a,
                                 ConversionPatternRewriter &r) const override {
     Location loc = op.getLoc();
-    auto vt = cast<VectorType>(op.getValue().getType());
+    auto vt = cast<VectorType>(
+        getTypeConverter()->convertType(op.getValue().getType()));
     Type elem = vt.getElementType();
     Value addr =
         r.create<LLVM::GEPOp>(loc, llvmPtrType(getContext()), elem,
@@ -95,7 +106,7 @@ struct MemRefLoadLowering : OpConversionPattern<memref::LoadOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult matchAndRewrite(memref::LoadOp op, OpAdaptor a,
                                 ConversionPatternRewriter &r) const override {
-    Type elem = op.getType();
+    Type elem = getTypeConverter()->convertType(op.getType());
     Value addr = r.create<LLVM::GEPOp>(op.getLoc(), llvmPtrType(getContext()),
                                        elem, a.getMemref(), a.getIndices());
     r.replaceOpWithNewOp<LLVM::LoadOp>(op, elem, addr, alignmentOf(elem));
@@ -107,7 +118,7 @@ struct MemRefStoreLowering : OpConversionPattern<memref::StoreOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult matchAndRewrite(memref::StoreOp op, OpAdaptor a,
                                 ConversionPatternRewriter &r) const override {
-    Type elem = op.getValueToStore().getType();
+    Type elem = getTypeConverter()->convertType(op.getValueToStore().getType());
     Value addr = r.create<LLVM::GEPOp>(op.getLoc(), llvmPtrType(getContext()),
                                        elem, a.getMemref(), a.getIndices());
     r.replaceOpWithNewOp<LLVM::StoreOp>(op, a.getValue(), addr,
@@ -156,7 +167,8 @@ struct FuncBlockTypes : OpConversionPattern<LLVM::LLVMFuncOp> {
 
 LogicalResult
 convertBodiesToLLVM(ModuleOp module,
-                    function_ref<LogicalResult(OpPassManager &)> runPipeline) {
+                    function_ref<LogicalResult(OpPassManager &)> runPipeline,
+                    bool bf16Bits) {
   MLIRContext *ctx = module.getContext();
   // Loops inside kernel bodies become branches, now that the bodies are
   // functions' blocks.
@@ -170,6 +182,8 @@ convertBodiesToLLVM(ModuleOp module,
   converter.addConversion(
       [](MemRefType t) -> Type { return llvmPtrType(t.getContext()); });
   RewritePatternSet patterns(ctx);
+  if (bf16Bits)
+    addNarrowFloatStorage(converter, patterns);
   arith::populateArithToLLVMConversionPatterns(converter, patterns);
   populateMathToLLVMConversionPatterns(converter, patterns);
   populateVectorToLLVMConversionPatterns(converter, patterns);

@@ -14,6 +14,10 @@
 #include "mlir/Pass/Pass.h"
 #include "mlir/Pass/PassManager.h"
 
+namespace mlir {
+class LLVMTypeConverter;
+} // namespace mlir
+
 namespace tessera {
 
 mlir::Type llvmPtrType(mlir::MLIRContext *ctx);
@@ -25,6 +29,18 @@ mlir::Value loadElement(mlir::OpBuilder &b, mlir::Location loc,
 // conversion; reconcile-unrealized-casts removes the pairs it creates.
 mlir::Value castTo(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v,
                    mlir::Type t);
+
+// Rewrites bf16 arithmetic inside kernel bodies into f32 arithmetic whose
+// results are rounded to bf16, and conversions to and from bf16 into
+// integer operations (NarrowFloatEmulation.cpp). Runs before
+// expandKernelMath, so that transcendentals on bf16 are Tessera's f32 ones.
+mlir::LogicalResult emulateNarrowFloats(mlir::ModuleOp module);
+// bf16 as i16, its bits, in the LLVM dialect (kernels only move them by
+// then): the conversion and the patterns for bf16 constants and bitcasts.
+// For the CPU, whose LLVM backend computes a select of bfloat values
+// through float and a compiler-runtime call; NVPTX moves bf16 natively.
+void addNarrowFloatStorage(mlir::LLVMTypeConverter &converter,
+                           mlir::RewritePatternSet &patterns);
 
 // Rewrites transcendentals inside kernel bodies into Tessera's own
 // polynomial approximations, with every multiply-add kept separate: no libm
@@ -75,9 +91,11 @@ bool runsAsGpuMatmulTiles(ttile::KernelOp kernel);
 
 // Once kernels and entries are LLVM functions: loops become branches, and
 // what is left inside (arith, math, vector, memref, ttile loads and stores)
-// becomes LLVM dialect. `runPipeline` is the calling pass's.
+// becomes LLVM dialect. `runPipeline` is the calling pass's; `bf16Bits`:
+// bf16 becomes i16 (addNarrowFloatStorage).
 mlir::LogicalResult convertBodiesToLLVM(
     mlir::ModuleOp module,
-    llvm::function_ref<mlir::LogicalResult(mlir::OpPassManager &)> runPipeline);
+    llvm::function_ref<mlir::LogicalResult(mlir::OpPassManager &)> runPipeline,
+    bool bf16Bits);
 
 } // namespace tessera

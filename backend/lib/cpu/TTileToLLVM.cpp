@@ -45,7 +45,8 @@ struct ConvertTTileToLLVMPass
     }
     OpBuilder mb = OpBuilder::atBlockEnd(module.getBody());
     if (cpu) {
-      if (failed(expandKernelMath(module)) ||
+      if (failed(emulateNarrowFloats(module)) ||
+          failed(expandKernelMath(module)) ||
           (!hardwareFma && failed(expandFusedMultiplyAdds(module))))
         return signalPassFailure();
       for (auto kernel : module.getOps<ttile::KernelOp>()) {
@@ -79,9 +80,9 @@ struct ConvertTTileToLLVMPass
     for (auto kernel :
          llvm::make_early_inc_range(module.getOps<ttile::KernelOp>()))
       kernel.erase();
-    if (failed(convertBodiesToLLVM(module, [&](OpPassManager &pm) {
-          return runPipeline(pm, module);
-        })))
+    if (failed(convertBodiesToLLVM(
+            module, [&](OpPassManager &pm) { return runPipeline(pm, module); },
+            /*bf16Bits=*/true)))
       return signalPassFailure();
   }
 };

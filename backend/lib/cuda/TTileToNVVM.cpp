@@ -191,7 +191,7 @@ struct ConvertTTileToNVVMPass
     for (auto fn : module.getOps<func::FuncOp>())
       if (failed(refuseHostReads(fn)))
         return signalPassFailure();
-    if (failed(expandKernelMath(module)))
+    if (failed(emulateNarrowFloats(module)) || failed(expandKernelMath(module)))
       return signalPassFailure();
     OpBuilder mb = OpBuilder::atBlockEnd(module.getBody());
     MLIRContext *ctx = &getContext();
@@ -230,9 +230,11 @@ struct ConvertTTileToNVVMPass
     // Host code is the host pass's.
     for (auto fn : llvm::make_early_inc_range(module.getOps<func::FuncOp>()))
       fn.erase();
-    if (failed(convertBodiesToLLVM(module, [&](OpPassManager &pm) {
-          return runPipeline(pm, module);
-        })))
+    // bf16 stays bf16: NVPTX moves it natively, and the tensor-core
+    // kernels are LLVM dialect on bf16 already.
+    if (failed(convertBodiesToLLVM(
+            module, [&](OpPassManager &pm) { return runPipeline(pm, module); },
+            /*bf16Bits=*/false)))
       return signalPassFailure();
   }
 };

@@ -33,6 +33,17 @@ TESSERA_RT_API bool parse(const uint8_t *bytes, std::size_t size,
 TESSERA_RT_API bool read(const std::string &path, Array &out,
                          std::string &error);
 
+// .npy has no bf16 dtype, so a bf16 tensor travels as float32: `tessera
+// run` writes a bf16 output widened (exactly) and feeds a float32 file to a
+// bf16 input rounded. Both take an array of the other dtype unchanged.
+//
+// `array` (bf16) as float32, every value exactly.
+TESSERA_RT_API Array widenBFloat16(Array array);
+// `array` (float32) rounded to bf16: to nearest, ties to even; past the
+// largest bf16 (and half its spacing) to infinity; a NaN becomes the quiet
+// NaN 0x7fc0 of its sign.
+TESSERA_RT_API Array roundToBFloat16(Array array);
+
 // The bytes of a version 1.0 file holding `array`.
 TESSERA_RT_API bool encode(const Array &array, std::vector<uint8_t> &bytes,
                            std::string &error);

@@ -11,14 +11,17 @@ compiler: every formula here is written from the operator's definition).
       --shape=AxB (OUT's shape; "scalar" for rank 0).
       Further outputs: --and EXPR2 OUT2.npy (same tolerance and options).
   reference.py exact EXPR OUT.npy [--and EXPR2 OUT2.npy]... NAME=IN.npy...
+      [--let NAME=EXPR]...
       evaluate EXPR with the inputs in their own dtypes (NumPy rounds after
       every operation) and require OUT to match it bit for bit, dtype and
-      shape included. ordered_matmul and ordered_fold below accumulate in
-      the order Tessera's determinism policy fixes (ascending index: a
-      matmul's step is one fused multiply-add, fma below, rounded once, or
-      under `strict: true` (strict=True) a rounded multiply then a rounded
-      add; rows in 32 lanes combined by a fixed tree), so a float result is
-      reproducible to the bit, not only to a tolerance.
+      shape included (--let names an intermediate value for the
+      expressions, in every command). ordered_matmul and ordered_fold
+      below accumulate in the order Tessera's determinism policy fixes
+      (ascending index: a matmul's step is one fused multiply-add, fma
+      below, rounded once, or under `strict: true` (strict=True) a rounded
+      multiply then a rounded add; rows in 32 lanes combined by a fixed
+      tree), so a float result is reproducible to the bit, not only to a
+      tolerance.
   reference.py ulps EXPR OUT.npy N [--and EXPR2 OUT2.npy]... NAME=IN.npy...
       evaluate EXPR in float64 and require OUT within N units in the last
       place of it: |got - ref| over the spacing of float32 numbers at ref
@@ -35,12 +38,20 @@ compiler: every formula here is written from the operator's definition).
       expedge (exp's arguments from -105 to -86, where its results turn
       subnormal and then round to zero, the boundaries included) or
       subnormal (positive float32 subnormals of every magnitude, the
-      smallest, the largest and the smallest normal number included).
+      smallest, the largest and the smallest normal number included) or
+      bf16edge (bfloat16 ties and their near misses, values just inside
+      and past bfloat16's range, its subnormals, zeros, infinities and, in
+      float64, NaN: where rounding goes wrong, or goes through float32
+      first).
   reference.py check-fma
       test fma and ordered_matmul themselves: fma against exact rational
       arithmetic rounded once (random, cancelling, tied, zero, infinite and
       NaN operands, float32 and float64, bit for bit); exits nonzero on any
       mismatch.
+  reference.py check-bf16
+      test bf16 itself: its float32 bit arithmetic against exact rational
+      rounding, on every kind of float32, and its float64 rounding against
+      the same (which rounding through float32 misses).
 
 Helpers in scope of EXPR: softmax, log_softmax, layernorm, rmsnorm, mse,
 cross_entropy, attention, mlp_forward, attention_vjp, mlp_grads and
@@ -48,7 +59,7 @@ relu_mlp_grads (gradients derived by hand), softmax_vjp, numeric_grad
 (central differences), fma (a*b + c rounded once, float32 or float64),
 trunc_div and trunc_rem (integer division as Tessera defines it),
 random_uniform, random_normal and dropout (the stateless random numbers),
-erf (float64),
+erf (float64), bf16 (rounding to bfloat16, held in float32),
 ordered_matmul, ordered_fold, lane_fold, ordered_solve (Gaussian
 elimination in the operands' dtype, in the order tgraph.solve fixes),
 fixed_point (iteration in float64).
@@ -299,6 +310,32 @@ def erf(x):
     return np.vectorize(math.erf, otypes=[np.float64])(np.asarray(x, np.float64))
 
 
+def bf16(x):
+    """x rounded to bfloat16, to nearest with ties to even, as float32: a
+    bfloat16 is the top half of a float32, which is also how `tessera run`
+    writes bf16 outputs (exactly, .npy having no bfloat16). float32: on its
+    bits, adding 0x7fff plus the last bit kept and dropping the low 16 (a
+    carry out of the significand steps the exponent, up to infinity past
+    the largest bfloat16). float64 and integers: rounded once from the
+    exact value (_round_exact), never through float32, which can round to
+    a tie first. Every NaN gives 0x7fc0, the quiet NaN Tessera's kernels
+    produce."""
+    x = np.asarray(x)
+    if x.dtype != np.float32:
+        def one(v):
+            if math.isnan(v):
+                return math.nan
+            if v == 0 or math.isinf(v):
+                return v
+            return _round_exact(fractions.Fraction(v), 8, -126, 127)
+        exact = [one(v) for v in x.astype(np.float64).ravel().tolist()]
+        return np.array(exact, dtype=np.float64).astype(np.float32).reshape(x.shape)
+    bits = x.view(np.uint32).astype(np.uint64)
+    kept = ((bits + 0x7FFF + ((bits >> 16) & 1)) >> 16) << 16
+    kept = np.where(np.isnan(x), 0x7FC00000, kept)
+    return kept.astype(np.uint32).view(np.float32)
+
+
 def _splitmix_bits(seed, counters):
     # SplitMix64's output for each counter (docs/ir/reference-evaluator.md,
     # "Random numbers"), in uint64 arithmetic that wraps as the definition's.
@@ -321,9 +358,13 @@ def _unit(bits, p):
 
 def random_uniform(seed, shape, dtype):
     """tgraph.random_uniform: element i (flat, row-major) is unit_p(i), p the
-    dtype's precision (24 for float32, 53 for float64)."""
+    dtype's precision (24 for float32, 53 for float64, 8 for "bf16", whose
+    numbers come as float32)."""
     n = int(np.prod(shape))
-    p = 24 if np.dtype(dtype) == np.float32 else 53
+    if dtype == "bf16":
+        p, dtype = 8, np.float32
+    else:
+        p = 24 if np.dtype(dtype) == np.float32 else 53
     return _unit(_splitmix_bits(seed, np.arange(n)), p).astype(dtype).reshape(shape)
 
 
@@ -337,12 +378,14 @@ def random_normal(seed, shape):
     return (np.sqrt(-2 * np.log1p(-u1)) * np.cos(2 * np.pi * u2)).reshape(shape)
 
 
-def dropout(x, p, seed):
+def dropout(x, p, seed, rounding=None):
     """tgraph.dropout: element i kept iff unit_53(i) >= p, then divided by
-    1 - p in float64 and rounded to x's dtype; dropped elements are 0."""
+    1 - p in float64 and rounded to x's dtype (or by `rounding`, bf16 for
+    bf16 values held in float32); dropped elements are 0."""
     keep = _unit(_splitmix_bits(seed, np.arange(x.size)), 53).reshape(x.shape) >= p
-    return np.where(keep, (x.astype(np.float64) / (1.0 - p)).astype(x.dtype),
-                    np.zeros((), x.dtype))
+    scaled = x.astype(np.float64) / (1.0 - p)
+    scaled = rounding(scaled) if rounding else scaled.astype(x.dtype)
+    return np.where(keep, scaled, np.zeros((), x.dtype))
 
 
 # A matmul's sum over more than this many k is cut into segments of it
@@ -522,14 +565,18 @@ HELPERS = {k: v for k, v in globals().items() if callable(v) and not k.startswit
 
 
 def _parse(args, native):
-    """Options (--key=value), further checks (--and EXPR OUT.npy) and input
-    bindings (NAME=IN.npy: float64 and int64, or as stored when native)."""
-    options, env, more = {}, {}, []
+    """Options (--key=value), further checks (--and EXPR OUT.npy), input
+    bindings (NAME=IN.npy: float64 and int64, or as stored when native) and
+    names for intermediate values (--let NAME=EXPR, evaluated in order
+    after the inputs, each seeing those before it)."""
+    options, env, more, lets = {}, {}, [], []
     args = list(args)
     while args:
         a = args.pop(0)
         if a == "--and":
             more.append((args.pop(0), args.pop(0)))
+        elif a == "--let":
+            lets.append(args.pop(0).split("=", 1))
         elif a.startswith("--"):
             key, value = a[2:].split("=", 1)
             options[key] = value
@@ -539,6 +586,9 @@ def _parse(args, native):
             if not native:
                 v = v.astype(np.int64 if v.dtype.kind in "iu" else np.float64)
             env[name] = v
+    for name, expr in lets:
+        with np.errstate(all="ignore"):
+            env[name] = eval(expr, {"np": np, **HELPERS, **env})
     return options, env, more
 
 
@@ -647,6 +697,50 @@ def _edges(kind, size, rng):
     return np.concatenate([head, rest[head.size:]])
 
 
+def _bf16_edges(dtype, size, rng):
+    if dtype.kind == "i":
+        return _bf16_integer_edges(dtype, size, rng)
+    # Random bfloat16 values v (8-bit significands, exponents from the
+    # subnormals to the top) moved by half their spacing h: exact ties, and
+    # ties missed by a little, by less than half a float32 spacing in
+    # float64 (rounding through float32 lands on the tie) or by one float32
+    # spacing in float32. Then the edges of the range and the specials.
+    e = rng.integers(-133, 120, size)
+    m = rng.integers(128, 256, size).astype(np.float64)
+    v = rng.choice([-1.0, 1.0], size) * np.ldexp(m, e - 7)
+    h = np.ldexp(1.0, np.maximum(e, -126) - 8)
+    miss = np.ldexp(h, -30) if dtype == np.float64 else np.ldexp(np.abs(v), -23)
+    step = rng.choice([0, 1, -1], size)
+    values = (v + np.sign(v) * (h + step * miss)).astype(dtype)
+    # The largest bfloat16, the tie above it (rounding to infinity) and its
+    # neighbours in dtype, the largest float32.
+    top = np.array([0x7F7F0000, 0x7F7F8000, 0x7F7FFFFF], np.uint32).view(np.float32)
+    tie = top[1].astype(dtype)
+    big = [top[0], tie, np.nextafter(tie, dtype.type(0)),
+           np.nextafter(tie, dtype.type(np.inf)), top[2]]
+    head = big + [-b for b in big] + [0.0, -0.0, np.inf, -np.inf, 2.0 ** -133,
+                                      2.0 ** -134, 3 * 2.0 ** -134, 2.0 ** -126]
+    if dtype == np.float64:
+        head += [np.nan, -np.nan, 1e39, 2.0 ** -140]
+    if size < len(head):
+        sys.exit(f"bf16edge needs at least {len(head)} elements, got {size}")
+    return np.concatenate([np.array(head, dtype=dtype), values[len(head):]])
+
+
+def _bf16_integer_edges(dtype, size, rng):
+    # Integers halfway between two bfloat16 values (8 significant bits) and
+    # one either side: 2^24 + 2^16 + 1 rounds up, but through float32 it
+    # becomes the tie 2^24 + 2^16 and then 2^24.
+    k = rng.integers(9, 31, size)
+    base = (1 << k) + (rng.integers(0, 128, size) << (k - 7))
+    values = rng.choice([-1, 1], size) * (base + (1 << (k - 8)) + rng.choice([0, 1, -1], size))
+    info = np.iinfo(dtype)
+    head = [0, 1, -1, 257, 259, 2 ** 24 + 2 ** 16 + 1, info.max, info.min]
+    if size < len(head):
+        sys.exit(f"bf16edge needs at least {len(head)} elements, got {size}")
+    return np.concatenate([np.array(head, dtype=np.int64), values[len(head):]]).astype(dtype)
+
+
 def inputs(directory, seed, *specs):
     rng = np.random.default_rng(int(seed))
     for spec in specs:
@@ -661,6 +755,8 @@ def inputs(directory, seed, *specs):
             values = rng.integers(-9, 10, size=dims)
         elif kind in ("expedge", "subnormal"):
             values = _edges(kind, int(np.prod(dims)), rng).reshape(dims)
+        elif kind == "bf16edge":
+            values = _bf16_edges(np.dtype(dtype), int(np.prod(dims)), rng).reshape(dims)
         elif kind == "uniform":
             values = rng.uniform(0.0, 1.0, dims)
         elif kind == "wellposed":
@@ -872,7 +968,40 @@ def _check_fma():
           f"{differ} of {a.shape[0] * b.shape[1]} float32 elements differ between them")
 
 
+def _check_bf16():
+    """Self-test of bf16 (reference.py check-bf16): the float32 bit
+    arithmetic against exact rounding (_round_exact) on random bit patterns
+    (every exponent, subnormals, infinities, NaN) and on the bf16edge
+    inputs; the float64 rounding against the same; and the teeth: rounding
+    float64 through float32 first misses some of the float64 edges."""
+    rng = np.random.default_rng(16)
+    with np.errstate(all="ignore"):
+        f32 = np.concatenate([
+            rng.integers(0, 2 ** 32, 20000, dtype=np.uint64).astype(np.uint32).view(np.float32),
+            _bf16_edges(np.dtype(np.float32), 4000, rng)])
+        got = bf16(f32)
+        want = bf16(f32.astype(np.float64))
+        same = (got.view(np.uint32) == want.view(np.uint32))
+        if not same.all():
+            i = np.flatnonzero(~same)[0]
+            sys.exit(f"bf16({f32[i]!r}): got {got[i]!r}, exact rounding gives {want[i]!r}")
+        f64 = _bf16_edges(np.dtype(np.float64), 4000, rng)
+        once = bf16(f64)
+        twice = bf16(f64.astype(np.float32))
+        # Exact rounding from float64 lies within half a bfloat16 spacing.
+        finite = np.isfinite(once)
+        err = np.abs(once[finite].astype(np.float64) - f64[finite])
+        half = np.ldexp(1.0, np.maximum(np.frexp(np.abs(once[finite]))[1] - 1, -126) - 8)
+        if not (err <= half).all():
+            sys.exit("bf16 of float64: not within half a spacing")
+        missed = np.count_nonzero(once.view(np.uint32) != twice.view(np.uint32))
+        if missed == 0:
+            sys.exit("bf16: no float64 edge tells one rounding from two")
+    print(f"ok: bf16 rounds {f32.size} float32 values exactly; "
+          f"{missed} of {f64.size} float64 edges differ through float32")
+
+
 if __name__ == "__main__":
     command, rest = sys.argv[1], sys.argv[2:]
     {"close": close, "exact": exact, "ulps": ulps, "inputs": inputs,
-     "check-fma": _check_fma}[command](*rest)
+     "check-fma": _check_fma, "check-bf16": _check_bf16}[command](*rest)

@@ -27,13 +27,14 @@ func.func @act(%x: tensor<?xf32> {tgraph.name = "x", tgraph.shape = ["N"]})
 
 // -----
 
-// Transcendentals have Tessera's own approximations in f32 only.
+// Transcendentals have Tessera's own approximations in f32 only (bf16
+// computes in f32).
 func.func @wide(%x: tensor<4xf64> {tgraph.shape = [4]}) -> (tensor<4xf64> {tgraph.shape = [4]})
     attributes {tgraph.dims = [], tgraph.entry} {
   %r = tsched.fusion_group(%x) {kind = "elementwise", shape = [4], tile = array<i64: 64>}
       : (tensor<4xf64>) -> tensor<4xf64> {
   ^bb0(%a: tensor<4xf64>):
-    // expected-error @+1 {{'tgraph.exp' on 'f64' is not supported by the CPU backend yet (f32 only)}}
+    // expected-error @+1 {{'tgraph.exp' on 'f64' is not supported by the CPU backend yet (f32 and bf16 only)}}
     %e = tgraph.exp %a : tensor<4xf64>
     tsched.yield %e : tensor<4xf64>
   }

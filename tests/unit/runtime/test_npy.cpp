@@ -94,6 +94,8 @@ TEST(Npy, WriteIsAtomicAndLeavesNoTemporaries) {
 }
 
 TEST(Npy, WriteErrors) {
+  // .npy has no bf16 (`tessera run` widens it to float32 first:
+  // test_npy_bfloat16.cpp).
   TempDir dir;
   npy::Array a;
   a.dtype = tbin::DType::BF16;

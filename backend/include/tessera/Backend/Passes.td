@@ -32,6 +32,24 @@ def ConvertTTileToLLVM : Pass<"convert-ttile-to-llvm", "mlir::ModuleOp"> {
                            "::mlir::cf::ControlFlowDialect"];
 }
 
+def EmulateNarrowFloats : Pass<"emulate-narrow-floats", "mlir::ModuleOp"> {
+  let summary = "Compute bf16 arithmetic inside kernels in f32, rounding "
+                "each result";
+  let description = [{
+    Inside every `ttile.kernel`, an arith or math operation with a bf16
+    operand or result becomes the same operation on f32 (the operands
+    extended exactly), its results rounded to bf16 to nearest even; an
+    integer converted to bf16 goes through f64. Then `arith.extf` and
+    `arith.truncf` to and from bf16 become integer operations (f64 to bf16
+    rounded once, through f32 rounded to odd), so that no target needs
+    bf16 instructions or a compiler-runtime call. Loads, stores, selects,
+    constants and vector shuffles keep their bf16 values. Both
+    `--convert-ttile-to-llvm` and `--convert-ttile-to-nvvm` run it first.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::math::MathDialect"];
+}
+
 def ConvertTTileToNVVM : Pass<"convert-ttile-to-nvvm", "mlir::ModuleOp"> {
   let summary = "Lower Tile IR kernels to NVVM-flavoured LLVM dialect (CUDA)";
   let description = [{

@@ -88,11 +88,11 @@ static Value emitCast(OpBuilder &b, Location loc, Value x, VectorType to) {
                                    splat(b.getIntegerAttr(te, 0), to), r);
 }
 
-// The vector form of one Graph IR operator inside a kernel body.
-FailureOr<Value> emitVectorOp(OpBuilder &b, Operation *op, int64_t lanes,
-                              IRMapping &map) {
+// The vector form of one Graph IR operator inside a kernel body, computed
+// on vectors of `vt` (the result's type, or f32 for a bf16 operator).
+static FailureOr<Value> emitVectorOpAs(OpBuilder &b, Operation *op,
+                                       VectorType vt, IRMapping &map) {
   Location loc = op->getLoc();
-  auto vt = VectorType::get({lanes}, elementOf(op->getResult(0)));
   bool isFloat = isa<FloatType>(vt.getElementType());
   if (auto c = dyn_cast<tgraph::ConstantOp>(op)) {
     Attribute value = c.getValue();
@@ -135,10 +135,10 @@ FailureOr<Value> emitVectorOp(OpBuilder &b, Operation *op, int64_t lanes,
       isa<tgraph::ExpOp, tgraph::LogOp, tgraph::Log1pOp, tgraph::SinOp,
           tgraph::CosOp, tgraph::TanhOp, tgraph::SigmoidOp, tgraph::SiluOp,
           tgraph::GeluOp, tgraph::PowOp, tgraph::RsqrtOp>(op);
-  if (transcendental && !elem.isF32())
+  if (transcendental && !elem.isF32() && !elem.isBF16())
     return op->emitError("'")
            << op->getName() << "' on " << elem
-           << " is not supported by the CPU backend yet (f32 only)";
+           << " is not supported by the CPU backend yet (f32 and bf16 only)";
   // sigmoid(x) = 1 / (1 + e^-x) for x >= 0 and e^x / (1 + e^x) below, with
   // t = e^-|x| in both: for very negative x, e^-x overflows and 1 / inf
   // would be 0 where the result is a subnormal e^x (down to x = -103.9).
@@ -230,6 +230,33 @@ FailureOr<Value> emitVectorOp(OpBuilder &b, Operation *op, int64_t lanes,
     return isFloat ? b.create<arith::DivFOp>(loc, l, r).getResult()
                    : emitIntegerQuotient(b, loc, l, r);
   return op->emitError("no Tile IR lowering for '") << op->getName() << "'";
+}
+
+// Operators on bf16 are computed in f32 and rounded to bf16 once
+// (docs/language.md section 8). Those that lower to one arith or math
+// operation stay bf16 in Tile IR, and the backend computes that operation
+// so (NarrowFloatEmulation.cpp); those that lower to several must not round
+// between them, and compute in f32 here.
+static bool lowersToSeveralOps(Operation *op) {
+  return isa<tgraph::SigmoidOp, tgraph::SiluOp, tgraph::GeluOp, tgraph::RsqrtOp,
+             tgraph::RemOp>(op);
+}
+
+FailureOr<Value> emitVectorOp(OpBuilder &b, Operation *op, int64_t lanes,
+                              IRMapping &map) {
+  auto vt = VectorType::get({lanes}, elementOf(op->getResult(0)));
+  if (!vt.getElementType().isBF16() || !lowersToSeveralOps(op))
+    return emitVectorOpAs(b, op, vt, map);
+  Location loc = op->getLoc();
+  Type f32 = b.getF32Type();
+  IRMapping wide;
+  for (Value v : op->getOperands())
+    wide.map(v, convertFloat(b, loc, map.lookup(v), f32));
+  FailureOr<Value> r =
+      emitVectorOpAs(b, op, VectorType::get({lanes}, f32), wide);
+  if (failed(r))
+    return failure();
+  return convertFloat(b, loc, *r, vt.getElementType());
 }
 
 // Lanes per step: the vector width over the widest element of the group.

@@ -189,13 +189,19 @@ LogicalResult lowerScatter(tgraph::ScatterOp op, tsched::FusionGroupOp group,
     Value from = x.loadPosition(k.inputs[2], t);
     Value to = x.loadPosition(k.inputs[2], x.add(t, x.idx(1)));
     bool accumulate = op.getAccumulate();
+    // A sum of updates accumulates as a reduction does (bf16 in f32),
+    // rounded once when stored.
     Type elem = elementOf(op.getResult());
+    Type sumType = accumulate ? accumulatorOf(elem) : elem;
     auto loop = b.create<scf::ForOp>(
-        loc, from, to, x.idx(1), ValueRange{x.load(k.inputs[0], k.offset)},
+        loc, from, to, x.idx(1),
+        ValueRange{
+            convertFloat(b, loc, x.load(k.inputs[0], k.offset), sumType)},
         [&](OpBuilder &nb, Location, Value j, ValueRange acc) {
           Index y{{nb, loc}};
           Value i = y.loadPosition(k.inputs[3], j);
-          Value u = y.load(k.inputs[1], y.flat(a, i, I, bb, B));
+          Value u = convertFloat(
+              nb, loc, y.load(k.inputs[1], y.flat(a, i, I, bb, B)), sumType);
           Value next = u;
           if (accumulate)
             next = isa<FloatType>(elem)
@@ -203,7 +209,8 @@ LogicalResult lowerScatter(tgraph::ScatterOp op, tsched::FusionGroupOp group,
                        : nb.create<arith::AddIOp>(loc, acc[0], u).getResult();
           nb.create<scf::YieldOp>(loc, next);
         });
-    x.store(loop.getResult(0), k.outputs[0], k.offset);
+    x.store(convertFloat(b, loc, loop.getResult(0), elem), k.outputs[0],
+            k.offset);
     b.create<ttile::YieldOp>(loc);
   }
   eb.create<memref::DeallocOp>(loc, first);

@@ -22,7 +22,24 @@ Value groupInput(tsched::FusionGroupOp group, Value inner) {
 }
 
 bool isSupportedElement(Type t) {
-  return t.isF32() || t.isF64() || t.isInteger(32) || t.isInteger(64);
+  return t.isF32() || t.isF64() || t.isBF16() || t.isInteger(32) ||
+         t.isInteger(64);
+}
+
+Type accumulatorOf(Type elem) {
+  return elem.isBF16() ? Float32Type::get(elem.getContext()) : elem;
+}
+
+Value convertFloat(OpBuilder &b, Location loc, Value v, Type to) {
+  Type from = getElementTypeOrSelf(v.getType());
+  if (from == to)
+    return v;
+  Type type = to;
+  if (auto vt = dyn_cast<VectorType>(v.getType()))
+    type = VectorType::get(vt.getShape(), to);
+  if (from.getIntOrFloatBitWidth() < to.getIntOrFloatBitWidth())
+    return b.create<arith::ExtFOp>(loc, type, v);
+  return b.create<arith::TruncFOp>(loc, type, v);
 }
 
 Value indexConst(OpBuilder &b, Location loc, int64_t v) {

@@ -18,8 +18,18 @@ namespace tessera::tile {
 // Tensors live in flat, row-major buffers.
 mlir::MemRefType flatBuffer(mlir::Type tensorType);
 mlir::Type elementOf(mlir::Value tensor);
-// The element types CPU kernels compute in: f32, f64, i32, i64.
+// The element types CPU kernels store: f32, f64, i32, i64 and bf16 (whose
+// arithmetic is f32's, rounded to bf16 after each operator: docs/language.md
+// section 8).
 bool isSupportedElement(mlir::Type t);
+// The type reductions and matmuls over `elem` accumulate in: f32 for bf16
+// (a policy's `accum:` is not read yet), `elem` itself otherwise. Values
+// are extended as they are loaded, and rounded once as they are stored.
+mlir::Type accumulatorOf(mlir::Type elem);
+// `v` (a scalar or a vector) converted to the float element type `to`:
+// extended or rounded to nearest even; `v` itself when it has that type.
+mlir::Value convertFloat(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v,
+                         mlir::Type to);
 
 // The entry being lowered, as a group's lowering sees it.
 class EntryContext {

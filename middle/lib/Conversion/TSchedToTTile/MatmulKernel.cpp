@@ -9,13 +9,19 @@
 // (the last one shorter), each accumulated so from zero, and the segment
 // values are added in ascending order from the first
 // (docs/ir/cpu-backend.md, "Segments"): the segments of a small result with
-// a long sum (a weight gradient over many points) run in parallel.
+// a long sum (a weight gradient over many points) run in parallel. bf16
+// accumulates in f32 (accumulatorOf): the products of bf16 are exact in f32,
+// the segments' values are f32, and each result is rounded to bf16 once.
 //
 // Two kernels. The first packs `b` (read as [k, n], or as [n, k] under
 // transpose_rhs) into panels of kVectorsPerStep vectors' columns, each panel
 // K contiguous rows: the second then reads `b` sequentially, whatever its
 // layout and row length. Columns past N in the last panel are padding that
 // only feeds results never stored.
+//
+// Panels keep the element type (bf16 stays bf16: half the bytes, and the
+// CUDA backend's tensor cores read them as they are); the second kernel
+// extends what it loads, its lanes a register's worth of accumulators.
 //
 // In the second, a point is a block of kRowsPerStep rows by one panel: each
 // scalar of `a` feeds kVectorsPerStep vector multiplies and each vector of
@@ -108,21 +114,27 @@ struct Operands {
   Value aBase, pBase, cBase; // the batch's (and panel's) first elements
   Value aStep;               // between a[i, k] and a[i, k+1]
   Value aRowStep;            // between a[i, k] and a[i+1, k]
-  VectorType vt;
+  VectorType vt;             // of elements, as loaded
+  VectorType accType;        // of accumulators (f32 for bf16)
   int64_t lanes;
   bool fused; // a step is one fused multiply-add
 
   int64_t panelWidth() const { return kVectorsPerStep * lanes; }
+  // a[row, k], extended to the accumulator's type.
   Value aAt(OpBuilder &b, Location loc, Value row, Value k) const {
     Value idx = addIdx(b, loc, aBase, mulIdx(b, loc, row, aRowStep));
     idx = addIdx(b, loc, idx, mulIdx(b, loc, k, aStep));
-    return b.create<memref::LoadOp>(loc, A, ValueRange{idx});
+    return convertFloat(b, loc,
+                        b.create<memref::LoadOp>(loc, A, ValueRange{idx}),
+                        accType.getElementType());
   }
 };
 
 // Rows [i0, i0 + rows) of the panel's columns [j0, j0 + panel width): an
-// accumulator per row and vector, summed over k in ascending order. Packed
-// rows are whole; stores mask columns at or past N unless `wholeColumns`.
+// accumulator per row and vector, summed over k in ascending order (in the
+// accumulator's type: bf16 elements are extended as loaded, and the sums
+// rounded to bf16 once, as stored into c). Packed rows are whole; stores
+// mask columns at or past N unless `wholeColumns`.
 void emitBlock(OpBuilder &b, Location loc, const Operands &o, Value i0,
                int64_t rows, Value j0, bool wholeColumns) {
   Value one = indexConst(b, loc, 1);
@@ -130,7 +142,7 @@ void emitBlock(OpBuilder &b, Location loc, const Operands &o, Value i0,
   SmallVector<Value> rowIdx;
   for (int64_t r = 0; r < rows; ++r)
     rowIdx.push_back(addIdx(b, loc, i0, indexConst(b, loc, r)));
-  SmallVector<Value> init(rows * kVectorsPerStep, zeroOf(b, loc, o.vt));
+  SmallVector<Value> init(rows * kVectorsPerStep, zeroOf(b, loc, o.accType));
   auto kLoop = b.create<scf::ForOp>(
       loc, o.kBegin, o.kEnd, one, init,
       [&](OpBuilder &b, Location loc, Value k, ValueRange acc) {
@@ -142,12 +154,12 @@ void emitBlock(OpBuilder &b, Location loc, const Operands &o, Value i0,
               loc, o.vt, o.P,
               addIdx(b, loc, pRow, indexConst(b, loc, v * o.lanes)), pEnd);
           load->setAttr("ttile.in_bounds", b.getUnitAttr());
-          bv.push_back(load);
+          bv.push_back(convertFloat(b, loc, load, o.accType.getElementType()));
         }
         SmallVector<Value> next;
         for (int64_t r = 0; r < rows; ++r) {
-          Value a =
-              b.create<vector::SplatOp>(loc, o.vt, o.aAt(b, loc, rowIdx[r], k));
+          Value a = b.create<vector::SplatOp>(loc, o.accType,
+                                              o.aAt(b, loc, rowIdx[r], k));
           for (int64_t v = 0; v < kVectorsPerStep; ++v)
             next.push_back(mulAdd(b, loc, a, bv[v],
                                   acc[r * kVectorsPerStep + v], o.fused));
@@ -155,16 +167,18 @@ void emitBlock(OpBuilder &b, Location loc, const Operands &o, Value i0,
         b.create<scf::YieldOp>(loc, next);
       });
   // Into c, or with several segments into their values (at the same place
-  // of the batch and segment's [m, n]).
+  // of the batch and segment's [m, n]), each in its buffer's type.
   auto storeAll = [&](OpBuilder &b, Value into) {
+    Type elem = cast<MemRefType>(into.getType()).getElementType();
     for (int64_t r = 0; r < rows; ++r) {
       Value cRow = addIdx(b, loc, o.cBase, mulIdx(b, loc, rowIdx[r], o.N));
       Value cEnd = addIdx(b, loc, cRow, o.N);
       for (int64_t v = 0; v < kVectorsPerStep; ++v) {
         Value col = addIdx(b, loc, j0, indexConst(b, loc, v * o.lanes));
-        auto store = b.create<ttile::StoreOp>(
-            loc, kLoop.getResult(r * kVectorsPerStep + v), into,
-            addIdx(b, loc, cRow, col), cEnd);
+        Value sum = convertFloat(
+            b, loc, kLoop.getResult(r * kVectorsPerStep + v), elem);
+        auto store = b.create<ttile::StoreOp>(loc, sum, into,
+                                              addIdx(b, loc, cRow, col), cEnd);
         if (wholeColumns)
           store->setAttr("ttile.in_bounds", b.getUnitAttr());
       }
@@ -272,6 +286,7 @@ LogicalResult lowerMatmulGroup(tsched::FusionGroupOp group,
     return failure();
   bool tl = mm.getTransposeLhs(), tr = mm.getTransposeRhs();
   bool fused = isa<FloatType>(elem) && !tgraph::isStrict(mm);
+  Type acc = accumulatorOf(elem);
   size_t lr = ld->size(), rr = rd->size(), orank = od->size();
   Value m = (*od)[orank - 2], n = (*od)[orank - 1];
   Value k = tl ? (*ld)[lr - 2] : (*ld)[lr - 1];
@@ -290,7 +305,7 @@ LogicalResult lowerMatmulGroup(tsched::FusionGroupOp group,
     Value several = eb.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ugt,
                                              segments, indexConst(eb, loc, 1));
     values = ctx.scratchBuffer(
-        elem,
+        acc,
         eb.create<arith::SelectOp>(
             loc, several,
             mulIdx(eb, loc, productBatches, mulIdx(eb, loc, m, n)),
@@ -298,7 +313,8 @@ LogicalResult lowerMatmulGroup(tsched::FusionGroupOp group,
         loc);
   }
 
-  int64_t bytes = std::max<int64_t>(1, elem.getIntOrFloatBitWidth() / 8);
+  // Lanes: a vector of accumulators per register.
+  int64_t bytes = std::max<int64_t>(1, acc.getIntOrFloatBitWidth() / 8);
   int64_t lanes = std::max<int64_t>(1, vectorBytes / bytes);
   int64_t width = kVectorsPerStep * lanes;
   Value rowBlocks = ceilDiv(eb, loc, m, kRowsPerStep);
@@ -335,6 +351,7 @@ LogicalResult lowerMatmulGroup(tsched::FusionGroupOp group,
       "ttile.matmul",
       eb.getDictionaryAttr(
           {eb.getNamedAttr("element", TypeAttr::get(elem)),
+           eb.getNamedAttr("accumulator", TypeAttr::get(acc)),
            eb.getNamedAttr("lhs_transposed", eb.getBoolAttr(tl)),
            eb.getNamedAttr("fused", eb.getBoolAttr(fused)),
            eb.getNamedAttr(
@@ -353,6 +370,7 @@ LogicalResult lowerMatmulGroup(tsched::FusionGroupOp group,
   o.N = kb.sizes[1];
   o.K = kb.sizes[2];
   o.vt = VectorType::get({lanes}, elem);
+  o.accType = VectorType::get({lanes}, acc);
   o.lanes = lanes;
   o.fused = fused;
   o.aStep = tl ? o.M : indexConst(b, loc, 1);
@@ -414,7 +432,7 @@ LogicalResult lowerMatmulGroup(tsched::FusionGroupOp group,
       });
   b.create<ttile::YieldOp>(loc);
   if (segmented)
-    foldSegmentValues(ctx, loc, group.getTile()[0], Fold::Sum, elem, values,
+    foldSegmentValues(ctx, loc, group.getTile()[0], Fold::Sum, acc, values,
                       results[0], segments, batches, mulIdx(eb, loc, m, n), k);
   return success();
 }

@@ -47,8 +47,10 @@ bool isCompensated(mlir::Operation *reduce, Fold fold);
 // "Segments"): result (p, q) of [outer, inner] is the fold of the values
 // (p, s, q) of `values` ([outer, segments, inner]) for s = 0, 1, ...,
 // segments - 1, in that order from the first, finished over `count`
-// elements (finishFold). No points when there is one segment: the first
-// kernel stored the results itself. Frees `values` after it.
+// elements (finishFold), in `elem` (the accumulator's type, the values'),
+// and rounded once to the result's type. No points when there is one
+// segment: the first kernel stored the results itself. Frees `values`
+// after it.
 void foldSegmentValues(EntryContext &ctx, mlir::Location loc, int64_t tile,
                        Fold fold, mlir::Type elem, mlir::Value values,
                        mlir::Value result, mlir::Value segments,

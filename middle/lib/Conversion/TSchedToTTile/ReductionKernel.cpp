@@ -4,7 +4,9 @@
 // folds its R elements in ascending order: the order is the policy's, never
 // the split of the work, so the bits do not depend on the tile size or the
 // thread count. Reductions over the innermost axes (rows, inner = 1) take the
-// row kernel instead (RowReductionKernel.cpp), in its lane order.
+// row kernel instead (RowReductionKernel.cpp), in its lane order. Both fold
+// in the accumulator's type (accumulatorOf: f32 for bf16), extending what
+// they read; segment values keep that type, and a result is rounded once.
 //
 // A group that computes its operand with an elementwise chain (a fused
 // producer) evaluates the chain for each element it folds, the step's
@@ -258,9 +260,9 @@ foldChain(OpBuilder &b, Location loc, tsched::FusionGroupOp group,
   Block &body = group.getBody().front();
   Value operand = reduce->getOperand(0);
   auto operandType = cast<RankedTensorType>(operand.getType());
-  Type elem = operandType.getElementType();
+  Type accType = accumulatorOf(operandType.getElementType());
   auto lanes = static_cast<int64_t>(step.base.size());
-  auto vt = VectorType::get({lanes}, elem);
+  auto vt = VectorType::get({lanes}, accType);
 
   // Buffers by block argument; inputs that do not vary with r (rank 0, or
   // broadcast along the reduced dims) are read before the loop.
@@ -299,7 +301,7 @@ foldChain(OpBuilder &b, Location loc, tsched::FusionGroupOp group,
     }
 
   Value init = b.create<arith::ConstantOp>(
-      loc, DenseElementsAttr::get(vt, initialValue(b, fold, elem)));
+      loc, DenseElementsAttr::get(vt, initialValue(b, fold, accType)));
   SmallVector<Value> inits{init};
   if (stable)
     inits.push_back(init); // the errors start at 0, the sum's identity
@@ -338,7 +340,9 @@ foldChain(OpBuilder &b, Location loc, tsched::FusionGroupOp group,
                           readInput, readBroadcast);
         if (failed(folded))
           status = failure();
-        Value v = succeeded(status) ? *folded : acc[0];
+        Value v = succeeded(status)
+                      ? convertFloat(b, loc, *folded, vt.getElementType())
+                      : acc[0];
         SmallVector<Value> next;
         if (stable) {
           Compensated c = addCompensated(b, loc, {acc[0], acc[1]}, v);
@@ -417,6 +421,7 @@ LogicalResult lowerReductionGroup(tsched::FusionGroupOp group,
     return lowerRowReduction(group, op, fold, chained, operand, results[0],
                              outer, reduced, first, ctx);
   bool stable = isCompensated(op, fold);
+  Type accType = accumulatorOf(elem);
   Value points = eb.create<arith::MulIOp>(loc, outer, inner);
 
   // A step computes resultsPerStep consecutive results, each folding its
@@ -439,7 +444,7 @@ LogicalResult lowerReductionGroup(tsched::FusionGroupOp group,
     segments = ceilDiv(eb, loc, reduced, kColumnSegment);
     points = eb.create<arith::MulIOp>(
         loc, eb.create<arith::MulIOp>(loc, outer, segments), inner);
-    values = ctx.scratchBuffer(elem, points, loc);
+    values = ctx.scratchBuffer(accType, points, loc);
   }
   KernelSpec spec{"reduction", group.getTile()[0], resultsPerStep, {}, {},
                   points,      {reduced, inner}};
@@ -485,7 +490,7 @@ LogicalResult lowerReductionGroup(tsched::FusionGroupOp group,
         q));
     if (!chained)
       init.push_back(
-          b.create<arith::ConstantOp>(loc, initialValue(b, fold, elem)));
+          b.create<arith::ConstantOp>(loc, initialValue(b, fold, accType)));
   }
   // With `stable`, each result's error follows its sum (from 0).
   if (stable && !chained)
@@ -515,8 +520,10 @@ LogicalResult lowerReductionGroup(tsched::FusionGroupOp group,
                                        loc, step.coordinate(b, loc, j, r), I)
                                  : stride;
             Value idx = b.create<arith::AddIOp>(loc, step.base[j], at);
-            Value v =
-                b.create<memref::LoadOp>(loc, kb.inputs[0], ValueRange{idx});
+            Value v = convertFloat(
+                b, loc,
+                b.create<memref::LoadOp>(loc, kb.inputs[0], ValueRange{idx}),
+                accType);
             Value sum, error;
             if (stable) {
               Compensated c =
@@ -554,11 +561,13 @@ LogicalResult lowerReductionGroup(tsched::FusionGroupOp group,
   Value count;
   if (fold == Fold::Mean)
     count = b.create<arith::UIToFPOp>(
-        loc, elem, b.create<arith::IndexCastUIOp>(loc, b.getI64Type(), R));
+        loc, accType, b.create<arith::IndexCastUIOp>(loc, b.getI64Type(), R));
   for (int64_t j = 0; j < resultsPerStep; ++j) {
     Value result = folded[j];
     if (fold == Fold::Mean)
       result = b.create<arith::DivFOp>(loc, result, count);
+    // Rounded once, here; a segment's value keeps the accumulator's type.
+    result = convertFloat(b, loc, result, elem);
     auto store = b.create<scf::IfOp>(loc, step.valid[j], /*withElse=*/false);
     OpBuilder inner = store.getThenBodyBuilder();
     if (!segmented) {
@@ -582,7 +591,7 @@ LogicalResult lowerReductionGroup(tsched::FusionGroupOp group,
   }
   b.create<ttile::YieldOp>(loc);
   if (segmented)
-    foldSegmentValues(ctx, loc, group.getTile()[0], fold, elem, values,
+    foldSegmentValues(ctx, loc, group.getTile()[0], fold, accType, values,
                       results[0], segments, outer, inner, reduced, stable);
   return success();
 }
@@ -638,8 +647,12 @@ void foldSegmentValues(EntryContext &ctx, Location loc, int64_t tile, Fold fold,
         compensated
             ? finishCompensated(b, loc, {loop.getResult(0), loop.getResult(1)})
             : loop.getResult(0);
-    b.create<memref::StoreOp>(loc, finishFold(b, loc, fold, elem, folded, R),
-                              kc.outputs[0], ValueRange{o});
+    Type resultElem = cast<MemRefType>(result.getType()).getElementType();
+    b.create<memref::StoreOp>(
+        loc,
+        convertFloat(b, loc, finishFold(b, loc, fold, elem, folded, R),
+                     resultElem),
+        kc.outputs[0], ValueRange{o});
     b.create<ttile::YieldOp>(loc);
   }
   eb.create<memref::DeallocOp>(loc, values);

@@ -163,13 +163,14 @@ Value lanesOf(OpBuilder &b, Location loc, Value v, int64_t from, int64_t n) {
 
 // The row order over the elements `reader` reads (`length` of them): 32
 // lanes, the tail's lanes past the end holding the identity, then the tree;
-// compensated when `stable` (ReductionFold.h).
+// compensated when `stable` (ReductionFold.h). In `accType`, the
+// accumulator's type: the elements read are extended to it.
 static FailureOr<Value> emitRowFold(OpBuilder &b, Location loc,
-                                    RowReader &reader, Fold fold, Type elem,
+                                    RowReader &reader, Fold fold, Type accType,
                                     Value length, bool stable) {
-  auto vt = VectorType::get({kRowLanes}, elem);
+  auto vt = VectorType::get({kRowLanes}, accType);
   Value identity = b.create<arith::ConstantOp>(
-      loc, DenseElementsAttr::get(vt, initialValue(b, fold, elem)));
+      loc, DenseElementsAttr::get(vt, initialValue(b, fold, accType)));
   Value lanes = indexConst(b, loc, kRowLanes);
   Value whole = b.create<arith::MulIOp>(
       loc, b.create<arith::DivUIOp>(loc, length, lanes), lanes);
@@ -182,9 +183,10 @@ static FailureOr<Value> emitRowFold(OpBuilder &b, Location loc,
   auto unpack = [&](ValueRange v) {
     return Compensated{v[0], stable ? v[1] : Value()};
   };
-  auto step = [&](OpBuilder &b, Compensated acc, Value v) {
-    return stable ? addCompensated(b, loc, acc, v)
-                  : Compensated{combine(b, loc, fold, acc.sum, v), Value()};
+  auto step = [&](OpBuilder &b, Compensated sum, Value v) {
+    v = convertFloat(b, loc, v, vt.getElementType());
+    return stable ? addCompensated(b, loc, sum, v)
+                  : Compensated{combine(b, loc, fold, sum.sum, v), Value()};
   };
 
   // Whole chunks of 32, each element folded into its lane.
@@ -226,7 +228,8 @@ static FailureOr<Value> emitRowFold(OpBuilder &b, Location loc,
     Value inside =
         tb.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ult, lane,
                                  tb.create<vector::SplatOp>(loc, iv, left));
-    Value kept = tb.create<arith::SelectOp>(loc, inside, *v, identity);
+    Value kept = tb.create<arith::SelectOp>(
+        loc, inside, convertFloat(tb, loc, *v, accType), identity);
     tb.create<scf::YieldOp>(loc,
                             pack(step(tb, unpack(loop.getResults()), kept)));
     OpBuilder eb = ifTail.getElseBodyBuilder();
@@ -256,8 +259,13 @@ LogicalResult lowerRowReduction(tsched::FusionGroupOp group, Operation *reduce,
                                 Value result, Value rows, Value length,
                                 int64_t first, EntryContext &ctx) {
   Location loc = reduce->getLoc();
-  Type elem = elementOf(operand);
+  Type elem = elementOf(operand), acc = accumulatorOf(elem);
   bool stable = isCompensated(reduce, fold);
+  // The result, rounded once from the accumulator.
+  auto finish = [&](OpBuilder &b, Value folded, Value count) {
+    return convertFloat(b, loc, finishFold(b, loc, fold, acc, folded, count),
+                        elem);
+  };
   // The row's length when the operand's type knows it.
   auto type = cast<RankedTensorType>(operand.getType());
   std::optional<int64_t> known = staticCount(type, first, type.getRank());
@@ -273,12 +281,11 @@ LogicalResult lowerRowReduction(tsched::FusionGroupOp group, Operation *reduce,
                      Value(), C);
     if (failed(reader.status))
       return failure();
-    FailureOr<Value> folded =
-        emitRowFold(b, loc, reader, fold, elem, C, stable);
+    FailureOr<Value> folded = emitRowFold(b, loc, reader, fold, acc, C, stable);
     if (failed(folded))
       return failure();
-    b.create<memref::StoreOp>(loc, finishFold(b, loc, fold, elem, *folded, C),
-                              kb.outputs[0], ValueRange{row});
+    b.create<memref::StoreOp>(loc, finish(b, *folded, C), kb.outputs[0],
+                              ValueRange{row});
     b.create<ttile::YieldOp>(loc);
     return success();
   }
@@ -288,7 +295,7 @@ LogicalResult lowerRowReduction(tsched::FusionGroupOp group, Operation *reduce,
   Value segments = ceilDiv(eb, loc, length, kRowSegment);
   Value one = indexConst(eb, loc, 1);
   Value points = eb.create<arith::MulIOp>(loc, rows, segments);
-  Value values = ctx.scratchBuffer(elem, points, loc);
+  Value values = ctx.scratchBuffer(acc, points, loc);
   {
     KernelSpec spec{
         "row_reduction", group.getTile()[0], 1, {}, {values, result},
@@ -307,8 +314,7 @@ LogicalResult lowerRowReduction(tsched::FusionGroupOp group, Operation *reduce,
                      start, n);
     if (failed(reader.status))
       return failure();
-    FailureOr<Value> folded =
-        emitRowFold(b, loc, reader, fold, elem, n, stable);
+    FailureOr<Value> folded = emitRowFold(b, loc, reader, fold, acc, n, stable);
     if (failed(folded))
       return failure();
     // A row of one segment: the result itself.
@@ -317,9 +323,8 @@ LogicalResult lowerRowReduction(tsched::FusionGroupOp group, Operation *reduce,
     b.create<scf::IfOp>(
         loc, single,
         [&](OpBuilder &b, Location loc) {
-          b.create<memref::StoreOp>(loc,
-                                    finishFold(b, loc, fold, elem, *folded, C),
-                                    kb.outputs[1], ValueRange{row});
+          b.create<memref::StoreOp>(loc, finish(b, *folded, C), kb.outputs[1],
+                                    ValueRange{row});
           b.create<scf::YieldOp>(loc);
         },
         [&](OpBuilder &b, Location loc) {
@@ -343,12 +348,11 @@ LogicalResult lowerRowReduction(tsched::FusionGroupOp group, Operation *reduce,
     Value S = kb.sizes[0], C = kb.sizes[1], row = kb.offset;
     RowReader reader(b, loc, group, reduce, /*chained=*/false, kb.inputs, first,
                      row, S, Value(), S);
-    FailureOr<Value> folded =
-        emitRowFold(b, loc, reader, fold, elem, S, stable);
+    FailureOr<Value> folded = emitRowFold(b, loc, reader, fold, acc, S, stable);
     if (failed(folded))
       return failure();
-    b.create<memref::StoreOp>(loc, finishFold(b, loc, fold, elem, *folded, C),
-                              kb.outputs[0], ValueRange{row});
+    b.create<memref::StoreOp>(loc, finish(b, *folded, C), kb.outputs[0],
+                              ValueRange{row});
     b.create<ttile::YieldOp>(loc);
   }
   eb.create<memref::DeallocOp>(loc, values);
