@@ -106,6 +106,16 @@ type
 dim
   : INT
   | IDENT
+  | dimForm
+  ;
+
+// An extent computed from one dim, as a result's dim (the extent of a
+// slice over a dim known at run time): N-1, -N+5, N/2-1, (N+1)/2.
+dimForm
+  : '-' IDENT (('+' | '-') INT)?
+  | IDENT ('+' | '-') INT
+  | IDENT '/' INT (('+' | '-') INT)?
+  | '(' '-'? IDENT (('+' | '-') INT)? ')' '/' INT (('+' | '-') INT)?
   ;
 
 block

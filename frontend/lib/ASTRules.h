@@ -4,6 +4,7 @@
 #pragma once
 
 #include "tessera/Frontend/AST.h"
+#include "tessera/dim_form.hpp"
 
 #include <cstdlib>
 #include <optional>
@@ -16,6 +17,15 @@ inline int64_t parseExtent(const std::string &digits) {
   if (digits.size() > 18)
     return -1;
   return std::strtoll(digits.c_str(), nullptr, 10);
+}
+
+// An extent computed from a dim as written (`(N + 5) / 2`, spaces gone):
+// the one text of its extent (`(N+1)/2+2`), the text a slice's type has;
+// left as written where it is none (a number too large, a division by 0),
+// for Sema to report.
+inline std::string dimFormText(const std::string &written) {
+  std::optional<tbin::DimForm> form = tbin::parseDimForm(written);
+  return form ? tbin::formatDimForm(*form) : written;
 }
 
 inline ExprPtr makeNumber(SourceRange r, std::string text, bool isInteger) {

@@ -49,4 +49,16 @@ Dim dimCeilDiv(const Dim &d, int64_t t) {
   return dimFromForm({f->symbol, f->sign, rest, divisor, 0});
 }
 
+// f(value): negated for a negative sign, then floor((v + rest) / divisor)
+// as ceil((v + rest - divisor + 1) / divisor), then the offset: each step
+// stays in the family.
+Dim dimApply(const DimForm &f, const Dim &value) {
+  if (value == Dim(std::string("?")))
+    return value;
+  Dim v = f.sign < 0 ? dimNegate(value) : value;
+  if (f.divisor > 1)
+    v = dimCeilDiv(dimPlus(v, f.rest - f.divisor + 1), f.divisor);
+  return dimPlus(v, f.offset);
+}
+
 } // namespace tessera::sema

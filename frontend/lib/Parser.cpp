@@ -291,8 +291,10 @@ private:
       dim.range = range(d);
       if (d->INT())
         dim.value = ast::parseExtent(d->getStart()->getText());
-      else
+      else if (d->IDENT())
         dim.value = d->getStart()->getText();
+      else
+        dim.value = ast::dimFormText(d->getText());
       ty.dims.push_back(std::move(dim));
     }
     if (t->layout)

@@ -31,6 +31,9 @@ Dim dimFromForm(const DimForm &f);
 // family above, or `?` where `d` is not one.
 Dim dimNegate(const Dim &d);
 Dim dimCeilDiv(const Dim &d, int64_t step);
+// `f` with its dim taken as `value` (a number or a form): a result's
+// `N-1` of a call that binds N to M-1 is M-2.
+Dim dimApply(const DimForm &f, const Dim &value);
 
 // numpy-style broadcasting of two shapes, aligned at the trailing dim; a
 // dim of 1 stretches. Returns nullopt and sets `why` on a mismatch.

@@ -330,6 +330,61 @@ private:
     return params;
   }
 
+  // INT, IDENT, or grammar/Tessera.g4's dimForm: an extent computed from a
+  // dim (N-1, -N+5, N/2-1, (N+1)/2).
+  ast::Dim dim() {
+    ast::Dim dim;
+    unsigned begin = toks[pos].begin;
+    if (at(Tok::Int)) {
+      const Token &d = next();
+      dim.range = range(d);
+      dim.value = ast::parseExtent(str(d));
+      return dim;
+    }
+    std::string written;
+    auto take = [&](Tok k) { written += str(expect(k)); };
+    // `+ INT` or `- INT`, required or not.
+    auto offset = [&](bool required) {
+      if (at(Tok::Plus) || at(Tok::Minus)) {
+        take(kind());
+        take(Tok::Int);
+      } else if (required) {
+        throw NotHandled{};
+      }
+    };
+    if (accept(Tok::LParen)) {
+      written += "(";
+      if (at(Tok::Minus))
+        take(Tok::Minus);
+      take(Tok::Ident);
+      offset(false);
+      take(Tok::RParen);
+      take(Tok::Slash);
+      take(Tok::Int);
+      offset(false);
+    } else if (at(Tok::Minus)) {
+      take(Tok::Minus);
+      take(Tok::Ident);
+      offset(false);
+    } else {
+      take(Tok::Ident);
+      if (at(Tok::Slash)) {
+        take(Tok::Slash);
+        take(Tok::Int);
+        offset(false);
+      } else if (at(Tok::Plus) || at(Tok::Minus)) {
+        offset(true);
+      } else {
+        dim.range = span(begin);
+        dim.value = written;
+        return dim;
+      }
+    }
+    dim.range = span(begin);
+    dim.value = ast::dimFormText(written);
+    return dim;
+  }
+
   ast::TensorType type() {
     ast::TensorType ty;
     const Token &dtype = expect(Tok::Ident);
@@ -337,18 +392,9 @@ private:
     ty.dtypeRange = range(dtype);
     if (accept(Tok::LBracket)) {
       if (!at(Tok::RBracket)) {
-        do {
-          const Token &d = next();
-          ast::Dim dim;
-          dim.range = range(d);
-          if (d.kind == Tok::Int)
-            dim.value = ast::parseExtent(str(d));
-          else if (d.kind == Tok::Ident)
-            dim.value = str(d);
-          else
-            throw NotHandled{};
-          ty.dims.push_back(std::move(dim));
-        } while (accept(Tok::Comma));
+        do
+          ty.dims.push_back(dim());
+        while (accept(Tok::Comma));
       }
       expect(Tok::RBracket);
     }

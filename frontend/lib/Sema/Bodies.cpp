@@ -44,7 +44,7 @@ void Checker::checkFunction(const ast::FuncDecl &f) {
   bindParams(f.params, dims);
   std::map<std::string, SourceRange> resultNames;
   for (const ast::Param &r : f.results) {
-    checkType(r.type, dims);
+    checkType(r.type, dims, /*isResult=*/true);
     auto [it, fresh] = resultNames.emplace(r.name, r.nameRange);
     if (!fresh)
       error(r.nameRange, "duplicate result name '" + r.name + "'")
@@ -83,11 +83,14 @@ void Checker::checkOutputDimsBound(const ast::FuncDecl &f) {
   for (const auto &d : f.dimParams)
     declared.insert(d.first);
   for (const ast::Param &r : f.results)
-    for (const ast::Dim &d : r.type.dims)
-      if (d.isSymbolic() && declared.count(d.symbol()) &&
-          !bound.count(d.symbol()))
+    for (const ast::Dim &d : r.type.dims) {
+      // An extent computed from a dim needs that dim.
+      std::optional<DimForm> form =
+          d.isSymbolic() ? parseDimForm(d.symbol()) : std::nullopt;
+      if (form && declared.count(form->symbol) && !bound.count(form->symbol))
         error(d.range,
-              "output dim '" + d.symbol() + "' is not bound by any input");
+              "output dim '" + form->symbol + "' is not bound by any input");
+    }
 }
 
 void Checker::checkTrain(const ast::TrainDecl &t) {

@@ -79,7 +79,8 @@ private:
   // ---- types -------------------------------------------------------------
 
   void checkType(const ast::TensorType &t,
-                 const std::map<std::string, SourceRange> &dims);
+                 const std::map<std::string, SourceRange> &dims,
+                 bool isResult = false);
 
   // `@ shard(M, rows: dp)`: the mesh axis exists, and a known dim divides
   // evenly by the axis size.

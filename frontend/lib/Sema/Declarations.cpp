@@ -234,17 +234,32 @@ void Checker::checkParamDecl(const ast::ParamDecl &p) {
 }
 
 void Checker::checkType(const ast::TensorType &t,
-                        const std::map<std::string, SourceRange> &dims) {
+                        const std::map<std::string, SourceRange> &dims,
+                        bool isResult) {
   if (!isKnownDType(t.dtype))
     error(t.dtypeRange, "unknown dtype '" + t.dtype +
                             "'; expected one of f64, f32, f16, bf16, fp8_e4m3, "
                             "fp8_e5m2, i64, i32, i8, bool, c64");
   for (const ast::Dim &d : t.dims) {
     if (d.isSymbolic()) {
-      if (!dims.count(d.symbol()))
-        error(d.range, "unknown dim '" + d.symbol() +
+      // A dim, or (a result's) an extent computed from one: N-1, (N+1)/2.
+      std::optional<DimForm> form = parseDimForm(d.symbol());
+      if (!form) {
+        error(d.range, "'" + d.symbol() +
+                           "' is not an extent of a dim: write a dim plus or "
+                           "minus a number, or divided by a positive number, "
+                           "as in N-1 or (N+1)/2");
+        continue;
+      }
+      if (form->symbol != d.symbol() && !isResult) {
+        error(d.range, "an extent computed from a dim, such as " + d.symbol() +
+                           ", can only be a result's dim");
+        continue;
+      }
+      if (!dims.count(form->symbol))
+        error(d.range, "unknown dim '" + form->symbol +
                            "'; declare it after the name, as in `" +
-                           currentName + "[" + d.symbol() + "](...)`");
+                           currentName + "[" + form->symbol + "](...)`");
     } else if (d.extent() <= 0) {
       error(d.range, d.extent() == 0 ? "dimension must be positive"
                                      : "dimension is too large");

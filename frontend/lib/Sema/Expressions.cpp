@@ -592,9 +592,18 @@ ExprType Checker::unify(const Signature &sig, CallArgs &args) {
   }
   std::vector<ExprType> results;
   for (ExprType r : sig.results) {
-    for (ExprType::Dim &d : r.dims)
-      if (auto *sym = std::get_if<std::string>(&d); sym && dims.count(*sym))
+    for (ExprType::Dim &d : r.dims) {
+      auto *sym = std::get_if<std::string>(&d);
+      if (!sym)
+        continue;
+      if (dims.count(*sym)) {
         d = dims[*sym].first;
+        continue;
+      }
+      // An extent computed from a dim the call binds.
+      if (auto form = parseDimForm(*sym); form && dims.count(form->symbol))
+        d = dimApply(*form, dims[form->symbol].first);
+    }
     results.push_back(r);
   }
   if (results.size() == 1)
