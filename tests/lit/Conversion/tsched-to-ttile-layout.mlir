@@ -262,7 +262,9 @@ func.func @iota(%a: tensor<?x?xf32> {tgraph.name = "x", tgraph.shape = ["R", "C"
   return %r : tensor<?x?xi64>
 }
 
-// A reshape of a row-major buffer is a copy, point for point.
+// A reshape of a row-major buffer moves no element: returned, it is a copy
+// into the output, point for point; otherwise (@reshape_view below) its
+// result is its operand's buffer.
 // CHECK-LABEL: ttile.kernel @reshape_k0
 // CHECK-NEXT: ^bb0(%[[IN:[^:]*]]: memref<?xf32>, %[[OUT:[^:]*]]: memref<?xf32>, %[[P:[^:]*]]: index,
 // CHECK: %[[V:.*]] = memref.load %[[IN]][%[[P]]] : memref<?xf32>
@@ -280,4 +282,30 @@ func.func @reshape(%a: tensor<?x6xf32> {tgraph.name = "x", tgraph.shape = ["N", 
     tsched.yield %t : tensor<?x2x3xf32>
   }
   return %r : tensor<?x2x3xf32>
+}
+
+// The reshape's result, read by the next group, is the input's buffer: no
+// kernel and no temporary for it.
+// CHECK-LABEL: ttile.kernel @reshape_view_k0
+// CHECK-LABEL: func.func @reshape_view(
+// CHECK-NOT: memref.alloc
+// CHECK: ttile.launch @reshape_view_k0(%arg0, %arg1)
+// CHECK-NOT: ttile.launch
+// CHECK: return
+func.func @reshape_view(%a: tensor<?x6xf32> {tgraph.name = "x", tgraph.shape = ["N", 6]})
+    -> (tensor<?x2x3xf32> {tgraph.name = "out0", tgraph.shape = ["N", 2, 3]})
+    attributes {tgraph.dims = ["N"], tgraph.entry} {
+  %r = tsched.fusion_group(%a) {kind = "layout", shape = ["N", 2, 3], tile = array<i64: 4096>}
+      : (tensor<?x6xf32>) -> tensor<?x2x3xf32> {
+  ^bb0(%x: tensor<?x6xf32>):
+    %t = tgraph.reshape %x : tensor<?x6xf32> -> tensor<?x2x3xf32>
+    tsched.yield %t : tensor<?x2x3xf32>
+  }
+  %n = tsched.fusion_group(%r) {kind = "elementwise", shape = ["N", 2, 3], tile = array<i64: 4096>}
+      : (tensor<?x2x3xf32>) -> tensor<?x2x3xf32> {
+  ^bb0(%y: tensor<?x2x3xf32>):
+    %m = tgraph.neg %y : tensor<?x2x3xf32> -> tensor<?x2x3xf32>
+    tsched.yield %m : tensor<?x2x3xf32>
+  }
+  return %n : tensor<?x2x3xf32>
 }

@@ -70,6 +70,14 @@ public:
       if (auto group = dyn_cast<tsched::FusionGroupOp>(step))
         if (failed(tile::emitRuntimeChecks(group, *this)))
           return failure();
+      // A reshape moves no element: unless it is returned (and so fills an
+      // output), its result is its operand's buffer read in the new shape
+      // (buffers live until the entry returns).
+      if (auto group = dyn_cast<tsched::FusionGroupOp>(step);
+          group && isReshapeView(group, ret)) {
+        buffers[group.getResult(0)] = bufferOf(group.getInputs()[0]);
+        continue;
+      }
       SmallVector<Value> results;
       for (Value r : step->getResults()) {
         FailureOr<Value> buffer = bufferFor(r, ret, written, step->getLoc());
@@ -183,6 +191,19 @@ public:
   }
 
 private:
+  // A group that only reshapes a value that has a buffer, and whose result
+  // is not returned.
+  bool isReshapeView(tsched::FusionGroupOp group, func::ReturnOp ret) {
+    Block &body = group.getBody().front();
+    auto reshape = dyn_cast<tgraph::ReshapeOp>(body.front());
+    return reshape && std::next(body.begin()) == std::prev(body.end()) &&
+           group.getNumResults() == 1 && group.getInputs().size() >= 1 &&
+           reshape->getOperand(0) == body.getArgument(0) &&
+           bufferOf(group.getInputs()[0]) &&
+           llvm::none_of(group.getResult(0).getUsers(),
+                         [&](Operation *user) { return user == ret; });
+  }
+
   // Where a value computed in the entry goes: the first output that
   // returns it and is not written yet, or a new temporary buffer.
   FailureOr<Value> bufferFor(Value r, func::ReturnOp ret,
