@@ -75,19 +75,25 @@ inline int64_t gpuThreadsPerTile(ttile::KernelOp kernel) {
 }
 
 // A matmul kernel of floats runs on the GPU as block tiles: a block of
-// kGpuMatmulThreads threads computes a square tile of one batch's result
-// (backend/lib/cuda/MatmulTiles.cpp), not one thread a point. It comes in
-// one variant per tile size, largest first, named by gpuMatmulVariant; the
-// entry launches the largest that still makes kGpuMatmulBlocks blocks (the
-// smallest otherwise), so that small results with long sums keep the GPU
-// busy. Every variant computes the same bits. The kernel says how to read
-// its operands (its ttile.matmul attribute); one that does not keeps the
-// CPU's schedule.
+// kGpuMatmulThreads threads computes a tile of one batch's result
+// (backend/lib/cuda/MatmulTiles.cpp, TensorCoreMatmul.cpp), not one thread
+// a point. It comes in one variant per tile size, largest first, named by
+// gpuMatmulVariant after its rows; the entry launches the largest that
+// still makes gpuMatmulBlocks blocks (the smallest otherwise), so that
+// small results with long sums keep the GPU busy. Every variant computes
+// the same bits. The kernel says how to read its operands (its ttile.matmul
+// attribute); one that does not keeps the CPU's schedule.
 constexpr int64_t kGpuMatmulTiles[] = {128, 64, 32};
-constexpr int64_t kGpuMatmulBlocks = 256;
 constexpr int64_t kGpuMatmulThreads = 256;
 std::string gpuMatmulVariant(llvm::StringRef kernelSymbol, int64_t tile);
 bool runsAsGpuMatmulTiles(ttile::KernelOp kernel);
+// The rows and columns of variant `tile`'s tiles: square, but for tensor
+// cores' largest (128 x 256).
+std::pair<int64_t, int64_t> gpuMatmulTileShape(ttile::KernelOp kernel,
+                                               int64_t tile);
+// Blocks that fill the GPU: two an SM of CUDA-core tiles, one of tensor
+// cores' largest.
+int64_t gpuMatmulBlocks(ttile::KernelOp kernel);
 
 // Once kernels and entries are LLVM functions: loops become branches, and
 // what is left inside (arith, math, vector, memref, ttile loads and stores)

@@ -96,8 +96,10 @@ private:
   // A NUL-terminated kernel name, as the device image knows it.
   Value kernelName(Location l, const std::string &symbol);
   // The threads and the variant a GPU matmul's block tiles take.
-  std::pair<Value, Value>
-  gpuMatmulLaunch(ttile::LaunchOp op, const std::string &symbol, Value points);
+  std::pair<Value, Value> gpuMatmulLaunch(ttile::LaunchOp op,
+                                          ttile::KernelOp kernel,
+                                          const std::string &symbol,
+                                          Value points);
 
   // Ends the block of `op` after it with a check of `ok`: on failure,
   // branch to the cleanup block, which frees the temporaries and returns
@@ -200,12 +202,12 @@ Value EntryLowering::kernelName(Location l, const std::string &symbol) {
 
 // The variant of a GPU matmul to launch and its thread count: a block for
 // each tile of each batch, with the largest tile that makes
-// kGpuMatmulBlocks blocks, or the smallest (MatmulTiles.cpp). The kernel's
+// gpuMatmulBlocks blocks, or the smallest (MatmulTiles.cpp). The kernel's
 // sizes are m, n, k, a's batch stride, row blocks and panels; the points,
 // batches x panels x row blocks.
 std::pair<Value, Value>
-EntryLowering::gpuMatmulLaunch(ttile::LaunchOp op, const std::string &symbol,
-                               Value points) {
+EntryLowering::gpuMatmulLaunch(ttile::LaunchOp op, ttile::KernelOp kernel,
+                               const std::string &symbol, Value points) {
   Location l = op.getLoc();
   Type i64 = b.getI64Type();
   auto size = [&](int i) { return castTo(b, l, op.getSizes()[i], i64); };
@@ -218,21 +220,23 @@ EntryLowering::gpuMatmulLaunch(ttile::LaunchOp op, const std::string &symbol,
   // From the smallest tile up: a larger one replaces it when it has enough
   // blocks.
   for (int64_t tile : llvm::reverse(kGpuMatmulTiles)) {
-    auto tiles = [&](Value extent) {
+    auto [rows, cols] = gpuMatmulTileShape(kernel, tile);
+    auto tiles = [&](Value extent, int64_t side) {
       return b.create<LLVM::UDivOp>(
-          l, b.create<LLVM::AddOp>(l, extent, i64Const(b, l, tile - 1)),
-          i64Const(b, l, tile));
+          l, b.create<LLVM::AddOp>(l, extent, i64Const(b, l, side - 1)),
+          i64Const(b, l, side));
     };
     Value count = b.create<LLVM::MulOp>(
-        l, batches, b.create<LLVM::MulOp>(l, tiles(m), tiles(n)));
+        l, batches, b.create<LLVM::MulOp>(l, tiles(m, rows), tiles(n, cols)));
     Value variant = kernelName(l, gpuMatmulVariant(symbol, tile));
     if (!blocks) {
       blocks = count;
       name = variant;
       continue;
     }
-    Value enough = b.create<LLVM::ICmpOp>(l, LLVM::ICmpPredicate::uge, count,
-                                          i64Const(b, l, kGpuMatmulBlocks));
+    Value enough =
+        b.create<LLVM::ICmpOp>(l, LLVM::ICmpPredicate::uge, count,
+                               i64Const(b, l, gpuMatmulBlocks(kernel)));
     blocks = b.create<LLVM::SelectOp>(l, enough, count, blocks);
     name = b.create<LLVM::SelectOp>(l, enough, variant, name);
   }
@@ -266,7 +270,7 @@ Value EntryLowering::launch(ttile::LaunchOp op, ttile::KernelOp kernel,
   }
   Value name = kernelName(l, symbol);
   if (runsAsGpuMatmulTiles(kernel))
-    std::tie(tiles, name) = gpuMatmulLaunch(op, symbol, elements);
+    std::tie(tiles, name) = gpuMatmulLaunch(op, kernel, symbol, elements);
   auto type =
       LLVM::LLVMFunctionType::get(i32, {ptr, ptr, ptr, i32, ptr, i32, i64});
   auto i32Const = [&](int64_t v) {

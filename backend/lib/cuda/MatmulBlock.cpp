@@ -41,9 +41,9 @@ Value sharedMemory(OpBuilder &b, Location loc, const std::string &symbol) {
       loc, LLVM::LLVMPointerType::get(b.getContext(), 3), symbol + "_shared");
 }
 
-MatmulBlock openMatmulBlock(ttile::KernelOp kernel, int64_t tile,
-                            const std::string &symbol, Type shared,
-                            int64_t minBlocksPerSM, OpBuilder &mb,
+MatmulBlock openMatmulBlock(ttile::KernelOp kernel, int64_t tileRows,
+                            int64_t tileCols, const std::string &symbol,
+                            Type shared, int64_t minBlocksPerSM, OpBuilder &mb,
                             OpBuilder &b) {
   MLIRContext *ctx = kernel.getContext();
   Location loc = kernel.getLoc();
@@ -116,7 +116,8 @@ MatmulBlock openMatmulBlock(ttile::KernelOp kernel, int64_t tile,
   // The block's tile: batch, then groups of kGroupRows tile rows, down each
   // group then across.
   Value blockId = widen(b.create<NVVM::BlockIdXOp>(loc, i32));
-  Value tilesM = ceilDiv(block.M, tile), tilesN = ceilDiv(block.N, tile);
+  Value tilesM = ceilDiv(block.M, tileRows),
+        tilesN = ceilDiv(block.N, tileCols);
   Value perBatch = mul(tilesM, tilesN);
   // With segments a (batch, segment) pair, segment fastest: its segment of
   // k, and its values at the pair's [m, n] (with one segment, c itself).
@@ -142,8 +143,8 @@ MatmulBlock openMatmulBlock(ttile::KernelOp kernel, int64_t tile,
   Value within = rem(t, groupSize);
   Value tileRow = add(firstRow, rem(within, rows));
   Value tileCol = div(within, rows);
-  block.row0 = mul(tileRow, c(tile));
-  block.col0 = mul(tileCol, c(tile));
+  block.row0 = mul(tileRow, c(tileRows));
+  block.col0 = mul(tileCol, c(tileCols));
   block.aBase = mul(batch, lhsStride);
   block.pBatch = mul(mul(mul(batch, block.panels), block.K), c(block.width));
   block.cBase = mul(pair, mul(block.M, block.N));

@@ -42,13 +42,13 @@ std::optional<MatmulBlock> describeMatmul(ttile::KernelOp kernel);
 // + "_shared", 16-byte aligned) and `minBlocksPerSM` (0: no bound), and
 // returns the block's view of it with `b` inside the kernel, past the test
 // that the block has a tile (the caller fills that part; the kernel
-// returns after it). Blocks take tiles of `tile` x `tile` down groups of
-// 8 tile rows, then across, so that the blocks running at once share rows
-// of `a` and columns of `b` in L2.
-MatmulBlock openMatmulBlock(ttile::KernelOp kernel, int64_t tile,
-                            const std::string &symbol, mlir::Type shared,
-                            int64_t minBlocksPerSM, mlir::OpBuilder &mb,
-                            mlir::OpBuilder &b);
+// returns after it). Blocks take tiles of `tileRows` x `tileCols` down groups
+// of 8 tile rows, then across, so that the blocks running at once share rows of
+// `a` and columns of `b` in L2.
+MatmulBlock openMatmulBlock(ttile::KernelOp kernel, int64_t tileRows,
+                            int64_t tileCols, const std::string &symbol,
+                            mlir::Type shared, int64_t minBlocksPerSM,
+                            mlir::OpBuilder &mb, mlir::OpBuilder &b);
 
 // The shared memory of kernel `symbol`, as a pointer.
 mlir::Value sharedMemory(mlir::OpBuilder &b, mlir::Location loc,

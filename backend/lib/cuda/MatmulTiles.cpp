@@ -379,6 +379,19 @@ bool runsAsGpuMatmulTiles(ttile::KernelOp kernel) {
          (elem.isBF16() && block->accum.isF32());
 }
 
+std::pair<int64_t, int64_t> gpuMatmulTileShape(ttile::KernelOp kernel,
+                                               int64_t tile) {
+  std::optional<MatmulBlock> block = describeMatmul(kernel);
+  if (block && runsOnTensorCores(*block))
+    return tensorCoreTileShape(tile);
+  return {tile, tile};
+}
+
+int64_t gpuMatmulBlocks(ttile::KernelOp kernel) {
+  std::optional<MatmulBlock> block = describeMatmul(kernel);
+  return block && runsOnTensorCores(*block) ? kTensorCoreBlocks : 256;
+}
+
 // One variant: `symbol`, computing tiles of `shape`.
 static void buildVariant(ttile::KernelOp kernel, TileShape shape,
                          const std::string &symbol, OpBuilder &mb) {
@@ -391,8 +404,8 @@ static void buildVariant(ttile::KernelOp kernel, TileShape shape,
   // wait at every stage's barrier. (64 f64 sums alone take 128.)
   int64_t minBlocks = accum.isF32() && shape.strip == 4 ? 2 : 0;
   OpBuilder b(kernel.getContext());
-  MatmulBlock block =
-      openMatmulBlock(kernel, shape.tile(), symbol, stages, minBlocks, mb, b);
+  MatmulBlock block = openMatmulBlock(kernel, shape.tile(), shape.tile(),
+                                      symbol, stages, minBlocks, mb, b);
   GemmBuilder g(b, loc, block, shape);
   g.shared = sharedMemory(b, loc, symbol);
   g.tx = g.rem(g.tid, g.c(kThreadsPerRow));

@@ -4,9 +4,9 @@
 // finds its thread's tile and runs it. The same loads, stores and math as on
 // the CPU, in the same order, give the same bits.
 #include "../common/TileLowering.h"
+#include "../cpu/EntryLowering.h"
 #include "FoldUnrolling.h"
 #include "MatmulTiles.h"
-#include "../cpu/EntryLowering.h"
 #include "WarpLanes.h"
 #include "tessera/Backend/Passes.h"
 #include "tessera/Backend/Symbols.h"

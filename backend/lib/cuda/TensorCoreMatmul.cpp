@@ -1,9 +1,11 @@
 // A bf16 matmul on tensor cores (sm_80 and later). A block of 8 warps
-// computes a tile of T x T results (T = 128, 64 or 32), each warp a
-// (T/2) x (T/4) part of it as m16n8k16 mma.sync operations with f32 sums.
-// The operands are staged through shared memory in 3 stages of 32 k by
-// cp.async (16-byte chunks of 8 elements, zero-filled past the edges), so
-// that two stages are in flight while the third is used, and read into
+// computes a tile of TM x TN results (128 x 256, 64 x 64 or 32 x 32:
+// tensorCoreTileShape), each warp a (TM/2) x (TN/4) part of it as m16n8k16
+// mma.sync operations with f32 sums (a 64 x 64 part in the largest: 32 mma
+// for 8 ldmatrix a 16 k). The operands are staged through shared memory in
+// stages of 32 k by cp.async (16-byte chunks of 8 elements, zero-filled
+// past the edges), 3 stages (two in flight while the third is used), or 2
+// for the largest tiles, within 48 KiB, and read into
 // fragments by ldmatrix (.trans for an operand laid out k-major: b's
 // panels, and a when it is transposed). A chunk's place in its row of
 // shared memory is XORed with bits of the row, so that the 8 rows an
@@ -35,23 +37,24 @@ namespace tessera {
 namespace {
 
 constexpr int64_t kDepth = 32; // k per stage
-constexpr int64_t kStages = 3;
-constexpr int64_t kChunk = 8; // elements per 16-byte chunk
+constexpr int64_t kChunk = 8;  // elements per 16-byte chunk
 constexpr int64_t kWarpsAcross = 4;
 constexpr int64_t kWarps = kGpuMatmulThreads / 32;
 constexpr int64_t kWarpsDown = kWarps / kWarpsAcross;
 
 struct TensorCoreBuilder {
   TensorCoreBuilder(OpBuilder &b, Location loc, const MatmulBlock &block,
-                    int64_t tile)
-      : b(b), loc(loc), blk(block), T(tile), warpRows(tile / kWarpsDown),
-        warpCols(tile / kWarpsAcross), mTiles(warpRows / 16),
-        nTiles(warpCols / 8) {}
+                    int64_t tileRows, int64_t tileCols, int64_t stages)
+      : b(b), loc(loc), blk(block), TM(tileRows), TN(tileCols), stages(stages),
+        warpRows(tileRows / kWarpsDown), warpCols(tileCols / kWarpsAcross),
+        mTiles(warpRows / 16), nTiles(warpCols / 8) {}
 
   OpBuilder &b;
   Location loc;
   const MatmulBlock &blk;
-  int64_t T, warpRows, warpCols, mTiles, nTiles;
+  int64_t TM, TN; // the tile's rows and columns
+  int64_t stages; // of kDepth k each
+  int64_t warpRows, warpCols, mTiles, nTiles;
   Value shared, lane, warpRow, warpCol;
   Value fastA; // a's chunks are staged by cp.async
 
@@ -84,11 +87,11 @@ struct TensorCoreBuilder {
     return eq(rem(address, c(bytes)), c(0));
   }
 
-  // Shared memory, in elements: stage s holds a (T x kDepth) and then b
-  // (kDepth x T).
-  int64_t stageElements() const { return 2 * T * kDepth; }
+  // Shared memory, in elements: stage s holds a (TM x kDepth) and then b
+  // (kDepth x TN).
+  int64_t stageElements() const { return (TM + TN) * kDepth; }
   Value stageBase(Value stage, bool ofB) {
-    return add(mul(stage, c(stageElements())), c(ofB ? T * kDepth : 0));
+    return add(mul(stage, c(stageElements())), c(ofB ? TM * kDepth : 0));
   }
   // The first element of chunk `chunk` of `row` in a block of rows of
   // `chunks` chunks: the chunk's index XORed with the row's low bits (the
@@ -135,10 +138,11 @@ struct TensorCoreBuilder {
     b.create<LLVM::StoreOp>(loc, v, dst, 16);
   }
 
-  // Runs `body(i)` for this thread's chunks i of a stage's operand (4T of
-  // them: T rows of 4 chunks, or 32 rows of T/8).
-  void forEachChunk(llvm::function_ref<void(Value)> body) {
-    int64_t chunks = T * kDepth / kChunk;
+  // Runs `body(i)` for this thread's chunks i of a stage's operand of
+  // `side` rows or columns (4 side of them: side rows of 4 chunks, or 32
+  // rows of side/8).
+  void forEachChunk(int64_t side, llvm::function_ref<void(Value)> body) {
+    int64_t chunks = side * kDepth / kChunk;
     for (int64_t first = 0; first < chunks; first += kGpuMatmulThreads) {
       Value i = add(blk.tid, c(first));
       if (first + kGpuMatmulThreads <= chunks) {
@@ -159,7 +163,7 @@ struct TensorCoreBuilder {
     Value aStage = stageBase(stage, false), bStage = stageBase(stage, true);
     // a: rows of the tile, or under transposition k-rows of the tile's
     // columns of a[k, m].
-    forEachChunk([&](Value i) {
+    forEachChunk(TM, [&](Value i) {
       Value row, k, chunkAt;
       if (!blk.transposedA) {
         Value r = div(i, c(kDepth / kChunk)), ch = rem(i, c(kDepth / kChunk));
@@ -167,10 +171,10 @@ struct TensorCoreBuilder {
         k = add(k0, mul(ch, c(kChunk)));
         chunkAt = swizzled(r, ch, kDepth / kChunk);
       } else {
-        Value r = div(i, c(T / kChunk)), ch = rem(i, c(T / kChunk));
+        Value r = div(i, c(TM / kChunk)), ch = rem(i, c(TM / kChunk));
         row = add(blk.row0, mul(ch, c(kChunk)));
         k = add(k0, r);
-        chunkAt = swizzled(r, ch, T / kChunk);
+        chunkAt = swizzled(r, ch, TM / kChunk);
       }
       Value dst = at(shared, bf16(), add(aStage, chunkAt));
       // Element j of the chunk: its row and k, and where it is.
@@ -196,8 +200,8 @@ struct TensorCoreBuilder {
                 [&](int64_t j) { return at(blk.A, bf16(), index(j)); });
     });
     // b: k-rows of the tile's columns, each chunk within one panel.
-    forEachChunk([&](Value i) {
-      Value r = div(i, c(T / kChunk)), ch = rem(i, c(T / kChunk));
+    forEachChunk(TN, [&](Value i) {
+      Value r = div(i, c(TN / kChunk)), ch = rem(i, c(TN / kChunk));
       Value k = add(k0, r);
       Value col = add(blk.col0, mul(ch, c(kChunk)));
       Value panel = div(col, c(blk.width));
@@ -205,7 +209,7 @@ struct TensorCoreBuilder {
       Value index =
           add(blk.pBatch, add(mul(add(mul(panel, blk.K), k), c(blk.width)),
                               rem(col, c(blk.width))));
-      copyChunk(at(shared, bf16(), add(bStage, swizzled(r, ch, T / kChunk))),
+      copyChunk(at(shared, bf16(), add(bStage, swizzled(r, ch, TN / kChunk))),
                 at(blk.P, bf16(), select(inside, index, c(0))), inside);
     });
     b.create<NVVM::CpAsyncCommitGroupOp>(loc);
@@ -241,7 +245,7 @@ struct TensorCoreBuilder {
         Value q = div(lane, c(8));
         Value kRow = add(c(k), add(mul(div(q, c(2)), c(8)), rem(lane, c(8))));
         element = swizzled(kRow, add(div(firstRow, c(kChunk)), rem(q, c(2))),
-                           T / kChunk);
+                           TM / kChunk);
       }
       as.push_back(ldmatrix(add(aStage, element), 4, blk.transposedA));
     }
@@ -252,7 +256,7 @@ struct TensorCoreBuilder {
       Value chunk = add(div(mul(warpCol, c(warpCols)), c(kChunk)), c(nt));
       if (count == 2)
         chunk = add(chunk, high);
-      Value element = swizzled(add(c(k), low), chunk, T / kChunk);
+      Value element = swizzled(add(c(k), low), chunk, TN / kChunk);
       SmallVector<Value> regs =
           ldmatrix(add(bStage, element), 2 * count, /*transposed=*/true);
       for (int64_t i = 0; i < count; ++i)
@@ -276,18 +280,19 @@ struct TensorCoreBuilder {
     return next;
   }
 
-  // The sums over the block's segment of k: stages 0 and 1 are requested
-  // first; at block t, once its copies have landed (this thread's: wait for
-  // all but the latest group; everyone's: the barrier, which also says that
-  // every warp is done with block t - 1), block t + 2 is requested into t -
-  // 1's stage and block t is multiplied.
+  // The sums over the block's segment of k: the first stages - 1 blocks are
+  // requested first; at block t, once its copies have landed (this
+  // thread's: wait for all but the latest stages - 2 groups; everyone's:
+  // the barrier, which also says that every warp is done with block t - 1),
+  // block t + stages - 1 is requested into t - 1's stage and block t is
+  // multiplied.
   SmallVector<Value> accumulate() {
     int64_t count = mTiles * nTiles * 4;
     Value zero = b.create<arith::ConstantOp>(loc, b.getFloatAttr(f32(), 0.0));
     SmallVector<Value> zeros(count, zero);
     Value length = sub(blk.kEnd, blk.kBegin);
     Value blocks = div(add(length, c(kDepth - 1)), c(kDepth));
-    for (int64_t s = 0; s + 1 < kStages; ++s) {
+    for (int64_t s = 0; s + 1 < stages; ++s) {
       auto ifOp = b.create<scf::IfOp>(loc, TypeRange{}, ult(c(s), blocks),
                                       /*withElse=*/false);
       OpBuilder::InsertionGuard guard(b);
@@ -300,25 +305,25 @@ struct TensorCoreBuilder {
     Value t = loop.getInductionVar();
     // Groups are committed only for blocks that exist: the last blocks
     // wait for all of them.
-    Value last = ult(sub(blocks, t), c(kStages - 1));
+    Value last = ult(sub(blocks, t), c(stages - 1));
     auto wait = b.create<scf::IfOp>(loc, TypeRange{}, last, true);
     {
       OpBuilder::InsertionGuard guard(b);
       b.setInsertionPointToStart(wait.thenBlock());
       b.create<NVVM::CpAsyncWaitGroupOp>(loc, 0);
       b.setInsertionPointToStart(wait.elseBlock());
-      b.create<NVVM::CpAsyncWaitGroupOp>(loc, kStages - 2);
+      b.create<NVVM::CpAsyncWaitGroupOp>(loc, stages - 2);
     }
     b.create<NVVM::Barrier0Op>(loc);
-    Value ahead = add(t, c(kStages - 1));
+    Value ahead = add(t, c(stages - 1));
     auto request = b.create<scf::IfOp>(loc, TypeRange{}, ult(ahead, blocks),
                                        /*withElse=*/false);
     {
       OpBuilder::InsertionGuard guard(b);
       b.setInsertionPointToStart(request.thenBlock());
-      load(ahead, rem(ahead, c(kStages)));
+      load(ahead, rem(ahead, c(stages)));
     }
-    Value stage = rem(t, c(kStages));
+    Value stage = rem(t, c(stages));
     SmallVector<Value> acc(loop.getRegionIterArgs());
     for (int64_t k = 0; k < kDepth; k += 16)
       acc = step(stage, k, acc);
@@ -382,11 +387,15 @@ void buildTensorCoreVariant(ttile::KernelOp kernel, int64_t tile,
                             const std::string &symbol, OpBuilder &mb) {
   Location loc = kernel.getLoc();
   OpBuilder b(kernel.getContext());
-  auto stages =
-      LLVM::LLVMArrayType::get(mb.getBF16Type(), kStages * 2 * tile * kDepth);
-  MatmulBlock block = openMatmulBlock(kernel, tile, symbol, stages,
+  auto [rows, cols] = tensorCoreTileShape(tile);
+  // 48 KiB of shared memory at most (no dynamic shared memory): three
+  // stages of 128 x 32 + 32 x 128 or smaller, two of 128 x 32 + 32 x 256.
+  int64_t stageCount = rows + cols > 256 ? 2 : 3;
+  auto shared = LLVM::LLVMArrayType::get(mb.getBF16Type(),
+                                         stageCount * (rows + cols) * kDepth);
+  MatmulBlock block = openMatmulBlock(kernel, rows, cols, symbol, shared,
                                       /*minBlocksPerSM=*/0, mb, b);
-  TensorCoreBuilder g(b, loc, block, tile);
+  TensorCoreBuilder g(b, loc, block, rows, cols, stageCount);
   g.shared = sharedMemory(b, loc, symbol);
   g.lane = g.rem(block.tid, g.c(32));
   Value warp = g.div(block.tid, g.c(32));

@@ -1,33 +1,29 @@
 // RUN: tessera-opt %s --convert-ttile-to-nvvm | FileCheck %s
 
 // A bf16 matmul with f32 sums under a non-strict policy (fused = true) runs
-// on tensor cores (backend/lib/cuda/TensorCoreMatmul.cpp): three variants of
-// 128, 64 and 32 on a side, as for f32; 8 warps a block.
+// on tensor cores (backend/lib/cuda/TensorCoreMatmul.cpp): three variants,
+// 128 x 256, 64 x 64 and 32 x 32; 8 warps a block.
 
-// Shared memory: 3 stages of a (T x 32) and b (32 x T).
+// 128 x 256: shared memory for 2 stages of a (128 x 32) and b (32 x 256).
 // CHECK: llvm.mlir.global internal @tessera_kernel_mm_k1_shared() {addr_space = 3 : i32, alignment = 16 : i64} : !llvm.array<24576 x bf16>
 // CHECK-LABEL: llvm.func @tessera_kernel_mm_k1(
 // CHECK-SAME: nvvm.kernel, nvvm.maxntid = array<i32: 256, 1, 1>
-// The first two stages requested: a by cp.async when its rows are whole
+// The first stage requested: a by cp.async when its rows are whole
 // chunks, else loads and one 16-byte store a chunk; b's panels by cp.async.
 // CHECK: llvm.call_intrinsic "llvm.nvvm.cp.async.cg.shared.global.16.s"
 // CHECK: llvm.store %{{.*}} {alignment = 16 : i64} : vector<8xbf16>, !llvm.ptr<3>
 // CHECK: llvm.call_intrinsic "llvm.nvvm.cp.async.cg.shared.global.16.s"
 // CHECK: nvvm.cp.async.commit.group
-// CHECK: nvvm.cp.async.commit.group
-// Each block of k: its copies waited for (all of them at the last block),
-// a barrier, the block two ahead requested, then 2 x 16 k.
+// Each block of k: its copies waited for (with two stages, all of them), a
+// barrier, the next block requested into the other stage, then 2 x 16 k.
 // CHECK: nvvm.cp.async.wait.group 0
-// CHECK: nvvm.cp.async.wait.group 1
-// CHECK-NEXT: llvm.br
-// CHECK-NEXT: ^{{.*}}:
-// CHECK-NEXT: nvvm.barrier0
+// CHECK: nvvm.barrier0
 // CHECK: nvvm.cp.async.commit.group
-// A warp's 64 x 32 results: per 16 k, 4 fragments of a (ldmatrix x4), 2
-// pairs of b's (ldmatrix x4, transposed), 16 mma.
+// A warp's 64 x 64 results: per 16 k, 4 fragments of a (ldmatrix x4), 4
+// pairs of b's (ldmatrix x4, transposed), 32 mma.
 // CHECK-COUNT-4: nvvm.ldmatrix %{{.*}} {layout = #nvvm.mma_layout<row>, num = 4 : i32}
-// CHECK-COUNT-2: nvvm.ldmatrix %{{.*}} {layout = #nvvm.mma_layout<col>, num = 4 : i32}
-// CHECK-COUNT-32: llvm.call_intrinsic "llvm.nvvm.mma.m16n8k16.row.col.bf16"
+// CHECK-COUNT-4: nvvm.ldmatrix %{{.*}} {layout = #nvvm.mma_layout<col>, num = 4 : i32}
+// CHECK-COUNT-64: llvm.call_intrinsic "llvm.nvvm.mma.m16n8k16.row.col.bf16"
 // CHECK-NOT: llvm.nvvm.mma
 // The sums rounded to bf16 for the result, or kept in f32 as a segment's
 // value: two columns of a row as one store where aligned.
@@ -36,9 +32,13 @@
 // CHECK: llvm.store %{{.*}} {alignment = 8 : i64} : vector<2xf32>, !llvm.ptr<1>
 // CHECK: llvm.return
 
-// 64 x 64: a warp 32 x 16, 2 x 2 mma per 16 k.
+// 64 x 64: three stages of 64 x 32 and 32 x 64; a warp 32 x 16, 2 x 2 mma
+// per 16 k; with three stages, all but the latest group waited for but at
+// the last block.
 // CHECK: llvm.mlir.global internal @tessera_kernel_mm_k1_t64_shared(){{.*}}: !llvm.array<12288 x bf16>
 // CHECK-LABEL: llvm.func @tessera_kernel_mm_k1_t64(
+// CHECK: nvvm.cp.async.wait.group 0
+// CHECK: nvvm.cp.async.wait.group 1
 // CHECK-COUNT-8: llvm.nvvm.mma.m16n8k16.row.col.bf16
 // CHECK-NOT: llvm.nvvm.mma
 // CHECK: llvm.return
@@ -57,9 +57,8 @@ ttile.kernel @mm_k1 attributes {kind = "matmul", num_inputs = 2 : i64, num_sizes
 // a transposed ([k, m]): its fragments read transposed too; no segments,
 // so the sums go to the result alone.
 // CHECK-LABEL: llvm.func @tessera_kernel_mmt_k1(
-// CHECK-COUNT-4: nvvm.ldmatrix %{{.*}} {layout = #nvvm.mma_layout<col>, num = 4 : i32}
-// CHECK-COUNT-2: nvvm.ldmatrix %{{.*}} {layout = #nvvm.mma_layout<col>, num = 4 : i32}
-// CHECK-COUNT-32: llvm.nvvm.mma.m16n8k16.row.col.bf16
+// CHECK-COUNT-8: nvvm.ldmatrix %{{.*}} {layout = #nvvm.mma_layout<col>, num = 4 : i32}
+// CHECK-COUNT-64: llvm.nvvm.mma.m16n8k16.row.col.bf16
 // CHECK-NOT: vector<2xf32>
 // CHECK: llvm.return
 ttile.kernel @mmt_k1 attributes {kind = "matmul", num_inputs = 2 : i64, num_sizes = 6 : i64, tile = 4 : i64, ttile.matmul = {accumulator = f32, element = bf16, fused = true, lhs_transposed = true, panel_width = 64 : i64, segment = 0 : i64}, vector = 1 : i64} {
