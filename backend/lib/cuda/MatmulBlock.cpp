@@ -13,6 +13,37 @@ namespace tessera {
 // Blocks are numbered down groups of this many tile rows, then across.
 constexpr int64_t kGroupRows = 8;
 
+Value IndexMath::c(int64_t v) {
+  return b.create<arith::ConstantIntOp>(loc, v, 64);
+}
+Value IndexMath::add(Value x, Value y) {
+  return b.create<arith::AddIOp>(loc, x, y);
+}
+Value IndexMath::sub(Value x, Value y) {
+  return b.create<arith::SubIOp>(loc, x, y);
+}
+Value IndexMath::mul(Value x, Value y) {
+  return b.create<arith::MulIOp>(loc, x, y);
+}
+Value IndexMath::div(Value x, Value y) {
+  return b.create<arith::DivUIOp>(loc, x, y);
+}
+Value IndexMath::rem(Value x, Value y) {
+  return b.create<arith::RemUIOp>(loc, x, y);
+}
+Value IndexMath::min(Value x, Value y) {
+  return b.create<arith::MinUIOp>(loc, x, y);
+}
+Value IndexMath::ult(Value x, Value y) {
+  return b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ult, x, y);
+}
+Value IndexMath::eq(Value x, Value y) {
+  return b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, x, y);
+}
+Value IndexMath::ceilDiv(Value x, int64_t d) {
+  return div(add(x, c(d - 1)), c(d));
+}
+
 std::optional<MatmulBlock> describeMatmul(ttile::KernelOp kernel) {
   auto info = kernel->getAttrOfType<DictionaryAttr>("ttile.matmul");
   if (kernel.getKind() != "matmul" || !info)
@@ -73,30 +104,15 @@ MatmulBlock openMatmulBlock(ttile::KernelOp kernel, int64_t tileRows,
   Block *entry = fn.addEntryBlock(mb);
   b.setInsertionPointToEnd(entry);
 
-  auto c = [&](int64_t v) -> Value {
-    return b.create<arith::ConstantIntOp>(loc, v, 64);
-  };
-  auto add = [&](Value x, Value y) -> Value {
-    return b.create<arith::AddIOp>(loc, x, y);
-  };
-  auto mul = [&](Value x, Value y) -> Value {
-    return b.create<arith::MulIOp>(loc, x, y);
-  };
-  auto sub = [&](Value x, Value y) -> Value {
-    return b.create<arith::SubIOp>(loc, x, y);
-  };
-  auto div = [&](Value x, Value y) -> Value {
-    return b.create<arith::DivUIOp>(loc, x, y);
-  };
-  auto rem = [&](Value x, Value y) -> Value {
-    return b.create<arith::RemUIOp>(loc, x, y);
-  };
-  auto min = [&](Value x, Value y) -> Value {
-    return b.create<arith::MinUIOp>(loc, x, y);
-  };
-  auto ceilDiv = [&](Value x, int64_t d) {
-    return div(add(x, c(d - 1)), c(d));
-  };
+  IndexMath m{b, loc};
+  auto c = [&](int64_t v) { return m.c(v); };
+  auto add = [&](Value x, Value y) { return m.add(x, y); };
+  auto sub = [&](Value x, Value y) { return m.sub(x, y); };
+  auto mul = [&](Value x, Value y) { return m.mul(x, y); };
+  auto div = [&](Value x, Value y) { return m.div(x, y); };
+  auto rem = [&](Value x, Value y) { return m.rem(x, y); };
+  auto min = [&](Value x, Value y) { return m.min(x, y); };
+  auto ceilDiv = [&](Value x, int64_t d) { return m.ceilDiv(x, d); };
   auto widen = [&](Value v) -> Value {
     return b.create<arith::ExtUIOp>(loc, i64, v);
   };
@@ -152,10 +168,8 @@ MatmulBlock openMatmulBlock(ttile::KernelOp kernel, int64_t tileRows,
   // Blocks past the last batch (none, as the entry launches them) do
   // nothing; the test is uniform over the block, so barriers stay safe.
   Value pairs = div(points, mul(rowBlocks, block.panels));
-  auto inside = b.create<scf::IfOp>(
-      loc, TypeRange{},
-      b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ult, pair, pairs),
-      /*withElse=*/false);
+  auto inside = b.create<scf::IfOp>(loc, TypeRange{}, m.ult(pair, pairs),
+                                    /*withElse=*/false);
   b.create<LLVM::ReturnOp>(loc, ValueRange{});
   b.setInsertionPointToStart(inside.thenBlock());
   return block;

@@ -13,6 +13,24 @@
 
 namespace tessera {
 
+// Unsigned i64 arithmetic at one place, as the GPU matmul kernels compute
+// their indices.
+struct IndexMath {
+  mlir::OpBuilder &b;
+  mlir::Location loc;
+
+  mlir::Value c(int64_t v);
+  mlir::Value add(mlir::Value x, mlir::Value y);
+  mlir::Value sub(mlir::Value x, mlir::Value y);
+  mlir::Value mul(mlir::Value x, mlir::Value y);
+  mlir::Value div(mlir::Value x, mlir::Value y);
+  mlir::Value rem(mlir::Value x, mlir::Value y);
+  mlir::Value min(mlir::Value x, mlir::Value y);
+  mlir::Value ult(mlir::Value x, mlir::Value y);
+  mlir::Value eq(mlir::Value x, mlir::Value y);
+  mlir::Value ceilDiv(mlir::Value x, int64_t d);
+};
+
 struct MatmulBlock {
   mlir::Type elem;  // the operands' and the result's element type
   mlir::Type accum; // the sums' type (f32 for bf16), that of segment values

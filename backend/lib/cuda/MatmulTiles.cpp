@@ -59,10 +59,10 @@ struct TileShape {
   int64_t bStage() const { return depth * tile(); }
 };
 
-struct GemmBuilder {
+struct GemmBuilder : IndexMath {
   GemmBuilder(OpBuilder &b, Location loc, const MatmulBlock &block,
               TileShape shape)
-      : b(b), loc(loc), frame(block), elem(block.accum), width(block.width),
+      : IndexMath{b, loc}, frame(block), elem(block.accum), width(block.width),
         transposedA(block.transposedA), fused(block.fused), A(block.A),
         P(block.P), M(block.M), N(block.N), K(block.K), aBase(block.aBase),
         pBatch(block.pBatch), cBase(block.cBase), panels(block.panels),
@@ -73,8 +73,6 @@ struct GemmBuilder {
         kAStageRow(shape.aStageRow()), kAStage(shape.aStage()),
         kBStage(shape.bStage()) {}
 
-  OpBuilder &b;
-  Location loc;
   const MatmulBlock &frame;
   // The type of the sums and of the stages in shared memory; operands of
   // another type (bf16) are widened as they are staged, exactly.
@@ -93,20 +91,6 @@ struct GemmBuilder {
   Value tx, ty;
 
   Type i64() { return b.getI64Type(); }
-  Value c(int64_t v) { return b.create<arith::ConstantIntOp>(loc, v, 64); }
-  Value add(Value x, Value y) { return b.create<arith::AddIOp>(loc, x, y); }
-  Value mul(Value x, Value y) { return b.create<arith::MulIOp>(loc, x, y); }
-  Value sub(Value x, Value y) { return b.create<arith::SubIOp>(loc, x, y); }
-  Value div(Value x, Value y) { return b.create<arith::DivUIOp>(loc, x, y); }
-  Value rem(Value x, Value y) { return b.create<arith::RemUIOp>(loc, x, y); }
-  Value min(Value x, Value y) { return b.create<arith::MinUIOp>(loc, x, y); }
-  Value ult(Value x, Value y) {
-    return b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ult, x, y);
-  }
-  Value eq(Value x, Value y) {
-    return b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, x, y);
-  }
-  Value ceilDiv(Value x, int64_t d) { return div(add(x, c(d - 1)), c(d)); }
   Value zero() {
     return b.create<arith::ConstantOp>(loc, b.getFloatAttr(elem, 0.0));
   }

@@ -42,15 +42,14 @@ constexpr int64_t kWarpsAcross = 4;
 constexpr int64_t kWarps = kGpuMatmulThreads / 32;
 constexpr int64_t kWarpsDown = kWarps / kWarpsAcross;
 
-struct TensorCoreBuilder {
+struct TensorCoreBuilder : IndexMath {
   TensorCoreBuilder(OpBuilder &b, Location loc, const MatmulBlock &block,
                     int64_t tileRows, int64_t tileCols, int64_t stages)
-      : b(b), loc(loc), blk(block), TM(tileRows), TN(tileCols), stages(stages),
-        warpRows(tileRows / kWarpsDown), warpCols(tileCols / kWarpsAcross),
-        mTiles(warpRows / 16), nTiles(warpCols / 8) {}
+      : IndexMath{b, loc}, blk(block), TM(tileRows), TN(tileCols),
+        stages(stages), warpRows(tileRows / kWarpsDown),
+        warpCols(tileCols / kWarpsAcross), mTiles(warpRows / 16),
+        nTiles(warpCols / 8) {}
 
-  OpBuilder &b;
-  Location loc;
   const MatmulBlock &blk;
   int64_t TM, TN; // the tile's rows and columns
   int64_t stages; // of kDepth k each
@@ -61,19 +60,7 @@ struct TensorCoreBuilder {
   Type bf16() { return b.getBF16Type(); }
   Type f32() { return b.getF32Type(); }
   Type i32() { return b.getI32Type(); }
-  Value c(int64_t v) { return b.create<arith::ConstantIntOp>(loc, v, 64); }
   Value c32(int64_t v) { return b.create<arith::ConstantIntOp>(loc, v, 32); }
-  Value add(Value x, Value y) { return b.create<arith::AddIOp>(loc, x, y); }
-  Value sub(Value x, Value y) { return b.create<arith::SubIOp>(loc, x, y); }
-  Value mul(Value x, Value y) { return b.create<arith::MulIOp>(loc, x, y); }
-  Value div(Value x, Value y) { return b.create<arith::DivUIOp>(loc, x, y); }
-  Value rem(Value x, Value y) { return b.create<arith::RemUIOp>(loc, x, y); }
-  Value ult(Value x, Value y) {
-    return b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ult, x, y);
-  }
-  Value eq(Value x, Value y) {
-    return b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, x, y);
-  }
   Value both(Value x, Value y) { return b.create<arith::AndIOp>(loc, x, y); }
   Value select(Value p, Value x, Value y) {
     return b.create<arith::SelectOp>(loc, p, x, y);

@@ -87,6 +87,22 @@ Value Generator::gen(const ast::Expr &e) {
   return {};
 }
 
+// The predicate of a comparison operator (`<` is lt), if `op` is one.
+static std::optional<tgraph::ComparePredicate>
+comparePredicate(const std::string &op) {
+  static const std::map<std::string, tgraph::ComparePredicate> predicates = {
+      {"==", tgraph::ComparePredicate::eq},
+      {"!=", tgraph::ComparePredicate::ne},
+      {"<", tgraph::ComparePredicate::lt},
+      {"<=", tgraph::ComparePredicate::le},
+      {">", tgraph::ComparePredicate::gt},
+      {">=", tgraph::ComparePredicate::ge}};
+  auto it = predicates.find(op);
+  if (it == predicates.end())
+    return std::nullopt;
+  return it->second;
+}
+
 // x[i, a:b:s, :]: a `tgraph.slice` (an index is a slice of size 1), then a
 // reshape that drops indexed dims. Over a dim whose extent is only known at
 // run time, a bound that counts from the end (`x[-1]`, `x[:-1]`) and an
@@ -427,13 +443,6 @@ Value Generator::genBinary(const ast::BinaryExpr &bin, const ExprType &t) {
   static const std::map<std::string, std::string> arith = {
       {"+", "tgraph.add"}, {"-", "tgraph.sub"}, {"*", "tgraph.mul"},
       {"/", "tgraph.div"}, {"%", "tgraph.rem"}, {"**", "tgraph.pow"}};
-  static const std::map<std::string, tgraph::ComparePredicate> compare = {
-      {"==", tgraph::ComparePredicate::eq},
-      {"!=", tgraph::ComparePredicate::ne},
-      {"<", tgraph::ComparePredicate::lt},
-      {"<=", tgraph::ComparePredicate::le},
-      {">", tgraph::ComparePredicate::gt},
-      {">=", tgraph::ComparePredicate::ge}};
   // Operands: the element type of the tensor side; shapes broadcast to
   // the result (rank-0 operands are broadcast by the operator itself).
   const ExprType *lt = typeOfExpr(*bin.lhs), *rt = typeOfExpr(*bin.rhs);
@@ -449,11 +458,11 @@ Value Generator::genBinary(const ast::BinaryExpr &bin, const ExprType &t) {
   Value r = broadcastTo(operand(*bin.rhs, elem), operandShape, t, bin.range);
   if (auto a = arith.find(bin.op); a != arith.end())
     return create(a->second, where, {l, r}, result);
-  if (auto c = compare.find(bin.op); c != compare.end())
+  if (auto c = comparePredicate(bin.op))
     return create(
         "tgraph.compare", where, {l, r}, result,
         {b.getNamedAttr("predicate",
-                        tgraph::ComparePredicateAttr::get(&ctx, c->second))});
+                        tgraph::ComparePredicateAttr::get(&ctx, *c))});
   unsupported(bin.opRange, "'" + bin.op + "'");
   return {};
 }
@@ -548,15 +557,8 @@ Value Generator::runtimeBool(const ast::Expr &e) {
                           : create("tgraph.select", where,
                                    {l, boolConstant(true, where), r}, scalar);
   }
-  static const std::map<std::string, tgraph::ComparePredicate> compare = {
-      {"==", tgraph::ComparePredicate::eq},
-      {"!=", tgraph::ComparePredicate::ne},
-      {"<", tgraph::ComparePredicate::lt},
-      {"<=", tgraph::ComparePredicate::le},
-      {">", tgraph::ComparePredicate::gt},
-      {">=", tgraph::ComparePredicate::ge}};
-  auto c = compare.find(bin.op);
-  if (c == compare.end())
+  auto c = comparePredicate(bin.op);
+  if (!c)
     return {};
   // As the doubles that numbers are (`N / 2` is a true quotient); dims
   // below 2^53 are exact there.
@@ -570,8 +572,8 @@ Value Generator::runtimeBool(const ast::Expr &e) {
   if (!l || !r)
     return {};
   return create("tgraph.compare", where, {l, r}, scalar,
-                {b.getNamedAttr("predicate", tgraph::ComparePredicateAttr::get(
-                                                 &ctx, c->second))});
+                {b.getNamedAttr("predicate",
+                                tgraph::ComparePredicateAttr::get(&ctx, *c))});
 }
 
 Value Generator::boolConstant(bool value, Location where) {
