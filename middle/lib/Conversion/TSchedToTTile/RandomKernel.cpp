@@ -103,7 +103,7 @@ bool isRandomOp(Operation *op) {
 FailureOr<Value> emitRandomOp(OpBuilder &b, Operation *op, int64_t lanes,
                               Value offset, IRMapping &map) {
   Location loc = op->getLoc();
-  // f32 or f64: the elementwise group refuses other dtypes before this.
+  // f32, f64 or bf16: the elementwise group refuses others before this.
   auto elem = cast<FloatType>(elementOf(op->getResult(0)));
   auto vt = VectorType::get({lanes}, elem);
   Lanes l{b, loc, VectorType::get({lanes}, b.getI64Type())};
@@ -119,25 +119,29 @@ FailureOr<Value> emitRandomOp(OpBuilder &b, Operation *op, int64_t lanes,
                   vt);
 
   if (auto n = dyn_cast<tgraph::RandomNormalOp>(op)) {
-    if (!elem.isF32())
+    if (elem.isF64())
       return op->emitError("'tgraph.random_normal' in ")
              << elem
              << " is not supported by the CPU backend yet (its Box-Muller "
                 "needs log and cos, which Tessera has in f32 only)";
+    // In f32, and for bf16 that value rounded once.
+    Type f32 = b.getF32Type();
+    auto vt32 = VectorType::get({lanes}, f32);
     uint64_t key = rng::keyOf(n.getSeed());
     Value twice = l.add(index, index);
-    Value u1 = l.unit(l.bits(key, twice), 24, vt);
-    Value u2 = l.unit(l.bits(key, l.add(twice, l.constant(1))), 24, vt);
+    Value u1 = l.unit(l.bits(key, twice), 24, vt32);
+    Value u2 = l.unit(l.bits(key, l.add(twice, l.constant(1))), 24, vt32);
     Value radius = b.create<math::SqrtOp>(
         loc, b.create<arith::MulFOp>(
-                 loc, splat(elem, -2.0),
+                 loc, splat(f32, -2.0),
                  b.create<math::LogOp>(
-                     loc, b.create<arith::SubFOp>(loc, splat(elem, 1.0), u1))));
+                     loc, b.create<arith::SubFOp>(loc, splat(f32, 1.0), u1))));
     Value angle =
-        b.create<arith::MulFOp>(loc, splat(elem, 2.0 * M_PI), u2).getResult();
-    return b
-        .create<arith::MulFOp>(loc, radius, b.create<math::CosOp>(loc, angle))
-        .getResult();
+        b.create<arith::MulFOp>(loc, splat(f32, 2.0 * M_PI), u2).getResult();
+    Value normal =
+        b.create<arith::MulFOp>(loc, radius, b.create<math::CosOp>(loc, angle));
+    return elem.isF32() ? normal
+                        : b.create<arith::TruncFOp>(loc, vt, normal).getResult();
   }
 
   auto d = cast<tgraph::DropoutOp>(op);
