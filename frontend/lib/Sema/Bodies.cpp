@@ -18,8 +18,15 @@ Checker::declareDims(const ast::DimParams &dps) {
 
 void Checker::bindParams(const std::vector<ast::Param> &params,
                          const std::map<std::string, SourceRange> &dims) {
+  // A parameter's extent computed from a dim (y: f32[N-1]) needs the dim
+  // itself as another parameter's dim, which binds it.
+  std::set<std::string> bound;
+  for (const ast::Param &p : params)
+    for (const ast::Dim &d : p.type.dims)
+      if (d.isSymbolic())
+        bound.insert(d.symbol());
   for (const ast::Param &p : params) {
-    checkType(p.type, dims);
+    checkType(p.type, dims, /*isResult=*/false, &bound);
     ExprType t = typeOf(p.type);
     if (!isKnownDType(t.dtype))
       t = ExprType::error(); // reported once, at the type

@@ -78,9 +78,12 @@ private:
 
   // ---- types -------------------------------------------------------------
 
+  // `boundByParams`: the dims the function's parameters bind, which a
+  // parameter's computed extent (N-1) needs.
   void checkType(const ast::TensorType &t,
                  const std::map<std::string, SourceRange> &dims,
-                 bool isResult = false);
+                 bool isResult = false,
+                 const std::set<std::string> *boundByParams = nullptr);
 
   // `@ shard(M, rows: dp)`: the mesh axis exists, and a known dim divides
   // evenly by the axis size.

@@ -235,7 +235,8 @@ void Checker::checkParamDecl(const ast::ParamDecl &p) {
 
 void Checker::checkType(const ast::TensorType &t,
                         const std::map<std::string, SourceRange> &dims,
-                        bool isResult) {
+                        bool isResult,
+                        const std::set<std::string> *boundByParams) {
   if (!isKnownDType(t.dtype))
     error(t.dtypeRange, "unknown dtype '" + t.dtype +
                             "'; expected one of f64, f32, f16, bf16, fp8_e4m3, "
@@ -251,9 +252,11 @@ void Checker::checkType(const ast::TensorType &t,
                            "as in N-1 or (N+1)/2");
         continue;
       }
-      if (form->symbol != d.symbol() && !isResult) {
+      if (form->symbol != d.symbol() && !isResult &&
+          !(boundByParams && boundByParams->count(form->symbol))) {
         error(d.range, "an extent computed from a dim, such as " + d.symbol() +
-                           ", can only be a result's dim");
+                           ", needs '" + form->symbol +
+                           "' as a dim of another parameter");
         continue;
       }
       if (!dims.count(form->symbol))

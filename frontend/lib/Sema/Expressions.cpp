@@ -533,6 +533,15 @@ ExprType Checker::unify(const Signature &sig, CallArgs &args) {
     bound[i] = &item;
   }
   std::map<std::string, std::pair<ExprType::Dim, SourceRange>> dims;
+  struct Computed {
+    DimForm form;
+    std::string text;
+    ExprType::Dim got;
+    SourceRange where;
+    std::string param;
+    size_t axis;
+  };
+  std::vector<Computed> computed;
   for (size_t i = 0; i < sig.params.size(); ++i) {
     const auto &[pname, ptype] = sig.params[i];
     if (!bound[i]) {
@@ -564,6 +573,17 @@ ExprType Checker::unify(const Signature &sig, CallArgs &args) {
     for (size_t k = 0; k < ptype.dims.size(); ++k) {
       const ExprType::Dim &want = ptype.dims[k];
       const ExprType::Dim &got = a.dims[k];
+      // An extent computed from a dim (N-1): checked once every dim is
+      // bound.
+      if (auto *sym = std::get_if<std::string>(&want)) {
+        auto form = parseDimForm(*sym);
+        if (form && form->symbol != *sym &&
+            std::find(sig.dimParams.begin(), sig.dimParams.end(),
+                      form->symbol) != sig.dimParams.end()) {
+          computed.push_back({*form, *sym, got, where, pname, k});
+          continue;
+        }
+      }
       if (auto *sym = std::get_if<std::string>(&want);
           sym && std::find(sig.dimParams.begin(), sig.dimParams.end(), *sym) !=
                      sig.dimParams.end()) {
@@ -588,6 +608,23 @@ ExprType Checker::unify(const Signature &sig, CallArgs &args) {
           d.note(sig.paramWhere[i], "parameter declared here");
         return ExprType::error();
       }
+    }
+  }
+  for (const Computed &c : computed) {
+    auto bound = dims.find(c.form.symbol);
+    if (bound == dims.end())
+      continue;
+    ExprType::Dim want = dimApply(c.form, bound->second.first);
+    const ExprType::Dim unknown = std::string("?");
+    if (want != c.got && want != unknown && c.got != unknown) {
+      error(c.where, "dim " + std::to_string(c.axis) + " of argument '" +
+                         c.param + "' of '" + sig.name + "' is " +
+                         dimStr(c.got) + ", expected " + c.text +
+                         (dimStr(want) == c.text ? "" : " = " + dimStr(want)))
+          .note(bound->second.second, c.form.symbol + " bound to " +
+                                          dimStr(bound->second.first) +
+                                          " here");
+      return ExprType::error();
     }
   }
   std::vector<ExprType> results;

@@ -19,6 +19,14 @@ std::size_t dimIndex(const tbin::EntryMeta &entry, const std::string &sym) {
   return static_cast<std::size_t>(it - entry.dimSymbols.begin());
 }
 
+// A dim written as an extent computed from another (`N-1`), not a dim.
+bool isComputed(const tbin::Dim &d) {
+  if (!d.isSymbolic())
+    return false;
+  std::optional<tbin::DimForm> form = tbin::parseDimForm(d.symbol);
+  return form && form->symbol != d.symbol;
+}
+
 std::string plural(std::size_t n, const char *word) {
   return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
 }
@@ -121,7 +129,7 @@ bool bindInputs(const tbin::EntryMeta &entry, const tessera_tensor_t *inputs,
       return false;
     }
     for (std::size_t d = 0; d < sig.dims.size(); ++d) {
-      if (!sig.dims[d].isSymbolic())
+      if (!sig.dims[d].isSymbolic() || isComputed(sig.dims[d]))
         continue;
       const std::string &sym = sig.dims[d].symbol;
       std::size_t k = dimIndex(entry, sym);
@@ -137,6 +145,28 @@ bool bindInputs(const tbin::EntryMeta &entry, const tessera_tensor_t *inputs,
                 sym + " = " + std::to_string(t.shape[d]) + " here but " + sym +
                 " = " + std::to_string(dims[k]) + " from input '" +
                 entry.inputs[boundBy[k]].name + "'";
+        return false;
+      }
+    }
+  }
+  // Extents computed from a dim (`N-1`), once every dim is bound.
+  for (std::size_t i = 0; i < n; ++i) {
+    const tbin::TensorSig &sig = entry.inputs[i];
+    for (std::size_t d = 0; d < sig.dims.size(); ++d) {
+      if (!isComputed(sig.dims[d]))
+        continue;
+      tbin::DimForm form = *tbin::parseDimForm(sig.dims[d].symbol);
+      std::size_t k = dimIndex(entry, form.symbol);
+      std::optional<int64_t> want =
+          k < dims.size() && dims[k] >= 0 ? form.at(dims[k]) : std::nullopt;
+      if (!want || *want != inputs[i].shape[d]) {
+        failedInput = i;
+        error = "input '" + sig.name + "' dim " + std::to_string(d) + " is " +
+                std::to_string(inputs[i].shape[d]) + " here but " +
+                sig.dims[d].symbol + " = " +
+                (want ? std::to_string(*want) : std::string("?")) + " for " +
+                form.symbol + " = " +
+                (k < dims.size() ? std::to_string(dims[k]) : "?");
         return false;
       }
     }

@@ -310,8 +310,8 @@ bool decode(const uint8_t *data, std::size_t size, ModuleMeta &out,
     if (!readTensors(r, e.inputs, "input count") ||
         !readTensors(r, e.outputs, "output count"))
       return false;
-    // Every symbolic dim of a signature must be one the entry binds; an
-    // output's may be an extent computed from one (`N-1`).
+    // Every symbolic dim of a signature must be one the entry binds, or an
+    // extent computed from one (`N-1`).
     auto bound = [&](const std::string &symbol) {
       return std::find(e.dimSymbols.begin(), e.dimSymbols.end(), symbol) !=
              e.dimSymbols.end();
@@ -322,7 +322,7 @@ bool decode(const uint8_t *data, std::size_t size, ModuleMeta &out,
           if (!d.isSymbolic() || bound(d.symbol))
             continue;
           std::optional<DimForm> form = parseDimForm(d.symbol);
-          if (list == &e.inputs || !form || !bound(form->symbol))
+          if (!form || !bound(form->symbol))
             return r.fail("entry '" + printable(e.name) +
                           "' uses unbound dim '" + printable(d.symbol) + "'");
         }

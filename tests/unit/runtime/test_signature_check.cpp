@@ -186,3 +186,29 @@ TEST(SignatureCheck, OutputExtentsComputedFromDims) {
   EXPECT_FALSE(rt::outputShape(e, 0, {-1}, shape, error));
   EXPECT_EQ(error, "output 'tail' dim 0 uses 'N', which no input determines");
 }
+
+// An input whose extent is computed from a dim another input binds is
+// checked against it, whatever the order of the inputs.
+TEST(SignatureCheck, InputExtentsComputedFromDims) {
+  tbin::EntryMeta e;
+  e.name = "flux";
+  e.dimSymbols = {"N"};
+  e.inputs = {{"du", tbin::DType::F32, {{-1, "N-1"}}},
+              {"u", tbin::DType::F32, {{-1, "N"}}}};
+  char dummy = 0;
+  std::vector<int64_t> du{6}, u{7}, wrong{7};
+  auto call = [&](std::vector<int64_t> &first) {
+    return std::vector<tessera_tensor_t>{{&dummy, 1, 1, first.data()},
+                                         {&dummy, 1, 1, u.data()}};
+  };
+  rt::DimValues dims;
+  std::size_t failed;
+  std::string error;
+  auto good = call(du);
+  ASSERT_TRUE(rt::bindInputs(e, good.data(), 2, dims, failed, error)) << error;
+  EXPECT_EQ(dims, (rt::DimValues{7}));
+  auto bad = call(wrong);
+  EXPECT_FALSE(rt::bindInputs(e, bad.data(), 2, dims, failed, error));
+  EXPECT_EQ(failed, 0u);
+  EXPECT_EQ(error, "input 'du' dim 0 is 7 here but N-1 = 6 for N = 7");
+}
