@@ -82,9 +82,25 @@ MatmulBlock openMatmulBlock(ttile::KernelOp kernel, int64_t tileRows,
   Type globalPtr = LLVM::LLVMPointerType::get(ctx, 1);
   Type i64 = mb.getI64Type(), i32 = mb.getI32Type();
 
-  mb.create<LLVM::GlobalOp>(loc, shared, /*isConstant=*/false,
-                            LLVM::Linkage::Internal, symbol + "_shared",
-                            Attribute(), /*alignment=*/16, /*addrSpace=*/3);
+  auto array = cast<LLVM::LLVMArrayType>(shared);
+  int64_t bytes = array.getNumElements() *
+                  array.getElementType().getIntOrFloatBitWidth() / 8;
+  if (bytes <= kStaticSharedBytes) {
+    mb.create<LLVM::GlobalOp>(loc, shared, /*isConstant=*/false,
+                              LLVM::Linkage::Internal, symbol + "_shared",
+                              Attribute(), /*alignment=*/16, /*addrSpace=*/3);
+  } else {
+    // `.extern .shared`, sized at launch; and the size, for the runtime.
+    mb.create<LLVM::GlobalOp>(
+        loc, LLVM::LLVMArrayType::get(array.getElementType(), 0),
+        /*isConstant=*/false, LLVM::Linkage::External, symbol + "_shared",
+        Attribute(), /*alignment=*/16, /*addrSpace=*/3);
+    mb.create<LLVM::GlobalOp>(loc, i32, /*isConstant=*/true,
+                              LLVM::Linkage::External,
+                              symbol + "_dynamic_shared",
+                              mb.getI32IntegerAttr(bytes), /*alignment=*/4,
+                              /*addrSpace=*/1);
+  }
 
   // Parameters: a, packed b, (the segments' values,) c; the point count, m,
   // n, k, a's batch stride, row blocks, panels, (the segment count;) the

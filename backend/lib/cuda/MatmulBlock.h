@@ -31,6 +31,8 @@ struct IndexMath {
   mlir::Value ceilDiv(mlir::Value x, int64_t d);
 };
 
+constexpr int64_t kStaticSharedBytes = 48 * 1024;
+
 struct MatmulBlock {
   mlir::Type elem;  // the operands' and the result's element type
   mlir::Type accum; // the sums' type (f32 for bf16), that of segment values
@@ -62,7 +64,9 @@ std::optional<MatmulBlock> describeMatmul(ttile::KernelOp kernel);
 // that the block has a tile (the caller fills that part; the kernel
 // returns after it). Blocks take tiles of `tileRows` x `tileCols` down groups
 // of 8 tile rows, then across, so that the blocks running at once share rows of
-// `a` and columns of `b` in L2.
+// `a` and columns of `b` in L2. Shared memory over kStaticSharedBytes is
+// dynamic: the kernel's global `<symbol>_dynamic_shared` says how much, and
+// the runtime asks the driver for it (runtime/src/cuda/cuda_module.hpp).
 MatmulBlock openMatmulBlock(ttile::KernelOp kernel, int64_t tileRows,
                             int64_t tileCols, const std::string &symbol,
                             mlir::Type shared, int64_t minBlocksPerSM,

@@ -4,9 +4,9 @@
 // mma.sync operations with f32 sums (a 64 x 64 part in the largest: 32 mma
 // for 8 ldmatrix a 16 k). The operands are staged through shared memory in
 // stages of 32 k by cp.async (16-byte chunks of 8 elements, zero-filled
-// past the edges), 3 stages (two in flight while the third is used), or 2
-// for the largest tiles, within 48 KiB, and read into
-// fragments by ldmatrix (.trans for an operand laid out k-major: b's
+// past the edges), 3 stages (two in flight while the third is used; the
+// largest tile's 72 KiB are dynamic shared memory, MatmulBlock.h), and read
+// into fragments by ldmatrix (.trans for an operand laid out k-major: b's
 // panels, and a when it is transposed). A chunk's place in its row of
 // shared memory is XORed with bits of the row, so that the 8 rows an
 // ldmatrix reads at once fall in different banks.
@@ -375,9 +375,8 @@ void buildTensorCoreVariant(ttile::KernelOp kernel, int64_t tile,
   Location loc = kernel.getLoc();
   OpBuilder b(kernel.getContext());
   auto [rows, cols] = tensorCoreTileShape(tile);
-  // 48 KiB of shared memory at most (no dynamic shared memory): three
-  // stages of 128 x 32 + 32 x 128 or smaller, two of 128 x 32 + 32 x 256.
-  int64_t stageCount = rows + cols > 256 ? 2 : 3;
+  // Three stages: 72 KiB of dynamic shared memory for the largest tile.
+  int64_t stageCount = 3;
   auto shared = LLVM::LLVMArrayType::get(mb.getBF16Type(),
                                          stageCount * (rows + cols) * kDepth);
   MatmulBlock block = openMatmulBlock(kernel, rows, cols, symbol, shared,

@@ -39,6 +39,8 @@ bool resolveAll(void *lib, Driver &d, std::string &missing) {
   resolve(lib, d.cuGraphInstantiateWithFlags, {"cuGraphInstantiateWithFlags"},
           ignored);
   resolve(lib, d.cuGraphLaunch, {"cuGraphLaunch"}, ignored);
+  resolve(lib, d.cuModuleGetGlobal, {"cuModuleGetGlobal_v2"}, ignored);
+  resolve(lib, d.cuFuncSetAttribute, {"cuFuncSetAttribute"}, ignored);
   resolve(lib, d.cuGraphExecDestroy, {"cuGraphExecDestroy"}, ignored);
   resolve(lib, d.cuGraphDestroy, {"cuGraphDestroy"}, ignored);
   return resolve(lib, d.cuInit, {"cuInit"}, missing) &&

@@ -54,6 +54,13 @@ struct Driver {
   CUresult (*cuModuleGetFunction)(CUfunction *fn, CUmodule module,
                                   const char *name) = nullptr;
   CUresult (*cuModuleUnload)(CUmodule module) = nullptr;
+  // Optional: a kernel that asks for more than 48 KiB of shared memory
+  // (its `<name>_dynamic_shared` global) needs both; without them it fails
+  // to launch with the driver's error.
+  CUresult (*cuModuleGetGlobal)(CUdeviceptr *ptr, std::size_t *bytes,
+                                CUmodule module, const char *name) = nullptr;
+  CUresult (*cuFuncSetAttribute)(CUfunction fn, int attribute,
+                                 int value) = nullptr;
   CUresult (*cuMemAlloc)(CUdeviceptr *ptr, std::size_t bytes) = nullptr;
   CUresult (*cuMemFree)(CUdeviceptr ptr) = nullptr;
   // Optional (CUDA 11.2 and later): the stream-ordered allocator.

@@ -58,21 +58,47 @@ CudaModule::~CudaModule() {
     device_.driver().cuModuleUnload(module_);
 }
 
-bool CudaModule::function(const char *name, CUfunction &out,
-                          std::string &error) {
+bool CudaModule::function(const char *name, Kernel &out, std::string &error) {
   std::lock_guard<std::mutex> lock(mutex_);
   if (auto it = functions_.find(name); it != functions_.end()) {
     out = it->second;
     return true;
   }
-  CUfunction fn = nullptr;
-  if (CUresult r = device_.driver().cuModuleGetFunction(&fn, module_, name);
-      r != kSuccess) {
-    error = callFailed(device_.driver(), "cuModuleGetFunction", r);
+  const Driver &d = device_.driver();
+  Kernel k;
+  if (CUresult r = d.cuModuleGetFunction(&k.fn, module_, name); r != kSuccess) {
+    error = callFailed(d, "cuModuleGetFunction", r);
     return false;
   }
-  functions_.emplace(name, fn);
-  out = fn;
+  // Dynamic shared memory: a global of the kernel's says how much.
+  CUdeviceptr size = 0;
+  std::size_t sizeBytes = 0;
+  std::string global = std::string(name) + "_dynamic_shared";
+  if (d.cuModuleGetGlobal && d.cuFuncSetAttribute &&
+      d.cuModuleGetGlobal(&size, &sizeBytes, module_, global.c_str()) ==
+          kSuccess &&
+      sizeBytes == sizeof(uint32_t)) {
+    uint32_t bytes = 0;
+    if (CUresult r = d.cuMemcpyDtoHAsync(&bytes, size, sizeof bytes, nullptr);
+        r != kSuccess) {
+      error = callFailed(d, "cuMemcpyDtoHAsync", r);
+      return false;
+    }
+    if (CUresult r = d.cuStreamSynchronize(nullptr); r != kSuccess) {
+      error = callFailed(d, "cuStreamSynchronize", r);
+      return false;
+    }
+    constexpr int kMaxDynamicSharedSizeBytes = 8;
+    if (CUresult r = d.cuFuncSetAttribute(k.fn, kMaxDynamicSharedSizeBytes,
+                                          static_cast<int>(bytes));
+        r != kSuccess) {
+      error = callFailed(d, "cuFuncSetAttribute", r);
+      return false;
+    }
+    k.sharedBytes = bytes;
+  }
+  functions_.emplace(name, k);
+  out = k;
   return true;
 }
 

@@ -25,8 +25,16 @@ public:
   CudaModule(const CudaModule &) = delete;
   CudaModule &operator=(const CudaModule &) = delete;
 
+  // A kernel, and the bytes of dynamic shared memory it launches with.
+  struct Kernel {
+    CUfunction fn = nullptr;
+    unsigned sharedBytes = 0;
+  };
   // The kernel named `name`; false with `error` set if the image lacks it.
-  bool function(const char *name, CUfunction &out, std::string &error);
+  // A kernel whose image has a global `<name>_dynamic_shared` (a u32) gets
+  // that many bytes of dynamic shared memory, the function allowed them
+  // first (above 48 KiB a kernel must ask).
+  bool function(const char *name, Kernel &out, std::string &error);
 
   CudaDevice &device() const { return device_; }
 
@@ -37,7 +45,7 @@ private:
   CudaDevice &device_;
   CUmodule module_;
   std::mutex mutex_; // guards functions_
-  std::map<std::string, CUfunction, std::less<>> functions_;
+  std::map<std::string, Kernel, std::less<>> functions_;
 };
 
 } // namespace tessera::rt::cuda

@@ -253,7 +253,7 @@ public:
                " tiles are more than one launch can run");
       return kLaunchBadArgument;
     }
-    CUfunction fn;
+    CudaModule::Kernel fn;
     std::string why;
     if (!mod.function(kernel, fn, why)) {
       fail(TESSERA_ERROR_EXECUTION, who + ": " + why);
@@ -290,9 +290,9 @@ public:
       if (!recordEvent(timed.start))
         return kLaunchFailed;
     }
-    CUresult r = d.cuLaunchKernel(fn, static_cast<unsigned>(blocks), 1, 1,
-                                  kThreadsPerBlock, 1, 1, 0, stream,
-                                  params.data(), nullptr);
+    CUresult r = d.cuLaunchKernel(fn.fn, static_cast<unsigned>(blocks), 1, 1,
+                                  kThreadsPerBlock, 1, 1, fn.sharedBytes,
+                                  stream, params.data(), nullptr);
     if (r != kSuccess) {
       fail(TESSERA_ERROR_EXECUTION,
            who + ": " + callFailed(d, "cuLaunchKernel", r));

@@ -4,20 +4,26 @@
 // on tensor cores (backend/lib/cuda/TensorCoreMatmul.cpp): three variants,
 // 128 x 256, 64 x 64 and 32 x 32; 8 warps a block.
 
-// 128 x 256: shared memory for 2 stages of a (128 x 32) and b (32 x 256).
-// CHECK: llvm.mlir.global internal @tessera_kernel_mm_k1_shared() {addr_space = 3 : i32, alignment = 16 : i64} : !llvm.array<24576 x bf16>
+// 128 x 256: 3 stages of a (128 x 32) and b (32 x 256), 72 KiB: dynamic
+// shared memory, its size in a global the runtime reads.
+// CHECK: llvm.mlir.global external @tessera_kernel_mm_k1_shared() {addr_space = 3 : i32, alignment = 16 : i64} : !llvm.array<0 x bf16>
+// CHECK-NEXT: llvm.mlir.global external constant @tessera_kernel_mm_k1_dynamic_shared(73728 : i32) {addr_space = 1 : i32, alignment = 4 : i64} : i32
 // CHECK-LABEL: llvm.func @tessera_kernel_mm_k1(
 // CHECK-SAME: nvvm.kernel, nvvm.maxntid = array<i32: 256, 1, 1>
-// The first stage requested: a by cp.async when its rows are whole
+// The first two stages requested: a by cp.async when its rows are whole
 // chunks, else loads and one 16-byte store a chunk; b's panels by cp.async.
 // CHECK: llvm.call_intrinsic "llvm.nvvm.cp.async.cg.shared.global.16.s"
 // CHECK: llvm.store %{{.*}} {alignment = 16 : i64} : vector<8xbf16>, !llvm.ptr<3>
 // CHECK: llvm.call_intrinsic "llvm.nvvm.cp.async.cg.shared.global.16.s"
 // CHECK: nvvm.cp.async.commit.group
-// Each block of k: its copies waited for (with two stages, all of them), a
-// barrier, the next block requested into the other stage, then 2 x 16 k.
+// CHECK: nvvm.cp.async.commit.group
+// Each block of k: its copies waited for (all of them at the last block),
+// a barrier, the block two ahead requested, then 2 x 16 k.
 // CHECK: nvvm.cp.async.wait.group 0
-// CHECK: nvvm.barrier0
+// CHECK: nvvm.cp.async.wait.group 1
+// CHECK-NEXT: llvm.br
+// CHECK-NEXT: ^{{.*}}:
+// CHECK-NEXT: nvvm.barrier0
 // CHECK: nvvm.cp.async.commit.group
 // A warp's 64 x 64 results: per 16 k, 4 fragments of a (ldmatrix x4), 4
 // pairs of b's (ldmatrix x4, transposed), 32 mma.
@@ -32,13 +38,10 @@
 // CHECK: llvm.store %{{.*}} {alignment = 8 : i64} : vector<2xf32>, !llvm.ptr<1>
 // CHECK: llvm.return
 
-// 64 x 64: three stages of 64 x 32 and 32 x 64; a warp 32 x 16, 2 x 2 mma
-// per 16 k; with three stages, all but the latest group waited for but at
-// the last block.
+// 64 x 64: three stages of 64 x 32 and 32 x 64 in static shared memory; a
+// warp 32 x 16, 2 x 2 mma per 16 k.
 // CHECK: llvm.mlir.global internal @tessera_kernel_mm_k1_t64_shared(){{.*}}: !llvm.array<12288 x bf16>
 // CHECK-LABEL: llvm.func @tessera_kernel_mm_k1_t64(
-// CHECK: nvvm.cp.async.wait.group 0
-// CHECK: nvvm.cp.async.wait.group 1
 // CHECK-COUNT-8: llvm.nvvm.mma.m16n8k16.row.col.bf16
 // CHECK-NOT: llvm.nvvm.mma
 // CHECK: llvm.return

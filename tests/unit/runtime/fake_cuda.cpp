@@ -36,7 +36,18 @@ CUstream fakeStream() { return reinterpret_cast<CUstream>(0x2000); }
 CUmodule fakeModule() { return reinterpret_cast<CUmodule>(0x3000); }
 
 // Whether [address, address + bytes) lies in one allocation.
+bool inModuleGlobal(uint64_t address, std::size_t bytes) {
+  for (auto &[name, k] : state.kernels) {
+    auto at = reinterpret_cast<uintptr_t>(&k.dynamicShared);
+    if (address >= at && address + bytes <= at + sizeof k.dynamicShared)
+      return true;
+  }
+  return false;
+}
+
 bool inDeviceMemory(uint64_t address, std::size_t bytes) {
+  if (inModuleGlobal(address, bytes))
+    return true;
   auto it = state.live.upper_bound(address);
   if (it == state.live.begin())
     return false;
@@ -126,6 +137,28 @@ CUresult moduleGetFunction(CUfunction *fn, CUmodule, const char *name) {
   if (it == state.kernels.end())
     return kCudaNotFound;
   *fn = reinterpret_cast<CUfunction>(&it->second);
+  return kSuccess;
+}
+// `<kernel>_dynamic_shared` of a kernel that has one.
+CUresult moduleGetGlobal(CUdeviceptr *ptr, std::size_t *bytes, CUmodule,
+                         const char *name) {
+  std::string global = name;
+  const std::string suffix = "_dynamic_shared";
+  if (global.size() <= suffix.size() ||
+      global.compare(global.size() - suffix.size(), suffix.size(), suffix))
+    return kCudaNotFound;
+  auto it = state.kernels.find(global.substr(0, global.size() - suffix.size()));
+  if (it == state.kernels.end() || !it->second.dynamicShared)
+    return kCudaNotFound;
+  *ptr = reinterpret_cast<uintptr_t>(&it->second.dynamicShared);
+  *bytes = sizeof it->second.dynamicShared;
+  return kSuccess;
+}
+CUresult funcSetAttribute(CUfunction fn, int attribute, int value) {
+  constexpr int kMaxDynamicSharedSizeBytes = 8;
+  if (attribute != kMaxDynamicSharedSizeBytes)
+    return kCudaInvalidValue;
+  reinterpret_cast<FakeKernel *>(fn)->maxDynamicShared = value;
   return kSuccess;
 }
 CUresult moduleUnload(CUmodule) {
@@ -237,6 +270,9 @@ CUresult launchKernel(CUfunction fn, unsigned gx, unsigned gy, unsigned gz,
   if (extra)
     return kCudaInvalidValue;
   auto *kernel = reinterpret_cast<FakeKernel *>(fn);
+  // As the driver: above 48 KiB only what the kernel was allowed.
+  if (shared > 48 * 1024 && static_cast<int>(shared) > kernel->maxDynamicShared)
+    return kCudaInvalidValue;
   FakeLaunch launch{"", {gx, gy, gz}, {bx, by, bz}, shared, {}};
   for (const auto &[name, k] : state.kernels)
     if (&k == kernel)
@@ -363,6 +399,8 @@ Driver makeDriver() {
   d.cuModuleLoadDataEx = moduleLoadDataEx;
   d.cuModuleGetFunction = moduleGetFunction;
   d.cuModuleUnload = moduleUnload;
+  d.cuModuleGetGlobal = moduleGetGlobal;
+  d.cuFuncSetAttribute = funcSetAttribute;
   d.cuMemAlloc = memAlloc;
   d.cuMemFree = memFree;
   d.cuMemAllocAsync = memAllocAsync;

@@ -30,6 +30,9 @@ struct FakeKernel {
   int numParams = 0; // 8-byte parameters it takes
   // Runs the whole launch: its parameters, decoded as 8-byte values.
   std::function<void(const std::vector<uint64_t> &params)> run;
+  // Non-zero: the image has `<name>_dynamic_shared` holding it.
+  uint32_t dynamicShared = 0;
+  int maxDynamicShared = 0; // allowed by cuFuncSetAttribute
 };
 
 struct FakeLaunch {

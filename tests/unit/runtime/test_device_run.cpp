@@ -180,6 +180,27 @@ TEST_F(DeviceRun, RunsTheEntry) {
   EXPECT_EQ(fakeCuda().launches.back().grid[0], 2u);
 }
 
+// A kernel whose image says how much dynamic shared memory it needs
+// (`<name>_dynamic_shared`, above the 48 KiB a kernel gets unasked) is
+// allowed that much once and launched with it; the others with none.
+TEST_F(DeviceRun, DynamicSharedMemory) {
+  fakeCuda().kernels["tessera_kernel_add"].dynamicShared = 73728;
+  open();
+  std::string error;
+  ASSERT_EQ(run(1000, error), TESSERA_OK) << error;
+  ASSERT_EQ(run(100, error), TESSERA_OK) << error;
+  const test::FakeCuda &f = fakeCuda();
+  ASSERT_EQ(f.launches.size(), 4u);
+  EXPECT_EQ(f.launches[0].sharedBytes, 73728u);
+  EXPECT_EQ(f.launches[1].sharedBytes, 0u);
+  EXPECT_EQ(f.launches[2].sharedBytes, 73728u);
+  EXPECT_EQ(f.kernels.at("tessera_kernel_add").maxDynamicShared, 73728);
+  EXPECT_EQ(f.kernels.at("tessera_kernel_twice").maxDynamicShared, 0);
+  EXPECT_EQ(f.badCopies, 0);
+  for (int64_t i = 0; i < 100; ++i)
+    ASSERT_EQ(out[i], (a[i] + b[i]) + (a[i] + b[i])) << i;
+}
+
 TEST_F(DeviceRun, WithoutMemoryPoolsUsesPlainAllocations) {
   fakeCuda().memoryPools = false;
   open();
