@@ -396,6 +396,62 @@ const std::map<std::string, Builtin> &table() {
         },
         "the slices of x at the indices along an axis (NumPy's take; an "
         "index outside the dim is clamped into it)"};
+    b["concat"] = {
+        {"xs", "axis"},
+        [](Call &c) {
+          if (!c.need("xs"))
+            return ExprType::error();
+          const ExprType &xs = c.type("xs");
+          if (xs.kind != ExprType::Kind::Tuple || xs.elements.empty() ||
+              !std::all_of(xs.elements.begin(), xs.elements.end(),
+                           [](const ExprType &e) { return e.isTensor(); }))
+            return c.fail(c.where("xs"), "'concat' joins a tuple of tensors, "
+                                         "as in concat((x, y), axis: 0), "
+                                         "found " +
+                                             xs.str());
+          const ExprType &first = xs.elements[0];
+          if (first.dims.empty())
+            return c.fail(c.where("xs"),
+                          "'concat' needs rank 1 or more, found " +
+                              first.str());
+          auto axis = c.axisOf("axis", 0, first.dims.size());
+          if (!axis)
+            return ExprType::error();
+          // The other dims agree; along the axis the extents add: numbers,
+          // and at most one dim (N + 1 is a dim's extent plus a number).
+          int64_t sum = 0;
+          std::optional<ExprType::Dim> symbolic;
+          for (const ExprType &e : xs.elements) {
+            if (e.dtype != first.dtype || e.dims.size() != first.dims.size())
+              return c.fail(c.where("xs"), "'concat' joins tensors of one "
+                                           "dtype and rank, found " +
+                                               first.str() + " and " + e.str());
+            for (size_t k = 0; k < e.dims.size(); ++k)
+              if (k != static_cast<size_t>(*axis) && e.dims[k] != first.dims[k])
+                return c.fail(c.where("xs"),
+                              "'concat' along axis " + std::to_string(*axis) +
+                                  " needs the other dims equal, found " +
+                                  first.str() + " and " + e.str());
+            const ExprType::Dim &d = e.dims[*axis];
+            if (auto *n = std::get_if<int64_t>(&d)) {
+              sum += *n;
+            } else if (symbolic) {
+              return c.fail(c.where("xs"),
+                            "'concat' along axis " + std::to_string(*axis) +
+                                " adds the extents " + dimStr(*symbolic) +
+                                " and " + dimStr(d) +
+                                ", which is not an extent Tessera computes "
+                                "yet (one dim plus numbers only)");
+            } else {
+              symbolic = d;
+            }
+          }
+          std::vector<ExprType::Dim> dims = first.dims;
+          dims[*axis] = symbolic ? dimPlus(*symbolic, sum) : ExprType::Dim(sum);
+          return ExprType::tensor(first.dtype, dims);
+        },
+        "the tensors of a tuple joined along an axis (their other dims "
+        "equal)"};
     b["reshape"] = {
         {"x", "shape"},
         [](Call &c) {

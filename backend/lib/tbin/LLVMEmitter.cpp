@@ -1,6 +1,7 @@
 // LLVM dialect -> LLVM IR (with the metadata sections) -> optimized ->
 // machine code for the host CPU.
 #include "../common/OptimizationPipeline.h"
+#include "MemoryFunctions.h"
 #include "tessera/Backend/Tbin.h"
 #include "tessera/tbin_abi.h"
 
@@ -233,6 +234,10 @@ translateUnoptimized(mlir::ModuleOp module, llvm::LLVMContext &ctx,
     if (cuda)
       addTable(*m, "__tessera_cuda", tbin::encode(*cuda), TESSERA_CUDA_SECTION);
   }
+  // A .tbin links no C library; an object for a host program links the
+  // host's (its own would replace the host's everywhere).
+  if (!opts.staticModule)
+    addMemoryFunctions(*m);
   // Entries run once per call and spend their time in the kernels they
   // launch; optimizing their long straight-line code took most of the
   // compile time of a training step (the Burgers PINN: 2.8 of 3.7 s). Code

@@ -739,6 +739,17 @@ Value Generator::genCall(const ast::CallExpr &c, const ExprType &t) {
     return create("tgraph.gather", where, {operand, indices}, result,
                   {b.getNamedAttr("axis", b.getI64IntegerAttr(axis))});
   }
+  if (n == "concat") {
+    SmallVector<Value> parts = genMulti(*arg(c, 0, "xs"));
+    if (llvm::any_of(parts, [](Value v) { return !v; }))
+      return {};
+    int64_t rank = cast<RankedTensorType>(parts[0].getType()).getRank();
+    int64_t axis = intArg(c, 1, "axis", 0).value_or(0);
+    if (axis < 0)
+      axis += rank;
+    return create("tgraph.concat", where, parts, result,
+                  {b.getNamedAttr("axis", b.getI64IntegerAttr(axis))});
+  }
   if (n == "cast")
     return create("tgraph.cast", where, {gen(*arg(c, 0, "x"))}, result);
   if (n == "select") {

@@ -10,13 +10,14 @@ func.func @foreign(%a: tensor<?xf32> {tgraph.shape = ["N"]}) -> tensor<?xf32> {
 
 // -----
 
-// A constant that folding made (no place in the source of its own): the
-// error names where it is used.
+// A constant that folding made (no place in the source of its own; a
+// rank-0 one becomes a tgraph.constant, form-fusion-groups-kernels.mlir):
+// the error names where it is used.
 func.func @folded(%a: tensor<2xi64> {tgraph.shape = [2]}) -> tensor<2xi64> {
   // expected-error @+1 {{cannot schedule 'arith.constant': not a Graph IR operator}}
-  %c = arith.constant dense<1> : tensor<i64>
+  %c = arith.constant dense<1> : tensor<2xi64>
   // expected-note @+1 {{its result is used by 'tgraph.add' here}}
-  %0 = tgraph.add %a, %c : tensor<2xi64>, tensor<i64> -> tensor<2xi64>
+  %0 = tgraph.add %a, %c : tensor<2xi64>, tensor<2xi64> -> tensor<2xi64>
   return %0 : tensor<2xi64>
 }
 

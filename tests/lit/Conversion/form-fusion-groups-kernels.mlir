@@ -239,3 +239,17 @@ func.func @bool_two_groups(%x: tensor<?xf32> {tgraph.name = "x", tgraph.shape = 
   %b = tgraph.select %c, %sb, %y : tensor<?xi1>, tensor<?xf32>, tensor<?xf32> -> tensor<?xf32>
   return %b : tensor<?xf32>
 }
+
+// A rank-0 tensor constant left by folding as arith.constant (a derivative's
+// offset, known) is a Graph IR constant, copied into the group that reads it.
+// CHECK-LABEL: func.func @folded_constant
+// CHECK-NOT: arith.constant dense
+// CHECK: tsched.fusion_group(%arg0) {kind = "elementwise"
+// CHECK: %[[TWO:.*]] = tgraph.constant 2 : i64 -> tensor<i64>
+// CHECK: tgraph.add %{{.*}}, %[[TWO]]
+func.func @folded_constant(%x: tensor<4xi64> {tgraph.name = "x", tgraph.shape = [4]})
+    -> tensor<4xi64> attributes {tgraph.entry} {
+  %two = arith.constant dense<2> : tensor<i64>
+  %r = tgraph.add %x, %two : tensor<4xi64>, tensor<i64> -> tensor<4xi64>
+  return %r : tensor<4xi64>
+}

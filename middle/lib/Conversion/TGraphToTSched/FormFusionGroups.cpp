@@ -140,6 +140,28 @@ void widenBooleanLayouts(func::FuncOp fn) {
   }
 }
 
+// A rank-0 tensor constant that folding left as `arith.constant` (a
+// derivative's offset computed in the entry, then known) becomes the
+// Graph IR constant it is.
+void rankZeroConstantsToGraph(func::FuncOp fn) {
+  SmallVector<arith::ConstantOp> constants;
+  fn.walk([&](arith::ConstantOp c) {
+    auto t = dyn_cast<RankedTensorType>(c.getType());
+    if (t && t.getRank() == 0)
+      constants.push_back(c);
+  });
+  for (arith::ConstantOp c : constants) {
+    auto dense = dyn_cast<DenseElementsAttr>(c.getValue());
+    if (!dense)
+      continue;
+    OpBuilder b(c);
+    Value g = b.create<tgraph::ConstantOp>(c.getLoc(), c.getType(),
+                                           dense.getSplatValue<TypedAttr>());
+    c.replaceAllUsesWith(g);
+    c.erase();
+  }
+}
+
 // A bool computed once but read by several operators would leave its group
 // for those in another (the forward and the adjoint of a select read one
 // condition): each reader gets its own copy instead, in the group it
@@ -550,6 +572,7 @@ struct FormFusionGroupsPass : impl::FormFusionGroupsBase<FormFusionGroupsPass> {
     }
     for (auto fn : getOperation().getOps<func::FuncOp>())
       if (!fn.isExternal()) {
+        rankZeroConstantsToGraph(fn);
         widenBooleanLayouts(fn);
         copyBooleansPerUse(fn);
         if (failed(
