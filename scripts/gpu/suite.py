@@ -51,6 +51,7 @@ PROGRAMS = [
     "examples/skeleton.tsr",
     "examples/digits/mlp2.tsr",
     "tests/e2e/Inputs/bf16.tsr",
+    "tests/e2e/Inputs/concat.tsr",
     "tests/e2e/Inputs/tensor-cores.tsr",
 ]
 
