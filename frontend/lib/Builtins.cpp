@@ -452,6 +452,31 @@ const std::map<std::string, Builtin> &table() {
         },
         "the tensors of a tuple joined along an axis (their other dims "
         "equal)"};
+    b["pad"] = {
+        {"x", "widths", "value"},
+        [](Call &c) {
+          auto x = c.tensor("x");
+          if (!x || !c.need("widths"))
+            return ExprType::error();
+          auto widths = ast::integerPairs(c.expr("widths"));
+          if (!widths || widths->size() != x->dims.size() ||
+              std::any_of(widths->begin(), widths->end(),
+                          [](auto &w) { return w.first < 0 || w.second < 0; }))
+            return c.fail(c.where("widths"),
+                          "'widths' of 'pad' must be one pair of whole numbers "
+                          "(before, after), 0 or more, for each dim of " +
+                              x->str() + ", as in ((1, 2), (0, 0))");
+          if (c.has("value") && !c.type("value").isLiteral())
+            return c.fail(c.where("value"),
+                          "'value' of 'pad' must be a number");
+          std::vector<ExprType::Dim> dims = x->dims;
+          for (size_t i = 0; i < dims.size(); ++i)
+            dims[i] =
+                dimPlus(dims[i], (*widths)[i].first + (*widths)[i].second);
+          return ExprType::tensor(x->dtype, dims);
+        },
+        "x with borders of `value` (0 by default), widths ((before, after), "
+        "...) one pair a dim"};
     b["reshape"] = {
         {"x", "shape"},
         [](Call &c) {

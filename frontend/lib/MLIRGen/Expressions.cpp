@@ -750,6 +750,23 @@ Value Generator::genCall(const ast::CallExpr &c, const ExprType &t) {
     return create("tgraph.concat", where, parts, result,
                   {b.getNamedAttr("axis", b.getI64IntegerAttr(axis))});
   }
+  if (n == "pad") {
+    Value operand = x(0, "x");
+    auto widths = ast::integerPairs(*arg(c, 1, "widths"));
+    if (!operand || !widths)
+      return {};
+    SmallVector<int64_t> low, high;
+    for (auto [before, after] : *widths)
+      low.push_back(before), high.push_back(after);
+    Type elem = result.getElementType();
+    const ast::Expr *value = arg(c, 2, "value");
+    double v = value ? fold(*value).value_or(0.0) : 0.0;
+    TypedAttr fill = isa<FloatType>(elem)
+                         ? TypedAttr(b.getFloatAttr(elem, v))
+                         : TypedAttr(b.getIntegerAttr(
+                               elem, ast::exactInteger(v).value_or(0)));
+    return b.create<tgraph::PadOp>(where, operand, low, high, fill);
+  }
   if (n == "cast")
     return create("tgraph.cast", where, {gen(*arg(c, 0, "x"))}, result);
   if (n == "select") {

@@ -159,6 +159,12 @@ struct TupleExpr : Expr {
   std::vector<ExprPtr> elements;
 };
 
+// `((1, 2), (0, 3))`: a tuple of pairs of whole numbers (pad's widths),
+// or nullopt for anything else, a pair with a negative or non-integer
+// number included.
+std::optional<std::vector<std::pair<int64_t, int64_t>>>
+integerPairs(const Expr &e);
+
 struct ListExpr : Expr {
   explicit ListExpr(SourceRange r) : Expr(Kind::List, r) {}
   std::vector<ExprPtr> elements;
