@@ -65,6 +65,7 @@ struct Options {
   bool printLocations = false;
   bool verifyAdjoints = false;
   bool ptxas = true;
+  bool fuseRows = true;
   bool time = false;
 };
 
@@ -268,7 +269,9 @@ int compile(const Options &opts) {
         pm.addPass(tessera::tgraph::createDecompose());
         if (opts.optLevel > 0)
           pm.addPass(tessera::tgraph::createSimplify());
-        pm.addPass(tessera::createFormFusionGroups());
+        tessera::FormFusionGroupsOptions fusion;
+        fusion.rows = opts.fuseRows;
+        pm.addPass(tessera::createFormFusionGroups(fusion));
       }))
     return 1;
   if (emit == Emit::TSched)
@@ -458,6 +461,10 @@ int main(int argc, char **argv) {
   app.add_flag("!--no-cubin", opts.ptxas,
                "With --target=cuda, embed PTX only, even where ptxas is "
                "installed (the driver compiles it when the model loads)");
+  app.add_flag("!--no-row-fusion", opts.fuseRows,
+               "Run each row reduction of softmax, layernorm and the like as "
+               "a kernel of its own instead of one kernel a row (the results "
+               "are the same bytes; for comparison)");
   app.add_flag("--Werror", opts.werror, "Treat warnings as errors");
   app.add_flag(
       "--print-locations", opts.printLocations,

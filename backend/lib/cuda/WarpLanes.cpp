@@ -9,7 +9,8 @@
 //   - a splat -> the scalar, the iota constant -> the lane id;
 //   - the tree's "lanes [h, 2h)" shuffle -> shfl.sync.down by h ("lanes
 //     [0, h)" is the lane's own value), an extract of lane p -> shfl.sync.idx;
-//   - stores: lane 0's.
+//   - a store of 32 elements (a rows kernel's row) -> the lane's element;
+//     other stores: lane 0's.
 //
 // Lanes at or past h after a shuffle to h lanes hold values no later step
 // reads, so lane 0 ends with p[0] of the CPU's tree, the same bits.
@@ -31,6 +32,8 @@ namespace tessera {
 namespace {
 
 constexpr int64_t kWarp = 32;
+// A store each lane makes of its own element.
+constexpr StringLiteral kLaneStore = "ttile.lane_store";
 
 Value laneId(OpBuilder &b, Location loc) {
   return b.create<NVVM::LaneIdOp>(loc, b.getI32Type());
@@ -213,6 +216,40 @@ struct LaneLoad : OpConversionPattern<ttile::LoadOp> {
   }
 };
 
+// The lane's element of a 32-element store (a rows kernel writing its
+// row): coalesced across the warp, each lane guarded by the bound unless
+// the step is whole. Marked, so that it is not left to lane 0 below.
+struct LaneStore : OpConversionPattern<ttile::StoreOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(ttile::StoreOp op, OpAdaptor a,
+                                ConversionPatternRewriter &r) const override {
+    if (cast<VectorType>(op.getValue().getType()).getNumElements() != kWarp)
+      return failure();
+    Location loc = op.getLoc();
+    Value at = r.create<arith::AddIOp>(
+        loc, a.getOffset(),
+        r.create<arith::IndexCastUIOp>(loc, r.getIndexType(), laneId(r, loc)));
+    auto store = [&](OpBuilder &b) {
+      b.create<memref::StoreOp>(loc, a.getValue(), a.getBuffer(),
+                                ValueRange{at})
+          ->setAttr(kLaneStore, b.getUnitAttr());
+    };
+    if (op->hasAttr("ttile.in_bounds")) {
+      store(r);
+      r.eraseOp(op);
+      return success();
+    }
+    Value inside = r.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ult, at,
+                                           a.getBound());
+    r.create<scf::IfOp>(loc, inside, [&](OpBuilder &b, Location loc) {
+      store(b);
+      b.create<scf::YieldOp>(loc);
+    });
+    r.eraseOp(op);
+    return success();
+  }
+};
+
 } // namespace
 
 LogicalResult distributeLanesOverWarp(ttile::KernelOp kernel) {
@@ -231,7 +268,7 @@ LogicalResult distributeLanesOverWarp(ttile::KernelOp kernel) {
   RewritePatternSet patterns(ctx);
   patterns.add<LaneOperator>(tc, ctx);
   patterns.add<LaneConstant, LaneSplat, LaneBroadcast, LaneShuffle, LaneExtract,
-               LaneLoad>(tc, ctx);
+               LaneLoad, LaneStore>(tc, ctx);
   scf::populateSCFStructuralTypeConversionsAndLegality(tc, patterns, target);
   {
     // An operator it cannot split is no error: the conversion rolls back and
@@ -245,7 +282,7 @@ LogicalResult distributeLanesOverWarp(ttile::KernelOp kernel) {
   // Every lane holds the result: lane 0 stores it.
   SmallVector<Operation *> stores;
   kernel.walk([&](Operation *op) {
-    if (isa<memref::StoreOp, ttile::StoreOp>(op))
+    if (isa<memref::StoreOp, ttile::StoreOp>(op) && !op->hasAttr(kLaneStore))
       stores.push_back(op);
   });
   for (Operation *op : stores) {

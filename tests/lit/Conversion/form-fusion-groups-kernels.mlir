@@ -1,4 +1,6 @@
-// RUN: tessera-opt %s --tsched-form-fusion-groups | FileCheck %s
+// RUN: tessera-opt %s --tsched-form-fusion-groups="rows=false" | FileCheck %s
+// (rows=false: rows groups, which merge some of these, have their own test,
+// form-fusion-groups-rows.mlir.)
 // Fusion groups of matmuls, reductions and layout operators, and the
 // elementwise groups around them.
 

@@ -295,3 +295,48 @@ ttile.kernel @reversed attributes {kind = "row_reduction", num_inputs = 1 : i64,
   %e = vector.extract %r[0] : f32 from vector<32xf32>
   memref.store %e, %out[%row] : memref<?xf32>
 }
+
+// -----
+
+// A rows kernel writing its row (RowGroupKernel.cpp): a store of 32
+// elements becomes each lane's store of its own element, coalesced across
+// the warp: unguarded for a whole chunk, guarded by the bound for the tail;
+// a per-row value is still stored by lane 0 alone.
+// CHECK-LABEL: llvm.func internal @tessera_tile_scaled(
+// A whole chunk: the lane's element at base + laneid, no branch.
+// CHECK: llvm.fmul
+// CHECK-NEXT: %[[LID:.*]] = nvvm.read.ptx.sreg.laneid : i32
+// CHECK-NEXT: %[[LID64:.*]] = llvm.zext %[[LID]] : i32 to i64
+// CHECK-NEXT: %[[MINE:.*]] = llvm.add %[[BASE:.*]], %[[LID64]] : i64
+// CHECK-NEXT: %[[P:.*]] = llvm.getelementptr %{{.*}}[%[[MINE]]] : (!llvm.ptr, i64) -> !llvm.ptr, f32
+// CHECK-NEXT: llvm.store %{{.*}}, %[[P]] {alignment = 4 : i64} : f32, !llvm.ptr
+// The tail: the lane's element when it lies before the bound (after the
+// masked load, whose lanes past it read 1).
+// CHECK: llvm.mlir.constant(1.000000e+00 : f32) : f32
+// CHECK: %[[TLID:.*]] = nvvm.read.ptx.sreg.laneid : i32
+// CHECK-NEXT: %[[TLID64:.*]] = llvm.zext %[[TLID]] : i32 to i64
+// CHECK-NEXT: %[[TMINE:.*]] = llvm.add %{{.*}}, %[[TLID64]] : i64
+// CHECK-NEXT: %[[IN:.*]] = llvm.icmp "ult" %[[TMINE]], %{{.*}} : i64
+// CHECK-NEXT: llvm.cond_br %[[IN]], ^[[STORE:.*]], ^
+// CHECK: ^[[STORE]]:
+// CHECK-NEXT: %[[TP:.*]] = llvm.getelementptr %{{.*}}[%[[TMINE]]] : (!llvm.ptr, i64) -> !llvm.ptr, f32
+// CHECK-NEXT: llvm.store %{{.*}}, %[[TP]] {alignment = 4 : i64} : f32, !llvm.ptr
+// The per-row value: lane 0's store.
+// CHECK: %[[L0:.*]] = nvvm.read.ptx.sreg.laneid : i32
+// CHECK-NEXT: %[[ZERO:.*]] = llvm.mlir.constant(0 : i32) : i32
+// CHECK-NEXT: llvm.icmp "eq" %[[L0]], %[[ZERO]] : i32
+ttile.kernel @scaled attributes {kind = "row_reduction", num_inputs = 1 : i64, num_sizes = 1 : i64, tile = 64 : i64, vector = 1 : i64} {
+^bb0(%in: memref<?xf32>, %out: memref<?xf32>, %first: memref<?xf32>, %row: index, %rows: index, %c: index):
+  %base = arith.muli %row, %c : index
+  %end = arith.addi %base, %c : index
+  %v = ttile.load %in[%base] bound %end {ttile.in_bounds} : memref<?xf32> -> vector<32xf32>
+  %two = arith.constant dense<2.0> : vector<32xf32>
+  %w = arith.mulf %v, %two : vector<32xf32>
+  ttile.store %w, %out[%base] bound %end {ttile.in_bounds} : vector<32xf32>, memref<?xf32>
+  %c32 = arith.constant 32 : index
+  %next = arith.addi %base, %c32 : index
+  %u = ttile.load %in[%next] bound %end : memref<?xf32> -> vector<32xf32>
+  ttile.store %u, %out[%next] bound %end : vector<32xf32>, memref<?xf32>
+  %e = vector.extract %v[0] : f32 from vector<32xf32>
+  memref.store %e, %first[%row] : memref<?xf32>
+}

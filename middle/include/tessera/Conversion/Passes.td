@@ -14,11 +14,15 @@ def FormFusionGroups : Pass<"tsched-form-fusion-groups", "mlir::ModuleOp"> {
     operand (recomputing a cheap chain that other operators read too). A
     value returned without computation gets a group of its own (a copy).
     Each group gets the tile chosen for it: `tile-elements` elements per
-    tile.
+    tile. With `rows` (the default), the row reductions, per-row values and
+    elementwise chain of softmax or layernorm over rows of at most 8192
+    known elements become one `rows` group.
   }];
   let options = [
     Option<"tileElements", "tile-elements", "int64_t", /*default=*/"4096",
-           "Elements per tile of an elementwise group">
+           "Elements per tile of an elementwise group">,
+    Option<"rows", "rows", "bool", /*default=*/"true",
+           "Merge row reductions with the elementwise chain that reads them">
   ];
   let dependentDialects = ["::tessera::tsched::TSchedDialect",
                            "::mlir::tensor::TensorDialect"];

@@ -279,8 +279,9 @@ constexpr StringLiteral kFixedPoint = "fixed_point";
 class GroupFormation {
 public:
   // `scope` owns `block`: an entry, or a fixed point whose body it is.
-  GroupFormation(Operation *scope, Block &block, int64_t tileElements)
-      : scope(scope), block(block), tileElements(tileElements) {}
+  GroupFormation(Operation *scope, Block &block, int64_t tileElements,
+                 bool rows)
+      : scope(scope), block(block), tileElements(tileElements), rows(rows) {}
 
   LogicalResult run() {
     castsToReshapes(block);
@@ -315,6 +316,8 @@ public:
     // Groups were built at the end; put every operator after its operands.
     if (!sortTopologically(&block))
       return scope->emitError("fusion groups depend on each other in a cycle");
+    if (rows)
+      mergeRowGroups(block);
     return success();
   }
 
@@ -392,7 +395,8 @@ private:
     // A fixed point: its body is grouped on its own; the op stays, and a
     // plan that is never built orders the groups around it.
     if (auto fp = dyn_cast<tgraph::FixedPointOp>(op)) {
-      if (failed(GroupFormation(fp, fp.getBody().front(), tileElements).run()))
+      if (failed(GroupFormation(fp, fp.getBody().front(), tileElements, rows)
+                     .run()))
         return failure();
       unsigned g = newGroup(kFixedPoint, shape);
       add(g, op, producers);
@@ -553,6 +557,7 @@ private:
   Operation *scope;
   Block &block;
   int64_t tileElements;
+  bool rows;
   std::vector<GroupPlan> plans;
   DenseMap<Operation *, unsigned> groupOf;
   DenseMap<Attribute, unsigned> latest;
@@ -575,8 +580,8 @@ struct FormFusionGroupsPass : impl::FormFusionGroupsBase<FormFusionGroupsPass> {
         rankZeroConstantsToGraph(fn);
         widenBooleanLayouts(fn);
         copyBooleansPerUse(fn);
-        if (failed(
-                GroupFormation(fn, fn.getBody().front(), tileElements).run()))
+        if (failed(GroupFormation(fn, fn.getBody().front(), tileElements, rows)
+                       .run()))
           return signalPassFailure();
       }
   }

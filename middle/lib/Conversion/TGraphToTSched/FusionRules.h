@@ -34,4 +34,11 @@ bool readsThroughBroadcast(mlir::Operation *op);
 llvm::MapVector<mlir::Operation *, llvm::SmallVector<mlir::Operation *>>
 fuseReductionChains(mlir::Block &block);
 
+// Merges the row reductions (and per-row elementwise groups) that an
+// elementwise group over rows reads, with that group, into one group of
+// kind "rows", where each row is short enough for one kernel point:
+// softmax and layernorm become one kernel (RowGroups.cpp). `block` holds
+// fusion groups, in order.
+void mergeRowGroups(mlir::Block &block);
+
 } // namespace tessera

@@ -147,6 +147,11 @@ mlir::LogicalResult lowerReductionGroup(tsched::FusionGroupOp group,
                                         llvm::ArrayRef<mlir::Value> results,
                                         EntryContext &ctx,
                                         int64_t resultsPerStep);
+// softmax's and layernorm's reductions and elementwise chain, one row a
+// point (RowGroupKernel.cpp).
+mlir::LogicalResult lowerRowGroup(tsched::FusionGroupOp group,
+                                  llvm::ArrayRef<mlir::Value> results,
+                                  EntryContext &ctx);
 mlir::LogicalResult lowerLayoutGroup(tsched::FusionGroupOp group,
                                      llvm::ArrayRef<mlir::Value> results,
                                      EntryContext &ctx);

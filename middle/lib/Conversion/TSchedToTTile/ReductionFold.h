@@ -11,6 +11,9 @@ namespace tessera::tile {
 
 enum class Fold { Sum, Mean, Max, Min, Prod };
 
+// The fold of a Graph IR reduction; nullopt for any other operator.
+std::optional<Fold> foldOf(mlir::Operation *op);
+
 // The fold's identity: what an accumulator starts from.
 mlir::TypedAttr initialValue(mlir::OpBuilder &b, Fold fold, mlir::Type elem);
 
@@ -75,14 +78,15 @@ broadcastSegments(tgraph::BroadcastOp bc, mlir::RankedTensorType operandType,
 void addReductionInputs(KernelSpec &spec, tsched::FusionGroupOp group,
                         bool chained, mlir::Value operand, EntryContext &ctx);
 
-// Evaluates the elementwise chain in front of `reduce` in a reduction
-// group's body on vectors of `lanes`, from what `map` holds already (values
-// read once per kernel). Block arguments of the operand's shape come from
-// `readInput`; a broadcast whose source is an input buffer (in `bufferOf`)
-// from `readBroadcast`, unless `map` has it. Returns the operand's value.
-// The kernels differ only in how they read; the chain is the same.
-mlir::FailureOr<mlir::Value> evaluateChain(
-    mlir::OpBuilder &b, mlir::Block &body, mlir::Operation *reduce,
+// Evaluates what `targets` (values of a group's body) need of the
+// elementwise operators in the body on vectors of `lanes`, from what `map`
+// holds already (values read once per kernel; operators before them are
+// not evaluated again). Block arguments come from `readInput`; a broadcast
+// whose source is an input buffer (in `bufferOf`) from `readBroadcast`,
+// unless `map` has it. Returns the targets' values. The kernels differ only
+// in how they read; the chain is the same.
+mlir::FailureOr<llvm::SmallVector<mlir::Value>> evaluateChain(
+    mlir::OpBuilder &b, mlir::Block &body, llvm::ArrayRef<mlir::Value> targets,
     int64_t lanes, mlir::IRMapping map,
     const llvm::DenseMap<mlir::Value, mlir::Value> &bufferOf,
     llvm::function_ref<mlir::Value(mlir::Value arg)> readInput,

@@ -126,6 +126,20 @@ Value finishCompensated(OpBuilder &b, Location loc, Compensated acc) {
       loc, finite, b.create<arith::AddFOp>(loc, acc.sum, acc.error), acc.sum);
 }
 
+std::optional<Fold> foldOf(Operation *op) {
+  if (isa<tgraph::ReduceSumOp>(op))
+    return Fold::Sum;
+  if (isa<tgraph::ReduceMeanOp>(op))
+    return Fold::Mean;
+  if (isa<tgraph::ReduceMaxOp>(op))
+    return Fold::Max;
+  if (isa<tgraph::ReduceMinOp>(op))
+    return Fold::Min;
+  if (isa<tgraph::ReduceProdOp>(op))
+    return Fold::Prod;
+  return std::nullopt;
+}
+
 bool isCompensated(Operation *reduce, Fold fold) {
   auto stable = reduce->getAttrOfType<BoolAttr>("stable");
   return stable && stable.getValue() &&
@@ -156,17 +170,28 @@ void addReductionInputs(KernelSpec &spec, tsched::FusionGroupOp group,
       spec.inputs.push_back(ctx.bufferOf(in));
 }
 
-FailureOr<Value>
-evaluateChain(OpBuilder &b, Block &body, Operation *reduce, int64_t lanes,
+FailureOr<SmallVector<Value>>
+evaluateChain(OpBuilder &b, Block &body, ArrayRef<Value> targets, int64_t lanes,
               IRMapping map, const DenseMap<Value, Value> &bufferOf,
               function_ref<Value(Value)> readInput,
               function_ref<Value(tgraph::BroadcastOp)> readBroadcast) {
+  // The operators the targets need, up to values known or read.
+  llvm::SmallPtrSet<Operation *, 16> needed;
+  SmallVector<Value> work(targets);
+  while (!work.empty()) {
+    Value v = work.pop_back_val();
+    Operation *def = v.getDefiningOp();
+    if (!def || map.contains(v) || def->getBlock() != &body ||
+        !needed.insert(def).second)
+      continue;
+    auto bc = dyn_cast<tgraph::BroadcastOp>(def);
+    if (!bc || !bufferOf.count(bc.getOperand()))
+      work.append(def->operand_begin(), def->operand_end());
+  }
   for (Operation &op : body.without_terminator()) {
-    if (&op == reduce)
-      break;
+    if (!needed.count(&op))
+      continue;
     if (auto bc = dyn_cast<tgraph::BroadcastOp>(op)) {
-      if (map.contains(bc.getResult()))
-        continue;
       Value from = bc.getOperand();
       map.map(bc.getResult(),
               bufferOf.count(from) ? readBroadcast(bc) : map.lookup(from));
@@ -180,10 +205,13 @@ evaluateChain(OpBuilder &b, Block &body, Operation *reduce, int64_t lanes,
       return failure();
     map.map(op.getResult(0), *v);
   }
-  Value operand = reduce->getOperand(0);
-  if (isa<BlockArgument>(operand) && !map.contains(operand))
-    return readInput(operand);
-  return map.lookup(operand);
+  SmallVector<Value> values;
+  for (Value t : targets) {
+    if (isa<BlockArgument>(t) && !map.contains(t))
+      map.map(t, readInput(t));
+    values.push_back(map.lookup(t));
+  }
+  return values;
 }
 
 namespace {
@@ -335,14 +363,14 @@ foldChain(OpBuilder &b, Location loc, tsched::FusionGroupOp group,
           return gatherLanes(b, loc, bufferOf.lookup(from), idx,
                              elementOf(from));
         };
-        FailureOr<Value> folded =
-            evaluateChain(b, body, reduce, lanes, invariant, bufferOf,
-                          readInput, readBroadcast);
+        FailureOr<SmallVector<Value>> folded =
+            evaluateChain(b, body, reduce->getOperand(0), lanes, invariant,
+                          bufferOf, readInput, readBroadcast);
         if (failed(folded))
           status = failure();
-        Value v = succeeded(status)
-                      ? convertFloat(b, loc, *folded, vt.getElementType())
-                      : acc[0];
+        Value v = succeeded(status) ? convertFloat(b, loc, folded->front(),
+                                                   vt.getElementType())
+                                    : acc[0];
         SmallVector<Value> next;
         if (stable) {
           Compensated c = addCompensated(b, loc, {acc[0], acc[1]}, v);
@@ -377,11 +405,7 @@ LogicalResult lowerReductionGroup(tsched::FusionGroupOp group,
                       .getValues()[0]
                       .getDefiningOp();
   Location loc = op->getLoc();
-  Fold fold = isa<tgraph::ReduceSumOp>(op)    ? Fold::Sum
-              : isa<tgraph::ReduceMeanOp>(op) ? Fold::Mean
-              : isa<tgraph::ReduceMaxOp>(op)  ? Fold::Max
-              : isa<tgraph::ReduceMinOp>(op)  ? Fold::Min
-                                              : Fold::Prod;
+  Fold fold = *foldOf(op);
   // The operand: a group input, or the value of the group's chain.
   bool chained = &groupBody.front() != op;
   Value operand = op->getOperand(0);

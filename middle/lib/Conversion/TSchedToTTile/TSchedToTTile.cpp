@@ -240,6 +240,8 @@ private:
       return tile::lowerSolveGroup(group, results, *this);
     if (kind == "gather")
       return tile::lowerGatherGroup(group, results, *this);
+    if (kind == "rows")
+      return tile::lowerRowGroup(group, results, *this);
     return tile::lowerLayoutGroup(group, results, *this);
   }
 

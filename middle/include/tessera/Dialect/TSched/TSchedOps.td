@@ -26,13 +26,19 @@ def TSched_FusionGroupOp
     (`elementwise`: one iteration space, `shape`, shared by every result;
     `matmul`, `reduction`, `layout`, `solve`, `gather` (a gather or a
     scatter): one operator, whose result has
-    `shape`);
+    `shape`; `rows`: row reductions over the innermost dims of `shape`,
+    elementwise operators on their per-row values, and an elementwise
+    chain over `shape` that reads them, one row at a time);
     `tile` the number of points each tile covers (elements; rows of a
     matmul; results of a reduction). An elementwise group may read an input
     through a `tgraph.broadcast` to its shape (a value per row, a row
     repeated, a scalar), and a reduction group may compute its operand with
     an elementwise chain before the reduction, which the kernel evaluates
-    for each element it folds: neither value reaches memory.
+    for each element it folds: neither value reaches memory. A `rows`
+    group folds each row as often as it has reductions, then computes its
+    elementwise results on that row, so the row is read from memory once
+    (softmax, layernorm); its results are those of the chain, then the
+    per-row values that other groups read.
 
     ```mlir
     %r = tsched.fusion_group(%a, %b) {kind = "elementwise", shape = ["N"],
