@@ -68,6 +68,9 @@ RTOL, ATOL = 2.0 ** -7, 2.0 ** -14
 # Values for symbolic dims: distinct, odd-sized (so that vector steps have
 # tails), in the order dims are first seen in an entry's signature.
 DIM_VALUES = [37, 29, 23, 19, 17, 13, 11, 7]
+# Entries that need a dim of their own: rows of run-time length past 8192
+# elements, which a rows kernel folds segment after segment.
+ENTRY_DIMS = {"long_rows": {"C": 9000}}
 ENTRY = re.compile(r"^entry (\w+)\((.*)\) -> \((.*)\)\s+symbol")
 ARG = re.compile(r"(\S+): (\w+)(?:\[([^\]]*)\])?")
 # bf16 inputs are given as f32 .npy files; the runtime rounds them.
@@ -89,8 +92,8 @@ def parse_entries(info):
     return entries
 
 
-def draw_inputs(args, rng):
-    dims, arrays = {}, {}
+def draw_inputs(args, rng, dims=None):
+    dims, arrays = dict(dims or {}), {}
     for name, dtype, shape in args:
         extents = []
         for d in (shape.split(", ") if shape else []):
@@ -128,7 +131,7 @@ def prepare(carry, tesserac, tessera):
             case = os.path.join(carry, stem, entry)
             os.makedirs(os.path.join(case, "in"))
             cmd = ["--entry", entry]
-            for name, a in draw_inputs(args, rng).items():
+            for name, a in draw_inputs(args, rng, ENTRY_DIMS.get(entry)).items():
                 path = os.path.join(case, "in", name + ".npy")
                 np.save(path, a)
                 cmd += ["--input", f"{name}={os.path.relpath(path, carry)}"]

@@ -3,7 +3,9 @@
 // per thread, and a few hundred threads cannot hide the memory's latency.
 // Unrolled, the loads of `factor` iterations stand side by side in one
 // block and ptxas issues them together; the adds still follow one another
-// in the same order, so the bits do not change.
+// in the same order, so the bits do not change. A rows kernel's loop that
+// writes the row (RowGroupKernel.cpp) waits the same way on each chunk's
+// loads; its iterations are independent, and unrolled alike.
 #include "FoldUnrolling.h"
 
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -13,12 +15,12 @@ using namespace mlir;
 
 namespace tessera {
 
-void unrollFoldLoops(ttile::KernelOp kernel, uint64_t factor) {
+void unrollFoldLoops(ttile::KernelOp kernel, uint64_t factor, bool writeLoops) {
   SmallVector<scf::ForOp> folds;
   kernel.walk([&](scf::ForOp loop) {
     bool innermost = true;
     loop.getBody()->walk([&](scf::ForOp) { innermost = false; });
-    if (innermost && loop.getNumRegionIterArgs() > 0)
+    if (innermost && (loop.getNumRegionIterArgs() > 0 || writeLoops))
       folds.push_back(loop);
   });
   for (scf::ForOp loop : folds)

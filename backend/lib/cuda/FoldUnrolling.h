@@ -7,7 +7,10 @@
 namespace tessera {
 
 // Unrolls by `factor` every innermost loop of `kernel` that carries a value
-// (a fold: acc = acc op f(r)), with a loop for the iterations left over.
-void unrollFoldLoops(ttile::KernelOp kernel, uint64_t factor);
+// (a fold: acc = acc op f(r)), and with `writeLoops` every other innermost
+// loop too (a row written chunk by chunk), with a loop for the iterations
+// left over.
+void unrollFoldLoops(ttile::KernelOp kernel, uint64_t factor,
+                     bool writeLoops = false);
 
 } // namespace tessera

@@ -210,7 +210,8 @@ struct ConvertTTileToNVVMPass
       // Long folds: loads of several elements in flight at once.
       if (kernel.getKind() == "reduction" ||
           kernel.getKind() == "row_reduction")
-        unrollFoldLoops(kernel, kFoldUnroll);
+        unrollFoldLoops(kernel, kFoldUnroll,
+                        /*writeLoops=*/kernel.getKind() == "row_reduction");
       guardMemoryAccesses(kernel);
       // Read before the body moves into the tile loop.
       unsigned numBuffers = kernel.getNumBuffers();
