@@ -5,6 +5,7 @@
 // the autodiff forms' rules are in BuiltinAutodiff.cpp.
 #include "BuiltinCall.h"
 
+#include <algorithm>
 #include <functional>
 
 namespace tessera::sema {
@@ -588,12 +589,24 @@ const std::map<std::string, Builtin> &table() {
           auto a = c.tensor("A", true), bb = c.tensor("b", true);
           if (!a || !bb)
             return ExprType::error();
-          if (a->dims.size() != 2 || a->dims[0] != a->dims[1])
+          // A [n, n] or a batch [b..., n, n]; b [b..., n] or [b..., n, k].
+          size_t rank = a->dims.size();
+          if (rank < 2 || a->dims[rank - 2] != a->dims[rank - 1])
             return c.fail(c.where("A"),
                           "'solve' needs a square matrix, found " + a->str());
-          if (bb->dims.empty() || bb->dims[0] != a->dims[0])
+          bool fits =
+              (bb->dims.size() == rank - 1 || bb->dims.size() == rank) &&
+              std::equal(a->dims.begin(), a->dims.end() - 1, bb->dims.begin());
+          if (!fits) {
+            std::string lead;
+            for (size_t d = 0; d + 1 < rank; ++d)
+              lead += dimStr(a->dims[d]) + ", ";
+            lead.resize(lead.size() - 2);
             return c.fail(c.where("b"), "right-hand side " + bb->str() +
-                                            " does not match " + a->str());
+                                            " does not match " + a->str() +
+                                            ": it needs [" + lead + "] or [" +
+                                            lead + ", k]");
+          }
           return *bb;
         },
         "x with A x = b; its adjoint by the implicit function theorem"};

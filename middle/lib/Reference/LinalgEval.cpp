@@ -7,6 +7,7 @@
 
 #include "llvm/ADT/TypeSwitch.h"
 
+#include <algorithm>
 #include <cmath>
 #include <complex>
 
@@ -161,46 +162,57 @@ FailureOr<Tensor> evalMatmul(tg::MatmulOp op, Operands in) {
 
 FailureOr<Tensor> evalSolve(tg::SolveOp op, Operands in) {
   const Tensor &a = *in[0], &b = *in[1];
-  int64_t n = a.shape[0];
-  if (a.shape[1] != n)
+  size_t rank = a.shape.size();
+  int64_t n = a.shape[rank - 1];
+  if (rank < 2 || a.shape[rank - 2] != n)
     return op.emitError("matrix ") << a.shapeStr() << " is not square";
-  if (b.shape[0] != n)
+  bool vector = b.shape.size() == rank - 1;
+  if ((!vector && b.shape.size() != rank) || b.shape[rank - 2] != n ||
+      !std::equal(a.shape.begin(), a.shape.end() - 2, b.shape.begin()))
     return op.emitError("right-hand side ")
            << b.shapeStr() << " does not match the matrix " << a.shapeStr();
-  int64_t k = b.shape.size() == 2 ? b.shape[1] : 1;
-  std::vector<double> m = a.data, x = b.data;
-  // Elimination with partial pivoting (the largest |pivot| in the column,
-  // the first one on ties), then back substitution.
-  for (int64_t c = 0; c < n; ++c) {
-    int64_t pivot = c;
-    for (int64_t i = c + 1; i < n; ++i)
-      if (std::fabs(m[i * n + c]) > std::fabs(m[pivot * n + c]))
-        pivot = i;
-    if (m[pivot * n + c] == 0)
-      return op.emitError("matrix is singular");
-    if (pivot != c) {
-      for (int64_t j = 0; j < n; ++j)
-        std::swap(m[c * n + j], m[pivot * n + j]);
-      for (int64_t j = 0; j < k; ++j)
-        std::swap(x[c * k + j], x[pivot * k + j]);
+  int64_t k = vector ? 1 : b.shape.back();
+  int64_t batches = 1;
+  for (size_t d = 0; d + 2 < rank; ++d)
+    batches *= a.shape[d];
+  std::vector<double> x = b.data;
+  // Each system on its own: elimination with partial pivoting (the largest
+  // |pivot| in the column, the first one on ties), then back substitution.
+  for (int64_t at = 0; at < batches; ++at) {
+    std::vector<double> m(a.data.begin() + at * n * n,
+                          a.data.begin() + (at + 1) * n * n);
+    double *y = x.data() + at * n * k;
+    for (int64_t c = 0; c < n; ++c) {
+      int64_t pivot = c;
+      for (int64_t i = c + 1; i < n; ++i)
+        if (std::fabs(m[i * n + c]) > std::fabs(m[pivot * n + c]))
+          pivot = i;
+      if (m[pivot * n + c] == 0)
+        return op.emitError("matrix is singular");
+      if (pivot != c) {
+        for (int64_t j = 0; j < n; ++j)
+          std::swap(m[c * n + j], m[pivot * n + j]);
+        for (int64_t j = 0; j < k; ++j)
+          std::swap(y[c * k + j], y[pivot * k + j]);
+      }
+      for (int64_t i = c + 1; i < n; ++i) {
+        double f = m[i * n + c] / m[c * n + c];
+        if (f == 0)
+          continue;
+        for (int64_t j = c; j < n; ++j)
+          m[i * n + j] -= f * m[c * n + j];
+        for (int64_t j = 0; j < k; ++j)
+          y[i * k + j] -= f * y[c * k + j];
+      }
     }
-    for (int64_t i = c + 1; i < n; ++i) {
-      double f = m[i * n + c] / m[c * n + c];
-      if (f == 0)
-        continue;
-      for (int64_t j = c; j < n; ++j)
-        m[i * n + j] -= f * m[c * n + j];
-      for (int64_t j = 0; j < k; ++j)
-        x[i * k + j] -= f * x[c * k + j];
-    }
+    for (int64_t i = n - 1; i >= 0; --i)
+      for (int64_t j = 0; j < k; ++j) {
+        double s = y[i * k + j];
+        for (int64_t p = i + 1; p < n; ++p)
+          s -= m[i * n + p] * y[p * k + j];
+        y[i * k + j] = s / m[i * n + i];
+      }
   }
-  for (int64_t i = n - 1; i >= 0; --i)
-    for (int64_t j = 0; j < k; ++j) {
-      double s = x[i * k + j];
-      for (int64_t p = i + 1; p < n; ++p)
-        s -= m[i * n + p] * x[p * k + j];
-      x[i * k + j] = s / m[i * n + i];
-    }
   return Tensor(op.getType().getElementType(), b.shape, std::move(x));
 }
 

@@ -517,7 +517,10 @@ def ordered_solve(a, b):
     f = a[i, c] / a[c, c] and, unless f is 0, a[i, j] -= f * a[c, j] and
     b[i] -= f * b[c] (a multiply, then a subtraction); then back
     substitution, s = b[i] - a[i, p] * x[p] for p ascending, x[i] = s / a[i, i].
-    A zero pivot raises."""
+    A zero pivot raises. A batch (a of shape [..., n, n], b [..., n] or
+    [..., n, k]): each system alone."""
+    if a.ndim > 2:
+        return np.stack([ordered_solve(a[i], b[i]) for i in range(a.shape[0])])
     m, x = a.copy(), b.copy()
     vector = x.ndim == 1
     if vector:

@@ -1,11 +1,11 @@
 // RUN: tessera-opt %s --tsched-form-fusion-groups --convert-tsched-to-ttile | FileCheck %s
 // The implicit operators in Tile IR.
 //
-// A solve: the factorization (one point: scratch copies of the matrix,
-// the pivot rows and a flag), a read of the flag in the entry and a check
-// that ends the entry with status 64 (TESSERA_ENTRY_SINGULAR_MATRIX) on a
-// zero pivot, then the substitution (a point per column of the right-hand
-// side: here one).
+// A solve: the factorization (a point per system: scratch copies of the
+// matrices, the pivot rows and a flag each), a read of the flags in the
+// entry and a check that ends the entry with status 64
+// (TESSERA_ENTRY_SINGULAR_MATRIX) on a zero pivot, then the substitution (a
+// point per column of each right-hand side: here one).
 // CHECK-LABEL: ttile.kernel @solve_k0 attributes {kind = "solve_factor", num_inputs = 1 : i64, num_sizes = 1 : i64, tile = 1 : i64, vector = 1 : i64}
 // CHECK-NEXT: ^bb0(%[[A:[^:]*]]: memref<?xf64>, %[[LU:[^:]*]]: memref<?xf64>, %[[PIV:[^:]*]]: memref<?xi64>, %[[INFO:[^:]*]]: memref<?xi64>, %{{[^:]*}}: index, %{{[^:]*}}: index, %[[N:[^:]*]]: index):
 // The pivot: the first row of the largest magnitude (a strict comparison).
@@ -32,14 +32,23 @@
 
 // CHECK-LABEL: func.func @solve
 // CHECK-SAME: (%[[AIN:[^:]*]]: memref<?xf64> {{.*}}, %[[B:[^:]*]]: memref<?xf64> {{.*}}, %[[OUT:[^:]*]]: memref<?xf64> {{.*}}, %[[DIM:[^:]*]]: index
-// CHECK: %[[LUB:.*]] = memref.alloc(%{{.*}}) : memref<?xf64>
-// CHECK: %[[PIVB:.*]] = memref.alloc(%[[DIM]]) : memref<?xi64>
-// CHECK: %[[INFOB:.*]] = memref.alloc(%{{.*}}) : memref<?xi64>
-// CHECK: ttile.launch @solve_k0(%[[AIN]], %[[LUB]], %[[PIVB]], %[[INFOB]]) elements %{{.*}} sizes(%[[DIM]])
-// CHECK: %[[FLAG:.*]] = memref.load %[[INFOB]][%{{.*}}] {ttile.host_read = "tgraph.solve"} : memref<?xi64>
-// CHECK: %[[OK:.*]] = arith.cmpi eq, %[[FLAG]], %{{.*}} : i64
+// One system (no batch dims): scratch for its LU, pivots and flag.
+// CHECK: %[[NN:.*]] = arith.muli %[[DIM]], %[[DIM]] : index
+// CHECK-NEXT: %[[LUN:.*]] = arith.muli %[[SYSTEMS:.*]], %[[NN]] : index
+// CHECK-NEXT: %[[LUB:.*]] = memref.alloc(%[[LUN]]) : memref<?xf64>
+// CHECK: %[[PIVN:.*]] = arith.muli %[[SYSTEMS]], %[[DIM]] : index
+// CHECK-NEXT: %[[PIVB:.*]] = memref.alloc(%[[PIVN]]) : memref<?xi64>
+// CHECK-NEXT: %[[INFOB:.*]] = memref.alloc(%[[SYSTEMS]]) : memref<?xi64>
+// CHECK-NEXT: ttile.launch @solve_k0(%[[AIN]], %[[LUB]], %[[PIVB]], %[[INFOB]]) elements %[[SYSTEMS]] sizes(%[[DIM]])
+// The flags, or-ed in the entry.
+// CHECK: %[[ANY:.*]] = scf.for %[[S:.*]] = %{{.*}} to %[[SYSTEMS]] step %{{.*}} iter_args(%[[ACC:.*]] = %{{.*}}) -> (i64)
+// CHECK-NEXT: %[[FLAG:.*]] = memref.load %[[INFOB]][%[[S]]] {ttile.host_read = "tgraph.solve"} : memref<?xi64>
+// CHECK-NEXT: %[[OR:.*]] = arith.ori %[[ACC]], %[[FLAG]] : i64
+// CHECK-NEXT: scf.yield %[[OR]] : i64
+// CHECK: %[[OK:.*]] = arith.cmpi eq, %[[ANY]], %{{.*}} : i64
 // CHECK-NEXT: ttile.check %[[OK]] status 64
-// CHECK-NEXT: ttile.launch @solve_k1(%[[LUB]], %[[PIVB]], %[[B]], %[[OUT]]) elements %[[ONE:.*]] sizes(%[[DIM]], %[[ONE]])
+// CHECK-NEXT: %[[POINTS:.*]] = arith.muli %[[SYSTEMS]], %[[ONE:.*]] : index
+// CHECK-NEXT: ttile.launch @solve_k1(%[[LUB]], %[[PIVB]], %[[B]], %[[OUT]]) elements %[[POINTS]] sizes(%[[DIM]], %[[ONE]])
 // CHECK-NEXT: memref.dealloc %[[LUB]]
 // CHECK-NEXT: memref.dealloc %[[PIVB]]
 // CHECK-NEXT: memref.dealloc %[[INFOB]]

@@ -123,11 +123,17 @@ std::vector<Sample> samples() {
        {Domain::Any, Domain::Any, Domain::Any}},
       {"tgraph.solve",
        "func.func @f(%a: tensor<3x3xf64>, %b: tensor<3x2xf64>, %v: "
-       "tensor<3xf64>) -> (tensor<3x2xf64>, tensor<3xf64>) {\n"
+       "tensor<3xf64>, %ba: tensor<2x3x3xf64>, %bb: tensor<2x3x2xf64>, %bv: "
+       "tensor<2x3xf64>) -> (tensor<3x2xf64>, tensor<3xf64>, "
+       "tensor<2x3x2xf64>, tensor<2x3xf64>) {\n"
        "  %0 = tgraph.solve %a, %b : tensor<3x3xf64>, tensor<3x2xf64>\n"
        "  %1 = tgraph.solve %a, %v : tensor<3x3xf64>, tensor<3xf64>\n"
-       "  return %0, %1 : tensor<3x2xf64>, tensor<3xf64>\n}",
-       {Domain::WellConditioned, Domain::Any, Domain::Any}},
+       "  %2 = tgraph.solve %ba, %bb : tensor<2x3x3xf64>, tensor<2x3x2xf64>\n"
+       "  %3 = tgraph.solve %ba, %bv : tensor<2x3x3xf64>, tensor<2x3xf64>\n"
+       "  return %0, %1, %2, %3 : tensor<3x2xf64>, tensor<3xf64>, "
+       "tensor<2x3x2xf64>, tensor<2x3xf64>\n}",
+       {Domain::WellConditioned, Domain::Any, Domain::Any,
+        Domain::WellConditioned, Domain::Any, Domain::Any}},
       {"tgraph.transpose",
        "func.func @f(%x: tensor<2x3x4xf64>) -> tensor<4x2x3xf64> {\n"
        "  %y = tgraph.transpose %x permutation = [2, 0, 1] : "
@@ -318,8 +324,10 @@ void applyDomains(std::vector<Tensor> &inputs,
         v = 0.3 + 0.1 * v;
         break;
       case Domain::WellConditioned: {
+        // The diagonal of each matrix of a batch.
         int64_t n = t.shape.back();
-        if (static_cast<int64_t>(e) % n == static_cast<int64_t>(e) / n)
+        int64_t inMatrix = static_cast<int64_t>(e) % (n * n);
+        if (inMatrix % n == inMatrix / n)
           v += 4.0;
         break;
       }

@@ -140,8 +140,8 @@ public:
         op->erase();
     for (Operation &op : block.without_terminator())
       if (!isa<ttile::LaunchOp, ttile::CheckOp, memref::AllocOp,
-               memref::DeallocOp, memref::StoreOp, memref::LoadOp,
-               scf::WhileOp>(op) &&
+               memref::DeallocOp, memref::StoreOp, memref::LoadOp, scf::WhileOp,
+               scf::ForOp>(op) &&
           !isa<arith::ArithDialect>(op.getDialect()))
         return op.emitError("cannot lower '")
                << op.getName() << "' to Tile IR: not inside a fusion group";

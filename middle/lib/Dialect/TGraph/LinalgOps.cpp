@@ -119,17 +119,27 @@ LogicalResult MatmulOp::verify() {
 
 LogicalResult SolveOp::verify() {
   RankedTensorType matrix = getMatrix().getType(), rhs = getRhs().getType();
-  if (matrix.getRank() != 2)
-    return emitOpError("matrix must have rank 2, got ") << matrix;
-  int64_t rows = matrix.getDimSize(0), cols = matrix.getDimSize(1);
+  int64_t rank = matrix.getRank();
+  if (rank < 2)
+    return emitOpError("matrix must have rank 2 or more, got ") << matrix;
+  int64_t rows = matrix.getDimSize(rank - 2),
+          cols = matrix.getDimSize(rank - 1);
   if (!dimsAgree(rows, cols))
     return emitOpError("matrix must be square, got ") << matrix;
-  if (rhs.getRank() != 1 && rhs.getRank() != 2)
-    return emitOpError("right-hand side must have rank 1 or 2, got ") << rhs;
+  if (rhs.getRank() != rank - 1 && rhs.getRank() != rank)
+    return emitOpError("right-hand side must have rank ")
+           << rank - 1 << " or " << rank << ", got " << rhs;
+  for (int64_t d = 0; d < rank - 2; ++d)
+    if (!dimsAgree(rhs.getDimSize(d), matrix.getDimSize(d)))
+      return emitOpError("right-hand side batch dim ")
+             << d << " (" << rhs.getDimSize(d)
+             << ") does not match the matrix's (" << matrix.getDimSize(d)
+             << ")";
   int64_t n = ShapedType::isDynamic(rows) ? cols : rows;
-  if (!dimsAgree(rhs.getDimSize(0), n))
-    return emitOpError("right-hand side dim 0 (")
-           << rhs.getDimSize(0) << ") does not match the matrix size " << n;
+  if (!dimsAgree(rhs.getDimSize(rank - 2), n))
+    return emitOpError("right-hand side dim ")
+           << rank - 2 << " (" << rhs.getDimSize(rank - 2)
+           << ") does not match the matrix size " << n;
   if (matrix.getElementType() != rhs.getElementType())
     return emitOpError("matrix element type ")
            << matrix.getElementType()

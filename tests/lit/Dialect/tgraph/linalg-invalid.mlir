@@ -101,7 +101,7 @@ func.func @matmul_result_dtype(%a: tensor<3x4xbf16>, %b: tensor<4x5xbf16>) {
 // -----
 
 func.func @solve_rank(%A: tensor<4xf32>, %b: tensor<4xf32>) {
-  // expected-error @+1 {{'tgraph.solve' op matrix must have rank 2, got 'tensor<4xf32>'}}
+  // expected-error @+1 {{'tgraph.solve' op matrix must have rank 2 or more, got 'tensor<4xf32>'}}
   %0 = tgraph.solve %A, %b : tensor<4xf32>, tensor<4xf32>
   return
 }
@@ -127,6 +127,32 @@ func.func @solve_rhs_rank(%A: tensor<4x4xf32>, %b: tensor<4x4x4xf32>) {
 func.func @solve_rhs_size(%A: tensor<?x4xf32>, %b: tensor<5x2xf32>) {
   // expected-error @+1 {{'tgraph.solve' op right-hand side dim 0 (5) does not match the matrix size 4}}
   %0 = tgraph.solve %A, %b : tensor<?x4xf32>, tensor<5x2xf32>
+  return
+}
+
+// -----
+
+// Batched: the right-hand side has the matrix's batch dims, then [n] or
+// [n, k].
+func.func @solve_batch_dims(%A: tensor<3x4x4xf32>, %b: tensor<2x4xf32>) {
+  // expected-error @+1 {{'tgraph.solve' op right-hand side batch dim 0 (2) does not match the matrix's (3)}}
+  %0 = tgraph.solve %A, %b : tensor<3x4x4xf32>, tensor<2x4xf32>
+  return
+}
+
+// -----
+
+func.func @solve_batch_rank(%A: tensor<3x4x4xf32>, %b: tensor<4xf32>) {
+  // expected-error @+1 {{'tgraph.solve' op right-hand side must have rank 2 or 3, got 'tensor<4xf32>'}}
+  %0 = tgraph.solve %A, %b : tensor<3x4x4xf32>, tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @solve_batch_size(%A: tensor<3x4x4xf32>, %b: tensor<3x5x2xf32>) {
+  // expected-error @+1 {{'tgraph.solve' op right-hand side dim 1 (5) does not match the matrix size 4}}
+  %0 = tgraph.solve %A, %b : tensor<3x4x4xf32>, tensor<3x5x2xf32>
   return
 }
 

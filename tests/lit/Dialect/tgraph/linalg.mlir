@@ -51,9 +51,14 @@ func.func @matmul_int(%a: tensor<2x3xi8>, %b: tensor<3x2xi8>) {
 // CHECK-LABEL: func.func @solve
 // CHECK: tgraph.solve %{{.*}}, %{{.*}} : tensor<?x?xf64>, tensor<?xf64>
 // CHECK: tgraph.solve %{{.*}}, %{{.*}} : tensor<4x4xf32>, tensor<4x3xf32>
-func.func @solve(%A: tensor<?x?xf64>, %b: tensor<?xf64>, %B: tensor<4x4xf32>, %K: tensor<4x3xf32>) {
+// CHECK: tgraph.solve %{{.*}}, %{{.*}} : tensor<2x?x4x4xf32>, tensor<2x?x4xf32>
+// CHECK: tgraph.solve %{{.*}}, %{{.*}} : tensor<2x?x4x4xf32>, tensor<2x?x4x3xf32>
+func.func @solve(%A: tensor<?x?xf64>, %b: tensor<?xf64>, %B: tensor<4x4xf32>, %K: tensor<4x3xf32>,
+                 %BA: tensor<2x?x4x4xf32>, %Bb: tensor<2x?x4xf32>, %BK: tensor<2x?x4x3xf32>) {
   %0 = tgraph.solve %A, %b : tensor<?x?xf64>, tensor<?xf64>
   %1 = tgraph.solve %B, %K : tensor<4x4xf32>, tensor<4x3xf32>
+  %2 = tgraph.solve %BA, %Bb : tensor<2x?x4x4xf32>, tensor<2x?x4xf32>
+  %3 = tgraph.solve %BA, %BK : tensor<2x?x4x4xf32>, tensor<2x?x4x3xf32>
   return
 }
 

@@ -451,8 +451,10 @@ def TGraph_SolveOp
   let description = [{
     The `x` with `matrix * x = rhs`, for a square `matrix` `[n, n]` and a
     right-hand side `[n]` or `[n, k]`; the result has the right-hand side's
-    type. Its adjoint uses the implicit function theorem (a solve with the
-    transposed matrix).
+    type. Batched: a `matrix` `[b..., n, n]` with a right-hand side
+    `[b..., n]` or `[b..., n, k]` (the same batch dims) solves each system
+    on its own. Its adjoint uses the implicit function theorem (a solve with
+    the transposed matrix).
 
     ```mlir
     %x = tgraph.solve %A, %b : tensor<?x?xf64>, tensor<?xf64>

@@ -1,6 +1,8 @@
 // Derivative rules of matmul and solve.
 #include "tessera/Dialect/TGraph/Derivatives.h"
 
+#include "llvm/ADT/Sequence.h"
+
 using namespace mlir;
 
 namespace tessera::tgraph {
@@ -81,10 +83,13 @@ LogicalResult SolveOp::buildVJP(OpBuilder &b, ArrayRef<Value> dys,
   Value at = rb.transposeLast2(getMatrix());
   Value dbv = b.create<SolveOp>(getLoc(), getRhs().getType(), at, dys[0]);
   Value x = getResult();
+  int64_t rank = tensorOf(x).getRank();
+  // A vector right-hand side (one rank below the matrix, batch dims
+  // aside): the outer product of a column and a row.
   Value outer;
-  if (tensorOf(x).getRank() == 1)
-    outer = b.create<MatmulOp>(getLoc(), insertUnitDim(rb, dbv, 1),
-                               insertUnitDim(rb, x, 0), false, false);
+  if (rank == tensorOf(getMatrix()).getRank() - 1)
+    outer = b.create<MatmulOp>(getLoc(), insertUnitDim(rb, dbv, rank),
+                               insertUnitDim(rb, x, rank - 1), false, false);
   else
     outer = b.create<MatmulOp>(getLoc(), dbv, x, false, true);
   dxs.push_back(rb.neg(rb.broadcastLike(outer, getMatrix())));
@@ -100,11 +105,14 @@ LogicalResult SolveOp::buildJVP(OpBuilder &b, ArrayRef<Value> dxs,
     // A_dot x, with a vector x made a column and the product a vector again
     // (the backends' matmuls take matrices).
     Value x = getResult();
-    bool vector = tensorOf(x).getRank() == 1;
-    Value product = b.create<MatmulOp>(
-        getLoc(), dxs[0], vector ? insertUnitDim(rb, x, 1) : x, false, false);
+    int64_t rank = tensorOf(x).getRank();
+    bool vector = rank == tensorOf(getMatrix()).getRank() - 1;
+    Value product = b.create<MatmulOp>(getLoc(), dxs[0],
+                                       vector ? insertUnitDim(rb, x, rank) : x,
+                                       false, false);
     if (vector)
-      product = rb.reshape(product, tensorOf(x), x, {0});
+      product = rb.reshape(product, tensorOf(x), x,
+                           llvm::to_vector(llvm::seq<int64_t>(0, rank)));
     rhs = rhs ? rb.sub(rhs, product) : rb.neg(product);
   }
   dys.push_back(
