@@ -4,7 +4,7 @@
 # models with tesserac, and runs them. Each prints Tessera's figures and its
 # peer's, measured in the same run, and their ratio.
 #
-#   benchmarks/cpu/run.sh [matmul|ops|compile|all] [options]
+#   benchmarks/cpu/run.sh [matmul|ops|compile|train|all] [options]
 #
 #   matmul   f32 matmul against OpenBLAS (matmul_bench; options: --threads N,
 #            --sizes N,N,..., --min-time S, --rounds R)
@@ -14,19 +14,30 @@
 #            --rounds R)
 #   compile  tesserac's compile time at -O2 for every example
 #            (compile_time.sh; options: --runs N)
-#   all      the three, each with its defaults (the default; options with
-#            no case name before them go to matmul)
+#   train    the Burgers PINN and MLP training steps of benchmarks/gpu
+#            against PyTorch eager on the CPU (train_bench.py --device cpu;
+#            options: --threads N, repeated, default 1 and 2; --points
+#            N,..., default 4096; --batch B, default 256; --quick)
+#   all      the four, each with its defaults (the default; options with
+#            no case name before them go to matmul; train is skipped when
+#            PyTorch is missing)
 #
 # Environment:
 #   TESSERAC   the compiler (default: build/bin/tesserac)
+#   TESSERA    the runner, for train (default: tessera beside TESSERAC)
+#   PYTHON     Python with NumPy and PyTorch, for train (default:
+#              /usr/bin/python3, where Debian's python3-torch installs)
 #   BENCH_DIR  where everything is built (default: build-bench-cpu, which
 #              git ignores); reused by later runs
 # Needs OpenBLAS (libopenblas-dev) and oneDNN (libdnnl-dev), both from
-# scripts/install-deps.sh, cmake and a C++17 compiler.
+# scripts/install-deps.sh, cmake and a C++17 compiler; train needs none of
+# them, only PyTorch (Debian: python3-torch).
 set -euo pipefail
 
 src=$(cd "$(dirname "$0")/../.." && pwd)
 tesserac=${TESSERAC:-$src/build/bin/tesserac}
+tessera=${TESSERA:-$(dirname "$tesserac")/tessera}
+python=${PYTHON:-/usr/bin/python3}
 work=${BENCH_DIR:-$src/build-bench-cpu}
 mkdir -p "$work"
 work=$(cd "$work" && pwd)
@@ -52,19 +63,64 @@ if command -v ninja >/dev/null 2>&1; then
   cmake_args+=(-G Ninja)
 fi
 
-echo "== building the runtime into $work/prefix" >&2
-logged runtime-configure cmake -S "$src/runtime" -B "$work/runtime-build" \
-  "${cmake_args[@]}" -DCMAKE_INSTALL_PREFIX="$work/prefix"
-logged runtime-build cmake --build "$work/runtime-build"
-logged runtime-install cmake --install "$work/runtime-build"
+# The training steps run by `tessera run` against PyTorch in Python: they
+# need tesserac and tessera, not the runtime's install or a C++ build.
+train() {
+  local threads=() rest=()
+  while (($#)); do
+    case $1 in
+      --threads)
+        [[ ${2:-} =~ ^[1-9][0-9]*$ ]] || {
+          echo "run.sh: --threads wants a positive integer" >&2
+          exit 2
+        }
+        threads+=("$2")
+        shift 2
+        ;;
+      *) rest+=("$1"); shift ;;
+    esac
+  done
+  ((${#threads[@]})) || threads=(1 2)
+  if [[ ! -x $tessera ]]; then
+    echo "run.sh: no tessera at $tessera (set TESSERA)" >&2
+    exit 1
+  fi
+  echo "== compiling benchmarks/gpu/burgers_step.tsr and mlp_step.tsr" >&2
+  for model in burgers_step mlp_step; do
+    logged tesserac "$tesserac" "$src/benchmarks/gpu/$model.tsr" \
+      -o "$work/$model.tbin"
+  done
+  for n in "${threads[@]}"; do
+    "$python" "$src/benchmarks/gpu/train_bench.py" "$work" "$tessera" \
+      --device cpu --threads "$n" "${rest[@]}"
+  done
+}
+
+have_torch() { "$python" -c 'import torch' >/dev/null 2>&1; }
 
 # No arguments: everything. Options without a case name: the matmul, as
 # before there were other cases.
 what=all
 case ${1:-} in
-  matmul | ops | compile | all) what=$1; shift ;;
+  matmul | ops | compile | train | all) what=$1; shift ;;
   -*) what=matmul ;;
 esac
+
+if [[ $what == train ]]; then
+  have_torch || {
+    echo "run.sh: train needs PyTorch in $python (Debian: python3-torch;" \
+      "or set PYTHON)" >&2
+    exit 1
+  }
+  train "$@"
+  exit 0
+fi
+
+echo "== building the runtime into $work/prefix" >&2
+logged runtime-configure cmake -S "$src/runtime" -B "$work/runtime-build" \
+  "${cmake_args[@]}" -DCMAKE_INSTALL_PREFIX="$work/prefix"
+logged runtime-build cmake --build "$work/runtime-build"
+logged runtime-install cmake --install "$work/runtime-build"
 
 if [[ $what == compile ]]; then
   exec "$src/benchmarks/cpu/compile_time.sh" "$@"
@@ -90,6 +146,11 @@ case $what in
   all)
     "$work/bench-build/matmul_bench" "$work/matmul.tbin"
     "$work/bench-build/ops_bench" "$work/ops.tbin" "$work/mlp2.tbin"
+    if have_torch; then
+      train
+    else
+      echo "run.sh: train skipped: no PyTorch in $python" >&2
+    fi
     exec "$src/benchmarks/cpu/compile_time.sh"
     ;;
 esac

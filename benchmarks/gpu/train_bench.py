@@ -1,21 +1,34 @@
 #!/usr/bin/env python3
-"""Training steps on the GPU: Tessera against PyTorch eager and JAX jit,
-in the same run, from the same initial parameters.
+"""Training steps: Tessera against PyTorch eager and JAX jit, in the same
+run, from the same initial parameters, on the GPU or on the CPU.
 
-  benchmarks/gpu/train_bench.py CARRY TESSERA [--quick] [--device cuda]
+  benchmarks/gpu/train_bench.py CARRY TESSERA [--quick] [--device cuda|cpu]
+      [--threads N] [--points N,...] [--batch B]
 
 CARRY holds burgers_step.tbin and mlp_step.tbin (benchmarks/gpu/*.tsr
-compiled with --target=cpu,cuda by scripts/gpu/prepare.sh). For each
-benchmark the parameters are drawn here and given to all three, and the
-first step's loss must agree between them (the same computation) before
-any time is printed.
+compiled with --target=cpu,cuda by scripts/gpu/prepare.sh, or for the CPU
+alone by benchmarks/cpu/run.sh train). For each benchmark the parameters
+are drawn here and given to every framework, and the first step's loss
+must agree between them (the same computation) before any time is printed.
 
 Tessera's step time is the wall time of `tessera run --steps` over many
 steps minus that over a few, divided by the difference: the steady-state
-step (CUDA graphs replayed), without loading and the first steps. PyTorch's
-and JAX's are the median of CUDA-synchronised steps after warm-up. Matmuls
-run in f32 everywhere (TF32 off in PyTorch, "highest" precision in JAX).
+step (CUDA graphs replayed on the GPU), without loading and the first
+steps. PyTorch's and JAX's are the median of synchronised steps after
+warm-up. Matmuls run in f32 everywhere (TF32 off in PyTorch, "highest"
+precision in JAX).
+
+--device cpu (default cuda) runs Tessera and PyTorch on the CPU, at
+smaller sizes (Burgers 4096 points, MLP batch 256; --points and --batch
+change them). --threads N gives Tessera `--threads N` and PyTorch
+torch.set_num_threads(N) and its BLAS N threads; on the CPU it defaults to
+the number of hardware threads, on the GPU to each one's own default. JAX
+runs on the GPU only, and only where it is installed: its CPU thread pool
+cannot be set to N from here.
 """
+import argparse
+import ctypes
+import importlib
 import json
 import os
 import struct
@@ -48,30 +61,37 @@ def glorot(rng, fan_in, fan_out):
     return rng.uniform(-limit, limit, (fan_in, fan_out)).astype(np.float32)
 
 
-def tessera_step_ms(tessera, tbin, params, inputs, work, device, few, many):
-    """Steady-state ms per step and the first step's loss."""
+def tessera_step_ms(tessera, tbin, params, inputs, work, device, threads, few,
+                    many, rounds):
+    """Steady-state ms per step and the first step's loss. Each wall time is
+    the median of `rounds` runs, the few-step and many-step runs alternated
+    so that a change in the machine's load falls on both."""
     write_safetensors(os.path.join(work, "params.safetensors"), params)
     args = []
     for name, array in inputs.items():
         path = os.path.join(work, name + ".npy")
         np.save(path, array)
         args += ["--input", f"{name}={path}"]
-    walls = {}
-    for steps in (few, many):
-        log = os.path.join(work, f"log{steps}.csv")
-        cmd = [tessera, "run", tbin, "--entry", "step", "--device", device,
-               "--params", os.path.join(work, "params.safetensors"),
-               "--steps", str(steps), "--log", log,
-               "--output-dir", os.path.join(work, f"out{steps}")] + args
-        start = time.perf_counter()
-        r = subprocess.run(cmd, capture_output=True, text=True)
-        walls[steps] = time.perf_counter() - start
-        if r.returncode != 0:
-            sys.exit(f"tessera run failed:\n{r.stderr}")
+    if threads:
+        args += ["--threads", str(threads)]
+    walls = {few: [], many: []}
+    for _ in range(rounds):
+        for steps in (few, many):
+            log = os.path.join(work, f"log{steps}.csv")
+            cmd = [tessera, "run", tbin, "--entry", "step", "--device", device,
+                   "--params", os.path.join(work, "params.safetensors"),
+                   "--steps", str(steps), "--log", log,
+                   "--output-dir", os.path.join(work, f"out{steps}")] + args
+            start = time.perf_counter()
+            r = subprocess.run(cmd, capture_output=True, text=True)
+            walls[steps].append(time.perf_counter() - start)
+            if r.returncode != 0:
+                sys.exit(f"tessera run failed:\n{r.stderr}")
     with open(os.path.join(work, f"log{few}.csv")) as f:
         rows = [line.strip().split(",") for line in f if line.strip()]
     first_loss = float(rows[1][1])
-    return (walls[many] - walls[few]) * 1000.0 / (many - few), first_loss
+    wall = {steps: float(np.median(w)) for steps, w in walls.items()}
+    return (wall[many] - wall[few]) * 1000.0 / (many - few), first_loss
 
 
 def median_ms(step, reps, sync):
@@ -85,6 +105,24 @@ def median_ms(step, reps, sync):
         sync()
         times.append((time.perf_counter() - start) * 1000.0)
     return float(np.median(times))
+
+
+def torch_threads(n):
+    """PyTorch's threads for its own kernels and for its BLAS. A PyTorch
+    built on the system BLAS (Debian's: OpenBLAS) calls sgemm there, whose
+    threads torch.set_num_threads does not govern; OpenBLAS's are set
+    directly when it is the one loaded."""
+    import torch
+    torch.set_num_threads(n)
+    try:
+        ctypes.CDLL("libblas.so.3").openblas_set_num_threads(n)
+    except (OSError, AttributeError):
+        pass
+
+
+def torch_sync(device):
+    import torch
+    return torch.cuda.synchronize if device.startswith("cuda") else (lambda: None)
 
 
 def agree(name, losses):
@@ -115,11 +153,11 @@ def burgers_inputs(rng, n):
     return {"p": p, "ic": ic, "ic_u": ic_u}
 
 
-def burgers_torch(params, inputs):
+def burgers_torch(params, inputs, device):
     import torch
     torch.backends.cuda.matmul.allow_tf32 = False
-    w = {k: torch.tensor(v, device="cuda", requires_grad=True) for k, v in params.items()}
-    p, ic, ic_u = (torch.tensor(inputs[k], device="cuda") for k in ("p", "ic", "ic_u"))
+    w = {k: torch.tensor(v, device=device, requires_grad=True) for k, v in params.items()}
+    p, ic, ic_u = (torch.tensor(inputs[k], device=device) for k in ("p", "ic", "ic_u"))
     opt = torch.optim.Adam(list(w.values()), lr=1e-3, eps=1e-8)
 
     def u(q):
@@ -145,7 +183,7 @@ def burgers_torch(params, inputs):
         return loss
 
     first = float(step().detach())
-    return first, step, torch.cuda.synchronize
+    return first, step, torch_sync(device)
 
 
 def adam_jax(jax, jnp, loss, lr, decay=0.0):
@@ -227,11 +265,11 @@ def mlp_params(rng):
             "W2": glorot(rng, 4096, 1024), "b2": np.zeros(1024, np.float32)}
 
 
-def mlp_torch(params, inputs):
+def mlp_torch(params, inputs, device):
     import torch
     torch.backends.cuda.matmul.allow_tf32 = False
-    w = {k: torch.tensor(v, device="cuda", requires_grad=True) for k, v in params.items()}
-    x, y = (torch.tensor(inputs[k], device="cuda") for k in ("x", "y"))
+    w = {k: torch.tensor(v, device=device, requires_grad=True) for k, v in params.items()}
+    x, y = (torch.tensor(inputs[k], device=device) for k in ("x", "y"))
     opt = torch.optim.AdamW(list(w.values()), lr=1e-3, eps=1e-8, weight_decay=0.01)
 
     def step():
@@ -243,7 +281,7 @@ def mlp_torch(params, inputs):
         return loss
 
     first = float(step().detach())
-    return first, step, torch.cuda.synchronize
+    return first, step, torch_sync(device)
 
 
 def mlp_jax_loss(jax, jnp):
@@ -253,53 +291,89 @@ def mlp_jax_loss(jax, jnp):
     return loss
 
 
-def bench(name, tessera, tbin, params, inputs, torch_fn, jax_loss, work, device,
-          steps, decay=0.0):
-    t_ms, t_loss = tessera_step_ms(tessera, tbin, params, inputs, work, device,
-                                   *steps)
-    if device != "cuda":
-        print(f"{name}: Tessera {t_ms:.3f} ms/step on {device}, first loss {t_loss:.6g}")
-        return
+def bench(name, tbin, params, inputs, torch_fn, jax_loss, opts, work, steps,
+          decay=0.0):
+    t_ms, t_loss = tessera_step_ms(opts.tessera, tbin, params, inputs, work,
+                                   opts.device, opts.threads, *steps,
+                                   opts.rounds)
     losses = {"Tessera": t_loss}
-    p_loss, p_step, p_sync = torch_fn(params, inputs)
+    p_loss, p_step, p_sync = torch_fn(params, inputs, opts.device)
     losses["PyTorch"] = p_loss
-    p_ms = median_ms(p_step, 30, p_sync)
-    j_loss, j_step, j_sync, j_compile = jax_runner(jax_loss, params,
-                                                   list(inputs.values()), decay)
-    losses["JAX"] = j_loss
-    j_ms = median_ms(j_step, 30, j_sync)
+    p_ms = median_ms(p_step, opts.reps, p_sync)
+    jax_text = ""
+    if opts.jax:
+        j_loss, j_step, j_sync, j_compile = jax_runner(jax_loss, params,
+                                                       list(inputs.values()), decay)
+        losses["JAX"] = j_loss
+        j_ms = median_ms(j_step, opts.reps, j_sync)
+        jax_text = (f"; JAX jit {j_ms:.3f} ms (compile {j_compile:.1f} s) "
+                    f"-> {j_ms / t_ms:.2f}x")
     agree(name, losses)
+    if opts.threads:
+        name += f", {opts.threads} thread{'s' if opts.threads > 1 else ''}"
     print(f"{name}: Tessera {t_ms:.3f} ms/step; PyTorch eager {p_ms:.3f} ms "
-          f"-> {p_ms / t_ms:.2f}x; JAX jit {j_ms:.3f} ms (compile {j_compile:.1f} s) "
-          f"-> {j_ms / t_ms:.2f}x; first-step losses {t_loss:.6g} / {p_loss:.6g} "
-          f"/ {j_loss:.6g}")
+          f"-> {p_ms / t_ms:.2f}x{jax_text}; first-step losses "
+          + " / ".join(f"{v:.6g}" for v in losses.values()))
+
+
+def sizes(text):
+    return [int(n) for n in text.split(",")]
 
 
 def main():
-    if len(sys.argv) < 3:
-        print(__doc__, file=sys.stderr)
-        return 2
-    carry, tessera = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
-    quick = "--quick" in sys.argv
-    device = sys.argv[sys.argv.index("--device") + 1] if "--device" in sys.argv else "cuda"
-    if device == "cuda":
-        import torch
-        print(f"device: {torch.cuda.get_device_name()}, PyTorch {torch.__version__}")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("carry")
+    parser.add_argument("tessera")
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--device", default="cuda", help="cuda[:N] or cpu")
+    parser.add_argument("--threads", type=int, default=0,
+                        help="threads of Tessera and PyTorch (default: the hardware "
+                        "threads on the CPU, each one's own on the GPU)")
+    parser.add_argument("--points", type=sizes, help="Burgers points, N,N,...")
+    parser.add_argument("--batch", type=int, help="MLP batch")
+    opts = parser.parse_args()
+    carry, opts.tessera = os.path.abspath(opts.carry), os.path.abspath(opts.tessera)
+    gpu = opts.device.startswith("cuda")
+    if not gpu and not opts.threads:
+        opts.threads = os.cpu_count()  # both the same, as Tessera's default
+    import torch
+    if opts.threads:
+        torch_threads(opts.threads)
+    name = (torch.cuda.get_device_name(torch.device(opts.device)) if gpu
+            else f"CPU, {os.cpu_count()} hardware threads")
+    print(f"device: {name}, PyTorch {torch.__version__}")
+    opts.jax = False
+    if gpu:
+        try:
+            opts.jax = bool(importlib.import_module("jax"))
+        except ImportError:
+            print("JAX: not installed, not measured")
+    # On the CPU: sizes at which a thread count takes well under a minute on
+    # two cores, at least about a second between Tessera's few and many
+    # steps, and three alternated rounds of its runs, as the CPU benchmarks
+    # do, because the CPU is shared with whatever else runs.
+    if opts.quick:
+        points, batch, burgers_steps, mlp_steps = [1024], 256, (3, 13), (3, 13)
+    elif gpu:
+        points, batch, burgers_steps, mlp_steps = [16384, 65536], 8192, (10, 110), (5, 25)
+    else:
+        points, batch, burgers_steps, mlp_steps = [4096], 256, (2, 12), (2, 22)
+    points, batch = opts.points or points, opts.batch or batch
+    opts.reps, opts.rounds = (30, 1) if gpu else (20, 3)
     rng = np.random.default_rng(7)
-    steps = (3, 13) if quick else (10, 110)
     with tempfile.TemporaryDirectory() as work:
-        for n in ([1024] if quick else [16384, 65536]):
-            bench(f"Burgers PINN step, {n} points", tessera,
+        for n in points:
+            bench(f"Burgers PINN step, {n} points",
                   os.path.join(carry, "burgers_step.tbin"), burgers_params(rng),
-                  burgers_inputs(rng, n), burgers_torch, burgers_jax_loss, work,
-                  device, steps)
-        b = 256 if quick else 8192
-        x = rng.standard_normal((b, 1024)).astype(np.float32)
-        y = rng.standard_normal((b, 1024)).astype(np.float32)
-        bench(f"MLP step 1024-4096-1024, B {b}", tessera,
+                  burgers_inputs(rng, n), burgers_torch, burgers_jax_loss, opts,
+                  work, burgers_steps)
+        x = rng.standard_normal((batch, 1024)).astype(np.float32)
+        y = rng.standard_normal((batch, 1024)).astype(np.float32)
+        bench(f"MLP step 1024-4096-1024, B {batch}",
               os.path.join(carry, "mlp_step.tbin"), mlp_params(rng),
-              {"x": x, "y": y}, mlp_torch, mlp_jax_loss, work, device,
-              (3, 13) if quick else (5, 25), decay=0.01)
+              {"x": x, "y": y}, mlp_torch, mlp_jax_loss, opts, work, mlp_steps,
+              decay=0.01)
     return 0
 
 
