@@ -281,14 +281,8 @@ LogicalResult lowerElementwiseGroup(tsched::FusionGroupOp group,
   Location loc = group.getLoc();
   // Booleans live only inside a chain: in memory they would need a byte
   // layout of their own.
-  SmallVector<Type> types(group.getOperandTypes());
-  llvm::append_range(types, group.getResultTypes());
-  for (Type type : types)
-    if (auto t = dyn_cast<RankedTensorType>(type);
-        t && !isSupportedElement(t.getElementType()))
-      return group.emitError("dtype ")
-             << t.getElementType()
-             << " is not supported by the CPU backend yet";
+  if (failed(checkSupportedElements(group)))
+    return failure();
 
   int64_t lanes = lanesFor(group, vectorBytes);
   int64_t tile = ((group.getTile()[0] + lanes - 1) / lanes) * lanes;

@@ -26,6 +26,18 @@ bool isSupportedElement(Type t) {
          t.isInteger(64);
 }
 
+LogicalResult checkSupportedElements(tsched::FusionGroupOp group) {
+  SmallVector<Type> types(group.getOperandTypes());
+  llvm::append_range(types, group.getResultTypes());
+  for (Type type : types)
+    if (auto t = dyn_cast<RankedTensorType>(type);
+        t && !isSupportedElement(t.getElementType()))
+      return group.emitError("dtype ")
+             << t.getElementType()
+             << " is not supported by the CPU backend yet";
+  return success();
+}
+
 Type accumulatorOf(Type elem) {
   return elem.isBF16() ? Float32Type::get(elem.getContext()) : elem;
 }

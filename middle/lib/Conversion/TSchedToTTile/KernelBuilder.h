@@ -22,6 +22,9 @@ mlir::Type elementOf(mlir::Value tensor);
 // arithmetic is f32's, rounded to bf16 after each operator: docs/language.md
 // section 8).
 bool isSupportedElement(mlir::Type t);
+// An error at `group` naming the first tensor among its inputs and results
+// whose element type is not supported.
+mlir::LogicalResult checkSupportedElements(tsched::FusionGroupOp group);
 // The type reductions and matmuls over `elem` accumulate in: f32 for bf16
 // (a policy's `accum:` is not read yet), `elem` itself otherwise. Values
 // are extended as they are loaded, and rounded once as they are stored.

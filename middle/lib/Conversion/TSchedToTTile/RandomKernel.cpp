@@ -140,8 +140,9 @@ FailureOr<Value> emitRandomOp(OpBuilder &b, Operation *op, int64_t lanes,
         b.create<arith::MulFOp>(loc, splat(f32, 2.0 * M_PI), u2).getResult();
     Value normal =
         b.create<arith::MulFOp>(loc, radius, b.create<math::CosOp>(loc, angle));
-    return elem.isF32() ? normal
-                        : b.create<arith::TruncFOp>(loc, vt, normal).getResult();
+    return elem.isF32()
+               ? normal
+               : b.create<arith::TruncFOp>(loc, vt, normal).getResult();
   }
 
   auto d = cast<tgraph::DropoutOp>(op);

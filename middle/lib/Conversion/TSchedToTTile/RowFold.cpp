@@ -199,11 +199,7 @@ FailureOr<Value> emitRowFold(OpBuilder &b, Location loc, RowReader &reader,
       return failure();
     Type i32 = tb.getI32Type();
     auto iv = VectorType::get({kRowLanes}, i32);
-    SmallVector<int32_t> iota;
-    for (int32_t j = 0; j < kRowLanes; ++j)
-      iota.push_back(j);
-    Value lane = tb.create<arith::ConstantOp>(
-        loc, DenseElementsAttr::get(iv, ArrayRef<int32_t>(iota)));
+    Value lane = laneIndices(tb, loc);
     Value left = tb.create<arith::IndexCastUIOp>(
         loc, i32, tb.create<arith::SubIOp>(loc, length, whole));
     Value inside =
@@ -218,6 +214,15 @@ FailureOr<Value> emitRowFold(OpBuilder &b, Location loc, RowReader &reader,
   }
 
   return foldLanes(b, loc, fold, unpack(ifTail.getResults()), stable);
+}
+
+Value laneIndices(OpBuilder &b, Location loc) {
+  auto iv = VectorType::get({kRowLanes}, b.getI32Type());
+  SmallVector<int32_t> iota;
+  for (int32_t j = 0; j < kRowLanes; ++j)
+    iota.push_back(j);
+  return b.create<arith::ConstantOp>(
+      loc, DenseElementsAttr::get(iv, ArrayRef<int32_t>(iota)));
 }
 
 Value foldLanes(OpBuilder &b, Location loc, Fold fold, Compensated p,

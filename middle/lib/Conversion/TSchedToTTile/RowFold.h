@@ -72,6 +72,10 @@ mlir::FailureOr<mlir::Value> emitRowFold(mlir::OpBuilder &b, mlir::Location loc,
                                          Fold fold, mlir::Type accType,
                                          mlir::Value length, bool stable);
 
+// 0, 1, ..., 31 as a vector of i32: each lane's index (the CUDA backend's
+// lane id).
+mlir::Value laneIndices(mlir::OpBuilder &b, mlir::Location loc);
+
 // The tree over 32 lanes of a fold (and their errors when `stable`), in
 // the row order: lane 0's value at the end, compensated when `stable`.
 mlir::Value foldLanes(mlir::OpBuilder &b, mlir::Location loc, Fold fold,

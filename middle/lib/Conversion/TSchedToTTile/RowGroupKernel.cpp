@@ -67,11 +67,7 @@ static FailureOr<Value> foldRowInSegments(OpBuilder &b, Location loc,
   // With `stable`, the errors start at 0 too, a sum's identity.
   SmallVector<Value> init(stable ? 2 : 1, identity);
   auto iv = VectorType::get({kRowLanes}, eb.getI32Type());
-  SmallVector<int32_t> iota;
-  for (int32_t j = 0; j < kRowLanes; ++j)
-    iota.push_back(j);
-  Value lane = eb.create<arith::ConstantOp>(
-      loc, DenseElementsAttr::get(iv, ArrayRef<int32_t>(iota)));
+  Value lane = laneIndices(eb, loc);
   auto loop = eb.create<scf::ForOp>(
       loc, indexConst(eb, loc, 0), segments, indexConst(eb, loc, 1), init,
       [&](OpBuilder &b, Location loc, Value s, ValueRange lanes) {
@@ -122,14 +118,8 @@ LogicalResult lowerRowGroup(tsched::FusionGroupOp group,
   Location loc = group.getLoc();
   Block &body = group.getBody().front();
   auto rowType = cast<RankedTensorType>(group.getResult(0).getType());
-  SmallVector<Type> types(group.getOperandTypes());
-  llvm::append_range(types, group.getResultTypes());
-  for (Type type : types)
-    if (auto t = dyn_cast<RankedTensorType>(type);
-        t && !isSupportedElement(t.getElementType()))
-      return group.emitError("dtype ")
-             << t.getElementType()
-             << " is not supported by the CPU backend yet";
+  if (failed(checkSupportedElements(group)))
+    return failure();
   Operation *firstFold = nullptr;
   for (Operation &op : body)
     if (foldOf(&op)) {
