@@ -285,6 +285,7 @@ public:
 
   LogicalResult run() {
     castsToReshapes(block);
+    vectorMatmulsToMatrices(block);
     chains = fuseReductionChains(block);
     for (auto &[reduction, chain] : chains)
       inChain.insert(chain.begin(), chain.end());
@@ -355,6 +356,56 @@ private:
           b.create<tgraph::ReshapeOp>(c.getLoc(), type, c.getSource(), dims);
       c.replaceAllUsesWith(r);
       c.erase();
+    }
+  }
+
+  // A matmul with a vector operand ([K] @ [..., K, N], [..., M, K] @ [K],
+  // [K] @ [K]) multiplies matrices instead: the vector as a row [1, K] or a
+  // column [K, 1], and the result's unit dim dropped again. Both reshapes
+  // are views; the sums are the matrix kernel's, in its order.
+  void vectorMatmulsToMatrices(Block &block) {
+    for (Operation &op : llvm::make_early_inc_range(block)) {
+      auto mm = dyn_cast<tgraph::MatmulOp>(op);
+      if (!mm)
+        continue;
+      auto lhsType = cast<RankedTensorType>(mm.getLhs().getType());
+      auto rhsType = cast<RankedTensorType>(mm.getRhs().getType());
+      if (lhsType.getRank() != 1 && rhsType.getRank() != 1)
+        continue;
+      OpBuilder b(mm);
+      Location loc = mm.getLoc();
+      // `v` reshaped to `shape`, its dynamic dims read from `from`'s dims
+      // `axes` (one per dim of `shape`; -1 for a unit dim).
+      auto reshape = [&](Value v, ArrayRef<int64_t> shape, Value from,
+                         ArrayRef<int64_t> axes) -> Value {
+        auto type = RankedTensorType::get(
+            shape, cast<RankedTensorType>(v.getType()).getElementType());
+        SmallVector<Value> dims;
+        for (auto [d, axis] : llvm::zip(shape, axes))
+          if (ShapedType::isDynamic(d))
+            dims.push_back(b.create<tensor::DimOp>(loc, from, axis));
+        return b.create<tgraph::ReshapeOp>(loc, type, v, dims);
+      };
+      Value lhs = mm.getLhs(), rhs = mm.getRhs();
+      if (lhsType.getRank() == 1)
+        lhs = reshape(lhs, {1, lhsType.getDimSize(0)}, lhs, {-1, 0});
+      if (rhsType.getRank() == 1)
+        rhs = reshape(rhs, {rhsType.getDimSize(0), 1}, rhs, {0, -1});
+      auto product =
+          b.create<tgraph::MatmulOp>(loc, lhs, rhs, mm.getTransposeLhs(),
+                                     mm.getTransposeRhs(), mm.getTileAttr());
+      // The product's dims but the unit ones the vectors brought.
+      auto productType = cast<RankedTensorType>(product.getType());
+      int64_t rank = productType.getRank();
+      SmallVector<int64_t> axes;
+      for (int64_t d = 0; d < rank; ++d)
+        if (!(lhsType.getRank() == 1 && d == rank - 2) &&
+            !(rhsType.getRank() == 1 && d == rank - 1))
+          axes.push_back(d);
+      auto resultType = cast<RankedTensorType>(mm.getType());
+      Value result = reshape(product, resultType.getShape(), product, axes);
+      mm.replaceAllUsesWith(result);
+      mm.erase();
     }
   }
 
