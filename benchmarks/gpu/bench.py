@@ -149,6 +149,25 @@ def softmax_rows(tessera, tbin, work, quick):
           f"(rel err {err:.1e}), PyTorch {peer:.3f} ms -> ratio {peer / ms:.3f}x")
 
 
+def layernorm_rows(tessera, tbin, work, quick):
+    rows, cols = (1024 if quick else 8192), 1024
+    rng = np.random.default_rng(4)
+    x = rng.standard_normal((rows, cols), dtype=np.float32)
+    g = rng.standard_normal(cols, dtype=np.float32)
+    b = rng.standard_normal(cols, dtype=np.float32)
+    outs, ms, kernels = tessera_kernel_ms(tessera, tbin, "layernorm_rows",
+                                          {"x": x, "g": g, "b": b}, work)
+    xd = x.astype(np.float64)
+    mu = xd.mean(axis=1, keepdims=True)
+    var = ((xd - mu) ** 2).mean(axis=1, keepdims=True)
+    ref = (xd - mu) / np.sqrt(var + 1e-5) * g + b
+    err = check("layernorm", outs["out0"], ref, 1e-5)
+    tx, tg, tb = (torch.from_numpy(v).cuda() for v in (x, g, b))
+    peer = torch_ms(lambda: torch.nn.functional.layer_norm(tx, (cols,), tg, tb, 1e-5))
+    print(f"layernorm rows {rows}x{cols} f32: Tessera {ms:.3f} ms in {kernels} kernels "
+          f"(rel err {err:.1e}), PyTorch {peer:.3f} ms -> ratio {peer / ms:.3f}x")
+
+
 def main():
     if len(sys.argv) < 3:
         print(__doc__, file=sys.stderr)
@@ -157,7 +176,7 @@ def main():
     quick = "--quick" in sys.argv
     print(f"device: {torch.cuda.get_device_name()}, PyTorch {torch.__version__}")
     with tempfile.TemporaryDirectory() as work:
-        for bench in (silu_add, softmax_rows, gemm, gemm_bf16):
+        for bench in (silu_add, softmax_rows, layernorm_rows, gemm, gemm_bf16):
             bench(tessera, tbin, work, quick)
     return 0
 
