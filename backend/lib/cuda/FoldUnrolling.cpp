@@ -10,10 +10,14 @@
 
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/SCF/Utils/Utils.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 
 using namespace mlir;
 
 namespace tessera {
+
+// The longest loop unrolled whole: a row of 1024 elements in chunks of 32.
+constexpr int64_t kWholeUnroll = 32;
 
 void unrollFoldLoops(ttile::KernelOp kernel, uint64_t factor, bool writeLoops) {
   SmallVector<scf::ForOp> folds;
@@ -23,8 +27,18 @@ void unrollFoldLoops(ttile::KernelOp kernel, uint64_t factor, bool writeLoops) {
     if (innermost && (loop.getNumRegionIterArgs() > 0 || writeLoops))
       folds.push_back(loop);
   });
-  for (scf::ForOp loop : folds)
+  for (scf::ForOp loop : folds) {
+    // A short loop of a known trip count (a row of known length) unrolls
+    // whole: its loads are then values that a later pass over the same
+    // elements can reuse.
+    std::optional<int64_t> trips = constantTripCount(
+        loop.getLowerBound(), loop.getUpperBound(), loop.getStep());
+    if (trips && *trips <= kWholeUnroll) {
+      (void)loopUnrollByFactor(loop, static_cast<uint64_t>(*trips));
+      continue;
+    }
     (void)loopUnrollByFactor(loop, factor); // a loop it cannot unroll stays
+  }
 }
 
 } // namespace tessera

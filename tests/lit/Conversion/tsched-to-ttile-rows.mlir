@@ -8,8 +8,10 @@
 // softmax: the maximum, then the sum of exp(x - max) with the maximum
 // splat, then exp(x - max) / sum stored, the row read three times.
 // CHECK-LABEL: ttile.kernel @softmax_k0 attributes {kind = "row_reduction", num_inputs = 1 : i64, num_sizes = 1 : i64, tile = 64 : i64, vector = 1 : i64}
-// CHECK: ^bb0(%[[X:.*]]: memref<?xf32>, %[[Y:.*]]: memref<?xf32>, %[[ROW:[^:]*]]: index, %{{.*}}: index, %[[C:[^:]*]]: index):
-// CHECK: %[[BASE:.*]] = arith.muli %[[ROW]], %[[C]] : index
+// The row length, known (128), is a constant: loops of a known trip count.
+// CHECK: ^bb0(%[[X:.*]]: memref<?xf32>, %[[Y:.*]]: memref<?xf32>, %[[ROW:[^:]*]]: index, %{{.*}}: index, %{{[^:]*}}: index):
+// CHECK-NEXT: %[[C:.*]] = arith.constant 128 : index
+// CHECK-NEXT: %[[BASE:.*]] = arith.muli %[[ROW]], %[[C]] : index
 // CHECK: scf.for
 // CHECK: ttile.load %[[X]]
 // CHECK: arith.maximumf

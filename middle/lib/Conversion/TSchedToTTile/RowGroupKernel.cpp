@@ -148,7 +148,12 @@ LogicalResult lowerRowGroup(tsched::FusionGroupOp group,
       spec.inputs.push_back(ctx.bufferOf(in));
   KernelBody kb = createKernel(ctx, spec, loc);
   OpBuilder &b = kb.builder;
-  Value row = kb.offset, C = kb.sizes[0];
+  // A row length known at compile time is a constant in the kernel, so
+  // that its loops have a known trip count (the CUDA backend unrolls short
+  // ones whole, and the row's later passes then reuse its loads).
+  std::optional<int64_t> known = staticCount(rowType, first, rowType.getRank());
+  Value row = kb.offset;
+  Value C = known ? indexConst(b, loc, *known) : kb.sizes[0];
   RowReader reader(b, loc, group, rowType, /*chained=*/true, kb.inputs, first,
                    row, C, Value(), C);
   if (failed(reader.status))
@@ -162,7 +167,6 @@ LogicalResult lowerRowGroup(tsched::FusionGroupOp group,
         loc, VectorType::get({kRowLanes}, scalar.getType()), scalar);
   };
   Value zero = indexConst(b, loc, 0);
-  std::optional<int64_t> known = staticCount(rowType, first, rowType.getRank());
   for (Operation &op : body.without_terminator()) {
     if (foldOf(&op)) {
       FailureOr<Value> value = known
