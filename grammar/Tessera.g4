@@ -109,13 +109,34 @@ dim
   | dimForm
   ;
 
-// An extent computed from one dim, as a result's dim (the extent of a
-// slice over a dim known at run time): N-1, -N+5, N/2-1, (N+1)/2.
+// An extent computed from dims (a slice's, a concat's over dims known at
+// run time): terms added and subtracted, each a number, a dim, a number
+// times a dim or a quotient: N-1, -N+5, N+M, 2*N, N/2-1, (N+1)/2. Which
+// of these are extents Tessera computes is the checker's business
+// (runtime/include/tessera/dim_form.hpp).
 dimForm
-  : '-' IDENT (('+' | '-') INT)?
-  | IDENT ('+' | '-') INT
-  | IDENT '/' INT (('+' | '-') INT)?
-  | '(' '-'? IDENT (('+' | '-') INT)? ')' '/' INT (('+' | '-') INT)?
+  : '-' dimTerm (('+' | '-') dimTerm)*
+  | dimTerm (('+' | '-') dimTerm)+
+  | dimFactor
+  ;
+
+dimTerm
+  : INT
+  | IDENT
+  | dimFactor
+  ;
+
+// 2*N, N/2, (N+1)/2, (N+M)/2.
+dimFactor
+  : INT '*' IDENT
+  | IDENT '/' INT
+  | '(' '-'? dimSummand (('+' | '-') dimSummand)* ')' '/' INT
+  ;
+
+dimSummand
+  : INT
+  | IDENT
+  | INT '*' IDENT
   ;
 
 block

@@ -19,10 +19,10 @@ inline int64_t parseExtent(const std::string &digits) {
   return std::strtoll(digits.c_str(), nullptr, 10);
 }
 
-// An extent computed from a dim as written (`(N + 5) / 2`, spaces gone):
-// the one text of its extent (`(N+1)/2+2`), the text a slice's type has;
-// left as written where it is none (a number too large, a division by 0),
-// for Sema to report.
+// An extent computed from dims as written (`(N + 5) / 2`, `N + M`, spaces
+// gone): the one text of its extent (`(N+1)/2+2`, `M+N`), the text a
+// slice's or a concat's type has; left as written where it is none (a
+// number too large, a division by 0, `(M+N)/2`), for Sema to report.
 inline std::string dimFormText(const std::string &written) {
   std::optional<tbin::DimForm> form = tbin::parseDimForm(written);
   return form ? tbin::formatDimForm(*form) : written;

@@ -418,10 +418,9 @@ const std::map<std::string, Builtin> &table() {
           auto axis = c.axisOf("axis", 0, first.dims.size());
           if (!axis)
             return ExprType::error();
-          // The other dims agree; along the axis the extents add: numbers,
-          // and at most one dim (N + 1 is a dim's extent plus a number).
-          int64_t sum = 0;
-          std::optional<ExprType::Dim> symbolic;
+          // The other dims agree; along the axis the extents add (N+2,
+          // M+N, 2*N): anything but a quotient and a dim (DimForms.cpp).
+          ExprType::Dim total = int64_t(0);
           for (const ExprType &e : xs.elements) {
             if (e.dtype != first.dtype || e.dims.size() != first.dims.size())
               return c.fail(c.where("xs"), "'concat' joins tensors of one "
@@ -433,22 +432,18 @@ const std::map<std::string, Builtin> &table() {
                               "'concat' along axis " + std::to_string(*axis) +
                                   " needs the other dims equal, found " +
                                   first.str() + " and " + e.str());
-            const ExprType::Dim &d = e.dims[*axis];
-            if (auto *n = std::get_if<int64_t>(&d)) {
-              sum += *n;
-            } else if (symbolic) {
+            std::optional<ExprType::Dim> sum = dimSum(total, e.dims[*axis]);
+            if (!sum)
               return c.fail(c.where("xs"),
                             "'concat' along axis " + std::to_string(*axis) +
-                                " adds the extents " + dimStr(*symbolic) +
-                                " and " + dimStr(d) +
-                                ", which is not an extent Tessera computes "
-                                "yet (one dim plus numbers only)");
-            } else {
-              symbolic = d;
-            }
+                                " adds the extents " + dimStr(total) + " and " +
+                                dimStr(e.dims[*axis]) +
+                                ", which is not an extent Tessera computes: " +
+                                kQuotientRule);
+            total = *sum;
           }
           std::vector<ExprType::Dim> dims = first.dims;
-          dims[*axis] = symbolic ? dimPlus(*symbolic, sum) : ExprType::Dim(sum);
+          dims[*axis] = total;
           return ExprType::tensor(first.dtype, dims);
         },
         "the tensors of a tuple joined along an axis (their other dims "

@@ -1,64 +1,94 @@
-// Arithmetic on symbolic extents computed from one dim, such as a slice's
-// over a dim N: floor((sign * N + rest) / divisor) + offset (their text is
-// the .tbin format's, tessera/dim_form.hpp). Negating and dividing rounding
-// up stay in the family, so a slice of a slice has an extent of it.
+// Arithmetic on symbolic extents: sums of dims (`M+N-1`, `2*N`) and
+// quotients of one dim (`(N+1)/2`), whose text is the .tbin format's
+// (tessera/dim_form.hpp, where the family and its normal form are
+// described). Each operation maps a dim to its form, computes there and
+// writes the result back, so that equal extents get one text.
 #include "SemaTypes.h"
 
 namespace tessera::sema {
 
 namespace {
 
-// floor(a / b) for b > 0, whatever the sign of a.
-int64_t floorDiv(int64_t a, int64_t b) {
-  int64_t q = a / b;
-  return q * b > a ? q - 1 : q;
-}
+const Dim kUnknown = std::string("?");
 
 } // namespace
 
-Dim dimFromForm(const DimForm &form) { return tbin::formatDimForm(form); }
-
-// -(floor(y / d) + q) = floor((-y + d - 1) / d) - q.
-Dim dimNegate(const Dim &d) {
+std::optional<DimForm> formOfDim(const Dim &d) {
   if (auto *n = std::get_if<int64_t>(&d))
-    return -*n;
-  auto f = parseDimForm(std::get<std::string>(d));
+    return DimForm::number(*n);
+  return parseDimForm(std::get<std::string>(d));
+}
+
+Dim dimFromForm(const DimForm &form) {
+  if (form.isNumber())
+    return form.offset;
+  return tbin::formatDimForm(form);
+}
+
+Dim dimPlus(const Dim &d, int64_t c) {
+  std::optional<DimForm> f = formOfDim(d);
+  std::optional<DimForm> r =
+      f ? tbin::addDimForms(*f, DimForm::number(c)) : std::nullopt;
+  return r ? dimFromForm(*r) : kUnknown;
+}
+
+Dim dimNegate(const Dim &d) {
+  std::optional<DimForm> f = formOfDim(d);
+  std::optional<DimForm> r = f ? tbin::scaleDimForm(*f, -1) : std::nullopt;
+  return r ? dimFromForm(*r) : kUnknown;
+}
+
+// ceil(d / t) = floor((d + t - 1) / t).
+std::optional<Dim> dimCeilDiv(const Dim &d, int64_t t) {
+  std::optional<DimForm> f = formOfDim(d);
   if (!f)
-    return std::string("?");
-  return dimFromForm(
-      {f->symbol, -f->sign, f->divisor - 1 - f->rest, f->divisor, -f->offset});
+    return kUnknown;
+  std::optional<DimForm> top =
+      t >= 1 ? tbin::addDimForms(*f, DimForm::number(t - 1)) : std::nullopt;
+  std::optional<DimForm> r =
+      top ? tbin::floorDivDimForm(*top, t) : std::nullopt;
+  if (!r)
+    return std::nullopt;
+  return dimFromForm(*r);
 }
 
-// ceil((floor(y / d) + q) / t) = floor((y + d * (q + t - 1)) / (d * t)).
-// Unknown (`?`) where the numbers overflow.
-Dim dimCeilDiv(const Dim &d, int64_t t) {
-  if (t == 1)
-    return d;
-  int64_t top, rest, divisor;
-  if (auto *n = std::get_if<int64_t>(&d)) {
-    if (t < 1 || __builtin_add_overflow(*n, t - 1, &top))
-      return std::string("?");
-    return floorDiv(top, t);
+std::optional<Dim> dimSum(const Dim &a, const Dim &b) {
+  std::optional<DimForm> fa = formOfDim(a), fb = formOfDim(b);
+  if (!fa || !fb)
+    return kUnknown;
+  std::optional<DimForm> r = tbin::addDimForms(*fa, *fb);
+  if (!r)
+    return std::nullopt;
+  return dimFromForm(*r);
+}
+
+// A sum: each dim's value times its coefficient, added. A quotient:
+// floor((sign * v + rest) / divisor) + offset with v the dim's value.
+std::optional<Dim> dimApply(const DimForm &f,
+                            const std::map<std::string, Dim> &values) {
+  DimForm total = DimForm::number(0);
+  for (const tbin::DimTerm &t : f.terms) {
+    auto it = values.find(t.symbol);
+    if (it == values.end())
+      return kUnknown;
+    std::optional<DimForm> v = formOfDim(it->second);
+    if (!v)
+      return kUnknown;
+    std::optional<DimForm> scaled = tbin::scaleDimForm(*v, t.coefficient);
+    std::optional<DimForm> sum =
+        scaled ? tbin::addDimForms(total, *scaled) : std::nullopt;
+    if (!sum)
+      return std::nullopt;
+    total = *sum;
   }
-  auto f = parseDimForm(std::get<std::string>(d));
-  if (!f || t < 1 || __builtin_add_overflow(f->offset, t - 1, &top) ||
-      __builtin_mul_overflow(f->divisor, top, &rest) ||
-      __builtin_add_overflow(rest, f->rest, &rest) ||
-      __builtin_mul_overflow(f->divisor, t, &divisor))
-    return std::string("?");
-  return dimFromForm({f->symbol, f->sign, rest, divisor, 0});
-}
-
-// f(value): negated for a negative sign, then floor((v + rest) / divisor)
-// as ceil((v + rest - divisor + 1) / divisor), then the offset: each step
-// stays in the family.
-Dim dimApply(const DimForm &f, const Dim &value) {
-  if (value == Dim(std::string("?")))
-    return value;
-  Dim v = f.sign < 0 ? dimNegate(value) : value;
-  if (f.divisor > 1)
-    v = dimCeilDiv(dimPlus(v, f.rest - f.divisor + 1), f.divisor);
-  return dimPlus(v, f.offset);
+  std::optional<DimForm> r = tbin::addDimForms(total, DimForm::number(f.rest));
+  if (r)
+    r = tbin::floorDivDimForm(*r, f.divisor);
+  if (r)
+    r = tbin::addDimForms(*r, DimForm::number(f.offset));
+  if (!r)
+    return std::nullopt;
+  return dimFromForm(*r);
 }
 
 } // namespace tessera::sema

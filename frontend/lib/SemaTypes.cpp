@@ -141,16 +141,6 @@ int dtypeRank(const std::string &d) {
   return 0;
 }
 
-Dim dimPlus(const Dim &d, int64_t c) {
-  if (auto *n = std::get_if<int64_t>(&d))
-    return *n + c;
-  auto [base, k] = splitDimOffset(std::get<std::string>(d));
-  k += c;
-  if (k == 0)
-    return base;
-  return base + (k < 0 ? "-" : "+") + std::to_string(k < 0 ? -k : k);
-}
-
 std::optional<std::vector<Dim>> broadcast(const std::vector<Dim> &a,
                                           const std::vector<Dim> &b,
                                           std::string &why) {

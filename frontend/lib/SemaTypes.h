@@ -17,23 +17,36 @@ bool isIntDType(const std::string &dtype);
 // Bits of precision, for policy checks (accum at least as wide as dtype).
 int dtypeRank(const std::string &dtype);
 
-// `d + c`: an integer, or a symbolic extent written `N`, `N-1`, `N+2` (a
-// dim with one constant term, combined, so that x[1:][1:] and x[2:] are
-// both `N-2`).
-Dim dimPlus(const Dim &d, int64_t c);
-// Extents computed from one dim symbol, `N-1`, `(N+1)/2` (the .tbin
-// format's text of them, tessera/dim_form.hpp; DimForms.cpp).
+// Extents computed from dims: sums `N-1`, `M+N`, `2*N`, and quotients of
+// one dim `(N+1)/2` (the .tbin format's text of them, tessera/dim_form.hpp,
+// which describes the family and its normal form; DimForms.cpp). `?`, an
+// extent not known here, stays `?`.
 using tbin::DimForm;
+using tbin::DimFormRefusal;
 using tbin::parseDimForm;
-using tbin::splitDimOffset;
+// A dim as a form (a number is a form without dims); nullopt for `?`.
+std::optional<DimForm> formOfDim(const Dim &d);
+// A form as a dim: a number where it has no dims.
 Dim dimFromForm(const DimForm &f);
-// `-d`, and `d / step` rounded up (step >= 1): a number, a form of the
-// family above, or `?` where `d` is not one.
+// `d + c` and `-d`: in the family for every form; `?` where a number
+// overflows (x[1:][1:] and x[2:] are both `N-2`).
+Dim dimPlus(const Dim &d, int64_t c);
 Dim dimNegate(const Dim &d);
-Dim dimCeilDiv(const Dim &d, int64_t step);
-// `f` with its dim taken as `value` (a number or a form): a result's
-// `N-1` of a call that binds N to M-1 is M-2.
-Dim dimApply(const DimForm &f, const Dim &value);
+// `d / step` rounded up (step >= 1), and `a + b`: nullopt where the
+// result is not in the family (a quotient of several dims, a quotient
+// added to a dim) or a number overflows.
+std::optional<Dim> dimCeilDiv(const Dim &d, int64_t step);
+std::optional<Dim> dimSum(const Dim &a, const Dim &b);
+// Why a quotient is refused, the end of each message that says so.
+inline constexpr const char *kQuotientRule =
+    "only one dim, plus or minus a number, can be divided, and a quotient "
+    "adds to numbers only, as in (N+1)/2-1";
+// `f` with its dims taken as `values` (numbers or forms): a result's `N-1`
+// of a call that binds N to M-1 is M-2, and `A+B` with A = N, B = 2 is
+// N+2. `?` where a dim has no value or `?`; nullopt where the result is
+// not in the family.
+std::optional<Dim> dimApply(const DimForm &f,
+                            const std::map<std::string, Dim> &values);
 
 // numpy-style broadcasting of two shapes, aligned at the trailing dim; a
 // dim of 1 stretches. Returns nullopt and sets `why` on a mismatch.

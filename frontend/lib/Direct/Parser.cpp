@@ -330,58 +330,66 @@ private:
     return params;
   }
 
-  // INT, IDENT, or grammar/Tessera.g4's dimForm: an extent computed from a
-  // dim (N-1, -N+5, N/2-1, (N+1)/2).
+  // INT, IDENT, or grammar/Tessera.g4's dimForm: an extent computed from
+  // dims, terms added and subtracted (N-1, -N+5, N+M, 2*N, N/2-1,
+  // (N+1)/2).
   ast::Dim dim() {
     ast::Dim dim;
     unsigned begin = toks[pos].begin;
-    if (at(Tok::Int)) {
-      const Token &d = next();
-      dim.range = range(d);
-      dim.value = ast::parseExtent(str(d));
-      return dim;
-    }
+    size_t first = pos;
     std::string written;
     auto take = [&](Tok k) { written += str(expect(k)); };
-    // `+ INT` or `- INT`, required or not.
-    auto offset = [&](bool required) {
-      if (at(Tok::Plus) || at(Tok::Minus)) {
-        take(kind());
-        take(Tok::Int);
-      } else if (required) {
-        throw NotHandled{};
+    // dimSummand: INT, IDENT, INT '*' IDENT.
+    auto summand = [&] {
+      if (!at(Tok::Int)) {
+        take(Tok::Ident);
+        return;
+      }
+      take(Tok::Int);
+      if (at(Tok::Star)) {
+        take(Tok::Star);
+        take(Tok::Ident);
       }
     };
-    if (accept(Tok::LParen)) {
-      written += "(";
-      if (at(Tok::Minus))
-        take(Tok::Minus);
-      take(Tok::Ident);
-      offset(false);
-      take(Tok::RParen);
-      take(Tok::Slash);
-      take(Tok::Int);
-      offset(false);
-    } else if (at(Tok::Minus)) {
-      take(Tok::Minus);
-      take(Tok::Ident);
-      offset(false);
-    } else {
-      take(Tok::Ident);
-      if (at(Tok::Slash)) {
+    // dimTerm: a summand, IDENT '/' INT, or '(' '-'? summands ')' '/' INT.
+    auto term = [&] {
+      if (at(Tok::LParen)) {
+        take(Tok::LParen);
+        if (at(Tok::Minus))
+          take(Tok::Minus);
+        summand();
+        while (at(Tok::Plus) || at(Tok::Minus)) {
+          take(kind());
+          summand();
+        }
+        take(Tok::RParen);
         take(Tok::Slash);
         take(Tok::Int);
-        offset(false);
-      } else if (at(Tok::Plus) || at(Tok::Minus)) {
-        offset(true);
+      } else if (at(Tok::Ident) && kind(1) == Tok::Slash) {
+        take(Tok::Ident);
+        take(Tok::Slash);
+        take(Tok::Int);
       } else {
-        dim.range = span(begin);
-        dim.value = written;
-        return dim;
+        summand();
       }
+    };
+    if (at(Tok::Minus))
+      take(Tok::Minus);
+    term();
+    while (at(Tok::Plus) || at(Tok::Minus)) {
+      take(kind());
+      term();
     }
     dim.range = span(begin);
-    dim.value = ast::dimFormText(written);
+    // One INT or IDENT alone: dim's own alternatives.
+    if (pos == first + 1 && toks[first].kind == Tok::Int) {
+      dim.value = ast::parseExtent(written);
+      return dim;
+    }
+    if (pos == first + 1)
+      dim.value = written;
+    else
+      dim.value = ast::dimFormText(written);
     return dim;
   }
 

@@ -227,21 +227,31 @@ Value Generator::dimIndex(const std::string &name, Location where) {
       if (auto sym = dyn_cast<StringAttr>(d); sym && sym.getValue() == name)
         return b.create<tensor::DimOp>(where, arg, axis);
   }
-  // An extent computed from a dim (a slice's `N-1`, `-N+5`, `(N+1)/2`):
-  // index arithmetic on it. The numerator of a division is not negative
-  // where the slice fits, which the entry checks before it uses the
-  // extent, so a truncating division rounds down as the form means.
+  // An extent computed from dims (a slice's `N-1`, `-N+5`, `(N+1)/2`, a
+  // concat's `M+N`): index arithmetic on them. The numerator of a division
+  // is not negative where the slice fits, which the entry checks before it
+  // uses the extent, so a truncating division rounds down as the form
+  // means.
   std::optional<sema::DimForm> form = sema::parseDimForm(name);
-  if (!form || form->symbol == name)
-    return {};
-  Value v = dimIndex(form->symbol, where);
-  if (!v)
+  if (!form || form->isDim())
     return {};
   auto index = [&](int64_t c) -> Value {
     return b.create<arith::ConstantIndexOp>(where, c);
   };
-  if (form->sign < 0)
-    v = b.create<arith::SubIOp>(where, index(0), v);
+  Value v;
+  for (const tbin::DimTerm &t : form->terms) {
+    Value term = dimIndex(t.symbol, where);
+    if (!term)
+      return {};
+    // |coefficient| * dim, added or subtracted by its sign.
+    int64_t magnitude = t.coefficient < 0 ? -t.coefficient : t.coefficient;
+    if (magnitude != 1)
+      term = b.create<arith::MulIOp>(where, index(magnitude), term);
+    if (t.coefficient < 0)
+      v = b.create<arith::SubIOp>(where, v ? v : index(0), term);
+    else
+      v = v ? b.create<arith::AddIOp>(where, v, term).getResult() : term;
+  }
   if (form->rest != 0)
     v = b.create<arith::AddIOp>(where, v, index(form->rest));
   if (form->divisor != 1)

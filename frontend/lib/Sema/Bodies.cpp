@@ -91,12 +91,14 @@ void Checker::checkOutputDimsBound(const ast::FuncDecl &f) {
     declared.insert(d.first);
   for (const ast::Param &r : f.results)
     for (const ast::Dim &d : r.type.dims) {
-      // An extent computed from a dim needs that dim.
+      // An extent computed from dims needs each of them.
       std::optional<DimForm> form =
           d.isSymbolic() ? parseDimForm(d.symbol()) : std::nullopt;
-      if (form && declared.count(form->symbol) && !bound.count(form->symbol))
-        error(d.range,
-              "output dim '" + form->symbol + "' is not bound by any input");
+      for (const std::string &symbol :
+           form ? form->symbols() : std::vector<std::string>{})
+        if (declared.count(symbol) && !bound.count(symbol))
+          error(d.range,
+                "output dim '" + symbol + "' is not bound by any input");
     }
 }
 

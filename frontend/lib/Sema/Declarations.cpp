@@ -4,6 +4,8 @@
 
 #include "tessera/Frontend/Files.h"
 
+#include <algorithm>
+
 namespace tessera::sema {
 
 void Checker::run() {
@@ -243,26 +245,38 @@ void Checker::checkType(const ast::TensorType &t,
                             "fp8_e5m2, i64, i32, i8, bool, c64");
   for (const ast::Dim &d : t.dims) {
     if (d.isSymbolic()) {
-      // A dim, or (a result's) an extent computed from one: N-1, (N+1)/2.
-      std::optional<DimForm> form = parseDimForm(d.symbol());
+      // A dim, or an extent computed from dims: N-1, M+N, (N+1)/2.
+      DimFormRefusal why;
+      std::optional<DimForm> form = parseDimForm(d.symbol(), &why);
       if (!form) {
-        error(d.range, "'" + d.symbol() +
-                           "' is not an extent of a dim: write a dim plus or "
-                           "minus a number, or divided by a positive number, "
-                           "as in N-1 or (N+1)/2");
+        error(d.range,
+              why == DimFormRefusal::Quotient
+                  ? "'" + d.symbol() +
+                        "' is not an extent Tessera computes: " + kQuotientRule
+                  : "'" + d.symbol() +
+                        "' is not an extent of a dim: write dims and numbers "
+                        "added or subtracted, as in M+N-1, or a dim divided "
+                        "by a positive number, as in (N+1)/2");
         continue;
       }
-      if (form->symbol != d.symbol() && !isResult &&
-          !(boundByParams && boundByParams->count(form->symbol))) {
-        error(d.range, "an extent computed from a dim, such as " + d.symbol() +
-                           ", needs '" + form->symbol +
-                           "' as a dim of another parameter");
-        continue;
+      std::vector<std::string> symbols = form->symbols();
+      if (!form->isDim() && !isResult) {
+        auto unbound = std::find_if(
+            symbols.begin(), symbols.end(), [&](const std::string &s) {
+              return !(boundByParams && boundByParams->count(s));
+            });
+        if (unbound != symbols.end()) {
+          error(d.range, "an extent computed from a dim, such as " +
+                             d.symbol() + ", needs '" + *unbound +
+                             "' as a dim of another parameter");
+          continue;
+        }
       }
-      if (!dims.count(form->symbol))
-        error(d.range, "unknown dim '" + form->symbol +
-                           "'; declare it after the name, as in `" +
-                           currentName + "[" + form->symbol + "](...)`");
+      for (const std::string &symbol : symbols)
+        if (!dims.count(symbol))
+          error(d.range, "unknown dim '" + symbol +
+                             "'; declare it after the name, as in `" +
+                             currentName + "[" + symbol + "](...)`");
     } else if (d.extent() <= 0) {
       error(d.range, d.extent() == 0 ? "dimension must be positive"
                                      : "dimension is too large");

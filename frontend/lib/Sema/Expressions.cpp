@@ -241,9 +241,10 @@ static std::optional<int64_t> literalInteger(const ast::ExprPtr &p) {
 // dim N the extent is symbolic where it depends on N (`x[1:]` is N-1,
 // `x[1:-1]` N-2, `x[-3:2]` -N+5, `x[::2]` (N+1)/2, DimForms.cpp) and a
 // number where it does not (`x[-3:]` is 3); `?` where it is not known here
-// (a bound or step that is not a literal).
-static ExprType::Dim rangeExtent(const ast::Slice &s,
-                                 const ExprType::Dim &dim) {
+// (a bound or step that is not a literal); nullopt where a step divides an
+// extent the family has no quotient of (`x[::2]` of M+N, DimForms.cpp).
+static std::optional<ExprType::Dim> rangeExtent(const ast::Slice &s,
+                                                const ExprType::Dim &dim) {
   std::optional<int64_t> step =
       s.step ? literalInteger(s.step) : std::optional<int64_t>(1);
   std::optional<int64_t> lo =
@@ -251,7 +252,7 @@ static ExprType::Dim rangeExtent(const ast::Slice &s,
   if (!s.hi && lo == 0 && step == 1) // the whole dim: `:`, `0:`, `::1`
     return dim;
   if (!lo || !step || *step <= 0 || (s.hi && !literalInteger(s.hi)))
-    return std::string("?");
+    return ExprType::Dim(std::string("?"));
   // Each bound as (from the end?, offset): `-1` is (true, -1), `2` (false, 2).
   auto bound = [](int64_t c) { return std::make_pair(c < 0, c); };
   auto [loEnd, loAt] = bound(*lo);
@@ -259,13 +260,14 @@ static ExprType::Dim rangeExtent(const ast::Slice &s,
       s.hi ? bound(*literalInteger(s.hi)) : std::make_pair(true, 0L);
   if (auto *n = std::get_if<int64_t>(&dim)) {
     int64_t from = loEnd ? *n + loAt : loAt, to = hiEnd ? *n + hiAt : hiAt;
-    return std::max<int64_t>(0, (to - from + *step - 1) / *step);
+    return ExprType::Dim(std::max<int64_t>(0, (to - from + *step - 1) / *step));
   }
   if (loEnd == hiEnd)
-    return std::max<int64_t>(0, (hiAt - loAt + *step - 1) / *step);
+    return ExprType::Dim(
+        std::max<int64_t>(0, (hiAt - loAt + *step - 1) / *step));
   if (!std::holds_alternative<std::string>(dim) ||
       !sema::parseDimForm(std::get<std::string>(dim)))
-    return std::string("?");
+    return ExprType::Dim(std::string("?"));
   // From the start to a place from the end, N + hi - lo elements; the
   // other way round, hi - (N + lo). Run-time checks keep both from being
   // negative, so the step divides a count.
@@ -328,7 +330,15 @@ ExprType Checker::inferIndex(const ast::IndexExpr &ix) {
                                std::to_string(*step));
       return ExprType::error();
     }
-    dims.push_back(rangeExtent(s, base.dims[i]));
+    std::optional<ExprType::Dim> extent = rangeExtent(s, base.dims[i]);
+    if (!extent) {
+      error(s.range,
+            "a slice with step " + std::to_string(*literalInteger(s.step)) +
+                " of a dim of extent " + dimStr(base.dims[i]) +
+                " has an extent Tessera does not compute: " + kQuotientRule);
+      return ExprType::error();
+    }
+    dims.push_back(*extent);
   }
   return ExprType::tensor(base.dtype, dims);
 }
@@ -573,13 +583,18 @@ ExprType Checker::unify(const Signature &sig, CallArgs &args) {
     for (size_t k = 0; k < ptype.dims.size(); ++k) {
       const ExprType::Dim &want = ptype.dims[k];
       const ExprType::Dim &got = a.dims[k];
-      // An extent computed from a dim (N-1): checked once every dim is
-      // bound.
+      // An extent computed from dims (N-1, M+N): checked once every dim
+      // is bound.
       if (auto *sym = std::get_if<std::string>(&want)) {
         auto form = parseDimForm(*sym);
-        if (form && form->symbol != *sym &&
-            std::find(sig.dimParams.begin(), sig.dimParams.end(),
-                      form->symbol) != sig.dimParams.end()) {
+        std::vector<std::string> symbols =
+            form ? form->symbols() : std::vector<std::string>{};
+        if (form && !form->isDim() &&
+            std::all_of(
+                symbols.begin(), symbols.end(), [&](const std::string &s) {
+                  return std::find(sig.dimParams.begin(), sig.dimParams.end(),
+                                   s) != sig.dimParams.end();
+                })) {
           computed.push_back({*form, *sym, got, where, pname, k});
           continue;
         }
@@ -610,26 +625,55 @@ ExprType Checker::unify(const Signature &sig, CallArgs &args) {
       }
     }
   }
+  // The dims of a form as the call binds them; false where one is not
+  // bound (its argument was reported).
+  auto valuesOf = [&](const DimForm &form,
+                      std::map<std::string, ExprType::Dim> &values) {
+    for (const std::string &symbol : form.symbols()) {
+      auto it = dims.find(symbol);
+      if (it == dims.end())
+        return false;
+      values[symbol] = it->second.first;
+    }
+    return true;
+  };
+  // "N = M-1, K = 2", for messages.
+  auto bindings = [](const std::map<std::string, ExprType::Dim> &values) {
+    std::string s;
+    for (const auto &[symbol, value] : values)
+      s += (s.empty() ? "" : ", ") + symbol + " = " + dimStr(value);
+    return s;
+  };
   for (const Computed &c : computed) {
-    auto bound = dims.find(c.form.symbol);
-    if (bound == dims.end())
+    std::map<std::string, ExprType::Dim> values;
+    if (!valuesOf(c.form, values))
       continue;
-    ExprType::Dim want = dimApply(c.form, bound->second.first);
+    std::optional<ExprType::Dim> want = dimApply(c.form, values);
+    if (!want) {
+      error(c.where,
+            "dim " + std::to_string(c.axis) + " of argument '" + c.param +
+                "' of '" + sig.name + "' expects " + c.text + " for " +
+                bindings(values) +
+                ", which is not an extent Tessera computes: " + kQuotientRule);
+      return ExprType::error();
+    }
     const ExprType::Dim unknown = std::string("?");
-    if (want != c.got && want != unknown && c.got != unknown) {
-      error(c.where, "dim " + std::to_string(c.axis) + " of argument '" +
-                         c.param + "' of '" + sig.name + "' is " +
-                         dimStr(c.got) + ", expected " + c.text +
-                         (dimStr(want) == c.text ? "" : " = " + dimStr(want)))
-          .note(bound->second.second, c.form.symbol + " bound to " +
-                                          dimStr(bound->second.first) +
-                                          " here");
+    if (*want != c.got && *want != unknown && c.got != unknown) {
+      auto &d = error(
+          c.where, "dim " + std::to_string(c.axis) + " of argument '" +
+                       c.param + "' of '" + sig.name + "' is " + dimStr(c.got) +
+                       ", expected " + c.text +
+                       (dimStr(*want) == c.text ? "" : " = " + dimStr(*want)));
+      for (const auto &[symbol, value] : values)
+        d.note(dims[symbol].second,
+               symbol + " bound to " + dimStr(value) + " here");
       return ExprType::error();
     }
   }
   std::vector<ExprType> results;
   for (ExprType r : sig.results) {
-    for (ExprType::Dim &d : r.dims) {
+    for (size_t k = 0; k < r.dims.size(); ++k) {
+      ExprType::Dim &d = r.dims[k];
       auto *sym = std::get_if<std::string>(&d);
       if (!sym)
         continue;
@@ -637,9 +681,21 @@ ExprType Checker::unify(const Signature &sig, CallArgs &args) {
         d = dims[*sym].first;
         continue;
       }
-      // An extent computed from a dim the call binds.
-      if (auto form = parseDimForm(*sym); form && dims.count(form->symbol))
-        d = dimApply(*form, dims[form->symbol].first);
+      // An extent computed from dims the call binds.
+      auto form = parseDimForm(*sym);
+      std::map<std::string, ExprType::Dim> values;
+      if (!form || !valuesOf(*form, values))
+        continue;
+      std::optional<ExprType::Dim> value = dimApply(*form, values);
+      if (!value) {
+        error(
+            args.call,
+            "dim " + std::to_string(k) + " of the result of '" + sig.name +
+                "' is " + *sym + " for " + bindings(values) +
+                ", which is not an extent Tessera computes: " + kQuotientRule);
+        return ExprType::error();
+      }
+      d = *value;
     }
     results.push_back(r);
   }

@@ -19,12 +19,38 @@ std::size_t dimIndex(const tbin::EntryMeta &entry, const std::string &sym) {
   return static_cast<std::size_t>(it - entry.dimSymbols.begin());
 }
 
-// A dim written as an extent computed from another (`N-1`), not a dim.
+// A dim written as an extent computed from dims (`N-1`, `M+N`), not a dim.
 bool isComputed(const tbin::Dim &d) {
   if (!d.isSymbolic())
     return false;
   std::optional<tbin::DimForm> form = tbin::parseDimForm(d.symbol);
-  return form && form->symbol != d.symbol;
+  return form && !form->isDim();
+}
+
+// The value of each dim of a form, for messages: "M = 3, N = 5" (`?` for
+// one no input binds).
+std::string boundValues(const tbin::EntryMeta &entry, const DimValues &dims,
+                        const tbin::DimForm &form) {
+  std::string s;
+  for (const std::string &sym : form.symbols()) {
+    std::size_t k = dimIndex(entry, sym);
+    s += (s.empty() ? "" : ", ") + sym + " = " +
+         (k < dims.size() && dims[k] >= 0 ? std::to_string(dims[k]) : "?");
+  }
+  return s;
+}
+
+// The extent of a form for the bound dims; nullopt where a dim is not
+// bound or the arithmetic overflows.
+std::optional<int64_t> extentOf(const tbin::EntryMeta &entry,
+                                const DimValues &dims,
+                                const tbin::DimForm &form) {
+  return form.at([&](const std::string &sym) -> std::optional<int64_t> {
+    std::size_t k = dimIndex(entry, sym);
+    if (k >= dims.size() || dims[k] < 0)
+      return std::nullopt;
+    return dims[k];
+  });
 }
 
 std::string plural(std::size_t n, const char *word) {
@@ -149,24 +175,21 @@ bool bindInputs(const tbin::EntryMeta &entry, const tessera_tensor_t *inputs,
       }
     }
   }
-  // Extents computed from a dim (`N-1`), once every dim is bound.
+  // Extents computed from dims (`N-1`, `M+N`), once every dim is bound.
   for (std::size_t i = 0; i < n; ++i) {
     const tbin::TensorSig &sig = entry.inputs[i];
     for (std::size_t d = 0; d < sig.dims.size(); ++d) {
       if (!isComputed(sig.dims[d]))
         continue;
       tbin::DimForm form = *tbin::parseDimForm(sig.dims[d].symbol);
-      std::size_t k = dimIndex(entry, form.symbol);
-      std::optional<int64_t> want =
-          k < dims.size() && dims[k] >= 0 ? form.at(dims[k]) : std::nullopt;
+      std::optional<int64_t> want = extentOf(entry, dims, form);
       if (!want || *want != inputs[i].shape[d]) {
         failedInput = i;
         error = "input '" + sig.name + "' dim " + std::to_string(d) + " is " +
                 std::to_string(inputs[i].shape[d]) + " here but " +
                 sig.dims[d].symbol + " = " +
                 (want ? std::to_string(*want) : std::string("?")) + " for " +
-                form.symbol + " = " +
-                (k < dims.size() ? std::to_string(dims[k]) : "?");
+                boundValues(entry, dims, form);
         return false;
       }
     }
@@ -190,21 +213,28 @@ bool outputShape(const tbin::EntryMeta &entry, std::size_t index,
       shape.push_back(dim.extent);
       continue;
     }
-    // A dim the entry binds, or an extent computed from one (`N-1`).
+    // A dim the entry binds, or an extent computed from dims (`N-1`,
+    // `M+N`).
     std::optional<tbin::DimForm> form = tbin::parseDimForm(dim.symbol);
-    const std::string &symbol = form ? form->symbol : dim.symbol;
-    std::size_t k = dimIndex(entry, symbol);
-    if (k >= dims.size() || dims[k] < 0) {
-      error = "output '" + sig.name + "' dim " + std::to_string(d) + " uses '" +
-              symbol + "', which no input determines";
-      return false;
+    std::vector<std::string> symbols =
+        form ? form->symbols() : std::vector<std::string>{dim.symbol};
+    for (const std::string &symbol : symbols) {
+      std::size_t k = dimIndex(entry, symbol);
+      if (k >= dims.size() || dims[k] < 0) {
+        error = "output '" + sig.name + "' dim " + std::to_string(d) +
+                " uses '" + symbol + "', which no input determines";
+        return false;
+      }
     }
-    std::optional<int64_t> extent = form ? form->at(dims[k]) : dims[k];
+    // A symbol the entry declares need not be a form's text.
+    tbin::DimForm plain = tbin::DimForm::dim(dim.symbol);
+    const tbin::DimForm &f = form ? *form : plain;
+    std::optional<int64_t> extent = extentOf(entry, dims, f);
     if (!extent || *extent < 0) {
       error = "output '" + sig.name + "' dim " + std::to_string(d) + " is " +
               dim.symbol + ", which is " +
               (extent ? std::to_string(*extent) : "out of range") + " for " +
-              symbol + " = " + std::to_string(dims[k]) +
+              boundValues(entry, dims, f) +
               ": the entry's slices do not fit its inputs";
       return false;
     }

@@ -311,7 +311,7 @@ bool decode(const uint8_t *data, std::size_t size, ModuleMeta &out,
         !readTensors(r, e.outputs, "output count"))
       return false;
     // Every symbolic dim of a signature must be one the entry binds, or an
-    // extent computed from one (`N-1`).
+    // extent computed from those (`N-1`, `M+N`).
     auto bound = [&](const std::string &symbol) {
       return std::find(e.dimSymbols.begin(), e.dimSymbols.end(), symbol) !=
              e.dimSymbols.end();
@@ -322,7 +322,9 @@ bool decode(const uint8_t *data, std::size_t size, ModuleMeta &out,
           if (!d.isSymbolic() || bound(d.symbol))
             continue;
           std::optional<DimForm> form = parseDimForm(d.symbol);
-          if (!form || !bound(form->symbol))
+          std::vector<std::string> symbols =
+              form ? form->symbols() : std::vector<std::string>{};
+          if (!form || !std::all_of(symbols.begin(), symbols.end(), bound))
             return r.fail("entry '" + printable(e.name) +
                           "' uses unbound dim '" + printable(d.symbol) + "'");
         }

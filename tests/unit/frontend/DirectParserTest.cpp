@@ -169,6 +169,58 @@ TEST(DirectParser, AgreesOnDeclarations) {
     EXPECT_EQ(disagreement(std::string(d) + "\n"), "") << d;
 }
 
+// Extents computed from dims (grammar/Tessera.g4's dimForm): sums,
+// multiples and quotients, and what is close to them but not one.
+TEST(DirectParser, AgreesOnDims) {
+  for (const char *d : {"N",
+                        "4",
+                        "N-1",
+                        "-N",
+                        "-N+5",
+                        "N+M",
+                        "N + M - 1",
+                        "-N-M+5",
+                        "2*N",
+                        "2 * N + M",
+                        "N-2*M+3",
+                        "5-N",
+                        "3+4",
+                        "-5",
+                        "N/2",
+                        "N/2-1",
+                        "(N+1)/2",
+                        "( -N + 1 ) / 2 + 3",
+                        "(N+M)/2",
+                        "(2*N+1)/2",
+                        "N/2+M",
+                        "-N/2",
+                        "(N)/2",
+                        "((N+1)/2)/2",
+                        "N*2",
+                        "2*N*M",
+                        "N+",
+                        "+N",
+                        "N/",
+                        "(N+1",
+                        "N+1)",
+                        "N/2/2",
+                        "2**N",
+                        "(N+1)/N",
+                        "N M",
+                        "6/2",
+                        "(5)/2",
+                        "2*(N+1)",
+                        "N+-1",
+                        "--N",
+                        "N+99999999999999999999",
+                        "N, M+1",
+                        "M+N @ s"})
+    EXPECT_EQ(disagreement("op g[N, M](x: f32[N], y: f32[M]) -> f32[" +
+                           std::string(d) + "] {\n  return x\n}\n"),
+              "")
+        << d;
+}
+
 TEST(DirectParser, AgreesAtTheLimits) {
   auto nested = [](int depth) {
     return program("  return " + std::string(depth, '(') + "a" +

@@ -212,3 +212,55 @@ TEST(SignatureCheck, InputExtentsComputedFromDims) {
   EXPECT_EQ(failed, 0u);
   EXPECT_EQ(error, "input 'du' dim 0 is 7 here but N-1 = 6 for N = 7");
 }
+
+// Extents that add several dims (`M+N-1`, a slice of a concat's): sized
+// from every bound dim, refused where negative naming each dim's value,
+// and where one of the dims is not bound.
+TEST(SignatureCheck, OutputExtentsComputedFromSeveralDims) {
+  tbin::EntryMeta e;
+  e.name = "cat";
+  e.dimSymbols = {"N", "M", "K"};
+  e.outputs = {{"out0", tbin::DType::F32, {{-1, "M+N-1"}, {-1, "2*K-M"}}}};
+  std::vector<int64_t> shape;
+  std::string error;
+  ASSERT_TRUE(rt::outputShape(e, 0, {4, 2, 3}, shape, error)) << error;
+  EXPECT_EQ(shape, (std::vector<int64_t>{5, 4}));
+  EXPECT_FALSE(rt::outputShape(e, 0, {0, 0, 3}, shape, error));
+  EXPECT_EQ(error, "output 'out0' dim 0 is M+N-1, which is -1 for M = 0, "
+                   "N = 0: the entry's slices do not fit its inputs");
+  EXPECT_FALSE(rt::outputShape(e, 0, {4, 7, 3}, shape, error));
+  EXPECT_EQ(error, "output 'out0' dim 1 is 2*K-M, which is -1 for K = 3, "
+                   "M = 7: the entry's slices do not fit its inputs");
+  EXPECT_FALSE(rt::outputShape(e, 0, {4, -1, 3}, shape, error));
+  EXPECT_EQ(error, "output 'out0' dim 0 uses 'M', which no input determines");
+  EXPECT_FALSE(rt::outputShape(e, 0, {INT64_MAX, 1, 3}, shape, error));
+  EXPECT_EQ(error, "output 'out0' dim 0 is M+N-1, which is out of range for "
+                   "M = 1, N = 9223372036854775807: the entry's slices do not "
+                   "fit its inputs");
+}
+
+TEST(SignatureCheck, InputExtentsComputedFromSeveralDims) {
+  tbin::EntryMeta e;
+  e.name = "added";
+  e.dimSymbols = {"N", "M"};
+  e.inputs = {{"z", tbin::DType::F32, {{-1, "M+N"}}},
+              {"x", tbin::DType::F32, {{-1, "N"}}},
+              {"y", tbin::DType::F32, {{-1, "M"}}}};
+  char dummy = 0;
+  std::vector<int64_t> x{4}, y{2}, z{6}, wrong{5};
+  auto call = [&](std::vector<int64_t> &first) {
+    return std::vector<tessera_tensor_t>{{&dummy, 1, 1, first.data()},
+                                         {&dummy, 1, 1, x.data()},
+                                         {&dummy, 1, 1, y.data()}};
+  };
+  rt::DimValues dims;
+  std::size_t failed;
+  std::string error;
+  auto good = call(z);
+  ASSERT_TRUE(rt::bindInputs(e, good.data(), 3, dims, failed, error)) << error;
+  EXPECT_EQ(dims, (rt::DimValues{4, 2}));
+  auto bad = call(wrong);
+  EXPECT_FALSE(rt::bindInputs(e, bad.data(), 3, dims, failed, error));
+  EXPECT_EQ(failed, 0u);
+  EXPECT_EQ(error, "input 'z' dim 0 is 5 here but M+N = 6 for M = 2, N = 4");
+}
