@@ -52,6 +52,7 @@ PROGRAMS = [
     "examples/digits/mlp2.tsr",
     "tests/e2e/Inputs/bf16.tsr",
     "tests/e2e/Inputs/concat.tsr",
+    "tests/e2e/Inputs/dim-sums.tsr",
     "tests/e2e/Inputs/tensor-cores.tsr",
 ]
 
