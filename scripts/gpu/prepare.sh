@@ -6,15 +6,20 @@
 # ignores) for scripts/gpu/on-device.sh to use on the GPU machine.
 #
 #   scripts/gpu/prepare.sh [CARRY]
+#
+# SUITE_CUDA_ARCH=sm_90a (say) builds cubins for that GPU alone: a carry
+# about half the size, under the device tool's limit.
 set -euo pipefail
 src=$(cd "$(dirname "$0")/../.." && pwd)
 carry=${1:-$src/gpu-carry}
 "${PYTHON:-/usr/bin/python3}" "$src/scripts/gpu/suite.py" prepare "$carry"
+arch=()
+[[ -n ${SUITE_CUDA_ARCH:-} ]] && arch=(--cuda-arch="$SUITE_CUDA_ARCH")
 "$src/build/bin/tesserac" "$src/benchmarks/gpu/kernels.tsr" --target=cpu,cuda \
-  -o "$carry/kernels.tbin"
+  "${arch[@]}" -o "$carry/kernels.tbin"
 for bench in burgers_step mlp_step; do
   "$src/build/bin/tesserac" "$src/benchmarks/gpu/$bench.tsr" --target=cpu,cuda \
-    -o "$carry/$bench.tbin"
+    "${arch[@]}" -o "$carry/$bench.tbin"
 done
 mkdir -p "$carry/cli11"
 cp -r /usr/include/CLI "$carry/cli11/"

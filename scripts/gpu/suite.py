@@ -122,7 +122,11 @@ def prepare(carry, tesserac, tessera):
     for rel in PROGRAMS:
         stem = os.path.splitext(os.path.basename(rel))[0]
         tbin = os.path.join(carry, stem + ".tbin")
-        r = run([tesserac, os.path.join(ROOT, rel), "--target=cpu,cuda", "-o", tbin])
+        # SUITE_CUDA_ARCH (e.g. sm_90a): cubins for that GPU alone, a
+        # carry about half the size.
+        arch = os.environ.get("SUITE_CUDA_ARCH")
+        r = run([tesserac, os.path.join(ROOT, rel), "--target=cpu,cuda", "-o", tbin] +
+                ([f"--cuda-arch={arch}"] if arch else []))
         if r.returncode != 0:
             sys.exit(f"tesserac failed on {rel}:\n{r.stderr}")
         entries = parse_entries(run([tessera, "info", tbin]).stdout)
