@@ -230,7 +230,9 @@ void Checker::bindLocal(const std::string &name, SourceRange where,
 void Checker::checkLet(const ast::Stmt &s) {
   ExprType t = check(*s.values[0]);
   if (s.type) {
-    checkType(*s.type, currentDims());
+    // Every dim of the body is bound by now: a computed extent (N-1) is as
+    // welcome as in a result type.
+    checkType(*s.type, currentDims(), /*isResult=*/true);
     ExprType want = typeOf(*s.type);
     if (!t.isError() && !(t.isLiteral() && want.dims.empty()) && t != want)
       error(s.values[0]->range, "'" + s.names[0].first + "' is declared " +
