@@ -53,6 +53,7 @@ PROGRAMS = [
     "tests/e2e/Inputs/bf16.tsr",
     "tests/e2e/Inputs/concat.tsr",
     "tests/e2e/Inputs/dim-sums.tsr",
+    "tests/e2e/Inputs/random-normal-f64.tsr",
     "tests/e2e/Inputs/tensor-cores.tsr",
 ]
 

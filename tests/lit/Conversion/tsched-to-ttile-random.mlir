@@ -81,3 +81,26 @@ func.func @total(%x: tensor<?x7xf32> {tgraph.name = "x", tgraph.shape = ["N", 7]
   %s = tgraph.reduce_sum %g axes = [1] : tensor<?x7xf32> -> tensor<?xf32>
   return %s : tensor<?xf32>
 }
+
+// normal in f64: Box-Muller with Tessera's own f64 log and cos
+// (Float64Math.cpp), arithmetic only: the exponent from the bits, the
+// series in s = (m - 1) / (m + 1), k = round(t / (pi/2)) by adding and
+// taking away 1.5 * 2^52, and no math.log or math.cos left for a target
+// to expand its own way.
+// CHECK-LABEL: ttile.kernel @normal64_k0
+// CHECK: arith.bitcast %{{.*}} : vector<{{[0-9]+}}xf64> to vector<{{[0-9]+}}xi64>
+// CHECK: arith.divf
+// CHECK: math.sqrt
+// CHECK: %[[SHIFT:.*]] = arith.constant dense<0x4338000000000000> : vector<{{[0-9]+}}xf64>
+// CHECK-NEXT: %[[UP:.*]] = arith.addf %{{.*}}, %[[SHIFT]]
+// CHECK-NOT: math.log
+// CHECK-NOT: math.cos
+// CHECK: ttile.store
+func.func @normal64(%x: tensor<?xf64> {tgraph.name = "x", tgraph.shape = ["N"]})
+    -> (tensor<?xf64> {tgraph.name = "out0", tgraph.shape = ["N"]})
+    attributes {tgraph.dims = ["N"], tgraph.entry} {
+  %c0 = arith.constant 0 : index
+  %n = tensor.dim %x, %c0 : tensor<?xf64>
+  %g = tgraph.random_normal(%n) seed = 1 : tensor<?xf64>
+  return %g : tensor<?xf64>
+}

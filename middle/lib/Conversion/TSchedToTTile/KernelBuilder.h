@@ -109,6 +109,12 @@ mlir::FailureOr<mlir::Value> emitVectorOp(mlir::OpBuilder &b,
                                           mlir::Operation *op, int64_t lanes,
                                           mlir::IRMapping &map);
 
+// log of positive normal f64 numbers and cos of f64 numbers in [0, 2 pi)
+// (Box-Muller's), on vectors, as arithmetic every target runs alike
+// (Float64Math.cpp).
+mlir::Value log64(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x);
+mlir::Value cos64(mlir::OpBuilder &b, mlir::Location loc, mlir::Value t);
+
 // Whether `op` draws stateless random numbers (random_uniform,
 // random_normal, dropout).
 bool isRandomOp(mlir::Operation *op);

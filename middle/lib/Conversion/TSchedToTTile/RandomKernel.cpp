@@ -119,16 +119,25 @@ FailureOr<Value> emitRandomOp(OpBuilder &b, Operation *op, int64_t lanes,
                   vt);
 
   if (auto n = dyn_cast<tgraph::RandomNormalOp>(op)) {
-    if (elem.isF64())
-      return op->emitError("'tgraph.random_normal' in ")
-             << elem
-             << " is not supported by the CPU backend yet (its Box-Muller "
-                "needs log and cos, which Tessera has in f32 only)";
+    uint64_t key = rng::keyOf(n.getSeed());
+    Value twice = l.add(index, index);
+    if (elem.isF64()) {
+      // Box-Muller on unit_53 numbers, with Tessera's own f64 log and cos.
+      Type f64 = b.getF64Type();
+      Value u1 = l.unit(l.bits(key, twice), 53, vt);
+      Value u2 = l.unit(l.bits(key, l.add(twice, l.constant(1))), 53, vt);
+      Value radius = b.create<math::SqrtOp>(
+          loc, b.create<arith::MulFOp>(
+                   loc, splat(f64, -2.0),
+                   log64(b, loc,
+                         b.create<arith::SubFOp>(loc, splat(f64, 1.0), u1))));
+      Value angle = b.create<arith::MulFOp>(loc, splat(f64, 2.0 * M_PI), u2);
+      return b.create<arith::MulFOp>(loc, radius, cos64(b, loc, angle))
+          .getResult();
+    }
     // In f32, and for bf16 that value rounded once.
     Type f32 = b.getF32Type();
     auto vt32 = VectorType::get({lanes}, f32);
-    uint64_t key = rng::keyOf(n.getSeed());
-    Value twice = l.add(index, index);
     Value u1 = l.unit(l.bits(key, twice), 24, vt32);
     Value u2 = l.unit(l.bits(key, l.add(twice, l.constant(1))), 24, vt32);
     Value radius = b.create<math::SqrtOp>(
