@@ -34,8 +34,10 @@ namespace tessera {
 
 namespace {
 
-// The longest row one point of the rows kernel folds: the row reduction's
-// segment (RowReductionKernel.cpp), so that each fold keeps its order.
+// The longest row of known length merged: the row reduction's segment
+// (RowReductionKernel.cpp). Longer known rows keep the segmented kernels,
+// which fold a row's segments in parallel; a rows kernel would fold them
+// one after another (as it does for run-time lengths, with the same bits).
 constexpr int64_t kLongestRow = 256 * 32;
 
 Operation *yielded(tsched::FusionGroupOp group, unsigned i) {
