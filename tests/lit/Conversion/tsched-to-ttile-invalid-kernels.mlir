@@ -56,3 +56,19 @@ func.func @bool_transpose(%a: tensor<2x4xi1> {tgraph.shape = [2, 4]}) -> (tensor
   }
   return %r : tensor<4x2xi1>
 }
+
+// -----
+
+// A rows group is made around row reductions (RowGroups.cpp); one without
+// any is refused at the group.
+func.func @rows_without_reduction(%a: tensor<2x4xf32> {tgraph.shape = [2, 4]}) -> (tensor<2x4xf32> {tgraph.shape = [2, 4]})
+    attributes {tgraph.dims = [], tgraph.entry} {
+  // expected-error @+1 {{a rows group needs a reduction}}
+  %r = tsched.fusion_group(%a) {kind = "rows", shape = [2, 4], tile = array<i64: 64>}
+      : (tensor<2x4xf32>) -> tensor<2x4xf32> {
+  ^bb0(%x: tensor<2x4xf32>):
+    %n = tgraph.neg %x : tensor<2x4xf32> -> tensor<2x4xf32>
+    tsched.yield %n : tensor<2x4xf32>
+  }
+  return %r : tensor<2x4xf32>
+}

@@ -12,6 +12,7 @@
 #include "tessera/Conversion/BroadcastRead.h"
 #include "tessera/Conversion/Passes.h"
 #include "tessera/Conversion/SymbolicShape.h"
+#include "tessera/Dialect/TGraph/Derivatives.h"
 
 #include "mlir/Analysis/TopologicalSortUtils.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -374,23 +375,18 @@ private:
         continue;
       OpBuilder b(mm);
       Location loc = mm.getLoc();
-      // `v` reshaped to `shape`, its dynamic dims read from `from`'s dims
-      // `axes` (one per dim of `shape`; -1 for a unit dim).
-      auto reshape = [&](Value v, ArrayRef<int64_t> shape, Value from,
-                         ArrayRef<int64_t> axes) -> Value {
-        auto type = RankedTensorType::get(
+      tgraph::RuleBuilder rb(b, loc);
+      auto withShape = [](Value v, ArrayRef<int64_t> shape) {
+        return RankedTensorType::get(
             shape, cast<RankedTensorType>(v.getType()).getElementType());
-        SmallVector<Value> dims;
-        for (auto [d, axis] : llvm::zip(shape, axes))
-          if (ShapedType::isDynamic(d))
-            dims.push_back(b.create<tensor::DimOp>(loc, from, axis));
-        return b.create<tgraph::ReshapeOp>(loc, type, v, dims);
       };
       Value lhs = mm.getLhs(), rhs = mm.getRhs();
       if (lhsType.getRank() == 1)
-        lhs = reshape(lhs, {1, lhsType.getDimSize(0)}, lhs, {-1, 0});
+        lhs = rb.reshape(lhs, withShape(lhs, {1, lhsType.getDimSize(0)}), lhs,
+                         {-1, 0});
       if (rhsType.getRank() == 1)
-        rhs = reshape(rhs, {rhsType.getDimSize(0), 1}, rhs, {0, -1});
+        rhs = rb.reshape(rhs, withShape(rhs, {rhsType.getDimSize(0), 1}), rhs,
+                         {0, -1});
       auto product =
           b.create<tgraph::MatmulOp>(loc, lhs, rhs, mm.getTransposeLhs(),
                                      mm.getTransposeRhs(), mm.getTileAttr());
@@ -402,8 +398,7 @@ private:
         if (!(lhsType.getRank() == 1 && d == rank - 2) &&
             !(rhsType.getRank() == 1 && d == rank - 1))
           axes.push_back(d);
-      auto resultType = cast<RankedTensorType>(mm.getType());
-      Value result = reshape(product, resultType.getShape(), product, axes);
+      Value result = rb.reshape(product, mm.getType(), product, axes);
       mm.replaceAllUsesWith(result);
       mm.erase();
     }

@@ -162,7 +162,7 @@ LogicalResult lowerRowGroup(tsched::FusionGroupOp group,
   auto rowSpace = [&](Value v) {
     return cast<RankedTensorType>(v.getType()).getShape() == rowType.getShape();
   };
-  auto lanesOf = [&](Value scalar) {
+  auto everyLane = [&](Value scalar) {
     return b.create<vector::SplatOp>(
         loc, VectorType::get({kRowLanes}, scalar.getType()), scalar);
   };
@@ -174,7 +174,7 @@ LogicalResult lowerRowGroup(tsched::FusionGroupOp group,
                                    : foldRowInSegments(b, loc, reader, &op, C);
       if (failed(value))
         return failure();
-      reader.know(op.getResult(0), lanesOf(*value));
+      reader.know(op.getResult(0), everyLane(*value));
       continue;
     }
     // Row-space operators are computed chunk by chunk where they are
