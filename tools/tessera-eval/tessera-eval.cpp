@@ -104,6 +104,8 @@ Type typeOf(tbin::DType d, Builder &b) {
     return b.getIntegerType(8);
   case tbin::DType::Bool:
     return b.getI1Type();
+  case tbin::DType::C64:
+    return ComplexType::get(b.getF32Type());
   }
   return {};
 }
@@ -171,6 +173,10 @@ ref::Tensor toTensor(const npy::Array &a, Builder &b) {
     case tbin::DType::Bool:
       t.data[i] = loadAt<uint8_t>(a, i) != 0;
       break;
+    case tbin::DType::C64: // two doubles an element, real first
+      t.data[2 * i] = loadAt<float>(a, 2 * i);
+      t.data[2 * i + 1] = loadAt<float>(a, 2 * i + 1);
+      break;
     }
   }
   return t;
@@ -183,7 +189,7 @@ npy::Array toArray(const ref::Tensor &t, tbin::DType dtype) {
   int64_t n = t.numElements();
   a.data.assign(n * tbin::dtypeSize(dtype), 0);
   for (int64_t i = 0; i < n; ++i) {
-    double v = t.data[i];
+    double v = t.data[i * t.width()];
     switch (dtype) {
     case tbin::DType::F32:
       storeAt(a, i, static_cast<float>(v));
@@ -208,6 +214,10 @@ npy::Array toArray(const ref::Tensor &t, tbin::DType dtype) {
       break;
     case tbin::DType::Bool:
       storeAt(a, i, static_cast<uint8_t>(v != 0));
+      break;
+    case tbin::DType::C64:
+      storeAt(a, 2 * i, static_cast<float>(v));
+      storeAt(a, 2 * i + 1, static_cast<float>(t.data[2 * i + 1]));
       break;
     }
   }

@@ -3,6 +3,7 @@
 #include "TileLowering.h"
 
 #include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
+#include "mlir/Conversion/ComplexToLLVM/ComplexToLLVM.h"
 #include "mlir/Conversion/ControlFlowToLLVM/ControlFlowToLLVM.h"
 #include "mlir/Conversion/LLVMCommon/ConversionTarget.h"
 #include "mlir/Conversion/LLVMCommon/TypeConverter.h"
@@ -26,7 +27,10 @@ Value laneMask(ConversionPatternRewriter &r, Location loc, VectorType vt,
   return r.create<LLVM::GetActiveLaneMaskOp>(loc, maskType, offset, bound);
 }
 
+// A complex number (an LLVM struct of its parts by now) is aligned as a part.
 unsigned alignmentOf(Type elem) {
+  if (auto parts = dyn_cast<LLVM::LLVMStructType>(elem))
+    return alignmentOf(parts.getBody().front());
   return std::max(1u, elem.getIntOrFloatBitWidth() / 8);
 }
 
@@ -165,6 +169,14 @@ struct FuncBlockTypes : OpConversionPattern<LLVM::LLVMFuncOp> {
 
 } // namespace
 
+unsigned storageBytes(Type elem) {
+  if (elem.isIndex())
+    return 8;
+  if (auto complex = dyn_cast<ComplexType>(elem))
+    return 2 * storageBytes(complex.getElementType());
+  return std::max(1u, elem.getIntOrFloatBitWidth() / 8);
+}
+
 LogicalResult
 convertBodiesToLLVM(ModuleOp module,
                     function_ref<LogicalResult(OpPassManager &)> runPipeline,
@@ -185,6 +197,7 @@ convertBodiesToLLVM(ModuleOp module,
   if (bf16Bits)
     addNarrowFloatStorage(converter, patterns);
   arith::populateArithToLLVMConversionPatterns(converter, patterns);
+  populateComplexToLLVMConversionPatterns(converter, patterns);
   populateMathToLLVMConversionPatterns(converter, patterns);
   populateVectorToLLVMConversionPatterns(converter, patterns);
   cf::populateControlFlowToLLVMConversionPatterns(converter, patterns);

@@ -21,6 +21,9 @@ class LLVMTypeConverter;
 namespace tessera {
 
 mlir::Type llvmPtrType(mlir::MLIRContext *ctx);
+// The bytes an element of `elem` takes in a buffer, at least 1: an index as
+// an i64, a complex number as its two parts.
+unsigned storageBytes(mlir::Type elem);
 mlir::Value i64Const(mlir::OpBuilder &b, mlir::Location loc, int64_t v);
 // Loads element `index` of an array of `type` at `base`.
 mlir::Value loadElement(mlir::OpBuilder &b, mlir::Location loc,

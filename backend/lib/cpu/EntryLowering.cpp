@@ -287,8 +287,7 @@ Value EntryLowering::upload(memref::StoreOp store) {
   Type ptr = llvmPtrType(ctx), i64 = b.getI64Type();
   Type elem = store.getMemRefType().getElementType();
   Type stored = elem.isIndex() ? i64 : elem;
-  int64_t bytes =
-      elem.isIndex() ? 8 : std::max(1u, elem.getIntOrFloatBitWidth() / 8);
+  int64_t bytes = storageBytes(elem);
   Value value = store.getValueToStore();
   if (elem.isIndex())
     value = castTo(b, l, value, i64);
@@ -374,7 +373,7 @@ LogicalResult EntryLowering::run(OpBuilder &mb) {
       // At least one byte, so that an empty tensor is not a failure.
       Value bytes = b.create<LLVM::MulOp>(
           l, count,
-          i64Const(b, l, std::max(1u, elem.getIntOrFloatBitWidth() / 8)));
+          i64Const(b, l, storageBytes(elem)));
       bytes = b.create<LLVM::UMaxOp>(l, bytes, i64Const(b, l, 1));
       Value p = allocate(l, bytes);
       Value ok = b.create<LLVM::ICmpOp>(l, LLVM::ICmpPredicate::ne, p,

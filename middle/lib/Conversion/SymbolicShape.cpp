@@ -395,6 +395,21 @@ static std::optional<Dims> rulesFor(Operation *def, Value value) {
           (*dims)[i] + SymbolicDim::constant(p.getLow()[i] + p.getHigh()[i]);
     return dims;
   }
+  // rfft keeps n / 2 + 1 frequencies of the last dim; irfft makes n.
+  if (isa<tgraph::RFFTOp, tgraph::IRFFTOp>(def)) {
+    auto in = symbolicDims(def->getOperand(0));
+    if (!in || in->empty())
+      return std::nullopt;
+    std::optional<SymbolicDim> last;
+    if (auto irfft = dyn_cast<tgraph::IRFFTOp>(def))
+      last = SymbolicDim::constant(irfft.getN());
+    else if (auto half = in->back().floorDivBy(2))
+      last = *half + SymbolicDim::constant(1);
+    if (!last)
+      return std::nullopt;
+    in->back() = *last;
+    return in;
+  }
   if (auto g = dyn_cast<tgraph::GatherOp>(def)) {
     auto in = symbolicDims(g.getOperand()), ids = symbolicDims(g.getIndices());
     if (!in || !ids)

@@ -33,6 +33,8 @@ enum class DType : uint8_t {
   I32 = 6,
   I8 = 7,
   Bool = 8,
+  // Complex numbers of two f32 parts, real first (NumPy's complex64).
+  C64 = 11,
 };
 
 // Why a section of major version `major` cannot be read by a runtime that
@@ -44,6 +46,8 @@ std::string unsupportedVersion(const std::string &section, uint16_t major,
 const char *dtypeName(DType t);
 bool dtypeFromName(const std::string &name, DType &out);
 std::size_t dtypeSize(DType t);
+// Whether `code` is the code of a dtype this runtime knows.
+bool isDTypeCode(int64_t code);
 
 // A dimension is either a known extent or a symbol bound at run time.
 struct Dim {

@@ -70,7 +70,9 @@ typedef enum tessera_dtype {
   TESSERA_DTYPE_I64 = 5,
   TESSERA_DTYPE_I32 = 6,
   TESSERA_DTYPE_I8 = 7,
-  TESSERA_DTYPE_BOOL = 8
+  TESSERA_DTYPE_BOOL = 8,
+  /* complex64: two f32, the real part first */
+  TESSERA_DTYPE_C64 = 11
 } tessera_dtype_t;
 
 /* A dense, C-ordered tensor in host memory, described by the caller. */

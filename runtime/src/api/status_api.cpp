@@ -6,9 +6,7 @@
 using namespace tessera;
 
 namespace {
-bool validDType(int32_t code) {
-  return code >= 1 && code <= static_cast<int32_t>(tbin::DType::Bool);
-}
+bool validDType(int32_t code) { return tbin::isDTypeCode(code); }
 } // namespace
 
 extern "C" {

@@ -29,6 +29,8 @@ const char *dtypeName(DType t) {
     return "i8";
   case DType::Bool:
     return "bool";
+  case DType::C64:
+    return "c64";
   }
   return "?";
 }
@@ -43,9 +45,9 @@ std::string unsupportedVersion(const std::string &section, uint16_t major,
 }
 
 bool dtypeFromName(const std::string &name, DType &out) {
-  for (uint8_t v = 1; v <= static_cast<uint8_t>(DType::Bool); ++v) {
+  for (uint8_t v = 1; v <= static_cast<uint8_t>(DType::C64); ++v) {
     auto t = static_cast<DType>(v);
-    if (name == dtypeName(t)) {
+    if (isDTypeCode(v) && name == dtypeName(t)) {
       out = t;
       return true;
     }
@@ -74,8 +76,14 @@ std::size_t dtypeSize(DType t) {
   case DType::I8:
   case DType::Bool:
     return 1;
+  case DType::C64:
+    return 8;
   }
   return 0;
+}
+
+bool isDTypeCode(int64_t code) {
+  return code >= 1 && code <= 255 && dtypeSize(static_cast<DType>(code)) != 0;
 }
 
 std::string formatSignature(const TensorSig &sig) {
@@ -146,7 +154,7 @@ bool readTensor(Reader &r, TensorSig &t) {
   uint32_t rank = 0;
   if (!r.str(t.name, "tensor name") || !r.u8(dt, "dtype"))
     return false;
-  if (dt < 1 || dt > static_cast<uint8_t>(DType::Bool))
+  if (!isDTypeCode(dt))
     return r.fail("unknown dtype code " + std::to_string(dt));
   t.dtype = static_cast<DType>(dt);
   if (!r.count(rank, "tensor rank"))
@@ -176,7 +184,7 @@ bool readParam(Reader &r, ParamMeta &p) {
   uint32_t rank = 0;
   if (!r.str(p.name, "parameter name") || !r.u8(dt, "parameter dtype"))
     return false;
-  if (dt < 1 || dt > static_cast<uint8_t>(DType::Bool))
+  if (!isDTypeCode(dt))
     return r.fail("unknown dtype code " + std::to_string(dt));
   p.dtype = static_cast<DType>(dt);
   if (!r.count(rank, "parameter rank"))

@@ -26,7 +26,7 @@ constexpr DescrEntry kDescrs[] = {
     {"<f4", tbin::DType::F32},  {"<f8", tbin::DType::F64},
     {"<f2", tbin::DType::F16},  {"<i4", tbin::DType::I32},
     {"<i8", tbin::DType::I64},  {"|i1", tbin::DType::I8},
-    {"|b1", tbin::DType::Bool},
+    {"|b1", tbin::DType::Bool}, {"<c8", tbin::DType::C64},
 };
 
 bool fail(std::string &error, const std::string &name,

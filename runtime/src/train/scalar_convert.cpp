@@ -107,6 +107,8 @@ double loadScalar(tbin::DType dtype, const uint8_t *p) {
     return load<int8_t>(p);
   case tbin::DType::Bool:
     return *p ? 1.0 : 0.0;
+  case tbin::DType::C64: // the real part
+    return load<float>(p);
   }
   return NAN;
 }
@@ -130,6 +132,9 @@ void storeScalar(tbin::DType dtype, double v, uint8_t *p) {
   case tbin::DType::Bool:
     *p = v != 0;
     return;
+  case tbin::DType::C64: // v + 0i
+    store(static_cast<float>(v), p);
+    return store(0.0f, p + sizeof(float));
   }
 }
 

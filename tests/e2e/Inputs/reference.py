@@ -4,7 +4,8 @@ compiler: every formula here is written from the operator's definition).
 
   reference.py close EXPR OUT.npy TOL [OPTIONS] NAME=IN.npy...
       evaluate EXPR in float64 (float inputs are converted, integer inputs
-      stay int64) with the helpers below in scope, and compare OUT with it:
+      stay int64, complex inputs become complex128 and are compared by
+      modulus) with the helpers below in scope, and compare OUT with it:
       the largest |got - ref| / max(|ref|, FLOOR) must be <= TOL.
       Options: --floor=F (default 1; "max": the largest |ref|),
       --dtype=D (OUT's dtype must be D),
@@ -29,7 +30,7 @@ compiler: every formula here is written from the operator's definition).
       normal numbers. Infinities, NaNs and zeros must match exactly.
   reference.py inputs DIR SEED NAME=DTYPE:SHAPE[:KIND]...
       write random inputs; SHAPE like 37x29 (or "scalar"); KIND is
-      normal (default), labels<C> (integers in [0, C)), ints (small
+      normal (default; for complex64 both parts), labels<C> (integers in [0, C)), ints (small
       signed integers, exact in any sum of a few thousand of them),
       uniform (in [0, 1)), wellposed (a square matrix with a condition
       number of a few),
@@ -587,7 +588,8 @@ def _parse(args, native):
             name, path = a.split("=", 1)
             v = np.load(path)
             if not native:
-                v = v.astype(np.int64 if v.dtype.kind in "iu" else np.float64)
+                v = v.astype({"i": np.int64, "u": np.int64,
+                              "c": np.complex128}.get(v.dtype.kind, np.float64))
             env[name] = v
     for name, expr in lets:
         with np.errstate(all="ignore"):
@@ -597,8 +599,10 @@ def _parse(args, native):
 
 def _close_one(expr, out_path, tol, options, env):
     with np.errstate(over="raise", divide="raise", invalid="raise", under="ignore"):
-        expected = np.asarray(eval(expr, {"np": np, **HELPERS, **env}),
-                              dtype=np.float64)
+        expected = np.asarray(eval(expr, {"np": np, **HELPERS, **env}))
+    # Complex results compare as complex128 (|got - ref| is the modulus).
+    wide = np.complex128 if expected.dtype.kind == "c" else np.float64
+    expected = expected.astype(wide)
     raw = np.load(out_path)
     if "dtype" in options and raw.dtype != np.dtype(options["dtype"]):
         sys.exit(f"{out_path}: dtype mismatch: got {raw.dtype}, "
@@ -608,7 +612,10 @@ def _close_one(expr, out_path, tol, options, env):
             int(d) for d in options["shape"].split("x"))
         if raw.shape != want:
             sys.exit(f"{out_path}: shape mismatch: got {raw.shape}, expected {want}")
-    got = raw.astype(np.float64)
+    if (raw.dtype.kind == "c") != (wide == np.complex128):
+        sys.exit(f"{out_path}: got {raw.dtype}, expected "
+                 f"{'complex' if wide == np.complex128 else 'real'} values")
+    got = raw.astype(wide)
     if got.shape != expected.shape:
         sys.exit(f"{out_path}: shape mismatch: got {got.shape}, "
                  f"expected {expected.shape}")
@@ -777,6 +784,9 @@ def inputs(directory, seed, *specs):
             # contraction by a factor of 2 at least).
             values = rng.standard_normal(dims)
             values = values / (2 * np.linalg.norm(values, 2))
+        elif np.dtype(dtype).kind == "c":
+            # Real and imaginary parts each standard normal.
+            values = rng.standard_normal(dims) + 1j * rng.standard_normal(dims)
         else:
             values = rng.standard_normal(dims)
         np.save(f"{directory}/{name}.npy", np.asarray(values).astype(dtype))

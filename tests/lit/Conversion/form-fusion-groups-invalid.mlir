@@ -30,8 +30,9 @@ func.func @no_shape(%a: tensor<?xf32>) -> tensor<?xf32> {
 
 // -----
 
-func.func @rfft(%b: tensor<16xf32> {tgraph.shape = [16]}) -> tensor<9xcomplex<f32>> {
-  // expected-error @+1 {{'tgraph.rfft' has no CPU schedule yet}}
-  %0 = tgraph.rfft %b : tensor<16xf32> -> tensor<9xcomplex<f32>>
-  return %0 : tensor<9xcomplex<f32>>
+// Composite operators are decomposed first (--tgraph-decompose).
+func.func @softmax(%b: tensor<16xf32> {tgraph.shape = [16]}) -> tensor<16xf32> {
+  // expected-error @+1 {{'tgraph.softmax' has no CPU schedule yet}}
+  %0 = tgraph.softmax %b axis = 0 : tensor<16xf32>
+  return %0 : tensor<16xf32>
 }

@@ -45,8 +45,8 @@ std::string parseError(const std::vector<uint8_t> &bytes) {
 TEST(Npy, RoundTripEveryDType) {
   TempDir dir;
   const tbin::DType types[] = {
-      tbin::DType::F32, tbin::DType::F64, tbin::DType::F16, tbin::DType::I32,
-      tbin::DType::I64, tbin::DType::I8,  tbin::DType::Bool};
+      tbin::DType::F32, tbin::DType::F64, tbin::DType::F16,  tbin::DType::I32,
+      tbin::DType::I64, tbin::DType::I8,  tbin::DType::Bool, tbin::DType::C64};
   for (tbin::DType t : types) {
     for (const std::vector<int64_t> &shape :
          {std::vector<int64_t>{}, {5}, {2, 3}, {0, 4}, {1, 2, 3, 1}}) {
@@ -182,13 +182,13 @@ TEST(Npy, FortranOrderIsRejected) {
 }
 
 TEST(Npy, UnsupportedDTypes) {
-  for (const char *descr : {">f4", "<u4", "<c8", "<U3", "|O", "<f16"}) {
+  for (const char *descr : {">f4", "<u4", "<c16", "<U3", "|O", "<f16"}) {
     auto bytes = npyFile(std::string("{'descr': '") + descr +
                              "', 'fortran_order': False, 'shape': (1,), }",
                          4);
     EXPECT_EQ(parseError(bytes),
               std::string("x.npy: unsupported dtype '") + descr +
-                  "' (supported: <f4 <f8 <f2 <i4 <i8 |i1 |b1)");
+                  "' (supported: <f4 <f8 <f2 <i4 <i8 |i1 |b1 <c8)");
   }
 }
 

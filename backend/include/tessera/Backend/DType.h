@@ -4,6 +4,7 @@
 
 #include "tessera/tbin_meta.hpp"
 
+#include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Types.h"
 
 #include <optional>
@@ -28,6 +29,9 @@ inline std::optional<tbin::DType> tbinDType(mlir::Type t) {
     return tbin::DType::I8;
   if (t.isInteger(1))
     return tbin::DType::Bool;
+  if (auto complex = llvm::dyn_cast<mlir::ComplexType>(t);
+      complex && complex.getElementType().isF32())
+    return tbin::DType::C64;
   return std::nullopt;
 }
 

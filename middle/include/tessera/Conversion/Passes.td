@@ -47,6 +47,7 @@ def ConvertTSchedToTTile : Pass<"convert-tsched-to-ttile", "mlir::ModuleOp"> {
   ];
   let dependentDialects = ["::tessera::ttile::TTileDialect",
                            "::mlir::arith::ArithDialect",
+                           "::mlir::complex::ComplexDialect",
                            "::mlir::math::MathDialect",
                            "::mlir::memref::MemRefDialect",
                            "::mlir::scf::SCFDialect",

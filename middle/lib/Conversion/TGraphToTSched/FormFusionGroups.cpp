@@ -89,6 +89,8 @@ StringRef singleOpKind(Operation *op) {
     return "solve";
   if (isa<tgraph::GatherOp, tgraph::ScatterOp>(op))
     return "gather";
+  if (isa<tgraph::FFTOp, tgraph::IFFTOp, tgraph::RFFTOp, tgraph::IRFFTOp>(op))
+    return "fourier";
   return "";
 }
 
@@ -595,7 +597,7 @@ private:
     }
     if (plan.kind == "reduction")
       return {64};
-    if (plan.kind == "solve")
+    if (plan.kind == "solve" || plan.kind == "fourier")
       return {1};
     return {tileElements};
   }

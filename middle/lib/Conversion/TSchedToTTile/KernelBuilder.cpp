@@ -31,10 +31,15 @@ LogicalResult checkSupportedElements(tsched::FusionGroupOp group) {
   llvm::append_range(types, group.getResultTypes());
   for (Type type : types)
     if (auto t = dyn_cast<RankedTensorType>(type);
-        t && !isSupportedElement(t.getElementType()))
+        t && !isSupportedElement(t.getElementType())) {
+      // c64 goes only through the Fourier transforms so far.
+      if (isa<ComplexType>(t.getElementType()))
+        return group.emitError("'c64' tensors go only through fft, ifft, "
+                               "rfft and irfft on the CPU backend so far");
       return group.emitError("dtype ")
              << t.getElementType()
              << " is not supported by the CPU backend yet";
+    }
   return success();
 }
 
@@ -115,6 +120,15 @@ KernelBody createKernel(EntryContext &ctx, const KernelSpec &spec,
 
 void emitCopy(EntryContext &ctx, Value from, Value to, Value count, Type elem,
               int64_t vectorBytes, Location loc) {
+  // Complex numbers make no vectors: one element a step.
+  if (isa<ComplexType>(elem)) {
+    KernelSpec spec{"copy", 512, 1, {from}, {to}, count, {}};
+    KernelBody k = createKernel(ctx, spec, loc);
+    Value v = k.builder.create<memref::LoadOp>(loc, k.inputs[0], k.offset);
+    k.builder.create<memref::StoreOp>(loc, v, k.outputs[0], k.offset);
+    k.builder.create<ttile::YieldOp>(loc);
+    return;
+  }
   int64_t bytes = std::max<int64_t>(1, elem.getIntOrFloatBitWidth() / 8);
   int64_t lanes = std::max<int64_t>(1, vectorBytes / bytes);
   KernelSpec spec{"elementwise", lanes * 512, lanes, {from}, {to}, count, {}};

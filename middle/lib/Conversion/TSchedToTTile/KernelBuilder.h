@@ -181,6 +181,11 @@ mlir::LogicalResult lowerGatherGroup(tsched::FusionGroupOp group,
 mlir::LogicalResult lowerSolveGroup(tsched::FusionGroupOp group,
                                     llvm::ArrayRef<mlir::Value> results,
                                     EntryContext &ctx);
+// fft, ifft, rfft and irfft along the last dim, a row a point, in f64
+// (FourierKernel.cpp).
+mlir::LogicalResult lowerFourierGroup(tsched::FusionGroupOp group,
+                                      llvm::ArrayRef<mlir::Value> results,
+                                      EntryContext &ctx);
 
 // A copy of `count` elements from one buffer to another.
 void emitCopy(EntryContext &ctx, mlir::Value from, mlir::Value to,

@@ -238,6 +238,8 @@ private:
       return tile::lowerReductionGroup(group, results, *this, reductionResults);
     if (kind == "solve")
       return tile::lowerSolveGroup(group, results, *this);
+    if (kind == "fourier")
+      return tile::lowerFourierGroup(group, results, *this);
     if (kind == "gather")
       return tile::lowerGatherGroup(group, results, *this);
     if (kind == "rows")

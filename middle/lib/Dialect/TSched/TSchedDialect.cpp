@@ -31,7 +31,7 @@ LogicalResult FusionGroupOp::verify() {
     return emitOpError("yielded types do not match result types");
   if (!llvm::is_contained(ArrayRef<StringRef>{"elementwise", "matmul",
                                               "reduction", "layout", "solve",
-                                              "gather", "rows"},
+                                              "gather", "rows", "fourier"},
                           getKind()))
     return emitOpError("unknown kind '") << getKind() << "'";
   for (int64_t t : getTile())

@@ -10,7 +10,3 @@ func.func @loss(%l: tensor<2x3xf32> {tgraph.name = "logits"}, %y: tensor<2xi64> 
   %0 = tgraph.cross_entropy %l, %y : tensor<2x3xf32>, tensor<2xi64> -> tensor<f32>
   return %0 : tensor<f32>
 }
-func.func @complex(%x: tensor<4xf32> {tgraph.name = "x"}) -> tensor<3xcomplex<f32>> {
-  %0 = tgraph.rfft %x : tensor<4xf32> -> tensor<3xcomplex<f32>>
-  return %0 : tensor<3xcomplex<f32>>
-}
