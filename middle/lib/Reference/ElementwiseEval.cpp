@@ -340,6 +340,34 @@ FailureOr<Tensor> evalCast(tg::CastOp op, Operands in) {
   return out;
 }
 
+// conj flips the imaginary parts; imag takes them; complex pairs two real
+// tensors (a rank-0 part broadcast). All exact.
+FailureOr<Tensor> evalConj(const Tensor &x) {
+  Tensor out = x;
+  for (size_t i = 1; i < out.data.size(); i += 2)
+    out.data[i] = -out.data[i];
+  return out;
+}
+
+FailureOr<Tensor> evalImag(tg::ImagOp op, const Tensor &x) {
+  Tensor out(op.getType().getElementType(), x.shape);
+  for (int64_t i = 0; i < out.numElements(); ++i)
+    out.data[i] = x.data[2 * i + 1];
+  return out;
+}
+
+FailureOr<Tensor> evalComplex(tg::ComplexOp op, Operands in) {
+  auto shape = broadcastShape(op, in);
+  if (failed(shape))
+    return failure();
+  Tensor out(op.getType().getElementType(), *shape);
+  for (int64_t i = 0; i < out.numElements(); ++i) {
+    out.data[2 * i] = at(*in[0], i);
+    out.data[2 * i + 1] = at(*in[1], i);
+  }
+  return out;
+}
+
 } // namespace
 
 FamilyResult evalElementwise(Operation *op, Operands in) {
@@ -356,6 +384,9 @@ FamilyResult evalElementwise(Operation *op, Operands in) {
       .Case([&](tg::CompareOp op) { return evalCompare(op, in); })
       .Case([&](tg::SelectOp op) { return evalSelect(op, in); })
       .Case([&](tg::CastOp op) { return evalCast(op, in); })
+      .Case([&](tg::ConjOp) { return evalConj(*in[0]); })
+      .Case([&](tg::ImagOp op) { return evalImag(op, *in[0]); })
+      .Case([&](tg::ComplexOp op) { return evalComplex(op, in); })
       .Default([](Operation *) { return std::nullopt; });
 }
 

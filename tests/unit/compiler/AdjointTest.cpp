@@ -263,6 +263,30 @@ std::vector<Sample> samples() {
                "  return %y : tensor<2x7xf32>\n}",
                {Domain::Any},
                1e-3});
+  s.push_back({"tgraph.conj",
+               "func.func @f(%x: tensor<2x3xcomplex<f32>>) -> "
+               "tensor<2x3xcomplex<f32>> {\n"
+               "  %y = tgraph.conj %x : tensor<2x3xcomplex<f32>>\n"
+               "  return %y : tensor<2x3xcomplex<f32>>\n}",
+               {Domain::Any},
+               1e-3});
+  s.push_back({"tgraph.imag",
+               "func.func @f(%x: tensor<2x3xcomplex<f32>>) -> tensor<2x3xf32> "
+               "{\n"
+               "  %y = tgraph.imag %x : tensor<2x3xcomplex<f32>> -> "
+               "tensor<2x3xf32>\n"
+               "  return %y : tensor<2x3xf32>\n}",
+               {Domain::Any},
+               1e-3});
+  // A rank-0 imaginary part: its cotangent sums the result's.
+  s.push_back({"tgraph.complex",
+               "func.func @f(%x: tensor<2x3xf32>, %y: tensor<f32>) -> "
+               "tensor<2x3xcomplex<f32>> {\n"
+               "  %z = tgraph.complex %x, %y : tensor<2x3xf32>, tensor<f32> -> "
+               "tensor<2x3xcomplex<f32>>\n"
+               "  return %z : tensor<2x3xcomplex<f32>>\n}",
+               {Domain::Any, Domain::Any},
+               1e-3});
   s.push_back({"tgraph.fixed_point",
                "func.func @f(%a: tensor<3xf64>, %b: tensor<3xf64>) -> "
                "tensor<3xf64> {\n"

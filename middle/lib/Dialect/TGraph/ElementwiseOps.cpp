@@ -78,6 +78,26 @@ LogicalResult CastOp::verify() {
   return success();
 }
 
+LogicalResult ImagOp::verify() {
+  if (!shapesAgree(getOperand().getType().getShape(), getType().getShape()))
+    return emitOpError("operand type ")
+           << getOperand().getType() << " and result type " << getType()
+           << " differ in shape";
+  return success();
+}
+
+// Each part has the result's shape or is rank 0.
+LogicalResult ComplexOp::verify() {
+  for (Value part : {getRe(), getIm()}) {
+    auto t = cast<RankedTensorType>(part.getType());
+    if (t.getRank() != 0 && !shapesAgree(t.getShape(), getType().getShape()))
+      return emitOpError("part type ")
+             << t << " is neither rank 0 nor of the result's shape "
+             << getType();
+  }
+  return success();
+}
+
 //===----------------------------------------------------------------------===//
 // Random numbers and dropout
 //===----------------------------------------------------------------------===//

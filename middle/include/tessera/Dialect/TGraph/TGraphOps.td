@@ -81,9 +81,9 @@ def TGraph_CompareGroup : OpDocGroup {
 }
 
 def TGraph_CastGroup : OpDocGroup {
-  let summary = "Casts";
+  let summary = "Casts and complex parts";
   let description = [{
-    Element type conversion.
+    Element type conversion; complex numbers from and into their parts.
   }];
 }
 
@@ -401,6 +401,57 @@ def TGraph_CastOp : TGraph_Op<"cast", [Pure, TGraph_Differentiable]> {
   let builders = [
     OpBuilder<(ins "::mlir::Value":$operand, "::mlir::Type":$elementType)>
   ];
+  let hasVerifier = 1;
+}
+
+def TGraph_ConjOp : TGraph_Op<"conj", [Pure, TGraph_Differentiable,
+                                       AllTypesMatch<["operand", "result"]>]> {
+  let summary = "complex conjugate";
+  let description = [{
+    `re - i im` elementwise: the imaginary part's sign flipped, exactly.
+    With a transpose of the last two dims it is the Hilbert adjoint `x.H`
+    of a matrix, and `conj(conj(x))` folds to `x` under any policy.
+
+    ```mlir
+    %y = tgraph.conj %z : tensor<?x4xcomplex<f32>>
+    ```
+  }];
+  let arguments = (ins TGraph_ComplexTensor:$operand);
+  let results = (outs TGraph_ComplexTensor:$result);
+  let assemblyFormat = "$operand attr-dict `:` type($operand)";
+}
+
+def TGraph_ImagOp : TGraph_Op<"imag", [Pure, TGraph_Differentiable]> {
+  let summary = "imaginary part";
+  let description = [{
+    The imaginary part of each complex element, as f32 (the real part is
+    `tgraph.cast` to f32).
+
+    ```mlir
+    %y = tgraph.imag %z : tensor<?x4xcomplex<f32>> -> tensor<?x4xf32>
+    ```
+  }];
+  let arguments = (ins TGraph_ComplexTensor:$operand);
+  let results = (outs TGraph_F32Tensor:$result);
+  let assemblyFormat = "$operand attr-dict `:` type($operand) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+def TGraph_ComplexOp : TGraph_Op<"complex", [Pure, TGraph_Differentiable]> {
+  let summary = "a complex number from its parts";
+  let description = [{
+    `re + i im` elementwise from two f32 tensors of the result's shape; a
+    rank-0 part is broadcast.
+
+    ```mlir
+    %z = tgraph.complex %re, %im : tensor<?x4xf32>, tensor<f32> -> tensor<?x4xcomplex<f32>>
+    ```
+  }];
+  let arguments = (ins TGraph_F32Tensor:$re, TGraph_F32Tensor:$im);
+  let results = (outs TGraph_ComplexTensor:$result);
+  let assemblyFormat = [{
+    $re `,` $im attr-dict `:` type($re) `,` type($im) `->` type($result)
+  }];
   let hasVerifier = 1;
 }
 

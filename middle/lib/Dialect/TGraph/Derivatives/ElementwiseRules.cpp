@@ -352,4 +352,56 @@ LogicalResult CastOp::buildJVP(OpBuilder &b, ArrayRef<Value> dxs,
   return success();
 }
 
+//===--- Complex parts (linear over the reals)
+//------------------------------===//
+// Under the real inner product Re<a, b> of the cotangents: conj's adjoint is
+// conj; imag's sends a real cotangent g to i g; complex(re, im)'s gives the
+// cotangent's real part to re and its imaginary part to im (summed down to
+// a rank-0 part).
+
+LogicalResult ConjOp::buildVJP(OpBuilder &b, ArrayRef<Value> dys,
+                               SmallVectorImpl<Value> &dxs) {
+  dxs.push_back(b.create<ConjOp>(getLoc(), dys[0]));
+  return success();
+}
+LogicalResult ConjOp::buildJVP(OpBuilder &b, ArrayRef<Value> dxs,
+                               SmallVectorImpl<Value> &dys) {
+  dys.push_back(b.create<ConjOp>(getLoc(), dxs[0]));
+  return success();
+}
+
+LogicalResult ImagOp::buildVJP(OpBuilder &b, ArrayRef<Value> dys,
+                               SmallVectorImpl<Value> &dxs) {
+  RuleBuilder rb(b, getLoc());
+  Value zero = rb.scalar(b.getF32Type(), 0.0);
+  dxs.push_back(
+      b.create<ComplexOp>(getLoc(), getOperand().getType(), zero, dys[0]));
+  return success();
+}
+LogicalResult ImagOp::buildJVP(OpBuilder &b, ArrayRef<Value> dxs,
+                               SmallVectorImpl<Value> &dys) {
+  dys.push_back(b.create<ImagOp>(getLoc(), getType(), dxs[0]));
+  return success();
+}
+
+LogicalResult ComplexOp::buildVJP(OpBuilder &b, ArrayRef<Value> dys,
+                                  SmallVectorImpl<Value> &dxs) {
+  RuleBuilder rb(b, getLoc());
+  auto partType = RankedTensorType::get(getType().getShape(), b.getF32Type());
+  Value re = b.create<CastOp>(getLoc(), dys[0], b.getF32Type());
+  Value im = b.create<ImagOp>(getLoc(), partType, dys[0]);
+  dxs.push_back(rb.sumLike(re, getRe()));
+  dxs.push_back(rb.sumLike(im, getIm()));
+  return success();
+}
+LogicalResult ComplexOp::buildJVP(OpBuilder &b, ArrayRef<Value> dxs,
+                                  SmallVectorImpl<Value> &dys) {
+  RuleBuilder rb(b, getLoc());
+  // A part without a tangent contributes zero.
+  Value zero = rb.scalar(b.getF32Type(), 0.0);
+  dys.push_back(b.create<ComplexOp>(getLoc(), getType(), dxs[0] ? dxs[0] : zero,
+                                    dxs[1] ? dxs[1] : zero));
+  return success();
+}
+
 } // namespace tessera::tgraph
