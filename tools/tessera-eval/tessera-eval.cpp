@@ -104,6 +104,10 @@ Type typeOf(tbin::DType d, Builder &b) {
     return b.getIntegerType(8);
   case tbin::DType::Bool:
     return b.getI1Type();
+  case tbin::DType::FP8_E4M3:
+    return b.getFloat8E4M3FNType();
+  case tbin::DType::FP8_E5M2:
+    return b.getFloat8E5M2Type();
   case tbin::DType::C64:
     return ComplexType::get(b.getF32Type());
   }
@@ -120,10 +124,11 @@ std::string dtypeName(Type t) {
   return s;
 }
 
-// A 16-bit float's bits <-> double, through APFloat (exact both ways for
-// values the evaluator has already rounded to the format).
+// A 16- or 8-bit float's bits <-> double, through APFloat (exact both ways
+// for values the evaluator has already rounded to the format).
 double halfBits(const llvm::fltSemantics &sem, uint16_t bits) {
-  llvm::APFloat f(sem, llvm::APInt(16, bits));
+  unsigned width = llvm::APFloat::getSizeInBits(sem);
+  llvm::APFloat f(sem, llvm::APInt(width, bits));
   bool lost;
   f.convert(llvm::APFloat::IEEEdouble(), llvm::APFloat::rmNearestTiesToEven,
             &lost);
@@ -177,6 +182,13 @@ ref::Tensor toTensor(const npy::Array &a, Builder &b) {
       t.data[2 * i] = loadAt<float>(a, 2 * i);
       t.data[2 * i + 1] = loadAt<float>(a, 2 * i + 1);
       break;
+    case tbin::DType::FP8_E4M3:
+      t.data[i] =
+          halfBits(llvm::APFloat::Float8E4M3FN(), loadAt<uint8_t>(a, i));
+      break;
+    case tbin::DType::FP8_E5M2:
+      t.data[i] = halfBits(llvm::APFloat::Float8E5M2(), loadAt<uint8_t>(a, i));
+      break;
     }
   }
   return t;
@@ -218,6 +230,15 @@ npy::Array toArray(const ref::Tensor &t, tbin::DType dtype) {
     case tbin::DType::C64:
       storeAt(a, 2 * i, static_cast<float>(v));
       storeAt(a, 2 * i + 1, static_cast<float>(t.data[2 * i + 1]));
+      break;
+    case tbin::DType::FP8_E4M3:
+      storeAt(
+          a, i,
+          static_cast<uint8_t>(toHalfBits(llvm::APFloat::Float8E4M3FN(), v)));
+      break;
+    case tbin::DType::FP8_E5M2:
+      storeAt(a, i,
+              static_cast<uint8_t>(toHalfBits(llvm::APFloat::Float8E5M2(), v)));
       break;
     }
   }
@@ -402,12 +423,14 @@ int run(const Options &o) {
     npy::Array array;
     if (!npy::read(it->second, array, error))
       throw Failure(error);
-    // .npy has no bf16: a bf16 input reads a float32 file, rounded (as
-    // `tessera run` does).
-    if (cast<RankedTensorType>(fn.getArgumentTypes()[i])
-            .getElementType()
-            .isBF16())
+    // .npy has no bf16 or fp8: such an input reads a float32 file, rounded
+    // (as `tessera run` does).
+    Type elem =
+        cast<RankedTensorType>(fn.getArgumentTypes()[i]).getElementType();
+    if (elem.isBF16())
       array = npy::roundToBFloat16(std::move(array));
+    if (std::optional<tbin::DType> d = tessera::tbinDType(elem))
+      array = npy::roundToFloat8(std::move(array), *d);
     args.push_back(toTensor(array, b));
     checkInput(fn, i, it->second, args.back(), dims);
   }
@@ -436,8 +459,10 @@ int run(const Options &o) {
         name.find('/') != std::string::npos)
       throw Failure("result name '" + name + "' cannot be used as a file name");
     std::optional<tbin::DType> d = tessera::tbinDType(t.elementType);
-    // .npy has no bf16: written as float32, exactly (as `tessera run` does).
-    if (d == tbin::DType::BF16)
+    // .npy has no bf16 or fp8: written as float32, exactly (as `tessera
+    // run` does).
+    if (d == tbin::DType::BF16 || d == tbin::DType::FP8_E4M3 ||
+        d == tbin::DType::FP8_E5M2)
       d = tbin::DType::F32;
     if (!d || !npy::descrOf(*d)) // .npy has no complex dtype
       throw Failure("result '" + name + "' has element type " +

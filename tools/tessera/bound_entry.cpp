@@ -174,10 +174,15 @@ BoundEntry bindEntry(const RunOptions &o,
     std::string error;
     if (!npy::read(file, array, error))
       throw Failure(error);
-    // .npy has no bf16: a bf16 input reads a float32 file, rounded.
-    for (const tbin::TensorSig &in : bound.meta.inputs)
-      if (in.name == name && in.dtype == tbin::DType::BF16)
+    // .npy has no bf16 or fp8: such an input reads a float32 file,
+    // rounded.
+    for (const tbin::TensorSig &in : bound.meta.inputs) {
+      if (in.name != name)
+        continue;
+      if (in.dtype == tbin::DType::BF16)
         array = npy::roundToBFloat16(std::move(array));
+      array = npy::roundToFloat8(std::move(array), in.dtype);
+    }
     train::HostTensor &t = bound.data[name];
     t.dtype = array.dtype;
     t.shape = std::move(array.shape);

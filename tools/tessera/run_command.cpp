@@ -85,8 +85,8 @@ int runPlain(const Context &ctx, const Function &fn, const BoundEntry &bound,
     array.dtype = outputs[i].dtype;
     array.shape = outputs[i].shape;
     array.data = std::move(outputs[i].data);
-    // .npy has no bf16: written as float32, exactly.
-    array = npy::widenBFloat16(std::move(array));
+    // .npy has no bf16 or fp8: written as float32, exactly.
+    array = npy::widenFloat8(npy::widenBFloat16(std::move(array)));
     std::string path =
         (std::filesystem::path(o.outputDir) / (t.name + ".npy")).string();
     std::string error;

@@ -64,6 +64,13 @@ std::string formatOne(const npy::Array &a, int64_t i) {
     break;
   case tbin::DType::Bool:
     return load<uint8_t>(a, i) ? "True" : "False";
+  case tbin::DType::FP8_E4M3:
+  case tbin::DType::FP8_E5M2: {
+    npy::Array one{a.dtype, {}, {a.data[i]}};
+    std::snprintf(buf, sizeof buf, "%g",
+                  load<float>(npy::widenFloat8(std::move(one)), 0));
+    break;
+  }
   case tbin::DType::C64: // as NumPy prints complex64: (1+2j)
     std::snprintf(buf, sizeof buf, "(%g%+gj)", load<float>(a, 2 * i),
                   load<float>(a, 2 * i + 1));

@@ -44,7 +44,7 @@ unsigned provenAlignment(Operation *op, Type elem) {
   return alignmentOf(elem);
 }
 
-// The element's value 1 (bf16's as its i16 bits with
+// The element's value 1 (a narrow float's as its bits with
 // addNarrowFloatStorage).
 TypedAttr oneOf(Builder &b, Type elem, Type converted) {
   if (!isa<FloatType>(elem))
@@ -194,8 +194,7 @@ convertBodiesToLLVM(ModuleOp module,
   converter.addConversion(
       [](MemRefType t) -> Type { return llvmPtrType(t.getContext()); });
   RewritePatternSet patterns(ctx);
-  if (bf16Bits)
-    addNarrowFloatStorage(converter, patterns);
+  addNarrowFloatStorage(converter, patterns, bf16Bits);
   arith::populateArithToLLVMConversionPatterns(converter, patterns);
   populateComplexToLLVMConversionPatterns(converter, patterns);
   populateMathToLLVMConversionPatterns(converter, patterns);

@@ -33,17 +33,23 @@ mlir::Value loadElement(mlir::OpBuilder &b, mlir::Location loc,
 mlir::Value castTo(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v,
                    mlir::Type t);
 
-// Rewrites bf16 arithmetic inside kernel bodies into f32 arithmetic whose
-// results are rounded to bf16, and conversions to and from bf16 into
-// integer operations (NarrowFloatEmulation.cpp). Runs before
-// expandKernelMath, so that transcendentals on bf16 are Tessera's f32 ones.
+// Rewrites bf16, f16 and fp8 arithmetic inside kernel bodies into f32
+// arithmetic whose results are rounded to the narrow type, and conversions
+// to and from those types into integer operations
+// (NarrowFloatEmulation.cpp). Runs before expandKernelMath, so that
+// transcendentals on narrow types are Tessera's f32 ones.
 mlir::LogicalResult emulateNarrowFloats(mlir::ModuleOp module);
-// bf16 as i16, its bits, in the LLVM dialect (kernels only move them by
-// then): the conversion and the patterns for bf16 constants and bitcasts.
-// For the CPU, whose LLVM backend computes a select of bfloat values
-// through float and a compiler-runtime call; NVPTX moves bf16 natively.
+// Narrow floats as integers of their width, their bits, in the LLVM
+// dialect (kernels only move them by then): the conversion and the
+// patterns for their constants and bitcasts. fp8 because LLVM has no fp8
+// type; f16 because LLVM, given half values, computes a select of them
+// through float and a compiler-runtime call on a CPU without half
+// instructions, and on NVPTX folds the sign masks of the conversions into
+// half operations that it computes through f32 (with NVPTX's NaNs); bf16
+// where `bf16Bits` (the CPU, for the select): NVPTX moves bf16 natively,
+// and the tensor-core kernels are LLVM dialect on bf16 already.
 void addNarrowFloatStorage(mlir::LLVMTypeConverter &converter,
-                           mlir::RewritePatternSet &patterns);
+                           mlir::RewritePatternSet &patterns, bool bf16Bits);
 
 // Rewrites transcendentals inside kernel bodies into Tessera's own
 // polynomial approximations, with every multiply-add kept separate: no libm
@@ -101,7 +107,8 @@ int64_t gpuMatmulBlocks(ttile::KernelOp kernel);
 // Once kernels and entries are LLVM functions: loops become branches, and
 // what is left inside (arith, math, vector, memref, ttile loads and stores)
 // becomes LLVM dialect. `runPipeline` is the calling pass's; `bf16Bits`:
-// bf16 becomes i16 (addNarrowFloatStorage).
+// bf16 becomes i16 (addNarrowFloatStorage; f16 and fp8 always become
+// integers).
 mlir::LogicalResult convertBodiesToLLVM(
     mlir::ModuleOp module,
     llvm::function_ref<mlir::LogicalResult(mlir::OpPassManager &)> runPipeline,

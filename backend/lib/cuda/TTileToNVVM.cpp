@@ -232,7 +232,8 @@ struct ConvertTTileToNVVMPass
     for (auto fn : llvm::make_early_inc_range(module.getOps<func::FuncOp>()))
       fn.erase();
     // bf16 stays bf16: NVPTX moves it natively, and the tensor-core
-    // kernels are LLVM dialect on bf16 already.
+    // kernels are LLVM dialect on bf16 already (f16 and fp8 become their
+    // bits, addNarrowFloatStorage).
     if (failed(convertBodiesToLLVM(
             module, [&](OpPassManager &pm) { return runPipeline(pm, module); },
             /*bf16Bits=*/false)))

@@ -22,7 +22,8 @@ struct TESSERA_RT_API Array {
   int64_t numElements() const;
 };
 
-// The .npy descr of `dtype` ("<f4"), or nullptr if .npy has none (bf16).
+// The .npy descr of `dtype` ("<f4", "<f2" for f16), or nullptr if .npy has
+// none (bf16, fp8).
 TESSERA_RT_API const char *descrOf(tbin::DType dtype);
 
 // Every message starts with `name` (the path): "x.npy: not a .npy file (bad
@@ -43,6 +44,16 @@ TESSERA_RT_API Array widenBFloat16(Array array);
 // largest bf16 (and half its spacing) to infinity; a NaN becomes the quiet
 // NaN 0x7fc0 of its sign.
 TESSERA_RT_API Array roundToBFloat16(Array array);
+
+// fp8 (fp8_e4m3, fp8_e5m2) travels the same way.
+//
+// `array` (fp8) as float32, every value exactly; other dtypes unchanged.
+TESSERA_RT_API Array widenFloat8(Array array);
+// `array` (float32) rounded to `to` (an fp8 dtype), to nearest, ties to
+// even, once; past the largest finite number (after rounding) infinity for
+// fp8_e5m2 and NaN for fp8_e4m3, which has no infinity; a NaN stays a quiet
+// NaN of its sign. Any other array or `to` leaves the array unchanged.
+TESSERA_RT_API Array roundToFloat8(Array array, tbin::DType to);
 
 // The bytes of a version 1.0 file holding `array`.
 TESSERA_RT_API bool encode(const Array &array, std::vector<uint8_t> &bytes,

@@ -24,8 +24,21 @@
 namespace tessera::safetensors {
 
 // The dtypes Tessera reads and writes; the header spells them as dtypeName
-// does. The other safetensors dtypes (I16, U16, F8_*, ...) are refused.
-enum class DType : uint8_t { F64, F32, F16, BF16, I64, I32, I8, U8, Bool };
+// does (F8_E4M3 and F8_E5M2 for fp8_e4m3 and fp8_e5m2). The other
+// safetensors dtypes (I16, U16, F8_E8M0, ...) are refused.
+enum class DType : uint8_t {
+  F64,
+  F32,
+  F16,
+  BF16,
+  I64,
+  I32,
+  I8,
+  U8,
+  Bool,
+  F8_E4M3,
+  F8_E5M2
+};
 
 TESSERA_RT_API const char *dtypeName(DType dtype); // "F32", "BOOL", ...
 TESSERA_RT_API bool dtypeFromName(const std::string &name, DType &out);

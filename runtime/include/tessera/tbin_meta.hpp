@@ -33,9 +33,13 @@ enum class DType : uint8_t {
   I32 = 6,
   I8 = 7,
   Bool = 8,
+  FP8_E4M3 = 9,  // OCP E4M3FN: bias 7, no infinity, S.1111.111 is NaN
+  FP8_E5M2 = 10, // OCP E5M2: bias 15, infinities and NaNs as IEEE's
   // Complex numbers of two f32 parts, real first (NumPy's complex64).
   C64 = 11,
 };
+// The largest code: codes 1 to kLastDType are the DType values.
+constexpr DType kLastDType = DType::C64;
 
 // Why a section of major version `major` cannot be read by a runtime that
 // reads `supported`.x, with what to do about it (recompile an older module,

@@ -71,6 +71,10 @@ typedef enum tessera_dtype {
   TESSERA_DTYPE_I32 = 6,
   TESSERA_DTYPE_I8 = 7,
   TESSERA_DTYPE_BOOL = 8,
+  /* 8-bit floats (OCP): E4M3FN (bias 7, no infinity, max 448) and E5M2
+   * (bias 15, IEEE-like, max 57344). */
+  TESSERA_DTYPE_FP8_E4M3 = 9,
+  TESSERA_DTYPE_FP8_E5M2 = 10,
   /* complex64: two f32, the real part first */
   TESSERA_DTYPE_C64 = 11
 } tessera_dtype_t;

@@ -9,7 +9,7 @@ namespace tessera::rt {
 namespace {
 
 std::string dtypeLabel(int32_t code) {
-  if (code >= 1 && code <= static_cast<int32_t>(tbin::DType::Bool))
+  if (code >= 1 && code <= static_cast<int32_t>(tbin::kLastDType))
     return tbin::dtypeName(static_cast<tbin::DType>(code));
   return "dtype#" + std::to_string(code);
 }

@@ -29,6 +29,10 @@ const char *dtypeName(DType t) {
     return "i8";
   case DType::Bool:
     return "bool";
+  case DType::FP8_E4M3:
+    return "fp8_e4m3";
+  case DType::FP8_E5M2:
+    return "fp8_e5m2";
   case DType::C64:
     return "c64";
   }
@@ -45,7 +49,7 @@ std::string unsupportedVersion(const std::string &section, uint16_t major,
 }
 
 bool dtypeFromName(const std::string &name, DType &out) {
-  for (uint8_t v = 1; v <= static_cast<uint8_t>(DType::C64); ++v) {
+  for (uint8_t v = 1; v <= static_cast<uint8_t>(kLastDType); ++v) {
     auto t = static_cast<DType>(v);
     if (isDTypeCode(v) && name == dtypeName(t)) {
       out = t;
@@ -75,6 +79,8 @@ std::size_t dtypeSize(DType t) {
     return 2;
   case DType::I8:
   case DType::Bool:
+  case DType::FP8_E4M3:
+  case DType::FP8_E5M2:
     return 1;
   case DType::C64:
     return 8;

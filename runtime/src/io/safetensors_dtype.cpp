@@ -13,9 +13,12 @@ struct DTypeEntry {
 };
 
 constexpr DTypeEntry kDTypes[] = {
-    {DType::F64, "F64", 8},   {DType::F32, "F32", 4}, {DType::F16, "F16", 2},
-    {DType::BF16, "BF16", 2}, {DType::I64, "I64", 8}, {DType::I32, "I32", 4},
-    {DType::I8, "I8", 1},     {DType::U8, "U8", 1},   {DType::Bool, "BOOL", 1},
+    {DType::F64, "F64", 8},         {DType::F32, "F32", 4},
+    {DType::F16, "F16", 2},         {DType::BF16, "BF16", 2},
+    {DType::I64, "I64", 8},         {DType::I32, "I32", 4},
+    {DType::I8, "I8", 1},           {DType::U8, "U8", 1},
+    {DType::Bool, "BOOL", 1},       {DType::F8_E4M3, "F8_E4M3", 1},
+    {DType::F8_E5M2, "F8_E5M2", 1},
 };
 
 const DTypeEntry *entryOf(DType dtype) {
@@ -71,6 +74,12 @@ bool toRuntimeDType(DType dtype, tbin::DType &out) {
     return true;
   case DType::Bool:
     out = tbin::DType::Bool;
+    return true;
+  case DType::F8_E4M3:
+    out = tbin::DType::FP8_E4M3;
+    return true;
+  case DType::F8_E5M2:
+    out = tbin::DType::FP8_E5M2;
     return true;
   case DType::U8:
     break;

@@ -20,7 +20,8 @@ std::string supportedDTypes() {
                  safetensors::DType::F16, safetensors::DType::BF16,
                  safetensors::DType::I64, safetensors::DType::I32,
                  safetensors::DType::I8, safetensors::DType::U8,
-                 safetensors::DType::Bool})
+                 safetensors::DType::Bool, safetensors::DType::F8_E4M3,
+                 safetensors::DType::F8_E5M2})
     list += std::string(list.empty() ? "" : " ") + safetensors::dtypeName(d);
   return list;
 }

@@ -22,6 +22,9 @@ int roundTripDigits(tbin::DType dtype) {
   case tbin::DType::F16:
   case tbin::DType::BF16:
     return 5;
+  case tbin::DType::FP8_E4M3:
+  case tbin::DType::FP8_E5M2:
+    return 3;
   default:
     return 9;
   }

@@ -4,9 +4,9 @@
 //   .csv    "step,loss" then "1,0.693147182"
 //   .jsonl  {"step": 1, "loss": 0.693147182}
 // Losses are printed with the digits that read back to the same value in
-// their dtype (%.9g for f32, %.17g for f64, %.5g for f16 and bf16). A
-// non-finite loss, the last line of a stopped run, is "nan" / "inf" / "-inf"
-// in CSV and null in JSON Lines (JSON has no such numbers).
+// their dtype (%.9g for f32, %.17g for f64, %.5g for f16 and bf16, %.3g
+// for fp8). A non-finite loss, the last line of a stopped run, is "nan" /
+// "inf" / "-inf" in CSV and null in JSON Lines (JSON has no such numbers).
 #pragma once
 
 #include "tessera/tbin_meta.hpp"

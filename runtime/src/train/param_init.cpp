@@ -19,6 +19,10 @@ int precisionOf(tbin::DType dtype) {
     return 11;
   case tbin::DType::BF16:
     return 8;
+  case tbin::DType::FP8_E4M3:
+    return 4;
+  case tbin::DType::FP8_E5M2:
+    return 3;
   default:
     return 24;
   }

@@ -1,5 +1,7 @@
 #include "train/scalar_convert.hpp"
 
+#include "tessera/float8_bits.hpp"
+
 #include <cmath>
 #include <cstring>
 
@@ -60,6 +62,8 @@ bool isFloat(tbin::DType dtype) {
   case tbin::DType::F64:
   case tbin::DType::F16:
   case tbin::DType::BF16:
+  case tbin::DType::FP8_E4M3:
+  case tbin::DType::FP8_E5M2:
     return true;
   default:
     return false;
@@ -107,6 +111,10 @@ double loadScalar(tbin::DType dtype, const uint8_t *p) {
     return load<int8_t>(p);
   case tbin::DType::Bool:
     return *p ? 1.0 : 0.0;
+  case tbin::DType::FP8_E4M3:
+    return fp8::fromE4M3Bits(*p);
+  case tbin::DType::FP8_E5M2:
+    return fp8::fromE5M2Bits(*p);
   case tbin::DType::C64: // the real part
     return load<float>(p);
   }
@@ -131,6 +139,12 @@ void storeScalar(tbin::DType dtype, double v, uint8_t *p) {
     return store(static_cast<int8_t>(v), p);
   case tbin::DType::Bool:
     *p = v != 0;
+    return;
+  case tbin::DType::FP8_E4M3:
+    *p = fp8::toE4M3Bits(v);
+    return;
+  case tbin::DType::FP8_E5M2:
+    *p = fp8::toE5M2Bits(v);
     return;
   case tbin::DType::C64: // v + 0i
     store(static_cast<float>(v), p);

@@ -1,6 +1,7 @@
 // One element of a tensor as a double and back, for every dtype: how the
-// loop reads a loss and how initialisers store the values they draw. f16 and
-// bf16 have no C++ type, so their bits are converted here.
+// loop reads a loss and how initialisers store the values they draw. f16
+// and bf16 have no C++ type, so their bits are converted here (fp8's in
+// tessera/float8_bits.hpp).
 #pragma once
 
 #include "tessera/tbin_meta.hpp"

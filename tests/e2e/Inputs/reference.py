@@ -337,6 +337,73 @@ def bf16(x):
     return kept.astype(np.uint32).view(np.float32)
 
 
+# The narrow formats besides bfloat16: (significand bits p, smallest normal
+# exponent, code of the largest finite magnitude, whether the format has
+# infinities). float16 is IEEE binary16; e4m3 is OCP's E4M3FN (no
+# infinity: S.1111.111 is NaN and a value past 448 becomes NaN, as
+# PyTorch's non-saturating float8_e4m3fn conversion gives); e5m2 is OCP's
+# E5M2 (IEEE-like).
+_NARROW = {"f16": (11, -14, 0x7BFF, True), "e4m3": (4, -6, 0x7E, False),
+           "e5m2": (3, -14, 0x7B, True)}
+
+
+def _narrow_values(name):
+    # The value of every nonnegative code from 0 to one past the largest
+    # finite (where rounding overflows), from the definition: a subnormal
+    # m 2^(emin - p + 1), a normal (2^(p-1) + m) 2^(e + emin - 1 - p + 1).
+    p, emin, largest, _ = _NARROW[name]
+    codes = np.arange(largest + 2)
+    e, m = codes >> (p - 1), codes & ((1 << (p - 1)) - 1)
+    scale = np.where(e == 0, 0, e - 1) + emin - (p - 1)
+    return np.ldexp(np.where(e == 0, m, m + (1 << (p - 1))).astype(np.float64), scale)
+
+
+def narrow(x, name):
+    """x rounded to the narrow format `name` ("f16", "e4m3", "e5m2"), to
+    nearest with ties to the even code, once, from the exact float64 value
+    (float32 and integers up to 2^53 convert to float64 exactly), by
+    searching a table of every code's value: independent of NumPy's own
+    float16 rounding and of the compiler. As float32, which holds every
+    value exactly (and is how `tessera run` writes fp8 outputs). Past the
+    largest finite number: infinity, or for e4m3 NaN of x's sign. Every NaN
+    of x becomes the positive quiet NaN, as Tessera's kernels make it."""
+    p, emin, largest, has_inf = _NARROW[name]
+    x = np.asarray(x)
+    a = np.abs(x.astype(np.float64))
+    values = _narrow_values(name)
+    hi = np.clip(np.searchsorted(values, a), 1, values.size - 1)
+    lo = hi - 1
+    dl, dh = a - values[lo], values[hi] - a
+    up = (dh < dl) | ((dh == dl) & (hi % 2 == 0))
+    code = np.where(up, hi, lo)
+    mag = values[code]
+    over = (code > largest) | (a > values[-1])
+    mag = np.where(over, np.inf if has_inf else np.nan, mag)
+    with np.errstate(invalid="ignore"):
+        out = np.copysign(mag, np.signbit(x) * -2.0 + 1).astype(np.float32)
+    out = np.where(np.isnan(x.astype(np.float64)), np.float32(np.nan), out)
+    return out.astype(np.float32)
+
+
+def f16(x):
+    """x rounded to float16 by NumPy (correctly rounded, once, from float32
+    and float64 alike), every NaN the quiet NaN 0x7e00 Tessera's kernels
+    make; float16 input is only made canonical so."""
+    with np.errstate(all="ignore"):
+        h = np.asarray(x).astype(np.float16)
+    return np.where(np.isnan(h), np.float16(np.nan), h).astype(np.float16)
+
+
+def e4m3(x):
+    """x rounded to fp8_e4m3 (narrow(x, "e4m3")), as float32."""
+    return narrow(x, "e4m3")
+
+
+def e5m2(x):
+    """x rounded to fp8_e5m2 (narrow(x, "e5m2")), as float32."""
+    return narrow(x, "e5m2")
+
+
 def _splitmix_bits(seed, counters):
     # SplitMix64's output for each counter (docs/ir/reference-evaluator.md,
     # "Random numbers"), in uint64 arithmetic that wraps as the definition's.
@@ -751,6 +818,44 @@ def _bf16_integer_edges(dtype, size, rng):
     return np.concatenate([np.array(head, dtype=np.int64), values[len(head):]]).astype(dtype)
 
 
+def _narrow_edges(name, dtype, size, rng):
+    # Like _bf16_edges for the narrow format `name`: its values moved by
+    # half their spacing (ties), and by a little more or less (less than a
+    # float32 spacing in float64, one float32 spacing in float32); the
+    # largest finite value, the tie above it and its neighbours; the
+    # subnormals and half the smallest; zeros, infinities, NaN.
+    p, emin, largest, _ = _NARROW[name]
+    if dtype.kind == "i":
+        # Integers halfway between two values of the format and one either
+        # side, and the range's ends.
+        top = int(_narrow_values(name)[largest])
+        k = rng.integers(p + 1, max(p + 2, top.bit_length()), size)
+        base = (1 << k) + (rng.integers(0, 1 << (p - 1), size) << (k - p + 1))
+        values = rng.choice([-1, 1], size) * (base + (1 << (k - p)) + rng.choice([0, 1, -1], size))
+        info = np.iinfo(dtype)
+        head = [0, 1, -1, top, -top, 2 * top, info.max, info.min]
+        return np.concatenate([np.array(head, dtype=np.int64), values[len(head):]]).astype(dtype)
+    emax = int(np.frexp(_narrow_values(name)[largest])[1]) - 1
+    e = rng.integers(emin - p, emax + 1, size)
+    m = rng.integers(2 ** (p - 1), 2 ** p, size).astype(np.float64)
+    v = rng.choice([-1.0, 1.0], size) * np.ldexp(m, e - (p - 1))
+    h = np.ldexp(1.0, np.maximum(e, emin) - p)
+    miss = np.ldexp(h, -30) if dtype == np.float64 else np.ldexp(np.abs(v), -23)
+    step = rng.choice([0, 1, -1], size)
+    values = (v + np.sign(v) * (h + step * miss)).astype(dtype)
+    values = np.where(np.abs(values) > np.ldexp(1.0, emax + 2), v, values).astype(dtype)
+    vals = _narrow_values(name)
+    big = [vals[largest], (vals[largest] + vals[largest + 1]) / 2, vals[largest + 1]]
+    tie = dtype.type(big[1])
+    big += [np.nextafter(tie, dtype.type(0)), np.nextafter(tie, dtype.type(np.inf))]
+    tiny = [vals[1], vals[1] / 2, 3 * vals[1] / 2, vals[1] / 2 * (1 + 2.0 ** -20),
+            vals[2 ** (p - 1)]]
+    head = big + [-b for b in big] + tiny + [-t for t in tiny] + [0.0, -0.0, np.inf, -np.inf, np.nan]
+    if size < len(head):
+        sys.exit(f"{name}edge needs at least {len(head)} elements, got {size}")
+    return np.concatenate([np.array(head, dtype=dtype), values[len(head):]])
+
+
 def inputs(directory, seed, *specs):
     rng = np.random.default_rng(int(seed))
     for spec in specs:
@@ -767,6 +872,9 @@ def inputs(directory, seed, *specs):
             values = _edges(kind, int(np.prod(dims)), rng).reshape(dims)
         elif kind == "bf16edge":
             values = _bf16_edges(np.dtype(dtype), int(np.prod(dims)), rng).reshape(dims)
+        elif kind.endswith("edge") and kind[:-len("edge")] in _NARROW:
+            values = _narrow_edges(kind[:-len("edge")], np.dtype(dtype),
+                                   int(np.prod(dims)), rng).reshape(dims)
         elif kind == "uniform":
             values = rng.uniform(0.0, 1.0, dims)
         elif kind == "wellposed":
@@ -1014,7 +1122,57 @@ def _check_bf16():
           f"{missed} of {f64.size} float64 edges differ through float32")
 
 
+def _check_narrow():
+    """Self-test of narrow, f16, e4m3 and e5m2 (reference.py check-narrow):
+    every code's value rounds to itself; the table search against exact
+    rational rounding (_round_exact, with E4M3FN's top code NaN) on random
+    float32 bit patterns and the edge inputs in float32, float64 and int32;
+    NumPy's float16 rounding against narrow(x, "f16"); and the teeth:
+    rounding float64 through float32 first misses some of the edges."""
+    rng = np.random.default_rng(8)
+    fmt = {"f16": (11, -14, 15), "e4m3": (4, -6, 8), "e5m2": (3, -14, 15)}
+    with np.errstate(all="ignore"):
+        for name, (p, emin, emax) in fmt.items():
+            values = _narrow_values(name)[:_NARROW[name][2] + 1]
+            both = np.concatenate([values, -values])
+            if narrow(both, name).astype(np.float64).tolist() != both.tolist():
+                sys.exit(f"narrow({name}): a value does not round to itself")
+            x32 = np.concatenate([
+                rng.integers(0, 2 ** 32, 20000, dtype=np.uint64).astype(np.uint32).view(np.float32),
+                _narrow_edges(name, np.dtype(np.float32), 3000, rng)])
+            x64 = _narrow_edges(name, np.dtype(np.float64), 3000, rng)
+            xi = _narrow_edges(name, np.dtype(np.int32), 3000, rng)
+            for x in (x32, x64, xi):
+                def one(v):
+                    if math.isnan(v):
+                        return math.nan
+                    if v == 0 or math.isinf(v):
+                        r = v
+                    else:
+                        r = _round_exact(fractions.Fraction(v), p, emin, emax)
+                    if name == "e4m3" and abs(r) > 448:
+                        return math.copysign(math.nan, r)
+                    return r
+                want = np.array([one(v) for v in x.astype(np.float64).tolist()]).astype(np.float32)
+                want = np.where(np.isnan(x.astype(np.float64)), np.float32(np.nan), want)
+                got = narrow(x, name)
+                if got.tobytes() != want.astype(np.float32).tobytes():
+                    i = np.flatnonzero(got.view(np.uint32) != want.view(np.uint32))[0]
+                    sys.exit(f"narrow({x[i]!r}, {name}): got {got[i]!r}, exact rounding gives {want[i]!r}")
+            if name == "f16":
+                for x in (x32, x64, xi):
+                    if f16(x).astype(np.float32).tobytes() != narrow(x, "f16").tobytes():
+                        sys.exit("NumPy's float16 rounding differs from narrow")
+            twice = narrow(x64.astype(np.float32), name)
+            missed = np.count_nonzero(narrow(x64, name).view(np.uint32) != twice.view(np.uint32))
+            if missed == 0:
+                sys.exit(f"narrow({name}): no float64 edge tells one rounding from two")
+            print(f"ok: {name} rounds {x32.size + x64.size + xi.size} values exactly; "
+                  f"{missed} of {x64.size} float64 edges differ through float32")
+
+
 if __name__ == "__main__":
     command, rest = sys.argv[1], sys.argv[2:]
     {"close": close, "exact": exact, "ulps": ulps, "inputs": inputs,
-     "check-fma": _check_fma, "check-bf16": _check_bf16}[command](*rest)
+     "check-fma": _check_fma, "check-bf16": _check_bf16,
+     "check-narrow": _check_narrow}[command](*rest)

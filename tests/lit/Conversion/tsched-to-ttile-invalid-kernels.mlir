@@ -16,31 +16,32 @@ func.func @vector_operand(%a: tensor<4xf32> {tgraph.shape = [4]}, %b: tensor<4x3
 
 // -----
 
-func.func @half_matmul(%a: tensor<2x4xf16> {tgraph.shape = [2, 4]}, %b: tensor<4x3xf16> {tgraph.shape = [4, 3]}) -> (tensor<2x3xf16> {tgraph.shape = [2, 3]})
+func.func @byte_matmul(%a: tensor<2x4xi8> {tgraph.shape = [2, 4]}, %b: tensor<4x3xi8> {tgraph.shape = [4, 3]}) -> (tensor<2x3xi8> {tgraph.shape = [2, 3]})
     attributes {tgraph.dims = [], tgraph.entry} {
   %r = tsched.fusion_group(%a, %b) {kind = "matmul", shape = [2, 3], tile = array<i64: 16>}
-      : (tensor<2x4xf16>, tensor<4x3xf16>) -> tensor<2x3xf16> {
-  ^bb0(%x: tensor<2x4xf16>, %y: tensor<4x3xf16>):
-    // expected-error @+1 {{matmul on 'f16' is not supported by the CPU backend yet}}
-    %m = tgraph.matmul %x, %y : tensor<2x4xf16>, tensor<4x3xf16> -> tensor<2x3xf16>
-    tsched.yield %m : tensor<2x3xf16>
+      : (tensor<2x4xi8>, tensor<4x3xi8>) -> tensor<2x3xi8> {
+  ^bb0(%x: tensor<2x4xi8>, %y: tensor<4x3xi8>):
+    // expected-error @+1 {{matmul on 'i8' is not supported by the CPU backend yet}}
+    %m = tgraph.matmul %x, %y : tensor<2x4xi8>, tensor<4x3xi8> -> tensor<2x3xi8>
+    tsched.yield %m : tensor<2x3xi8>
   }
-  return %r : tensor<2x3xf16>
+  return %r : tensor<2x3xi8>
 }
 
 // -----
 
-// bf16 reduces (accumulating in f32: tsched-to-ttile-bf16.mlir); f16 not.
-func.func @half_sum(%a: tensor<2x4xf16> {tgraph.shape = [2, 4]}) -> (tensor<2xf16> {tgraph.shape = [2]})
+// bf16, f16 and fp8 reduce (accumulating in f32: tsched-to-ttile-bf16.mlir);
+// i8 not.
+func.func @byte_sum(%a: tensor<2x4xi8> {tgraph.shape = [2, 4]}) -> (tensor<2xi8> {tgraph.shape = [2]})
     attributes {tgraph.dims = [], tgraph.entry} {
   %r = tsched.fusion_group(%a) {kind = "reduction", shape = [2], tile = array<i64: 64>}
-      : (tensor<2x4xf16>) -> tensor<2xf16> {
-  ^bb0(%x: tensor<2x4xf16>):
-    // expected-error @+1 {{reduction on 'f16' is not supported by the CPU backend yet}}
-    %s = tgraph.reduce_sum %x axes = [1] : tensor<2x4xf16> -> tensor<2xf16>
-    tsched.yield %s : tensor<2xf16>
+      : (tensor<2x4xi8>) -> tensor<2xi8> {
+  ^bb0(%x: tensor<2x4xi8>):
+    // expected-error @+1 {{reduction on 'i8' is not supported by the CPU backend yet}}
+    %s = tgraph.reduce_sum %x axes = [1] : tensor<2x4xi8> -> tensor<2xi8>
+    tsched.yield %s : tensor<2xi8>
   }
-  return %r : tensor<2xf16>
+  return %r : tensor<2xi8>
 }
 
 // -----

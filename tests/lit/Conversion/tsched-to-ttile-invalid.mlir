@@ -1,14 +1,14 @@
 // RUN: tessera-opt %s --convert-tsched-to-ttile -split-input-file -verify-diagnostics
 
-func.func @half(%a: tensor<4xf16> {tgraph.shape = [4]}) -> (tensor<4xf16> {tgraph.shape = [4]})
+func.func @bytes(%a: tensor<4xi8> {tgraph.shape = [4]}) -> (tensor<4xi8> {tgraph.shape = [4]})
     attributes {tgraph.dims = [], tgraph.entry} {
-  // expected-error @+1 {{dtype 'f16' is not supported by the CPU backend yet}}
+  // expected-error @+1 {{dtype 'i8' is not supported by the CPU backend yet}}
   %r = tsched.fusion_group(%a) {kind = "elementwise", shape = [4], tile = array<i64: 64>}
-      : (tensor<4xf16>) -> tensor<4xf16> {
-  ^bb0(%x: tensor<4xf16>):
-    tsched.yield %x : tensor<4xf16>
+      : (tensor<4xi8>) -> tensor<4xi8> {
+  ^bb0(%x: tensor<4xi8>):
+    tsched.yield %x : tensor<4xi8>
   }
-  return %r : tensor<4xf16>
+  return %r : tensor<4xi8>
 }
 
 // -----

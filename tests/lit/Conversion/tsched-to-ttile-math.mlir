@@ -34,7 +34,7 @@ func.func @wide(%x: tensor<4xf64> {tgraph.shape = [4]}) -> (tensor<4xf64> {tgrap
   %r = tsched.fusion_group(%x) {kind = "elementwise", shape = [4], tile = array<i64: 64>}
       : (tensor<4xf64>) -> tensor<4xf64> {
   ^bb0(%a: tensor<4xf64>):
-    // expected-error @+1 {{'tgraph.exp' on 'f64' is not supported by the CPU backend yet (f32 and bf16 only)}}
+    // expected-error @+1 {{'tgraph.exp' on 'f64' is not supported by the CPU backend yet (f32, bf16, f16 and fp8 only)}}
     %e = tgraph.exp %a : tensor<4xf64>
     tsched.yield %e : tensor<4xf64>
   }

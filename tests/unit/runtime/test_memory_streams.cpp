@@ -85,6 +85,9 @@ TEST(Stream, EventsCompleteInStreamOrder) {
 TEST(Status, StringsAndDTypes) {
   EXPECT_STREQ(tessera_status_string(TESSERA_ERROR_IO), "TESSERA_ERROR_IO");
   EXPECT_STREQ(tessera_dtype_name(TESSERA_DTYPE_BF16), "bf16");
+  EXPECT_STREQ(tessera_dtype_name(TESSERA_DTYPE_FP8_E4M3), "fp8_e4m3");
+  EXPECT_STREQ(tessera_dtype_name(TESSERA_DTYPE_FP8_E5M2), "fp8_e5m2");
+  EXPECT_EQ(tessera_dtype_size(TESSERA_DTYPE_FP8_E5M2), 1u);
   EXPECT_EQ(tessera_dtype_name(0), nullptr);
   EXPECT_EQ(tessera_dtype_size(TESSERA_DTYPE_I64), 8u);
   EXPECT_EQ(tessera_dtype_size(77), 0u);

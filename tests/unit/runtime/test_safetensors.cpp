@@ -108,9 +108,10 @@ TEST(Safetensors, AnEmptyFileIsAPaddedEmptyObject) {
 
 TEST(Safetensors, RoundTripEveryDType) {
   TempDir dir;
-  const DType types[] = {DType::F64,  DType::F32, DType::F16,
-                         DType::BF16, DType::I64, DType::I32,
-                         DType::I8,   DType::U8,  DType::Bool};
+  const DType types[] = {DType::F64,     DType::F32,    DType::F16,
+                         DType::BF16,    DType::I64,    DType::I32,
+                         DType::I8,      DType::U8,     DType::Bool,
+                         DType::F8_E4M3, DType::F8_E5M2};
   const std::vector<std::vector<int64_t>> shapes = {
       {}, {5}, {2, 3}, {0, 4}, {1, 2, 3, 1}};
   // All dtypes and shapes in one file, and each dtype in a file of its own.
@@ -239,7 +240,15 @@ TEST(Safetensors, MapsToRuntimeDTypes) {
   ASSERT_TRUE(safetensors::toRuntimeDType(DType::Bool, rt));
   EXPECT_EQ(rt, tbin::DType::Bool);
   EXPECT_FALSE(safetensors::toRuntimeDType(DType::U8, rt));
-  for (uint8_t v = 1; v <= static_cast<uint8_t>(tbin::DType::Bool); ++v) {
+  // fp8 under the names safetensors (and PyTorch) use.
+  ASSERT_TRUE(safetensors::toRuntimeDType(DType::F8_E4M3, rt));
+  EXPECT_EQ(rt, tbin::DType::FP8_E4M3);
+  ASSERT_TRUE(safetensors::toRuntimeDType(DType::F8_E5M2, rt));
+  EXPECT_EQ(rt, tbin::DType::FP8_E5M2);
+  EXPECT_STREQ(safetensors::dtypeName(DType::F8_E4M3), "F8_E4M3");
+  EXPECT_STREQ(safetensors::dtypeName(DType::F8_E5M2), "F8_E5M2");
+  EXPECT_EQ(safetensors::dtypeSize(DType::F8_E5M2), 1u);
+  for (uint8_t v = 1; v <= static_cast<uint8_t>(tbin::kLastDType); ++v) {
     auto t = static_cast<tbin::DType>(v);
     DType st;
     ASSERT_TRUE(safetensors::fromRuntimeDType(t, st)) << v;
@@ -382,7 +391,8 @@ TEST(SafetensorsMalformed, BadStrings) {
 TEST(SafetensorsMalformed, UnknownDType) {
   EXPECT_EQ(parseError(fileWith(oneTensor("I16", "[1]", "[0,2]"), 2)),
             "x.safetensors: tensor \"w\": unsupported dtype \"I16\" "
-            "(supported: F64 F32 F16 BF16 I64 I32 I8 U8 BOOL)");
+            "(supported: F64 F32 F16 BF16 I64 I32 I8 U8 BOOL F8_E4M3 "
+            "F8_E5M2)");
   EXPECT_EQ(parseError(fileWith(
                 R"({"w":{"dtype":4,"shape":[],"data_offsets":[0,4]}})", 4)),
             "x.safetensors: tensor \"w\": \"dtype\" must be a string, found a "

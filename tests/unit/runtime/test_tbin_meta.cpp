@@ -455,12 +455,15 @@ TEST(TbinMeta, HugeCountsAreRejectedWithoutAllocating) {
 }
 
 TEST(TbinMeta, DTypeNames) {
-  for (uint8_t v = 1; v <= static_cast<uint8_t>(DType::Bool); ++v) {
+  for (uint8_t v = 1; v <= static_cast<uint8_t>(kLastDType); ++v) {
     DType t = static_cast<DType>(v), back;
     ASSERT_TRUE(dtypeFromName(dtypeName(t), back));
     EXPECT_EQ(back, t);
     EXPECT_GT(dtypeSize(t), 0u);
   }
+  EXPECT_STREQ(dtypeName(DType::FP8_E4M3), "fp8_e4m3");
+  EXPECT_STREQ(dtypeName(DType::FP8_E5M2), "fp8_e5m2");
+  EXPECT_EQ(dtypeSize(DType::FP8_E4M3), 1u);
   DType dummy;
   EXPECT_FALSE(dtypeFromName("f128", dummy));
   TensorSig s{"x", DType::F32, {{-1, "N"}, {4, ""}}};

@@ -21,6 +21,10 @@ inline std::optional<tbin::DType> tbinDType(mlir::Type t) {
     return tbin::DType::F16;
   if (t.isBF16())
     return tbin::DType::BF16;
+  if (t.isFloat8E4M3FN())
+    return tbin::DType::FP8_E4M3;
+  if (t.isFloat8E5M2())
+    return tbin::DType::FP8_E5M2;
   if (t.isInteger(64))
     return tbin::DType::I64;
   if (t.isInteger(32))

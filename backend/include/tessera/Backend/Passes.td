@@ -33,17 +33,19 @@ def ConvertTTileToLLVM : Pass<"convert-ttile-to-llvm", "mlir::ModuleOp"> {
 }
 
 def EmulateNarrowFloats : Pass<"emulate-narrow-floats", "mlir::ModuleOp"> {
-  let summary = "Compute bf16 arithmetic inside kernels in f32, rounding "
-                "each result";
+  let summary = "Compute bf16, f16 and fp8 arithmetic inside kernels in "
+                "f32, rounding each result";
   let description = [{
-    Inside every `ttile.kernel`, an arith or math operation with a bf16
-    operand or result becomes the same operation on f32 (the operands
-    extended exactly), its results rounded to bf16 to nearest even; an
-    integer converted to bf16 goes through f64. Then `arith.extf` and
-    `arith.truncf` to and from bf16 become integer operations (f64 to bf16
-    rounded once, through f32 rounded to odd), so that no target needs
-    bf16 instructions or a compiler-runtime call. Loads, stores, selects,
-    constants and vector shuffles keep their bf16 values. Both
+    Inside every `ttile.kernel`, an arith or math operation with a bf16,
+    f16, f8E4M3FN or f8E5M2 operand or result becomes the same operation on
+    f32 (the operands extended exactly), its results rounded to the narrow
+    type to nearest even; an integer converted to a narrow type goes
+    through f64, and a conversion between two narrow types through f32.
+    Then `arith.extf` and `arith.truncf` to and from the narrow types
+    become integer operations (f64 to a narrow type rounded once, through
+    f32 rounded to odd), so that no target needs narrow float instructions
+    or a compiler-runtime call. Loads, stores, selects, constants and
+    vector shuffles keep their narrow values. Both
     `--convert-ttile-to-llvm` and `--convert-ttile-to-nvvm` run it first.
   }];
   let dependentDialects = ["::mlir::arith::ArithDialect",

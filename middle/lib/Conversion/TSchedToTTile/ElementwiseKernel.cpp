@@ -53,9 +53,7 @@ static Value emitCast(OpBuilder &b, Location loc, Value x, VectorType to) {
                                    splat(b.getIntegerAttr(fe, 0), from));
   }
   if (isa<FloatType>(fe) && isa<FloatType>(te))
-    return fe.getIntOrFloatBitWidth() < te.getIntOrFloatBitWidth()
-               ? b.create<arith::ExtFOp>(loc, to, x).getResult()
-               : b.create<arith::TruncFOp>(loc, to, x).getResult();
+    return convertFloat(b, loc, x, te);
   if (isa<IntegerType>(fe) && isa<FloatType>(te))
     return fe.isInteger(1) ? b.create<arith::UIToFPOp>(loc, to, x).getResult()
                            : b.create<arith::SIToFPOp>(loc, to, x).getResult();
@@ -89,7 +87,8 @@ static Value emitCast(OpBuilder &b, Location loc, Value x, VectorType to) {
 }
 
 // The vector form of one Graph IR operator inside a kernel body, computed
-// on vectors of `vt` (the result's type, or f32 for a bf16 operator).
+// on vectors of `vt` (the result's type, or f32 for a narrow float
+// operator).
 static FailureOr<Value> emitVectorOpAs(OpBuilder &b, Operation *op,
                                        VectorType vt, IRMapping &map) {
   Location loc = op->getLoc();
@@ -135,10 +134,10 @@ static FailureOr<Value> emitVectorOpAs(OpBuilder &b, Operation *op,
       isa<tgraph::ExpOp, tgraph::LogOp, tgraph::Log1pOp, tgraph::SinOp,
           tgraph::CosOp, tgraph::TanhOp, tgraph::SigmoidOp, tgraph::SiluOp,
           tgraph::GeluOp, tgraph::PowOp, tgraph::RsqrtOp>(op);
-  if (transcendental && !elem.isF32() && !elem.isBF16())
-    return op->emitError("'")
-           << op->getName() << "' on " << elem
-           << " is not supported by the CPU backend yet (f32 and bf16 only)";
+  if (transcendental && !elem.isF32() && !isNarrowFloat(elem))
+    return op->emitError("'") << op->getName() << "' on " << elem
+                              << " is not supported by the CPU backend yet "
+                                 "(f32, bf16, f16 and fp8 only)";
   // sigmoid(x) = 1 / (1 + e^-x) for x >= 0 and e^x / (1 + e^x) below, with
   // t = e^-|x| in both: for very negative x, e^-x overflows and 1 / inf
   // would be 0 where the result is a subnormal e^x (down to x = -103.9).
@@ -232,11 +231,12 @@ static FailureOr<Value> emitVectorOpAs(OpBuilder &b, Operation *op,
   return op->emitError("no Tile IR lowering for '") << op->getName() << "'";
 }
 
-// Operators on bf16 are computed in f32 and rounded to bf16 once
-// (docs/language.md section 8). Those that lower to one arith or math
-// operation stay bf16 in Tile IR, and the backend computes that operation
-// so (NarrowFloatEmulation.cpp); those that lower to several must not round
-// between them, and compute in f32 here.
+// Operators on narrow floats (bf16, f16, fp8) are computed in f32 and
+// rounded to the narrow type once (docs/language.md section 8). Those that
+// lower to one arith or math operation stay narrow in Tile IR, and the
+// backend computes that operation so (NarrowFloatEmulation.cpp); those
+// that lower to several must not round between them, and compute in f32
+// here.
 static bool lowersToSeveralOps(Operation *op) {
   return isa<tgraph::SigmoidOp, tgraph::SiluOp, tgraph::GeluOp, tgraph::RsqrtOp,
              tgraph::RemOp>(op);
@@ -245,7 +245,7 @@ static bool lowersToSeveralOps(Operation *op) {
 FailureOr<Value> emitVectorOp(OpBuilder &b, Operation *op, int64_t lanes,
                               IRMapping &map) {
   auto vt = VectorType::get({lanes}, elementOf(op->getResult(0)));
-  if (!vt.getElementType().isBF16() || !lowersToSeveralOps(op))
+  if (!isNarrowFloat(vt.getElementType()) || !lowersToSeveralOps(op))
     return emitVectorOpAs(b, op, vt, map);
   Location loc = op->getLoc();
   Type f32 = b.getF32Type();

@@ -21,8 +21,12 @@ Value groupInput(tsched::FusionGroupOp group, Value inner) {
   return group.getInputs()[cast<BlockArgument>(inner).getArgNumber()];
 }
 
+bool isNarrowFloat(Type t) {
+  return t.isBF16() || t.isF16() || t.isFloat8E4M3FN() || t.isFloat8E5M2();
+}
+
 bool isSupportedElement(Type t) {
-  return t.isF32() || t.isF64() || t.isBF16() || t.isInteger(32) ||
+  return t.isF32() || t.isF64() || isNarrowFloat(t) || t.isInteger(32) ||
          t.isInteger(64);
 }
 
@@ -44,7 +48,7 @@ LogicalResult checkSupportedElements(tsched::FusionGroupOp group) {
 }
 
 Type accumulatorOf(Type elem) {
-  return elem.isBF16() ? Float32Type::get(elem.getContext()) : elem;
+  return isNarrowFloat(elem) ? Float32Type::get(elem.getContext()) : elem;
 }
 
 Value convertFloat(OpBuilder &b, Location loc, Value v, Type to) {
@@ -54,7 +58,13 @@ Value convertFloat(OpBuilder &b, Location loc, Value v, Type to) {
   Type type = to;
   if (auto vt = dyn_cast<VectorType>(v.getType()))
     type = VectorType::get(vt.getShape(), to);
-  if (from.getIntOrFloatBitWidth() < to.getIntOrFloatBitWidth())
+  unsigned fromWidth = from.getIntOrFloatBitWidth(),
+           toWidth = to.getIntOrFloatBitWidth();
+  // f16 and bf16, or the two fp8 types: neither holds the other, so exactly
+  // to f32 and rounded once from there.
+  if (fromWidth == toWidth)
+    return convertFloat(b, loc, convertFloat(b, loc, v, b.getF32Type()), to);
+  if (fromWidth < toWidth)
     return b.create<arith::ExtFOp>(loc, type, v);
   return b.create<arith::TruncFOp>(loc, type, v);
 }

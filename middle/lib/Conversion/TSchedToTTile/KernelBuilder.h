@@ -18,19 +18,24 @@ namespace tessera::tile {
 // Tensors live in flat, row-major buffers.
 mlir::MemRefType flatBuffer(mlir::Type tensorType);
 mlir::Type elementOf(mlir::Value tensor);
-// The element types CPU kernels store: f32, f64, i32, i64 and bf16 (whose
-// arithmetic is f32's, rounded to bf16 after each operator: docs/language.md
-// section 8).
+// bf16, f16, f8E4M3FN (fp8_e4m3) or f8E5M2 (fp8_e5m2): stored narrow, their
+// arithmetic f32's, rounded to the narrow type after each operator
+// (docs/language.md section 8).
+bool isNarrowFloat(mlir::Type t);
+// The element types CPU kernels store: f32, f64, i32, i64 and the narrow
+// floats.
 bool isSupportedElement(mlir::Type t);
 // An error at `group` naming the first tensor among its inputs and results
 // whose element type is not supported.
 mlir::LogicalResult checkSupportedElements(tsched::FusionGroupOp group);
-// The type reductions and matmuls over `elem` accumulate in: f32 for bf16
-// (a policy's `accum:` is not read yet), `elem` itself otherwise. Values
-// are extended as they are loaded, and rounded once as they are stored.
+// The type reductions and matmuls over `elem` accumulate in: f32 for narrow
+// floats (a policy's `accum:` is not read yet), `elem` itself otherwise.
+// Values are extended as they are loaded, and rounded once as they are
+// stored.
 mlir::Type accumulatorOf(mlir::Type elem);
 // `v` (a scalar or a vector) converted to the float element type `to`:
-// extended or rounded to nearest even; `v` itself when it has that type.
+// extended or rounded to nearest even (between types of one width, f16 and
+// bf16 or the two fp8 types, through f32); `v` itself when it has that type.
 mlir::Value convertFloat(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v,
                          mlir::Type to);
 
