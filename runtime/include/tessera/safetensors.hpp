@@ -24,7 +24,7 @@
 namespace tessera::safetensors {
 
 // The dtypes Tessera reads and writes; the header spells them as dtypeName
-// does (F8_E4M3 and F8_E5M2 for fp8_e4m3 and fp8_e5m2). The other
+// does (F8_E4M3 and F8_E5M2 for fp8_e4m3 and fp8_e5m2, C64 for c64). The other
 // safetensors dtypes (I16, U16, F8_E8M0, ...) are refused.
 enum class DType : uint8_t {
   F64,
@@ -37,7 +37,8 @@ enum class DType : uint8_t {
   U8,
   Bool,
   F8_E4M3,
-  F8_E5M2
+  F8_E5M2,
+  C64 // complex64: two F32, real first
 };
 
 TESSERA_RT_API const char *dtypeName(DType dtype); // "F32", "BOOL", ...

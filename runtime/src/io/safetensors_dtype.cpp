@@ -18,7 +18,7 @@ constexpr DTypeEntry kDTypes[] = {
     {DType::I64, "I64", 8},         {DType::I32, "I32", 4},
     {DType::I8, "I8", 1},           {DType::U8, "U8", 1},
     {DType::Bool, "BOOL", 1},       {DType::F8_E4M3, "F8_E4M3", 1},
-    {DType::F8_E5M2, "F8_E5M2", 1},
+    {DType::F8_E5M2, "F8_E5M2", 1}, {DType::C64, "C64", 8},
 };
 
 const DTypeEntry *entryOf(DType dtype) {
@@ -80,6 +80,9 @@ bool toRuntimeDType(DType dtype, tbin::DType &out) {
     return true;
   case DType::F8_E5M2:
     out = tbin::DType::FP8_E5M2;
+    return true;
+  case DType::C64:
+    out = tbin::DType::C64;
     return true;
   case DType::U8:
     break;
