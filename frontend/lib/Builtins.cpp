@@ -552,6 +552,49 @@ const std::map<std::string, Builtin> &table() {
                 return *x;
               },
               "discrete Fourier transform along the last dim"};
+    // Complex parts. conj and real of a real tensor are that tensor.
+    b["conj"] = {{"x"},
+                 [](Call &c) {
+                   auto x = c.tensor("x");
+                   if (!x)
+                     return ExprType::error();
+                   if (x->dtype != "c64" && !isFloatDType(x->dtype))
+                     return c.fail(c.where("x"),
+                                   "'conj' needs a c64 or floating-point "
+                                   "tensor, found " +
+                                       x->str());
+                   return *x;
+                 },
+                 "complex conjugate"};
+    for (const char *n : {"real", "imag"})
+      b[n] = {{"x"},
+              [](Call &c) {
+                auto x = c.tensor("x");
+                if (!x)
+                  return ExprType::error();
+                if (x->dtype == "c64")
+                  return ExprType::tensor("f32", x->dims);
+                if (c.name == "real" && isFloatDType(x->dtype))
+                  return *x;
+                return c.fail(c.where("x"), "'" + c.name +
+                                                "' needs a c64 tensor, found " +
+                                                x->str());
+              },
+              "real or imaginary part"};
+    b["complex"] = {{"re", "im"},
+                    [](Call &c) {
+                      ExprType t = binaryElementwise(c, "re", "im");
+                      if (t.isLiteral())
+                        t = ExprType::tensor("f32", {});
+                      if (!t.isTensor())
+                        return t;
+                      if (t.dtype != "f32")
+                        return c.fail(c.args.call,
+                                      "'complex' needs f32 parts, found " +
+                                          t.str());
+                      return ExprType::tensor("c64", t.dims);
+                    },
+                    "a c64 tensor from its real and imaginary parts"};
     b["rfft"] = {{"x"},
                  [](Call &c) {
                    auto x = c.tensor("x", true);

@@ -55,6 +55,9 @@ PROGRAMS = [
     "tests/e2e/Inputs/dim-sums.tsr",
     "tests/e2e/Inputs/random-normal-f64.tsr",
     "tests/e2e/Inputs/tensor-cores.tsr",
+    "tests/e2e/Inputs/f16.tsr",
+    "tests/e2e/Inputs/fp8.tsr",
+    "tests/e2e/Inputs/fourier.tsr",
 ]
 
 
@@ -75,9 +78,10 @@ DIM_VALUES = [37, 29, 23, 19, 17, 13, 11, 7]
 ENTRY_DIMS = {"long_rows": {"C": 9000}}
 ENTRY = re.compile(r"^entry (\w+)\((.*)\) -> \((.*)\)\s+symbol")
 ARG = re.compile(r"(\S+): (\w+)(?:\[([^\]]*)\])?")
-# bf16 inputs are given as f32 .npy files; the runtime rounds them.
+# bf16 and fp8 inputs are given as f32 .npy files; the runtime rounds them.
 DTYPES = {"f32": np.float32, "bf16": np.float32, "f64": np.float64, "i32": np.int32,
-          "i64": np.int64, "i8": np.int8, "bool": np.bool_}
+          "i64": np.int64, "i8": np.int8, "bool": np.bool_, "f16": np.float16,
+          "fp8_e4m3": np.float32, "fp8_e5m2": np.float32, "c64": np.complex64}
 
 
 def run(cmd, **kw):
@@ -105,7 +109,10 @@ def draw_inputs(args, rng, dims=None):
                 dims.setdefault(d, DIM_VALUES[len(dims) % len(DIM_VALUES)])
                 extents.append(dims[d])
         t = DTYPES[dtype]
-        if np.issubdtype(t, np.floating):
+        if np.issubdtype(t, np.complexfloating):
+            a = (rng.standard_normal(extents)
+                 + 1j * rng.standard_normal(extents)).astype(t)
+        elif np.issubdtype(t, np.floating):
             a = rng.standard_normal(extents).astype(t)
         elif t == np.bool_:
             a = rng.integers(0, 2, extents).astype(t)

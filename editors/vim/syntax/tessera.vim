@@ -87,7 +87,7 @@ syn match   tesseraBuiltin "\<\%(exp\|log\|log1p\|sqrt\|rsqrt\|sin\|cos\|tanh\|s
 syn match   tesseraBuiltin "\<\%(relu\|abs\|neg\|square\|pow\|max\|min\|sum\|mean\|prod\|reduce_sum\|reduce_mean\)\>"
 syn match   tesseraBuiltin "\<\%(softmax\|log_softmax\|layernorm\|rmsnorm\)\>"
 syn match   tesseraBuiltin "\<\%(matmul\|transpose\|reshape\|gather\|concat\|pad\|cast\|select\|cross_entropy\|mse\)\>"
-syn match   tesseraBuiltin "\<\%(fft\|ifft\|rfft\|irfft\|solve\|fixed_point\)\>"
+syn match   tesseraBuiltin "\<\%(fft\|ifft\|rfft\|irfft\|conj\|real\|imag\|complex\|solve\|fixed_point\)\>"
 syn match   tesseraBuiltin "\<\%(uniform\|normal\|dropout\|zeros\|ones\|glorot\|he\|lecun\|mlp\)\>"
 syn match   tesseraBuiltin "\<\%(sgd\|adam\|adamw\|numeric\|shard\|partial\)\>"
 syn match   tesseraBuiltin "\<\%(grad\|vjp\|jvp\|hvp\|value_and_grad\)\>"

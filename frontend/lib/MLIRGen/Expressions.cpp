@@ -76,6 +76,9 @@ Value Generator::gen(const ast::Expr &e) {
     const auto &m = static_cast<const ast::MemberExpr &>(e);
     if (m.member == "T" && t->isTensor())
       return transpose(gen(*m.base), loc(m.memberRange));
+    if (m.member == "H" && t->isTensor())
+      return conjugate(transpose(gen(*m.base), loc(m.memberRange)),
+                       loc(m.memberRange));
     break;
   }
   case ast::Expr::Kind::Index:
@@ -112,6 +115,14 @@ Value Generator::transpose(Value v, Location where) {
     perm.push_back(i);
   std::swap(perm[perm.size() - 1], perm[perm.size() - 2]);
   return b.create<tgraph::TransposeOp>(where, v, perm);
+}
+
+// conj of a c64 value; a real value is its own conjugate.
+Value Generator::conjugate(Value v, Location where) {
+  if (!v ||
+      !isa<ComplexType>(cast<RankedTensorType>(v.getType()).getElementType()))
+    return v;
+  return b.create<tgraph::ConjOp>(where, v);
 }
 
 Value Generator::genBinary(const ast::BinaryExpr &bin, const ExprType &t) {
@@ -411,6 +422,32 @@ Value Generator::genCall(const ast::CallExpr &c, const ExprType &t) {
   }
   if (n == "transpose")
     return transpose(x(0, "x"), where);
+  if (n == "conj")
+    return conjugate(x(0, "x"), where);
+  // real of a c64 tensor is its cast to f32 (and of a real tensor, itself).
+  if (n == "real") {
+    Value z = x(0, "x");
+    if (!z ||
+        !isa<ComplexType>(cast<RankedTensorType>(z.getType()).getElementType()))
+      return z;
+    return create("tgraph.cast", where, {z}, result);
+  }
+  if (n == "imag")
+    return create("tgraph.imag", where, {x(0, "x")}, result);
+  if (n == "complex") {
+    Type f32 = b.getF32Type();
+    // Parts of other shapes broadcast to the result's (rank 0 stays).
+    auto part = [&](size_t i, const char *name) -> Value {
+      const ast::Expr *e = arg(c, i, name);
+      if (!e)
+        return {};
+      return broadcastTo(operand(*e, f32),
+                         RankedTensorType::get(result.getShape(), f32), t,
+                         e->range);
+    };
+    return create("tgraph.complex", where, {part(0, "re"), part(1, "im")},
+                  result);
+  }
   if (n == "gather") {
     Value operand = x(0, "x"), indices = x(1, "indices");
     if (!operand || !indices)

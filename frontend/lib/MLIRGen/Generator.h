@@ -158,6 +158,8 @@ private:
   Value gen(const ast::Expr &e);
 
   Value transpose(Value v, Location where);
+  // conj of a c64 value; a real value is returned as it is.
+  Value conjugate(Value v, Location where);
 
   Value genIndex(const ast::IndexExpr &ix, const ExprType &t);
   Value runtimeBool(const ast::Expr &e);

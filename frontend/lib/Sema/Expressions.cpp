@@ -370,9 +370,11 @@ ExprType Checker::inferMember(const ast::MemberExpr &m) {
     }
     return g->second;
   }
-  if (base.isTensor() && m.member == "T") {
+  // x.T swaps the last two dims; x.H is its conjugate (x.T of a real x).
+  if (base.isTensor() && (m.member == "T" || m.member == "H")) {
     if (base.dims.size() < 2) {
-      error(m.memberRange, "'.T' needs rank 2 or more, found " + base.str());
+      error(m.memberRange,
+            "'." + m.member + "' needs rank 2 or more, found " + base.str());
       return ExprType::error();
     }
     std::swap(base.dims[base.dims.size() - 1], base.dims[base.dims.size() - 2]);

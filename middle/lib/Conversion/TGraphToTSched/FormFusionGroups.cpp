@@ -31,7 +31,26 @@ using namespace mlir;
 
 namespace tessera {
 
+// Operators that take c64 values apart or put them together (casts between
+// real and c64 included), and + - * and neg on c64: their own `complex`
+// groups, an element a point, since elementwise kernels compute on
+// vectors, which hold no complex numbers.
+bool isComplexPart(Operation *op) {
+  if (isa<tgraph::ConjOp, tgraph::ImagOp, tgraph::ComplexOp>(op))
+    return true;
+  if (!isa<tgraph::CastOp, tgraph::AddOp, tgraph::SubOp, tgraph::MulOp,
+           tgraph::NegOp>(op))
+    return false;
+  auto complexTensor = [](Type t) {
+    return isa<ComplexType>(cast<RankedTensorType>(t).getElementType());
+  };
+  return llvm::any_of(op->getOperandTypes(), complexTensor) ||
+         llvm::any_of(op->getResultTypes(), complexTensor);
+}
+
 bool isElementwise(Operation *op) {
+  if (isComplexPart(op))
+    return false;
   return isa<tgraph::AddOp, tgraph::SubOp, tgraph::MulOp, tgraph::DivOp,
              tgraph::NegOp, tgraph::ConstantOp, tgraph::PowOp, tgraph::MaxOp,
              tgraph::MinOp, tgraph::AbsOp, tgraph::ExpOp, tgraph::LogOp,
@@ -49,7 +68,7 @@ bool isRandom(Operation *op) {
 
 bool readsThroughBroadcast(Operation *op) {
   auto b = dyn_cast<tgraph::BroadcastOp>(op);
-  return b &&
+  return b && !isa<ComplexType>(b.getType().getElementType()) &&
          flatBroadcastRead(cast<RankedTensorType>(b.getOperand().getType()),
                            cast<RankedTensorType>(b.getType()))
              .has_value();
@@ -77,6 +96,8 @@ bool copiesConstantsIn(const GroupPlan &plan, Operation *op) {
 
 // The schedule of an operator that runs as a kernel of its own, or "".
 StringRef singleOpKind(Operation *op) {
+  if (isComplexPart(op))
+    return "complex";
   if (isa<tgraph::MatmulOp>(op))
     return "matmul";
   if (isa<tgraph::ReduceSumOp, tgraph::ReduceMeanOp, tgraph::ReduceMaxOp,

@@ -36,10 +36,27 @@ LogicalResult checkSupportedElements(tsched::FusionGroupOp group) {
   for (Type type : types)
     if (auto t = dyn_cast<RankedTensorType>(type);
         t && !isSupportedElement(t.getElementType())) {
-      // c64 goes only through the Fourier transforms so far.
-      if (isa<ComplexType>(t.getElementType()))
-        return group.emitError("'c64' tensors go only through fft, ifft, "
-                               "rfft and irfft on the CPU backend so far");
+      // c64 values have kernels of their own (complex and fourier groups);
+      // name the operator that reached another kind.
+      if (isa<ComplexType>(t.getElementType())) {
+        Operation *op = nullptr;
+        group.getBody().walk([&](Operation *inner) {
+          auto complexTensor = [](Type t) {
+            auto r = dyn_cast<RankedTensorType>(t);
+            return r && isa<ComplexType>(r.getElementType());
+          };
+          if (!op && (llvm::any_of(inner->getOperandTypes(), complexTensor) ||
+                      llvm::any_of(inner->getResultTypes(), complexTensor)))
+            op = inner;
+        });
+        Operation *at = op && !isa<tsched::YieldOp>(op) ? op : group;
+        return at->emitError("'")
+               << (at == group ? StringRef("this operator")
+                               : at->getName().getStringRef())
+               << "' on c64 is not supported by the CPU backend yet (c64 "
+                  "takes + - *, conj, real, imag, complex, the Fourier "
+                  "transforms and layout operators but pad)";
+      }
       return group.emitError("dtype ")
              << t.getElementType()
              << " is not supported by the CPU backend yet";

@@ -186,6 +186,11 @@ mlir::LogicalResult lowerGatherGroup(tsched::FusionGroupOp group,
 mlir::LogicalResult lowerSolveGroup(tsched::FusionGroupOp group,
                                     llvm::ArrayRef<mlir::Value> results,
                                     EntryContext &ctx);
+// conj, imag, complex and casts to and from c64, an element a point
+// (ComplexPartsKernel.cpp).
+mlir::LogicalResult lowerComplexPartsGroup(tsched::FusionGroupOp group,
+                                           llvm::ArrayRef<mlir::Value> results,
+                                           EntryContext &ctx);
 // fft, ifft, rfft and irfft along the last dim, a row a point, in f64
 // (FourierKernel.cpp).
 mlir::LogicalResult lowerFourierGroup(tsched::FusionGroupOp group,

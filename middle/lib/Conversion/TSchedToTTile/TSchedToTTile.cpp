@@ -240,6 +240,8 @@ private:
       return tile::lowerSolveGroup(group, results, *this);
     if (kind == "fourier")
       return tile::lowerFourierGroup(group, results, *this);
+    if (kind == "complex")
+      return tile::lowerComplexPartsGroup(group, results, *this);
     if (kind == "gather")
       return tile::lowerGatherGroup(group, results, *this);
     if (kind == "rows")

@@ -31,7 +31,8 @@ LogicalResult FusionGroupOp::verify() {
     return emitOpError("yielded types do not match result types");
   if (!llvm::is_contained(ArrayRef<StringRef>{"elementwise", "matmul",
                                               "reduction", "layout", "solve",
-                                              "gather", "rows", "fourier"},
+                                              "gather", "rows", "fourier",
+                                              "complex"},
                           getKind()))
     return emitOpError("unknown kind '") << getKind() << "'";
   for (int64_t t : getTile())

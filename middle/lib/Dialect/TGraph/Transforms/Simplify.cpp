@@ -35,6 +35,7 @@ struct SimplifyPass : impl::SimplifyBase<SimplifyPass> {
     populateSimplifyLayoutPatterns(set);
     populateSimplifyArithmeticPatterns(set);
     populateSimplifyFourierPatterns(set);
+    populateSimplifyAdjointPatterns(set);
     populateSimplifyExpLogPatterns(set);
     populateSimplifyReductionPatterns(set);
     patterns = std::move(set);

@@ -13,6 +13,8 @@ namespace tessera::tgraph {
 void populateSimplifyLayoutPatterns(mlir::RewritePatternSet &patterns);
 // Identities of +, -, *, / and neg.
 void populateSimplifyArithmeticPatterns(mlir::RewritePatternSet &patterns);
+// conj of conj, and conj moved outside transposes (x.H.H is x).
+void populateSimplifyAdjointPatterns(mlir::RewritePatternSet &patterns);
 // Inverse Fourier transforms of forward ones and back.
 void populateSimplifyFourierPatterns(mlir::RewritePatternSet &patterns);
 // exp of log and log of exp.
