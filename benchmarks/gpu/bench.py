@@ -168,6 +168,21 @@ def layernorm_rows(tessera, tbin, work, quick):
           f"(rel err {err:.1e}), PyTorch {peer:.3f} ms -> ratio {peer / ms:.3f}x")
 
 
+def fft_rows(tessera, tbin, work, quick):
+    rows, n = (256 if quick else 4096), 1024
+    rng = np.random.default_rng(5)
+    x = (rng.standard_normal((rows, n)) + 1j * rng.standard_normal((rows, n))).astype(np.complex64)
+    outs, ms, kernels = tessera_kernel_ms(tessera, tbin, "fft_rows", {"x": x}, work)
+    ref = np.fft.fft(x.astype(np.complex128), axis=-1)
+    err = float(np.linalg.norm(outs["out0"] - ref) / np.linalg.norm(ref))
+    if not err <= 1e-6:
+        sys.exit(f"fft: relative error {err:.3g} over 1e-6")
+    tx = torch.from_numpy(x).cuda()
+    peer = torch_ms(lambda: torch.fft.fft(tx, dim=-1))
+    print(f"fft rows {rows}x{n} c64: Tessera {ms:.3f} ms in {kernels} kernels "
+          f"(rel err {err:.1e}, f64 inside), cuFFT {peer:.3f} ms -> ratio {peer / ms:.3f}x")
+
+
 def main():
     if len(sys.argv) < 3:
         print(__doc__, file=sys.stderr)
@@ -176,7 +191,8 @@ def main():
     quick = "--quick" in sys.argv
     print(f"device: {torch.cuda.get_device_name()}, PyTorch {torch.__version__}")
     with tempfile.TemporaryDirectory() as work:
-        for bench in (silu_add, softmax_rows, layernorm_rows, gemm, gemm_bf16):
+        for bench in (silu_add, softmax_rows, layernorm_rows, gemm, gemm_bf16,
+                      fft_rows):
             bench(tessera, tbin, work, quick)
     return 0
 

@@ -58,6 +58,7 @@ PROGRAMS = [
     "tests/e2e/Inputs/f16.tsr",
     "tests/e2e/Inputs/fp8.tsr",
     "tests/e2e/Inputs/fourier.tsr",
+    "tests/e2e/Inputs/complex.tsr",
 ]
 
 
