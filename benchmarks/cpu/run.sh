@@ -4,7 +4,7 @@
 # models with tesserac, and runs them. Each prints Tessera's figures and its
 # peer's, measured in the same run, and their ratio.
 #
-#   benchmarks/cpu/run.sh [matmul|ops|compile|train|all] [options]
+#   benchmarks/cpu/run.sh [matmul|ops|compile|train|fft|all] [options]
 #
 #   matmul   f32 matmul against OpenBLAS (matmul_bench; options: --threads N,
 #            --sizes N,N,..., --min-time S, --rounds R)
@@ -18,7 +18,10 @@
 #            against PyTorch eager on the CPU (train_bench.py --device cpu;
 #            options: --threads N, repeated, default 1 and 2; --points
 #            N,..., default 4096; --batch B, default 256; --quick)
-#   all      the four, each with its defaults (the default; options with
+#   fft      Fourier transforms of rows (fft of c64, rfft of f32) against
+#            NumPy's pocketfft (fft_bench.py; options: --threads N, default
+#            1, as NumPy runs one; --quick)
+#   all      the five, each with its defaults (the default; options with
 #            no case name before them go to matmul; train is skipped when
 #            PyTorch is missing)
 #
@@ -96,15 +99,29 @@ train() {
   done
 }
 
+# Fourier transforms against NumPy, through `tessera run` as well.
+fft() {
+  echo "== compiling benchmarks/cpu/fourier.tsr" >&2
+  logged tesserac "$tesserac" "$src/benchmarks/cpu/fourier.tsr" \
+    -o "$work/fourier.tbin"
+  "$python" "$src/benchmarks/cpu/fft_bench.py" "$work/fourier.tbin" \
+    "$tessera" "$@"
+}
+
 have_torch() { "$python" -c 'import torch' >/dev/null 2>&1; }
 
 # No arguments: everything. Options without a case name: the matmul, as
 # before there were other cases.
 what=all
 case ${1:-} in
-  matmul | ops | compile | train | all) what=$1; shift ;;
+  matmul | ops | compile | train | fft | all) what=$1; shift ;;
   -*) what=matmul ;;
 esac
+
+if [[ $what == fft ]]; then
+  fft "$@"
+  exit 0
+fi
 
 if [[ $what == train ]]; then
   have_torch || {
@@ -151,6 +168,7 @@ case $what in
     else
       echo "run.sh: train skipped: no PyTorch in $python" >&2
     fi
+    fft
     exec "$src/benchmarks/cpu/compile_time.sh"
     ;;
 esac

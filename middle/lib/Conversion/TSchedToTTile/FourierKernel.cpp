@@ -13,13 +13,14 @@
 // 2. `fft`, one point a row: the row is loaded into scratch space as f64
 //    pairs, transformed by a self-sorting (Stockham) mixed-radix
 //    decimation-in-frequency FFT, and stored. A stage of length L and stride
-//    s (L s = n) takes the smallest prime factor p of L, m = L / p, and for
-//    each j < m, k < p and q < s:
-//      dst[q + s (p j + k)] = W_L^(j k) * sum_{r < p} src[q + s (j + r m)]
-//      W_p^(r k)
-//    with the sum in ascending r, then L = m and s = s p. A length with a
-//    large prime factor costs n p operations for it; powers of two cost
-//    2 n log2 n.
+//    s (L s = n) takes p = 4 if it divides L, else the smallest prime
+//    factor of L, m = L / p, and for each j < m, k < p and q < s:
+//      dst[q + s (p j + k)] =
+//          W_L^(j k) sum_{r < p} src[q + s (j + r m)] W_p^(r k)
+//    then L = m and s = s p. Radices 4 and 2 are butterflies (sums and
+//    differences; W_4 = -i is a swap and a sign); any other sums in
+//    ascending r with table twiddles, so a length with a large prime
+//    factor costs n p operations for it.
 //
 // The inverses use ifft(x) = conj(fft(conj(x))) / n. irfft(x, n) completes
 // the half spectrum Hermitian-ly (X[n - k] = conj(X[k])), with the
@@ -151,12 +152,66 @@ Value smallestFactor(F64Scalars &s, Value length) {
   return s.select(over, length, p);
 }
 
+// Radix 2 and 4 as butterflies (W_2 = -1, W_4 = -i: no products), for
+// j < m, then q < s: the sums of the stage's formula, each output k > 0
+// times W_L^(j k).
+void emitButterflies(F64Scalars &s, Value table, Value work, Value src,
+                     Value dst, Value n, Value stride, Value m, int64_t p) {
+  Value zero = s.idx(0);
+  s.loop(zero, m, [&](Value j) {
+    SmallVector<Pair> twiddles{Pair{}};
+    for (int64_t k = 1; k < p; ++k)
+      twiddles.push_back(
+          s.loadPair(table, s.rem(s.mul(stride, s.mul(j, s.idx(k))), n)));
+    Value out = s.mul(stride, s.mul(s.idx(p), j));
+    s.loop(zero, stride, [&](Value q) {
+      Value first = s.add(src, s.add(q, s.mul(stride, j)));
+      SmallVector<Pair> a;
+      for (int64_t r = 0; r < p; ++r)
+        a.push_back(
+            s.loadPair(work, s.add(first, s.mul(stride, s.mul(s.idx(r), m)))));
+      auto sub = [&](Pair x, Pair y) {
+        return Pair{s.fsub(x.re, y.re), s.fsub(x.im, y.im)};
+      };
+      SmallVector<Pair> y;
+      if (p == 2) {
+        y = {s.cadd(a[0], a[1]), sub(a[0], a[1])};
+      } else {
+        // t1 - i t3 and t1 + i t3, with -i (x + iy) = y - ix.
+        Pair t0 = s.cadd(a[0], a[2]), t1 = sub(a[0], a[2]);
+        Pair t2 = s.cadd(a[1], a[3]), t3 = sub(a[1], a[3]);
+        Pair minusIT3{t3.im, s.fneg(t3.re)};
+        y = {s.cadd(t0, t2), s.cadd(t1, minusIT3), sub(t0, t2),
+             sub(t1, minusIT3)};
+      }
+      Value base = s.add(dst, s.add(out, q));
+      for (int64_t k = 0; k < p; ++k) {
+        Pair v = k == 0 ? y[0] : s.cmul(y[k], twiddles[k]);
+        s.storePair(v, work, s.add(base, s.mul(stride, s.idx(k))));
+      }
+    });
+  });
+}
+
 // One Stockham stage of length L, stride s and radix p from the n pairs of
 // `work` at pair offset `src` to those at `dst`, twiddles from `table`.
 void emitStage(F64Scalars &s, Value table, Value work, Value src, Value dst,
                Value n, Value length, Value stride, Value p) {
   Value zero = s.idx(0);
   Value m = s.div(length, p);
+  // Radix 4 and 2 as butterflies, any other by its sums.
+  auto radix = [&](int64_t r) {
+    return s.cmpi(arith::CmpIPredicate::eq, p, s.idx(r));
+  };
+  auto four = s.b.create<scf::IfOp>(s.loc, radix(4), /*withElseRegion=*/true);
+  OpBuilder::InsertionGuard guard(s.b);
+  s.b.setInsertionPoint(four.thenBlock()->getTerminator());
+  emitButterflies(s, table, work, src, dst, n, stride, m, 4);
+  s.b.setInsertionPoint(four.elseBlock()->getTerminator());
+  auto two = s.b.create<scf::IfOp>(s.loc, radix(2), /*withElseRegion=*/true);
+  s.b.setInsertionPoint(two.thenBlock()->getTerminator());
+  emitButterflies(s, table, work, src, dst, n, stride, m, 2);
+  s.b.setInsertionPoint(two.elseBlock()->getTerminator());
   Value perRadix = s.div(n, p); // W_p^x = W_n^(x n / p)
   s.loop(zero, m, [&](Value j) {
     s.loop(zero, p, [&](Value k) {
@@ -338,7 +393,10 @@ LogicalResult lowerFourierGroup(tsched::FusionGroupOp group,
           Value length = state[0], stride = state[1], inSecond = state[2];
           Value src = c.select(inSecond, second, first);
           Value dst = c.select(inSecond, first, second);
-          Value p = smallestFactor(c, length);
+          // 4 where it divides the length (fewer passes than two 2s).
+          Value p = c.select(c.cmpi(arith::CmpIPredicate::eq,
+                                    c.rem(length, c.idx(4)), c.idx(0)),
+                             c.idx(4), smallestFactor(c, length));
           emitStage(c, ktable, kwork, src, dst, kn, length, stride, p);
           Value flipped = bb.create<arith::XOrIOp>(
               l, inSecond, bb.create<arith::ConstantIntOp>(l, 1, 1));

@@ -1,0 +1,80 @@
+#!/usr/bin/env python3
+"""Fourier transforms of rows on the CPU: Tessera against NumPy's FFT
+(pocketfft, one thread) in the same run, each checked against float64.
+
+  fft_bench.py FOURIER_TBIN TESSERA [--threads N] [--quick]
+
+Tessera's time is the median over runs of its kernels' time (tessera run
+--profile: the twiddle table and the transform); NumPy's the median of
+np.fft.fft / rfft over the rows. Ratio = NumPy ms / Tessera ms.
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+
+REPEAT = 10
+
+
+def tessera_ms(tessera, tbin, entry, x, threads, work):
+    path = os.path.join(work, "x.npy")
+    np.save(path, x)
+    trace, out = os.path.join(work, "trace.json"), os.path.join(work, "out")
+    r = subprocess.run([tessera, "run", tbin, "--entry", entry, "--threads", str(threads),
+                        "--repeat", str(REPEAT), "--profile", trace, "--input", f"x={path}",
+                        "--output-dir", out], capture_output=True, text=True)
+    if r.returncode != 0:
+        sys.exit(f"tessera run --entry {entry} failed:\n{r.stderr}")
+    with open(trace) as f:
+        events = [e for e in json.load(f)["traceEvents"] if e.get("ph") == "X"]
+    per_run = len(events) // REPEAT
+    runs = [sum(e["dur"] for e in events[i * per_run:(i + 1) * per_run]) for i in range(REPEAT)]
+    return np.load(os.path.join(out, "out0.npy")), float(np.median(runs[1:])) / 1000.0
+
+
+def numpy_ms(fn, reps=REPEAT):
+    fn()
+    times = []
+    for _ in range(reps):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return float(np.median(times)) * 1000.0
+
+
+def main():
+    args = sys.argv[1:]
+    if len(args) < 2:
+        print(__doc__, file=sys.stderr)
+        return 2
+    tbin, tessera = os.path.abspath(args[0]), os.path.abspath(args[1])
+    threads = int(args[args.index("--threads") + 1]) if "--threads" in args else 1
+    quick = "--quick" in args
+    shapes = [(64, 1024), (16, 4096)] if quick else [(1024, 256), (256, 1024), (64, 4096), (256, 1000)]
+    rng = np.random.default_rng(9)
+    print(f"fft rows on {threads} thread(s); NumPy {np.__version__} (pocketfft, one thread)")
+    with tempfile.TemporaryDirectory() as work:
+        for rows, n in shapes:
+            z = (rng.standard_normal((rows, n)) + 1j * rng.standard_normal((rows, n))).astype(np.complex64)
+            got, ms = tessera_ms(tessera, tbin, "fft_rows", z, threads, work)
+            ref = np.fft.fft(z.astype(np.complex128), axis=-1)
+            err = float(np.linalg.norm(got - ref) / np.linalg.norm(ref))
+            peer = numpy_ms(lambda: np.fft.fft(z, axis=-1))
+            print(f"fft  {rows}x{n} c64: Tessera {ms:.3f} ms (rel err {err:.1e}), "
+                  f"NumPy {peer:.3f} ms -> ratio {peer / ms:.2f}x")
+            x = rng.standard_normal((rows, n)).astype(np.float32)
+            got, ms = tessera_ms(tessera, tbin, "rfft_rows", x, threads, work)
+            ref = np.fft.rfft(x.astype(np.float64), axis=-1)
+            err = float(np.linalg.norm(got - ref) / np.linalg.norm(ref))
+            peer = numpy_ms(lambda: np.fft.rfft(x, axis=-1))
+            print(f"rfft {rows}x{n} f32: Tessera {ms:.3f} ms (rel err {err:.1e}), "
+                  f"NumPy {peer:.3f} ms -> ratio {peer / ms:.2f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
