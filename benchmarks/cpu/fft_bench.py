@@ -60,19 +60,17 @@ def main():
     with tempfile.TemporaryDirectory() as work:
         for rows, n in shapes:
             z = (rng.standard_normal((rows, n)) + 1j * rng.standard_normal((rows, n))).astype(np.complex64)
-            got, ms = tessera_ms(tessera, tbin, "fft_rows", z, threads, work)
-            ref = np.fft.fft(z.astype(np.complex128), axis=-1)
-            err = float(np.linalg.norm(got - ref) / np.linalg.norm(ref))
-            peer = numpy_ms(lambda: np.fft.fft(z, axis=-1))
-            print(f"fft  {rows}x{n} c64: Tessera {ms:.3f} ms (rel err {err:.1e}), "
-                  f"NumPy {peer:.3f} ms -> ratio {peer / ms:.2f}x")
             x = rng.standard_normal((rows, n)).astype(np.float32)
-            got, ms = tessera_ms(tessera, tbin, "rfft_rows", x, threads, work)
-            ref = np.fft.rfft(x.astype(np.float64), axis=-1)
-            err = float(np.linalg.norm(got - ref) / np.linalg.norm(ref))
-            peer = numpy_ms(lambda: np.fft.rfft(x, axis=-1))
-            print(f"rfft {rows}x{n} f32: Tessera {ms:.3f} ms (rel err {err:.1e}), "
-                  f"NumPy {peer:.3f} ms -> ratio {peer / ms:.2f}x")
+            for entry, what, data, transform in (("fft_rows", "fft  ", z, np.fft.fft),
+                                                 ("rfft_rows", "rfft ", x, np.fft.rfft)):
+                got, ms = tessera_ms(tessera, tbin, entry, data, threads, work)
+                ref = transform(data.astype(np.complex128 if data.dtype.kind == "c"
+                                            else np.float64), axis=-1)
+                err = float(np.linalg.norm(got - ref) / np.linalg.norm(ref))
+                peer = numpy_ms(lambda: transform(data, axis=-1))
+                print(f"{what}{rows}x{n} {'c64' if data.dtype.kind == 'c' else 'f32'}: "
+                      f"Tessera {ms:.3f} ms (rel err {err:.1e}), "
+                      f"NumPy {peer:.3f} ms -> ratio {peer / ms:.2f}x")
     return 0
 
 

@@ -10,17 +10,6 @@ using namespace mlir;
 namespace tessera::tgraph {
 namespace {
 
-struct ConjConj : OpRewritePattern<ConjOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(ConjOp op,
-                                PatternRewriter &rewriter) const override {
-    auto inner = op.getOperand().getDefiningOp<ConjOp>();
-    if (!inner)
-      return failure();
-    return replaceWithValue(rewriter, op, inner.getOperand());
-  }
-};
-
 // transpose(conj(x)) -> conj(transpose(x)), when the conj has no other
 // user (otherwise both would be computed).
 struct ConjOutsideTranspose : OpRewritePattern<TransposeOp> {
@@ -40,7 +29,8 @@ struct ConjOutsideTranspose : OpRewritePattern<TransposeOp> {
 } // namespace
 
 void populateSimplifyAdjointPatterns(RewritePatternSet &patterns) {
-  patterns.add<ConjConj, ConjOutsideTranspose>(patterns.getContext());
+  patterns.add<FoldInvolution<ConjOp>, ConjOutsideTranspose>(
+      patterns.getContext());
 }
 
 } // namespace tessera::tgraph

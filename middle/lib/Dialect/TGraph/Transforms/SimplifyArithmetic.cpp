@@ -103,23 +103,12 @@ struct SubZero : OpRewritePattern<SubOp> {
   }
 };
 
-// -(-x) = x: negation only flips the sign bit (or negates an integer, which
-// wraps back).
-struct NegNeg : OpRewritePattern<NegOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(NegOp op,
-                                PatternRewriter &rewriter) const override {
-    auto inner = op.getOperand().getDefiningOp<NegOp>();
-    if (!inner)
-      return failure();
-    return replaceWithValue(rewriter, op, inner.getOperand());
-  }
-};
-
 } // namespace
 
 void populateSimplifyArithmeticPatterns(RewritePatternSet &patterns) {
-  patterns.add<MulByOne, DivByOne, AddZero, SubZero, NegNeg>(
+  // -(-x) = x: negation only flips the sign bit (or negates an integer,
+  // which wraps back).
+  patterns.add<MulByOne, DivByOne, AddZero, SubZero, FoldInvolution<NegOp>>(
       patterns.getContext());
 }
 

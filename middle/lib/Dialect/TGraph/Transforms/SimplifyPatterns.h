@@ -27,6 +27,18 @@ void populateSimplifyReductionPatterns(mlir::RewritePatternSet &patterns);
 mlir::LogicalResult replaceWithValue(mlir::PatternRewriter &rewriter,
                                      mlir::Operation *op, mlir::Value value);
 
+// op(op(x)) -> x for an op that is its own inverse exactly (neg, conj).
+template <typename Op> struct FoldInvolution : mlir::OpRewritePattern<Op> {
+  using mlir::OpRewritePattern<Op>::OpRewritePattern;
+  mlir::LogicalResult
+  matchAndRewrite(Op op, mlir::PatternRewriter &rewriter) const override {
+    auto inner = op.getOperand().template getDefiningOp<Op>();
+    if (!inner)
+      return mlir::failure();
+    return replaceWithValue(rewriter, op, inner.getOperand());
+  }
+};
+
 // outer(inner(x)) -> x for two ops that are inverses in exact arithmetic but
 // not in floating point: applied under a non-strict policy only.
 template <typename Outer, typename Inner>
