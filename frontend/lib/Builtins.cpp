@@ -41,6 +41,10 @@ ExprType unaryAny(Call &c) {
   if (c.has("x") && c.type("x").isLiteral())
     return ExprType::literal();
   auto x = c.tensor("x");
+  // relu, abs and square order or square real numbers; neg takes c64 too.
+  if (x && x->dtype == "c64" && c.name != "neg")
+    return c.fail(c.where("x"),
+                  "'" + c.name + "' needs a real tensor, found " + x->str());
   return x ? *x : ExprType::error();
 }
 
@@ -104,7 +108,15 @@ ExprType reduce(Call &c) {
   // A mean divides: defined on floating-point tensors only (an integer
   // mean would silently truncate).
   bool average = c.name == "mean" || c.name == "reduce_mean";
-  auto x = c.tensor("x", /*floatOnly=*/average);
+  bool sum = c.name == "sum" || c.name == "reduce_sum";
+  // c64 sums and means are those of the two parts; max, min and prod of
+  // complex numbers have no ordering or are not defined part by part.
+  bool complex =
+      c.has("x") && c.type("x").isTensor() && c.type("x").dtype == "c64";
+  if (complex && !average && !sum)
+    return c.fail(c.where("x"), "'" + c.name + "' needs a real tensor, found " +
+                                    c.type("x").str());
+  auto x = c.tensor("x", /*floatOnly=*/average && !complex);
   if (!x || !c.boolean("keepdims") || !c.boolean("stable"))
     return ExprType::error();
   if (!c.has("axis"))

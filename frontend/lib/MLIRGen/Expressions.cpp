@@ -381,11 +381,25 @@ Value Generator::genCall(const ast::CallExpr &c, const ExprType &t) {
       for (int64_t i = 0; i < inType.getRank(); ++i)
         axes.push_back(i);
     }
-    return create(
-        r->second, where, {gen(*in)}, result,
-        {b.getNamedAttr("axes", b.getDenseI64ArrayAttr(axes)),
-         b.getNamedAttr("keepdims", b.getBoolAttr(boolArg(c, "keepdims"))),
-         b.getNamedAttr("stable", b.getBoolAttr(boolArg(c, "stable")))});
+    SmallVector<NamedAttribute> attrs{
+        b.getNamedAttr("axes", b.getDenseI64ArrayAttr(axes)),
+        b.getNamedAttr("keepdims", b.getBoolAttr(boolArg(c, "keepdims"))),
+        b.getNamedAttr("stable", b.getBoolAttr(boolArg(c, "stable")))};
+    Value operand = gen(*in);
+    if (!operand || !isa<ComplexType>(inType.getElementType()))
+      return create(r->second, where, {operand}, result, attrs);
+    // A sum or mean of c64 is that of its real parts and of its imaginary
+    // parts, each an f32 reduction in the usual order.
+    Type f32 = b.getF32Type();
+    auto parts = RankedTensorType::get(inType.getShape(), f32);
+    auto reduced = RankedTensorType::get(result.getShape(), f32);
+    Value re = create(r->second, where,
+                      {create("tgraph.cast", where, {operand}, parts)}, reduced,
+                      attrs);
+    Value im = create(r->second, where,
+                      {create("tgraph.imag", where, {operand}, parts)}, reduced,
+                      attrs);
+    return create("tgraph.complex", where, {re, im}, result);
   }
   auto axisOf = [&](int64_t dflt) {
     int64_t a = *intArg(c, 1, "axis", dflt);

@@ -32,14 +32,14 @@ using namespace mlir;
 namespace tessera {
 
 // Operators that take c64 values apart or put them together (casts between
-// real and c64 included), and + - * and neg on c64: their own `complex`
+// real and c64 included), and + - * / and neg on c64: their own `complex`
 // groups, an element a point, since elementwise kernels compute on
 // vectors, which hold no complex numbers.
 bool isComplexPart(Operation *op) {
   if (isa<tgraph::ConjOp, tgraph::ImagOp, tgraph::ComplexOp>(op))
     return true;
   if (!isa<tgraph::CastOp, tgraph::AddOp, tgraph::SubOp, tgraph::MulOp,
-           tgraph::NegOp>(op))
+           tgraph::DivOp, tgraph::NegOp>(op))
     return false;
   auto complexTensor = [](Type t) {
     return isa<ComplexType>(cast<RankedTensorType>(t).getElementType());

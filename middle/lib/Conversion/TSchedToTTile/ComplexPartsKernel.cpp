@@ -10,10 +10,68 @@
 #include "ScalarOps.h"
 
 #include "mlir/Dialect/Complex/IR/Complex.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 
 using namespace mlir;
 
 namespace tessera::tile {
+
+// (a + bi) / (c + di) by Smith's method, as NumPy divides complex64: with
+// the larger of |c| and |d| first, r = d / c (or c / d), s = 1 / (c + d r)
+// (or 1 / (d + c r)), then ((a + b r) s, (b - a r) s) (or ((a r + b) s,
+// (b r - a) s)), each operation rounded in f32; by zero, (a / |c|, b / |c|).
+// Smith's order keeps c^2 + d^2 from overflowing or underflowing.
+static Value emitComplexQuotient(OpBuilder &b, Location loc, Value x, Value y) {
+  Type f32 = b.getF32Type();
+  auto c64 = ComplexType::get(f32);
+  Value a = b.create<complex::ReOp>(loc, x),
+        bi = b.create<complex::ImOp>(loc, x);
+  Value c = b.create<complex::ReOp>(loc, y),
+        d = b.create<complex::ImOp>(loc, y);
+  auto add = [&](Value u, Value v) {
+    return b.create<arith::AddFOp>(loc, u, v);
+  };
+  auto sub = [&](Value u, Value v) {
+    return b.create<arith::SubFOp>(loc, u, v);
+  };
+  auto mul = [&](Value u, Value v) {
+    return b.create<arith::MulFOp>(loc, u, v);
+  };
+  auto div = [&](Value u, Value v) {
+    return b.create<arith::DivFOp>(loc, u, v);
+  };
+  Value one = b.create<arith::ConstantOp>(loc, b.getF32FloatAttr(1.0));
+  Value zero = b.create<arith::ConstantOp>(loc, b.getF32FloatAttr(0.0));
+  Value absC = b.create<math::AbsFOp>(loc, c),
+        absD = b.create<math::AbsFOp>(loc, d);
+  Value realFirst =
+      b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OGE, absC, absD);
+  // The branches' builder is `b` itself, at their blocks.
+  auto branch = b.create<scf::IfOp>(
+      loc, realFirst,
+      [&](OpBuilder &, Location) {
+        Value byZero = b.create<arith::AndIOp>(
+            loc,
+            b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OEQ, absC, zero),
+            b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OEQ, absD,
+                                    zero));
+        Value r = div(d, c);
+        Value s = div(one, add(c, mul(d, r)));
+        Value re = mul(add(a, mul(bi, r)), s);
+        Value im = mul(sub(bi, mul(a, r)), s);
+        re = b.create<arith::SelectOp>(loc, byZero, div(a, absC), re);
+        im = b.create<arith::SelectOp>(loc, byZero, div(bi, absC), im);
+        b.create<scf::YieldOp>(loc, ValueRange{re, im});
+      },
+      [&](OpBuilder &, Location) {
+        Value r = div(c, d);
+        Value s = div(one, add(d, mul(c, r)));
+        b.create<scf::YieldOp>(loc, ValueRange{mul(add(mul(a, r), bi), s),
+                                               mul(sub(mul(bi, r), a), s)});
+      });
+  return b.create<complex::CreateOp>(loc, c64, branch.getResult(0),
+                                     branch.getResult(1));
+}
 
 LogicalResult lowerComplexPartsGroup(tsched::FusionGroupOp group,
                                      ArrayRef<Value> results,
@@ -65,6 +123,8 @@ LogicalResult lowerComplexPartsGroup(tsched::FusionGroupOp group,
     };
     value = make(b.create<arith::SubFOp>(loc, mul(a, c), mul(bi, d)),
                  b.create<arith::AddFOp>(loc, mul(a, d), mul(bi, c)));
+  } else if (isa<tgraph::DivOp>(op)) {
+    value = emitComplexQuotient(b, loc, read(0), read(1));
   } else if (isa<tgraph::NegOp>(op)) {
     auto [a, bi] = parts(read(0));
     value =

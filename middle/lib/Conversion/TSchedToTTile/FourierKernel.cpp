@@ -67,9 +67,6 @@ struct F64Scalars : Scalars {
   Value toF32(Value x) {
     return b.create<arith::TruncFOp>(loc, b.getF32Type(), x);
   }
-  Value toIndex(Value x) {
-    return b.create<arith::IndexCastOp>(loc, b.getIndexType(), x);
-  }
   Value indexToF64(Value i) {
     Value i64 = b.create<arith::IndexCastOp>(loc, b.getI64Type(), i);
     return b.create<arith::SIToFPOp>(loc, b.getF64Type(), i64);

@@ -54,7 +54,7 @@ LogicalResult checkSupportedElements(tsched::FusionGroupOp group) {
                << (at == group ? StringRef("this operator")
                                : at->getName().getStringRef())
                << "' on c64 is not supported by the CPU backend yet (c64 "
-                  "takes + - *, conj, real, imag, complex, the Fourier "
+                  "takes + - * /, conj, real, imag, complex, sums, the Fourier "
                   "transforms and layout operators but pad)";
       }
       return group.emitError("dtype ")
