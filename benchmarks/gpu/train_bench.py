@@ -61,6 +61,10 @@ def glorot(rng, fan_in, fan_out):
     return rng.uniform(-limit, limit, (fan_in, fan_out)).astype(np.float32)
 
 
+# --profile: print each Tessera step's top kernels too.
+PROFILE = False
+
+
 def tessera_step_ms(tessera, tbin, params, inputs, work, device, threads, few,
                     many, rounds):
     """Steady-state ms per step and the first step's loss. Each wall time is
@@ -87,6 +91,16 @@ def tessera_step_ms(tessera, tbin, params, inputs, work, device, threads, few,
             walls[steps].append(time.perf_counter() - start)
             if r.returncode != 0:
                 sys.exit(f"tessera run failed:\n{r.stderr}")
+    if PROFILE:
+        # Where the time goes: two steps profiled, their top kernels.
+        trace = os.path.join(work, "trace.json")
+        cmd = [tessera, "run", tbin, "--entry", "step", "--device", device,
+               "--params", os.path.join(work, "params.safetensors"),
+               "--steps", "2", "--profile", trace,
+               "--output-dir", os.path.join(work, "outp")] + args
+        if subprocess.run(cmd, capture_output=True, text=True).returncode == 0:
+            subprocess.run([sys.executable, os.path.join(os.path.dirname(
+                os.path.abspath(__file__)), "top_kernels.py"), trace, "12"])
     with open(os.path.join(work, f"log{few}.csv")) as f:
         rows = [line.strip().split(",") for line in f if line.strip()]
     first_loss = float(rows[1][1])
@@ -332,7 +346,11 @@ def main():
                         "threads on the CPU, each one's own on the GPU)")
     parser.add_argument("--points", type=sizes, help="Burgers points, N,N,...")
     parser.add_argument("--batch", type=int, help="MLP batch")
+    parser.add_argument("--profile", action="store_true",
+                        help="also print the top kernels of two profiled steps")
     opts = parser.parse_args()
+    global PROFILE
+    PROFILE = opts.profile
     carry, opts.tessera = os.path.abspath(opts.carry), os.path.abspath(opts.tessera)
     gpu = opts.device.startswith("cuda")
     if not gpu and not opts.threads:

@@ -457,26 +457,31 @@ def dropout(x, p, seed, rounding=None):
 
 
 # A matmul's sum over more than this many k is cut into segments of it
-# (docs/ir/cpu-backend.md, "Segments").
+# (docs/ir/cpu-backend.md, "Segments"); a result of at most SMALL_RESULT
+# elements a batch whose shape is known when compiling, into segments of
+# SHORT_SEGMENT (pass segment=SHORT_SEGMENT for such a matmul).
 MATMUL_SEGMENT = 2048
+SMALL_RESULT = 65536
+SHORT_SEGMENT = 512
 
 
-def ordered_matmul(a, b, strict=False):
+def ordered_matmul(a, b, strict=False, segment=MATMUL_SEGMENT):
     """a @ b (batched over leading dims) in the policy's order, in the
     operands' dtype: every element accumulated from +0 over k = 0, 1, ...,
     K-1, each float step one fused multiply-add, acc = fma(a[i, k], b[k, j],
     acc), rounded once (the default policy); strict=True (`strict: true`)
     rounds each product, then each sum. Integers: a multiply and an add.
-    Over more than MATMUL_SEGMENT k, each segment of MATMUL_SEGMENT k (the
-    last one shorter) is accumulated so from +0, and the segment values are
-    added in ascending order from the first."""
+    Over more than `segment` k (MATMUL_SEGMENT, or SHORT_SEGMENT where the
+    kernel cuts a small static result's sum shorter), each segment of
+    `segment` k (the last one shorter) is accumulated so from +0, and the
+    segment values are added in ascending order from the first."""
     K = a.shape[-1]
-    if K <= MATMUL_SEGMENT:
+    if K <= segment:
         return _matmul_segment(a, b, strict)
     total = None
-    for k0 in range(0, K, MATMUL_SEGMENT):
-        value = _matmul_segment(a[..., :, k0:k0 + MATMUL_SEGMENT],
-                                b[..., k0:k0 + MATMUL_SEGMENT, :], strict)
+    for k0 in range(0, K, segment):
+        value = _matmul_segment(a[..., :, k0:k0 + segment],
+                                b[..., k0:k0 + segment, :], strict)
         total = value if total is None else total + value
     return total
 

@@ -88,9 +88,10 @@ func.func @mm(%a: tensor<2x5xbf16> {tgraph.shape = [2, 5]}, %b: tensor<5x3xbf16>
 
 // -----
 
-// With segments of k, their values are f32 (the accumulator's type).
+// With segments of k, their values are f32 (the accumulator's type). The
+// result is small and static (2 x 3), so its segments are 512 k long.
 // CHECK-LABEL: ttile.kernel @long_k1
-// CHECK-SAME: ttile.matmul = {accumulator = f32, element = bf16, fused = true, lhs_transposed = false, panel_width = 32 : i64, segment = 2048 : i64}
+// CHECK-SAME: ttile.matmul = {accumulator = f32, element = bf16, fused = true, lhs_transposed = false, panel_width = 32 : i64, segment = 512 : i64}
 // CHECK: ttile.store %{{.*}} : vector<8xf32>, memref<?xf32>
 // CHECK-LABEL: ttile.kernel @long_k2
 // CHECK: %[[T:.*]] = arith.truncf %{{.*}} : f32 to bf16

@@ -6,8 +6,9 @@
 // target computes it exactly, docs/ir/cpu-backend.md); a strict policy
 // forbids the contraction, and the step is a multiply and an add. A sum
 // over more than kMatmulSegment k is cut into segments of kMatmulSegment
-// (the last one shorter), each accumulated so from zero, and the segment
-// values are added in ascending order from the first
+// (of kShortSegment for a small static result: segmentLength), the last
+// one shorter, each accumulated so from zero, and the segment values are
+// added in ascending order from the first
 // (docs/ir/cpu-backend.md, "Segments"): the segments of a small result with
 // a long sum (a weight gradient over many points) run in parallel. bf16
 // accumulates in f32 (accumulatorOf): the products of bf16 are exact in f32,
@@ -49,6 +50,21 @@ static constexpr int64_t kVectorsPerStep = 4;
 // width) and a segment's start costs little; short enough that a weight
 // gradient over 16 384 points has 8 segments to run in parallel.
 static constexpr int64_t kMatmulSegment = 2048;
+// A result of at most kSmallResult elements a batch, known when compiling,
+// is cut into segments of kShortSegment instead once its sum is cut at all
+// (K past kMatmulSegment or known only at run time): a weight gradient
+// (256 x 256, or 2 x 256) over 16 384 points then runs 32 segments, not 8,
+// and fills four times as many GPU blocks. The length follows from the
+// types alone, so every target and thread count adds the same segments.
+static constexpr int64_t kSmallResult = 65536;
+static constexpr int64_t kShortSegment = 512;
+
+static int64_t segmentLength(RankedTensorType result) {
+  std::optional<int64_t> perBatch =
+      staticCount(result, result.getRank() - 2, result.getRank());
+  return perBatch && *perBatch <= kSmallResult ? kShortSegment
+                                               : kMatmulSegment;
+}
 
 static Value add(OpBuilder &b, Location loc, Value x, Value y) {
   return isa<FloatType>(getElementTypeOrSelf(x.getType()))
@@ -297,10 +313,11 @@ LogicalResult lowerMatmulGroup(tsched::FusionGroupOp group,
   // stores zeros).
   int64_t staticK = lt.getDimSize(tl ? lr - 2 : lr - 1);
   bool segmented = ShapedType::isDynamic(staticK) || staticK > kMatmulSegment;
+  int64_t segment = segmentLength(cast<RankedTensorType>(mm.getType()));
   Value segments, values, productBatches = batches;
   if (segmented) {
     segments = eb.create<arith::MaxUIOp>(
-        loc, ceilDiv(eb, loc, k, kMatmulSegment), indexConst(eb, loc, 1));
+        loc, ceilDiv(eb, loc, k, segment), indexConst(eb, loc, 1));
     productBatches = mulIdx(eb, loc, batches, segments);
     Value several = eb.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ugt,
                                              segments, indexConst(eb, loc, 1));
@@ -355,7 +372,7 @@ LogicalResult lowerMatmulGroup(tsched::FusionGroupOp group,
            eb.getNamedAttr("lhs_transposed", eb.getBoolAttr(tl)),
            eb.getNamedAttr("fused", eb.getBoolAttr(fused)),
            eb.getNamedAttr(
-               "segment", eb.getI64IntegerAttr(segmented ? kMatmulSegment : 0)),
+               "segment", eb.getI64IntegerAttr(segmented ? segment : 0)),
            eb.getNamedAttr("panel_width", eb.getI64IntegerAttr(width))}));
   // Freed at once: a live buffer costs every later failure path a free.
   eb.create<memref::DeallocOp>(loc, packed);
@@ -389,13 +406,13 @@ LogicalResult lowerMatmulGroup(tsched::FusionGroupOp group,
   o.kEnd = o.K;
   if (segmented) {
     Value S = kb.sizes[6];
-    Value segment = b.create<arith::RemUIOp>(loc, pair, S);
+    Value which = b.create<arith::RemUIOp>(loc, pair, S);
     batch = b.create<arith::DivUIOp>(loc, pair, S);
     o.single = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, S,
                                        indexConst(b, loc, 1));
-    o.kBegin = mulIdx(b, loc, segment, indexConst(b, loc, kMatmulSegment));
+    o.kBegin = mulIdx(b, loc, which, indexConst(b, loc, segment));
     o.kEnd = b.create<arith::MinUIOp>(
-        loc, o.K, addIdx(b, loc, o.kBegin, indexConst(b, loc, kMatmulSegment)));
+        loc, o.K, addIdx(b, loc, o.kBegin, indexConst(b, loc, segment)));
   }
   o.aBase = mulIdx(b, loc, batch, kb.sizes[3]);
   // The panel's packed rows: (batch * panels + panel) * K rows of `width`.
