@@ -65,3 +65,26 @@ func.func @back(%x: tensor<?x7xcomplex<f32>> {tgraph.name = "x", tgraph.shape = 
   %0 = tgraph.irfft %x n = 12 : tensor<?x7xcomplex<f32>> -> tensor<?x12xf32>
   return %0 : tensor<?x12xf32>
 }
+
+// rfft of an even length: the transform of length n/2 of the pairs
+// (x[2k], x[2k+1]) (table entries taken every second one), then
+// X[k] = E + W^k O with E and O halves of Z[k] +- conj(Z[n/2 - k]); an odd
+// length transforms the real row as it is.
+// CHECK-LABEL: ttile.kernel @half_k1 attributes {kind = "fft"
+// CHECK:      %[[EVEN:.*]] = arith.cmpi eq, %{{.*}}, %{{.*}} : index
+// CHECK:      %[[PACKED:.*]] = arith.andi %[[EVEN]], %{{.*}} : i1
+// CHECK:      scf.if %[[PACKED]] {
+// CHECK:        %[[RE:.*]] = memref.load %{{.*}}[%{{.*}}] : memref<?xf32>
+// CHECK:        %[[IM:.*]] = memref.load %{{.*}}[%{{.*}}] : memref<?xf32>
+// CHECK:      } else {
+// CHECK:      scf.while
+// CHECK:      scf.if %[[PACKED]] {
+// CHECK:        arith.constant 5.000000e-01 : f64
+// CHECK:        complex.create
+// CHECK:      } else {
+func.func @half(%x: tensor<?x?xf32> {tgraph.name = "x", tgraph.shape = ["B", "N"]})
+    -> (tensor<?x?xcomplex<f32>> {tgraph.name = "out0", tgraph.shape = ["B", "N/2+1"]})
+    attributes {tgraph.dims = ["B", "N"], tgraph.entry} {
+  %0 = tgraph.rfft %x : tensor<?x?xf32> -> tensor<?x?xcomplex<f32>>
+  return %0 : tensor<?x?xcomplex<f32>>
+}

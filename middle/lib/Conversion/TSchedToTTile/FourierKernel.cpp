@@ -22,6 +22,10 @@
 //    ascending r with table twiddles, so a length with a large prime
 //    factor costs n p operations for it.
 //
+// rfft of an even length n transforms the n/2 pairs (x[2k], x[2k+1]) as
+// complex numbers and takes the half spectrum apart from that (half the
+// work); an odd length transforms the real row as it is.
+//
 // The inverses use ifft(x) = conj(fft(conj(x))) / n. irfft(x, n) completes
 // the half spectrum Hermitian-ly (X[n - k] = conj(X[k])), with the
 // imaginary parts of X[0] and, for even n, X[n/2] dropped and missing
@@ -151,15 +155,17 @@ Value smallestFactor(F64Scalars &s, Value length) {
 
 // Radix 2 and 4 as butterflies (W_2 = -1, W_4 = -i: no products), for
 // j < m, then q < s: the sums of the stage's formula, each output k > 0
-// times W_L^(j k).
+// times W_L^(j k). The transform has length n; its twiddle W_n^t is entry
+// t * step of the table (step 2 for the half-length transform of rfft).
 void emitButterflies(F64Scalars &s, Value table, Value work, Value src,
-                     Value dst, Value n, Value stride, Value m, int64_t p) {
+                     Value dst, Value n, Value step, Value stride, Value m,
+                     int64_t p) {
   Value zero = s.idx(0);
   s.loop(zero, m, [&](Value j) {
     SmallVector<Pair> twiddles{Pair{}};
     for (int64_t k = 1; k < p; ++k)
-      twiddles.push_back(
-          s.loadPair(table, s.rem(s.mul(stride, s.mul(j, s.idx(k))), n)));
+      twiddles.push_back(s.loadPair(
+          table, s.mul(s.rem(s.mul(stride, s.mul(j, s.idx(k))), n), step)));
     Value out = s.mul(stride, s.mul(s.idx(p), j));
     s.loop(zero, stride, [&](Value q) {
       Value first = s.add(src, s.add(q, s.mul(stride, j)));
@@ -191,9 +197,10 @@ void emitButterflies(F64Scalars &s, Value table, Value work, Value src,
 }
 
 // One Stockham stage of length L, stride s and radix p from the n pairs of
-// `work` at pair offset `src` to those at `dst`, twiddles from `table`.
+// `work` at pair offset `src` to those at `dst`, twiddles from `table`
+// (W_n^t at entry t * step).
 void emitStage(F64Scalars &s, Value table, Value work, Value src, Value dst,
-               Value n, Value length, Value stride, Value p) {
+               Value n, Value step, Value length, Value stride, Value p) {
   Value zero = s.idx(0);
   Value m = s.div(length, p);
   // Radix 4 and 2 as butterflies, any other by its sums.
@@ -203,17 +210,18 @@ void emitStage(F64Scalars &s, Value table, Value work, Value src, Value dst,
   auto four = s.b.create<scf::IfOp>(s.loc, radix(4), /*withElseRegion=*/true);
   OpBuilder::InsertionGuard guard(s.b);
   s.b.setInsertionPoint(four.thenBlock()->getTerminator());
-  emitButterflies(s, table, work, src, dst, n, stride, m, 4);
+  emitButterflies(s, table, work, src, dst, n, step, stride, m, 4);
   s.b.setInsertionPoint(four.elseBlock()->getTerminator());
   auto two = s.b.create<scf::IfOp>(s.loc, radix(2), /*withElseRegion=*/true);
   s.b.setInsertionPoint(two.thenBlock()->getTerminator());
-  emitButterflies(s, table, work, src, dst, n, stride, m, 2);
+  emitButterflies(s, table, work, src, dst, n, step, stride, m, 2);
   s.b.setInsertionPoint(two.elseBlock()->getTerminator());
-  Value perRadix = s.div(n, p); // W_p^x = W_n^(x n / p)
+  Value perRadix = s.mul(s.div(n, p), step); // W_p^x = W_n^(x n / p)
   s.loop(zero, m, [&](Value j) {
     s.loop(zero, p, [&](Value k) {
       // W_L^(j k) = W_n^(s j k mod n).
-      Pair twiddle = s.loadPair(table, s.rem(s.mul(stride, s.mul(j, k)), n));
+      Pair twiddle =
+          s.loadPair(table, s.mul(s.rem(s.mul(stride, s.mul(j, k)), n), step));
       Value out = s.mul(stride, s.add(s.mul(p, j), k));
       s.loop(zero, stride, [&](Value q) {
         Value first = s.add(q, s.mul(stride, j));
@@ -316,6 +324,40 @@ void emitStoreRow(F64Scalars &s, Transform kind, Value work, Value base,
   });
 }
 
+// rfft of an even length n = 2h: the pairs (x[2k], x[2k+1]), k < h, into
+// `work` at pair offset `base`, as the complex sequence z of length h.
+void emitLoadPacked(F64Scalars &s, Value in, Value work, Value base, Value row,
+                    Value h, Value n) {
+  Value inBase = s.mul(row, n);
+  s.loop(s.idx(0), h, [&](Value k) {
+    Value at = s.add(inBase, s.mul(k, s.idx(2)));
+    s.storePair(
+        {s.toF64(s.load(in, at)), s.toF64(s.load(in, s.add(at, s.idx(1))))},
+        work, s.add(base, k));
+  });
+}
+
+// The half spectrum X[k], k <= h, of the real row from Z, the transform of
+// its pairs (at pair offset `base`): with Z[h] = Z[0],
+//   E = (Z[k] + conj(Z[h - k])) / 2, O = -i (Z[k] - conj(Z[h - k])) / 2,
+//   X[k] = E + W_n^k O   (W_n^k: table entry k).
+void emitStoreUnpacked(F64Scalars &s, Value table, Value work, Value base,
+                       Value out, Value row, Value h, Value outLength) {
+  Value outBase = s.mul(row, outLength);
+  Value half = s.c(0.5);
+  s.loop(s.idx(0), outLength, [&](Value k) {
+    Pair z = s.loadPair(work, s.add(base, s.rem(k, h)));
+    Pair w = s.loadPair(work, s.add(base, s.rem(s.sub(h, s.rem(k, h)), h)));
+    // Z[k] + conj(Z[h-k]) and Z[k] - conj(Z[h-k]).
+    Pair sum{s.fadd(z.re, w.re), s.fsub(z.im, w.im)};
+    Pair diff{s.fsub(z.re, w.re), s.fadd(z.im, w.im)};
+    Pair e{s.fmul(sum.re, half), s.fmul(sum.im, half)};
+    Pair o{s.fmul(diff.im, half), s.fneg(s.fmul(diff.re, half))};
+    Pair x = s.cadd(e, s.cmul(o, s.loadPair(table, k)));
+    s.storeComplex(x, out, s.add(outBase, k));
+  });
+}
+
 } // namespace
 
 LogicalResult lowerFourierGroup(tsched::FusionGroupOp group,
@@ -376,10 +418,29 @@ LogicalResult lowerFourierGroup(tsched::FusionGroupOp group,
     Value first = s.mul(row, s.mul(kn, s.idx(2)));
     Value second = s.add(first, kn);
     Value ktable = k.inputs[1], kwork = k.outputs[0];
-    emitLoadRow(s, kind, k.inputs[0], kwork, first, row, kn, k.sizes[1]);
+    // rfft of an even length n: the complex transform of length n / 2 of
+    // the pairs (x[2k], x[2k+1]), then the half spectrum from it.
+    Value packed = s.b.create<arith::ConstantIntOp>(loc, 0, 1);
+    if (kind == Transform::Real)
+      packed = b.create<arith::AndIOp>(
+          loc, s.cmpi(arith::CmpIPredicate::eq, s.rem(kn, s.idx(2)), s.idx(0)),
+          s.cmpi(arith::CmpIPredicate::uge, kn, s.idx(2)));
+    Value length = s.select(packed, s.div(kn, s.idx(2)), kn);
+    Value step = s.select(packed, s.idx(2), s.idx(1));
+    if (kind == Transform::Real) {
+      auto load = b.create<scf::IfOp>(loc, packed, /*withElseRegion=*/true);
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPoint(load.thenBlock()->getTerminator());
+      emitLoadPacked(s, k.inputs[0], kwork, first, row, length, kn);
+      b.setInsertionPoint(load.elseBlock()->getTerminator());
+      emitLoadRow(s, kind, k.inputs[0], kwork, first, row, kn, k.sizes[1]);
+    } else {
+      emitLoadRow(s, kind, k.inputs[0], kwork, first, row, kn, k.sizes[1]);
+    }
+    Value lengthOfTransform = length;
     auto stages = b.create<scf::WhileOp>(
         loc, TypeRange{b.getIndexType(), b.getIndexType(), b.getI1Type()},
-        ValueRange{kn, s.idx(1), b.create<arith::ConstantIntOp>(loc, 0, 1)},
+        ValueRange{length, s.idx(1), b.create<arith::ConstantIntOp>(loc, 0, 1)},
         [&](OpBuilder &cb, Location l, ValueRange state) {
           F64Scalars c{{cb, l}};
           cb.create<scf::ConditionOp>(
@@ -387,6 +448,7 @@ LogicalResult lowerFourierGroup(tsched::FusionGroupOp group,
         },
         [&](OpBuilder &bb, Location l, ValueRange state) {
           F64Scalars c{{bb, l}};
+          Value length0 = lengthOfTransform;
           Value length = state[0], stride = state[1], inSecond = state[2];
           Value src = c.select(inSecond, second, first);
           Value dst = c.select(inSecond, first, second);
@@ -394,14 +456,25 @@ LogicalResult lowerFourierGroup(tsched::FusionGroupOp group,
           Value p = c.select(c.cmpi(arith::CmpIPredicate::eq,
                                     c.rem(length, c.idx(4)), c.idx(0)),
                              c.idx(4), smallestFactor(c, length));
-          emitStage(c, ktable, kwork, src, dst, kn, length, stride, p);
+          emitStage(c, ktable, kwork, src, dst, length0, step, length, stride,
+                    p);
           Value flipped = bb.create<arith::XOrIOp>(
               l, inSecond, bb.create<arith::ConstantIntOp>(l, 1, 1));
           bb.create<scf::YieldOp>(
               l, ValueRange{c.div(length, p), c.mul(stride, p), flipped});
         });
     Value done = s.select(stages.getResult(2), second, first);
-    emitStoreRow(s, kind, kwork, done, k.outputs[1], row, kn, k.sizes[2]);
+    if (kind == Transform::Real) {
+      auto store = b.create<scf::IfOp>(loc, packed, /*withElseRegion=*/true);
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPoint(store.thenBlock()->getTerminator());
+      emitStoreUnpacked(s, ktable, kwork, done, k.outputs[1], row, length,
+                        k.sizes[2]);
+      b.setInsertionPoint(store.elseBlock()->getTerminator());
+      emitStoreRow(s, kind, kwork, done, k.outputs[1], row, kn, k.sizes[2]);
+    } else {
+      emitStoreRow(s, kind, kwork, done, k.outputs[1], row, kn, k.sizes[2]);
+    }
     b.create<ttile::YieldOp>(loc);
   }
   eb.create<memref::DeallocOp>(loc, table);
