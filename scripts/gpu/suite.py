@@ -59,7 +59,14 @@ PROGRAMS = [
     "tests/e2e/Inputs/fp8.tsr",
     "tests/e2e/Inputs/fourier.tsr",
     "tests/e2e/Inputs/complex.tsr",
+    "tests/e2e/Inputs/solve.tsr",
+    "tests/e2e/Inputs/fixed-point.tsr",
 ]
+# Cases whose f32 NaNs come from an invalid operation (sqrt of a negative
+# number), whose sign differs between the CPU and the GPU
+# (docs/design/decisions.md): NaNs there match any NaN, every other
+# element's bytes must be equal.
+NAN_SIGNS = {"fixed-point:halving_nan"}
 
 
 def on_tensor_cores(case):
@@ -123,6 +130,23 @@ def draw_inputs(args, rng, dims=None):
     return arrays
 
 
+def condition(stem, arrays):
+    """Inputs that make sense for the program: a solve's matrices far from
+    singular (n added to the diagonal), a fixed point's maps contractions
+    (matrices of norm about 1/2, factors of cos(a x) below 0.9), so that
+    the iterations converge instead of overflowing into NaNs."""
+    for name, a in arrays.items():
+        square = a.ndim >= 2 and a.shape[-1] == a.shape[-2]
+        if stem == "solve" and name == "A" and square:
+            n = a.shape[-1]
+            arrays[name] = (a + n * np.eye(n, dtype=a.dtype)).astype(a.dtype)
+        elif stem == "fixed-point" and name in ("A", "W") and square:
+            arrays[name] = (a * (0.25 / np.sqrt(a.shape[-1]))).astype(a.dtype)
+        elif stem == "fixed-point" and name == "a":
+            arrays[name] = (0.9 * np.tanh(a)).astype(a.dtype)
+    return arrays
+
+
 def prepare(carry, tesserac, tessera):
     shutil.rmtree(carry, ignore_errors=True)
     os.makedirs(carry)
@@ -145,7 +169,8 @@ def prepare(carry, tesserac, tessera):
             case = os.path.join(carry, stem, entry)
             os.makedirs(os.path.join(case, "in"))
             cmd = ["--entry", entry]
-            for name, a in draw_inputs(args, rng, ENTRY_DIMS.get(entry)).items():
+            arrays = condition(stem, draw_inputs(args, rng, ENTRY_DIMS.get(entry)))
+            for name, a in arrays.items():
                 path = os.path.join(case, "in", name + ".npy")
                 np.save(path, a)
                 cmd += ["--input", f"{name}={os.path.relpath(path, carry)}"]
@@ -180,8 +205,19 @@ def prepare(carry, tesserac, tessera):
     print(f"prepared {len(cases)} cases in {carry}")
 
 
-def compare(cpu_dir, gpu_dir):
-    """'' if every CPU output file has the same bytes on the GPU, else why."""
+def same_but_nan_signs(cpu, gpu):
+    """Whether two .npy files hold NaNs at the same places and the same
+    bytes everywhere else."""
+    x, y = np.load(cpu), np.load(gpu)
+    if x.shape != y.shape or x.dtype != y.dtype:
+        return False
+    nan = np.isnan(x)
+    return np.array_equal(nan, np.isnan(y)) and x[~nan].tobytes() == y[~nan].tobytes()
+
+
+def compare(cpu_dir, gpu_dir, nan_signs=False):
+    """'' if every CPU output file has the same bytes on the GPU, else why;
+    with nan_signs, NaNs need only be NaNs."""
     for name in sorted(os.listdir(cpu_dir)):
         if not name.endswith((".npy", ".safetensors")):
             continue
@@ -190,6 +226,9 @@ def compare(cpu_dir, gpu_dir):
             return f"{name} missing"
         with open(os.path.join(cpu_dir, name), "rb") as a, open(g, "rb") as b:
             if a.read() != b.read():
+                if nan_signs and name.endswith(".npy") and \
+                        same_but_nan_signs(os.path.join(cpu_dir, name), g):
+                    continue
                 if name.endswith(".npy"):
                     x, y = np.load(os.path.join(cpu_dir, name)), np.load(g)
                     diff = np.abs(x.astype(np.float64) - y.astype(np.float64))
@@ -241,7 +280,8 @@ def run_suite(carry, tessera, device):
                     print(f"{c['name']} ({attempt}): {line.strip()}")
             cpu, gpu = os.path.join(carry, c["dir"], "cpu"), os.path.join(carry, out)
             tensor_cores = on_tensor_cores(c["name"])
-            why = compare_close(cpu, gpu) if tensor_cores else compare(cpu, gpu)
+            why = compare_close(cpu, gpu) if tensor_cores else \
+                compare(cpu, gpu, c["name"] in NAN_SIGNS)
             if not why and tensor_cores and attempt == "gpu2":
                 why = compare(os.path.join(carry, c["dir"], "gpu1"), gpu)
                 why = why and "not the first run's bytes: " + why
@@ -254,13 +294,16 @@ def run_suite(carry, tessera, device):
         verdict = "identical to CPU, twice"
         if on_tensor_cores(c["name"]):
             verdict = "close to CPU, identical twice"
+        elif c["name"] in NAN_SIGNS:
+            verdict = "identical to CPU but NaN signs, twice"
         rows.append((c["name"], verdict if ok else "; ".join(status)))
     width = max(len(r[0]) for r in rows)
     for name, result in rows:
         print(f"{name:<{width}}  {result}")
     print(f"\n{len(rows) - failures} of {len(rows)} cases pass on {device} (two runs "
-          f"each): bitwise identical to the CPU, or for tensor cores within "
-          f"the tolerance and identical from run to run and tile to tile")
+          f"each): bitwise identical to the CPU (NaN signs aside where noted), "
+          f"or for tensor cores within the tolerance and identical from run "
+          f"to run and tile to tile")
     return 1 if failures else 0
 
 

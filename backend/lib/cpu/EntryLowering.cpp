@@ -3,7 +3,8 @@
 // entry: temporaries come from the runtime's ops table (tessera_host_ops on
 // the CPU, tessera_device_ops on a device: alloc and free at the same
 // places) and kernels are launched through it, by function pointer on the
-// CPU and by name on a device.
+// CPU and by name on a device, where host code also writes and reads
+// tensors through it (upload, download).
 #include "EntryLowering.h"
 #include "../common/TileLowering.h"
 #include "tessera/Backend/Symbols.h"
@@ -47,7 +48,13 @@ LogicalResult loopsToBranches(func::FuncOp fn) {
 
 // Fields of tessera_device_ops_t, in order; tessera_host_ops_t has the
 // first three.
-enum RuntimeOp { kAlloc = 0, kFree = 1, kLaunch = 2, kUpload = 3 };
+enum RuntimeOp {
+  kAlloc = 0,
+  kFree = 1,
+  kLaunch = 2,
+  kUpload = 3,
+  kDownload = 4
+};
 
 class EntryLowering {
 public:
@@ -88,6 +95,10 @@ private:
   // A scalar the entry writes into a device buffer: uploaded from the
   // stack. Returns the upload's status.
   Value upload(memref::StoreOp store);
+  // A value the entry reads from a device buffer (a solve's flag, a fixed
+  // point's change): downloaded into `slot`, a stack slot of the element.
+  // Returns the download's status.
+  Value download(memref::LoadOp load, Value slot);
 
   // Returns the launch's status.
   Value launch(ttile::LaunchOp op, ttile::KernelOp kernel, Value argv,
@@ -302,14 +313,28 @@ Value EntryLowering::upload(memref::StoreOp store) {
               {arg0, dst, slot, i64Const(b, l, bytes)});
 }
 
+Value EntryLowering::download(memref::LoadOp load, Value slot) {
+  Location l = load.getLoc();
+  Type ptr = llvmPtrType(ctx), i64 = b.getI64Type();
+  Type elem = load.getMemRefType().getElementType();
+  Type stored = elem.isIndex() ? i64 : elem;
+  // Reads of flat buffers: one index, or none for a single element.
+  Value index = load.getIndices().empty()
+                    ? i64Const(b, l, 0)
+                    : castTo(b, l, load.getIndices().front(), i64);
+  Value src = b.create<LLVM::GEPOp>(
+      l, ptr, stored, castTo(b, l, load.getMemRef(), ptr), ValueRange{index});
+  auto type = LLVM::LLVMFunctionType::get(b.getI32Type(), {ptr, ptr, ptr, i64});
+  return call(l, type, runtimeOp(l, kDownload),
+              {arg0, slot, src, i64Const(b, l, storageBytes(elem))});
+}
+
 LogicalResult EntryLowering::run(OpBuilder &mb) {
   Location loc = fn.getLoc();
   Type ptr = llvmPtrType(ctx), i64 = b.getI64Type(), i32 = b.getI32Type();
   std::string symbol = device == EntryDevice::Cpu
                            ? entrySymbol(fn.getName().str())
                            : cudaEntrySymbol(fn.getName().str());
-  if (device != EntryDevice::Cpu && failed(refuseHostReads(fn)))
-    return failure();
   fn.walk([&](Operation *op) {
     if (op->getParentOp() != fn.getOperation())
       inLoop.insert(op);
@@ -346,7 +371,8 @@ LogicalResult EntryLowering::run(OpBuilder &mb) {
     for (Operation &op : block)
       if (isa<memref::AllocOp, memref::DeallocOp, ttile::LaunchOp,
               ttile::CheckOp>(op) ||
-          (device != EntryDevice::Cpu && isa<memref::StoreOp>(op)))
+          (device != EntryDevice::Cpu &&
+           isa<memref::StoreOp, memref::LoadOp>(op)))
         steps.push_back(&op);
   // The temporaries' table: every slot null until its allocation.
   int64_t numTemporaries = llvm::count_if(
@@ -371,9 +397,8 @@ LogicalResult EntryLowering::run(OpBuilder &mb) {
                         ? i64Const(b, l, alloc.getType().getNumElements())
                         : castTo(b, l, alloc.getDynamicSizes()[0], i64);
       // At least one byte, so that an empty tensor is not a failure.
-      Value bytes = b.create<LLVM::MulOp>(
-          l, count,
-          i64Const(b, l, storageBytes(elem)));
+      Value bytes =
+          b.create<LLVM::MulOp>(l, count, i64Const(b, l, storageBytes(elem)));
       bytes = b.create<LLVM::UMaxOp>(l, bytes, i64Const(b, l, 1));
       Value p = allocate(l, bytes);
       Value ok = b.create<LLVM::ICmpOp>(l, LLVM::ICmpPredicate::ne, p,
@@ -429,6 +454,27 @@ LogicalResult EntryLowering::run(OpBuilder &mb) {
       checkAfter(ok.getDefiningOp(), ok, status);
       continue;
     }
+    // The host cannot read device memory: the value is copied to the stack
+    // first, and the entry goes on with the copy.
+    if (auto load = dyn_cast<memref::LoadOp>(op)) {
+      Location l = load.getLoc();
+      if (load.getIndices().size() > 1)
+        return load.emitError("reads a buffer of rank ")
+               << load.getIndices().size() << " in host code";
+      b.setInsertionPoint(load);
+      Type elem = load.getMemRefType().getElementType();
+      Type stored = elem.isIndex() ? i64 : elem;
+      Value slot = stackArray(load, stored, 1);
+      Value status = download(load, slot);
+      Value ok = b.create<LLVM::ICmpOp>(
+          l, LLVM::ICmpPredicate::eq, status,
+          b.create<LLVM::ConstantOp>(l, i32, b.getI32IntegerAttr(0)));
+      Value value = b.create<LLVM::LoadOp>(l, stored, slot);
+      load.getResult().replaceAllUsesWith(castTo(b, l, value, elem));
+      load.erase();
+      checkAfter(ok.getDefiningOp(), ok, status);
+      continue;
+    }
     auto launchOp = cast<ttile::LaunchOp>(op);
     Location l = launchOp.getLoc();
     auto kernel = module.lookupSymbol<ttile::KernelOp>(launchOp.getKernel());
@@ -473,31 +519,6 @@ LogicalResult EntryLowering::run(OpBuilder &mb) {
 }
 
 } // namespace
-
-LogicalResult refuseHostReads(func::FuncOp fn) {
-  // A read of a buffer would touch device memory from the host (writes are
-  // uploads). One an operator needs names it.
-  memref::LoadOp read, named;
-  fn.walk([&](memref::LoadOp load) {
-    if (!read)
-      read = load;
-    if (!named && load->hasAttr(ttile::kHostReadAttr))
-      named = load;
-  });
-  if (named)
-    read = named;
-  if (!read)
-    return success();
-  if (auto op = read->getAttrOfType<StringAttr>(ttile::kHostReadAttr))
-    return read.emitError("'")
-           << op.getValue()
-           << "' is not supported by the cuda target yet: its entry reads a "
-              "tensor in host code";
-  return fn.emitError("entry '")
-         << fn.getName()
-         << "' reads a tensor in host code, which the cuda target does not "
-            "support yet";
-}
 
 LogicalResult lowerEntry(func::FuncOp fn, ModuleOp module, OpBuilder &mb,
                          EntryDevice device) {

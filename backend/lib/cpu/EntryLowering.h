@@ -12,11 +12,6 @@ enum class EntryDevice {
   Cuda, // tessera_cuda_entry_<name>: a tessera_device_entry_fn
 };
 
-// The cuda target's entries cannot read device memory: an entry that reads
-// a buffer back (a solve's pivot check, a fixed point's convergence test,
-// marked ttile.host_read with the operator's name) is refused, naming it.
-mlir::LogicalResult refuseHostReads(mlir::func::FuncOp fn);
-
 // Builds the LLVM function for `fn` at `moduleBuilder`, moving `fn`'s body
 // into it; the CPU form needs the kernels' tessera_kernel_<name> functions
 // in `module` already. `fn` is left empty, for the caller to erase.

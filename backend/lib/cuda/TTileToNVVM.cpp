@@ -4,7 +4,6 @@
 // finds its thread's tile and runs it. The same loads, stores and math as on
 // the CPU, in the same order, give the same bits.
 #include "../common/TileLowering.h"
-#include "../cpu/EntryLowering.h"
 #include "FoldUnrolling.h"
 #include "MatmulTiles.h"
 #include "WarpLanes.h"
@@ -186,11 +185,6 @@ struct ConvertTTileToNVVMPass
     : impl::ConvertTTileToNVVMBase<ConvertTTileToNVVMPass> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    // An entry the device form cannot have (it reads a tensor back in host
-    // code) is refused here already, naming the operator that needs it.
-    for (auto fn : module.getOps<func::FuncOp>())
-      if (failed(refuseHostReads(fn)))
-        return signalPassFailure();
     if (failed(emulateNarrowFloats(module)) || failed(expandKernelMath(module)))
       return signalPassFailure();
     OpBuilder mb = OpBuilder::atBlockEnd(module.getBody());

@@ -16,7 +16,7 @@
 extern "C" {
 #endif
 
-#define TESSERA_TBIN_ABI_VERSION 2
+#define TESSERA_TBIN_ABI_VERSION 3
 
 /* Section names inside the .tbin ELF shared object. */
 #define TESSERA_META_SECTION ".tessera.meta"
@@ -46,9 +46,9 @@ typedef int32_t (*tessera_launch_fn)(void *host, tessera_kernel_fn kernel,
                                      int64_t num_tiles);
 
 /*
- * What the runtime hands a CPU entry (ABI version 2). The fields are in the
- * order of tessera_device_ops_t's first three, so that both kinds of entry
- * reach them the same way.
+ * What the runtime hands a CPU entry (ABI version 2 and later). The fields
+ * are in the order of tessera_device_ops_t's first three, so that both kinds
+ * of entry reach them the same way.
  */
 typedef struct tessera_host_ops {
   /* Memory for a temporary buffer: at least `bytes` bytes (never 0 bytes),
@@ -90,7 +90,8 @@ typedef int32_t (*tessera_entry_fn)(void *host, const tessera_host_ops_t *ops,
  * host function `tessera_cuda_entry_NAME` (a tessera_device_entry_fn). Its
  * buffers are device pointers; it allocates temporaries and launches kernels
  * only through the runtime's tessera_device_ops, in program order on one
- * stream, and returns without waiting for the device.
+ * stream, and returns without waiting for the device, except where it reads
+ * a value back (download).
  */
 #define TESSERA_CUDA_ENTRY_PREFIX "tessera_cuda_entry_"
 
@@ -116,6 +117,13 @@ typedef struct tessera_device_ops {
    * write the small tensors they build from scalars this way. Returns 0 on
    * success. */
   int32_t (*upload)(void *device, void *dst, const void *src, int64_t bytes);
+  /* Copies `bytes` bytes of device memory at `src` to host memory at `dst`
+   * once everything launched before it is done: it waits for the stream.
+   * Entries read back what decides their control flow this way (a solve's
+   * singular flags, a fixed point's largest change). Returns 0 on success;
+   * fails while the runtime captures the entry into a CUDA graph, which
+   * then runs it without one (since ABI version 3). */
+  int32_t (*download)(void *device, void *dst, const void *src, int64_t bytes);
 } tessera_device_ops_t;
 
 typedef int32_t (*tessera_device_entry_fn)(void *device,
@@ -140,7 +148,7 @@ typedef int32_t (*tessera_device_entry_fn)(void *device,
 #define TESSERA_CUDA_IMAGE_PTX 0
 #define TESSERA_CUDA_IMAGE_CUBIN 1
 
-/* ---- Models linked into the program (ABI version 2) ----------------------
+/* ---- Models linked into the program (since ABI version 2) ----------------
  *
  * `tesserac model.tsr --emit=obj` writes an object file for static linking:
  * every function and table in it is local except one descriptor,

@@ -9,10 +9,11 @@
 //
 // Versions: a minor version only appends to the payload; a newer minor's
 // additions are skipped, so this runtime still reads what it knows of them.
-// The major version changes with TESSERA_TBIN_ABI_VERSION (tbin_abi.h): 2.0
+// The major version changes with TESSERA_TBIN_ABI_VERSION (tbin_abi.h): 3.0
 // is 1.1's payload (entries, then each entry's kind and optimizer, then the
-// parameter table) for entries of ABI version 2, which take their
-// temporaries from the runtime. Modules of another major are refused whole.
+// parameter table) for entries of ABI version 3, whose device entries can
+// read device memory back (tessera_device_ops.download); 2.0 held entries
+// of ABI version 2. Modules of another major are refused whole.
 #pragma once
 
 #include <cstdint>
@@ -21,7 +22,7 @@
 
 namespace tessera::tbin {
 
-constexpr uint16_t kFormatMajor = 2;
+constexpr uint16_t kFormatMajor = 3;
 constexpr uint16_t kFormatMinor = 0;
 
 enum class DType : uint8_t {

@@ -193,6 +193,38 @@ public:
     return 0;
   }
 
+  // Reads device memory back once the work before it is done: a wait for
+  // the stream, so never during a capture, which records work without
+  // running it (the entry would decide on bytes not computed yet).
+  int32_t download(void *dst, const void *src, int64_t bytes) {
+    if (bytes == 0)
+      return 0;
+    if (bytes < 0 || !dst || !src ||
+        !allocated(toDevice(src), static_cast<std::size_t>(bytes))) {
+      fail(TESSERA_ERROR_INVALID_ARGUMENT,
+           "download of " + std::to_string(bytes) +
+               " bytes outside the memory of this run");
+      return kLaunchBadArgument;
+    }
+    if (capturing) {
+      fail(TESSERA_ERROR_EXECUTION, "a download during graph capture: the "
+                                    "entry reads a tensor in host code");
+      return kLaunchFailed;
+    }
+    const char *api = "cuMemcpyDtoHAsync";
+    CUresult r = d.cuMemcpyDtoHAsync(dst, toDevice(src),
+                                     static_cast<std::size_t>(bytes), stream);
+    if (r == kSuccess) {
+      api = "cuStreamSynchronize";
+      r = d.cuStreamSynchronize(stream);
+    }
+    if (r != kSuccess) {
+      fail(TESSERA_ERROR_EXECUTION, callFailed(d, api, r));
+      return kLaunchFailed;
+    }
+    return 0;
+  }
+
   const uint8_t *stagedSource(const void *src, std::size_t n) {
     staged.push_back(std::make_unique<uint8_t[]>(n));
     std::memcpy(staged.back().get(), src, n);
@@ -410,7 +442,18 @@ int32_t opsUpload(void *device, void *dst, const void *src, int64_t bytes) {
   }
 }
 
-const tessera_device_ops_t kOps = {opsAlloc, opsFree, opsLaunch, opsUpload};
+int32_t opsDownload(void *device, void *dst, const void *src, int64_t bytes) {
+  Run &run = *static_cast<Run *>(device);
+  try {
+    return run.download(dst, src, bytes);
+  } catch (const std::bad_alloc &) {
+    run.fail(TESSERA_ERROR_OUT_OF_MEMORY, "out of host memory");
+    return TESSERA_ERROR_OUT_OF_MEMORY;
+  }
+}
+
+const tessera_device_ops_t kOps = {opsAlloc, opsFree, opsLaunch, opsUpload,
+                                   opsDownload};
 
 int32_t callEntry(Run &run, void *const *buffers) {
   if (run.call.workspace)
@@ -589,6 +632,11 @@ tessera_status_t runDeviceEntry(CudaModule &module, const DeviceCall &call,
   Run run(module, call);
   int32_t rc = 0;
   runOnDevice(run, rc);
+  if (rc == TESSERA_ENTRY_SINGULAR_MATRIX && run.status == TESSERA_OK) {
+    error = who + " failed: solve: the matrix is singular (Gaussian "
+                  "elimination met a zero pivot)";
+    return TESSERA_ERROR_EXECUTION;
+  }
   if (rc != 0) {
     error = who + " failed with status " + std::to_string(rc) +
             (run.message.empty() ? "" : ": " + run.message);

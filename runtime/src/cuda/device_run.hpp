@@ -1,9 +1,10 @@
 // Runs one device entry (tessera_device_entry_fn) on host tensors: device
 // buffers for the inputs and outputs, inputs copied in, the entry called
 // with the runtime's tessera_device_ops (stream-ordered allocation, kernel
-// launch by name, uploads of small host values), a wait for the stream,
-// outputs copied back. Everything it or the entry allocated is freed on
-// every path, failures included.
+// launch by name, uploads of small host values, downloads of the values
+// its control flow depends on), a wait for the stream, outputs copied
+// back. Everything it or the entry allocated is freed on every path,
+// failures included.
 //
 // It knows the GPU only through CudaDevice and CudaModule, which take a
 // driver table: unit tests run it on a fake driver, with an entry written in
@@ -71,7 +72,11 @@ struct DeviceCall {
 //   TESSERA_ERROR_OUT_OF_RANGE: the entry's run-time check of an index,
 //     slice or reshape failed (it returned 8) before launching anything
 //     that relies on it
-//   TESSERA_ERROR_EXECUTION: a copy, launch or the kernels failed, e.g.
+//   TESSERA_ERROR_EXECUTION: a solve met a singular matrix (the entry
+//     returned TESSERA_ENTRY_SINGULAR_MATRIX), reported as on the CPU:
+//     "entry 'f' failed: solve: the matrix is singular (Gaussian
+//     elimination met a zero pivot)"; or a copy, launch or the kernels
+//     failed, e.g.
 //     "entry 'f' failed with status 7: kernel 'k': cuLaunchKernel failed:
 //     CUDA_ERROR_INVALID_VALUE (invalid argument)"
 tessera_status_t runDeviceEntry(CudaModule &module, const DeviceCall &call,

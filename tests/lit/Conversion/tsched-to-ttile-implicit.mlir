@@ -42,7 +42,7 @@
 // CHECK-NEXT: ttile.launch @solve_k0(%[[AIN]], %[[LUB]], %[[PIVB]], %[[INFOB]]) elements %[[SYSTEMS]] sizes(%[[DIM]])
 // The flags, or-ed in the entry.
 // CHECK: %[[ANY:.*]] = scf.for %[[S:.*]] = %{{.*}} to %[[SYSTEMS]] step %{{.*}} iter_args(%[[ACC:.*]] = %{{.*}}) -> (i64)
-// CHECK-NEXT: %[[FLAG:.*]] = memref.load %[[INFOB]][%[[S]]] {ttile.host_read = "tgraph.solve"} : memref<?xi64>
+// CHECK-NEXT: %[[FLAG:.*]] = memref.load %[[INFOB]][%[[S]]] : memref<?xi64>
 // CHECK-NEXT: %[[OR:.*]] = arith.ori %[[ACC]], %[[FLAG]] : i64
 // CHECK-NEXT: scf.yield %[[OR]] : i64
 // CHECK: %[[OK:.*]] = arith.cmpi eq, %[[ANY]], %{{.*}} : i64
@@ -105,7 +105,7 @@ func.func @solve(%a: tensor<?x?xf64> {tgraph.name = "A", tgraph.shape = ["N", "N
 // CHECK:        ttile.launch @contraction_k6(%[[SEGS]], %[[CHANGE]])
 // CHECK-NEXT:   memref.dealloc %[[SEGS]]
 // CHECK-NEXT:   ttile.launch @contraction_k7(%[[NEXTB]], %[[R]])
-// CHECK-NEXT:   %[[C:.*]] = memref.load %[[CHANGE]][%{{.*}}] {ttile.host_read = "tgraph.fixed_point"} : memref<?xf64>
+// CHECK-NEXT:   %[[C:.*]] = memref.load %[[CHANGE]][%{{.*}}] : memref<?xf64>
 // CHECK-NEXT:   %[[TOL:.*]] = arith.constant 9.9999999999999995E-7 : f64
 // CHECK-NEXT:   %[[DONE:.*]] = arith.cmpf ole, %[[C]], %[[TOL]] : f64
 // CHECK-NEXT:   %{{.*}} = arith.constant 1 : index

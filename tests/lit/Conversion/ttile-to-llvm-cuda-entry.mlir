@@ -4,7 +4,8 @@
 // temporaries come from ops->alloc (field 0) and go back through ops->free
 // (field 1); kernels are launched by name through ops->launch (field 2) over
 // one tile per vector step; scalars it writes into a tensor are uploaded
-// through ops->upload (field 3). No CPU kernel or CPU entry is built.
+// through ops->upload (field 3), values it reads from one downloaded through
+// ops->download (field 4). No CPU kernel or CPU entry is built.
 
 // CHECK-NOT: llvm.func @tessera_kernel_neg
 // CHECK-NOT: llvm.func @malloc
@@ -68,14 +69,35 @@ func.func @chain(%a: memref<?xf32>, %o: memref<1xf32>, %n: index) attributes {tg
 
 // -----
 
-// Host code cannot read device memory.
+// A value host code reads from a tensor (a solve's flag, a fixed point's
+// change) is downloaded through ops->download (field 4) into a stack slot
+// of its element; a failed download branches to the cleanup block with its
+// status, as a launch does; then the entry reads the slot. Writing the
+// value into a tensor is an upload from the stack again.
+// CHECK-LABEL: llvm.func @tessera_cuda_entry_peek(
+// CHECK-SAME: %[[DEV:[^:]*]]: !llvm.ptr, %[[OPS:[^:]*]]: !llvm.ptr, %{{[^:]*}}: !llvm.ptr, %{{[^:]*}}: !llvm.ptr) -> i32 {
+// CHECK: %[[SLOT:.*]] = llvm.alloca %{{.*}} x f32 : (i64) -> !llvm.ptr
+// CHECK: %[[SRC:.*]] = llvm.getelementptr %{{.*}}[%{{.*}}] : (!llvm.ptr, i64) -> !llvm.ptr, f32
+// CHECK-NEXT: %[[DOWNP:.*]] = llvm.getelementptr %[[OPS]][4] : (!llvm.ptr) -> !llvm.ptr, !llvm.ptr
+// CHECK-NEXT: %[[DOWN:.*]] = llvm.load %[[DOWNP]] : !llvm.ptr -> !llvm.ptr
+// CHECK-NEXT: %[[FOUR:.*]] = llvm.mlir.constant(4 : i64) : i64
+// CHECK-NEXT: %[[ST:.*]] = llvm.call %[[DOWN]](%[[DEV]], %[[SLOT]], %[[SRC]], %[[FOUR]]) : !llvm.ptr, (!llvm.ptr, !llvm.ptr, !llvm.ptr, i64) -> i32
+// CHECK-NEXT: %[[ZERO:.*]] = llvm.mlir.constant(0 : i32) : i32
+// CHECK-NEXT: %[[OK:.*]] = llvm.icmp "eq" %[[ST]], %[[ZERO]] : i32
+// CHECK-NEXT: llvm.cond_br %[[OK]], ^[[READ:.*]], ^[[CLEANUP:[^(]*]](%[[ST]] : i32)
+// CHECK-NEXT: ^[[READ]]:
+// CHECK-NEXT: %[[V:.*]] = llvm.load %[[SLOT]] : !llvm.ptr -> f32
+// CHECK: %[[UPSLOT:.*]] = llvm.alloca %{{.*}} x f32 : (i64) -> !llvm.ptr
+// CHECK-NEXT: llvm.store %[[V]], %[[UPSLOT]] : f32, !llvm.ptr
+// CHECK: %[[UPP:.*]] = llvm.getelementptr %[[OPS]][3] : (!llvm.ptr) -> !llvm.ptr, !llvm.ptr
+// CHECK: ^[[CLEANUP]](%[[FST:.*]]: i32):
+// CHECK-NEXT: llvm.return %[[FST]] : i32
 ttile.kernel @neg attributes {kind = "elementwise", num_inputs = 1 : i64, tile = 1024 : i64, vector = 8 : i64} {
 ^bb0(%in: memref<?xf32>, %out: memref<?xf32>, %off: index, %n: index):
   %v = ttile.load %in[%off] bound %n : memref<?xf32> -> vector<8xf32>
   ttile.store %v, %out[%off] bound %n : vector<8xf32>, memref<?xf32>
 }
 
-// expected-error @+1 {{entry 'peek' reads a tensor in host code, which the cuda target does not support yet}}
 func.func @peek(%a: memref<1xf32>, %o: memref<1xf32>) attributes {tgraph.entry} {
   %c0 = arith.constant 0 : index
   %v = memref.load %a[%c0] : memref<1xf32>

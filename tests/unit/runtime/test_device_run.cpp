@@ -69,6 +69,22 @@ int32_t uploadScalars(void *device, const tessera_device_ops_t *ops,
   return rc;
 }
 
+// Reads back an element a kernel computed, as solve and fixed_point entries
+// read a flag or a change: out = a + b, then out[1] comes to the host.
+float downloaded = 0;
+int32_t downloadElement(void *device, const tessera_device_ops_t *ops,
+                        void *const *buffers, const int64_t *dims) {
+  int64_t sizes[1] = {dims[0]};
+  void *args[3] = {buffers[0], buffers[1], buffers[2]};
+  int32_t rc =
+      ops->launch(device, "tessera_kernel_add", args, 3, sizes, 1, dims[0]);
+  const float *element = static_cast<const float *>(buffers[2]) + 1;
+  downloaded = 0;
+  if (rc == 0) // plan.result 1: four bytes past the output's end as well
+    rc = ops->download(device, &downloaded, element, plan.result == 1 ? 12 : 4);
+  return rc;
+}
+
 class DeviceRun : public ::testing::Test {
 protected:
   void SetUp() override {
@@ -336,6 +352,41 @@ TEST_F(DeviceRun, Uploads) {
             TESSERA_ERROR_INVALID_ARGUMENT);
   EXPECT_EQ(error, "entry 'f' failed with status 1: upload of 8 bytes "
                    "outside the memory of this run");
+  EXPECT_TRUE(fakeCuda().live.empty());
+}
+
+TEST_F(DeviceRun, Downloads) {
+  open();
+  std::string error;
+  ASSERT_EQ(run(3, error, nullptr, downloadElement), TESSERA_OK) << error;
+  EXPECT_EQ(downloaded, a[1] + b[1]); // after the launch that computed it
+  EXPECT_EQ(fakeCuda().downloads, 2); // the entry's, then the output
+  EXPECT_TRUE(fakeCuda().live.empty());
+
+  plan.result = 1;
+  EXPECT_EQ(run(3, error, nullptr, downloadElement),
+            TESSERA_ERROR_INVALID_ARGUMENT);
+  EXPECT_EQ(error, "entry 'f' failed with status 1: download of 12 bytes "
+                   "outside the memory of this run");
+  EXPECT_TRUE(fakeCuda().live.empty());
+
+  plan.result = 0;
+  fakeCuda().syncError = test::kCudaIllegalAddress;
+  EXPECT_EQ(run(3, error, nullptr, downloadElement), TESSERA_ERROR_EXECUTION);
+  EXPECT_EQ(error, "entry 'f' failed with status 7: cuStreamSynchronize "
+                   "failed: CUDA_ERROR_ILLEGAL_ADDRESS (an illegal memory "
+                   "access was encountered)");
+  EXPECT_TRUE(fakeCuda().live.empty());
+}
+
+// A solve's zero pivot, reported by name as on the CPU.
+TEST_F(DeviceRun, SingularMatrix) {
+  open();
+  plan.result = TESSERA_ENTRY_SINGULAR_MATRIX;
+  std::string error;
+  EXPECT_EQ(run(100, error), TESSERA_ERROR_EXECUTION);
+  EXPECT_EQ(error, "entry 'f' failed: solve: the matrix is singular "
+                   "(Gaussian elimination met a zero pivot)");
   EXPECT_TRUE(fakeCuda().live.empty());
 }
 

@@ -60,8 +60,7 @@ TEST(ModuleLoad, IntrospectsTheFixture) {
   EXPECT_EQ(m.name(), "fixture");
   EXPECT_EQ(m.target(), "x86_64-unknown-linux-gnu");
   EXPECT_EQ(m.policy(), "dtype=f32 accum=f32 deterministic");
-  EXPECT_EQ(m.formatVersion(),
-            std::make_pair(uint32_t(2), uint32_t(0)));
+  EXPECT_EQ(m.formatVersion(), std::make_pair(uint32_t(3), uint32_t(0)));
   ASSERT_EQ(m.entryNames(), std::vector<std::string>{"skeleton"});
   std::vector<SectionInfo> sections = m.sections();
   ASSERT_EQ(sections.size(), 2u);
@@ -246,7 +245,7 @@ TEST(ModuleLoad, CorruptMetadata) {
   EXPECT_EQ(loadError(path, TESSERA_ERROR_UNSUPPORTED),
             path + ": .tessera.meta format version 7." +
                 std::to_string(tbin::kFormatMinor) +
-                " is not supported (this runtime reads 2.x); it needs a newer "
+                " is not supported (this runtime reads 3.x); it needs a newer "
                 "runtime");
 
   b = fx.bytes;

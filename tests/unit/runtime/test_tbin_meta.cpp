@@ -137,10 +137,12 @@ TEST(TbinMeta, TrainMetaRoundTrip) {
 }
 
 // Modules of format 1 hold entries of ABI version 1 (temporaries from
-// malloc, no ops table), which this runtime must not call: they are refused
-// with what to do. The exact 1.0 bytes of a small module, as a 1.0 writer
-// laid them out, so that this test does not depend on the encoder.
-TEST(TbinMeta, Format1IsRefused) {
+// malloc, no ops table), those of format 2 device entries of ABI version 2
+// (an ops table without download), which this runtime must not call: they
+// are refused with what to do. The exact 1.0 bytes of a small module, as a
+// 1.0 writer laid them out, so that this test does not depend on the
+// encoder.
+TEST(TbinMeta, OlderFormatsAreRefused) {
   auto str = [](std::vector<uint8_t> &b, const std::string &s) {
     uint32_t n = static_cast<uint32_t>(s.size());
     b.insert(b.end(), reinterpret_cast<uint8_t *>(&n),
@@ -174,7 +176,7 @@ TEST(TbinMeta, Format1IsRefused) {
   std::string error;
   EXPECT_FALSE(decodeBytes(b, out, error));
   EXPECT_EQ(error, ".tessera.meta format version 1.0 is not supported (this "
-                   "runtime reads 2.x); recompile the module with a current "
+                   "runtime reads 3.x); recompile the module with a current "
                    "tesserac at byte 16");
   // 1.1, the last of format 1: the same.
   b = encode(sampleMeta());
@@ -182,7 +184,15 @@ TEST(TbinMeta, Format1IsRefused) {
   std::memcpy(b.data() + 8, v11, 4);
   EXPECT_FALSE(decodeBytes(b, out, error));
   EXPECT_EQ(error, ".tessera.meta format version 1.1 is not supported (this "
-                   "runtime reads 2.x); recompile the module with a current "
+                   "runtime reads 3.x); recompile the module with a current "
+                   "tesserac at byte 16");
+  // 2.0, whose device entries had no download: the same.
+  b = encode(sampleMeta());
+  uint16_t v20[2] = {2, 0};
+  std::memcpy(b.data() + 8, v20, 4);
+  EXPECT_FALSE(decodeBytes(b, out, error));
+  EXPECT_EQ(error, ".tessera.meta format version 2.0 is not supported (this "
+                   "runtime reads 3.x); recompile the module with a current "
                    "tesserac at byte 16");
 }
 

@@ -112,7 +112,7 @@ int countLines(const std::string &text, const std::string &prefix) {
 TEST_F(TrainCli, InfoShowsKindsAndParameters) {
   CliResult r = runCli(dir, std::string("info ") + TESSERA_TEST_FIXTURE_TRAIN);
   ASSERT_EQ(r.status, 0) << r.err;
-  EXPECT_NE(r.out.find("format version: 2.0\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("format version: 3.0\n"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("entry fit(param:w: f32[3], state:step: i64[], x: "
                        "f32[3], lr: f32[]) -> (loss: f32[], param:w: f32[3], "
                        "state:step: i64[])  symbol tessera_entry_fit  kind "

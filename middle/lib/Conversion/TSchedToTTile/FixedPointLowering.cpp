@@ -154,9 +154,7 @@ LogicalResult lowerFixedPoint(tgraph::FixedPointOp op, Value result,
     if (failed(lowered))
       return failure();
     emitCopy(ctx, next, result, *count, elem, vectorBytes, loc);
-    auto read = eb.create<memref::LoadOp>(loc, change, ValueRange{zero});
-    read->setAttr(ttile::kHostReadAttr,
-                  eb.getStringAttr(op->getName().getStringRef()));
+    Value read = eb.create<memref::LoadOp>(loc, change, ValueRange{zero});
     Value converged = eb.create<arith::CmpFOp>(
         loc, arith::CmpFPredicate::OLE, read,
         eb.create<arith::ConstantOp>(

@@ -199,16 +199,13 @@ LogicalResult lowerSolveGroup(tsched::FusionGroupOp group,
   f.builder.create<ttile::YieldOp>(loc);
 
   // The entry reads the flags: a zero pivot in any system ends the entry
-  // with its status. (Reads in host code, which the cuda target refuses,
-  // naming the op.)
+  // with its status. (Reads in host code: a device entry downloads each.)
   Value zero64 = eb.create<arith::ConstantIntOp>(loc, 0, i64);
   auto flags = eb.create<scf::ForOp>(
       loc, indexConst(eb, loc, 0), systems, indexConst(eb, loc, 1),
       ValueRange{zero64},
       [&](OpBuilder &b, Location loc, Value i, ValueRange any) {
-        auto flag = b.create<memref::LoadOp>(loc, info, ValueRange{i});
-        flag->setAttr(ttile::kHostReadAttr,
-                      b.getStringAttr(op->getName().getStringRef()));
+        Value flag = b.create<memref::LoadOp>(loc, info, ValueRange{i});
         b.create<scf::YieldOp>(
             loc, ValueRange{b.create<arith::OrIOp>(loc, any[0], flag)});
       });

@@ -23,11 +23,6 @@ constexpr int32_t kStatusOutOfRange = 8;
 // A zero pivot in the elimination of a `solve`.
 constexpr int32_t kStatusSingularMatrix = 64;
 
-// On a memref.load in an entry (a value read back in host code): the name
-// of the operator it serves, for the cuda target's refusal (its entries
-// cannot read device memory).
-inline constexpr llvm::StringLiteral kHostReadAttr = "ttile.host_read";
-
 // On a math.fma in a kernel body: a fused multiply-add the program's policy
 // allows (a matmul step under a non-strict policy), rounded once on every
 // target: an FMA instruction, or an exact software FMA on a CPU without one.
