@@ -9,6 +9,9 @@
 #
 # SUITE_CUDA_ARCH=sm_90a (say) builds cubins for that GPU alone: a carry
 # about half the size, under the device tool's limit.
+# Past the limit even so (183 cases are 63 MiB), move some programs to a
+# second carry and run each on its own:
+#   scripts/gpu/suite.py split gpu-carry build-carry-b matmul solve ...
 set -euo pipefail
 src=$(cd "$(dirname "$0")/../.." && pwd)
 carry=${1:-$src/gpu-carry}

@@ -18,6 +18,11 @@ The GPU machine has no LLVM, so the work is split in two:
       tolerance, and the corners that `tiles` computes with tiles of 128, 64
       and 32 bit for bit with each other.
 
+  scripts/gpu/suite.py split CARRY OTHER PROGRAM...   (here)
+      moves the named programs' cases (matmul, solve, ...) into a second
+      carry OTHER, for when one carry outgrows what the device tool takes
+      (64 MiB with the tree); run each half with `run`.
+
 Only numpy is needed besides the two programs.
 """
 import json
@@ -307,7 +312,35 @@ def run_suite(carry, tessera, device):
     return 1 if failures else 0
 
 
+def split(carry, other, programs):
+    """Moves the cases of `programs` (names as in the carry: matmul,
+    solve, ...) with their .tbin files into a second carry `other`, which
+    gets its own cases.json and CLI11 copy: each half then fits the device
+    tool's limit and runs on its own."""
+    with open(os.path.join(carry, "cases.json")) as f:
+        cases = json.load(f)
+    os.makedirs(other, exist_ok=True)
+    keep, moved = [], []
+    for case in cases:
+        program = case.get("dir", "").split("/")[0]
+        (moved if program in programs else keep).append(case)
+    for program in programs:
+        for name in (program, program + ".tbin"):
+            if os.path.exists(os.path.join(carry, name)):
+                shutil.move(os.path.join(carry, name), os.path.join(other, name))
+    if not os.path.exists(os.path.join(other, "cli11")):
+        shutil.copytree(os.path.join(carry, "cli11"), os.path.join(other, "cli11"))
+    for path, part in ((carry, keep), (other, moved)):
+        with open(os.path.join(path, "cases.json"), "w") as f:
+            json.dump(part, f, indent=1)
+    print(f"{len(keep)} cases stay in {carry}, {len(moved)} moved to {other}")
+
+
 def main():
+    if len(sys.argv) >= 5 and sys.argv[1] == "split":
+        split(os.path.abspath(sys.argv[2]), os.path.abspath(sys.argv[3]),
+              set(sys.argv[4:]))
+        return 0
     if len(sys.argv) >= 3 and sys.argv[1] == "prepare":
         bindir = os.path.join(ROOT, "build", "bin")
         prepare(os.path.abspath(sys.argv[2]), os.path.join(bindir, "tesserac"),
