@@ -1,11 +1,12 @@
 // The complex group: conj, imag, complex(re, im), casts between real and
-// c64 tensors, and + - * and neg of c64 tensors, one element a point.
+// c64 tensors, and + - * / and neg of c64 tensors, one element a point.
 // Elementwise kernels compute on vectors, which hold no complex numbers, so
 // c64 values are taken apart, put together and combined here. conj, imag,
 // complex and neg are exact, and so is a cast from f32; a cast from another
 // float dtype rounds once. + and - round each part once; a product is
 // (ac - bd) + (ad + bc)i with each product and sum rounded in f32, no fused
-// multiply-add: NumPy's complex64 product, bit for bit.
+// multiply-add, and a quotient Smith's (below): NumPy's complex64 results,
+// bit for bit.
 #include "KernelBuilder.h"
 #include "ScalarOps.h"
 
