@@ -509,7 +509,20 @@ Value Generator::genCall(const ast::CallExpr &c, const ExprType &t) {
         broadcastBool(boolOperand(*arg(c, 0, "cond")), result, t, c.range);
     Value a = broadcastTo(x(1, "a"), result, t, c.range);
     Value bv = broadcastTo(x(2, "b"), result, t, c.range);
-    return create("tgraph.select", where, {cond, a, bv}, result);
+    if (!a || !bv || !isa<ComplexType>(result.getElementType()))
+      return create("tgraph.select", where, {cond, a, bv}, result);
+    // c64 values: each part selected as f32 (kernels compute on vectors,
+    // which hold no complex numbers), then put together.
+    auto parts = RankedTensorType::get(result.getShape(), b.getF32Type());
+    auto pick = [&](StringRef part) {
+      auto of = [&](Value z) {
+        return create(
+            part == "re" ? "tgraph.cast" : "tgraph.imag", where, {z},
+            cast<RankedTensorType>(z.getType()).clone(b.getF32Type()));
+      };
+      return create("tgraph.select", where, {cond, of(a), of(bv)}, parts);
+    };
+    return create("tgraph.complex", where, {pick("re"), pick("im")}, result);
   }
   if (n == "cross_entropy")
     return create("tgraph.cross_entropy", where,

@@ -198,15 +198,18 @@ Value Generator::constant(const ast::Expr &e, Type elem) {
   if (!v)
     return runtimeNumber(e, elem);
   std::optional<int64_t> whole = ast::exactInteger(*v);
-  if (!isa<FloatType>(elem) && !whole) {
+  if (!isa<FloatType, ComplexType>(elem) && !whole) {
     diags.error(e.range, "an integer constant must be a whole number of at "
                          "most 2^53 in magnitude");
     failed = anyFailed = true;
     return {};
   }
-  TypedAttr attr = isa<FloatType>(elem)
-                       ? TypedAttr(b.getFloatAttr(elem, *v))
-                       : TypedAttr(b.getIntegerAttr(elem, *whole));
+  // A number next to c64 values is a real one: v + 0i.
+  TypedAttr attr =
+      isa<ComplexType>(elem)
+          ? TypedAttr(complex::NumberAttr::get(cast<ComplexType>(elem), *v, 0))
+      : isa<FloatType>(elem) ? TypedAttr(b.getFloatAttr(elem, *v))
+                             : TypedAttr(b.getIntegerAttr(elem, *whole));
   return b.create<tgraph::ConstantOp>(loc(e.range),
                                       RankedTensorType::get({}, elem), attr);
 }

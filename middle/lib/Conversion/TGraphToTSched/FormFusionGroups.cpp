@@ -38,6 +38,9 @@ namespace tessera {
 bool isComplexPart(Operation *op) {
   if (isa<tgraph::ConjOp, tgraph::ImagOp, tgraph::ComplexOp>(op))
     return true;
+  if (auto c = dyn_cast<tgraph::ConstantOp>(op))
+    return isa<ComplexType>(
+        cast<RankedTensorType>(c.getType()).getElementType());
   if (!isa<tgraph::CastOp, tgraph::AddOp, tgraph::SubOp, tgraph::MulOp,
            tgraph::DivOp, tgraph::NegOp>(op))
     return false;
@@ -523,7 +526,8 @@ private:
       if (auto c = use.get().getDefiningOp<tgraph::ConstantOp>()) {
         auto [it, isNew] = groupOf.try_emplace(c, plans.size());
         if (isNew) {
-          unsigned cg = newGroup("elementwise", symbolicShape(c));
+          unsigned cg = newGroup(isComplexPart(c) ? "complex" : "elementwise",
+                                 symbolicShape(c));
           plans[cg].ops.push_back(c);
         }
         plans[g].after.insert(it->second);

@@ -109,7 +109,16 @@ LogicalResult lowerComplexPartsGroup(tsched::FusionGroupOp group,
     return b.create<complex::CreateOp>(loc, c64, re, im);
   };
   Value value;
-  if (isa<tgraph::AddOp, tgraph::SubOp>(op)) {
+  if (auto c = dyn_cast<tgraph::ConstantOp>(op)) {
+    auto number = dyn_cast<complex::NumberAttr>(c.getValue());
+    if (!number)
+      return op->emitError("a c64 constant needs a complex number attribute");
+    value =
+        make(b.create<arith::ConstantOp>(
+                 loc, b.getF32FloatAttr(number.getReal().convertToDouble())),
+             b.create<arith::ConstantOp>(
+                 loc, b.getF32FloatAttr(number.getImag().convertToDouble())));
+  } else if (isa<tgraph::AddOp, tgraph::SubOp>(op)) {
     auto [a, bi] = parts(read(0));
     auto [c, d] = parts(read(1));
     value = isa<tgraph::AddOp>(op) ? make(b.create<arith::AddFOp>(loc, a, c),

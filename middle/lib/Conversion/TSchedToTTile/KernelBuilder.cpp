@@ -30,6 +30,17 @@ bool isSupportedElement(Type t) {
          t.isInteger(64);
 }
 
+InFlightDiagnostic refuseComplex(Operation *op) {
+  StringRef name = isa<tsched::FusionGroupOp>(op)
+                       ? StringRef("this operator")
+                       : op->getName().getStringRef();
+  return op->emitError("'")
+         << name
+         << "' on c64 is not supported by the CPU backend yet (c64 takes + - "
+            "* /, conj, real, imag, complex, select, sums, the Fourier "
+            "transforms and layout operators but pad)";
+}
+
 LogicalResult checkSupportedElements(tsched::FusionGroupOp group) {
   SmallVector<Type> types(group.getOperandTypes());
   llvm::append_range(types, group.getResultTypes());
@@ -49,13 +60,7 @@ LogicalResult checkSupportedElements(tsched::FusionGroupOp group) {
                       llvm::any_of(inner->getResultTypes(), complexTensor)))
             op = inner;
         });
-        Operation *at = op && !isa<tsched::YieldOp>(op) ? op : group;
-        return at->emitError("'")
-               << (at == group ? StringRef("this operator")
-                               : at->getName().getStringRef())
-               << "' on c64 is not supported by the CPU backend yet (c64 "
-                  "takes + - * /, conj, real, imag, complex, sums, the Fourier "
-                  "transforms and layout operators but pad)";
+        return refuseComplex(op && !isa<tsched::YieldOp>(op) ? op : group);
       }
       return group.emitError("dtype ")
              << t.getElementType()

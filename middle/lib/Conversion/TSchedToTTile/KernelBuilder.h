@@ -25,6 +25,9 @@ bool isNarrowFloat(mlir::Type t);
 // The element types CPU kernels store: f32, f64, i32, i64 and the narrow
 // floats.
 bool isSupportedElement(mlir::Type t);
+// The error for an operator on c64 that has no kernel (naming it, and what
+// c64 does take).
+mlir::InFlightDiagnostic refuseComplex(mlir::Operation *op);
 // An error at `group` naming the first tensor among its inputs and results
 // whose element type is not supported.
 mlir::LogicalResult checkSupportedElements(tsched::FusionGroupOp group);

@@ -52,8 +52,9 @@ LogicalResult lowerLayoutGroup(tsched::FusionGroupOp group,
   Value result = group.getResult(0);
   Type elem = elementOf(result);
   // c64 elements move as they are; only pad would need a c64 constant.
-  bool movesComplex = isa<ComplexType>(elem) && !isa<tgraph::PadOp>(op);
-  if (!isSupportedElement(elem) && !movesComplex)
+  if (isa<ComplexType>(elem) && isa<tgraph::PadOp>(op))
+    return refuseComplex(op);
+  if (!isSupportedElement(elem) && !isa<ComplexType>(elem))
     return op->emitError("'") << op->getName() << "' on " << elem
                               << " is not supported by the CPU backend yet";
 
