@@ -39,6 +39,8 @@ def TGraph_Dialect : Dialect {
     infers it. Axes are integers in `[0, rank)`; the frontend resolves the
     language's negative axes before it builds Graph IR.
   }];
+  // c64 constants are complex numbers (#complex.number).
+  let dependentDialects = ["::mlir::complex::ComplexDialect"];
 }
 
 class TGraph_Op<string mnemonic, list<Trait> traits = []>
