@@ -352,8 +352,7 @@ LogicalResult CastOp::buildJVP(OpBuilder &b, ArrayRef<Value> dxs,
   return success();
 }
 
-//===--- Complex parts (linear over the reals)
-//------------------------------===//
+//===--- Complex parts (linear over the reals) ---------------------------===//
 // Under the real inner product Re<a, b> of the cotangents: conj's adjoint is
 // conj; imag's sends a real cotangent g to i g; complex(re, im)'s gives the
 // cotangent's real part to re and its imaginary part to im (summed down to
