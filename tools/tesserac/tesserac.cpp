@@ -243,6 +243,10 @@ int compile(const Options &opts) {
   if (!run("derivatives and calls", [&](mlir::PassManager &pm) {
         pm.addPass(tessera::tgraph::createPinPolicies());
         pm.addPass(mlir::createInlinerPass());
+        // Before differentiation, so that reverse mode through attention is
+        // attention's own fused adjoint.
+        if (opts.optLevel > 0)
+          pm.addPass(tessera::tgraph::createFormAttention());
         // Derivative operators first: the parameters a derivative's callee
         // reads (partial(u), grad(f), ...) then lie in the train body, where
         // train-steps makes them arguments of the loss, so they are trained.

@@ -295,6 +295,13 @@ Value Generator::runtimeNumber(const ast::Expr &e, Type elem) {
       return {};
     }
     Value i64 = b.create<arith::IndexCastOp>(where, b.getI64Type(), dim);
+    // bf16, f16 and fp8 have no conversion in host code: the dim goes to a
+    // kernel as an integer and is cast there (rounded once).
+    if (isa<FloatType>(elem) && elem.getIntOrFloatBitWidth() <= 16)
+      return create("tgraph.cast", where,
+                    {b.create<tensor::FromElementsOp>(
+                        where, RankedTensorType::get({}, b.getI64Type()), i64)},
+                    scalar);
     Value number =
         isa<FloatType>(elem)
             ? b.create<arith::SIToFPOp>(where, elem, i64).getResult()

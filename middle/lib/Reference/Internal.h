@@ -3,6 +3,7 @@
 // Evaluator.cpp dispatches to.
 #pragma once
 
+#include "tessera/Dialect/TGraph/TGraph.h"
 #include "tessera/Reference/Evaluator.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
@@ -29,6 +30,10 @@ FamilyResult evalLayout(mlir::Operation *op, Operands in);
 FamilyResult evalReduction(mlir::Operation *op, Operands in);
 FamilyResult evalFourier(mlir::Operation *op, Operands in);
 FamilyResult evalRandom(mlir::Operation *op, Operands in);
+// Fused attention and its cotangents (AttentionEval.cpp).
+mlir::FailureOr<Tensor> evalAttention(tgraph::AttentionOp op, Operands in);
+mlir::FailureOr<std::vector<Tensor>>
+evalAttentionGrad(tgraph::AttentionGradOp op, Operands in);
 // arith, tensor and the pass-through ops the frontend emits in functions.
 FamilyResult evalStandard(mlir::Operation *op, Operands in);
 

@@ -107,18 +107,21 @@ def cross_entropy(logits, labels):
     return -np.mean(picked)
 
 
-def attention(q, k, v):
-    d = q.shape[-1]
-    p = softmax(q @ np.swapaxes(k, -1, -2) / np.sqrt(d), axis=-1)
+def attention(q, k, v, scale=None):
+    """softmax(q k^T scale) v, scale 1 / sqrt(d) unless given."""
+    if scale is None:
+        scale = 1 / np.sqrt(q.shape[-1])
+    p = softmax(q @ np.swapaxes(k, -1, -2) * scale, axis=-1)
     return p @ v
 
 
-def attention_vjp(q, k, v, do):
-    """The cotangents (dQ, dK, dV) of attention(q, k, v) for the output
-    cotangent do, derived by hand: with S = q k^T / sqrt(d), P = softmax(S)
-    and O = P v, dV = P^T dO, dP = dO v^T, dS = P (dP - rowsum(dP P)),
-    dQ = dS k / sqrt(d), dK = dS^T q / sqrt(d)."""
-    scale = 1 / np.sqrt(q.shape[-1])
+def attention_vjp(q, k, v, do, scale=None):
+    """The cotangents (dQ, dK, dV) of attention(q, k, v, scale) for the
+    output cotangent do, derived by hand: with S = q k^T scale, P =
+    softmax(S) and O = P v, dV = P^T dO, dP = dO v^T, dS = P (dP -
+    rowsum(dP P)), dQ = dS k scale, dK = dS^T q scale."""
+    if scale is None:
+        scale = 1 / np.sqrt(q.shape[-1])
     p = softmax(q @ np.swapaxes(k, -1, -2) * scale, axis=-1)
     dv = np.swapaxes(p, -1, -2) @ do
     dp = do @ np.swapaxes(v, -1, -2)

@@ -115,6 +115,10 @@ StringRef singleOpKind(Operation *op) {
     return "gather";
   if (isa<tgraph::FFTOp, tgraph::IFFTOp, tgraph::RFFTOp, tgraph::IRFFTOp>(op))
     return "fourier";
+  if (isa<tgraph::AttentionOp>(op))
+    return "attention";
+  if (isa<tgraph::AttentionGradOp>(op))
+    return "attention_grad";
   return "";
 }
 
@@ -622,7 +626,8 @@ private:
     }
     if (plan.kind == "reduction")
       return {64};
-    if (plan.kind == "solve" || plan.kind == "fourier")
+    if (plan.kind == "solve" || plan.kind == "fourier" ||
+        StringRef(plan.kind).starts_with("attention"))
       return {1};
     return {tileElements};
   }

@@ -200,6 +200,16 @@ mlir::LogicalResult lowerFourierGroup(tsched::FusionGroupOp group,
                                       llvm::ArrayRef<mlir::Value> results,
                                       EntryContext &ctx);
 
+// attention and its cotangents, a block of rows a point, never storing
+// the scores (AttentionKernel.cpp).
+mlir::LogicalResult lowerAttentionGroup(tsched::FusionGroupOp group,
+                                        llvm::ArrayRef<mlir::Value> results,
+                                        EntryContext &ctx, int64_t vectorBytes);
+mlir::LogicalResult lowerAttentionGradGroup(tsched::FusionGroupOp group,
+                                            llvm::ArrayRef<mlir::Value> results,
+                                            EntryContext &ctx,
+                                            int64_t vectorBytes);
+
 // A copy of `count` elements from one buffer to another.
 void emitCopy(EntryContext &ctx, mlir::Value from, mlir::Value to,
               mlir::Value count, mlir::Type elem, int64_t vectorBytes,

@@ -246,6 +246,10 @@ private:
       return tile::lowerGatherGroup(group, results, *this);
     if (kind == "rows")
       return tile::lowerRowGroup(group, results, *this);
+    if (kind == "attention")
+      return tile::lowerAttentionGroup(group, results, *this, vectorBytes);
+    if (kind == "attention_grad")
+      return tile::lowerAttentionGradGroup(group, results, *this, vectorBytes);
     return tile::lowerLayoutGroup(group, results, *this);
   }
 

@@ -117,6 +117,65 @@ LogicalResult MatmulOp::verify() {
 // SolveOp
 //===----------------------------------------------------------------------===//
 
+//===----------------------------------------------------------------------===//
+// AttentionOp, AttentionGradOp
+//===----------------------------------------------------------------------===//
+
+// query [b..., s, d], key [b..., t, d], value [b..., t, e], result
+// [b..., s, e] (when given), all of one element type, and a rank-0 scale.
+static LogicalResult verifyAttention(Operation *op, RankedTensorType q,
+                                     RankedTensorType k, RankedTensorType v,
+                                     RankedTensorType scale,
+                                     RankedTensorType result) {
+  int64_t rank = q.getRank();
+  if (rank < 2)
+    return op->emitOpError("query must have rank 2 or more, got ") << q;
+  for (auto [name, t] : {std::pair{"key", k}, {"value", v}})
+    if (t.getRank() != rank)
+      return op->emitOpError(name)
+             << " must have the query's rank " << rank << ", got " << t;
+  if (result && result.getRank() != rank)
+    return op->emitOpError("result must have the query's rank ")
+           << rank << ", got " << result;
+  for (RankedTensorType t : {k, v, scale, result})
+    if (t && t.getElementType() != q.getElementType())
+      return op->emitOpError("operands must have one element type, got ")
+             << q.getElementType() << " and " << t.getElementType();
+  if (scale.getRank() != 0)
+    return op->emitOpError("scale must have rank 0, got ") << scale;
+  for (int64_t d = 0; d < rank - 2; ++d)
+    for (RankedTensorType t : {k, v, result})
+      if (t && !dimsAgree(t.getDimSize(d), q.getDimSize(d)))
+        return op->emitOpError("batch dim ")
+               << d << " differs between " << q << " and " << t;
+  auto dim = [](RankedTensorType t, int64_t fromEnd) {
+    return t.getDimSize(t.getRank() - fromEnd);
+  };
+  if (!dimsAgree(dim(k, 1), dim(q, 1)))
+    return op->emitOpError("key's last dim must be the query's, got ")
+           << k << " for " << q;
+  if (!dimsAgree(dim(v, 2), dim(k, 2)))
+    return op->emitOpError("value must have a row for each key, got ")
+           << v << " for " << k;
+  if (result && (!dimsAgree(dim(result, 2), dim(q, 2)) ||
+                 !dimsAgree(dim(result, 1), dim(v, 1))))
+    return op->emitOpError("result must be [..., queries, value width], got ")
+           << result;
+  return success();
+}
+
+LogicalResult AttentionOp::verify() {
+  return verifyAttention(*this, getQuery().getType(), getKey().getType(),
+                         getValue().getType(), getScale().getType(),
+                         getResult().getType());
+}
+
+LogicalResult AttentionGradOp::verify() {
+  return verifyAttention(*this, getQuery().getType(), getKey().getType(),
+                         getValue().getType(), getScale().getType(),
+                         getResult().getType());
+}
+
 LogicalResult SolveOp::verify() {
   RankedTensorType matrix = getMatrix().getType(), rhs = getRhs().getType();
   int64_t rank = matrix.getRank();

@@ -32,7 +32,8 @@ LogicalResult FusionGroupOp::verify() {
   if (!llvm::is_contained(ArrayRef<StringRef>{"elementwise", "matmul",
                                               "reduction", "layout", "solve",
                                               "gather", "rows", "fourier",
-                                              "complex"},
+                                              "complex", "attention",
+                                              "attention_grad"},
                           getKind()))
     return emitOpError("unknown kind '") << getKind() << "'";
   for (int64_t t : getTile())

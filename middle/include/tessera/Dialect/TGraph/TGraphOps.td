@@ -521,6 +521,76 @@ def TGraph_SolveOp
   let hasVerifier = 1;
 }
 
+def TGraph_AttentionOp
+    : TGraph_Op<"attention", [Pure, TGraph_Differentiable]> {
+  let summary = "scaled dot-product attention, computed without the scores";
+  let description = [{
+    `softmax(scale * query keyᵀ, last axis) value` for `query [b..., s, d]`,
+    `key [b..., t, d]` and `value [b..., t, e]` (the same batch dims, no
+    broadcasting); the result is `[b..., s, e]`. `scale` is a rank-0
+    tensor of the element type. The `[s, t]` scores are never stored: the
+    kernel takes the keys of a query one after another, keeping the
+    softmax's running maximum and sum (docs/ir/cpu-backend.md,
+    "Attention"). The graph rewrite --tgraph-form-attention makes this op
+    from the matmuls and softmax it stands for, where the policy is not
+    strict (its sums run in another order). Its adjoint is
+    `tgraph.attention_grad`.
+
+    ```mlir
+    %o = tgraph.attention %q, %k, %v scale(%c : tensor<f32>)
+        : tensor<?x?x64xf32>, tensor<?x?x64xf32>, tensor<?x?x64xf32> -> tensor<?x?x64xf32>
+    ```
+  }];
+  let arguments = (ins TGraph_FloatTensor:$query, TGraph_FloatTensor:$key,
+                       TGraph_FloatTensor:$value, TGraph_FloatTensor:$scale);
+  let results = (outs TGraph_FloatTensor:$result);
+  let assemblyFormat = [{
+    $query `,` $key `,` $value `scale` `(` $scale `:` type($scale) `)` attr-dict
+    `:` type($query) `,` type($key) `,` type($value) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def TGraph_AttentionGradOp
+    : TGraph_Op<"attention_grad", [Pure, AllTypesMatch<["query", "query_grad"]>,
+                                   AllTypesMatch<["key", "key_grad"]>,
+                                   AllTypesMatch<["value", "value_grad"]>,
+                                   AllTypesMatch<["result", "result_grad"]>]> {
+  let summary = "the cotangents of attention's query, key and value";
+  let description = [{
+    For `result = tgraph.attention(query, key, value, scale)` and the
+    result's cotangent `result_grad`: with `p` the softmax of a query's
+    scores, `value_grad = pᵀ result_grad`, and with `ds = p (result_grad
+    valueᵀ - rowsum(result_grad * result))`, `query_grad = scale ds key`
+    and `key_grad = scale dsᵀ query`. Like the forward op it never stores
+    the `[s, t]` matrices: one kernel computes each query's log-sum-exp,
+    one each key's cotangents over the queries in order, one each query's
+    over the keys. `scale` has no cotangent (the rewrite only forms
+    attention with a scale that does not depend on the inputs). The op
+    has no derivative rules of its own: a second derivative through
+    attention needs a build without the rewrite (-O0).
+
+    ```mlir
+    %dq, %dk, %dv = tgraph.attention_grad %q, %k, %v scale(%c : tensor<f32>)
+        result(%o : tensor<?x?x64xf32>) result_grad(%do)
+        : tensor<?x?x64xf32>, tensor<?x?x64xf32>, tensor<?x?x64xf32>
+    ```
+  }];
+  let arguments = (ins TGraph_FloatTensor:$query, TGraph_FloatTensor:$key,
+                       TGraph_FloatTensor:$value, TGraph_FloatTensor:$scale,
+                       TGraph_FloatTensor:$result,
+                       TGraph_FloatTensor:$result_grad);
+  let results = (outs TGraph_FloatTensor:$query_grad,
+                      TGraph_FloatTensor:$key_grad,
+                      TGraph_FloatTensor:$value_grad);
+  let assemblyFormat = [{
+    $query `,` $key `,` $value `scale` `(` $scale `:` type($scale) `)`
+    `result` `(` $result `:` type($result) `)` `result_grad` `(` $result_grad `)`
+    attr-dict `:` type($query) `,` type($key) `,` type($value)
+  }];
+  let hasVerifier = 1;
+}
+
 } // opDocGroup = TGraph_LinalgGroup
 
 //===----------------------------------------------------------------------===//

@@ -38,7 +38,9 @@ def TSched_FusionGroupOp
     group folds each row as often as it has reductions, then computes its
     elementwise results on that row, so the row is read from memory once
     (softmax, layernorm); its results are those of the chain, then the
-    per-row values that other groups read.
+    per-row values that other groups read. `attention` and
+    `attention_grad` run one `tgraph.attention` or `tgraph.attention_grad`,
+    a block of rows a point, without storing the scores.
 
     ```mlir
     %r = tsched.fusion_group(%a, %b) {kind = "elementwise", shape = ["N"],

@@ -147,9 +147,19 @@ Value RuleBuilder::count(Value operand, ArrayRef<int64_t> axes, Type elem) {
   if (!dynamic)
     return scalar(elem, static_cast<double>(known));
   Value n = b.create<arith::IndexCastOp>(loc, b.getI64Type(), dynamic);
-  Value f = b.create<arith::SIToFPOp>(loc, elem, n);
-  Value t0 = b.create<tensor::FromElementsOp>(
-      loc, RankedTensorType::get({}, elem), ValueRange{f});
+  Value t0;
+  if (isa<FloatType>(elem) && elem.getIntOrFloatBitWidth() <= 16) {
+    // bf16, f16 and fp8 have no conversion in host code: the count goes to
+    // a kernel as an integer and is cast there (rounded once).
+    t0 = b.create<CastOp>(
+        loc, RankedTensorType::get({}, elem),
+        b.create<tensor::FromElementsOp>(
+            loc, RankedTensorType::get({}, b.getI64Type()), ValueRange{n}));
+  } else {
+    Value f = b.create<arith::SIToFPOp>(loc, elem, n);
+    t0 = b.create<tensor::FromElementsOp>(loc, RankedTensorType::get({}, elem),
+                                          ValueRange{f});
+  }
   return known == 1 ? t0 : mul(t0, scalar(elem, static_cast<double>(known)));
 }
 

@@ -38,6 +38,24 @@ def Differentiate : Pass<"tgraph-differentiate", "mlir::ModuleOp"> {
                            "::mlir::arith::ArithDialect"];
 }
 
+def FormAttention : Pass<"tgraph-form-attention", "mlir::ModuleOp"> {
+  let summary = "softmax(scale * q kᵀ) v becomes one tgraph.attention";
+  let description = [{
+    Finds `matmul(softmax(s, last axis), v)` where `s` is `matmul(q, kᵀ)`
+    (a transposed `k` or `transpose_rhs`), optionally multiplied or divided
+    by a rank-0 `c`, and neither `s` nor the probabilities are read
+    elsewhere; it becomes `tgraph.attention(q, k, v, scale)` with scale
+    `c`, `1 / c` or 1. Runs before differentiation, so that reverse mode
+    uses attention's own adjoint, and only where the policy is not strict:
+    the fused kernel sums in another order (and `1 / c` rounds once). `c`
+    must not depend on the function's tensors other than through their
+    extents (a scale from `sqrt(D)`), since attention's rules give it no
+    derivative. q, k and v must have one rank and one float element type
+    of f32, bf16 or f16.
+  }];
+  let dependentDialects = ["::tessera::tgraph::TGraphDialect"];
+}
+
 def Decompose : Pass<"tgraph-decompose", "mlir::ModuleOp"> {
   let summary = "Composite operators into primitives";
   let description = [{

@@ -1,0 +1,534 @@
+// The attention groups: tgraph.attention and tgraph.attention_grad, as
+// kernels that never store the [s, t] scores (flash attention's idea).
+//
+// A point is a block of `lanes` rows (queries, or keys for the key
+// cotangents), one vector lane each; a lane computes exactly what one row
+// alone would, with no operation across lanes, so the bits do not depend
+// on the vector width, the thread count or the target. Rows past the end
+// repeat the last row and are not stored. A point first copies its rows
+// into scratch space transposed ([width][lanes], f32), so that the lanes'
+// elements of one column are one vector.
+//
+// Forward, one query row (every sum in ascending order, each step one
+// fused multiply-add, rounded once):
+//   for each key j: z = (q · k_j) scale; m' = max(m, z); c = exp(m - m');
+//   p = exp(z - m'); l = l c + p; acc = p v_j + acc c; m = m'
+//   result = acc / l (0 for no keys)
+// from m = -inf, l = 0, acc = 0; exp(0) is 1 and exp(-inf) is 0 exactly.
+//
+// Reverse: `attention_stats` gives each query its log-sum-exp L = m +
+// log(l) (the forward loop without v) and δ = Σ result_grad · result; then
+// with p_ij = exp((q_i · k_j) scale - L_i) and ds_ij = p_ij (result_grad_i
+// · v_j - δ_i), `attention_dkv` sums each key's value_grad += p_ij
+// result_grad_i and key_grad += ds_ij q_i over the queries in order, and
+// `attention_dq` each query's query_grad += ds_ij k_j over the keys; key_grad
+// and query_grad are then multiplied by scale. Both compute p_ij and ds_ij
+// with the same operations in the same order, so they agree to the bit.
+#include "KernelBuilder.h"
+#include "ScalarOps.h"
+
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+#include <limits>
+
+using namespace mlir;
+
+namespace tessera::tile {
+namespace {
+
+// Vector arithmetic on a point's lanes, in f32.
+struct Lanes {
+  OpBuilder &b;
+  Location loc;
+  VectorType vt;
+  int64_t count;
+
+  Value splat(Value scalar) {
+    return b.create<vector::SplatOp>(loc, vt, scalar);
+  }
+  Value constant(double v) {
+    return b.create<arith::ConstantOp>(
+        loc, DenseElementsAttr::get(vt, b.getF32FloatAttr(v)));
+  }
+  // acc + x * y, rounded once on every target.
+  Value fma(Value x, Value y, Value acc) {
+    auto op = b.create<math::FmaOp>(loc, x, y, acc);
+    op->setAttr(ttile::kFusedMultiplyAddAttr, b.getUnitAttr());
+    return op;
+  }
+  Value mul(Value x, Value y) { return b.create<arith::MulFOp>(loc, x, y); }
+  Value sub(Value x, Value y) { return b.create<arith::SubFOp>(loc, x, y); }
+  Value add(Value x, Value y) { return b.create<arith::AddFOp>(loc, x, y); }
+  Value exp(Value x) { return b.create<math::ExpOp>(loc, x); }
+  // The lanes of scratch `buffer` at `offset` (always whole).
+  Value load(Value buffer, Value offset) {
+    Value end = b.create<arith::AddIOp>(loc, offset, indexConst(b, loc, count));
+    auto op = b.create<ttile::LoadOp>(loc, vt, buffer, offset, end);
+    op->setAttr("ttile.in_bounds", b.getUnitAttr());
+    return op;
+  }
+  void store(Value v, Value buffer, Value offset) {
+    Value end = b.create<arith::AddIOp>(loc, offset, indexConst(b, loc, count));
+    auto op = b.create<ttile::StoreOp>(loc, v, buffer, offset, end);
+    op->setAttr("ttile.in_bounds", b.getUnitAttr());
+  }
+  Value lane(Value v, int64_t i) {
+    return b.create<vector::ExtractOp>(loc, v, i);
+  }
+};
+
+// One point's view: its lanes' rows of one batch, and where its scratch
+// blocks start.
+struct Block {
+  Value batch;   // which problem
+  Value row0;    // its first row
+  Value rows;    // how many rows the problem has
+  Value scratch; // the point's index, for scratch offsets
+};
+
+// Element `i` of an input buffer, as f32.
+Value loadF32(Scalars &s, Value buffer, Value i) {
+  return convertFloat(s.b, s.loc, s.load(buffer, i), s.b.getF32Type());
+}
+
+// The point's rows of `src` (rows of `width` elements from `base`) into
+// `dst` at `at`, transposed: dst[at + c * lanes + lane] = src row
+// min(row0 + lane, rows - 1), column c.
+void stageTransposed(Scalars &s, Lanes &v, const Block &blk, Value src,
+                     Value base, Value width, Value dst, Value at) {
+  Value last = s.sub(blk.rows, s.idx(1));
+  s.loop(s.idx(0), width, [&](Value c) {
+    Value to = s.add(at, s.mul(c, s.idx(v.count)));
+    for (int64_t lane = 0; lane < v.count; ++lane) {
+      Value row =
+          s.b.create<arith::MinUIOp>(s.loc, s.add(blk.row0, s.idx(lane)), last);
+      s.store(loadF32(s, src, s.add(base, s.at(row, width, c))), dst,
+              s.add(to, s.idx(lane)));
+    }
+  });
+}
+
+// Σ_c x[c] y[c] in ascending c from 0: x the staged columns at `at`, y a row
+// of an input from `base` (each element splat across the lanes).
+Value dotWithRow(Scalars &s, Lanes &v, Value staged, Value at, Value input,
+                 Value base, Value width) {
+  auto loop = s.b.create<scf::ForOp>(
+      s.loc, s.idx(0), width, s.idx(1), ValueRange{v.constant(0.0)},
+      [&](OpBuilder &ib, Location l, Value c, ValueRange acc) {
+        Scalars t{ib, l};
+        Lanes u{ib, l, v.vt, v.count};
+        Value x = u.load(staged, t.add(at, t.mul(c, t.idx(v.count))));
+        Value y = u.splat(loadF32(t, input, t.add(base, c)));
+        ib.create<scf::YieldOp>(l, ValueRange{u.fma(x, y, acc[0])});
+      });
+  return loop.getResult(0);
+}
+
+// Zeroes `width` staged columns at `at`.
+void zeroColumns(Scalars &s, Lanes &v, Value buffer, Value at, Value width) {
+  s.loop(s.idx(0), width, [&](Value c) {
+    v.store(v.constant(0.0), buffer, s.add(at, s.mul(c, s.idx(v.count))));
+  });
+}
+
+// Row (row0 + lane) of `out` (rows of `width` from `base`) from the staged
+// columns at `at`, each times `factor` (when given), for the lanes whose
+// rows exist.
+void storeRows(Scalars &s, Lanes &v, const Block &blk, Value staged, Value at,
+               Value width, Value factor, Value out, Value base) {
+  Type elem = cast<MemRefType>(out.getType()).getElementType();
+  s.loop(s.idx(0), width, [&](Value c) {
+    Value x = v.load(staged, s.add(at, s.mul(c, s.idx(v.count))));
+    if (factor)
+      x = v.mul(x, factor);
+    for (int64_t lane = 0; lane < v.count; ++lane) {
+      Value row = s.add(blk.row0, s.idx(lane));
+      s.when(s.cmpi(arith::CmpIPredicate::ult, row, blk.rows), [&] {
+        s.store(convertFloat(s.b, s.loc, v.lane(x, lane), elem), out,
+                s.add(base, s.at(row, width, c)));
+      });
+    }
+  });
+}
+
+// The point's block: points run over `blocks` row blocks of each batch.
+Block blockOf(Scalars &s, Value point, Value blocks, Value rows,
+              int64_t lanes) {
+  return Block{s.div(point, blocks), s.mul(s.rem(point, blocks), s.idx(lanes)),
+               rows, point};
+}
+
+// The running maximum and sum over the keys, for the forward kernel and
+// the log-sum-exp; `perKey(p, c)` (when given) updates the accumulators
+// with key j's probability numerator p and correction c.
+std::pair<Value, Value> onlineSoftmax(
+    Scalars &s, Lanes &v, Value keys, Value staged, Value at, Value K,
+    Value kBase, Value d, Value scale,
+    llvm::function_ref<void(Scalars &, Lanes &, Value j, Value p, Value c)>
+        perKey) {
+  Value init[] = {v.constant(-std::numeric_limits<double>::infinity()),
+                  v.constant(0.0)};
+  auto loop = s.b.create<scf::ForOp>(
+      s.loc, s.idx(0), keys, s.idx(1), init,
+      [&](OpBuilder &ib, Location l, Value j, ValueRange ml) {
+        Scalars t{ib, l};
+        Lanes u{ib, l, v.vt, v.count};
+        Value z =
+            u.mul(dotWithRow(t, u, staged, at, K, t.add(kBase, t.mul(j, d)), d),
+                  scale);
+        Value m = ib.create<arith::MaximumFOp>(l, ml[0], z);
+        Value c = u.exp(u.sub(ml[0], m));
+        Value p = u.exp(u.sub(z, m));
+        if (perKey)
+          perKey(t, u, j, p, c);
+        ib.create<scf::YieldOp>(l, ValueRange{m, u.fma(ml[1], c, p)});
+      });
+  return {loop.getResult(0), loop.getResult(1)};
+}
+
+// The operands' extents: `batches` problems of s queries, t keys, key width
+// d and value width e.
+struct Shape {
+  Value batches, s, t, d, e;
+};
+
+FailureOr<Shape> shapeOf(EntryContext &ctx, Value q, Value k, Value v,
+                         Location loc) {
+  auto qd = ctx.extentsOf(q, loc), kd = ctx.extentsOf(k, loc),
+       vd = ctx.extentsOf(v, loc);
+  if (failed(qd) || failed(kd) || failed(vd))
+    return failure();
+  size_t r = qd->size();
+  return Shape{product(ctx.entryBuilder(), loc, ArrayRef(*qd).drop_back(2)),
+               (*qd)[r - 2], (*kd)[r - 2], (*qd)[r - 1], (*vd)[r - 1]};
+}
+
+// The buffer of result `r` of the group's op: the group's result that
+// yields it, or scratch space when nothing reads it.
+Value resultBuffer(tsched::FusionGroupOp group, ArrayRef<Value> results,
+                   Value r, EntryContext &ctx, SmallVectorImpl<Value> &freed,
+                   Value count, Location loc) {
+  auto yield = cast<tsched::YieldOp>(group.getBody().front().getTerminator());
+  for (auto [i, y] : llvm::enumerate(yield.getValues()))
+    if (y == r)
+      return results[i];
+  Value scratch = ctx.scratchBuffer(elementOf(r), count, loc);
+  freed.push_back(scratch);
+  return scratch;
+}
+
+LogicalResult checkElements(Operation *op, Type elem) {
+  if (elem.isF32() || elem.isBF16() || elem.isF16())
+    return success();
+  return op->emitError("attention on ")
+         << elem << " is not supported by the CPU backend yet";
+}
+
+} // namespace
+
+LogicalResult lowerAttentionGroup(tsched::FusionGroupOp group,
+                                  ArrayRef<Value> results, EntryContext &ctx,
+                                  int64_t vectorBytes) {
+  auto op = cast<tgraph::AttentionOp>(singleOp(group));
+  Location loc = op.getLoc();
+  if (failed(checkElements(op, elementOf(op.getResult()))))
+    return failure();
+  Value q = groupInput(group, op.getQuery()),
+        k = groupInput(group, op.getKey()),
+        v = groupInput(group, op.getValue()),
+        scale = groupInput(group, op.getScale());
+  FailureOr<Shape> n = shapeOf(ctx, q, k, v, loc);
+  if (failed(n))
+    return failure();
+  OpBuilder &eb = ctx.entryBuilder();
+  int64_t lanes = std::max<int64_t>(1, vectorBytes / 4);
+  Value blocks = ceilDiv(eb, loc, n->s, lanes);
+  Value points = eb.create<arith::MulIOp>(loc, n->batches, blocks);
+  auto scratch = [&](Value width) {
+    return ctx.scratchBuffer(
+        eb.getF32Type(),
+        eb.create<arith::MulIOp>(
+            loc, points,
+            eb.create<arith::MulIOp>(loc, width, indexConst(eb, loc, lanes))),
+        loc);
+  };
+  Value qs = scratch(n->d), acc = scratch(n->e);
+  KernelSpec spec{
+      "attention",
+      1,
+      1,
+      {ctx.bufferOf(q), ctx.bufferOf(k), ctx.bufferOf(v), ctx.bufferOf(scale)},
+      {results[0], qs, acc},
+      points,
+      {n->s, n->t, n->d, n->e, blocks}};
+  KernelBody kb = createKernel(ctx, spec, loc);
+  {
+    OpBuilder &b = kb.builder;
+    Scalars s{b, loc};
+    Lanes u{b, loc, VectorType::get({lanes}, b.getF32Type()), lanes};
+    Value Q = kb.inputs[0], K = kb.inputs[1], V = kb.inputs[2];
+    Value O = kb.outputs[0], QS = kb.outputs[1], ACC = kb.outputs[2];
+    Value S = kb.sizes[0], T = kb.sizes[1], D = kb.sizes[2], E = kb.sizes[3];
+    Block blk = blockOf(s, kb.offset, kb.sizes[4], S, lanes);
+    Value qAt = s.mul(blk.scratch, s.mul(D, s.idx(lanes)));
+    Value accAt = s.mul(blk.scratch, s.mul(E, s.idx(lanes)));
+    stageTransposed(s, u, blk, Q, s.mul(blk.batch, s.mul(S, D)), D, QS, qAt);
+    zeroColumns(s, u, ACC, accAt, E);
+    Value c = u.splat(loadF32(s, kb.inputs[3], s.idx(0)));
+    Value vBase = s.mul(blk.batch, s.mul(T, E));
+    Value l =
+        onlineSoftmax(
+            s, u, T, QS, qAt, K, s.mul(blk.batch, s.mul(T, D)), D, c,
+            [&](Scalars &t, Lanes &w, Value j, Value p, Value corr) {
+              Value row = t.add(vBase, t.mul(j, E));
+              t.loop(t.idx(0), E, [&](Value e) {
+                Value at = t.add(accAt, t.mul(e, t.idx(lanes)));
+                Value scaled = w.mul(w.load(ACC, at), corr);
+                w.store(w.fma(p, w.splat(loadF32(t, V, t.add(row, e))), scaled),
+                        ACC, at);
+              });
+            })
+            .second;
+    // No keys: l is 0 and every acc 0; the result is 0, as the sum over
+    // no keys of the unfused product.
+    Value none = b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OEQ, l,
+                                         u.constant(0.0));
+    // Divided, not multiplied by 1 / l: the result is acc / l rounded once.
+    s.loop(s.idx(0), E, [&](Value e) {
+      Value at = s.add(accAt, s.mul(e, s.idx(lanes)));
+      Value x = u.load(ACC, at);
+      Value y = b.create<arith::SelectOp>(loc, none, u.constant(0.0),
+                                          b.create<arith::DivFOp>(loc, x, l));
+      u.store(y, ACC, at);
+    });
+    storeRows(s, u, blk, ACC, accAt, E, Value(), O,
+              s.mul(blk.batch, s.mul(S, E)));
+    b.create<ttile::YieldOp>(loc);
+  }
+  for (Value buffer : {qs, acc})
+    eb.create<memref::DeallocOp>(loc, buffer);
+  return success();
+}
+
+LogicalResult lowerAttentionGradGroup(tsched::FusionGroupOp group,
+                                      ArrayRef<Value> results,
+                                      EntryContext &ctx, int64_t vectorBytes) {
+  auto op = cast<tgraph::AttentionGradOp>(singleOp(group));
+  Location loc = op.getLoc();
+  if (failed(checkElements(op, elementOf(op.getResult()))))
+    return failure();
+  Value q = groupInput(group, op.getQuery()),
+        k = groupInput(group, op.getKey()),
+        v = groupInput(group, op.getValue()),
+        scale = groupInput(group, op.getScale()),
+        o = groupInput(group, op.getResult()),
+        g = groupInput(group, op.getResultGrad());
+  FailureOr<Shape> n = shapeOf(ctx, q, k, v, loc);
+  if (failed(n))
+    return failure();
+  OpBuilder &eb = ctx.entryBuilder();
+  int64_t lanes = std::max<int64_t>(1, vectorBytes / 4);
+  auto mul = [&](Value x, Value y) {
+    return eb.create<arith::MulIOp>(loc, x, y).getResult();
+  };
+  Value lanesV = indexConst(eb, loc, lanes);
+  SmallVector<Value> freed;
+  Value queries = mul(n->batches, n->s), keys = mul(n->batches, n->t);
+  Value dq = resultBuffer(group, results, op.getQueryGrad(), ctx, freed,
+                          mul(queries, n->d), loc);
+  Value dk = resultBuffer(group, results, op.getKeyGrad(), ctx, freed,
+                          mul(keys, n->d), loc);
+  Value dv = resultBuffer(group, results, op.getValueGrad(), ctx, freed,
+                          mul(keys, n->e), loc);
+  Type f32 = eb.getF32Type();
+  Value lse = ctx.scratchBuffer(f32, queries, loc);
+  Value delta = ctx.scratchBuffer(f32, queries, loc);
+  Value qBlocks = ceilDiv(eb, loc, n->s, lanes),
+        kBlocks = ceilDiv(eb, loc, n->t, lanes);
+  Value qPoints = mul(n->batches, qBlocks), kPoints = mul(n->batches, kBlocks);
+  auto scratch = [&](Value points, Value width) {
+    Value buffer = ctx.scratchBuffer(f32, mul(points, mul(width, lanesV)), loc);
+    freed.push_back(buffer);
+    return buffer;
+  };
+  Value Qb = ctx.bufferOf(q), Kb = ctx.bufferOf(k), Vb = ctx.bufferOf(v),
+        Cb = ctx.bufferOf(scale), Ob = ctx.bufferOf(o), Gb = ctx.bufferOf(g);
+  VectorType vt = VectorType::get({lanes}, f32);
+
+  // 1. Each query's log-sum-exp and δ.
+  {
+    Value qs = scratch(qPoints, n->d);
+    KernelSpec spec{"attention_stats",
+                    1,
+                    1,
+                    {Qb, Kb, Cb, Ob, Gb},
+                    {lse, delta, qs},
+                    qPoints,
+                    {n->s, n->t, n->d, n->e, qBlocks}};
+    KernelBody kb = createKernel(ctx, spec, loc);
+    OpBuilder &b = kb.builder;
+    Scalars s{b, loc};
+    Lanes u{b, loc, vt, lanes};
+    Value S = kb.sizes[0], T = kb.sizes[1], D = kb.sizes[2], E = kb.sizes[3];
+    Block blk = blockOf(s, kb.offset, kb.sizes[4], S, lanes);
+    Value qAt = s.mul(blk.scratch, s.mul(D, s.idx(lanes)));
+    stageTransposed(s, u, blk, kb.inputs[0], s.mul(blk.batch, s.mul(S, D)), D,
+                    kb.outputs[2], qAt);
+    Value c = u.splat(loadF32(s, kb.inputs[2], s.idx(0)));
+    auto [m, l] = onlineSoftmax(s, u, T, kb.outputs[2], qAt, kb.inputs[1],
+                                s.mul(blk.batch, s.mul(T, D)), D, c, nullptr);
+    Value L = u.add(m, b.create<math::LogOp>(loc, l));
+    for (int64_t lane = 0; lane < lanes; ++lane) {
+      Value row = s.add(blk.row0, s.idx(lane));
+      s.when(s.cmpi(arith::CmpIPredicate::ult, row, S), [&] {
+        Value at = s.add(s.mul(blk.batch, S), row);
+        s.store(u.lane(L, lane), kb.outputs[0], at);
+        Value base = s.mul(at, E);
+        auto sum = b.create<scf::ForOp>(
+            loc, s.idx(0), E, s.idx(1),
+            ValueRange{b.create<arith::ConstantOp>(loc, b.getF32FloatAttr(0))},
+            [&](OpBuilder &ib, Location l, Value e, ValueRange acc) {
+              Scalars t{ib, l};
+              auto f = ib.create<math::FmaOp>(
+                  l, loadF32(t, kb.inputs[4], t.add(base, e)),
+                  loadF32(t, kb.inputs[3], t.add(base, e)), acc[0]);
+              f->setAttr(ttile::kFusedMultiplyAddAttr, ib.getUnitAttr());
+              ib.create<scf::YieldOp>(l, ValueRange{f});
+            });
+        s.store(sum.getResult(0), kb.outputs[1], at);
+      });
+    }
+    b.create<ttile::YieldOp>(loc);
+  }
+
+  // p and ds of one (query, key) pair for a block's lanes: `z` the scaled
+  // score, `dp` = result_grad_i · v_j.
+  auto pairTerms = [](Lanes &u, Value z, Value L, Value dp, Value dlt) {
+    Value p = u.exp(u.sub(z, L));
+    return std::pair{p, u.mul(p, u.sub(dp, dlt))};
+  };
+
+  // 2. Each key's cotangents, over the queries in order.
+  {
+    Value ks = scratch(kPoints, n->d), vs = scratch(kPoints, n->e),
+          dks = scratch(kPoints, n->d), dvs = scratch(kPoints, n->e);
+    KernelSpec spec{"attention_dkv",
+                    1,
+                    1,
+                    {Qb, Kb, Vb, Cb, Gb, lse, delta},
+                    {dk, dv, ks, vs, dks, dvs},
+                    kPoints,
+                    {n->s, n->t, n->d, n->e, kBlocks}};
+    KernelBody kb = createKernel(ctx, spec, loc);
+    OpBuilder &b = kb.builder;
+    Scalars s{b, loc};
+    Lanes u{b, loc, vt, lanes};
+    Value S = kb.sizes[0], T = kb.sizes[1], D = kb.sizes[2], E = kb.sizes[3];
+    Value Q = kb.inputs[0], G = kb.inputs[4];
+    Value KS = kb.outputs[2], VS = kb.outputs[3], DKS = kb.outputs[4],
+          DVS = kb.outputs[5];
+    Block blk = blockOf(s, kb.offset, kb.sizes[4], T, lanes);
+    Value dAt = s.mul(blk.scratch, s.mul(D, s.idx(lanes)));
+    Value eAt = s.mul(blk.scratch, s.mul(E, s.idx(lanes)));
+    stageTransposed(s, u, blk, kb.inputs[1], s.mul(blk.batch, s.mul(T, D)), D,
+                    KS, dAt);
+    stageTransposed(s, u, blk, kb.inputs[2], s.mul(blk.batch, s.mul(T, E)), E,
+                    VS, eAt);
+    zeroColumns(s, u, DKS, dAt, D);
+    zeroColumns(s, u, DVS, eAt, E);
+    Value c = u.splat(loadF32(s, kb.inputs[3], s.idx(0)));
+    s.loop(s.idx(0), S, [&](Value i) {
+      Value row = s.add(s.mul(blk.batch, S), i);
+      Value qRow = s.mul(row, D), gRow = s.mul(row, E);
+      Value z = u.mul(dotWithRow(s, u, KS, dAt, Q, qRow, D), c);
+      Value dp = dotWithRow(s, u, VS, eAt, G, gRow, E);
+      std::pair<Value, Value> terms =
+          pairTerms(u, z, u.splat(s.load(kb.inputs[5], row)), dp,
+                    u.splat(s.load(kb.inputs[6], row)));
+      Value p = terms.first, ds = terms.second;
+      s.loop(s.idx(0), E, [&](Value e) {
+        Value at = s.add(eAt, s.mul(e, s.idx(lanes)));
+        u.store(
+            u.fma(p, u.splat(loadF32(s, G, s.add(gRow, e))), u.load(DVS, at)),
+            DVS, at);
+      });
+      s.loop(s.idx(0), D, [&](Value d) {
+        Value at = s.add(dAt, s.mul(d, s.idx(lanes)));
+        u.store(
+            u.fma(ds, u.splat(loadF32(s, Q, s.add(qRow, d))), u.load(DKS, at)),
+            DKS, at);
+      });
+    });
+    storeRows(s, u, blk, DKS, dAt, D, c, kb.outputs[0],
+              s.mul(blk.batch, s.mul(T, D)));
+    storeRows(s, u, blk, DVS, eAt, E, Value(), kb.outputs[1],
+              s.mul(blk.batch, s.mul(T, E)));
+    b.create<ttile::YieldOp>(loc);
+  }
+
+  // 3. Each query's cotangent, over the keys in order.
+  {
+    Value qs = scratch(qPoints, n->d), gs = scratch(qPoints, n->e),
+          dqs = scratch(qPoints, n->d);
+    KernelSpec spec{"attention_dq",
+                    1,
+                    1,
+                    {Qb, Kb, Vb, Cb, Gb, lse, delta},
+                    {dq, qs, gs, dqs},
+                    qPoints,
+                    {n->s, n->t, n->d, n->e, qBlocks}};
+    KernelBody kb = createKernel(ctx, spec, loc);
+    OpBuilder &b = kb.builder;
+    Scalars s{b, loc};
+    Lanes u{b, loc, vt, lanes};
+    Value S = kb.sizes[0], T = kb.sizes[1], D = kb.sizes[2], E = kb.sizes[3];
+    Value K = kb.inputs[1], V = kb.inputs[2];
+    Value QS = kb.outputs[1], GS = kb.outputs[2], DQS = kb.outputs[3];
+    Block blk = blockOf(s, kb.offset, kb.sizes[4], S, lanes);
+    Value dAt = s.mul(blk.scratch, s.mul(D, s.idx(lanes)));
+    Value eAt = s.mul(blk.scratch, s.mul(E, s.idx(lanes)));
+    stageTransposed(s, u, blk, kb.inputs[0], s.mul(blk.batch, s.mul(S, D)), D,
+                    QS, dAt);
+    stageTransposed(s, u, blk, kb.inputs[4], s.mul(blk.batch, s.mul(S, E)), E,
+                    GS, eAt);
+    zeroColumns(s, u, DQS, dAt, D);
+    // The lanes' log-sum-exp and δ (rows past the end repeat the last).
+    Value L = u.constant(0.0), dlt = u.constant(0.0);
+    Value last = s.sub(S, s.idx(1));
+    for (int64_t lane = 0; lane < lanes; ++lane) {
+      Value row = s.add(
+          s.mul(blk.batch, S),
+          b.create<arith::MinUIOp>(loc, s.add(blk.row0, s.idx(lane)), last));
+      L = b.create<vector::InsertOp>(loc, s.load(kb.inputs[5], row), L, lane);
+      dlt =
+          b.create<vector::InsertOp>(loc, s.load(kb.inputs[6], row), dlt, lane);
+    }
+    Value c = u.splat(loadF32(s, kb.inputs[3], s.idx(0)));
+    s.loop(s.idx(0), T, [&](Value j) {
+      Value key = s.add(s.mul(blk.batch, T), j);
+      Value kRow = s.mul(key, D), vRow = s.mul(key, E);
+      Value z = u.mul(dotWithRow(s, u, QS, dAt, K, kRow, D), c);
+      Value dp = dotWithRow(s, u, GS, eAt, V, vRow, E);
+      Value ds = pairTerms(u, z, L, dp, dlt).second;
+      s.loop(s.idx(0), D, [&](Value d) {
+        Value at = s.add(dAt, s.mul(d, s.idx(lanes)));
+        u.store(
+            u.fma(ds, u.splat(loadF32(s, K, s.add(kRow, d))), u.load(DQS, at)),
+            DQS, at);
+      });
+    });
+    storeRows(s, u, blk, DQS, dAt, D, c, kb.outputs[0],
+              s.mul(blk.batch, s.mul(S, D)));
+    b.create<ttile::YieldOp>(loc);
+  }
+
+  freed.push_back(lse);
+  freed.push_back(delta);
+  for (Value buffer : freed)
+    eb.create<memref::DeallocOp>(loc, buffer);
+  return success();
+}
+
+} // namespace tessera::tile
