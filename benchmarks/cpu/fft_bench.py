@@ -8,42 +8,13 @@ Tessera's time is the median over runs of its kernels' time (tessera run
 --profile: the twiddle table and the transform); NumPy's the median of
 np.fft.fft / rfft over the rows. Ratio = NumPy ms / Tessera ms.
 """
-import json
 import os
-import subprocess
 import sys
 import tempfile
-import time
 
 import numpy as np
 
-REPEAT = 10
-
-
-def tessera_ms(tessera, tbin, entry, x, threads, work):
-    path = os.path.join(work, "x.npy")
-    np.save(path, x)
-    trace, out = os.path.join(work, "trace.json"), os.path.join(work, "out")
-    r = subprocess.run([tessera, "run", tbin, "--entry", entry, "--threads", str(threads),
-                        "--repeat", str(REPEAT), "--profile", trace, "--input", f"x={path}",
-                        "--output-dir", out], capture_output=True, text=True)
-    if r.returncode != 0:
-        sys.exit(f"tessera run --entry {entry} failed:\n{r.stderr}")
-    with open(trace) as f:
-        events = [e for e in json.load(f)["traceEvents"] if e.get("ph") == "X"]
-    per_run = len(events) // REPEAT
-    runs = [sum(e["dur"] for e in events[i * per_run:(i + 1) * per_run]) for i in range(REPEAT)]
-    return np.load(os.path.join(out, "out0.npy")), float(np.median(runs[1:])) / 1000.0
-
-
-def numpy_ms(fn, reps=REPEAT):
-    fn()
-    times = []
-    for _ in range(reps):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return float(np.median(times)) * 1000.0
+from tessera_timing import peer_ms, tessera_ms
 
 
 def main():
@@ -63,11 +34,12 @@ def main():
             x = rng.standard_normal((rows, n)).astype(np.float32)
             for entry, what, data, transform in (("fft_rows", "fft  ", z, np.fft.fft),
                                                  ("rfft_rows", "rfft ", x, np.fft.rfft)):
-                got, ms = tessera_ms(tessera, tbin, entry, data, threads, work)
+                outputs, ms = tessera_ms(tessera, tbin, entry, {"x": data}, threads, work)
+                got = outputs["out0"]
                 ref = transform(data.astype(np.complex128 if data.dtype.kind == "c"
                                             else np.float64), axis=-1)
                 err = float(np.linalg.norm(got - ref) / np.linalg.norm(ref))
-                peer = numpy_ms(lambda: transform(data, axis=-1))
+                peer = peer_ms(lambda: transform(data, axis=-1))
                 print(f"{what}{rows}x{n} {'c64' if data.dtype.kind == 'c' else 'f32'}: "
                       f"Tessera {ms:.3f} ms (rel err {err:.1e}), "
                       f"NumPy {peer:.3f} ms -> ratio {peer / ms:.2f}x")

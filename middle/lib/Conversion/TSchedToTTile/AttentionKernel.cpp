@@ -110,20 +110,90 @@ void stageTransposed(Scalars &s, Lanes &v, const Block &blk, Value src,
   });
 }
 
-// Σ_c x[c] y[c] in ascending c from 0: x the staged columns at `at`, y a row
-// of an input from `base` (each element splat across the lanes).
-Value dotWithRow(Scalars &s, Lanes &v, Value staged, Value at, Value input,
-                 Value base, Value width) {
+// Rows a loop step takes from the other operand (keys for a block of
+// queries, queries for a block of keys): each staged vector loaded feeds
+// that many products, and the running maximum changes once a step.
+constexpr int64_t kStepRows = 4;
+
+// A step's rows: first + r for r < kStepRows, clamped to the last of
+// `count`, and whether each exists.
+struct StepRows {
+  SmallVector<Value> index, exists;
+};
+
+StepRows stepRows(Scalars &s, Value first, Value count) {
+  StepRows rows;
+  Value last = s.sub(count, s.idx(1));
+  for (int64_t r = 0; r < kStepRows; ++r) {
+    Value i = s.add(first, s.idx(r));
+    rows.index.push_back(s.b.create<arith::MinUIOp>(s.loc, i, last));
+    rows.exists.push_back(s.cmpi(arith::CmpIPredicate::ult, i, count));
+  }
+  return rows;
+}
+
+// The steps over `count` rows: first = 0, kStepRows, ... below `count`,
+// carrying `init`.
+scf::ForOp stepLoop(
+    Scalars &s, Value count, ValueRange init,
+    function_ref<void(OpBuilder &, Location, Value first, ValueRange carried)>
+        body) {
+  Value steps = s.div(s.add(count, s.idx(kStepRows - 1)), s.idx(kStepRows));
+  return s.b.create<scf::ForOp>(
+      s.loc, s.idx(0), steps, s.idx(1), init,
+      [&](OpBuilder &b, Location l, Value step, ValueRange carried) {
+        body(b, l,
+             b.create<arith::MulIOp>(l, step, indexConst(b, l, kStepRows)),
+             carried);
+      });
+}
+
+// For each base in `bases`, Σ_c x[c] y[c] in ascending c from 0: x the
+// staged columns at `at`, y the row of `input` from that base (each
+// element splat across the lanes).
+SmallVector<Value> dotsWithRows(Scalars &s, Lanes &v, Value staged, Value at,
+                                Value input, ArrayRef<Value> bases,
+                                Value width) {
+  SmallVector<Value> init(bases.size(), v.constant(0.0));
   auto loop = s.b.create<scf::ForOp>(
-      s.loc, s.idx(0), width, s.idx(1), ValueRange{v.constant(0.0)},
+      s.loc, s.idx(0), width, s.idx(1), init,
       [&](OpBuilder &ib, Location l, Value c, ValueRange acc) {
         Scalars t{ib, l};
         Lanes u{ib, l, v.vt, v.count};
         Value x = u.load(staged, t.add(at, t.mul(c, t.idx(v.count))));
-        Value y = u.splat(loadF32(t, input, t.add(base, c)));
-        ib.create<scf::YieldOp>(l, ValueRange{u.fma(x, y, acc[0])});
+        SmallVector<Value> next;
+        for (auto [base, a] : llvm::zip(bases, acc))
+          next.push_back(
+              u.fma(x, u.splat(loadF32(t, input, t.add(base, c))), a));
+        ib.create<scf::YieldOp>(l, next);
       });
-  return loop.getResult(0);
+  return SmallVector<Value>(loop.getResults());
+}
+
+// Each of the `width` staged columns at `at`, first times `factor` when
+// given, plus Σ_r terms[r] y_r[c] in ascending r, y_r the row of `input`
+// from bases[r].
+void accumulateColumns(Scalars &s, Lanes &v, Value staged, Value at,
+                       Value width, Value factor, ArrayRef<Value> terms,
+                       Value input, ArrayRef<Value> bases) {
+  s.loop(s.idx(0), width, [&](Value c) {
+    Value where = s.add(at, s.mul(c, s.idx(v.count)));
+    Value a = v.load(staged, where);
+    if (factor)
+      a = v.mul(a, factor);
+    for (auto [term, base] : llvm::zip(terms, bases))
+      a = v.fma(term, v.splat(loadF32(s, input, s.add(base, c))), a);
+    v.store(a, staged, where);
+  });
+}
+
+// The bases of rows `index` of a buffer of rows of `width` from `base`.
+SmallVector<Value> rowBases(Scalars &s, ArrayRef<Value> index, Value base,
+                            Value width) {
+  SmallVector<Value> bases;
+  for (Value i : index)
+    bases.push_back(s.add(base, s.mul(i, width)));
+  return bases;
 }
 
 // Zeroes `width` staged columns at `at`.
@@ -160,30 +230,42 @@ Block blockOf(Scalars &s, Value point, Value blocks, Value rows,
                rows, point};
 }
 
-// The running maximum and sum over the keys, for the forward kernel and
-// the log-sum-exp; `perKey(p, c)` (when given) updates the accumulators
-// with key j's probability numerator p and correction c.
-std::pair<Value, Value> onlineSoftmax(
-    Scalars &s, Lanes &v, Value keys, Value staged, Value at, Value K,
-    Value kBase, Value d, Value scale,
-    llvm::function_ref<void(Scalars &, Lanes &, Value j, Value p, Value c)>
-        perKey) {
+// The running maximum and sum over the keys, kStepRows keys a step (keys
+// past the end score -inf, so they add 0), for the forward kernel and the
+// log-sum-exp; `perStep` (when given) updates the accumulators with the
+// step's keys, their probability numerators p and the correction c.
+std::pair<Value, Value>
+onlineSoftmax(Scalars &s, Lanes &v, Value keys, Value staged, Value at, Value K,
+              Value kBase, Value d, Value scale,
+              function_ref<void(Scalars &, Lanes &, const StepRows &,
+                                ArrayRef<Value> p, Value c)>
+                  perStep) {
   Value init[] = {v.constant(-std::numeric_limits<double>::infinity()),
                   v.constant(0.0)};
-  auto loop = s.b.create<scf::ForOp>(
-      s.loc, s.idx(0), keys, s.idx(1), init,
-      [&](OpBuilder &ib, Location l, Value j, ValueRange ml) {
+  auto loop = stepLoop(
+      s, keys, init, [&](OpBuilder &ib, Location l, Value j0, ValueRange ml) {
         Scalars t{ib, l};
         Lanes u{ib, l, v.vt, v.count};
-        Value z =
-            u.mul(dotWithRow(t, u, staged, at, K, t.add(kBase, t.mul(j, d)), d),
-                  scale);
-        Value m = ib.create<arith::MaximumFOp>(l, ml[0], z);
+        StepRows rows = stepRows(t, j0, keys);
+        SmallVector<Value> z = dotsWithRows(
+            t, u, staged, at, K, rowBases(t, rows.index, kBase, d), d);
+        Value m = ml[0];
+        for (auto [zr, exists] : llvm::zip(z, rows.exists)) {
+          zr = ib.create<arith::SelectOp>(
+              l, exists, u.mul(zr, scale),
+              u.constant(-std::numeric_limits<double>::infinity()));
+          m = ib.create<arith::MaximumFOp>(l, m, zr);
+        }
         Value c = u.exp(u.sub(ml[0], m));
-        Value p = u.exp(u.sub(z, m));
-        if (perKey)
-          perKey(t, u, j, p, c);
-        ib.create<scf::YieldOp>(l, ValueRange{m, u.fma(ml[1], c, p)});
+        SmallVector<Value> p;
+        for (Value zr : z)
+          p.push_back(u.exp(u.sub(zr, m)));
+        Value sum = u.fma(ml[1], c, p[0]);
+        for (Value pr : ArrayRef(p).drop_front())
+          sum = u.add(sum, pr);
+        if (perStep)
+          perStep(t, u, rows, p, c);
+        ib.create<scf::YieldOp>(l, ValueRange{m, sum});
       });
   return {loop.getResult(0), loop.getResult(1)};
 }
@@ -279,17 +361,12 @@ LogicalResult lowerAttentionGroup(tsched::FusionGroupOp group,
     Value c = u.splat(loadF32(s, kb.inputs[3], s.idx(0)));
     Value vBase = s.mul(blk.batch, s.mul(T, E));
     Value l =
-        onlineSoftmax(
-            s, u, T, QS, qAt, K, s.mul(blk.batch, s.mul(T, D)), D, c,
-            [&](Scalars &t, Lanes &w, Value j, Value p, Value corr) {
-              Value row = t.add(vBase, t.mul(j, E));
-              t.loop(t.idx(0), E, [&](Value e) {
-                Value at = t.add(accAt, t.mul(e, t.idx(lanes)));
-                Value scaled = w.mul(w.load(ACC, at), corr);
-                w.store(w.fma(p, w.splat(loadF32(t, V, t.add(row, e))), scaled),
-                        ACC, at);
-              });
-            })
+        onlineSoftmax(s, u, T, QS, qAt, K, s.mul(blk.batch, s.mul(T, D)), D, c,
+                      [&](Scalars &t, Lanes &w, const StepRows &rows,
+                          ArrayRef<Value> p, Value corr) {
+                        accumulateColumns(t, w, ACC, accAt, E, corr, p, V,
+                                          rowBases(t, rows.index, vBase, E));
+                      })
             .second;
     // No keys: l is 0 and every acc 0; the result is 0, as the sum over
     // no keys of the unfused product.
@@ -439,27 +516,31 @@ LogicalResult lowerAttentionGradGroup(tsched::FusionGroupOp group,
     zeroColumns(s, u, DKS, dAt, D);
     zeroColumns(s, u, DVS, eAt, E);
     Value c = u.splat(loadF32(s, kb.inputs[3], s.idx(0)));
-    s.loop(s.idx(0), S, [&](Value i) {
-      Value row = s.add(s.mul(blk.batch, S), i);
-      Value qRow = s.mul(row, D), gRow = s.mul(row, E);
-      Value z = u.mul(dotWithRow(s, u, KS, dAt, Q, qRow, D), c);
-      Value dp = dotWithRow(s, u, VS, eAt, G, gRow, E);
-      std::pair<Value, Value> terms =
-          pairTerms(u, z, u.splat(s.load(kb.inputs[5], row)), dp,
-                    u.splat(s.load(kb.inputs[6], row)));
-      Value p = terms.first, ds = terms.second;
-      s.loop(s.idx(0), E, [&](Value e) {
-        Value at = s.add(eAt, s.mul(e, s.idx(lanes)));
-        u.store(
-            u.fma(p, u.splat(loadF32(s, G, s.add(gRow, e))), u.load(DVS, at)),
-            DVS, at);
-      });
-      s.loop(s.idx(0), D, [&](Value d) {
-        Value at = s.add(dAt, s.mul(d, s.idx(lanes)));
-        u.store(
-            u.fma(ds, u.splat(loadF32(s, Q, s.add(qRow, d))), u.load(DKS, at)),
-            DKS, at);
-      });
+    // kStepRows queries a step; queries past the end add nothing.
+    stepLoop(s, S, {}, [&](OpBuilder &ib, Location l, Value i0, ValueRange) {
+      Scalars t{ib, l};
+      Lanes w{ib, l, vt, lanes};
+      StepRows rows = stepRows(t, i0, S);
+      SmallVector<Value> row;
+      for (Value i : rows.index)
+        row.push_back(t.add(t.mul(blk.batch, S), i));
+      SmallVector<Value> qRows = rowBases(t, row, t.idx(0), D),
+                         gRows = rowBases(t, row, t.idx(0), E);
+      SmallVector<Value> z = dotsWithRows(t, w, KS, dAt, Q, qRows, D);
+      SmallVector<Value> dp = dotsWithRows(t, w, VS, eAt, G, gRows, E);
+      SmallVector<Value> p, ds;
+      for (int64_t r = 0; r < kStepRows; ++r) {
+        auto [pr, dsr] =
+            pairTerms(w, w.mul(z[r], c), w.splat(t.load(kb.inputs[5], row[r])),
+                      dp[r], w.splat(t.load(kb.inputs[6], row[r])));
+        p.push_back(
+            ib.create<arith::SelectOp>(l, rows.exists[r], pr, w.constant(0)));
+        ds.push_back(
+            ib.create<arith::SelectOp>(l, rows.exists[r], dsr, w.constant(0)));
+      }
+      accumulateColumns(t, w, DVS, eAt, E, Value(), p, G, gRows);
+      accumulateColumns(t, w, DKS, dAt, D, Value(), ds, Q, qRows);
+      ib.create<scf::YieldOp>(l);
     });
     storeRows(s, u, blk, DKS, dAt, D, c, kb.outputs[0],
               s.mul(blk.batch, s.mul(T, D)));
@@ -506,18 +587,25 @@ LogicalResult lowerAttentionGradGroup(tsched::FusionGroupOp group,
           b.create<vector::InsertOp>(loc, s.load(kb.inputs[6], row), dlt, lane);
     }
     Value c = u.splat(loadF32(s, kb.inputs[3], s.idx(0)));
-    s.loop(s.idx(0), T, [&](Value j) {
-      Value key = s.add(s.mul(blk.batch, T), j);
-      Value kRow = s.mul(key, D), vRow = s.mul(key, E);
-      Value z = u.mul(dotWithRow(s, u, QS, dAt, K, kRow, D), c);
-      Value dp = dotWithRow(s, u, GS, eAt, V, vRow, E);
-      Value ds = pairTerms(u, z, L, dp, dlt).second;
-      s.loop(s.idx(0), D, [&](Value d) {
-        Value at = s.add(dAt, s.mul(d, s.idx(lanes)));
-        u.store(
-            u.fma(ds, u.splat(loadF32(s, K, s.add(kRow, d))), u.load(DQS, at)),
-            DQS, at);
-      });
+    // kStepRows keys a step; keys past the end add nothing.
+    stepLoop(s, T, {}, [&](OpBuilder &ib, Location l, Value j0, ValueRange) {
+      Scalars t{ib, l};
+      Lanes w{ib, l, vt, lanes};
+      StepRows rows = stepRows(t, j0, T);
+      SmallVector<Value> key;
+      for (Value j : rows.index)
+        key.push_back(t.add(t.mul(blk.batch, T), j));
+      SmallVector<Value> kRows = rowBases(t, key, t.idx(0), D),
+                         vRows = rowBases(t, key, t.idx(0), E);
+      SmallVector<Value> z = dotsWithRows(t, w, QS, dAt, K, kRows, D);
+      SmallVector<Value> dp = dotsWithRows(t, w, GS, eAt, V, vRows, E);
+      SmallVector<Value> ds;
+      for (int64_t r = 0; r < kStepRows; ++r)
+        ds.push_back(ib.create<arith::SelectOp>(
+            l, rows.exists[r],
+            pairTerms(w, w.mul(z[r], c), L, dp[r], dlt).second, w.constant(0)));
+      accumulateColumns(t, w, DQS, dAt, D, Value(), ds, K, kRows);
+      ib.create<scf::YieldOp>(l);
     });
     storeRows(s, u, blk, DQS, dAt, D, c, kb.outputs[0],
               s.mul(blk.batch, s.mul(S, D)));
