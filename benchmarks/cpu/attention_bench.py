@@ -14,9 +14,13 @@ import os
 import sys
 import tempfile
 
-import numpy as np
+# OpenBLAS reads its thread count when NumPy loads.
+THREADS = int(sys.argv[sys.argv.index("--threads") + 1]) if "--threads" in sys.argv else 1
+os.environ["OPENBLAS_NUM_THREADS"] = str(THREADS)
 
-from tessera_timing import peer_ms, tessera_ms
+import numpy as np  # noqa: E402
+
+from tessera_timing import peer_ms, tessera_ms  # noqa: E402
 
 
 def softmax(x):
@@ -48,8 +52,7 @@ def main():
         print(__doc__, file=sys.stderr)
         return 2
     fused, unfused, tessera = (os.path.abspath(a) for a in args[:3])
-    threads = int(args[args.index("--threads") + 1]) if "--threads" in args else 1
-    os.environ["OPENBLAS_NUM_THREADS"] = str(threads)
+    threads = THREADS
     shapes = [(2, 256, 64)] if "--quick" in args else [(8, 512, 64), (2, 2048, 64)]
     rng = np.random.default_rng(5)
     print(f"attention, f32, on {threads} thread(s); NumPy {np.__version__}")

@@ -4,7 +4,7 @@
 # models with tesserac, and runs them. Each prints Tessera's figures and its
 # peer's, measured in the same run, and their ratio.
 #
-#   benchmarks/cpu/run.sh [matmul|ops|compile|train|fft|all] [options]
+#   benchmarks/cpu/run.sh [matmul|ops|compile|train|fft|attention|all] [options]
 #
 #   matmul   f32 matmul against OpenBLAS (matmul_bench; options: --threads N,
 #            --sizes N,N,..., --min-time S, --rounds R)
@@ -21,7 +21,10 @@
 #   fft      Fourier transforms of rows (fft of c64, rfft of f32) against
 #            NumPy's pocketfft (fft_bench.py; options: --threads N, default
 #            1, as NumPy runs one; --quick)
-#   all      the five, each with its defaults (the default; options with
+#   attention  f32 attention forward and reverse: the fused kernels
+#            against the unfused build (-O0) and NumPy on OpenBLAS
+#            (attention_bench.py; options: --threads N, default 1; --quick)
+#   all      the six, each with its defaults (the default; options with
 #            no case name before them go to matmul; train is skipped when
 #            PyTorch is missing)
 #
@@ -108,18 +111,34 @@ fft() {
     "$tessera" "$@"
 }
 
+# Attention, fused and not, against NumPy, through `tessera run` as well.
+attention() {
+  echo "== compiling benchmarks/cpu/attention.tsr at -O2 and -O0" >&2
+  logged tesserac "$tesserac" "$src/benchmarks/cpu/attention.tsr" \
+    -o "$work/attention.tbin"
+  logged tesserac-O0 "$tesserac" -O0 "$src/benchmarks/cpu/attention.tsr" \
+    -o "$work/attention-O0.tbin"
+  "$python" "$src/benchmarks/cpu/attention_bench.py" "$work/attention.tbin" \
+    "$work/attention-O0.tbin" "$tessera" "$@"
+}
+
 have_torch() { "$python" -c 'import torch' >/dev/null 2>&1; }
 
 # No arguments: everything. Options without a case name: the matmul, as
 # before there were other cases.
 what=all
 case ${1:-} in
-  matmul | ops | compile | train | fft | all) what=$1; shift ;;
+  matmul | ops | compile | train | fft | attention | all) what=$1; shift ;;
   -*) what=matmul ;;
 esac
 
 if [[ $what == fft ]]; then
   fft "$@"
+  exit 0
+fi
+
+if [[ $what == attention ]]; then
+  attention "$@"
   exit 0
 fi
 
@@ -169,6 +188,7 @@ case $what in
       echo "run.sh: train skipped: no PyTorch in $python" >&2
     fi
     fft
+    attention
     exec "$src/benchmarks/cpu/compile_time.sh"
     ;;
 esac

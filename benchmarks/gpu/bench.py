@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Tessera's CUDA kernels against PyTorch on the same GPU, in the same run.
 
-  benchmarks/gpu/bench.py KERNELS_TBIN TESSERA [--quick]
+  benchmarks/gpu/bench.py KERNELS_TBIN TESSERA [--quick] [--only NAME,...]
 
 KERNELS_TBIN is benchmarks/gpu/kernels.tsr compiled with
 --target=cpu,cuda (the machine with the GPU has no LLVM: compile it where
@@ -183,6 +183,40 @@ def fft_rows(tessera, tbin, work, quick):
           f"(rel err {err:.1e}, f64 inside), cuFFT {peer:.3f} ms -> ratio {peer / ms:.3f}x")
 
 
+def attention(tessera, tbin, work, quick):
+    """f32 attention, forward and forward + backward, against PyTorch's
+    scaled_dot_product_attention (its f32 kernels; TF32 off)."""
+    b, s, d = (4, 256, 64) if quick else (16, 1024, 64)
+    rng = np.random.default_rng(6)
+    q, k, v, do = (rng.standard_normal((b, s, d), dtype=np.float32) for _ in range(4))
+    qd, kd, vd, dod = (x.astype(np.float64) for x in (q, k, v, do))
+    z = qd @ np.swapaxes(kd, 1, 2) / np.sqrt(d)
+    p = np.exp(z - z.max(axis=-1, keepdims=True))
+    p /= p.sum(axis=-1, keepdims=True)
+    outs, fwd, kernels = tessera_kernel_ms(tessera, tbin, "attention",
+                                           {"Q": q, "K": k, "V": v}, work)
+    err = check("attention", outs["out0"], p @ vd, 1e-5)
+    dp = dod @ np.swapaxes(vd, 1, 2)
+    ds = p * (dp - (dp * p).sum(axis=-1, keepdims=True)) / np.sqrt(d)
+    outs, both, kernels_b = tessera_kernel_ms(tessera, tbin, "attention_vjp",
+                                              {"Q": q, "K": k, "V": v, "dO": do}, work)
+    err_b = max(check("attention dQ", outs["dQ"], ds @ kd, 1e-5),
+                check("attention dK", outs["dK"], np.swapaxes(ds, 1, 2) @ qd, 1e-5),
+                check("attention dV", outs["dV"], np.swapaxes(p, 1, 2) @ dod, 1e-5))
+    torch.backends.cuda.matmul.allow_tf32 = False
+    tq, tk, tv, tdo = (torch.from_numpy(x).cuda().requires_grad_() for x in (q, k, v, do))
+    sdpa = torch.nn.functional.scaled_dot_product_attention
+    with torch.no_grad():
+        peer = torch_ms(lambda: sdpa(tq, tk, tv))
+    peer_b = torch_ms(lambda: torch.autograd.grad(sdpa(tq, tk, tv), (tq, tk, tv), tdo))
+    flops = 4 * b * s * s * d
+    print(f"attention B {b} S {s} D {d} f32: forward Tessera {fwd:.3f} ms in {kernels} kernels "
+          f"({flops / fwd / 1e9:.2f} TFLOP/s, rel err {err:.1e}), PyTorch SDPA {peer:.3f} ms "
+          f"-> ratio {peer / fwd:.3f}x; forward + backward Tessera {both:.3f} ms in "
+          f"{kernels_b} kernels (rel err {err_b:.1e}), PyTorch {peer_b:.3f} ms "
+          f"-> ratio {peer_b / both:.3f}x")
+
+
 def main():
     if len(sys.argv) < 3:
         print(__doc__, file=sys.stderr)
@@ -191,8 +225,12 @@ def main():
     quick = "--quick" in sys.argv
     print(f"device: {torch.cuda.get_device_name()}, PyTorch {torch.__version__}")
     with tempfile.TemporaryDirectory() as work:
-        for bench in (silu_add, softmax_rows, layernorm_rows, gemm, gemm_bf16,
-                      fft_rows):
+        benches = [silu_add, softmax_rows, layernorm_rows, gemm, gemm_bf16,
+                   fft_rows, attention]
+        only = sys.argv[sys.argv.index("--only") + 1].split(",") if "--only" in sys.argv else None
+        for bench in benches:
+            if only and bench.__name__ not in only:
+                continue
             bench(tessera, tbin, work, quick)
     return 0
 

@@ -52,6 +52,7 @@ PROGRAMS = [
     "tests/e2e/Inputs/slice-runtime.tsr",
     "tests/e2e/Inputs/mlp.tsr",
     "tests/e2e/Inputs/attention.tsr",
+    "tests/e2e/Inputs/attention-fused.tsr",
     "tests/e2e/Inputs/temporaries.tsr",
     "examples/skeleton.tsr",
     "examples/digits/mlp2.tsr",

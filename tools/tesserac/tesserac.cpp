@@ -293,13 +293,17 @@ int compile(const Options &opts) {
   // A reduction step computes 8 results on the CPU, one per GPU thread (8
   // per thread left 8 times fewer threads: softmax rows ran 5 times slower).
   int64_t reductionResults = 8;
+  // An attention point takes a vector's rows on the CPU; a GPU runs a thread
+  // a row (8 rows a thread left too few threads). The bits are the same.
+  int64_t attentionRows = 0;
   if (llvm::is_contained(opts.targets, "cuda") || emit == Emit::PTX) {
     vectorBytes = std::min<int64_t>(vectorBytes, 32);
     reductionResults = 1;
+    attentionRows = 1;
   }
   if (!run("Tile IR", [&](mlir::PassManager &pm) {
         pm.addPass(tessera::createConvertTSchedToTTile(
-            {vectorBytes, reductionResults}));
+            {vectorBytes, reductionResults, attentionRows}));
         // Merging first spares the canonicalizer the repeats; canonical
         // forms can make more kernels equal, so merge again after it.
         pm.addPass(tessera::ttile::createDedupeKernels());

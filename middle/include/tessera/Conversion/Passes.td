@@ -43,7 +43,11 @@ def ConvertTSchedToTTile : Pass<"convert-tsched-to-ttile", "mlir::ModuleOp"> {
     Option<"reductionResults", "reduction-results", "int64_t",
            /*default=*/"8",
            "Results a reduction kernel's step computes, each in its own "
-           "chain (8: a CPU overlaps them; 1: one per GPU thread)">
+           "chain (8: a CPU overlaps them; 1: one per GPU thread)">,
+    Option<"attentionRows", "attention-rows", "int64_t", /*default=*/"0",
+           "Rows an attention kernel's point takes, one a lane (0: a "
+           "vector's worth, for a CPU; 1: one per GPU thread, so that a "
+           "GPU runs a thread a row)">
   ];
   let dependentDialects = ["::tessera::ttile::TTileDialect",
                            "::mlir::arith::ArithDialect",

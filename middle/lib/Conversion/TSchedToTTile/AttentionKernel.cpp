@@ -312,7 +312,7 @@ LogicalResult checkElements(Operation *op, Type elem) {
 
 LogicalResult lowerAttentionGroup(tsched::FusionGroupOp group,
                                   ArrayRef<Value> results, EntryContext &ctx,
-                                  int64_t vectorBytes) {
+                                  int64_t lanes) {
   auto op = cast<tgraph::AttentionOp>(singleOp(group));
   Location loc = op.getLoc();
   if (failed(checkElements(op, elementOf(op.getResult()))))
@@ -325,7 +325,6 @@ LogicalResult lowerAttentionGroup(tsched::FusionGroupOp group,
   if (failed(n))
     return failure();
   OpBuilder &eb = ctx.entryBuilder();
-  int64_t lanes = std::max<int64_t>(1, vectorBytes / 4);
   Value blocks = ceilDiv(eb, loc, n->s, lanes);
   Value points = eb.create<arith::MulIOp>(loc, n->batches, blocks);
   auto scratch = [&](Value width) {
@@ -391,7 +390,7 @@ LogicalResult lowerAttentionGroup(tsched::FusionGroupOp group,
 
 LogicalResult lowerAttentionGradGroup(tsched::FusionGroupOp group,
                                       ArrayRef<Value> results,
-                                      EntryContext &ctx, int64_t vectorBytes) {
+                                      EntryContext &ctx, int64_t lanes) {
   auto op = cast<tgraph::AttentionGradOp>(singleOp(group));
   Location loc = op.getLoc();
   if (failed(checkElements(op, elementOf(op.getResult()))))
@@ -406,7 +405,6 @@ LogicalResult lowerAttentionGradGroup(tsched::FusionGroupOp group,
   if (failed(n))
     return failure();
   OpBuilder &eb = ctx.entryBuilder();
-  int64_t lanes = std::max<int64_t>(1, vectorBytes / 4);
   auto mul = [&](Value x, Value y) {
     return eb.create<arith::MulIOp>(loc, x, y).getResult();
   };

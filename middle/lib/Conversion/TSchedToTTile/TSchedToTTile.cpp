@@ -24,9 +24,9 @@ namespace {
 // and how to compute each extent.
 class EntryLowering : public tile::EntryContext {
 public:
-  EntryLowering(func::FuncOp f, int64_t vb, int64_t rr)
-      : fn(f), vectorBytes(vb), reductionResults(rr), entry(f.getContext()),
-        kernels(f) {}
+  EntryLowering(func::FuncOp f, int64_t vb, int64_t rr, int64_t ar)
+      : fn(f), vectorBytes(vb), reductionResults(rr), attentionRows(ar),
+        entry(f.getContext()), kernels(f) {}
 
   LogicalResult run() {
     Block &block = fn.getBody().front();
@@ -247,9 +247,10 @@ private:
     if (kind == "rows")
       return tile::lowerRowGroup(group, results, *this);
     if (kind == "attention")
-      return tile::lowerAttentionGroup(group, results, *this, vectorBytes);
+      return tile::lowerAttentionGroup(group, results, *this, attentionLanes());
     if (kind == "attention_grad")
-      return tile::lowerAttentionGradGroup(group, results, *this, vectorBytes);
+      return tile::lowerAttentionGradGroup(group, results, *this,
+                                           attentionLanes());
     return tile::lowerLayoutGroup(group, results, *this);
   }
 
@@ -305,6 +306,11 @@ private:
   func::FuncOp fn;
   int64_t vectorBytes;
   int64_t reductionResults;
+  int64_t attentionRows;
+  int64_t attentionLanes() const {
+    return attentionRows > 0 ? attentionRows
+                             : std::max<int64_t>(1, vectorBytes / 4);
+  }
   OpBuilder entry, kernels;
   unsigned kernelCount = 0;
   DenseMap<Value, Value> buffers;
@@ -325,7 +331,8 @@ struct ConvertTSchedToTTilePass
         continue;
       }
       if (failed(EntryLowering(fn, vectorBytes,
-                               std::max<int64_t>(1, reductionResults))
+                               std::max<int64_t>(1, reductionResults),
+                               attentionRows)
                      .run()))
         return signalPassFailure();
     }
