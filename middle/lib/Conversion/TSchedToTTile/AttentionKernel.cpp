@@ -270,6 +270,53 @@ onlineSoftmax(Scalars &s, Lanes &v, Value keys, Value staged, Value at, Value K,
   return {loop.getResult(0), loop.getResult(1)};
 }
 
+// A reverse kernel's block: its rows of two operands of one batch
+// (widths d and e: q or k, and result_grad or v) staged transposed, at dAt
+// and eAt of their scratch buffers.
+struct StagedPair {
+  Block blk;
+  Value dAt, eAt;
+};
+
+StagedPair stagePair(Scalars &s, Lanes &u, Value point, Value blocks,
+                     Value rows, Value dInput, Value dStaged, Value D,
+                     Value eInput, Value eStaged, Value E) {
+  StagedPair st{blockOf(s, point, blocks, rows, u.count), {}, {}};
+  st.dAt = s.mul(point, s.mul(D, s.idx(u.count)));
+  st.eAt = s.mul(point, s.mul(E, s.idx(u.count)));
+  Value batchRows = s.mul(st.blk.batch, rows);
+  stageTransposed(s, u, st.blk, dInput, s.mul(batchRows, D), D, dStaged,
+                  st.dAt);
+  stageTransposed(s, u, st.blk, eInput, s.mul(batchRows, E), E, eStaged,
+                  st.eAt);
+  return st;
+}
+
+// One step of a reverse kernel: kStepRows rows of the other operand (of
+// `count` a batch) against the block's staged pair. For each row: its
+// index in the whole buffer, its bases in the inputs of widths d and e,
+// its scaled score z = (q · k) scale and dp = result_grad · v, each dot
+// product in the order onlineSoftmax uses, so both reverse kernels and
+// the forward one compute the same z.
+struct PairStep {
+  StepRows rows;
+  SmallVector<Value> whole, dBases, eBases, z, dp;
+};
+
+PairStep pairStep(Scalars &t, Lanes &w, const StagedPair &st, Value first,
+                  Value count, Value dStaged, Value dInput, Value D,
+                  Value eStaged, Value eInput, Value E, Value scale) {
+  PairStep step{stepRows(t, first, count), {}, {}, {}, {}, {}};
+  for (Value i : step.rows.index)
+    step.whole.push_back(t.add(t.mul(st.blk.batch, count), i));
+  step.dBases = rowBases(t, step.whole, t.idx(0), D);
+  step.eBases = rowBases(t, step.whole, t.idx(0), E);
+  for (Value z : dotsWithRows(t, w, dStaged, st.dAt, dInput, step.dBases, D))
+    step.z.push_back(w.mul(z, scale));
+  step.dp = dotsWithRows(t, w, eStaged, st.eAt, eInput, step.eBases, E);
+  return step;
+}
+
 // The operands' extents: `batches` problems of s queries, t keys, key width
 // d and value width e.
 struct Shape {
@@ -504,46 +551,34 @@ LogicalResult lowerAttentionGradGroup(tsched::FusionGroupOp group,
     Value Q = kb.inputs[0], G = kb.inputs[4];
     Value KS = kb.outputs[2], VS = kb.outputs[3], DKS = kb.outputs[4],
           DVS = kb.outputs[5];
-    Block blk = blockOf(s, kb.offset, kb.sizes[4], T, lanes);
-    Value dAt = s.mul(blk.scratch, s.mul(D, s.idx(lanes)));
-    Value eAt = s.mul(blk.scratch, s.mul(E, s.idx(lanes)));
-    stageTransposed(s, u, blk, kb.inputs[1], s.mul(blk.batch, s.mul(T, D)), D,
-                    KS, dAt);
-    stageTransposed(s, u, blk, kb.inputs[2], s.mul(blk.batch, s.mul(T, E)), E,
-                    VS, eAt);
-    zeroColumns(s, u, DKS, dAt, D);
-    zeroColumns(s, u, DVS, eAt, E);
+    StagedPair st = stagePair(s, u, kb.offset, kb.sizes[4], T, kb.inputs[1], KS,
+                              D, kb.inputs[2], VS, E);
+    zeroColumns(s, u, DKS, st.dAt, D);
+    zeroColumns(s, u, DVS, st.eAt, E);
     Value c = u.splat(loadF32(s, kb.inputs[3], s.idx(0)));
     // kStepRows queries a step; queries past the end add nothing.
     stepLoop(s, S, {}, [&](OpBuilder &ib, Location l, Value i0, ValueRange) {
       Scalars t{ib, l};
       Lanes w{ib, l, vt, lanes};
-      StepRows rows = stepRows(t, i0, S);
-      SmallVector<Value> row;
-      for (Value i : rows.index)
-        row.push_back(t.add(t.mul(blk.batch, S), i));
-      SmallVector<Value> qRows = rowBases(t, row, t.idx(0), D),
-                         gRows = rowBases(t, row, t.idx(0), E);
-      SmallVector<Value> z = dotsWithRows(t, w, KS, dAt, Q, qRows, D);
-      SmallVector<Value> dp = dotsWithRows(t, w, VS, eAt, G, gRows, E);
+      PairStep step = pairStep(t, w, st, i0, S, KS, Q, D, VS, G, E, c);
       SmallVector<Value> p, ds;
       for (int64_t r = 0; r < kStepRows; ++r) {
-        auto [pr, dsr] =
-            pairTerms(w, w.mul(z[r], c), w.splat(t.load(kb.inputs[5], row[r])),
-                      dp[r], w.splat(t.load(kb.inputs[6], row[r])));
-        p.push_back(
-            ib.create<arith::SelectOp>(l, rows.exists[r], pr, w.constant(0)));
-        ds.push_back(
-            ib.create<arith::SelectOp>(l, rows.exists[r], dsr, w.constant(0)));
+        auto [pr, dsr] = pairTerms(
+            w, step.z[r], w.splat(t.load(kb.inputs[5], step.whole[r])),
+            step.dp[r], w.splat(t.load(kb.inputs[6], step.whole[r])));
+        p.push_back(ib.create<arith::SelectOp>(l, step.rows.exists[r], pr,
+                                               w.constant(0)));
+        ds.push_back(ib.create<arith::SelectOp>(l, step.rows.exists[r], dsr,
+                                                w.constant(0)));
       }
-      accumulateColumns(t, w, DVS, eAt, E, Value(), p, G, gRows);
-      accumulateColumns(t, w, DKS, dAt, D, Value(), ds, Q, qRows);
+      accumulateColumns(t, w, DVS, st.eAt, E, Value(), p, G, step.eBases);
+      accumulateColumns(t, w, DKS, st.dAt, D, Value(), ds, Q, step.dBases);
       ib.create<scf::YieldOp>(l);
     });
-    storeRows(s, u, blk, DKS, dAt, D, c, kb.outputs[0],
-              s.mul(blk.batch, s.mul(T, D)));
-    storeRows(s, u, blk, DVS, eAt, E, Value(), kb.outputs[1],
-              s.mul(blk.batch, s.mul(T, E)));
+    storeRows(s, u, st.blk, DKS, st.dAt, D, c, kb.outputs[0],
+              s.mul(st.blk.batch, s.mul(T, D)));
+    storeRows(s, u, st.blk, DVS, st.eAt, E, Value(), kb.outputs[1],
+              s.mul(st.blk.batch, s.mul(T, E)));
     b.create<ttile::YieldOp>(loc);
   }
 
@@ -565,21 +600,16 @@ LogicalResult lowerAttentionGradGroup(tsched::FusionGroupOp group,
     Value S = kb.sizes[0], T = kb.sizes[1], D = kb.sizes[2], E = kb.sizes[3];
     Value K = kb.inputs[1], V = kb.inputs[2];
     Value QS = kb.outputs[1], GS = kb.outputs[2], DQS = kb.outputs[3];
-    Block blk = blockOf(s, kb.offset, kb.sizes[4], S, lanes);
-    Value dAt = s.mul(blk.scratch, s.mul(D, s.idx(lanes)));
-    Value eAt = s.mul(blk.scratch, s.mul(E, s.idx(lanes)));
-    stageTransposed(s, u, blk, kb.inputs[0], s.mul(blk.batch, s.mul(S, D)), D,
-                    QS, dAt);
-    stageTransposed(s, u, blk, kb.inputs[4], s.mul(blk.batch, s.mul(S, E)), E,
-                    GS, eAt);
-    zeroColumns(s, u, DQS, dAt, D);
+    StagedPair st = stagePair(s, u, kb.offset, kb.sizes[4], S, kb.inputs[0], QS,
+                              D, kb.inputs[4], GS, E);
+    zeroColumns(s, u, DQS, st.dAt, D);
     // The lanes' log-sum-exp and δ (rows past the end repeat the last).
     Value L = u.constant(0.0), dlt = u.constant(0.0);
     Value last = s.sub(S, s.idx(1));
     for (int64_t lane = 0; lane < lanes; ++lane) {
       Value row = s.add(
-          s.mul(blk.batch, S),
-          b.create<arith::MinUIOp>(loc, s.add(blk.row0, s.idx(lane)), last));
+          s.mul(st.blk.batch, S),
+          b.create<arith::MinUIOp>(loc, s.add(st.blk.row0, s.idx(lane)), last));
       L = b.create<vector::InsertOp>(loc, s.load(kb.inputs[5], row), L, lane);
       dlt =
           b.create<vector::InsertOp>(loc, s.load(kb.inputs[6], row), dlt, lane);
@@ -589,24 +619,17 @@ LogicalResult lowerAttentionGradGroup(tsched::FusionGroupOp group,
     stepLoop(s, T, {}, [&](OpBuilder &ib, Location l, Value j0, ValueRange) {
       Scalars t{ib, l};
       Lanes w{ib, l, vt, lanes};
-      StepRows rows = stepRows(t, j0, T);
-      SmallVector<Value> key;
-      for (Value j : rows.index)
-        key.push_back(t.add(t.mul(blk.batch, T), j));
-      SmallVector<Value> kRows = rowBases(t, key, t.idx(0), D),
-                         vRows = rowBases(t, key, t.idx(0), E);
-      SmallVector<Value> z = dotsWithRows(t, w, QS, dAt, K, kRows, D);
-      SmallVector<Value> dp = dotsWithRows(t, w, GS, eAt, V, vRows, E);
+      PairStep step = pairStep(t, w, st, j0, T, QS, K, D, GS, V, E, c);
       SmallVector<Value> ds;
       for (int64_t r = 0; r < kStepRows; ++r)
         ds.push_back(ib.create<arith::SelectOp>(
-            l, rows.exists[r],
-            pairTerms(w, w.mul(z[r], c), L, dp[r], dlt).second, w.constant(0)));
-      accumulateColumns(t, w, DQS, dAt, D, Value(), ds, K, kRows);
+            l, step.rows.exists[r],
+            pairTerms(w, step.z[r], L, step.dp[r], dlt).second, w.constant(0)));
+      accumulateColumns(t, w, DQS, st.dAt, D, Value(), ds, K, step.dBases);
       ib.create<scf::YieldOp>(l);
     });
-    storeRows(s, u, blk, DQS, dAt, D, c, kb.outputs[0],
-              s.mul(blk.batch, s.mul(S, D)));
+    storeRows(s, u, st.blk, DQS, st.dAt, D, c, kb.outputs[0],
+              s.mul(st.blk.batch, s.mul(S, D)));
     b.create<ttile::YieldOp>(loc);
   }
 
