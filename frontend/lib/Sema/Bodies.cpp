@@ -216,6 +216,10 @@ bool Checker::checkBody(const std::vector<ast::Stmt> &body,
 
 void Checker::bindLocal(const std::string &name, SourceRange where,
                         ExprType t) {
+  // `_` discards a value: nothing is bound, so it is never unused, never
+  // shadows and cannot be read.
+  if (name == "_")
+    return;
   auto &scope = scopes.back();
   auto it = scope.find(name);
   if (it != scope.end()) {

@@ -65,6 +65,10 @@ ExprType Checker::inferName(const ast::NameExpr &n) {
     t.dtype = n.name;
     return t;
   }
+  if (n.name == "_") {
+    error(n.range, "'_' discards a value in a let and cannot be read");
+    return ExprType::error();
+  }
   std::string hint = suggestion(n.name);
   error(n.range, "unknown name '" + n.name + "'" +
                      (hint.empty() ? "" : "; did you mean '" + hint + "'?"));
