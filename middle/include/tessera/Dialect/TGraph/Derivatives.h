@@ -169,5 +169,17 @@ mlir::LogicalResult jvpByDecomposition(
     mlir::OpBuilder &b, mlir::Operation *op, llvm::ArrayRef<mlir::Value> dxs,
     llvm::SmallVectorImpl<mlir::Value> &dys,
     const std::function<mlir::Value(RuleBuilder &, mlir::ValueRange)> &build);
+// The same for an op of several results, which `build` returns in order
+// (attention_grad's).
+using DecompositionOfResults = std::function<llvm::SmallVector<mlir::Value>(
+    RuleBuilder &, mlir::ValueRange)>;
+mlir::LogicalResult vjpByDecomposition(mlir::OpBuilder &b, mlir::Operation *op,
+                                       llvm::ArrayRef<mlir::Value> dys,
+                                       llvm::SmallVectorImpl<mlir::Value> &dxs,
+                                       const DecompositionOfResults &build);
+mlir::LogicalResult jvpByDecomposition(mlir::OpBuilder &b, mlir::Operation *op,
+                                       llvm::ArrayRef<mlir::Value> dxs,
+                                       llvm::SmallVectorImpl<mlir::Value> &dys,
+                                       const DecompositionOfResults &build);
 
 } // namespace tessera::tgraph

@@ -552,7 +552,8 @@ def TGraph_AttentionOp
 }
 
 def TGraph_AttentionGradOp
-    : TGraph_Op<"attention_grad", [Pure, AllTypesMatch<["query", "query_grad"]>,
+    : TGraph_Op<"attention_grad", [Pure, TGraph_Differentiable,
+                                   AllTypesMatch<["query", "query_grad"]>,
                                    AllTypesMatch<["key", "key_grad"]>,
                                    AllTypesMatch<["value", "value_grad"]>,
                                    AllTypesMatch<["result", "result_grad"]>]> {
@@ -566,9 +567,10 @@ def TGraph_AttentionGradOp
     the `[s, t]` matrices: one kernel computes each query's log-sum-exp,
     one each key's cotangents over the queries in order, one each query's
     over the keys. `scale` has no cotangent (the rewrite only forms
-    attention with a scale that does not depend on the inputs). The op
-    has no derivative rules of its own: a second derivative through
-    attention needs a build without the rewrite (-O0).
+    attention with a scale that does not depend on the inputs). Its own
+    derivative rules (second derivatives through attention: an `hvp`, a
+    gradient of a gradient) go through the matmuls and softmax it stands
+    for, which store the `[s, t]` matrices.
 
     ```mlir
     %dq, %dk, %dv = tgraph.attention_grad %q, %k, %v scale(%c : tensor<f32>)

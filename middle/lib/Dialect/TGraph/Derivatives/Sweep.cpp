@@ -111,38 +111,39 @@ LogicalResult forwardSweep(OpBuilder &b, ArrayRef<Operation *> ops,
   return success();
 }
 
-// Builds `op`'s decomposition at the insertion point; returns its result
+// Builds `op`'s decomposition at the insertion point; returns its results
 // and sets `ops` to the ops built, in order.
-static Value
-decompose(OpBuilder &b, Operation *op,
-          const std::function<Value(RuleBuilder &, ValueRange)> &build,
-          SmallVectorImpl<Operation *> &ops) {
+static SmallVector<Value> decompose(OpBuilder &b, Operation *op,
+                                    const DecompositionOfResults &build,
+                                    SmallVectorImpl<Operation *> &ops) {
   Block *block = b.getInsertionBlock();
   // The op before the insertion point marks where the decomposition starts.
   Block::iterator before = b.getInsertionPoint();
   bool atStart = before == block->begin();
   Block::iterator prev = atStart ? block->end() : std::prev(before);
   RuleBuilder rb(b, op->getLoc());
-  Value y = build(rb, op->getOperands());
+  SmallVector<Value> ys = build(rb, op->getOperands());
   for (auto it = atStart ? block->begin() : std::next(prev);
        it != b.getInsertionPoint(); ++it)
     ops.push_back(&*it);
-  return y;
+  return ys;
 }
 
-LogicalResult vjpByDecomposition(
-    OpBuilder &b, Operation *op, ArrayRef<Value> dys,
-    SmallVectorImpl<Value> &dxs,
-    const std::function<Value(RuleBuilder &, ValueRange)> &build) {
+LogicalResult vjpByDecomposition(OpBuilder &b, Operation *op,
+                                 ArrayRef<Value> dys,
+                                 SmallVectorImpl<Value> &dxs,
+                                 const DecompositionOfResults &build) {
   SmallVector<Operation *> ops;
-  Value y = decompose(b, op, build, ops);
+  SmallVector<Value> ys = decompose(b, op, build, ops);
   SmallVector<Value> seeds;
   for (Value v : op->getOperands())
     if (isDifferentiableType(v.getType()))
       seeds.push_back(v);
   DenseSet<Value> active = activeValues(ops, seeds);
   DenseMap<Value, Value> cotangents;
-  cotangents[y] = dys[0];
+  for (auto [y, dy] : llvm::zip(ys, dys))
+    if (dy)
+      cotangents[y] = dy;
   if (failed(reverseSweep(b, ops, active, cotangents)))
     return failure();
   for (Value v : op->getOperands())
@@ -150,12 +151,12 @@ LogicalResult vjpByDecomposition(
   return success();
 }
 
-LogicalResult jvpByDecomposition(
-    OpBuilder &b, Operation *op, ArrayRef<Value> dxs,
-    SmallVectorImpl<Value> &dys,
-    const std::function<Value(RuleBuilder &, ValueRange)> &build) {
+LogicalResult jvpByDecomposition(OpBuilder &b, Operation *op,
+                                 ArrayRef<Value> dxs,
+                                 SmallVectorImpl<Value> &dys,
+                                 const DecompositionOfResults &build) {
   SmallVector<Operation *> ops;
-  Value y = decompose(b, op, build, ops);
+  SmallVector<Value> ys = decompose(b, op, build, ops);
   DenseMap<Value, Value> tangents;
   for (auto [v, dv] : llvm::zip(op->getOperands(), dxs))
     if (dv)
@@ -164,8 +165,31 @@ LogicalResult jvpByDecomposition(
   // before the insertion point.
   if (failed(forwardSweep(b, ops, tangents)))
     return failure();
-  dys.push_back(tangents.lookup(y));
+  for (Value y : ys)
+    dys.push_back(tangents.lookup(y));
   return success();
+}
+
+// The single-result forms, for composite operators.
+static DecompositionOfResults
+ofResults(const std::function<Value(RuleBuilder &, ValueRange)> &build) {
+  return [build](RuleBuilder &rb, ValueRange xs) {
+    return SmallVector<Value>{build(rb, xs)};
+  };
+}
+
+LogicalResult vjpByDecomposition(
+    OpBuilder &b, Operation *op, ArrayRef<Value> dys,
+    SmallVectorImpl<Value> &dxs,
+    const std::function<Value(RuleBuilder &, ValueRange)> &build) {
+  return vjpByDecomposition(b, op, dys, dxs, ofResults(build));
+}
+
+LogicalResult jvpByDecomposition(
+    OpBuilder &b, Operation *op, ArrayRef<Value> dxs,
+    SmallVectorImpl<Value> &dys,
+    const std::function<Value(RuleBuilder &, ValueRange)> &build) {
+  return jvpByDecomposition(b, op, dxs, dys, ofResults(build));
 }
 
 } // namespace tessera::tgraph
