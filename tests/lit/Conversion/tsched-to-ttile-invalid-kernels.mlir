@@ -73,3 +73,19 @@ func.func @rows_without_reduction(%a: tensor<2x4xf32> {tgraph.shape = [2, 4]}) -
   }
   return %r : tensor<2x4xf32>
 }
+
+// -----
+
+// tgraph-form-attention makes f32, bf16 and f16 attention only; f64 has no
+// kernel.
+func.func @double_attention(%q: tensor<3x4xf64> {tgraph.shape = [3, 4]}, %k: tensor<5x4xf64> {tgraph.shape = [5, 4]}, %v: tensor<5x2xf64> {tgraph.shape = [5, 2]}, %c: tensor<f64> {tgraph.shape = []}) -> (tensor<3x2xf64> {tgraph.shape = [3, 2]})
+    attributes {tgraph.dims = [], tgraph.entry} {
+  %r = tsched.fusion_group(%q, %k, %v, %c) {kind = "attention", shape = [3, 2], tile = array<i64: 1>}
+      : (tensor<3x4xf64>, tensor<5x4xf64>, tensor<5x2xf64>, tensor<f64>) -> tensor<3x2xf64> {
+  ^bb0(%x: tensor<3x4xf64>, %y: tensor<5x4xf64>, %z: tensor<5x2xf64>, %s: tensor<f64>):
+    // expected-error @+1 {{attention on 'f64' is not supported by the CPU backend yet}}
+    %o = tgraph.attention %x, %y, %z scale(%s : tensor<f64>) : tensor<3x4xf64>, tensor<5x4xf64>, tensor<5x2xf64> -> tensor<3x2xf64>
+    tsched.yield %o : tensor<3x2xf64>
+  }
+  return %r : tensor<3x2xf64>
+}

@@ -82,3 +82,12 @@ func.func @fft(%z: tensor<?x16xcomplex<f32>>, %r: tensor<?x16xf32>, %o: tensor<7
   %7 = tgraph.irfft %4 n = 10 : tensor<?xcomplex<f32>> -> tensor<10xf32>
   return
 }
+
+// CHECK-LABEL: func.func @attention
+// CHECK: %[[O:.*]] = tgraph.attention %{{.*}}, %{{.*}}, %{{.*}} scale(%{{.*}} : tensor<f32>) : tensor<2x?x8xf32>, tensor<2x?x8xf32>, tensor<2x?x4xf32> -> tensor<2x?x4xf32>
+// CHECK: tgraph.attention_grad %{{.*}}, %{{.*}}, %{{.*}} scale(%{{.*}} : tensor<f32>) result(%[[O]] : tensor<2x?x4xf32>) result_grad(%{{.*}}) : tensor<2x?x8xf32>, tensor<2x?x8xf32>, tensor<2x?x4xf32>
+func.func @attention(%q: tensor<2x?x8xf32>, %k: tensor<2x?x8xf32>, %v: tensor<2x?x4xf32>, %c: tensor<f32>, %g: tensor<2x?x4xf32>) -> (tensor<2x?x8xf32>, tensor<2x?x8xf32>, tensor<2x?x4xf32>) {
+  %o = tgraph.attention %q, %k, %v scale(%c : tensor<f32>) : tensor<2x?x8xf32>, tensor<2x?x8xf32>, tensor<2x?x4xf32> -> tensor<2x?x4xf32>
+  %dq, %dk, %dv = tgraph.attention_grad %q, %k, %v scale(%c : tensor<f32>) result(%o : tensor<2x?x4xf32>) result_grad(%g) : tensor<2x?x8xf32>, tensor<2x?x8xf32>, tensor<2x?x4xf32>
+  return %dq, %dk, %dv : tensor<2x?x8xf32>, tensor<2x?x8xf32>, tensor<2x?x4xf32>
+}
