@@ -217,6 +217,35 @@ def attention(tessera, tbin, work, quick):
           f"-> ratio {peer_b / both:.3f}x")
 
 
+def attention_bf16(tessera, tbin, work, quick):
+    """bf16 attention with heads, forward (tensor cores), against PyTorch's
+    scaled_dot_product_attention (its flash kernel). Checked against float64
+    on two (batch, head) pairs."""
+    b, h, s, d = (1, 4, 1024, 128) if quick else (4, 16, 4096, 128)
+    rng = np.random.default_rng(7)
+    q, k, v = (rng.standard_normal((b, h, s, d), dtype=np.float32) for _ in range(3))
+    bf = lambda x: torch.from_numpy(x).to(torch.bfloat16)
+    q, k, v = (bf(x).float().numpy() for x in (q, k, v))  # exact in bf16
+    outs, fwd, kernels = tessera_kernel_ms(tessera, tbin, "attention_bf16",
+                                           {"Q": q, "K": k, "V": v}, work)
+    err = 0.0
+    for i, j in ((0, 0), (b - 1, h - 1)):
+        qd, kd, vd = (x[i, j].astype(np.float64) for x in (q, k, v))
+        z = qd @ kd.T / np.sqrt(d)
+        p = np.exp(z - z.max(axis=-1, keepdims=True))
+        p /= p.sum(axis=-1, keepdims=True)
+        err = max(err, check("attention bf16", outs["out0"][i, j], p @ vd, 1e-2))
+    tq, tk, tv = (bf(x).cuda() for x in (q, k, v))
+    sdpa = torch.nn.functional.scaled_dot_product_attention
+    with torch.no_grad():
+        peer = torch_ms(lambda: sdpa(tq, tk, tv))
+    flops = 4 * b * h * s * s * d
+    print(f"attention B {b} H {h} S {s} D {d} bf16: forward Tessera {fwd:.3f} ms in "
+          f"{kernels} kernels ({flops / fwd / 1e9:.1f} TFLOP/s, rel err {err:.1e}), "
+          f"PyTorch SDPA {peer:.3f} ms ({flops / peer / 1e9:.1f} TFLOP/s) "
+          f"-> ratio {peer / fwd:.3f}x")
+
+
 def main():
     if len(sys.argv) < 3:
         print(__doc__, file=sys.stderr)
@@ -226,7 +255,7 @@ def main():
     print(f"device: {torch.cuda.get_device_name()}, PyTorch {torch.__version__}")
     with tempfile.TemporaryDirectory() as work:
         benches = [silu_add, softmax_rows, layernorm_rows, gemm, gemm_bf16,
-                   fft_rows, attention]
+                   fft_rows, attention, attention_bf16]
         only = sys.argv[sys.argv.index("--only") + 1].split(",") if "--only" in sys.argv else None
         for bench in benches:
             if only and bench.__name__ not in only:

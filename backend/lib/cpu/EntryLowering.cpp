@@ -107,6 +107,10 @@ private:
   // A NUL-terminated kernel name, as the device image knows it.
   Value kernelName(Location l, const std::string &symbol);
   // The threads and the variant a GPU matmul's block tiles take.
+  std::pair<Value, Value> flashAttentionLaunch(ttile::LaunchOp op,
+                                               const std::string &symbol,
+                                               Value points, Value threads,
+                                               Value name);
   std::pair<Value, Value> gpuMatmulLaunch(ttile::LaunchOp op,
                                           ttile::KernelOp kernel,
                                           const std::string &symbol,
@@ -255,6 +259,39 @@ EntryLowering::gpuMatmulLaunch(ttile::LaunchOp op, ttile::KernelOp kernel,
           name};
 }
 
+// A bf16 attention kernel's launch: the flash variant for its widths, a
+// block of threads for each kFlashQueries queries of each batch, or when
+// no variant takes its widths the kernel itself (`threads`, `name`)
+// (FlashAttention.cpp). The kernel's sizes are s, t, d, e and row blocks;
+// the points, batches x row blocks.
+std::pair<Value, Value>
+EntryLowering::flashAttentionLaunch(ttile::LaunchOp op,
+                                    const std::string &symbol, Value points,
+                                    Value threads, Value name) {
+  Location l = op.getLoc();
+  Type i64 = b.getI64Type();
+  auto size = [&](int i) { return castTo(b, l, op.getSizes()[i], i64); };
+  Value divisor = b.create<LLVM::UMaxOp>(l, size(4), i64Const(b, l, 1));
+  Value batches = b.create<LLVM::UDivOp>(l, points, divisor);
+  Value queryBlocks = b.create<LLVM::UDivOp>(
+      l, b.create<LLVM::AddOp>(l, size(0), i64Const(b, l, kFlashQueries - 1)),
+      i64Const(b, l, kFlashQueries));
+  Value flashThreads =
+      b.create<LLVM::MulOp>(l, b.create<LLVM::MulOp>(l, batches, queryBlocks),
+                            i64Const(b, l, kGpuMatmulThreads));
+  for (int64_t width : kFlashWidths) {
+    auto is = [&](Value v) {
+      return b.create<LLVM::ICmpOp>(l, LLVM::ICmpPredicate::eq, v,
+                                    i64Const(b, l, width));
+    };
+    Value fits = b.create<LLVM::AndOp>(l, is(size(2)), is(size(3)));
+    threads = b.create<LLVM::SelectOp>(l, fits, flashThreads, threads);
+    name = b.create<LLVM::SelectOp>(
+        l, fits, kernelName(l, flashAttentionVariant(symbol, width)), name);
+  }
+  return {threads, name};
+}
+
 Value EntryLowering::launch(ttile::LaunchOp op, ttile::KernelOp kernel,
                             Value argv, Value sizes, int64_t numSizes,
                             Value elements) {
@@ -282,6 +319,9 @@ Value EntryLowering::launch(ttile::LaunchOp op, ttile::KernelOp kernel,
   Value name = kernelName(l, symbol);
   if (runsAsGpuMatmulTiles(kernel))
     std::tie(tiles, name) = gpuMatmulLaunch(op, kernel, symbol, elements);
+  if (runsAsFlashAttention(kernel))
+    std::tie(tiles, name) =
+        flashAttentionLaunch(op, symbol, elements, tiles, name);
   auto type =
       LLVM::LLVMFunctionType::get(i32, {ptr, ptr, ptr, i32, ptr, i32, i64});
   auto i32Const = [&](int64_t v) {

@@ -72,16 +72,8 @@ Value sharedMemory(OpBuilder &b, Location loc, const std::string &symbol) {
       loc, LLVM::LLVMPointerType::get(b.getContext(), 3), symbol + "_shared");
 }
 
-MatmulBlock openMatmulBlock(ttile::KernelOp kernel, int64_t tileRows,
-                            int64_t tileCols, const std::string &symbol,
-                            Type shared, int64_t minBlocksPerSM, OpBuilder &mb,
-                            OpBuilder &b) {
-  MLIRContext *ctx = kernel.getContext();
-  Location loc = kernel.getLoc();
-  MatmulBlock block = *describeMatmul(kernel);
-  Type globalPtr = LLVM::LLVMPointerType::get(ctx, 1);
-  Type i64 = mb.getI64Type(), i32 = mb.getI32Type();
-
+void declareSharedMemory(OpBuilder &mb, Location loc, const std::string &symbol,
+                         Type shared) {
   auto array = cast<LLVM::LLVMArrayType>(shared);
   int64_t bytes = array.getNumElements() *
                   array.getElementType().getIntOrFloatBitWidth() / 8;
@@ -95,12 +87,25 @@ MatmulBlock openMatmulBlock(ttile::KernelOp kernel, int64_t tileRows,
         loc, LLVM::LLVMArrayType::get(array.getElementType(), 0),
         /*isConstant=*/false, LLVM::Linkage::External, symbol + "_shared",
         Attribute(), /*alignment=*/16, /*addrSpace=*/3);
-    mb.create<LLVM::GlobalOp>(loc, i32, /*isConstant=*/true,
+    mb.create<LLVM::GlobalOp>(loc, mb.getI32Type(), /*isConstant=*/true,
                               LLVM::Linkage::External,
                               symbol + "_dynamic_shared",
                               mb.getI32IntegerAttr(bytes), /*alignment=*/4,
                               /*addrSpace=*/1);
   }
+}
+
+MatmulBlock openMatmulBlock(ttile::KernelOp kernel, int64_t tileRows,
+                            int64_t tileCols, const std::string &symbol,
+                            Type shared, int64_t minBlocksPerSM, OpBuilder &mb,
+                            OpBuilder &b) {
+  MLIRContext *ctx = kernel.getContext();
+  Location loc = kernel.getLoc();
+  MatmulBlock block = *describeMatmul(kernel);
+  Type globalPtr = LLVM::LLVMPointerType::get(ctx, 1);
+  Type i64 = mb.getI64Type(), i32 = mb.getI32Type();
+
+  declareSharedMemory(mb, loc, symbol, shared);
 
   // Parameters: a, packed b, (the segments' values,) c; the point count, m,
   // n, k, a's batch stride, row blocks, panels, (the segment count;) the

@@ -72,6 +72,12 @@ MatmulBlock openMatmulBlock(ttile::KernelOp kernel, int64_t tileRows,
                             mlir::Type shared, int64_t minBlocksPerSM,
                             mlir::OpBuilder &mb, mlir::OpBuilder &b);
 
+// Declares kernel `symbol`'s shared memory, an array `shared`: static up
+// to kStaticSharedBytes, dynamic beyond (`.extern .shared`, and a global
+// `<symbol>_dynamic_shared` that tells the runtime how much to ask for).
+void declareSharedMemory(mlir::OpBuilder &mb, mlir::Location loc,
+                         const std::string &symbol, mlir::Type shared);
+
 // The shared memory of kernel `symbol`, as a pointer.
 mlir::Value sharedMemory(mlir::OpBuilder &b, mlir::Location loc,
                          const std::string &symbol);

@@ -4,6 +4,7 @@
 // finds its thread's tile and runs it. The same loads, stores and math as on
 // the CPU, in the same order, give the same bits.
 #include "../common/TileLowering.h"
+#include "FlashAttention.h"
 #include "FoldUnrolling.h"
 #include "MatmulTiles.h"
 #include "WarpLanes.h"
@@ -196,6 +197,9 @@ struct ConvertTTileToNVVMPass
         kernel.erase();
         continue;
       }
+      // Kept for the widths the variants do not take.
+      if (runsAsFlashAttention(kernel))
+        buildFlashAttentionVariants(kernel, mb);
       // A row reduction: a warp a row, a thread a lane. Should a body hold
       // an operator that cannot be split so, the warp's first thread runs
       // all 32 lanes instead (the same bits).

@@ -26,6 +26,7 @@
 // same zeros. b's panels always are.
 #include "TensorCoreMatmul.h"
 #include "../common/TileLowering.h"
+#include "TensorCoreOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
@@ -37,15 +38,14 @@ namespace tessera {
 namespace {
 
 constexpr int64_t kDepth = 32; // k per stage
-constexpr int64_t kChunk = 8;  // elements per 16-byte chunk
 constexpr int64_t kWarpsAcross = 4;
 constexpr int64_t kWarps = kGpuMatmulThreads / 32;
 constexpr int64_t kWarpsDown = kWarps / kWarpsAcross;
 
-struct TensorCoreBuilder : IndexMath {
+struct TensorCoreBuilder : TensorCoreOps {
   TensorCoreBuilder(OpBuilder &b, Location loc, const MatmulBlock &block,
                     int64_t tileRows, int64_t tileCols, int64_t stages)
-      : IndexMath{b, loc}, blk(block), TM(tileRows), TN(tileCols),
+      : TensorCoreOps{{b, loc}}, blk(block), TM(tileRows), TN(tileCols),
         stages(stages), warpRows(tileRows / kWarpsDown),
         warpCols(tileCols / kWarpsAcross), mTiles(warpRows / 16),
         nTiles(warpCols / 8) {}
@@ -54,25 +54,8 @@ struct TensorCoreBuilder : IndexMath {
   int64_t TM, TN; // the tile's rows and columns
   int64_t stages; // of kDepth k each
   int64_t warpRows, warpCols, mTiles, nTiles;
-  Value shared, lane, warpRow, warpCol;
+  Value warpRow, warpCol;
   Value fastA; // a's chunks are staged by cp.async
-
-  Type bf16() { return b.getBF16Type(); }
-  Type f32() { return b.getF32Type(); }
-  Type i32() { return b.getI32Type(); }
-  Value c32(int64_t v) { return b.create<arith::ConstantIntOp>(loc, v, 32); }
-  Value both(Value x, Value y) { return b.create<arith::AndIOp>(loc, x, y); }
-  Value select(Value p, Value x, Value y) {
-    return b.create<arith::SelectOp>(loc, p, x, y);
-  }
-  Value at(Value base, Type elem, Value index) {
-    return b.create<LLVM::GEPOp>(loc, base.getType(), elem, base,
-                                 ValueRange{index});
-  }
-  Value aligned(Value ptr, int64_t bytes) {
-    Value address = b.create<LLVM::PtrToIntOp>(loc, b.getI64Type(), ptr);
-    return eq(rem(address, c(bytes)), c(0));
-  }
 
   // Shared memory, in elements: stage s holds a (TM x kDepth) and then b
   // (kDepth x TN).
@@ -80,51 +63,6 @@ struct TensorCoreBuilder : IndexMath {
   Value stageBase(Value stage, bool ofB) {
     return add(mul(stage, c(stageElements())), c(ofB ? TM * kDepth : 0));
   }
-  // The first element of chunk `chunk` of `row` in a block of rows of
-  // `chunks` chunks: the chunk's index XORed with the row's low bits (the
-  // row's own bits when a row spans 128 bytes or more; for 64-byte rows,
-  // two share 128 bytes, so bits 1 and 2).
-  Value swizzled(Value row, Value chunk, int64_t chunks) {
-    Value key =
-        chunks >= 8
-            ? b.create<arith::AndIOp>(loc, row, c(7)).getResult()
-            : b.create<arith::AndIOp>(
-                   loc, b.create<arith::ShRUIOp>(loc, row, c(1)), c(chunks - 1))
-                  .getResult();
-    Value place = b.create<arith::XOrIOp>(loc, chunk, key);
-    return add(mul(row, c(chunks * kChunk)), mul(place, c(kChunk)));
-  }
-
-  // One chunk: the 16 bytes at src (valid: when inside) to dst, zeros when
-  // not inside.
-  void copyChunk(Value dst, Value src, Value inside) {
-    Value bytes = select(inside, c32(16), c32(0));
-    b.create<LLVM::CallIntrinsicOp>(loc, TypeRange{},
-                                    "llvm.nvvm.cp.async.cg.shared.global.16.s",
-                                    ValueRange{dst, src, bytes});
-  }
-  // The same by loads and stores, element by element: `inside(j)` says
-  // whether element j is, `element(j)` where it is.
-  void loadChunk(Value dst, llvm::function_ref<Value(int64_t)> inside,
-                 llvm::function_ref<Value(int64_t)> element) {
-    auto vt = VectorType::get({kChunk}, bf16());
-    Value v = b.create<LLVM::UndefOp>(loc, vt);
-    Value zero =
-        b.create<LLVM::ConstantOp>(loc, bf16(), b.getFloatAttr(bf16(), 0.0));
-    for (int64_t j = 0; j < kChunk; ++j) {
-      auto ifOp = b.create<scf::IfOp>(loc, TypeRange{bf16()}, inside(j), true);
-      OpBuilder::InsertionGuard guard(b);
-      b.setInsertionPointToStart(ifOp.thenBlock());
-      b.create<scf::YieldOp>(
-          loc, ValueRange{b.create<LLVM::LoadOp>(loc, bf16(), element(j), 2)});
-      b.setInsertionPointToStart(ifOp.elseBlock());
-      b.create<scf::YieldOp>(loc, zero);
-      b.setInsertionPointAfter(ifOp);
-      v = b.create<LLVM::InsertElementOp>(loc, v, ifOp.getResult(0), c(j));
-    }
-    b.create<LLVM::StoreOp>(loc, v, dst, 16);
-  }
-
   // Runs `body(i)` for this thread's chunks i of a stage's operand of
   // `side` rows or columns (4 side of them: side rows of 4 chunks, or 32
   // rows of side/8).
@@ -202,18 +140,6 @@ struct TensorCoreBuilder : IndexMath {
     b.create<NVVM::CpAsyncCommitGroupOp>(loc);
   }
 
-  SmallVector<Value> ldmatrix(Value element, int64_t count, bool transposed) {
-    auto type = LLVM::LLVMStructType::getLiteral(
-        b.getContext(), SmallVector<Type>(count, i32()));
-    Value result = b.create<NVVM::LdMatrixOp>(
-        loc, type, at(shared, bf16(), element), count,
-        transposed ? NVVM::MMALayout::col : NVVM::MMALayout::row);
-    SmallVector<Value> regs;
-    for (int64_t i = 0; i < count; ++i)
-      regs.push_back(b.create<LLVM::ExtractValueOp>(loc, result, i));
-    return regs;
-  }
-
   // The 16 k from `k` (0 or 16) of `stage`: every accumulator (mTiles x
   // nTiles fragments of 4) gains its mma.
   SmallVector<Value> step(Value stage, int64_t k, ValueRange acc) {
@@ -250,20 +176,11 @@ struct TensorCoreBuilder : IndexMath {
         bs.push_back({regs[2 * i], regs[2 * i + 1]});
       nt += count;
     }
-    auto sums = LLVM::LLVMStructType::getLiteral(b.getContext(),
-                                                 SmallVector<Type>(4, f32()));
     SmallVector<Value> next;
     for (int64_t mt = 0; mt < mTiles; ++mt)
-      for (int64_t nt = 0; nt < nTiles; ++nt) {
-        SmallVector<Value> args(as[mt]);
-        llvm::append_range(args, bs[nt]);
-        llvm::append_range(args, acc.slice((mt * nTiles + nt) * 4, 4));
-        Value d = b.create<LLVM::CallIntrinsicOp>(
-                       loc, sums, "llvm.nvvm.mma.m16n8k16.row.col.bf16", args)
-                      .getResult(0);
-        for (int64_t i = 0; i < 4; ++i)
-          next.push_back(b.create<LLVM::ExtractValueOp>(loc, d, i));
-      }
+      for (int64_t nt = 0; nt < nTiles; ++nt)
+        llvm::append_range(
+            next, mma(as[mt], bs[nt], acc.slice((mt * nTiles + nt) * 4, 4)));
     return next;
   }
 

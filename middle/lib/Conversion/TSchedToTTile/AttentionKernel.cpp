@@ -392,6 +392,12 @@ LogicalResult lowerAttentionGroup(tsched::FusionGroupOp group,
       points,
       {n->s, n->t, n->d, n->e, blocks}};
   KernelBody kb = createKernel(ctx, spec, loc);
+  // What a target that runs attention on its own schedule needs (the CUDA
+  // backend's tensor cores for bf16), kept when the body is lowered.
+  kb.offset.getParentBlock()->getParentOp()->setAttr(
+      "ttile.attention",
+      eb.getDictionaryAttr({eb.getNamedAttr(
+          "element", TypeAttr::get(elementOf(op.getResult())))}));
   {
     OpBuilder &b = kb.builder;
     Scalars s{b, loc};

@@ -1,0 +1,110 @@
+// The tensor-core kernels' instructions (TensorCoreOps.h).
+#include "TensorCoreOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+
+using namespace mlir;
+
+namespace tessera {
+
+Value TensorCoreOps::c32(int64_t v) {
+  return b.create<arith::ConstantIntOp>(loc, v, 32);
+}
+Value TensorCoreOps::f32Const(double v) {
+  return b.create<arith::ConstantOp>(loc, b.getF32FloatAttr(v));
+}
+Value TensorCoreOps::both(Value x, Value y) {
+  return b.create<arith::AndIOp>(loc, x, y);
+}
+Value TensorCoreOps::select(Value p, Value x, Value y) {
+  return b.create<arith::SelectOp>(loc, p, x, y);
+}
+Value TensorCoreOps::at(Value base, Type elem, Value index) {
+  return b.create<LLVM::GEPOp>(loc, base.getType(), elem, base,
+                               ValueRange{index});
+}
+Value TensorCoreOps::aligned(Value ptr, int64_t bytes) {
+  Value address = b.create<LLVM::PtrToIntOp>(loc, b.getI64Type(), ptr);
+  return eq(rem(address, c(bytes)), c(0));
+}
+
+Value TensorCoreOps::swizzled(Value row, Value chunk, int64_t chunks) {
+  Value key = chunks >= 8 ? b.create<arith::AndIOp>(loc, row, c(7)).getResult()
+                          : b.create<arith::AndIOp>(
+                                 loc, b.create<arith::ShRUIOp>(loc, row, c(1)),
+                                 c(chunks - 1))
+                                .getResult();
+  Value place = b.create<arith::XOrIOp>(loc, chunk, key);
+  return add(mul(row, c(chunks * kChunk)), mul(place, c(kChunk)));
+}
+
+void TensorCoreOps::copyChunk(Value dst, Value src, Value inside) {
+  Value bytes = select(inside, c32(16), c32(0));
+  b.create<LLVM::CallIntrinsicOp>(loc, TypeRange{},
+                                  "llvm.nvvm.cp.async.cg.shared.global.16.s",
+                                  ValueRange{dst, src, bytes});
+}
+
+void TensorCoreOps::loadChunk(Value dst,
+                              llvm::function_ref<Value(int64_t)> inside,
+                              llvm::function_ref<Value(int64_t)> element) {
+  auto vt = VectorType::get({kChunk}, bf16());
+  Value v = b.create<LLVM::UndefOp>(loc, vt);
+  Value zero =
+      b.create<LLVM::ConstantOp>(loc, bf16(), b.getFloatAttr(bf16(), 0.0));
+  for (int64_t j = 0; j < kChunk; ++j) {
+    auto ifOp = b.create<scf::IfOp>(loc, TypeRange{bf16()}, inside(j), true);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(ifOp.thenBlock());
+    b.create<scf::YieldOp>(
+        loc, ValueRange{b.create<LLVM::LoadOp>(loc, bf16(), element(j), 2)});
+    b.setInsertionPointToStart(ifOp.elseBlock());
+    b.create<scf::YieldOp>(loc, zero);
+    b.setInsertionPointAfter(ifOp);
+    v = b.create<LLVM::InsertElementOp>(loc, v, ifOp.getResult(0), c(j));
+  }
+  b.create<LLVM::StoreOp>(loc, v, dst, 16);
+}
+
+SmallVector<Value> TensorCoreOps::ldmatrix(Value element, int64_t count,
+                                           bool transposed) {
+  auto type = LLVM::LLVMStructType::getLiteral(b.getContext(),
+                                               SmallVector<Type>(count, i32()));
+  Value result = b.create<NVVM::LdMatrixOp>(
+      loc, type, at(shared, bf16(), element), count,
+      transposed ? NVVM::MMALayout::col : NVVM::MMALayout::row);
+  SmallVector<Value> regs;
+  for (int64_t i = 0; i < count; ++i)
+    regs.push_back(b.create<LLVM::ExtractValueOp>(loc, result, i));
+  return regs;
+}
+
+SmallVector<Value> TensorCoreOps::mma(ValueRange a, ValueRange bRegs,
+                                      ValueRange acc) {
+  auto sums = LLVM::LLVMStructType::getLiteral(b.getContext(),
+                                               SmallVector<Type>(4, f32()));
+  SmallVector<Value> args(a);
+  llvm::append_range(args, bRegs);
+  llvm::append_range(args, acc);
+  Value d = b.create<LLVM::CallIntrinsicOp>(
+                 loc, sums, "llvm.nvvm.mma.m16n8k16.row.col.bf16", args)
+                .getResult(0);
+  SmallVector<Value> result;
+  for (int64_t i = 0; i < 4; ++i)
+    result.push_back(b.create<LLVM::ExtractValueOp>(loc, d, i));
+  return result;
+}
+
+Value TensorCoreOps::packBF16(Value x, Value y) {
+  auto vt = VectorType::get({2}, bf16());
+  Value v = b.create<LLVM::UndefOp>(loc, vt);
+  v = b.create<LLVM::InsertElementOp>(
+      loc, v, b.create<LLVM::FPTruncOp>(loc, bf16(), x), c(0));
+  v = b.create<LLVM::InsertElementOp>(
+      loc, v, b.create<LLVM::FPTruncOp>(loc, bf16(), y), c(1));
+  return b.create<LLVM::BitcastOp>(loc, i32(), v);
+}
+
+} // namespace tessera
