@@ -111,7 +111,7 @@ int64_t gpuMatmulBlocks(ttile::KernelOp kernel);
 // threads for each kFlashQueries queries of each batch. Other widths run
 // the kernel itself, a thread a query.
 constexpr int64_t kFlashWidths[] = {64, 128};
-constexpr int64_t kFlashQueries = 128;
+constexpr int64_t kFlashQueries = 256;
 bool runsAsFlashAttention(ttile::KernelOp kernel);
 std::string flashAttentionVariant(llvm::StringRef kernelSymbol, int64_t width);
 

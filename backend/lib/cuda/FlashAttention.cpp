@@ -3,19 +3,22 @@
 // (one variant each; the entry picks at run time, and other widths run the
 // kernel's Tile IR, one query a thread).
 //
-// A block of 8 warps takes 128 queries of one batch, a warp 16 of them as
-// the rows of m16n8k16 fragments. The queries' fragments are read once
-// from global memory into registers; keys and values come through shared
-// memory kKeys at a time (cp.async, two stages: the next tile lands while
-// this one is used; rows past the last key are zeros). For each tile:
+// A block of 8 warps takes kFlashQueries (256) queries of one batch, a warp
+// 32 of them as two row tiles of m16n8k16 fragments. The queries are
+// copied once into shared memory and read into fragments by ldmatrix at
+// every tile; keys and values come through shared memory kKeys at a time
+// (cp.async, two stages: the next tile lands while this one is used; rows
+// past the last key are zeros). For each tile:
 //   s = q kᵀ by mma, f32 sums over the width in ascending steps of 16;
 //   x = s scale log2(e), or -inf for keys past the end;
 //   m' = max(m, max_j x); c = 2^(m - m'); p = 2^(x - m') (ex2.approx);
 //   l = l c + Σ_j p; o = o c + p v by mma, p rounded to bf16 as the
 //   fragment of a (the accumulators of s are laid out as a's fragments).
 // At the end result = o / l (0 when there are no keys), rounded to bf16.
-// Each thread holds two rows' partial sums l over its columns; the four
-// threads of a row add theirs in a fixed butterfly at the end.
+// Each thread holds its rows' partial sums l over its columns; the four
+// threads of a row add theirs in a fixed butterfly at the end. Two row
+// tiles a warp read each key and value fragment for two mma: shared
+// memory's bandwidth, not the tensor cores, bounds one row tile a warp.
 //
 // Every query's result depends on its own row and the keys only, in a
 // fixed order, so the bits do not depend on the grid or the run; they are
@@ -39,8 +42,12 @@ namespace tessera {
 namespace {
 
 constexpr int64_t kThreads = 256;
-constexpr int64_t kKeys = 64; // keys per tile
-constexpr int64_t kStages = 2;
+constexpr int64_t kWarps = kThreads / 32;
+constexpr int64_t kRowTiles = 2; // fragments of 16 queries a warp
+constexpr int64_t kWarpRows = 16 * kRowTiles;
+static_assert(kWarps * kWarpRows == kFlashQueries);
+constexpr int64_t kStages = 2; // of keys and values
+constexpr int64_t kKeys = 64;  // a tile
 constexpr double kLog2E = 1.4426950408889634;
 
 // The generic kernel's parameters (TTileToNVVM.cpp's buildGpuKernel): the
@@ -51,19 +58,28 @@ constexpr unsigned kSizes = 7;
 
 struct FlashBuilder : TensorCoreOps {
   FlashBuilder(OpBuilder &b, Location loc, int64_t width)
-      : TensorCoreOps{{b, loc}}, W(width) {}
+      : TensorCoreOps{{b, loc}}, W(width), keys(kKeys) {}
 
-  int64_t W;                 // the key and value width
-  Value Q, K, V;             // global bf16 pointers
-  Value S, T;                // queries and keys of each batch
-  Value qBase, kBase, vBase; // the batch's first element
-  Value tid, g, quad;        // g = lane / 4, quad = lane % 4
-  Value fast;                // k and v are 16-byte aligned: cp.async
+  int64_t W;                                // the key and value width
+  int64_t keys;                             // keys a tile (kKeys)
+  Value Q = {}, K = {}, V = {};             // global bf16 pointers
+  Value S = {}, T = {};                     // queries and keys of each batch
+  Value qBase = {}, kBase = {}, vBase = {}; // the batch's first element
+  Value query0 = {};                        // the block's first query
+  Value tid = {}, warp = {}, g = {}, quad = {}; // g = lane / 4, quad = lane % 4
+  Value fast = {}; // q, k and v are 16-byte aligned: cp.async
 
   int64_t chunksPerRow() const { return W / kChunk; }
-  int64_t stageElements() const { return 2 * kKeys * W; }
+  // Shared memory, in elements: the block's queries, then each stage's
+  // keys and values.
+  int64_t queryElements() const { return kFlashQueries * W; }
+  int64_t stageElements() const { return 2 * keys * W; }
+  int64_t sharedElements() const {
+    return queryElements() + kStages * stageElements();
+  }
   Value stageBase(Value stage, bool ofV) {
-    return add(mul(stage, c(stageElements())), c(ofV ? kKeys * W : 0));
+    return add(c(queryElements()),
+               add(mul(stage, c(stageElements())), c(ofV ? keys * W : 0)));
   }
 
   Value ex2(Value x) {
@@ -95,9 +111,13 @@ struct FlashBuilder : TensorCoreOps {
     return addf(x, butterfly(x, 2));
   }
 
-  // Stages keys and values [tile kKeys, +kKeys) into `stage`.
-  void load(Value tile, Value stage) {
-    int64_t chunks = kKeys * chunksPerRow();
+  // Copies `rows` rows of W elements into shared memory from `dst`, row r
+  // from src[base + index(r) W] when inside(r), else zeros; cp.async when
+  // fast, element by element otherwise.
+  void stageRows(int64_t rows, Value dst, Value src, Value base,
+                 llvm::function_ref<Value(Value)> index,
+                 llvm::function_ref<Value(Value)> inside) {
+    int64_t chunks = rows * chunksPerRow();
     auto ifOp = b.create<scf::IfOp>(loc, TypeRange{}, fast, true);
     for (bool async : {true, false}) {
       OpBuilder::InsertionGuard guard(b);
@@ -105,92 +125,99 @@ struct FlashBuilder : TensorCoreOps {
       for (int64_t first = 0; first < chunks; first += kThreads) {
         Value i = add(tid, c(first));
         Value r = div(i, c(chunksPerRow())), ch = rem(i, c(chunksPerRow()));
-        Value key = add(mul(tile, c(kKeys)), r);
-        Value inside = ult(key, T);
-        Value offset = add(mul(key, c(W)), mul(ch, c(kChunk)));
-        for (bool ofV : {false, true}) {
-          Value src = ofV ? V : K, base = ofV ? vBase : kBase;
-          Value dst =
-              at(shared, bf16(),
-                 add(stageBase(stage, ofV), swizzled(r, ch, chunksPerRow())));
-          if (async) {
-            copyChunk(dst,
-                      at(src, bf16(), select(inside, add(base, offset), c(0))),
-                      inside);
-            continue;
-          }
-          loadChunk(
-              dst, [&](int64_t) { return inside; },
-              [&](int64_t j) {
-                return at(src, bf16(), add(base, add(offset, c(j))));
-              });
+        Value ok = inside(r);
+        Value element = add(base, add(mul(index(r), c(W)), mul(ch, c(kChunk))));
+        Value to =
+            at(shared, bf16(), add(dst, swizzled(r, ch, chunksPerRow())));
+        if (async) {
+          copyChunk(to, at(src, bf16(), select(ok, element, c(0))), ok);
+          continue;
         }
+        loadChunk(
+            to, [&](int64_t) { return ok; },
+            [&](int64_t j) { return at(src, bf16(), add(element, c(j))); });
       }
     }
+  }
+
+  // The block's queries; rows past the last repeat it (their results are
+  // not stored).
+  void loadQueries() {
+    Value last = sub(S, c(1));
+    stageRows(
+        kFlashQueries, c(0), Q, qBase,
+        [&](Value r) { return min(add(query0, r), last); },
+        [&](Value) { return b.create<arith::ConstantIntOp>(loc, 1, 1); });
     b.create<NVVM::CpAsyncCommitGroupOp>(loc);
   }
 
-  // This warp's 16 queries from `row0` as a fragments, W / 16 of 4
-  // registers: rows past the last read the last (their results are not
-  // stored).
-  SmallVector<SmallVector<Value>> queryFragments(Value row0) {
-    Value last = sub(S, c(1));
-    Value rows[2] = {min(add(row0, g), last),
-                     min(add(row0, add(g, c(8))), last)};
-    SmallVector<SmallVector<Value>> frags;
-    for (int64_t ks = 0; ks < W / 16; ++ks) {
-      SmallVector<Value> regs;
-      for (int64_t half : {0, 8})
-        for (Value row : rows) {
-          Value element =
-              add(qBase,
-                  add(mul(row, c(W)), add(c(ks * 16 + half), mul(quad, c(2)))));
-          regs.push_back(
-              b.create<LLVM::LoadOp>(loc, i32(), at(Q, bf16(), element), 4));
-        }
-      frags.push_back(regs);
-    }
-    return frags;
+  // Keys and values [tile keys, +keys) into `stage`; past the last, zeros.
+  void load(Value tile, Value stage) {
+    Value key0 = mul(tile, c(keys));
+    auto index = [&](Value r) { return add(key0, r); };
+    auto inside = [&](Value r) { return ult(add(key0, r), T); };
+    stageRows(keys, stageBase(stage, false), K, kBase, index, inside);
+    stageRows(keys, stageBase(stage, true), V, vBase, index, inside);
+    b.create<NVVM::CpAsyncCommitGroupOp>(loc);
   }
 
-  // s = q kᵀ for the tile in `stage`: 8 fragments of 8 keys, 4 sums each.
-  SmallVector<SmallVector<Value>> scores(Value stage,
-                                         ArrayRef<SmallVector<Value>> q) {
+  // s = q kᵀ for the tile in `stage`: for each of the warp's row tiles,
+  // keys / 8 fragments of 4 sums.
+  using Fragments = SmallVector<SmallVector<SmallVector<Value>>>;
+  Fragments scores(Value stage) {
     Value zero = f32Const(0.0);
-    SmallVector<SmallVector<Value>> s(kKeys / 8, SmallVector<Value>(4, zero));
+    Fragments s(kRowTiles, SmallVector<SmallVector<Value>>(
+                               keys / 8, SmallVector<Value>(4, zero)));
     Value kStage = stageBase(stage, false);
-    // Matrix i = lane / 8 of an ldmatrix.x4: keys 8 (i / 2) on, width 8 (i
-    // % 2) on: b's two registers for two fragments of keys.
+    Value low = rem(lane, c(16)), high = div(lane, c(16));
+    // Matrix i = lane / 8 of a key ldmatrix.x4: keys 8 (i / 2) on, width 8
+    // (i % 2) on: b's two registers for two fragments of keys.
     Value i = div(lane, c(8));
     Value keyInPair = add(mul(div(i, c(2)), c(8)), rem(lane, c(8)));
-    for (int64_t pair = 0; pair < kKeys / 16; ++pair)
-      for (int64_t ks = 0; ks < W / 16; ++ks) {
+    for (int64_t ks = 0; ks < W / 16; ++ks) {
+      // The queries' a fragments: lanes 0-15 16 rows at width 16 ks,
+      // lanes 16-31 the same rows 8 on.
+      SmallVector<SmallVector<Value>> qa;
+      for (int64_t mt = 0; mt < kRowTiles; ++mt) {
+        Value row = add(mul(warp, c(kWarpRows)), add(c(mt * 16), low));
+        qa.push_back(ldmatrix(
+            swizzled(row, add(c(ks * 2), high), chunksPerRow()), 4, false));
+      }
+      for (int64_t pair = 0; pair < keys / 16; ++pair) {
         Value key = add(c(pair * 16), keyInPair);
         Value chunk = add(c(ks * 2), rem(i, c(2)));
         SmallVector<Value> r = ldmatrix(
             add(kStage, swizzled(key, chunk, chunksPerRow())), 4, false);
-        s[2 * pair] = mma(q[ks], {r[0], r[1]}, s[2 * pair]);
-        s[2 * pair + 1] = mma(q[ks], {r[2], r[3]}, s[2 * pair + 1]);
+        for (int64_t mt = 0; mt < kRowTiles; ++mt) {
+          auto &frags = s[mt];
+          frags[2 * pair] = mma(qa[mt], {r[0], r[1]}, frags[2 * pair]);
+          frags[2 * pair + 1] = mma(qa[mt], {r[2], r[3]}, frags[2 * pair + 1]);
+        }
       }
+    }
     return s;
   }
 
   // o += p v for the tile in `stage`, p as bf16 fragments of a.
-  void accumulate(Value stage, ArrayRef<SmallVector<Value>> p,
-                  MutableArrayRef<SmallVector<Value>> o) {
+  void accumulate(Value stage, const Fragments &p, Fragments &o) {
     Value vStage = stageBase(stage, true);
     Value low = rem(lane, c(16)), high = div(lane, c(16));
-    for (int64_t kk = 0; kk < kKeys / 16; ++kk) {
-      const SmallVector<Value> &lo = p[2 * kk], &hi = p[2 * kk + 1];
-      SmallVector<Value> a = {packBF16(lo[0], lo[1]), packBF16(lo[2], lo[3]),
-                              packBF16(hi[0], hi[1]), packBF16(hi[2], hi[3])};
+    for (int64_t kk = 0; kk < keys / 16; ++kk) {
+      SmallVector<SmallVector<Value>> a;
+      for (int64_t mt = 0; mt < kRowTiles; ++mt) {
+        const SmallVector<Value> &lo = p[mt][2 * kk], &hi = p[mt][2 * kk + 1];
+        a.push_back({packBF16(lo[0], lo[1]), packBF16(lo[2], lo[3]),
+                     packBF16(hi[0], hi[1]), packBF16(hi[2], hi[3])});
+      }
       // Keys kk 16 on, lanes 0-15 a column chunk, 16-31 the next.
       for (int64_t pair = 0; pair < W / 16; ++pair) {
         Value element = swizzled(add(c(kk * 16), low), add(c(pair * 2), high),
                                  chunksPerRow());
         SmallVector<Value> r = ldmatrix(add(vStage, element), 4, true);
-        o[2 * pair] = mma(a, {r[0], r[1]}, o[2 * pair]);
-        o[2 * pair + 1] = mma(a, {r[2], r[3]}, o[2 * pair + 1]);
+        for (int64_t mt = 0; mt < kRowTiles; ++mt) {
+          o[mt][2 * pair] = mma(a[mt], {r[0], r[1]}, o[mt][2 * pair]);
+          o[mt][2 * pair + 1] = mma(a[mt], {r[2], r[3]}, o[mt][2 * pair + 1]);
+        }
       }
     }
   }
@@ -215,9 +242,6 @@ static void buildVariant(ttile::KernelOp kernel, int64_t width,
   Location loc = kernel.getLoc();
   Type globalPtr = LLVM::LLVMPointerType::get(ctx, 1);
   Type i64 = mb.getI64Type(), i32 = mb.getI32Type();
-  declareSharedMemory(
-      mb, loc, symbol,
-      LLVM::LLVMArrayType::get(mb.getBF16Type(), kStages * 2 * kKeys * width));
   SmallVector<Type> params(kBuffers, globalPtr);
   params.append(kSizes, i64);
   auto fn = mb.create<LLVM::LLVMFuncOp>(
@@ -230,6 +254,9 @@ static void buildVariant(ttile::KernelOp kernel, int64_t width,
   OpBuilder b = OpBuilder::atBlockEnd(entry);
 
   FlashBuilder f(b, loc, width);
+  declareSharedMemory(
+      mb, loc, symbol,
+      LLVM::LLVMArrayType::get(mb.getBF16Type(), f.sharedElements()));
   auto widen = [&](Value v) -> Value {
     return b.create<arith::ExtUIOp>(loc, i64, v);
   };
@@ -243,6 +270,7 @@ static void buildVariant(ttile::KernelOp kernel, int64_t width,
   f.T = size(2);
   f.tid = widen(b.create<NVVM::ThreadIdXOp>(loc, i32));
   f.lane = f.rem(f.tid, f.c(32));
+  f.warp = f.div(f.tid, f.c(32));
   f.g = f.div(f.lane, f.c(4));
   f.quad = f.rem(f.lane, f.c(4));
   f.shared = sharedMemory(b, loc, symbol);
@@ -264,26 +292,29 @@ static void buildVariant(ttile::KernelOp kernel, int64_t width,
   f.kBase = f.mul(batch, f.mul(f.T, W));
   f.vBase = f.kBase;
   Value oBase = f.qBase;
-  f.fast = f.both(f.aligned(f.K, 16), f.aligned(f.V, 16));
-  Value row0 = f.add(f.mul(f.rem(blockId, queryBlocks), f.c(kFlashQueries)),
-                     f.mul(f.div(f.tid, f.c(32)), f.c(16)));
+  f.fast = f.both(f.aligned(f.Q, 16),
+                  f.both(f.aligned(f.K, 16), f.aligned(f.V, 16)));
+  f.query0 = f.mul(f.rem(blockId, queryBlocks), f.c(kFlashQueries));
   Value scale = b.create<LLVM::FPExtOp>(
       loc, f.f32(), b.create<LLVM::LoadOp>(loc, f.bf16(), scaleBuffer, 2));
   Value c2 = f.mulf(scale, f.f32Const(kLog2E));
-  SmallVector<SmallVector<Value>> q = f.queryFragments(row0);
 
-  // Loop state: m and l of rows g and g + 8, then o (W / 8 fragments).
+  // Loop state: m and then l of the thread's 2 kRowTiles rows (row tile
+  // r / 2, half r % 2), then o (kRowTiles x W / 8 fragments).
+  constexpr int64_t kRows = 2 * kRowTiles;
   Value minusInf = f.f32Const(-std::numeric_limits<double>::infinity());
   Value zero = f.f32Const(0.0);
-  SmallVector<Value> init = {minusInf, minusInf, zero, zero};
-  init.append(width / 2, zero);
-  Value tiles = f.ceilDiv(f.T, kKeys);
-  {
-    auto first = b.create<scf::IfOp>(loc, TypeRange{}, f.ult(f.c(0), tiles),
+  SmallVector<Value> init(kRows, minusInf);
+  init.append(kRows, zero);
+  init.append(kRowTiles * width / 2, zero);
+  f.loadQueries();
+  Value tiles = f.ceilDiv(f.T, f.keys);
+  for (int64_t st = 0; st + 1 < kStages; ++st) {
+    auto first = b.create<scf::IfOp>(loc, TypeRange{}, f.ult(f.c(st), tiles),
                                      /*withElse=*/false);
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(first.thenBlock());
-    f.load(f.c(0), f.c(0));
+    f.load(f.c(st), f.c(st));
   }
   auto loop = b.create<scf::ForOp>(loc, f.c(0), tiles, f.c(1), init);
   {
@@ -292,10 +323,11 @@ static void buildVariant(ttile::KernelOp kernel, int64_t width,
     Value t = loop.getInductionVar();
     // Tile t has landed (this thread's copies; everyone's after the
     // barrier, which also says every warp is done with tile t - 1, whose
-    // stage tile t + 1 now takes).
+    // stage tile t + 1 now takes). A third stage was slower: the wait is
+    // not what holds a tile back.
     b.create<NVVM::CpAsyncWaitGroupOp>(loc, 0);
     b.create<NVVM::Barrier0Op>(loc);
-    Value next = f.add(t, f.c(1));
+    Value next = f.add(t, f.c(kStages - 1));
     {
       auto request = b.create<scf::IfOp>(loc, TypeRange{}, f.ult(next, tiles),
                                          /*withElse=*/false);
@@ -305,51 +337,64 @@ static void buildVariant(ttile::KernelOp kernel, int64_t width,
     }
     Value stage = f.rem(t, f.c(kStages));
     ValueRange state = loop.getRegionIterArgs();
-    SmallVector<SmallVector<Value>> s = f.scores(stage, q);
+    FlashBuilder::Fragments s = f.scores(stage);
     // Scaled to base 2; keys past the end never count.
-    Value key0 = f.mul(t, f.c(kKeys));
-    for (int64_t nt = 0; nt < kKeys / 8; ++nt)
+    Value key0 = f.mul(t, f.c(f.keys));
+    for (int64_t nt = 0; nt < f.keys / 8; ++nt)
       for (int64_t i = 0; i < 4; ++i) {
         Value key =
             f.add(key0, f.add(f.c(nt * 8 + i % 2), f.mul(f.quad, f.c(2))));
-        s[nt][i] = f.select(f.ult(key, f.T), f.mulf(s[nt][i], c2), minusInf);
+        Value valid = f.ult(key, f.T);
+        for (auto &frags : s)
+          frags[nt][i] = f.select(valid, f.mulf(frags[nt][i], c2), minusInf);
       }
-    SmallVector<Value> corr(2), m(2), l(2);
-    for (int64_t h = 0; h < 2; ++h) {
+    SmallVector<Value> corr(kRows), m(kRows), l(kRows);
+    for (int64_t r = 0; r < kRows; ++r) {
+      auto &frags = s[r / 2];
+      int64_t h = r % 2;
       Value rowMax = minusInf;
-      for (auto &frag : s)
+      for (auto &frag : frags)
         rowMax = f.maxf(rowMax, f.maxf(frag[2 * h], frag[2 * h + 1]));
-      m[h] = f.maxf(state[h], f.quadMax(rowMax));
-      corr[h] = f.ex2(f.subf(state[h], m[h]));
+      m[r] = f.maxf(state[r], f.quadMax(rowMax));
+      corr[r] = f.ex2(f.subf(state[r], m[r]));
       Value sum = zero;
-      for (auto &frag : s)
+      for (auto &frag : frags)
         for (int64_t i = 2 * h; i < 2 * h + 2; ++i) {
-          frag[i] = f.ex2(f.subf(frag[i], m[h]));
+          frag[i] = f.ex2(f.subf(frag[i], m[r]));
           sum = f.addf(sum, frag[i]);
         }
-      l[h] = f.addf(f.mulf(state[2 + h], corr[h]), sum);
+      l[r] = f.addf(f.mulf(state[kRows + r], corr[r]), sum);
     }
-    SmallVector<SmallVector<Value>> o;
-    for (int64_t et = 0; et < width / 8; ++et) {
-      SmallVector<Value> frag;
-      for (int64_t i = 0; i < 4; ++i)
-        frag.push_back(f.mulf(state[4 + et * 4 + i], corr[i / 2]));
-      o.push_back(frag);
-    }
+    FlashBuilder::Fragments o(kRowTiles);
+    for (int64_t mt = 0; mt < kRowTiles; ++mt)
+      for (int64_t et = 0; et < width / 8; ++et) {
+        SmallVector<Value> frag;
+        for (int64_t i = 0; i < 4; ++i)
+          frag.push_back(
+              f.mulf(state[2 * kRows + (mt * width / 8 + et) * 4 + i],
+                     corr[mt * 2 + i / 2]));
+        o[mt].push_back(frag);
+      }
     f.accumulate(stage, s, o);
-    SmallVector<Value> yields = {m[0], m[1], l[0], l[1]};
-    for (auto &frag : o)
-      llvm::append_range(yields, frag);
+    SmallVector<Value> yields(m);
+    llvm::append_range(yields, l);
+    for (auto &frags : o)
+      for (auto &frag : frags)
+        llvm::append_range(yields, frag);
     b.create<scf::YieldOp>(loc, yields);
   }
 
+  // Nothing in flight when the block ends (with no keys, the queries).
+  b.create<NVVM::CpAsyncWaitGroupOp>(loc, 0);
   // result = o / l, or 0 with no keys; two columns a store.
   ValueRange done = loop.getResults();
-  for (int64_t h = 0; h < 2; ++h) {
-    Value l = f.quadSum(done[2 + h]);
+  for (int64_t r = 0; r < kRows; ++r) {
+    int64_t mt = r / 2, h = r % 2;
+    Value l = f.quadSum(done[kRows + r]);
     Value none =
         b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OEQ, l, zero);
-    Value row = f.add(row0, f.add(f.g, f.c(8 * h)));
+    Value row = f.add(f.query0, f.add(f.mul(f.warp, f.c(kWarpRows)),
+                                      f.add(f.g, f.c(mt * 16 + 8 * h))));
     auto store = b.create<scf::IfOp>(loc, TypeRange{}, f.ult(row, f.S),
                                      /*withElse=*/false);
     OpBuilder::InsertionGuard guard(b);
@@ -357,7 +402,7 @@ static void buildVariant(ttile::KernelOp kernel, int64_t width,
     for (int64_t et = 0; et < width / 8; ++et) {
       Value pair[2];
       for (int64_t i = 0; i < 2; ++i) {
-        Value x = done[4 + et * 4 + 2 * h + i];
+        Value x = done[2 * kRows + (mt * width / 8 + et) * 4 + 2 * h + i];
         pair[i] = f.select(none, zero, b.create<arith::DivFOp>(loc, x, l));
       }
       Value element =
