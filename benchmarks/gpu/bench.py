@@ -218,32 +218,44 @@ def attention(tessera, tbin, work, quick):
 
 
 def attention_bf16(tessera, tbin, work, quick):
-    """bf16 attention with heads, forward (tensor cores), against PyTorch's
-    scaled_dot_product_attention (its flash kernel). Checked against float64
-    on two (batch, head) pairs."""
+    """bf16 attention with heads on tensor cores, forward and forward +
+    backward, against PyTorch's scaled_dot_product_attention (its flash
+    kernels). Checked against float64 on two (batch, head) pairs."""
     b, h, s, d = (1, 4, 1024, 128) if quick else (4, 16, 4096, 128)
     rng = np.random.default_rng(7)
-    q, k, v = (rng.standard_normal((b, h, s, d), dtype=np.float32) for _ in range(3))
+    q, k, v, do = (rng.standard_normal((b, h, s, d), dtype=np.float32) for _ in range(4))
     bf = lambda x: torch.from_numpy(x).to(torch.bfloat16)
-    q, k, v = (bf(x).float().numpy() for x in (q, k, v))  # exact in bf16
+    q, k, v, do = (bf(x).float().numpy() for x in (q, k, v, do))  # exact in bf16
     outs, fwd, kernels = tessera_kernel_ms(tessera, tbin, "attention_bf16",
                                            {"Q": q, "K": k, "V": v}, work)
-    err = 0.0
+    grads, both, kernels_b = tessera_kernel_ms(
+        tessera, tbin, "attention_bf16_vjp", {"Q": q, "K": k, "V": v, "dO": do}, work)
+    err = err_b = 0.0
     for i, j in ((0, 0), (b - 1, h - 1)):
-        qd, kd, vd = (x[i, j].astype(np.float64) for x in (q, k, v))
-        z = qd @ kd.T / np.sqrt(d)
-        p = np.exp(z - z.max(axis=-1, keepdims=True))
+        qd, kd, vd, dod = (x[i, j].astype(np.float64) for x in (q, k, v, do))
+        p = np.exp(qd @ kd.T / np.sqrt(d) - (qd @ kd.T / np.sqrt(d)).max(axis=-1, keepdims=True))
         p /= p.sum(axis=-1, keepdims=True)
         err = max(err, check("attention bf16", outs["out0"][i, j], p @ vd, 1e-2))
-    tq, tk, tv = (bf(x).cuda() for x in (q, k, v))
+        dp = dod @ vd.T
+        ds = p * (dp - (dp * p).sum(axis=-1, keepdims=True)) / np.sqrt(d)
+        err_b = max(err_b, check("attention bf16 dQ", grads["dQ"][i, j], ds @ kd, 2e-2),
+                    check("attention bf16 dK", grads["dK"][i, j], ds.T @ qd, 2e-2),
+                    check("attention bf16 dV", grads["dV"][i, j], p.T @ dod, 2e-2))
+    tq, tk, tv, tdo = (bf(x).cuda().requires_grad_() for x in (q, k, v, do))
     sdpa = torch.nn.functional.scaled_dot_product_attention
     with torch.no_grad():
         peer = torch_ms(lambda: sdpa(tq, tk, tv))
+    peer_b = torch_ms(lambda: torch.autograd.grad(sdpa(tq, tk, tv), (tq, tk, tv), tdo))
     flops = 4 * b * h * s * s * d
+    # forward + backward: the forward's 2 matmuls and the backward's 5
+    flops_b = flops * 7 // 2
     print(f"attention B {b} H {h} S {s} D {d} bf16: forward Tessera {fwd:.3f} ms in "
           f"{kernels} kernels ({flops / fwd / 1e9:.1f} TFLOP/s, rel err {err:.1e}), "
           f"PyTorch SDPA {peer:.3f} ms ({flops / peer / 1e9:.1f} TFLOP/s) "
-          f"-> ratio {peer / fwd:.3f}x")
+          f"-> ratio {peer / fwd:.3f}x; forward + backward Tessera {both:.3f} ms in "
+          f"{kernels_b} kernels ({flops_b / both / 1e9:.1f} TFLOP/s, rel err {err_b:.1e}), "
+          f"PyTorch {peer_b:.3f} ms ({flops_b / peer_b / 1e9:.1f} TFLOP/s) "
+          f"-> ratio {peer_b / both:.3f}x")
 
 
 def main():

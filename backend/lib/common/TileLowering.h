@@ -104,15 +104,21 @@ std::pair<int64_t, int64_t> gpuMatmulTileShape(ttile::KernelOp kernel,
 // cores' largest.
 int64_t gpuMatmulBlocks(ttile::KernelOp kernel);
 
-// A bf16 attention kernel also runs on the GPU on tensor cores, flash
-// attention's schedule (backend/lib/cuda/FlashAttention.cpp), when its key
-// and value widths are both one of kFlashWidths: a variant for each, named
-// by flashAttentionVariant, which the entry launches with a block of 256
-// threads for each kFlashQueries queries of each batch. Other widths run
-// the kernel itself, a thread a query.
+// A bf16 attention kernel (and its adjoint's three) also runs on the GPU on
+// tensor cores, flash attention's schedule (backend/lib/cuda/
+// FlashAttention.cpp, FlashAttentionGrad.cpp), when its key and value widths
+// are both one of kFlashWidths: a variant for each, named by
+// flashAttentionVariant, which the entry launches with a block of 256
+// threads for each `blockRows` of extent `rowsSize` (0: the queries, 1: the
+// keys) of each batch (flashAttentionGrid). Other widths run the kernel
+// itself, a thread a row.
 constexpr int64_t kFlashWidths[] = {64, 128};
-constexpr int64_t kFlashQueries = 256;
+struct FlashGrid {
+  unsigned rowsSize;
+  int64_t blockRows;
+};
 bool runsAsFlashAttention(ttile::KernelOp kernel);
+FlashGrid flashAttentionGrid(ttile::KernelOp kernel);
 std::string flashAttentionVariant(llvm::StringRef kernelSymbol, int64_t width);
 
 // Once kernels and entries are LLVM functions: loops become branches, and

@@ -108,6 +108,7 @@ private:
   Value kernelName(Location l, const std::string &symbol);
   // The threads and the variant a GPU matmul's block tiles take.
   std::pair<Value, Value> flashAttentionLaunch(ttile::LaunchOp op,
+                                               ttile::KernelOp kernel,
                                                const std::string &symbol,
                                                Value points, Value threads,
                                                Value name);
@@ -260,24 +261,27 @@ EntryLowering::gpuMatmulLaunch(ttile::LaunchOp op, ttile::KernelOp kernel,
 }
 
 // A bf16 attention kernel's launch: the flash variant for its widths, a
-// block of threads for each kFlashQueries queries of each batch, or when
+// block of threads for each flashAttentionGrid rows of each batch, or when
 // no variant takes its widths the kernel itself (`threads`, `name`)
 // (FlashAttention.cpp). The kernel's sizes are s, t, d, e and row blocks;
 // the points, batches x row blocks.
 std::pair<Value, Value>
-EntryLowering::flashAttentionLaunch(ttile::LaunchOp op,
+EntryLowering::flashAttentionLaunch(ttile::LaunchOp op, ttile::KernelOp kernel,
                                     const std::string &symbol, Value points,
                                     Value threads, Value name) {
   Location l = op.getLoc();
   Type i64 = b.getI64Type();
   auto size = [&](int i) { return castTo(b, l, op.getSizes()[i], i64); };
+  FlashGrid grid = flashAttentionGrid(kernel);
   Value divisor = b.create<LLVM::UMaxOp>(l, size(4), i64Const(b, l, 1));
   Value batches = b.create<LLVM::UDivOp>(l, points, divisor);
-  Value queryBlocks = b.create<LLVM::UDivOp>(
-      l, b.create<LLVM::AddOp>(l, size(0), i64Const(b, l, kFlashQueries - 1)),
-      i64Const(b, l, kFlashQueries));
+  Value blocks = b.create<LLVM::UDivOp>(
+      l,
+      b.create<LLVM::AddOp>(l, size(grid.rowsSize),
+                            i64Const(b, l, grid.blockRows - 1)),
+      i64Const(b, l, grid.blockRows));
   Value flashThreads =
-      b.create<LLVM::MulOp>(l, b.create<LLVM::MulOp>(l, batches, queryBlocks),
+      b.create<LLVM::MulOp>(l, b.create<LLVM::MulOp>(l, batches, blocks),
                             i64Const(b, l, kGpuMatmulThreads));
   for (int64_t width : kFlashWidths) {
     auto is = [&](Value v) {
@@ -321,7 +325,7 @@ Value EntryLowering::launch(ttile::LaunchOp op, ttile::KernelOp kernel,
     std::tie(tiles, name) = gpuMatmulLaunch(op, kernel, symbol, elements);
   if (runsAsFlashAttention(kernel))
     std::tie(tiles, name) =
-        flashAttentionLaunch(op, symbol, elements, tiles, name);
+        flashAttentionLaunch(op, kernel, symbol, elements, tiles, name);
   auto type =
       LLVM::LLVMFunctionType::get(i32, {ptr, ptr, ptr, i32, ptr, i32, i64});
   auto i32Const = [&](int64_t v) {

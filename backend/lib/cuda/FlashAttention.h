@@ -1,6 +1,7 @@
 // Fused attention on tensor cores (FlashAttention.cpp).
 #pragma once
 
+#include "../common/TileLowering.h"
 #include "tessera/Dialect/TTile/TTile.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
@@ -10,5 +11,11 @@ namespace tessera {
 // Builds the variants of a kernel that runsAsFlashAttention
 // (TileLowering.h), one for each of kFlashWidths, beside the kernel's own.
 void buildFlashAttentionVariants(ttile::KernelOp kernel, mlir::OpBuilder &mb);
+
+// The adjoint's kernels (attention_stats, attention_dkv, attention_dq):
+// variant `symbol` for `width`, and their grids (FlashAttentionGrad.cpp).
+void buildFlashAttentionGrad(ttile::KernelOp kernel, int64_t width,
+                             const std::string &symbol, mlir::OpBuilder &mb);
+FlashGrid flashAttentionGradGrid(ttile::KernelOp kernel);
 
 } // namespace tessera

@@ -355,6 +355,20 @@ LogicalResult checkElements(Operation *op, Type elem) {
          << elem << " is not supported by the CPU backend yet";
 }
 
+// createKernel, and the attribute that says what a target that runs
+// attention on its own schedule needs (the CUDA backend's tensor cores for
+// bf16), kept when the body is lowered.
+KernelBody createAttentionKernel(EntryContext &ctx, const KernelSpec &spec,
+                                 Operation *op, Location loc) {
+  KernelBody kb = createKernel(ctx, spec, loc);
+  OpBuilder &eb = ctx.entryBuilder();
+  kb.offset.getParentBlock()->getParentOp()->setAttr(
+      "ttile.attention",
+      eb.getDictionaryAttr({eb.getNamedAttr(
+          "element", TypeAttr::get(elementOf(op->getOperand(0))))}));
+  return kb;
+}
+
 } // namespace
 
 LogicalResult lowerAttentionGroup(tsched::FusionGroupOp group,
@@ -391,13 +405,7 @@ LogicalResult lowerAttentionGroup(tsched::FusionGroupOp group,
       {results[0], qs, acc},
       points,
       {n->s, n->t, n->d, n->e, blocks}};
-  KernelBody kb = createKernel(ctx, spec, loc);
-  // What a target that runs attention on its own schedule needs (the CUDA
-  // backend's tensor cores for bf16), kept when the body is lowered.
-  kb.offset.getParentBlock()->getParentOp()->setAttr(
-      "ttile.attention",
-      eb.getDictionaryAttr({eb.getNamedAttr(
-          "element", TypeAttr::get(elementOf(op.getResult())))}));
+  KernelBody kb = createAttentionKernel(ctx, spec, op, loc);
   {
     OpBuilder &b = kb.builder;
     Scalars s{b, loc};
@@ -495,7 +503,7 @@ LogicalResult lowerAttentionGradGroup(tsched::FusionGroupOp group,
                     {lse, delta, qs},
                     qPoints,
                     {n->s, n->t, n->d, n->e, qBlocks}};
-    KernelBody kb = createKernel(ctx, spec, loc);
+    KernelBody kb = createAttentionKernel(ctx, spec, op, loc);
     OpBuilder &b = kb.builder;
     Scalars s{b, loc};
     Lanes u{b, loc, vt, lanes};
@@ -549,7 +557,7 @@ LogicalResult lowerAttentionGradGroup(tsched::FusionGroupOp group,
                     {dk, dv, ks, vs, dks, dvs},
                     kPoints,
                     {n->s, n->t, n->d, n->e, kBlocks}};
-    KernelBody kb = createKernel(ctx, spec, loc);
+    KernelBody kb = createAttentionKernel(ctx, spec, op, loc);
     OpBuilder &b = kb.builder;
     Scalars s{b, loc};
     Lanes u{b, loc, vt, lanes};
@@ -599,7 +607,7 @@ LogicalResult lowerAttentionGradGroup(tsched::FusionGroupOp group,
                     {dq, qs, gs, dqs},
                     qPoints,
                     {n->s, n->t, n->d, n->e, qBlocks}};
-    KernelBody kb = createKernel(ctx, spec, loc);
+    KernelBody kb = createAttentionKernel(ctx, spec, op, loc);
     OpBuilder &b = kb.builder;
     Scalars s{b, loc};
     Lanes u{b, loc, vt, lanes};

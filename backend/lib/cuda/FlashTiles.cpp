@@ -1,0 +1,211 @@
+// The tensor-core attention kernels' shared pieces (FlashTiles.h).
+#include "FlashTiles.h"
+#include "../common/TileLowering.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+
+using namespace mlir;
+
+namespace tessera {
+
+FlashTiles::Fragments FlashTiles::zeros(int64_t rowTiles, int64_t columns) {
+  Value zero = f32Const(0.0);
+  return Fragments(rowTiles, SmallVector<SmallVector<Value>>(
+                                 columns / 8, SmallVector<Value>(4, zero)));
+}
+
+Value FlashTiles::ex2(Value x) {
+  return b
+      .create<LLVM::CallIntrinsicOp>(loc, f32(), "llvm.nvvm.ex2.approx.ftz.f",
+                                     ValueRange{x})
+      .getResult(0);
+}
+Value FlashTiles::lg2(Value x) {
+  return b
+      .create<LLVM::CallIntrinsicOp>(loc, f32(), "llvm.nvvm.lg2.approx.ftz.f",
+                                     ValueRange{x})
+      .getResult(0);
+}
+Value FlashTiles::maxf(Value x, Value y) {
+  return b.create<arith::MaxNumFOp>(loc, x, y);
+}
+Value FlashTiles::addf(Value x, Value y) {
+  return b.create<arith::AddFOp>(loc, x, y);
+}
+Value FlashTiles::subf(Value x, Value y) {
+  return b.create<arith::SubFOp>(loc, x, y);
+}
+Value FlashTiles::mulf(Value x, Value y) {
+  return b.create<arith::MulFOp>(loc, x, y);
+}
+
+Value FlashTiles::butterfly(Value x, int32_t by) {
+  Value word = b.create<arith::BitcastOp>(loc, i32(), x);
+  Value moved = b.create<NVVM::ShflOp>(
+      loc, i32(), c32(-1), word, c32(by), c32(31),
+      NVVM::ShflKindAttr::get(b.getContext(), NVVM::ShflKind::bfly),
+      UnitAttr());
+  return b.create<arith::BitcastOp>(loc, f32(), moved);
+}
+Value FlashTiles::quadMax(Value x) {
+  x = maxf(x, butterfly(x, 1));
+  return maxf(x, butterfly(x, 2));
+}
+// Lane x adds x^1's value to its own, then x^2's: the four lanes add the
+// same two pairs, each pair commutatively, so they agree to the bit.
+Value FlashTiles::quadSum(Value x) {
+  x = addf(x, butterfly(x, 1));
+  return addf(x, butterfly(x, 2));
+}
+
+void FlashTiles::stageRows(int64_t rows, Value dst, Value src, Value base,
+                           llvm::function_ref<Value(Value)> index,
+                           llvm::function_ref<Value(Value)> inside) {
+  int64_t chunks = rows * chunksPerRow();
+  auto ifOp = b.create<scf::IfOp>(loc, TypeRange{}, fast, true);
+  for (bool async : {true, false}) {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(async ? ifOp.thenBlock() : ifOp.elseBlock());
+    for (int64_t first = 0; first < chunks; first += kFlashThreads) {
+      Value i = add(tid, c(first));
+      Value r = div(i, c(chunksPerRow())), ch = rem(i, c(chunksPerRow()));
+      auto body = [&] {
+        Value ok = inside(r);
+        Value element = add(base, add(mul(index(r), c(W)), mul(ch, c(kChunk))));
+        Value to =
+            at(shared, bf16(), add(dst, swizzled(r, ch, chunksPerRow())));
+        if (async) {
+          copyChunk(to, at(src, bf16(), select(ok, element, c(0))), ok);
+          return;
+        }
+        loadChunk(
+            to, [&](int64_t) { return ok; },
+            [&](int64_t j) { return at(src, bf16(), add(element, c(j))); });
+      };
+      if (first + kFlashThreads <= chunks) {
+        body();
+        continue;
+      }
+      auto part = b.create<scf::IfOp>(loc, TypeRange{}, ult(i, c(chunks)),
+                                      /*withElse=*/false);
+      OpBuilder::InsertionGuard inner(b);
+      b.setInsertionPointToStart(part.thenBlock());
+      body();
+    }
+  }
+}
+
+void FlashTiles::mmaRowsByRows(Fragments &acc, Value aBase,
+                               llvm::function_ref<Value(int64_t)> row0,
+                               Value bBase) {
+  Value low = rem(lane, c(16)), high = div(lane, c(16));
+  // Matrix i = lane / 8 of b's ldmatrix.x4: columns 8 (i / 2) on, k 8 (i %
+  // 2) on: the two registers of two fragments.
+  Value i = div(lane, c(8));
+  Value columnInPair = add(mul(div(i, c(2)), c(8)), rem(lane, c(8)));
+  int64_t pairs = acc.front().size() / 2;
+  for (int64_t ks = 0; ks < W / 16; ++ks) {
+    // a: lanes 0-15 16 rows at k 16 ks, lanes 16-31 the same rows 8 on.
+    SmallVector<SmallVector<Value>> a;
+    for (int64_t t = 0; t < static_cast<int64_t>(acc.size()); ++t)
+      a.push_back(
+          ldmatrix(add(aBase, swizzled(add(row0(t), low), add(c(ks * 2), high),
+                                       chunksPerRow())),
+                   4, false));
+    for (int64_t pair = 0; pair < pairs; ++pair) {
+      Value column = add(c(pair * 16), columnInPair);
+      Value chunk = add(c(ks * 2), rem(i, c(2)));
+      SmallVector<Value> r = ldmatrix(
+          add(bBase, swizzled(column, chunk, chunksPerRow())), 4, false);
+      for (int64_t t = 0; t < static_cast<int64_t>(acc.size()); ++t) {
+        acc[t][2 * pair] = mma(a[t], {r[0], r[1]}, acc[t][2 * pair]);
+        acc[t][2 * pair + 1] = mma(a[t], {r[2], r[3]}, acc[t][2 * pair + 1]);
+      }
+    }
+  }
+}
+
+void FlashTiles::mmaRegistersByColumns(Fragments &acc, const Fragments &p,
+                                       Value bBase) {
+  Value low = rem(lane, c(16)), high = div(lane, c(16));
+  int64_t depth = p.front().size() * 8;
+  for (int64_t kk = 0; kk < depth / 16; ++kk) {
+    // The accumulators of columns 16 kk on are the a fragment of k 16 kk.
+    SmallVector<SmallVector<Value>> a;
+    for (const auto &tile : p) {
+      const SmallVector<Value> &lo = tile[2 * kk], &hi = tile[2 * kk + 1];
+      a.push_back({packBF16(lo[0], lo[1]), packBF16(lo[2], lo[3]),
+                   packBF16(hi[0], hi[1]), packBF16(hi[2], hi[3])});
+    }
+    // Rows k 16 kk on, lanes 0-15 a column chunk, 16-31 the next.
+    for (int64_t pair = 0; pair < W / 16; ++pair) {
+      Value element = swizzled(add(c(kk * 16), low), add(c(pair * 2), high),
+                               chunksPerRow());
+      SmallVector<Value> r = ldmatrix(add(bBase, element), 4, true);
+      for (size_t t = 0; t < acc.size(); ++t) {
+        acc[t][2 * pair] = mma(a[t], {r[0], r[1]}, acc[t][2 * pair]);
+        acc[t][2 * pair + 1] = mma(a[t], {r[2], r[3]}, acc[t][2 * pair + 1]);
+      }
+    }
+  }
+}
+
+FlashKernel openFlashKernel(ttile::KernelOp kernel, const std::string &symbol,
+                            int64_t sharedElements, unsigned rowsSize,
+                            int64_t blockRows, FlashTiles &f, OpBuilder &mb) {
+  MLIRContext *ctx = kernel.getContext();
+  Location loc = kernel.getLoc();
+  OpBuilder &b = f.b;
+  Type globalPtr = LLVM::LLVMPointerType::get(ctx, 1);
+  Type i64 = mb.getI64Type(), i32 = mb.getI32Type();
+  FlashKernel k;
+  k.numBuffers = kernel.getNumBuffers();
+  // Buffers; the point count, the kernel's extents; the thread count.
+  SmallVector<Type> params(k.numBuffers, globalPtr);
+  params.append(kernel.getNumSizes() + 2, i64);
+  declareSharedMemory(
+      mb, loc, symbol,
+      LLVM::LLVMArrayType::get(mb.getBF16Type(), sharedElements));
+  auto fn = mb.create<LLVM::LLVMFuncOp>(
+      loc, symbol,
+      LLVM::LLVMFunctionType::get(LLVM::LLVMVoidType::get(ctx), params));
+  fn->setAttr(NVVM::NVVMDialect::getKernelFuncAttrName(), UnitAttr::get(ctx));
+  fn->setAttr(NVVM::NVVMDialect::getMaxntidAttrName(),
+              mb.getDenseI32ArrayAttr({kFlashThreads, 1, 1}));
+  k.entry = fn.addEntryBlock(mb);
+  b.setInsertionPointToEnd(k.entry);
+  auto widen = [&](Value v) -> Value {
+    return b.create<arith::ExtUIOp>(loc, i64, v);
+  };
+  f.tid = widen(b.create<NVVM::ThreadIdXOp>(loc, i32));
+  f.lane = f.rem(f.tid, f.c(32));
+  f.warp = f.div(f.tid, f.c(32));
+  f.g = f.div(f.lane, f.c(4));
+  f.quad = f.rem(f.lane, f.c(4));
+  f.shared = sharedMemory(b, loc, symbol);
+
+  // The block's batch and rows; blocks past the last batch (none, as the
+  // entry launches them) do nothing, uniformly, so barriers stay safe.
+  // The points are batches x the kernel's last extent (its row blocks).
+  Value blockId = widen(b.create<NVVM::BlockIdXOp>(loc, i32));
+  Value perBatch = f.ceilDiv(k.size(rowsSize), blockRows);
+  k.batch = f.div(blockId, perBatch);
+  Value points = k.entry->getArgument(k.numBuffers);
+  Value rowBlocks = k.size(kernel.getNumSizes() - 1);
+  Value batches =
+      f.div(points, b.create<arith::MaxUIOp>(loc, rowBlocks, f.c(1)));
+  k.row0 = f.mul(f.rem(blockId, perBatch), f.c(blockRows));
+  auto inside = b.create<scf::IfOp>(loc, TypeRange{}, f.ult(k.batch, batches),
+                                    /*withElse=*/false);
+  b.create<LLVM::ReturnOp>(loc, ValueRange{});
+  b.setInsertionPointToStart(inside.thenBlock());
+  return k;
+}
+
+Value FlashKernel::size(unsigned i) const {
+  return entry->getArgument(numBuffers + 1 + i);
+}
+
+} // namespace tessera

@@ -1,0 +1,81 @@
+// What the tensor-core attention kernels share (FlashAttention.cpp forward,
+// FlashAttentionGrad.cpp adjoint): a block of 8 warps, each a row tile (or
+// two) of 16 rows; operands staged in shared memory as swizzled rows of W
+// bf16; products of fragments by mma.sync; the softmax's arithmetic.
+#pragma once
+
+#include "TensorCoreOps.h"
+
+namespace tessera {
+
+constexpr int64_t kFlashThreads = 256;
+constexpr int64_t kFlashWarps = kFlashThreads / 32;
+
+struct FlashTiles : TensorCoreOps {
+  FlashTiles(mlir::OpBuilder &b, mlir::Location loc, int64_t width)
+      : TensorCoreOps{{b, loc}}, W(width) {}
+
+  int64_t W; // the key and value width
+  mlir::Value tid = {}, warp = {};
+  mlir::Value g = {}, quad = {}; // lane / 4, lane % 4
+  mlir::Value fast = {}; // the staged operands are 16-byte aligned: cp.async
+
+  int64_t chunksPerRow() const { return W / kChunk; }
+
+  // Accumulators: [row tile][fragment of 8 columns][4 f32]. Element i of a
+  // fragment is row g + 8 (i / 2), column 2 quad + i % 2 of its 16 x 8.
+  using Fragments =
+      llvm::SmallVector<llvm::SmallVector<llvm::SmallVector<mlir::Value>>>;
+  Fragments zeros(int64_t rowTiles, int64_t columns);
+
+  mlir::Value ex2(mlir::Value x); // ex2.approx.ftz
+  mlir::Value lg2(mlir::Value x); // lg2.approx.ftz
+  mlir::Value maxf(mlir::Value x, mlir::Value y);
+  mlir::Value addf(mlir::Value x, mlir::Value y);
+  mlir::Value subf(mlir::Value x, mlir::Value y);
+  mlir::Value mulf(mlir::Value x, mlir::Value y);
+  // x of lane ^ `by`.
+  mlir::Value butterfly(mlir::Value x, int32_t by);
+  // The same value in the four threads of a row, in a fixed order.
+  mlir::Value quadMax(mlir::Value x);
+  mlir::Value quadSum(mlir::Value x);
+
+  // Copies `rows` rows of W elements into shared memory at element `dst`:
+  // row r from src[base + index(r) W] when inside(r), else zeros; by
+  // cp.async when fast, element by element otherwise (no commit).
+  void stageRows(int64_t rows, mlir::Value dst, mlir::Value src,
+                 mlir::Value base,
+                 llvm::function_ref<mlir::Value(mlir::Value)> index,
+                 llvm::function_ref<mlir::Value(mlir::Value)> inside);
+
+  // acc[t][f] += a b over k in [0, depth), ascending by 16: a's rows
+  // row0(t) + [0, 16) of shared rows at `aBase` ([row][k]), b's columns
+  // 8 f + [0, 8) of shared rows at `bBase` ([column][k]). depth W.
+  void mmaRowsByRows(Fragments &acc, mlir::Value aBase,
+                     llvm::function_ref<mlir::Value(int64_t)> row0,
+                     mlir::Value bBase);
+  // acc[t][f] += a b where a is `p` (accumulators over `depth` columns,
+  // rounded to bf16 as a fragments) and b's rows k of shared rows at
+  // `bBase` ([k][column], W columns).
+  void mmaRegistersByColumns(Fragments &acc, const Fragments &p,
+                             mlir::Value bBase);
+};
+
+// The frame of a flash kernel: the function, with the generic kernel's
+// parameters (TTileToNVVM.cpp's buildGpuKernel), `sharedElements` bf16 of
+// shared memory, the thread's place, and the block's batch and first row
+// of `rows` (one of the kernel's extents) in blocks of `blockRows`; the
+// builder is inside the test that the block has a batch.
+struct FlashKernel {
+  mlir::Value buffer(unsigned i) const { return entry->getArgument(i); }
+  mlir::Value size(unsigned i) const; // the kernel's extent i (0: s)
+  mlir::Block *entry;
+  unsigned numBuffers;
+  mlir::Value batch, row0;
+};
+FlashKernel openFlashKernel(ttile::KernelOp kernel, const std::string &symbol,
+                            int64_t sharedElements, unsigned rowsSize,
+                            int64_t blockRows, FlashTiles &f,
+                            mlir::OpBuilder &mb);
+
+} // namespace tessera
