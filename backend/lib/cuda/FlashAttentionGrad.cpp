@@ -4,7 +4,7 @@
 // 128, launched together (the entry picks each on the same widths, so the
 // log-sum-exp they share is in the same units, base 2 here).
 //
-//   stats, a block 128 queries (a warp 16): L = m + log2 l over the keys
+//   stats, a block 256 queries (a warp 32): L = m + log2 l over the keys
 //     in tiles of 64 (the forward loop without the values, scores times
 //     scale log2 e), and δ = Σ_e result_grad · result in ascending e with
 //     one fma a step (the CPU's bits);
@@ -13,11 +13,12 @@
 //     L), ds = p (dpᵀ - δ), then value_grad += p result_grad and key_grad
 //     += ds q by mma, p and ds rounded to bf16 as a fragments; key_grad
 //     times scale at the end;
-//   dq, a block 128 queries, over tiles of 64 keys in order: s = q kᵀ and
-//     dp = result_grad vᵀ, the same p and ds, query_grad += ds k; times
-//     scale at the end.
+//   dq, a block 256 queries (a warp 32), over tiles of 32 keys in order:
+//     s = q kᵀ and dp = result_grad vᵀ, the same p and ds, query_grad +=
+//     ds k; times scale at the end.
 // Keys, values, queries and result gradients come through shared memory
-// (cp.async, two stages of 64 rows beside the block's own 128 rows), never
+// (cp.async, two stages beside the block's own rows: at width 128 and
+// 160 KiB, dq's fits an sm_80 block), never
 // the [s, t] scores or probabilities through global memory, and no atomics:
 // each result is one block's sum over the other side's tiles in ascending
 // order, so the bits do not depend on the grid or the run (not the CPU's:
@@ -36,15 +37,25 @@ using namespace mlir;
 namespace tessera {
 namespace {
 
-constexpr int64_t kRows = kFlashWarps * 16; // a block's own rows
-constexpr int64_t kTile = 64;               // rows of the other side a step
 constexpr int64_t kStages = 2;
+
+// A kernel's shape: row tiles of 16 own rows a warp, and rows of the other
+// side a step. Two row tiles a warp let each fragment of the other side
+// feed two mma, where the registers allow: stats holds no output, dq's
+// 32-key steps leave room for two tiles of query_grad; dkv's key_grad and
+// value_grad fill them with one.
+struct Shape {
+  int64_t rowTiles, tileRows;
+  constexpr int64_t ownRows() const { return kFlashWarps * 16 * rowTiles; }
+};
+constexpr Shape kStats{2, 64}, kDkv{1, 64}, kDq{2, 32};
 constexpr double kLog2E = 1.4426950408889634;
 
 struct GradBuilder {
   FlashTiles &f;
   FlashKernel &k;
   int64_t width;
+  Shape shape;
   Value S = {}, T = {}; // queries and keys of each batch
 
   OpBuilder &b() { return f.b; }
@@ -69,21 +80,23 @@ struct GradBuilder {
     body();
   }
 
-  // The block's own rows [row0, row0 + kRows) of `src` (of `extent` rows
-  // from `base`) into shared element `dst`; rows past the last repeat it.
+  // The block's own rows from row0 of `src` (of `extent` rows from `base`)
+  // into shared element `dst`; rows past the last repeat it.
   void stageOwn(Value dst, Value src, Value base, Value extent) {
     Value last = f.sub(extent, f.c(1));
     Value yes = b().create<arith::ConstantIntOp>(loc(), 1, 1);
     f.stageRows(
-        kRows, dst, src, base,
+        shape.ownRows(), dst, src, base,
         [&](Value r) { return f.min(f.add(k.row0, r), last); },
         [&](Value) { return yes; });
   }
-  // Rows [tile kTile, +kTile) of `src` into `dst`; past `extent`, zeros.
+  // The other side's rows of step `tile` of `src` into `dst`; past
+  // `extent`, zeros.
   void stageTile(Value tile, Value dst, Value src, Value base, Value extent) {
-    Value first = f.mul(tile, f.c(kTile));
+    Value first = f.mul(tile, f.c(shape.tileRows));
     f.stageRows(
-        kTile, dst, src, base, [&](Value r) { return f.add(first, r); },
+        shape.tileRows, dst, src, base,
+        [&](Value r) { return f.add(first, r); },
         [&](Value r) { return f.ult(f.add(first, r), extent); });
   }
 
@@ -113,29 +126,41 @@ struct GradBuilder {
     return loop.getResults();
   }
 
-  // The fragments in `state` from `at`, rows tiles of W / 8.
+  // Row tile rt's first row in the block's own rows (in shared memory).
+  Value warpRow(int64_t rt) {
+    return f.add(f.mul(f.warp, f.c(16 * shape.rowTiles)), f.c(16 * rt));
+  }
+  // The thread's own row r (row tile r / 2, g + 8 (r % 2)) in its batch.
+  Value ownRow(int64_t r) {
+    return f.add(k.row0, f.add(warpRow(r / 2), f.add(f.g, f.c(8 * (r % 2)))));
+  }
+
+  // The fragments in `state` from `at`: row tiles of W / 8.
   FlashTiles::Fragments unpack(ValueRange state, int64_t at) {
-    FlashTiles::Fragments acc(1);
-    for (int64_t et = 0; et < width / 8; ++et)
-      acc[0].push_back(SmallVector<Value>(state.slice(at + et * 4, 4)));
+    FlashTiles::Fragments acc(shape.rowTiles);
+    for (int64_t rt = 0; rt < shape.rowTiles; ++rt)
+      for (int64_t et = 0; et < width / 8; ++et)
+        acc[rt].push_back(
+            SmallVector<Value>(state.slice(at + (rt * width / 8 + et) * 4, 4)));
     return acc;
   }
   static void pack(const FlashTiles::Fragments &acc,
                    SmallVectorImpl<Value> &out) {
-    for (const auto &frag : acc[0])
-      llvm::append_range(out, frag);
+    for (const auto &tile : acc)
+      for (const auto &frag : tile)
+        llvm::append_range(out, frag);
   }
 
   // Stores a warp's fragments (times `by`, when given) as rows of W bf16 at
-  // `base` of `out`: row k.row0 + 16 warp + g + 8 h, when below `extent`.
+  // `base` of `out`: the thread's own rows below `extent`.
   void storeRows(const FlashTiles::Fragments &acc, Value by, Value out,
                  Value base, Value extent) {
-    for (int64_t h = 0; h < 2; ++h) {
-      Value row =
-          f.add(k.row0, f.add(f.mul(f.warp, f.c(16)), f.add(f.g, f.c(8 * h))));
+    for (int64_t r = 0; r < 2 * shape.rowTiles; ++r) {
+      Value row = ownRow(r);
+      int64_t rt = r / 2, h = r % 2;
       when(f.ult(row, extent), [&] {
         for (int64_t et = 0; et < width / 8; ++et) {
-          Value x = acc[0][et][2 * h], y = acc[0][et][2 * h + 1];
+          Value x = acc[rt][et][2 * h], y = acc[rt][et][2 * h + 1];
           if (by) {
             x = f.mulf(x, by);
             y = f.mulf(y, by);
@@ -156,20 +181,20 @@ struct GradBuilder {
   }
 };
 
-// Shared memory, in elements: `own` regions of the block's rows, then two
-// stages of `staged` tiles, then (dkv) the stages' log-sum-exp and δ.
-int64_t ownElements(int64_t W) { return kRows * W; }
-int64_t tileElements(int64_t W) { return kTile * W; }
-
 void buildStats(ttile::KernelOp kernel, int64_t width,
                 const std::string &symbol, OpBuilder &mb) {
   OpBuilder b(kernel.getContext());
   Location loc = kernel.getLoc();
   FlashTiles f(b, loc, width);
-  int64_t own = ownElements(width), tile = tileElements(width);
-  FlashKernel k = openFlashKernel(kernel, symbol, own + kStages * tile,
-                                  /*rowsSize=*/0, kRows, f, mb);
-  GradBuilder gb{f, k, width};
+  int64_t own = kStats.ownRows() * width, tile = kStats.tileRows * width;
+  // Two blocks an SM (at most 128 registers a thread): with no output to
+  // hold, the softmax's chains of dependent operations are what a step
+  // waits on, and 16 warps hide more of them than 8 (1.46 to 1.30 ms at
+  // width 128, 1.03 to 0.89 ms at 64).
+  FlashKernel k =
+      openFlashKernel(kernel, symbol, own + kStages * tile, /*rowsSize=*/0,
+                      kStats.ownRows(), f, mb, /*minBlocksPerSM=*/2);
+  GradBuilder gb{f, k, width, kStats};
   // Buffers: q, k, scale, result, result_grad; lse, δ, scratch.
   Value Q = k.buffer(0), K = k.buffer(1), O = k.buffer(3), G = k.buffer(4);
   Value lse = k.buffer(5), delta = k.buffer(6);
@@ -187,9 +212,11 @@ void buildStats(ttile::KernelOp kernel, int64_t width,
   b.create<NVVM::CpAsyncCommitGroupOp>(loc);
 
   // δ: a thread a row, in ascending e (the CPU's operations).
+  static_assert(kStats.ownRows() == kFlashThreads);
   {
     Value row = f.add(k.row0, f.tid);
-    gb.when(f.both(f.ult(f.tid, f.c(kRows)), f.ult(row, gb.S)), [&] {
+
+    gb.when(f.ult(row, gb.S), [&] {
       Value base = f.add(qBase, f.mul(row, W));
       auto sum = b.create<scf::ForOp>(
           loc, f.c(0), W, f.c(1), ValueRange{zero},
@@ -205,48 +232,51 @@ void buildStats(ttile::KernelOp kernel, int64_t width,
     });
   }
 
-  // m and l of rows g and g + 8.
-  SmallVector<Value> init = {minusInf, minusInf, zero, zero};
+  // m and then l of the thread's rows: row tile r / 2, g + 8 (r % 2).
+  constexpr int64_t kOwn = 2 * kStats.rowTiles;
+  SmallVector<Value> init(kOwn, minusInf);
+  init.append(kOwn, zero);
   ValueRange done = gb.pipeline(
-      f.ceilDiv(gb.T, kTile), init,
+      f.ceilDiv(gb.T, kStats.tileRows), init,
       [&](Value t, Value stage) {
         gb.stageTile(t, f.add(f.c(own), f.mul(stage, f.c(tile))), K, kBase,
                      gb.T);
         b.create<NVVM::CpAsyncCommitGroupOp>(loc);
       },
       [&](Value t, Value stage, ValueRange state) {
-        FlashTiles::Fragments s = f.zeros(1, kTile);
+        FlashTiles::Fragments s = f.zeros(kStats.rowTiles, kStats.tileRows);
         f.mmaRowsByRows(
-            s, f.c(0), [&](int64_t) { return f.mul(f.warp, f.c(16)); },
+            s, f.c(0), [&](int64_t rt) { return gb.warpRow(rt); },
             f.add(f.c(own), f.mul(stage, f.c(tile))));
-        Value key0 = f.mul(t, f.c(kTile));
-        SmallVector<Value> next(4);
-        for (int64_t h = 0; h < 2; ++h) {
+        Value key0 = f.mul(t, f.c(kStats.tileRows));
+        SmallVector<Value> next(2 * kOwn);
+        for (int64_t r = 0; r < kOwn; ++r) {
+          int64_t h = r % 2;
           SmallVector<Value> x;
           Value rowMax = minusInf;
-          for (int64_t nt = 0; nt < kTile / 8; ++nt)
+          for (int64_t nt = 0; nt < kStats.tileRows / 8; ++nt)
             for (int64_t i = 2 * h; i < 2 * h + 2; ++i) {
               Value valid = f.ult(f.add(key0, gb.column(nt, i)), gb.T);
-              x.push_back(f.select(valid, f.mulf(s[0][nt][i], c2), minusInf));
+              x.push_back(
+                  f.select(valid, f.mulf(s[r / 2][nt][i], c2), minusInf));
               rowMax = f.maxf(rowMax, x.back());
             }
-          Value m = f.maxf(state[h], f.quadMax(rowMax));
+          Value m = f.maxf(state[r], f.quadMax(rowMax));
           Value sum = zero;
           for (Value xi : x)
             sum = f.addf(sum, f.ex2(f.subf(xi, m)));
-          next[h] = m;
-          next[2 + h] =
-              f.addf(f.mulf(state[2 + h], f.ex2(f.subf(state[h], m))), sum);
+          next[r] = m;
+          next[kOwn + r] =
+              f.addf(f.mulf(state[kOwn + r], f.ex2(f.subf(state[r], m))), sum);
         }
         return next;
       });
   // L = m + log2 l by the quad's first thread.
-  for (int64_t h = 0; h < 2; ++h) {
-    Value l = f.quadSum(done[2 + h]);
-    Value row =
-        f.add(k.row0, f.add(f.mul(f.warp, f.c(16)), f.add(f.g, f.c(8 * h))));
+  for (int64_t r = 0; r < kOwn; ++r) {
+    Value l = f.quadSum(done[kOwn + r]);
+    Value row = gb.ownRow(r);
     gb.when(f.both(f.eq(f.quad, f.c(0)), f.ult(row, gb.S)), [&] {
-      gb.storeF32(f.addf(done[h], f.lg2(l)), lse,
+      gb.storeF32(f.addf(done[r], f.lg2(l)), lse,
                   f.add(f.mul(k.batch, gb.S), row));
     });
   }
@@ -260,14 +290,17 @@ void buildProducts(ttile::KernelOp kernel, int64_t width,
   OpBuilder b(kernel.getContext());
   Location loc = kernel.getLoc();
   FlashTiles f(b, loc, width);
-  int64_t own = ownElements(width), tile = tileElements(width);
+  Shape shape = keysOwn ? kDkv : kDq;
+  int64_t rows = shape.tileRows;
+  int64_t own = shape.ownRows() * width, tile = rows * width;
   // Shared: A, B; stages of (C, D); with keys own, the stages' L and δ
   // (f32, two bf16 elements each).
   int64_t statsAt = 2 * own + kStages * 2 * tile;
-  int64_t shared = statsAt + (keysOwn ? kStages * 2 * kTile * 2 : 0);
-  FlashKernel k = openFlashKernel(kernel, symbol, shared,
-                                  /*rowsSize=*/keysOwn ? 1 : 0, kRows, f, mb);
-  GradBuilder gb{f, k, width};
+  int64_t shared = statsAt + (keysOwn ? kStages * 2 * rows * 2 : 0);
+  FlashKernel k =
+      openFlashKernel(kernel, symbol, shared, /*rowsSize=*/keysOwn ? 1 : 0,
+                      shape.ownRows(), f, mb);
+  GradBuilder gb{f, k, width, shape};
   // Buffers: q, k, v, scale, result_grad, lse, δ; then the results.
   Value Q = k.buffer(0), K = k.buffer(1), V = k.buffer(2), G = k.buffer(4);
   Value lse = k.buffer(5), delta = k.buffer(6);
@@ -294,35 +327,33 @@ void buildProducts(ttile::KernelOp kernel, int64_t width,
   };
   // With queries own: the thread's rows' L and δ (rows past the last
   // repeat it).
-  Value ownL[2], ownDelta[2];
+  SmallVector<Value> ownL, ownDelta;
   if (!keysOwn)
-    for (int64_t h = 0; h < 2; ++h) {
-      Value row = f.min(
-          f.add(k.row0, f.add(f.mul(f.warp, f.c(16)), f.add(f.g, f.c(8 * h)))),
-          f.sub(gb.S, f.c(1)));
+    for (int64_t r = 0; r < 2 * shape.rowTiles; ++r) {
+      Value row = f.min(gb.ownRow(r), f.sub(gb.S, f.c(1)));
       Value at = f.add(f.mul(k.batch, gb.S), row);
-      ownL[h] = gb.loadF32(lse, at);
-      ownDelta[h] = gb.loadF32(delta, at);
+      ownL.push_back(gb.loadF32(lse, at));
+      ownDelta.push_back(gb.loadF32(delta, at));
     }
-  // With keys own: a stage's 64 queries' L and δ, as f32 in shared memory
+  // With keys own: a stage's queries' L and δ, as f32 in shared memory
   // (queries past the end: L = +inf, δ = 0, so that p and ds are 0).
   Value stats = b.create<LLVM::GEPOp>(loc, f.shared.getType(), f.bf16(),
                                       f.shared, ValueRange{f.c(statsAt)});
   auto statAt = [&](Value stage, bool ofDelta, Value q) {
-    return f.add(f.mul(stage, f.c(2 * kTile)),
-                 f.add(f.c(ofDelta ? kTile : 0), q));
+    return f.add(f.mul(stage, f.c(2 * rows)),
+                 f.add(f.c(ofDelta ? rows : 0), q));
   };
 
   int64_t accumulators = keysOwn ? 2 : 1; // dk, dv; or dq
-  SmallVector<Value> init(accumulators * width / 2, zero);
+  SmallVector<Value> init(accumulators * shape.rowTiles * width / 2, zero);
   ValueRange done = gb.pipeline(
-      f.ceilDiv(otherExtent, kTile), init,
+      f.ceilDiv(otherExtent, rows), init,
       [&](Value t, Value stage) {
         gb.stageTile(t, stageBase(stage, false), C, otherBase, otherExtent);
         gb.stageTile(t, stageBase(stage, true), D, otherBase, otherExtent);
         if (keysOwn) {
-          Value q = f.add(f.mul(t, f.c(kTile)), f.tid);
-          gb.when(f.ult(f.tid, f.c(kTile)), [&] {
+          Value q = f.add(f.mul(t, f.c(rows)), f.tid);
+          gb.when(f.ult(f.tid, f.c(rows)), [&] {
             Value inside = f.ult(q, gb.S);
             Value at =
                 f.add(f.mul(k.batch, gb.S), f.min(q, f.sub(gb.S, f.c(1))));
@@ -336,33 +367,38 @@ void buildProducts(ttile::KernelOp kernel, int64_t width,
         b.create<NVVM::CpAsyncCommitGroupOp>(loc);
       },
       [&](Value t, Value stage, ValueRange state) {
-        auto warpRow = [&](int64_t) { return f.mul(f.warp, f.c(16)); };
-        FlashTiles::Fragments s = f.zeros(1, kTile), dp = f.zeros(1, kTile);
+        auto warpRow = [&](int64_t rt) { return gb.warpRow(rt); };
+        FlashTiles::Fragments s = f.zeros(shape.rowTiles, rows),
+                              dp = f.zeros(shape.rowTiles, rows);
         f.mmaRowsByRows(s, f.c(0), warpRow, stageBase(stage, false));
         f.mmaRowsByRows(dp, f.c(own), warpRow, stageBase(stage, true));
-        Value first = f.mul(t, f.c(kTile));
+        Value first = f.mul(t, f.c(rows));
         // p and ds in place of s and dp.
-        for (int64_t nt = 0; nt < kTile / 8; ++nt)
+        for (int64_t nt = 0; nt < rows / 8; ++nt)
           for (int64_t i = 0; i < 4; ++i) {
             Value col = gb.column(nt, i);
-            Value L, dlt;
+            Value valid = f.ult(f.add(first, col), gb.T);
+            Value sharedL, sharedDelta;
             if (keysOwn) {
-              L = gb.loadF32(stats, statAt(stage, false, col));
-              dlt = gb.loadF32(stats, statAt(stage, true, col));
-            } else {
-              L = ownL[i / 2];
-              dlt = ownDelta[i / 2];
+              sharedL = gb.loadF32(stats, statAt(stage, false, col));
+              sharedDelta = gb.loadF32(stats, statAt(stage, true, col));
             }
-            Value p = f.ex2(f.subf(f.mulf(s[0][nt][i], c2), L));
-            if (!keysOwn)
-              p = f.select(f.ult(f.add(first, col), gb.T), p, zero);
-            s[0][nt][i] = p;
-            dp[0][nt][i] = f.mulf(p, f.subf(dp[0][nt][i], dlt));
+            for (int64_t rt = 0; rt < shape.rowTiles; ++rt) {
+              int64_t r = 2 * rt + i / 2;
+              Value L = keysOwn ? sharedL : ownL[r];
+              Value dlt = keysOwn ? sharedDelta : ownDelta[r];
+              Value p = f.ex2(f.subf(f.mulf(s[rt][nt][i], c2), L));
+              if (!keysOwn)
+                p = f.select(valid, p, zero);
+              s[rt][nt][i] = p;
+              dp[rt][nt][i] = f.mulf(p, f.subf(dp[rt][nt][i], dlt));
+            }
           }
         SmallVector<Value> next;
         if (keysOwn) {
           FlashTiles::Fragments dk = gb.unpack(state, 0),
-                                dv = gb.unpack(state, width / 2);
+                                dv = gb.unpack(state,
+                                               shape.rowTiles * width / 2);
           f.mmaRegistersByColumns(dv, s, stageBase(stage, true));
           f.mmaRegistersByColumns(dk, dp, stageBase(stage, false));
           GradBuilder::pack(dk, next);
@@ -378,14 +414,19 @@ void buildProducts(ttile::KernelOp kernel, int64_t width,
   Value out0 = k.buffer(7);
   gb.storeRows(gb.unpack(done, 0), scale, out0, ownBase, ownExtent);
   if (keysOwn)
-    gb.storeRows(gb.unpack(done, width / 2), Value(), k.buffer(8), ownBase,
-                 ownExtent);
+    gb.storeRows(gb.unpack(done, shape.rowTiles * width / 2), Value(),
+                 k.buffer(8), ownBase, ownExtent);
 }
 
 } // namespace
 
 FlashGrid flashAttentionGradGrid(ttile::KernelOp kernel) {
-  return {kernel.getKind() == "attention_dkv" ? 1u : 0u, kRows};
+  StringRef kind = kernel.getKind();
+  if (kind == "attention_stats")
+    return {0, kStats.ownRows()};
+  if (kind == "attention_dkv")
+    return {1, kDkv.ownRows()};
+  return {0, kDq.ownRows()};
 }
 
 void buildFlashAttentionGrad(ttile::KernelOp kernel, int64_t width,

@@ -154,7 +154,8 @@ void FlashTiles::mmaRegistersByColumns(Fragments &acc, const Fragments &p,
 
 FlashKernel openFlashKernel(ttile::KernelOp kernel, const std::string &symbol,
                             int64_t sharedElements, unsigned rowsSize,
-                            int64_t blockRows, FlashTiles &f, OpBuilder &mb) {
+                            int64_t blockRows, FlashTiles &f, OpBuilder &mb,
+                            int64_t minBlocksPerSM) {
   MLIRContext *ctx = kernel.getContext();
   Location loc = kernel.getLoc();
   OpBuilder &b = f.b;
@@ -174,6 +175,9 @@ FlashKernel openFlashKernel(ttile::KernelOp kernel, const std::string &symbol,
   fn->setAttr(NVVM::NVVMDialect::getKernelFuncAttrName(), UnitAttr::get(ctx));
   fn->setAttr(NVVM::NVVMDialect::getMaxntidAttrName(),
               mb.getDenseI32ArrayAttr({kFlashThreads, 1, 1}));
+  if (minBlocksPerSM)
+    fn->setAttr(NVVM::NVVMDialect::getMinctasmAttrName(),
+                mb.getI32IntegerAttr(minBlocksPerSM));
   k.entry = fn.addEntryBlock(mb);
   b.setInsertionPointToEnd(k.entry);
   auto widen = [&](Value v) -> Value {

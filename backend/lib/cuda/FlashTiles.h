@@ -65,7 +65,8 @@ struct FlashTiles : TensorCoreOps {
 // parameters (TTileToNVVM.cpp's buildGpuKernel), `sharedElements` bf16 of
 // shared memory, the thread's place, and the block's batch and first row
 // of `rows` (one of the kernel's extents) in blocks of `blockRows`; the
-// builder is inside the test that the block has a batch.
+// builder is inside the test that the block has a batch. `minBlocksPerSM`
+// (0: no bound) bounds the registers a thread (.minnctapersm).
 struct FlashKernel {
   mlir::Value buffer(unsigned i) const { return entry->getArgument(i); }
   mlir::Value size(unsigned i) const; // the kernel's extent i (0: s)
@@ -76,6 +77,6 @@ struct FlashKernel {
 FlashKernel openFlashKernel(ttile::KernelOp kernel, const std::string &symbol,
                             int64_t sharedElements, unsigned rowsSize,
                             int64_t blockRows, FlashTiles &f,
-                            mlir::OpBuilder &mb);
+                            mlir::OpBuilder &mb, int64_t minBlocksPerSM = 0);
 
 } // namespace tessera
