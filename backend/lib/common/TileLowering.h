@@ -113,6 +113,7 @@ int64_t gpuMatmulBlocks(ttile::KernelOp kernel);
 // keys) of each batch (flashAttentionGrid). Other widths run the kernel
 // itself, a thread a row.
 constexpr int64_t kFlashWidths[] = {64, 128};
+constexpr int64_t kFlashThreads = 256;
 struct FlashGrid {
   unsigned rowsSize;
   int64_t blockRows;

@@ -106,12 +106,14 @@ private:
 
   // A NUL-terminated kernel name, as the device image knows it.
   Value kernelName(Location l, const std::string &symbol);
-  // The threads and the variant a GPU matmul's block tiles take.
+  // The threads and the variant of a bf16 attention kernel, given the
+  // kernel's own.
   std::pair<Value, Value> flashAttentionLaunch(ttile::LaunchOp op,
                                                ttile::KernelOp kernel,
                                                const std::string &symbol,
                                                Value points, Value threads,
                                                Value name);
+  // The threads and the variant a GPU matmul's block tiles take.
   std::pair<Value, Value> gpuMatmulLaunch(ttile::LaunchOp op,
                                           ttile::KernelOp kernel,
                                           const std::string &symbol,
@@ -282,7 +284,7 @@ EntryLowering::flashAttentionLaunch(ttile::LaunchOp op, ttile::KernelOp kernel,
       i64Const(b, l, grid.blockRows));
   Value flashThreads =
       b.create<LLVM::MulOp>(l, b.create<LLVM::MulOp>(l, batches, blocks),
-                            i64Const(b, l, kGpuMatmulThreads));
+                            i64Const(b, l, kFlashThreads));
   for (int64_t width : kFlashWidths) {
     auto is = [&](Value v) {
       return b.create<LLVM::ICmpOp>(l, LLVM::ICmpPredicate::eq, v,

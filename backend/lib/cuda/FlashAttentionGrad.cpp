@@ -56,7 +56,16 @@ struct GradBuilder {
   FlashKernel &k;
   int64_t width;
   Shape shape;
-  Value S = {}, T = {}; // queries and keys of each batch
+  Value S = {}, T = {};         // queries and keys of each batch
+  Value qBase = {}, kBase = {}; // the batch's first query and key element
+
+  // The extents and the batch's bases, from the kernel's sizes (s, t, ...).
+  void readExtents() {
+    S = k.size(0);
+    T = k.size(1);
+    qBase = f.mul(k.batch, f.mul(S, f.c(width)));
+    kBase = f.mul(k.batch, f.mul(T, f.c(width)));
+  }
 
   OpBuilder &b() { return f.b; }
   Location loc() { return f.loc; }
@@ -198,11 +207,8 @@ void buildStats(ttile::KernelOp kernel, int64_t width,
   // Buffers: q, k, scale, result, result_grad; lse, δ, scratch.
   Value Q = k.buffer(0), K = k.buffer(1), O = k.buffer(3), G = k.buffer(4);
   Value lse = k.buffer(5), delta = k.buffer(6);
-  gb.S = k.size(0);
-  gb.T = k.size(1);
-  Value W = f.c(width);
-  Value qBase = f.mul(k.batch, f.mul(gb.S, W));
-  Value kBase = f.mul(k.batch, f.mul(gb.T, W));
+  gb.readExtents();
+  Value W = f.c(width), qBase = gb.qBase, kBase = gb.kBase;
   f.fast = f.both(f.aligned(Q, 16), f.aligned(K, 16));
   Value scale = gb.loadBF16(k.buffer(2), f.c(0));
   Value c2 = f.mulf(scale, f.f32Const(kLog2E));
@@ -304,11 +310,8 @@ void buildProducts(ttile::KernelOp kernel, int64_t width,
   // Buffers: q, k, v, scale, result_grad, lse, δ; then the results.
   Value Q = k.buffer(0), K = k.buffer(1), V = k.buffer(2), G = k.buffer(4);
   Value lse = k.buffer(5), delta = k.buffer(6);
-  gb.S = k.size(0);
-  gb.T = k.size(1);
-  Value W = f.c(width);
-  Value qBase = f.mul(k.batch, f.mul(gb.S, W));
-  Value kBase = f.mul(k.batch, f.mul(gb.T, W));
+  gb.readExtents();
+  Value qBase = gb.qBase, kBase = gb.kBase;
   f.fast = f.both(f.both(f.aligned(Q, 16), f.aligned(K, 16)),
                   f.both(f.aligned(V, 16), f.aligned(G, 16)));
   Value scale = gb.loadBF16(k.buffer(3), f.c(0));

@@ -4,11 +4,11 @@
 // bf16; products of fragments by mma.sync; the softmax's arithmetic.
 #pragma once
 
+#include "../common/TileLowering.h"
 #include "TensorCoreOps.h"
 
 namespace tessera {
 
-constexpr int64_t kFlashThreads = 256;
 constexpr int64_t kFlashWarps = kFlashThreads / 32;
 
 struct FlashTiles : TensorCoreOps {
