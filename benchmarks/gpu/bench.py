@@ -246,6 +246,16 @@ def attention_bf16(tessera, tbin, work, quick):
     with torch.no_grad():
         peer = torch_ms(lambda: sdpa(tq, tk, tv))
     peer_b = torch_ms(lambda: torch.autograd.grad(sdpa(tq, tk, tv), (tq, tk, tv), tdo))
+    # The cost of determinism on PyTorch's side: its backward under
+    # use_deterministic_algorithms (Tessera's is deterministic always).
+    torch.use_deterministic_algorithms(True)
+    try:
+        peer_det = torch_ms(lambda: torch.autograd.grad(sdpa(tq, tk, tv), (tq, tk, tv), tdo))
+        det = f"{peer_det:.3f} ms"
+    except RuntimeError as e:
+        det = f"refused ({str(e).splitlines()[0][:80]})"
+    finally:
+        torch.use_deterministic_algorithms(False)
     flops = 4 * b * h * s * s * d
     # forward + backward: the forward's 2 matmuls and the backward's 5
     flops_b = flops * 7 // 2
@@ -255,7 +265,7 @@ def attention_bf16(tessera, tbin, work, quick):
           f"-> ratio {peer / fwd:.3f}x; forward + backward Tessera {both:.3f} ms in "
           f"{kernels_b} kernels ({flops_b / both / 1e9:.1f} TFLOP/s, rel err {err_b:.1e}), "
           f"PyTorch {peer_b:.3f} ms ({flops_b / peer_b / 1e9:.1f} TFLOP/s) "
-          f"-> ratio {peer_b / both:.3f}x")
+          f"-> ratio {peer_b / both:.3f}x; PyTorch deterministic: {det}")
 
 
 def main():

@@ -183,11 +183,6 @@ struct GradBuilder {
       });
     }
   }
-
-  // The column of element i of fragment nt: 8 nt + 2 quad + i % 2.
-  Value column(int64_t nt, int64_t i) {
-    return f.add(f.c(nt * 8 + i % 2), f.mul(f.quad, f.c(2)));
-  }
 };
 
 void buildStats(ttile::KernelOp kernel, int64_t width,
@@ -254,17 +249,20 @@ void buildStats(ttile::KernelOp kernel, int64_t width,
         f.mmaRowsByRows(
             s, f.c(0), [&](int64_t rt) { return gb.warpRow(rt); },
             f.add(f.c(own), f.mul(stage, f.c(tile))));
-        Value key0 = f.mul(t, f.c(kStats.tileRows));
+        // Scaled to base 2; keys past the end never count.
+        for (auto &frags : s)
+          for (auto &frag : frags)
+            for (Value &x : frag)
+              x = f.mulf(x, c2);
+        f.maskPast(s, f.mul(t, f.c(kStats.tileRows)), gb.T, minusInf);
         SmallVector<Value> next(2 * kOwn);
         for (int64_t r = 0; r < kOwn; ++r) {
           int64_t h = r % 2;
           SmallVector<Value> x;
           Value rowMax = minusInf;
-          for (int64_t nt = 0; nt < kStats.tileRows / 8; ++nt)
+          for (auto &frag : s[r / 2])
             for (int64_t i = 2 * h; i < 2 * h + 2; ++i) {
-              Value valid = f.ult(f.add(key0, gb.column(nt, i)), gb.T);
-              x.push_back(
-                  f.select(valid, f.mulf(s[r / 2][nt][i], c2), minusInf));
+              x.push_back(frag[i]);
               rowMax = f.maxf(rowMax, x.back());
             }
           Value m = f.maxf(state[r], f.quadMax(rowMax));
@@ -375,28 +373,30 @@ void buildProducts(ttile::KernelOp kernel, int64_t width,
                               dp = f.zeros(shape.rowTiles, rows);
         f.mmaRowsByRows(s, f.c(0), warpRow, stageBase(stage, false));
         f.mmaRowsByRows(dp, f.c(own), warpRow, stageBase(stage, true));
-        Value first = f.mul(t, f.c(rows));
-        // p and ds in place of s and dp.
+        // p in place of s (0 for keys past the end), then ds in place of
+        // dp.
+        SmallVector<Value> deltas;
         for (int64_t nt = 0; nt < rows / 8; ++nt)
           for (int64_t i = 0; i < 4; ++i) {
-            Value col = gb.column(nt, i);
-            Value valid = f.ult(f.add(first, col), gb.T);
-            Value sharedL, sharedDelta;
+            Value col = f.column(nt, i), sharedL;
             if (keysOwn) {
               sharedL = gb.loadF32(stats, statAt(stage, false, col));
-              sharedDelta = gb.loadF32(stats, statAt(stage, true, col));
+              deltas.push_back(gb.loadF32(stats, statAt(stage, true, col)));
             }
             for (int64_t rt = 0; rt < shape.rowTiles; ++rt) {
-              int64_t r = 2 * rt + i / 2;
-              Value L = keysOwn ? sharedL : ownL[r];
-              Value dlt = keysOwn ? sharedDelta : ownDelta[r];
-              Value p = f.ex2(f.subf(f.mulf(s[rt][nt][i], c2), L));
-              if (!keysOwn)
-                p = f.select(valid, p, zero);
-              s[rt][nt][i] = p;
-              dp[rt][nt][i] = f.mulf(p, f.subf(dp[rt][nt][i], dlt));
+              Value L = keysOwn ? sharedL : ownL[2 * rt + i / 2];
+              s[rt][nt][i] = f.ex2(f.subf(f.mulf(s[rt][nt][i], c2), L));
             }
           }
+        if (!keysOwn)
+          f.maskPast(s, f.mul(t, f.c(rows)), gb.T, zero);
+        for (int64_t nt = 0; nt < rows / 8; ++nt)
+          for (int64_t i = 0; i < 4; ++i)
+            for (int64_t rt = 0; rt < shape.rowTiles; ++rt) {
+              Value dlt =
+                  keysOwn ? deltas[nt * 4 + i] : ownDelta[2 * rt + i / 2];
+              dp[rt][nt][i] = f.mulf(s[rt][nt][i], f.subf(dp[rt][nt][i], dlt));
+            }
         SmallVector<Value> next;
         if (keysOwn) {
           FlashTiles::Fragments dk = gb.unpack(state, 0),

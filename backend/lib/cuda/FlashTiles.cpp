@@ -16,6 +16,41 @@ FlashTiles::Fragments FlashTiles::zeros(int64_t rowTiles, int64_t columns) {
                                  columns / 8, SmallVector<Value>(4, zero)));
 }
 
+Value FlashTiles::column(int64_t nt, int64_t i) {
+  return add(c(nt * 8 + i % 2), mul(quad, c(2)));
+}
+
+void FlashTiles::maskPast(Fragments &acc, Value first, Value extent,
+                          Value fill) {
+  int64_t columns = acc.front().size() * 8;
+  SmallVector<Value *> all;
+  for (auto &tile : acc)
+    for (auto &frag : tile)
+      for (Value &x : frag)
+        all.push_back(&x);
+  SmallVector<Type> types(all.size(), f32());
+  auto ifOp = b.create<scf::IfOp>(loc, types,
+                                  ult(extent, add(first, c(columns))), true);
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(ifOp.thenBlock());
+    SmallVector<Value> masked;
+    for (auto &tile : acc)
+      for (int64_t nt = 0; nt < static_cast<int64_t>(tile.size()); ++nt)
+        for (int64_t i = 0; i < 4; ++i)
+          masked.push_back(select(ult(add(first, column(nt, i)), extent),
+                                  tile[nt][i], fill));
+    b.create<scf::YieldOp>(loc, masked);
+    b.setInsertionPointToStart(ifOp.elseBlock());
+    SmallVector<Value> same;
+    for (Value *x : all)
+      same.push_back(*x);
+    b.create<scf::YieldOp>(loc, same);
+  }
+  for (auto [x, r] : llvm::zip(all, ifOp.getResults()))
+    *x = r;
+}
+
 Value FlashTiles::ex2(Value x) {
   return b
       .create<LLVM::CallIntrinsicOp>(loc, f32(), "llvm.nvvm.ex2.approx.ftz.f",

@@ -28,6 +28,13 @@ struct FlashTiles : TensorCoreOps {
       llvm::SmallVector<llvm::SmallVector<llvm::SmallVector<mlir::Value>>>;
   Fragments zeros(int64_t rowTiles, int64_t columns);
 
+  // The column of element i of a fragment nt: 8 nt + 2 quad + i % 2.
+  mlir::Value column(int64_t nt, int64_t i);
+  // Elements whose column first + column(nt, i) is at or past `extent`
+  // become `fill`; tested only in a tile that reaches past it (the last).
+  void maskPast(Fragments &acc, mlir::Value first, mlir::Value extent,
+                mlir::Value fill);
+
   mlir::Value ex2(mlir::Value x); // ex2.approx.ftz
   mlir::Value lg2(mlir::Value x); // lg2.approx.ftz
   mlir::Value maxf(mlir::Value x, mlir::Value y);
