@@ -3,12 +3,12 @@
 // (one variant each; the entry picks at run time, and other widths run the
 // kernel's Tile IR, one query a thread).
 //
-// A block of 8 warps takes 256 queries of one batch, a warp
-// 32 of them as two row tiles of m16n8k16 fragments. The queries are
-// copied once into shared memory and read into fragments by ldmatrix at
-// every tile; keys and values come through shared memory kKeys at a time
-// (cp.async, two stages: the next tile lands while this one is used; rows
-// past the last key are zeros). For each tile:
+// A block of 8 warps takes 256 queries of one batch, a warp 32 of them as
+// two row tiles of m16n8k16 fragments. The queries are copied once into
+// shared memory and read into fragments by ldmatrix at every tile; keys and
+// values come through shared memory kKeys at a time (cp.async, two stages: the
+// next tile lands while this one is used; rows past the last key are zeros).
+// For each tile:
 //   s = q kᵀ by mma, f32 sums over the width in ascending steps of 16;
 //   x = s scale log2(e), or -inf for keys past the end;
 //   m' = max(m, max_j x); c = 2^(m - m'); p = 2^(x - m') (ex2.approx);
@@ -47,7 +47,6 @@ constexpr int64_t kWarpRows = 16 * kRowTiles;
 constexpr int64_t kQueries = kFlashWarps * kWarpRows; // a block
 constexpr int64_t kStages = 2;                        // of keys and values
 constexpr int64_t kKeys = 64;                         // a tile
-constexpr double kLog2E = 1.4426950408889634;
 
 // Shared memory, in elements: the block's queries, then each stage's keys
 // and values.

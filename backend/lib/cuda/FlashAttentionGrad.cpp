@@ -49,7 +49,6 @@ struct Shape {
   constexpr int64_t ownRows() const { return kFlashWarps * 16 * rowTiles; }
 };
 constexpr Shape kStats{2, 64}, kDkv{1, 64}, kDq{2, 32};
-constexpr double kLog2E = 1.4426950408889634;
 
 struct GradBuilder {
   FlashTiles &f;

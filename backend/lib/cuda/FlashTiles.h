@@ -10,6 +10,8 @@
 namespace tessera {
 
 constexpr int64_t kFlashWarps = kFlashThreads / 32;
+// Scores are scaled to base 2 (ex2.approx): scale log2(e).
+constexpr double kLog2E = 1.4426950408889634;
 
 struct FlashTiles : TensorCoreOps {
   FlashTiles(mlir::OpBuilder &b, mlir::Location loc, int64_t width)
