@@ -78,7 +78,8 @@ NAN_SIGNS = {"fixed-point:halving_nan"}
 
 # Cases whose attention runs on tensor cores (FlashAttention.cpp).
 FLASH = {"flash-attention:flash64", "flash-attention:flash128",
-         "flash-attention:vjp64", "flash-attention:vjp128"}
+         "flash-attention:vjp64", "flash-attention:vjp128",
+         "flash-attention:half64", "flash-attention:half_vjp128"}
 
 
 def on_tensor_cores(case):
@@ -103,7 +104,9 @@ ENTRY_DIMS = {"long_rows": {"C": 9000},
               "flash128": {"B": 2, "H": 3, "S": 130, "T": 300, "D": 128},
               "flash_other": {"S": 150, "T": 100, "D": 32},
               "vjp64": {"B": 2, "S": 150, "T": 200, "D": 64},
-              "vjp128": {"B": 3, "S": 300, "T": 130, "D": 128}}
+              "vjp128": {"B": 3, "S": 300, "T": 130, "D": 128},
+              "half64": {"B": 2, "S": 200, "T": 77, "D": 64},
+              "half_vjp128": {"B": 2, "S": 130, "T": 150, "D": 128}}
 ENTRY = re.compile(r"^entry (\w+)\((.*)\) -> \((.*)\)\s+symbol")
 ARG = re.compile(r"(\S+): (\w+)(?:\[([^\]]*)\])?")
 # bf16 and fp8 inputs are given as f32 .npy files; the runtime rounds them.

@@ -104,7 +104,7 @@ std::pair<int64_t, int64_t> gpuMatmulTileShape(ttile::KernelOp kernel,
 // cores' largest.
 int64_t gpuMatmulBlocks(ttile::KernelOp kernel);
 
-// A bf16 attention kernel (and its adjoint's three) also runs on the GPU on
+// A bf16 or f16 attention kernel (and its adjoint's three) also runs on the GPU on
 // tensor cores, flash attention's schedule (backend/lib/cuda/
 // FlashAttention.cpp, FlashAttentionGrad.cpp), when its key and value widths
 // are both one of kFlashWidths: a variant for each, named by

@@ -1,5 +1,5 @@
-// Fused attention on tensor cores: flash attention's schedule for a bf16
-// `attention` kernel whose key and value widths are both 64 or both 128
+// Fused attention on tensor cores: flash attention's schedule for a bf16 or
+// f16 `attention` kernel whose key and value widths are both 64 or both 128
 // (one variant each; the entry picks at run time, and other widths run the
 // kernel's Tile IR, one query a thread).
 //
@@ -14,7 +14,10 @@
 //   m' = max(m, max_j x); c = 2^(m - m'); p = 2^(x - m') (ex2.approx);
 //   l = l c + Σ_j p; o = o c + p v by mma, p rounded to bf16 as the
 //   fragment of a (the accumulators of s are laid out as a's fragments).
-// At the end result = o / l (0 when there are no keys), rounded to bf16.
+// At the end result = o / l (0 when there are no keys), rounded to the
+// element type. (f16 takes f16's mma and rounds p to f16: its conversions
+// are the hardware's, not the integer ones that keep f16 elsewhere bitwise
+// the CPU's, which these kernels are not anyway.)
 // Each thread holds its rows' partial sums l over its columns; the four
 // threads of a row add theirs in a fixed butterfly at the end. Two row
 // tiles a warp read each key and value fragment for two mma: shared
@@ -93,7 +96,7 @@ void buildForward(ttile::KernelOp kernel, int64_t width,
     b.create<NVVM::CpAsyncCommitGroupOp>(loc);
   };
   Value scale = b.create<LLVM::FPExtOp>(
-      loc, f.f32(), b.create<LLVM::LoadOp>(loc, f.bf16(), scaleBuffer, 2));
+      loc, f.f32(), b.create<LLVM::LoadOp>(loc, f.narrow(), scaleBuffer, 2));
   Value c2 = f.mulf(scale, f.f32Const(kLog2E));
 
   // Loop state: m and then l of the thread's 2 kRowTiles rows (row tile
@@ -219,7 +222,7 @@ void buildForward(ttile::KernelOp kernel, int64_t width,
       Value element =
           f.add(qBase, f.add(f.mul(row, W),
                              f.add(f.c(et * 8), f.mul(f.quad, f.c(2)))));
-      b.create<LLVM::StoreOp>(loc, f.packBF16(pair[0], pair[1]),
+      b.create<LLVM::StoreOp>(loc, f.packPair(pair[0], pair[1]),
                               f.at(out, f.bf16(), element), 4);
     }
   }
@@ -232,7 +235,7 @@ bool runsAsFlashAttention(ttile::KernelOp kernel) {
   auto info = kernel->getAttrOfType<DictionaryAttr>("ttile.attention");
   auto elem = info ? info.getAs<TypeAttr>("element") : TypeAttr();
   StringRef kind = kernel.getKind();
-  return elem && elem.getValue().isBF16() &&
+  return elem && (elem.getValue().isBF16() || elem.getValue().isF16()) &&
          (kind == "attention" || kind == "attention_stats" ||
           kind == "attention_dkv" || kind == "attention_dq");
 }

@@ -1,4 +1,4 @@
-// The adjoint of bf16 attention on tensor cores: the three kernels of
+// The adjoint of bf16 or f16 attention on tensor cores: the three kernels of
 // AttentionKernel.cpp's reverse (attention_stats, attention_dkv,
 // attention_dq) as flash variants for key and value widths both 64 or both
 // 128, launched together (the entry picks each on the same widths, so the
@@ -68,10 +68,10 @@ struct GradBuilder {
 
   OpBuilder &b() { return f.b; }
   Location loc() { return f.loc; }
-  Value loadBF16(Value buffer, Value i) {
+  Value loadNarrow(Value buffer, Value i) {
     return b().create<LLVM::FPExtOp>(
         loc(), f.f32(),
-        b().create<LLVM::LoadOp>(loc(), f.bf16(), f.at(buffer, f.bf16(), i),
+        b().create<LLVM::LoadOp>(loc(), f.narrow(), f.at(buffer, f.bf16(), i),
                                  2));
   }
   Value loadF32(Value buffer, Value i) {
@@ -176,7 +176,7 @@ struct GradBuilder {
           Value element =
               f.add(base, f.add(f.mul(row, f.c(width)),
                                 f.add(f.c(et * 8), f.mul(f.quad, f.c(2)))));
-          b().create<LLVM::StoreOp>(loc(), f.packBF16(x, y),
+          b().create<LLVM::StoreOp>(loc(), f.packPair(x, y),
                                     f.at(out, f.bf16(), element), 4);
         }
       });
@@ -204,7 +204,7 @@ void buildStats(ttile::KernelOp kernel, int64_t width,
   gb.readExtents();
   Value W = f.c(width), qBase = gb.qBase, kBase = gb.kBase;
   f.fast = f.both(f.aligned(Q, 16), f.aligned(K, 16));
-  Value scale = gb.loadBF16(k.buffer(2), f.c(0));
+  Value scale = gb.loadNarrow(k.buffer(2), f.c(0));
   Value c2 = f.mulf(scale, f.f32Const(kLog2E));
   Value minusInf = f.f32Const(-std::numeric_limits<double>::infinity());
   Value zero = f.f32Const(0.0);
@@ -224,8 +224,8 @@ void buildStats(ttile::KernelOp kernel, int64_t width,
             OpBuilder::InsertionGuard guard(b);
             b.setInsertionPoint(ib.getInsertionBlock(), ib.getInsertionPoint());
             Value at = f.add(base, e);
-            Value x = b.create<LLVM::FMAOp>(l, gb.loadBF16(G, at),
-                                            gb.loadBF16(O, at), acc[0]);
+            Value x = b.create<LLVM::FMAOp>(l, gb.loadNarrow(G, at),
+                                            gb.loadNarrow(O, at), acc[0]);
             b.create<scf::YieldOp>(l, ValueRange{x});
           });
       gb.storeF32(sum.getResult(0), delta, f.add(f.mul(k.batch, gb.S), row));
@@ -311,7 +311,7 @@ void buildProducts(ttile::KernelOp kernel, int64_t width,
   Value qBase = gb.qBase, kBase = gb.kBase;
   f.fast = f.both(f.both(f.aligned(Q, 16), f.aligned(K, 16)),
                   f.both(f.aligned(V, 16), f.aligned(G, 16)));
-  Value scale = gb.loadBF16(k.buffer(3), f.c(0));
+  Value scale = gb.loadNarrow(k.buffer(3), f.c(0));
   Value c2 = f.mulf(scale, f.f32Const(kLog2E));
   Value zero = f.f32Const(0.0);
   Value ownExtent = keysOwn ? gb.T : gb.S, otherExtent = keysOwn ? gb.S : gb.T;

@@ -171,8 +171,8 @@ void FlashTiles::mmaRegistersByColumns(Fragments &acc, const Fragments &p,
     SmallVector<SmallVector<Value>> a;
     for (const auto &tile : p) {
       const SmallVector<Value> &lo = tile[2 * kk], &hi = tile[2 * kk + 1];
-      a.push_back({packBF16(lo[0], lo[1]), packBF16(lo[2], lo[3]),
-                   packBF16(hi[0], hi[1]), packBF16(hi[2], hi[3])});
+      a.push_back({packPair(lo[0], lo[1]), packPair(lo[2], lo[3]),
+                   packPair(hi[0], hi[1]), packPair(hi[2], hi[3])});
     }
     // Rows k 16 kk on, lanes 0-15 a column chunk, 16-31 the next.
     for (int64_t pair = 0; pair < W / 16; ++pair) {
@@ -198,6 +198,9 @@ FlashKernel openFlashKernel(ttile::KernelOp kernel, const std::string &symbol,
   Type i64 = mb.getI64Type(), i32 = mb.getI32Type();
   FlashKernel k;
   k.numBuffers = kernel.getNumBuffers();
+  f.operand = kernel->getAttrOfType<DictionaryAttr>("ttile.attention")
+                  .getAs<TypeAttr>("element")
+                  .getValue();
   // Buffers; the point count, the kernel's extents; the thread count.
   SmallVector<Type> params(k.numBuffers, globalPtr);
   params.append(kernel.getNumSizes() + 2, i64);

@@ -85,11 +85,24 @@ SmallVector<Value> TensorCoreOps::mma(ValueRange a, ValueRange bRegs,
                                       ValueRange acc) {
   auto sums = LLVM::LLVMStructType::getLiteral(b.getContext(),
                                                SmallVector<Type>(4, f32()));
-  SmallVector<Value> args(a);
-  llvm::append_range(args, bRegs);
+  bool half = narrow().isF16();
+  // f16's intrinsic takes its pairs as <2 x half>, bf16's as i32.
+  auto operandOf = [&](Value r) -> Value {
+    if (!half)
+      return r;
+    return b.create<LLVM::BitcastOp>(loc, VectorType::get({2}, narrow()), r);
+  };
+  SmallVector<Value> args;
+  for (Value r : a)
+    args.push_back(operandOf(r));
+  for (Value r : bRegs)
+    args.push_back(operandOf(r));
   llvm::append_range(args, acc);
   Value d = b.create<LLVM::CallIntrinsicOp>(
-                 loc, sums, "llvm.nvvm.mma.m16n8k16.row.col.bf16", args)
+                 loc, sums,
+                 half ? "llvm.nvvm.mma.m16n8k16.row.col.f32.f32"
+                      : "llvm.nvvm.mma.m16n8k16.row.col.bf16",
+                 args)
                 .getResult(0);
   SmallVector<Value> result;
   for (int64_t i = 0; i < 4; ++i)
@@ -97,13 +110,13 @@ SmallVector<Value> TensorCoreOps::mma(ValueRange a, ValueRange bRegs,
   return result;
 }
 
-Value TensorCoreOps::packBF16(Value x, Value y) {
-  auto vt = VectorType::get({2}, bf16());
+Value TensorCoreOps::packPair(Value x, Value y) {
+  auto vt = VectorType::get({2}, narrow());
   Value v = b.create<LLVM::UndefOp>(loc, vt);
   v = b.create<LLVM::InsertElementOp>(
-      loc, v, b.create<LLVM::FPTruncOp>(loc, bf16(), x), c(0));
+      loc, v, b.create<LLVM::FPTruncOp>(loc, narrow(), x), c(0));
   v = b.create<LLVM::InsertElementOp>(
-      loc, v, b.create<LLVM::FPTruncOp>(loc, bf16(), y), c(1));
+      loc, v, b.create<LLVM::FPTruncOp>(loc, narrow(), y), c(1));
   return b.create<LLVM::BitcastOp>(loc, i32(), v);
 }
 

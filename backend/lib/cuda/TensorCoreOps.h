@@ -12,9 +12,13 @@ constexpr int64_t kChunk = 8; // bf16 elements per 16-byte chunk
 
 struct TensorCoreOps : IndexMath {
   mlir::Value shared = {}; // the kernel's shared memory (address space 3)
-  mlir::Value lane = {};   // the thread's lane in its warp, i64
+  // The operands' type, bf16 or f16 (null: bf16). Shared memory is
+  // addressed in 2-byte elements either way.
+  mlir::Type operand = {};
+  mlir::Value lane = {}; // the thread's lane in its warp, i64
 
   mlir::Type bf16() { return b.getBF16Type(); }
+  mlir::Type narrow() { return operand ? operand : bf16(); }
   mlir::Type f32() { return b.getF32Type(); }
   mlir::Type i32() { return b.getI32Type(); }
   mlir::Value c32(int64_t v);
@@ -46,12 +50,13 @@ struct TensorCoreOps : IndexMath {
   // `element` of this lane's row, as `count` i32 registers.
   llvm::SmallVector<mlir::Value> ldmatrix(mlir::Value element, int64_t count,
                                           bool transposed);
-  // d = a b + acc for one m16n8k16 fragment: 4 i32 of a, 2 of b, 4 f32 sums.
+  // d = a b + acc for one m16n8k16 fragment: 4 i32 of a, 2 of b (pairs of
+  // `narrow()`), 4 f32 sums.
   llvm::SmallVector<mlir::Value> mma(mlir::ValueRange a, mlir::ValueRange bRegs,
                                      mlir::ValueRange acc);
-  // Two f32 as the i32 of a bf16 pair (x in the low half), each rounded to
-  // nearest even.
-  mlir::Value packBF16(mlir::Value x, mlir::Value y);
+  // Two f32 as the i32 of a `narrow()` pair (x in the low half), each
+  // rounded to nearest even.
+  mlir::Value packPair(mlir::Value x, mlir::Value y);
 };
 
 } // namespace tessera

@@ -357,7 +357,7 @@ LogicalResult checkElements(Operation *op, Type elem) {
 
 // createKernel, and the attribute that says what a target that runs
 // attention on its own schedule needs (the CUDA backend's tensor cores for
-// bf16), kept when the body is lowered.
+// bf16 and f16), kept when the body is lowered.
 KernelBody createAttentionKernel(EntryContext &ctx, const KernelSpec &spec,
                                  Operation *op, Location loc) {
   KernelBody kb = createKernel(ctx, spec, loc);

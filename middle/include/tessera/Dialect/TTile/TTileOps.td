@@ -41,7 +41,8 @@ def TTile_KernelOp
     panel_width}`: what a target that runs matmuls on its own schedule (the
     CUDA backend's block tiles) needs to read the operands; an `attention`
     kernel (a point is a block of query rows) carries `ttile.attention =
-    {element}`, which the CUDA backend reads to run bf16 on tensor cores.
+    {element}`, which the CUDA backend reads to run bf16 and f16 on tensor
+    cores.
     Whatever the kind, each point's result depends only on the point, never
     on the tile it falls in: that is what makes results independent of the
     thread count and the tile size.
