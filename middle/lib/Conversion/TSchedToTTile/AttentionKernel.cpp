@@ -355,6 +355,27 @@ LogicalResult checkElements(Operation *op, Type elem) {
          << elem << " is not supported by the CPU backend yet";
 }
 
+// The entry values of the operands both attention ops have, and their
+// extents; fails on an element type the kernels do not take.
+struct Operands {
+  Value q, k, v, scale;
+  Shape n;
+};
+template <typename OpT>
+FailureOr<Operands> readOperands(tsched::FusionGroupOp group, OpT op,
+                                 EntryContext &ctx) {
+  if (failed(checkElements(op, elementOf(op.getResult()))))
+    return failure();
+  Operands o{groupInput(group, op.getQuery()), groupInput(group, op.getKey()),
+             groupInput(group, op.getValue()), groupInput(group, op.getScale()),
+             Shape{}};
+  FailureOr<Shape> n = shapeOf(ctx, o.q, o.k, o.v, op.getLoc());
+  if (failed(n))
+    return failure();
+  o.n = *n;
+  return o;
+}
+
 // createKernel, and the attribute that says what a target that runs
 // attention on its own schedule needs (the CUDA backend's tensor cores for
 // bf16 and f16), kept when the body is lowered.
@@ -376,15 +397,11 @@ LogicalResult lowerAttentionGroup(tsched::FusionGroupOp group,
                                   int64_t lanes) {
   auto op = cast<tgraph::AttentionOp>(singleOp(group));
   Location loc = op.getLoc();
-  if (failed(checkElements(op, elementOf(op.getResult()))))
+  FailureOr<Operands> in = readOperands(group, op, ctx);
+  if (failed(in))
     return failure();
-  Value q = groupInput(group, op.getQuery()),
-        k = groupInput(group, op.getKey()),
-        v = groupInput(group, op.getValue()),
-        scale = groupInput(group, op.getScale());
-  FailureOr<Shape> n = shapeOf(ctx, q, k, v, loc);
-  if (failed(n))
-    return failure();
+  Value q = in->q, k = in->k, v = in->v, scale = in->scale;
+  Shape *n = &in->n;
   OpBuilder &eb = ctx.entryBuilder();
   Value blocks = ceilDiv(eb, loc, n->s, lanes);
   Value points = eb.create<arith::MulIOp>(loc, n->batches, blocks);
@@ -454,17 +471,13 @@ LogicalResult lowerAttentionGradGroup(tsched::FusionGroupOp group,
                                       EntryContext &ctx, int64_t lanes) {
   auto op = cast<tgraph::AttentionGradOp>(singleOp(group));
   Location loc = op.getLoc();
-  if (failed(checkElements(op, elementOf(op.getResult()))))
+  FailureOr<Operands> in = readOperands(group, op, ctx);
+  if (failed(in))
     return failure();
-  Value q = groupInput(group, op.getQuery()),
-        k = groupInput(group, op.getKey()),
-        v = groupInput(group, op.getValue()),
-        scale = groupInput(group, op.getScale()),
+  Value q = in->q, k = in->k, v = in->v, scale = in->scale,
         o = groupInput(group, op.getResult()),
         g = groupInput(group, op.getResultGrad());
-  FailureOr<Shape> n = shapeOf(ctx, q, k, v, loc);
-  if (failed(n))
-    return failure();
+  Shape *n = &in->n;
   OpBuilder &eb = ctx.entryBuilder();
   auto mul = [&](Value x, Value y) {
     return eb.create<arith::MulIOp>(loc, x, y).getResult();

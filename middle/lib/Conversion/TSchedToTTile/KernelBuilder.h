@@ -200,15 +200,14 @@ mlir::LogicalResult lowerFourierGroup(tsched::FusionGroupOp group,
                                       llvm::ArrayRef<mlir::Value> results,
                                       EntryContext &ctx);
 
-// attention and its cotangents, a block of rows a point, never storing
-// the scores (AttentionKernel.cpp).
+// attention and its cotangents, a block of `lanes` rows a point, never
+// storing the scores (AttentionKernel.cpp).
 mlir::LogicalResult lowerAttentionGroup(tsched::FusionGroupOp group,
                                         llvm::ArrayRef<mlir::Value> results,
-                                        EntryContext &ctx, int64_t vectorBytes);
+                                        EntryContext &ctx, int64_t lanes);
 mlir::LogicalResult lowerAttentionGradGroup(tsched::FusionGroupOp group,
                                             llvm::ArrayRef<mlir::Value> results,
-                                            EntryContext &ctx,
-                                            int64_t vectorBytes);
+                                            EntryContext &ctx, int64_t lanes);
 
 // A copy of `count` elements from one buffer to another.
 void emitCopy(EntryContext &ctx, mlir::Value from, mlir::Value to,
