@@ -76,11 +76,21 @@ mlir::LLVM::LLVMFuncOp lowerKernelToTileLoop(ttile::KernelOp kernel,
                                              int64_t tilePoints,
                                              bool wholeStepCopy = false);
 
+// A matmul_pack kernel whose panel rows are read as rows of `b` (not
+// transposed) and are whole 16-byte chunks runs on the GPU a chunk a
+// thread (backend/lib/cuda/PanelPacking.cpp): how many chunks a point
+// (panel row) has, or 0 when it runs as other kernels do.
+int64_t gpuPackChunks(ttile::KernelOp kernel);
+
 // GPU threads that run one tile (one vector step) of `kernel`: a warp (32)
 // for a row reduction, whose 32 lanes are the warp's threads
-// (backend/lib/cuda/WarpLanes.cpp), one for every other kernel.
+// (backend/lib/cuda/WarpLanes.cpp), a thread a chunk of a panel row
+// (gpuPackChunks), one for every other kernel.
 inline int64_t gpuThreadsPerTile(ttile::KernelOp kernel) {
-  return kernel.getKind() == "row_reduction" ? 32 : 1;
+  if (kernel.getKind() == "row_reduction")
+    return 32;
+  int64_t chunks = gpuPackChunks(kernel);
+  return chunks ? chunks : 1;
 }
 
 // A matmul kernel of floats runs on the GPU as block tiles: a block of
@@ -104,8 +114,8 @@ std::pair<int64_t, int64_t> gpuMatmulTileShape(ttile::KernelOp kernel,
 // cores' largest.
 int64_t gpuMatmulBlocks(ttile::KernelOp kernel);
 
-// A bf16 or f16 attention kernel (and its adjoint's three) also runs on the GPU on
-// tensor cores, flash attention's schedule (backend/lib/cuda/
+// A bf16 or f16 attention kernel (and its adjoint's three) also runs on the GPU
+// on tensor cores, flash attention's schedule (backend/lib/cuda/
 // FlashAttention.cpp, FlashAttentionGrad.cpp), when its key and value widths
 // are both one of kFlashWidths: a variant for each, named by
 // flashAttentionVariant, which the entry launches with a block of 256

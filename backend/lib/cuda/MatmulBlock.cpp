@@ -166,10 +166,13 @@ MatmulBlock openMatmulBlock(ttile::KernelOp kernel, int64_t tileRows,
     Value S = size(7);
     batch = div(pair, S);
     block.kBegin = mul(rem(pair, S), c(block.segment));
-    block.kEnd = min(block.K, add(block.kBegin, c(block.segment)));
     block.values = entry->getArgument(2);
     block.single =
         b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, S, c(1));
+    // One segment is the whole sum (a large result: MatmulKernel.cpp).
+    block.kEnd = b.create<arith::SelectOp>(
+        loc, block.single, block.K,
+        min(block.K, add(block.kBegin, c(block.segment))));
   }
   Value t = rem(blockId, perBatch);
   Value inGroup = c(kGroupRows);

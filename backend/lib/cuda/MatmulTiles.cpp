@@ -23,6 +23,7 @@
 #include "../common/TileLowering.h"
 #include "MatmulBlock.h"
 #include "TensorCoreMatmul.h"
+#include "WgmmaMatmul.h"
 #include "tessera/Backend/Symbols.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -405,6 +406,7 @@ void buildGpuMatmulKernel(ttile::KernelOp kernel, OpBuilder &mb) {
   if (runsOnTensorCores(block)) {
     for (int64_t tile : kGpuMatmulTiles)
       buildTensorCoreVariant(kernel, tile, gpuMatmulVariant(symbol, tile), mb);
+    buildWgmmaVariant(kernel, gpuMatmulVariant(symbol, kGpuMatmulTiles[0]), mb);
     return;
   }
   Type elem = block.accum;

@@ -1,6 +1,7 @@
 // NVVM-flavoured LLVM dialect -> LLVM IR -> optimized -> PTX (Cuda.h), an
 // architecture a thread.
 #include "../common/OptimizationPipeline.h"
+#include "WgmmaMatmul.h"
 #include "tessera/Backend/Cuda.h"
 #include "tessera/tbin_abi.h"
 
@@ -98,9 +99,12 @@ bool translate(mlir::ModuleOp module, const std::string &arch, ArchModule &out,
   out.arch = arch;
   out.ctx = std::make_unique<llvm::LLVMContext>();
   out.module = mlir::translateModuleToLLVMIR(module, *out.ctx);
-  if (!out.module)
+  if (!out.module) {
     error = "translation of the GPU kernels to LLVM IR failed";
-  return out.module != nullptr;
+    return false;
+  }
+  keepArchitectureVariants(*out.module, arch);
+  return true;
 }
 
 // Optimizes `in` and prints its PTX. Touches nothing but `in`, so

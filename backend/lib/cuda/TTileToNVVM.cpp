@@ -7,6 +7,7 @@
 #include "FlashAttention.h"
 #include "FoldUnrolling.h"
 #include "MatmulTiles.h"
+#include "PanelPacking.h"
 #include "WarpLanes.h"
 #include "tessera/Backend/Passes.h"
 #include "tessera/Backend/Symbols.h"
@@ -194,6 +195,11 @@ struct ConvertTTileToNVVMPass
          llvm::make_early_inc_range(module.getOps<ttile::KernelOp>())) {
       if (runsAsGpuMatmulTiles(kernel)) {
         buildGpuMatmulKernel(kernel, mb);
+        kernel.erase();
+        continue;
+      }
+      if (gpuPackChunks(kernel)) {
+        buildGpuPackKernel(kernel, mb);
         kernel.erase();
         continue;
       }

@@ -102,40 +102,15 @@ struct TensorCoreBuilder : TensorCoreOps {
         chunkAt = swizzled(r, ch, TM / kChunk);
       }
       Value dst = at(shared, bf16(), add(aStage, chunkAt));
-      // Element j of the chunk: its row and k, and where it is.
-      auto rowOf = [&](int64_t j) {
-        return blk.transposedA ? add(row, c(j)) : row;
-      };
-      auto kOf = [&](int64_t j) { return blk.transposedA ? k : add(k, c(j)); };
-      auto index = [&](int64_t j) {
-        Value offset = blk.transposedA ? add(mul(kOf(j), blk.M), rowOf(j))
-                                       : add(mul(rowOf(j), blk.K), kOf(j));
-        return add(blk.aBase, offset);
-      };
-      auto inside = [&](int64_t j) {
-        return both(ult(rowOf(j), blk.M), ult(kOf(j), blk.kEnd));
-      };
-      auto ifOp = b.create<scf::IfOp>(loc, TypeRange{}, fastA, true);
-      OpBuilder::InsertionGuard guard(b);
-      b.setInsertionPointToStart(ifOp.thenBlock());
-      Value whole = inside(0);
-      copyChunk(dst, at(blk.A, bf16(), select(whole, index(0), c(0))), whole);
-      b.setInsertionPointToStart(ifOp.elseBlock());
-      loadChunk(dst, inside,
-                [&](int64_t j) { return at(blk.A, bf16(), index(j)); });
+      stageChunkOfA(*this, blk, fastA, row, k, dst);
     });
     // b: k-rows of the tile's columns, each chunk within one panel.
     forEachChunk(TN, [&](Value i) {
       Value r = div(i, c(TN / kChunk)), ch = rem(i, c(TN / kChunk));
       Value k = add(k0, r);
       Value col = add(blk.col0, mul(ch, c(kChunk)));
-      Value panel = div(col, c(blk.width));
-      Value inside = both(ult(k, blk.kEnd), ult(panel, blk.panels));
-      Value index =
-          add(blk.pBatch, add(mul(add(mul(panel, blk.K), k), c(blk.width)),
-                              rem(col, c(blk.width))));
-      copyChunk(at(shared, bf16(), add(bStage, swizzled(r, ch, TN / kChunk))),
-                at(blk.P, bf16(), select(inside, index, c(0))), inside);
+      Value dst = at(shared, bf16(), add(bStage, swizzled(r, ch, TN / kChunk)));
+      stageChunkOfB(*this, blk, k, col, dst);
     });
     b.create<NVVM::CpAsyncCommitGroupOp>(loc);
   }
@@ -234,53 +209,105 @@ struct TensorCoreBuilder : TensorCoreOps {
     b.create<scf::YieldOp>(loc, acc);
     return SmallVector<Value>(loop.getResults());
   }
-
-  // Stores the sums into `out` of `type`: accumulator i of a fragment is
-  // row g + 8 (i / 2), column 2 (lane % 4) + i % 2 of its 16 x 8 tile, g =
-  // lane / 4; the two columns of a row as one store where aligned.
-  void store(ArrayRef<Value> sums, Value out, Type type) {
-    int64_t bytes = type.getIntOrFloatBitWidth() / 8;
-    Value pairs = both(eq(rem(blk.N, c(2)), c(0)), aligned(out, 2 * bytes));
-    Value g = div(lane, c(4)), q = rem(lane, c(4));
-    for (int64_t mt = 0; mt < mTiles; ++mt)
-      for (int64_t nt = 0; nt < nTiles; ++nt)
-        for (int64_t h = 0; h < 2; ++h) {
-          Value row = add(blk.row0, add(mul(warpRow, c(warpRows)),
-                                        add(c(mt * 16 + 8 * h), g)));
-          Value col = add(blk.col0, add(mul(warpCol, c(warpCols)),
-                                        add(c(nt * 8), mul(q, c(2)))));
-          SmallVector<Value> values;
-          for (int64_t i = 0; i < 2; ++i) {
-            Value v = sums[(mt * nTiles + nt) * 4 + 2 * h + i];
-            values.push_back(
-                type == f32() ? v : b.create<LLVM::FPTruncOp>(loc, type, v));
-          }
-          Value first = add(blk.cBase, add(mul(row, blk.N), col));
-          auto inside =
-              b.create<scf::IfOp>(loc, TypeRange{}, ult(row, blk.M), false);
-          OpBuilder::InsertionGuard guard(b);
-          b.setInsertionPointToStart(inside.thenBlock());
-          Value whole = both(pairs, ult(add(col, c(1)), blk.N));
-          auto ifOp = b.create<scf::IfOp>(loc, TypeRange{}, whole, true);
-          b.setInsertionPointToStart(ifOp.thenBlock());
-          Value v = b.create<LLVM::UndefOp>(loc, VectorType::get({2}, type));
-          for (int64_t i = 0; i < 2; ++i)
-            v = b.create<LLVM::InsertElementOp>(loc, v, values[i], c(i));
-          b.create<LLVM::StoreOp>(loc, v, at(out, type, first), 2 * bytes);
-          b.setInsertionPointToStart(ifOp.elseBlock());
-          for (int64_t i = 0; i < 2; ++i) {
-            auto one = b.create<scf::IfOp>(loc, TypeRange{},
-                                           ult(add(col, c(i)), blk.N), false);
-            OpBuilder::InsertionGuard guard(b);
-            b.setInsertionPointToStart(one.thenBlock());
-            b.create<LLVM::StoreOp>(loc, values[i],
-                                    at(out, type, add(first, c(i))), bytes);
-          }
-        }
-  }
 };
 
 } // namespace
+
+void stageChunkOfA(TensorCoreOps &ops, const MatmulBlock &blk, Value fastA,
+                   Value row, Value k, Value dst) {
+  OpBuilder &b = ops.b;
+  Location loc = ops.loc;
+  // Element j of the chunk: its row and k, and where it is.
+  auto rowOf = [&](int64_t j) {
+    return blk.transposedA ? ops.add(row, ops.c(j)) : row;
+  };
+  auto kOf = [&](int64_t j) {
+    return blk.transposedA ? k : ops.add(k, ops.c(j));
+  };
+  auto index = [&](int64_t j) {
+    Value offset = blk.transposedA ? ops.add(ops.mul(kOf(j), blk.M), rowOf(j))
+                                   : ops.add(ops.mul(rowOf(j), blk.K), kOf(j));
+    return ops.add(blk.aBase, offset);
+  };
+  auto inside = [&](int64_t j) {
+    return ops.both(ops.ult(rowOf(j), blk.M), ops.ult(kOf(j), blk.kEnd));
+  };
+  auto ifOp = b.create<scf::IfOp>(loc, TypeRange{}, fastA, true);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(ifOp.thenBlock());
+  Value whole = inside(0);
+  ops.copyChunk(
+      dst, ops.at(blk.A, ops.bf16(), ops.select(whole, index(0), ops.c(0))),
+      whole);
+  b.setInsertionPointToStart(ifOp.elseBlock());
+  ops.loadChunk(dst, inside,
+                [&](int64_t j) { return ops.at(blk.A, ops.bf16(), index(j)); });
+}
+
+void stageChunkOfB(TensorCoreOps &ops, const MatmulBlock &blk, Value k,
+                   Value col, Value dst) {
+  Value panel = ops.div(col, ops.c(blk.width));
+  Value inside = ops.both(ops.ult(k, blk.kEnd), ops.ult(panel, blk.panels));
+  Value index = ops.add(
+      blk.pBatch,
+      ops.add(ops.mul(ops.add(ops.mul(panel, blk.K), k), ops.c(blk.width)),
+              ops.rem(col, ops.c(blk.width))));
+  ops.copyChunk(dst,
+                ops.at(blk.P, ops.bf16(), ops.select(inside, index, ops.c(0))),
+                inside);
+}
+
+// Stores the sums into `out` of `type`: accumulator i of a fragment is
+// row g + 8 (i / 2), column 2 (lane % 4) + i % 2 of its 16 x 8 tile, g =
+// lane / 4; the two columns of a row as one store where aligned.
+void storeFragments(TensorCoreOps &ops, const MatmulBlock &blk,
+                    const FragmentGrid &grid, ArrayRef<Value> sums, Value out,
+                    Type type) {
+  OpBuilder &b = ops.b;
+  Location loc = ops.loc;
+  auto c = [&](int64_t v) { return ops.c(v); };
+  auto add = [&](Value x, Value y) { return ops.add(x, y); };
+  auto mul = [&](Value x, Value y) { return ops.mul(x, y); };
+  int64_t bytes = type.getIntOrFloatBitWidth() / 8;
+  Value pairs =
+      ops.both(ops.eq(ops.rem(blk.N, c(2)), c(0)), ops.aligned(out, 2 * bytes));
+  Value g = ops.div(ops.lane, c(4)), q = ops.rem(ops.lane, c(4));
+  for (int64_t mt = 0; mt < grid.mTiles; ++mt)
+    for (int64_t nt = 0; nt < grid.nTiles; ++nt)
+      for (int64_t h = 0; h < 2; ++h) {
+        Value row = add(blk.row0, add(mul(grid.warpRow, c(grid.warpRows)),
+                                      add(c(mt * 16 + 8 * h), g)));
+        Value col = add(blk.col0, add(mul(grid.warpCol, c(grid.warpCols)),
+                                      add(c(nt * 8), mul(q, c(2)))));
+        SmallVector<Value> values;
+        for (int64_t i = 0; i < 2; ++i) {
+          Value v = sums[(mt * grid.nTiles + nt) * 4 + 2 * h + i];
+          values.push_back(
+              type == ops.f32() ? v : b.create<LLVM::FPTruncOp>(loc, type, v));
+        }
+        Value first = add(blk.cBase, add(mul(row, blk.N), col));
+        auto inside =
+            b.create<scf::IfOp>(loc, TypeRange{}, ops.ult(row, blk.M), false);
+        OpBuilder::InsertionGuard guard(b);
+        b.setInsertionPointToStart(inside.thenBlock());
+        Value whole = ops.both(pairs, ops.ult(add(col, c(1)), blk.N));
+        auto ifOp = b.create<scf::IfOp>(loc, TypeRange{}, whole, true);
+        b.setInsertionPointToStart(ifOp.thenBlock());
+        Value v = b.create<LLVM::UndefOp>(loc, VectorType::get({2}, type));
+        for (int64_t i = 0; i < 2; ++i)
+          v = b.create<LLVM::InsertElementOp>(loc, v, values[i], c(i));
+        b.create<LLVM::StoreOp>(loc, v, ops.at(out, type, first), 2 * bytes);
+        b.setInsertionPointToStart(ifOp.elseBlock());
+        for (int64_t i = 0; i < 2; ++i) {
+          auto one = b.create<scf::IfOp>(loc, TypeRange{},
+                                         ops.ult(add(col, c(i)), blk.N), false);
+          OpBuilder::InsertionGuard guard(b);
+          b.setInsertionPointToStart(one.thenBlock());
+          b.create<LLVM::StoreOp>(loc, values[i],
+                                  ops.at(out, type, add(first, c(i))), bytes);
+        }
+      }
+}
 
 bool runsOnTensorCores(const MatmulBlock &block) {
   return block.elem.isBF16() && block.accum.isF32() && block.fused &&
@@ -310,8 +337,11 @@ void buildTensorCoreVariant(ttile::KernelOp kernel, int64_t tile,
   g.fastA = g.both(g.eq(g.rem(rowLength, g.c(kChunk)), g.c(0)),
                    g.aligned(block.A, 16));
   SmallVector<Value> sums = g.accumulate();
-  forEachDestination(b, loc, block,
-                     [&](Value out, Type type) { g.store(sums, out, type); });
+  FragmentGrid grid{g.warpRow,  g.warpCol, g.warpRows,
+                    g.warpCols, g.mTiles,  g.nTiles};
+  forEachDestination(b, loc, block, [&](Value out, Type type) {
+    storeFragments(g, block, grid, sums, out, type);
+  });
 }
 
 } // namespace tessera

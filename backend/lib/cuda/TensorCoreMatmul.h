@@ -1,7 +1,7 @@
 // A bf16 matmul on tensor cores (TensorCoreMatmul.cpp).
 #pragma once
 
-#include "MatmulBlock.h"
+#include "TensorCoreOps.h"
 
 namespace tessera {
 
@@ -23,5 +23,33 @@ constexpr int64_t kTensorCoreBlocks = 128;
 // the parameters every GPU matmul variant has (MatmulBlock.h).
 void buildTensorCoreVariant(ttile::KernelOp kernel, int64_t tile,
                             const std::string &symbol, mlir::OpBuilder &mb);
+
+// What the tensor-core variants share. The chunk of 8 elements of `a` from
+// a[row, k] (under transposition from a[k, row], down the rows) into shared
+// `dst`: by cp.async when `fastA`, else element by element; zeros past the
+// edges and the segment's end.
+void stageChunkOfA(TensorCoreOps &ops, const MatmulBlock &blk,
+                   mlir::Value fastA, mlir::Value row, mlir::Value k,
+                   mlir::Value dst);
+// The chunk of b's panels at k-row `k`, columns col to col + 7, into `dst`
+// by cp.async; zeros past the last panel and the segment's end.
+void stageChunkOfB(TensorCoreOps &ops, const MatmulBlock &blk, mlir::Value k,
+                   mlir::Value col, mlir::Value dst);
+
+// Where a block's sums lie when each warp holds mTiles x nTiles m16n8
+// accumulator fragments (mma.sync's, and a wgmma's of 64 rows): warp
+// (warpRow, warpCol) of the block's grid covers rows warpRow * warpRows
+// on and columns warpCol * warpCols on.
+struct FragmentGrid {
+  mlir::Value warpRow, warpCol;
+  int64_t warpRows, warpCols, mTiles, nTiles;
+};
+// Stores the sums into `out` of `type`: accumulator i of a fragment is row
+// g + 8 (i / 2), column 2 (lane % 4) + i % 2 of its 16 x 8 tile, g = lane
+// / 4; the two columns of a row as one store where aligned. `ops.lane` is
+// the thread's lane.
+void storeFragments(TensorCoreOps &ops, const MatmulBlock &blk,
+                    const FragmentGrid &grid, llvm::ArrayRef<mlir::Value> sums,
+                    mlir::Value out, mlir::Type type);
 
 } // namespace tessera

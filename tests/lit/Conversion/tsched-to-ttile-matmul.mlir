@@ -12,7 +12,7 @@
 // block); its sizes M, N, K, the batch stride of a, the row blocks per batch
 // and the panels. The packed buffer is the entry's scratch space.
 
-// CHECK-LABEL: ttile.kernel @mm_k0 attributes {kind = "matmul_pack", num_inputs = 1 : i64, num_sizes = 4 : i64, tile = 64 : i64, vector = 1 : i64} {
+// CHECK-LABEL: ttile.kernel @mm_k0 attributes {kind = "matmul_pack", num_inputs = 1 : i64, num_sizes = 4 : i64, tile = 64 : i64, ttile.matmul_pack = {element = f32, panel_width = 32 : i64, rhs_transposed = false}, vector = 1 : i64} {
 // CHECK-NEXT: ^bb0(%[[B:[^:]*]]: memref<?xf32>, %[[P:[^:]*]]: memref<?xf32>, %[[Q:[^:]*]]: index, %{{[^:]*}}: index, %[[N:[^:]*]]: index, %[[K:[^:]*]]: index, %[[S:[^:]*]]: index, %[[PANELS:[^:]*]]: index):
 // CHECK-NEXT: %[[KK:.*]] = arith.remui %[[Q]], %[[K]] : index
 // CHECK-NEXT: %[[REST:.*]] = arith.divui %[[Q]], %[[K]] : index
@@ -61,7 +61,8 @@
 // CHECK-NEXT: %[[KBEGIN:.*]] = arith.muli %[[SEG]], %[[L]] : index
 // CHECK-NEXT: %[[L2:.*]] = arith.constant 2048 : index
 // CHECK-NEXT: %[[KNEXT:.*]] = arith.addi %[[KBEGIN]], %[[L2]] : index
-// CHECK-NEXT: %[[KEND:.*]] = arith.minui %[[K]], %[[KNEXT]] : index
+// CHECK-NEXT: %[[KCUT:.*]] = arith.minui %[[K]], %[[KNEXT]] : index
+// CHECK-NEXT: %[[KEND:.*]] = arith.select %[[SINGLE]], %[[K]], %[[KCUT]] : index
 // CHECK-NEXT: %[[ABASE:.*]] = arith.muli %[[BATCH]], %[[LS]] : index
 // CHECK-NEXT: %[[BP:.*]] = arith.muli %[[BATCH]], %[[PANELS]] : index
 // CHECK-NEXT: %[[PANELROW:.*]] = arith.addi %[[BP]], %[[PANEL]] : index
@@ -126,7 +127,8 @@
 // CHECK-NEXT:   scf.yield %[[NEXT2]] : f32
 // CHECK:      memref.store %[[SUM]], %[[OUT]][%[[P]]] : memref<?xf32>
 
-// The entry: S = max(1, ceil(K / 2048)) segments and their values (a
+// The entry: S = max(1, ceil(K / 2048)) segments (1 for a result of 2^22
+// elements or more) and their values (a
 // placeholder when S is 1), row blocks ceil(M / 4), panels ceil(N / 32);
 // the packed b (panels * K rows of 32) is allocated, filled, read and
 // freed at once; then the values are added (no points when S is 1).
@@ -135,12 +137,18 @@
 // CHECK-NEXT: %[[Z0:.*]] = arith.constant 0 : index
 // CHECK-NEXT: %[[Z1:.*]] = arith.constant 0 : index
 // CHECK-NEXT: %[[BATCHES:.*]] = arith.constant 1 : index
+// CHECK-NEXT: %[[MN0:.*]] = arith.muli %[[DM]], %[[DN]] : index
+// CHECK-NEXT: %[[ELEMENTS:.*]] = arith.muli %[[BATCHES]], %[[MN0]] : index
+// CHECK-NEXT: %[[C2P22:.*]] = arith.constant 4194304 : index
+// CHECK-NEXT: %[[LARGE:.*]] = arith.cmpi uge, %[[ELEMENTS]], %[[C2P22]] : index
+// CHECK-NEXT: %[[ONE0:.*]] = arith.constant 1 : index
 // CHECK-NEXT: %[[C2047:.*]] = arith.constant 2047 : index
 // CHECK-NEXT: %[[K2047:.*]] = arith.addi %[[DK]], %[[C2047]] : index
 // CHECK-NEXT: %[[C2048:.*]] = arith.constant 2048 : index
 // CHECK-NEXT: %[[CEIL:.*]] = arith.divui %[[K2047]], %[[C2048]] : index
 // CHECK-NEXT: %[[ONE:.*]] = arith.constant 1 : index
-// CHECK-NEXT: %[[S:.*]] = arith.maxui %[[CEIL]], %[[ONE]] : index
+// CHECK-NEXT: %[[CUT:.*]] = arith.maxui %[[CEIL]], %[[ONE]] : index
+// CHECK-NEXT: %[[S:.*]] = arith.select %[[LARGE]], %[[ONE0]], %[[CUT]] : index
 // CHECK-NEXT: %[[PAIRS:.*]] = arith.muli %[[BATCHES]], %[[S]] : index
 // CHECK-NEXT: %[[ONE2:.*]] = arith.constant 1 : index
 // CHECK-NEXT: %[[SEVERAL:.*]] = arith.cmpi ugt, %[[S]], %[[ONE2]] : index
@@ -284,7 +292,8 @@ func.func @mm_tr(%a: tensor<?x29xf64> {tgraph.name = "a", tgraph.shape = ["M", 2
 // CHECK-NEXT: %[[LS:.*]] = arith.muli %[[DM]], %[[DK]] : index
 // CHECK-NEXT: %[[RS:.*]] = arith.muli %[[DK]], %[[DN]] : index
 // The segments' pairs are (batch, segment), B * S of them.
-// CHECK: %[[S:.*]] = arith.maxui %{{.*}}, %{{.*}} : index
+// CHECK: %[[CUT:.*]] = arith.maxui %{{.*}}, %{{.*}} : index
+// CHECK-NEXT: %[[S:.*]] = arith.select %{{.*}}, %{{.*}}, %[[CUT]] : index
 // CHECK-NEXT: %[[PAIRS:.*]] = arith.muli %[[DB]], %[[S]] : index
 // CHECK: %[[VALUES:.*]] = memref.alloc(%{{.*}}) : memref<?xi64>
 // CHECK: %[[PK:.*]] = arith.muli %[[PANELS:.*]], %[[DK]] : index

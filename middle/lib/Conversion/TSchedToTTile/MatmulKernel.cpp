@@ -59,11 +59,17 @@ static constexpr int64_t kMatmulSegment = 2048;
 static constexpr int64_t kSmallResult = 65536;
 static constexpr int64_t kShortSegment = 512;
 
+// A result of at least kWholeSumResult elements (2048 x 2048) has tiles
+// enough to fill every core of a CPU or SM of a GPU without cutting its
+// sums: it is one segment whatever K, decided at run time from the shapes
+// alone, and skips the segments' values (with K = 8192, four times the
+// result in f32, written and read back).
+static constexpr int64_t kWholeSumResult = int64_t(1) << 22;
+
 static int64_t segmentLength(RankedTensorType result) {
   std::optional<int64_t> perBatch =
       staticCount(result, result.getRank() - 2, result.getRank());
-  return perBatch && *perBatch <= kSmallResult ? kShortSegment
-                                               : kMatmulSegment;
+  return perBatch && *perBatch <= kSmallResult ? kShortSegment : kMatmulSegment;
 }
 
 static Value add(OpBuilder &b, Location loc, Value x, Value y) {
@@ -230,10 +236,18 @@ void emitPackKernel(EntryContext &ctx, Location loc, Value rhs, Value packed,
                   SmallVector<Value>(sizes)};
   KernelBody kb = createKernel(ctx, spec, loc);
   OpBuilder &b = kb.builder;
+  int64_t width = kVectorsPerStep * lanes;
+  // What a target that packs panels on its own schedule needs (the CUDA
+  // backend's copies of 16-byte chunks).
+  kb.offset.getParentBlock()->getParentOp()->setAttr(
+      "ttile.matmul_pack",
+      b.getDictionaryAttr(
+          {b.getNamedAttr("element", TypeAttr::get(elem)),
+           b.getNamedAttr("rhs_transposed", b.getBoolAttr(transposed)),
+           b.getNamedAttr("panel_width", b.getI64IntegerAttr(width))}));
   Value B = kb.inputs[0], P = kb.outputs[0];
   Value N = kb.sizes[0], K = kb.sizes[1], stride = kb.sizes[2],
         panels = kb.sizes[3];
-  int64_t width = kVectorsPerStep * lanes;
   Value q = kb.offset;
   Value k = b.create<arith::RemUIOp>(loc, q, K);
   Value rest = b.create<arith::DivUIOp>(loc, q, K);
@@ -316,8 +330,14 @@ LogicalResult lowerMatmulGroup(tsched::FusionGroupOp group,
   int64_t segment = segmentLength(cast<RankedTensorType>(mm.getType()));
   Value segments, values, productBatches = batches;
   if (segmented) {
-    segments = eb.create<arith::MaxUIOp>(
-        loc, ceilDiv(eb, loc, k, segment), indexConst(eb, loc, 1));
+    Value large = eb.create<arith::CmpIOp>(
+        loc, arith::CmpIPredicate::uge,
+        mulIdx(eb, loc, batches, mulIdx(eb, loc, m, n)),
+        indexConst(eb, loc, kWholeSumResult));
+    segments = eb.create<arith::SelectOp>(
+        loc, large, indexConst(eb, loc, 1),
+        eb.create<arith::MaxUIOp>(loc, ceilDiv(eb, loc, k, segment),
+                                  indexConst(eb, loc, 1)));
     productBatches = mulIdx(eb, loc, batches, segments);
     Value several = eb.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ugt,
                                              segments, indexConst(eb, loc, 1));
@@ -371,8 +391,8 @@ LogicalResult lowerMatmulGroup(tsched::FusionGroupOp group,
            eb.getNamedAttr("accumulator", TypeAttr::get(acc)),
            eb.getNamedAttr("lhs_transposed", eb.getBoolAttr(tl)),
            eb.getNamedAttr("fused", eb.getBoolAttr(fused)),
-           eb.getNamedAttr(
-               "segment", eb.getI64IntegerAttr(segmented ? segment : 0)),
+           eb.getNamedAttr("segment",
+                           eb.getI64IntegerAttr(segmented ? segment : 0)),
            eb.getNamedAttr("panel_width", eb.getI64IntegerAttr(width))}));
   // Freed at once: a live buffer costs every later failure path a free.
   eb.create<memref::DeallocOp>(loc, packed);
@@ -411,8 +431,11 @@ LogicalResult lowerMatmulGroup(tsched::FusionGroupOp group,
     o.single = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, S,
                                        indexConst(b, loc, 1));
     o.kBegin = mulIdx(b, loc, which, indexConst(b, loc, segment));
-    o.kEnd = b.create<arith::MinUIOp>(
-        loc, o.K, addIdx(b, loc, o.kBegin, indexConst(b, loc, segment)));
+    // One segment is the whole sum (kWholeSumResult).
+    o.kEnd = b.create<arith::SelectOp>(
+        loc, o.single, o.K,
+        b.create<arith::MinUIOp>(
+            loc, o.K, addIdx(b, loc, o.kBegin, indexConst(b, loc, segment))));
   }
   o.aBase = mulIdx(b, loc, batch, kb.sizes[3]);
   // The panel's packed rows: (batch * panels + panel) * K rows of `width`.

@@ -39,7 +39,10 @@ def TTile_KernelOp
     point is a result element read from where the layout operator puts it).
     A `matmul` kernel carries `ttile.matmul = {element, lhs_transposed,
     panel_width}`: what a target that runs matmuls on its own schedule (the
-    CUDA backend's block tiles) needs to read the operands; an `attention`
+    CUDA backend's block tiles) needs to read the operands; a `matmul_pack`
+    kernel carries `ttile.matmul_pack = {element, rhs_transposed,
+    panel_width}`, with which the CUDA backend copies panels a 16-byte
+    chunk a thread; an `attention`
     kernel (a point is a block of query rows) carries `ttile.attention =
     {element}`, which the CUDA backend reads to run bf16 and f16 on tensor
     cores.

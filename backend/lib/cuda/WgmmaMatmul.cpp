@@ -1,0 +1,317 @@
+// A bf16 matmul on sm_90a's warpgroup tensor cores: the largest
+// tensor-core variant's 128 x 256 tiles (TensorCoreMatmul.cpp), its 8
+// warps now two warpgroups of 4, each computing 64 rows x 256 columns as
+// one wgmma.mma_async m64n256k16 per 16 k, with its 128 f32 sums a thread
+// in registers and both operands read by the tensor cores straight from
+// shared memory (no ldmatrix).
+//
+// Stages of 64 k (one 128-byte row of bf16) are copied by cp.async, 4
+// stages in 193 KiB of dynamic shared memory, in the layouts wgmma reads
+// with its 128-byte swizzle: 8 rows of 128 bytes make a 1024-byte atom
+// whose 16-byte chunk c of row r sits at chunk c ^ r. `a` (rows of k) is
+// k-major: row r of the tile is row r of the stage. b's panels and, under
+// transposition, `a` are k-rows of columns (MN-major): 64 columns of 64 k
+// make 8 atoms one after the other (8 KiB), and the next 64 columns
+// follow. Each wgmma is told so by its operands' descriptors (start, the
+// distances between atoms, the swizzle) and its transpose flags.
+//
+// The order of the sums is the tensor-core variants' (TensorCoreMatmul.cpp):
+// each result adds, from zero, one product of 16 consecutive k at a time in
+// ascending order from the start of its segment, k past its end zeros.
+//
+// Synchronisation, per stage t: this thread's copies of stage t have landed
+// (cp.async.wait_group), are made visible to the tensor cores' reads
+// (fence.proxy.async: cp.async writes through the generic proxy, wgmma
+// reads through the async one), and everyone's have (the barrier, which
+// also says that both warpgroups are done with stage t - 1, whose place
+// stage t + 3 then takes). The four wgmma of a stage are one group; the
+// copies of stage t + 3 are issued while it runs, and it is waited for
+// before the next stage. The sums pass through an empty asm after each
+// wait, so that LLVM reads no accumulator before it is written.
+#include "WgmmaMatmul.h"
+#include "../common/TileLowering.h"
+#include "TensorCoreMatmul.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/IR/Module.h"
+
+using namespace mlir;
+
+namespace tessera {
+namespace {
+
+constexpr int64_t kTileRows = 128, kTileCols = 256;
+constexpr int64_t kDepth = 64; // k per stage: a 128-byte row of bf16
+constexpr int64_t kStages = 4;
+// Stages requested ahead of the one multiplied: all the others (the
+// stage's wgmma are waited for before the next stage; letting one group
+// run on across the barrier, two ahead, measured the same).
+constexpr int64_t kAhead = kStages - 1;
+constexpr int64_t kRowBytes = 128;
+constexpr int64_t kAtomBytes = 8 * kRowBytes;
+// 64 columns of an MN-major operand: kDepth rows of 128 bytes.
+constexpr int64_t kColumnGroupBytes = kDepth * kRowBytes;
+constexpr int64_t kAStageBytes = kTileRows * kDepth * 2;
+constexpr int64_t kStageBytes = kAStageBytes + kTileCols * kDepth * 2;
+constexpr int64_t kWarpgroupRows = 64;
+constexpr int64_t kSums = kTileCols / 2; // f32 a thread: 64 x 256 / 128
+constexpr int64_t kSwizzle128 = 1;       // the descriptor's layout type
+
+struct WgmmaBuilder : TensorCoreOps {
+  WgmmaBuilder(OpBuilder &b, Location loc, const MatmulBlock &block)
+      : TensorCoreOps{{b, loc}}, blk(block) {}
+
+  const MatmulBlock &blk;
+  Value fastA;     // a's chunks are staged by cp.async
+  Value skew;      // bytes from `shared` to the first 1024-aligned byte
+  Value address;   // that byte's shared-memory address
+  Value warpgroup; // 0 or 1: its rows start at 64 warpgroup
+
+  // Byte `offset` of the aligned stages, as a pointer, for copies.
+  Value pointer(Value offset) {
+    return at(shared, b.getI8Type(), add(skew, offset));
+  }
+  Value stageOffset(Value stage, bool ofB) {
+    return add(mul(stage, c(kStageBytes)), c(ofB ? kAStageBytes : 0));
+  }
+  // The byte offset of chunk `chunk` of row `row` in rows of 128 bytes
+  // (k-major a), or of chunk `chunk` of k-row `row` in groups of 64
+  // columns (MN-major operands).
+  Value kMajorChunk(Value row, Value chunk) {
+    Value place = b.create<arith::XOrIOp>(
+        loc, chunk, b.create<arith::AndIOp>(loc, row, c(7)));
+    return add(mul(row, c(kRowBytes)), mul(place, c(16)));
+  }
+  Value mnMajorChunk(Value row, Value chunk) {
+    Value group = b.create<arith::ShRUIOp>(loc, chunk, c(3));
+    Value within = b.create<arith::AndIOp>(loc, chunk, c(7));
+    return add(mul(group, c(kColumnGroupBytes)), kMajorChunk(row, within));
+  }
+
+  // Stages k-block `kb` of the segment into `stage`: 12 chunks a thread.
+  void load(Value kb, Value stage) {
+    Value k0 = add(blk.kBegin, mul(kb, c(kDepth)));
+    Value aStage = stageOffset(stage, false), bStage = stageOffset(stage, true);
+    int64_t chunksOfA = kTileRows * kDepth / kChunk;
+    for (int64_t first = 0; first < chunksOfA; first += kGpuMatmulThreads) {
+      Value i = add(blk.tid, c(first));
+      Value row, k, offset;
+      if (!blk.transposedA) {
+        Value r = div(i, c(kDepth / kChunk)), ch = rem(i, c(kDepth / kChunk));
+        row = add(blk.row0, r);
+        k = add(k0, mul(ch, c(kChunk)));
+        offset = kMajorChunk(r, ch);
+      } else {
+        Value r = div(i, c(kTileRows / kChunk));
+        Value ch = rem(i, c(kTileRows / kChunk));
+        row = add(blk.row0, mul(ch, c(kChunk)));
+        k = add(k0, r);
+        offset = mnMajorChunk(r, ch);
+      }
+      stageChunkOfA(*this, blk, fastA, row, k, pointer(add(aStage, offset)));
+    }
+    int64_t chunksOfB = kTileCols * kDepth / kChunk;
+    for (int64_t first = 0; first < chunksOfB; first += kGpuMatmulThreads) {
+      Value i = add(blk.tid, c(first));
+      Value r = div(i, c(kTileCols / kChunk));
+      Value ch = rem(i, c(kTileCols / kChunk));
+      Value k = add(k0, r);
+      Value col = add(blk.col0, mul(ch, c(kChunk)));
+      Value dst = pointer(add(bStage, mnMajorChunk(r, ch)));
+      stageChunkOfB(*this, blk, k, col, dst);
+    }
+    b.create<NVVM::CpAsyncCommitGroupOp>(loc);
+  }
+
+  // A shared-memory matrix descriptor: the start address and the two
+  // distances in 16-byte units, the 128-byte swizzle.
+  Value descriptor(Value start, int64_t leading, int64_t stride) {
+    Value field = b.create<arith::AndIOp>(
+        loc, b.create<arith::ShRUIOp>(loc, start, c(4)), c(0x3FFF));
+    int64_t fixed =
+        ((leading >> 4) << 16) | ((stride >> 4) << 32) | (kSwizzle128 << 62);
+    return b.create<arith::OrIOp>(loc, field, c(fixed));
+  }
+
+  void instruction(StringRef text) {
+    b.create<LLVM::InlineAsmOp>(loc, Type(), ValueRange{}, text, "",
+                                /*has_side_effects=*/true,
+                                /*is_align_stack=*/false,
+                                LLVM::AsmDialectAttr(), ArrayAttr());
+  }
+  // `text` with the sums as operands 0 to kSums - 1, read and written,
+  // then `inputs`; returns the sums it leaves.
+  SmallVector<Value> onSums(StringRef text, ValueRange sums, ValueRange inputs,
+                            StringRef inputConstraints) {
+    SmallVector<std::string> constraints(kSums, "=f");
+    if (!inputConstraints.empty())
+      constraints.push_back(inputConstraints.str());
+    for (int64_t i = 0; i < kSums; ++i)
+      constraints.push_back(std::to_string(i));
+    SmallVector<Value> operands(inputs);
+    llvm::append_range(operands, sums);
+    auto type = LLVM::LLVMStructType::getLiteral(
+        b.getContext(), SmallVector<Type>(kSums, f32()));
+    Value result =
+        b.create<LLVM::InlineAsmOp>(
+             loc, type, operands, text, llvm::join(constraints, ","),
+             /*has_side_effects=*/true,
+             /*is_align_stack=*/false, LLVM::AsmDialectAttr(), ArrayAttr())
+            .getResult(0);
+    SmallVector<Value> out;
+    for (int64_t i = 0; i < kSums; ++i)
+      out.push_back(b.create<LLVM::ExtractValueOp>(loc, result, i));
+    return out;
+  }
+  // sums += the product of the 64 x 16 and 16 x 256 matrices the
+  // descriptors point at.
+  SmallVector<Value> wgmma(Value descA, Value descB, ValueRange sums) {
+    SmallVector<std::string> names;
+    for (int64_t i = 0; i < kSums; ++i)
+      names.push_back("$" + std::to_string(i));
+    std::string text =
+        "{\n.reg .pred p;\nsetp.ne.b32 p, $" + std::to_string(kSums + 2) +
+        ", 0;\nwgmma.mma_async.sync.aligned.m64n256k16.f32.bf16.bf16 {" +
+        llvm::join(names, ", ") + "}, $" + std::to_string(kSums) + ", $" +
+        std::to_string(kSums + 1) + ", p, 1, 1, " +
+        (blk.transposedA ? "1" : "0") + ", 1;\n}";
+    return onSums(text, sums, ValueRange{descA, descB, c32(1)}, "l,l,r");
+  }
+
+  // Issues the 64 k of `stage`, four wgmma of 16, as one group.
+  SmallVector<Value> multiply(Value stage, ValueRange sums) {
+    Value aStart = add(address, stageOffset(stage, false));
+    Value bStart = add(address, stageOffset(stage, true));
+    // This warpgroup's 64 rows: 8 atoms of k-major rows, or the
+    // warpgroup's group of 64 MN-major columns.
+    aStart = add(aStart, mul(warpgroup,
+                             c(blk.transposedA ? kColumnGroupBytes
+                                               : kWarpgroupRows * kRowBytes)));
+    SmallVector<Value> acc =
+        onSums("", sums, ValueRange{}, ""); // written before the fence
+    instruction("wgmma.fence.sync.aligned;");
+    for (int64_t k = 0; k < kDepth; k += 16) {
+      // 16 k: 32 bytes along a k-major row, two atoms down MN-major rows.
+      Value descA = blk.transposedA
+                        ? descriptor(add(aStart, c(2 * k / 16 * kAtomBytes)),
+                                     kColumnGroupBytes, kAtomBytes)
+                        : descriptor(add(aStart, c(k * 2)), 16, kAtomBytes);
+      Value descB = descriptor(add(bStart, c(2 * k / 16 * kAtomBytes)),
+                               kColumnGroupBytes, kAtomBytes);
+      acc = wgmma(descA, descB, acc);
+    }
+    instruction("wgmma.commit_group.sync.aligned;");
+    return acc;
+  }
+  // Waits for the stage's wgmma; the sums as they then are.
+  SmallVector<Value> finish(ValueRange sums) {
+    instruction("wgmma.wait_group.sync.aligned 0;");
+    return onSums("", sums, ValueRange{}, "");
+  }
+
+  // The sums over the block's segment of k: the pipeline of
+  // TensorCoreMatmul.cpp's accumulate, 64 k a stage.
+  SmallVector<Value> accumulate() {
+    Value zero = b.create<arith::ConstantOp>(loc, b.getFloatAttr(f32(), 0.0));
+    SmallVector<Value> zeros(kSums, zero);
+    Value blocks = ceilDiv(sub(blk.kEnd, blk.kBegin), kDepth);
+    for (int64_t s = 0; s < kAhead; ++s) {
+      auto ifOp = b.create<scf::IfOp>(loc, TypeRange{}, ult(c(s), blocks),
+                                      /*withElse=*/false);
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(ifOp.thenBlock());
+      load(c(s), c(s));
+    }
+    auto loop = b.create<scf::ForOp>(loc, c(0), blocks, c(1), zeros);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(loop.getBody());
+    Value t = loop.getInductionVar();
+    Value last = ult(sub(blocks, t), c(kAhead));
+    auto wait = b.create<scf::IfOp>(loc, TypeRange{}, last, true);
+    {
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(wait.thenBlock());
+      b.create<NVVM::CpAsyncWaitGroupOp>(loc, 0);
+      b.setInsertionPointToStart(wait.elseBlock());
+      b.create<NVVM::CpAsyncWaitGroupOp>(loc, kAhead - 1);
+    }
+    instruction("fence.proxy.async.shared::cta;");
+    b.create<NVVM::Barrier0Op>(loc);
+    SmallVector<Value> acc =
+        multiply(rem(t, c(kStages)), loop.getRegionIterArgs());
+    // While the tensor cores work, the copies of stage t + kAhead.
+    Value ahead = add(t, c(kAhead));
+    auto request = b.create<scf::IfOp>(loc, TypeRange{}, ult(ahead, blocks),
+                                       /*withElse=*/false);
+    {
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(request.thenBlock());
+      load(ahead, rem(ahead, c(kStages)));
+    }
+    b.create<scf::YieldOp>(loc, finish(acc));
+    return SmallVector<Value>(loop.getResults());
+  }
+};
+
+} // namespace
+
+void buildWgmmaVariant(ttile::KernelOp kernel, const std::string &symbol,
+                       OpBuilder &mb) {
+  Location loc = kernel.getLoc();
+  OpBuilder b(kernel.getContext());
+  std::string name = symbol + kSm90aSuffix;
+  // The stages, and 1 KiB to align them to the swizzle's atoms.
+  auto shared = LLVM::LLVMArrayType::get(mb.getI8Type(),
+                                         kStages * kStageBytes + kAtomBytes);
+  MatmulBlock block = openMatmulBlock(kernel, kTileRows, kTileCols, name,
+                                      shared, /*minBlocksPerSM=*/1, mb, b);
+  WgmmaBuilder g(b, loc, block);
+  g.shared = sharedMemory(b, loc, name);
+  g.lane = g.rem(block.tid, g.c(32));
+  Value warp = g.div(block.tid, g.c(32));
+  g.warpgroup = g.div(warp, g.c(4));
+  Value raw = b.create<LLVM::PtrToIntOp>(loc, b.getI64Type(), g.shared);
+  g.address = b.create<arith::AndIOp>(loc, g.add(raw, g.c(kAtomBytes - 1)),
+                                      g.c(~(kAtomBytes - 1)));
+  g.skew = g.sub(g.address, raw);
+  Value rowLength = block.transposedA ? block.M : block.K;
+  g.fastA = g.both(g.eq(g.rem(rowLength, g.c(kChunk)), g.c(0)),
+                   g.aligned(block.A, 16));
+  SmallVector<Value> sums = g.accumulate();
+  // Warp w holds rows 16 w on (a wgmma's rows are its warpgroup's four
+  // warps', 16 each), all 256 columns, as 32 fragments of 16 x 8.
+  FragmentGrid grid{warp, g.c(0), 16, kTileCols, 1, kTileCols / 8};
+  forEachDestination(b, loc, block, [&](Value out, Type type) {
+    storeFragments(g, block, grid, sums, out, type);
+  });
+}
+
+void keepArchitectureVariants(llvm::Module &module, const std::string &arch) {
+  bool hopper =
+      arch.size() == 6 && arch.rfind("sm_9", 0) == 0 && arch.back() == 'a';
+  llvm::StringRef suffix(kSm90aSuffix);
+  // Kernels first: they are the shared memory's only users.
+  SmallVector<llvm::GlobalValue *> variants;
+  for (bool kernels : {true, false})
+    for (llvm::GlobalValue &g : module.global_values())
+      if (g.getName().contains(suffix) && isa<llvm::Function>(g) == kernels)
+        variants.push_back(&g);
+  for (llvm::GlobalValue *g : variants) {
+    llvm::StringRef name = g->getName();
+    size_t at = name.find(suffix);
+    std::string base =
+        (name.take_front(at) + name.drop_front(at + suffix.size())).str();
+    if (!hopper) {
+      g->eraseFromParent();
+      continue;
+    }
+    if (llvm::GlobalValue *old = module.getNamedValue(base))
+      old->eraseFromParent();
+    g->setName(base);
+  }
+}
+
+} // namespace tessera
