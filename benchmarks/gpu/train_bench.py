@@ -5,9 +5,10 @@ run, from the same initial parameters, on the GPU or on the CPU.
   benchmarks/gpu/train_bench.py CARRY TESSERA [--quick] [--device cuda|cpu]
       [--threads N] [--points N,...] [--batch B]
 
-CARRY holds burgers_step.tbin and mlp_step.tbin (benchmarks/gpu/*.tsr
-compiled with --target=cpu,cuda by scripts/gpu/prepare.sh, or for the CPU
-alone by benchmarks/cpu/run.sh train). For each benchmark the parameters
+CARRY holds burgers_step.tbin, mlp_step.tbin and mlp_step_bf16.tbin
+(benchmarks/gpu/*.tsr compiled with --target=cpu,cuda by
+scripts/gpu/prepare.sh, or for the CPU alone by benchmarks/cpu/run.sh
+train). For each benchmark the parameters
 are drawn here and given to every framework, and the first step's loss
 must agree between them (the same computation) before any time is printed.
 
@@ -16,7 +17,8 @@ steps minus that over a few, divided by the difference: the steady-state
 step (CUDA graphs replayed on the GPU), without loading and the first
 steps. PyTorch's and JAX's are the median of synchronised steps after
 warm-up. Matmuls run in f32 everywhere (TF32 off in PyTorch, "highest"
-precision in JAX).
+precision in JAX), but for the MLP step with bf16 matmuls (GPU only),
+which all three run with the same casts.
 
 --device cpu (default cuda) runs Tessera and PyTorch on the CPU, at
 smaller sizes (Burgers 4096 points, MLP batch 256; --points and --batch
@@ -305,6 +307,42 @@ def mlp_jax_loss(jax, jnp):
     return loss
 
 
+# The same step with its matmuls in bf16 (benchmarks/gpu/mlp_step_bf16.tsr):
+# operands rounded to bf16, f32 sums, the product rounded to bf16, then
+# f32 again for the bias; the backward's matmuls the same way.
+
+def mlp_bf16_torch(params, inputs, device):
+    import torch
+    w = {k: torch.tensor(v, device=device, requires_grad=True) for k, v in params.items()}
+    x, y = (torch.tensor(inputs[k], device=device) for k in ("x", "y"))
+    opt = torch.optim.AdamW(list(w.values()), lr=1e-3, eps=1e-8, weight_decay=0.01)
+
+    def linear(a, weight, bias):
+        return (a.bfloat16() @ weight.bfloat16()).float() + bias
+
+    def step():
+        opt.zero_grad(set_to_none=True)
+        out = linear(torch.relu(linear(x, w["W1"], w["b1"])), w["W2"], w["b2"])
+        loss = ((out - y) ** 2).mean()
+        loss.backward()
+        opt.step()
+        return loss
+
+    first = float(step().detach())
+    return first, step, torch_sync(device)
+
+
+def mlp_bf16_jax_loss(jax, jnp):
+    def linear(a, weight, bias):
+        return (a.astype(jnp.bfloat16) @ weight.astype(jnp.bfloat16)).astype(
+            jnp.float32) + bias
+
+    def loss(w, x, y):
+        out = linear(jnp.maximum(linear(x, w["W1"], w["b1"]), 0), w["W2"], w["b2"])
+        return jnp.mean((out - y) ** 2)
+    return loss
+
+
 def bench(name, tbin, params, inputs, torch_fn, jax_loss, opts, work, steps,
           decay=0.0):
     t_ms, t_loss = tessera_step_ms(opts.tessera, tbin, params, inputs, work,
@@ -374,11 +412,14 @@ def main():
     if opts.quick:
         points, batch, burgers_steps, mlp_steps = [1024], 256, (3, 13), (3, 13)
     elif gpu:
-        points, batch, burgers_steps, mlp_steps = [16384, 65536], 8192, (10, 110), (5, 25)
+        # The MLP's few and many steps 200 apart: a bf16 step of about 2
+        # ms would otherwise be lost in the run-to-run spread of a
+        # process's start (tens of ms).
+        points, batch, burgers_steps, mlp_steps = [16384, 65536], 8192, (10, 110), (10, 210)
     else:
         points, batch, burgers_steps, mlp_steps = [4096], 256, (2, 12), (2, 22)
     points, batch = opts.points or points, opts.batch or batch
-    opts.reps, opts.rounds = (30, 1) if gpu else (20, 3)
+    opts.reps, opts.rounds = (30, 3) if gpu else (20, 3)
     rng = np.random.default_rng(7)
     with tempfile.TemporaryDirectory() as work:
         for n in points:
@@ -392,6 +433,11 @@ def main():
               os.path.join(carry, "mlp_step.tbin"), mlp_params(rng),
               {"x": x, "y": y}, mlp_torch, mlp_jax_loss, opts, work, mlp_steps,
               decay=0.01)
+        if gpu:
+            bench(f"MLP step 1024-4096-1024 with bf16 matmuls, B {batch}",
+                  os.path.join(carry, "mlp_step_bf16.tbin"), mlp_params(rng),
+                  {"x": x, "y": y}, mlp_bf16_torch, mlp_bf16_jax_loss, opts,
+                  work, mlp_steps, decay=0.01)
     return 0
 
 

@@ -20,7 +20,7 @@ arch=()
 [[ -n ${SUITE_CUDA_ARCH:-} ]] && arch=(--cuda-arch="$SUITE_CUDA_ARCH")
 "$src/build/bin/tesserac" "$src/benchmarks/gpu/kernels.tsr" --target=cpu,cuda \
   "${arch[@]}" -o "$carry/kernels.tbin"
-for bench in burgers_step mlp_step; do
+for bench in burgers_step mlp_step mlp_step_bf16; do
   "$src/build/bin/tesserac" "$src/benchmarks/gpu/$bench.tsr" --target=cpu,cuda \
     "${arch[@]}" -o "$carry/$bench.tbin"
 done

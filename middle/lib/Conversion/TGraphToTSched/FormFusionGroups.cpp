@@ -51,7 +51,27 @@ bool isComplexPart(Operation *op) {
          llvm::any_of(op->getResultTypes(), complexTensor);
 }
 
+bool isShapeCast(Operation *op) {
+  auto r = dyn_cast<tgraph::ReshapeOp>(op);
+  if (!r)
+    return false;
+  auto from = cast<RankedTensorType>(r->getOperand(0).getType());
+  auto to = cast<RankedTensorType>(r.getType());
+  if (from.getRank() != to.getRank() || isa<ComplexType>(to.getElementType()))
+    return false;
+  auto fromDims = symbolicDims(r->getOperand(0)),
+       toDims = symbolicDims(r->getResult(0));
+  if (!fromDims || !toDims)
+    return false;
+  for (auto [f, t] : llvm::zip(*fromDims, *toDims))
+    if (f.toAttr(op->getContext()) != t.toAttr(op->getContext()))
+      return false;
+  return true;
+}
+
 bool isElementwise(Operation *op) {
+  if (isShapeCast(op))
+    return true;
   if (isComplexPart(op))
     return false;
   return isa<tgraph::AddOp, tgraph::SubOp, tgraph::MulOp, tgraph::DivOp,
@@ -191,6 +211,28 @@ void rankZeroConstantsToGraph(func::FuncOp fn) {
     c.replaceAllUsesWith(g);
     c.erase();
   }
+}
+
+// The value the chain of elementwise operators (and type casts) that
+// computes `v` starts from: back through the operand of each one's shape,
+// to a value no elementwise operator computes. Its extents are v's.
+Value chainStart(Value v) {
+  ArrayAttr shape = symbolicShape(v);
+  while (Operation *def = v.getDefiningOp()) {
+    if (isa<tensor::CastOp>(def)) {
+      v = def->getOperand(0);
+      continue;
+    }
+    if (!isElementwise(def) || isa<tgraph::ConstantOp>(def))
+      break;
+    auto same = llvm::find_if(def->getOperands(), [&](Value o) {
+      return isa<RankedTensorType>(o.getType()) && symbolicShape(o) == shape;
+    });
+    if (same == def->operand_end())
+      break;
+    v = *same;
+  }
+  return v;
 }
 
 // A bool computed once but read by several operators would leave its group
@@ -356,8 +398,11 @@ public:
 private:
   // A `tensor.cast` (where a call with known extents met an op with
   // symbolic dims) changes the type, not the elements: a cast to its own
-  // type goes, any other becomes a reshape to the same shape (a layout
-  // kernel), its run-time extents those of the operand.
+  // type goes, any other becomes a reshape to the same shape (a shape cast,
+  // which elementwise chains run through), its run-time extents those of
+  // the operand, read from where the operand's chain starts (chainStart):
+  // a dim of a value the chain's group computes would be needed before
+  // that group runs, and would keep the cast out of it.
   void castsToReshapes(Block &block) {
     for (Operation &op : llvm::make_early_inc_range(block)) {
       auto c = dyn_cast<tensor::CastOp>(op);
@@ -373,15 +418,19 @@ private:
         continue;
       }
       OpBuilder b(c);
+      Value start = chainStart(c.getSource());
+      auto startType = cast<RankedTensorType>(start.getType());
       SmallVector<Value> dims;
       for (int64_t i = 0; i < type.getRank(); ++i)
         if (type.isDynamicDim(i))
           dims.push_back(
-              source.isDynamicDim(i)
-                  ? b.create<tensor::DimOp>(c.getLoc(), c.getSource(), i)
-                        .getResult()
+              !source.isDynamicDim(i) ? b.create<arith::ConstantIndexOp>(
+                                             c.getLoc(), source.getDimSize(i))
+                                            .getResult()
+              : startType.isDynamicDim(i)
+                  ? b.create<tensor::DimOp>(c.getLoc(), start, i).getResult()
                   : b.create<arith::ConstantIndexOp>(c.getLoc(),
-                                                     source.getDimSize(i))
+                                                     startType.getDimSize(i))
                         .getResult());
       Value r =
           b.create<tgraph::ReshapeOp>(c.getLoc(), type, c.getSource(), dims);

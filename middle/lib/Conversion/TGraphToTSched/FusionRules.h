@@ -12,6 +12,12 @@ namespace tessera {
 // The operators an elementwise fusion group may hold, broadcasts aside.
 bool isElementwise(mlir::Operation *op);
 
+// A reshape that changes only how its result's type spells the dims (an
+// op's generic dims bound at a call: tensor<?x?xf32> to tensor<?x4096xf32>
+// of the same extents): the identity on a flat buffer, so elementwise
+// chains run through it.
+bool isShapeCast(mlir::Operation *op);
+
 // Random numbers (random_uniform, random_normal, dropout) join elementwise
 // groups too: a lane draws its element's number from the element's flat
 // index, which an elementwise group's step knows. A reduction's chain does

@@ -82,7 +82,10 @@ private:
       return segmentReads(cast<RankedTensorType>(b.getOperand().getType()),
                           type, bounds)
           .has_value();
-    return isElementwise(def) && !isa<tgraph::ConstantOp>(def);
+    // A shape cast stays out: the reduction kernels read their inputs in
+    // the operand's type.
+    return isElementwise(def) && !isa<tgraph::ConstantOp>(def) &&
+           !isShapeCast(def);
   }
 
   // Whether an operator outside the chain reads `op`.

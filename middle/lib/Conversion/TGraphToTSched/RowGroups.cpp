@@ -110,8 +110,9 @@ private:
       if (!v.getDefiningOp() || isa<tgraph::ConstantOp>(v.getDefiningOp()) ||
           cast<RankedTensorType>(v.getType()).getShape() != rowType.getShape())
         return false;
+    // Rows kernels read inputs in the row's type: no shape casts.
     for (Operation &op : body.without_terminator())
-      if (isRandom(&op))
+      if (isRandom(&op) || isShapeCast(&op))
         return false;
     // The row dims are fixed by the first reduction that joins.
     return rowType.getRank() > 0;
@@ -134,7 +135,7 @@ private:
           t && t.getRank() != 0 && t.getShape() != type.getShape())
         return false;
     for (Operation &op : g.getBody().front().without_terminator()) {
-      if (isRandom(&op))
+      if (isRandom(&op) || isShapeCast(&op))
         return false;
       if (auto bc = dyn_cast<tgraph::BroadcastOp>(op);
           bc && cast<RankedTensorType>(bc.getOperand().getType()).getRank())

@@ -244,6 +244,9 @@ static bool lowersToSeveralOps(Operation *op) {
 
 FailureOr<Value> emitVectorOp(OpBuilder &b, Operation *op, int64_t lanes,
                               IRMapping &map) {
+  // A shape cast (FusionRules.h) is the identity on flat buffers.
+  if (isa<tgraph::ReshapeOp>(op))
+    return map.lookup(op->getOperand(0));
   auto vt = VectorType::get({lanes}, elementOf(op->getResult(0)));
   if (!isNarrowFloat(vt.getElementType()) || !lowersToSeveralOps(op))
     return emitVectorOpAs(b, op, vt, map);

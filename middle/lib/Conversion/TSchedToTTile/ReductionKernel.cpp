@@ -197,8 +197,10 @@ evaluateChain(OpBuilder &b, Block &body, ArrayRef<Value> targets, int64_t lanes,
               bufferOf.count(from) ? readBroadcast(bc) : map.lookup(from));
       continue;
     }
+    // Tensors only: a shape cast's dims are not read.
     for (Value v : op.getOperands())
-      if (isa<BlockArgument>(v) && !map.contains(v))
+      if (isa<BlockArgument>(v) && isa<RankedTensorType>(v.getType()) &&
+          !map.contains(v))
         map.map(v, readInput(v));
     FailureOr<Value> v = emitVectorOp(b, &op, lanes, map);
     if (failed(v))
