@@ -281,16 +281,18 @@ def mlp_params(rng):
             "W2": glorot(rng, 4096, 1024), "b2": np.zeros(1024, np.float32)}
 
 
-def mlp_torch(params, inputs, device):
+def mlp_torch(params, inputs, device, linear=None):
+    """PyTorch's step; `linear` computes a layer (default: in f32, no TF32)."""
     import torch
     torch.backends.cuda.matmul.allow_tf32 = False
+    linear = linear or (lambda a, weight, bias: a @ weight + bias)
     w = {k: torch.tensor(v, device=device, requires_grad=True) for k, v in params.items()}
     x, y = (torch.tensor(inputs[k], device=device) for k in ("x", "y"))
     opt = torch.optim.AdamW(list(w.values()), lr=1e-3, eps=1e-8, weight_decay=0.01)
 
     def step():
         opt.zero_grad(set_to_none=True)
-        out = torch.relu(x @ w["W1"] + w["b1"]) @ w["W2"] + w["b2"]
+        out = linear(torch.relu(linear(x, w["W1"], w["b1"])), w["W2"], w["b2"])
         loss = ((out - y) ** 2).mean()
         loss.backward()
         opt.step()
@@ -312,24 +314,8 @@ def mlp_jax_loss(jax, jnp):
 # f32 again for the bias; the backward's matmuls the same way.
 
 def mlp_bf16_torch(params, inputs, device):
-    import torch
-    w = {k: torch.tensor(v, device=device, requires_grad=True) for k, v in params.items()}
-    x, y = (torch.tensor(inputs[k], device=device) for k in ("x", "y"))
-    opt = torch.optim.AdamW(list(w.values()), lr=1e-3, eps=1e-8, weight_decay=0.01)
-
-    def linear(a, weight, bias):
-        return (a.bfloat16() @ weight.bfloat16()).float() + bias
-
-    def step():
-        opt.zero_grad(set_to_none=True)
-        out = linear(torch.relu(linear(x, w["W1"], w["b1"])), w["W2"], w["b2"])
-        loss = ((out - y) ** 2).mean()
-        loss.backward()
-        opt.step()
-        return loss
-
-    first = float(step().detach())
-    return first, step, torch_sync(device)
+    return mlp_torch(params, inputs, device, lambda a, weight, bias:
+                     (a.bfloat16() @ weight.bfloat16()).float() + bias)
 
 
 def mlp_bf16_jax_loss(jax, jnp):

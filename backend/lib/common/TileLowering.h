@@ -113,6 +113,9 @@ std::pair<int64_t, int64_t> gpuMatmulTileShape(ttile::KernelOp kernel,
 // Blocks that fill the GPU: two an SM of CUDA-core tiles, one of tensor
 // cores' largest.
 int64_t gpuMatmulBlocks(ttile::KernelOp kernel);
+// Whether the GPU kernel reads `b` itself rather than its packed panels
+// (tensor cores: TensorCoreMatmul.h); the host then skips the packing.
+bool gpuMatmulReadsRhs(ttile::KernelOp kernel);
 
 // A bf16 or f16 attention kernel (and its adjoint's three) also runs on the GPU
 // on tensor cores, flash attention's schedule (backend/lib/cuda/

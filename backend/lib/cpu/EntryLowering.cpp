@@ -114,6 +114,10 @@ private:
                                                Value points, Value threads,
                                                Value name);
   // The threads and the variant a GPU matmul's block tiles take.
+  // On a GPU, the launches packing panels that no kernel reads: those of
+  // matmuls whose GPU kernel reads `b` itself (gpuMatmulReadsRhs).
+  llvm::SmallPtrSet<Operation *, 4>
+  unneededPackings(ArrayRef<Operation *> steps);
   std::pair<Value, Value> gpuMatmulLaunch(ttile::LaunchOp op,
                                           ttile::KernelOp kernel,
                                           const std::string &symbol,
@@ -298,6 +302,39 @@ EntryLowering::flashAttentionLaunch(ttile::LaunchOp op, ttile::KernelOp kernel,
   return {threads, name};
 }
 
+llvm::SmallPtrSet<Operation *, 4>
+EntryLowering::unneededPackings(ArrayRef<Operation *> steps) {
+  llvm::SmallPtrSet<Operation *, 4> unneeded;
+  if (device == EntryDevice::Cpu)
+    return unneeded;
+  // A matmul launch's buffers: a, the panels, b, ...; the packing's: b,
+  // the panels. Panels read by another kernel too are packed still.
+  DenseMap<Value, Operation *> packingOf;
+  DenseMap<Value, unsigned> readers;
+  SmallVector<Value> skipped;
+  for (Operation *op : steps) {
+    auto launch = dyn_cast<ttile::LaunchOp>(op);
+    if (!launch)
+      continue;
+    auto kernel = module.lookupSymbol<ttile::KernelOp>(launch.getKernel());
+    if (!kernel)
+      continue;
+    if (kernel.getKind() == "matmul_pack") {
+      packingOf[launch.getBuffers().back()] = op;
+      continue;
+    }
+    for (Value buffer : launch.getBuffers())
+      ++readers[buffer];
+    if (gpuMatmulReadsRhs(kernel))
+      skipped.push_back(launch.getBuffers()[1]);
+  }
+  for (Value panels : skipped)
+    if (Operation *packing = packingOf.lookup(panels);
+        packing && readers.lookup(panels) == 1)
+      unneeded.insert(packing);
+  return unneeded;
+}
+
 Value EntryLowering::launch(ttile::LaunchOp op, ttile::KernelOp kernel,
                             Value argv, Value sizes, int64_t numSizes,
                             Value elements) {
@@ -433,7 +470,12 @@ LogicalResult EntryLowering::run(OpBuilder &mb) {
   buildCleanup(loc, numTemporaries);
   DenseMap<Value, Value> pointerOf; // temporary buffer -> its pointer
   DenseMap<Value, int64_t> slotOf;  // temporary's pointer -> its slot
+  llvm::SmallPtrSet<Operation *, 4> unneeded = unneededPackings(steps);
   for (Operation *op : steps) {
+    if (unneeded.contains(op)) {
+      op->erase();
+      continue;
+    }
     if (auto alloc = dyn_cast<memref::AllocOp>(op)) {
       Location l = alloc.getLoc();
       b.setInsertionPoint(alloc);

@@ -52,9 +52,10 @@ std::optional<MatmulBlock> describeMatmul(ttile::KernelOp kernel) {
   auto accum = info.getAs<TypeAttr>("accumulator");
   auto width = info.getAs<IntegerAttr>("panel_width");
   auto transposed = info.getAs<BoolAttr>("lhs_transposed");
+  auto rhsTransposed = info.getAs<BoolAttr>("rhs_transposed");
   auto fused = info.getAs<BoolAttr>("fused");
   auto segment = info.getAs<IntegerAttr>("segment");
-  if (!elem || !width || !transposed || !fused || !segment ||
+  if (!elem || !width || !transposed || !rhsTransposed || !fused || !segment ||
       !isa<FloatType>(elem.getValue()))
     return std::nullopt;
   MatmulBlock block;
@@ -62,6 +63,7 @@ std::optional<MatmulBlock> describeMatmul(ttile::KernelOp kernel) {
   block.accum = accum ? accum.getValue() : block.elem;
   block.width = width.getInt();
   block.transposedA = transposed.getValue();
+  block.transposedB = rhsTransposed.getValue();
   block.fused = fused.getValue();
   block.segment = segment.getInt();
   return block;
@@ -107,12 +109,13 @@ MatmulBlock openMatmulBlock(ttile::KernelOp kernel, int64_t tileRows,
 
   declareSharedMemory(mb, loc, symbol, shared);
 
-  // Parameters: a, packed b, (the segments' values,) c; the point count, m,
-  // n, k, a's batch stride, row blocks, panels, (the segment count;) the
-  // thread count.
-  int64_t buffers = block.segment ? 4 : 3;
+  // Parameters: a, packed b, b, (the segments' values,) c; the point
+  // count, m, n, k, a's batch stride, row blocks, panels, (the segment
+  // count,) b's batch stride; the thread count.
+  int64_t buffers = block.segment ? 5 : 4;
+  int64_t sizes = 8 + (block.segment ? 1 : 0);
   SmallVector<Type> params(buffers, globalPtr);
-  params.append(7 + (block.segment ? 1 : 0) + 1, i64);
+  params.append(sizes + 1, i64);
   auto fn = mb.create<LLVM::LLVMFuncOp>(
       loc, symbol,
       LLVM::LLVMFunctionType::get(LLVM::LLVMVoidType::get(ctx), params));
@@ -140,6 +143,7 @@ MatmulBlock openMatmulBlock(ttile::KernelOp kernel, int64_t tileRows,
 
   block.A = entry->getArgument(0);
   block.P = entry->getArgument(1);
+  block.B = entry->getArgument(2);
   block.C = entry->getArgument(buffers - 1);
   auto size = [&](int64_t i) { return entry->getArgument(buffers + i); };
   Value points = size(0);
@@ -166,7 +170,7 @@ MatmulBlock openMatmulBlock(ttile::KernelOp kernel, int64_t tileRows,
     Value S = size(7);
     batch = div(pair, S);
     block.kBegin = mul(rem(pair, S), c(block.segment));
-    block.values = entry->getArgument(2);
+    block.values = entry->getArgument(3);
     block.single =
         b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, S, c(1));
     // One segment is the whole sum (a large result: MatmulKernel.cpp).
@@ -186,6 +190,7 @@ MatmulBlock openMatmulBlock(ttile::KernelOp kernel, int64_t tileRows,
   block.row0 = mul(tileRow, c(tileRows));
   block.col0 = mul(tileCol, c(tileCols));
   block.aBase = mul(batch, lhsStride);
+  block.bBase = mul(batch, size(sizes - 1));
   block.pBatch = mul(mul(mul(batch, block.panels), block.K), c(block.width));
   block.cBase = mul(pair, mul(block.M, block.N));
 

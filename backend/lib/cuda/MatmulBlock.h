@@ -38,20 +38,21 @@ struct MatmulBlock {
   mlir::Type accum; // the sums' type (f32 for bf16), that of segment values
   int64_t width;    // b's packed panels: columns each
   bool transposedA; // a read as [k, m]
+  bool transposedB; // b read as [n, k]
   bool fused;       // a step is one fused multiply-add
   int64_t segment;  // k per segment (0: the kernel has no segments)
 
-  // Global pointers: a, packed b, the result, and (with segments) the
-  // segments' values.
-  mlir::Value A, P, C, values;
+  // Global pointers: a, packed b, b itself, the result, and (with
+  // segments) the segments' values.
+  mlir::Value A, P, B, C, values;
   // With segments: whether this matmul has a single one (its block stores
   // the result itself, else its segment's value).
   mlir::Value single;
   // i64 values: the extents, b's panels, where this block's batch of a, of
-  // packed b and of the result (or values) start, the block's segment of
+  // packed b, of b and of the result (or values) start, the block's segment of
   // k, its tile's first row and column, and the thread's index.
-  mlir::Value M, N, K, panels, aBase, pBatch, cBase, kBegin, kEnd, row0, col0,
-      tid;
+  mlir::Value M, N, K, panels, aBase, pBatch, bBase, cBase, kBegin, kEnd, row0,
+      col0, tid;
 };
 
 // The ttile.matmul attribute's description of `kernel`, when it is

@@ -56,6 +56,7 @@ struct TensorCoreBuilder : TensorCoreOps {
   int64_t warpRows, warpCols, mTiles, nTiles;
   Value warpRow, warpCol;
   Value fastA; // a's chunks are staged by cp.async
+  Value fastB; // and b's
 
   // Shared memory, in elements: stage s holds a (TM x kDepth) and then b
   // (kDepth x TN).
@@ -110,7 +111,7 @@ struct TensorCoreBuilder : TensorCoreOps {
       Value k = add(k0, r);
       Value col = add(blk.col0, mul(ch, c(kChunk)));
       Value dst = at(shared, bf16(), add(bStage, swizzled(r, ch, TN / kChunk)));
-      stageChunkOfB(*this, blk, k, col, dst);
+      stageChunkOfB(*this, blk, fastB, k, col, dst);
     });
     b.create<NVVM::CpAsyncCommitGroupOp>(loc);
   }
@@ -171,28 +172,12 @@ struct TensorCoreBuilder : TensorCoreOps {
     SmallVector<Value> zeros(count, zero);
     Value length = sub(blk.kEnd, blk.kBegin);
     Value blocks = div(add(length, c(kDepth - 1)), c(kDepth));
-    for (int64_t s = 0; s + 1 < stages; ++s) {
-      auto ifOp = b.create<scf::IfOp>(loc, TypeRange{}, ult(c(s), blocks),
-                                      /*withElse=*/false);
-      OpBuilder::InsertionGuard guard(b);
-      b.setInsertionPointToStart(ifOp.thenBlock());
-      load(c(s), c(s));
-    }
+    requestFirstBlocks(blocks, stages - 1, [&](Value s) { load(s, s); });
     auto loop = b.create<scf::ForOp>(loc, c(0), blocks, c(1), zeros);
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(loop.getBody());
     Value t = loop.getInductionVar();
-    // Groups are committed only for blocks that exist: the last blocks
-    // wait for all of them.
-    Value last = ult(sub(blocks, t), c(stages - 1));
-    auto wait = b.create<scf::IfOp>(loc, TypeRange{}, last, true);
-    {
-      OpBuilder::InsertionGuard guard(b);
-      b.setInsertionPointToStart(wait.thenBlock());
-      b.create<NVVM::CpAsyncWaitGroupOp>(loc, 0);
-      b.setInsertionPointToStart(wait.elseBlock());
-      b.create<NVVM::CpAsyncWaitGroupOp>(loc, stages - 2);
-    }
+    waitForBlock(blocks, t, stages - 1);
     b.create<NVVM::Barrier0Op>(loc);
     Value ahead = add(t, c(stages - 1));
     auto request = b.create<scf::IfOp>(loc, TypeRange{}, ult(ahead, blocks),
@@ -244,22 +229,52 @@ void stageChunkOfA(TensorCoreOps &ops, const MatmulBlock &blk, Value fastA,
                 [&](int64_t j) { return ops.at(blk.A, ops.bf16(), index(j)); });
 }
 
-void stageChunkOfB(TensorCoreOps &ops, const MatmulBlock &blk, Value k,
-                   Value col, Value dst) {
-  Value panel = ops.div(col, ops.c(blk.width));
-  Value inside = ops.both(ops.ult(k, blk.kEnd), ops.ult(panel, blk.panels));
-  Value index = ops.add(
-      blk.pBatch,
-      ops.add(ops.mul(ops.add(ops.mul(panel, blk.K), k), ops.c(blk.width)),
-              ops.rem(col, ops.c(blk.width))));
-  ops.copyChunk(dst,
-                ops.at(blk.P, ops.bf16(), ops.select(inside, index, ops.c(0))),
-                inside);
+void stageChunkOfB(TensorCoreOps &ops, const MatmulBlock &blk, Value fastB,
+                   Value k, Value col, Value dst) {
+  OpBuilder &b = ops.b;
+  Location loc = ops.loc;
+  if (blk.transposedB) {
+    // b's panels (packed from [n, k]): whole, aligned chunks, each within
+    // one panel.
+    Value panel = ops.div(col, ops.c(blk.width));
+    Value inside = ops.both(ops.ult(k, blk.kEnd), ops.ult(panel, blk.panels));
+    Value index = ops.add(
+        blk.pBatch,
+        ops.add(ops.mul(ops.add(ops.mul(panel, blk.K), k), ops.c(blk.width)),
+                ops.rem(col, ops.c(blk.width))));
+    ops.copyChunk(
+        dst, ops.at(blk.P, ops.bf16(), ops.select(inside, index, ops.c(0))),
+        inside);
+    return;
+  }
+  // Row k of the batch's b, columns col on.
+  auto index = [&](int64_t j) {
+    return ops.add(blk.bBase,
+                   ops.add(ops.mul(k, blk.N), ops.add(col, ops.c(j))));
+  };
+  auto inside = [&](int64_t j) {
+    return ops.both(ops.ult(k, blk.kEnd),
+                    ops.ult(ops.add(col, ops.c(j)), blk.N));
+  };
+  auto ifOp = b.create<scf::IfOp>(loc, TypeRange{}, fastB, true);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(ifOp.thenBlock());
+  // Rows of whole chunks: a chunk is in or out as a whole.
+  Value whole = inside(0);
+  ops.copyChunk(
+      dst, ops.at(blk.B, ops.bf16(), ops.select(whole, index(0), ops.c(0))),
+      whole);
+  b.setInsertionPointToStart(ifOp.elseBlock());
+  ops.loadChunk(dst, inside,
+                [&](int64_t j) { return ops.at(blk.B, ops.bf16(), index(j)); });
 }
 
-// Stores the sums into `out` of `type`: accumulator i of a fragment is
-// row g + 8 (i / 2), column 2 (lane % 4) + i % 2 of its 16 x 8 tile, g =
-// lane / 4; the two columns of a row as one store where aligned.
+Value rowsOfWholeChunks(TensorCoreOps &ops, const MatmulBlock &blk, Value ptr,
+                        Value rowLength) {
+  return ops.both(ops.eq(ops.rem(rowLength, ops.c(kChunk)), ops.c(0)),
+                  ops.aligned(ptr, 16));
+}
+
 void storeFragments(TensorCoreOps &ops, const MatmulBlock &blk,
                     const FragmentGrid &grid, ArrayRef<Value> sums, Value out,
                     Type type) {
@@ -314,6 +329,11 @@ bool runsOnTensorCores(const MatmulBlock &block) {
          block.width % kChunk == 0;
 }
 
+bool gpuMatmulReadsRhs(ttile::KernelOp kernel) {
+  std::optional<MatmulBlock> block = describeMatmul(kernel);
+  return block && runsOnTensorCores(*block) && !block->transposedB;
+}
+
 void buildTensorCoreVariant(ttile::KernelOp kernel, int64_t tile,
                             const std::string &symbol, OpBuilder &mb) {
   Location loc = kernel.getLoc();
@@ -333,9 +353,9 @@ void buildTensorCoreVariant(ttile::KernelOp kernel, int64_t tile,
   g.warpCol = g.rem(warp, g.c(kWarpsAcross));
   // a's chunks are whole and aligned when its rows are multiples of 8
   // elements (k and segment starts are, and so are batch strides then).
-  Value rowLength = block.transposedA ? block.M : block.K;
-  g.fastA = g.both(g.eq(g.rem(rowLength, g.c(kChunk)), g.c(0)),
-                   g.aligned(block.A, 16));
+  g.fastA = rowsOfWholeChunks(g, block, block.A,
+                              block.transposedA ? block.M : block.K);
+  g.fastB = rowsOfWholeChunks(g, block, block.B, block.N);
   SmallVector<Value> sums = g.accumulate();
   FragmentGrid grid{g.warpRow,  g.warpCol, g.warpRows,
                     g.warpCols, g.mTiles,  g.nTiles};

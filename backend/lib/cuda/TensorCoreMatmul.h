@@ -8,6 +8,8 @@ namespace tessera {
 // Whether a matmul kernel runs on tensor cores: bf16 operands with f32
 // sums, under a non-strict policy (a strict one keeps the CPU's order of
 // operations, ARCHITECTURE.md §6), and b's panels whole 16-byte chunks.
+// They read `b` itself when it is [k, n] (gpuMatmulReadsRhs,
+// TileLowering.h), its panels when it is read as [n, k].
 bool runsOnTensorCores(const MatmulBlock &block);
 
 // Variant `tile`'s tiles (rows, columns): 128 x 256 for the largest, whose
@@ -31,10 +33,18 @@ void buildTensorCoreVariant(ttile::KernelOp kernel, int64_t tile,
 void stageChunkOfA(TensorCoreOps &ops, const MatmulBlock &blk,
                    mlir::Value fastA, mlir::Value row, mlir::Value k,
                    mlir::Value dst);
-// The chunk of b's panels at k-row `k`, columns col to col + 7, into `dst`
-// by cp.async; zeros past the last panel and the segment's end.
-void stageChunkOfB(TensorCoreOps &ops, const MatmulBlock &blk, mlir::Value k,
-                   mlir::Value col, mlir::Value dst);
+// The chunk of `b` at row `k`, columns col to col + 7, into `dst`: by
+// cp.async when `fastB`, else element by element; zeros past N and the
+// segment's end. Under transposition, from b's panels (always by
+// cp.async, zeros past the last panel).
+void stageChunkOfB(TensorCoreOps &ops, const MatmulBlock &blk,
+                   mlir::Value fastB, mlir::Value k, mlir::Value col,
+                   mlir::Value dst);
+// Whether rows of `rowLength` elements from `ptr` are whole 16-byte
+// chunks (then so are the rows' starts, given k and segment starts that
+// are multiples of 8): such operands are staged by cp.async.
+mlir::Value rowsOfWholeChunks(TensorCoreOps &ops, const MatmulBlock &blk,
+                              mlir::Value ptr, mlir::Value rowLength);
 
 // Where a block's sums lie when each warp holds mTiles x nTiles m16n8
 // accumulator fragments (mma.sync's, and a wgmma's of 64 rows): warp

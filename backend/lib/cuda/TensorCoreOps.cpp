@@ -120,4 +120,25 @@ Value TensorCoreOps::packPair(Value x, Value y) {
   return b.create<LLVM::BitcastOp>(loc, i32(), v);
 }
 
+void TensorCoreOps::requestFirstBlocks(Value blocks, int64_t ahead,
+                                       function_ref<void(Value)> load) {
+  for (int64_t s = 0; s < ahead; ++s) {
+    auto ifOp = b.create<scf::IfOp>(loc, TypeRange{}, ult(c(s), blocks),
+                                    /*withElse=*/false);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(ifOp.thenBlock());
+    load(c(s));
+  }
+}
+
+void TensorCoreOps::waitForBlock(Value blocks, Value t, int64_t ahead) {
+  Value last = ult(sub(blocks, t), c(ahead));
+  auto wait = b.create<scf::IfOp>(loc, TypeRange{}, last, true);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(wait.thenBlock());
+  b.create<NVVM::CpAsyncWaitGroupOp>(loc, 0);
+  b.setInsertionPointToStart(wait.elseBlock());
+  b.create<NVVM::CpAsyncWaitGroupOp>(loc, ahead - 1);
+}
+
 } // namespace tessera

@@ -57,6 +57,16 @@ struct TensorCoreOps : IndexMath {
   // Two f32 as the i32 of a `narrow()` pair (x in the low half), each
   // rounded to nearest even.
   mlir::Value packPair(mlir::Value x, mlir::Value y);
+
+  // A pipeline of k-blocks through shared stages (the matmuls'): the first
+  // `ahead` blocks requested, each that exists (of `blocks`) by
+  // `load(block)` into the stage of its number...
+  void requestFirstBlocks(mlir::Value blocks, int64_t ahead,
+                          llvm::function_ref<void(mlir::Value)> load);
+  // ...and at block t, this thread's copies of it waited for: all but the
+  // latest ahead - 1 groups, or all of them at the last blocks (groups are
+  // committed only for blocks that exist).
+  void waitForBlock(mlir::Value blocks, mlir::Value t, int64_t ahead);
 };
 
 } // namespace tessera

@@ -66,6 +66,7 @@ struct WgmmaBuilder : TensorCoreOps {
 
   const MatmulBlock &blk;
   Value fastA;     // a's chunks are staged by cp.async
+  Value fastB;     // and b's
   Value skew;      // bytes from `shared` to the first 1024-aligned byte
   Value address;   // that byte's shared-memory address
   Value warpgroup; // 0 or 1: its rows start at 64 warpgroup
@@ -121,7 +122,7 @@ struct WgmmaBuilder : TensorCoreOps {
       Value k = add(k0, r);
       Value col = add(blk.col0, mul(ch, c(kChunk)));
       Value dst = pointer(add(bStage, mnMajorChunk(r, ch)));
-      stageChunkOfB(*this, blk, k, col, dst);
+      stageChunkOfB(*this, blk, fastB, k, col, dst);
     }
     b.create<NVVM::CpAsyncCommitGroupOp>(loc);
   }
@@ -218,26 +219,12 @@ struct WgmmaBuilder : TensorCoreOps {
     Value zero = b.create<arith::ConstantOp>(loc, b.getFloatAttr(f32(), 0.0));
     SmallVector<Value> zeros(kSums, zero);
     Value blocks = ceilDiv(sub(blk.kEnd, blk.kBegin), kDepth);
-    for (int64_t s = 0; s < kAhead; ++s) {
-      auto ifOp = b.create<scf::IfOp>(loc, TypeRange{}, ult(c(s), blocks),
-                                      /*withElse=*/false);
-      OpBuilder::InsertionGuard guard(b);
-      b.setInsertionPointToStart(ifOp.thenBlock());
-      load(c(s), c(s));
-    }
+    requestFirstBlocks(blocks, kAhead, [&](Value s) { load(s, s); });
     auto loop = b.create<scf::ForOp>(loc, c(0), blocks, c(1), zeros);
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(loop.getBody());
     Value t = loop.getInductionVar();
-    Value last = ult(sub(blocks, t), c(kAhead));
-    auto wait = b.create<scf::IfOp>(loc, TypeRange{}, last, true);
-    {
-      OpBuilder::InsertionGuard guard(b);
-      b.setInsertionPointToStart(wait.thenBlock());
-      b.create<NVVM::CpAsyncWaitGroupOp>(loc, 0);
-      b.setInsertionPointToStart(wait.elseBlock());
-      b.create<NVVM::CpAsyncWaitGroupOp>(loc, kAhead - 1);
-    }
+    waitForBlock(blocks, t, kAhead);
     instruction("fence.proxy.async.shared::cta;");
     b.create<NVVM::Barrier0Op>(loc);
     SmallVector<Value> acc =
@@ -277,9 +264,9 @@ void buildWgmmaVariant(ttile::KernelOp kernel, const std::string &symbol,
   g.address = b.create<arith::AndIOp>(loc, g.add(raw, g.c(kAtomBytes - 1)),
                                       g.c(~(kAtomBytes - 1)));
   g.skew = g.sub(g.address, raw);
-  Value rowLength = block.transposedA ? block.M : block.K;
-  g.fastA = g.both(g.eq(g.rem(rowLength, g.c(kChunk)), g.c(0)),
-                   g.aligned(block.A, 16));
+  g.fastA = rowsOfWholeChunks(g, block, block.A,
+                              block.transposedA ? block.M : block.K);
+  g.fastB = rowsOfWholeChunks(g, block, block.B, block.N);
   SmallVector<Value> sums = g.accumulate();
   // Warp w holds rows 16 w on (a wgmma's rows are its warpgroup's four
   // warps', 16 each), all 256 columns, as 32 fragments of 16 x 8.

@@ -20,7 +20,7 @@
 // CHECK-NEXT: %[[T:.*]] = memref.alloc(%[[MN]]) : memref<?xf32>
 // CHECK: %[[P:.*]] = memref.alloc(%{{.*}}) : memref<?xf32>
 // CHECK-NEXT: ttile.launch @chain_k0(%[[B]], %[[P]]) elements
-// CHECK: ttile.launch @chain_k1(%[[A]], %[[P]], %[[T]]) elements %{{.*}} sizes(
+// CHECK: ttile.launch @chain_k1(%[[A]], %[[P]], %[[B]], %[[T]]) elements %{{.*}} sizes(
 // CHECK-NEXT: memref.dealloc %[[P]] : memref<?xf32>
 // CHECK-NEXT: %[[MN2:.*]] = arith.muli %[[M]], %[[N]] : index
 // CHECK-NEXT: ttile.launch @chain_k2(%[[T]], %[[H]]) elements %[[MN2]] : memref<?xf32>, memref<?xf32>
@@ -75,7 +75,7 @@ func.func @chain(%a: tensor<?x8xf32> {tgraph.name = "a", tgraph.shape = ["M", 8]
 // CHECK: %[[P:.*]] = memref.alloc
 // CHECK-NOT: memref.alloc
 // CHECK: ttile.launch @dup_k0(%[[B]], %[[P]])
-// CHECK: ttile.launch @dup_k1(%[[A]], %[[P]], %[[W:[^)]*]]) elements
+// CHECK: ttile.launch @dup_k1(%[[A]], %[[P]], %[[B]], %[[W:[^)]*]]) elements
 // CHECK-NEXT: memref.dealloc %[[P]]
 // CHECK: %[[M3:.*]] = arith.muli %[[M]], %{{.*}} : index
 // CHECK-NEXT: ttile.launch @dup_k2(%[[W]], %{{.*}}) elements %[[M3]] : memref<?xf32>, memref<?xf32>

@@ -93,7 +93,7 @@ func.func @solve(%a: tensor<?x?xf64> {tgraph.name = "A", tgraph.shape = ["N", "N
 // CHECK:        %[[VALUES:.*]] = memref.alloc
 // CHECK:        %[[PACK:.*]] = memref.alloc
 // CHECK-NEXT:   ttile.launch @contraction_k1(%[[R]], %[[PACK]])
-// CHECK:        ttile.launch @contraction_k2(%[[W]], %[[PACK]], %[[VALUES]], %[[Y]])
+// CHECK:        ttile.launch @contraction_k2(%[[W]], %[[PACK]], %[[R]], %[[VALUES]], %[[Y]])
 // CHECK-NEXT:   memref.dealloc %[[PACK]]
 // CHECK:        ttile.launch @contraction_k3(%[[VALUES]], %[[Y]])
 // CHECK-NEXT:   memref.dealloc %[[VALUES]]

@@ -41,8 +41,8 @@
 // segment) pairs, segment fastest, then panel, then row block; a point
 // sums its segment's k, and stores into c when S is 1, else into the
 // values at the pair's [m, n].
-// CHECK-LABEL: ttile.kernel @mm_k1 attributes {kind = "matmul", num_inputs = 2 : i64, num_sizes = 7 : i64, tile = 4 : i64, ttile.matmul = {accumulator = f32, element = f32, fused = true, lhs_transposed = false, panel_width = 32 : i64, segment = 2048 : i64}, vector = 1 : i64} {
-// CHECK-NEXT: ^bb0(%[[A:[^:]*]]: memref<?xf32>, %[[PK:[^:]*]]: memref<?xf32>, %[[VALUES:[^:]*]]: memref<?xf32>, %[[C:[^:]*]]: memref<?xf32>, %[[PT:[^:]*]]: index, %{{[^:]*}}: index, %[[M:[^:]*]]: index, %[[N:[^:]*]]: index, %[[K:[^:]*]]: index, %[[LS:[^:]*]]: index, %[[RB:[^:]*]]: index, %[[PANELS:[^:]*]]: index, %[[S:[^:]*]]: index):
+// CHECK-LABEL: ttile.kernel @mm_k1 attributes {kind = "matmul", num_inputs = 3 : i64, num_sizes = 8 : i64, tile = 4 : i64, ttile.matmul = {accumulator = f32, element = f32, fused = true, lhs_transposed = false, panel_width = 32 : i64, rhs_transposed = false, segment = 2048 : i64}, vector = 1 : i64} {
+// CHECK-NEXT: ^bb0(%[[A:[^:]*]]: memref<?xf32>, %[[PK:[^:]*]]: memref<?xf32>, %{{[^:]*}}: memref<?xf32>, %[[VALUES:[^:]*]]: memref<?xf32>, %[[C:[^:]*]]: memref<?xf32>, %[[PT:[^:]*]]: index, %{{[^:]*}}: index, %[[M:[^:]*]]: index, %[[N:[^:]*]]: index, %[[K:[^:]*]]: index, %[[LS:[^:]*]]: index, %[[RB:[^:]*]]: index, %[[PANELS:[^:]*]]: index, %[[S:[^:]*]]: index, %{{[^:]*}}: index):
 // CHECK-NEXT: %[[ONE:.*]] = arith.constant 1 : index
 // CHECK-NEXT: %[[REST:.*]] = arith.divui %[[PT]], %[[RB]] : index
 // CHECK-NEXT: %[[RBI:.*]] = arith.remui %[[PT]], %[[RB]] : index
@@ -173,7 +173,7 @@
 // CHECK-NEXT: ttile.launch @mm_k0(%[[FB]], %[[PACKED]]) elements %[[PROWS]] sizes(%[[DN]], %[[DK]], %[[Z1]], %[[PANELS]])
 // CHECK-NEXT: %[[PR:.*]] = arith.muli %[[PANELS]], %[[RB]] : index
 // CHECK-NEXT: %[[POINTS:.*]] = arith.muli %[[PAIRS]], %[[PR]] : index
-// CHECK-NEXT: ttile.launch @mm_k1(%[[FA]], %[[PACKED]], %[[VALUES]], %[[FC]]) elements %[[POINTS]] sizes(%[[DM]], %[[DN]], %[[DK]], %[[Z0]], %[[RB]], %[[PANELS]], %[[S]])
+// CHECK-NEXT: ttile.launch @mm_k1(%[[FA]], %[[PACKED]], %[[FB]], %[[VALUES]], %[[FC]]) elements %[[POINTS]] sizes(%[[DM]], %[[DN]], %[[DK]], %[[Z0]], %[[RB]], %[[PANELS]], %[[S]], %[[Z1]])
 // CHECK-NEXT: memref.dealloc %[[PACKED]] : memref<?xf32>
 // CHECK-NEXT: %[[MN2:.*]] = arith.muli %[[DM]], %[[DN]] : index
 // CHECK-NEXT: %[[ONE4:.*]] = arith.constant 1 : index
@@ -209,8 +209,8 @@ func.func @mm(%a: tensor<?x?xf32> {tgraph.name = "a", tgraph.shape = ["M", "K"]}
 // transpose_lhs: a is read as [k, m], so a row's elements are M apart and
 // rows are next to each other. A tile hint of 8 rows: 2 row blocks a tile.
 // CHECK-LABEL: ttile.kernel @mm_tl_k0 attributes {kind = "matmul_pack"
-// CHECK-LABEL: ttile.kernel @mm_tl_k1 attributes {kind = "matmul", num_inputs = 2 : i64, num_sizes = 6 : i64, tile = 2 : i64, ttile.matmul = {accumulator = f32, element = f32, fused = true, lhs_transposed = true, panel_width = 32 : i64, segment = 0 : i64}, vector = 1 : i64} {
-// CHECK-NEXT: ^bb0(%[[A:[^:]*]]: memref<?xf32>, %{{[^:]*}}: memref<?xf32>, %{{[^:]*}}: memref<?xf32>, %{{[^:]*}}: index, %{{[^:]*}}: index, %[[M:[^:]*]]: index, %{{[^:]*}}: index, %[[K:[^:]*]]: index, %{{[^:]*}}: index, %{{[^:]*}}: index, %{{[^:]*}}: index):
+// CHECK-LABEL: ttile.kernel @mm_tl_k1 attributes {kind = "matmul", num_inputs = 3 : i64, num_sizes = 7 : i64, tile = 2 : i64, ttile.matmul = {accumulator = f32, element = f32, fused = true, lhs_transposed = true, panel_width = 32 : i64, rhs_transposed = false, segment = 0 : i64}, vector = 1 : i64} {
+// CHECK-NEXT: ^bb0(%[[A:[^:]*]]: memref<?xf32>, %{{[^:]*}}: memref<?xf32>, %{{[^:]*}}: memref<?xf32>, %{{[^:]*}}: memref<?xf32>, %{{[^:]*}}: index, %{{[^:]*}}: index, %[[M:[^:]*]]: index, %{{[^:]*}}: index, %[[K:[^:]*]]: index, %{{[^:]*}}: index, %{{[^:]*}}: index, %{{[^:]*}}: index, %{{[^:]*}}: index):
 // CHECK-NEXT: %[[ONE:.*]] = arith.constant 1 : index
 // CHECK:      scf.for %[[KK:.*]] = %{{.*}} to %[[K]] step
 // CHECK:      %[[ROW:.*]] = arith.muli %{{.*}}, %[[ONE]] : index
@@ -302,7 +302,7 @@ func.func @mm_tr(%a: tensor<?x29xf64> {tgraph.name = "a", tgraph.shape = ["M", 2
 // CHECK-NEXT: ttile.launch @bmm_k0(%[[FB]], %[[PACKED]]) elements %[[PROWS]] sizes(%[[DN]], %[[DK]], %[[RS]], %[[PANELS]])
 // CHECK-NEXT: %[[PR:.*]] = arith.muli %[[PANELS]], %[[RB:.*]] : index
 // CHECK-NEXT: %[[POINTS:.*]] = arith.muli %[[PAIRS]], %[[PR]] : index
-// CHECK-NEXT: ttile.launch @bmm_k1(%[[FA]], %[[PACKED]], %[[VALUES]], %[[FC]]) elements %[[POINTS]] sizes(%[[DM]], %[[DN]], %[[DK]], %[[LS]], %[[RB]], %[[PANELS]], %[[S]])
+// CHECK-NEXT: ttile.launch @bmm_k1(%[[FA]], %[[PACKED]], %[[FB]], %[[VALUES]], %[[FC]]) elements %[[POINTS]] sizes(%[[DM]], %[[DN]], %[[DK]], %[[LS]], %[[RB]], %[[PANELS]], %[[S]], %[[RS]])
 // CHECK: ttile.launch @bmm_k2(%[[VALUES]], %[[FC]])
 func.func @bmm(%a: tensor<?x?x?xi64> {tgraph.name = "a", tgraph.shape = ["B", "M", "K"]},
                %b: tensor<?x?x?xi64> {tgraph.name = "b", tgraph.shape = ["B", "K", "N"]})

@@ -11,10 +11,12 @@
 // CHECK-LABEL: llvm.func @tessera_kernel_mm_k1(
 // CHECK-SAME: nvvm.kernel, nvvm.maxntid = array<i32: 256, 1, 1>
 // The first two stages requested: a by cp.async when its rows are whole
-// chunks, else loads and one 16-byte store a chunk; b's panels by cp.async.
+// chunks, else loads and one 16-byte store a chunk; b itself (not its
+// panels) the same way.
 // CHECK: llvm.call_intrinsic "llvm.nvvm.cp.async.cg.shared.global.16.s"
 // CHECK: llvm.store %{{.*}} {alignment = 16 : i64} : vector<8xbf16>, !llvm.ptr<3>
 // CHECK: llvm.call_intrinsic "llvm.nvvm.cp.async.cg.shared.global.16.s"
+// CHECK: llvm.store %{{.*}} {alignment = 16 : i64} : vector<8xbf16>, !llvm.ptr<3>
 // CHECK: nvvm.cp.async.commit.group
 // CHECK: nvvm.cp.async.commit.group
 // Each block of k: its copies waited for (all of them at the last block),
@@ -53,8 +55,8 @@
 // CHECK-COUNT-2: llvm.nvvm.mma.m16n8k16.row.col.bf16
 // CHECK-NOT: llvm.nvvm.mma
 // CHECK: llvm.return
-ttile.kernel @mm_k1 attributes {kind = "matmul", num_inputs = 2 : i64, num_sizes = 7 : i64, tile = 4 : i64, ttile.matmul = {accumulator = f32, element = bf16, fused = true, lhs_transposed = false, panel_width = 64 : i64, segment = 2048 : i64}, vector = 1 : i64} {
-^bb0(%a: memref<?xbf16>, %p: memref<?xbf16>, %values: memref<?xf32>, %c: memref<?xbf16>, %offset: index, %extent: index, %m: index, %n: index, %k: index, %stride: index, %rowBlocks: index, %panels: index, %segments: index):
+ttile.kernel @mm_k1 attributes {kind = "matmul", num_inputs = 3 : i64, num_sizes = 8 : i64, tile = 4 : i64, ttile.matmul = {accumulator = f32, element = bf16, fused = true, lhs_transposed = false, panel_width = 64 : i64, rhs_transposed = false, segment = 2048 : i64}, vector = 1 : i64} {
+^bb0(%a: memref<?xbf16>, %p: memref<?xbf16>, %b: memref<?xbf16>, %values: memref<?xf32>, %c: memref<?xbf16>, %offset: index, %extent: index, %m: index, %n: index, %k: index, %stride: index, %rowBlocks: index, %panels: index, %segments: index, %bstride: index):
 }
 
 // a transposed ([k, m]): its fragments read transposed too; no segments,
@@ -64,8 +66,8 @@ ttile.kernel @mm_k1 attributes {kind = "matmul", num_inputs = 2 : i64, num_sizes
 // CHECK-COUNT-64: llvm.nvvm.mma.m16n8k16.row.col.bf16
 // CHECK-NOT: vector<2xf32>
 // CHECK: llvm.return
-ttile.kernel @mmt_k1 attributes {kind = "matmul", num_inputs = 2 : i64, num_sizes = 6 : i64, tile = 4 : i64, ttile.matmul = {accumulator = f32, element = bf16, fused = true, lhs_transposed = true, panel_width = 64 : i64, segment = 0 : i64}, vector = 1 : i64} {
-^bb0(%a: memref<?xbf16>, %p: memref<?xbf16>, %c: memref<?xbf16>, %offset: index, %extent: index, %m: index, %n: index, %k: index, %stride: index, %rowBlocks: index, %panels: index):
+ttile.kernel @mmt_k1 attributes {kind = "matmul", num_inputs = 3 : i64, num_sizes = 7 : i64, tile = 4 : i64, ttile.matmul = {accumulator = f32, element = bf16, fused = true, lhs_transposed = true, panel_width = 64 : i64, rhs_transposed = false, segment = 0 : i64}, vector = 1 : i64} {
+^bb0(%a: memref<?xbf16>, %p: memref<?xbf16>, %b: memref<?xbf16>, %c: memref<?xbf16>, %offset: index, %extent: index, %m: index, %n: index, %k: index, %stride: index, %rowBlocks: index, %panels: index, %bstride: index):
 }
 
 // Under a strict policy (fused = false) bf16 keeps the CPU's order: the
@@ -76,6 +78,6 @@ ttile.kernel @mmt_k1 attributes {kind = "matmul", num_inputs = 2 : i64, num_size
 // CHECK: llvm.fmul %{{.*}} : f32
 // CHECK: llvm.fadd %{{.*}} : f32
 // CHECK: llvm.fptrunc %{{.*}} : f32 to bf16
-ttile.kernel @strict_k1 attributes {kind = "matmul", num_inputs = 2 : i64, num_sizes = 6 : i64, tile = 4 : i64, ttile.matmul = {accumulator = f32, element = bf16, fused = false, lhs_transposed = false, panel_width = 64 : i64, segment = 0 : i64}, vector = 1 : i64} {
-^bb0(%a: memref<?xbf16>, %p: memref<?xbf16>, %c: memref<?xbf16>, %offset: index, %extent: index, %m: index, %n: index, %k: index, %stride: index, %rowBlocks: index, %panels: index):
+ttile.kernel @strict_k1 attributes {kind = "matmul", num_inputs = 3 : i64, num_sizes = 7 : i64, tile = 4 : i64, ttile.matmul = {accumulator = f32, element = bf16, fused = false, lhs_transposed = false, panel_width = 64 : i64, rhs_transposed = false, segment = 0 : i64}, vector = 1 : i64} {
+^bb0(%a: memref<?xbf16>, %p: memref<?xbf16>, %b: memref<?xbf16>, %c: memref<?xbf16>, %offset: index, %extent: index, %m: index, %n: index, %k: index, %stride: index, %rowBlocks: index, %panels: index, %bstride: index):
 }

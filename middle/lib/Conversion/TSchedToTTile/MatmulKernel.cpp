@@ -372,7 +372,7 @@ LogicalResult lowerMatmulGroup(tsched::FusionGroupOp group,
       "matmul",
       tile,
       1,
-      {ctx.bufferOf(lhs), packed},
+      {ctx.bufferOf(lhs), packed, ctx.bufferOf(rhs)},
       {results[0]},
       mulIdx(eb, loc, productBatches, mulIdx(eb, loc, panels, rowBlocks)),
       {m, n, k, lhsStride, rowBlocks, panels}};
@@ -380,6 +380,10 @@ LogicalResult lowerMatmulGroup(tsched::FusionGroupOp group,
     spec.outputs = {values, results[0]};
     spec.sizes.push_back(segments);
   }
+  // `b` itself and its batch stride, last: this body reads the panels, but
+  // a target may read `b` (the CUDA backend's tensor cores, whose host then
+  // skips the packing).
+  spec.sizes.push_back(rhsStride);
   KernelBody kb = createKernel(ctx, spec, loc);
   // What a target that runs matmuls on its own schedule needs to read the
   // operands (the CUDA backend's block tiles).
@@ -390,6 +394,7 @@ LogicalResult lowerMatmulGroup(tsched::FusionGroupOp group,
           {eb.getNamedAttr("element", TypeAttr::get(elem)),
            eb.getNamedAttr("accumulator", TypeAttr::get(acc)),
            eb.getNamedAttr("lhs_transposed", eb.getBoolAttr(tl)),
+           eb.getNamedAttr("rhs_transposed", eb.getBoolAttr(tr)),
            eb.getNamedAttr("fused", eb.getBoolAttr(fused)),
            eb.getNamedAttr("segment",
                            eb.getI64IntegerAttr(segmented ? segment : 0)),

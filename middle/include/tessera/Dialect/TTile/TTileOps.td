@@ -38,8 +38,10 @@ def TTile_KernelOp
     fixed tree over them), `layout` (a
     point is a result element read from where the layout operator puts it).
     A `matmul` kernel carries `ttile.matmul = {element, lhs_transposed,
-    panel_width}`: what a target that runs matmuls on its own schedule (the
-    CUDA backend's block tiles) needs to read the operands; a `matmul_pack`
+    rhs_transposed, panel_width}`: what a target that runs matmuls on its
+    own schedule (the CUDA backend's block tiles) needs to read the
+    operands (it also takes `b` itself, after the panels, and its batch
+    stride, its last size, which its own body does not read); a `matmul_pack`
     kernel carries `ttile.matmul_pack = {element, rhs_transposed,
     panel_width}`, with which the CUDA backend copies panels a 16-byte
     chunk a thread; an `attention`
