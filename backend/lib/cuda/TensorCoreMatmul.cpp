@@ -198,10 +198,27 @@ struct TensorCoreBuilder : TensorCoreOps {
 
 } // namespace
 
+// The chunk whose element j is base[index(j)], there when inside(j), into
+// `dst`: by cp.async when `fast` (whole chunks of rows of whole chunks,
+// in or out as a whole), else element by element.
+static void stageChunk(TensorCoreOps &ops, Value fast, Value base,
+                       function_ref<Value(int64_t)> index,
+                       function_ref<Value(int64_t)> inside, Value dst) {
+  OpBuilder &b = ops.b;
+  auto ifOp = b.create<scf::IfOp>(ops.loc, TypeRange{}, fast, true);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(ifOp.thenBlock());
+  Value whole = inside(0);
+  ops.copyChunk(dst,
+                ops.at(base, ops.bf16(), ops.select(whole, index(0), ops.c(0))),
+                whole);
+  b.setInsertionPointToStart(ifOp.elseBlock());
+  ops.loadChunk(dst, inside,
+                [&](int64_t j) { return ops.at(base, ops.bf16(), index(j)); });
+}
+
 void stageChunkOfA(TensorCoreOps &ops, const MatmulBlock &blk, Value fastA,
                    Value row, Value k, Value dst) {
-  OpBuilder &b = ops.b;
-  Location loc = ops.loc;
   // Element j of the chunk: its row and k, and where it is.
   auto rowOf = [&](int64_t j) {
     return blk.transposedA ? ops.add(row, ops.c(j)) : row;
@@ -217,22 +234,11 @@ void stageChunkOfA(TensorCoreOps &ops, const MatmulBlock &blk, Value fastA,
   auto inside = [&](int64_t j) {
     return ops.both(ops.ult(rowOf(j), blk.M), ops.ult(kOf(j), blk.kEnd));
   };
-  auto ifOp = b.create<scf::IfOp>(loc, TypeRange{}, fastA, true);
-  OpBuilder::InsertionGuard guard(b);
-  b.setInsertionPointToStart(ifOp.thenBlock());
-  Value whole = inside(0);
-  ops.copyChunk(
-      dst, ops.at(blk.A, ops.bf16(), ops.select(whole, index(0), ops.c(0))),
-      whole);
-  b.setInsertionPointToStart(ifOp.elseBlock());
-  ops.loadChunk(dst, inside,
-                [&](int64_t j) { return ops.at(blk.A, ops.bf16(), index(j)); });
+  stageChunk(ops, fastA, blk.A, index, inside, dst);
 }
 
 void stageChunkOfB(TensorCoreOps &ops, const MatmulBlock &blk, Value fastB,
                    Value k, Value col, Value dst) {
-  OpBuilder &b = ops.b;
-  Location loc = ops.loc;
   if (blk.transposedB) {
     // b's panels (packed from [n, k]): whole, aligned chunks, each within
     // one panel.
@@ -247,7 +253,8 @@ void stageChunkOfB(TensorCoreOps &ops, const MatmulBlock &blk, Value fastB,
         inside);
     return;
   }
-  // Row k of the batch's b, columns col on.
+  // Row k of the batch's b, columns col on; rows of whole chunks are in
+  // or out a chunk at a time.
   auto index = [&](int64_t j) {
     return ops.add(blk.bBase,
                    ops.add(ops.mul(k, blk.N), ops.add(col, ops.c(j))));
@@ -256,17 +263,7 @@ void stageChunkOfB(TensorCoreOps &ops, const MatmulBlock &blk, Value fastB,
     return ops.both(ops.ult(k, blk.kEnd),
                     ops.ult(ops.add(col, ops.c(j)), blk.N));
   };
-  auto ifOp = b.create<scf::IfOp>(loc, TypeRange{}, fastB, true);
-  OpBuilder::InsertionGuard guard(b);
-  b.setInsertionPointToStart(ifOp.thenBlock());
-  // Rows of whole chunks: a chunk is in or out as a whole.
-  Value whole = inside(0);
-  ops.copyChunk(
-      dst, ops.at(blk.B, ops.bf16(), ops.select(whole, index(0), ops.c(0))),
-      whole);
-  b.setInsertionPointToStart(ifOp.elseBlock());
-  ops.loadChunk(dst, inside,
-                [&](int64_t j) { return ops.at(blk.B, ops.bf16(), index(j)); });
+  stageChunk(ops, fastB, blk.B, index, inside, dst);
 }
 
 Value rowsOfWholeChunks(TensorCoreOps &ops, const MatmulBlock &blk, Value ptr,
