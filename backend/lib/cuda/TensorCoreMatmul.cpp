@@ -6,8 +6,8 @@
 // stages of 32 k by cp.async (16-byte chunks of 8 elements, zero-filled
 // past the edges), 3 stages (two in flight while the third is used; the
 // largest tile's 72 KiB are dynamic shared memory, MatmulBlock.h), and read
-// into fragments by ldmatrix (.trans for an operand laid out k-major: b's
-// panels, and a when it is transposed). A chunk's place in its row of
+// into fragments by ldmatrix (.trans for an operand laid out k-major: b,
+// and a when it is transposed). A chunk's place in its row of
 // shared memory is XORed with bits of the row, so that the 8 rows an
 // ldmatrix reads at once fall in different banks.
 //
@@ -23,7 +23,8 @@
 // `a` is staged by cp.async when its chunks are 16-byte aligned (its rows,
 // of K or under transposition M elements, a multiple of 8, and its address
 // aligned); otherwise by plain loads and stores, the same chunks with the
-// same zeros. b's panels always are.
+// same zeros. So is `b`, read itself ([k, n], rows of N); a `b` read as
+// [n, k] comes from its packed panels, always by cp.async.
 #include "TensorCoreMatmul.h"
 #include "../common/TileLowering.h"
 #include "TensorCoreOps.h"

@@ -9,8 +9,9 @@
 // stages in 193 KiB of dynamic shared memory, in the layouts wgmma reads
 // with its 128-byte swizzle: 8 rows of 128 bytes make a 1024-byte atom
 // whose 16-byte chunk c of row r sits at chunk c ^ r. `a` (rows of k) is
-// k-major: row r of the tile is row r of the stage. b's panels and, under
-// transposition, `a` are k-rows of columns (MN-major): 64 columns of 64 k
+// k-major: row r of the tile is row r of the stage. `b` (its rows, or its
+// panels when it is read as [n, k]) and, under transposition, `a` are
+// k-rows of columns (MN-major): 64 columns of 64 k
 // make 8 atoms one after the other (8 KiB), and the next 64 columns
 // follow. Each wgmma is told so by its operands' descriptors (start, the
 // distances between atoms, the swizzle) and its transpose flags.
