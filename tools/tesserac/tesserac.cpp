@@ -66,6 +66,7 @@ struct Options {
   bool verifyAdjoints = false;
   bool ptxas = true;
   bool fuseRows = true;
+  bool fuseEpilogues = true;
   bool time = false;
 };
 
@@ -275,6 +276,7 @@ int compile(const Options &opts) {
           pm.addPass(tessera::tgraph::createSimplify());
         tessera::FormFusionGroupsOptions fusion;
         fusion.rows = opts.fuseRows;
+        fusion.epilogues = opts.fuseEpilogues;
         pm.addPass(tessera::createFormFusionGroups(fusion));
       }))
     return 1;
@@ -296,14 +298,19 @@ int compile(const Options &opts) {
   // An attention point takes a vector's rows on the CPU; a GPU runs a thread
   // a row (8 rows a thread left too few threads). The bits are the same.
   int64_t attentionRows = 0;
+  // The CUDA backend builds its own matmul kernels from the Tile IR's
+  // description and does not apply epilogues in them yet: the epilogue
+  // runs as a kernel of its own there (the same bits).
+  bool matmulEpilogues = true;
   if (llvm::is_contained(opts.targets, "cuda") || emit == Emit::PTX) {
     vectorBytes = std::min<int64_t>(vectorBytes, 32);
     reductionResults = 1;
     attentionRows = 1;
+    matmulEpilogues = false;
   }
   if (!run("Tile IR", [&](mlir::PassManager &pm) {
         pm.addPass(tessera::createConvertTSchedToTTile(
-            {vectorBytes, reductionResults, attentionRows}));
+            {vectorBytes, reductionResults, attentionRows, matmulEpilogues}));
         // Merging first spares the canonicalizer the repeats; canonical
         // forms can make more kernels equal, so merge again after it.
         pm.addPass(tessera::ttile::createDedupeKernels());
@@ -473,6 +480,11 @@ int main(int argc, char **argv) {
                "Run each row reduction of softmax, layernorm and the like as "
                "a kernel of its own instead of one kernel a row (the results "
                "are the same bytes; for comparison)");
+  app.add_flag("!--no-epilogue-fusion", opts.fuseEpilogues,
+               "Run the bias, activation or other elementwise operators "
+               "applied to a matmul's product as a kernel of their own "
+               "instead of in the matmul's stores (the results are the same "
+               "bytes; for comparison)");
   app.add_flag("--Werror", opts.werror, "Treat warnings as errors");
   app.add_flag(
       "--print-locations", opts.printLocations,

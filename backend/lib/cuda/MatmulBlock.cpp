@@ -58,6 +58,10 @@ std::optional<MatmulBlock> describeMatmul(ttile::KernelOp kernel) {
   if (!elem || !width || !transposed || !rhsTransposed || !fused || !segment ||
       !isa<FloatType>(elem.getValue()))
     return std::nullopt;
+  // Block tiles store the product alone; a kernel that applies an epilogue
+  // in its stores keeps its own body (tesserac builds none for the GPU).
+  if (info.contains("epilogue"))
+    return std::nullopt;
   MatmulBlock block;
   block.elem = elem.getValue();
   block.accum = accum ? accum.getValue() : block.elem;

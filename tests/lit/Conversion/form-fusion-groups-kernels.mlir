@@ -1,6 +1,7 @@
-// RUN: tessera-opt %s --tsched-form-fusion-groups="rows=false" | FileCheck %s
-// (rows=false: rows groups, which merge some of these, have their own test,
-// form-fusion-groups-rows.mlir.)
+// RUN: tessera-opt %s --tsched-form-fusion-groups="rows=false epilogues=false" | FileCheck %s
+// (rows=false, epilogues=false: rows groups and matmul epilogues, which
+// merge some of these, have their own tests, form-fusion-groups-rows.mlir
+// and form-fusion-groups-epilogues.mlir.)
 // Fusion groups of matmuls, reductions and layout operators, and the
 // elementwise groups around them.
 

@@ -16,13 +16,19 @@ def FormFusionGroups : Pass<"tsched-form-fusion-groups", "mlir::ModuleOp"> {
     Each group gets the tile chosen for it: `tile-elements` elements per
     tile. With `rows` (the default), the row reductions, per-row values and
     elementwise chain of softmax or layernorm over rows of at most 8192
-    known elements become one `rows` group.
+    known elements become one `rows` group. With `epilogues` (the
+    default), the elementwise group that reads a matmul's product over its
+    shape (a bias and an activation) joins the matmul's group, which
+    applies it as it stores the sums.
   }];
   let options = [
     Option<"tileElements", "tile-elements", "int64_t", /*default=*/"4096",
            "Elements per tile of an elementwise group">,
     Option<"rows", "rows", "bool", /*default=*/"true",
-           "Merge row reductions with the elementwise chain that reads them">
+           "Merge row reductions with the elementwise chain that reads them">,
+    Option<"epilogues", "epilogues", "bool", /*default=*/"true",
+           "Merge the elementwise group that reads a matmul's product into "
+           "the matmul's group">
   ];
   let dependentDialects = ["::tessera::tsched::TSchedDialect",
                            "::mlir::tensor::TensorDialect"];
@@ -47,7 +53,11 @@ def ConvertTSchedToTTile : Pass<"convert-tsched-to-ttile", "mlir::ModuleOp"> {
     Option<"attentionRows", "attention-rows", "int64_t", /*default=*/"0",
            "Rows an attention kernel's point takes, one a lane (0: a "
            "vector's worth, for a CPU; 1: one per GPU thread, so that a "
-           "GPU runs a thread a row)">
+           "GPU runs a thread a row)">,
+    Option<"matmulEpilogues", "matmul-epilogues", "bool", /*default=*/"true",
+           "Apply the operators a matmul group applies to its product in "
+           "the matmul kernel's stores (false: in a kernel of their own "
+           "after it, for targets that run matmuls on their own schedule)">
   ];
   let dependentDialects = ["::tessera::ttile::TTileDialect",
                            "::mlir::arith::ArithDialect",

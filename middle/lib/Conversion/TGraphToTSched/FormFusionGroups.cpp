@@ -353,8 +353,9 @@ class GroupFormation {
 public:
   // `scope` owns `block`: an entry, or a fixed point whose body it is.
   GroupFormation(Operation *scope, Block &block, int64_t tileElements,
-                 bool rows)
-      : scope(scope), block(block), tileElements(tileElements), rows(rows) {}
+                 bool rows, bool epilogues)
+      : scope(scope), block(block), tileElements(tileElements), rows(rows),
+        epilogues(epilogues) {}
 
   LogicalResult run() {
     castsToReshapes(block);
@@ -390,8 +391,11 @@ public:
     // Groups were built at the end; put every operator after its operands.
     if (!sortTopologically(&block))
       return scope->emitError("fusion groups depend on each other in a cycle");
+    // Rows first: softmax over a matmul's product is one rows kernel.
     if (rows)
       mergeRowGroups(block);
+    if (epilogues)
+      mergeMatmulEpilogues(block);
     return success();
   }
 
@@ -520,7 +524,8 @@ private:
     // A fixed point: its body is grouped on its own; the op stays, and a
     // plan that is never built orders the groups around it.
     if (auto fp = dyn_cast<tgraph::FixedPointOp>(op)) {
-      if (failed(GroupFormation(fp, fp.getBody().front(), tileElements, rows)
+      if (failed(GroupFormation(fp, fp.getBody().front(), tileElements, rows,
+                                epilogues)
                      .run()))
         return failure();
       unsigned g = newGroup(kFixedPoint, shape);
@@ -684,7 +689,7 @@ private:
   Operation *scope;
   Block &block;
   int64_t tileElements;
-  bool rows;
+  bool rows, epilogues;
   std::vector<GroupPlan> plans;
   DenseMap<Operation *, unsigned> groupOf;
   DenseMap<Attribute, unsigned> latest;
@@ -707,7 +712,8 @@ struct FormFusionGroupsPass : impl::FormFusionGroupsBase<FormFusionGroupsPass> {
         rankZeroConstantsToGraph(fn);
         widenBooleanLayouts(fn);
         copyBooleansPerUse(fn);
-        if (failed(GroupFormation(fn, fn.getBody().front(), tileElements, rows)
+        if (failed(GroupFormation(fn, fn.getBody().front(), tileElements, rows,
+                                  epilogues)
                        .run()))
           return signalPassFailure();
       }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "tessera/Dialect/TGraph/TGraph.h"
+#include "tessera/Dialect/TSched/TSched.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "llvm/ADT/MapVector.h"
@@ -46,5 +47,19 @@ fuseReductionChains(mlir::Block &block);
 // softmax and layernorm become one kernel (RowGroups.cpp). `block` holds
 // fusion groups, in order.
 void mergeRowGroups(mlir::Block &block);
+
+// Merges the elementwise group that reads a matmul's product over the
+// product's shape (a bias, an activation, a residual) into the matmul's
+// group, which then applies it to the sums as it stores them: the product
+// reaches memory only if other groups read it (MatmulEpilogues.cpp).
+// `block` holds fusion groups, in order.
+void mergeMatmulEpilogues(mlir::Block &block);
+
+// Replaces `members` (in block order) by one group of `kind` at the last
+// one's place, its results the last one's, then the other members' values
+// read outside (MergeGroups.cpp). No outsider may read a member's value
+// before the last member.
+void mergeGroups(llvm::ArrayRef<tsched::FusionGroupOp> members,
+                 llvm::StringRef kind);
 
 } // namespace tessera

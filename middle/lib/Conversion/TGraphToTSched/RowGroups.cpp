@@ -24,7 +24,6 @@
 #include "tessera/Conversion/SymbolicShape.h"
 #include "tessera/Dialect/TSched/TSched.h"
 
-#include "mlir/IR/IRMapping.h"
 #include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/SmallPtrSet.h"
 
@@ -241,68 +240,6 @@ private:
   int64_t first = -1;
 };
 
-// Replaces `members` (anchor last) by one group of kind "rows" at the
-// anchor's place.
-void merge(ArrayRef<tsched::FusionGroupOp> members) {
-  tsched::FusionGroupOp anchor = members.back();
-  llvm::SmallPtrSet<Operation *, 8> inside;
-  for (auto m : members)
-    inside.insert(m);
-  llvm::SetVector<Value> inputs;
-  for (auto m : members)
-    for (Value in : m.getInputs())
-      if (!inside.count(in.getDefiningOp()))
-        inputs.insert(in);
-  // Results: the anchor's, then members' values read outside.
-  SmallVector<Value> outputs(anchor.getResults());
-  for (auto m : members.drop_back())
-    for (Value r : m.getResults())
-      if (llvm::any_of(r.getUsers(),
-                       [&](Operation *u) { return !inside.count(u); }))
-        outputs.push_back(r);
-
-  OpBuilder b(anchor);
-  SmallVector<Type> types;
-  SmallVector<Location> locs;
-  for (Value v : outputs)
-    types.push_back(v.getType());
-  for (auto m : members)
-    locs.push_back(m.getLoc());
-  auto group = b.create<tsched::FusionGroupOp>(
-      FusedLoc::get(b.getContext(), locs), types, inputs.getArrayRef(),
-      b.getStringAttr("rows"), anchor.getShape(),
-      b.getDenseI64ArrayAttr(tsched::FusionGroupOp(members.front()).getTile()));
-  Block *body = new Block();
-  group.getBody().push_back(body);
-  // Each member's block arguments are the new group's, or values its
-  // producers computed in the new body.
-  IRMapping outer;
-  for (Value in : inputs)
-    outer.map(in, body->addArgument(in.getType(), in.getLoc()));
-  OpBuilder inner = OpBuilder::atBlockEnd(body);
-  for (auto m : members) {
-    IRMapping map;
-    Block &from = m.getBody().front();
-    for (auto [arg, in] : llvm::zip(from.getArguments(), m.getInputs()))
-      map.map(arg, outer.lookup(in));
-    for (Operation &op : from.without_terminator())
-      inner.clone(op, map);
-    for (auto [r, v] :
-         llvm::zip(m.getResults(), from.getTerminator()->getOperands()))
-      outer.map(r, map.lookup(v));
-  }
-  SmallVector<Value> values;
-  for (Value v : outputs)
-    values.push_back(outer.lookup(v));
-  inner.create<tsched::YieldOp>(group.getLoc(), values);
-  for (auto [i, v] : llvm::enumerate(outputs))
-    v.replaceUsesWithIf(group.getResult(i), [&](OpOperand &use) {
-      return !inside.count(use.getOwner());
-    });
-  for (auto m : llvm::reverse(members))
-    m->erase();
-}
-
 } // namespace
 
 void mergeRowGroups(Block &block) {
@@ -317,7 +254,7 @@ void mergeRowGroups(Block &block) {
       continue;
     for (auto m : members)
       gone.insert(m);
-    merge(members);
+    mergeGroups(members, "rows");
   }
 }
 

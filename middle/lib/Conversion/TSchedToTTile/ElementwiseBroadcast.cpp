@@ -98,4 +98,34 @@ Value emitFlatBroadcastRead(OpBuilder &b, Location loc, FlatBroadcastRead read,
   return step.getResult(0);
 }
 
+LogicalResult BroadcastReads::plan(Block &body, RankedTensorType resultType,
+                                   ArrayRef<Value> extents,
+                                   SmallVectorImpl<Value> &sizes,
+                                   OpBuilder &entry, Location loc) {
+  for (auto bc : body.getOps<tgraph::BroadcastOp>()) {
+    auto read = flatBroadcastRead(
+        cast<RankedTensorType>(bc.getOperand().getType()), resultType);
+    if (!read)
+      return bc.emitError("this broadcast cannot be read in place");
+    reads[bc] = *read;
+    bool rowWise = read->kind == FlatBroadcastRead::Rows ||
+                   read->kind == FlatBroadcastRead::Columns;
+    if (rowWise && rowLengths.try_emplace(read->split, sizes.size()).second)
+      sizes.push_back(product(entry, loc, extents.drop_front(read->split)));
+  }
+  return success();
+}
+
+Value BroadcastReads::read(OpBuilder &b, tgraph::BroadcastOp bc, Value buffer,
+                           int64_t lanes, Value offset, Value extent,
+                           ArrayRef<Value> sizes) const {
+  FlatBroadcastRead r = reads.lookup(bc);
+  auto row = rowLengths.find(r.split);
+  Value rowLength = row != rowLengths.end() ? sizes[row->second] : Value();
+  return emitFlatBroadcastRead(
+      b, bc.getLoc(), r, buffer,
+      VectorType::get({lanes}, elementOf(bc.getOperand())), offset, extent,
+      rowLength);
+}
+
 } // namespace tessera::tile

@@ -321,25 +321,12 @@ LogicalResult lowerElementwiseGroup(tsched::FusionGroupOp group,
     return failure();
   spec.points = product(ctx.entryBuilder(), loc, *extents);
   auto resultType = cast<RankedTensorType>(group.getResult(0).getType());
-  // Broadcasts read their operands in place; a row-wise read needs the
-  // row length, a size of the kernel (one per split: reads of the same rows
-  // share their row arithmetic).
+  // Broadcasts read their operands in place.
   Block &groupBody = group.getBody().front();
-  DenseMap<Operation *, FlatBroadcastRead> broadcasts;
-  llvm::SmallDenseMap<int64_t, unsigned> rowLengths;
-  for (auto b : groupBody.getOps<tgraph::BroadcastOp>()) {
-    auto read = flatBroadcastRead(
-        cast<RankedTensorType>(b.getOperand().getType()), resultType);
-    if (!read)
-      return b.emitError("this broadcast cannot be read in place");
-    broadcasts[b] = *read;
-    bool rowWise = read->kind == FlatBroadcastRead::Rows ||
-                   read->kind == FlatBroadcastRead::Columns;
-    if (rowWise &&
-        rowLengths.try_emplace(read->split, spec.sizes.size()).second)
-      spec.sizes.push_back(product(ctx.entryBuilder(), loc,
-                                   ArrayRef(*extents).drop_front(read->split)));
-  }
+  BroadcastReads broadcasts;
+  if (failed(broadcasts.plan(groupBody, resultType, *extents, spec.sizes,
+                             ctx.entryBuilder(), loc)))
+    return failure();
   KernelBody k = createKernel(ctx, spec, loc);
   OpBuilder &kb = k.builder;
 
@@ -375,14 +362,8 @@ LogicalResult lowerElementwiseGroup(tsched::FusionGroupOp group,
         map.map(b.getResult(), map.lookup(from));
         continue;
       }
-      FlatBroadcastRead read = broadcasts.lookup(b);
-      auto row = rowLengths.find(read.split);
-      Value rowLength =
-          row != rowLengths.end() ? k.sizes[row->second] : Value();
-      map.map(b.getResult(),
-              emitFlatBroadcastRead(kb, b.getLoc(), read, buffers.lookup(from),
-                                    VectorType::get({lanes}, elementOf(from)),
-                                    k.offset, k.extent, rowLength));
+      map.map(b.getResult(), broadcasts.read(kb, b, buffers.lookup(from), lanes,
+                                             k.offset, k.extent, k.sizes));
       continue;
     }
     FailureOr<Value> v = isRandomOp(&op)

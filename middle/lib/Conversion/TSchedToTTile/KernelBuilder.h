@@ -150,15 +150,40 @@ mlir::Value emitFlatBroadcastRead(mlir::OpBuilder &b, mlir::Location loc,
                                   mlir::VectorType vt, mlir::Value offset,
                                   mlir::Value extent, mlir::Value rowLength);
 
+// The broadcasts of a group's body that an elementwise step reads in place
+// over a result of `resultType`: how each reads, and for Rows and Columns
+// reads the row length, a size of the kernel (one per split: reads of the
+// same rows share their row arithmetic).
+struct BroadcastReads {
+  llvm::DenseMap<mlir::Operation *, FlatBroadcastRead> reads;
+  llvm::SmallDenseMap<int64_t, unsigned> rowLengths; // split -> size index
+
+  // Appends the row lengths, products of the result's `extents` (entry
+  // values), to `sizes`; an error at a broadcast that cannot be read so.
+  mlir::LogicalResult plan(mlir::Block &body, mlir::RankedTensorType resultType,
+                           llvm::ArrayRef<mlir::Value> extents,
+                           llvm::SmallVectorImpl<mlir::Value> &sizes,
+                           mlir::OpBuilder &entry, mlir::Location loc);
+  // One step of `bc` reading its operand from `buffer` (`sizes`: the
+  // kernel's).
+  mlir::Value read(mlir::OpBuilder &b, tgraph::BroadcastOp bc,
+                   mlir::Value buffer, int64_t lanes, mlir::Value offset,
+                   mlir::Value extent, llvm::ArrayRef<mlir::Value> sizes) const;
+};
+
 // One lowering per kind of group; `results` are the buffers the group's
 // results go to.
 mlir::LogicalResult lowerElementwiseGroup(tsched::FusionGroupOp group,
                                           llvm::ArrayRef<mlir::Value> results,
                                           EntryContext &ctx,
                                           int64_t vectorBytes);
+// `epilogueInKernel`: the operators the group applies to the product run in
+// the matmul kernel's stores (else in a kernel of their own after it, for
+// targets that run matmuls on their own schedule).
 mlir::LogicalResult lowerMatmulGroup(tsched::FusionGroupOp group,
                                      llvm::ArrayRef<mlir::Value> results,
-                                     EntryContext &ctx, int64_t vectorBytes);
+                                     EntryContext &ctx, int64_t vectorBytes,
+                                     bool epilogueInKernel);
 // `resultsPerStep`: results a kernel step computes, each in its own chain.
 mlir::LogicalResult lowerReductionGroup(tsched::FusionGroupOp group,
                                         llvm::ArrayRef<mlir::Value> results,

@@ -32,6 +32,7 @@
 // the right edge the stores are masked. With segments, a point is also one
 // segment, and a third kernel adds the segment values.
 #include "KernelBuilder.h"
+#include "MatmulEpilogue.h"
 #include "ReductionFold.h"
 #include "tessera/Conversion/SymbolicShape.h"
 #include "tessera/Dialect/TGraph/Transforms/NumericPolicy.h"
@@ -128,7 +129,7 @@ namespace {
 // What the product kernel's body reads: the buffers, the extents and where
 // one batch's operands start.
 struct Operands {
-  Value A, P, C; // a, packed b, c
+  Value A, P, C; // a, packed b, c (null: the product is not stored)
   Value values;  // with segments: their values, [batch, segment, m, n]
   Value single;  // with segments: whether there is one (stored in c)
   Value M, N, K;
@@ -140,6 +141,11 @@ struct Operands {
   VectorType accType;        // of accumulators (f32 for bf16)
   int64_t lanes;
   bool fused; // a step is one fused multiply-add
+  // Applied to the sums as they are stored into c (MatmulEpilogue.h).
+  MatmulEpilogue *epilogue = nullptr;
+  const KernelBody *kernel = nullptr;
+  mlir::Type product;                  // c's element type
+  mutable bool epilogueFailed = false; // an operator had no lowering
 
   int64_t panelWidth() const { return kVectorsPerStep * lanes; }
   // a[row, k], extended to the accumulator's type.
@@ -189,20 +195,29 @@ void emitBlock(OpBuilder &b, Location loc, const Operands &o, Value i0,
         b.create<scf::YieldOp>(loc, next);
       });
   // Into c, or with several segments into their values (at the same place
-  // of the batch and segment's [m, n]), each in its buffer's type.
+  // of the batch and segment's [m, n]), each in its buffer's type. Into c,
+  // the epilogue's operators apply to the sums rounded as c holds them.
   auto storeAll = [&](OpBuilder &b, Value into) {
-    Type elem = cast<MemRefType>(into.getType()).getElementType();
+    bool intoC = into == o.C;
+    Type elem =
+        intoC ? o.product : cast<MemRefType>(into.getType()).getElementType();
     for (int64_t r = 0; r < rows; ++r) {
       Value cRow = addIdx(b, loc, o.cBase, mulIdx(b, loc, rowIdx[r], o.N));
       Value cEnd = addIdx(b, loc, cRow, o.N);
       for (int64_t v = 0; v < kVectorsPerStep; ++v) {
         Value col = addIdx(b, loc, j0, indexConst(b, loc, v * o.lanes));
+        Value at = addIdx(b, loc, cRow, col);
         Value sum = convertFloat(
             b, loc, kLoop.getResult(r * kVectorsPerStep + v), elem);
-        auto store = b.create<ttile::StoreOp>(loc, sum, into,
-                                              addIdx(b, loc, cRow, col), cEnd);
-        if (wholeColumns)
-          store->setAttr("ttile.in_bounds", b.getUnitAttr());
+        if (into) {
+          auto store = b.create<ttile::StoreOp>(loc, sum, into, at, cEnd);
+          if (wholeColumns)
+            store->setAttr("ttile.in_bounds", b.getUnitAttr());
+        }
+        if (intoC && o.epilogue &&
+            failed(o.epilogue->emitStep(b, loc, *o.kernel, sum, at, cEnd,
+                                        wholeColumns)))
+          o.epilogueFailed = true;
       }
     }
   };
@@ -290,13 +305,16 @@ void emitPackKernel(EntryContext &ctx, Location loc, Value rhs, Value packed,
 
 LogicalResult lowerMatmulGroup(tsched::FusionGroupOp group,
                                ArrayRef<Value> results, EntryContext &ctx,
-                               int64_t vectorBytes) {
-  auto mm = cast<tgraph::MatmulOp>(singleOp(group));
+                               int64_t vectorBytes, bool epilogueInKernel) {
+  std::optional<MatmulEpilogue> epilogue = MatmulEpilogue::of(group, results);
+  auto mm =
+      epilogue ? epilogue->matmul() : cast<tgraph::MatmulOp>(singleOp(group));
   Location loc = mm.getLoc();
   Value lhs = groupInput(group, mm.getLhs()),
         rhs = groupInput(group, mm.getRhs());
+  // Every result has the product's shape (an epilogue's too).
   Value result = group.getResult(0);
-  Type elem = elementOf(result);
+  Type elem = elementOf(mm.getResult());
   if (!isSupportedElement(elem))
     return mm.emitError("matmul on ")
            << elem << " is not supported by the CPU backend yet";
@@ -328,7 +346,7 @@ LogicalResult lowerMatmulGroup(tsched::FusionGroupOp group,
   int64_t staticK = lt.getDimSize(tl ? lr - 2 : lr - 1);
   bool segmented = ShapedType::isDynamic(staticK) || staticK > kMatmulSegment;
   int64_t segment = segmentLength(cast<RankedTensorType>(mm.getType()));
-  Value segments, values, productBatches = batches;
+  Value segments, values, several, productBatches = batches;
   if (segmented) {
     Value large = eb.create<arith::CmpIOp>(
         loc, arith::CmpIPredicate::uge,
@@ -339,8 +357,8 @@ LogicalResult lowerMatmulGroup(tsched::FusionGroupOp group,
         eb.create<arith::MaxUIOp>(loc, ceilDiv(eb, loc, k, segment),
                                   indexConst(eb, loc, 1)));
     productBatches = mulIdx(eb, loc, batches, segments);
-    Value several = eb.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ugt,
-                                             segments, indexConst(eb, loc, 1));
+    several = eb.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ugt, segments,
+                                       indexConst(eb, loc, 1));
     values = ctx.scratchBuffer(
         acc,
         eb.create<arith::SelectOp>(
@@ -349,6 +367,23 @@ LogicalResult lowerMatmulGroup(tsched::FusionGroupOp group,
             indexConst(eb, loc, 1)),
         loc);
   }
+
+  // Where the product goes: the group's result that is the product; with
+  // an epilogue that is not, scratch space where the sums pass through
+  // memory (folded segments; an epilogue in a kernel of its own), else
+  // nowhere.
+  bool inKernel = epilogue && epilogueInKernel;
+  Value total = mulIdx(eb, loc, batches, mulIdx(eb, loc, m, n));
+  Value productOut = epilogue ? epilogue->productResult() : results[0];
+  Value cBuffer = productOut, scratchC;
+  if (epilogue && !cBuffer && (!inKernel || segmented)) {
+    Value count = inKernel ? eb.create<arith::SelectOp>(loc, several, total,
+                                                        indexConst(eb, loc, 1))
+                                 .getResult()
+                           : total;
+    cBuffer = scratchC = ctx.scratchBuffer(elem, count, loc);
+  }
+  Value kernelC = inKernel ? productOut : cBuffer;
 
   // Lanes: a vector of accumulators per register.
   int64_t bytes = std::max<int64_t>(1, acc.getIntOrFloatBitWidth() / 8);
@@ -373,13 +408,17 @@ LogicalResult lowerMatmulGroup(tsched::FusionGroupOp group,
       tile,
       1,
       {ctx.bufferOf(lhs), packed, ctx.bufferOf(rhs)},
-      {results[0]},
+      {},
       mulIdx(eb, loc, productBatches, mulIdx(eb, loc, panels, rowBlocks)),
       {m, n, k, lhsStride, rowBlocks, panels}};
   if (segmented) {
-    spec.outputs = {values, results[0]};
+    spec.outputs.push_back(values);
     spec.sizes.push_back(segments);
   }
+  if (kernelC)
+    spec.outputs.push_back(kernelC);
+  if (inKernel && failed(epilogue->addTo(spec, ctx, loc)))
+    return failure();
   // `b` itself and its batch stride, last: this body reads the panels, but
   // a target may read `b` (the CUDA backend's tensor cores, whose host then
   // skips the packing).
@@ -388,26 +427,34 @@ LogicalResult lowerMatmulGroup(tsched::FusionGroupOp group,
   // What a target that runs matmuls on its own schedule needs to read the
   // operands (the CUDA backend's block tiles).
   Operation *kernel = kb.offset.getParentBlock()->getParentOp();
-  kernel->setAttr(
-      "ttile.matmul",
-      eb.getDictionaryAttr(
-          {eb.getNamedAttr("element", TypeAttr::get(elem)),
-           eb.getNamedAttr("accumulator", TypeAttr::get(acc)),
-           eb.getNamedAttr("lhs_transposed", eb.getBoolAttr(tl)),
-           eb.getNamedAttr("rhs_transposed", eb.getBoolAttr(tr)),
-           eb.getNamedAttr("fused", eb.getBoolAttr(fused)),
-           eb.getNamedAttr("segment",
-                           eb.getI64IntegerAttr(segmented ? segment : 0)),
-           eb.getNamedAttr("panel_width", eb.getI64IntegerAttr(width))}));
+  SmallVector<NamedAttribute> info{
+      eb.getNamedAttr("element", TypeAttr::get(elem)),
+      eb.getNamedAttr("accumulator", TypeAttr::get(acc)),
+      eb.getNamedAttr("lhs_transposed", eb.getBoolAttr(tl)),
+      eb.getNamedAttr("rhs_transposed", eb.getBoolAttr(tr)),
+      eb.getNamedAttr("fused", eb.getBoolAttr(fused)),
+      eb.getNamedAttr("segment", eb.getI64IntegerAttr(segmented ? segment : 0)),
+      eb.getNamedAttr("panel_width", eb.getI64IntegerAttr(width))};
+  // Its stores apply an epilogue too (a target that builds its own matmul
+  // kernels must keep this body).
+  if (inKernel)
+    info.push_back(eb.getNamedAttr("epilogue", eb.getUnitAttr()));
+  kernel->setAttr("ttile.matmul", eb.getDictionaryAttr(info));
   // Freed at once: a live buffer costs every later failure path a free.
   eb.create<memref::DeallocOp>(loc, packed);
   OpBuilder &b = kb.builder;
   Operands o;
   o.A = kb.inputs[0];
   o.P = kb.inputs[1];
-  o.C = kb.outputs.back();
+  if (kernelC)
+    o.C = kb.outputs[segmented ? 1 : 0];
   if (segmented)
     o.values = kb.outputs[0];
+  o.product = elem;
+  if (inKernel) {
+    o.epilogue = &*epilogue;
+    o.kernel = &kb;
+  }
   o.M = kb.sizes[0];
   o.N = kb.sizes[1];
   o.K = kb.sizes[2];
@@ -476,9 +523,23 @@ LogicalResult lowerMatmulGroup(tsched::FusionGroupOp group,
         b.create<scf::YieldOp>(loc);
       });
   b.create<ttile::YieldOp>(loc);
+  if (o.epilogueFailed)
+    return failure();
   if (segmented)
     foldSegmentValues(ctx, loc, group.getTile()[0], Fold::Sum, acc, values,
-                      results[0], segments, batches, mulIdx(eb, loc, m, n), k);
+                      cBuffer, segments, batches, mulIdx(eb, loc, m, n), k);
+  // The epilogue of sums that went through memory: all of them, or (in
+  // the kernel otherwise) those folded from several segments.
+  if (epilogue && (!inKernel || segmented)) {
+    Value points = inKernel ? eb.create<arith::SelectOp>(loc, several, total,
+                                                         indexConst(eb, loc, 0))
+                                  .getResult()
+                            : total;
+    if (failed(epilogue->emitKernel(ctx, loc, cBuffer, points, vectorBytes)))
+      return failure();
+  }
+  if (scratchC)
+    eb.create<memref::DeallocOp>(loc, scratchC);
   return success();
 }
 

@@ -24,9 +24,11 @@ namespace {
 // and how to compute each extent.
 class EntryLowering : public tile::EntryContext {
 public:
-  EntryLowering(func::FuncOp f, int64_t vb, int64_t rr, int64_t ar)
+  EntryLowering(func::FuncOp f, int64_t vb, int64_t rr, int64_t ar,
+                bool epiloguesInKernel)
       : fn(f), vectorBytes(vb), reductionResults(rr), attentionRows(ar),
-        entry(f.getContext()), kernels(f) {}
+        epiloguesInKernel(epiloguesInKernel), entry(f.getContext()),
+        kernels(f) {}
 
   LogicalResult run() {
     Block &block = fn.getBody().front();
@@ -233,7 +235,8 @@ private:
     if (kind == "elementwise")
       return tile::lowerElementwiseGroup(group, results, *this, vectorBytes);
     if (kind == "matmul")
-      return tile::lowerMatmulGroup(group, results, *this, vectorBytes);
+      return tile::lowerMatmulGroup(group, results, *this, vectorBytes,
+                                    epiloguesInKernel);
     if (kind == "reduction")
       return tile::lowerReductionGroup(group, results, *this, reductionResults);
     if (kind == "solve")
@@ -307,6 +310,7 @@ private:
   int64_t vectorBytes;
   int64_t reductionResults;
   int64_t attentionRows;
+  bool epiloguesInKernel;
   int64_t attentionLanes() const {
     return attentionRows > 0 ? attentionRows
                              : std::max<int64_t>(1, vectorBytes / 4);
@@ -332,7 +336,7 @@ struct ConvertTSchedToTTilePass
       }
       if (failed(EntryLowering(fn, vectorBytes,
                                std::max<int64_t>(1, reductionResults),
-                               attentionRows)
+                               attentionRows, matmulEpilogues)
                      .run()))
         return signalPassFailure();
     }
