@@ -13,15 +13,54 @@
 //   - it reads the product through a broadcast, or
 //   - a group before E reads the product too (the merged group takes E's
 //     place, so that group would wait on it).
+// An extent of the product read before E (a shape cast's, where a call
+// with known extents meets an op with symbolic dims) is read from the
+// matmul's operands instead, so it does not wait on the product.
 #include "FusionRules.h"
 
 #include "tessera/Dialect/TSched/TSched.h"
+
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 using namespace mlir;
 
 namespace tessera {
 
 namespace {
+
+// Each `tensor.dim` of M's product becomes the dim of the operand that
+// gives the product that extent: a batch dim of whichever operand has
+// them, the rows of a (its columns when transposed), the columns of b (its
+// rows when transposed).
+void readProductExtentsFromOperands(tsched::FusionGroupOp m) {
+  auto mm = cast<tgraph::MatmulOp>(m.getBody().front().front());
+  auto operand = [&](Value inner) {
+    return m.getInputs()[cast<BlockArgument>(inner).getArgNumber()];
+  };
+  Value lhs = operand(mm.getLhs()), rhs = operand(mm.getRhs());
+  int64_t rank = cast<RankedTensorType>(mm.getType()).getRank();
+  int64_t lhsRank = cast<RankedTensorType>(lhs.getType()).getRank();
+  int64_t rhsRank = cast<RankedTensorType>(rhs.getType()).getRank();
+  for (Operation *user : llvm::to_vector(m.getResult(0).getUsers())) {
+    auto dim = dyn_cast<tensor::DimOp>(user);
+    std::optional<int64_t> axis = dim ? dim.getConstantIndex() : std::nullopt;
+    if (!axis)
+      continue;
+    Value from = rhs;
+    int64_t at = mm.getTransposeRhs() ? rhsRank - 2 : rhsRank - 1;
+    if (*axis < rank - 2) {
+      from = lhsRank == rank ? lhs : rhs;
+      at = *axis;
+    } else if (*axis == rank - 2) {
+      from = lhs;
+      at = mm.getTransposeLhs() ? lhsRank - 1 : lhsRank - 2;
+    }
+    OpBuilder b(dim);
+    dim.replaceAllUsesWith(
+        b.create<tensor::DimOp>(dim.getLoc(), from, at).getResult());
+    dim.erase();
+  }
+}
 
 // Whether E can apply its operators to M's sums as they are stored.
 bool isEpilogueOf(tsched::FusionGroupOp e, tsched::FusionGroupOp m) {
@@ -67,9 +106,11 @@ void mergeMatmulEpilogues(Block &block) {
   for (auto g : block.getOps<tsched::FusionGroupOp>())
     if (g.getKind() == "matmul" && g.getNumResults() == 1)
       matmuls.push_back(g);
-  for (tsched::FusionGroupOp m : matmuls)
+  for (tsched::FusionGroupOp m : matmuls) {
+    readProductExtentsFromOperands(m);
     if (tsched::FusionGroupOp e = epilogueOf(m))
       mergeGroups({m, e}, "matmul");
+  }
 }
 
 } // namespace tessera

@@ -64,7 +64,8 @@ LogicalResult MatmulEpilogue::addTo(KernelSpec &spec, EntryContext &ctx,
 LogicalResult MatmulEpilogue::emitStep(OpBuilder &b, Location loc,
                                        const KernelBody &kernel, Value product,
                                        Value offset, Value bound,
-                                       bool inBounds) {
+                                       bool inBounds,
+                                       std::optional<Position> position) {
   int64_t lanes = cast<VectorType>(product.getType()).getNumElements();
   auto markInBounds = [&](Operation *access) {
     if (inBounds)
@@ -87,9 +88,23 @@ LogicalResult MatmulEpilogue::emitStep(OpBuilder &b, Location loc,
     markInBounds(load);
     return load;
   };
-  auto readBroadcast = [&](tgraph::BroadcastOp bc) {
-    return broadcasts.read(b, bc, bufferOf.lookup(bc.getOperand()), lanes,
-                           offset, bound, kernel.sizes);
+  int64_t rank = cast<RankedTensorType>(mm.getType()).getRank();
+  auto readBroadcast = [&](tgraph::BroadcastOp bc) -> Value {
+    Value buffer = bufferOf.lookup(bc.getOperand());
+    FlatBroadcastRead r = broadcasts.reads.lookup(bc);
+    auto vt = VectorType::get({lanes}, elementOf(bc.getOperand()));
+    if (position && r.split == rank - 1 &&
+        r.kind == FlatBroadcastRead::Columns) {
+      auto load = b.create<ttile::LoadOp>(loc, vt, buffer, position->column,
+                                          position->columns);
+      markInBounds(load);
+      return load;
+    }
+    if (position && r.split == rank - 1 && r.kind == FlatBroadcastRead::Rows)
+      return b.create<vector::SplatOp>(
+          loc, vt,
+          b.create<memref::LoadOp>(loc, buffer, ValueRange{position->row}));
+    return broadcasts.read(b, bc, buffer, lanes, offset, bound, kernel.sizes);
   };
   FailureOr<SmallVector<Value>> values =
       evaluateChain(b, group.getBody().front(), stored, lanes, map, bufferOf,

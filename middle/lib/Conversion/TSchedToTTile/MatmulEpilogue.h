@@ -26,13 +26,21 @@ public:
   // their places are remembered for emitStep.
   mlir::LogicalResult addTo(KernelSpec &spec, EntryContext &ctx,
                             mlir::Location loc);
+  // Where a matmul kernel's step lies in the product: its flat row (over
+  // the batches' rows) and first column, and the row length N. A step lies
+  // inside one row, so a bias per column is read at the column and a value
+  // per row at the row, without dividing the flat offset.
+  struct Position {
+    mlir::Value row, column, columns;
+  };
   // One step: the epilogue of `product` (a vector of the product's element
   // type) at flat `offset` of the product, lanes at or past `bound` masked;
   // `inBounds`: no lane is.
   mlir::LogicalResult emitStep(mlir::OpBuilder &b, mlir::Location loc,
                                const KernelBody &kernel, mlir::Value product,
                                mlir::Value offset, mlir::Value bound,
-                               bool inBounds);
+                               bool inBounds,
+                               std::optional<Position> position = {});
   // A kernel of its own over `points` elements of the product, read from
   // `productBuffer`.
   mlir::LogicalResult emitKernel(EntryContext &ctx, mlir::Location loc,

@@ -135,6 +135,7 @@ struct Operands {
   Value M, N, K;
   Value kBegin, kEnd;        // the segment's k
   Value aBase, pBase, cBase; // the batch's (and panel's) first elements
+  Value cRowBase;            // the batch's first row of c, over all rows
   Value aStep;               // between a[i, k] and a[i, k+1]
   Value aRowStep;            // between a[i, k] and a[i+1, k]
   VectorType vt;             // of elements, as loaded
@@ -214,9 +215,12 @@ void emitBlock(OpBuilder &b, Location loc, const Operands &o, Value i0,
           if (wholeColumns)
             store->setAttr("ttile.in_bounds", b.getUnitAttr());
         }
-        if (intoC && o.epilogue &&
-            failed(o.epilogue->emitStep(b, loc, *o.kernel, sum, at, cEnd,
-                                        wholeColumns)))
+        if (!intoC || !o.epilogue)
+          continue;
+        MatmulEpilogue::Position position{
+            addIdx(b, loc, o.cRowBase, rowIdx[r]), col, o.N};
+        if (failed(o.epilogue->emitStep(b, loc, *o.kernel, sum, at, cEnd,
+                                        wholeColumns, position)))
           o.epilogueFailed = true;
       }
     }
@@ -497,6 +501,8 @@ LogicalResult lowerMatmulGroup(tsched::FusionGroupOp group,
                     addIdx(b, loc, mulIdx(b, loc, batch, kPanels), panel), o.K),
              indexConst(b, loc, width));
   o.cBase = mulIdx(b, loc, pair, mulIdx(b, loc, o.M, o.N));
+  if (o.epilogue)
+    o.cRowBase = mulIdx(b, loc, pair, o.M);
 
   auto le = [&](Value x, Value y) {
     return b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ule, x, y);

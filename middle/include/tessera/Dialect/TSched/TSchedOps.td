@@ -38,7 +38,11 @@ def TSched_FusionGroupOp
     group folds each row as often as it has reductions, then computes its
     elementwise results on that row, so the row is read from memory once
     (softmax, layernorm); its results are those of the chain, then the
-    per-row values that other groups read. `attention` and
+    per-row values that other groups read. A `matmul` group may follow its
+    matmul with an elementwise epilogue over the product's shape (a bias,
+    an activation), applied to the sums as they are stored; its results
+    are the epilogue's, then the product where other groups read it.
+    `attention` and
     `attention_grad` run one `tgraph.attention` or `tgraph.attention_grad`,
     a block of rows a point, without storing the scores.
 

@@ -41,7 +41,11 @@ def TTile_KernelOp
     rhs_transposed, panel_width}`: what a target that runs matmuls on its
     own schedule (the CUDA backend's block tiles) needs to read the
     operands (it also takes `b` itself, after the panels, and its batch
-    stride, its last size, which its own body does not read); a `matmul_pack`
+    stride, its last size, which its own body does not read); with
+    `epilogue`, the body also applies its group's epilogue as it stores
+    the sums (the epilogue's inputs follow `b`, its outputs the product's
+    where that is stored, its row lengths come before the batch stride),
+    which such a target cannot do, so it keeps the body; a `matmul_pack`
     kernel carries `ttile.matmul_pack = {element, rhs_transposed,
     panel_width}`, with which the CUDA backend copies panels a 16-byte
     chunk a thread; an `attention`
