@@ -63,8 +63,7 @@ LogicalResult MatmulEpilogue::addTo(KernelSpec &spec, EntryContext &ctx,
 
 LogicalResult MatmulEpilogue::emitStep(OpBuilder &b, Location loc,
                                        const KernelBody &kernel, Value product,
-                                       Value offset, Value bound,
-                                       bool inBounds,
+                                       Value offset, Value bound, bool inBounds,
                                        std::optional<Position> position) {
   int64_t lanes = cast<VectorType>(product.getType()).getNumElements();
   auto markInBounds = [&](Operation *access) {

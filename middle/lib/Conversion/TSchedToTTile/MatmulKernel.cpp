@@ -217,8 +217,8 @@ void emitBlock(OpBuilder &b, Location loc, const Operands &o, Value i0,
         }
         if (!intoC || !o.epilogue)
           continue;
-        MatmulEpilogue::Position position{
-            addIdx(b, loc, o.cRowBase, rowIdx[r]), col, o.N};
+        MatmulEpilogue::Position position{addIdx(b, loc, o.cRowBase, rowIdx[r]),
+                                          col, o.N};
         if (failed(o.epilogue->emitStep(b, loc, *o.kernel, sum, at, cEnd,
                                         wholeColumns, position)))
           o.epilogueFailed = true;
