@@ -14,6 +14,7 @@ packages=(
   zlib1g-dev libzstd-dev libedit-dev libxml2-dev libcurl4-openssl-dev libffi-dev
   libopenblas-dev # only for benchmarks/cpu (the peer of its matmul benchmark)
   libdnnl-dev     # only for benchmarks/cpu (oneDNN, the peer of its softmax)
+  ocl-icd-opencl-dev opencl-c-headers # oneDNN's CMake package requires them
 )
 
 missing=()
