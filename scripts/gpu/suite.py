@@ -68,6 +68,7 @@ PROGRAMS = [
     "tests/e2e/Inputs/complex.tsr",
     "tests/e2e/Inputs/solve.tsr",
     "tests/e2e/Inputs/fixed-point.tsr",
+    "tests/e2e/Inputs/matmul-epilogue.tsr",
 ]
 # Cases whose f32 NaNs come from an invalid operation (sqrt of a negative
 # number), whose sign differs between the CPU and the GPU
@@ -84,7 +85,8 @@ FLASH = {"flash-attention:flash64", "flash-attention:flash128",
 
 def on_tensor_cores(case):
     """Whether a case's matmuls run on tensor cores (bf16, default policy)."""
-    return case.startswith("tensor-cores:") or case == "bf16:mm" or case in FLASH
+    return (case.startswith("tensor-cores:") or case in ("bf16:mm", "matmul-epilogue:dense_bf16")
+            or case in FLASH)
 
 
 # |gpu - cpu| <= RTOL |cpu| + ATOL max|cpu|: both round f32 sums of exact

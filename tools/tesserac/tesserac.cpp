@@ -298,19 +298,14 @@ int compile(const Options &opts) {
   // An attention point takes a vector's rows on the CPU; a GPU runs a thread
   // a row (8 rows a thread left too few threads). The bits are the same.
   int64_t attentionRows = 0;
-  // The CUDA backend builds its own matmul kernels from the Tile IR's
-  // description and does not apply epilogues in them yet: the epilogue
-  // runs as a kernel of its own there (the same bits).
-  bool matmulEpilogues = true;
   if (llvm::is_contained(opts.targets, "cuda") || emit == Emit::PTX) {
     vectorBytes = std::min<int64_t>(vectorBytes, 32);
     reductionResults = 1;
     attentionRows = 1;
-    matmulEpilogues = false;
   }
   if (!run("Tile IR", [&](mlir::PassManager &pm) {
         pm.addPass(tessera::createConvertTSchedToTTile(
-            {vectorBytes, reductionResults, attentionRows, matmulEpilogues}));
+            {vectorBytes, reductionResults, attentionRows}));
         // Merging first spares the canonicalizer the repeats; canonical
         // forms can make more kernels equal, so merge again after it.
         pm.addPass(tessera::ttile::createDedupeKernels());

@@ -50,6 +50,10 @@ struct ConvertTTileToLLVMPass
           (!hardwareFma && failed(expandFusedMultiplyAdds(module))))
         return signalPassFailure();
       for (auto kernel : module.getOps<ttile::KernelOp>()) {
+        // A matmul's epilogue per element: the CPU's matmul kernel applies
+        // it in its own body.
+        if (kernel.getKind() == "matmul_epilogue")
+          continue;
         LLVM::LLVMFuncOp fn = lowerKernelToTileLoop(
             kernel, mb, kernelSymbol(kernel.getSymName().str()),
             kernel.getTile(), /*wholeStepCopy=*/true);

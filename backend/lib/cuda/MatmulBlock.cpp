@@ -58,10 +58,13 @@ std::optional<MatmulBlock> describeMatmul(ttile::KernelOp kernel) {
   if (!elem || !width || !transposed || !rhsTransposed || !fused || !segment ||
       !isa<FloatType>(elem.getValue()))
     return std::nullopt;
-  // Block tiles store the product alone; a kernel that applies an epilogue
-  // in its stores keeps its own body (tesserac builds none for the GPU).
-  if (info.contains("epilogue"))
-    return std::nullopt;
+  // An epilogue's element kernel must be there to be applied.
+  if (auto e = info.getAs<FlatSymbolRefAttr>("epilogue")) {
+    auto element = SymbolTable::lookupNearestSymbolFrom<ttile::KernelOp>(
+        kernel, e.getAttr());
+    if (!element || element.getKind() != "matmul_epilogue")
+      return std::nullopt;
+  }
   MatmulBlock block;
   block.elem = elem.getValue();
   block.accum = accum ? accum.getValue() : block.elem;
@@ -113,11 +116,13 @@ MatmulBlock openMatmulBlock(ttile::KernelOp kernel, int64_t tileRows,
 
   declareSharedMemory(mb, loc, symbol, shared);
 
-  // Parameters: a, packed b, b, (the segments' values,) c; the point
-  // count, m, n, k, a's batch stride, row blocks, panels, (the segment
-  // count,) b's batch stride; the thread count.
-  int64_t buffers = block.segment ? 5 : 4;
-  int64_t sizes = 8 + (block.segment ? 1 : 0);
+  // Parameters: a, packed b, b, (the epilogue's inputs,) (the segments'
+  // values,) (c,) (the epilogue's values); the point count, m, n, k, a's
+  // batch stride, row blocks, panels, (the segment count,) (the
+  // epilogue's row lengths,) b's batch stride; the thread count.
+  int64_t buffers = kernel.getNumBuffers();
+  int64_t sizes = 1 + kernel.getNumSizes();
+  int64_t inputs = kernel.getNumInputs();
   SmallVector<Type> params(buffers, globalPtr);
   params.append(sizes + 1, i64);
   auto fn = mb.create<LLVM::LLVMFuncOp>(
@@ -148,8 +153,29 @@ MatmulBlock openMatmulBlock(ttile::KernelOp kernel, int64_t tileRows,
   block.A = entry->getArgument(0);
   block.P = entry->getArgument(1);
   block.B = entry->getArgument(2);
-  block.C = entry->getArgument(buffers - 1);
   auto size = [&](int64_t i) { return entry->getArgument(buffers + i); };
+  int64_t stored = buffers - inputs - (block.segment ? 1 : 0);
+  if (auto e = kernel->getAttrOfType<DictionaryAttr>("ttile.matmul")
+                   .getAs<FlatSymbolRefAttr>("epilogue")) {
+    MatmulBlock::Epilogue epilogue;
+    epilogue.element = SymbolTable::lookupNearestSymbolFrom<ttile::KernelOp>(
+        kernel, e.getAttr());
+    int64_t values =
+        epilogue.element.getNumBuffers() - epilogue.element.getNumInputs();
+    for (int64_t i = 3; i < inputs; ++i)
+      epilogue.inputs.push_back(entry->getArgument(i));
+    for (int64_t i = buffers - values; i < buffers; ++i)
+      epilogue.outputs.push_back(entry->getArgument(i));
+    // Before b's batch stride, the last size.
+    int64_t lengths = epilogue.element.getNumSizes() - 3;
+    for (int64_t i = 0; i < lengths; ++i)
+      epilogue.rowLengths.push_back(size(sizes - 1 - lengths + i));
+    stored -= values;
+    block.epilogue = std::move(epilogue);
+  }
+  if (stored)
+    block.C = entry->getArgument(
+        buffers - 1 - (block.epilogue ? block.epilogue->outputs.size() : 0));
   Value points = size(0);
   block.M = size(1);
   block.N = size(2);
@@ -174,7 +200,7 @@ MatmulBlock openMatmulBlock(ttile::KernelOp kernel, int64_t tileRows,
     Value S = size(7);
     batch = div(pair, S);
     block.kBegin = mul(rem(pair, S), c(block.segment));
-    block.values = entry->getArgument(3);
+    block.values = entry->getArgument(inputs);
     block.single =
         b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, S, c(1));
     // One segment is the whole sum (a large result: MatmulKernel.cpp).
@@ -197,6 +223,7 @@ MatmulBlock openMatmulBlock(ttile::KernelOp kernel, int64_t tileRows,
   block.bBase = mul(batch, size(sizes - 1));
   block.pBatch = mul(mul(mul(batch, block.panels), block.K), c(block.width));
   block.cBase = mul(pair, mul(block.M, block.N));
+  block.rowBase = mul(pair, block.M);
 
   // Blocks past the last batch (none, as the entry launches them) do
   // nothing; the test is uniform over the block, so barriers stay safe.
@@ -209,18 +236,18 @@ MatmulBlock openMatmulBlock(ttile::KernelOp kernel, int64_t tileRows,
 }
 
 void forEachDestination(OpBuilder &b, Location loc, const MatmulBlock &block,
-                        llvm::function_ref<void(Value, Type)> store) {
+                        llvm::function_ref<void(Value, Type, bool)> store) {
   if (!block.segment) {
-    store(block.C, block.elem);
+    store(block.C, block.elem, true);
     return;
   }
   auto ifOp = b.create<scf::IfOp>(loc, TypeRange{}, block.single,
                                   /*withElse=*/true);
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(ifOp.thenBlock());
-  store(block.C, block.elem);
+  store(block.C, block.elem, true);
   b.setInsertionPointToStart(ifOp.elseBlock());
-  store(block.values, block.accum);
+  store(block.values, block.accum, false);
 }
 
 } // namespace tessera

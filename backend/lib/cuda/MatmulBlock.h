@@ -42,9 +42,21 @@ struct MatmulBlock {
   bool fused;       // a step is one fused multiply-add
   int64_t segment;  // k per segment (0: the kernel has no segments)
 
-  // Global pointers: a, packed b, b itself, the result, and (with
-  // segments) the segments' values.
+  // Global pointers: a, packed b, b itself, the result (null where an
+  // epilogue's values are stored instead and the product is not), and
+  // (with segments) the segments' values.
   mlir::Value A, P, B, C, values;
+  // The epilogue applied to each element of the result, if any
+  // (MatmulEpilogue.h in the Tile IR lowering): its kernel, a description
+  // of one element, and this kernel's parameters that it reads and writes.
+  struct Epilogue {
+    ttile::KernelOp element;
+    llvm::SmallVector<mlir::Value> inputs, outputs; // global pointers
+    llvm::SmallVector<mlir::Value> rowLengths;      // i64
+  };
+  std::optional<Epilogue> epilogue;
+  // i64: where this block's batch starts in the rows of all batches.
+  mlir::Value rowBase;
   // With segments: whether this matmul has a single one (its block stores
   // the result itself, else its segment's value).
   mlir::Value single;
@@ -83,11 +95,21 @@ void declareSharedMemory(mlir::OpBuilder &mb, mlir::Location loc,
 mlir::Value sharedMemory(mlir::OpBuilder &b, mlir::Location loc,
                          const std::string &symbol);
 
-// Calls `store(out, type)` for where the block's sums go: the result (of
-// `elem`), or with several segments the segment's values (of `accum`),
-// choosing at run time when it has segments.
+// Calls `store(out, type, result)` for where the block's sums go: the
+// result (of `elem`; `result` true, and `out` null where only the
+// epilogue's values are stored), or with several segments the segment's
+// values (of `accum`), choosing at run time when it has segments.
 void forEachDestination(
     mlir::OpBuilder &b, mlir::Location loc, const MatmulBlock &block,
-    llvm::function_ref<void(mlir::Value out, mlir::Type type)> store);
+    llvm::function_ref<void(mlir::Value out, mlir::Type type, bool result)>
+        store);
+
+// Applies the block's epilogue to the result's element at (`row`, `col`)
+// of its batch, flat index `index` (i64 values), whose value, rounded to
+// the result's type, is `value`: stores the epilogue's values for it
+// (GpuEpilogue.cpp). The element must lie inside the result.
+void applyEpilogue(mlir::OpBuilder &b, mlir::Location loc,
+                   const MatmulBlock &block, mlir::Value value,
+                   mlir::Value index, mlir::Value row, mlir::Value col);
 
 } // namespace tessera

@@ -303,19 +303,22 @@ struct GemmBuilder : IndexMath {
   // Stores the results inside the matrix `out` of `type` (rounded to it
   // when narrower than the sums): whole strips as one vector when the row
   // length keeps them aligned.
-  void store(ArrayRef<Value> sums, Value out, Type type) {
+  // The sums into `out` of `type`; into the `result` (`out` null where
+  // only an epilogue's values are stored), each value then goes through
+  // the block's epilogue.
+  void store(ArrayRef<Value> sums, Value out, Type type, bool result) {
     SmallVector<Value> rounded(sums);
     if (type != elem)
       for (Value &v : rounded)
         v = b.create<LLVM::FPTruncOp>(loc, type, v);
-    auto at = [&](Value index) {
-      return b.create<LLVM::GEPOp>(loc, out.getType(), type, out,
-                                   ValueRange{index});
-    };
-    Value outInt = b.create<LLVM::PtrToIntOp>(loc, i64(), out);
+    bool epilogue = result && frame.epilogue;
+    Value vectors;
     int64_t align = std::min<int64_t>(16, kStrip * bytesOf(type));
-    Value vectors = b.create<arith::AndIOp>(
-        loc, eq(rem(outInt, c(align)), c(0)), eq(rem(N, c(kStrip)), c(0)));
+    if (out) {
+      Value outInt = b.create<LLVM::PtrToIntOp>(loc, i64(), out);
+      vectors = b.create<arith::AndIOp>(loc, eq(rem(outInt, c(align)), c(0)),
+                                        eq(rem(N, c(kStrip)), c(0)));
+    }
     for (int64_t i = 0; i < kPerThread; ++i) {
       Value row = add(
           row0, add(c((i / kStrip) * kHalf + i % kStrip), mul(ty, c(kStrip))));
@@ -327,28 +330,50 @@ struct GemmBuilder : IndexMath {
         Value first = add(cBase, add(mul(row, N), col));
         ArrayRef<Value> values =
             ArrayRef<Value>(rounded).slice(i * kPerThread + s * kStrip, kStrip);
-        Value whole = b.create<arith::AndIOp>(
-            loc, vectors,
-            b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ule,
-                                    add(col, c(kStrip)), N));
-        auto ifOp = b.create<scf::IfOp>(loc, TypeRange{}, whole, true);
-        OpBuilder::InsertionGuard guard(b);
-        b.setInsertionPointToStart(ifOp.thenBlock());
-        Value vector =
-            b.create<LLVM::UndefOp>(loc, VectorType::get({kStrip}, type));
-        for (auto [j, x] : llvm::enumerate(values))
-          vector = b.create<LLVM::InsertElementOp>(loc, vector, x, c(j));
-        b.create<LLVM::StoreOp>(loc, vector, at(first), align);
-        b.setInsertionPointToStart(ifOp.elseBlock());
+        if (out)
+          storeStrip(values, out, type, vectors, align, first, col);
+        if (!epilogue)
+          continue;
         for (int64_t j = 0; j < kStrip; ++j) {
           auto one = b.create<scf::IfOp>(loc, TypeRange{},
                                          ult(add(col, c(j)), N), false);
           OpBuilder::InsertionGuard guard(b);
           b.setInsertionPointToStart(one.thenBlock());
-          b.create<LLVM::StoreOp>(loc, values[j], at(add(first, c(j))),
-                                  bytesOf(type));
+          applyEpilogue(b, loc, frame, values[j], add(first, c(j)), row,
+                        add(col, c(j)));
         }
       }
+    }
+  }
+
+  // A strip of a row at `first` (column `col`): one vector store where
+  // `vectors` and the strip is inside the row, else one store each.
+  void storeStrip(ArrayRef<Value> values, Value out, Type type, Value vectors,
+                  int64_t align, Value first, Value col) {
+    auto at = [&](Value index) {
+      return b.create<LLVM::GEPOp>(loc, out.getType(), type, out,
+                                   ValueRange{index});
+    };
+    Value whole = b.create<arith::AndIOp>(
+        loc, vectors,
+        b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ule,
+                                add(col, c(kStrip)), N));
+    auto ifOp = b.create<scf::IfOp>(loc, TypeRange{}, whole, true);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(ifOp.thenBlock());
+    Value vector =
+        b.create<LLVM::UndefOp>(loc, VectorType::get({kStrip}, type));
+    for (auto [j, x] : llvm::enumerate(values))
+      vector = b.create<LLVM::InsertElementOp>(loc, vector, x, c(j));
+    b.create<LLVM::StoreOp>(loc, vector, at(first), align);
+    b.setInsertionPointToStart(ifOp.elseBlock());
+    for (int64_t j = 0; j < kStrip; ++j) {
+      auto one =
+          b.create<scf::IfOp>(loc, TypeRange{}, ult(add(col, c(j)), N), false);
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(one.thenBlock());
+      b.create<LLVM::StoreOp>(loc, values[j], at(add(first, c(j))),
+                              bytesOf(type));
     }
   }
 };
@@ -396,8 +421,9 @@ static void buildVariant(ttile::KernelOp kernel, TileShape shape,
   g.tx = g.rem(g.tid, g.c(kThreadsPerRow));
   g.ty = g.div(g.tid, g.c(kThreadsPerRow));
   SmallVector<Value> sums = g.accumulate();
-  forEachDestination(b, loc, block,
-                     [&](Value out, Type type) { g.store(sums, out, type); });
+  forEachDestination(b, loc, block, [&](Value out, Type type, bool result) {
+    g.store(sums, out, type, result);
+  });
 }
 
 void buildGpuMatmulKernel(ttile::KernelOp kernel, OpBuilder &mb) {

@@ -193,6 +193,10 @@ struct ConvertTTileToNVVMPass
     MLIRContext *ctx = &getContext();
     for (auto kernel :
          llvm::make_early_inc_range(module.getOps<ttile::KernelOp>())) {
+      // A matmul's epilogue per element: the block tiles that apply it
+      // clone its body (GpuEpilogue.cpp); it is no kernel of its own.
+      if (kernel.getKind() == "matmul_epilogue")
+        continue;
       if (runsAsGpuMatmulTiles(kernel)) {
         buildGpuMatmulKernel(kernel, mb);
         kernel.erase();
@@ -232,6 +236,9 @@ struct ConvertTTileToNVVMPass
                      mb);
       kernel.erase();
     }
+    for (auto kernel :
+         llvm::make_early_inc_range(module.getOps<ttile::KernelOp>()))
+      kernel.erase();
     // Host code is the host pass's.
     for (auto fn : llvm::make_early_inc_range(module.getOps<func::FuncOp>()))
       fn.erase();

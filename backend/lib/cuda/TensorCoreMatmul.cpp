@@ -273,17 +273,46 @@ Value rowsOfWholeChunks(TensorCoreOps &ops, const MatmulBlock &blk, Value ptr,
                   ops.aligned(ptr, 16));
 }
 
+// Two values of a row at `first` (column `col`): one store where `pairs`
+// and both are inside the row, else one each.
+static void storePair(TensorCoreOps &ops, const MatmulBlock &blk,
+                      ArrayRef<Value> values, Value out, Type type, Value pairs,
+                      Value first, Value col) {
+  OpBuilder &b = ops.b;
+  Location loc = ops.loc;
+  auto c = [&](int64_t v) { return ops.c(v); };
+  int64_t bytes = type.getIntOrFloatBitWidth() / 8;
+  OpBuilder::InsertionGuard guard(b);
+  Value whole = ops.both(pairs, ops.ult(ops.add(col, c(1)), blk.N));
+  auto ifOp = b.create<scf::IfOp>(loc, TypeRange{}, whole, true);
+  b.setInsertionPointToStart(ifOp.thenBlock());
+  Value v = b.create<LLVM::UndefOp>(loc, VectorType::get({2}, type));
+  for (int64_t i = 0; i < 2; ++i)
+    v = b.create<LLVM::InsertElementOp>(loc, v, values[i], c(i));
+  b.create<LLVM::StoreOp>(loc, v, ops.at(out, type, first), 2 * bytes);
+  b.setInsertionPointToStart(ifOp.elseBlock());
+  for (int64_t i = 0; i < 2; ++i) {
+    auto one = b.create<scf::IfOp>(loc, TypeRange{},
+                                   ops.ult(ops.add(col, c(i)), blk.N), false);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(one.thenBlock());
+    b.create<LLVM::StoreOp>(loc, values[i],
+                            ops.at(out, type, ops.add(first, c(i))), bytes);
+  }
+}
+
 void storeFragments(TensorCoreOps &ops, const MatmulBlock &blk,
                     const FragmentGrid &grid, ArrayRef<Value> sums, Value out,
-                    Type type) {
+                    Type type, bool result) {
   OpBuilder &b = ops.b;
   Location loc = ops.loc;
   auto c = [&](int64_t v) { return ops.c(v); };
   auto add = [&](Value x, Value y) { return ops.add(x, y); };
   auto mul = [&](Value x, Value y) { return ops.mul(x, y); };
   int64_t bytes = type.getIntOrFloatBitWidth() / 8;
-  Value pairs =
-      ops.both(ops.eq(ops.rem(blk.N, c(2)), c(0)), ops.aligned(out, 2 * bytes));
+  Value pairs = out ? ops.both(ops.eq(ops.rem(blk.N, c(2)), c(0)),
+                               ops.aligned(out, 2 * bytes))
+                    : Value();
   Value g = ops.div(ops.lane, c(4)), q = ops.rem(ops.lane, c(4));
   for (int64_t mt = 0; mt < grid.mTiles; ++mt)
     for (int64_t nt = 0; nt < grid.nTiles; ++nt)
@@ -303,21 +332,17 @@ void storeFragments(TensorCoreOps &ops, const MatmulBlock &blk,
             b.create<scf::IfOp>(loc, TypeRange{}, ops.ult(row, blk.M), false);
         OpBuilder::InsertionGuard guard(b);
         b.setInsertionPointToStart(inside.thenBlock());
-        Value whole = ops.both(pairs, ops.ult(add(col, c(1)), blk.N));
-        auto ifOp = b.create<scf::IfOp>(loc, TypeRange{}, whole, true);
-        b.setInsertionPointToStart(ifOp.thenBlock());
-        Value v = b.create<LLVM::UndefOp>(loc, VectorType::get({2}, type));
-        for (int64_t i = 0; i < 2; ++i)
-          v = b.create<LLVM::InsertElementOp>(loc, v, values[i], c(i));
-        b.create<LLVM::StoreOp>(loc, v, ops.at(out, type, first), 2 * bytes);
-        b.setInsertionPointToStart(ifOp.elseBlock());
+        if (out)
+          storePair(ops, blk, values, out, type, pairs, first, col);
+        if (!result || !blk.epilogue)
+          continue;
         for (int64_t i = 0; i < 2; ++i) {
           auto one = b.create<scf::IfOp>(loc, TypeRange{},
                                          ops.ult(add(col, c(i)), blk.N), false);
           OpBuilder::InsertionGuard guard(b);
           b.setInsertionPointToStart(one.thenBlock());
-          b.create<LLVM::StoreOp>(loc, values[i],
-                                  ops.at(out, type, add(first, c(i))), bytes);
+          applyEpilogue(b, loc, blk, values[i], add(first, c(i)), row,
+                        add(col, c(i)));
         }
       }
 }
@@ -357,8 +382,8 @@ void buildTensorCoreVariant(ttile::KernelOp kernel, int64_t tile,
   SmallVector<Value> sums = g.accumulate();
   FragmentGrid grid{g.warpRow,  g.warpCol, g.warpRows,
                     g.warpCols, g.mTiles,  g.nTiles};
-  forEachDestination(b, loc, block, [&](Value out, Type type) {
-    storeFragments(g, block, grid, sums, out, type);
+  forEachDestination(b, loc, block, [&](Value out, Type type, bool result) {
+    storeFragments(g, block, grid, sums, out, type, result);
   });
 }
 

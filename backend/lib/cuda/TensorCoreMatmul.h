@@ -57,9 +57,11 @@ struct FragmentGrid {
 // Stores the sums into `out` of `type`: accumulator i of a fragment is row
 // g + 8 (i / 2), column 2 (lane % 4) + i % 2 of its 16 x 8 tile, g = lane
 // / 4; the two columns of a row as one store where aligned. `ops.lane` is
-// the thread's lane.
+// the thread's lane. Into the `result` (`out` null where only an
+// epilogue's values are stored), each value then goes through the
+// block's epilogue.
 void storeFragments(TensorCoreOps &ops, const MatmulBlock &blk,
                     const FragmentGrid &grid, llvm::ArrayRef<mlir::Value> sums,
-                    mlir::Value out, mlir::Type type);
+                    mlir::Value out, mlir::Type type, bool result);
 
 } // namespace tessera

@@ -272,8 +272,8 @@ void buildWgmmaVariant(ttile::KernelOp kernel, const std::string &symbol,
   // Warp w holds rows 16 w on (a wgmma's rows are its warpgroup's four
   // warps', 16 each), all 256 columns, as 32 fragments of 16 x 8.
   FragmentGrid grid{warp, g.c(0), 16, kTileCols, 1, kTileCols / 8};
-  forEachDestination(b, loc, block, [&](Value out, Type type) {
-    storeFragments(g, block, grid, sums, out, type);
+  forEachDestination(b, loc, block, [&](Value out, Type type, bool result) {
+    storeFragments(g, block, grid, sums, out, type, result);
   });
 }
 

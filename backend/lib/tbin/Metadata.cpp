@@ -111,6 +111,9 @@ tbin::OpsTable collectOpsTable(ModuleOp module, bool cpu, bool cuda) {
       entries += (entries.empty() ? "" : ",") + entry;
   });
   for (auto k : module.getOps<ttile::KernelOp>()) {
+    // Never launched: its matmul kernel applies it (MatmulEpilogue.h).
+    if (k.getKind() == "matmul_epilogue")
+      continue;
     tbin::KernelMeta m;
     m.name = k.getSymName().str();
     m.symbol = kernelSymbol(m.name);

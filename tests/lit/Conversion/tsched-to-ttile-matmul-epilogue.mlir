@@ -4,13 +4,14 @@
 // and relu, the product returned as well. K = 29 is one segment.
 
 // The matmul kernel reads the bias too (its fourth input) and writes the
-// product and relu's value; its ttile.matmul says so (`epilogue`, which the
-// CUDA backend's block tiles refuse). Each vector of sums is stored into
-// the product, then the bias is read at the step's column (a step lies in
-// one row: no division), added, and relu's value stored at the same place.
+// product and relu's value; its ttile.matmul names the epilogue's element
+// kernel, which the CUDA backend's block tiles apply. Each vector of sums
+// is stored into the product, then the bias is read at the step's column
+// (a step lies in one row: no division), added, and relu's value stored at
+// the same place.
 // CHECK-LABEL: ttile.kernel @dense_k1
 // CHECK-SAME: kind = "matmul", num_inputs = 4 : i64
-// CHECK-SAME: ttile.matmul = {accumulator = f32, element = f32, epilogue,
+// CHECK-SAME: ttile.matmul = {accumulator = f32, element = f32, epilogue = @dense_k1_epilogue,
 // CHECK-NEXT: ^bb0(%{{[^:]*}}: memref<?xf32>, %{{[^:]*}}: memref<?xf32>, %{{[^:]*}}: memref<?xf32>, %[[BIAS:[^:]*]]: memref<?xf32>, %[[C:[^:]*]]: memref<?xf32>, %[[OUT:[^:]*]]: memref<?xf32>, %{{[^:]*}}: index, %{{[^:]*}}: index, %{{[^:]*}}: index, %[[N:[^:]*]]: index,
 // CHECK: %[[SUMS:.*]]:16 = scf.for
 // CHECK: ttile.store %[[SUMS]]#0, %[[C]][%[[AT:.*]]] bound %[[END:.*]] {ttile.in_bounds}
@@ -21,6 +22,20 @@
 // CHECK-NEXT: %[[R:.*]] = arith.maximumf %[[S]], %[[ZERO]] : vector<8xf32>
 // CHECK-NEXT: ttile.store %[[R]], %[[OUT]][%[[AT]]] bound %[[END]] {ttile.in_bounds}
 // CHECK-NOT: arith.divui
+
+// The element kernel, which nothing launches: one lane, input 0 standing
+// for the product, its index arguments the element's flat index, then its
+// row, column and the row length; every access in bounds.
+// CHECK-LABEL: ttile.kernel @dense_k1_epilogue attributes {kind = "matmul_epilogue", num_inputs = 2 : i64, num_sizes = 4 : i64, tile = 1 : i64, vector = 1 : i64}
+// CHECK-NEXT: ^bb0(%[[P:[^:]*]]: memref<?xf32>, %[[EB:[^:]*]]: memref<?xf32>, %[[EO:[^:]*]]: memref<?xf32>, %[[I:[^:]*]]: index, %[[IEND:[^:]*]]: index, %{{[^:]*}}: index, %{{[^:]*}}: index, %[[COL:[^:]*]]: index, %[[COLS:[^:]*]]: index):
+// CHECK-NEXT: %[[V:.*]] = ttile.load %[[P]][%[[I]]] bound %[[IEND]] {ttile.in_bounds} : memref<?xf32> -> vector<1xf32>
+// CHECK-NEXT: %[[EBV:.*]] = ttile.load %[[EB]][%[[COL]]] bound %[[COLS]] {ttile.in_bounds}
+// CHECK-NEXT: %[[ES:.*]] = arith.addf %[[V]], %[[EBV]] : vector<1xf32>
+// CHECK-NEXT: %[[EZ:.*]] = arith.constant dense<0.000000e+00> : vector<1xf32>
+// CHECK-NEXT: %[[ER:.*]] = arith.maximumf %[[ES]], %[[EZ]] : vector<1xf32>
+// CHECK-NEXT: ttile.store %[[ER]], %[[EO]][%[[I]]] bound %[[IEND]] {ttile.in_bounds}
+// CHECK-NEXT: }
+
 // The entry: the pack, then the matmul writing both results; nothing after.
 // CHECK-LABEL: func.func @dense
 // CHECK: ttile.launch @dense_k0

@@ -121,32 +121,40 @@ std::optional<int64_t> staticCount(RankedTensorType t, int64_t first,
   return n;
 }
 
-KernelBody createKernel(EntryContext &ctx, const KernelSpec &spec,
-                        Location loc) {
+KernelBody createKernelBody(EntryContext &ctx, StringRef kind, int64_t tile,
+                            int64_t vector, TypeRange inputs, TypeRange outputs,
+                            unsigned numSizes, Location loc, StringRef symbol) {
   OpBuilder &mb = ctx.moduleBuilder();
-  std::string name = ctx.nextKernelName();
+  std::string name = symbol.empty() ? ctx.nextKernelName() : symbol.str();
   auto kernel = mb.create<ttile::KernelOp>(
-      loc, mb.getStringAttr(name), mb.getStringAttr(spec.kind),
-      mb.getI64IntegerAttr(spec.tile), mb.getI64IntegerAttr(spec.vector),
-      mb.getI64IntegerAttr(spec.inputs.size()),
-      mb.getI64IntegerAttr(spec.sizes.size()));
+      loc, mb.getStringAttr(name), mb.getStringAttr(kind),
+      mb.getI64IntegerAttr(tile), mb.getI64IntegerAttr(vector),
+      mb.getI64IntegerAttr(inputs.size()), mb.getI64IntegerAttr(numSizes));
   Block *body = new Block();
   kernel.getBody().push_back(body);
   KernelBody k{OpBuilder::atBlockEnd(body), {}, {}, {}, {}, {}};
-  for (Value in : spec.inputs)
-    k.inputs.push_back(body->addArgument(in.getType(), loc));
-  for (Value out : spec.outputs)
-    k.outputs.push_back(body->addArgument(out.getType(), loc));
+  for (Type in : inputs)
+    k.inputs.push_back(body->addArgument(in, loc));
+  for (Type out : outputs)
+    k.outputs.push_back(body->addArgument(out, loc));
   k.offset = body->addArgument(mb.getIndexType(), loc);
   k.extent = body->addArgument(mb.getIndexType(), loc);
-  for (size_t i = 0; i < spec.sizes.size(); ++i)
+  for (unsigned i = 0; i < numSizes; ++i)
     k.sizes.push_back(body->addArgument(mb.getIndexType(), loc));
   // The terminator is added by the caller when the body is complete.
+  return k;
+}
 
+KernelBody createKernel(EntryContext &ctx, const KernelSpec &spec,
+                        Location loc) {
+  KernelBody k = createKernelBody(ctx, spec.kind, spec.tile, spec.vector,
+                                  ValueRange(spec.inputs).getTypes(),
+                                  ValueRange(spec.outputs).getTypes(),
+                                  spec.sizes.size(), loc);
   SmallVector<Value> buffers(spec.inputs);
   buffers.append(spec.outputs.begin(), spec.outputs.end());
-  ctx.entryBuilder().create<ttile::LaunchOp>(loc, name, buffers, spec.points,
-                                             spec.sizes);
+  ctx.entryBuilder().create<ttile::LaunchOp>(loc, k.kernel().getSymName(),
+                                             buffers, spec.points, spec.sizes);
   return k;
 }
 

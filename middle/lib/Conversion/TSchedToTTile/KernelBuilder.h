@@ -89,11 +89,25 @@ struct KernelBody {
   llvm::SmallVector<mlir::Value> inputs, outputs;
   mlir::Value offset, extent;
   llvm::SmallVector<mlir::Value> sizes;
+
+  ttile::KernelOp kernel() const {
+    return mlir::cast<ttile::KernelOp>(
+        mlir::Value(offset).getParentBlock()->getParentOp());
+  }
 };
 
 // Creates the kernel and launches it over `spec.points` from the entry.
 KernelBody createKernel(EntryContext &ctx, const KernelSpec &spec,
                         mlir::Location loc);
+// Creates a kernel that nothing launches: a description of work that a
+// target instantiates inside another kernel (a matmul's epilogue, one
+// element at a time: MatmulEpilogue.h). Named `symbol`, or the next
+// kernel name.
+KernelBody createKernelBody(EntryContext &ctx, llvm::StringRef kind,
+                            int64_t tile, int64_t vector,
+                            mlir::TypeRange inputs, mlir::TypeRange outputs,
+                            unsigned numSizes, mlir::Location loc,
+                            llvm::StringRef symbol = {});
 
 // The one operator of a single-operator group, and the entry value an
 // operand of it reads.

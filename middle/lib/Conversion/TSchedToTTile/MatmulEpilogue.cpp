@@ -116,6 +116,45 @@ LogicalResult MatmulEpilogue::emitStep(OpBuilder &b, Location loc,
   return success();
 }
 
+FailureOr<StringAttr>
+MatmulEpilogue::emitElementKernel(EntryContext &ctx, Location loc,
+                                  StringRef matmulKernel) {
+  Value space = group.getResult(0);
+  auto extents = ctx.extentsOf(space, loc);
+  if (failed(extents))
+    return failure();
+  // Planned as for the matmul kernel: the same row lengths in the same
+  // order (the entry's copies of them go unused).
+  SmallVector<Value> rowLengths;
+  broadcasts = BroadcastReads();
+  if (failed(broadcasts.plan(group.getBody().front(),
+                             cast<RankedTensorType>(space.getType()), *extents,
+                             rowLengths, ctx.entryBuilder(), loc)))
+    return failure();
+  SmallVector<Type> inputs{flatBuffer(mm.getType())};
+  for (BlockArgument arg : read)
+    inputs.push_back(flatBuffer(arg.getType()));
+  unsigned numSizes = rowLengths.size() + 3;
+  KernelBody k =
+      createKernelBody(ctx, "matmul_epilogue", 1, 1, inputs,
+                       ValueRange(storedBuffers).getTypes(), numSizes, loc,
+                       (matmulKernel + "_epilogue").str());
+  firstInput = 1;
+  firstOutput = 0;
+  OpBuilder &b = k.builder;
+  auto product = b.create<ttile::LoadOp>(
+      loc, VectorType::get({1}, elementOf(mm.getResult())), k.inputs[0],
+      k.offset, k.extent);
+  product->setAttr("ttile.in_bounds", b.getUnitAttr());
+  Position position{k.sizes[numSizes - 3], k.sizes[numSizes - 2],
+                    k.sizes[numSizes - 1]};
+  if (failed(emitStep(b, loc, k, product, k.offset, k.extent,
+                      /*inBounds=*/true, position)))
+    return failure();
+  b.create<ttile::YieldOp>(loc);
+  return k.kernel().getSymNameAttr();
+}
+
 LogicalResult MatmulEpilogue::emitKernel(EntryContext &ctx, Location loc,
                                          Value productBuffer, Value points,
                                          int64_t vectorBytes) {

@@ -47,6 +47,19 @@ public:
                                  mlir::Value productBuffer, mlir::Value points,
                                  int64_t vectorBytes);
 
+  // The epilogue of one element, a kernel that nothing launches, for
+  // targets that build their own matmul kernels and apply it in their
+  // stores (the CUDA backend's block tiles): input 0 stands for the
+  // product (its one load is the element's value), then the epilogue's
+  // inputs and outputs, in the matmul kernel's order; its sizes are its
+  // broadcasts' row lengths, in the matmul kernel's order, then the
+  // element's Position (row, column, row length). Every access is in
+  // bounds: the target applies it to elements of the product only.
+  // Named after the matmul kernel, `matmulKernel`_epilogue.
+  mlir::FailureOr<mlir::StringAttr>
+  emitElementKernel(EntryContext &ctx, mlir::Location loc,
+                    llvm::StringRef matmulKernel);
+
   tgraph::MatmulOp matmul() const { return mm; }
   // The buffer the group's product itself goes to, when it is a result.
   mlir::Value productResult() const { return productBuffer; }

@@ -439,11 +439,6 @@ LogicalResult lowerMatmulGroup(tsched::FusionGroupOp group,
       eb.getNamedAttr("fused", eb.getBoolAttr(fused)),
       eb.getNamedAttr("segment", eb.getI64IntegerAttr(segmented ? segment : 0)),
       eb.getNamedAttr("panel_width", eb.getI64IntegerAttr(width))};
-  // Its stores apply an epilogue too (a target that builds its own matmul
-  // kernels must keep this body).
-  if (inKernel)
-    info.push_back(eb.getNamedAttr("epilogue", eb.getUnitAttr()));
-  kernel->setAttr("ttile.matmul", eb.getDictionaryAttr(info));
   // Freed at once: a live buffer costs every later failure path a free.
   eb.create<memref::DeallocOp>(loc, packed);
   OpBuilder &b = kb.builder;
@@ -531,6 +526,7 @@ LogicalResult lowerMatmulGroup(tsched::FusionGroupOp group,
   b.create<ttile::YieldOp>(loc);
   if (o.epilogueFailed)
     return failure();
+
   if (segmented)
     foldSegmentValues(ctx, loc, group.getTile()[0], Fold::Sum, acc, values,
                       cBuffer, segments, batches, mulIdx(eb, loc, m, n), k);
@@ -546,6 +542,17 @@ LogicalResult lowerMatmulGroup(tsched::FusionGroupOp group,
   }
   if (scratchC)
     eb.create<memref::DeallocOp>(loc, scratchC);
+  // Its stores apply the epilogue too: a target that builds its own matmul
+  // kernels applies the element kernel's.
+  if (inKernel) {
+    FailureOr<StringAttr> element =
+        epilogue->emitElementKernel(ctx, loc, kb.kernel().getSymName());
+    if (failed(element))
+      return failure();
+    info.push_back(
+        eb.getNamedAttr("epilogue", FlatSymbolRefAttr::get(*element)));
+  }
+  kernel->setAttr("ttile.matmul", eb.getDictionaryAttr(info));
   return success();
 }
 

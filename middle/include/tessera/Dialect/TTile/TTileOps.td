@@ -42,10 +42,12 @@ def TTile_KernelOp
     own schedule (the CUDA backend's block tiles) needs to read the
     operands (it also takes `b` itself, after the panels, and its batch
     stride, its last size, which its own body does not read); with
-    `epilogue`, the body also applies its group's epilogue as it stores
-    the sums (the epilogue's inputs follow `b`, its outputs the product's
-    where that is stored, its row lengths come before the batch stride),
-    which such a target cannot do, so it keeps the body; a `matmul_pack`
+    `epilogue = @k_epilogue`, the body also applies its group's epilogue
+    as it stores the sums (the epilogue's inputs follow `b`, its outputs
+    the product's where that is stored, its row lengths come before the
+    batch stride), and kernel `@k_epilogue` (kind `matmul_epilogue`, never
+    launched) describes it for one element, which such a target applies
+    in its own stores; a `matmul_pack`
     kernel carries `ttile.matmul_pack = {element, rhs_transposed,
     panel_width}`, with which the CUDA backend copies panels a 16-byte
     chunk a thread; an `attention`

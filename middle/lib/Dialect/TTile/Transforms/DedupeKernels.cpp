@@ -1,6 +1,7 @@
 // Merges kernels that differ only in their names (Passes.td).
 #include "tessera/Dialect/TTile/Transforms/Passes.h"
 
+#include "mlir/IR/SymbolTable.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -42,11 +43,11 @@ struct DedupeKernels : impl::DedupeKernelsBase<DedupeKernels> {
     }
     if (replacement.empty())
       return;
-    module.walk([&](LaunchOp launch) {
-      mlir::StringAttr name = launch.getKernelAttr().getAttr();
-      if (mlir::StringAttr kept = replacement.lookup(name))
-        launch.setKernelAttr(mlir::FlatSymbolRefAttr::get(kept));
-    });
+    // Launches, and a matmul kernel's reference to its epilogue's.
+    for (auto [gone, kept] : replacement)
+      if (mlir::failed(
+              mlir::SymbolTable::replaceAllSymbolUses(gone, kept, module)))
+        return signalPassFailure();
   }
 };
 

@@ -11,7 +11,8 @@ def DedupeKernels : Pass<"ttile-dedupe-kernels", "mlir::ModuleOp"> {
     Laplacian and the reverse sweep of each layer produce the same fusion
     group many times over, and each became a kernel of its own. Every
     kernel whose attributes and body equal those of an earlier kernel is
-    erased and its launches name the earlier one, so the code generator
+    erased and its launches (and matmul kernels' references to their
+    epilogues) name the earlier one, so the code generator
     compiles each distinct kernel once. Kernels are compared after
     canonicalization, so equal code in different source places merges;
     the first in module order is kept, which makes the result independent
