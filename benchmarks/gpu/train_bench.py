@@ -3,7 +3,7 @@
 run, from the same initial parameters, on the GPU or on the CPU.
 
   benchmarks/gpu/train_bench.py CARRY TESSERA [--quick] [--device cuda|cpu]
-      [--threads N] [--points N,...] [--batch B]
+      [--threads N] [--points N,...] [--batch B] [--only NAME,...] [--profile]
 
 CARRY holds burgers_step.tbin, mlp_step.tbin and mlp_step_bf16.tbin
 (benchmarks/gpu/*.tsr compiled with --target=cpu,cuda by
@@ -26,7 +26,8 @@ change them). --threads N gives Tessera `--threads N` and PyTorch
 torch.set_num_threads(N) and its BLAS N threads; on the CPU it defaults to
 the number of hardware threads, on the GPU to each one's own default. JAX
 runs on the GPU only, and only where it is installed: its CPU thread pool
-cannot be set to N from here.
+cannot be set to N from here. --only runs some of burgers, mlp and mlp_bf16;
+--profile also prints the top kernels of two profiled Tessera steps.
 """
 import argparse
 import ctypes
@@ -372,7 +373,13 @@ def main():
     parser.add_argument("--batch", type=int, help="MLP batch")
     parser.add_argument("--profile", action="store_true",
                         help="also print the top kernels of two profiled steps")
+    parser.add_argument("--only", type=lambda s: s.split(","),
+                        default=["burgers", "mlp", "mlp_bf16"],
+                        help="run only these of burgers, mlp, mlp_bf16")
     opts = parser.parse_args()
+    unknown = set(opts.only) - {"burgers", "mlp", "mlp_bf16"}
+    if unknown:
+        parser.error("--only: no benchmark " + ", ".join(sorted(unknown)))
     global PROFILE
     PROFILE = opts.profile
     carry, opts.tessera = os.path.abspath(opts.carry), os.path.abspath(opts.tessera)
@@ -408,20 +415,23 @@ def main():
     opts.reps, opts.rounds = (30, 3) if gpu else (20, 3)
     rng = np.random.default_rng(7)
     with tempfile.TemporaryDirectory() as work:
-        for n in points:
+        for n in points if "burgers" in opts.only else []:
             bench(f"Burgers PINN step, {n} points",
                   os.path.join(carry, "burgers_step.tbin"), burgers_params(rng),
                   burgers_inputs(rng, n), burgers_torch, burgers_jax_loss, opts,
                   work, burgers_steps)
         x = rng.standard_normal((batch, 1024)).astype(np.float32)
         y = rng.standard_normal((batch, 1024)).astype(np.float32)
-        bench(f"MLP step 1024-4096-1024, B {batch}",
-              os.path.join(carry, "mlp_step.tbin"), mlp_params(rng),
-              {"x": x, "y": y}, mlp_torch, mlp_jax_loss, opts, work, mlp_steps,
-              decay=0.01)
-        if gpu:
+        # Both MLPs' parameters are drawn, whichever of them runs.
+        mlp, mlp_bf16 = mlp_params(rng), mlp_params(rng)
+        if "mlp" in opts.only:
+            bench(f"MLP step 1024-4096-1024, B {batch}",
+                  os.path.join(carry, "mlp_step.tbin"), mlp,
+                  {"x": x, "y": y}, mlp_torch, mlp_jax_loss, opts, work,
+                  mlp_steps, decay=0.01)
+        if gpu and "mlp_bf16" in opts.only:
             bench(f"MLP step 1024-4096-1024 with bf16 matmuls, B {batch}",
-                  os.path.join(carry, "mlp_step_bf16.tbin"), mlp_params(rng),
+                  os.path.join(carry, "mlp_step_bf16.tbin"), mlp_bf16,
                   {"x": x, "y": y}, mlp_bf16_torch, mlp_bf16_jax_loss, opts,
                   work, mlp_steps, decay=0.01)
     return 0

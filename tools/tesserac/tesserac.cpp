@@ -67,6 +67,7 @@ struct Options {
   bool ptxas = true;
   bool fuseRows = true;
   bool fuseEpilogues = true;
+  bool cudaMatmulEpilogues = false;
   bool time = false;
 };
 
@@ -298,14 +299,22 @@ int compile(const Options &opts) {
   // An attention point takes a vector's rows on the CPU; a GPU runs a thread
   // a row (8 rows a thread left too few threads). The bits are the same.
   int64_t attentionRows = 0;
+  // A matmul's epilogue runs in the matmul kernel on the CPU. The GPU's
+  // block tiles can apply it element by element in their stores, but on an
+  // H100 that is slower than a kernel of its own after them (their scalar
+  // stores: docs/ir/cuda-backend.md), so a GPU build (and the CPU code of
+  // a fat build, which shares its Tile IR) keeps the separate kernel unless
+  // asked.
+  bool matmulEpilogues = true;
   if (llvm::is_contained(opts.targets, "cuda") || emit == Emit::PTX) {
     vectorBytes = std::min<int64_t>(vectorBytes, 32);
     reductionResults = 1;
     attentionRows = 1;
+    matmulEpilogues = opts.cudaMatmulEpilogues;
   }
   if (!run("Tile IR", [&](mlir::PassManager &pm) {
         pm.addPass(tessera::createConvertTSchedToTTile(
-            {vectorBytes, reductionResults, attentionRows}));
+            {vectorBytes, reductionResults, attentionRows, matmulEpilogues}));
         // Merging first spares the canonicalizer the repeats; canonical
         // forms can make more kernels equal, so merge again after it.
         pm.addPass(tessera::ttile::createDedupeKernels());
@@ -480,6 +489,11 @@ int main(int argc, char **argv) {
                "applied to a matmul's product as a kernel of their own "
                "instead of in the matmul's stores (the results are the same "
                "bytes; for comparison)");
+  app.add_flag("--cuda-matmul-epilogues", opts.cudaMatmulEpilogues,
+               "With --target=cuda, apply a matmul's epilogue in the GPU's "
+               "matmul kernels, element by element, instead of in a kernel "
+               "of its own after them (the same bytes; slower on an H100 "
+               "today; for comparison)");
   app.add_flag("--Werror", opts.werror, "Treat warnings as errors");
   app.add_flag(
       "--print-locations", opts.printLocations,

@@ -311,39 +311,67 @@ struct GemmBuilder : IndexMath {
     if (type != elem)
       for (Value &v : rounded)
         v = b.create<LLVM::FPTruncOp>(loc, type, v);
-    bool epilogue = result && frame.epilogue;
-    Value vectors;
-    int64_t align = std::min<int64_t>(16, kStrip * bytesOf(type));
+    // Calls `each(row, col, first, values)` for each strip the thread
+    // holds, inside `row < M` where `guarded`.
+    auto forEachStrip =
+        [&](bool guarded,
+            function_ref<void(Value, Value, Value, ArrayRef<Value>)> each) {
+          for (int64_t i = 0; i < kPerThread; ++i) {
+            Value row = add(row0, add(c((i / kStrip) * kHalf + i % kStrip),
+                                      mul(ty, c(kStrip))));
+            OpBuilder::InsertionGuard guard(b);
+            if (guarded) {
+              auto inside =
+                  b.create<scf::IfOp>(loc, TypeRange{}, ult(row, M), false);
+              b.setInsertionPointToStart(inside.thenBlock());
+            }
+            for (int64_t s = 0; s < 2; ++s) {
+              Value col = add(col0, add(c(s * kHalf), mul(tx, c(kStrip))));
+              Value first = add(cBase, add(mul(row, N), col));
+              each(row, col, first,
+                   ArrayRef<Value>(rounded).slice(i * kPerThread + s * kStrip,
+                                                  kStrip));
+            }
+          }
+        };
     if (out) {
+      int64_t align = std::min<int64_t>(16, kStrip * bytesOf(type));
       Value outInt = b.create<LLVM::PtrToIntOp>(loc, i64(), out);
-      vectors = b.create<arith::AndIOp>(loc, eq(rem(outInt, c(align)), c(0)),
-                                        eq(rem(N, c(kStrip)), c(0)));
+      Value vectors = b.create<arith::AndIOp>(
+          loc, eq(rem(outInt, c(align)), c(0)), eq(rem(N, c(kStrip)), c(0)));
+      forEachStrip(true,
+                   [&](Value, Value col, Value first, ArrayRef<Value> values) {
+                     storeStrip(values, out, type, vectors, align, first, col);
+                   });
     }
-    for (int64_t i = 0; i < kPerThread; ++i) {
-      Value row = add(
-          row0, add(c((i / kStrip) * kHalf + i % kStrip), mul(ty, c(kStrip))));
-      auto inside = b.create<scf::IfOp>(loc, TypeRange{}, ult(row, M), false);
-      OpBuilder::InsertionGuard guard(b);
-      b.setInsertionPointToStart(inside.thenBlock());
-      for (int64_t s = 0; s < 2; ++s) {
-        Value col = add(col0, add(c(s * kHalf), mul(tx, c(kStrip))));
-        Value first = add(cBase, add(mul(row, N), col));
-        ArrayRef<Value> values =
-            ArrayRef<Value>(rounded).slice(i * kPerThread + s * kStrip, kStrip);
-        if (out)
-          storeStrip(values, out, type, vectors, align, first, col);
-        if (!epilogue)
-          continue;
+    if (!result || !frame.epilogue)
+      return;
+    // The epilogue of each value: where the block's tile lies inside the
+    // result (all but the edges), with no test an element, so that the
+    // loads of its inputs issue together.
+    auto epilogues = [&](bool guarded) {
+      forEachStrip(guarded, [&](Value row, Value col, Value first,
+                                ArrayRef<Value> values) {
         for (int64_t j = 0; j < kStrip; ++j) {
-          auto one = b.create<scf::IfOp>(loc, TypeRange{},
-                                         ult(add(col, c(j)), N), false);
           OpBuilder::InsertionGuard guard(b);
-          b.setInsertionPointToStart(one.thenBlock());
+          if (guarded) {
+            auto one = b.create<scf::IfOp>(loc, TypeRange{},
+                                           ult(add(col, c(j)), N), false);
+            b.setInsertionPointToStart(one.thenBlock());
+          }
           applyEpilogue(b, loc, frame, values[j], add(first, c(j)), row,
                         add(col, c(j)));
         }
-      }
-    }
+      });
+    };
+    Value whole = b.create<arith::AndIOp>(loc, ult(add(row0, c(kTile - 1)), M),
+                                          ult(add(col0, c(kTile - 1)), N));
+    auto split = b.create<scf::IfOp>(loc, TypeRange{}, whole, true);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(split.thenBlock());
+    epilogues(false);
+    b.setInsertionPointToStart(split.elseBlock());
+    epilogues(true);
   }
 
   // A strip of a row at `first` (column `col`): one vector store where

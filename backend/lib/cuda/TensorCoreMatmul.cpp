@@ -310,41 +310,72 @@ void storeFragments(TensorCoreOps &ops, const MatmulBlock &blk,
   auto add = [&](Value x, Value y) { return ops.add(x, y); };
   auto mul = [&](Value x, Value y) { return ops.mul(x, y); };
   int64_t bytes = type.getIntOrFloatBitWidth() / 8;
-  Value pairs = out ? ops.both(ops.eq(ops.rem(blk.N, c(2)), c(0)),
-                               ops.aligned(out, 2 * bytes))
-                    : Value();
   Value g = ops.div(ops.lane, c(4)), q = ops.rem(ops.lane, c(4));
-  for (int64_t mt = 0; mt < grid.mTiles; ++mt)
-    for (int64_t nt = 0; nt < grid.nTiles; ++nt)
-      for (int64_t h = 0; h < 2; ++h) {
-        Value row = add(blk.row0, add(mul(grid.warpRow, c(grid.warpRows)),
-                                      add(c(mt * 16 + 8 * h), g)));
-        Value col = add(blk.col0, add(mul(grid.warpCol, c(grid.warpCols)),
-                                      add(c(nt * 8), mul(q, c(2)))));
-        SmallVector<Value> values;
-        for (int64_t i = 0; i < 2; ++i) {
-          Value v = sums[(mt * grid.nTiles + nt) * 4 + 2 * h + i];
-          values.push_back(
-              type == ops.f32() ? v : b.create<LLVM::FPTruncOp>(loc, type, v));
-        }
-        Value first = add(blk.cBase, add(mul(row, blk.N), col));
-        auto inside =
-            b.create<scf::IfOp>(loc, TypeRange{}, ops.ult(row, blk.M), false);
+  Value warpRow0 = add(blk.row0, mul(grid.warpRow, c(grid.warpRows)));
+  Value warpCol0 = add(blk.col0, mul(grid.warpCol, c(grid.warpCols)));
+  // Calls `each(row, col, first, values)` for the two values of each
+  // fragment row the thread holds, inside `row < M` where `guarded`.
+  auto forEachPair =
+      [&](bool guarded,
+          function_ref<void(Value, Value, Value, ArrayRef<Value>)> each) {
+        for (int64_t mt = 0; mt < grid.mTiles; ++mt)
+          for (int64_t nt = 0; nt < grid.nTiles; ++nt)
+            for (int64_t h = 0; h < 2; ++h) {
+              Value row = add(warpRow0, add(c(mt * 16 + 8 * h), g));
+              Value col = add(warpCol0, add(c(nt * 8), mul(q, c(2))));
+              SmallVector<Value> values;
+              for (int64_t i = 0; i < 2; ++i) {
+                Value v = sums[(mt * grid.nTiles + nt) * 4 + 2 * h + i];
+                values.push_back(type == ops.f32()
+                                     ? v
+                                     : b.create<LLVM::FPTruncOp>(loc, type, v));
+              }
+              Value first = add(blk.cBase, add(mul(row, blk.N), col));
+              OpBuilder::InsertionGuard guard(b);
+              if (guarded) {
+                auto inside = b.create<scf::IfOp>(loc, TypeRange{},
+                                                  ops.ult(row, blk.M), false);
+                b.setInsertionPointToStart(inside.thenBlock());
+              }
+              each(row, col, first, values);
+            }
+      };
+  if (out) {
+    Value pairs = ops.both(ops.eq(ops.rem(blk.N, c(2)), c(0)),
+                           ops.aligned(out, 2 * bytes));
+    forEachPair(true,
+                [&](Value, Value col, Value first, ArrayRef<Value> values) {
+                  storePair(ops, blk, values, out, type, pairs, first, col);
+                });
+  }
+  if (!result || !blk.epilogue)
+    return;
+  // The epilogue of each value: where the warp's part of the tile lies
+  // inside the result (all but the edges), with no test an element, so
+  // that the loads of its inputs issue together.
+  auto epilogues = [&](bool guarded) {
+    forEachPair(guarded, [&](Value row, Value col, Value first,
+                             ArrayRef<Value> values) {
+      for (int64_t i = 0; i < 2; ++i) {
         OpBuilder::InsertionGuard guard(b);
-        b.setInsertionPointToStart(inside.thenBlock());
-        if (out)
-          storePair(ops, blk, values, out, type, pairs, first, col);
-        if (!result || !blk.epilogue)
-          continue;
-        for (int64_t i = 0; i < 2; ++i) {
+        if (guarded) {
           auto one = b.create<scf::IfOp>(loc, TypeRange{},
                                          ops.ult(add(col, c(i)), blk.N), false);
-          OpBuilder::InsertionGuard guard(b);
           b.setInsertionPointToStart(one.thenBlock());
-          applyEpilogue(b, loc, blk, values[i], add(first, c(i)), row,
-                        add(col, c(i)));
         }
+        applyEpilogue(b, loc, blk, values[i], add(first, c(i)), row,
+                      add(col, c(i)));
       }
+    });
+  };
+  Value whole = ops.both(ops.ult(add(warpRow0, c(grid.warpRows - 1)), blk.M),
+                         ops.ult(add(warpCol0, c(grid.warpCols - 1)), blk.N));
+  auto split = b.create<scf::IfOp>(loc, TypeRange{}, whole, true);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(split.thenBlock());
+  epilogues(false);
+  b.setInsertionPointToStart(split.elseBlock());
+  epilogues(true);
 }
 
 bool runsOnTensorCores(const MatmulBlock &block) {
