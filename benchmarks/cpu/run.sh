@@ -4,7 +4,8 @@
 # models with tesserac, and runs them. Each prints Tessera's figures and its
 # peer's, measured in the same run, and their ratio.
 #
-#   benchmarks/cpu/run.sh [matmul|ops|compile|train|fft|attention|all] [options]
+#   benchmarks/cpu/run.sh [matmul|ops|compile|train|fft|attention|linear|all]
+#                         [options]
 #
 #   matmul   f32 matmul against OpenBLAS (matmul_bench; options: --threads N,
 #            --sizes N,N,..., --min-time S, --rounds R)
@@ -24,7 +25,11 @@
 #   attention  f32 attention forward and reverse: the fused kernels
 #            against the unfused build (-O0) and NumPy on OpenBLAS
 #            (attention_bench.py; options: --threads N, default 1; --quick)
-#   all      the six, each with its defaults (the default; options with
+#   linear   linear layers (bias, relu or tanh, residual): the epilogue in
+#            the matmul's stores against a kernel of its own and NumPy on
+#            OpenBLAS (linear_bench.py; options: --threads N, default 1;
+#            --quick)
+#   all      the seven, each with its defaults (the default; options with
 #            no case name before them go to matmul; train is skipped when
 #            PyTorch is missing)
 #
@@ -122,13 +127,27 @@ attention() {
     "$work/attention-O0.tbin" "$tessera" "$@"
 }
 
+# Linear layers, their epilogues fused and not, against NumPy.
+linear() {
+  echo "== compiling benchmarks/cpu/linear.tsr, and with --no-epilogue-fusion" >&2
+  logged tesserac "$tesserac" "$src/benchmarks/cpu/linear.tsr" \
+    -o "$work/linear.tbin"
+  logged tesserac-split "$tesserac" --no-epilogue-fusion \
+    "$src/benchmarks/cpu/linear.tsr" -o "$work/linear-split.tbin"
+  "$python" "$src/benchmarks/cpu/linear_bench.py" "$work/linear.tbin" \
+    "$work/linear-split.tbin" "$tessera" "$@"
+}
+
 have_torch() { "$python" -c 'import torch' >/dev/null 2>&1; }
 
 # No arguments: everything. Options without a case name: the matmul, as
 # before there were other cases.
 what=all
 case ${1:-} in
-  matmul | ops | compile | train | fft | attention | all) what=$1; shift ;;
+  matmul | ops | compile | train | fft | attention | linear | all)
+    what=$1
+    shift
+    ;;
   -*) what=matmul ;;
 esac
 
@@ -139,6 +158,11 @@ fi
 
 if [[ $what == attention ]]; then
   attention "$@"
+  exit 0
+fi
+
+if [[ $what == linear ]]; then
+  linear "$@"
   exit 0
 fi
 
@@ -189,6 +213,7 @@ case $what in
     fi
     fft
     attention
+    linear
     exec "$src/benchmarks/cpu/compile_time.sh"
     ;;
 esac
