@@ -20,7 +20,7 @@ os.environ["OPENBLAS_NUM_THREADS"] = str(THREADS)
 
 import numpy as np  # noqa: E402
 
-from tessera_timing import peer_ms, tessera_ms  # noqa: E402
+from tessera_timing import peer_ms, rel_err, tessera_ms  # noqa: E402
 
 
 def softmax(x):
@@ -40,10 +40,6 @@ def backward(q, k, v, do):
     dp = do @ np.swapaxes(v, -1, -2)
     ds = p * (dp - (dp * p).sum(axis=-1, keepdims=True))
     return ds @ k * scale, np.swapaxes(ds, -1, -2) @ q * scale, dv
-
-
-def rel_err(got, ref):
-    return float(np.abs(got - ref).max() / np.abs(ref).max())
 
 
 def main():

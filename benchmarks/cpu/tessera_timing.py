@@ -34,6 +34,11 @@ def tessera_ms(tessera, tbin, entry, inputs, threads, work, repeat=REPEAT):
     return outputs, float(np.median(runs[1:])) / 1000.0
 
 
+def rel_err(got, ref):
+    """The largest error of `got` relative to the largest |ref|."""
+    return float(np.abs(got - ref).max() / np.abs(ref).max())
+
+
 def peer_ms(fn, reps=REPEAT):
     """The median wall time of `fn()` in ms, after one warm-up call."""
     fn()

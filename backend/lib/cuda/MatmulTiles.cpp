@@ -302,29 +302,25 @@ struct GemmBuilder : IndexMath {
 
   // Stores the results inside the matrix `out` of `type` (rounded to it
   // when narrower than the sums): whole strips as one vector when the row
-  // length keeps them aligned.
-  // The sums into `out` of `type`; into the `result` (`out` null where
-  // only an epilogue's values are stored), each value then goes through
-  // the block's epilogue.
+  // length keeps them aligned. Into the `result` (`out` null where only an
+  // epilogue's values are stored), each value then goes through the
+  // block's epilogue.
   void store(ArrayRef<Value> sums, Value out, Type type, bool result) {
     SmallVector<Value> rounded(sums);
     if (type != elem)
       for (Value &v : rounded)
         v = b.create<LLVM::FPTruncOp>(loc, type, v);
     // Calls `each(row, col, first, values)` for each strip the thread
-    // holds, inside `row < M` where `guarded`.
+    // holds in the result's rows.
     auto forEachStrip =
-        [&](bool guarded,
-            function_ref<void(Value, Value, Value, ArrayRef<Value>)> each) {
+        [&](function_ref<void(Value, Value, Value, ArrayRef<Value>)> each) {
           for (int64_t i = 0; i < kPerThread; ++i) {
             Value row = add(row0, add(c((i / kStrip) * kHalf + i % kStrip),
                                       mul(ty, c(kStrip))));
             OpBuilder::InsertionGuard guard(b);
-            if (guarded) {
-              auto inside =
-                  b.create<scf::IfOp>(loc, TypeRange{}, ult(row, M), false);
-              b.setInsertionPointToStart(inside.thenBlock());
-            }
+            auto inside =
+                b.create<scf::IfOp>(loc, TypeRange{}, ult(row, M), false);
+            b.setInsertionPointToStart(inside.thenBlock());
             for (int64_t s = 0; s < 2; ++s) {
               Value col = add(col0, add(c(s * kHalf), mul(tx, c(kStrip))));
               Value first = add(cBase, add(mul(row, N), col));
@@ -339,39 +335,24 @@ struct GemmBuilder : IndexMath {
       Value outInt = b.create<LLVM::PtrToIntOp>(loc, i64(), out);
       Value vectors = b.create<arith::AndIOp>(
           loc, eq(rem(outInt, c(align)), c(0)), eq(rem(N, c(kStrip)), c(0)));
-      forEachStrip(true,
-                   [&](Value, Value col, Value first, ArrayRef<Value> values) {
-                     storeStrip(values, out, type, vectors, align, first, col);
-                   });
+      forEachStrip([&](Value, Value col, Value first, ArrayRef<Value> values) {
+        storeStrip(values, out, type, vectors, align, first, col);
+      });
     }
     if (!result || !frame.epilogue)
       return;
-    // The epilogue of each value: where the block's tile lies inside the
-    // result (all but the edges), with no test an element, so that the
-    // loads of its inputs issue together.
-    auto epilogues = [&](bool guarded) {
-      forEachStrip(guarded, [&](Value row, Value col, Value first,
-                                ArrayRef<Value> values) {
-        for (int64_t j = 0; j < kStrip; ++j) {
-          OpBuilder::InsertionGuard guard(b);
-          if (guarded) {
+    // The epilogue of each value inside the result.
+    forEachStrip(
+        [&](Value row, Value col, Value first, ArrayRef<Value> values) {
+          for (int64_t j = 0; j < kStrip; ++j) {
+            OpBuilder::InsertionGuard guard(b);
             auto one = b.create<scf::IfOp>(loc, TypeRange{},
                                            ult(add(col, c(j)), N), false);
             b.setInsertionPointToStart(one.thenBlock());
+            applyEpilogue(b, loc, frame, values[j], add(first, c(j)), row,
+                          add(col, c(j)));
           }
-          applyEpilogue(b, loc, frame, values[j], add(first, c(j)), row,
-                        add(col, c(j)));
-        }
-      });
-    };
-    Value whole = b.create<arith::AndIOp>(loc, ult(add(row0, c(kTile - 1)), M),
-                                          ult(add(col0, c(kTile - 1)), N));
-    auto split = b.create<scf::IfOp>(loc, TypeRange{}, whole, true);
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToStart(split.thenBlock());
-    epilogues(false);
-    b.setInsertionPointToStart(split.elseBlock());
-    epilogues(true);
+        });
   }
 
   // A strip of a row at `first` (column `col`): one vector store where

@@ -314,10 +314,9 @@ void storeFragments(TensorCoreOps &ops, const MatmulBlock &blk,
   Value warpRow0 = add(blk.row0, mul(grid.warpRow, c(grid.warpRows)));
   Value warpCol0 = add(blk.col0, mul(grid.warpCol, c(grid.warpCols)));
   // Calls `each(row, col, first, values)` for the two values of each
-  // fragment row the thread holds, inside `row < M` where `guarded`.
+  // fragment row the thread holds in the result's rows.
   auto forEachPair =
-      [&](bool guarded,
-          function_ref<void(Value, Value, Value, ArrayRef<Value>)> each) {
+      [&](function_ref<void(Value, Value, Value, ArrayRef<Value>)> each) {
         for (int64_t mt = 0; mt < grid.mTiles; ++mt)
           for (int64_t nt = 0; nt < grid.nTiles; ++nt)
             for (int64_t h = 0; h < 2; ++h) {
@@ -332,50 +331,32 @@ void storeFragments(TensorCoreOps &ops, const MatmulBlock &blk,
               }
               Value first = add(blk.cBase, add(mul(row, blk.N), col));
               OpBuilder::InsertionGuard guard(b);
-              if (guarded) {
-                auto inside = b.create<scf::IfOp>(loc, TypeRange{},
-                                                  ops.ult(row, blk.M), false);
-                b.setInsertionPointToStart(inside.thenBlock());
-              }
+              auto inside = b.create<scf::IfOp>(loc, TypeRange{},
+                                                ops.ult(row, blk.M), false);
+              b.setInsertionPointToStart(inside.thenBlock());
               each(row, col, first, values);
             }
       };
   if (out) {
     Value pairs = ops.both(ops.eq(ops.rem(blk.N, c(2)), c(0)),
                            ops.aligned(out, 2 * bytes));
-    forEachPair(true,
-                [&](Value, Value col, Value first, ArrayRef<Value> values) {
-                  storePair(ops, blk, values, out, type, pairs, first, col);
-                });
+    forEachPair([&](Value, Value col, Value first, ArrayRef<Value> values) {
+      storePair(ops, blk, values, out, type, pairs, first, col);
+    });
   }
   if (!result || !blk.epilogue)
     return;
-  // The epilogue of each value: where the warp's part of the tile lies
-  // inside the result (all but the edges), with no test an element, so
-  // that the loads of its inputs issue together.
-  auto epilogues = [&](bool guarded) {
-    forEachPair(guarded, [&](Value row, Value col, Value first,
-                             ArrayRef<Value> values) {
-      for (int64_t i = 0; i < 2; ++i) {
-        OpBuilder::InsertionGuard guard(b);
-        if (guarded) {
-          auto one = b.create<scf::IfOp>(loc, TypeRange{},
-                                         ops.ult(add(col, c(i)), blk.N), false);
-          b.setInsertionPointToStart(one.thenBlock());
-        }
-        applyEpilogue(b, loc, blk, values[i], add(first, c(i)), row,
-                      add(col, c(i)));
-      }
-    });
-  };
-  Value whole = ops.both(ops.ult(add(warpRow0, c(grid.warpRows - 1)), blk.M),
-                         ops.ult(add(warpCol0, c(grid.warpCols - 1)), blk.N));
-  auto split = b.create<scf::IfOp>(loc, TypeRange{}, whole, true);
-  OpBuilder::InsertionGuard guard(b);
-  b.setInsertionPointToStart(split.thenBlock());
-  epilogues(false);
-  b.setInsertionPointToStart(split.elseBlock());
-  epilogues(true);
+  // The epilogue of each value inside the result.
+  forEachPair([&](Value row, Value col, Value first, ArrayRef<Value> values) {
+    for (int64_t i = 0; i < 2; ++i) {
+      OpBuilder::InsertionGuard guard(b);
+      auto one = b.create<scf::IfOp>(loc, TypeRange{},
+                                     ops.ult(add(col, c(i)), blk.N), false);
+      b.setInsertionPointToStart(one.thenBlock());
+      applyEpilogue(b, loc, blk, values[i], add(first, c(i)), row,
+                    add(col, c(i)));
+    }
+  });
 }
 
 bool runsOnTensorCores(const MatmulBlock &block) {
