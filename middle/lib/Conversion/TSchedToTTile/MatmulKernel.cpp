@@ -31,6 +31,12 @@
 // go past. Blocks at the bottom edge compute their rows one at a time; at
 // the right edge the stores are masked. With segments, a point is also one
 // segment, and a third kernel adds the segment values.
+//
+// A group with an epilogue (MatmulEpilogue.h: a bias, an activation, ...)
+// applies it to each vector of sums as the second kernel stores it into c,
+// and stores its values beside (or instead of) the product; sums folded
+// from several segments, or a build whose targets run matmuls on their own
+// schedule, pass through memory and get it from a kernel of its own.
 #include "KernelBuilder.h"
 #include "MatmulEpilogue.h"
 #include "ReductionFold.h"
