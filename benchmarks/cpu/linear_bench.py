@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""Linear layers on the CPU: Tessera with the bias, activation and residual
-in the matmul's stores (its default) against the same program with them in
-a kernel of their own (--no-epilogue-fusion) and against NumPy (OpenBLAS
+"""Linear layers on the CPU: Tessera with the bias and activation in the
+matmul's stores where they are cheap (its default) against the same
+program with them in a kernel of their own (--no-epilogue-fusion) and
+against NumPy (OpenBLAS
 sgemm, then the bias, activation and residual), in the same run, each
 checked against float64.
 

@@ -38,7 +38,7 @@ func.func @dense(%x: tensor<?x29xf32> {tgraph.name = "x", tgraph.shape = ["B", 2
 // CHECK-NEXT: %[[G:.*]]:2 = tsched.fusion_group(%arg0, %arg1, %[[N]]) {kind = "matmul"
 // CHECK: %[[M:.*]] = tgraph.matmul
 // CHECK-NEXT: tgraph.reshape %[[M]]
-// CHECK-NEXT: %[[T:.*]] = tgraph.tanh
+// CHECK-NEXT: %[[T:.*]] = tgraph.relu
 // CHECK-NEXT: tsched.yield %[[T]], %[[M]] : tensor<?x4xf32>, tensor<?x4xf32>
 // CHECK: return %[[G]]#0, %[[G]]#1
 func.func @returned(%a: tensor<3x?xf32> {tgraph.name = "a", tgraph.shape = [3, "N"]},
@@ -50,7 +50,7 @@ func.func @returned(%a: tensor<3x?xf32> {tgraph.name = "a", tgraph.shape = [3, "
   %mm = tgraph.matmul %a, %w {transpose_lhs = true} : tensor<3x?xf32>, tensor<3x4xf32> -> tensor<?x4xf32>
   %n = tensor.dim %mm, %c0 : tensor<?x4xf32>
   %v = tgraph.reshape %mm dims(%n) : tensor<?x4xf32> -> tensor<?x4xf32>
-  %t = tgraph.tanh %v : tensor<?x4xf32>
+  %t = tgraph.relu %v : tensor<?x4xf32>
   return %t, %mm : tensor<?x4xf32>, tensor<?x4xf32>
 }
 
@@ -68,7 +68,7 @@ func.func @read_before(%x: tensor<5x3xf32> {tgraph.name = "x", tgraph.shape = [5
     attributes {tgraph.entry} {
   %mm = tgraph.matmul %x, %w : tensor<5x3xf32>, tensor<3x4xf32> -> tensor<5x4xf32>
   %s = tgraph.reduce_sum %mm axes = [0] : tensor<5x4xf32> -> tensor<4xf32>
-  %t = tgraph.tanh %mm : tensor<5x4xf32>
+  %t = tgraph.relu %mm : tensor<5x4xf32>
   return %s, %t : tensor<4xf32>, tensor<5x4xf32>
 }
 
@@ -88,4 +88,58 @@ func.func @dropout(%x: tensor<5x3xf32> {tgraph.name = "x", tgraph.shape = [5, 3]
   %mm = tgraph.matmul %x, %w : tensor<5x3xf32>, tensor<3x4xf32> -> tensor<5x4xf32>
   %d = tgraph.dropout %mm p = 1.000000e-01 seed = 3 : tensor<5x4xf32>
   return %d : tensor<5x4xf32>
+}
+
+// Epilogues are copied into each of the matmul kernel's stores, so only
+// cheap ones join: a transcendental stays apart, and so does a tensor of
+// the product's size read element by element (a residual, a derivative's
+// mask), or a chain of more than four operators.
+// CHECK-LABEL: func.func @apart_tanh
+// CHECK: %[[M:.*]] = tsched.fusion_group(%arg0, %arg1) {kind = "matmul"
+// CHECK-NEXT: ^bb0
+// CHECK-NEXT: tgraph.matmul
+// CHECK-NEXT: tsched.yield
+// CHECK: tsched.fusion_group(%[[M]]) {kind = "elementwise"
+func.func @apart_tanh(%x: tensor<5x3xf32> {tgraph.name = "x", tgraph.shape = [5, 3]},
+                      %w: tensor<3x4xf32> {tgraph.name = "w", tgraph.shape = [3, 4]})
+    -> (tensor<5x4xf32> {tgraph.name = "out0", tgraph.shape = [5, 4]})
+    attributes {tgraph.entry} {
+  %m = tgraph.matmul %x, %w : tensor<5x3xf32>, tensor<3x4xf32> -> tensor<5x4xf32>
+  %t = tgraph.tanh %m : tensor<5x4xf32>
+  return %t : tensor<5x4xf32>
+}
+
+// CHECK-LABEL: func.func @apart_residual
+// CHECK: %[[M:.*]] = tsched.fusion_group(%arg0, %arg1) {kind = "matmul"
+// CHECK-NEXT: ^bb0
+// CHECK-NEXT: tgraph.matmul
+// CHECK-NEXT: tsched.yield
+// CHECK: tsched.fusion_group({{.*}}%[[M]]{{.*}}) {kind = "elementwise"
+func.func @apart_residual(%x: tensor<5x3xf32> {tgraph.name = "x", tgraph.shape = [5, 3]},
+                          %w: tensor<3x4xf32> {tgraph.name = "w", tgraph.shape = [3, 4]},
+                          %r: tensor<5x4xf32> {tgraph.name = "r", tgraph.shape = [5, 4]})
+    -> (tensor<5x4xf32> {tgraph.name = "out0", tgraph.shape = [5, 4]})
+    attributes {tgraph.entry} {
+  %m = tgraph.matmul %x, %w : tensor<5x3xf32>, tensor<3x4xf32> -> tensor<5x4xf32>
+  %s = tgraph.add %m, %r : tensor<5x4xf32>, tensor<5x4xf32> -> tensor<5x4xf32>
+  return %s : tensor<5x4xf32>
+}
+
+// CHECK-LABEL: func.func @apart_long
+// CHECK: %[[M:.*]] = tsched.fusion_group(%arg0, %arg1) {kind = "matmul"
+// CHECK-NEXT: ^bb0
+// CHECK-NEXT: tgraph.matmul
+// CHECK-NEXT: tsched.yield
+// CHECK: tsched.fusion_group(%[[M]]) {kind = "elementwise"
+func.func @apart_long(%x: tensor<5x3xf32> {tgraph.name = "x", tgraph.shape = [5, 3]},
+                      %w: tensor<3x4xf32> {tgraph.name = "w", tgraph.shape = [3, 4]})
+    -> (tensor<5x4xf32> {tgraph.name = "out0", tgraph.shape = [5, 4]})
+    attributes {tgraph.entry} {
+  %m = tgraph.matmul %x, %w : tensor<5x3xf32>, tensor<3x4xf32> -> tensor<5x4xf32>
+  %a = tgraph.relu %m : tensor<5x4xf32>
+  %b = tgraph.square %a : tensor<5x4xf32>
+  %c = tgraph.neg %b : tensor<5x4xf32> -> tensor<5x4xf32>
+  %d = tgraph.abs %c : tensor<5x4xf32>
+  %e = tgraph.relu %d : tensor<5x4xf32>
+  return %e : tensor<5x4xf32>
 }

@@ -55,15 +55,14 @@ func.func @fixed_point(%a: tensor<f32> {tgraph.name = "a", tgraph.shape = []})
   return %s : tensor<f32>
 }
 
-// A body with a matmul (its tanh the epilogue) and a reduction's chain:
-// groups of every kind, and a body that yields its iterate as it is (a
-// passthrough: a copy).
+// A body with a matmul and a reduction's chain: groups of every kind, and
+// a body that yields its iterate as it is (a passthrough: a copy).
 // CHECK-LABEL: func.func @contraction
 // CHECK: tgraph.fixed_point %arg1 captures(%arg0 : tensor<?x?xf32>)
 // CHECK-NEXT: ^bb0(%[[X:.*]]: tensor<?x1xf32>, %[[W:.*]]: tensor<?x?xf32>):
-// CHECK-NEXT:   %[[T:.*]] = tsched.fusion_group(%[[W]], %[[X]]) {kind = "matmul", shape = ["N", 1]
-// CHECK:          %[[MM:.*]] = tgraph.matmul
-// CHECK-NEXT:     tgraph.tanh %[[MM]]
+// CHECK-NEXT:   %[[MM:.*]] = tsched.fusion_group(%[[W]], %[[X]]) {kind = "matmul", shape = ["N", 1]
+// CHECK:        %[[T:.*]] = tsched.fusion_group(%[[MM]]) {kind = "elementwise", shape = ["N", 1]
+// CHECK:          tgraph.tanh
 // CHECK:        tgraph.yield %[[T]] : tensor<?x1xf32>
 // CHECK: tgraph.fixed_point %arg1 tol
 // CHECK-NEXT: ^bb0(%[[Y:.*]]: tensor<?x1xf32>):

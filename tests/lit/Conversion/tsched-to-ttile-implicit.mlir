@@ -79,7 +79,7 @@ func.func @solve(%a: tensor<?x?xf64> {tgraph.name = "A", tgraph.shape = ["N", "N
 // CHECK-LABEL: func.func @contraction
 // CHECK-SAME: (%[[W:[^:]*]]: memref<?xf32> {{.*}}, %[[T:[^:]*]]: memref<?xf32> {{.*}}, %[[R:[^:]*]]: memref<?xf32> {{.*}}, %[[DIM:[^:]*]]: index
 // CHECK: %[[NEXTB:.*]] = memref.alloc(%{{.*}}) : memref<?xf32>
-// CHECK-NOT: memref.alloc
+// CHECK: %[[Y:.*]] = memref.alloc(%{{.*}}) : memref<?xf32>
 // CHECK: %[[CHANGE:.*]] = memref.alloc(%{{.*}}) : memref<?xf64>
 // CHECK-NEXT: ttile.launch @contraction_k0(%[[T]], %[[R]])
 // CHECK: scf.while (%[[I:.*]] = %{{.*}}) : (index) -> index {
@@ -89,27 +89,15 @@ func.func @solve(%a: tensor<?x?xf64> {tgraph.name = "A", tgraph.shape = ["N", "N
 // CHECK-NEXT: ^bb0(%[[J:.*]]: index):
 // K = N, known only at run time: the matmul may be cut into segments of
 // 2048 k (their values, then a kernel adding them, with no points when
-// N <= 2048; docs/ir/cpu-backend.md, "Segments"). tanh is the matmul's
-// epilogue: applied to the sums as the matmul kernel stores them into
-// `next`, or with several segments, by a kernel of its own to the folded
-// sums (in scratch space of one element otherwise), with no points when
-// the matmul kernel applied it.
-// CHECK:        %[[SEVERAL:.*]] = arith.cmpi ugt, %[[SEGMENTS:.*]], %{{.*}} : index
+// N <= 2048; docs/ir/cpu-backend.md, "Segments").
 // CHECK:        %[[VALUES:.*]] = memref.alloc
-// CHECK-NEXT:   arith.muli
-// CHECK-NEXT:   %[[TOTAL:.*]] = arith.muli
-// CHECK:        %[[SUMSIZE:.*]] = arith.select %[[SEVERAL]], %[[TOTAL]], %{{.*}} : index
-// CHECK-NEXT:   %[[SUMS:.*]] = memref.alloc(%[[SUMSIZE]])
 // CHECK:        %[[PACK:.*]] = memref.alloc
 // CHECK-NEXT:   ttile.launch @contraction_k1(%[[R]], %[[PACK]])
-// CHECK:        ttile.launch @contraction_k2(%[[W]], %[[PACK]], %[[R]], %[[VALUES]], %[[NEXTB]])
+// CHECK:        ttile.launch @contraction_k2(%[[W]], %[[PACK]], %[[R]], %[[VALUES]], %[[Y]])
 // CHECK-NEXT:   memref.dealloc %[[PACK]]
-// CHECK:        ttile.launch @contraction_k3(%[[VALUES]], %[[SUMS]])
+// CHECK:        ttile.launch @contraction_k3(%[[VALUES]], %[[Y]])
 // CHECK-NEXT:   memref.dealloc %[[VALUES]]
-// CHECK-NEXT:   %[[NONE:.*]] = arith.constant 0 : index
-// CHECK-NEXT:   %[[POINTS:.*]] = arith.select %[[SEVERAL]], %[[TOTAL]], %[[NONE]] : index
-// CHECK:        ttile.launch @contraction_k4(%[[SUMS]], %[[NEXTB]]) elements %[[POINTS]]
-// CHECK-NEXT:   memref.dealloc %[[SUMS]]
+// CHECK:        ttile.launch @contraction_k4(%[[Y]], %[[NEXTB]])
 // The change over N elements, a length known at run time: segments, then
 // their values (docs/ir/cpu-backend.md, "Segments").
 // CHECK:        %[[SEGS:.*]] = memref.alloc(%{{.*}}) : memref<?xf64>
@@ -126,6 +114,7 @@ func.func @solve(%a: tensor<?x?xf64> {tgraph.name = "A", tgraph.shape = ["N", "N
 // CHECK-NEXT:   scf.yield %[[SEL]] : index
 // CHECK-NEXT: }
 // CHECK-NEXT: memref.dealloc %[[NEXTB]]
+// CHECK-NEXT: memref.dealloc %[[Y]]
 // CHECK-NEXT: memref.dealloc %[[CHANGE]]
 // CHECK-NEXT: return
 func.func @contraction(%w: tensor<?x?xf32> {tgraph.name = "W", tgraph.shape = ["N", "N"]},

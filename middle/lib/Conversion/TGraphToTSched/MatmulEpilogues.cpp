@@ -8,8 +8,14 @@
 //
 // The epilogue of a matmul M is the first elementwise group E over M's
 // shape that reads M's product. E stays with its own kernel when
-//   - it draws random numbers (their lanes follow an elementwise kernel's
-//     steps; a matmul stores along rows of panels),
+//   - it is not cheap: its operators are copied into each of the matmul
+//     kernel's stores (a CPU block has 16, and its edges more), so a
+//     transcendental (tanh, exp, sqrt: Tessera's own polynomials) or a
+//     chain of more than kMostEpilogueOps operators would multiply the
+//     kernel's code, and the compile time with it (the Burgers PINN's tanh
+//     layers took 3.9 s to compile instead of 2.0), to save one pass over
+//     the product; random numbers are not cheap either (their lanes follow
+//     an elementwise kernel's steps; a matmul stores along rows of panels),
 //   - it reads the product through a broadcast, or
 //   - a group before E reads the product too (the merged group takes E's
 //     place, so that group would wait on it).
@@ -62,20 +68,49 @@ void readProductExtentsFromOperands(tsched::FusionGroupOp m) {
   }
 }
 
+constexpr int kMostEpilogueOps = 4;
+
+// Operators that cost nothing in a kernel: constants, broadcasts (read in
+// place) and shape casts.
+bool isFree(Operation &op) {
+  return isa<tgraph::ConstantOp, tgraph::BroadcastOp, tgraph::ReshapeOp>(op);
+}
+// Operators of a few instructions each.
+bool isCheap(Operation &op) {
+  return isFree(op) ||
+         isa<tgraph::AddOp, tgraph::SubOp, tgraph::MulOp, tgraph::NegOp,
+             tgraph::MaxOp, tgraph::MinOp, tgraph::AbsOp, tgraph::ReluOp,
+             tgraph::SquareOp, tgraph::CompareOp, tgraph::SelectOp,
+             tgraph::CastOp>(op);
+}
+
 // Whether E can apply its operators to M's sums as they are stored.
 bool isEpilogueOf(tsched::FusionGroupOp e, tsched::FusionGroupOp m) {
   if (e.getKind() != "elementwise" || e.getShape() != m.getShape() ||
       e->getBlock() != m->getBlock())
     return false;
   Block &body = e.getBody().front();
-  if (llvm::any_of(body.without_terminator(),
-                   [](Operation &op) { return isRandom(&op); }))
+  auto ops = body.without_terminator();
+  if (!llvm::all_of(ops, isCheap) || llvm::count_if(ops, [](Operation &op) {
+                                       return !isFree(op);
+                                     }) > kMostEpilogueOps)
     return false;
   Value product = m.getResult(0);
-  for (auto [arg, in] : llvm::zip(body.getArguments(), e.getInputs()))
+  auto space = cast<RankedTensorType>(product.getType());
+  for (auto [arg, in] : llvm::zip(body.getArguments(), e.getInputs())) {
     if (in == product &&
         llvm::any_of(arg.getUsers(), llvm::IsaPred<tgraph::BroadcastOp>))
       return false;
+    // Another tensor of the product's size read element by element (a
+    // derivative's mask, a residual): a load in each copy, and not a
+    // layer's epilogue.
+    auto t = dyn_cast<RankedTensorType>(in.getType());
+    if (in != product && t && t.getRank() == space.getRank() &&
+        llvm::any_of(arg.getUsers(), [](Operation *user) {
+          return !isa<tgraph::BroadcastOp>(user);
+        }))
+      return false;
+  }
   return true;
 }
 
