@@ -52,3 +52,23 @@ func.func @g(%a: memref<?xf32>, %o: memref<?xf32>, %n: index) attributes {tgraph
   ttile.launch @d(%a, %o) elements %n : memref<?xf32>, memref<?xf32>
   return
 }
+
+// A matmul kernel's reference to its epilogue's element kernel follows a
+// merge like a launch does: @e2 repeats @e1, so @mm names @e1.
+// CHECK-LABEL: ttile.kernel @mm
+// CHECK-SAME: ttile.matmul = {epilogue = @e1}
+// CHECK-LABEL: ttile.kernel @e1
+// CHECK-NOT: ttile.kernel @e2
+ttile.kernel @mm attributes {kind = "matmul", num_inputs = 1 : i64, tile = 4 : i64, ttile.matmul = {epilogue = @e2}, vector = 1 : i64} {
+^bb0(%in: memref<?xf32>, %out: memref<?xf32>, %off: index, %n: index):
+}
+ttile.kernel @e1 attributes {kind = "matmul_epilogue", num_inputs = 1 : i64, tile = 1 : i64, vector = 1 : i64} {
+^bb0(%p: memref<?xf32>, %out: memref<?xf32>, %at: index, %end: index):
+  %v = ttile.load %p[%at] bound %end : memref<?xf32> -> vector<1xf32>
+  ttile.store %v, %out[%at] bound %end : vector<1xf32>, memref<?xf32>
+}
+ttile.kernel @e2 attributes {kind = "matmul_epilogue", num_inputs = 1 : i64, tile = 1 : i64, vector = 1 : i64} {
+^bb0(%p: memref<?xf32>, %out: memref<?xf32>, %at: index, %end: index):
+  %v = ttile.load %p[%at] bound %end : memref<?xf32> -> vector<1xf32>
+  ttile.store %v, %out[%at] bound %end : vector<1xf32>, memref<?xf32>
+}

@@ -13,7 +13,7 @@
 //     transcendental (tanh, exp, sqrt: Tessera's own polynomials) or a
 //     chain of more than kMostEpilogueOps operators would multiply the
 //     kernel's code, and the compile time with it (the Burgers PINN's tanh
-//     layers took 3.9 s to compile instead of 2.0), to save one pass over
+//     layers took nearly twice as long to compile), to save one pass over
 //     the product; random numbers are not cheap either (their lanes follow
 //     an elementwise kernel's steps; a matmul stores along rows of panels),
 //   - it reads the product through a broadcast, or

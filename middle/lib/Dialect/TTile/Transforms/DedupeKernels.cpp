@@ -1,7 +1,6 @@
 // Merges kernels that differ only in their names (Passes.td).
 #include "tessera/Dialect/TTile/Transforms/Passes.h"
 
-#include "mlir/IR/SymbolTable.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -43,11 +42,27 @@ struct DedupeKernels : impl::DedupeKernelsBase<DedupeKernels> {
     }
     if (replacement.empty())
       return;
-    // Launches, and a matmul kernel's reference to its epilogue's.
-    for (auto [gone, kept] : replacement)
-      if (mlir::failed(
-              mlir::SymbolTable::replaceAllSymbolUses(gone, kept, module)))
-        return signalPassFailure();
+    // Launches, and a matmul kernel's reference to its epilogue's: one
+    // walk (a walk per merged kernel took seconds on derivative code).
+    auto rename = [&](mlir::FlatSymbolRefAttr ref) {
+      if (mlir::StringAttr kept = replacement.lookup(ref.getAttr()))
+        return mlir::FlatSymbolRefAttr::get(kept);
+      return ref;
+    };
+    module.walk([&](LaunchOp launch) {
+      launch.setKernelAttr(rename(launch.getKernelAttr()));
+    });
+    for (KernelOp kernel : module.getOps<KernelOp>()) {
+      auto info = kernel->getAttrOfType<mlir::DictionaryAttr>("ttile.matmul");
+      auto epilogue =
+          info ? info.getAs<mlir::FlatSymbolRefAttr>("epilogue") : nullptr;
+      if (!epilogue || rename(epilogue) == epilogue)
+        continue;
+      mlir::NamedAttrList entries(info);
+      entries.set("epilogue", rename(epilogue));
+      kernel->setAttr("ttile.matmul",
+                      entries.getDictionary(kernel.getContext()));
+    }
   }
 };
 
