@@ -14,8 +14,10 @@
 //     chain of more than kMostEpilogueOps operators would multiply the
 //     kernel's code, and the compile time with it (the Burgers PINN's tanh
 //     layers took nearly twice as long to compile), to save one pass over
-//     the product; random numbers are not cheap either (their lanes follow
-//     an elementwise kernel's steps; a matmul stores along rows of panels),
+//     the product; nor is another tensor of the product's size read
+//     element by element (a residual, a derivative's mask: a load in every
+//     copy), nor random numbers (their lanes follow an elementwise
+//     kernel's steps; a matmul stores along rows of panels),
 //   - it reads the product through a broadcast, or
 //   - a group before E reads the product too (the merged group takes E's
 //     place, so that group would wait on it).
