@@ -48,8 +48,8 @@ fuseReductionChains(mlir::Block &block);
 // fusion groups, in order.
 void mergeRowGroups(mlir::Block &block);
 
-// Merges the elementwise group that reads a matmul's product over the
-// product's shape (a bias, an activation, a residual) into the matmul's
+// Merges the cheap elementwise group that reads a matmul's product over the
+// product's shape (a bias, an activation, a cast) into the matmul's
 // group, which then applies it to the sums as it stores them: the product
 // reaches memory only if other groups read it (MatmulEpilogues.cpp).
 // `block` holds fusion groups, in order.

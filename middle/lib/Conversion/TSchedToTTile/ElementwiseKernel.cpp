@@ -262,8 +262,7 @@ FailureOr<Value> emitVectorOp(OpBuilder &b, Operation *op, int64_t lanes,
   return convertFloat(b, loc, *r, vt.getElementType());
 }
 
-// Lanes per step: the vector width over the widest element of the group.
-static int64_t lanesFor(tsched::FusionGroupOp group, int64_t vectorBytes) {
+int64_t lanesFor(tsched::FusionGroupOp group, int64_t vectorBytes) {
   int64_t widest = 1;
   group.walk([&](Operation *op) {
     for (Type t : op->getResultTypes())

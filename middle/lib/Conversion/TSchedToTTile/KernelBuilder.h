@@ -164,6 +164,10 @@ mlir::Value emitFlatBroadcastRead(mlir::OpBuilder &b, mlir::Location loc,
                                   mlir::VectorType vt, mlir::Value offset,
                                   mlir::Value extent, mlir::Value rowLength);
 
+// Lanes per elementwise step: the vector width over the widest element of
+// the group (its values and inputs).
+int64_t lanesFor(tsched::FusionGroupOp group, int64_t vectorBytes);
+
 // The broadcasts of a group's body that an elementwise step reads in place
 // over a result of `resultType`: how each reads, and for Rows and Columns
 // reads the row length, a size of the kernel (one per split: reads of the

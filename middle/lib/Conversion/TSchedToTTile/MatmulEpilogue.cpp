@@ -158,19 +158,9 @@ MatmulEpilogue::emitElementKernel(EntryContext &ctx, Location loc,
 LogicalResult MatmulEpilogue::emitKernel(EntryContext &ctx, Location loc,
                                          Value productBuffer, Value points,
                                          int64_t vectorBytes) {
-  // Lanes: the vector over the widest element the epilogue holds.
-  int64_t widest = 1;
-  auto widen = [&](Type t) {
-    if (auto rt = dyn_cast<RankedTensorType>(t))
-      widest = std::max<int64_t>(
-          widest, rt.getElementType().getIntOrFloatBitWidth() / 8);
-  };
-  for (Operation &op : group.getBody().front().without_terminator())
-    for (Type t : op.getResultTypes())
-      widen(t);
-  for (BlockArgument arg : read)
-    widen(arg.getType());
-  int64_t lanes = std::max<int64_t>(1, vectorBytes / widest);
+  // The matmul's operands have its product's type: the widest element is
+  // the epilogue's.
+  int64_t lanes = lanesFor(group, vectorBytes);
   int64_t tile = (kEpilogueTile + lanes - 1) / lanes * lanes;
   KernelSpec spec{"elementwise", tile, lanes, {productBuffer}, {}, points, {}};
   if (failed(addTo(spec, ctx, loc)))

@@ -1,5 +1,5 @@
 // The elementwise operators a matmul group applies to its product (merged
-// in by MatmulEpilogues.cpp): a bias, an activation, a residual. The matmul
+// in by MatmulEpilogues.cpp): a bias, an activation, a cast. The matmul
 // kernel applies them to each vector of sums it stores; a kernel of its own
 // applies them to the product read back where the sums went through memory
 // (several segments, or a target that runs matmuls on its own schedule).
