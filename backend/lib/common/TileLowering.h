@@ -114,7 +114,8 @@ std::pair<int64_t, int64_t> gpuMatmulTileShape(ttile::KernelOp kernel,
 // cores' largest.
 int64_t gpuMatmulBlocks(ttile::KernelOp kernel);
 // Whether the GPU kernel reads `b` itself rather than its packed panels
-// (tensor cores: TensorCoreMatmul.h); the host then skips the packing.
+// (every block-tile kernel but the tensor cores' with a transposed `b`:
+// MatmulTiles.cpp); the host then skips the packing.
 bool gpuMatmulReadsRhs(ttile::KernelOp kernel);
 
 // A bf16 or f16 attention kernel (and its adjoint's three) also runs on the GPU

@@ -11,6 +11,8 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/SCF/Utils/Utils.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "llvm/ADT/SmallPtrSet.h"
 
 using namespace mlir;
 
@@ -18,6 +20,37 @@ namespace tessera {
 
 // The longest loop unrolled whole: a row of 1024 elements in chunks of 32.
 constexpr int64_t kWholeUnroll = 32;
+
+// Moves the loads of an unrolled fold's body, and what their addresses are
+// computed from, ahead of everything else in it: LLVM and ptxas keep a
+// load where it stands behind the previous iteration's arithmetic (a tanh
+// of the element, say), so each would still wait for the one before. Only
+// a body of loads and pure ops without regions is reordered; its values
+// and the order of its adds do not change.
+static void loadsFirst(scf::ForOp loop) {
+  Block *body = loop.getBody();
+  auto isLoad = [](Operation *op) {
+    return hasSingleEffect<MemoryEffects::Read>(op);
+  };
+  for (Operation &op : body->without_terminator())
+    if (op.getNumRegions() || !(isMemoryEffectFree(&op) || isLoad(&op)))
+      return;
+  // The loads and, walking back, every op of the body whose results they
+  // use.
+  llvm::SmallPtrSet<Operation *, 32> early;
+  for (Operation &op : llvm::reverse(body->without_terminator()))
+    if (isLoad(&op) || llvm::any_of(op.getUsers(), [&](Operation *user) {
+          return early.contains(user);
+        }))
+      early.insert(&op);
+  Operation *firstLate = nullptr;
+  for (Operation &op : llvm::make_early_inc_range(body->without_terminator())) {
+    if (!early.contains(&op))
+      firstLate = firstLate ? firstLate : &op;
+    else if (firstLate)
+      op.moveBefore(firstLate);
+  }
+}
 
 void unrollFoldLoops(ttile::KernelOp kernel, uint64_t factor, bool writeLoops) {
   SmallVector<scf::ForOp> folds;
@@ -37,7 +70,9 @@ void unrollFoldLoops(ttile::KernelOp kernel, uint64_t factor, bool writeLoops) {
       (void)loopUnrollByFactor(loop, static_cast<uint64_t>(*trips));
       continue;
     }
-    (void)loopUnrollByFactor(loop, factor); // a loop it cannot unroll stays
+    // A loop it cannot unroll stays.
+    if (succeeded(loopUnrollByFactor(loop, factor)))
+      loadsFirst(loop);
   }
 }
 

@@ -1,7 +1,9 @@
 // A matmul on the GPU: each block of 256 threads computes a square tile of
 // one batch's result (128, 64 or 32 on a side: one kernel per size, the
-// entry picks), staging a few columns of `a` and packed rows of `b` at a
-// time in shared memory (two stages: the next is fetched into registers
+// entry picks), staging a few columns of `a` and rows of `b` at a time in
+// shared memory, both read where they lie (the CPU's packed panels of `b`
+// are not made: a launch each that a small matmul spent as long on as on
+// its product) (two stages: the next is fetched into registers
 // while the current one is used), each thread 8 x 8, 4 x 4 or 2 x 2
 // results in registers.
 //
@@ -52,42 +54,39 @@ struct TileShape {
   int64_t perThread() const { return 2 * strip; }
   // Elements of each operand a thread stages per stage.
   int64_t staged() const { return depth * tile() / kGpuMatmulThreads; }
-  // A stage of `a` is kept as [k][row]; its rows are padded by 4 elements
-  // so that threads storing the same row of `a` at different k hit
-  // different banks.
-  int64_t aStageRow() const { return tile() + 4; }
-  int64_t aStage() const { return depth * aStageRow(); }
-  int64_t bStage() const { return depth * tile(); }
+  // A stage of either operand is kept as [k][row or column]; its rows are
+  // padded by 4 elements so that threads storing the same row of `a` (or
+  // column of a transposed `b`) at different k hit different banks.
+  int64_t stageRow() const { return tile() + 4; }
+  int64_t stage() const { return depth * stageRow(); }
 };
 
 struct GemmBuilder : IndexMath {
   GemmBuilder(OpBuilder &b, Location loc, const MatmulBlock &block,
               TileShape shape)
-      : IndexMath{b, loc}, frame(block), elem(block.accum), width(block.width),
-        transposedA(block.transposedA), fused(block.fused), A(block.A),
-        P(block.P), M(block.M), N(block.N), K(block.K), aBase(block.aBase),
-        pBatch(block.pBatch), cBase(block.cBase), panels(block.panels),
+      : IndexMath{b, loc}, frame(block), elem(block.accum),
+        transposedA(block.transposedA), transposedB(block.transposedB),
+        fused(block.fused), A(block.A), B(block.B), M(block.M), N(block.N),
+        K(block.K), aBase(block.aBase), bBase(block.bBase), cBase(block.cBase),
         kBegin(block.kBegin), kEnd(block.kEnd), tid(block.tid),
         row0(block.row0), col0(block.col0), kStrip(shape.strip),
         kDepth(shape.depth), kStaged(shape.staged()), kTile(shape.tile()),
         kHalf(shape.half()), kPerThread(shape.perThread()),
-        kAStageRow(shape.aStageRow()), kAStage(shape.aStage()),
-        kBStage(shape.bStage()) {}
+        kStageRow(shape.stageRow()), kStage(shape.stage()) {}
 
   const MatmulBlock &frame;
   // The type of the sums and of the stages in shared memory; operands of
   // another type (bf16) are widened as they are staged, exactly.
   Type elem;
-  int64_t width;    // b's packed panels: columns each
   bool transposedA; // a read as [k, m]
+  bool transposedB; // b read as [n, k]
   bool fused;       // a step is one fused multiply-add
-  Value A, P;       // global pointers
-  Value M, N, K, aBase, pBatch, cBase, panels;
+  Value A, B;       // global pointers
+  Value M, N, K, aBase, bBase, cBase;
   Value kBegin, kEnd; // the block's segment of k
   Value tid, row0, col0;
   // The variant's shape (TileShape), named as constants.
-  int64_t kStrip, kDepth, kStaged, kTile, kHalf, kPerThread, kAStageRow,
-      kAStage, kBStage;
+  int64_t kStrip, kDepth, kStaged, kTile, kHalf, kPerThread, kStageRow, kStage;
   Value shared; // the stages: a, a, b, b
   Value tx, ty;
 
@@ -141,64 +140,71 @@ struct GemmBuilder : IndexMath {
   }
 
   // The kStaged elements of `a` and of `b` this thread stages for the
-  // k-block starting at k0, read from global memory. A k-row of a stage
-  // (kTile elements) is staged by kTile / kStaged threads.
+  // k-block starting at k0, read from global memory.
   SmallVector<Value> fetch(Value k0) {
+    SmallVector<Value> values = fetchOperand(k0, A, aBase, M, row0,
+                                             /*kMajor=*/transposedA);
+    llvm::append_range(values, fetchOperand(k0, B, bBase, N, col0,
+                                            /*kMajor=*/!transposedB));
+    return values;
+  }
+
+  // An operand's kStaged elements: of `a` (`extent` M, the tile's first row
+  // `first`), or of `b` as its transpose (N, the first column). `kMajor`:
+  // the operand lies as [k, extent] (a transposed `a`, a `b`), and a thread
+  // reads kStaged consecutive elements of one k (a k-row of a stage,
+  // kTile elements, is read by kTile / kStaged threads); else as [extent,
+  // k], and a thread reads kStaged consecutive k of one row.
+  SmallVector<Value> fetchOperand(Value k0, Value base, Value batch,
+                                  Value extent, Value first, bool kMajor) {
     SmallVector<Value> values;
-    Value lastRow = sub(M, c(1)), lastK = sub(K, c(1));
-    Value perRow = c(kTile / kStaged);
-    if (!transposedA) {
-      // a[i, k] at i*K + k: a row's kStaged consecutive k.
-      Value row = min(add(row0, div(tid, c(kDepth / kStaged))), lastRow);
+    Value last = sub(extent, c(1)), lastK = sub(K, c(1));
+    if (!kMajor) {
+      Value row = min(add(first, div(tid, c(kDepth / kStaged))), last);
       Value k = add(k0, mul(rem(tid, c(kDepth / kStaged)), c(kStaged)));
       for (int64_t j = 0; j < kStaged; ++j)
         values.push_back(loadGlobal(
-            add(aBase, add(mul(row, K), min(add(k, c(j)), lastK))), A));
-    } else {
-      // a[i, k] at k*M + i: kStaged consecutive rows of one k.
-      Value k = min(add(k0, div(tid, perRow)), lastK);
-      Value row = add(row0, mul(rem(tid, perRow), c(kStaged)));
-      for (int64_t j = 0; j < kStaged; ++j)
-        values.push_back(loadGlobal(
-            add(aBase, add(mul(k, M), min(add(row, c(j)), lastRow))), A));
+            add(batch, add(mul(row, K), min(add(k, c(j)), lastK))), base));
+      return values;
     }
-    // b's packed row k of the panel holding kStaged consecutive columns.
+    Value perRow = c(kTile / kStaged);
     Value k = min(add(k0, div(tid, perRow)), lastK);
-    Value col = add(col0, mul(rem(tid, perRow), c(kStaged)));
-    Value panel = min(div(col, c(width)), sub(panels, c(1)));
-    Value at = add(
-        pBatch, add(mul(add(mul(panel, K), k), c(width)), rem(col, c(width))));
+    Value row = add(first, mul(rem(tid, perRow), c(kStaged)));
     for (int64_t j = 0; j < kStaged; ++j)
-      values.push_back(loadGlobal(add(at, c(j)), P));
+      values.push_back(loadGlobal(
+          add(batch, add(mul(k, extent), min(add(row, c(j)), last))), base));
     return values;
   }
 
   // Writes what fetch read into stage `stage` (0 or 1).
   void stage(Value stage, ArrayRef<Value> values) {
-    Value aStage = mul(stage, c(kAStage));
-    Value bStage = add(c(2 * kAStage), mul(stage, c(kBStage)));
-    Value perRow = c(kTile / kStaged);
-    if (!transposedA) {
+    stageOperand(mul(stage, c(kStage)), values.take_front(kStaged),
+                 transposedA);
+    stageOperand(add(c(2 * kStage), mul(stage, c(kStage))),
+                 values.drop_front(kStaged), !transposedB);
+  }
+
+  // One operand's values (fetchOperand's) into its stage at `at`.
+  void stageOperand(Value at, ArrayRef<Value> values, bool kMajor) {
+    if (!kMajor) {
       Value row = div(tid, c(kDepth / kStaged));
       Value k = mul(rem(tid, c(kDepth / kStaged)), c(kStaged));
       for (int64_t j = 0; j < kStaged; ++j)
         storeShared(values[j],
-                    add(aStage, add(mul(add(k, c(j)), c(kAStageRow)), row)));
-    } else {
-      Value at = add(aStage, add(mul(div(tid, perRow), c(kAStageRow)),
-                                 mul(rem(tid, perRow), c(kStaged))));
-      storeShared(gather(values.take_front(kStaged)), at);
+                    add(at, add(mul(add(k, c(j)), c(kStageRow)), row)));
+      return;
     }
-    Value at = add(bStage, add(mul(div(tid, perRow), c(kTile)),
-                               mul(rem(tid, perRow), c(kStaged))));
-    storeShared(gather(values.drop_front(kStaged)), at);
+    Value perRow = c(kTile / kStaged);
+    storeShared(gather(values),
+                add(at, add(mul(div(tid, perRow), c(kStageRow)),
+                            mul(rem(tid, perRow), c(kStaged)))));
   }
 
   // One k of the stage: every accumulator gains a[row] * b[col].
   SmallVector<Value> step(Value stage, Value kk, ValueRange acc) {
-    Value aRow = add(mul(stage, c(kAStage)), mul(kk, c(kAStageRow)));
+    Value aRow = add(mul(stage, c(kStage)), mul(kk, c(kStageRow)));
     Value bRow =
-        add(add(c(2 * kAStage), mul(stage, c(kBStage))), mul(kk, c(kTile)));
+        add(add(c(2 * kStage), mul(stage, c(kStage))), mul(kk, c(kStageRow)));
     SmallVector<Value> as, bs;
     for (int64_t s = 0; s < 2; ++s) {
       Value av = loadStrip(add(aRow, add(c(s * kHalf), mul(ty, c(kStrip)))));
@@ -398,6 +404,14 @@ bool runsAsGpuMatmulTiles(ttile::KernelOp kernel) {
          (elem.isBF16() && block->accum.isF32());
 }
 
+bool gpuMatmulReadsRhs(ttile::KernelOp kernel) {
+  std::optional<MatmulBlock> block = describeMatmul(kernel);
+  if (!block || !runsAsGpuMatmulTiles(kernel))
+    return false;
+  // Tensor cores read a transposed `b` from its panels still.
+  return !runsOnTensorCores(*block) || !block->transposedB;
+}
+
 std::pair<int64_t, int64_t> gpuMatmulTileShape(ttile::KernelOp kernel,
                                                int64_t tile) {
   std::optional<MatmulBlock> block = describeMatmul(kernel);
@@ -417,8 +431,7 @@ static void buildVariant(ttile::KernelOp kernel, TileShape shape,
   Location loc = kernel.getLoc();
   Type accum = describeMatmul(kernel)->accum;
   // Shared memory: two stages of a, two of b.
-  auto stages =
-      LLVM::LLVMArrayType::get(accum, 2 * shape.aStage() + 2 * shape.bStage());
+  auto stages = LLVM::LLVMArrayType::get(accum, 4 * shape.stage());
   // Two blocks an SM (at most 128 registers a thread): one block's threads
   // wait at every stage's barrier. (64 f64 sums alone take 128.)
   int64_t minBlocks = accum.isF32() && shape.strip == 4 ? 2 : 0;

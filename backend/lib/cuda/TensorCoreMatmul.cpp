@@ -364,11 +364,6 @@ bool runsOnTensorCores(const MatmulBlock &block) {
          block.width % kChunk == 0;
 }
 
-bool gpuMatmulReadsRhs(ttile::KernelOp kernel) {
-  std::optional<MatmulBlock> block = describeMatmul(kernel);
-  return block && runsOnTensorCores(*block) && !block->transposedB;
-}
-
 void buildTensorCoreVariant(ttile::KernelOp kernel, int64_t tile,
                             const std::string &symbol, OpBuilder &mb) {
   Location loc = kernel.getLoc();
