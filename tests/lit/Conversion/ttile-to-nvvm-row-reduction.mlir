@@ -15,7 +15,7 @@
 // CHECK: %[[LANE:.*]] = nvvm.read.ptx.sreg.laneid : i32
 // The chunk loop: the lane's element of each whole chunk, unmasked,
 // unrolled by 8 (FoldUnrolling.cpp: a step of 8 chunks, 256 elements, the
-// 8 loads independent, the adds in order), then the chunks left over.
+// 8 loads first, then the adds in order), then the chunks left over.
 // CHECK: %[[UNROLLED:.*]] = llvm.mlir.constant(256 : index) : i64
 // CHECK: %[[AT:.*]] = llvm.add %[[BASE:.*]], %[[K:.*]] : i64
 // CHECK: %[[LID:.*]] = nvvm.read.ptx.sreg.laneid : i32
@@ -23,7 +23,22 @@
 // CHECK-NEXT: %[[MINE:.*]] = llvm.add %[[AT]], %[[LID64]] : i64
 // CHECK-NEXT: %[[P:.*]] = llvm.getelementptr %{{.*}}[%[[MINE]]] : (!llvm.ptr, i64) -> !llvm.ptr, f32
 // CHECK-NEXT: %[[V:.*]] = llvm.load %[[P]] {alignment = 4 : i64} : !llvm.ptr -> f32
-// CHECK-NEXT: %[[A1:.*]] = llvm.fadd %[[ACC:.*]], %[[V]] : f32
+// CHECK-NOT: llvm.fadd
+// CHECK: llvm.load
+// CHECK-NOT: llvm.fadd
+// CHECK: llvm.load
+// CHECK-NOT: llvm.fadd
+// CHECK: llvm.load
+// CHECK-NOT: llvm.fadd
+// CHECK: llvm.load
+// CHECK-NOT: llvm.fadd
+// CHECK: llvm.load
+// CHECK-NOT: llvm.fadd
+// CHECK: llvm.load
+// CHECK-NOT: llvm.fadd
+// CHECK: llvm.load
+// CHECK-NOT: llvm.load
+// CHECK: %[[A1:.*]] = llvm.fadd %[[ACC:.*]], %[[V]] : f32
 // CHECK-COUNT-7: llvm.fadd
 // CHECK: llvm.add %{{.*}}, %[[UNROLLED]] : i64
 // The chunks left over, one at a time.
