@@ -37,6 +37,9 @@ Value IndexMath::min(Value x, Value y) {
 Value IndexMath::ult(Value x, Value y) {
   return b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ult, x, y);
 }
+Value IndexMath::ule(Value x, Value y) {
+  return b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ule, x, y);
+}
 Value IndexMath::eq(Value x, Value y) {
   return b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, x, y);
 }

@@ -27,6 +27,7 @@ struct IndexMath {
   mlir::Value rem(mlir::Value x, mlir::Value y);
   mlir::Value min(mlir::Value x, mlir::Value y);
   mlir::Value ult(mlir::Value x, mlir::Value y);
+  mlir::Value ule(mlir::Value x, mlir::Value y);
   mlir::Value eq(mlir::Value x, mlir::Value y);
   mlir::Value ceilDiv(mlir::Value x, int64_t d);
 };

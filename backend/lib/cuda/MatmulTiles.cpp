@@ -33,6 +33,8 @@
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 
+#include <functional>
+
 using namespace mlir;
 
 namespace tessera {
@@ -107,15 +109,14 @@ struct GemmBuilder : IndexMath {
     return b.create<LLVM::GEPOp>(loc, base.getType(), elem, base,
                                  ValueRange{index});
   }
-  // An operand's element, as a sum's type.
-  Value loadGlobal(Value index, Value base) {
+  // An operand's element as it is stored.
+  Value loadStored(Value index, Value base) {
     Type stored = frame.elem;
-    Value v = b.create<LLVM::LoadOp>(loc, stored,
-                                     b.create<LLVM::GEPOp>(loc, base.getType(),
-                                                           stored, base,
-                                                           ValueRange{index}),
-                                     bytesOf(stored));
-    return stored == elem ? v : b.create<LLVM::FPExtOp>(loc, elem, v);
+    return b.create<LLVM::LoadOp>(loc, stored,
+                                  b.create<LLVM::GEPOp>(loc, base.getType(),
+                                                        stored, base,
+                                                        ValueRange{index}),
+                                  bytesOf(stored));
   }
   // Shared memory: a strip of 4 is 16-byte aligned by construction.
   Value loadStrip(Value index) {
@@ -154,25 +155,80 @@ struct GemmBuilder : IndexMath {
   // the operand lies as [k, extent] (a transposed `a`, a `b`), and a thread
   // reads kStaged consecutive elements of one k (a k-row of a stage,
   // kTile elements, is read by kTile / kStaged threads); else as [extent,
-  // k], and a thread reads kStaged consecutive k of one row.
+  // k], and a thread reads kStaged consecutive k of one row. Either way the
+  // elements are consecutive in memory: where none of them needs its index
+  // clamped and they start 16-byte aligned, they are read as vectors.
   SmallVector<Value> fetchOperand(Value k0, Value base, Value batch,
                                   Value extent, Value first, bool kMajor) {
-    SmallVector<Value> values;
     Value last = sub(extent, c(1)), lastK = sub(K, c(1));
+    Value at;        // the first element's index
+    Value inside;    // no element past the row's end (i1)
+    Value rowLength; // elements from one row of the operand to the next
+    std::function<Value(int64_t)> clamped; // element j's index, clamped
     if (!kMajor) {
       Value row = min(add(first, div(tid, c(kDepth / kStaged))), last);
       Value k = add(k0, mul(rem(tid, c(kDepth / kStaged)), c(kStaged)));
-      for (int64_t j = 0; j < kStaged; ++j)
-        values.push_back(loadGlobal(
-            add(batch, add(mul(row, K), min(add(k, c(j)), lastK))), base));
-      return values;
+      at = add(batch, add(mul(row, K), k));
+      inside = ule(add(k0, c(kDepth)), K);
+      rowLength = K;
+      clamped = [=](int64_t j) {
+        return add(batch, add(mul(row, K), min(add(k, c(j)), lastK)));
+      };
+    } else {
+      Value perRow = c(kTile / kStaged);
+      Value k = min(add(k0, div(tid, perRow)), lastK);
+      Value row = add(first, mul(rem(tid, perRow), c(kStaged)));
+      at = add(batch, add(mul(k, extent), row));
+      inside = ule(add(first, c(kTile)), extent);
+      rowLength = extent;
+      clamped = [=](int64_t j) {
+        return add(batch, add(mul(k, extent), min(add(row, c(j)), last)));
+      };
     }
-    Value perRow = c(kTile / kStaged);
-    Value k = min(add(k0, div(tid, perRow)), lastK);
-    Value row = add(first, mul(rem(tid, perRow), c(kStaged)));
-    for (int64_t j = 0; j < kStaged; ++j)
-      values.push_back(loadGlobal(
-          add(batch, add(mul(k, extent), min(add(row, c(j)), last))), base));
+    // Vectors of `align` bytes: rows of whole vectors, from an aligned start
+    // (the first element's index is a multiple of kStaged within the row).
+    int64_t bytes = bytesOf(frame.elem);
+    int64_t align = std::min<int64_t>(16, kStaged * bytes);
+    Value start =
+        add(b.create<LLVM::PtrToIntOp>(loc, i64(), base), mul(batch, c(bytes)));
+    Value aligned =
+        b.create<arith::AndIOp>(loc, eq(rem(start, c(align)), c(0)),
+                                eq(rem(rowLength, c(align / bytes)), c(0)));
+    Value fast = b.create<arith::AndIOp>(loc, aligned, inside);
+    // Both branches yield whole vectors: a vector load whose only users
+    // extract its elements is split into scalar loads by LLVM.
+    int64_t lanes = align / bytes;
+    auto vt = VectorType::get({lanes}, frame.elem);
+    SmallVector<Type> types(kStaged / lanes, vt);
+    auto ifOp = b.create<scf::IfOp>(loc, types, fast, /*withElse=*/true);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(ifOp.thenBlock());
+    SmallVector<Value> vectors;
+    for (int64_t j = 0; j < kStaged; j += lanes)
+      vectors.push_back(b.create<LLVM::LoadOp>(
+          loc, vt,
+          b.create<LLVM::GEPOp>(loc, base.getType(), frame.elem, base,
+                                ValueRange{add(at, c(j))}),
+          align));
+    b.create<scf::YieldOp>(loc, vectors);
+    b.setInsertionPointToStart(ifOp.elseBlock());
+    vectors.clear();
+    for (int64_t j = 0; j < kStaged; j += lanes) {
+      Value v = b.create<LLVM::UndefOp>(loc, vt);
+      for (int64_t l = 0; l < lanes; ++l)
+        v = b.create<LLVM::InsertElementOp>(
+            loc, v, loadStored(clamped(j + l), base), c(l));
+      vectors.push_back(v);
+    }
+    b.create<scf::YieldOp>(loc, vectors);
+    b.setInsertionPointAfter(ifOp);
+    SmallVector<Value> values;
+    for (Value v : ifOp.getResults())
+      for (int64_t l = 0; l < lanes; ++l) {
+        Value x = extract(v, l);
+        values.push_back(
+            frame.elem == elem ? x : b.create<LLVM::FPExtOp>(loc, elem, x));
+      }
     return values;
   }
 
@@ -369,10 +425,8 @@ struct GemmBuilder : IndexMath {
       return b.create<LLVM::GEPOp>(loc, out.getType(), type, out,
                                    ValueRange{index});
     };
-    Value whole = b.create<arith::AndIOp>(
-        loc, vectors,
-        b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ule,
-                                add(col, c(kStrip)), N));
+    Value whole =
+        b.create<arith::AndIOp>(loc, vectors, ule(add(col, c(kStrip)), N));
     auto ifOp = b.create<scf::IfOp>(loc, TypeRange{}, whole, true);
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(ifOp.thenBlock());
