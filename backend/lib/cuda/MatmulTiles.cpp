@@ -1,11 +1,11 @@
 // A matmul on the GPU: each block of 256 threads computes a square tile of
 // one batch's result (128, 64 or 32 on a side: one kernel per size, the
-// entry picks), staging a few columns of `a` and rows of `b` at a time in
-// shared memory, both read where they lie (the CPU's packed panels of `b`
-// are not made: a launch each that a small matmul spent as long on as on
-// its product) (two stages: the next is fetched into registers
-// while the current one is used), each thread 8 x 8, 4 x 4 or 2 x 2
-// results in registers.
+// entry picks), each thread 8 x 8, 4 x 4 or 2 x 2 results in registers. A
+// few columns of `a` and rows of `b` at a time are staged in shared memory
+// (two stages: the next is fetched into registers while the current one
+// is used), both read where they lie, as 16-byte vectors where no index
+// needs clamping (the CPU's packed panels of `b` are not made: a launch
+// each, which a small matmul spent as long on as on its product).
 //
 // Every result is still the sum over k = 0, 1, ..., K-1 of a[i,k] * b[k,j]
 // in that order, from zero, each step one fused multiply-add (fma.rn) under
@@ -46,8 +46,7 @@ static_assert(kThreadsPerRow * kThreadsPerRow == kGpuMatmulThreads);
 
 // The shape of one variant: a thread's rows are two strips of `strip`, half
 // a tile apart (and so are its columns), so that a warp's reads of shared
-// memory are vectors that either coincide or lie side by side. A thread
-// also stages `strip` elements of each operand per stage.
+// memory are vectors that either coincide or lie side by side.
 struct TileShape {
   int64_t strip;
   int64_t depth; // k per stage
@@ -486,9 +485,12 @@ static void buildVariant(ttile::KernelOp kernel, TileShape shape,
   Type accum = describeMatmul(kernel)->accum;
   // Shared memory: two stages of a, two of b.
   auto stages = LLVM::LLVMArrayType::get(accum, 4 * shape.stage());
-  // Two blocks an SM (at most 128 registers a thread): one block's threads
-  // wait at every stage's barrier. (64 f64 sums alone take 128.)
-  int64_t minBlocks = accum.isF32() && shape.strip == 4 ? 2 : 0;
+  // The f32 128 x 128 tile: one block an SM, registers enough for its
+  // sums, the two 16-deep stages it fetches ahead and its strips (191).
+  // Bound to two blocks an SM (128 registers, 8-deep stages), the sums
+  // spilled and a 4096^3 product ran at 36 TFLOP/s on an H100, against 40
+  // so. Other tiles take what they need (64 f64 sums alone take 128).
+  int64_t minBlocks = accum.isF32() && shape.strip == 4 ? 1 : 0;
   OpBuilder b(kernel.getContext());
   MatmulBlock block = openMatmulBlock(kernel, shape.tile(), shape.tile(),
                                       symbol, stages, minBlocks, mb, b);
@@ -515,8 +517,11 @@ void buildGpuMatmulKernel(ttile::KernelOp kernel, OpBuilder &mb) {
   for (int64_t tile : kGpuMatmulTiles) {
     // Smaller tiles take deeper stages: a tile with few blocks (a long sum
     // into a small result) would otherwise wait at a barrier every 8 k.
-    // At most 48 KiB of shared memory (f64 halves the deepest stage).
-    int64_t depth = tile == 128 ? 8 : tile == 64 ? 16 : elem.isF64() ? 32 : 64;
+    // At most 48 KiB of shared memory (f64 halves the deepest stages).
+    int64_t depth = tile == 128    ? (elem.isF64() ? 8 : 16)
+                    : tile == 64   ? 16
+                    : elem.isF64() ? 32
+                                   : 64;
     buildVariant(kernel, TileShape{tile / (2 * kThreadsPerRow), depth},
                  gpuMatmulVariant(symbol, tile), mb);
   }
