@@ -16,8 +16,9 @@
 //     layers took nearly twice as long to compile), to save one pass over
 //     the product; nor is another tensor of the product's size read
 //     element by element (a residual, a derivative's mask: a load in every
-//     copy), nor random numbers (their lanes follow an elementwise
-//     kernel's steps; a matmul stores along rows of panels),
+//     copy). Dropout and uniform numbers are cheap: an element's number
+//     is a pure function of the seed and the element's flat index, which
+//     the matmul's stores know (normal numbers take a log and a cos),
 //   - it reads the product through a broadcast, or
 //   - a group before E reads the product too (the merged group takes E's
 //     place, so that group would wait on it).
@@ -83,7 +84,7 @@ bool isCheap(Operation &op) {
          isa<tgraph::AddOp, tgraph::SubOp, tgraph::MulOp, tgraph::NegOp,
              tgraph::MaxOp, tgraph::MinOp, tgraph::AbsOp, tgraph::ReluOp,
              tgraph::SquareOp, tgraph::CompareOp, tgraph::SelectOp,
-             tgraph::CastOp>(op);
+             tgraph::CastOp, tgraph::DropoutOp, tgraph::RandomUniformOp>(op);
 }
 
 // Whether E can apply its operators to M's sums as they are stored.

@@ -107,7 +107,7 @@ LogicalResult MatmulEpilogue::emitStep(OpBuilder &b, Location loc,
   };
   FailureOr<SmallVector<Value>> values =
       evaluateChain(b, group.getBody().front(), stored, lanes, map, bufferOf,
-                    readInput, readBroadcast);
+                    readInput, readBroadcast, offset);
   if (failed(values))
     return failure();
   for (auto [i, v] : llvm::enumerate(*values))

@@ -83,14 +83,17 @@ void addReductionInputs(KernelSpec &spec, tsched::FusionGroupOp group,
 // holds already (values read once per kernel; operators before them are
 // not evaluated again). Block arguments come from `readInput`; a broadcast
 // whose source is an input buffer (in `bufferOf`) from `readBroadcast`,
-// unless `map` has it. Returns the targets' values. The kernels differ only
-// in how they read; the chain is the same.
+// unless `map` has it. Random numbers (dropout) are drawn at flat element
+// `offset` of the group's result, the vector's first lane (RandomKernel.cpp);
+// without an offset a chain that draws them fails. Returns the targets'
+// values. The kernels differ only in how they read; the chain is the same.
 mlir::FailureOr<llvm::SmallVector<mlir::Value>> evaluateChain(
     mlir::OpBuilder &b, mlir::Block &body, llvm::ArrayRef<mlir::Value> targets,
     int64_t lanes, mlir::IRMapping map,
     const llvm::DenseMap<mlir::Value, mlir::Value> &bufferOf,
     llvm::function_ref<mlir::Value(mlir::Value arg)> readInput,
-    llvm::function_ref<mlir::Value(tgraph::BroadcastOp bc)> readBroadcast);
+    llvm::function_ref<mlir::Value(tgraph::BroadcastOp bc)> readBroadcast,
+    mlir::Value offset = {});
 
 // A reduction over the innermost axes from `first` on: `rows` results, each
 // folding one contiguous row of `length` elements in the lane order that

@@ -174,7 +174,8 @@ FailureOr<SmallVector<Value>>
 evaluateChain(OpBuilder &b, Block &body, ArrayRef<Value> targets, int64_t lanes,
               IRMapping map, const DenseMap<Value, Value> &bufferOf,
               function_ref<Value(Value)> readInput,
-              function_ref<Value(tgraph::BroadcastOp)> readBroadcast) {
+              function_ref<Value(tgraph::BroadcastOp)> readBroadcast,
+              Value offset) {
   // The operators the targets need, up to values known or read.
   llvm::SmallPtrSet<Operation *, 16> needed;
   SmallVector<Value> work(targets);
@@ -202,7 +203,9 @@ evaluateChain(OpBuilder &b, Block &body, ArrayRef<Value> targets, int64_t lanes,
       if (isa<BlockArgument>(v) && isa<RankedTensorType>(v.getType()) &&
           !map.contains(v))
         map.map(v, readInput(v));
-    FailureOr<Value> v = emitVectorOp(b, &op, lanes, map);
+    FailureOr<Value> v = !isRandomOp(&op) ? emitVectorOp(b, &op, lanes, map)
+                         : offset ? emitRandomOp(b, &op, lanes, offset, map)
+                                  : FailureOr<Value>(failure());
     if (failed(v))
       return failure();
     map.map(op.getResult(0), *v);
