@@ -1,6 +1,7 @@
 // NVVM-flavoured LLVM dialect -> LLVM IR -> optimized -> PTX (Cuda.h), an
 // architecture a thread.
 #include "../common/OptimizationPipeline.h"
+#include "PtxPieces.h"
 #include "WgmmaMatmul.h"
 #include "tessera/Backend/Cuda.h"
 #include "tessera/tbin_abi.h"
@@ -9,10 +10,12 @@
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/NVVM/NVVMToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Export.h"
+#include "llvm/Bitcode/BitcodeReader.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
 #include "llvm/MC/MCSubtargetInfo.h"
 #include "llvm/MC/TargetRegistry.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/raw_ostream.h"
 #include "llvm/Target/TargetMachine.h"
@@ -107,15 +110,13 @@ bool translate(mlir::ModuleOp module, const std::string &arch, ArchModule &out,
   return true;
 }
 
-// Optimizes `in` and prints its PTX. Touches nothing but `in`, so
-// architectures can be compiled on threads of their own.
-bool compileToPTX(ArchModule &in, unsigned optLevel, std::string &ptx,
-                  std::string &error) {
+// Optimizes `m` and prints its PTX for `arch`.
+bool modulePTX(llvm::Module &m, const std::string &arch, unsigned optLevel,
+               std::string &ptx, std::string &error) {
   std::unique_ptr<llvm::TargetMachine> tm =
-      makeTargetMachine(in.arch, optLevel, error);
+      makeTargetMachine(arch, optLevel, error);
   if (!tm)
     return false;
-  llvm::Module &m = *in.module;
   m.setTargetTriple(kTriple);
   m.setDataLayout(tm->createDataLayout());
   optimize(m, *tm, optLevel);
@@ -130,6 +131,49 @@ bool compileToPTX(ArchModule &in, unsigned optLevel, std::string &ptx,
   }
   pm.run(m);
   ptx.assign(buffer.begin(), buffer.end());
+  return true;
+}
+
+// Runs of kernels an architecture compiles on threads of their own
+// (PtxPieces.h): a fixed count, so that the PTX does not depend on the
+// machine.
+constexpr unsigned kPtxPieces = 4;
+
+// Optimizes `in` and prints its PTX, in pieces where it can. Touches
+// nothing but `in`, so architectures can be compiled on threads of their
+// own.
+bool compileToPTX(ArchModule &in, unsigned optLevel, std::string &ptx,
+                  std::string &error) {
+  std::vector<std::string> pieces = splitKernels(*in.module, kPtxPieces);
+  if (pieces.empty())
+    return modulePTX(*in.module, in.arch, optLevel, ptx, error);
+  std::vector<std::string> texts(pieces.size()), errors(pieces.size());
+  std::vector<char> ok(pieces.size(), 0);
+  std::vector<std::thread> threads;
+  for (size_t i = 0; i < pieces.size(); ++i)
+    threads.emplace_back([&, i] {
+      llvm::LLVMContext ctx;
+      auto piece = llvm::parseBitcodeFile(
+          llvm::MemoryBufferRef(pieces[i], "piece"), ctx);
+      if (!piece) {
+        errors[i] = "cannot read a piece of the GPU kernels back: " +
+                    llvm::toString(piece.takeError());
+        return;
+      }
+      ok[i] = modulePTX(**piece, in.arch, optLevel, texts[i], errors[i]);
+    });
+  for (std::thread &t : threads)
+    t.join();
+  for (size_t i = 0; i < pieces.size(); ++i)
+    if (!ok[i]) {
+      error = errors[i];
+      return false;
+    }
+  ptx = joinPTX(texts);
+  if (ptx.empty()) {
+    error = "the PTX of the GPU kernels' pieces does not join";
+    return false;
+  }
   return true;
 }
 
