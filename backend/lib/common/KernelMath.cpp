@@ -100,6 +100,14 @@ public:
   Value atMost(Value v, Value hi) {
     return select(cmp(arith::CmpFPredicate::ULE, v, hi), v, hi);
   }
+  // floor(v) for |v| < 2^31 through one conversion each way (t = trunc(v),
+  // less one where that rounded up): math.floor's general expansion
+  // converts through i64, which x86 does a half vector at a time.
+  Value floorSmall(Value v) {
+    Value t = r.create<arith::SIToFPOp>(
+        loc, type, r.create<arith::FPToSIOp>(loc, intType, v));
+    return select(cmp(arith::CmpFPredicate::OGT, t, v), sub(t, f(1.0f)), t);
+  }
   Value toBits(Value v) { return r.create<arith::BitcastOp>(loc, intType, v); }
   Value fromBits(Value v) { return r.create<arith::BitcastOp>(loc, type, v); }
 
@@ -135,9 +143,10 @@ struct ExpF32 : OpRewritePattern<math::ExpOp> {
     F32Builder b(r, op.getLoc(), op.getType());
     Value x = b.atMost(b.atLeast(op.getOperand(), b.f(-104.0f)),
                        b.bits(0x42b1999a)); // 88.8
-    Value k = r.create<math::FloorOp>(
-        b.loc, b.mulAdd(x, b.bits(0x3fb8aa3b), b.f(0.5f))); // log2(e)
-    k = b.atMost(b.atLeast(k, b.f(-150.0f)), b.f(127.0f));
+    Value k = b.floorSmall(
+        b.mulAdd(x, b.bits(0x3fb8aa3b), b.f(0.5f))); // log2(e)
+    // k >= -150 already, from x >= -104.
+    k = b.atMost(k, b.f(127.0f));
     // r = x - k ln2, ln2 = 0.693359375 - 2.12194442e-4 (the first exact
     // in 9 bits, so k times it is too).
     Value rem = b.mulAdd(b.bits(0xbf318000), k, x);

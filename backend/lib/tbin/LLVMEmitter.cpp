@@ -150,13 +150,15 @@ std::unique_ptr<llvm::TargetMachine> makeTargetMachine(const CodegenOptions &o,
       o.triple, o.cpu, "", options, llvm::Reloc::PIC_, std::nullopt, level));
 }
 
+// -O1 and -O2 clean kernels up; -O3 runs LLVM's whole -O3 pipeline over
+// them too (seconds longer on training steps, for what it may find).
 void optimize(llvm::Module &m, llvm::TargetMachine &tm, unsigned level) {
   if (level == 0)
     return;
-  runOptimizationPipeline(m, tm,
-                          level == 1   ? llvm::OptimizationLevel::O1
-                          : level == 2 ? llvm::OptimizationLevel::O2
-                                       : llvm::OptimizationLevel::O3);
+  if (level < 3)
+    runKernelCleanupPipeline(m, tm);
+  else
+    runOptimizationPipeline(m, tm, llvm::OptimizationLevel::O3);
 }
 
 } // namespace

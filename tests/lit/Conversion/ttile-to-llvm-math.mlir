@@ -20,9 +20,10 @@ ttile.kernel @k attributes {kind = "elementwise", num_inputs = 1 : i64, tile = 6
 }
 
 // exp and log keep subnormals. exp: the argument clamped at -104 (below, e^x
-// rounds to 0), and where 2^k is below the normal range, e^r 2^(k+64) times
-// 2^-64 (one rounding, into the subnormal). log: a subnormal argument scaled
-// by 2^24 first, its exponent lowered by 24.
+// rounds to 0), k = floor(x log2(e) + 1/2) through i32 conversions (no i64,
+// which x86 converts a half vector at a time), and where 2^k is below the
+// normal range, e^r 2^(k+64) times 2^-64 (one rounding, into the subnormal).
+// log: a subnormal argument scaled by 2^24 first, its exponent lowered by 24.
 // CHECK-LABEL: llvm.func @tessera_kernel_exp_log
 // CHECK-DAG: %[[LOW:.*]] = llvm.mlir.constant(dense<-1.040000e+02> : vector<8xf32>)
 // CHECK-DAG: %[[M126:.*]] = llvm.mlir.constant(dense<-126> : vector<8xi32>)
@@ -33,6 +34,11 @@ ttile.kernel @k attributes {kind = "elementwise", num_inputs = 1 : i64, tile = 6
 // CHECK-DAG: %[[C24:.*]] = llvm.mlir.constant(dense<2.400000e+01> : vector<8xf32>)
 // CHECK: %[[GE:.*]] = llvm.fcmp "uge" %{{.*}}, %[[LOW]]
 // CHECK: llvm.select %[[GE]], %{{.*}}, %[[LOW]]
+// CHECK-NOT: i64>
+// CHECK: %[[TI:.*]] = llvm.fptosi %[[V:.*]] : vector<8xf32> to vector<8xi32>
+// CHECK: %[[T:.*]] = llvm.sitofp %[[TI]] : vector<8xi32> to vector<8xf32>
+// CHECK: %[[UP1:.*]] = llvm.fcmp "ogt" %[[T]], %[[V]]
+// CHECK-NOT: i64>
 // CHECK: %[[TINY:.*]] = llvm.icmp "slt" %[[K:.*]], %[[M126]]
 // CHECK: %[[K64:.*]] = llvm.add %[[K]], %[[C64]]
 // CHECK: llvm.select %[[TINY]], %[[K64]], %[[K]]

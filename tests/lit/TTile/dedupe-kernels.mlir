@@ -72,3 +72,43 @@ ttile.kernel @e2 attributes {kind = "matmul_epilogue", num_inputs = 1 : i64, til
   %v = ttile.load %p[%at] bound %end : memref<?xf32> -> vector<1xf32>
   ttile.store %v, %out[%at] bound %end : vector<1xf32>, memref<?xf32>
 }
+
+// Equal ops in the same order are not enough: @s2 subtracts its operands
+// the other way round and @s4 reads f64, so both stay; @s3 repeats @s1 but
+// for its locations, so it goes.
+// CHECK-LABEL: ttile.kernel @s1
+// CHECK: arith.subf %0, %1 :
+// CHECK-LABEL: ttile.kernel @s2
+// CHECK: arith.subf %1, %0 :
+// CHECK-NOT: ttile.kernel @s3
+// CHECK-LABEL: ttile.kernel @s4
+// CHECK-NEXT: ^bb0(%arg0: memref<?xf64>,
+ttile.kernel @s1 attributes {kind = "elementwise", num_inputs = 2 : i64, tile = 64 : i64, vector = 8 : i64} {
+^bb0(%x: memref<?xf32>, %y: memref<?xf32>, %out: memref<?xf32>, %off: index, %n: index):
+  %v = ttile.load %x[%off] bound %n : memref<?xf32> -> vector<8xf32>
+  %w = ttile.load %y[%off] bound %n : memref<?xf32> -> vector<8xf32>
+  %d = arith.subf %v, %w : vector<8xf32>
+  ttile.store %d, %out[%off] bound %n : vector<8xf32>, memref<?xf32>
+}
+ttile.kernel @s2 attributes {kind = "elementwise", num_inputs = 2 : i64, tile = 64 : i64, vector = 8 : i64} {
+^bb0(%x: memref<?xf32>, %y: memref<?xf32>, %out: memref<?xf32>, %off: index, %n: index):
+  %v = ttile.load %x[%off] bound %n : memref<?xf32> -> vector<8xf32>
+  %w = ttile.load %y[%off] bound %n : memref<?xf32> -> vector<8xf32>
+  %d = arith.subf %w, %v : vector<8xf32>
+  ttile.store %d, %out[%off] bound %n : vector<8xf32>, memref<?xf32>
+}
+ttile.kernel @s3 attributes {kind = "elementwise", num_inputs = 2 : i64, tile = 64 : i64, vector = 8 : i64} {
+^bb0(%x: memref<?xf32>, %y: memref<?xf32>, %out: memref<?xf32>, %off: index, %n: index):
+  %v = ttile.load %x[%off] bound %n : memref<?xf32> -> vector<8xf32> loc("a.tsr":3:9)
+  %w = ttile.load %y[%off] bound %n : memref<?xf32> -> vector<8xf32> loc("a.tsr":3:13)
+  %d = arith.subf %v, %w : vector<8xf32> loc("a.tsr":3:11)
+  ttile.store %d, %out[%off] bound %n : vector<8xf32>, memref<?xf32>
+}
+ttile.kernel @s4 attributes {kind = "elementwise", num_inputs = 2 : i64, tile = 64 : i64, vector = 8 : i64} {
+^bb0(%x: memref<?xf64>, %y: memref<?xf32>, %out: memref<?xf32>, %off: index, %n: index):
+  %v = ttile.load %x[%off] bound %n : memref<?xf64> -> vector<8xf64>
+  %w = ttile.load %y[%off] bound %n : memref<?xf32> -> vector<8xf32>
+  %t = arith.truncf %v : vector<8xf64> to vector<8xf32>
+  %d = arith.subf %t, %w : vector<8xf32>
+  ttile.store %d, %out[%off] bound %n : vector<8xf32>, memref<?xf32>
+}

@@ -1,8 +1,8 @@
 // Merges kernels that differ only in their names (Passes.td).
 #include "tessera/Dialect/TTile/Transforms/Passes.h"
 
-#include "llvm/ADT/StringMap.h"
-#include "llvm/Support/raw_ostream.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/Hashing.h"
 
 namespace tessera::ttile {
 
@@ -11,33 +11,66 @@ namespace tessera::ttile {
 
 namespace {
 
-// The kernel as text with its name left out: equal text, equal kernel.
-// Printing compares every attribute, type and op exactly (locations are not
-// printed); a local scope numbers its values from zero whatever surrounds
-// it.
-std::string bodyKey(KernelOp kernel) {
-  mlir::StringAttr name = kernel.getSymNameAttr();
-  kernel.setSymName("");
-  std::string key;
-  llvm::raw_string_ostream os(key);
-  kernel->print(os,
-                mlir::OpPrintingFlags().printGenericOpForm().useLocalScope());
-  kernel.setSymNameAttr(name);
-  return key;
+// Kernels equal but for their names: the same ops, attributes, types and
+// uses, locations aside.
+bool sameBody(KernelOp a, KernelOp b) {
+  mlir::StringAttr name = b.getSymNameAttr();
+  b.setSymNameAttr(a.getSymNameAttr());
+  bool same = mlir::OperationEquivalence::isEquivalentTo(
+      a, b, mlir::OperationEquivalence::IgnoreLocations);
+  b.setSymNameAttr(name);
+  return same;
+}
+
+// A hash that sameBody's kernels share: the kernel's attributes but its
+// name, and each op's, with operands as their order of definition.
+llvm::hash_code bodyHash(KernelOp kernel) {
+  llvm::hash_code hash = llvm::hash_value(kernel->getName().getStringRef());
+  for (mlir::NamedAttribute attr : kernel->getAttrs())
+    if (attr.getName() != kernel.getSymNameAttrName())
+      hash = llvm::hash_combine(hash, attr.getName(), attr.getValue());
+  llvm::DenseMap<mlir::Value, unsigned> order;
+  auto define = [&](mlir::ValueRange values) {
+    for (mlir::Value v : values)
+      order.try_emplace(v, order.size());
+  };
+  auto number = [&](mlir::Value v) -> llvm::hash_code {
+    return llvm::hash_combine(order.lookup(v), v.getType());
+  };
+  kernel->walk<mlir::WalkOrder::PreOrder>([&](mlir::Operation *op) {
+    for (mlir::Region &region : op->getRegions())
+      for (mlir::Block &block : region) {
+        hash = llvm::hash_combine(hash, block.getNumArguments());
+        define(block.getArguments());
+      }
+    if (op == kernel.getOperation())
+      return;
+    hash = llvm::hash_combine(
+        hash, mlir::OperationEquivalence::computeHash(
+                  op, number, mlir::OperationEquivalence::ignoreHashValue,
+                  mlir::OperationEquivalence::IgnoreLocations),
+        op->getNumRegions());
+    define(op->getResults());
+  });
+  return hash;
 }
 
 struct DedupeKernels : impl::DedupeKernelsBase<DedupeKernels> {
   void runOnOperation() override {
     mlir::ModuleOp module = getOperation();
-    llvm::StringMap<mlir::StringAttr> first;
+    // The kernels kept so far, by hash.
+    llvm::DenseMap<llvm::hash_code, llvm::SmallVector<KernelOp, 1>> kept;
     llvm::DenseMap<mlir::StringAttr, mlir::StringAttr> replacement;
     for (KernelOp kernel :
          llvm::make_early_inc_range(module.getOps<KernelOp>())) {
-      auto [it, inserted] =
-          first.try_emplace(bodyKey(kernel), kernel.getSymNameAttr());
-      if (inserted)
+      auto &same = kept[bodyHash(kernel)];
+      auto original = llvm::find_if(
+          same, [&](KernelOp candidate) { return sameBody(candidate, kernel); });
+      if (original == same.end()) {
+        same.push_back(kernel);
         continue;
-      replacement[kernel.getSymNameAttr()] = it->second;
+      }
+      replacement[kernel.getSymNameAttr()] = original->getSymNameAttr();
       kernel.erase();
     }
     if (replacement.empty())
