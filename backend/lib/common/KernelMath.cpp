@@ -143,8 +143,8 @@ struct ExpF32 : OpRewritePattern<math::ExpOp> {
     F32Builder b(r, op.getLoc(), op.getType());
     Value x = b.atMost(b.atLeast(op.getOperand(), b.f(-104.0f)),
                        b.bits(0x42b1999a)); // 88.8
-    Value k = b.floorSmall(
-        b.mulAdd(x, b.bits(0x3fb8aa3b), b.f(0.5f))); // log2(e)
+    Value k =
+        b.floorSmall(b.mulAdd(x, b.bits(0x3fb8aa3b), b.f(0.5f))); // log2(e)
     // k >= -150 already, from x >= -104.
     k = b.atMost(k, b.f(127.0f));
     // r = x - k ln2, ln2 = 0.693359375 - 2.12194442e-4 (the first exact

@@ -82,12 +82,18 @@ mlir::LLVM::LLVMFuncOp lowerKernelToTileLoop(ttile::KernelOp kernel,
 // (panel row) has, or 0 when it runs as other kernels do.
 int64_t gpuPackChunks(ttile::KernelOp kernel);
 
+// Whether `kernel` has loops marked ttile::kLanesAttr (it carries the
+// attribute itself: backend/lib/cuda/LaneLoops.cpp).
+bool hasLaneLoops(ttile::KernelOp kernel);
+
 // GPU threads that run one tile (one vector step) of `kernel`: a warp (32)
 // for a row reduction, whose 32 lanes are the warp's threads
-// (backend/lib/cuda/WarpLanes.cpp), a thread a chunk of a panel row
+// (backend/lib/cuda/WarpLanes.cpp), and for a body with loops marked
+// ttile.lanes, whose iterations the warp's threads share
+// (backend/lib/cuda/LaneLoops.cpp); a thread a chunk of a panel row
 // (gpuPackChunks), one for every other kernel.
 inline int64_t gpuThreadsPerTile(ttile::KernelOp kernel) {
-  if (kernel.getKind() == "row_reduction")
+  if (kernel.getKind() == "row_reduction" || hasLaneLoops(kernel))
     return 32;
   int64_t chunks = gpuPackChunks(kernel);
   return chunks ? chunks : 1;

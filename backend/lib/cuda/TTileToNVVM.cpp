@@ -6,6 +6,7 @@
 #include "../common/TileLowering.h"
 #include "FlashAttention.h"
 #include "FoldUnrolling.h"
+#include "LaneLoops.h"
 #include "MatmulTiles.h"
 #include "PanelPacking.h"
 #include "WarpLanes.h"
@@ -214,7 +215,12 @@ struct ConvertTTileToNVVMPass
       // an operator that cannot be split so, the warp's first thread runs
       // all 32 lanes instead (the same bits).
       int64_t perTile = gpuThreadsPerTile(kernel);
-      bool firstOnly = perTile != 1 && failed(distributeLanesOverWarp(kernel));
+      bool firstOnly = false;
+      if (hasLaneLoops(kernel))
+        // A point a warp whose lanes share the marked loops.
+        spreadLoopsOverLanes(kernel);
+      else if (perTile != 1)
+        firstOnly = failed(distributeLanesOverWarp(kernel));
       // Long folds: loads of several elements in flight at once.
       if (kernel.getKind() == "reduction" ||
           kernel.getKind() == "row_reduction")

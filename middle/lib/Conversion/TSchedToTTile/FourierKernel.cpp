@@ -99,6 +99,15 @@ struct F64Scalars : Scalars {
     store(b.create<complex::CreateOp>(loc, c64, toF32(v.re), toF32(v.im)),
           buffer, i);
   }
+  // A loop whose iterations a target may run on several lanes at once
+  // (ttile::kLanesAttr): each writes only its own outputs, read after it.
+  void lanesLoop(Value from, Value to, llvm::function_ref<void(Value)> body) {
+    auto f = b.create<scf::ForOp>(loc, from, to, idx(1));
+    f->setAttr(ttile::kLanesAttr, b.getUnitAttr());
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPoint(f.getBody()->getTerminator());
+    body(f.getInductionVar());
+  }
   // The cosines of two angles in [0, 2 pi), through the vector routine.
   std::pair<Value, Value> cosines(Value x, Value y) {
     auto vt = VectorType::get({2}, b.getF64Type());
@@ -161,13 +170,13 @@ void emitButterflies(F64Scalars &s, Value table, Value work, Value src,
                      Value dst, Value n, Value step, Value stride, Value m,
                      int64_t p) {
   Value zero = s.idx(0);
-  s.loop(zero, m, [&](Value j) {
+  s.lanesLoop(zero, m, [&](Value j) {
     SmallVector<Pair> twiddles{Pair{}};
     for (int64_t k = 1; k < p; ++k)
       twiddles.push_back(s.loadPair(
           table, s.mul(s.rem(s.mul(stride, s.mul(j, s.idx(k))), n), step)));
     Value out = s.mul(stride, s.mul(s.idx(p), j));
-    s.loop(zero, stride, [&](Value q) {
+    s.lanesLoop(zero, stride, [&](Value q) {
       Value first = s.add(src, s.add(q, s.mul(stride, j)));
       SmallVector<Pair> a;
       for (int64_t r = 0; r < p; ++r)
@@ -217,7 +226,7 @@ void emitStage(F64Scalars &s, Value table, Value work, Value src, Value dst,
   emitButterflies(s, table, work, src, dst, n, step, stride, m, 2);
   s.b.setInsertionPoint(two.elseBlock()->getTerminator());
   Value perRadix = s.mul(s.div(n, p), step); // W_p^x = W_n^(x n / p)
-  s.loop(zero, m, [&](Value j) {
+  s.lanesLoop(zero, m, [&](Value j) {
     s.loop(zero, p, [&](Value k) {
       // W_L^(j k) = W_n^(s j k mod n).
       Pair twiddle =
@@ -249,7 +258,7 @@ void emitLoadRow(F64Scalars &s, Transform kind, Value in, Value work,
                  Value base, Value row, Value n, Value inLength) {
   Value zero = s.idx(0);
   Value inBase = s.mul(row, inLength);
-  s.loop(zero, n, [&](Value j) {
+  s.lanesLoop(zero, n, [&](Value j) {
     Pair v;
     switch (kind) {
     case Transform::Forward:
@@ -309,7 +318,7 @@ void emitStoreRow(F64Scalars &s, Transform kind, Value work, Value base,
   Value scale;
   if (inverse)
     scale = s.indexToF64(n);
-  s.loop(s.idx(0), outLength, [&](Value j) {
+  s.lanesLoop(s.idx(0), outLength, [&](Value j) {
     Pair v = s.loadPair(work, s.add(base, j));
     Value at = s.add(outBase, j);
     if (inverse) {
@@ -329,7 +338,7 @@ void emitStoreRow(F64Scalars &s, Transform kind, Value work, Value base,
 void emitLoadPacked(F64Scalars &s, Value in, Value work, Value base, Value row,
                     Value h, Value n) {
   Value inBase = s.mul(row, n);
-  s.loop(s.idx(0), h, [&](Value k) {
+  s.lanesLoop(s.idx(0), h, [&](Value k) {
     Value at = s.add(inBase, s.mul(k, s.idx(2)));
     s.storePair(
         {s.toF64(s.load(in, at)), s.toF64(s.load(in, s.add(at, s.idx(1))))},
@@ -345,7 +354,7 @@ void emitStoreUnpacked(F64Scalars &s, Value table, Value work, Value base,
                        Value out, Value row, Value h, Value outLength) {
   Value outBase = s.mul(row, outLength);
   Value half = s.c(0.5);
-  s.loop(s.idx(0), outLength, [&](Value k) {
+  s.lanesLoop(s.idx(0), outLength, [&](Value k) {
     Pair z = s.loadPair(work, s.add(base, s.rem(k, h)));
     Pair w = s.loadPair(work, s.add(base, s.rem(s.sub(h, s.rem(k, h)), h)));
     // Z[k] + conj(Z[h-k]) and Z[k] - conj(Z[h-k]).
@@ -409,6 +418,8 @@ LogicalResult lowerFourierGroup(tsched::FusionGroupOp group,
                  rows,
                  {n, inLength, outLength}};
   KernelBody k = createKernel(ctx, fft, loc);
+  // Its loops over a row's elements and butterflies may run on lanes.
+  k.kernel()->setAttr(ttile::kLanesAttr, k.builder.getUnitAttr());
   {
     OpBuilder &b = k.builder;
     F64Scalars s{{b, loc}};

@@ -30,4 +30,15 @@ constexpr int32_t kStatusSingularMatrix = 64;
 // functions) is a multiply and an add, rounded twice.
 inline constexpr llvm::StringLiteral kFusedMultiplyAddAttr = "ttile.fused";
 
+// On an scf.for in a kernel body: its iterations are independent (none
+// reads what another writes), and what it writes is read only after the
+// loop. A target may spread them over the threads that run the point
+// together (the CUDA backend: a warp, a lane every 32nd iteration, then a
+// warp barrier; in a marked loop directly inside another, the outer loop
+// when it has 32 iterations or more, else the inner one); the CPU runs
+// them in order. Either way each iteration computes the same bits. The
+// kernel holding such loops carries the attribute too, so that a host
+// launching it knows after its body has been lowered.
+inline constexpr llvm::StringLiteral kLanesAttr = "ttile.lanes";
+
 } // namespace tessera::ttile

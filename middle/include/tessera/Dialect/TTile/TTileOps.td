@@ -36,7 +36,12 @@ def TTile_KernelOp
     (a point is a result element, reduced in a fixed order), `row_reduction`
     (a point is a result folding one contiguous row in 32 lanes, then a
     fixed tree over them), `layout` (a
-    point is a result element read from where the layout operator puts it).
+    point is a result element read from where the layout operator puts it),
+    `fft` (a point is one row of a Fourier transform, through scratch
+    space). A kernel with the unit attribute `ttile.lanes` has `scf.for`
+    loops marked so whose iterations are independent: a target may spread
+    them over threads that run the point together (the CUDA backend runs
+    such a point by a warp), with the same bits.
     A `matmul` kernel carries `ttile.matmul = {element, lhs_transposed,
     rhs_transposed, panel_width}`: what a target that runs matmuls on its
     own schedule (the CUDA backend's block tiles) needs to read the

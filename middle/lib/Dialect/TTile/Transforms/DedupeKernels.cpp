@@ -45,11 +45,12 @@ llvm::hash_code bodyHash(KernelOp kernel) {
       }
     if (op == kernel.getOperation())
       return;
-    hash = llvm::hash_combine(
-        hash, mlir::OperationEquivalence::computeHash(
-                  op, number, mlir::OperationEquivalence::ignoreHashValue,
-                  mlir::OperationEquivalence::IgnoreLocations),
-        op->getNumRegions());
+    hash = llvm::hash_combine(hash,
+                              mlir::OperationEquivalence::computeHash(
+                                  op, number,
+                                  mlir::OperationEquivalence::ignoreHashValue,
+                                  mlir::OperationEquivalence::IgnoreLocations),
+                              op->getNumRegions());
     define(op->getResults());
   });
   return hash;
@@ -64,8 +65,9 @@ struct DedupeKernels : impl::DedupeKernelsBase<DedupeKernels> {
     for (KernelOp kernel :
          llvm::make_early_inc_range(module.getOps<KernelOp>())) {
       auto &same = kept[bodyHash(kernel)];
-      auto original = llvm::find_if(
-          same, [&](KernelOp candidate) { return sameBody(candidate, kernel); });
+      auto original = llvm::find_if(same, [&](KernelOp candidate) {
+        return sameBody(candidate, kernel);
+      });
       if (original == same.end()) {
         same.push_back(kernel);
         continue;
