@@ -112,3 +112,44 @@ ttile.kernel @s4 attributes {kind = "elementwise", num_inputs = 2 : i64, tile = 
   %d = arith.subf %t, %w : vector<8xf32>
   ttile.store %d, %out[%off] bound %n : vector<8xf32>, memref<?xf32>
 }
+
+// Inherent attributes count: @k2's constant and @k4's predicate differ from
+// @k1's and @k3's, so all four stay.
+// CHECK-LABEL: ttile.kernel @k1
+// CHECK: dense<2.000000e+00>
+// CHECK-LABEL: ttile.kernel @k2
+// CHECK: dense<3.000000e+00>
+// CHECK-LABEL: ttile.kernel @k3
+// CHECK: arith.cmpf olt
+// CHECK-LABEL: ttile.kernel @k4
+// CHECK: arith.cmpf ogt
+ttile.kernel @k1 attributes {kind = "elementwise", num_inputs = 1 : i64, tile = 64 : i64, vector = 8 : i64} {
+^bb0(%in: memref<?xf32>, %out: memref<?xf32>, %off: index, %n: index):
+  %v = ttile.load %in[%off] bound %n : memref<?xf32> -> vector<8xf32>
+  %c = arith.constant dense<2.0> : vector<8xf32>
+  %d = arith.mulf %v, %c : vector<8xf32>
+  ttile.store %d, %out[%off] bound %n : vector<8xf32>, memref<?xf32>
+}
+ttile.kernel @k2 attributes {kind = "elementwise", num_inputs = 1 : i64, tile = 64 : i64, vector = 8 : i64} {
+^bb0(%in: memref<?xf32>, %out: memref<?xf32>, %off: index, %n: index):
+  %v = ttile.load %in[%off] bound %n : memref<?xf32> -> vector<8xf32>
+  %c = arith.constant dense<3.0> : vector<8xf32>
+  %d = arith.mulf %v, %c : vector<8xf32>
+  ttile.store %d, %out[%off] bound %n : vector<8xf32>, memref<?xf32>
+}
+ttile.kernel @k3 attributes {kind = "elementwise", num_inputs = 1 : i64, tile = 64 : i64, vector = 8 : i64} {
+^bb0(%in: memref<?xf32>, %out: memref<?xf32>, %off: index, %n: index):
+  %v = ttile.load %in[%off] bound %n : memref<?xf32> -> vector<8xf32>
+  %z = arith.constant dense<0.0> : vector<8xf32>
+  %p = arith.cmpf olt, %v, %z : vector<8xf32>
+  %d = arith.select %p, %z, %v : vector<8xi1>, vector<8xf32>
+  ttile.store %d, %out[%off] bound %n : vector<8xf32>, memref<?xf32>
+}
+ttile.kernel @k4 attributes {kind = "elementwise", num_inputs = 1 : i64, tile = 64 : i64, vector = 8 : i64} {
+^bb0(%in: memref<?xf32>, %out: memref<?xf32>, %off: index, %n: index):
+  %v = ttile.load %in[%off] bound %n : memref<?xf32> -> vector<8xf32>
+  %z = arith.constant dense<0.0> : vector<8xf32>
+  %p = arith.cmpf ogt, %v, %z : vector<8xf32>
+  %d = arith.select %p, %z, %v : vector<8xi1>, vector<8xf32>
+  ttile.store %d, %out[%off] bound %n : vector<8xf32>, memref<?xf32>
+}
