@@ -69,7 +69,7 @@ void spreadLoopsOverLanes(ttile::KernelOp kernel) {
     Value one = b.create<arith::ConstantIndexOp>(loc, 1);
     Value warp = b.create<arith::ConstantIndexOp>(loc, kWarp);
     if (scf::ForOp inner = markedInside(loop)) {
-      // Outer iterations: (upper - lower) / step, rounded up, at least 32.
+      // Whether the outer loop runs 32 steps or more.
       Value span = b.create<arith::SubIOp>(loc, loop.getUpperBound(),
                                            loop.getLowerBound());
       Value outerWide = b.create<arith::CmpIOp>(
