@@ -141,12 +141,18 @@ struct ExpF32 : OpRewritePattern<math::ExpOp> {
     if (!isF32(op.getType()))
       return failure();
     F32Builder b(r, op.getLoc(), op.getType());
-    Value x = b.atMost(b.atLeast(op.getOperand(), b.f(-104.0f)),
-                       b.bits(0x42b1999a)); // 88.8
+    // e^-|a| (sigmoid's): x <= 0, so neither the clamp at 88.8 nor k's at
+    // 127 can bind, and both are left out (a NaN passes either way).
+    auto neg = op.getOperand().getDefiningOp<arith::NegFOp>();
+    bool nonPositive = neg && neg.getOperand().getDefiningOp<math::AbsFOp>();
+    Value x = b.atLeast(op.getOperand(), b.f(-104.0f));
+    if (!nonPositive)
+      x = b.atMost(x, b.bits(0x42b1999a)); // 88.8
     Value k =
         b.floorSmall(b.mulAdd(x, b.bits(0x3fb8aa3b), b.f(0.5f))); // log2(e)
     // k >= -150 already, from x >= -104.
-    k = b.atMost(k, b.f(127.0f));
+    if (!nonPositive)
+      k = b.atMost(k, b.f(127.0f));
     // r = x - k ln2, ln2 = 0.693359375 - 2.12194442e-4 (the first exact
     // in 9 bits, so k times it is too).
     Value rem = b.mulAdd(b.bits(0xbf318000), k, x);

@@ -59,3 +59,19 @@ ttile.kernel @exp_log attributes {kind = "elementwise", num_inputs = 1 : i64, ti
   %l = math.log %e : vector<8xf32>
   ttile.store %l, %out[%off] bound %n : vector<8xf32>, memref<?xf32>
 }
+
+// e^-|x| (sigmoid's and silu's): x <= 0, so neither the clamp at 88.8 nor
+// k's at 127 can bind, and both are left out.
+// CHECK-LABEL: llvm.func @tessera_kernel_exp_nonpositive
+// CHECK-DAG: llvm.mlir.constant(dense<-1.040000e+02> : vector<8xf32>)
+// CHECK-NOT: 8.880000e+01
+// CHECK-NOT: 1.270000e+02
+// CHECK: llvm.intr.masked.store
+ttile.kernel @exp_nonpositive attributes {kind = "elementwise", num_inputs = 1 : i64, tile = 64 : i64, vector = 8 : i64} {
+^bb0(%in: memref<?xf32>, %out: memref<?xf32>, %off: index, %n: index):
+  %v = ttile.load %in[%off] bound %n : memref<?xf32> -> vector<8xf32>
+  %a = math.absf %v : vector<8xf32>
+  %m = arith.negf %a : vector<8xf32>
+  %e = math.exp %m : vector<8xf32>
+  ttile.store %e, %out[%off] bound %n : vector<8xf32>, memref<?xf32>
+}
