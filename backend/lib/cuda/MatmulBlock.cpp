@@ -1,6 +1,8 @@
 // The frame every GPU matmul kernel shares (MatmulBlock.h).
 #include "MatmulBlock.h"
 #include "../common/TileLowering.h"
+#include "TensorMaps.h"
+#include "tessera/tbin_abi.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
@@ -101,7 +103,7 @@ void declareSharedMemory(OpBuilder &mb, Location loc, const std::string &symbol,
         Attribute(), /*alignment=*/16, /*addrSpace=*/3);
     mb.create<LLVM::GlobalOp>(loc, mb.getI32Type(), /*isConstant=*/true,
                               LLVM::Linkage::External,
-                              symbol + "_dynamic_shared",
+                              symbol + TESSERA_CUDA_DYNAMIC_SHARED_SUFFIX,
                               mb.getI32IntegerAttr(bytes), /*alignment=*/4,
                               /*addrSpace=*/1);
   }
@@ -110,7 +112,7 @@ void declareSharedMemory(OpBuilder &mb, Location loc, const std::string &symbol,
 MatmulBlock openMatmulBlock(ttile::KernelOp kernel, int64_t tileRows,
                             int64_t tileCols, const std::string &symbol,
                             Type shared, int64_t minBlocksPerSM, OpBuilder &mb,
-                            OpBuilder &b) {
+                            OpBuilder &b, int64_t threads, int64_t maps) {
   MLIRContext *ctx = kernel.getContext();
   Location loc = kernel.getLoc();
   MatmulBlock block = *describeMatmul(kernel);
@@ -128,12 +130,17 @@ MatmulBlock openMatmulBlock(ttile::KernelOp kernel, int64_t tileRows,
   int64_t inputs = kernel.getNumInputs();
   SmallVector<Type> params(buffers, globalPtr);
   params.append(sizes + 1, i64);
+  params.append(maps, LLVM::LLVMPointerType::get(ctx));
   auto fn = mb.create<LLVM::LLVMFuncOp>(
       loc, symbol,
       LLVM::LLVMFunctionType::get(LLVM::LLVMVoidType::get(ctx), params));
   fn->setAttr(NVVM::NVVMDialect::getKernelFuncAttrName(), UnitAttr::get(ctx));
   fn->setAttr(NVVM::NVVMDialect::getMaxntidAttrName(),
-              mb.getDenseI32ArrayAttr({kGpuMatmulThreads, 1, 1}));
+              mb.getDenseI32ArrayAttr({static_cast<int32_t>(threads), 1, 1}));
+  if (threads != kGpuMatmulThreads)
+    declareBlockThreads(mb, loc, symbol, threads);
+  for (int64_t i = 0; i < maps; ++i)
+    markTensorMapParameter(fn, buffers + sizes + 1 + i);
   if (minBlocksPerSM)
     fn->setAttr(NVVM::NVVMDialect::getMinctasmAttrName(),
                 mb.getI32IntegerAttr(minBlocksPerSM));
@@ -231,6 +238,9 @@ MatmulBlock openMatmulBlock(ttile::KernelOp kernel, int64_t tileRows,
   // Blocks past the last batch (none, as the entry launches them) do
   // nothing; the test is uniform over the block, so barriers stay safe.
   Value pairs = div(points, mul(rowBlocks, block.panels));
+  block.batches = block.segment ? div(pairs, size(7)) : pairs;
+  for (int64_t i = 0; i < maps; ++i)
+    block.maps.push_back(entry->getArgument(buffers + sizes + 1 + i));
   auto inside = b.create<scf::IfOp>(loc, TypeRange{}, m.ult(pair, pairs),
                                     /*withElse=*/false);
   b.create<LLVM::ReturnOp>(loc, ValueRange{});

@@ -4,6 +4,7 @@
 // result (and the segment of k) that this block computes.
 #pragma once
 
+#include "../common/TileLowering.h"
 #include "tessera/Dialect/TTile/TTile.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
@@ -61,6 +62,10 @@ struct MatmulBlock {
   // With segments: whether this matmul has a single one (its block stores
   // the result itself, else its segment's value).
   mlir::Value single;
+  // Tensor maps the runtime encoded for the kernel (byval pointers of its
+  // last parameters, openMatmulBlock's `maps`), and the batch count (i64).
+  llvm::SmallVector<mlir::Value> maps;
+  mlir::Value batches;
   // i64 values: the extents, b's panels, where this block's batch of a, of
   // packed b, of b and of the result (or values) start, the block's segment of
   // k, its tile's first row and column, and the thread's index.
@@ -73,7 +78,10 @@ struct MatmulBlock {
 std::optional<MatmulBlock> describeMatmul(ttile::KernelOp kernel);
 
 // Creates kernel `symbol` with `shared` as its shared memory (`symbol`
-// + "_shared", 16-byte aligned) and `minBlocksPerSM` (0: no bound), and
+// + "_shared", 16-byte aligned), `threads` threads a block (more than
+// kGpuMatmulThreads: `<symbol>_block_threads` tells the runtime), `maps`
+// tensor maps after the usual parameters (128 bytes each, read in place:
+// TensorMaps.h) and `minBlocksPerSM` (0: no bound), and
 // returns the block's view of it with `b` inside the kernel, past the test
 // that the block has a tile (the caller fills that part; the kernel
 // returns after it). Blocks take tiles of `tileRows` x `tileCols` down groups
@@ -84,7 +92,9 @@ std::optional<MatmulBlock> describeMatmul(ttile::KernelOp kernel);
 MatmulBlock openMatmulBlock(ttile::KernelOp kernel, int64_t tileRows,
                             int64_t tileCols, const std::string &symbol,
                             mlir::Type shared, int64_t minBlocksPerSM,
-                            mlir::OpBuilder &mb, mlir::OpBuilder &b);
+                            mlir::OpBuilder &mb, mlir::OpBuilder &b,
+                            int64_t threads = kGpuMatmulThreads,
+                            int64_t maps = 0);
 
 // Declares kernel `symbol`'s shared memory, an array `shared`: static up
 // to kStaticSharedBytes, dynamic beyond (`.extern .shared`, and a global

@@ -32,6 +32,7 @@
 #include "WgmmaMatmul.h"
 #include "../common/TileLowering.h"
 #include "TensorCoreMatmul.h"
+#include "TensorMaps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
@@ -60,6 +61,13 @@ constexpr int64_t kStageBytes = kAStageBytes + kTileCols * kDepth * 2;
 constexpr int64_t kWarpgroupRows = 64;
 constexpr int64_t kSums = kTileCols / 2; // f32 a thread: 64 x 256 / 128
 constexpr int64_t kSwizzle128 = 1;       // the descriptor's layout type
+// The two warpgroups that multiply; with the TMA unit, a third copies.
+constexpr int64_t kConsumerThreads = 2 * 128;
+constexpr int64_t kTmaThreads = kConsumerThreads + 128;
+// After the stages: the TMA pipeline's barriers, full[kStages] then
+// empty[kStages], 8 bytes each.
+constexpr int64_t kBarriersOffset = kStages * kStageBytes;
+constexpr int64_t kBarrierBytes = 2 * kStages * 8;
 
 struct WgmmaBuilder : TensorCoreOps {
   WgmmaBuilder(OpBuilder &b, Location loc, const MatmulBlock &block)
@@ -138,8 +146,9 @@ struct WgmmaBuilder : TensorCoreOps {
     return b.create<arith::OrIOp>(loc, field, c(fixed));
   }
 
-  void instruction(StringRef text) {
-    b.create<LLVM::InlineAsmOp>(loc, Type(), ValueRange{}, text, "",
+  void instruction(StringRef text, ValueRange operands = {},
+                   StringRef constraints = "") {
+    b.create<LLVM::InlineAsmOp>(loc, Type(), operands, text, constraints,
                                 /*has_side_effects=*/true,
                                 /*is_align_stack=*/false,
                                 LLVM::AsmDialectAttr(), ArrayAttr());
@@ -227,7 +236,7 @@ struct WgmmaBuilder : TensorCoreOps {
     Value t = loop.getInductionVar();
     waitForBlock(blocks, t, kAhead);
     instruction("fence.proxy.async.shared::cta;");
-    b.create<NVVM::Barrier0Op>(loc);
+    syncConsumers();
     SmallVector<Value> acc =
         multiply(rem(t, c(kStages)), loop.getRegionIterArgs());
     // While the tensor cores work, the copies of stage t + kAhead.
@@ -242,7 +251,137 @@ struct WgmmaBuilder : TensorCoreOps {
     b.create<scf::YieldOp>(loc, finish(acc));
     return SmallVector<Value>(loop.getResults());
   }
+  // With a third warpgroup, a block's 64 Ki registers would leave 168 a
+  // thread, too few for 128 sums: the copying warpgroup gives most of its
+  // own to the multiplying ones (each warpgroup as a whole).
+  void shareRegisters(bool multiplies) {
+    instruction(multiplies ? "setmaxnreg.inc.sync.aligned.u32 232;"
+                           : "setmaxnreg.dec.sync.aligned.u32 40;");
+  }
+  // The multiplying warpgroups' barrier (a third warpgroup may be there).
+  void syncConsumers() {
+    instruction("bar.sync 1, " + std::to_string(kConsumerThreads) + ";");
+  }
+
+  // ---- The TMA pipeline: a producer thread has the TMA unit copy each
+  // stage (a's 128 rows of 64 k as one box, b's 64 k-rows as four boxes
+  // of 64 columns, landing in the swizzled layouts above), and the
+  // multiplying warpgroups wait for it on the stage's `full` barrier; each
+  // frees a stage on its `empty` barrier once its wgmma on it are done.
+  Value barrier(bool empty, Value stage) {
+    int64_t first = kBarriersOffset + (empty ? kStages * 8 : 0);
+    return add(address, add(c(first), mul(stage, c(8))));
+  }
+  Value i32(Value v) {
+    return b.create<arith::TruncIOp>(loc, b.getI32Type(), v);
+  }
+  // The parity of use `kb / kStages` of a stage's barriers.
+  Value parity(Value kb) {
+    return i32(b.create<arith::AndIOp>(loc, div(kb, c(kStages)), c(1)));
+  }
+  void wait(Value barrierAddress, Value phaseParity) {
+    instruction("{\n.reg .pred done;\nTRY:\n"
+                "mbarrier.try_wait.parity.shared::cta.b64 done, [$0], $1;\n"
+                "@!done bra TRY;\n}",
+                ValueRange{barrierAddress, phaseParity}, "l,r");
+  }
+  void arrive(Value barrierAddress) {
+    instruction("{\n.reg .b64 state;\n"
+                "mbarrier.arrive.shared::cta.b64 state, [$0];\n}",
+                ValueRange{barrierAddress}, "l");
+  }
+  // One box of `map` at (column, row) into shared `dst`, counted on `full`.
+  void copyBox(Value dst, Value map, Value column, Value row, Value full) {
+    Value mapAddress = b.create<LLVM::PtrToIntOp>(loc, b.getI64Type(), map);
+    instruction("cp.async.bulk.tensor.2d.shared::cluster.global.tile."
+                "mbarrier::complete_tx::bytes [$0], [$1, {$2, $3}], [$4];",
+                ValueRange{dst, mapAddress, i32(column), i32(row), full},
+                "l,l,r,r,l");
+  }
+
+  void initBarriers() {
+    auto first = b.create<scf::IfOp>(loc, TypeRange{}, eq(blk.tid, c(0)),
+                                     /*withElse=*/false);
+    {
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(first.thenBlock());
+      for (int64_t s = 0; s < kStages; ++s)
+        for (bool empty : {false, true})
+          instruction("mbarrier.init.shared::cta.b64 [$0], $1;",
+                      ValueRange{barrier(empty, c(s)), c32(empty ? 2 : 1)},
+                      "l,r");
+      instruction("fence.mbarrier_init.release.cluster;");
+    }
+    b.create<NVVM::Barrier0Op>(loc); // all three warpgroups
+  }
+
+  // The producer: stage kb waits until both warpgroups freed its place
+  // (from its second use on), then its copies are requested.
+  void produce(Value blocks) {
+    for (Value map : blk.maps)
+      instruction(
+          "prefetch.tensormap [$0];",
+          ValueRange{b.create<LLVM::PtrToIntOp>(loc, b.getI64Type(), map)},
+          "l");
+    auto loop = b.create<scf::ForOp>(loc, c(0), blocks, c(1));
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(loop.getBody());
+    Value kb = loop.getInductionVar();
+    Value stage = rem(kb, c(kStages));
+    // A fresh barrier counts as having completed the use before its first.
+    wait(barrier(true, stage),
+         b.create<arith::XOrIOp>(loc, parity(kb), c32(1)));
+    Value full = barrier(false, stage);
+    instruction("{\n.reg .b64 state;\n"
+                "mbarrier.arrive.expect_tx.shared::cta.b64 state, [$0], $1;\n}",
+                ValueRange{full, c32(kStageBytes)}, "l,r");
+    Value k = add(blk.kBegin, mul(kb, c(kDepth)));
+    copyBox(add(address, stageOffset(stage, false)), blk.maps[0], k, blk.row0,
+            full);
+    for (int64_t j = 0; j < kTileCols / 64; ++j)
+      copyBox(
+          add(address, add(stageOffset(stage, true), c(j * kColumnGroupBytes))),
+          blk.maps[1], add(blk.col0, c(j * 64)), k, full);
+  }
+
+  // A multiplying warpgroup: each stage's wgmma as one group, left running
+  // while the next stage's are issued; once only that one is, the stage
+  // before is done and one thread of the warpgroup frees it.
+  SmallVector<Value> consume(Value blocks) {
+    Value zero = b.create<arith::ConstantOp>(loc, b.getFloatAttr(f32(), 0.0));
+    auto loop = b.create<scf::ForOp>(loc, c(0), blocks, c(1),
+                                     SmallVector<Value>(kSums, zero));
+    {
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(loop.getBody());
+      Value kb = loop.getInductionVar();
+      Value stage = rem(kb, c(kStages));
+      wait(barrier(false, stage), parity(kb));
+      SmallVector<Value> acc = multiply(stage, loop.getRegionIterArgs());
+      acc = onSums("wgmma.wait_group.sync.aligned 1;", acc, ValueRange{}, "");
+      Value frees = both(ult(c(0), kb), eq(rem(blk.tid, c(128)), c(0)));
+      auto free = b.create<scf::IfOp>(loc, TypeRange{}, frees,
+                                      /*withElse=*/false);
+      {
+        OpBuilder::InsertionGuard guard(b);
+        b.setInsertionPointToStart(free.thenBlock());
+        arrive(barrier(true, rem(add(kb, c(kStages - 1)), c(kStages))));
+      }
+      b.create<scf::YieldOp>(loc, acc);
+    }
+    return finish(loop.getResults());
+  }
+
+  Value blockCount() { return ceilDiv(sub(blk.kEnd, blk.kBegin), kDepth); }
 };
+
+// Whether a kernel's operands can be copied by the TMA unit, as far as
+// the compiler knows: a as [m, k] and b as [k, n] (row-major, each a box
+// of rows), and segments that end on a stage's 64 k, so that the only k
+// past a segment's end lie past K, where the TMA unit reads zeros.
+bool copiesByTma(const MatmulBlock &blk) {
+  return !blk.transposedA && !blk.transposedB && blk.segment % kDepth == 0;
+}
 
 } // namespace
 
@@ -252,10 +391,12 @@ void buildWgmmaVariant(ttile::KernelOp kernel, const std::string &symbol,
   OpBuilder b(kernel.getContext());
   std::string name = symbol + kSm90aSuffix;
   // The stages, and 1 KiB to align them to the swizzle's atoms.
-  auto shared = LLVM::LLVMArrayType::get(mb.getI8Type(),
-                                         kStages * kStageBytes + kAtomBytes);
-  MatmulBlock block = openMatmulBlock(kernel, kTileRows, kTileCols, name,
-                                      shared, /*minBlocksPerSM=*/1, mb, b);
+  auto shared = LLVM::LLVMArrayType::get(
+      mb.getI8Type(), kStages * kStageBytes + kBarrierBytes + kAtomBytes);
+  bool tma = copiesByTma(*describeMatmul(kernel));
+  MatmulBlock block = openMatmulBlock(
+      kernel, kTileRows, kTileCols, name, shared, /*minBlocksPerSM=*/1, mb, b,
+      tma ? kTmaThreads : kGpuMatmulThreads, /*maps=*/tma ? 2 : 0);
   WgmmaBuilder g(b, loc, block);
   g.shared = sharedMemory(b, loc, name);
   g.lane = g.rem(block.tid, g.c(32));
@@ -268,13 +409,60 @@ void buildWgmmaVariant(ttile::KernelOp kernel, const std::string &symbol,
   g.fastA = rowsOfWholeChunks(g, block, block.A,
                               block.transposedA ? block.M : block.K);
   g.fastB = rowsOfWholeChunks(g, block, block.B, block.N);
-  SmallVector<Value> sums = g.accumulate();
   // Warp w holds rows 16 w on (a wgmma's rows are its warpgroup's four
   // warps', 16 each), all 256 columns, as 32 fragments of 16 x 8.
   FragmentGrid grid{warp, g.c(0), 16, kTileCols, 1, kTileCols / 8};
-  forEachDestination(b, loc, block, [&](Value out, Type type, bool result) {
-    storeFragments(g, block, grid, sums, out, type, result);
-  });
+  auto store = [&](ArrayRef<Value> sums) {
+    forEachDestination(b, loc, block, [&](Value out, Type type, bool result) {
+      storeFragments(g, block, grid, sums, out, type, result);
+    });
+  };
+  if (!tma) {
+    store(g.accumulate());
+    return;
+  }
+  // a: M rows of K; b: K rows of N (pointers 0 and 2, sizes m, n, k).
+  int64_t sizes = kernel.getNumBuffers();
+  declareTensorMaps(mb, loc, name,
+                    {{0, sizes + 1, sizes + 3, kTileRows, kDepth},
+                     {2, sizes + 3, sizes + 2, kDepth, 64}});
+  // As the runtime encodes them: aligned whole chunks (the fast copies'
+  // test), a single batch (the maps cover batch 0), extents below 2^31.
+  Value limit = g.c(int64_t(1) << 31);
+  Value byTma =
+      g.both(g.both(g.both(g.fastA, g.fastB), g.eq(block.batches, g.c(1))),
+             g.both(g.both(g.ult(block.M, limit), g.ult(block.N, limit)),
+                    g.ult(block.K, limit)));
+  auto init = b.create<scf::IfOp>(loc, TypeRange{}, byTma, /*withElse=*/false);
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(init.thenBlock());
+    g.initBarriers();
+  }
+  // The warpgroups part here for good: setmaxnreg's register counts hold
+  // to the end of each side.
+  auto role = b.create<scf::IfOp>(loc, TypeRange{},
+                                  g.ult(block.tid, g.c(kConsumerThreads)),
+                                  /*withElse=*/true);
+  b.setInsertionPointToStart(role.thenBlock());
+  g.shareRegisters(true);
+  auto sums = b.create<scf::IfOp>(loc, SmallVector<Type>(kSums, g.f32()), byTma,
+                                  /*withElse=*/true);
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(sums.thenBlock());
+    b.create<scf::YieldOp>(loc, g.consume(g.blockCount()));
+    b.setInsertionPointToStart(sums.elseBlock());
+    b.create<scf::YieldOp>(loc, g.accumulate());
+  }
+  store(SmallVector<Value>(sums.getResults()));
+  b.setInsertionPointToStart(role.elseBlock());
+  g.shareRegisters(false);
+  auto producer = b.create<scf::IfOp>(
+      loc, TypeRange{}, g.both(byTma, g.eq(block.tid, g.c(kConsumerThreads))),
+      /*withElse=*/false);
+  b.setInsertionPointToStart(producer.thenBlock());
+  g.produce(g.blockCount());
 }
 
 void keepArchitectureVariants(llvm::Module &module, const std::string &arch) {

@@ -132,7 +132,7 @@ typedef int32_t (*tessera_device_entry_fn)(void *device,
                                            const int64_t *dims);
 
 /*
- * .tessera.cuda: the device code. The usual header (magic, u16 major = 1,
+ * .tessera.cuda: the device code. The usual header (magic, u16 major = 2,
  * u16 minor = 0, u32 payload size), then the payload:
  *   u32 image count, u32 reserved (0);
  *   per image: u32 kind (TESSERA_CUDA_IMAGE_*), u32 sm (compute capability
@@ -147,6 +147,35 @@ typedef int32_t (*tessera_device_entry_fn)(void *device,
 #define TESSERA_CUDA_MAGIC "TSRCUDA\0"
 #define TESSERA_CUDA_IMAGE_PTX 0
 #define TESSERA_CUDA_IMAGE_CUBIN 1
+
+/*
+ * A kernel KERNEL of an image may come with constant globals that change
+ * how the runtime launches it (since .tessera.cuda 2.0):
+ *   KERNEL_dynamic_shared  u32: bytes of dynamic shared memory it needs.
+ *   KERNEL_block_threads   u32: threads a block, instead of 256; the grid
+ *                          still has one block for every 256 tiles.
+ *   KERNEL_tensor_maps     u32[7 n]: n tensor maps the runtime encodes
+ *                          (cuTensorMapEncodeTiled) at every launch and
+ *                          passes after `num_tiles`, 128 bytes each,
+ *                          64-byte aligned. Each describes a row-major
+ *                          matrix in the kernel's parameters: the position
+ *                          of its pointer, of its row count and of its row
+ *                          length (among the kernel's pointer and size
+ *                          parameters, numbered together from 0), then
+ *                          its element type, box rows, box columns and
+ *                          swizzle as cuda.h numbers them
+ *                          (CUtensorMapDataType, CUtensorMapSwizzle).
+ *                          A map is encoded when the pointer is 16-byte
+ *                          aligned, the rows are whole 16-byte chunks and
+ *                          both extents are between 1 and 2^31 - 1; its
+ *                          128 bytes are zeros otherwise, and the kernel
+ *                          must then not use it.
+ */
+#define TESSERA_CUDA_DYNAMIC_SHARED_SUFFIX "_dynamic_shared"
+#define TESSERA_CUDA_BLOCK_THREADS_SUFFIX "_block_threads"
+#define TESSERA_CUDA_TENSOR_MAPS_SUFFIX "_tensor_maps"
+#define TESSERA_CUDA_TENSOR_MAP_FIELDS 7
+#define TESSERA_CUDA_TENSOR_MAP_BYTES 128
 
 /* ---- Models linked into the program (since ABI version 2) ----------------
  *

@@ -13,7 +13,9 @@ namespace tessera::tbin {
 
 // The section's own version, apart from .tessera.meta's: device images
 // change on their own schedule.
-constexpr uint16_t kCudaFormatMajor = 1;
+// 2.0: kernels may ask for their block's size and for tensor maps
+// (tbin_abi.h), which a 1.x runtime would not give them.
+constexpr uint16_t kCudaFormatMajor = 2;
 constexpr uint16_t kCudaFormatMinor = 0;
 
 struct CudaImage {

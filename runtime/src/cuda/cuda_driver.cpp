@@ -43,6 +43,7 @@ bool resolveAll(void *lib, Driver &d, std::string &missing) {
   resolve(lib, d.cuFuncSetAttribute, {"cuFuncSetAttribute"}, ignored);
   resolve(lib, d.cuGraphExecDestroy, {"cuGraphExecDestroy"}, ignored);
   resolve(lib, d.cuGraphDestroy, {"cuGraphDestroy"}, ignored);
+  resolve(lib, d.cuTensorMapEncodeTiled, {"cuTensorMapEncodeTiled"}, ignored);
   return resolve(lib, d.cuInit, {"cuInit"}, missing) &&
          resolve(lib, d.cuDeviceGetCount, {"cuDeviceGetCount"}, missing) &&
          resolve(lib, d.cuDeviceGet, {"cuDeviceGet"}, missing) &&

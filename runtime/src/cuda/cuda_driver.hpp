@@ -94,6 +94,14 @@ struct Driver {
   CUresult (*cuGraphLaunch)(CUgraphExec exec, CUstream stream) = nullptr;
   CUresult (*cuGraphExecDestroy)(CUgraphExec exec) = nullptr;
   CUresult (*cuGraphDestroy)(CUgraph graph) = nullptr;
+  // Optional (CUDA 12.0 and later): tensor maps for kernels that ask for
+  // them (tbin_abi.h); `map` is 128 bytes, 64-byte aligned; the enums are
+  // cuda.h's, as ints.
+  CUresult (*cuTensorMapEncodeTiled)(
+      void *map, int dataType, unsigned rank, void *address,
+      const unsigned long long *extents, const unsigned long long *strides,
+      const unsigned *box, const unsigned *elementStrides, int interleave,
+      int swizzle, int l2Promotion, int outOfBoundsFill) = nullptr;
   CUresult (*cuGetErrorName)(CUresult error, const char **name) = nullptr;
   CUresult (*cuGetErrorString)(CUresult error, const char **text) = nullptr;
 };

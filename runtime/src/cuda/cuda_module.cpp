@@ -20,6 +20,35 @@ std::string oneLine(const char *log) {
 
 } // namespace
 
+bool CudaModule::global(const char *kernel, const char *suffix,
+                        std::vector<uint32_t> &words, std::string &error) {
+  words.clear();
+  const Driver &d = device_.driver();
+  CUdeviceptr at = 0;
+  std::size_t bytes = 0;
+  std::string name = std::string(kernel) + suffix;
+  // Without cuModuleGetGlobal no kernel can say anything: none has globals.
+  if (!d.cuModuleGetGlobal ||
+      d.cuModuleGetGlobal(&at, &bytes, module_, name.c_str()) != kSuccess ||
+      bytes == 0)
+    return true;
+  if (bytes % sizeof(uint32_t) != 0) {
+    error = name + " has " + std::to_string(bytes) + " bytes, not whole words";
+    return false;
+  }
+  words.resize(bytes / sizeof(uint32_t));
+  if (CUresult r = d.cuMemcpyDtoHAsync(words.data(), at, bytes, nullptr);
+      r != kSuccess) {
+    error = callFailed(d, "cuMemcpyDtoHAsync", r);
+    return false;
+  }
+  if (CUresult r = d.cuStreamSynchronize(nullptr); r != kSuccess) {
+    error = callFailed(d, "cuStreamSynchronize", r);
+    return false;
+  }
+  return true;
+}
+
 tessera_status_t CudaModule::load(CudaDevice &device,
                                   const tbin::CudaImage &image,
                                   std::unique_ptr<CudaModule> &out,
@@ -71,31 +100,36 @@ bool CudaModule::function(const char *name, Kernel &out, std::string &error) {
     return false;
   }
   // Dynamic shared memory: a global of the kernel's says how much.
-  CUdeviceptr size = 0;
-  std::size_t sizeBytes = 0;
-  std::string global = std::string(name) + "_dynamic_shared";
-  if (d.cuModuleGetGlobal && d.cuFuncSetAttribute &&
-      d.cuModuleGetGlobal(&size, &sizeBytes, module_, global.c_str()) ==
-          kSuccess &&
-      sizeBytes == sizeof(uint32_t)) {
-    uint32_t bytes = 0;
-    if (CUresult r = d.cuMemcpyDtoHAsync(&bytes, size, sizeof bytes, nullptr);
-        r != kSuccess) {
-      error = callFailed(d, "cuMemcpyDtoHAsync", r);
-      return false;
-    }
-    if (CUresult r = d.cuStreamSynchronize(nullptr); r != kSuccess) {
-      error = callFailed(d, "cuStreamSynchronize", r);
-      return false;
-    }
+  std::vector<uint32_t> words;
+  if (!global(name, TESSERA_CUDA_DYNAMIC_SHARED_SUFFIX, words, error))
+    return false;
+  // Without cuFuncSetAttribute the launch fails with the driver's error.
+  if (words.size() == 1 && d.cuFuncSetAttribute) {
     constexpr int kMaxDynamicSharedSizeBytes = 8;
     if (CUresult r = d.cuFuncSetAttribute(k.fn, kMaxDynamicSharedSizeBytes,
-                                          static_cast<int>(bytes));
+                                          static_cast<int>(words[0]));
         r != kSuccess) {
       error = callFailed(d, "cuFuncSetAttribute", r);
       return false;
     }
-    k.sharedBytes = bytes;
+    k.sharedBytes = words[0];
+  }
+  if (!global(name, TESSERA_CUDA_BLOCK_THREADS_SUFFIX, words, error))
+    return false;
+  if (words.size() == 1)
+    k.blockThreads = words[0];
+  if (!global(name, TESSERA_CUDA_TENSOR_MAPS_SUFFIX, words, error))
+    return false;
+  if (words.size() % TESSERA_CUDA_TENSOR_MAP_FIELDS != 0) {
+    error = std::string(name) + TESSERA_CUDA_TENSOR_MAPS_SUFFIX + " has " +
+            std::to_string(words.size()) + " words, not a multiple of " +
+            std::to_string(TESSERA_CUDA_TENSOR_MAP_FIELDS);
+    return false;
+  }
+  for (std::size_t i = 0; i < words.size();
+       i += TESSERA_CUDA_TENSOR_MAP_FIELDS) {
+    const uint32_t *w = &words[i];
+    k.tensorMaps.push_back({w[0], w[1], w[2], w[3], w[4], w[5], w[6]});
   }
   functions_.emplace(name, k);
   out = k;

@@ -1,5 +1,7 @@
 #include "cuda/device_run.hpp"
 
+#include "cuda/tensor_maps.hpp"
+
 #include <algorithm>
 #include <climits>
 #include <cstring>
@@ -299,10 +301,19 @@ public:
       slots.push_back(toDevice(args[i]));
     for (int32_t i = 0; i < numSizes; ++i)
       slots.push_back(static_cast<uint64_t>(sizes[i]));
+    std::vector<TensorMap> maps;
+    if (!fn.tensorMaps.empty() &&
+        !encodeTensorMaps(d, fn.tensorMaps, slots,
+                          static_cast<std::size_t>(numArgs), maps, why)) {
+      fail(TESSERA_ERROR_EXECUTION, who + ": " + why);
+      return kLaunchFailed;
+    }
     slots.push_back(static_cast<uint64_t>(numTiles));
     std::vector<void *> params;
     for (uint64_t &slot : slots)
       params.push_back(&slot);
+    for (TensorMap &map : maps)
+      params.push_back(map.bytes);
 
     TimedLaunch timed;
     if (profile) {
@@ -322,9 +333,12 @@ public:
       if (!recordEvent(timed.start))
         return kLaunchFailed;
     }
-    CUresult r = d.cuLaunchKernel(fn.fn, static_cast<unsigned>(blocks), 1, 1,
-                                  kThreadsPerBlock, 1, 1, fn.sharedBytes,
-                                  stream, params.data(), nullptr);
+    // A kernel may run more threads a block than the 256 tiles each
+    // block counts for (its image says so).
+    unsigned threads = fn.blockThreads ? fn.blockThreads : kThreadsPerBlock;
+    CUresult r =
+        d.cuLaunchKernel(fn.fn, static_cast<unsigned>(blocks), 1, 1, threads, 1,
+                         1, fn.sharedBytes, stream, params.data(), nullptr);
     if (r != kSuccess) {
       fail(TESSERA_ERROR_EXECUTION,
            who + ": " + callFailed(d, "cuLaunchKernel", r));

@@ -1,5 +1,7 @@
 #include "fake_cuda.hpp"
 
+#include "tessera/tbin_abi.h"
+
 #include <cstdlib>
 #include <cstring>
 #include <memory>
@@ -37,11 +39,15 @@ CUmodule fakeModule() { return reinterpret_cast<CUmodule>(0x3000); }
 
 // Whether [address, address + bytes) lies in one allocation.
 bool inModuleGlobal(uint64_t address, std::size_t bytes) {
-  for (auto &[name, k] : state.kernels) {
-    auto at = reinterpret_cast<uintptr_t>(&k.dynamicShared);
-    if (address >= at && address + bytes <= at + sizeof k.dynamicShared)
+  auto within = [&](const void *global, std::size_t size) {
+    auto at = reinterpret_cast<uintptr_t>(global);
+    return address >= at && address + bytes <= at + size;
+  };
+  for (auto &[name, k] : state.kernels)
+    if (within(&k.dynamicShared, sizeof k.dynamicShared) ||
+        within(&k.blockThreads, sizeof k.blockThreads) ||
+        within(k.tensorMaps.data(), k.tensorMaps.size() * sizeof(uint32_t)))
       return true;
-  }
   return false;
 }
 
@@ -139,19 +145,68 @@ CUresult moduleGetFunction(CUfunction *fn, CUmodule, const char *name) {
   *fn = reinterpret_cast<CUfunction>(&it->second);
   return kSuccess;
 }
-// `<kernel>_dynamic_shared` of a kernel that has one.
+// A kernel's launch globals: `<kernel>_dynamic_shared`,
+// `<kernel>_block_threads` and `<kernel>_tensor_maps`, where it has them.
 CUresult moduleGetGlobal(CUdeviceptr *ptr, std::size_t *bytes, CUmodule,
                          const char *name) {
   std::string global = name;
-  const std::string suffix = "_dynamic_shared";
-  if (global.size() <= suffix.size() ||
-      global.compare(global.size() - suffix.size(), suffix.size(), suffix))
-    return kCudaNotFound;
-  auto it = state.kernels.find(global.substr(0, global.size() - suffix.size()));
-  if (it == state.kernels.end() || !it->second.dynamicShared)
-    return kCudaNotFound;
-  *ptr = reinterpret_cast<uintptr_t>(&it->second.dynamicShared);
-  *bytes = sizeof it->second.dynamicShared;
+  for (const char *suffix :
+       {TESSERA_CUDA_DYNAMIC_SHARED_SUFFIX, TESSERA_CUDA_BLOCK_THREADS_SUFFIX,
+        TESSERA_CUDA_TENSOR_MAPS_SUFFIX}) {
+    std::size_t n = std::strlen(suffix);
+    if (global.size() <= n || global.compare(global.size() - n, n, suffix))
+      continue;
+    auto it = state.kernels.find(global.substr(0, global.size() - n));
+    if (it == state.kernels.end())
+      return kCudaNotFound;
+    FakeKernel &k = it->second;
+    const void *at = nullptr;
+    std::size_t size = 0;
+    if (k.dynamicShared &&
+        !std::strcmp(suffix, TESSERA_CUDA_DYNAMIC_SHARED_SUFFIX)) {
+      at = &k.dynamicShared;
+      size = sizeof k.dynamicShared;
+    } else if (k.blockThreads &&
+               !std::strcmp(suffix, TESSERA_CUDA_BLOCK_THREADS_SUFFIX)) {
+      at = &k.blockThreads;
+      size = sizeof k.blockThreads;
+    } else if (!k.tensorMaps.empty() &&
+               !std::strcmp(suffix, TESSERA_CUDA_TENSOR_MAPS_SUFFIX)) {
+      at = k.tensorMaps.data();
+      size = k.tensorMaps.size() * sizeof(uint32_t);
+    }
+    if (!at)
+      return kCudaNotFound;
+    *ptr = reinterpret_cast<uintptr_t>(at);
+    *bytes = size;
+    return kSuccess;
+  }
+  return kCudaNotFound;
+}
+CUresult tensorMapEncodeTiled(void *map, int dataType, unsigned rank,
+                              void *address, const unsigned long long *extents,
+                              const unsigned long long *strides,
+                              const unsigned *box,
+                              const unsigned *elementStrides, int interleave,
+                              int swizzle, int l2Promotion, int fill) {
+  if (state.tensorMapError)
+    return state.tensorMapError;
+  if (rank != 2)
+    return kCudaInvalidValue;
+  ++state.tensorMapsEncoded;
+  FakeTensorMap m{reinterpret_cast<uintptr_t>(address),
+                  {extents[0], extents[1]},
+                  strides[0],
+                  {box[0], box[1]},
+                  {elementStrides[0], elementStrides[1]},
+                  dataType,
+                  static_cast<int32_t>(rank),
+                  interleave,
+                  swizzle,
+                  l2Promotion,
+                  fill};
+  static_assert(sizeof m <= TESSERA_CUDA_TENSOR_MAP_BYTES);
+  std::memcpy(map, &m, sizeof m);
   return kSuccess;
 }
 CUresult funcSetAttribute(CUfunction fn, int attribute, int value) {
@@ -282,6 +337,14 @@ CUresult launchKernel(CUfunction fn, unsigned gx, unsigned gy, unsigned gz,
     uint64_t v;
     std::memcpy(&v, params[i], 8);
     launch.params.push_back(v);
+  }
+  std::size_t maps = kernel->tensorMaps.size() / TESSERA_CUDA_TENSOR_MAP_FIELDS;
+  for (std::size_t i = 0; i < maps; ++i) {
+    const void *at = params[kernel->numParams + i];
+    launch.mapsAligned &= reinterpret_cast<uintptr_t>(at) % 64 == 0;
+    FakeTensorMap m;
+    std::memcpy(&m, at, sizeof m);
+    launch.tensorMaps.push_back(m);
   }
   return onStream([launch, kernel] {
     state.launches.push_back(launch);
@@ -424,6 +487,7 @@ Driver makeDriver() {
   d.cuGraphDestroy = graphDestroy;
   d.cuGetErrorName = getErrorName;
   d.cuGetErrorString = getErrorString;
+  d.cuTensorMapEncodeTiled = tensorMapEncodeTiled;
   return d;
 }
 

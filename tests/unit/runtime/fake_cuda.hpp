@@ -33,6 +33,18 @@ struct FakeKernel {
   // Non-zero: the image has `<name>_dynamic_shared` holding it.
   uint32_t dynamicShared = 0;
   int maxDynamicShared = 0; // allowed by cuFuncSetAttribute
+  // Non-zero / non-empty: `<name>_block_threads`, `<name>_tensor_maps`
+  // (whose maps the kernel then takes after its 8-byte parameters).
+  uint32_t blockThreads = 0;
+  std::vector<uint32_t> tensorMaps;
+};
+
+// What the fake cuTensorMapEncodeTiled writes into a map's 128 bytes, so
+// that a test can read back what it was asked.
+struct FakeTensorMap {
+  uint64_t address, extents[2], rowStride;
+  uint32_t box[2], elementStrides[2];
+  int32_t dataType, rank, interleave, swizzle, l2Promotion, fill;
 };
 
 struct FakeLaunch {
@@ -40,6 +52,8 @@ struct FakeLaunch {
   unsigned grid[3], block[3];
   unsigned sharedBytes;
   std::vector<uint64_t> params;
+  std::vector<FakeTensorMap> tensorMaps; // as the launch passed them
+  bool mapsAligned = true;               // each at a 64-byte boundary
 };
 
 struct FakeCuda {
@@ -61,6 +75,7 @@ struct FakeCuda {
   int downloadError = 0;
   int beginCaptureError = 0, endCaptureError = 0, instantiateError = 0;
   int graphLaunchError = 0;
+  int tensorMapError = 0;
 
   // What happened.
   std::map<uint64_t, std::size_t> live; // device memory: address -> bytes
@@ -78,6 +93,7 @@ struct FakeCuda {
   int captures = 0, graphsInstantiated = 0, graphLaunches = 0;
   int graphsDestroyed = 0, graphExecsDestroyed = 0;
   int functionLookups = 0;
+  int tensorMapsEncoded = 0;
   std::string loadedImage;
   int modulesLoaded = 0, modulesUnloaded = 0;
   int contextsRetained = 0, contextsReleased = 0;

@@ -99,11 +99,9 @@ protected:
   }
 
   // Opens the fake device and loads a (fake) image on it.
-  void open() {
+  void open(const Driver &driver = test::fakeDriver()) {
     std::string error;
-    ASSERT_EQ(CudaDevice::open(test::fakeDriver(), 0, device, error),
-              TESSERA_OK)
-        << error;
+    ASSERT_EQ(CudaDevice::open(driver, 0, device, error), TESSERA_OK) << error;
     tbin::CudaImage image;
     image.kind = TESSERA_CUDA_IMAGE_PTX;
     image.sm = 80;
@@ -215,6 +213,111 @@ TEST_F(DeviceRun, DynamicSharedMemory) {
   EXPECT_EQ(f.badCopies, 0);
   for (int64_t i = 0; i < 100; ++i)
     ASSERT_EQ(out[i], (a[i] + b[i]) + (a[i] + b[i])) << i;
+}
+
+// A kernel whose image asks for a larger block and for tensor maps of
+// matrices among its parameters (tbin_abi.h) gets both: the grid still
+// counts 256 tiles a block; each map is encoded from the launch's own
+// parameters and passed, 64-byte aligned, after the tile count; a matrix
+// the TMA unit cannot read gets a map of zeros.
+TEST_F(DeviceRun, BlockThreadsAndTensorMaps) {
+  test::FakeKernel &add = fakeCuda().kernels["tessera_kernel_add"];
+  add.blockThreads = 384;
+  // a: n rows of n bf16 in boxes of 64 x 32, swizzled by 128 bytes; b: n
+  // rows of n f32 in boxes of 8 x 16 (parameter 3 is n).
+  add.tensorMaps = {0, 3, 3, 9, 64, 32, 3, 1, 3, 3, 7, 8, 16, 0};
+  open();
+  std::string error;
+  ASSERT_EQ(run(1000, error), TESSERA_OK) << error;
+  const test::FakeCuda &f = fakeCuda();
+  ASSERT_EQ(f.launches.size(), 2u);
+  const test::FakeLaunch &l = f.launches[0];
+  EXPECT_EQ(l.block[0], 384u);
+  EXPECT_EQ(l.grid[0], 4u);
+  EXPECT_EQ(f.launches[1].block[0], 256u);
+  EXPECT_TRUE(f.launches[1].tensorMaps.empty());
+  ASSERT_EQ(l.tensorMaps.size(), 2u);
+  EXPECT_TRUE(l.mapsAligned);
+  const test::FakeTensorMap &ma = l.tensorMaps[0], &mb = l.tensorMaps[1];
+  EXPECT_EQ(ma.address, l.params[0]);
+  EXPECT_EQ(ma.extents[0], 1000u);
+  EXPECT_EQ(ma.extents[1], 1000u);
+  EXPECT_EQ(ma.rowStride, 2000u);
+  EXPECT_EQ(ma.box[0], 32u);
+  EXPECT_EQ(ma.box[1], 64u);
+  EXPECT_EQ(ma.elementStrides[0], 1u);
+  EXPECT_EQ(ma.elementStrides[1], 1u);
+  EXPECT_EQ(ma.dataType, 9);
+  EXPECT_EQ(ma.rank, 2);
+  EXPECT_EQ(ma.interleave, 0);
+  EXPECT_EQ(ma.swizzle, 3);
+  EXPECT_EQ(ma.l2Promotion, 3); // 256 bytes
+  EXPECT_EQ(ma.fill, 0);        // zeros past the edges
+  EXPECT_EQ(mb.address, l.params[1]);
+  EXPECT_EQ(mb.rowStride, 4000u);
+  EXPECT_EQ(mb.box[0], 16u);
+  EXPECT_EQ(mb.box[1], 8u);
+  EXPECT_EQ(mb.dataType, 7);
+  EXPECT_EQ(mb.swizzle, 0);
+  EXPECT_EQ(f.tensorMapsEncoded, 2);
+  EXPECT_EQ(out[999], (a[999] + b[999]) + (a[999] + b[999]));
+
+  // 100 bf16 are 200 bytes, not whole 16-byte chunks; 100 f32 are.
+  ASSERT_EQ(run(100, error), TESSERA_OK) << error;
+  const test::FakeLaunch &small = fakeCuda().launches[2];
+  ASSERT_EQ(small.tensorMaps.size(), 2u);
+  test::FakeTensorMap zeros;
+  std::memset(&zeros, 0, sizeof zeros);
+  EXPECT_EQ(std::memcmp(&small.tensorMaps[0], &zeros, sizeof zeros), 0);
+  EXPECT_EQ(small.tensorMaps[1].extents[0], 100u);
+  EXPECT_EQ(fakeCuda().tensorMapsEncoded, 3);
+}
+
+TEST_F(DeviceRun, MalformedTensorMaps) {
+  test::FakeKernel &add = fakeCuda().kernels["tessera_kernel_add"];
+  add.tensorMaps = {3, 3, 3, 9, 64, 32, 3}; // a size where a pointer goes
+  open();
+  std::string error;
+  EXPECT_EQ(run(1000, error), TESSERA_ERROR_EXECUTION);
+  EXPECT_EQ(error, "entry 'f' failed with status 7: kernel "
+                   "'tessera_kernel_add': tensor map 0 is malformed (pointer "
+                   "3, rows 3, columns 3, data type 9 of 4 parameters, 3 "
+                   "pointers)");
+  EXPECT_TRUE(fakeCuda().launches.empty());
+  EXPECT_TRUE(fakeCuda().live.empty());
+
+  fakeCuda().kernels["tessera_kernel_add"].tensorMaps = {0, 3, 3, 9, 64, 32};
+  module.reset();
+  device.reset();
+  open();
+  EXPECT_EQ(run(1000, error), TESSERA_ERROR_EXECUTION);
+  EXPECT_EQ(error, "entry 'f' failed with status 7: kernel "
+                   "'tessera_kernel_add': tessera_kernel_add_tensor_maps has "
+                   "6 words, not a multiple of 7");
+}
+
+TEST_F(DeviceRun, TensorMapsTheDriverCannotEncode) {
+  fakeCuda().kernels["tessera_kernel_add"].tensorMaps = {0, 3, 3, 9, 64, 32, 3};
+  Driver old = test::fakeDriver();
+  old.cuTensorMapEncodeTiled = nullptr; // before CUDA 12
+  open(old);
+  std::string error;
+  EXPECT_EQ(run(1000, error), TESSERA_ERROR_EXECUTION);
+  EXPECT_EQ(error, "entry 'f' failed with status 7: kernel "
+                   "'tessera_kernel_add': the CUDA driver has no "
+                   "cuTensorMapEncodeTiled (CUDA 12 or later), which the "
+                   "kernel's tensor map 0 needs");
+  module.reset();
+  device.reset();
+
+  open();
+  fakeCuda().tensorMapError = test::kCudaInvalidValue;
+  EXPECT_EQ(run(1000, error), TESSERA_ERROR_EXECUTION);
+  EXPECT_EQ(error, "entry 'f' failed with status 7: kernel "
+                   "'tessera_kernel_add': tensor map 0: cuTensorMapEncodeTiled "
+                   "failed: CUDA_ERROR_INVALID_VALUE (invalid argument)");
+  EXPECT_TRUE(fakeCuda().launches.empty());
+  EXPECT_TRUE(fakeCuda().live.empty());
 }
 
 TEST_F(DeviceRun, WithoutMemoryPoolsUsesPlainAllocations) {

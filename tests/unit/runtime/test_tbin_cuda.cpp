@@ -115,7 +115,7 @@ TEST(TbinCuda, Layout) {
   std::memcpy(&sm, b.data() + 28, 4);
   std::memcpy(&arch, b.data() + 32, 4);
   std::memcpy(&size, b.data() + 40, 8);
-  EXPECT_EQ(major, 1);
+  EXPECT_EQ(major, 2);
   EXPECT_EQ(minor, 0);
   EXPECT_EQ(payload, b.size() - 16);
   EXPECT_EQ(count, 1u);
@@ -138,11 +138,20 @@ TEST(TbinCuda, MalformedHeader) {
   b.assign(good.begin(), good.begin() + 14);
   EXPECT_EQ(decodeError(b), "truncated payload size at byte 12");
   b = good;
-  b[8] = 2;
-  b[10] = 3;
-  EXPECT_EQ(decodeError(b), ".tessera.cuda format version 2.3 is not "
-                            "supported (this runtime reads 1.x); it needs a "
+  b[8] = 3;
+  b[10] = 1;
+  EXPECT_EQ(decodeError(b), ".tessera.cuda format version 3.1 is not "
+                            "supported (this runtime reads 2.x); it needs a "
                             "newer runtime at byte 16");
+  // 1.x kernels' launches lacked what 2.0 adds (tbin_abi.h); an older
+  // runtime refuses 2.0, so this one refuses 1.x (rebuilt, it works).
+  b = good;
+  b[8] = 1;
+  b[10] = 0;
+  EXPECT_EQ(decodeError(b), ".tessera.cuda format version 1.0 is not "
+                            "supported (this runtime reads 2.x); recompile "
+                            "the module with a current tesserac at byte "
+                            "16");
   b = good;
   putU32(b, 12, 7);
   EXPECT_EQ(decodeError(b), ".tessera.cuda payload size 7 does not match "
