@@ -179,7 +179,8 @@ struct WgmmaBuilder : TensorCoreOps {
   }
   // sums += the product of the 64 x 16 and 16 x 256 matrices the
   // descriptors point at.
-  SmallVector<Value> wgmma(Value descA, Value descB, ValueRange sums) {
+  SmallVector<Value> wgmma(Value descA, Value descB, bool bKMajor,
+                           ValueRange sums) {
     SmallVector<std::string> names;
     for (int64_t i = 0; i < kSums; ++i)
       names.push_back("$" + std::to_string(i));
@@ -188,12 +189,15 @@ struct WgmmaBuilder : TensorCoreOps {
         ", 0;\nwgmma.mma_async.sync.aligned.m64n256k16.f32.bf16.bf16 {" +
         llvm::join(names, ", ") + "}, $" + std::to_string(kSums) + ", $" +
         std::to_string(kSums + 1) + ", p, 1, 1, " +
-        (blk.transposedA ? "1" : "0") + ", 1;\n}";
+        (blk.transposedA ? "1" : "0") + ", " + (bKMajor ? "0" : "1") + ";\n}";
     return onSums(text, sums, ValueRange{descA, descB, c32(1)}, "l,l,r");
   }
 
   // Issues the 64 k of `stage`, four wgmma of 16, as one group.
-  SmallVector<Value> multiply(Value stage, ValueRange sums) {
+  // `b` is k-major (its rows of k, as the TMA unit copies a b read as
+  // [n, k]) where `bKMajor`, else MN-major.
+  SmallVector<Value> multiply(Value stage, ValueRange sums,
+                              bool bKMajor = false) {
     Value aStart = add(address, stageOffset(stage, false));
     Value bStart = add(address, stageOffset(stage, true));
     // This warpgroup's 64 rows: 8 atoms of k-major rows, or the
@@ -210,9 +214,11 @@ struct WgmmaBuilder : TensorCoreOps {
                         ? descriptor(add(aStart, c(2 * k / 16 * kAtomBytes)),
                                      kColumnGroupBytes, kAtomBytes)
                         : descriptor(add(aStart, c(k * 2)), 16, kAtomBytes);
-      Value descB = descriptor(add(bStart, c(2 * k / 16 * kAtomBytes)),
-                               kColumnGroupBytes, kAtomBytes);
-      acc = wgmma(descA, descB, acc);
+      Value descB = bKMajor
+                        ? descriptor(add(bStart, c(k * 2)), 16, kAtomBytes)
+                        : descriptor(add(bStart, c(2 * k / 16 * kAtomBytes)),
+                                     kColumnGroupBytes, kAtomBytes);
+      acc = wgmma(descA, descB, bKMajor, acc);
     }
     instruction("wgmma.commit_group.sync.aligned;");
     return acc;
@@ -336,12 +342,21 @@ struct WgmmaBuilder : TensorCoreOps {
                 "mbarrier.arrive.expect_tx.shared::cta.b64 state, [$0], $1;\n}",
                 ValueRange{full, c32(kStageBytes)}, "l,r");
     Value k = add(blk.kBegin, mul(kb, c(kDepth)));
-    copyBox(add(address, stageOffset(stage, false)), blk.maps[0], k, blk.row0,
-            full);
-    for (int64_t j = 0; j < kTileCols / 64; ++j)
-      copyBox(
-          add(address, add(stageOffset(stage, true), c(j * kColumnGroupBytes))),
-          blk.maps[1], add(blk.col0, c(j * 64)), k, full);
+    Value aStage = add(address, stageOffset(stage, false));
+    Value bStage = add(address, stageOffset(stage, true));
+    // a: its 128 rows of 64 k; transposed, 64 k-rows of each 64 columns.
+    if (!blk.transposedA)
+      copyBox(aStage, blk.maps[0], k, blk.row0, full);
+    for (int64_t j = 0; blk.transposedA && j < kTileRows / 64; ++j)
+      copyBox(add(aStage, c(j * kColumnGroupBytes)), blk.maps[0],
+              add(blk.row0, c(j * 64)), k, full);
+    // b: 64 k-rows of each 64 columns; read as [n, k], its 256 rows of 64
+    // k (k-major, as a's).
+    if (blk.transposedB)
+      copyBox(bStage, blk.maps[1], k, blk.col0, full);
+    for (int64_t j = 0; !blk.transposedB && j < kTileCols / 64; ++j)
+      copyBox(add(bStage, c(j * kColumnGroupBytes)), blk.maps[1],
+              add(blk.col0, c(j * 64)), k, full);
   }
 
   // A multiplying warpgroup: each stage's wgmma as one group, left running
@@ -357,7 +372,8 @@ struct WgmmaBuilder : TensorCoreOps {
       Value kb = loop.getInductionVar();
       Value stage = rem(kb, c(kStages));
       wait(barrier(false, stage), parity(kb));
-      SmallVector<Value> acc = multiply(stage, loop.getRegionIterArgs());
+      SmallVector<Value> acc =
+          multiply(stage, loop.getRegionIterArgs(), blk.transposedB);
       acc = onSums("wgmma.wait_group.sync.aligned 1;", acc, ValueRange{}, "");
       Value frees = both(ult(c(0), kb), eq(rem(blk.tid, c(128)), c(0)));
       auto free = b.create<scf::IfOp>(loc, TypeRange{}, frees,
@@ -376,12 +392,9 @@ struct WgmmaBuilder : TensorCoreOps {
 };
 
 // Whether a kernel's operands can be copied by the TMA unit, as far as
-// the compiler knows: a as [m, k] and b as [k, n] (row-major, each a box
-// of rows), and segments that end on a stage's 64 k, so that the only k
-// past a segment's end lie past K, where the TMA unit reads zeros.
-bool copiesByTma(const MatmulBlock &blk) {
-  return !blk.transposedA && !blk.transposedB && blk.segment % kDepth == 0;
-}
+// the compiler knows: segments that end on a stage's 64 k, so that the
+// only k past a segment's end lie past K, where the TMA unit reads zeros.
+bool copiesByTma(const MatmulBlock &blk) { return blk.segment % kDepth == 0; }
 
 } // namespace
 
@@ -421,16 +434,24 @@ void buildWgmmaVariant(ttile::KernelOp kernel, const std::string &symbol,
     store(g.accumulate());
     return;
   }
-  // a: M rows of K; b: K rows of N (pointers 0 and 2, sizes m, n, k).
-  int64_t sizes = kernel.getNumBuffers();
-  declareTensorMaps(mb, loc, name,
-                    {{0, sizes + 1, sizes + 3, kTileRows, kDepth},
-                     {2, sizes + 3, sizes + 2, kDepth, 64}});
+  // a: M rows of K (transposed: K rows of M); b: K rows of N (read as
+  // [n, k]: N rows of K, b itself rather than its panels). Pointers 0 and
+  // 2, then sizes: the point count, m, n, k.
+  int64_t m = kernel.getNumBuffers() + 1, n = m + 1, k = m + 2;
+  TensorMapSpec a = block.transposedA
+                        ? TensorMapSpec{0, k, m, kDepth, 64}
+                        : TensorMapSpec{0, m, k, kTileRows, kDepth};
+  TensorMapSpec bMap = block.transposedB
+                           ? TensorMapSpec{2, n, k, kTileCols, kDepth}
+                           : TensorMapSpec{2, k, n, kDepth, 64};
+  declareTensorMaps(mb, loc, name, {a, bMap});
   // As the runtime encodes them: aligned whole chunks (the fast copies'
   // test), a single batch (the maps cover batch 0), extents below 2^31.
+  Value tmaB = block.transposedB ? rowsOfWholeChunks(g, block, block.B, block.K)
+                                 : g.fastB;
   Value limit = g.c(int64_t(1) << 31);
   Value byTma =
-      g.both(g.both(g.both(g.fastA, g.fastB), g.eq(block.batches, g.c(1))),
+      g.both(g.both(g.both(g.fastA, tmaB), g.eq(block.batches, g.c(1))),
              g.both(g.both(g.ult(block.M, limit), g.ult(block.N, limit)),
                     g.ult(block.K, limit)));
   auto init = b.create<scf::IfOp>(loc, TypeRange{}, byTma, /*withElse=*/false);
