@@ -32,6 +32,7 @@
 #include "FlashAttention.h"
 #include "../common/TileLowering.h"
 #include "FlashTiles.h"
+#include "WgmmaMatmul.h"
 #include "tessera/Backend/Symbols.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -254,9 +255,11 @@ void buildFlashAttentionVariants(ttile::KernelOp kernel, OpBuilder &mb) {
   std::string symbol = kernelSymbol(kernel.getSymName().str());
   for (int64_t width : kFlashWidths) {
     std::string variant = flashAttentionVariant(symbol, width);
-    if (kernel.getKind() == "attention")
+    if (kernel.getKind() == "attention") {
       buildForward(kernel, width, variant, mb);
-    else
+      buildWgmmaFlashForward(kernel, width, kQueries, variant + kSm90aSuffix,
+                             mb);
+    } else
       buildFlashAttentionGrad(kernel, width, variant, mb);
   }
 }

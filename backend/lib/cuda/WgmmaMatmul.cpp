@@ -33,6 +33,7 @@
 #include "../common/TileLowering.h"
 #include "TensorCoreMatmul.h"
 #include "TensorMaps.h"
+#include "WgmmaOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
@@ -60,7 +61,6 @@ constexpr int64_t kAStageBytes = kTileRows * kDepth * 2;
 constexpr int64_t kStageBytes = kAStageBytes + kTileCols * kDepth * 2;
 constexpr int64_t kWarpgroupRows = 64;
 constexpr int64_t kSums = kTileCols / 2; // f32 a thread: 64 x 256 / 128
-constexpr int64_t kSwizzle128 = 1;       // the descriptor's layout type
 // The two warpgroups that multiply; with the TMA unit, a third copies.
 constexpr int64_t kConsumerThreads = 2 * 128;
 constexpr int64_t kTmaThreads = kConsumerThreads + 128;
@@ -136,58 +136,25 @@ struct WgmmaBuilder : TensorCoreOps {
     b.create<NVVM::CpAsyncCommitGroupOp>(loc);
   }
 
-  // A shared-memory matrix descriptor: the start address and the two
-  // distances in 16-byte units, the 128-byte swizzle.
   Value descriptor(Value start, int64_t leading, int64_t stride) {
-    Value field = b.create<arith::AndIOp>(
-        loc, b.create<arith::ShRUIOp>(loc, start, c(4)), c(0x3FFF));
-    int64_t fixed =
-        ((leading >> 4) << 16) | ((stride >> 4) << 32) | (kSwizzle128 << 62);
-    return b.create<arith::OrIOp>(loc, field, c(fixed));
+    return wgmmaDescriptor(*this, start, leading, stride);
   }
-
   void instruction(StringRef text, ValueRange operands = {},
                    StringRef constraints = "") {
-    b.create<LLVM::InlineAsmOp>(loc, Type(), operands, text, constraints,
-                                /*has_side_effects=*/true,
-                                /*is_align_stack=*/false,
-                                LLVM::AsmDialectAttr(), ArrayAttr());
+    ptxInstruction(b, loc, text, operands, constraints);
   }
-  // `text` with the sums as operands 0 to kSums - 1, read and written,
-  // then `inputs`; returns the sums it leaves.
   SmallVector<Value> onSums(StringRef text, ValueRange sums, ValueRange inputs,
                             StringRef inputConstraints) {
-    SmallVector<std::string> constraints(kSums, "=f");
-    if (!inputConstraints.empty())
-      constraints.push_back(inputConstraints.str());
-    for (int64_t i = 0; i < kSums; ++i)
-      constraints.push_back(std::to_string(i));
-    SmallVector<Value> operands(inputs);
-    llvm::append_range(operands, sums);
-    auto type = LLVM::LLVMStructType::getLiteral(
-        b.getContext(), SmallVector<Type>(kSums, f32()));
-    Value result =
-        b.create<LLVM::InlineAsmOp>(
-             loc, type, operands, text, llvm::join(constraints, ","),
-             /*has_side_effects=*/true,
-             /*is_align_stack=*/false, LLVM::AsmDialectAttr(), ArrayAttr())
-            .getResult(0);
-    SmallVector<Value> out;
-    for (int64_t i = 0; i < kSums; ++i)
-      out.push_back(b.create<LLVM::ExtractValueOp>(loc, result, i));
-    return out;
+    return ptxOnSums(b, loc, text, sums, inputs, inputConstraints);
   }
   // sums += the product of the 64 x 16 and 16 x 256 matrices the
   // descriptors point at.
   SmallVector<Value> wgmma(Value descA, Value descB, bool bKMajor,
                            ValueRange sums) {
-    SmallVector<std::string> names;
-    for (int64_t i = 0; i < kSums; ++i)
-      names.push_back("$" + std::to_string(i));
     std::string text =
         "{\n.reg .pred p;\nsetp.ne.b32 p, $" + std::to_string(kSums + 2) +
-        ", 0;\nwgmma.mma_async.sync.aligned.m64n256k16.f32.bf16.bf16 {" +
-        llvm::join(names, ", ") + "}, $" + std::to_string(kSums) + ", $" +
+        ", 0;\nwgmma.mma_async.sync.aligned.m64n256k16.f32.bf16.bf16 " +
+        ptxOperandList(0, kSums) + ", $" + std::to_string(kSums) + ", $" +
         std::to_string(kSums + 1) + ", p, 1, 1, " +
         (blk.transposedA ? "1" : "0") + ", " + (bKMajor ? "0" : "1") + ";\n}";
     return onSums(text, sums, ValueRange{descA, descB, c32(1)}, "l,l,r");
