@@ -78,23 +78,16 @@ void buildForward(ttile::KernelOp kernel, int64_t width,
                  f.add(f.mul(stage, f.c(stageElements(width))),
                        f.c(ofV ? kKeys * width : 0)));
   };
-  // The block's queries; rows past the last repeat it (their results are
-  // not stored).
-  Value last = f.sub(S, f.c(1));
-  Value yes = b.create<arith::ConstantIntOp>(loc, 1, 1);
-  f.stageRows(
-      kQueries, f.c(0), Q, qBase,
-      [&](Value r) { return f.min(f.add(k.row0, r), last); },
-      [&](Value) { return yes; });
-  b.create<NVVM::CpAsyncCommitGroupOp>(loc);
+  auto stageRows = [&](int64_t rows, Value dst, Value src, Value base,
+                       function_ref<Value(Value)> index,
+                       function_ref<Value(Value)> inside) {
+    f.stageRows(rows, dst, src, base, index, inside);
+  };
+  f.stageQueries(stageRows, kQueries, f.c(0), Q, qBase, k.row0, S);
   // Keys and values of `tile` into `stage`; past the last, zeros.
   auto load = [&](Value tile, Value stage) {
-    Value key0 = f.mul(tile, f.c(kKeys));
-    auto index = [&](Value r) { return f.add(key0, r); };
-    auto inside = [&](Value r) { return f.ult(f.add(key0, r), T); };
-    f.stageRows(kKeys, stageBase(stage, false), K, kBase, index, inside);
-    f.stageRows(kKeys, stageBase(stage, true), V, kBase, index, inside);
-    b.create<NVVM::CpAsyncCommitGroupOp>(loc);
+    f.stageKeysAndValues(stageRows, kKeys, tile, stageBase(stage, false),
+                         stageBase(stage, true), K, V, kBase, T);
   };
   Value scale = b.create<LLVM::FPExtOp>(
       loc, f.f32(), b.create<LLVM::LoadOp>(loc, f.narrow(), scaleBuffer, 2));
@@ -165,20 +158,11 @@ void buildForward(ttile::KernelOp kernel, int64_t width,
     }
     SmallVector<Value> corr(kRows), m(kRows), l(kRows);
     for (int64_t r = 0; r < kRows; ++r) {
-      auto &frags = s[r / 2];
-      int64_t h = r % 2;
-      Value rowMax = minusInf;
-      for (auto &frag : frags)
-        rowMax = f.maxf(rowMax, f.maxf(frag[2 * h], frag[2 * h + 1]));
-      m[r] = f.maxf(state[r], f.quadMax(rowMax));
-      corr[r] = f.ex2(f.subf(state[r], m[r]));
-      Value sum = zero;
-      for (auto &frag : frags)
-        for (int64_t i = 2 * h; i < 2 * h + 2; ++i) {
-          frag[i] = f.ex2(f.subf(frag[i], m[r]));
-          sum = f.addf(sum, frag[i]);
-        }
-      l[r] = f.addf(f.mulf(state[kRows + r], corr[r]), sum);
+      FlashTiles::SoftmaxRow next =
+          f.softmaxRow(s[r / 2], r % 2, state[r], state[kRows + r]);
+      m[r] = next.m;
+      corr[r] = next.corr;
+      l[r] = next.l;
     }
     FlashTiles::Fragments o(kRowTiles);
     for (int64_t rt = 0; rt < kRowTiles; ++rt)
@@ -205,27 +189,12 @@ void buildForward(ttile::KernelOp kernel, int64_t width,
   ValueRange done = loop.getResults();
   for (int64_t r = 0; r < kRows; ++r) {
     int64_t rt = r / 2, h = r % 2;
-    Value l = f.quadSum(done[kRows + r]);
-    Value none =
-        b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OEQ, l, zero);
     Value row = f.add(k.row0, f.add(f.mul(f.warp, f.c(kWarpRows)),
                                     f.add(f.g, f.c(rt * 16 + 8 * h))));
-    auto store = b.create<scf::IfOp>(loc, TypeRange{}, f.ult(row, S),
-                                     /*withElse=*/false);
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToStart(store.thenBlock());
-    for (int64_t et = 0; et < width / 8; ++et) {
-      Value pair[2];
-      for (int64_t i = 0; i < 2; ++i) {
-        Value x = done[2 * kRows + (rt * width / 8 + et) * 4 + 2 * h + i];
-        pair[i] = f.select(none, zero, b.create<arith::DivFOp>(loc, x, l));
-      }
-      Value element =
-          f.add(qBase, f.add(f.mul(row, W),
-                             f.add(f.c(et * 8), f.mul(f.quad, f.c(2)))));
-      b.create<LLVM::StoreOp>(loc, f.packPair(pair[0], pair[1]),
-                              f.at(out, f.bf16(), element), 4);
-    }
+    f.storeResultRow(
+        out, qBase, row, S, done[kRows + r], [&](int64_t et, int64_t i) {
+          return done[2 * kRows + (rt * width / 8 + et) * 4 + 2 * h + i];
+        });
   }
 }
 

@@ -6,6 +6,8 @@
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 
+#include <limits>
+
 using namespace mlir;
 
 namespace tessera {
@@ -184,6 +186,69 @@ void FlashTiles::mmaRegistersByColumns(Fragments &acc, const Fragments &p,
         acc[t][2 * pair + 1] = mma(a[t], {r[2], r[3]}, acc[t][2 * pair + 1]);
       }
     }
+  }
+}
+
+void FlashTiles::stageQueries(StageRowsFn stage, int64_t rows, Value dst,
+                              Value q, Value base, Value row0, Value extent) {
+  Value last = sub(extent, c(1));
+  Value yes = b.create<arith::ConstantIntOp>(loc, 1, 1);
+  stage(
+      rows, dst, q, base, [&](Value r) { return min(add(row0, r), last); },
+      [&](Value) { return yes; });
+  b.create<NVVM::CpAsyncCommitGroupOp>(loc);
+}
+
+void FlashTiles::stageKeysAndValues(StageRowsFn stage, int64_t keys, Value tile,
+                                    Value keyDst, Value valueDst, Value k,
+                                    Value v, Value base, Value extent) {
+  Value key0 = mul(tile, c(keys));
+  auto index = [&](Value r) { return add(key0, r); };
+  auto inside = [&](Value r) { return ult(add(key0, r), extent); };
+  stage(keys, keyDst, k, base, index, inside);
+  stage(keys, valueDst, v, base, index, inside);
+  b.create<NVVM::CpAsyncCommitGroupOp>(loc);
+}
+
+FlashTiles::SoftmaxRow
+FlashTiles::softmaxRow(SmallVector<SmallVector<Value>> &frags, int64_t h,
+                       Value m, Value l) {
+  Value rowMax = f32Const(-std::numeric_limits<double>::infinity());
+  for (auto &frag : frags)
+    rowMax = maxf(rowMax, maxf(frag[2 * h], frag[2 * h + 1]));
+  SoftmaxRow next;
+  next.m = maxf(m, quadMax(rowMax));
+  next.corr = ex2(subf(m, next.m));
+  Value sum = f32Const(0.0);
+  for (auto &frag : frags)
+    for (int64_t i = 2 * h; i < 2 * h + 2; ++i) {
+      frag[i] = ex2(subf(frag[i], next.m));
+      sum = addf(sum, frag[i]);
+    }
+  next.l = addf(mulf(l, next.corr), sum);
+  return next;
+}
+
+void FlashTiles::storeResultRow(Value out, Value base, Value row, Value extent,
+                                Value l,
+                                function_ref<Value(int64_t, int64_t)> value) {
+  Value zero = f32Const(0.0);
+  Value sum = quadSum(l);
+  Value none =
+      b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OEQ, sum, zero);
+  auto store = b.create<scf::IfOp>(loc, TypeRange{}, ult(row, extent),
+                                   /*withElse=*/false);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(store.thenBlock());
+  for (int64_t et = 0; et < W / 8; ++et) {
+    Value pair[2];
+    for (int64_t i = 0; i < 2; ++i)
+      pair[i] =
+          select(none, zero, b.create<arith::DivFOp>(loc, value(et, i), sum));
+    Value element =
+        add(base, add(mul(row, c(W)), add(c(et * 8), mul(quad, c(2)))));
+    b.create<LLVM::StoreOp>(loc, packPair(pair[0], pair[1]),
+                            at(out, narrow(), element), 4);
   }
 }
 

@@ -57,6 +57,43 @@ struct FlashTiles : TensorCoreOps {
                  llvm::function_ref<mlir::Value(mlir::Value)> index,
                  llvm::function_ref<mlir::Value(mlir::Value)> inside);
 
+  // The forward's pieces every variant shares (FlashAttention.cpp,
+  // WgmmaFlash.cpp). `stage` copies rows into shared memory as stageRows
+  // does, in the variant's own layout.
+  using StageRowsFn = llvm::function_ref<void(
+      int64_t rows, mlir::Value dst, mlir::Value src, mlir::Value base,
+      llvm::function_ref<mlir::Value(mlir::Value)> index,
+      llvm::function_ref<mlir::Value(mlir::Value)> inside)>;
+  // The block's `rows` queries from row `row0` of a batch of `extent`
+  // (rows past the last repeat it: their results are not stored), as one
+  // cp.async group.
+  void stageQueries(StageRowsFn stage, int64_t rows, mlir::Value dst,
+                    mlir::Value q, mlir::Value base, mlir::Value row0,
+                    mlir::Value extent);
+  // Tile `tile` of `keys` keys and values (zeros past `extent`) to
+  // `keyDst` and `valueDst`, as one cp.async group.
+  void stageKeysAndValues(StageRowsFn stage, int64_t keys, mlir::Value tile,
+                          mlir::Value keyDst, mlir::Value valueDst,
+                          mlir::Value k, mlir::Value v, mlir::Value base,
+                          mlir::Value extent);
+  // One row's softmax step: half h (rows g + 8 h) of a row tile's score
+  // fragments, scaled to base 2, become p = 2^(x - m'); m' and l' are
+  // the running maximum and sum after the tile, from the old m and l, and
+  // `corr` = 2^(m - m') rescales the old output.
+  struct SoftmaxRow {
+    mlir::Value m, corr, l;
+  };
+  SoftmaxRow
+  softmaxRow(llvm::SmallVector<llvm::SmallVector<mlir::Value>> &frags,
+             int64_t h, mlir::Value m, mlir::Value l);
+  // Row `row` of the result, when below `extent`: o / l with l the row's
+  // partial sums `l` added over its quad (0 with no keys), rounded to the
+  // operand type, two columns a store; `value(et, i)` is element i (0 or 1)
+  // of the row's half of output fragment et.
+  void storeResultRow(mlir::Value out, mlir::Value base, mlir::Value row,
+                      mlir::Value extent, mlir::Value l,
+                      llvm::function_ref<mlir::Value(int64_t, int64_t)> value);
+
   // acc[t][f] += a b over k in [0, depth), ascending by 16: a's rows
   // row0(t) + [0, 16) of shared rows at `aBase` ([row][k]), b's columns
   // 8 f + [0, 8) of shared rows at `bBase` ([column][k]). depth W.

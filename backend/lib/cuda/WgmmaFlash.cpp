@@ -196,22 +196,16 @@ void buildWgmmaFlashForward(ttile::KernelOp kernel, int64_t width,
   fw.skew = f.sub(fw.address, raw);
   Value warpgroup = f.div(f.tid, f.c(128));
 
-  // The block's queries, once; rows past the last repeat it (their
-  // results are not stored).
-  Value last = f.sub(S, f.c(1));
-  Value yes = b.create<arith::ConstantIntOp>(loc, 1, 1);
-  fw.stage(
-      queries, f.c(0), Q, qBase,
-      [&](Value r) { return f.min(f.add(k.row0, r), last); },
-      [&](Value) { return yes; });
-  b.create<NVVM::CpAsyncCommitGroupOp>(loc);
+  auto stageRows = [&](int64_t rows, Value dst, Value src, Value base,
+                       function_ref<Value(Value)> index,
+                       function_ref<Value(Value)> inside) {
+    fw.stage(rows, dst, src, base, index, inside);
+  };
+  // The block's queries, once.
+  f.stageQueries(stageRows, queries, f.c(0), Q, qBase, k.row0, S);
   auto load = [&](Value tile, Value stage) {
-    Value key0 = f.mul(tile, f.c(kKeys));
-    auto index = [&](Value r) { return f.add(key0, r); };
-    auto inside = [&](Value r) { return f.ult(f.add(key0, r), T); };
-    fw.stage(kKeys, fw.stageOffset(stage, false), K, kBase, index, inside);
-    fw.stage(kKeys, fw.stageOffset(stage, true), V, kBase, index, inside);
-    b.create<NVVM::CpAsyncCommitGroupOp>(loc);
+    f.stageKeysAndValues(stageRows, kKeys, tile, fw.stageOffset(stage, false),
+                         fw.stageOffset(stage, true), K, V, kBase, T);
   };
   Value scale = b.create<LLVM::FPExtOp>(
       loc, f.f32(), b.create<LLVM::LoadOp>(loc, f.narrow(), scaleBuffer, 2));
@@ -269,18 +263,11 @@ void buildWgmmaFlashForward(ttile::KernelOp kernel, int64_t width,
     f.maskPast(s, f.mul(t, f.c(kKeys)), T, minusInf);
     SmallVector<Value> corr(2), m(2), l(2);
     for (int64_t h = 0; h < 2; ++h) {
-      Value rowMax = minusInf;
-      for (auto &frag : s[0])
-        rowMax = f.maxf(rowMax, f.maxf(frag[2 * h], frag[2 * h + 1]));
-      m[h] = f.maxf(state[h], f.quadMax(rowMax));
-      corr[h] = f.ex2(f.subf(state[h], m[h]));
-      Value sum = zero;
-      for (auto &frag : s[0])
-        for (int64_t i = 2 * h; i < 2 * h + 2; ++i) {
-          frag[i] = f.ex2(f.subf(frag[i], m[h]));
-          sum = f.addf(sum, frag[i]);
-        }
-      l[h] = f.addf(f.mulf(state[2 + h], corr[h]), sum);
+      FlashTiles::SoftmaxRow next =
+          f.softmaxRow(s[0], h, state[h], state[2 + h]);
+      m[h] = next.m;
+      corr[h] = next.corr;
+      l[h] = next.l;
     }
     SmallVector<Value> o;
     for (int64_t i = 0; i < width / 2; ++i)
@@ -293,28 +280,12 @@ void buildWgmmaFlashForward(ttile::KernelOp kernel, int64_t width,
   // result = o / l, or 0 with no keys; two columns a store.
   ValueRange done = loop.getResults();
   for (int64_t h = 0; h < 2; ++h) {
-    Value l = f.quadSum(done[2 + h]);
-    Value none =
-        b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OEQ, l, zero);
     Value row =
         f.add(k.row0, f.add(rows, f.add(f.mul(f.rem(f.warp, f.c(4)), f.c(16)),
                                         f.add(f.g, f.c(8 * h)))));
-    auto store = b.create<scf::IfOp>(loc, TypeRange{}, f.ult(row, S),
-                                     /*withElse=*/false);
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToStart(store.thenBlock());
-    for (int64_t et = 0; et < width / 8; ++et) {
-      Value pair[2];
-      for (int64_t i = 0; i < 2; ++i) {
-        Value x = done[4 + et * 4 + 2 * h + i];
-        pair[i] = f.select(none, zero, b.create<arith::DivFOp>(loc, x, l));
-      }
-      Value element =
-          f.add(qBase, f.add(f.mul(row, W),
-                             f.add(f.c(et * 8), f.mul(f.quad, f.c(2)))));
-      b.create<LLVM::StoreOp>(loc, f.packPair(pair[0], pair[1]),
-                              f.at(out, f.narrow(), element), 4);
-    }
+    f.storeResultRow(
+        out, qBase, row, S, done[2 + h],
+        [&](int64_t et, int64_t i) { return done[4 + et * 4 + 2 * h + i]; });
   }
   // Nothing in flight when the block ends (with no keys, the queries).
   b.setInsertionPointAfter(passes);
