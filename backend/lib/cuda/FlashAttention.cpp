@@ -65,24 +65,15 @@ void buildForward(ttile::KernelOp kernel, int64_t width,
   FlashKernel k = openFlashKernel(
       kernel, symbol, queryElements(width) + kStages * stageElements(width),
       /*rowsSize=*/0, kQueries, f, mb);
-  // Buffers: q, k, v, scale, the result, two scratch buffers (the Tile IR
-  // kernel's); extents s, t, d, e, row blocks.
-  Value Q = k.buffer(0), K = k.buffer(1), V = k.buffer(2),
-        scaleBuffer = k.buffer(3), out = k.buffer(4);
-  Value S = k.size(0), T = k.size(1), W = f.c(width);
-  Value qBase = f.mul(k.batch, f.mul(S, W));
-  Value kBase = f.mul(k.batch, f.mul(T, W));
-  f.fast = f.both(f.aligned(Q, 16), f.both(f.aligned(K, 16), f.aligned(V, 16)));
+  FlashForwardOperands ops = flashForwardOperands(k, f);
+  Value Q = ops.q, K = ops.k, V = ops.v, scaleBuffer = ops.scale, out = ops.out,
+        S = ops.s, T = ops.t, qBase = ops.qBase, kBase = ops.kBase;
   auto stageBase = [&](Value stage, bool ofV) {
     return f.add(f.c(queryElements(width)),
                  f.add(f.mul(stage, f.c(stageElements(width))),
                        f.c(ofV ? kKeys * width : 0)));
   };
-  auto stageRows = [&](int64_t rows, Value dst, Value src, Value base,
-                       function_ref<Value(Value)> index,
-                       function_ref<Value(Value)> inside) {
-    f.stageRows(rows, dst, src, base, index, inside);
-  };
+  auto stageRows = [&](auto &&...args) { f.stageRows(args...); };
   f.stageQueries(stageRows, kQueries, f.c(0), Q, qBase, k.row0, S);
   // Keys and values of `tile` into `stage`; past the last, zeros.
   auto load = [&](Value tile, Value stage) {
@@ -120,14 +111,7 @@ void buildForward(ttile::KernelOp kernel, int64_t width,
     // not what holds a tile back.
     b.create<NVVM::CpAsyncWaitGroupOp>(loc, 0);
     b.create<NVVM::Barrier0Op>(loc);
-    Value next = f.add(t, f.c(1));
-    {
-      auto request = b.create<scf::IfOp>(loc, TypeRange{}, f.ult(next, tiles),
-                                         /*withElse=*/false);
-      OpBuilder::InsertionGuard guard(b);
-      b.setInsertionPointToStart(request.thenBlock());
-      load(next, f.rem(next, f.c(kStages)));
-    }
+    f.requestNextTile(t, tiles, kStages, load);
     Value stage = f.rem(t, f.c(kStages));
     ValueRange state = loop.getRegionIterArgs();
     FlashTiles::Fragments s = f.zeros(kRowTiles, kKeys);

@@ -210,6 +210,16 @@ void FlashTiles::stageKeysAndValues(StageRowsFn stage, int64_t keys, Value tile,
   b.create<NVVM::CpAsyncCommitGroupOp>(loc);
 }
 
+void FlashTiles::requestNextTile(Value t, Value tiles, int64_t stages,
+                                 function_ref<void(Value, Value)> load) {
+  Value next = add(t, c(1));
+  auto request = b.create<scf::IfOp>(loc, TypeRange{}, ult(next, tiles),
+                                     /*withElse=*/false);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(request.thenBlock());
+  load(next, rem(next, c(stages)));
+}
+
 FlashTiles::SoftmaxRow
 FlashTiles::softmaxRow(SmallVector<SmallVector<Value>> &frags, int64_t h,
                        Value m, Value l) {
@@ -309,6 +319,22 @@ FlashKernel openFlashKernel(ttile::KernelOp kernel, const std::string &symbol,
   b.create<LLVM::ReturnOp>(loc, ValueRange{});
   b.setInsertionPointToStart(inside.thenBlock());
   return k;
+}
+
+FlashForwardOperands flashForwardOperands(const FlashKernel &k, FlashTiles &f) {
+  FlashForwardOperands o;
+  o.q = k.buffer(0);
+  o.k = k.buffer(1);
+  o.v = k.buffer(2);
+  o.scale = k.buffer(3);
+  o.out = k.buffer(4);
+  o.s = k.size(0);
+  o.t = k.size(1);
+  o.qBase = f.mul(k.batch, f.mul(o.s, f.c(f.W)));
+  o.kBase = f.mul(k.batch, f.mul(o.t, f.c(f.W)));
+  f.fast = f.both(f.aligned(o.q, 16),
+                  f.both(f.aligned(o.k, 16), f.aligned(o.v, 16)));
+  return o;
 }
 
 Value FlashKernel::size(unsigned i) const {

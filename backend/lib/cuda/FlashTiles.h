@@ -76,6 +76,10 @@ struct FlashTiles : TensorCoreOps {
                           mlir::Value keyDst, mlir::Value valueDst,
                           mlir::Value k, mlir::Value v, mlir::Value base,
                           mlir::Value extent);
+  // Tile t + 1, if there is one of `tiles`, requested by `load(tile,
+  // stage)` into stage (t + 1) % stages.
+  void requestNextTile(mlir::Value t, mlir::Value tiles, int64_t stages,
+                       llvm::function_ref<void(mlir::Value, mlir::Value)> load);
   // One row's softmax step: half h (rows g + 8 h) of a row tile's score
   // fragments, scaled to base 2, become p = 2^(x - m'); m' and l' are
   // the running maximum and sum after the tile, from the old m and l, and
@@ -124,5 +128,14 @@ FlashKernel openFlashKernel(ttile::KernelOp kernel, const std::string &symbol,
                             int64_t sharedElements, unsigned rowsSize,
                             int64_t blockRows, FlashTiles &f,
                             mlir::OpBuilder &mb, int64_t minBlocksPerSM = 0);
+
+// A forward kernel's operands (buffers q, k, v, scale, the result; extents
+// s, t; the Tile IR kernel's) and where the block's batch starts in q and
+// the result, and in k and v. Sets `f.fast` (q, k and v 16-byte aligned:
+// cp.async).
+struct FlashForwardOperands {
+  mlir::Value q, k, v, scale, out, s, t, qBase, kBase;
+};
+FlashForwardOperands flashForwardOperands(const FlashKernel &k, FlashTiles &f);
 
 } // namespace tessera

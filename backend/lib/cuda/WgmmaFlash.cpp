@@ -182,25 +182,16 @@ void buildWgmmaFlashForward(ttile::KernelOp kernel, int64_t width,
       fw.queryBytes() + kStages * fw.stageBytes() + kAtomBytes; // to align
   FlashKernel k = openFlashKernel(kernel, symbol, bytes / 2,
                                   /*rowsSize=*/0, queries, f, mb);
-  // Buffers: q, k, v, scale, the result (the Tile IR kernel's); extents s,
-  // t, d, e, row blocks.
-  Value Q = k.buffer(0), K = k.buffer(1), V = k.buffer(2),
-        scaleBuffer = k.buffer(3), out = k.buffer(4);
-  Value S = k.size(0), T = k.size(1), W = f.c(width);
-  Value qBase = f.mul(k.batch, f.mul(S, W));
-  Value kBase = f.mul(k.batch, f.mul(T, W));
-  f.fast = f.both(f.aligned(Q, 16), f.both(f.aligned(K, 16), f.aligned(V, 16)));
+  FlashForwardOperands ops = flashForwardOperands(k, f);
+  Value Q = ops.q, K = ops.k, V = ops.v, scaleBuffer = ops.scale, out = ops.out,
+        S = ops.s, T = ops.t, qBase = ops.qBase, kBase = ops.kBase;
   Value raw = b.create<LLVM::PtrToIntOp>(loc, b.getI64Type(), f.shared);
   fw.address = b.create<arith::AndIOp>(loc, f.add(raw, f.c(kAtomBytes - 1)),
                                        f.c(~(kAtomBytes - 1)));
   fw.skew = f.sub(fw.address, raw);
   Value warpgroup = f.div(f.tid, f.c(128));
 
-  auto stageRows = [&](int64_t rows, Value dst, Value src, Value base,
-                       function_ref<Value(Value)> index,
-                       function_ref<Value(Value)> inside) {
-    fw.stage(rows, dst, src, base, index, inside);
-  };
+  auto stageRows = [&](auto &&...args) { fw.stage(args...); };
   // The block's queries, once.
   f.stageQueries(stageRows, queries, f.c(0), Q, qBase, k.row0, S);
   auto load = [&](Value tile, Value stage) {
@@ -242,14 +233,7 @@ void buildWgmmaFlashForward(ttile::KernelOp kernel, int64_t width,
     b.create<NVVM::CpAsyncWaitGroupOp>(loc, 0);
     ptxInstruction(b, loc, "fence.proxy.async.shared::cta;");
     b.create<NVVM::Barrier0Op>(loc);
-    Value next = f.add(t, f.c(1));
-    {
-      auto request = b.create<scf::IfOp>(loc, TypeRange{}, f.ult(next, tiles),
-                                         /*withElse=*/false);
-      OpBuilder::InsertionGuard guard(b);
-      b.setInsertionPointToStart(request.thenBlock());
-      load(next, f.rem(next, f.c(kStages)));
-    }
+    f.requestNextTile(t, tiles, kStages, load);
     Value stage = f.rem(t, f.c(kStages));
     ValueRange state = loop.getRegionIterArgs();
     SmallVector<Value> flat = fw.scores(stage, rows);
