@@ -20,6 +20,16 @@
 // each result adds, from zero, one product of 16 consecutive k at a time in
 // ascending order from the start of its segment, k past its end zeros.
 //
+// Where the TMA unit can read both operands (the kernel tests at run time
+// what the runtime tested before encoding their tensor maps: TensorMaps.h),
+// a third warpgroup copies instead: one of its threads has the TMA unit
+// write each stage in the same layouts (a box of a's 128 rows, or two of
+// a transposed a's 64 columns; four boxes of b's 64 columns, or one of
+// 256 rows of a b read as [n, k], which then lies k-major as a does) and
+// `full` and `empty` mbarriers a stage replace the barriers below; the
+// multiplying warpgroups keep one group of wgmma in flight and take the
+// copying warpgroup's registers (setmaxnreg). Otherwise, as follows.
+//
 // Synchronisation, per stage t: this thread's copies of stage t have landed
 // (cp.async.wait_group), are made visible to the tensor cores' reads
 // (fence.proxy.async: cp.async writes through the generic proxy, wgmma
@@ -413,14 +423,15 @@ void buildWgmmaVariant(ttile::KernelOp kernel, const std::string &symbol,
                            : TensorMapSpec{2, k, n, kDepth, 64};
   declareTensorMaps(mb, loc, name, {a, bMap});
   // As the runtime encodes them: aligned whole chunks (the fast copies'
-  // test), a single batch (the maps cover batch 0), extents below 2^31.
+  // test), a single batch (the maps cover batch 0), extents from 1 to
+  // 2^31 - 1 (M and N are at least 1 where a block runs).
   Value tmaB = block.transposedB ? rowsOfWholeChunks(g, block, block.B, block.K)
                                  : g.fastB;
   Value limit = g.c(int64_t(1) << 31);
   Value byTma =
       g.both(g.both(g.both(g.fastA, tmaB), g.eq(block.batches, g.c(1))),
              g.both(g.both(g.ult(block.M, limit), g.ult(block.N, limit)),
-                    g.ult(block.K, limit)));
+                    g.both(g.ult(block.K, limit), g.ult(g.c(0), block.K))));
   auto init = b.create<scf::IfOp>(loc, TypeRange{}, byTma, /*withElse=*/false);
   {
     OpBuilder::InsertionGuard guard(b);
