@@ -108,7 +108,9 @@ ENTRY_DIMS = {"long_rows": {"C": 9000},
               "vjp64": {"B": 2, "S": 150, "T": 200, "D": 64},
               "vjp128": {"B": 3, "S": 300, "T": 130, "D": 128},
               "half64": {"B": 2, "S": 200, "T": 77, "D": 64},
-              "half_vjp128": {"B": 2, "S": 130, "T": 150, "D": 128}}
+              "half_vjp128": {"B": 2, "S": 130, "T": 150, "D": 128},
+              # 4 x 1000 rows as one product: 160 tiles of 128 x 256.
+              "linear3d": {"B": 4, "S": 1000, "D": 64, "E": 1056}}
 ENTRY = re.compile(r"^entry (\w+)\((.*)\) -> \((.*)\)\s+symbol")
 ARG = re.compile(r"(\S+): (\w+)(?:\[([^\]]*)\])?")
 # bf16 and fp8 inputs are given as f32 .npy files; the runtime rounds them.

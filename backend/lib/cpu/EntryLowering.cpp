@@ -121,7 +121,7 @@ private:
   std::pair<Value, Value> gpuMatmulLaunch(ttile::LaunchOp op,
                                           ttile::KernelOp kernel,
                                           const std::string &symbol,
-                                          Value points);
+                                          Value points, Value sizes);
 
   // Ends the block of `op` after it with a check of `ok`: on failure,
   // branch to the cleanup block, which frees the temporaries and returns
@@ -229,7 +229,8 @@ Value EntryLowering::kernelName(Location l, const std::string &symbol) {
 // batches x panels x row blocks.
 std::pair<Value, Value>
 EntryLowering::gpuMatmulLaunch(ttile::LaunchOp op, ttile::KernelOp kernel,
-                               const std::string &symbol, Value points) {
+                               const std::string &symbol, Value points,
+                               Value sizes) {
   Location l = op.getLoc();
   Type i64 = b.getI64Type();
   auto size = [&](int i) { return castTo(b, l, op.getSizes()[i], i64); };
@@ -238,6 +239,33 @@ EntryLowering::gpuMatmulLaunch(ttile::LaunchOp op, ttile::KernelOp kernel,
   Value divisor = b.create<LLVM::UMaxOp>(l, perBatch, i64Const(b, l, 1));
   Value batches = b.create<LLVM::UDivOp>(l, points, divisor);
   Value m = size(0), n = size(1);
+  // Batches of [m, k] a one after the other times one b (its batch stride
+  // 0: a linear layer's weight), each summed whole (one segment of k), are
+  // one product of all the batches' rows: the kernel is told so (the
+  // points of one batch, m times the batches), so that its tiles cover
+  // rows of every batch and the TMA unit reads a as one matrix. Every
+  // result is the same sum in the same order.
+  auto info = kernel->getAttrOfType<DictionaryAttr>("ttile.matmul");
+  bool segments = info.getAs<IntegerAttr>("segment").getInt() != 0;
+  if (!info.getAs<BoolAttr>("lhs_transposed").getValue()) {
+    auto eq = [&](Value x, Value y) {
+      return b.create<LLVM::ICmpOp>(l, LLVM::ICmpPredicate::eq, x, y);
+    };
+    Value zero = i64Const(b, l, 0), one = i64Const(b, l, 1);
+    Value flat = b.create<LLVM::AndOp>(
+        l, eq(size(op.getSizes().size() - 1), zero),
+        eq(size(3), b.create<LLVM::MulOp>(l, m, size(2))));
+    if (segments)
+      flat = b.create<LLVM::AndOp>(l, flat, eq(size(6), one));
+    m = b.create<LLVM::SelectOp>(l, flat, b.create<LLVM::MulOp>(l, batches, m),
+                                 m);
+    batches = b.create<LLVM::SelectOp>(l, flat, one, batches);
+    b.create<LLVM::StoreOp>(
+        l, b.create<LLVM::SelectOp>(l, flat, perBatch, points), sizes);
+    Value mSlot = b.create<LLVM::GEPOp>(l, llvmPtrType(ctx), i64, sizes,
+                                        ArrayRef<LLVM::GEPArg>{1});
+    b.create<LLVM::StoreOp>(l, m, mSlot);
+  }
   Value blocks, name;
   // From the smallest tile up: a larger one replaces it when it has enough
   // blocks.
@@ -361,7 +389,8 @@ Value EntryLowering::launch(ttile::LaunchOp op, ttile::KernelOp kernel,
   }
   Value name = kernelName(l, symbol);
   if (runsAsGpuMatmulTiles(kernel))
-    std::tie(tiles, name) = gpuMatmulLaunch(op, kernel, symbol, elements);
+    std::tie(tiles, name) =
+        gpuMatmulLaunch(op, kernel, symbol, elements, sizes);
   if (runsAsFlashAttention(kernel))
     std::tie(tiles, name) =
         flashAttentionLaunch(op, kernel, symbol, elements, tiles, name);
