@@ -110,7 +110,9 @@ ENTRY_DIMS = {"long_rows": {"C": 9000},
               "half64": {"B": 2, "S": 200, "T": 77, "D": 64},
               "half_vjp128": {"B": 2, "S": 130, "T": 150, "D": 128},
               # 4 x 1000 rows as one product: 160 tiles of 128 x 256.
-              "linear3d": {"B": 4, "S": 1000, "D": 64, "E": 1056}}
+              "linear3d": {"B": 4, "S": 1000, "D": 64, "E": 1056},
+              # [-3:2] of N + M elements is one element only for N + M = 4.
+              "wrap": {"N": 2, "M": 2}}
 ENTRY = re.compile(r"^entry (\w+)\((.*)\) -> \((.*)\)\s+symbol")
 ARG = re.compile(r"(\S+): (\w+)(?:\[([^\]]*)\])?")
 # bf16 and fp8 inputs are given as f32 .npy files; the runtime rounds them.
@@ -140,9 +142,15 @@ def draw_inputs(args, rng, dims=None):
         for d in (shape.split(", ") if shape else []):
             if d.lstrip("-").isdigit():
                 extents.append(int(d))
-            else:
-                dims.setdefault(d, DIM_VALUES[len(dims) % len(DIM_VALUES)])
-                extents.append(dims[d])
+                continue
+            # A dim or an expression of dims (M+N, 2*N): each dim drawn when
+            # first seen, the expression then evaluated as integers.
+            for sym in re.findall(r"[A-Za-z_]\w*", d):
+                dims.setdefault(sym, DIM_VALUES[len(dims) % len(DIM_VALUES)])
+            expr = re.sub(r"[A-Za-z_]\w*", lambda m: str(dims[m.group(0)]), d)
+            if not re.fullmatch(r"[0-9+\-*/() ]+", expr):
+                raise ValueError(f"cannot evaluate the extent {d!r}")
+            extents.append(int(eval(expr.replace("/", "//"))))
         t = DTYPES[dtype]
         if np.issubdtype(t, np.complexfloating):
             a = (rng.standard_normal(extents)
