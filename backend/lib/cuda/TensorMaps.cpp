@@ -10,10 +10,6 @@ using namespace mlir;
 namespace tessera {
 namespace {
 
-// cuda.h's CUtensorMapDataType and CUtensorMapSwizzle values.
-constexpr uint32_t kTensorMapBFloat16 = 9;
-constexpr uint32_t kTensorMapSwizzle128 = 3;
-
 void declareWords(OpBuilder &mb, Location loc, const std::string &name,
                   ArrayRef<uint32_t> words) {
   auto type = LLVM::LLVMArrayType::get(mb.getI32Type(), words.size());
@@ -52,10 +48,11 @@ void declareTensorMaps(OpBuilder &mb, Location loc, const std::string &symbol,
                        ArrayRef<TensorMapSpec> maps) {
   SmallVector<uint32_t> words;
   for (const TensorMapSpec &m : maps)
-    words.append({static_cast<uint32_t>(m.pointer),
-                  static_cast<uint32_t>(m.rows), static_cast<uint32_t>(m.cols),
-                  kTensorMapBFloat16, static_cast<uint32_t>(m.boxRows),
-                  static_cast<uint32_t>(m.boxCols), kTensorMapSwizzle128});
+    words.append(
+        {static_cast<uint32_t>(m.pointer), static_cast<uint32_t>(m.rows),
+         static_cast<uint32_t>(m.cols), TESSERA_CUDA_TENSOR_MAP_BFLOAT16,
+         static_cast<uint32_t>(m.boxRows), static_cast<uint32_t>(m.boxCols),
+         TESSERA_CUDA_TENSOR_MAP_SWIZZLE_128B});
   static_assert(TESSERA_CUDA_TENSOR_MAP_FIELDS == 7);
   declareWords(mb, loc, symbol + TESSERA_CUDA_TENSOR_MAPS_SUFFIX, words);
 }

@@ -176,6 +176,11 @@ typedef int32_t (*tessera_device_entry_fn)(void *device,
 #define TESSERA_CUDA_TENSOR_MAPS_SUFFIX "_tensor_maps"
 #define TESSERA_CUDA_TENSOR_MAP_FIELDS 7
 #define TESSERA_CUDA_TENSOR_MAP_BYTES 128
+/* The element types and swizzle a map may name, as cuda.h numbers them. */
+#define TESSERA_CUDA_TENSOR_MAP_FLOAT16 6
+#define TESSERA_CUDA_TENSOR_MAP_FLOAT32 7
+#define TESSERA_CUDA_TENSOR_MAP_BFLOAT16 9
+#define TESSERA_CUDA_TENSOR_MAP_SWIZZLE_128B 3
 
 /* ---- Models linked into the program (since ABI version 2) ----------------
  *

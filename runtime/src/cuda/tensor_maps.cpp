@@ -4,13 +4,13 @@ namespace tessera::rt::cuda {
 
 namespace {
 
-// cuda.h's CUtensorMapDataType values this runtime knows the size of.
+// The element types tbin_abi.h names, by size.
 int elementBytes(uint32_t dataType) {
   switch (dataType) {
-  case 6: // FLOAT16
-  case 9: // BFLOAT16
+  case TESSERA_CUDA_TENSOR_MAP_FLOAT16:
+  case TESSERA_CUDA_TENSOR_MAP_BFLOAT16:
     return 2;
-  case 7: // FLOAT32
+  case TESSERA_CUDA_TENSOR_MAP_FLOAT32:
     return 4;
   default:
     return 0;

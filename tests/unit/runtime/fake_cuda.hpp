@@ -36,7 +36,7 @@ struct FakeKernel {
   // Non-zero / non-empty: `<name>_block_threads`, `<name>_tensor_maps`
   // (whose maps the kernel then takes after its 8-byte parameters).
   uint32_t blockThreads = 0;
-  std::vector<uint32_t> tensorMaps;
+  std::vector<uint32_t> tensorMaps = {};
 };
 
 // What the fake cuTensorMapEncodeTiled writes into a map's 128 bytes, so
@@ -52,8 +52,8 @@ struct FakeLaunch {
   unsigned grid[3], block[3];
   unsigned sharedBytes;
   std::vector<uint64_t> params;
-  std::vector<FakeTensorMap> tensorMaps; // as the launch passed them
-  bool mapsAligned = true;               // each at a 64-byte boundary
+  std::vector<FakeTensorMap> tensorMaps = {}; // as the launch passed them
+  bool mapsAligned = true;                    // each at a 64-byte boundary
 };
 
 struct FakeCuda {
