@@ -212,8 +212,10 @@ void buildFlashAttentionVariants(ttile::KernelOp kernel, OpBuilder &mb) {
       buildForward(kernel, width, variant, mb);
       buildWgmmaFlashForward(kernel, width, kQueries, variant + kSm90aSuffix,
                              mb);
-    } else
+    } else {
       buildFlashAttentionGrad(kernel, width, variant, mb);
+      buildWgmmaFlashGrad(kernel, width, variant + kSm90aSuffix, mb);
+    }
   }
 }
 

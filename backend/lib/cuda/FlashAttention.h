@@ -24,5 +24,9 @@ void buildWgmmaFlashForward(ttile::KernelOp kernel, int64_t width,
 void buildFlashAttentionGrad(ttile::KernelOp kernel, int64_t width,
                              const std::string &symbol, mlir::OpBuilder &mb);
 FlashGrid flashAttentionGradGrid(ttile::KernelOp kernel);
+// Their sm_90a forms: the same parameters, threads and grids, wgmma in
+// place of mma.sync (WgmmaFlashGrad.cpp).
+void buildWgmmaFlashGrad(ttile::KernelOp kernel, int64_t width,
+                         const std::string &symbol, mlir::OpBuilder &mb);
 
 } // namespace tessera

@@ -68,25 +68,6 @@ struct GradBuilder {
 
   OpBuilder &b() { return f.b; }
   Location loc() { return f.loc; }
-  Value loadNarrow(Value buffer, Value i) {
-    return b().create<LLVM::FPExtOp>(
-        loc(), f.f32(),
-        b().create<LLVM::LoadOp>(loc(), f.narrow(), f.at(buffer, f.bf16(), i),
-                                 2));
-  }
-  Value loadF32(Value buffer, Value i) {
-    return b().create<LLVM::LoadOp>(loc(), f.f32(), f.at(buffer, f.f32(), i),
-                                    4);
-  }
-  void storeF32(Value v, Value buffer, Value i) {
-    b().create<LLVM::StoreOp>(loc(), v, f.at(buffer, f.f32(), i), 4);
-  }
-  void when(Value cond, llvm::function_ref<void()> body) {
-    auto ifOp = b().create<scf::IfOp>(loc(), TypeRange{}, cond, false);
-    OpBuilder::InsertionGuard guard(b());
-    b().setInsertionPointToStart(ifOp.thenBlock());
-    body();
-  }
 
   // The block's own rows from row0 of `src` (of `extent` rows from `base`)
   // into shared element `dst`; rows past the last repeat it.
@@ -106,32 +87,6 @@ struct GradBuilder {
         shape.tileRows, dst, src, base,
         [&](Value r) { return f.add(first, r); },
         [&](Value r) { return f.ult(f.add(first, r), extent); });
-  }
-
-  // The loop over `count` tiles of the other side, two stages: `load(t,
-  // stage)` requests tile t's copies (and commits them), `step(t, stage,
-  // state)` uses them. Returns the final state.
-  ValueRange pipeline(
-      Value count, ValueRange init, llvm::function_ref<void(Value, Value)> load,
-      llvm::function_ref<SmallVector<Value>(Value, Value, ValueRange)> step) {
-    when(f.ult(f.c(0), count), [&] { load(f.c(0), f.c(0)); });
-    auto loop = b().create<scf::ForOp>(loc(), f.c(0), count, f.c(1), init);
-    {
-      OpBuilder::InsertionGuard guard(b());
-      b().setInsertionPointToStart(loop.getBody());
-      Value t = loop.getInductionVar();
-      // Tile t has landed; every warp is done with tile t - 1, whose stage
-      // tile t + 1 now takes.
-      b().create<NVVM::CpAsyncWaitGroupOp>(loc(), 0);
-      b().create<NVVM::Barrier0Op>(loc());
-      Value next = f.add(t, f.c(1));
-      when(f.ult(next, count), [&] { load(next, f.rem(next, f.c(kStages))); });
-      b().create<scf::YieldOp>(
-          loc(), step(t, f.rem(t, f.c(kStages)), loop.getRegionIterArgs()));
-    }
-    // Nothing in flight when the block ends (with no tiles, its own rows).
-    b().create<NVVM::CpAsyncWaitGroupOp>(loc(), 0);
-    return loop.getResults();
   }
 
   // Row tile rt's first row in the block's own rows (in shared memory).
@@ -166,7 +121,7 @@ struct GradBuilder {
     for (int64_t r = 0; r < 2 * shape.rowTiles; ++r) {
       Value row = ownRow(r);
       int64_t rt = r / 2, h = r % 2;
-      when(f.ult(row, extent), [&] {
+      f.when(f.ult(row, extent), [&] {
         for (int64_t et = 0; et < width / 8; ++et) {
           Value x = acc[rt][et][2 * h], y = acc[rt][et][2 * h + 1];
           if (by) {
@@ -202,41 +157,24 @@ void buildStats(ttile::KernelOp kernel, int64_t width,
   Value Q = k.buffer(0), K = k.buffer(1), O = k.buffer(3), G = k.buffer(4);
   Value lse = k.buffer(5), delta = k.buffer(6);
   gb.readExtents();
-  Value W = f.c(width), qBase = gb.qBase, kBase = gb.kBase;
+  Value qBase = gb.qBase, kBase = gb.kBase;
   f.fast = f.both(f.aligned(Q, 16), f.aligned(K, 16));
-  Value scale = gb.loadNarrow(k.buffer(2), f.c(0));
+  Value scale = f.loadWidened(k.buffer(2), f.c(0));
   Value c2 = f.mulf(scale, f.f32Const(kLog2E));
   Value minusInf = f.f32Const(-std::numeric_limits<double>::infinity());
   Value zero = f.f32Const(0.0);
   gb.stageOwn(f.c(0), Q, qBase, gb.S);
   b.create<NVVM::CpAsyncCommitGroupOp>(loc);
 
-  // δ: a thread a row, in ascending e (the CPU's operations).
+  // δ: a thread a row.
   static_assert(kStats.ownRows() == kFlashThreads);
-  {
-    Value row = f.add(k.row0, f.tid);
-
-    gb.when(f.ult(row, gb.S), [&] {
-      Value base = f.add(qBase, f.mul(row, W));
-      auto sum = b.create<scf::ForOp>(
-          loc, f.c(0), W, f.c(1), ValueRange{zero},
-          [&](OpBuilder &ib, Location l, Value e, ValueRange acc) {
-            OpBuilder::InsertionGuard guard(b);
-            b.setInsertionPoint(ib.getInsertionBlock(), ib.getInsertionPoint());
-            Value at = f.add(base, e);
-            Value x = b.create<LLVM::FMAOp>(l, gb.loadNarrow(G, at),
-                                            gb.loadNarrow(O, at), acc[0]);
-            b.create<scf::YieldOp>(l, ValueRange{x});
-          });
-      gb.storeF32(sum.getResult(0), delta, f.add(f.mul(k.batch, gb.S), row));
-    });
-  }
+  f.storeDeltas(G, O, delta, k.row0, gb.S, qBase, f.mul(k.batch, gb.S));
 
   // m and then l of the thread's rows: row tile r / 2, g + 8 (r % 2).
   constexpr int64_t kOwn = 2 * kStats.rowTiles;
   SmallVector<Value> init(kOwn, minusInf);
   init.append(kOwn, zero);
-  ValueRange done = gb.pipeline(
+  ValueRange done = f.pipeline(
       f.ceilDiv(gb.T, kStats.tileRows), init,
       [&](Value t, Value stage) {
         gb.stageTile(t, f.add(f.c(own), f.mul(stage, f.c(tile))), K, kBase,
@@ -273,14 +211,15 @@ void buildStats(ttile::KernelOp kernel, int64_t width,
               f.addf(f.mulf(state[kOwn + r], f.ex2(f.subf(state[r], m))), sum);
         }
         return next;
-      });
+      },
+      /*byTensorCores=*/false);
   // L = m + log2 l by the quad's first thread.
   for (int64_t r = 0; r < kOwn; ++r) {
     Value l = f.quadSum(done[kOwn + r]);
     Value row = gb.ownRow(r);
-    gb.when(f.both(f.eq(f.quad, f.c(0)), f.ult(row, gb.S)), [&] {
-      gb.storeF32(f.addf(done[r], f.lg2(l)), lse,
-                  f.add(f.mul(k.batch, gb.S), row));
+    f.when(f.both(f.eq(f.quad, f.c(0)), f.ult(row, gb.S)), [&] {
+      f.storeF32(f.addf(done[r], f.lg2(l)), lse,
+                 f.add(f.mul(k.batch, gb.S), row));
     });
   }
 }
@@ -311,7 +250,7 @@ void buildProducts(ttile::KernelOp kernel, int64_t width,
   Value qBase = gb.qBase, kBase = gb.kBase;
   f.fast = f.both(f.both(f.aligned(Q, 16), f.aligned(K, 16)),
                   f.both(f.aligned(V, 16), f.aligned(G, 16)));
-  Value scale = gb.loadNarrow(k.buffer(3), f.c(0));
+  Value scale = f.loadWidened(k.buffer(3), f.c(0));
   Value c2 = f.mulf(scale, f.f32Const(kLog2E));
   Value zero = f.f32Const(0.0);
   Value ownExtent = keysOwn ? gb.T : gb.S, otherExtent = keysOwn ? gb.S : gb.T;
@@ -332,8 +271,8 @@ void buildProducts(ttile::KernelOp kernel, int64_t width,
     for (int64_t r = 0; r < 2 * shape.rowTiles; ++r) {
       Value row = f.min(gb.ownRow(r), f.sub(gb.S, f.c(1)));
       Value at = f.add(f.mul(k.batch, gb.S), row);
-      ownL.push_back(gb.loadF32(lse, at));
-      ownDelta.push_back(gb.loadF32(delta, at));
+      ownL.push_back(f.loadF32(lse, at));
+      ownDelta.push_back(f.loadF32(delta, at));
     }
   // With keys own: a stage's queries' L and δ, as f32 in shared memory
   // (queries past the end: L = +inf, δ = 0, so that p and ds are 0).
@@ -346,22 +285,22 @@ void buildProducts(ttile::KernelOp kernel, int64_t width,
 
   int64_t accumulators = keysOwn ? 2 : 1; // dk, dv; or dq
   SmallVector<Value> init(accumulators * shape.rowTiles * width / 2, zero);
-  ValueRange done = gb.pipeline(
+  ValueRange done = f.pipeline(
       f.ceilDiv(otherExtent, rows), init,
       [&](Value t, Value stage) {
         gb.stageTile(t, stageBase(stage, false), C, otherBase, otherExtent);
         gb.stageTile(t, stageBase(stage, true), D, otherBase, otherExtent);
         if (keysOwn) {
           Value q = f.add(f.mul(t, f.c(rows)), f.tid);
-          gb.when(f.ult(f.tid, f.c(rows)), [&] {
+          f.when(f.ult(f.tid, f.c(rows)), [&] {
             Value inside = f.ult(q, gb.S);
             Value at =
                 f.add(f.mul(k.batch, gb.S), f.min(q, f.sub(gb.S, f.c(1))));
             Value inf = f.f32Const(std::numeric_limits<double>::infinity());
-            gb.storeF32(f.select(inside, gb.loadF32(lse, at), inf), stats,
-                        statAt(stage, false, f.tid));
-            gb.storeF32(f.select(inside, gb.loadF32(delta, at), zero), stats,
-                        statAt(stage, true, f.tid));
+            f.storeF32(f.select(inside, f.loadF32(lse, at), inf), stats,
+                       statAt(stage, false, f.tid));
+            f.storeF32(f.select(inside, f.loadF32(delta, at), zero), stats,
+                       statAt(stage, true, f.tid));
           });
         }
         b.create<NVVM::CpAsyncCommitGroupOp>(loc);
@@ -379,8 +318,8 @@ void buildProducts(ttile::KernelOp kernel, int64_t width,
           for (int64_t i = 0; i < 4; ++i) {
             Value col = f.column(nt, i), sharedL;
             if (keysOwn) {
-              sharedL = gb.loadF32(stats, statAt(stage, false, col));
-              deltas.push_back(gb.loadF32(stats, statAt(stage, true, col)));
+              sharedL = f.loadF32(stats, statAt(stage, false, col));
+              deltas.push_back(f.loadF32(stats, statAt(stage, true, col)));
             }
             for (int64_t rt = 0; rt < shape.rowTiles; ++rt) {
               Value L = keysOwn ? sharedL : ownL[2 * rt + i / 2];
@@ -411,7 +350,8 @@ void buildProducts(ttile::KernelOp kernel, int64_t width,
           GradBuilder::pack(dq, next);
         }
         return next;
-      });
+      },
+      /*byTensorCores=*/false);
   // Results: dk (times scale) and dv; or dq (times scale).
   Value out0 = k.buffer(7);
   gb.storeRows(gb.unpack(done, 0), scale, out0, ownBase, ownExtent);

@@ -1,6 +1,7 @@
 // The tensor-core attention kernels' shared pieces (FlashTiles.h).
 #include "FlashTiles.h"
 #include "../common/TileLowering.h"
+#include "WgmmaOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
@@ -95,6 +96,70 @@ Value FlashTiles::quadMax(Value x) {
 Value FlashTiles::quadSum(Value x) {
   x = addf(x, butterfly(x, 1));
   return addf(x, butterfly(x, 2));
+}
+
+Value FlashTiles::loadWidened(Value buffer, Value i) {
+  return b.create<LLVM::FPExtOp>(
+      loc, f32(),
+      b.create<LLVM::LoadOp>(loc, narrow(), at(buffer, bf16(), i), 2));
+}
+Value FlashTiles::loadF32(Value buffer, Value i) {
+  return b.create<LLVM::LoadOp>(loc, f32(), at(buffer, f32(), i), 4);
+}
+void FlashTiles::storeF32(Value v, Value buffer, Value i) {
+  b.create<LLVM::StoreOp>(loc, v, at(buffer, f32(), i), 4);
+}
+void FlashTiles::when(Value cond, function_ref<void()> body) {
+  auto ifOp = b.create<scf::IfOp>(loc, TypeRange{}, cond, false);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(ifOp.thenBlock());
+  body();
+}
+
+ValueRange FlashTiles::pipeline(
+    Value count, ValueRange init, function_ref<void(Value, Value)> load,
+    function_ref<SmallVector<Value>(Value, Value, ValueRange)> step,
+    bool byTensorCores) {
+  constexpr int64_t kStages = 2;
+  when(ult(c(0), count), [&] { load(c(0), c(0)); });
+  auto loop = b.create<scf::ForOp>(loc, c(0), count, c(1), init);
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(loop.getBody());
+    Value t = loop.getInductionVar();
+    // Tile t has landed; every warp is done with tile t - 1, whose stage
+    // tile t + 1 now takes.
+    b.create<NVVM::CpAsyncWaitGroupOp>(loc, 0);
+    if (byTensorCores)
+      ptxInstruction(b, loc, "fence.proxy.async.shared::cta;");
+    b.create<NVVM::Barrier0Op>(loc);
+    requestNextTile(t, count, kStages, load);
+    b.create<scf::YieldOp>(
+        loc, step(t, rem(t, c(kStages)), loop.getRegionIterArgs()));
+  }
+  // Nothing in flight when the block ends (with no tiles, its own rows).
+  b.create<NVVM::CpAsyncWaitGroupOp>(loc, 0);
+  return loop.getResults();
+}
+
+void FlashTiles::storeDeltas(Value resultGrad, Value result, Value delta,
+                             Value row0, Value extent, Value base,
+                             Value deltaBase) {
+  Value row = add(row0, tid);
+  when(ult(row, extent), [&] {
+    Value first = add(base, mul(row, c(W)));
+    auto sum = b.create<scf::ForOp>(
+        loc, c(0), c(W), c(1), ValueRange{f32Const(0.0)},
+        [&](OpBuilder &ib, Location l, Value e, ValueRange acc) {
+          OpBuilder::InsertionGuard guard(b);
+          b.setInsertionPoint(ib.getInsertionBlock(), ib.getInsertionPoint());
+          Value i = add(first, e);
+          Value x = b.create<LLVM::FMAOp>(l, loadWidened(resultGrad, i),
+                                          loadWidened(result, i), acc[0]);
+          b.create<scf::YieldOp>(l, ValueRange{x});
+        });
+    storeF32(sum.getResult(0), delta, add(deltaBase, row));
+  });
 }
 
 void FlashTiles::stageRows(int64_t rows, Value dst, Value src, Value base,

@@ -49,6 +49,34 @@ struct FlashTiles : TensorCoreOps {
   mlir::Value quadMax(mlir::Value x);
   mlir::Value quadSum(mlir::Value x);
 
+  // Memory: a `narrow()` element widened to f32, f32 elements, and a body
+  // run only where `cond` holds.
+  mlir::Value loadWidened(mlir::Value buffer, mlir::Value i);
+  mlir::Value loadF32(mlir::Value buffer, mlir::Value i);
+  void storeF32(mlir::Value v, mlir::Value buffer, mlir::Value i);
+  void when(mlir::Value cond, llvm::function_ref<void()> body);
+
+  // The loop over `count` tiles of the other side through two stages
+  // (the adjoint's kernels): `load(t, stage)` requests tile t's copies (and
+  // commits them), `step(t, stage, state)` uses them. At each tile the
+  // copies are waited for and the block meets, behind a proxy fence when
+  // `byTensorCores` (wgmma reads shared memory through the async proxy).
+  // Returns the final state; nothing is in flight after it.
+  mlir::ValueRange
+  pipeline(mlir::Value count, mlir::ValueRange init,
+           llvm::function_ref<void(mlir::Value, mlir::Value)> load,
+           llvm::function_ref<llvm::SmallVector<mlir::Value>(
+               mlir::Value, mlir::Value, mlir::ValueRange)>
+               step,
+           bool byTensorCores);
+
+  // The adjoint's δ = Σ_e result_grad · result in ascending e, one fma a
+  // step (the CPU's operations): a thread a row, rows row0 + tid below
+  // `extent` of the batch at `base` (elements) into delta[deltaBase + row].
+  void storeDeltas(mlir::Value resultGrad, mlir::Value result,
+                   mlir::Value delta, mlir::Value row0, mlir::Value extent,
+                   mlir::Value base, mlir::Value deltaBase);
+
   // Copies `rows` rows of W elements into shared memory at element `dst`:
   // row r from src[base + index(r) W] when inside(r), else zeros; by
   // cp.async when fast, element by element otherwise (no commit).

@@ -1,0 +1,353 @@
+// The adjoint of attention on sm_90a's warpgroup tensor cores: the three
+// kernels of FlashAttentionGrad.cpp (attention_stats, attention_dkv,
+// attention_dq) with wgmma in place of mma.sync, under the same names,
+// blocks and grids, so the host launches them as before. A block's two
+// warpgroups take 64 of its own rows each; the other side comes in tiles
+// through two cp.async stages (FlashTiles::pipeline), every operand in
+// shared memory as wgmma reads it (WgmmaFlashTiles.h).
+//
+//   stats, a block 256 queries in two passes of 128, over tiles of 128
+//     keys: s = q kᵀ, then the forward's running maximum and sum (its
+//     softmax step), L = m + log2 l; δ as FlashAttentionGrad.cpp's;
+//   dkv, a block 128 keys, over tiles of 64 queries: sᵀ = k qᵀ and dpᵀ =
+//     v result_gradᵀ (one group), p = 2^(sᵀ scale log2 e - L), ds = p (dpᵀ
+//     - δ), then value_grad += p result_grad and key_grad += ds q (one
+//     group), p and ds as a's registers, the queries and result gradients
+//     MN-major; key_grad times scale at the end;
+//   dq, a block 256 queries in two passes of 128, over tiles of 64 keys:
+//     s = q kᵀ and dp = result_grad vᵀ, the same p and ds, query_grad +=
+//     ds k; times scale at the end.
+// Each result is one warpgroup's sum over the other side's tiles in
+// ascending order, each product the tensor cores' sums over 16 at a time,
+// no atomics: the bits depend on neither the grid nor the run (they are
+// not the mma.sync kernels' bits: both are the non-strict policy's).
+#include "FlashAttention.h"
+#include "WgmmaFlashTiles.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+
+#include <limits>
+
+using namespace mlir;
+
+namespace tessera {
+namespace {
+
+constexpr int64_t kStages = 2;
+constexpr int64_t kPassRows = kFlashThreads / 128 * kGroupRows;
+
+// What the three kernels share: the frame, the extents and bases, and the
+// loop over passes of 128 own rows.
+struct Grad {
+  FlashTiles f;
+  WgmmaFlashTiles w{f};
+  FlashKernel k;
+  int64_t ownRows;    // a block's (its grid's)
+  Value S, T;         // queries and keys of each batch
+  Value qBase, kBase; // the batch's first query and key element
+  Value statBase;     // the batch's first row of L and δ
+
+  Grad(ttile::KernelOp kernel, int64_t width, const std::string &symbol,
+       int64_t sharedBytes, OpBuilder &b, OpBuilder &mb)
+      : f(b, kernel.getLoc(), width),
+        ownRows(flashAttentionGradGrid(kernel).blockRows) {
+    k = openFlashKernel(
+        kernel, symbol, WgmmaFlashTiles::sharedElements(sharedBytes),
+        flashAttentionGradGrid(kernel).rowsSize, ownRows, f, mb);
+    S = k.size(0);
+    T = k.size(1);
+    qBase = f.mul(k.batch, f.mul(S, f.c(width)));
+    kBase = f.mul(k.batch, f.mul(T, f.c(width)));
+    statBase = f.mul(k.batch, S);
+    w.alignShared();
+  }
+
+  OpBuilder &b() { return f.b; }
+  Location loc() { return f.loc; }
+  Value c2(Value scale) { return f.mulf(scale, f.f32Const(kLog2E)); }
+
+  // The block's own rows of `src` (of `extent` rows from `base`) into the
+  // region at `region`; rows past the last repeat it (no commit).
+  void stageOwn(Value region, Value src, Value base, Value extent) {
+    Value last = f.sub(extent, f.c(1));
+    Value yes = b().create<arith::ConstantIntOp>(loc(), 1, 1);
+    w.stage(
+        ownRows, region, src, base,
+        [&](Value r) { return f.min(f.add(k.row0, r), last); },
+        [&](Value) { return yes; });
+  }
+
+  // `body(first)` for each pass over the block's own rows, `first` the
+  // warpgroup's first own row in the block; the block meets before each
+  // (done with the pass before's stages).
+  void passes(function_ref<void(Value)> body) {
+    auto loop =
+        b().create<scf::ForOp>(loc(), f.c(0), f.c(ownRows / kPassRows), f.c(1));
+    OpBuilder::InsertionGuard guard(b());
+    b().setInsertionPointToStart(loop.getBody());
+    b().create<NVVM::Barrier0Op>(loc());
+    body(f.add(f.mul(loop.getInductionVar(), f.c(kPassRows)),
+               f.mul(f.div(f.tid, f.c(128)), f.c(kGroupRows))));
+  }
+};
+
+void buildStats(ttile::KernelOp kernel, int64_t width,
+                const std::string &symbol, OpBuilder &mb) {
+  constexpr int64_t kKeys = 128; // a tile, as the forward's
+  OpBuilder b(kernel.getContext());
+  Location loc = kernel.getLoc();
+  int64_t queries = flashAttentionGradGrid(kernel).blockRows;
+  int64_t own = queries * width * 2, tile = kKeys * width * 2;
+  Grad g(kernel, width, symbol, own + kStages * tile, b, mb);
+  FlashTiles &f = g.f;
+  WgmmaFlashTiles &w = g.w;
+  // Buffers: q, k, scale, result, result_grad; lse, δ, scratch.
+  Value Q = g.k.buffer(0), K = g.k.buffer(1), O = g.k.buffer(3),
+        G = g.k.buffer(4), lse = g.k.buffer(5), delta = g.k.buffer(6);
+  f.fast = f.both(f.aligned(Q, 16), f.aligned(K, 16));
+  Value c2 = g.c2(f.loadWidened(g.k.buffer(2), f.c(0)));
+  Value minusInf = f.f32Const(-std::numeric_limits<double>::infinity());
+  Value zero = f.f32Const(0.0);
+  g.stageOwn(f.c(0), Q, g.qBase, g.S);
+  b.create<NVVM::CpAsyncCommitGroupOp>(loc);
+  assert(queries == kFlashThreads && "δ: a thread a row");
+  f.storeDeltas(G, O, delta, g.k.row0, g.S, g.qBase, g.statBase);
+
+  auto stageAt = [&](Value stage) {
+    return f.add(f.c(own), f.mul(stage, f.c(tile)));
+  };
+  g.passes([&](Value first) {
+    // m and then l of the thread's two rows.
+    ValueRange done = f.pipeline(
+        f.ceilDiv(g.T, kKeys), {minusInf, minusInf, zero, zero},
+        [&](Value t, Value stage) {
+          Value key0 = f.mul(t, f.c(kKeys));
+          w.stage(
+              kKeys, stageAt(stage), K, g.kBase,
+              [&](Value r) { return f.add(key0, r); },
+              [&](Value r) { return f.ult(f.add(key0, r), g.T); });
+          b.create<NVVM::CpAsyncCommitGroupOp>(loc);
+        },
+        [&](Value t, Value stage, ValueRange state) {
+          WgmmaFlashTiles::Sums flat = w.zeros(kKeys);
+          w.products({&flat}, [&] {
+            w.rowsByRows(flat, f.c(0), queries, first, stageAt(stage), kKeys);
+          });
+          // Scaled to base 2; keys past the end never count.
+          FlashTiles::Fragments s = WgmmaFlashTiles::fragments(flat);
+          for (auto &frag : s[0])
+            for (Value &x : frag)
+              x = f.mulf(x, c2);
+          f.maskPast(s, f.mul(t, f.c(kKeys)), g.T, minusInf);
+          SmallVector<Value> next(4);
+          for (int64_t h = 0; h < 2; ++h) {
+            FlashTiles::SoftmaxRow row =
+                f.softmaxRow(s[0], h, state[h], state[2 + h]);
+            next[h] = row.m;
+            next[2 + h] = row.l;
+          }
+          return next;
+        },
+        /*byTensorCores=*/true);
+    // L = m + log2 l by the quad's first thread.
+    for (int64_t h = 0; h < 2; ++h) {
+      Value l = f.quadSum(done[2 + h]);
+      Value row = f.add(g.k.row0, w.ownRow(first, h));
+      f.when(f.both(f.eq(f.quad, f.c(0)), f.ult(row, g.S)), [&] {
+        f.storeF32(f.addf(done[h], f.lg2(l)), lse, f.add(g.statBase, row));
+      });
+    }
+  });
+}
+
+// p = 2^(s c2 - L) and ds = p (dp - δ) in place of s and dp; `L(i)` and
+// `delta(i)` are sum i's (of the thread's 4 a fragment).
+void probabilitiesAndScoreGrads(FlashTiles &f, WgmmaFlashTiles::Sums &s,
+                                WgmmaFlashTiles::Sums &dp, Value c2,
+                                function_ref<Value(int64_t)> L,
+                                function_ref<Value(int64_t)> delta) {
+  for (size_t i = 0; i < s.size(); ++i)
+    s[i] = f.ex2(f.subf(f.mulf(s[i], c2), L(i)));
+  for (size_t i = 0; i < s.size(); ++i)
+    dp[i] = f.mulf(s[i], f.subf(dp[i], delta(i)));
+}
+
+void buildDkv(ttile::KernelOp kernel, int64_t width, const std::string &symbol,
+              OpBuilder &mb) {
+  constexpr int64_t kQueries = 64; // a tile
+  OpBuilder b(kernel.getContext());
+  Location loc = kernel.getLoc();
+  int64_t keys = flashAttentionGradGrid(kernel).blockRows;
+  assert(keys == kPassRows && "one pass");
+  int64_t own = keys * width * 2, tile = kQueries * width * 2;
+  // Shared: keys, values; stages of (queries, result gradients); the
+  // stages' L and δ (f32).
+  int64_t statsAt = 2 * own + kStages * 2 * tile;
+  Grad g(kernel, width, symbol, statsAt + kStages * 2 * kQueries * 4, b, mb);
+  FlashTiles &f = g.f;
+  WgmmaFlashTiles &w = g.w;
+  // Buffers: q, k, v, scale, result_grad, lse, δ; key_grad, value_grad.
+  Value Q = g.k.buffer(0), K = g.k.buffer(1), V = g.k.buffer(2),
+        G = g.k.buffer(4), lse = g.k.buffer(5), delta = g.k.buffer(6);
+  f.fast = f.both(f.both(f.aligned(Q, 16), f.aligned(K, 16)),
+                  f.both(f.aligned(V, 16), f.aligned(G, 16)));
+  Value scale = f.loadWidened(g.k.buffer(3), f.c(0));
+  Value c2 = g.c2(scale);
+  Value zero = f.f32Const(0.0);
+  g.stageOwn(f.c(0), K, g.kBase, g.T);
+  g.stageOwn(f.c(own), V, g.kBase, g.T);
+  b.create<NVVM::CpAsyncCommitGroupOp>(loc);
+  auto stageAt = [&](Value stage, bool gradients) {
+    return f.add(f.c(2 * own),
+                 f.add(f.mul(stage, f.c(2 * tile)), f.c(gradients ? tile : 0)));
+  };
+  // A stage's query q's L or δ (queries past the end: L = +inf, δ = 0, so
+  // that p and ds are 0).
+  auto statAt = [&](Value stage, bool ofDelta, Value q) {
+    return w.pointer(
+        f.add(f.c(statsAt), f.mul(f.add(f.mul(stage, f.c(2 * kQueries)),
+                                        f.add(f.c(ofDelta ? kQueries : 0), q)),
+                                  f.c(4))));
+  };
+  Value first = f.mul(f.div(f.tid, f.c(128)), f.c(kGroupRows));
+
+  SmallVector<Value> init(width, zero); // dk, then dv: W / 2 each
+  ValueRange done = f.pipeline(
+      f.ceilDiv(g.S, kQueries), init,
+      [&](Value t, Value stage) {
+        auto stageTile = [&](auto &&...args) { w.stage(args...); };
+        f.stageKeysAndValues(stageTile, kQueries, t, stageAt(stage, false),
+                             stageAt(stage, true), Q, G, g.qBase, g.S);
+        Value q = f.add(f.mul(t, f.c(kQueries)), f.tid);
+        f.when(f.ult(f.tid, f.c(kQueries)), [&] {
+          Value inside = f.ult(q, g.S);
+          Value at = f.add(g.statBase, f.min(q, f.sub(g.S, f.c(1))));
+          Value inf = f.f32Const(std::numeric_limits<double>::infinity());
+          f.storeF32(f.select(inside, f.loadF32(lse, at), inf),
+                     statAt(stage, false, f.tid), f.c(0));
+          f.storeF32(f.select(inside, f.loadF32(delta, at), zero),
+                     statAt(stage, true, f.tid), f.c(0));
+        });
+      },
+      [&](Value, Value stage, ValueRange state) {
+        WgmmaFlashTiles::Sums s = w.zeros(kQueries), dp = w.zeros(kQueries);
+        w.products({&s, &dp}, [&] {
+          w.rowsByRows(s, f.c(0), keys, first, stageAt(stage, false), kQueries);
+          w.rowsByRows(dp, f.c(own), keys, first, stageAt(stage, true),
+                       kQueries);
+        });
+        // The columns are queries: their L and δ from shared memory.
+        SmallVector<Value> Ls, deltas;
+        for (size_t i = 0; i < s.size(); ++i) {
+          Value col = f.column(i / 4, i % 4);
+          Ls.push_back(f.loadF32(statAt(stage, false, col), f.c(0)));
+          deltas.push_back(f.loadF32(statAt(stage, true, col), f.c(0)));
+        }
+        probabilitiesAndScoreGrads(
+            f, s, dp, c2, [&](int64_t i) { return Ls[i]; },
+            [&](int64_t i) { return deltas[i]; });
+        WgmmaFlashTiles::Registers p = w.registers(s), ds = w.registers(dp);
+        WgmmaFlashTiles::Sums dk(state.take_front(width / 2)),
+            dv(state.drop_front(width / 2));
+        w.products({&dv, &dk}, [&] {
+          w.registersByRows(dv, p, stageAt(stage, true), kQueries);
+          w.registersByRows(dk, ds, stageAt(stage, false), kQueries);
+        });
+        SmallVector<Value> next(dk);
+        llvm::append_range(next, dv);
+        return next;
+      },
+      /*byTensorCores=*/true);
+  Value keysFirst = f.add(g.k.row0, first);
+  w.storeRows(WgmmaFlashTiles::Sums(done.take_front(width / 2)), scale,
+              g.k.buffer(7), g.kBase, keysFirst, g.T);
+  w.storeRows(WgmmaFlashTiles::Sums(done.drop_front(width / 2)), Value(),
+              g.k.buffer(8), g.kBase, keysFirst, g.T);
+}
+
+void buildDq(ttile::KernelOp kernel, int64_t width, const std::string &symbol,
+             OpBuilder &mb) {
+  constexpr int64_t kKeys = 64; // a tile
+  OpBuilder b(kernel.getContext());
+  Location loc = kernel.getLoc();
+  int64_t queries = flashAttentionGradGrid(kernel).blockRows;
+  int64_t own = queries * width * 2, tile = kKeys * width * 2;
+  // Shared: queries, result gradients; stages of (keys, values).
+  Grad g(kernel, width, symbol, 2 * own + kStages * 2 * tile, b, mb);
+  FlashTiles &f = g.f;
+  WgmmaFlashTiles &w = g.w;
+  // Buffers: q, k, v, scale, result_grad, lse, δ; query_grad.
+  Value Q = g.k.buffer(0), K = g.k.buffer(1), V = g.k.buffer(2),
+        G = g.k.buffer(4), lse = g.k.buffer(5), delta = g.k.buffer(6);
+  f.fast = f.both(f.both(f.aligned(Q, 16), f.aligned(K, 16)),
+                  f.both(f.aligned(V, 16), f.aligned(G, 16)));
+  Value scale = f.loadWidened(g.k.buffer(3), f.c(0));
+  Value c2 = g.c2(scale);
+  Value zero = f.f32Const(0.0);
+  g.stageOwn(f.c(0), Q, g.qBase, g.S);
+  g.stageOwn(f.c(own), G, g.qBase, g.S);
+  b.create<NVVM::CpAsyncCommitGroupOp>(loc);
+  auto stageAt = [&](Value stage, bool values) {
+    return f.add(f.c(2 * own),
+                 f.add(f.mul(stage, f.c(2 * tile)), f.c(values ? tile : 0)));
+  };
+  g.passes([&](Value first) {
+    // The thread's rows' L and δ (rows past the last repeat it).
+    Value ownL[2], ownDelta[2];
+    for (int64_t h = 0; h < 2; ++h) {
+      Value row =
+          f.min(f.add(g.k.row0, w.ownRow(first, h)), f.sub(g.S, f.c(1)));
+      ownL[h] = f.loadF32(lse, f.add(g.statBase, row));
+      ownDelta[h] = f.loadF32(delta, f.add(g.statBase, row));
+    }
+    ValueRange done = f.pipeline(
+        f.ceilDiv(g.T, kKeys), SmallVector<Value>(width / 2, zero),
+        [&](Value t, Value stage) {
+          auto stageTile = [&](auto &&...args) { w.stage(args...); };
+          f.stageKeysAndValues(stageTile, kKeys, t, stageAt(stage, false),
+                               stageAt(stage, true), K, V, g.kBase, g.T);
+        },
+        [&](Value t, Value stage, ValueRange state) {
+          WgmmaFlashTiles::Sums s = w.zeros(kKeys), dp = w.zeros(kKeys);
+          w.products({&s, &dp}, [&] {
+            w.rowsByRows(s, f.c(0), queries, first, stageAt(stage, false),
+                         kKeys);
+            w.rowsByRows(dp, f.c(own), queries, first, stageAt(stage, true),
+                         kKeys);
+          });
+          // Sum i's row is g + 8 ((i % 4) / 2).
+          probabilitiesAndScoreGrads(
+              f, s, dp, c2, [&](int64_t i) { return ownL[i % 4 / 2]; },
+              [&](int64_t i) { return ownDelta[i % 4 / 2]; });
+          // Keys past the end (zeros in shared memory) never count.
+          FlashTiles::Fragments ds = WgmmaFlashTiles::fragments(dp);
+          f.maskPast(ds, f.mul(t, f.c(kKeys)), g.T, zero);
+          WgmmaFlashTiles::Registers a = w.registers(WgmmaFlashTiles::flat(ds));
+          WgmmaFlashTiles::Sums dq(state);
+          w.products({&dq}, [&] {
+            w.registersByRows(dq, a, stageAt(stage, false), kKeys);
+          });
+          return dq;
+        },
+        /*byTensorCores=*/true);
+    w.storeRows(WgmmaFlashTiles::Sums(done), scale, g.k.buffer(7), g.qBase,
+                f.add(g.k.row0, first), g.S);
+  });
+}
+
+} // namespace
+
+void buildWgmmaFlashGrad(ttile::KernelOp kernel, int64_t width,
+                         const std::string &symbol, OpBuilder &mb) {
+  StringRef kind = kernel.getKind();
+  if (kind == "attention_stats")
+    buildStats(kernel, width, symbol, mb);
+  else if (kind == "attention_dkv")
+    buildDkv(kernel, width, symbol, mb);
+  else
+    buildDq(kernel, width, symbol, mb);
+}
+
+} // namespace tessera
