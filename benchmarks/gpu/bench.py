@@ -2,6 +2,7 @@
 """Tessera's CUDA kernels against PyTorch on the same GPU, in the same run.
 
   benchmarks/gpu/bench.py KERNELS_TBIN TESSERA [--quick] [--only NAME,...]
+                          [--by-kernel]
 
 KERNELS_TBIN is benchmarks/gpu/kernels.tsr compiled with
 --target=cpu,cuda (the machine with the GPU has no LLVM: compile it where
@@ -10,7 +11,8 @@ tesserac is, carry it over). Tessera's times are kernel times from
 median over --repeat runs); PyTorch's are CUDA-event times of the same work
 (median of 20 after warm-up). Every Tessera result is checked against a
 float64 NumPy reference before its time is printed. Prints one line per
-benchmark with both figures and their ratio.
+benchmark with both figures and their ratio; --by-kernel also prints
+each Tessera kernel's median time a run.
 """
 import json
 import os
@@ -22,6 +24,7 @@ import numpy as np
 import torch
 
 REPEAT = 10
+BY_KERNEL = "--by-kernel" in sys.argv
 
 
 def tessera_kernel_ms(tessera, tbin, entry, inputs, work):
@@ -45,6 +48,11 @@ def tessera_kernel_ms(tessera, tbin, entry, inputs, work):
     per_run = len(events) // REPEAT
     runs = [sum(e["dur"] for e in events[i * per_run:(i + 1) * per_run])
             for i in range(REPEAT)]
+    if BY_KERNEL:
+        for name in kernels:
+            times = [sum(e["dur"] for e in events[i * per_run:(i + 1) * per_run]
+                         if e["name"] == name) for i in range(1, REPEAT)]
+            print(f"  {entry}: {name} {np.median(times) / 1000.0:.3f} ms a run")
     outputs = {n[:-4]: np.load(os.path.join(out, n)) for n in os.listdir(out)}
     return outputs, float(np.median(runs[1:])) / 1000.0, len(kernels)
 

@@ -67,15 +67,27 @@ std::string WgmmaFlashTiles::type() {
 
 void WgmmaFlashTiles::products(ArrayRef<Sums *> sums,
                                function_ref<void()> issue) {
-  // The sums' registers hold their values before the fence, and LLVM sees
-  // the wait as writing them (wgmma writes them asynchronously).
+  fence(sums);
+  issue();
+  commit();
+  wait(0, sums);
+}
+
+void WgmmaFlashTiles::fence(ArrayRef<Sums *> sums) {
   for (Sums *s : sums)
     *s = ptxOnSums(f.b, f.loc, "", *s);
   ptxInstruction(f.b, f.loc, "wgmma.fence.sync.aligned;");
-  issue();
+}
+
+void WgmmaFlashTiles::commit() {
   ptxInstruction(f.b, f.loc, "wgmma.commit_group.sync.aligned;");
-  ptxInstruction(f.b, f.loc, "wgmma.wait_group.sync.aligned 0;");
-  for (Sums *s : sums)
+}
+
+void WgmmaFlashTiles::wait(int64_t pending, ArrayRef<Sums *> done) {
+  ptxInstruction(f.b, f.loc,
+                 "wgmma.wait_group.sync.aligned " + std::to_string(pending) +
+                     ";");
+  for (Sums *s : done)
     *s = ptxOnSums(f.b, f.loc, "", *s);
 }
 

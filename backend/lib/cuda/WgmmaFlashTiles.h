@@ -52,6 +52,14 @@ struct WgmmaFlashTiles {
   // Runs `issue` (products) between wgmma's fence and the wait for all it
   // issued: one group. `sums` are every accumulator they write.
   void products(llvm::ArrayRef<Sums *> sums, llvm::function_ref<void()> issue);
+  // The same in steps, for groups that overlap other work: `fence` pins
+  // the sums about to be read and written (their registers hold their
+  // values before wgmma's fence), `commit` closes a group, and `wait`
+  // lets `pending` groups still run, pinning the sums of those done (LLVM
+  // must see the wait as writing them).
+  void fence(llvm::ArrayRef<Sums *> sums);
+  void commit();
+  void wait(int64_t pending, llvm::ArrayRef<Sums *> done);
   // `n` / 2 zero sums a thread: a product's n columns.
   Sums zeros(int64_t n);
   // sums = a bᵀ over the width (sums zero before): a the 64 rows from
