@@ -280,8 +280,12 @@ int compile(const Options &opts) {
   if (!run("rewrites and fusion", [&](mlir::PassManager &pm) {
         pm.addPass(mlir::createSymbolDCEPass());
         pm.addPass(tessera::tgraph::createDecompose());
-        if (opts.optLevel > 0)
+        if (opts.optLevel > 0) {
           pm.addPass(tessera::tgraph::createSimplify());
+          // After simplification has merged equal values: an adjoint whose
+          // forward attention is here reads that op's log-sum-exp.
+          pm.addPass(tessera::tgraph::createAttentionResiduals());
+        }
         tessera::FormFusionGroupsOptions fusion;
         fusion.rows = opts.fuseRows;
         fusion.epilogues = opts.fuseEpilogues;

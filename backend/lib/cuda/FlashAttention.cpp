@@ -179,6 +179,8 @@ void buildForward(ttile::KernelOp kernel, int64_t width,
         out, qBase, row, S, done[kRows + r], [&](int64_t et, int64_t i) {
           return done[2 * kRows + (rt * width / 8 + et) * 4 + 2 * h + i];
         });
+    if (ops.lse)
+      f.storeLogSumExp(ops.lse, ops.lseBase, row, S, done[r], done[kRows + r]);
   }
 }
 
@@ -190,7 +192,7 @@ bool runsAsFlashAttention(ttile::KernelOp kernel) {
   auto elem = info ? info.getAs<TypeAttr>("element") : TypeAttr();
   StringRef kind = kernel.getKind();
   return elem && (elem.getValue().isBF16() || elem.getValue().isF16()) &&
-         (kind == "attention" || kind == "attention_stats" ||
+         (kind == "attention" || kind == "attention_delta" ||
           kind == "attention_dkv" || kind == "attention_dq");
 }
 
@@ -214,7 +216,9 @@ void buildFlashAttentionVariants(ttile::KernelOp kernel, OpBuilder &mb) {
                              mb);
     } else {
       buildFlashAttentionGrad(kernel, width, variant, mb);
-      buildWgmmaFlashGrad(kernel, width, variant + kSm90aSuffix, mb);
+      // δ reads and adds on any architecture alike.
+      if (kernel.getKind() != "attention_delta")
+        buildWgmmaFlashGrad(kernel, width, variant + kSm90aSuffix, mb);
     }
   }
 }

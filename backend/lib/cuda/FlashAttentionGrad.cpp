@@ -1,13 +1,15 @@
-// The adjoint of bf16 or f16 attention on tensor cores: the three kernels of
-// AttentionKernel.cpp's reverse (attention_stats, attention_dkv,
+// The adjoint of bf16 or f16 attention on tensor cores: the kernels of
+// AttentionKernel.cpp's reverse (attention_delta, attention_dkv,
 // attention_dq) as flash variants for key and value widths both 64 or both
-// 128, launched together (the entry picks each on the same widths, so the
-// log-sum-exp they share is in the same units, base 2 here).
+// 128. dkv and dq read each query's log-sum-exp in base 2 as the forward's
+// flash variants leave it (the op's lse result); the entry picks the
+// forward's variant and theirs on the same widths, so L is in the units
+// they read. (An adjoint without the forward's lse, which only hand-written
+// Graph IR has, runs the kernels themselves: AttentionKernel.cpp gives its
+// kernels no flash attribute.)
 //
-//   stats, a block 256 queries (a warp 32): L = m + log2 l over the keys
-//     in tiles of 64 (the forward loop without the values, scores times
-//     scale log2 e), and δ = Σ_e result_grad · result in ascending e with
-//     one fma a step (the CPU's bits);
+//   delta, a block 128 queries: δ = Σ_e result_grad · result, coalesced
+//     (buildDelta);
 //   dkv, a block 128 keys (a warp 16), over tiles of 64 queries in order:
 //     sᵀ = k qᵀ and dpᵀ = v result_gradᵀ by mma, p = 2^(sᵀ scale log2 e -
 //     L), ds = p (dpᵀ - δ), then value_grad += p result_grad and key_grad
@@ -41,14 +43,14 @@ constexpr int64_t kStages = 2;
 
 // A kernel's shape: row tiles of 16 own rows a warp, and rows of the other
 // side a step. Two row tiles a warp let each fragment of the other side
-// feed two mma, where the registers allow: stats holds no output, dq's
-// 32-key steps leave room for two tiles of query_grad; dkv's key_grad and
-// value_grad fill them with one.
+// feed two mma, where the registers allow: dq's 32-key steps leave room for
+// two tiles of query_grad; dkv's key_grad and value_grad fill them with
+// one.
 struct Shape {
   int64_t rowTiles, tileRows;
   constexpr int64_t ownRows() const { return kFlashWarps * 16 * rowTiles; }
 };
-constexpr Shape kStats{2, 64}, kDkv{1, 64}, kDq{2, 32};
+constexpr Shape kDkv{1, 64}, kDq{2, 32};
 
 struct GradBuilder {
   FlashTiles &f;
@@ -138,91 +140,6 @@ struct GradBuilder {
     }
   }
 };
-
-void buildStats(ttile::KernelOp kernel, int64_t width,
-                const std::string &symbol, OpBuilder &mb) {
-  OpBuilder b(kernel.getContext());
-  Location loc = kernel.getLoc();
-  FlashTiles f(b, loc, width);
-  int64_t own = kStats.ownRows() * width, tile = kStats.tileRows * width;
-  // Two blocks an SM (at most 128 registers a thread): with no output to
-  // hold, the softmax's chains of dependent operations are what a step
-  // waits on, and 16 warps hide more of them than 8 (1.46 to 1.30 ms at
-  // width 128, 1.03 to 0.89 ms at 64).
-  FlashKernel k =
-      openFlashKernel(kernel, symbol, own + kStages * tile, /*rowsSize=*/0,
-                      kStats.ownRows(), f, mb, /*minBlocksPerSM=*/2);
-  GradBuilder gb{f, k, width, kStats};
-  // Buffers: q, k, scale, result, result_grad; lse, δ, scratch.
-  Value Q = k.buffer(0), K = k.buffer(1), O = k.buffer(3), G = k.buffer(4);
-  Value lse = k.buffer(5), delta = k.buffer(6);
-  gb.readExtents();
-  Value qBase = gb.qBase, kBase = gb.kBase;
-  f.fast = f.both(f.aligned(Q, 16), f.aligned(K, 16));
-  Value scale = f.loadWidened(k.buffer(2), f.c(0));
-  Value c2 = f.mulf(scale, f.f32Const(kLog2E));
-  Value minusInf = f.f32Const(-std::numeric_limits<double>::infinity());
-  Value zero = f.f32Const(0.0);
-  gb.stageOwn(f.c(0), Q, qBase, gb.S);
-  b.create<NVVM::CpAsyncCommitGroupOp>(loc);
-
-  // δ: a thread a row.
-  static_assert(kStats.ownRows() == kFlashThreads);
-  f.storeDeltas(G, O, delta, k.row0, gb.S, qBase, f.mul(k.batch, gb.S));
-
-  // m and then l of the thread's rows: row tile r / 2, g + 8 (r % 2).
-  constexpr int64_t kOwn = 2 * kStats.rowTiles;
-  SmallVector<Value> init(kOwn, minusInf);
-  init.append(kOwn, zero);
-  ValueRange done = f.pipeline(
-      f.ceilDiv(gb.T, kStats.tileRows), init,
-      [&](Value t, Value stage) {
-        gb.stageTile(t, f.add(f.c(own), f.mul(stage, f.c(tile))), K, kBase,
-                     gb.T);
-        b.create<NVVM::CpAsyncCommitGroupOp>(loc);
-      },
-      [&](Value t, Value stage, ValueRange state) {
-        FlashTiles::Fragments s = f.zeros(kStats.rowTiles, kStats.tileRows);
-        f.mmaRowsByRows(
-            s, f.c(0), [&](int64_t rt) { return gb.warpRow(rt); },
-            f.add(f.c(own), f.mul(stage, f.c(tile))));
-        // Scaled to base 2; keys past the end never count.
-        for (auto &frags : s)
-          for (auto &frag : frags)
-            for (Value &x : frag)
-              x = f.mulf(x, c2);
-        f.maskPast(s, f.mul(t, f.c(kStats.tileRows)), gb.T, minusInf);
-        SmallVector<Value> next(2 * kOwn);
-        for (int64_t r = 0; r < kOwn; ++r) {
-          int64_t h = r % 2;
-          SmallVector<Value> x;
-          Value rowMax = minusInf;
-          for (auto &frag : s[r / 2])
-            for (int64_t i = 2 * h; i < 2 * h + 2; ++i) {
-              x.push_back(frag[i]);
-              rowMax = f.maxf(rowMax, x.back());
-            }
-          Value m = f.maxf(state[r], f.quadMax(rowMax));
-          Value sum = zero;
-          for (Value xi : x)
-            sum = f.addf(sum, f.ex2(f.subf(xi, m)));
-          next[r] = m;
-          next[kOwn + r] =
-              f.addf(f.mulf(state[kOwn + r], f.ex2(f.subf(state[r], m))), sum);
-        }
-        return next;
-      },
-      /*byTensorCores=*/false);
-  // L = m + log2 l by the quad's first thread.
-  for (int64_t r = 0; r < kOwn; ++r) {
-    Value l = f.quadSum(done[kOwn + r]);
-    Value row = gb.ownRow(r);
-    f.when(f.both(f.eq(f.quad, f.c(0)), f.ult(row, gb.S)), [&] {
-      f.storeF32(f.addf(done[r], f.lg2(l)), lse,
-                 f.add(f.mul(k.batch, gb.S), row));
-    });
-  }
-}
 
 // dkv and dq: the block's own rows A (keys, or queries) and their partner
 // rows B (values, or result gradients) against tiles of the other side's
@@ -360,12 +277,53 @@ void buildProducts(ttile::KernelOp kernel, int64_t width,
                  k.buffer(8), ownBase, ownExtent);
 }
 
+// δ = Σ_e result_grad · result of each query, a block kDeltaRows rows:
+// W / 8 threads a row, each reading 8 elements of both (consecutive
+// threads, consecutive 16-byte chunks: whole lines) and adding its 8
+// products in ascending e, one fma a step; then the row's threads add
+// their partial sums in a butterfly (xor 1, 2, 4, ...), each pair added
+// commutatively, so every thread of the row holds the same bits, the first
+// stores them. The order is fixed by the width alone.
+constexpr int64_t kDeltaRows = 128;
+
+void buildDelta(ttile::KernelOp kernel, int64_t width,
+                const std::string &symbol, OpBuilder &mb) {
+  OpBuilder b(kernel.getContext());
+  Location loc = kernel.getLoc();
+  FlashTiles f(b, loc, width);
+  FlashKernel k = openFlashKernel(kernel, symbol, /*sharedElements=*/kChunk,
+                                  /*rowsSize=*/0, kDeltaRows, f, mb);
+  // Buffers: result, result_grad; δ. Sizes: s, t, d, e, row blocks.
+  Value O = k.buffer(0), G = k.buffer(1), delta = k.buffer(2);
+  Value S = k.size(0);
+  int64_t perRow = width / kChunk, rowsARound = kFlashThreads / perRow;
+  Value chunk = f.rem(f.tid, f.c(perRow));
+  Value last = f.sub(S, f.c(1));
+  for (int64_t first = 0; first < kDeltaRows; first += rowsARound) {
+    // Every thread takes part in the butterfly: rows past the last
+    // repeat it and are not stored.
+    Value row = f.add(k.row0, f.add(f.c(first), f.div(f.tid, f.c(perRow))));
+    Value at = f.add(f.mul(k.batch, S), f.min(row, last));
+    Value element = f.add(f.mul(at, f.c(width)), f.mul(chunk, f.c(kChunk)));
+    Value sum = f.f32Const(0.0);
+    for (int64_t j = 0; j < kChunk; ++j) {
+      Value e = f.add(element, f.c(j));
+      sum = b.create<LLVM::FMAOp>(loc, f.loadWidened(G, e), f.loadWidened(O, e),
+                                  sum);
+    }
+    for (int64_t by = 1; by < perRow; by *= 2)
+      sum = f.addf(sum, f.butterfly(sum, by));
+    f.when(f.both(f.eq(chunk, f.c(0)), f.ult(row, S)),
+           [&] { f.storeF32(sum, delta, at); });
+  }
+}
+
 } // namespace
 
 FlashGrid flashAttentionGradGrid(ttile::KernelOp kernel) {
   StringRef kind = kernel.getKind();
-  if (kind == "attention_stats")
-    return {0, kStats.ownRows()};
+  if (kind == "attention_delta")
+    return {0, kDeltaRows};
   if (kind == "attention_dkv")
     return {1, kDkv.ownRows()};
   return {0, kDq.ownRows()};
@@ -374,8 +332,8 @@ FlashGrid flashAttentionGradGrid(ttile::KernelOp kernel) {
 void buildFlashAttentionGrad(ttile::KernelOp kernel, int64_t width,
                              const std::string &symbol, OpBuilder &mb) {
   StringRef kind = kernel.getKind();
-  if (kind == "attention_stats")
-    buildStats(kernel, width, symbol, mb);
+  if (kind == "attention_delta")
+    buildDelta(kernel, width, symbol, mb);
   else
     buildProducts(kernel, width, symbol, kind == "attention_dkv", mb);
 }

@@ -142,26 +142,6 @@ ValueRange FlashTiles::pipeline(
   return loop.getResults();
 }
 
-void FlashTiles::storeDeltas(Value resultGrad, Value result, Value delta,
-                             Value row0, Value extent, Value base,
-                             Value deltaBase) {
-  Value row = add(row0, tid);
-  when(ult(row, extent), [&] {
-    Value first = add(base, mul(row, c(W)));
-    auto sum = b.create<scf::ForOp>(
-        loc, c(0), c(W), c(1), ValueRange{f32Const(0.0)},
-        [&](OpBuilder &ib, Location l, Value e, ValueRange acc) {
-          OpBuilder::InsertionGuard guard(b);
-          b.setInsertionPoint(ib.getInsertionBlock(), ib.getInsertionPoint());
-          Value i = add(first, e);
-          Value x = b.create<LLVM::FMAOp>(l, loadWidened(resultGrad, i),
-                                          loadWidened(result, i), acc[0]);
-          b.create<scf::YieldOp>(l, ValueRange{x});
-        });
-    storeF32(sum.getResult(0), delta, add(deltaBase, row));
-  });
-}
-
 void FlashTiles::stageRows(int64_t rows, Value dst, Value src, Value base,
                            llvm::function_ref<Value(Value)> index,
                            llvm::function_ref<Value(Value)> inside) {
@@ -327,10 +307,16 @@ void FlashTiles::storeResultRow(Value out, Value base, Value row, Value extent,
   }
 }
 
+void FlashTiles::storeLogSumExp(Value lse, Value base, Value row, Value extent,
+                                Value m, Value l) {
+  Value sum = quadSum(l);
+  when(both(eq(quad, c(0)), ult(row, extent)),
+       [&] { storeF32(addf(m, lg2(sum)), lse, add(base, row)); });
+}
+
 FlashKernel openFlashKernel(ttile::KernelOp kernel, const std::string &symbol,
                             int64_t sharedElements, unsigned rowsSize,
-                            int64_t blockRows, FlashTiles &f, OpBuilder &mb,
-                            int64_t minBlocksPerSM) {
+                            int64_t blockRows, FlashTiles &f, OpBuilder &mb) {
   MLIRContext *ctx = kernel.getContext();
   Location loc = kernel.getLoc();
   OpBuilder &b = f.b;
@@ -353,9 +339,6 @@ FlashKernel openFlashKernel(ttile::KernelOp kernel, const std::string &symbol,
   fn->setAttr(NVVM::NVVMDialect::getKernelFuncAttrName(), UnitAttr::get(ctx));
   fn->setAttr(NVVM::NVVMDialect::getMaxntidAttrName(),
               mb.getDenseI32ArrayAttr({kFlashThreads, 1, 1}));
-  if (minBlocksPerSM)
-    fn->setAttr(NVVM::NVVMDialect::getMinctasmAttrName(),
-                mb.getI32IntegerAttr(minBlocksPerSM));
   k.entry = fn.addEntryBlock(mb);
   b.setInsertionPointToEnd(k.entry);
   auto widen = [&](Value v) -> Value {
@@ -399,6 +382,10 @@ FlashForwardOperands flashForwardOperands(const FlashKernel &k, FlashTiles &f) {
   o.kBase = f.mul(k.batch, f.mul(o.t, f.c(f.W)));
   f.fast = f.both(f.aligned(o.q, 16),
                   f.both(f.aligned(o.k, 16), f.aligned(o.v, 16)));
+  if (k.numBuffers > 7) {
+    o.lse = k.buffer(7);
+    o.lseBase = f.mul(k.batch, o.s);
+  }
   return o;
 }
 

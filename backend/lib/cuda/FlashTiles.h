@@ -70,13 +70,6 @@ struct FlashTiles : TensorCoreOps {
                step,
            bool byTensorCores);
 
-  // The adjoint's δ = Σ_e result_grad · result in ascending e, one fma a
-  // step (the CPU's operations): a thread a row, rows row0 + tid below
-  // `extent` of the batch at `base` (elements) into delta[deltaBase + row].
-  void storeDeltas(mlir::Value resultGrad, mlir::Value result,
-                   mlir::Value delta, mlir::Value row0, mlir::Value extent,
-                   mlir::Value base, mlir::Value deltaBase);
-
   // Copies `rows` rows of W elements into shared memory at element `dst`:
   // row r from src[base + index(r) W] when inside(r), else zeros; by
   // cp.async when fast, element by element otherwise (no commit).
@@ -126,6 +119,12 @@ struct FlashTiles : TensorCoreOps {
                       mlir::Value extent, mlir::Value l,
                       llvm::function_ref<mlir::Value(int64_t, int64_t)> value);
 
+  // Row `row`'s log-sum-exp in base 2, L = m + log2 l with l the row's
+  // partial sums `l` added over its quad, into lse[base + row] by the quad's
+  // first thread when the row is below `extent`.
+  void storeLogSumExp(mlir::Value lse, mlir::Value base, mlir::Value row,
+                      mlir::Value extent, mlir::Value m, mlir::Value l);
+
   // acc[t][f] += a b over k in [0, depth), ascending by 16: a's rows
   // row0(t) + [0, 16) of shared rows at `aBase` ([row][k]), b's columns
   // 8 f + [0, 8) of shared rows at `bBase` ([column][k]). depth W.
@@ -143,8 +142,7 @@ struct FlashTiles : TensorCoreOps {
 // parameters (TTileToNVVM.cpp's buildGpuKernel), `sharedElements` bf16 of
 // shared memory, the thread's place, and the block's batch and first row
 // of `rows` (one of the kernel's extents) in blocks of `blockRows`; the
-// builder is inside the test that the block has a batch. `minBlocksPerSM`
-// (0: no bound) bounds the registers a thread (.minnctapersm).
+// builder is inside the test that the block has a batch.
 struct FlashKernel {
   mlir::Value buffer(unsigned i) const { return entry->getArgument(i); }
   mlir::Value size(unsigned i) const; // the kernel's extent i (0: s)
@@ -155,14 +153,18 @@ struct FlashKernel {
 FlashKernel openFlashKernel(ttile::KernelOp kernel, const std::string &symbol,
                             int64_t sharedElements, unsigned rowsSize,
                             int64_t blockRows, FlashTiles &f,
-                            mlir::OpBuilder &mb, int64_t minBlocksPerSM = 0);
+                            mlir::OpBuilder &mb);
 
-// A forward kernel's operands (buffers q, k, v, scale, the result; extents
-// s, t; the Tile IR kernel's) and where the block's batch starts in q and
-// the result, and in k and v. Sets `f.fast` (q, k and v 16-byte aligned:
+// A forward kernel's operands (buffers q, k, v, scale, the result, two of
+// the CPU's scratch, the log-sum-exp when the op has one; extents s, t;
+// the Tile IR kernel's) and where the block's batch starts in q and the
+// result, and in k and v. Sets `f.fast` (q, k and v 16-byte aligned:
 // cp.async).
 struct FlashForwardOperands {
   mlir::Value q, k, v, scale, out, s, t, qBase, kBase;
+  // With the op's lse result: where each query's log-sum-exp goes (base
+  // 2: the adjoint's flash kernels read it), from lse[batch s]; else null.
+  mlir::Value lse, lseBase;
 };
 FlashForwardOperands flashForwardOperands(const FlashKernel &k, FlashTiles &f);
 

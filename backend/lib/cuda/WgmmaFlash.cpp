@@ -151,10 +151,14 @@ void buildWgmmaFlashForward(ttile::KernelOp kernel, int64_t width,
   }
   // result = o / l, or 0 with no keys; two columns a store.
   ValueRange done = loop.getResults();
-  for (int64_t h = 0; h < 2; ++h)
+  for (int64_t h = 0; h < 2; ++h) {
+    Value row = f.add(k.row0, w.ownRow(rows, h));
     f.storeResultRow(
-        out, qBase, f.add(k.row0, w.ownRow(rows, h)), S, done[2 + h],
+        out, qBase, row, S, done[2 + h],
         [&](int64_t et, int64_t i) { return done[4 + et * 4 + 2 * h + i]; });
+    if (ops.lse)
+      f.storeLogSumExp(ops.lse, ops.lseBase, row, S, done[h], done[2 + h]);
+  }
   // Nothing in flight when the block ends (with no keys, the queries).
   b.setInsertionPointAfter(passes);
   b.create<NVVM::CpAsyncWaitGroupOp>(loc, 0);

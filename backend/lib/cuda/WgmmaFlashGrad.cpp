@@ -1,14 +1,12 @@
-// The adjoint of attention on sm_90a's warpgroup tensor cores: the three
-// kernels of FlashAttentionGrad.cpp (attention_stats, attention_dkv,
-// attention_dq) with wgmma in place of mma.sync, under the same names,
-// blocks and grids, so the host launches them as before. A block's two
-// warpgroups take 64 of its own rows each; the other side comes in tiles
-// through two cp.async stages (FlashTiles::pipeline), every operand in
-// shared memory as wgmma reads it (WgmmaFlashTiles.h).
+// The adjoint of attention on sm_90a's warpgroup tensor cores: the two
+// kernels of FlashAttentionGrad.cpp (attention_dkv, attention_dq) with
+// wgmma in place of mma.sync, under the same names, blocks and grids, so
+// the host launches them as before. A block's two warpgroups take 64 of
+// its own rows each; the other side comes in tiles through two cp.async
+// stages (FlashTiles::pipeline), every operand in shared memory as wgmma
+// reads it (WgmmaFlashTiles.h). L is the forward's (base 2), δ
+// attention_delta's.
 //
-//   stats, a block 256 queries in two passes of 128, over tiles of 64
-//     keys: s = q kᵀ, then the forward's running maximum and sum (its
-//     softmax step), L = m + log2 l; δ as FlashAttentionGrad.cpp's;
 //   dkv, a block 128 keys, over tiles of 64 queries: sᵀ = k qᵀ and dpᵀ =
 //     v result_gradᵀ, p = 2^(sᵀ scale log2 e - L) once sᵀ is done (dpᵀ
 //     still running), value_grad += p result_grad, ds = p (dpᵀ - δ) once
@@ -42,7 +40,7 @@ namespace {
 constexpr int64_t kStages = 2;
 constexpr int64_t kPassRows = kFlashThreads / 128 * kGroupRows;
 
-// What the three kernels share: the frame, the extents and bases, and the
+// What the two kernels share: the frame, the extents and bases, and the
 // loop over passes of 128 own rows.
 struct Grad {
   FlashTiles f;
@@ -54,14 +52,12 @@ struct Grad {
   Value statBase;     // the batch's first row of L and δ
 
   Grad(ttile::KernelOp kernel, int64_t width, const std::string &symbol,
-       int64_t sharedBytes, OpBuilder &b, OpBuilder &mb,
-       int64_t minBlocksPerSM = 0)
+       int64_t sharedBytes, OpBuilder &b, OpBuilder &mb)
       : f(b, kernel.getLoc(), width),
         ownRows(flashAttentionGradGrid(kernel).blockRows) {
-    k = openFlashKernel(kernel, symbol,
-                        WgmmaFlashTiles::sharedElements(sharedBytes),
-                        flashAttentionGradGrid(kernel).rowsSize, ownRows, f, mb,
-                        minBlocksPerSM);
+    k = openFlashKernel(
+        kernel, symbol, WgmmaFlashTiles::sharedElements(sharedBytes),
+        flashAttentionGradGrid(kernel).rowsSize, ownRows, f, mb);
     S = k.size(0);
     T = k.size(1);
     qBase = f.mul(k.batch, f.mul(S, f.c(width)));
@@ -98,81 +94,6 @@ struct Grad {
                f.mul(f.div(f.tid, f.c(128)), f.c(kGroupRows))));
   }
 };
-
-void buildStats(ttile::KernelOp kernel, int64_t width,
-                const std::string &symbol, OpBuilder &mb) {
-  // Tiles of 64 keys, two blocks an SM (at most 128 registers a thread):
-  // with no output to hold, the softmax's chains of dependent operations
-  // are what a tile waits on, and 16 warps hide more of them than 8. On an
-  // H100 (B 4, H 16, S 4096, width 128): 1.15 ms with one block of 128-key
-  // tiles, 1.00 ms so.
-  constexpr int64_t kKeys = 64;
-  OpBuilder b(kernel.getContext());
-  Location loc = kernel.getLoc();
-  int64_t queries = flashAttentionGradGrid(kernel).blockRows;
-  int64_t own = queries * width * 2, tile = kKeys * width * 2;
-  Grad g(kernel, width, symbol, own + kStages * tile, b, mb,
-         /*minBlocksPerSM=*/2);
-  FlashTiles &f = g.f;
-  WgmmaFlashTiles &w = g.w;
-  // Buffers: q, k, scale, result, result_grad; lse, δ, scratch.
-  Value Q = g.k.buffer(0), K = g.k.buffer(1), O = g.k.buffer(3),
-        G = g.k.buffer(4), lse = g.k.buffer(5), delta = g.k.buffer(6);
-  f.fast = f.both(f.aligned(Q, 16), f.aligned(K, 16));
-  Value c2 = g.c2(f.loadWidened(g.k.buffer(2), f.c(0)));
-  Value minusInf = f.f32Const(-std::numeric_limits<double>::infinity());
-  Value zero = f.f32Const(0.0);
-  g.stageOwn(f.c(0), Q, g.qBase, g.S);
-  b.create<NVVM::CpAsyncCommitGroupOp>(loc);
-  assert(queries == kFlashThreads && "δ: a thread a row");
-  f.storeDeltas(G, O, delta, g.k.row0, g.S, g.qBase, g.statBase);
-
-  auto stageAt = [&](Value stage) {
-    return f.add(f.c(own), f.mul(stage, f.c(tile)));
-  };
-  g.passes([&](Value first) {
-    // m and then l of the thread's two rows.
-    ValueRange done = f.pipeline(
-        f.ceilDiv(g.T, kKeys), {minusInf, minusInf, zero, zero},
-        [&](Value t, Value stage) {
-          Value key0 = f.mul(t, f.c(kKeys));
-          w.stage(
-              kKeys, stageAt(stage), K, g.kBase,
-              [&](Value r) { return f.add(key0, r); },
-              [&](Value r) { return f.ult(f.add(key0, r), g.T); });
-          b.create<NVVM::CpAsyncCommitGroupOp>(loc);
-        },
-        [&](Value t, Value stage, ValueRange state) {
-          WgmmaFlashTiles::Sums flat = w.zeros(kKeys);
-          w.products({&flat}, [&] {
-            w.rowsByRows(flat, f.c(0), queries, first, stageAt(stage), kKeys);
-          });
-          // Scaled to base 2; keys past the end never count.
-          FlashTiles::Fragments s = WgmmaFlashTiles::fragments(flat);
-          for (auto &frag : s[0])
-            for (Value &x : frag)
-              x = f.mulf(x, c2);
-          f.maskPast(s, f.mul(t, f.c(kKeys)), g.T, minusInf);
-          SmallVector<Value> next(4);
-          for (int64_t h = 0; h < 2; ++h) {
-            FlashTiles::SoftmaxRow row =
-                f.softmaxRow(s[0], h, state[h], state[2 + h]);
-            next[h] = row.m;
-            next[2 + h] = row.l;
-          }
-          return next;
-        },
-        /*byTensorCores=*/true);
-    // L = m + log2 l by the quad's first thread.
-    for (int64_t h = 0; h < 2; ++h) {
-      Value l = f.quadSum(done[2 + h]);
-      Value row = f.add(g.k.row0, w.ownRow(first, h));
-      f.when(f.both(f.eq(f.quad, f.c(0)), f.ult(row, g.S)), [&] {
-        f.storeF32(f.addf(done[h], f.lg2(l)), lse, f.add(g.statBase, row));
-      });
-    }
-  });
-}
 
 // p = 2^(s c2 - L) in place of s, `L(i)` sum i's (of the thread's 4 a
 // fragment).
@@ -360,9 +281,7 @@ void buildDq(ttile::KernelOp kernel, int64_t width, const std::string &symbol,
 void buildWgmmaFlashGrad(ttile::KernelOp kernel, int64_t width,
                          const std::string &symbol, OpBuilder &mb) {
   StringRef kind = kernel.getKind();
-  if (kind == "attention_stats")
-    buildStats(kernel, width, symbol, mb);
-  else if (kind == "attention_dkv")
+  if (kind == "attention_dkv")
     buildDkv(kernel, width, symbol, mb);
   else
     buildDq(kernel, width, symbol, mb);

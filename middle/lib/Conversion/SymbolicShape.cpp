@@ -336,13 +336,17 @@ static std::optional<Dims> rulesFor(Operation *def, Value value) {
     return symbolicDims(solve.getRhs());
   if (auto fp = dyn_cast<tgraph::FixedPointOp>(def))
     return symbolicDims(fp.getInit());
-  // Attention: the queries' rows of the value's width; its cotangents have
+  // Attention: the queries' rows of the value's width, and their
+  // log-sum-exp (the queries without their width); its cotangents have
   // their operands' shapes.
   if (auto att = dyn_cast<tgraph::AttentionOp>(def)) {
     auto q = symbolicDims(att.getQuery()), v = symbolicDims(att.getValue());
     if (!q || !v)
       return std::nullopt;
-    q->back() = v->back();
+    if (value == att.getLse())
+      q->pop_back();
+    else
+      q->back() = v->back();
     return q;
   }
   if (auto grad = dyn_cast<tgraph::AttentionGradOp>(def))

@@ -36,10 +36,11 @@ FailureOr<Dims> dimsOf(Operation *op, const Tensor &q, const Tensor &k,
   return dims;
 }
 
-// Row i's probabilities over the keys of batch b.
+// Row i's probabilities over the keys of batch b; `lse` (when given) gets
+// the log-sum-exp of the row's scaled scores.
 std::vector<double> probabilities(const Dims &n, const Tensor &q,
                                   const Tensor &k, double scale, int64_t b,
-                                  int64_t i) {
+                                  int64_t i, double *lse = nullptr) {
   std::vector<double> p(n.t);
   double m = -std::numeric_limits<double>::infinity();
   for (int64_t j = 0; j < n.t; ++j) {
@@ -54,28 +55,37 @@ std::vector<double> probabilities(const Dims &n, const Tensor &q,
     sum += x = std::exp(x - m);
   for (double &x : p)
     x /= sum;
+  if (lse)
+    *lse = m + std::log(sum);
   return p;
 }
 
 } // namespace
 
-FailureOr<Tensor> evalAttention(tg::AttentionOp op, Operands in) {
+FailureOr<std::vector<Tensor>> evalAttention(tg::AttentionOp op, Operands in) {
   const Tensor &q = *in[0], &k = *in[1], &v = *in[2];
   FailureOr<Dims> n = dimsOf(op, q, k, v);
   if (failed(n))
     return failure();
   std::vector<int64_t> shape = q.shape;
   shape.back() = n->e;
-  Tensor out(op.getType().getElementType(), shape);
+  Tensor out(op.getResult().getType().getElementType(), shape);
+  Tensor lse(Float32Type::get(op.getContext()),
+             std::vector<int64_t>(q.shape.begin(), q.shape.end() - 1));
   for (int64_t b = 0; b < n->batches; ++b)
     for (int64_t i = 0; i < n->s; ++i) {
-      std::vector<double> p = probabilities(*n, q, k, in[3]->data[0], b, i);
+      std::vector<double> p = probabilities(*n, q, k, in[3]->data[0], b, i,
+                                            &lse.data[b * n->s + i]);
       for (int64_t j = 0; j < n->t; ++j)
         for (int64_t c = 0; c < n->e; ++c)
           out.data[(b * n->s + i) * n->e + c] +=
               p[j] * v.data[(b * n->t + j) * n->e + c];
     }
-  return out;
+  std::vector<Tensor> results;
+  results.push_back(std::move(out));
+  if (op.getLse())
+    results.push_back(std::move(lse));
+  return results;
 }
 
 FailureOr<std::vector<Tensor>> evalAttentionGrad(tg::AttentionGradOp op,

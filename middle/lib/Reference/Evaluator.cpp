@@ -146,6 +146,8 @@ FailureOr<std::vector<Tensor>> Interpreter::evalOp(Operation *op, Operands in,
   }
   if (auto fp = dyn_cast<tg::FixedPointOp>(op))
     return one(fixedPoint(fp, in, depth));
+  if (auto attention = dyn_cast<tg::AttentionOp>(op))
+    return detail::evalAttention(attention, in);
   if (auto grad = dyn_cast<tg::AttentionGradOp>(op))
     return detail::evalAttentionGrad(grad, in);
   if (auto load = dyn_cast<ml_program::GlobalLoadOp>(op))

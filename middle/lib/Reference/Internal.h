@@ -30,8 +30,10 @@ FamilyResult evalLayout(mlir::Operation *op, Operands in);
 FamilyResult evalReduction(mlir::Operation *op, Operands in);
 FamilyResult evalFourier(mlir::Operation *op, Operands in);
 FamilyResult evalRandom(mlir::Operation *op, Operands in);
-// Fused attention and its cotangents (AttentionEval.cpp).
-mlir::FailureOr<Tensor> evalAttention(tgraph::AttentionOp op, Operands in);
+// Fused attention (its result, and its log-sum-exp when the op has one)
+// and its cotangents (AttentionEval.cpp).
+mlir::FailureOr<std::vector<Tensor>> evalAttention(tgraph::AttentionOp op,
+                                                   Operands in);
 mlir::FailureOr<std::vector<Tensor>>
 evalAttentionGrad(tgraph::AttentionGradOp op, Operands in);
 // arith, tensor and the pass-through ops the frontend emits in functions.

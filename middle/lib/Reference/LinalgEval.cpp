@@ -222,7 +222,6 @@ FamilyResult evalLinalg(Operation *op, Operands in) {
   return llvm::TypeSwitch<Operation *, FamilyResult>(op)
       .Case([&](tg::MatmulOp op) { return evalMatmul(op, in); })
       .Case([&](tg::SolveOp op) { return evalSolve(op, in); })
-      .Case([&](tg::AttentionOp op) { return evalAttention(op, in); })
       .Default([](Operation *) { return std::nullopt; });
 }
 

@@ -16,8 +16,13 @@
 //   result = acc / l (0 for no keys)
 // from m = -inf, l = 0, acc = 0; exp(0) is 1 and exp(-inf) is 0 exactly.
 //
-// Reverse: `attention_stats` gives each query its log-sum-exp L = m +
-// log(l) (the forward loop without v) and δ = Σ result_grad · result; then
+// With the op's lse result the forward kernel also stores each query's
+// log-sum-exp L = m + log(l).
+//
+// Reverse: `attention_delta` gives each query δ = Σ result_grad · result,
+// and L is the forward op's; without it (hand-written Graph IR),
+// `attention_stats` computes both, L by the forward loop without v (the
+// same operations, so the same L); then
 // with p_ij = exp((q_i · k_j) scale - L_i) and ds_ij = p_ij (result_grad_i
 // · v_j - δ_i), `attention_dkv` sums each key's value_grad += p_ij
 // result_grad_i and key_grad += ds_ij q_i over the queries in order, and
@@ -230,6 +235,46 @@ Block blockOf(Scalars &s, Value point, Value blocks, Value rows,
                rows, point};
 }
 
+// Each lane's log-sum-exp L = m + log(l) into out[batch S + row], for the
+// lanes whose rows exist.
+void storeLogSumExp(Scalars &s, Lanes &u, const Block &blk, Value m, Value l,
+                    Value out) {
+  Value L = u.add(m, s.b.create<math::LogOp>(s.loc, l));
+  for (int64_t lane = 0; lane < u.count; ++lane) {
+    Value row = s.add(blk.row0, s.idx(lane));
+    s.when(s.cmpi(arith::CmpIPredicate::ult, row, blk.rows), [&] {
+      s.store(u.lane(L, lane), out, s.add(s.mul(blk.batch, blk.rows), row));
+    });
+  }
+}
+
+// Each lane's δ = Σ_e result_grad · result in ascending e, one fused
+// multiply-add a step, into out[batch S + row] (rows of `width`), for the
+// lanes whose rows exist.
+void storeDeltas(Scalars &s, const Block &blk, int64_t lanes, Value result,
+                 Value resultGrad, Value width, Value out) {
+  OpBuilder &b = s.b;
+  for (int64_t lane = 0; lane < lanes; ++lane) {
+    Value row = s.add(blk.row0, s.idx(lane));
+    s.when(s.cmpi(arith::CmpIPredicate::ult, row, blk.rows), [&] {
+      Value at = s.add(s.mul(blk.batch, blk.rows), row);
+      Value base = s.mul(at, width);
+      auto sum = b.create<scf::ForOp>(
+          s.loc, s.idx(0), width, s.idx(1),
+          ValueRange{b.create<arith::ConstantOp>(s.loc, b.getF32FloatAttr(0))},
+          [&](OpBuilder &ib, Location l, Value e, ValueRange acc) {
+            Scalars t{ib, l};
+            auto f = ib.create<math::FmaOp>(
+                l, loadF32(t, resultGrad, t.add(base, e)),
+                loadF32(t, result, t.add(base, e)), acc[0]);
+            f->setAttr(ttile::kFusedMultiplyAddAttr, ib.getUnitAttr());
+            ib.create<scf::YieldOp>(l, ValueRange{f});
+          });
+      s.store(sum.getResult(0), out, at);
+    });
+  }
+}
+
 // The running maximum and sum over the keys, kStepRows keys a step (keys
 // past the end score -inf, so they add 0), for the forward kernel and the
 // log-sum-exp; `perStep` (when given) updates the accumulators with the
@@ -414,12 +459,23 @@ LogicalResult lowerAttentionGroup(tsched::FusionGroupOp group,
         loc);
   };
   Value qs = scratch(n->d), acc = scratch(n->e);
+  SmallVector<Value> freed{qs, acc};
+  Value queries = eb.create<arith::MulIOp>(loc, n->batches, n->s);
+  SmallVector<Value> outputs{
+      resultBuffer(group, results, op.getResult(), ctx, freed,
+                   eb.create<arith::MulIOp>(loc, queries, n->e), loc),
+      qs, acc};
+  // With lse: each query's log-sum-exp, for the adjoint (the stats
+  // kernel's L, computed by the same operations).
+  if (op.getLse())
+    outputs.push_back(
+        resultBuffer(group, results, op.getLse(), ctx, freed, queries, loc));
   KernelSpec spec{
       "attention",
       1,
       1,
       {ctx.bufferOf(q), ctx.bufferOf(k), ctx.bufferOf(v), ctx.bufferOf(scale)},
-      {results[0], qs, acc},
+      outputs,
       points,
       {n->s, n->t, n->d, n->e, blocks}};
   KernelBody kb = createAttentionKernel(ctx, spec, op, loc);
@@ -437,14 +493,16 @@ LogicalResult lowerAttentionGroup(tsched::FusionGroupOp group,
     zeroColumns(s, u, ACC, accAt, E);
     Value c = u.splat(loadF32(s, kb.inputs[3], s.idx(0)));
     Value vBase = s.mul(blk.batch, s.mul(T, E));
-    Value l =
+    std::pair<Value, Value> ml =
         onlineSoftmax(s, u, T, QS, qAt, K, s.mul(blk.batch, s.mul(T, D)), D, c,
                       [&](Scalars &t, Lanes &w, const StepRows &rows,
                           ArrayRef<Value> p, Value corr) {
                         accumulateColumns(t, w, ACC, accAt, E, corr, p, V,
                                           rowBases(t, rows.index, vBase, E));
-                      })
-            .second;
+                      });
+    Value l = ml.second;
+    if (op.getLse())
+      storeLogSumExp(s, u, blk, ml.first, l, kb.outputs[3]);
     // No keys: l is 0 and every acc 0; the result is 0, as the sum over
     // no keys of the unfused product.
     Value none = b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OEQ, l,
@@ -461,7 +519,7 @@ LogicalResult lowerAttentionGroup(tsched::FusionGroupOp group,
               s.mul(blk.batch, s.mul(S, E)));
     b.create<ttile::YieldOp>(loc);
   }
-  for (Value buffer : {qs, acc})
+  for (Value buffer : freed)
     eb.create<memref::DeallocOp>(loc, buffer);
   return success();
 }
@@ -492,8 +550,13 @@ LogicalResult lowerAttentionGradGroup(tsched::FusionGroupOp group,
   Value dv = resultBuffer(group, results, op.getValueGrad(), ctx, freed,
                           mul(keys, n->e), loc);
   Type f32 = eb.getF32Type();
-  Value lse = ctx.scratchBuffer(f32, queries, loc);
+  // The forward op's log-sum-exp, or the stats kernel's.
+  Value lse = op.getLse() ? ctx.bufferOf(groupInput(group, op.getLse()))
+                          : ctx.scratchBuffer(f32, queries, loc);
+  if (!op.getLse())
+    freed.push_back(lse);
   Value delta = ctx.scratchBuffer(f32, queries, loc);
+  freed.push_back(delta);
   Value qBlocks = ceilDiv(eb, loc, n->s, lanes),
         kBlocks = ceilDiv(eb, loc, n->t, lanes);
   Value qPoints = mul(n->batches, qBlocks), kPoints = mul(n->batches, kBlocks);
@@ -506,8 +569,22 @@ LogicalResult lowerAttentionGradGroup(tsched::FusionGroupOp group,
         Cb = ctx.bufferOf(scale), Ob = ctx.bufferOf(o), Gb = ctx.bufferOf(g);
   VectorType vt = VectorType::get({lanes}, f32);
 
-  // 1. Each query's log-sum-exp and δ.
-  {
+  // 1. Each query's δ, and its log-sum-exp unless the forward op gave it.
+  if (op.getLse()) {
+    KernelSpec spec{"attention_delta",
+                    1,
+                    1,
+                    {Ob, Gb},
+                    {delta},
+                    qPoints,
+                    {n->s, n->t, n->d, n->e, qBlocks}};
+    KernelBody kb = createAttentionKernel(ctx, spec, op, loc);
+    Scalars s{kb.builder, loc};
+    Block blk = blockOf(s, kb.offset, kb.sizes[4], kb.sizes[0], lanes);
+    storeDeltas(s, blk, lanes, kb.inputs[0], kb.inputs[1], kb.sizes[3],
+                kb.outputs[0]);
+    kb.builder.create<ttile::YieldOp>(loc);
+  } else {
     Value qs = scratch(qPoints, n->d);
     KernelSpec spec{"attention_stats",
                     1,
@@ -516,7 +593,7 @@ LogicalResult lowerAttentionGradGroup(tsched::FusionGroupOp group,
                     {lse, delta, qs},
                     qPoints,
                     {n->s, n->t, n->d, n->e, qBlocks}};
-    KernelBody kb = createAttentionKernel(ctx, spec, op, loc);
+    KernelBody kb = createKernel(ctx, spec, loc);
     OpBuilder &b = kb.builder;
     Scalars s{b, loc};
     Lanes u{b, loc, vt, lanes};
@@ -528,27 +605,8 @@ LogicalResult lowerAttentionGradGroup(tsched::FusionGroupOp group,
     Value c = u.splat(loadF32(s, kb.inputs[2], s.idx(0)));
     auto [m, l] = onlineSoftmax(s, u, T, kb.outputs[2], qAt, kb.inputs[1],
                                 s.mul(blk.batch, s.mul(T, D)), D, c, nullptr);
-    Value L = u.add(m, b.create<math::LogOp>(loc, l));
-    for (int64_t lane = 0; lane < lanes; ++lane) {
-      Value row = s.add(blk.row0, s.idx(lane));
-      s.when(s.cmpi(arith::CmpIPredicate::ult, row, S), [&] {
-        Value at = s.add(s.mul(blk.batch, S), row);
-        s.store(u.lane(L, lane), kb.outputs[0], at);
-        Value base = s.mul(at, E);
-        auto sum = b.create<scf::ForOp>(
-            loc, s.idx(0), E, s.idx(1),
-            ValueRange{b.create<arith::ConstantOp>(loc, b.getF32FloatAttr(0))},
-            [&](OpBuilder &ib, Location l, Value e, ValueRange acc) {
-              Scalars t{ib, l};
-              auto f = ib.create<math::FmaOp>(
-                  l, loadF32(t, kb.inputs[4], t.add(base, e)),
-                  loadF32(t, kb.inputs[3], t.add(base, e)), acc[0]);
-              f->setAttr(ttile::kFusedMultiplyAddAttr, ib.getUnitAttr());
-              ib.create<scf::YieldOp>(l, ValueRange{f});
-            });
-        s.store(sum.getResult(0), kb.outputs[1], at);
-      });
-    }
+    storeLogSumExp(s, u, blk, m, l, kb.outputs[0]);
+    storeDeltas(s, blk, lanes, kb.inputs[3], kb.inputs[4], E, kb.outputs[1]);
     b.create<ttile::YieldOp>(loc);
   }
 
@@ -557,6 +615,15 @@ LogicalResult lowerAttentionGradGroup(tsched::FusionGroupOp group,
   auto pairTerms = [](Lanes &u, Value z, Value L, Value dp, Value dlt) {
     Value p = u.exp(u.sub(z, L));
     return std::pair{p, u.mul(p, u.sub(dp, dlt))};
+  };
+
+  // The two kernels below, with the attribute a target that runs attention
+  // on its own schedule reads only when L is the forward op's: such a
+  // target keeps L in units of its own (the CUDA flash kernels: base 2),
+  // which the stats kernel above does not.
+  auto gradKernel = [&](const KernelSpec &spec) {
+    return op.getLse() ? createAttentionKernel(ctx, spec, op, loc)
+                       : createKernel(ctx, spec, loc);
   };
 
   // 2. Each key's cotangents, over the queries in order.
@@ -570,7 +637,7 @@ LogicalResult lowerAttentionGradGroup(tsched::FusionGroupOp group,
                     {dk, dv, ks, vs, dks, dvs},
                     kPoints,
                     {n->s, n->t, n->d, n->e, kBlocks}};
-    KernelBody kb = createAttentionKernel(ctx, spec, op, loc);
+    KernelBody kb = gradKernel(spec);
     OpBuilder &b = kb.builder;
     Scalars s{b, loc};
     Lanes u{b, loc, vt, lanes};
@@ -620,7 +687,7 @@ LogicalResult lowerAttentionGradGroup(tsched::FusionGroupOp group,
                     {dq, qs, gs, dqs},
                     qPoints,
                     {n->s, n->t, n->d, n->e, qBlocks}};
-    KernelBody kb = createAttentionKernel(ctx, spec, op, loc);
+    KernelBody kb = gradKernel(spec);
     OpBuilder &b = kb.builder;
     Scalars s{b, loc};
     Lanes u{b, loc, vt, lanes};
@@ -660,8 +727,6 @@ LogicalResult lowerAttentionGradGroup(tsched::FusionGroupOp group,
     b.create<ttile::YieldOp>(loc);
   }
 
-  freed.push_back(lse);
-  freed.push_back(delta);
   for (Value buffer : freed)
     eb.create<memref::DeallocOp>(loc, buffer);
   return success();

@@ -164,16 +164,35 @@ static LogicalResult verifyAttention(Operation *op, RankedTensorType q,
   return success();
 }
 
+// The queries' log-sum-exp: f32, the query's shape without its width.
+static LogicalResult verifyLse(Operation *op, RankedTensorType q, Value lse) {
+  if (!lse)
+    return success();
+  auto t = cast<RankedTensorType>(lse.getType());
+  bool shaped = t.getRank() == q.getRank() - 1;
+  for (int64_t d = 0; shaped && d < t.getRank(); ++d)
+    shaped = dimsAgree(t.getDimSize(d), q.getDimSize(d));
+  if (!t.getElementType().isF32() || !shaped)
+    return op->emitOpError("lse must be f32 of the query's shape without its "
+                           "last dim, got ")
+           << t << " for " << q;
+  return success();
+}
+
 LogicalResult AttentionOp::verify() {
-  return verifyAttention(*this, getQuery().getType(), getKey().getType(),
-                         getValue().getType(), getScale().getType(),
-                         getResult().getType());
+  if (failed(verifyAttention(*this, getQuery().getType(), getKey().getType(),
+                             getValue().getType(), getScale().getType(),
+                             getResult().getType())))
+    return failure();
+  return verifyLse(*this, getQuery().getType(), getLse());
 }
 
 LogicalResult AttentionGradOp::verify() {
-  return verifyAttention(*this, getQuery().getType(), getKey().getType(),
-                         getValue().getType(), getScale().getType(),
-                         getResult().getType());
+  if (failed(verifyAttention(*this, getQuery().getType(), getKey().getType(),
+                             getValue().getType(), getScale().getType(),
+                             getResult().getType())))
+    return failure();
+  return verifyLse(*this, getQuery().getType(), getLse());
 }
 
 LogicalResult SolveOp::verify() {

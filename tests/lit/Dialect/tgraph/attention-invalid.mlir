@@ -81,3 +81,20 @@ func.func @grad_result(%q: tensor<3x4xf32>, %k: tensor<5x4xf32>, %v: tensor<5x2x
   %0:3 = tgraph.attention_grad %q, %k, %v scale(%c : tensor<f32>) result(%o : tensor<3x5xf32>) result_grad(%o) : tensor<3x4xf32>, tensor<5x4xf32>, tensor<5x2xf32>
   return
 }
+
+// -----
+
+// The log-sum-exp is f32, one a query.
+func.func @lse_type(%q: tensor<2x3x4xbf16>, %k: tensor<2x5x4xbf16>, %v: tensor<2x5x2xbf16>, %c: tensor<bf16>) {
+  // expected-error @+1 {{'tgraph.attention' op lse must be f32 of the query's shape without its last dim, got 'tensor<2x3xbf16>' for 'tensor<2x3x4xbf16>'}}
+  %o, %l = tgraph.attention %q, %k, %v scale(%c : tensor<bf16>) : tensor<2x3x4xbf16>, tensor<2x5x4xbf16>, tensor<2x5x2xbf16> -> tensor<2x3x2xbf16> lse tensor<2x3xbf16>
+  return
+}
+
+// -----
+
+func.func @grad_lse_shape(%q: tensor<3x4xf32>, %k: tensor<5x4xf32>, %v: tensor<5x2xf32>, %c: tensor<f32>, %o: tensor<3x2xf32>, %l: tensor<5xf32>) {
+  // expected-error @+1 {{'tgraph.attention_grad' op lse must be f32 of the query's shape without its last dim, got 'tensor<5xf32>' for 'tensor<3x4xf32>'}}
+  %0:3 = tgraph.attention_grad %q, %k, %v scale(%c : tensor<f32>) result(%o : tensor<3x2xf32>) result_grad(%o) lse(%l : tensor<5xf32>) : tensor<3x4xf32>, tensor<5x4xf32>, tensor<5x2xf32>
+  return
+}

@@ -536,17 +536,29 @@ def TGraph_AttentionOp
     strict (its sums run in another order). Its adjoint is
     `tgraph.attention_grad`.
 
+    With the optional second result `lse` (f32, `[b..., s]`), the op also
+    gives each query's log-sum-exp `max_j z_j + log Σ_j exp(z_j - max)` of
+    its scaled scores `z`, for the adjoint to read instead of recomputing
+    the scores (--tgraph-attention-residuals adds it). A target may keep
+    it in units of its own (the CUDA kernels: base 2), which only its
+    `attention_grad` reads.
+
     ```mlir
     %o = tgraph.attention %q, %k, %v scale(%c : tensor<f32>)
         : tensor<?x?x64xf32>, tensor<?x?x64xf32>, tensor<?x?x64xf32> -> tensor<?x?x64xf32>
+    %o2, %lse = tgraph.attention %q, %k, %v scale(%c : tensor<f32>)
+        : tensor<?x?x64xf32>, tensor<?x?x64xf32>, tensor<?x?x64xf32> -> tensor<?x?x64xf32>
+        lse tensor<?x?xf32>
     ```
   }];
   let arguments = (ins TGraph_FloatTensor:$query, TGraph_FloatTensor:$key,
                        TGraph_FloatTensor:$value, TGraph_FloatTensor:$scale);
-  let results = (outs TGraph_FloatTensor:$result);
+  let results = (outs TGraph_FloatTensor:$result,
+                      Optional<TGraph_FloatTensor>:$lse);
   let assemblyFormat = [{
     $query `,` $key `,` $value `scale` `(` $scale `:` type($scale) `)` attr-dict
     `:` type($query) `,` type($key) `,` type($value) `->` type($result)
+    (`lse` type($lse)^)?
   }];
   let hasVerifier = 1;
 }
@@ -564,9 +576,10 @@ def TGraph_AttentionGradOp
     scores, `value_grad = pᵀ result_grad`, and with `ds = p (result_grad
     valueᵀ - rowsum(result_grad * result))`, `query_grad = scale ds key`
     and `key_grad = scale dsᵀ query`. Like the forward op it never stores
-    the `[s, t]` matrices: one kernel computes each query's log-sum-exp,
-    one each key's cotangents over the queries in order, one each query's
-    over the keys. `scale` has no cotangent (the rewrite only forms
+    the `[s, t]` matrices: one kernel computes each query's log-sum-exp
+    (or, given the forward op's `lse`, only `rowsum(result_grad *
+    result)`), one each key's cotangents over the queries in order, one
+    each query's over the keys. `scale` has no cotangent (the rewrite only forms
     attention with a scale that does not depend on the inputs). Its own
     derivative rules (second derivatives through attention: an `hvp`, a
     gradient of a gradient) go through the matmuls and softmax it stands
@@ -576,18 +589,24 @@ def TGraph_AttentionGradOp
     %dq, %dk, %dv = tgraph.attention_grad %q, %k, %v scale(%c : tensor<f32>)
         result(%o : tensor<?x?x64xf32>) result_grad(%do)
         : tensor<?x?x64xf32>, tensor<?x?x64xf32>, tensor<?x?x64xf32>
+    %dq2, %dk2, %dv2 = tgraph.attention_grad %q, %k, %v scale(%c : tensor<f32>)
+        result(%o2 : tensor<?x?x64xf32>) result_grad(%do)
+        lse(%lse : tensor<?x?xf32>)
+        : tensor<?x?x64xf32>, tensor<?x?x64xf32>, tensor<?x?x64xf32>
     ```
   }];
   let arguments = (ins TGraph_FloatTensor:$query, TGraph_FloatTensor:$key,
                        TGraph_FloatTensor:$value, TGraph_FloatTensor:$scale,
                        TGraph_FloatTensor:$result,
-                       TGraph_FloatTensor:$result_grad);
+                       TGraph_FloatTensor:$result_grad,
+                       Optional<TGraph_FloatTensor>:$lse);
   let results = (outs TGraph_FloatTensor:$query_grad,
                       TGraph_FloatTensor:$key_grad,
                       TGraph_FloatTensor:$value_grad);
   let assemblyFormat = [{
     $query `,` $key `,` $value `scale` `(` $scale `:` type($scale) `)`
     `result` `(` $result `:` type($result) `)` `result_grad` `(` $result_grad `)`
+    (`lse` `(` $lse^ `:` type($lse) `)`)?
     attr-dict `:` type($query) `,` type($key) `,` type($value)
   }];
   let hasVerifier = 1;

@@ -51,7 +51,8 @@ LogicalResult AttentionOp::buildVJP(OpBuilder &b, ArrayRef<Value> dys,
   auto grad = b.create<AttentionGradOp>(
       getLoc(),
       TypeRange{getQuery().getType(), getKey().getType(), getValue().getType()},
-      getQuery(), getKey(), getValue(), getScale(), getResult(), dys[0]);
+      getQuery(), getKey(), getValue(), getScale(), getResult(), dys[0],
+      getLse());
   dxs.append(grad->result_begin(), grad->result_end());
   // The rewrite forms attention only with a scale that depends on no input
   // (tgraph-form-attention), so it has no cotangent.

@@ -128,8 +128,9 @@ struct FormAttentionPass : impl::FormAttentionBase<FormAttentionPass> {
       Value scale = !m->c        ? rb.scalarLike(m->q, 1.0)
                     : m->divides ? rb.div(rb.scalarLike(m->q, 1.0), m->c)
                                  : m->c;
-      Value o = b.create<AttentionOp>(mm.getLoc(), mm.getType(), m->q, m->k,
-                                      m->v, scale);
+      Value o = b.create<AttentionOp>(mm.getLoc(), mm.getType(), /*lse=*/Type(),
+                                      m->q, m->k, m->v, scale)
+                    .getResult();
       mm.getResult().replaceAllUsesWith(o);
       Operation *transpose = m->scores.getRhs().getDefiningOp();
       for (Operation *dead : {mm.getOperation(), m->softmax.getOperation(),

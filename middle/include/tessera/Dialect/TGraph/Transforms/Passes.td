@@ -56,6 +56,21 @@ def FormAttention : Pass<"tgraph-form-attention", "mlir::ModuleOp"> {
   let dependentDialects = ["::tessera::tgraph::TGraphDialect"];
 }
 
+def AttentionResiduals
+    : Pass<"tgraph-attention-residuals", "mlir::ModuleOp"> {
+  let summary = "attention_grad reads its forward op's log-sum-exp";
+  let description = [{
+    Where `tgraph.attention_grad`'s `result` is a `tgraph.attention` of the
+    same query, key, value and scale, the forward op gains its `lse`
+    result (each query's log-sum-exp, which its kernel has at hand) and the
+    adjoint reads it: the adjoint's first kernel then computes only
+    `rowsum(result_grad * result)` instead of every score again. The
+    log-sum-exp is the one the adjoint computes itself (the same
+    operations on the CPU), so the cotangents keep their values.
+  }];
+  let dependentDialects = ["::tessera::tgraph::TGraphDialect"];
+}
+
 def Decompose : Pass<"tgraph-decompose", "mlir::ModuleOp"> {
   let summary = "Composite operators into primitives";
   let description = [{
