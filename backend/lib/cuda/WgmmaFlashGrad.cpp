@@ -40,45 +40,82 @@ namespace {
 constexpr int64_t kStages = 2;
 constexpr int64_t kPassRows = kFlashThreads / 128 * kGroupRows;
 
-// What the two kernels share: the frame, the extents and bases, and the
-// loop over passes of 128 own rows.
+// What the two kernels share: the frame, the operands, the extents and
+// bases, the layout of shared memory (the block's two operands of its own
+// rows, then two stages of the other side's two, then `extraBytes`), and
+// the loop over passes of 128 own rows.
 struct Grad {
   FlashTiles f;
   WgmmaFlashTiles w{f};
   FlashKernel k;
-  int64_t ownRows;    // a block's (its grid's)
-  Value S, T;         // queries and keys of each batch
-  Value qBase, kBase; // the batch's first query and key element
-  Value statBase;     // the batch's first row of L and δ
+  int64_t ownRows;             // a block's (its grid's)
+  int64_t ownBytes, tileBytes; // an operand's own rows; a tile of the other
+  Value S, T;                  // queries and keys of each batch
+  Value qBase, kBase;          // the batch's first query and key element
+  Value statBase;              // the batch's first row of L and δ
+  // Buffers q, k, v, scale, result_grad, lse, δ (then the results).
+  Value Q, K, V, G, lse, delta;
+  Value scale, c2; // c2 = scale log2 e
 
-  Grad(ttile::KernelOp kernel, int64_t width, const std::string &symbol,
-       int64_t sharedBytes, OpBuilder &b, OpBuilder &mb)
+  Grad(ttile::KernelOp kernel, int64_t width, int64_t tileRows,
+       int64_t extraBytes, const std::string &symbol, OpBuilder &b,
+       OpBuilder &mb)
       : f(b, kernel.getLoc(), width),
-        ownRows(flashAttentionGradGrid(kernel).blockRows) {
+        ownRows(flashAttentionGradGrid(kernel).blockRows),
+        ownBytes(ownRows * width * 2), tileBytes(tileRows * width * 2) {
     k = openFlashKernel(
-        kernel, symbol, WgmmaFlashTiles::sharedElements(sharedBytes),
+        kernel, symbol, WgmmaFlashTiles::sharedElements(extraAt() + extraBytes),
         flashAttentionGradGrid(kernel).rowsSize, ownRows, f, mb);
     S = k.size(0);
     T = k.size(1);
     qBase = f.mul(k.batch, f.mul(S, f.c(width)));
     kBase = f.mul(k.batch, f.mul(T, f.c(width)));
     statBase = f.mul(k.batch, S);
+    Q = k.buffer(0);
+    K = k.buffer(1);
+    V = k.buffer(2);
+    G = k.buffer(4);
+    lse = k.buffer(5);
+    delta = k.buffer(6);
+    f.fast = f.both(f.both(f.aligned(Q, 16), f.aligned(K, 16)),
+                    f.both(f.aligned(V, 16), f.aligned(G, 16)));
+    scale = f.loadWidened(k.buffer(3), f.c(0));
+    c2 = f.mulf(scale, f.f32Const(kLog2E));
     w.alignShared();
+  }
+
+  // Where the extra bytes start; where stage `stage`'s tile of the other
+  // side's first or second operand lies.
+  int64_t extraAt() const { return 2 * ownBytes + kStages * 2 * tileBytes; }
+  Value tileAt(Value stage, bool second) {
+    return f.add(f.c(2 * ownBytes), f.add(f.mul(stage, f.c(2 * tileBytes)),
+                                          f.c(second ? tileBytes : 0)));
   }
 
   OpBuilder &b() { return f.b; }
   Location loc() { return f.loc; }
-  Value c2(Value scale) { return f.mulf(scale, f.f32Const(kLog2E)); }
 
-  // The block's own rows of `src` (of `extent` rows from `base`) into the
-  // region at `region`; rows past the last repeat it (no commit).
-  void stageOwn(Value region, Value src, Value base, Value extent) {
+  // The block's own rows of `first` and `second` (of `extent` rows from
+  // `base`) into their regions, one cp.async group; rows past the last
+  // repeat it.
+  void stageOwn(Value first, Value second, Value base, Value extent) {
     Value last = f.sub(extent, f.c(1));
     Value yes = b().create<arith::ConstantIntOp>(loc(), 1, 1);
-    w.stage(
-        ownRows, region, src, base,
-        [&](Value r) { return f.min(f.add(k.row0, r), last); },
-        [&](Value) { return yes; });
+    for (auto [region, src] : {std::pair{0, first}, {1, second}})
+      w.stage(
+          ownRows, f.c(region * ownBytes), src, base,
+          [&](Value r) { return f.min(f.add(k.row0, r), last); },
+          [&](Value) { return yes; });
+    b().create<NVVM::CpAsyncCommitGroupOp>(loc());
+  }
+
+  // The tile `t` of the other side's `first` and `second` rows (of
+  // `extent` from `base`, zeros past it) into stage `stage`, one group.
+  void stageTile(Value t, Value stage, int64_t tileRows, Value first,
+                 Value second, Value base, Value extent) {
+    auto stageRows = [&](auto &&...args) { w.stage(args...); };
+    f.stageKeysAndValues(stageRows, tileRows, t, tileAt(stage, false),
+                         tileAt(stage, true), first, second, base, extent);
   }
 
   // `body(first)` for each pass over the block's own rows, `first` the
@@ -113,38 +150,25 @@ void buildDkv(ttile::KernelOp kernel, int64_t width, const std::string &symbol,
               OpBuilder &mb) {
   constexpr int64_t kQueries = 64; // a tile
   OpBuilder b(kernel.getContext());
-  Location loc = kernel.getLoc();
   int64_t keys = flashAttentionGradGrid(kernel).blockRows;
   assert(keys == kPassRows && "one pass");
-  int64_t own = keys * width * 2, tile = kQueries * width * 2;
-  // Shared: keys, values; stages of (queries, result gradients); the
-  // stages' L and δ (f32).
-  int64_t statsAt = 2 * own + kStages * 2 * tile;
-  Grad g(kernel, width, symbol, statsAt + kStages * 2 * kQueries * 4, b, mb);
+  // Shared memory: keys, values; stages of (queries, result gradients);
+  // the stages' L and δ (f32).
+  Grad g(kernel, width, kQueries, kStages * 2 * kQueries * 4, symbol, b, mb);
   FlashTiles &f = g.f;
   WgmmaFlashTiles &w = g.w;
-  // Buffers: q, k, v, scale, result_grad, lse, δ; key_grad, value_grad.
-  Value Q = g.k.buffer(0), K = g.k.buffer(1), V = g.k.buffer(2),
-        G = g.k.buffer(4), lse = g.k.buffer(5), delta = g.k.buffer(6);
-  f.fast = f.both(f.both(f.aligned(Q, 16), f.aligned(K, 16)),
-                  f.both(f.aligned(V, 16), f.aligned(G, 16)));
-  Value scale = f.loadWidened(g.k.buffer(3), f.c(0));
-  Value c2 = g.c2(scale);
   Value zero = f.f32Const(0.0);
-  g.stageOwn(f.c(0), K, g.kBase, g.T);
-  g.stageOwn(f.c(own), V, g.kBase, g.T);
-  b.create<NVVM::CpAsyncCommitGroupOp>(loc);
+  g.stageOwn(g.K, g.V, g.kBase, g.T);
   auto stageAt = [&](Value stage, bool gradients) {
-    return f.add(f.c(2 * own),
-                 f.add(f.mul(stage, f.c(2 * tile)), f.c(gradients ? tile : 0)));
+    return g.tileAt(stage, gradients);
   };
   // A stage's query q's L or δ (queries past the end: L = +inf, δ = 0, so
   // that p and ds are 0).
   auto statAt = [&](Value stage, bool ofDelta, Value q) {
-    return w.pointer(
-        f.add(f.c(statsAt), f.mul(f.add(f.mul(stage, f.c(2 * kQueries)),
-                                        f.add(f.c(ofDelta ? kQueries : 0), q)),
-                                  f.c(4))));
+    return w.pointer(f.add(f.c(g.extraAt()),
+                           f.mul(f.add(f.mul(stage, f.c(2 * kQueries)),
+                                       f.add(f.c(ofDelta ? kQueries : 0), q)),
+                                 f.c(4))));
   };
   Value first = f.mul(f.div(f.tid, f.c(128)), f.c(kGroupRows));
 
@@ -152,17 +176,15 @@ void buildDkv(ttile::KernelOp kernel, int64_t width, const std::string &symbol,
   ValueRange done = f.pipeline(
       f.ceilDiv(g.S, kQueries), init,
       [&](Value t, Value stage) {
-        auto stageTile = [&](auto &&...args) { w.stage(args...); };
-        f.stageKeysAndValues(stageTile, kQueries, t, stageAt(stage, false),
-                             stageAt(stage, true), Q, G, g.qBase, g.S);
+        g.stageTile(t, stage, kQueries, g.Q, g.G, g.qBase, g.S);
         Value q = f.add(f.mul(t, f.c(kQueries)), f.tid);
         f.when(f.ult(f.tid, f.c(kQueries)), [&] {
           Value inside = f.ult(q, g.S);
           Value at = f.add(g.statBase, f.min(q, f.sub(g.S, f.c(1))));
           Value inf = f.f32Const(std::numeric_limits<double>::infinity());
-          f.storeF32(f.select(inside, f.loadF32(lse, at), inf),
+          f.storeF32(f.select(inside, f.loadF32(g.lse, at), inf),
                      statAt(stage, false, f.tid), f.c(0));
-          f.storeF32(f.select(inside, f.loadF32(delta, at), zero),
+          f.storeF32(f.select(inside, f.loadF32(g.delta, at), zero),
                      statAt(stage, true, f.tid), f.c(0));
         });
       },
@@ -178,10 +200,11 @@ void buildDkv(ttile::KernelOp kernel, int64_t width, const std::string &symbol,
         w.fence({&s, &dp});
         w.rowsByRows(s, f.c(0), keys, first, stageAt(stage, false), kQueries);
         w.commit();
-        w.rowsByRows(dp, f.c(own), keys, first, stageAt(stage, true), kQueries);
+        w.rowsByRows(dp, f.c(g.ownBytes), keys, first, stageAt(stage, true),
+                     kQueries);
         w.commit();
         w.wait(1, {&s});
-        probabilities(f, s, c2, [&](int64_t i) { return stat(false, i); });
+        probabilities(f, s, g.c2, [&](int64_t i) { return stat(false, i); });
         WgmmaFlashTiles::Registers p = w.registers(s);
         w.fence({&dv});
         w.registersByRows(dv, p, stageAt(stage, true), kQueries);
@@ -199,7 +222,7 @@ void buildDkv(ttile::KernelOp kernel, int64_t width, const std::string &symbol,
       },
       /*byTensorCores=*/true);
   Value keysFirst = f.add(g.k.row0, first);
-  w.storeRows(WgmmaFlashTiles::Sums(done.take_front(width / 2)), scale,
+  w.storeRows(WgmmaFlashTiles::Sums(done.take_front(width / 2)), g.scale,
               g.k.buffer(7), g.kBase, keysFirst, g.T);
   w.storeRows(WgmmaFlashTiles::Sums(done.drop_front(width / 2)), Value(),
               g.k.buffer(8), g.kBase, keysFirst, g.T);
@@ -209,27 +232,15 @@ void buildDq(ttile::KernelOp kernel, int64_t width, const std::string &symbol,
              OpBuilder &mb) {
   constexpr int64_t kKeys = 64; // a tile
   OpBuilder b(kernel.getContext());
-  Location loc = kernel.getLoc();
   int64_t queries = flashAttentionGradGrid(kernel).blockRows;
-  int64_t own = queries * width * 2, tile = kKeys * width * 2;
-  // Shared: queries, result gradients; stages of (keys, values).
-  Grad g(kernel, width, symbol, 2 * own + kStages * 2 * tile, b, mb);
+  // Shared memory: queries, result gradients; stages of (keys, values).
+  Grad g(kernel, width, kKeys, /*extraBytes=*/0, symbol, b, mb);
   FlashTiles &f = g.f;
   WgmmaFlashTiles &w = g.w;
-  // Buffers: q, k, v, scale, result_grad, lse, δ; query_grad.
-  Value Q = g.k.buffer(0), K = g.k.buffer(1), V = g.k.buffer(2),
-        G = g.k.buffer(4), lse = g.k.buffer(5), delta = g.k.buffer(6);
-  f.fast = f.both(f.both(f.aligned(Q, 16), f.aligned(K, 16)),
-                  f.both(f.aligned(V, 16), f.aligned(G, 16)));
-  Value scale = f.loadWidened(g.k.buffer(3), f.c(0));
-  Value c2 = g.c2(scale);
   Value zero = f.f32Const(0.0);
-  g.stageOwn(f.c(0), Q, g.qBase, g.S);
-  g.stageOwn(f.c(own), G, g.qBase, g.S);
-  b.create<NVVM::CpAsyncCommitGroupOp>(loc);
+  g.stageOwn(g.Q, g.G, g.qBase, g.S);
   auto stageAt = [&](Value stage, bool values) {
-    return f.add(f.c(2 * own),
-                 f.add(f.mul(stage, f.c(2 * tile)), f.c(values ? tile : 0)));
+    return g.tileAt(stage, values);
   };
   g.passes([&](Value first) {
     // The thread's rows' L and δ (rows past the last repeat it).
@@ -237,27 +248,25 @@ void buildDq(ttile::KernelOp kernel, int64_t width, const std::string &symbol,
     for (int64_t h = 0; h < 2; ++h) {
       Value row =
           f.min(f.add(g.k.row0, w.ownRow(first, h)), f.sub(g.S, f.c(1)));
-      ownL[h] = f.loadF32(lse, f.add(g.statBase, row));
-      ownDelta[h] = f.loadF32(delta, f.add(g.statBase, row));
+      ownL[h] = f.loadF32(g.lse, f.add(g.statBase, row));
+      ownDelta[h] = f.loadF32(g.delta, f.add(g.statBase, row));
     }
     ValueRange done = f.pipeline(
         f.ceilDiv(g.T, kKeys), SmallVector<Value>(width / 2, zero),
         [&](Value t, Value stage) {
-          auto stageTile = [&](auto &&...args) { w.stage(args...); };
-          f.stageKeysAndValues(stageTile, kKeys, t, stageAt(stage, false),
-                               stageAt(stage, true), K, V, g.kBase, g.T);
+          g.stageTile(t, stage, kKeys, g.K, g.V, g.kBase, g.T);
         },
         [&](Value t, Value stage, ValueRange state) {
           WgmmaFlashTiles::Sums s = w.zeros(kKeys), dp = w.zeros(kKeys);
           w.fence({&s, &dp});
           w.rowsByRows(s, f.c(0), queries, first, stageAt(stage, false), kKeys);
           w.commit();
-          w.rowsByRows(dp, f.c(own), queries, first, stageAt(stage, true),
-                       kKeys);
+          w.rowsByRows(dp, f.c(g.ownBytes), queries, first,
+                       stageAt(stage, true), kKeys);
           w.commit();
           w.wait(1, {&s});
           // Sum i's row is g + 8 ((i % 4) / 2).
-          probabilities(f, s, c2, [&](int64_t i) { return ownL[i % 4 / 2]; });
+          probabilities(f, s, g.c2, [&](int64_t i) { return ownL[i % 4 / 2]; });
           w.wait(0, {&dp});
           scoreGrads(f, s, dp, [&](int64_t i) { return ownDelta[i % 4 / 2]; });
           // Keys past the end (zeros in shared memory) never count.
@@ -271,7 +280,7 @@ void buildDq(ttile::KernelOp kernel, int64_t width, const std::string &symbol,
           return dq;
         },
         /*byTensorCores=*/true);
-    w.storeRows(WgmmaFlashTiles::Sums(done), scale, g.k.buffer(7), g.qBase,
+    w.storeRows(WgmmaFlashTiles::Sums(done), g.scale, g.k.buffer(7), g.qBase,
                 f.add(g.k.row0, first), g.S);
   });
 }
