@@ -159,9 +159,6 @@ void buildDkv(ttile::KernelOp kernel, int64_t width, const std::string &symbol,
   WgmmaFlashTiles &w = g.w;
   Value zero = f.f32Const(0.0);
   g.stageOwn(g.K, g.V, g.kBase, g.T);
-  auto stageAt = [&](Value stage, bool gradients) {
-    return g.tileAt(stage, gradients);
-  };
   // A stage's query q's L or δ (queries past the end: L = +inf, δ = 0, so
   // that p and ds are 0).
   auto statAt = [&](Value stage, bool ofDelta, Value q) {
@@ -198,22 +195,22 @@ void buildDkv(ttile::KernelOp kernel, int64_t width, const std::string &symbol,
                            f.c(0));
         };
         w.fence({&s, &dp});
-        w.rowsByRows(s, f.c(0), keys, first, stageAt(stage, false), kQueries);
+        w.rowsByRows(s, f.c(0), keys, first, g.tileAt(stage, false), kQueries);
         w.commit();
-        w.rowsByRows(dp, f.c(g.ownBytes), keys, first, stageAt(stage, true),
+        w.rowsByRows(dp, f.c(g.ownBytes), keys, first, g.tileAt(stage, true),
                      kQueries);
         w.commit();
         w.wait(1, {&s});
         probabilities(f, s, g.c2, [&](int64_t i) { return stat(false, i); });
         WgmmaFlashTiles::Registers p = w.registers(s);
         w.fence({&dv});
-        w.registersByRows(dv, p, stageAt(stage, true), kQueries);
+        w.registersByRows(dv, p, g.tileAt(stage, true), kQueries);
         w.commit();
         w.wait(1, {&dp});
         scoreGrads(f, s, dp, [&](int64_t i) { return stat(true, i); });
         WgmmaFlashTiles::Registers ds = w.registers(dp);
         w.fence({&dk});
-        w.registersByRows(dk, ds, stageAt(stage, false), kQueries);
+        w.registersByRows(dk, ds, g.tileAt(stage, false), kQueries);
         w.commit();
         w.wait(0, {&dv, &dk});
         SmallVector<Value> next(dk);
@@ -239,9 +236,6 @@ void buildDq(ttile::KernelOp kernel, int64_t width, const std::string &symbol,
   WgmmaFlashTiles &w = g.w;
   Value zero = f.f32Const(0.0);
   g.stageOwn(g.Q, g.G, g.qBase, g.S);
-  auto stageAt = [&](Value stage, bool values) {
-    return g.tileAt(stage, values);
-  };
   g.passes([&](Value first) {
     // The thread's rows' L and δ (rows past the last repeat it).
     Value ownL[2], ownDelta[2];
@@ -259,10 +253,11 @@ void buildDq(ttile::KernelOp kernel, int64_t width, const std::string &symbol,
         [&](Value t, Value stage, ValueRange state) {
           WgmmaFlashTiles::Sums s = w.zeros(kKeys), dp = w.zeros(kKeys);
           w.fence({&s, &dp});
-          w.rowsByRows(s, f.c(0), queries, first, stageAt(stage, false), kKeys);
+          w.rowsByRows(s, f.c(0), queries, first, g.tileAt(stage, false),
+                       kKeys);
           w.commit();
           w.rowsByRows(dp, f.c(g.ownBytes), queries, first,
-                       stageAt(stage, true), kKeys);
+                       g.tileAt(stage, true), kKeys);
           w.commit();
           w.wait(1, {&s});
           // Sum i's row is g + 8 ((i % 4) / 2).
@@ -275,7 +270,7 @@ void buildDq(ttile::KernelOp kernel, int64_t width, const std::string &symbol,
           WgmmaFlashTiles::Registers a = w.registers(WgmmaFlashTiles::flat(ds));
           WgmmaFlashTiles::Sums dq(state);
           w.products({&dq}, [&] {
-            w.registersByRows(dq, a, stageAt(stage, false), kKeys);
+            w.registersByRows(dq, a, g.tileAt(stage, false), kKeys);
           });
           return dq;
         },
