@@ -82,6 +82,7 @@ struct Grad {
     scale = f.loadWidened(k.buffer(3), f.c(0));
     c2 = f.mulf(scale, f.f32Const(kLog2E));
     w.alignShared();
+    w.aDescriptorsAtUse = true;
   }
 
   // Where the extra bytes start; where stage `stage`'s tile of the other

@@ -99,12 +99,36 @@ void WgmmaFlashTiles::rowsByRows(Sums &sums, Value aRegion, int64_t aRows,
                                  Value aRow, Value bRegion, int64_t n) {
   int64_t count = static_cast<int64_t>(sums.size());
   assert(count == n / 2 && "n columns");
+  Value aBase =
+      aDescriptorsAtUse
+          ? wgmmaDescriptor(
+                f,
+                f.add(address,
+                      f.add(aRegion, f.mul(aRow, f.c(kSwizzleRowBytes)))),
+                16, kSwizzleAtomBytes)
+          : Value();
   for (int64_t k = 0; k < f.W; k += 16) {
     int64_t column = k % 64 * 2; // bytes into the 64-column group's rows
-    Value a = f.add(
-        address,
-        f.add(aRegion, f.add(f.c(k / 64 * aRows * kSwizzleRowBytes + column),
-                             f.mul(aRow, f.c(kSwizzleRowBytes)))));
+    int64_t offset = k / 64 * aRows * kSwizzleRowBytes + column;
+    Value aDesc;
+    if (aDescriptorsAtUse) {
+      // The start address's field advances by offset / 16 (it stays below
+      // 2^14: shared memory is under 256 KiB). An add with side effects:
+      // neither LLVM nor ptxas hoists it.
+      aDesc = f.b.create<LLVM::InlineAsmOp>(f.loc, f.b.getI64Type(),
+                                            ValueRange{aBase, f.c(offset >> 4)},
+                                            "add.s64 $0, $1, $2;", "=l,l,l",
+                                            /*has_side_effects=*/true,
+                                            /*is_align_stack=*/false,
+                                            LLVM::AsmDialectAttr{}, ArrayAttr{})
+                  .getResult(0);
+    } else {
+      Value a =
+          f.add(address,
+                f.add(aRegion,
+                      f.add(f.c(offset), f.mul(aRow, f.c(kSwizzleRowBytes)))));
+      aDesc = wgmmaDescriptor(f, a, 16, kSwizzleAtomBytes);
+    }
     Value bStart = f.add(
         address, f.add(bRegion, f.c(k / 64 * n * kSwizzleRowBytes + column)));
     std::string text =
@@ -115,8 +139,8 @@ void WgmmaFlashTiles::rowsByRows(Sums &sums, Value aRegion, int64_t aRows,
         ", p, 1, 1, 0, 0;\n}";
     sums = ptxOnSums(
         f.b, f.loc, text, sums,
-        ValueRange{wgmmaDescriptor(f, a, 16, kSwizzleAtomBytes),
-                   wgmmaDescriptor(f, bStart, 16, kSwizzleAtomBytes), f.c32(1)},
+        ValueRange{aDesc, wgmmaDescriptor(f, bStart, 16, kSwizzleAtomBytes),
+                   f.c32(1)},
         "l,l,r");
   }
 }
