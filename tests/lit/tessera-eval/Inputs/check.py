@@ -22,6 +22,24 @@ def softmax(out, x, w, bias):
     print(f"ok: {got.size} probabilities within 1e-6 of float64")
 
 
+def attention_lse(out, lse, q, k, v, scale):
+    q, k, v = (np.load(p).astype(np.float64) for p in (q, k, v))
+    z = float(scale) * q @ np.swapaxes(k, -1, -2)
+    m = z.max(axis=-1, keepdims=True)
+    e = np.exp(z - m)
+    expected = {"out": e / e.sum(axis=-1, keepdims=True) @ v,
+                "lse": (m + np.log(e.sum(axis=-1, keepdims=True)))[..., 0]}
+    for name, path in (("out", out), ("lse", lse)):
+        got = np.load(path)
+        want = expected[name]
+        if got.dtype != np.float32 or got.shape != want.shape:
+            sys.exit(f"{name}: got {got.dtype}{got.shape}, expected float32{want.shape}")
+        err = np.max(np.abs(got - want))
+        if not err <= 1e-6:
+            sys.exit(f"{name}: max error {err:.3g} exceeds 1e-6")
+    print(f"ok: result and log-sum-exp within 1e-6 of float64")
+
+
 def allclose(out, value, tol):
     got = np.load(out).astype(np.float64)
     err = np.max(np.abs(got - float(value)))
@@ -32,4 +50,5 @@ def allclose(out, value, tol):
 
 if __name__ == "__main__":
     command, args = sys.argv[1], sys.argv[2:]
-    {"softmax": softmax, "allclose": allclose}[command](*args)
+    {"softmax": softmax, "allclose": allclose,
+     "attention_lse": attention_lse}[command](*args)
