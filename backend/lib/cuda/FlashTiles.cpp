@@ -284,6 +284,26 @@ FlashTiles::softmaxRow(SmallVector<SmallVector<Value>> &frags, int64_t h,
   return next;
 }
 
+FlashTiles::SoftmaxRow
+FlashTiles::softmaxRowScaled(SmallVector<SmallVector<Value>> &frags, int64_t h,
+                             Value c2, Value m, Value l) {
+  Value rowMax = f32Const(-std::numeric_limits<double>::infinity());
+  for (auto &frag : frags)
+    rowMax = maxf(rowMax, maxf(frag[2 * h], frag[2 * h + 1]));
+  SoftmaxRow next;
+  next.m = maxf(m, mulf(quadMax(rowMax), c2));
+  next.corr = ex2(subf(m, next.m));
+  Value minusM = b.create<arith::NegFOp>(loc, next.m);
+  Value sum = f32Const(0.0);
+  for (auto &frag : frags)
+    for (int64_t i = 2 * h; i < 2 * h + 2; ++i) {
+      frag[i] = ex2(b.create<LLVM::FMAOp>(loc, frag[i], c2, minusM));
+      sum = addf(sum, frag[i]);
+    }
+  next.l = addf(mulf(l, next.corr), sum);
+  return next;
+}
+
 void FlashTiles::storeResultRow(Value out, Value base, Value row, Value extent,
                                 Value l,
                                 function_ref<Value(int64_t, int64_t)> value) {

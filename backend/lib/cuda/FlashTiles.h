@@ -111,6 +111,12 @@ struct FlashTiles : TensorCoreOps {
   SoftmaxRow
   softmaxRow(llvm::SmallVector<llvm::SmallVector<mlir::Value>> &frags,
              int64_t h, mlir::Value m, mlir::Value l);
+  // The same step on raw scores `frags` and a positive `c2`: m' = max(m,
+  // c2 max s) (the scaled scores' maximum), p = 2^(s c2 - m') as one fused
+  // multiply-add and ex2.
+  SoftmaxRow
+  softmaxRowScaled(llvm::SmallVector<llvm::SmallVector<mlir::Value>> &frags,
+                   int64_t h, mlir::Value c2, mlir::Value m, mlir::Value l);
   // Row `row` of the result, when below `extent`: o / l with l the row's
   // partial sums `l` added over its quad (0 with no keys), rounded to the
   // operand type, two columns a store; `value(et, i)` is element i (0 or 1)
