@@ -2,24 +2,31 @@
 
   check.py softmax OUT.npy X.npy W.npy BIAS.npy   OUT = softmax(X @ W + BIAS)
   check.py allclose OUT.npy VALUE TOL             every element is VALUE
+  check.py attention_lse OUT.npy LSE.npy Q.npy K.npy V.npy SCALE
+                                                  attention and its log-sum-exp
 """
 import sys
 
 import numpy as np
 
 
+def expect_float32(name, path, expected):
+    """The float32 array at `path` is within 1e-6 of `expected` (float64)."""
+    got = np.load(path)
+    if got.dtype != np.float32 or got.shape != expected.shape:
+        sys.exit(f"{name}: got {got.dtype}{got.shape}, expected float32{expected.shape}")
+    err = np.max(np.abs(got - expected))
+    if not err <= 1e-6:
+        sys.exit(f"{name}: max error {err:.3g} exceeds 1e-6")
+    return got.size
+
+
 def softmax(out, x, w, bias):
     x, w, bias = (np.load(p).astype(np.float64) for p in (x, w, bias))
     z = x @ w + bias
     e = np.exp(z - z.max(axis=1, keepdims=True))
-    expected = e / e.sum(axis=1, keepdims=True)
-    got = np.load(out)
-    if got.dtype != np.float32 or got.shape != expected.shape:
-        sys.exit(f"got {got.dtype}{got.shape}, expected float32{expected.shape}")
-    err = np.max(np.abs(got - expected))
-    if not err <= 1e-6:
-        sys.exit(f"max error {err:.3g} exceeds 1e-6")
-    print(f"ok: {got.size} probabilities within 1e-6 of float64")
+    size = expect_float32("probabilities", out, e / e.sum(axis=1, keepdims=True))
+    print(f"ok: {size} probabilities within 1e-6 of float64")
 
 
 def attention_lse(out, lse, q, k, v, scale):
@@ -27,17 +34,9 @@ def attention_lse(out, lse, q, k, v, scale):
     z = float(scale) * q @ np.swapaxes(k, -1, -2)
     m = z.max(axis=-1, keepdims=True)
     e = np.exp(z - m)
-    expected = {"out": e / e.sum(axis=-1, keepdims=True) @ v,
-                "lse": (m + np.log(e.sum(axis=-1, keepdims=True)))[..., 0]}
-    for name, path in (("out", out), ("lse", lse)):
-        got = np.load(path)
-        want = expected[name]
-        if got.dtype != np.float32 or got.shape != want.shape:
-            sys.exit(f"{name}: got {got.dtype}{got.shape}, expected float32{want.shape}")
-        err = np.max(np.abs(got - want))
-        if not err <= 1e-6:
-            sys.exit(f"{name}: max error {err:.3g} exceeds 1e-6")
-    print(f"ok: result and log-sum-exp within 1e-6 of float64")
+    expect_float32("out", out, e / e.sum(axis=-1, keepdims=True) @ v)
+    expect_float32("lse", lse, (m + np.log(e.sum(axis=-1, keepdims=True)))[..., 0])
+    print("ok: result and log-sum-exp within 1e-6 of float64")
 
 
 def allclose(out, value, tol):
