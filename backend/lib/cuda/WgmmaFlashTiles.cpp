@@ -23,9 +23,12 @@ Value WgmmaFlashTiles::pointer(Value offset) {
 
 void WgmmaFlashTiles::stage(int64_t rows, Value region, Value src, Value base,
                             function_ref<Value(Value)> index,
-                            function_ref<Value(Value)> inside) {
+                            function_ref<Value(Value)> inside, int64_t threads,
+                            Value thread) {
   int64_t W = f.W, perRow = W / kChunk, chunks = rows * perRow;
-  assert(chunks % kFlashThreads == 0 && "whole rounds of chunks");
+  assert(chunks % threads == 0 && "whole rounds of chunks");
+  if (!thread)
+    thread = f.tid;
   OpBuilder &b = f.b;
   // The byte of chunk `chunk` (8 elements) of row `row` in the region.
   auto chunkOffset = [&](Value row, Value chunk) {
@@ -41,8 +44,8 @@ void WgmmaFlashTiles::stage(int64_t rows, Value region, Value src, Value base,
   for (bool async : {true, false}) {
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(async ? ifOp.thenBlock() : ifOp.elseBlock());
-    for (int64_t first = 0; first < chunks; first += kFlashThreads) {
-      Value i = f.add(f.tid, f.c(first));
+    for (int64_t first = 0; first < chunks; first += threads) {
+      Value i = f.add(thread, f.c(first));
       Value r = f.div(i, f.c(perRow)), ch = f.rem(i, f.c(perRow));
       Value ok = inside(r);
       Value element =

@@ -49,11 +49,13 @@ struct WgmmaFlashTiles {
 
   // Rows [0, rows) of W elements into the region at byte `region`: row r
   // from src[base + index(r) W] where inside(r), else zeros; by cp.async
-  // when f.fast (no commit).
+  // when f.fast (no commit). The block's threads share the copies, or
+  // `threads` of them numbered by `thread` when given.
   void stage(int64_t rows, mlir::Value region, mlir::Value src,
              mlir::Value base,
              llvm::function_ref<mlir::Value(mlir::Value)> index,
-             llvm::function_ref<mlir::Value(mlir::Value)> inside);
+             llvm::function_ref<mlir::Value(mlir::Value)> inside,
+             int64_t threads = kFlashThreads, mlir::Value thread = {});
 
   // Runs `issue` (products) between wgmma's fence and the wait for all it
   // issued: one group. `sums` are every accumulator they write.

@@ -263,16 +263,9 @@ struct WgmmaBuilder : TensorCoreOps {
     return i32(b.create<arith::AndIOp>(loc, div(kb, c(kStages)), c(1)));
   }
   void wait(Value barrierAddress, Value phaseParity) {
-    instruction("{\n.reg .pred done;\nTRY:\n"
-                "mbarrier.try_wait.parity.shared::cta.b64 done, [$0], $1;\n"
-                "@!done bra TRY;\n}",
-                ValueRange{barrierAddress, phaseParity}, "l,r");
+    mbarrierWait(*this, barrierAddress, phaseParity);
   }
-  void arrive(Value barrierAddress) {
-    instruction("{\n.reg .b64 state;\n"
-                "mbarrier.arrive.shared::cta.b64 state, [$0];\n}",
-                ValueRange{barrierAddress}, "l");
-  }
+  void arrive(Value barrierAddress) { mbarrierArrive(*this, barrierAddress); }
   // One box of `map` at (column, row) into shared `dst`, counted on `full`.
   void copyBox(Value dst, Value map, Value column, Value row, Value full) {
     Value mapAddress = b.create<LLVM::PtrToIntOp>(loc, b.getI64Type(), map);
@@ -290,9 +283,7 @@ struct WgmmaBuilder : TensorCoreOps {
       b.setInsertionPointToStart(first.thenBlock());
       for (int64_t s = 0; s < kStages; ++s)
         for (bool empty : {false, true})
-          instruction("mbarrier.init.shared::cta.b64 [$0], $1;",
-                      ValueRange{barrier(empty, c(s)), c32(empty ? 2 : 1)},
-                      "l,r");
+          mbarrierInit(*this, barrier(empty, c(s)), empty ? 2 : 1);
       instruction("fence.mbarrier_init.release.cluster;");
     }
     b.create<NVVM::Barrier0Op>(loc); // all three warpgroups

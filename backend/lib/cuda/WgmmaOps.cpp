@@ -48,6 +48,33 @@ std::string ptxOperandList(int64_t first, int64_t count) {
   return "{" + llvm::join(names, ", ") + "}";
 }
 
+void mbarrierInit(IndexMath &m, Value address, int64_t count) {
+  Value n = m.b.create<arith::ConstantIntOp>(m.loc, count, 32);
+  ptxInstruction(m.b, m.loc, "mbarrier.init.shared::cta.b64 [$0], $1;",
+                 ValueRange{address, n}, "l,r");
+}
+
+void mbarrierWait(IndexMath &m, Value address, Value parity) {
+  ptxInstruction(m.b, m.loc,
+                 "{\n.reg .pred done;\nTRY:\n"
+                 "mbarrier.try_wait.parity.shared::cta.b64 done, [$0], $1;\n"
+                 "@!done bra TRY;\n}",
+                 ValueRange{address, parity}, "l,r");
+}
+
+void mbarrierArrive(IndexMath &m, Value address) {
+  ptxInstruction(m.b, m.loc,
+                 "{\n.reg .b64 state;\n"
+                 "mbarrier.arrive.shared::cta.b64 state, [$0];\n}",
+                 ValueRange{address}, "l");
+}
+
+void mbarrierArriveOnCopies(IndexMath &m, Value address) {
+  ptxInstruction(m.b, m.loc,
+                 "cp.async.mbarrier.arrive.noinc.shared::cta.b64 [$0];",
+                 ValueRange{address}, "l");
+}
+
 Value wgmmaDescriptor(IndexMath &m, Value start, int64_t leading,
                       int64_t stride) {
   constexpr int64_t kSwizzle128 = 1; // the descriptor's layout type

@@ -26,6 +26,16 @@ llvm::SmallVector<mlir::Value> ptxOnSums(mlir::OpBuilder &b, mlir::Location loc,
 // The operand list "{$first, ..., $(first + count - 1)}" of inline PTX.
 std::string ptxOperandList(int64_t first, int64_t count);
 
+// mbarriers in shared memory (`address` in the shared space, i64): set up
+// for `count` arrivals a phase (one thread, then fence.mbarrier_init and a
+// barrier before any use); wait until the phase of `parity` (i32) is
+// complete; arrive; arrive once the thread's cp.async copies so far have
+// landed (each thread's one arrival of the phase, not one more).
+void mbarrierInit(IndexMath &m, mlir::Value address, int64_t count);
+void mbarrierWait(IndexMath &m, mlir::Value address, mlir::Value parity);
+void mbarrierArrive(IndexMath &m, mlir::Value address);
+void mbarrierArriveOnCopies(IndexMath &m, mlir::Value address);
+
 // A shared-memory matrix descriptor for the 128-byte swizzle: the start
 // address (shared space, i64) and the two distances in bytes (leading:
 // between the 64-element column groups of an MN-major operand, unused by
