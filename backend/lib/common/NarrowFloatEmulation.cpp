@@ -30,8 +30,10 @@
 #include "mlir/Conversion/LLVMCommon/TypeConverter.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Transforms/Passes.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/IR/IRMapping.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace tessera {
 #define GEN_PASS_DEF_EMULATENARROWFLOATS
@@ -229,6 +231,36 @@ LogicalResult emulateNarrowFloats(ModuleOp module) {
   arith::populateExpandBFloat16Patterns(expand);
   populateExpandNarrowFloatPatterns(expand);
   return applyInsideKernels(module, std::move(expand));
+}
+
+LogicalResult emulateNarrowFloatsInEntries(ModuleOp module) {
+  MLIRContext *ctx = module.getContext();
+  // The entries' arithmetic on narrow floats (the numbers they compute
+  // themselves), and the operations the rewrites make of it.
+  auto narrowArithmetic = [&] {
+    SmallVector<Operation *> ops;
+    for (auto fn : module.getOps<func::FuncOp>())
+      fn.walk([&](Operation *op) {
+        if (isa<arith::ArithDialect, math::MathDialect>(op->getDialect()) &&
+            (llvm::any_of(op->getOperandTypes(), isNarrowFloat) ||
+             llvm::any_of(op->getResultTypes(), isNarrowFloat)))
+          ops.push_back(op);
+      });
+    return ops;
+  };
+  GreedyRewriteConfig config;
+  config.strictMode = GreedyRewriteStrictness::ExistingAndNewOps;
+  RewritePatternSet compute(ctx);
+  compute
+      .add<ComputeInF32, ExtendThroughF32, TruncateThroughF32, TruncateFromF64>(
+          ctx);
+  if (failed(applyOpPatternsAndFold(narrowArithmetic(), std::move(compute),
+                                    config)))
+    return failure();
+  RewritePatternSet expand(ctx);
+  arith::populateExpandBFloat16Patterns(expand);
+  populateExpandNarrowFloatPatterns(expand);
+  return applyOpPatternsAndFold(narrowArithmetic(), std::move(expand), config);
 }
 
 void addNarrowFloatStorage(LLVMTypeConverter &converter,

@@ -39,6 +39,9 @@ mlir::Value castTo(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v,
 // (NarrowFloatEmulation.cpp). Runs before expandKernelMath, so that
 // transcendentals on narrow types are Tessera's f32 ones.
 mlir::LogicalResult emulateNarrowFloats(mlir::ModuleOp module);
+// The same for the arithmetic of entry functions (the numbers an entry
+// computes itself, HostScalars.cpp), for every target.
+mlir::LogicalResult emulateNarrowFloatsInEntries(mlir::ModuleOp module);
 // Narrow floats as integers of their width, their bits, in the LLVM
 // dialect (kernels only move them by then): the conversion and the
 // patterns for their constants and bitcasts. fp8 because LLVM has no fp8

@@ -6,6 +6,7 @@
 // CPU and by name on a device, where host code also writes and reads
 // tensors through it (upload, download).
 #include "EntryLowering.h"
+#include "../common/NarrowFloatFormat.h"
 #include "../common/TileLowering.h"
 #include "tessera/Backend/Symbols.h"
 
@@ -409,11 +410,15 @@ Value EntryLowering::upload(memref::StoreOp store) {
   Location l = store.getLoc();
   Type ptr = llvmPtrType(ctx), i64 = b.getI64Type();
   Type elem = store.getMemRefType().getElementType();
-  Type stored = elem.isIndex() ? i64 : elem;
+  // Narrow floats as their bits, as host code holds them.
+  Type stored = elem.isIndex() ? i64
+                : isNarrowFloat(elem)
+                    ? b.getIntegerType(elem.getIntOrFloatBitWidth())
+                    : elem;
   int64_t bytes = storageBytes(elem);
   Value value = store.getValueToStore();
-  if (elem.isIndex())
-    value = castTo(b, l, value, i64);
+  if (stored != elem)
+    value = castTo(b, l, value, stored);
   Value slot = stackArray(store, stored, 1);
   b.create<LLVM::StoreOp>(l, value, slot);
   // Stores into flat buffers: one index.

@@ -44,6 +44,8 @@ struct ConvertTTileToLLVMPass
       }
     }
     OpBuilder mb = OpBuilder::atBlockEnd(module.getBody());
+    if (failed(emulateNarrowFloatsInEntries(module)))
+      return signalPassFailure();
     if (cpu) {
       if (failed(emulateNarrowFloats(module)) ||
           failed(expandKernelMath(module)) ||

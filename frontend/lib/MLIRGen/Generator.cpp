@@ -295,8 +295,9 @@ Value Generator::runtimeNumber(const ast::Expr &e, Type elem) {
       return {};
     }
     Value i64 = b.create<arith::IndexCastOp>(where, b.getI64Type(), dim);
-    // bf16, f16 and fp8 have no conversion in host code: the dim goes to a
-    // kernel as an integer and is cast there (rounded once).
+    // bf16, f16 and fp8: the dim stays an integer and a Graph IR cast
+    // converts it (rounded once, through f64, as in kernels; the entry
+    // computes that cast itself, HostScalars.cpp).
     if (isa<FloatType>(elem) && elem.getIntOrFloatBitWidth() <= 16)
       return create("tgraph.cast", where,
                     {b.create<tensor::FromElementsOp>(

@@ -163,3 +163,99 @@ func.func @scalar_temp(%a: tensor<?xf32> {tgraph.name = "a", tgraph.shape = ["N"
   }
   return %q : tensor<?xf32>
 }
+
+// A group of one element whose inputs are numbers the entry holds is
+// computed by the entry itself (HostScalars.cpp): 1 / sqrt(D) in bf16, the
+// dim cast in the entry, each operator the narrow one a kernel would
+// compute; then a group of that number and a constant, computed there too;
+// no kernel for either, and only the number a kernel reads has a buffer
+// (the dim's and the first number's, written and never read, are gone).
+// CHECK-LABEL: func.func @host_numbers(
+// CHECK-SAME: %[[A:[^:]*]]: memref<?xbf16> {{.*}}, %[[Q:[^:]*]]: memref<?xbf16> {{.*}}, %[[N:[^:]*]]: index {tgraph.name = "N"})
+// CHECK-NOT: memref.
+// CHECK: %[[I:.*]] = arith.index_cast %[[N]] : index to i64
+// CHECK: %[[F:.*]] = arith.sitofp %[[I]] : i64 to bf16
+// CHECK-NEXT: %[[R:.*]] = math.sqrt %[[F]] : bf16
+// CHECK-NEXT: %[[S:.*]] = arith.divf %{{.*}}, %[[R]] : bf16
+// CHECK-NOT: memref.store
+// CHECK: %[[T:.*]] = memref.alloc(%{{.*}}) : memref<?xbf16>
+// CHECK: %[[H:.*]] = arith.mulf %[[S]], %{{.*}} : bf16
+// CHECK: memref.store %[[H]], %[[T]][%{{.*}}] : memref<?xbf16>
+// CHECK-NEXT: ttile.launch @host_numbers_k0(%[[A]], %[[T]], %[[Q]]) elements %[[N]]
+// CHECK-NEXT: memref.dealloc %[[T]] : memref<?xbf16>
+// CHECK-NEXT: return
+func.func @host_numbers(%a: tensor<?xbf16> {tgraph.name = "a", tgraph.shape = ["N"]})
+    -> (tensor<?xbf16> {tgraph.name = "q", tgraph.shape = ["N"]})
+    attributes {tgraph.dims = ["N"], tgraph.entry} {
+  %c0 = arith.constant 0 : index
+  %n = tensor.dim %a, %c0 : tensor<?xbf16>
+  %i = arith.index_cast %n : index to i64
+  %t = tensor.from_elements %i : tensor<i64>
+  %s = tsched.fusion_group(%t) {kind = "elementwise", shape = [], tile = array<i64: 4096>}
+      : (tensor<i64>) -> tensor<bf16> {
+  ^bb0(%x: tensor<i64>):
+    %one = tgraph.constant 1.000000e+00 : bf16 -> tensor<bf16>
+    %f = tgraph.cast %x : tensor<i64> -> tensor<bf16>
+    %r = tgraph.sqrt %f : tensor<bf16>
+    %d = tgraph.div %one, %r : tensor<bf16>, tensor<bf16> -> tensor<bf16>
+    tsched.yield %d : tensor<bf16>
+  }
+  %h = tsched.fusion_group(%s) {kind = "elementwise", shape = [], tile = array<i64: 4096>}
+      : (tensor<bf16>) -> tensor<bf16> {
+  ^bb0(%x: tensor<bf16>):
+    %half = tgraph.constant 5.000000e-01 : bf16 -> tensor<bf16>
+    %m = tgraph.mul %x, %half : tensor<bf16>, tensor<bf16> -> tensor<bf16>
+    tsched.yield %m : tensor<bf16>
+  }
+  %q = tsched.fusion_group(%a, %h) {kind = "elementwise", shape = ["N"], tile = array<i64: 4096>}
+      : (tensor<?xbf16>, tensor<bf16>) -> tensor<?xbf16> {
+  ^bb0(%x: tensor<?xbf16>, %y: tensor<bf16>):
+    %p = tgraph.mul %x, %y : tensor<?xbf16>, tensor<bf16> -> tensor<?xbf16>
+    tsched.yield %p : tensor<?xbf16>
+  }
+  return %q : tensor<?xbf16>
+}
+
+// Groups that stay kernels: a transcendental (Tessera's own polynomial,
+// inside kernels only), and a number read from a tensor the entry does not
+// hold (a sum's result).
+// CHECK-LABEL: func.func @kernel_numbers(
+// CHECK: ttile.launch @kernel_numbers_k0(
+// CHECK: ttile.launch @kernel_numbers_k1(
+// CHECK: ttile.launch @kernel_numbers_k2(
+// CHECK: ttile.launch @kernel_numbers_k3(
+// CHECK: return
+func.func @kernel_numbers(%a: tensor<?xf32> {tgraph.name = "a", tgraph.shape = ["N"]})
+    -> (tensor<?xf32> {tgraph.name = "q", tgraph.shape = ["N"]})
+    attributes {tgraph.dims = ["N"], tgraph.entry} {
+  %c0 = arith.constant 0 : index
+  %n = tensor.dim %a, %c0 : tensor<?xf32>
+  %i = arith.index_cast %n : index to i64
+  %f = arith.sitofp %i : i64 to f32
+  %t = tensor.from_elements %f : tensor<f32>
+  %e = tsched.fusion_group(%t) {kind = "elementwise", shape = [], tile = array<i64: 4096>}
+      : (tensor<f32>) -> tensor<f32> {
+  ^bb0(%x: tensor<f32>):
+    %y = tgraph.exp %x : tensor<f32>
+    tsched.yield %y : tensor<f32>
+  }
+  %s = tsched.fusion_group(%a) {kind = "reduction", shape = ["N"], tile = array<i64: 4096>}
+      : (tensor<?xf32>) -> tensor<f32> {
+  ^bb0(%x: tensor<?xf32>):
+    %y = tgraph.reduce_sum %x axes = [0] : tensor<?xf32> -> tensor<f32>
+    tsched.yield %y : tensor<f32>
+  }
+  %w = tsched.fusion_group(%s, %e) {kind = "elementwise", shape = [], tile = array<i64: 4096>}
+      : (tensor<f32>, tensor<f32>) -> tensor<f32> {
+  ^bb0(%x: tensor<f32>, %y: tensor<f32>):
+    %z = tgraph.div %x, %y : tensor<f32>, tensor<f32> -> tensor<f32>
+    tsched.yield %z : tensor<f32>
+  }
+  %q = tsched.fusion_group(%a, %w) {kind = "elementwise", shape = ["N"], tile = array<i64: 4096>}
+      : (tensor<?xf32>, tensor<f32>) -> tensor<?xf32> {
+  ^bb0(%x: tensor<?xf32>, %y: tensor<f32>):
+    %p = tgraph.mul %x, %y : tensor<?xf32>, tensor<f32> -> tensor<?xf32>
+    tsched.yield %p : tensor<?xf32>
+  }
+  return %q : tensor<?xf32>
+}

@@ -189,6 +189,13 @@ struct BroadcastReads {
                    mlir::Value extent, llvm::ArrayRef<mlir::Value> sizes) const;
 };
 
+// `group`'s one number computed by host code at `b`'s point (HostScalars.cpp)
+// when its inputs are numbers the entry holds (`known`: the value of each
+// such 0-d tensor) and its operators round as a kernel's do; else null.
+mlir::Value computeOnHost(tsched::FusionGroupOp group,
+                          const llvm::DenseMap<mlir::Value, mlir::Value> &known,
+                          mlir::OpBuilder &b);
+
 // One lowering per kind of group; `results` are the buffers the group's
 // results go to.
 mlir::LogicalResult lowerElementwiseGroup(tsched::FusionGroupOp group,

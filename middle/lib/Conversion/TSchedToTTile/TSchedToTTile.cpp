@@ -6,6 +6,7 @@
 #include "tessera/Conversion/Passes.h"
 #include "tessera/Conversion/SymbolicShape.h"
 
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
@@ -87,11 +88,18 @@ public:
           return failure();
         results.push_back(*buffer);
       }
-      // A number computed in the entry (an element count): stored there.
-      if (auto scalar = dyn_cast<tensor::FromElementsOp>(step)) {
+      // A number computed in the entry (an element count, or a group of
+      // one element of such numbers): stored there.
+      Value number;
+      if (auto scalar = dyn_cast<tensor::FromElementsOp>(step))
+        number = scalar.getElements()[0];
+      else if (auto group = dyn_cast<tsched::FusionGroupOp>(step))
+        number = tile::computeOnHost(group, numbers, entry);
+      if (number) {
+        numbers[step->getResult(0)] = number;
         entry.create<memref::StoreOp>(
-            scalar.getLoc(), scalar.getElements()[0], results[0],
-            ValueRange{tile::indexConst(entry, scalar.getLoc(), 0)});
+            step->getLoc(), number, results[0],
+            ValueRange{tile::indexConst(entry, step->getLoc(), 0)});
         continue;
       }
       if (failed(lowerStep(step, results)))
@@ -140,10 +148,11 @@ public:
     for (Operation *op : llvm::reverse(rest))
       if (isa<tensor::DimOp>(op) || (isPure(op) && op->use_empty()))
         op->erase();
+    eraseUnreadBuffers(block);
     for (Operation &op : block.without_terminator())
       if (!isa<ttile::LaunchOp, ttile::CheckOp, memref::AllocOp,
                memref::DeallocOp, memref::StoreOp, memref::LoadOp, scf::WhileOp,
-               scf::ForOp>(op) &&
+               scf::ForOp, math::SqrtOp>(op) &&
           !isa<arith::ArithDialect>(op.getDialect()))
         return op.emitError("cannot lower '")
                << op.getName() << "' to Tile IR: not inside a fusion group";
@@ -193,6 +202,35 @@ public:
   }
 
 private:
+  // Temporaries that are only written and freed (numbers the entry stored
+  // but then read itself, HostScalars.cpp): on a device each would be an
+  // allocation and an upload.
+  static void eraseUnreadBuffers(Block &block) {
+    SmallVector<memref::AllocOp> allocs(block.getOps<memref::AllocOp>());
+    for (memref::AllocOp alloc : allocs) {
+      SmallVector<Operation *> users;
+      bool unread = true;
+      std::function<void(Value)> visit = [&](Value v) {
+        for (Operation *user : v.getUsers()) {
+          users.push_back(user);
+          auto store = dyn_cast<memref::StoreOp>(user);
+          if (auto view = dyn_cast<memref::CastOp>(user))
+            visit(view.getResult());
+          else if (!isa<memref::DeallocOp>(user) &&
+                   !(store && store.getMemRef() == v))
+            unread = false;
+        }
+      };
+      visit(alloc.getResult());
+      if (!unread)
+        continue;
+      for (Operation *user : llvm::reverse(users))
+        user->erase();
+      alloc.erase();
+    }
+  }
+  // The numbers the entry computes itself, by the 0-d tensor they fill.
+  llvm::DenseMap<Value, Value> numbers;
   // A group that only reshapes a value that has a buffer, and whose result
   // is not returned.
   bool isReshapeView(tsched::FusionGroupOp group, func::ReturnOp ret) {
