@@ -86,6 +86,21 @@ static Value emitCast(OpBuilder &b, Location loc, Value x, VectorType to) {
                                    splat(b.getIntegerAttr(te, 0), to), r);
 }
 
+Value emitAddSubMul(OpBuilder &b, Operation *op, Value l, Value r) {
+  Location loc = op->getLoc();
+  bool isFloat = isa<FloatType>(getElementTypeOrSelf(l.getType()));
+  if (isa<tgraph::AddOp>(op))
+    return isFloat ? b.create<arith::AddFOp>(loc, l, r).getResult()
+                   : b.create<arith::AddIOp>(loc, l, r).getResult();
+  if (isa<tgraph::SubOp>(op))
+    return isFloat ? b.create<arith::SubFOp>(loc, l, r).getResult()
+                   : b.create<arith::SubIOp>(loc, l, r).getResult();
+  if (isa<tgraph::MulOp>(op))
+    return isFloat ? b.create<arith::MulFOp>(loc, l, r).getResult()
+                   : b.create<arith::MulIOp>(loc, l, r).getResult();
+  return {};
+}
+
 // The vector form of one Graph IR operator inside a kernel body, computed
 // on vectors of `vt` (the result's type, or f32 for a narrow float
 // operator).
@@ -214,15 +229,8 @@ static FailureOr<Value> emitVectorOpAs(OpBuilder &b, Operation *op,
   if (isa<tgraph::MinOp>(op))
     return isFloat ? b.create<arith::MinimumFOp>(loc, l, r).getResult()
                    : b.create<arith::MinSIOp>(loc, l, r).getResult();
-  if (isa<tgraph::AddOp>(op))
-    return isFloat ? b.create<arith::AddFOp>(loc, l, r).getResult()
-                   : b.create<arith::AddIOp>(loc, l, r).getResult();
-  if (isa<tgraph::SubOp>(op))
-    return isFloat ? b.create<arith::SubFOp>(loc, l, r).getResult()
-                   : b.create<arith::SubIOp>(loc, l, r).getResult();
-  if (isa<tgraph::MulOp>(op))
-    return isFloat ? b.create<arith::MulFOp>(loc, l, r).getResult()
-                   : b.create<arith::MulIOp>(loc, l, r).getResult();
+  if (Value v = emitAddSubMul(b, op, l, r))
+    return v;
   if (isa<tgraph::RemOp>(op))
     return emitRemainder(b, loc, l, r);
   if (isa<tgraph::DivOp>(op))

@@ -97,15 +97,8 @@ Value emit(OpBuilder &b, Operation &op, IRMapping &map) {
     return castNumber(b, loc, r, elem);
   }
   Value l = operand(0), r = operand(1);
-  if (isa<tgraph::AddOp>(op))
-    return isFloat ? b.create<arith::AddFOp>(loc, l, r).getResult()
-                   : b.create<arith::AddIOp>(loc, l, r).getResult();
-  if (isa<tgraph::SubOp>(op))
-    return isFloat ? b.create<arith::SubFOp>(loc, l, r).getResult()
-                   : b.create<arith::SubIOp>(loc, l, r).getResult();
-  if (isa<tgraph::MulOp>(op))
-    return isFloat ? b.create<arith::MulFOp>(loc, l, r).getResult()
-                   : b.create<arith::MulIOp>(loc, l, r).getResult();
+  if (Value v = emitAddSubMul(b, &op, l, r))
+    return v;
   return b.create<arith::DivFOp>(loc, l, r);
 }
 

@@ -189,6 +189,11 @@ struct BroadcastReads {
                    mlir::Value extent, llvm::ArrayRef<mlir::Value> sizes) const;
 };
 
+// l + r, l - r or l * r for a tgraph add, sub or mul `op` on values (scalars
+// or vectors) of its element type; null for any other operator.
+mlir::Value emitAddSubMul(mlir::OpBuilder &b, mlir::Operation *op,
+                          mlir::Value l, mlir::Value r);
+
 // `group`'s one number computed by host code at `b`'s point (HostScalars.cpp)
 // when its inputs are numbers the entry holds (`known`: the value of each
 // such 0-d tensor) and its operators round as a kernel's do; else null.
