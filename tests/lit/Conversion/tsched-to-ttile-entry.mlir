@@ -259,3 +259,43 @@ func.func @kernel_numbers(%a: tensor<?xf32> {tgraph.name = "a", tgraph.shape = [
   }
   return %q : tensor<?xf32>
 }
+
+// Negation and rsqrt of such a number (f32: rsqrt as 1 / sqrt in the
+// type itself, as a kernel computes it), then an integer negation: all in
+// the entry, no kernel.
+// CHECK-LABEL: func.func @host_rsqrt(
+// CHECK-NOT: ttile.launch
+// CHECK: %[[F:.*]] = arith.sitofp %{{.*}} : i64 to f32
+// CHECK: %[[NEG:.*]] = arith.negf %[[F]] : f32
+// CHECK: %[[ROOT:.*]] = math.sqrt %[[NEG]] : f32
+// CHECK-NEXT: %[[R:.*]] = arith.divf %{{.*}}, %[[ROOT]] : f32
+// CHECK: memref.store %[[R]], %{{.*}}[%{{.*}}] : memref<?xf32>
+// CHECK: %[[I:.*]] = arith.subi %{{.*}}, %{{.*}} : i64
+// CHECK: memref.store %[[I]], %{{.*}}[%{{.*}}] : memref<?xi64>
+// CHECK-NOT: ttile.launch
+// CHECK: return
+func.func @host_rsqrt(%a: tensor<?xf32> {tgraph.name = "a", tgraph.shape = ["N"]})
+    -> (tensor<f32> {tgraph.name = "r", tgraph.shape = []},
+        tensor<i64> {tgraph.name = "m", tgraph.shape = []})
+    attributes {tgraph.dims = ["N"], tgraph.entry} {
+  %c0 = arith.constant 0 : index
+  %n = tensor.dim %a, %c0 : tensor<?xf32>
+  %i = arith.index_cast %n : index to i64
+  %f = arith.sitofp %i : i64 to f32
+  %t = tensor.from_elements %f : tensor<f32>
+  %it = tensor.from_elements %i : tensor<i64>
+  %r = tsched.fusion_group(%t) {kind = "elementwise", shape = [], tile = array<i64: 4096>}
+      : (tensor<f32>) -> tensor<f32> {
+  ^bb0(%x: tensor<f32>):
+    %y = tgraph.neg %x : tensor<f32> -> tensor<f32>
+    %z = tgraph.rsqrt %y : tensor<f32>
+    tsched.yield %z : tensor<f32>
+  }
+  %m = tsched.fusion_group(%it) {kind = "elementwise", shape = [], tile = array<i64: 4096>}
+      : (tensor<i64>) -> tensor<i64> {
+  ^bb0(%x: tensor<i64>):
+    %y = tgraph.neg %x : tensor<i64> -> tensor<i64>
+    tsched.yield %y : tensor<i64>
+  }
+  return %r, %m : tensor<f32>, tensor<i64>
+}

@@ -36,7 +36,7 @@ bool qualifies(Operation &op) {
   Type elem = elementOf(op.getResult(0));
   bool isFloat = isa<FloatType>(elem);
   if (auto cast = dyn_cast<tgraph::CastOp>(op))
-    return !(isFloat == false && isa<FloatType>(elementOf(cast.getOperand())));
+    return isFloat || !isa<FloatType>(elementOf(cast.getOperand()));
   if (isa<tgraph::ConstantOp, tgraph::AddOp, tgraph::SubOp, tgraph::MulOp,
           tgraph::NegOp>(op))
     return true;
