@@ -273,6 +273,19 @@ void Checker::checkReturn(const ast::Stmt &s,
     for (size_t i = 0; i < types.size(); ++i) {
       if (types[i].isLiteral())
         types[i] = ExprType::tensor("f32", {});
+      // Results are tensors, as declared ones are. A function would also let
+      // an op's signature hold itself (`return f`), a type without end.
+      if (!types[i].isTensor() && !types[i].isError()) {
+        const ast::Expr *value = s.values[s.values.size() == 1 ? 0 : i].get();
+        if (s.values.size() == 1 && value->kind == ast::Expr::Kind::Tuple) {
+          const auto &tuple = static_cast<const ast::TupleExpr &>(*value);
+          if (i < tuple.elements.size())
+            value = tuple.elements[i].get();
+        }
+        error(value->range, "'" + currentName + "' returns " + types[i].str() +
+                                ": an op's results are tensors");
+        types[i] = ExprType::error();
+      }
     }
     inferred = types;
     return;
