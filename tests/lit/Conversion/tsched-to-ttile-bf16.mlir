@@ -60,13 +60,14 @@ func.func @cols(%x: tensor<300x4xbf16> {tgraph.shape = [300, 4]}) -> (tensor<4xb
 // -----
 
 // A matmul: the packed panels of b stay bf16 (the pack kernel moves bits),
-// lanes are f32 accumulators (8 per 32-byte vector), a and b extended as
-// loaded, one fused multiply-add a step, each sum rounded once as stored.
+// lanes are f32 accumulators (8 per 32-byte vector: one vector a panel for
+// these 3 columns), a and b extended as loaded, one fused multiply-add a
+// step, each sum rounded once as stored.
 // CHECK-LABEL: ttile.kernel @mm_k0 attributes {kind = "matmul_pack"
 // CHECK: %[[ROW:.*]] = ttile.load {{.*}} : memref<?xbf16> -> vector<8xbf16>
 // CHECK: ttile.store %[[ROW]], {{.*}} : vector<8xbf16>, memref<?xbf16>
 // CHECK-LABEL: ttile.kernel @mm_k1
-// CHECK-SAME: ttile.matmul = {accumulator = f32, element = bf16, fused = true, lhs_transposed = false, panel_width = 32 : i64, rhs_transposed = false, segment = 0 : i64}
+// CHECK-SAME: ttile.matmul = {accumulator = f32, element = bf16, fused = true, lhs_transposed = false, panel_width = 8 : i64, rhs_transposed = false, segment = 0 : i64}
 // CHECK: %[[B:.*]] = ttile.load {{.*}} : memref<?xbf16> -> vector<8xbf16>
 // CHECK-NEXT: %[[BW:.*]] = arith.extf %[[B]] : vector<8xbf16> to vector<8xf32>
 // CHECK: %[[A:.*]] = memref.load %{{.*}} : memref<?xbf16>
@@ -91,7 +92,7 @@ func.func @mm(%a: tensor<2x5xbf16> {tgraph.shape = [2, 5]}, %b: tensor<5x3xbf16>
 // With segments of k, their values are f32 (the accumulator's type). The
 // result is small and static (2 x 3), so its segments are 512 k long.
 // CHECK-LABEL: ttile.kernel @long_k1
-// CHECK-SAME: ttile.matmul = {accumulator = f32, element = bf16, fused = true, lhs_transposed = false, panel_width = 32 : i64, rhs_transposed = false, segment = 512 : i64}
+// CHECK-SAME: ttile.matmul = {accumulator = f32, element = bf16, fused = true, lhs_transposed = false, panel_width = 8 : i64, rhs_transposed = false, segment = 512 : i64}
 // CHECK: ttile.store %{{.*}} : vector<8xf32>, memref<?xf32>
 // CHECK-LABEL: ttile.kernel @long_k2
 // CHECK: %[[T:.*]] = arith.truncf %{{.*}} : f32 to bf16

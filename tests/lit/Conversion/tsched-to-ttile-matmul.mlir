@@ -4,7 +4,8 @@
 // Matmul groups become two kernels. The first packs b into panels of four
 // vectors' columns (32 f32 columns with 32-byte vectors), each panel K
 // contiguous rows; its points are (batch, panel, k). The second computes
-// blocks of 4 rows by one panel: 16 vector accumulators, each summed over k
+// blocks of 4 rows by one panel (a narrower panel and more rows for a result
+// known to be narrow: @narrow below): 16 vector accumulators, each summed over k
 // in ascending order, a step one fused multiply-add (math.fma marked
 // ttile.fused, rounded once on every target) under the default policy and a
 // separate multiply and add under a strict one, so the result does not
@@ -73,12 +74,12 @@
 // CHECK-NEXT: %[[CBASE:.*]] = arith.muli %[[PAIR]], %[[MN]] : index
 // CHECK-NEXT: %[[FOUR2:.*]] = arith.constant 4 : index
 // CHECK-NEXT: %[[IEND:.*]] = arith.addi %[[I0]], %[[FOUR2]] : index
+// CHECK-NEXT: %[[ROWS:.*]] = arith.cmpi ule, %[[IEND]], %[[M]] : index
 // CHECK-NEXT: %[[W3:.*]] = arith.constant 32 : index
 // CHECK-NEXT: %[[JEND:.*]] = arith.addi %[[J0]], %[[W3]] : index
 // CHECK-NEXT: %[[COLS:.*]] = arith.cmpi ule, %[[JEND]], %[[N]] : index
-// CHECK-NEXT: %[[ROWS:.*]] = arith.cmpi ule, %[[IEND]], %[[M]] : index
-// CHECK-NEXT: %[[WHOLE:.*]] = arith.andi %[[ROWS]], %[[COLS]] : i1
-// CHECK-NEXT: scf.if %[[WHOLE]] {
+// CHECK-NEXT: scf.if %[[ROWS]] {
+// CHECK-NEXT: scf.if %[[COLS]] {
 // CHECK:        %[[ZERO:.*]] = arith.constant dense<0.000000e+00> : vector<8xf32>
 // CHECK-NEXT:   %[[ACC:.*]]:16 = scf.for %[[KK:.*]] = %[[KBEGIN]] to %[[KEND]] step %{{.*}} iter_args(%[[A0:[^ ]*]] = %[[ZERO]], {{.*}}) -> (vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>) {
 // CHECK-NEXT:     %[[KW:.*]] = arith.muli %[[KK]], %{{.*}} : index
@@ -98,6 +99,17 @@
 // CHECK:          ttile.store %[[ACC]]#0, %[[VALUES]][%{{.*}}] bound %{{.*}} {ttile.in_bounds}
 // CHECK-COUNT-15: ttile.store %[[ACC]]#{{[0-9]+}}, %[[VALUES]][%{{.*}}] bound %{{.*}} {ttile.in_bounds}
 // CHECK-NEXT:   }
+// The right edge: whole rows still blocked, the stores masked at N.
+// CHECK-NEXT: } else {
+// CHECK:        %[[MACC:.*]]:16 = scf.for %{{.*}} = %[[KBEGIN]] to %[[KEND]] step %{{.*}} iter_args({{.*}}) -> (vector<8xf32>, {{.*}}) {
+// CHECK:        scf.if %[[SINGLE]] {
+// CHECK:          %[[MEND:.*]] = arith.addi %{{.*}}, %[[N]] : index
+// CHECK:          ttile.store %[[MACC]]#0, %[[C]][%{{.*}}] bound %[[MEND]] : vector<8xf32>, memref<?xf32>
+// CHECK-COUNT-15: ttile.store %[[MACC]]#{{[0-9]+}}, %[[C]][%{{.*}}] bound %{{.*}} : vector<8xf32>, memref<?xf32>
+// CHECK-NEXT:   } else {
+// CHECK:        }
+// CHECK-NEXT: }
+// The bottom edge: a row at a time.
 // CHECK-NEXT: } else {
 // CHECK-NEXT:   %[[LAST:.*]] = arith.minui %[[IEND]], %[[M]] : index
 // CHECK:        scf.for %[[I:.*]] = %[[I0]] to %[[LAST]] step %{{.*}} {
@@ -315,4 +327,41 @@ func.func @bmm(%a: tensor<?x?x?xi64> {tgraph.name = "a", tgraph.shape = ["B", "M
     tsched.yield %m : tensor<?x?x?xi64>
   }
   return %r : tensor<?x?x?xi64>
+}
+
+
+// A result known to be narrow (10 columns: a layer of 10 classes) gets
+// panels of as many vectors as it needs, and proportionally more rows: with
+// 32-byte vectors two vectors (16 columns, not 32) by 8 rows, with 64-byte
+// ones a vector by 16 rows; 16 accumulators either way. Every block is at
+// the right edge, blocked all the same, its stores masked at N.
+// CHECK-LABEL: ttile.kernel @narrow_k0 attributes {kind = "matmul_pack", {{.*}}panel_width = 16 : i64{{.*}}} {
+// CHECK-LABEL: ttile.kernel @narrow_k1 attributes {kind = "matmul", {{.*}}panel_width = 16 : i64{{.*}}} {
+// CHECK:      %[[IEND:.*]] = arith.addi %{{.*}}, %c8{{(_[0-9]+)?}} : index
+// CHECK-NEXT: arith.cmpi ule, %[[IEND]], %{{.*}} : index
+// CHECK:      iter_args({{.*}}) -> (vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>) {
+// CHECK-COUNT-2: ttile.load
+// CHECK-NOT:  ttile.load
+// CHECK:      scf.yield
+// CHECK-LABEL: func.func @narrow(
+// CHECK:      %[[C8:.*]] = arith.constant 8 : index
+// CHECK:      %[[RB:.*]] = arith.divui %{{.*}}, %[[C8]] : index
+// AVX512-LABEL: ttile.kernel @narrow_k1 attributes {kind = "matmul", {{.*}}panel_width = 16 : i64{{.*}}} {
+// AVX512:      %[[IEND:.*]] = arith.addi %{{.*}}, %c16{{(_[0-9]+)?}} : index
+// AVX512-NEXT: arith.cmpi ule, %[[IEND]], %{{.*}} : index
+// AVX512:      iter_args({{.*}}) -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>) {
+// AVX512-COUNT-1: ttile.load
+// AVX512-NOT:  ttile.load
+// AVX512:      scf.yield
+func.func @narrow(%a: tensor<?x64xf32> {tgraph.name = "a", tgraph.shape = ["B", 64]},
+                  %b: tensor<64x10xf32> {tgraph.name = "b", tgraph.shape = [64, 10]})
+    -> (tensor<?x10xf32> {tgraph.name = "out0", tgraph.shape = ["B", 10]})
+    attributes {tgraph.dims = ["B"], tgraph.entry} {
+  %r = tsched.fusion_group(%a, %b) {kind = "matmul", shape = ["B", 10], tile = array<i64: 16>}
+      : (tensor<?x64xf32>, tensor<64x10xf32>) -> tensor<?x10xf32> {
+  ^bb0(%x: tensor<?x64xf32>, %y: tensor<64x10xf32>):
+    %m = tgraph.matmul %x, %y : tensor<?x64xf32>, tensor<64x10xf32> -> tensor<?x10xf32>
+    tsched.yield %m : tensor<?x10xf32>
+  }
+  return %r : tensor<?x10xf32>
 }

@@ -15,18 +15,19 @@
 // the segments' values are f32, and each result is rounded to bf16 once.
 //
 // Two kernels. The first packs `b` (read as [k, n], or as [n, k] under
-// transpose_rhs) into panels of kVectorsPerStep vectors' columns, each panel
-// K contiguous rows: the second then reads `b` sequentially, whatever its
-// layout and row length. Columns past N in the last panel are padding that
-// only feeds results never stored.
+// transpose_rhs) into panels of kVectorsPerStep vectors' columns (fewer
+// for a narrow result: BlockShape), each panel K contiguous rows: the second
+// then reads `b` sequentially, whatever its layout and row length. Columns
+// past N in the last panel are padding that only feeds results never stored.
 //
 // Panels keep the element type (bf16 stays bf16: half the bytes, and the
 // CUDA backend's tensor cores read them as they are); the second kernel
 // extends what it loads, its lanes a register's worth of accumulators.
 //
-// In the second, a point is a block of kRowsPerStep rows by one panel: each
-// scalar of `a` feeds kVectorsPerStep vector multiplies and each vector of
-// `b` kRowsPerStep, every accumulator in a register. Points run panel by
+// In the second, a point is a block of kRowsPerStep rows by one panel (more
+// rows for a narrow panel): each scalar of `a` feeds a vector multiply per
+// vector of the panel and each vector of `b` one per row, every accumulator
+// in a register. Points run panel by
 // panel down the rows of one batch, so a panel stays in cache while the rows
 // go past. Blocks at the bottom edge compute their rows one at a time; at
 // the right edge the stores are masked. With segments, a point is also one
@@ -47,12 +48,34 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
+#include <algorithm>
+
 using namespace mlir;
 
 namespace tessera::tile {
 
 static constexpr int64_t kRowsPerStep = 4;
 static constexpr int64_t kVectorsPerStep = 4;
+
+// A block's shape: rows by vectors of columns, rows * vectors accumulators.
+// A result known to be narrower than kVectorsPerStep vectors (a layer of 10
+// classes, a weight gradient of 10 columns) gets panels of as many vectors
+// as it needs and proportionally more rows: the same accumulators, but no
+// multiplies of padding (with 10 columns of 64, five of every six were).
+// Only the blocking changes, so the bits do not.
+struct BlockShape {
+  int64_t rows = kRowsPerStep, vectors = kVectorsPerStep;
+};
+static BlockShape blockShapeFor(int64_t staticN, int64_t lanes) {
+  BlockShape shape;
+  if (ShapedType::isDynamic(staticN))
+    return shape;
+  shape.vectors =
+      std::clamp<int64_t>((staticN + lanes - 1) / lanes, 1, kVectorsPerStep);
+  shape.rows = std::max<int64_t>(kRowsPerStep, kRowsPerStep * kVectorsPerStep /
+                                                   shape.vectors);
+  return shape;
+}
 // Long enough that most matmuls are one segment (their K is a feature
 // width) and a segment's start costs little; short enough that a weight
 // gradient over 16 384 points has 8 segments to run in parallel.
@@ -147,14 +170,15 @@ struct Operands {
   VectorType vt;             // of elements, as loaded
   VectorType accType;        // of accumulators (f32 for bf16)
   int64_t lanes;
-  bool fused; // a step is one fused multiply-add
+  int64_t vectors; // a panel's vectors (BlockShape)
+  bool fused;      // a step is one fused multiply-add
   // Applied to the sums as they are stored into c (MatmulEpilogue.h).
   MatmulEpilogue *epilogue = nullptr;
   const KernelBody *kernel = nullptr;
   mlir::Type product;                  // c's element type
   mutable bool epilogueFailed = false; // an operator had no lowering
 
-  int64_t panelWidth() const { return kVectorsPerStep * lanes; }
+  int64_t panelWidth() const { return vectors * lanes; }
   // a[row, k], extended to the accumulator's type.
   Value aAt(OpBuilder &b, Location loc, Value row, Value k) const {
     Value idx = addIdx(b, loc, aBase, mulIdx(b, loc, row, aRowStep));
@@ -177,14 +201,14 @@ void emitBlock(OpBuilder &b, Location loc, const Operands &o, Value i0,
   SmallVector<Value> rowIdx;
   for (int64_t r = 0; r < rows; ++r)
     rowIdx.push_back(addIdx(b, loc, i0, indexConst(b, loc, r)));
-  SmallVector<Value> init(rows * kVectorsPerStep, zeroOf(b, loc, o.accType));
+  SmallVector<Value> init(rows * o.vectors, zeroOf(b, loc, o.accType));
   auto kLoop = b.create<scf::ForOp>(
       loc, o.kBegin, o.kEnd, one, init,
       [&](OpBuilder &b, Location loc, Value k, ValueRange acc) {
         Value pRow = addIdx(b, loc, o.pBase, mulIdx(b, loc, k, width));
         Value pEnd = addIdx(b, loc, pRow, width);
         SmallVector<Value> bv;
-        for (int64_t v = 0; v < kVectorsPerStep; ++v) {
+        for (int64_t v = 0; v < o.vectors; ++v) {
           auto load = b.create<ttile::LoadOp>(
               loc, o.vt, o.P,
               addIdx(b, loc, pRow, indexConst(b, loc, v * o.lanes)), pEnd);
@@ -195,9 +219,9 @@ void emitBlock(OpBuilder &b, Location loc, const Operands &o, Value i0,
         for (int64_t r = 0; r < rows; ++r) {
           Value a = b.create<vector::SplatOp>(loc, o.accType,
                                               o.aAt(b, loc, rowIdx[r], k));
-          for (int64_t v = 0; v < kVectorsPerStep; ++v)
-            next.push_back(mulAdd(b, loc, a, bv[v],
-                                  acc[r * kVectorsPerStep + v], o.fused));
+          for (int64_t v = 0; v < o.vectors; ++v)
+            next.push_back(
+                mulAdd(b, loc, a, bv[v], acc[r * o.vectors + v], o.fused));
         }
         b.create<scf::YieldOp>(loc, next);
       });
@@ -211,11 +235,11 @@ void emitBlock(OpBuilder &b, Location loc, const Operands &o, Value i0,
     for (int64_t r = 0; r < rows; ++r) {
       Value cRow = addIdx(b, loc, o.cBase, mulIdx(b, loc, rowIdx[r], o.N));
       Value cEnd = addIdx(b, loc, cRow, o.N);
-      for (int64_t v = 0; v < kVectorsPerStep; ++v) {
+      for (int64_t v = 0; v < o.vectors; ++v) {
         Value col = addIdx(b, loc, j0, indexConst(b, loc, v * o.lanes));
         Value at = addIdx(b, loc, cRow, col);
-        Value sum = convertFloat(
-            b, loc, kLoop.getResult(r * kVectorsPerStep + v), elem);
+        Value sum =
+            convertFloat(b, loc, kLoop.getResult(r * o.vectors + v), elem);
         if (into) {
           auto store = b.create<ttile::StoreOp>(loc, sum, into, at, cEnd);
           if (wholeColumns)
@@ -251,7 +275,7 @@ void emitBlock(OpBuilder &b, Location loc, const Operands &o, Value i0,
 // columns into packed[point * width, (point + 1) * width).
 void emitPackKernel(EntryContext &ctx, Location loc, Value rhs, Value packed,
                     Value points, ArrayRef<Value> sizes, Type elem,
-                    int64_t lanes, bool transposed) {
+                    int64_t lanes, int64_t vectors, bool transposed) {
   KernelSpec spec{"matmul_pack",
                   64,
                   1,
@@ -261,7 +285,7 @@ void emitPackKernel(EntryContext &ctx, Location loc, Value rhs, Value packed,
                   SmallVector<Value>(sizes)};
   KernelBody kb = createKernel(ctx, spec, loc);
   OpBuilder &b = kb.builder;
-  int64_t width = kVectorsPerStep * lanes;
+  int64_t width = vectors * lanes;
   // What a target that packs panels on its own schedule needs (the CUDA
   // backend's copies of 16-byte chunks).
   kb.offset.getParentBlock()->getParentOp()->setAttr(
@@ -286,7 +310,7 @@ void emitPackKernel(EntryContext &ctx, Location loc, Value rhs, Value packed,
     Value row = addIdx(b, loc, base, mulIdx(b, loc, k, N));
     Value end = addIdx(b, loc, row, N);
     auto vt = VectorType::get({lanes}, elem);
-    for (int64_t v = 0; v < kVectorsPerStep; ++v) {
+    for (int64_t v = 0; v < vectors; ++v) {
       Value col = indexConst(b, loc, v * lanes);
       Value x = b.create<ttile::LoadOp>(
           loc, vt, B, addIdx(b, loc, addIdx(b, loc, row, j0), col), end);
@@ -398,20 +422,22 @@ LogicalResult lowerMatmulGroup(tsched::FusionGroupOp group,
   // Lanes: a vector of accumulators per register.
   int64_t bytes = std::max<int64_t>(1, acc.getIntOrFloatBitWidth() / 8);
   int64_t lanes = std::max<int64_t>(1, vectorBytes / bytes);
-  int64_t width = kVectorsPerStep * lanes;
-  Value rowBlocks = ceilDiv(eb, loc, m, kRowsPerStep);
+  BlockShape shape = blockShapeFor(
+      cast<RankedTensorType>(mm.getType()).getShape().back(), lanes);
+  int64_t width = shape.vectors * lanes;
+  Value rowBlocks = ceilDiv(eb, loc, m, shape.rows);
   Value panels = ceilDiv(eb, loc, n, width);
   Value panelRows = mulIdx(eb, loc, batches, mulIdx(eb, loc, panels, k));
   Value packed = ctx.scratchBuffer(
       elem, mulIdx(eb, loc, panelRows, indexConst(eb, loc, width)), loc);
   emitPackKernel(ctx, loc, rhs, packed, panelRows, {n, k, rhsStride, panels},
-                 elem, lanes, tr);
+                 elem, lanes, shape.vectors, tr);
 
   // Points: batch, then panel, then row block (fastest). The tile hint's
   // rows (BM) make a tile of row blocks.
   int64_t rowsPerTile = group.getTile()[0];
   int64_t tile =
-      std::max<int64_t>(1, (rowsPerTile + kRowsPerStep - 1) / kRowsPerStep);
+      std::max<int64_t>(1, (rowsPerTile + shape.rows - 1) / shape.rows);
   // With segments the batches are (batch, segment) pairs, segment fastest.
   KernelSpec spec{
       "matmul",
@@ -466,13 +492,14 @@ LogicalResult lowerMatmulGroup(tsched::FusionGroupOp group,
   o.vt = VectorType::get({lanes}, elem);
   o.accType = VectorType::get({lanes}, acc);
   o.lanes = lanes;
+  o.vectors = shape.vectors;
   o.fused = fused;
   o.aStep = tl ? o.M : indexConst(b, loc, 1);
   o.aRowStep = tl ? indexConst(b, loc, 1) : o.K;
   Value p = kb.offset, kRowBlocks = kb.sizes[4], kPanels = kb.sizes[5];
   Value rest = b.create<arith::DivUIOp>(loc, p, kRowBlocks);
   Value i0 = mulIdx(b, loc, b.create<arith::RemUIOp>(loc, p, kRowBlocks),
-                    indexConst(b, loc, kRowsPerStep));
+                    indexConst(b, loc, shape.rows));
   Value panel = b.create<arith::RemUIOp>(loc, rest, kPanels);
   Value j0 = mulIdx(b, loc, panel, indexConst(b, loc, width));
   // With segments a (batch, segment) pair; its values are at the pair's
@@ -508,18 +535,27 @@ LogicalResult lowerMatmulGroup(tsched::FusionGroupOp group,
   auto le = [&](Value x, Value y) {
     return b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ule, x, y);
   };
-  Value rowsEnd = addIdx(b, loc, i0, indexConst(b, loc, kRowsPerStep));
+  Value rowsEnd = addIdx(b, loc, i0, indexConst(b, loc, shape.rows));
+  Value wholeRows = le(rowsEnd, o.M);
   Value wholeColumns = le(addIdx(b, loc, j0, indexConst(b, loc, width)), o.N);
-  Value whole = b.create<arith::AndIOp>(loc, le(rowsEnd, o.M), wholeColumns);
+  // Whole blocks store whole vectors; at the right edge (every block of a
+  // result narrower than its panel) the stores are masked; at the bottom
+  // edge the rows go one at a time, simplicity winning there: edges are a
+  // thin share of the rows.
+  auto block = [&](OpBuilder &b, Location loc, bool columns) {
+    emitBlock(b, loc, o, i0, shape.rows, j0, columns);
+    b.create<scf::YieldOp>(loc);
+  };
   b.create<scf::IfOp>(
-      loc, whole,
+      loc, wholeRows,
       [&](OpBuilder &b, Location loc) {
-        emitBlock(b, loc, o, i0, kRowsPerStep, j0, /*wholeColumns=*/true);
+        b.create<scf::IfOp>(
+            loc, wholeColumns,
+            [&](OpBuilder &b, Location loc) { block(b, loc, true); },
+            [&](OpBuilder &b, Location loc) { block(b, loc, false); });
         b.create<scf::YieldOp>(loc);
       },
       [&](OpBuilder &b, Location loc) {
-        // The right or bottom edge: whole rows may still be blocked, but
-        // simplicity wins here; edges are a thin share of the work.
         Value last = b.create<arith::MinUIOp>(loc, rowsEnd, o.M);
         b.create<scf::ForOp>(
             loc, i0, last, indexConst(b, loc, 1), ValueRange{},
