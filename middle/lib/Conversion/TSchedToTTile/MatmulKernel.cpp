@@ -27,10 +27,10 @@
 // In the second, a point is a block of kRowsPerStep rows by one panel (more
 // rows for a narrow panel): each scalar of `a` feeds a vector multiply per
 // vector of the panel and each vector of `b` one per row, every accumulator
-// in a register. Points run panel by
-// panel down the rows of one batch, so a panel stays in cache while the rows
-// go past. Blocks at the bottom edge compute their rows one at a time; at
-// the right edge the stores are masked. With segments, a point is also one
+// in a register. Points run panel by panel down the rows of one batch, so a
+// panel stays in cache while the rows go past. Blocks at the bottom edge
+// compute their rows one at a time; at the right edge the rows stay blocked
+// and the stores are masked. With segments, a point is also one
 // segment, and a third kernel adds the segment values.
 //
 // A group with an epilogue (MatmulEpilogue.h: a bias, an activation, ...)
@@ -76,6 +76,7 @@ static BlockShape blockShapeFor(int64_t staticN, int64_t lanes) {
                                                    shape.vectors);
   return shape;
 }
+
 // Long enough that most matmuls are one segment (their K is a feature
 // width) and a segment's start costs little; short enough that a weight
 // gradient over 16 384 points has 8 segments to run in parallel.
