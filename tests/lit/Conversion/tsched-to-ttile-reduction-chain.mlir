@@ -109,7 +109,25 @@ func.func @sum_exp(%m: tensor<?x1xf32> {tgraph.name = "m", tgraph.shape = ["R", 
 // CHECK: %[[BASE1:.*]] = arith.addi %{{.*}}, %{{.*}} : index
 // CHECK-NEXT: %{{.*}} = arith.constant 256 : index
 // CHECK-NEXT: %[[END:.*]] = arith.minui %{{.*}}, %[[R]] : index
-// The offsets, one per lane, before the loop.
+// A step whose results lie in one row of the inner axis (both, and both
+// valid) reads consecutive elements as one vector: m's offsets before the
+// loop, x at each r; its results share their segment, so the loop runs to
+// the first one's count, with no mask.
+// CHECK: %[[CONTIG:.*]] = arith.andi %{{.*}}, %{{.*}} : i1
+// CHECK-NEXT: %[[RES:.*]]:2 = scf.if %[[CONTIG]] -> (f32, f32) {
+// CHECK:        %[[MC:.*]] = ttile.load %[[M]][%{{.*}}] bound %{{.*}} {ttile.in_bounds} : memref<?xf32> -> vector<2xf32>
+// CHECK:        %[[FAST:.*]] = scf.for %{{.*}} = %{{.*}} to %[[COUNT0]] step %{{.*}} iter_args(%[[FACC:.*]] = %{{.*}}) -> (vector<2xf32>) {
+// CHECK:          %[[XC:.*]] = ttile.load %[[X]][%{{.*}}] bound %{{.*}} {ttile.in_bounds} : memref<?xf32> -> vector<2xf32>
+// CHECK-NEXT:     %[[DC:.*]] = arith.subf %[[XC]], %[[MC]] : vector<2xf32>
+// CHECK-NEXT:     %[[EC:.*]] = math.exp %[[DC]] : vector<2xf32>
+// CHECK-NEXT:     %[[AC:.*]] = arith.addf %[[FACC]], %[[EC]] : vector<2xf32>
+// CHECK-NEXT:     scf.yield %[[AC]] : vector<2xf32>
+// CHECK-NEXT:   }
+// CHECK-NEXT:   %[[F0:.*]] = vector.extract %[[FAST]][0] : f32 from vector<2xf32>
+// CHECK-NEXT:   %[[F1:.*]] = vector.extract %[[FAST]][1] : f32 from vector<2xf32>
+// CHECK-NEXT:   scf.yield %[[F0]], %[[F1]] : f32, f32
+// CHECK-NEXT: } else {
+// Other steps: the offsets, one per lane, before the loop.
 // CHECK: %[[MI0:.*]] = arith.muli %[[P0]], %{{.*}} : index
 // CHECK-NEXT: %[[MI0Q:.*]] = arith.addi %[[MI0]], %[[Q0]] : index
 // CHECK: %[[M0:.*]] = memref.load %[[M]][%[[MI0Q]]] : memref<?xf32>
@@ -145,14 +163,16 @@ func.func @sum_exp(%m: tensor<?x1xf32> {tgraph.name = "m", tgraph.shape = ["R", 
 // CHECK-NEXT: }
 // CHECK-NEXT: %[[S0:.*]] = vector.extract %[[SUM]][0] : f32 from vector<2xf32>
 // CHECK-NEXT: %[[S1:.*]] = vector.extract %[[SUM]][1] : f32 from vector<2xf32>
+// CHECK-NEXT: scf.yield %[[S0]], %[[S1]] : f32, f32
+// CHECK-NEXT: }
 // CHECK: scf.if
 // CHECK-NEXT:   scf.if
-// CHECK-NEXT:     memref.store %[[S0]], %[[OUT]]
+// CHECK-NEXT:     memref.store %[[RES]]#0, %[[OUT]]
 // CHECK-NEXT:   } else {
-// CHECK-NEXT:     memref.store %[[S0]], %[[VALUES]]
+// CHECK-NEXT:     memref.store %[[RES]]#0, %[[VALUES]]
 // CHECK: scf.if
 // CHECK-NEXT:   scf.if
-// CHECK-NEXT:     memref.store %[[S1]], %[[OUT]]
+// CHECK-NEXT:     memref.store %[[RES]]#1, %[[OUT]]
 // CHECK-LABEL: func.func @col_sum_exp(
 // CHECK: ttile.launch @col_sum_exp_k0(%arg0, %arg1, %{{.*}}, %arg2) elements %{{.*}} sizes(%{{.*}}, %{{.*}}, %{{.*}})
 // CHECK: ttile.launch @col_sum_exp_k1(%{{.*}}, %arg2) elements %{{.*}} sizes(%{{.*}}, %{{.*}}, %{{.*}})

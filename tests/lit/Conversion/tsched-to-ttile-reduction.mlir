@@ -31,12 +31,31 @@
 // CHECK-NEXT: %[[O7:.*]] = arith.addi %[[O]], %[[C7]] : index
 // CHECK-NEXT: %[[OK7:.*]] = arith.cmpi ult, %[[O7]], %[[E]] : index
 // CHECK-NEXT: %[[READ7:.*]] = arith.select %[[OK7]], %[[O7]], %[[O]] : index
-// CHECK: %[[SUM:.*]]:8 = scf.for %[[J:.*]] = %{{.*}} to %[[R]] step %{{.*}} iter_args(%[[ACC0:[^ ]*]] = %[[INIT0]], {{.*}}) -> (f32, f32, f32, f32, f32, f32, f32, f32) {
-// CHECK-NEXT:   %[[JI:.*]] = arith.muli %[[J]], %[[I]] : index
-// CHECK-NEXT:   %[[IDX:.*]] = arith.addi %[[BASE0]], %[[JI]] : index
-// CHECK-NEXT:   %[[V:.*]] = memref.load %[[IN]][%[[IDX]]] : memref<?xf32>
-// CHECK-NEXT:   %[[NEXT0:.*]] = arith.addf %[[ACC0]], %[[V]] : f32
-// CHECK:        scf.yield %[[NEXT0]], {{.*}} : f32, f32, f32, f32, f32, f32, f32, f32
+// A step whose 8 results are all valid and in one row of the inner axis
+// reads their elements at each r as one vector (the same elements, folded
+// in the same order: the same bits); other steps gather lane by lane.
+// CHECK:      %[[ROWEND:.*]] = arith.addi %[[Q]], %{{.*}} : index
+// CHECK-NEXT: %[[INROW:.*]] = arith.cmpi ule, %[[ROWEND]], %[[I]] : index
+// CHECK-NEXT: %[[CONTIG:.*]] = arith.andi %[[OK7]], %[[INROW]] : i1
+// CHECK-NEXT: %[[SUM:.*]]:8 = scf.if %[[CONTIG]] -> (f32, f32, f32, f32, f32, f32, f32, f32) {
+// CHECK:        %[[VSUM:.*]] = scf.for %[[VJ:.*]] = %{{.*}} to %[[R]] step %{{.*}} iter_args(%[[VACC:[^ ]*]] = %{{.*}}) -> (vector<8xf32>) {
+// CHECK-NEXT:     %[[VJI:.*]] = arith.muli %[[VJ]], %[[I]] : index
+// CHECK-NEXT:     %[[VIDX:.*]] = arith.addi %[[BASE0]], %[[VJI]] : index
+// CHECK:          %[[VV:.*]] = ttile.load %[[IN]][%[[VIDX]]] bound %{{.*}} {ttile.in_bounds} : memref<?xf32> -> vector<8xf32>
+// CHECK-NEXT:     %[[VNEXT:.*]] = arith.addf %[[VACC]], %[[VV]] : vector<8xf32>
+// CHECK-NEXT:     scf.yield %[[VNEXT]] : vector<8xf32>
+// CHECK-NEXT:   }
+// CHECK-NEXT:   %[[L0:.*]] = vector.extract %[[VSUM]][0] : f32 from vector<8xf32>
+// CHECK:        scf.yield %[[L0]], {{.*}} : f32, f32, f32, f32, f32, f32, f32, f32
+// CHECK-NEXT: } else {
+// CHECK:        %[[SLOW:.*]]:8 = scf.for %[[J:.*]] = %{{.*}} to %[[R]] step %{{.*}} iter_args(%[[ACC0:[^ ]*]] = %[[INIT0]], {{.*}}) -> (f32, f32, f32, f32, f32, f32, f32, f32) {
+// CHECK-NEXT:     %[[JI:.*]] = arith.muli %[[J]], %[[I]] : index
+// CHECK-NEXT:     %[[IDX:.*]] = arith.addi %[[BASE0]], %[[JI]] : index
+// CHECK-NEXT:     %[[V:.*]] = memref.load %[[IN]][%[[IDX]]] : memref<?xf32>
+// CHECK-NEXT:     %[[NEXT0:.*]] = arith.addf %[[ACC0]], %[[V]] : f32
+// CHECK:          scf.yield %[[NEXT0]], {{.*}} : f32, f32, f32, f32, f32, f32, f32, f32
+// CHECK-NEXT:   }
+// CHECK-NEXT:   scf.yield %[[SLOW]]#0, {{.*}} : f32, f32, f32, f32, f32, f32, f32, f32
 // CHECK-NEXT: }
 // CHECK-NEXT: scf.if %[[OK0]] {
 // CHECK-NEXT:   memref.store %[[SUM]]#0, %[[OUT]][%[[O0]]] : memref<?xf32>
@@ -91,7 +110,16 @@ func.func @sum_inner(%a: tensor<?x7x5xf32> {tgraph.name = "x", tgraph.shape = ["
 // CHECK-NEXT: %[[PRI:.*]] = arith.muli %[[PR]], %[[I]] : index
 // CHECK-NEXT: %[[BASE:.*]] = arith.addi %[[PRI]], %[[Q]] : index
 // CHECK: %[[END:.*]] = arith.minui %{{.*}}, %[[R]] : index
-// CHECK: %[[SUM:[0-9a-z_]+]]:8 = scf.for %[[J:.*]] = %{{.*}} to %[[END]] step %{{.*}} iter_args(%[[ACC:[^ ]*]] = {{.*}}) -> (f32, f32, f32, f32, f32, f32, f32, f32) {
+// A contiguous step's results share their segment: the loop runs to its
+// count, with no select.
+// CHECK: %[[SUM:[0-9a-z_]+]]:8 = scf.if %{{.*}} -> (f32, f32, f32, f32, f32, f32, f32, f32) {
+// CHECK:   scf.for %{{.*}} = %{{.*}} to %[[COUNT]] step %{{.*}} iter_args({{.*}}) -> (vector<8xf32>) {
+// CHECK-NOT: arith.select
+// CHECK:     ttile.load %[[IN]]{{.*}} -> vector<8xf32>
+// CHECK-NOT: arith.select
+// CHECK:     scf.yield %{{.*}} : vector<8xf32>
+// CHECK: } else {
+// CHECK: %[[SLOW:[0-9a-z_]+]]:8 = scf.for %[[J:.*]] = %{{.*}} to %[[END]] step %{{.*}} iter_args(%[[ACC:[^ ]*]] = {{.*}}) -> (f32, f32, f32, f32, f32, f32, f32, f32) {
 // CHECK-NEXT:   %[[ONE:.*]] = arith.constant 1 : index
 // CHECK-NEXT:   %[[LAST:.*]] = arith.subi %[[COUNT]], %[[ONE]] : index
 // CHECK-NEXT:   %[[JJ:.*]] = arith.minui %[[J]], %[[LAST]] : index
@@ -103,6 +131,8 @@ func.func @sum_inner(%a: tensor<?x7x5xf32> {tgraph.name = "x", tgraph.shape = ["
 // CHECK-NEXT:   %[[IN0:.*]] = arith.cmpi ult, %[[J]], %[[COUNT]] : index
 // CHECK-NEXT:   %[[NEXT:.*]] = arith.select %[[IN0]], %[[ADD]], %[[ACC]] : f32
 // CHECK: }
+// CHECK-NEXT: scf.yield %[[SLOW]]#0, {{.*}} : f32, f32, f32, f32, f32, f32, f32, f32
+// CHECK-NEXT: }
 // CHECK-NEXT: %[[ONES:.*]] = arith.constant 1 : index
 // CHECK-NEXT: %[[SINGLE:.*]] = arith.cmpi eq, %[[S]], %[[ONES]] : index
 // CHECK-NEXT: %[[CI:.*]] = arith.index_castui %[[R]] : index to i64

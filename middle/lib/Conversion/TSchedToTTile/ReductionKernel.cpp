@@ -12,7 +12,10 @@
 // producer) evaluates the chain for each element it folds, the step's
 // results side by side in the lanes of one vector: the same operators on
 // the same elements as the chain's own kernel, so the same bits, and
-// inputs read through a broadcast are read where it puts them.
+// inputs read through a broadcast are read where it puts them. A step whose
+// results are consecutive along one row of the inner axis (a bias
+// gradient's columns) reads their elements at each r as one vector: the
+// same elements in the same order, so the same bits, without a gather.
 #include "KernelBuilder.h"
 #include "ReductionFold.h"
 
@@ -242,6 +245,13 @@ struct StepResults {
     return b.create<arith::AddIOp>(loc, first[j],
                                    b.create<arith::MinUIOp>(loc, r, last));
   }
+  // The fold loop's end: every result's count, or with `contiguous` (the
+  // step's results share their segment) the first's.
+  Value loopEnd(bool contiguous, Value R) const {
+    if (!segmented())
+      return R;
+    return contiguous ? count[0] : end;
+  }
   // Whether result j folds the element of step r.
   Value folds(OpBuilder &b, Location loc, size_t j, Value r) const {
     return b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ult, r, count[j]);
@@ -261,6 +271,17 @@ static Value gatherLanes(OpBuilder &b, Location loc, Value buffer,
           : b.create<vector::SplatOp>(loc, vt, e).getResult();
   }
   return v;
+}
+
+// The `lanes` consecutive elements from `first`: the lanes of a contiguous
+// step, one vector load.
+static Value loadLanes(OpBuilder &b, Location loc, Value buffer, Value first,
+                       int64_t lanes, Type elem) {
+  auto load = b.create<ttile::LoadOp>(
+      loc, VectorType::get({lanes}, elem), buffer, first,
+      b.create<arith::AddIOp>(loc, first, indexConst(b, loc, lanes)));
+  load->setAttr("ttile.in_bounds", b.getUnitAttr());
+  return load;
 }
 
 // The flat index, in an input that follows the segments `f`, of the
@@ -289,7 +310,7 @@ static FailureOr<Value>
 foldChain(OpBuilder &b, Location loc, tsched::FusionGroupOp group,
           Operation *reduce, Fold fold, ArrayRef<int64_t> bounds,
           const StepResults &step, ArrayRef<Value> buffers, Value R, Value I,
-          bool stable) {
+          bool stable, bool contiguous) {
   Block &body = group.getBody().front();
   Value operand = reduce->getOperand(0);
   auto operandType = cast<RankedTensorType>(operand.getType());
@@ -304,6 +325,22 @@ foldChain(OpBuilder &b, Location loc, tsched::FusionGroupOp group,
   for (BlockArgument arg : body.getArguments())
     if (isa<RankedTensorType>(arg.getType()))
       bufferOf[arg] = buffers[next++];
+  // In a contiguous step, what the lanes read of a broadcast input `from`
+  // at reduced coordinate `r`: consecutive elements if it follows the inner
+  // axis, else one element for all.
+  auto readContiguous = [&](OpBuilder &b, Value from, SegmentFlags f,
+                            Value r) -> Value {
+    Value idx = broadcastIndex(b, loc, f, step, 0, r, R, I);
+    if (f.inner)
+      return loadLanes(b, loc, bufferOf.lookup(from), idx, lanes,
+                       elementOf(from));
+    return b
+        .create<vector::SplatOp>(loc, VectorType::get({lanes}, elementOf(from)),
+                                 b.create<memref::LoadOp>(loc,
+                                                          bufferOf.lookup(from),
+                                                          ValueRange{idx}))
+        .getResult();
+  };
   IRMapping invariant;
   DenseMap<Operation *, SegmentFlags> reads;
   for (auto bc : body.getOps<tgraph::BroadcastOp>()) {
@@ -317,6 +354,10 @@ foldChain(OpBuilder &b, Location loc, tsched::FusionGroupOp group,
     reads[bc] = f;
     if (f.reduced)
       continue;
+    if (contiguous) {
+      invariant.map(bc.getResult(), readContiguous(b, from, f, Value()));
+      continue;
+    }
     SmallVector<Value> idx;
     for (size_t j = 0; j < step.base.size(); ++j)
       idx.push_back(broadcastIndex(b, loc, f, step, j, Value(), R, I));
@@ -340,17 +381,24 @@ foldChain(OpBuilder &b, Location loc, tsched::FusionGroupOp group,
     inits.push_back(init); // the errors start at 0, the sum's identity
   LogicalResult status = success();
   auto loop = b.create<scf::ForOp>(
-      loc, indexConst(b, loc, 0), step.segmented() ? step.end : R,
+      loc, indexConst(b, loc, 0), step.loopEnd(contiguous, R),
       indexConst(b, loc, 1), inits,
       [&](OpBuilder &b, Location loc, Value r, ValueRange acc) {
         SmallVector<Value> at; // each result's reduced coordinate
-        for (size_t j = 0; j < step.base.size(); ++j)
+        for (size_t j = 0; j < (contiguous ? 1 : step.base.size()); ++j)
           at.push_back(step.coordinate(b, loc, j, r));
         Value shared = step.segmented()
                            ? Value()
                            : b.create<arith::MulIOp>(loc, r, I).getResult();
         // An input of the operand's shape: the elements being folded.
-        auto readInput = [&](Value arg) {
+        auto readInput = [&](Value arg) -> Value {
+          if (contiguous)
+            return loadLanes(
+                b, loc, bufferOf.lookup(arg),
+                b.create<arith::AddIOp>(
+                    loc, step.base[0],
+                    b.create<arith::MulIOp>(loc, at[0], I).getResult()),
+                lanes, elementOf(arg));
           SmallVector<Value> idx;
           for (size_t j = 0; j < step.base.size(); ++j)
             idx.push_back(b.create<arith::AddIOp>(
@@ -359,8 +407,10 @@ foldChain(OpBuilder &b, Location loc, tsched::FusionGroupOp group,
                        : b.create<arith::MulIOp>(loc, at[j], I).getResult()));
           return gatherLanes(b, loc, bufferOf.lookup(arg), idx, elementOf(arg));
         };
-        auto readBroadcast = [&](tgraph::BroadcastOp bc) {
+        auto readBroadcast = [&](tgraph::BroadcastOp bc) -> Value {
           Value from = bc.getOperand();
+          if (contiguous)
+            return readContiguous(b, from, reads[bc], at[0]);
           SmallVector<Value> idx;
           for (size_t j = 0; j < step.base.size(); ++j)
             idx.push_back(
@@ -383,7 +433,7 @@ foldChain(OpBuilder &b, Location loc, tsched::FusionGroupOp group,
         } else {
           next = {combine(b, loc, fold, acc[0], v)};
         }
-        if (step.segmented()) {
+        if (step.segmented() && !contiguous) {
           // Lanes past their segment keep what they have.
           SmallVector<Value> keep;
           for (size_t j = 0; j < step.base.size(); ++j)
@@ -527,18 +577,59 @@ LogicalResult lowerReductionGroup(tsched::FusionGroupOp group,
   if (segmented)
     step.end =
         b.create<arith::MinUIOp>(loc, indexConst(b, loc, kColumnSegment), R);
-  SmallVector<Value> folded;
-  if (chained) {
-    FailureOr<Value> lanes = foldChain(b, loc, group, op, fold,
-                                       {0, first, last, int64_t(dims.size())},
-                                       step, kb.inputs, R, I, stable);
-    if (failed(lanes))
-      return failure();
-    for (int64_t j = 0; j < resultsPerStep; ++j)
-      folded.push_back(b.create<vector::ExtractOp>(loc, *lanes, j));
-  } else {
+  // The step's results, folded. When they are consecutive results of one
+  // row of the inner axis (and so of one segment), their elements at each
+  // r are consecutive too: one vector load instead of a gather, one loop
+  // end instead of a mask. Each lane folds the same elements in the same
+  // order either way, so the bits are the same.
+  auto foldStep = [&](OpBuilder &b,
+                      bool contiguous) -> FailureOr<SmallVector<Value>> {
+    SmallVector<Value> folded;
+    if (chained) {
+      FailureOr<Value> lanes = foldChain(
+          b, loc, group, op, fold, {0, first, last, int64_t(dims.size())}, step,
+          kb.inputs, R, I, stable, contiguous);
+      if (failed(lanes))
+        return failure();
+      for (int64_t j = 0; j < resultsPerStep; ++j)
+        folded.push_back(b.create<vector::ExtractOp>(loc, *lanes, j));
+      return folded;
+    }
+    if (contiguous) {
+      auto vt = VectorType::get({resultsPerStep}, accType);
+      Value zero = b.create<arith::ConstantOp>(
+          loc, DenseElementsAttr::get(vt, initialValue(b, fold, accType)));
+      SmallVector<Value> inits{zero};
+      if (stable)
+        inits.push_back(zero); // the errors start at 0, the sum's identity
+      auto loop = b.create<scf::ForOp>(
+          loc, indexConst(b, loc, 0), step.loopEnd(true, R),
+          indexConst(b, loc, 1), inits,
+          [&](OpBuilder &b, Location loc, Value r, ValueRange acc) {
+            Value at =
+                b.create<arith::MulIOp>(loc, step.coordinate(b, loc, 0, r), I);
+            Value v = convertFloat(
+                b, loc,
+                loadLanes(b, loc, kb.inputs[0],
+                          b.create<arith::AddIOp>(loc, step.base[0], at),
+                          resultsPerStep, elem),
+                vt.getElementType());
+            if (!stable) {
+              b.create<scf::YieldOp>(loc, combine(b, loc, fold, acc[0], v));
+              return;
+            }
+            Compensated c = addCompensated(b, loc, {acc[0], acc[1]}, v);
+            b.create<scf::YieldOp>(loc, ValueRange{c.sum, c.error});
+          });
+      Value lanes = stable ? finishCompensated(
+                                 b, loc, {loop.getResult(0), loop.getResult(1)})
+                           : loop.getResult(0);
+      for (int64_t j = 0; j < resultsPerStep; ++j)
+        folded.push_back(b.create<vector::ExtractOp>(loc, lanes, j));
+      return folded;
+    }
     auto loop = b.create<scf::ForOp>(
-        loc, indexConst(b, loc, 0), segmented ? step.end : R,
+        loc, indexConst(b, loc, 0), step.loopEnd(false, R),
         indexConst(b, loc, 1), init,
         [&](OpBuilder &b, Location loc, Value r, ValueRange acc) {
           Value stride =
@@ -582,6 +673,34 @@ LogicalResult lowerReductionGroup(tsched::FusionGroupOp group,
                        b, loc,
                        {loop.getResult(j), loop.getResult(resultsPerStep + j)})
                  : loop.getResult(j));
+    return folded;
+  };
+  SmallVector<Value> folded;
+  if (resultsPerStep == 1) {
+    FailureOr<SmallVector<Value>> one = foldStep(b, false);
+    if (failed(one))
+      return failure();
+    folded = *one;
+  } else {
+    // Every result valid (the last one is) and the last one in the first
+    // one's row.
+    Value rowEnd = b.create<arith::AddIOp>(loc, step.q[0],
+                                           indexConst(b, loc, resultsPerStep));
+    Value contiguous = b.create<arith::AndIOp>(
+        loc, step.valid.back(),
+        b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ule, rowEnd, I));
+    auto split = b.create<scf::IfOp>(
+        loc, SmallVector<Type>(resultsPerStep, accType), contiguous,
+        /*withElseRegion=*/true);
+    for (bool fast : {true, false}) {
+      OpBuilder inner =
+          fast ? split.getThenBodyBuilder() : split.getElseBodyBuilder();
+      FailureOr<SmallVector<Value>> lanes = foldStep(inner, fast);
+      if (failed(lanes))
+        return failure();
+      inner.create<scf::YieldOp>(loc, *lanes);
+    }
+    folded.assign(split.getResults().begin(), split.getResults().end());
   }
   Value single = segmented
                      ? b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, S,
